@@ -1,0 +1,215 @@
+"""Where parsing starts: open a PubMed export (path, bytes or file, gzip or not), tell XML from
+MEDLINE text, and hold the conventions both record parsers share so the two agree."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from os import PathLike
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from litwatch.errors import ParseError
+from litwatch.records import Record
+
+Source = str | PathLike | bytes | BinaryIO
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 4096
+
+# Registry names as NLM writes them in DataBankName / MEDLINE "SI"; other data banks
+# (GENBANK, PDB, Dryad, ...) hold data sets, not trials.
+TRIAL_REGISTRIES = frozenset(
+    {
+        "ANZCTR",
+        "ChiCTR",
+        "ClinicalTrials.gov",
+        "CRiS",
+        "CTRI",
+        "DRKS",
+        "EudraCT",
+        "IRCT",
+        "ISRCTN",
+        "JPRN",
+        "NTR",
+        "PACTR",
+        "ReBec",
+        "RPCEC",
+        "SLCTR",
+        "TCTR",
+        "UMIN-CTR",
+    }
+)
+
+# Trial ids as authors write them in abstracts; each pattern is anchored on the registry prefix.
+_REGISTRY_ID = re.compile(
+    r"\b(NCT\d{8}"
+    r"|ISRCTN\d{8}"
+    r"|ChiCTR(?:-[A-Z]{2,4})*-?\d{6,12}"
+    r"|CTRI/\d{4}/\d{2,3}/\d{6}"
+    r"|EudraCT(?:\s+(?:No\.?|number|Number))?[:\s]*\d{4}-\d{6}-\d{2}"
+    r"|ACTRN\d{14}"
+    r"|DRKS\d{8}"
+    r"|UMIN\d{9}"
+    r"|IRCT\d{6,}N\d+"
+    r"|PACTR\d{15,16}"
+    r"|KCT\d{7}"
+    r"|TCTR\d{11})\b"
+)
+_EUDRACT_NUMBER = re.compile(r"\d{4}-\d{6}-\d{2}")
+
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_YEAR = re.compile(r"\d{4}")
+
+
+def open_source(source: Source, source_name: str | None = None) -> tuple[IO[bytes], str]:
+    """A binary stream over `source` (gunzipped when needed) and a name for error messages."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        stream: IO[bytes] = io.BytesIO(bytes(source))
+        name = source_name or "<bytes>"
+    elif isinstance(source, (str, PathLike)):
+        path = Path(source)
+        name = source_name or path.name
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            raise ParseError(f"{name}: cannot be read ({error.strerror or error})") from error
+    else:
+        stream = source
+        name = source_name or Path(str(getattr(source, "name", "<stream>"))).name
+    head = stream.read(2)
+    stream = _Rewound(head, stream)
+    if head == _GZIP_MAGIC:
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+    return stream, name
+
+
+def unwrap_json_string(stream: IO[bytes]) -> IO[bytes]:
+    """The XML inside a file saved as one JSON string literal (a corpus quirk), else `stream`."""
+    head = stream.read(1)
+    if head != b'"':
+        return _Rewound(head, stream)
+    text = (head + stream.read()).decode("utf-8")
+    try:
+        unquoted = json.loads(text)
+    except ValueError:
+        return io.BytesIO(text.encode("utf-8"))
+    return io.BytesIO(unquoted.encode("utf-8") if isinstance(unquoted, str) else text.encode())
+
+
+def sniff_format(head: bytes) -> str | None:
+    """'xml', 'medline' or None, judged from the first bytes of a (decompressed) export."""
+    text = head.lstrip(b'\xef\xbb\xbf \t\r\n"')
+    if text.startswith(b"<"):
+        return "xml"
+    if re.match(rb"(PMID|[A-Z]{2,4}) *- ", text):
+        return "medline"
+    return None
+
+
+def parse_file(path: str | PathLike) -> Iterator[Record]:
+    """Records from a PubMed export on disk, whichever of the two formats (gzipped or not) it is."""
+    # Imported here: both parsers import this module for opening input and shared conventions.
+    from pubmed.medline import parse_medline
+    from pubmed.xml import parse_xml
+
+    stream, name = open_source(path)
+    try:
+        head = stream.read(_SNIFF_BYTES)
+    except (OSError, EOFError) as error:
+        stream.close()
+        raise ParseError(f"{name}: cannot be read ({error})") from error
+    kind = sniff_format(head)
+    if kind is None:
+        stream.close()
+        raise ParseError(f"{name}: not PubMed XML or MEDLINE text")
+    parse = parse_xml if kind == "xml" else parse_medline
+    return parse(_Rewound(head, stream), source_name=name)
+
+
+def publication_date(text: str) -> tuple[str, int | None]:
+    """('2019-01-02', 2019) from '2019 Jan 2'; year only for ranges and seasons ('1998 Dec-1999 Jan')."""
+    parts = text.split()
+    year_match = _YEAR.search(text)
+    year = int(year_match.group()) if year_match else None
+    if year is None:
+        return "", None
+    if not parts or not _YEAR.fullmatch(parts[0]) or len(parts) > 3:
+        return str(year), year
+    month = _month_number(parts[1]) if len(parts) > 1 else None
+    if month is None:
+        return str(year), year
+    if len(parts) == 3 and parts[2].isdigit() and 1 <= int(parts[2]) <= 31:
+        return f"{year:04d}-{month:02d}-{int(parts[2]):02d}", year
+    if len(parts) == 3:
+        return str(year), year
+    return f"{year:04d}-{month:02d}", year
+
+
+def calendar_date(year: str, month: str = "", day: str = "") -> date | None:
+    """A date from PubMed's parts (month as '03', '3' or 'Mar'; missing parts read as the 1st)."""
+    try:
+        month_number = _month_number(month) if month else 1
+        return date(int(year), month_number or 1, int(day) if day else 1)
+    except ValueError:
+        return None
+
+
+def registry_ids(accessions: Iterable[tuple[str, str]], abstract: str) -> tuple[str, ...]:
+    """Trial registry ids from (data bank, accession) pairs, then any written in the abstract."""
+    found: dict[str, None] = {}
+    for bank, accession in accessions:
+        if bank in TRIAL_REGISTRIES and accession:
+            found[accession.strip()] = None
+    if abstract:
+        for match in _REGISTRY_ID.finditer(abstract):
+            text = match.group()
+            if text.startswith("EudraCT"):
+                text = _EUDRACT_NUMBER.search(text).group()  # type: ignore[union-attr]
+            found[text] = None
+    return tuple(found)
+
+
+def _month_number(text: str) -> int | None:
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(text[:3].lower())
+
+
+class _Rewound(io.RawIOBase):
+    """A stream whose first bytes were read to sniff it, with those bytes put back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+            return data
+        data, self._head = self._head[:size], self._head[size:]
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
