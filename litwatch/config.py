@@ -1,0 +1,173 @@
+"""The watch file: which PubMed questions to watch, when, for whom, and which gaps to judge them by.
+
+Validated on load (pydantic at the edge); every error names the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from litwatch.errors import ConfigError
+
+# A watch name becomes part of file and folder names: keep it to a safe slug so that
+# "../" or a path separator can never escape the output folder.
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cron: str = "0 7 * * 1"  # Monday 07:00
+    timezone: str = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from cronsim import CronSim, CronSimError
+        from datetime import datetime
+
+        try:
+            CronSim(value, datetime(2026, 1, 1))
+        except CronSimError as error:
+            raise ValueError(f"not a cron expression ({error})") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class Watch(BaseModel):
+    """One watched PubMed question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = ""
+    query: str
+    recipients: tuple[str, ...] = ()
+    schedule: Schedule = Field(default_factory=Schedule)
+    subject: str = "{title} — week {week}: {summary}"
+    start_date: date | None = None  # first Entrez date to look at when the store is empty
+    overlap_days: int = Field(default=7, ge=0, le=365)
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+    track_revisions: bool = True  # also search the modification date, to see records re-indexed
+    send_empty: bool = True  # send a short "nothing new" e-mail in an empty week
+    topic: dict[str, Any] | None = None
+    gaps: tuple[dict[str, Any], ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError(
+                "must be 1-64 lower-case letters, digits, '-' or '_' (it names files and folders)"
+            )
+        return value
+
+    @field_validator("query")
+    @classmethod
+    def _query_not_blank(cls, value: str) -> str:
+        query = " ".join(value.split())
+        if not query:
+            raise ValueError("is empty")
+        if query.count("(") != query.count(")"):
+            raise ValueError("has unbalanced parentheses")
+        if query.count('"') % 2:
+            raise ValueError("has an unclosed quote")
+        return query
+
+    @field_validator("recipients")
+    @classmethod
+    def _valid_recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            if not _EMAIL.match(address):
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+    @model_validator(mode="after")
+    def _default_title(self) -> Watch:
+        if not self.title:
+            object.__setattr__(self, "title", self.name)
+        return self
+
+
+class WatchFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    watch: list[Watch] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> WatchFile:
+        seen: set[str] = set()
+        for watch in self.watch:
+            if watch.name in seen:
+                raise ValueError(f"watch name {watch.name!r} is used twice")
+            seen.add(watch.name)
+        return self
+
+
+def default_watch_file() -> Path:
+    """The watch file shipped with litwatch (vitamin B12, metformin, diabetic neuropathy)."""
+    return Path(str(resources.files("litwatch") / "watches" / "default.toml"))
+
+
+def _error_location(raw: dict, loc: tuple) -> str:
+    """Turn pydantic's ('watch', 0, 'schedule', 'cron') into "watch 'b12-dpn': schedule.cron"."""
+    if len(loc) >= 2 and loc[0] == "watch" and isinstance(loc[1], int):
+        try:
+            name = raw["watch"][loc[1]].get("name", f"#{loc[1] + 1}")
+        except (KeyError, IndexError, AttributeError, TypeError):
+            name = f"#{loc[1] + 1}"
+        rest = ".".join(str(part) for part in loc[2:]) or "(watch)"
+        return f"watch {name!r}: {rest}"
+    return ".".join(str(part) for part in loc) or "(file)"
+
+
+def load_watches(path: Path | None = None) -> list[Watch]:
+    """Read and validate a watch file (the shipped default when `path` is None)."""
+    path = Path(path) if path else default_watch_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read watch file ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: watch file is not UTF-8 text") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    try:
+        return WatchFile.model_validate(raw).watch
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = _error_location(raw, tuple(first["loc"]))
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key"
+        raise ConfigError(f"{path}: {where}: {message}") from None
+
+
+def find_watch(watches: list[Watch], name: str | None) -> list[Watch]:
+    """The watch called `name`, or every watch when `name` is None."""
+    if name is None:
+        return watches
+    for watch in watches:
+        if watch.name == name:
+            return [watch]
+    known = ", ".join(w.name for w in watches)
+    raise ConfigError(f"no watch named {name!r} (known: {known})")

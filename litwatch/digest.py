@@ -1,0 +1,179 @@
+"""Digest selection: from what the store holds pending for a watch, decide what one digest reports.
+
+Pure: no database, no clock. The flow reads pending changes from the store, passes
+them in with the current time, and records the returned digest before delivering it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from litwatch.records import Record
+
+ChangeKind = Literal["new", "revised"]
+NoticeKind = Literal["retraction", "expression-of-concern", "erratum", "retracted"]
+
+# CommentsCorrections RefTypes that point from a notice to the record it is about.
+_NOTICE_REF_TYPES: dict[str, NoticeKind] = {
+    "RetractionOf": "retraction",
+    "ExpressionOfConcernFor": "expression-of-concern",
+    "ErratumFor": "erratum",
+}
+# RefTypes a record gains when something is published about it.
+_FLAG_REF_TYPES: dict[str, NoticeKind] = {
+    "RetractionIn": "retracted",
+    "ExpressionOfConcernIn": "expression-of-concern",
+    "ErratumIn": "erratum",
+}
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """One record version the store holds for a watch and no digest has reported yet."""
+
+    record: Record
+    kind: ChangeKind
+    store_version: int
+    changes: tuple[str, ...] = ()  # for revised records: what changed, in words
+    classification: dict | None = None  # the classifiers' JSON for this version
+    previous_classification: dict | None = None  # for revised records
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """A record as one digest reports it, with why it is there."""
+
+    record: Record
+    kind: ChangeKind
+    store_version: int
+    changes: tuple[str, ...] = ()
+    classification: dict | None = None
+
+    @property
+    def design(self) -> str:
+        return (self.classification or {}).get("design", "other")
+
+    @property
+    def gaps_addressed(self) -> tuple[str, ...]:
+        gaps = (self.classification or {}).get("gaps", {})
+        return tuple(
+            name for name, call in gaps.items() if call.get("relevance") in ("addresses", "partly")
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A retraction, expression of concern or erratum about a record already in the summary."""
+
+    kind: NoticeKind
+    about_pmid: str
+    notice_pmid: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one run reports for one watch."""
+
+    watch: str
+    key: str  # idempotency key: one e-mail per key, ever
+    created: datetime
+    items: tuple[DigestItem, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    off_topic: int = 0  # records matched by the query but judged off-topic: counted, not listed
+    covered: tuple[tuple[str, int], ...] = field(default=())  # every (pmid, version) it settles
+
+    @property
+    def new(self) -> tuple[DigestItem, ...]:
+        return tuple(item for item in self.items if item.kind == "new")
+
+    @property
+    def revised(self) -> tuple[DigestItem, ...]:
+        return tuple(item for item in self.items if item.kind == "revised")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.notices
+
+
+def _is_on_topic(item: PendingItem) -> bool:
+    # Unclassified records are listed: hiding a record because a classifier did not run
+    # would be a silent miss.
+    if item.classification is None:
+        return True
+    return bool(item.classification.get("topic_relevant", True))
+
+
+def _visible_revision(item: PendingItem) -> bool:
+    """A revision is worth a line when the reader would see it: status, types, design or gaps."""
+    if item.changes:
+        return True
+    before, after = item.previous_classification or {}, item.classification or {}
+    return before.get("design") != after.get("design") or before.get("gaps") != after.get("gaps")
+
+
+def notices_for(records: Iterable[Record], known_pmids: set[str]) -> list[Notice]:
+    """Retractions, concerns and errata among `records` that concern a record in `known_pmids`."""
+    notices: list[Notice] = []
+    for record in records:
+        for link in record.comments_corrections:
+            if link.ref_type in _NOTICE_REF_TYPES and link.pmid in known_pmids:
+                notices.append(
+                    Notice(_NOTICE_REF_TYPES[link.ref_type], link.pmid, record.pmid, record.title)
+                )
+            elif link.ref_type in _FLAG_REF_TYPES and record.pmid in known_pmids:
+                notices.append(
+                    Notice(_FLAG_REF_TYPES[link.ref_type], record.pmid, link.pmid, record.title)
+                )
+        if "Retracted Publication" in record.publication_types and record.pmid in known_pmids:
+            notices.append(Notice("retracted", record.pmid, "", record.title))
+    unique = {(n.kind, n.about_pmid, n.notice_pmid): n for n in notices}
+    return sorted(unique.values(), key=lambda n: (n.about_pmid, n.kind, n.notice_pmid))
+
+
+def select_digest(
+    watch: str,
+    key: str,
+    pending: Sequence[PendingItem],
+    known_pmids: set[str],
+    now: datetime,
+) -> Digest:
+    """Build the digest that settles every pending item.
+
+    `known_pmids` are the records already reported in an earlier digest (the evidence
+    summary); notices are only raised about those. Every pending (pmid, version) is
+    covered by the digest, listed or not, so nothing stays pending forever and nothing
+    is reported twice.
+    """
+    items: list[DigestItem] = []
+    off_topic = 0
+    for entry in pending:
+        if not _is_on_topic(entry):
+            off_topic += 1
+            continue
+        if entry.kind == "revised" and not _visible_revision(entry):
+            continue
+        items.append(
+            DigestItem(
+                record=entry.record,
+                kind=entry.kind,
+                store_version=entry.store_version,
+                changes=entry.changes,
+                classification=entry.classification,
+            )
+        )
+    items.sort(key=lambda item: (item.kind != "new", item.record.pmid))
+    notices = notices_for((entry.record for entry in pending), known_pmids)
+    covered = tuple(sorted((entry.record.pmid, entry.store_version) for entry in pending))
+    return Digest(
+        watch=watch,
+        key=key,
+        created=now,
+        items=tuple(items),
+        notices=tuple(notices),
+        off_topic=off_topic,
+        covered=covered,
+    )

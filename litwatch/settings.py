@@ -1,0 +1,88 @@
+"""One settings object, read once at the entry point (environment, .env file) and passed down.
+
+Secrets (the NCBI API key, the SMTP password) are `SecretStr`: they print as '**********'
+and are only unwrapped at the edge that sends them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "litwatch"
+
+
+def _default_corpus() -> Path:
+    # The checkout's sibling ../shared/corpus: where the offline demo's stand-in reads.
+    return Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+class Settings(BaseSettings):
+    """Everything a deployment configures; LITWATCH_* environment variables override."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LITWATCH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # NCBI E-utilities
+    eutils_url: str = NCBI_EUTILS
+    ncbi_email: str = "litwatch@example.org"
+    ncbi_tool: str = "litwatch"
+    ncbi_api_key: SecretStr | None = None
+    ncbi_api_key_block: str = ""  # name of a Prefect Secret block holding the key, if any
+    entrez_timeout: float = Field(default=30.0, gt=0)
+    entrez_max_attempts: int = Field(default=6, ge=1, le=20)
+
+    # Where things live
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    watches_file: Path | None = None  # None: the watch file shipped with litwatch
+    corpus_dir: Path = Field(default_factory=_default_corpus)
+
+    # Mail: without smtp_host, digests go to the outbox folder as .eml files
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_password_block: str = ""
+    smtp_security: str = "starttls"  # starttls | ssl | none
+    mail_from: str = "litwatch <litwatch@localhost>"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "litwatch.sqlite"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.data_dir / "out"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    def resolved_api_key(self) -> str | None:
+        """The NCBI API key from the environment, else from the named Prefect Secret block."""
+        if self.ncbi_api_key is not None:
+            return self.ncbi_api_key.get_secret_value() or None
+        if self.ncbi_api_key_block:
+            return _secret_block(self.ncbi_api_key_block)
+        return None
+
+    def resolved_smtp_password(self) -> str | None:
+        """The SMTP password from the environment, else from the named Prefect Secret block."""
+        if self.smtp_password is not None:
+            return self.smtp_password.get_secret_value() or None
+        if self.smtp_password_block:
+            return _secret_block(self.smtp_password_block)
+        return None
+
+
+def _secret_block(name: str) -> str:
+    from prefect.blocks.system import Secret
+
+    return Secret.load(name).get()
