@@ -60,6 +60,21 @@ _REGISTRY_ID = re.compile(
     r"|KCT\d{7}"
     r"|TCTR\d{11})\b"
 )
+# Cheap substring tests that let most abstracts skip the regular expression.
+_REGISTRY_PREFIXES = (
+    "NCT",
+    "ISRCTN",
+    "ChiCTR",
+    "CTRI",
+    "EudraCT",
+    "ACTRN",
+    "DRKS",
+    "UMIN",
+    "IRCT",
+    "PACTR",
+    "KCT",
+    "TCTR",
+)
 _EUDRACT_NUMBER = re.compile(r"\d{4}-\d{6}-\d{2}")
 
 _MONTHS = {
@@ -170,7 +185,7 @@ def registry_ids(accessions: Iterable[tuple[str, str]], abstract: str) -> tuple[
     for bank, accession in accessions:
         if bank in TRIAL_REGISTRIES and accession:
             found[accession.strip()] = None
-    if abstract:
+    if abstract and any(prefix in abstract for prefix in _REGISTRY_PREFIXES):
         for match in _REGISTRY_ID.finditer(abstract):
             text = match.group()
             if text.startswith("EudraCT"):

@@ -67,6 +67,7 @@ def _iter_elements(stream: IO[bytes], name: str) -> Iterator[etree._Element]:
         no_network=True,
         load_dtd=False,
         huge_tree=False,
+        collect_ids=False,
         remove_comments=True,
         remove_pis=True,
     )
@@ -98,27 +99,31 @@ def _text(element: etree._Element | None) -> str:
     """The element's text with inline markup (<i>, <sup>, MathML) dropped and spaces collapsed."""
     if element is None:
         return ""
-    return " ".join("".join(element.itertext()).split())
+    text = "".join(element.itertext()) if len(element) else element.text or ""
+    return " ".join(text.split())
+
+
+def _leaf(element: etree._Element) -> str:
+    """The text of an element NLM never marks up (names, MeSH terms, codes)."""
+    return (element.text or "").strip()
 
 
 def _date(element: etree._Element | None) -> date | None:
     if element is None:
         return None
-    return calendar_date(
-        element.findtext("Year") or "",
-        element.findtext("Month") or "",
-        element.findtext("Day") or "",
-    )
+    parts = {part.tag: part.text or "" for part in element}
+    return calendar_date(parts.get("Year", ""), parts.get("Month", ""), parts.get("Day", ""))
 
 
 def _pub_date(element: etree._Element | None) -> tuple[str, int | None]:
     if element is None:
         return "", None
-    medline_date = element.findtext("MedlineDate")
-    if medline_date:
-        return publication_date(medline_date)
-    parts = (element.findtext("Year"), element.findtext("Month"), element.findtext("Day"))
-    return publication_date(" ".join(part for part in parts if part))
+    parts = {part.tag: (part.text or "").strip() for part in element}
+    if parts.get("MedlineDate"):
+        return publication_date(parts["MedlineDate"])
+    return publication_date(
+        " ".join(parts[tag] for tag in ("Year", "Month", "Day") if parts.get(tag))
+    )
 
 
 def _abstract(element: etree._Element | None) -> tuple[AbstractSection, ...]:
@@ -144,11 +149,11 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
         for part in author:
             tag = part.tag
             if tag == "LastName":
-                last = _text(part)
+                last = _leaf(part)
             elif tag == "ForeName" or tag == "FirstName":
-                fore = _text(part)
+                fore = _leaf(part)
             elif tag == "Initials":
-                initials = _text(part)
+                initials = _leaf(part)
             elif tag == "CollectiveName":
                 collective = _text(part)
             elif tag == "AffiliationInfo":
@@ -164,18 +169,18 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
 def _mesh_headings(mesh_list: etree._Element) -> list[MeshHeading]:
     headings = []
     for heading in mesh_list.iterchildren("MeshHeading"):
-        descriptor = heading.find("DescriptorName")
-        if descriptor is None:
-            continue
-        # PubMed's [majr] matches a heading whose descriptor or any qualifier is starred.
-        major = descriptor.get("MajorTopicYN") == "Y"
+        descriptor = ui = ""
+        major = False
         qualifiers = []
-        for qualifier in heading.iterchildren("QualifierName"):
-            qualifiers.append(_text(qualifier))
-            major = major or qualifier.get("MajorTopicYN") == "Y"
-        headings.append(
-            MeshHeading(_text(descriptor), major, tuple(qualifiers), descriptor.get("UI", ""))
-        )
+        for term in heading:  # DescriptorName first, then its QualifierNames
+            # PubMed's [majr] matches a heading whose descriptor or any qualifier is starred.
+            major = major or term.get("MajorTopicYN") == "Y"
+            if term.tag == "DescriptorName":
+                descriptor, ui = (term.text or "").strip(), term.get("UI", "")
+            else:
+                qualifiers.append((term.text or "").strip())
+        if descriptor:
+            headings.append(MeshHeading(descriptor, major, tuple(qualifiers), ui))
     return headings
 
 
@@ -259,7 +264,7 @@ def _article_record(element: etree._Element) -> Record:
         completed_date=completed,
         entrez_date=entrez or created or completed or article_date,
         mesh_headings=tuple(mesh),
-        keywords=tuple(keyword for keyword in keywords if keyword),
+        keywords=tuple(dict.fromkeys(keyword for keyword in keywords if keyword)),
         comments_corrections=tuple(links),
         doi=ids.get("doi") or elocation_doi,
         pmc=ids.get("pmc", ""),
@@ -307,7 +312,7 @@ def _read_article(article: etree._Element, fields: dict, accessions: list) -> tu
         elif tag == "Language":
             languages.append((part.text or "").strip())
         elif tag == "PublicationTypeList":
-            publication_types = [_text(p) for p in part.iterchildren("PublicationType")]
+            publication_types = [_leaf(p) for p in part.iterchildren("PublicationType")]
         elif tag == "DataBankList":
             for bank in part.iterchildren("DataBank"):
                 bank_name = (bank.findtext("DataBankName") or "").strip()
@@ -369,7 +374,9 @@ def _book_record(element: etree._Element) -> Record:
         entrez_date=entrez or _date(document.find("ContributionDate")),
         revision_date=_date(document.find("DateRevised")),
         publication_types=tuple(_text(p) for p in document.iter("PublicationType")),
-        keywords=tuple(_text(k) for k in document.iter("Keyword") if _text(k)),
+        keywords=tuple(
+            dict.fromkeys(_text(k) for k in document.iter("Keyword") if len(k) or k.text)
+        ),
         doi=ids.get("doi", ""),
         pmc=ids.get("pmc", ""),
         registry_ids=registry_ids((), " ".join(s.text for s in abstract)),
