@@ -218,6 +218,8 @@ class _Rewound(io.RawIOBase):
             data, self._head = self._head + self._rest.read(), b""
             return data
         data, self._head = self._head[:size], self._head[size:]
+        if len(data) < size:
+            data += self._rest.read(size - len(data))
         return data
 
     def readinto(self, buffer) -> int:
