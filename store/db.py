@@ -1,0 +1,83 @@
+"""The SQLite connection under the store: pragmas, IMMEDIATE transactions and schema migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from litwatch.errors import StoreError
+from store.schema import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating folders and file) a store database with WAL, foreign keys and a busy timeout."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # isolation_level=None: the module never opens transactions behind our back;
+        # `transaction` below is the only place one begins.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open store {path}: {error}") from error
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One IMMEDIATE transaction: the write lock is taken up front, so no reader-turned-writer deadlock."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to the newest version; returns the version now in the file."""
+    with transaction(conn):
+        # Read inside the write transaction so two processes opening a new file
+        # cannot both apply the same migration.
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"store schema version {current} is newer than this litwatch "
+                f"({len(MIGRATIONS)}); upgrade litwatch"
+            )
+        for version in range(current, len(MIGRATIONS)):
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> Iterator[str]:
+    # executescript would COMMIT our open transaction first; run statement by statement instead.
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip():
+        raise StoreError(f"incomplete SQL statement in schema: {pending.strip()[:60]}")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A timestamp as stored: ISO 8601 text."""
+    return moment.isoformat() if moment is not None else None
+
+
+def from_iso(text: str | None) -> datetime | None:
+    """The inverse of `iso`."""
+    return datetime.fromisoformat(text) if text is not None else None

@@ -1,0 +1,218 @@
+"""Pending-for-digest bookkeeping: every new or revised version is reported by exactly one digest.
+
+A digest is recorded (its items attached) before its e-mail is sent and marked delivered
+after, so a crash between the two re-sends the same digest rather than building another.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from litwatch.errors import StoreError
+from litwatch.records import Record
+from store.db import from_iso, iso, transaction
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A record version a watch has seen and no digest has reported yet."""
+
+    watch: str
+    pmid: str
+    store_version: int
+    kind: Literal["new", "revised"]
+    record: Record
+    first_seen: datetime
+    run_id: int | None
+    previous_version: int | None = None
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One channel's delivery of a digest."""
+
+    channel: str
+    message_id: str
+    delivered_at: datetime
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """A recorded digest: its key, the (pmid, store_version) items it settled, and its deliveries."""
+
+    digest_key: str
+    watch: str
+    created_at: datetime
+    items: tuple[tuple[str, int], ...]
+    payload: dict | None = None
+    deliveries: tuple[Delivery, ...] = ()
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.deliveries)
+
+
+class Digests:
+    """Store methods over pending changes, digests and deliveries (mixed into `Store`)."""
+
+    _conn: sqlite3.Connection
+
+    def pending_changes(self, watch: str) -> list[PendingChange]:
+        """Every new or revised version the watch has seen that no digest has reported, in the order seen."""
+        rows = self._conn.execute(
+            """
+            SELECT w.*, v.record FROM watch_records w
+            JOIN record_versions v USING (pmid, store_version)
+            WHERE w.watch = ? AND w.digest_id IS NULL
+            ORDER BY w.rowid
+            """,
+            (watch,),
+        )
+        return [
+            PendingChange(
+                watch=row["watch"],
+                pmid=row["pmid"],
+                store_version=row["store_version"],
+                kind=row["kind"],
+                record=Record.from_dict(json.loads(row["record"])),
+                first_seen=from_iso(row["first_seen"]),
+                run_id=row["run_id"],
+                previous_version=row["previous_version"],
+                changes=tuple(json.loads(row["changes"])),
+            )
+            for row in rows
+        ]
+
+    def record_digest(
+        self,
+        watch: str,
+        digest_key: str,
+        items: Iterable[tuple[str, int]],
+        now: datetime,
+        payload: dict | None = None,
+    ) -> DigestEntry:
+        """Record a digest settling `items`, in one transaction; recording a key again returns the first.
+
+        Settling (pmid, v) also settles that record's earlier pending versions for the watch:
+        the digest reports the newer version, and the older must not wait for a later digest.
+        """
+        with transaction(self._conn) as conn:
+            existing = _digest_row(conn, digest_key)
+            if existing is not None:
+                if existing["watch"] != watch:
+                    raise StoreError(
+                        f"digest key {digest_key!r} already belongs to watch {existing['watch']!r}"
+                    )
+                return _entry(conn, existing)
+            digest_id = conn.execute(
+                "INSERT INTO digests (digest_key, watch, created_at, payload) VALUES (?, ?, ?, ?)",
+                (
+                    digest_key,
+                    watch,
+                    iso(now),
+                    None
+                    if payload is None
+                    else json.dumps(payload, ensure_ascii=False, default=str),
+                ),
+            ).lastrowid
+            for pmid, store_version in items:
+                settled = conn.execute(
+                    "UPDATE watch_records SET digest_id = ? WHERE watch = ? AND pmid = ?"
+                    " AND store_version = ? AND (digest_id IS NULL OR digest_id = ?)",
+                    (digest_id, watch, pmid, store_version, digest_id),
+                )
+                if settled.rowcount != 1:
+                    raise StoreError(_not_pending(conn, watch, pmid, store_version))
+                conn.execute(
+                    "UPDATE watch_records SET digest_id = ? WHERE watch = ? AND pmid = ?"
+                    " AND store_version < ? AND digest_id IS NULL",
+                    (digest_id, watch, pmid, store_version),
+                )
+            return _entry(conn, _digest_row(conn, digest_key))
+
+    def digest(self, digest_key: str) -> DigestEntry | None:
+        """The digest recorded under the key, or None."""
+        row = _digest_row(self._conn, digest_key)
+        return _entry(self._conn, row) if row else None
+
+    def digests(self, watch: str) -> list[DigestEntry]:
+        """Every digest of the watch, oldest first."""
+        rows = self._conn.execute(
+            "SELECT * FROM digests WHERE watch = ? ORDER BY digest_id", (watch,)
+        ).fetchall()
+        return [_entry(self._conn, row) for row in rows]
+
+    def mark_delivered(self, digest_key: str, now: datetime, channel: str, message_id: str) -> None:
+        """Note that the digest went out on `channel`; marking the same channel again keeps the first."""
+        with transaction(self._conn) as conn:
+            row = _digest_row(conn, digest_key)
+            if row is None:
+                raise StoreError(f"cannot mark digest {digest_key!r} delivered: no such digest")
+            conn.execute(
+                "INSERT INTO deliveries (digest_id, channel, message_id, delivered_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (digest_id, channel) DO NOTHING",
+                (row["digest_id"], channel, message_id, iso(now)),
+            )
+
+    def undelivered_digests(self, watch: str) -> list[DigestEntry]:
+        """Digests recorded but never delivered (a crash between recording and sending), oldest first."""
+        rows = self._conn.execute(
+            "SELECT * FROM digests d WHERE watch = ? AND NOT EXISTS"
+            " (SELECT 1 FROM deliveries WHERE digest_id = d.digest_id) ORDER BY digest_id",
+            (watch,),
+        ).fetchall()
+        return [_entry(self._conn, row) for row in rows]
+
+    def reported_pmids(self, watch: str) -> set[str]:
+        """PMIDs some digest of the watch has already reported: the records readers know about."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT pmid FROM watch_records WHERE watch = ? AND digest_id IS NOT NULL",
+            (watch,),
+        )
+        return {row["pmid"] for row in rows}
+
+
+def _digest_row(conn: sqlite3.Connection, digest_key: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM digests WHERE digest_key = ?", (digest_key,)).fetchone()
+
+
+def _entry(conn: sqlite3.Connection, row: sqlite3.Row) -> DigestEntry:
+    items = conn.execute(
+        "SELECT pmid, store_version FROM watch_records WHERE digest_id = ? ORDER BY rowid",
+        (row["digest_id"],),
+    )
+    deliveries = conn.execute(
+        "SELECT channel, message_id, delivered_at FROM deliveries WHERE digest_id = ?"
+        " ORDER BY delivered_at, channel",
+        (row["digest_id"],),
+    )
+    return DigestEntry(
+        digest_key=row["digest_key"],
+        watch=row["watch"],
+        created_at=from_iso(row["created_at"]),
+        items=tuple((item["pmid"], item["store_version"]) for item in items),
+        payload=json.loads(row["payload"]) if row["payload"] is not None else None,
+        deliveries=tuple(
+            Delivery(d["channel"], d["message_id"], from_iso(d["delivered_at"])) for d in deliveries
+        ),
+    )
+
+
+def _not_pending(conn: sqlite3.Connection, watch: str, pmid: str, store_version: int) -> str:
+    row = conn.execute(
+        "SELECT d.digest_key FROM watch_records w LEFT JOIN digests d USING (digest_id)"
+        " WHERE w.watch = ? AND w.pmid = ? AND w.store_version = ?",
+        (watch, pmid, store_version),
+    ).fetchone()
+    if row is None:
+        return f"PMID {pmid} version {store_version} was never seen by watch {watch!r}"
+    return (
+        f"PMID {pmid} version {store_version} of watch {watch!r} "
+        f"is already in digest {row['digest_key']!r}"
+    )

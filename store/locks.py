@@ -1,0 +1,71 @@
+"""The per-watch run lock: one row per watch, taken in an IMMEDIATE transaction so it holds across processes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from litwatch.errors import RunLockedError
+from store.db import from_iso, iso, transaction
+
+
+class RunLocks:
+    """Store methods over the run lock (mixed into `Store`)."""
+
+    _conn: sqlite3.Connection
+
+    def acquire_lock(self, watch: str, owner: str, now: datetime, stale_after: timedelta) -> None:
+        """Take the watch's lock, or refresh it if `owner` holds it; a lock older than `stale_after` is taken over.
+
+        Raises RunLockedError naming the run and owner that hold it.
+        """
+        with transaction(self._conn) as conn:
+            held = conn.execute(
+                "SELECT owner, acquired_at FROM run_locks WHERE watch = ?", (watch,)
+            ).fetchone()
+            if held is not None and held["owner"] != owner:
+                acquired_at = from_iso(held["acquired_at"])
+                if now - acquired_at <= stale_after:
+                    raise RunLockedError(
+                        _locked_message(conn, watch, held["owner"], acquired_at, stale_after)
+                    )
+            conn.execute(
+                "INSERT INTO run_locks (watch, owner, acquired_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (watch) DO UPDATE SET"
+                " owner = excluded.owner, acquired_at = excluded.acquired_at",
+                (watch, owner, iso(now)),
+            )
+
+    def release_lock(self, watch: str, owner: str) -> bool:
+        """Give the lock back; False if `owner` no longer holds it (another run took it over)."""
+        with transaction(self._conn) as conn:
+            cursor = conn.execute(
+                "DELETE FROM run_locks WHERE watch = ? AND owner = ?", (watch, owner)
+            )
+        return cursor.rowcount == 1
+
+
+def _locked_message(
+    conn: sqlite3.Connection,
+    watch: str,
+    owner: str,
+    acquired_at: datetime,
+    stale_after: timedelta,
+) -> str:
+    run = conn.execute(
+        "SELECT run_id, started_at FROM runs WHERE watch = ? AND status = 'running'"
+        " ORDER BY run_id DESC LIMIT 1",
+        (watch,),
+    ).fetchone()
+    if run is not None:
+        holder = f"run {run['run_id']} started {_minute(from_iso(run['started_at']))} by {owner}"
+    else:
+        holder = f"locked {_minute(acquired_at)} by {owner}"
+    return (
+        f"watch {watch!r} is already running ({holder}); wait for it to finish, "
+        f"or if that process is gone the lock is taken over after {_minute(acquired_at + stale_after)}"
+    )
+
+
+def _minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")

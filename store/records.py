@@ -1,0 +1,164 @@
+"""Record versions in the store: every fetched version is kept, and each watch remembers which it has seen."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+from litwatch.errors import StoreError
+from litwatch.records import Record
+from store.changes import describe_changes
+from store.db import from_iso, iso, transaction
+
+ChangeKind = Literal["new", "revised", "unchanged"]
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """What one upserted record meant for the watch that fetched it."""
+
+    kind: ChangeKind
+    pmid: str
+    store_version: int
+    previous_version: int | None = None  # for "revised": the version the watch saw before
+    changes: tuple[str, ...] = ()  # for "revised": e.g. "status: Publisher → MEDLINE"
+
+
+class RecordVersion(NamedTuple):
+    """One stored version of a record."""
+
+    store_version: int
+    record: Record
+    first_seen: datetime
+
+
+class RecordVersions:
+    """Store methods over record versions and watch membership (mixed into `Store`)."""
+
+    _conn: sqlite3.Connection
+
+    def upsert_records(
+        self, run_id: int, watch: str, records: Iterable[Record], now: datetime
+    ) -> list[RecordChange]:
+        """Store every record not already held with the same content; say for each what it was."""
+        with transaction(self._conn) as conn:
+            run = conn.execute("SELECT watch, status FROM runs WHERE run_id = ?", (run_id,))
+            row = run.fetchone()
+            if row is None or row["watch"] != watch or row["status"] != "running":
+                state = "unknown" if row is None else f"{row['status']} for watch {row['watch']!r}"
+                raise StoreError(
+                    f"cannot store records for watch {watch!r}: run {run_id} is {state}"
+                )
+            return [_upsert_one(conn, run_id, watch, record, now) for record in records]
+
+    def latest_records(self, watch: str) -> list[Record]:
+        """The newest version the watch has seen of each of its records, by PMID."""
+        rows = self._conn.execute(
+            """
+            SELECT v.record FROM record_versions v
+            JOIN (SELECT pmid, MAX(store_version) AS store_version
+                  FROM watch_records WHERE watch = ? GROUP BY pmid) seen
+              USING (pmid, store_version)
+            ORDER BY CAST(v.pmid AS INTEGER), v.pmid
+            """,
+            (watch,),
+        )
+        return [_record(row["record"]) for row in rows]
+
+    def record_versions(self, pmid: str) -> list[RecordVersion]:
+        """Every stored version of one record, oldest first."""
+        rows = self._conn.execute(
+            "SELECT store_version, record, first_seen FROM record_versions"
+            " WHERE pmid = ? ORDER BY store_version",
+            (pmid,),
+        )
+        return [
+            RecordVersion(row["store_version"], _record(row["record"]), from_iso(row["first_seen"]))
+            for row in rows
+        ]
+
+    def get_record(self, pmid: str, version: int | None = None) -> Record | None:
+        """One stored version of a record (the newest when `version` is None), or None."""
+        row = self._conn.execute(
+            "SELECT record FROM record_versions WHERE pmid = ? AND store_version = COALESCE(?,"
+            " (SELECT MAX(store_version) FROM record_versions WHERE pmid = ?))",
+            (pmid, version, pmid),
+        ).fetchone()
+        return _record(row["record"]) if row else None
+
+
+def _upsert_one(
+    conn: sqlite3.Connection, run_id: int, watch: str, record: Record, now: datetime
+) -> RecordChange:
+    content_hash = record.content_hash()
+    seen = conn.execute(
+        """
+        SELECT w.store_version, v.content_hash, v.record FROM watch_records w
+        JOIN record_versions v USING (pmid, store_version)
+        WHERE w.watch = ? AND w.pmid = ? ORDER BY w.store_version DESC LIMIT 1
+        """,
+        (watch, record.pmid),
+    ).fetchone()
+    if seen is not None and seen["content_hash"] == content_hash:
+        return RecordChange("unchanged", record.pmid, seen["store_version"])
+
+    latest = conn.execute(
+        "SELECT store_version, content_hash FROM record_versions"
+        " WHERE pmid = ? ORDER BY store_version DESC LIMIT 1",
+        (record.pmid,),
+    ).fetchone()
+    if latest is not None and latest["content_hash"] == content_hash:
+        # Another watch already stored this very version: share it.
+        store_version = latest["store_version"]
+    else:
+        store_version = (latest["store_version"] if latest else 0) + 1
+        conn.execute(
+            "INSERT INTO record_versions (pmid, store_version, pubmed_version, content_hash,"
+            " status, publication_types, record, first_seen, first_run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.pmid,
+                store_version,
+                record.version,
+                content_hash,
+                record.status,
+                json.dumps(list(record.publication_types)),
+                json.dumps(record.to_dict(), ensure_ascii=False),
+                iso(now),
+                run_id,
+            ),
+        )
+
+    if seen is None:
+        change = RecordChange("new", record.pmid, store_version)
+    else:
+        change = RecordChange(
+            "revised",
+            record.pmid,
+            store_version,
+            previous_version=seen["store_version"],
+            changes=describe_changes(_record(seen["record"]), record),
+        )
+    conn.execute(
+        "INSERT INTO watch_records (watch, pmid, store_version, kind, previous_version, changes,"
+        " first_seen, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            watch,
+            record.pmid,
+            store_version,
+            change.kind,
+            change.previous_version,
+            json.dumps(list(change.changes), ensure_ascii=False),
+            iso(now),
+            run_id,
+        ),
+    )
+    return change
+
+
+def _record(text: str) -> Record:
+    return Record.from_dict(json.loads(text))

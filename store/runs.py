@@ -1,0 +1,131 @@
+"""Runs and watermarks: a watch's watermark moves only in the transaction that commits a run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from litwatch.errors import StoreError
+from store.db import from_iso, iso, transaction
+
+RunStatus = Literal["running", "committed", "failed", "abandoned"]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run of one watch as the store remembers it."""
+
+    run_id: int
+    watch: str
+    status: RunStatus
+    started_at: datetime
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    finished_at: datetime | None = None
+    watermark: datetime | None = None
+    stats: dict = field(default_factory=dict)
+    error: str | None = None
+
+
+class Runs:
+    """Store methods over runs and per-watch watermarks (mixed into `Store`)."""
+
+    _conn: sqlite3.Connection
+
+    def begin_run(
+        self,
+        watch: str,
+        window_start: datetime | None,
+        window_end: datetime | None,
+        now: datetime,
+    ) -> int:
+        """Start a run; any earlier run of the watch still 'running' died unfinished and is abandoned."""
+        with transaction(self._conn) as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs (watch, window_start, window_end, status, started_at)"
+                " VALUES (?, ?, ?, 'running', ?)",
+                (watch, iso(window_start), iso(window_end), iso(now)),
+            )
+            run_id = cursor.lastrowid
+            conn.execute(
+                "UPDATE runs SET status = 'abandoned', finished_at = ?, error = ?"
+                " WHERE watch = ? AND status = 'running' AND run_id != ?",
+                (iso(now), f"never finished; abandoned when run {run_id} began", watch, run_id),
+            )
+        return run_id
+
+    def finish_run(self, run_id: int, watermark: datetime, now: datetime, stats: dict) -> None:
+        """Commit the run and, in the same transaction, move the watch's watermark forward."""
+        with transaction(self._conn) as conn:
+            run = _running(conn, run_id, "commit")
+            conn.execute(
+                "UPDATE runs SET status = 'committed', finished_at = ?, watermark = ?, stats = ?"
+                " WHERE run_id = ?",
+                (iso(now), iso(watermark), json.dumps(stats, default=str), run_id),
+            )
+            current = conn.execute(
+                "SELECT watermark FROM watermarks WHERE watch = ?", (run["watch"],)
+            ).fetchone()
+            # A backfill of an older window commits without pulling the watermark back.
+            if current is None or watermark > from_iso(current["watermark"]):
+                conn.execute(
+                    "INSERT INTO watermarks (watch, watermark, run_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (watch) DO UPDATE SET"
+                    " watermark = excluded.watermark, run_id = excluded.run_id",
+                    (run["watch"], iso(watermark), run_id),
+                )
+
+    def fail_run(self, run_id: int, error: str, now: datetime) -> None:
+        """Mark the run failed; its records stay stored and the watermark stays where it was."""
+        with transaction(self._conn) as conn:
+            _running(conn, run_id, "fail")
+            conn.execute(
+                "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?",
+                (iso(now), error, run_id),
+            )
+
+    def watermark(self, watch: str) -> datetime | None:
+        """Where the watch's last committed run left off, or None before the first."""
+        row = self._conn.execute(
+            "SELECT watermark FROM watermarks WHERE watch = ?", (watch,)
+        ).fetchone()
+        return from_iso(row["watermark"]) if row else None
+
+    def runs(self, watch: str) -> list[RunInfo]:
+        """Every run of the watch, oldest first."""
+        rows = self._conn.execute("SELECT * FROM runs WHERE watch = ? ORDER BY run_id", (watch,))
+        return [_run_info(row) for row in rows]
+
+    def run(self, run_id: int) -> RunInfo | None:
+        """One run, or None if there is no such run."""
+        row = self._conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return _run_info(row) if row else None
+
+
+def _running(conn: sqlite3.Connection, run_id: int, action: str) -> sqlite3.Row:
+    row = conn.execute("SELECT watch, status FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"cannot {action} run {run_id}: no such run")
+    if row["status"] != "running":
+        raise StoreError(
+            f"cannot {action} run {run_id} of watch {row['watch']!r}: it is {row['status']}"
+        )
+    return row
+
+
+def _run_info(row: sqlite3.Row) -> RunInfo:
+    return RunInfo(
+        run_id=row["run_id"],
+        watch=row["watch"],
+        status=row["status"],
+        started_at=from_iso(row["started_at"]),
+        window_start=from_iso(row["window_start"]),
+        window_end=from_iso(row["window_end"]),
+        finished_at=from_iso(row["finished_at"]),
+        watermark=from_iso(row["watermark"]),
+        stats=json.loads(row["stats"]) if row["stats"] else {},
+        error=row["error"],
+    )

@@ -1,0 +1,96 @@
+"""The store's schema as migrations: entry n upgrades a file from `PRAGMA user_version` n to n+1."""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs, watermarks, record versions, watch membership, classifications, digests, locks.
+    # Timestamps are ISO 8601 text, always supplied by the caller (the store reads no clock).
+    """
+CREATE TABLE runs (
+    run_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    watch        TEXT NOT NULL,
+    window_start TEXT,
+    window_end   TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('running', 'committed', 'failed', 'abandoned')),
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    watermark    TEXT,
+    stats        TEXT,  -- JSON object
+    error        TEXT
+);
+CREATE INDEX runs_by_watch ON runs (watch, run_id);
+
+-- Advanced only by a committed run, in the same transaction that commits it.
+CREATE TABLE watermarks (
+    watch     TEXT PRIMARY KEY,
+    watermark TEXT NOT NULL,
+    run_id    INTEGER NOT NULL REFERENCES runs (run_id)
+);
+
+-- Every version of every record ever seen; records are global, shared by watches.
+CREATE TABLE record_versions (
+    pmid              TEXT NOT NULL,
+    store_version     INTEGER NOT NULL,
+    pubmed_version    INTEGER NOT NULL,
+    content_hash      TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    publication_types TEXT NOT NULL,  -- JSON array
+    record            TEXT NOT NULL,  -- Record.to_dict() as JSON
+    first_seen        TEXT NOT NULL,
+    first_run_id      INTEGER REFERENCES runs (run_id),
+    PRIMARY KEY (pmid, store_version)
+);
+
+-- Which watch has seen which version; digest_id stays NULL until a digest reports the row.
+CREATE TABLE watch_records (
+    watch            TEXT NOT NULL,
+    pmid             TEXT NOT NULL,
+    store_version    INTEGER NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('new', 'revised')),
+    previous_version INTEGER,
+    changes          TEXT NOT NULL,  -- JSON array of short phrases
+    first_seen       TEXT NOT NULL,
+    run_id           INTEGER REFERENCES runs (run_id),
+    digest_id        INTEGER REFERENCES digests (digest_id),
+    PRIMARY KEY (watch, pmid, store_version),
+    FOREIGN KEY (pmid, store_version) REFERENCES record_versions (pmid, store_version)
+);
+CREATE INDEX watch_records_pending ON watch_records (watch, digest_id);
+
+CREATE TABLE classifications (
+    pmid              TEXT NOT NULL,
+    store_version     INTEGER NOT NULL,
+    watch             TEXT NOT NULL,
+    definitions_hash  TEXT NOT NULL,
+    design            TEXT,
+    design_confidence REAL,
+    design_source     TEXT,
+    topic_relevant    INTEGER,
+    payload           TEXT NOT NULL,  -- the classifiers' JSON, shape owned by them
+    PRIMARY KEY (pmid, store_version, watch),
+    FOREIGN KEY (pmid, store_version) REFERENCES record_versions (pmid, store_version)
+);
+
+CREATE TABLE digests (
+    digest_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+    digest_key TEXT NOT NULL UNIQUE,
+    watch      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    payload    TEXT  -- JSON object or NULL
+);
+CREATE INDEX digests_by_watch ON digests (watch, digest_id);
+
+CREATE TABLE deliveries (
+    digest_id    INTEGER NOT NULL REFERENCES digests (digest_id),
+    channel      TEXT NOT NULL,
+    message_id   TEXT NOT NULL,
+    delivered_at TEXT NOT NULL,
+    PRIMARY KEY (digest_id, channel)
+);
+
+-- One row per watch while a run holds it; taken in an IMMEDIATE transaction.
+CREATE TABLE run_locks (
+    watch       TEXT PRIMARY KEY,
+    owner       TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+);
+""",
+)

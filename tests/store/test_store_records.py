@@ -1,0 +1,101 @@
+"""Record versions: new, revised and unchanged detection, shared records across watches, queries."""
+
+from datetime import timedelta
+
+import pytest
+
+from litwatch.errors import StoreError
+from litwatch.records import MeshHeading, Record
+
+
+def _publisher(pmid: str = "100") -> Record:
+    return Record(pmid=pmid, title="Methylcobalamin in DPN", status="Publisher")
+
+
+def _indexed(pmid: str = "100") -> Record:
+    return Record(
+        pmid=pmid,
+        title="Methylcobalamin in DPN",
+        status="MEDLINE",
+        publication_types=("Journal Article", "Randomized Controlled Trial"),
+        mesh_headings=(MeshHeading("Vitamin B 12"), MeshHeading("Diabetic Neuropathies")),
+    )
+
+
+def test_first_sight_is_new_and_refetch_is_unchanged(store, now):
+    run = store.begin_run("b12", None, None, now)
+    first = store.upsert_records(run, "b12", [_publisher()], now)
+    again = store.upsert_records(run, "b12", [_publisher()], now)
+    assert [(c.kind, c.store_version) for c in first] == [("new", 1)]
+    assert [(c.kind, c.store_version) for c in again] == [("unchanged", 1)]
+    assert len(store.record_versions("100")) == 1
+    assert len(store.pending_changes("b12")) == 1
+
+
+def test_changed_content_is_a_revision_with_what_changed(store, now):
+    run = store.begin_run("b12", None, None, now)
+    store.upsert_records(run, "b12", [_publisher()], now)
+    later = now + timedelta(days=7)
+    [change] = store.upsert_records(run, "b12", [_indexed()], later)
+    assert change.kind == "revised"
+    assert (change.store_version, change.previous_version) == (2, 1)
+    assert change.changes == (
+        "status: Publisher → MEDLINE",
+        "publication_types: +Journal Article, +Randomized Controlled Trial",
+        "mesh: +2 headings",
+    )
+    versions = store.record_versions("100")
+    assert [(v.store_version, v.record.status, v.first_seen) for v in versions] == [
+        (1, "Publisher", now),
+        (2, "MEDLINE", later),
+    ]
+    assert store.get_record("100") == _indexed()
+    assert store.get_record("100", 1) == _publisher()
+    assert store.get_record("100", 3) is None
+    assert store.get_record("999") is None
+
+
+def test_rerunning_a_whole_run_stores_nothing_new(store, now):
+    records = [_publisher("1"), _indexed("2"), _publisher("3")]
+    first_run = store.begin_run("b12", None, None, now)
+    store.upsert_records(first_run, "b12", records, now)
+    store.finish_run(first_run, now, now, {})
+    rerun = store.begin_run("b12", None, None, now)
+    changes = store.upsert_records(rerun, "b12", records, now)
+    assert {c.kind for c in changes} == {"unchanged"}
+    assert store.counts("b12").versions == 3
+
+
+def test_a_record_is_stored_once_and_seen_by_each_watch(store, now):
+    run_a = store.begin_run("a", None, None, now)
+    run_b = store.begin_run("b", None, None, now)
+    store.upsert_records(run_a, "a", [_publisher()], now)
+    [for_b] = store.upsert_records(run_b, "b", [_publisher()], now)
+    assert (for_b.kind, for_b.store_version) == ("new", 1)
+    # Watch a stores the indexed version; watch b later fetches the same content.
+    store.upsert_records(run_a, "a", [_indexed()], now)
+    [b_later] = store.upsert_records(run_b, "b", [_indexed()], now)
+    assert (b_later.kind, b_later.store_version, b_later.previous_version) == ("revised", 2, 1)
+    assert len(store.record_versions("100")) == 2
+    assert [r.status for r in store.latest_records("a")] == ["MEDLINE"]
+
+
+def test_latest_records_are_the_newest_version_per_pmid_in_pmid_order(store, now):
+    run = store.begin_run("b12", None, None, now)
+    store.upsert_records(run, "b12", [_publisher("20"), _publisher("3")], now)
+    store.upsert_records(run, "b12", [_indexed("20")], now)
+    store.upsert_records(store.begin_run("other", None, None, now), "other", [_publisher("7")], now)
+    latest = store.latest_records("b12")
+    assert [(r.pmid, r.status) for r in latest] == [("3", "Publisher"), ("20", "MEDLINE")]
+
+
+def test_records_belong_to_a_running_run_of_the_same_watch(store, now):
+    run = store.begin_run("b12", None, None, now)
+    with pytest.raises(StoreError, match="run 1 is running for watch 'b12'"):
+        store.upsert_records(run, "other", [_publisher()], now)
+    store.finish_run(run, now, now, {})
+    with pytest.raises(StoreError, match="run 1 is committed"):
+        store.upsert_records(run, "b12", [_publisher()], now)
+    with pytest.raises(StoreError, match="run 42 is unknown"):
+        store.upsert_records(42, "b12", [_publisher()], now)
+    assert store.counts("b12").versions == 0
