@@ -1,0 +1,54 @@
+"""Classifications per record version and watch, redone on a new version or new gap definitions."""
+
+import pytest
+
+from litwatch.errors import StoreError
+from litwatch.records import Record
+
+PAYLOAD = {
+    "design": "rct",
+    "design_confidence": 0.97,
+    "design_source": "publication_type",
+    "topic_relevant": True,
+    "gaps": {"head_to_head": {"relevance": "addresses"}},
+}
+
+
+def test_saved_payload_round_trips_and_fills_query_columns(store, now):
+    run = store.begin_run("b12", None, now, now)
+    store.upsert_records(run, "b12", [Record(pmid="1")], now)
+    store.save_classification("1", 1, "b12", "defs-1", PAYLOAD)
+    assert store.classification("1", 1, "b12") == PAYLOAD
+    assert store.classification("1", 1, "other") is None
+    row = store._conn.execute(
+        "SELECT design, design_confidence, design_source, topic_relevant FROM classifications"
+    ).fetchone()
+    assert tuple(row) == ("rct", 0.97, "publication_type", 1)
+
+
+def test_design_may_be_an_object(store, now):
+    run = store.begin_run("b12", None, now, now)
+    store.upsert_records(run, "b12", [Record(pmid="1")], now)
+    payload = {"design": {"label": "cohort", "confidence": 0.6, "source": "model"}}
+    store.save_classification("1", 1, "b12", "defs-1", payload)
+    row = store._conn.execute("SELECT design, design_source FROM classifications").fetchone()
+    assert tuple(row) == ("cohort", "model")
+
+
+def test_unclassified_follows_new_versions_and_new_definitions(store, now):
+    run = store.begin_run("b12", None, now, now)
+    store.upsert_records(run, "b12", [Record(pmid="1"), Record(pmid="2")], now)
+    assert store.unclassified("b12", "defs-1") == [("1", 1), ("2", 1)]
+    store.save_classification("1", 1, "b12", "defs-1", PAYLOAD)
+    store.save_classification("2", 1, "b12", "defs-1", PAYLOAD)
+    assert store.unclassified("b12", "defs-1") == []
+    store.upsert_records(run, "b12", [Record(pmid="2", status="MEDLINE")], now)
+    assert store.unclassified("b12", "defs-1") == [("2", 2)]
+    # Once reported, only a record's newest version is worth reclassifying.
+    store.record_digest("b12", "k", [("1", 1), ("2", 2)], now)
+    assert store.unclassified("b12", "defs-2") == [("1", 1), ("2", 2)]
+
+
+def test_classifying_an_unknown_version_is_refused(store):
+    with pytest.raises(StoreError, match="PMID 1 version 3"):
+        store.save_classification("1", 3, "b12", "defs-1", PAYLOAD)

@@ -1,0 +1,93 @@
+"""Pending-for-digest bookkeeping: none missed, none twice, one digest per key."""
+
+from datetime import timedelta
+
+import pytest
+
+from litwatch.errors import StoreError
+from litwatch.records import Record
+
+
+@pytest.fixture
+def seen(store, now):
+    """Watch b12 has seen PMIDs 1 and 2, and PMID 1 again once MEDLINE-indexed."""
+    run = store.begin_run("b12", None, now, now)
+    store.upsert_records(run, "b12", [Record(pmid="1", status="Publisher"), Record(pmid="2")], now)
+    store.upsert_records(run, "b12", [Record(pmid="1", status="MEDLINE")], now)
+    store.finish_run(run, now, now, {})
+    return store
+
+
+def test_pending_lists_new_and_revised_versions_in_the_order_seen(seen):
+    pending = seen.pending_changes("b12")
+    assert [(p.pmid, p.store_version, p.kind, p.previous_version) for p in pending] == [
+        ("1", 1, "new", None),
+        ("2", 1, "new", None),
+        ("1", 2, "revised", 1),
+    ]
+    assert pending[2].changes == ("status: Publisher → MEDLINE",)
+    assert pending[2].record.status == "MEDLINE"
+
+
+def test_a_recorded_digest_settles_its_items(seen, now):
+    entry = seen.record_digest("b12", "b12/2026-W48", [("2", 1)], now, {"new": 1})
+    assert (entry.items, entry.payload, entry.delivered) == ((("2", 1),), {"new": 1}, False)
+    assert [(p.pmid, p.store_version) for p in seen.pending_changes("b12")] == [("1", 1), ("1", 2)]
+    assert seen.reported_pmids("b12") == {"2"}
+
+
+def test_reporting_a_newer_version_settles_the_older_pending_one(seen, now):
+    entry = seen.record_digest("b12", "k", [("1", 2)], now)
+    assert entry.items == (("1", 1), ("1", 2))
+    assert [p.pmid for p in seen.pending_changes("b12")] == ["2"]
+
+
+def test_recording_the_same_key_again_returns_the_first_digest(seen, now):
+    first = seen.record_digest("b12", "k", [("1", 1), ("1", 2)], now)
+    again = seen.record_digest("b12", "k", [("2", 1)], now + timedelta(hours=1))
+    assert again == first
+    assert len(seen.digests("b12")) == 1
+    assert [p.pmid for p in seen.pending_changes("b12")] == ["2"]
+
+
+def test_nothing_is_reported_twice(seen, now):
+    seen.record_digest("b12", "first", [("2", 1)], now)
+    with pytest.raises(
+        StoreError, match="PMID 2 version 1 of watch 'b12' is already in digest 'first'"
+    ):
+        seen.record_digest("b12", "second", [("1", 1), ("2", 1)], now)
+    # The failed digest left no trace: PMID 1 is still pending, no digest "second".
+    assert seen.digest("second") is None
+    assert [p.pmid for p in seen.pending_changes("b12")] == ["1", "1"]
+
+
+def test_unknown_items_and_foreign_keys_are_refused(seen, now):
+    with pytest.raises(StoreError, match="PMID 9 version 1 was never seen by watch 'b12'"):
+        seen.record_digest("b12", "k", [("9", 1)], now)
+    seen.record_digest("b12", "k", [("2", 1)], now)
+    with pytest.raises(StoreError, match="already belongs to watch 'b12'"):
+        seen.record_digest("other", "k", [], now)
+
+
+def test_a_digest_recorded_but_not_sent_is_undelivered_until_marked(seen, now):
+    seen.record_digest("b12", "k1", [("2", 1)], now)
+    seen.record_digest("b12", "k2", [("1", 2)], now)
+    assert [d.digest_key for d in seen.undelivered_digests("b12")] == ["k1", "k2"]
+    seen.mark_delivered("k1", now, "smtp", "<k1@litwatch>")
+    seen.mark_delivered("k1", now + timedelta(hours=1), "smtp", "<resent@litwatch>")
+    assert [d.digest_key for d in seen.undelivered_digests("b12")] == ["k2"]
+    [delivery] = seen.digest("k1").deliveries
+    assert (delivery.channel, delivery.message_id, delivery.delivered_at) == (
+        "smtp",
+        "<k1@litwatch>",
+        now,
+    )
+    with pytest.raises(StoreError, match="no such digest"):
+        seen.mark_delivered("nope", now, "smtp", "x")
+
+
+def test_counts_follow_the_bookkeeping(seen, now):
+    seen.record_digest("b12", "k", [("2", 1)], now)
+    counts = seen.counts("b12")
+    assert (counts.records, counts.versions, counts.revised, counts.pending) == (2, 3, 1, 2)
+    assert (counts.digests, counts.undelivered, counts.runs) == (1, 1, 1)
