@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from litwatch.errors import StoreError
@@ -73,11 +73,15 @@ def _statements(script: str) -> Iterator[str]:
         raise StoreError(f"incomplete SQL statement in schema: {pending.strip()[:60]}")
 
 
-def iso(moment: datetime | None) -> str | None:
-    """A timestamp as stored: ISO 8601 text."""
+def iso(moment: date | None) -> str | None:
+    """A date or timestamp as stored: ISO 8601 text ("2026-11-23" or "2026-11-23T07:00:00+00:00")."""
     return moment.isoformat() if moment is not None else None
 
 
-def from_iso(text: str | None) -> datetime | None:
-    """The inverse of `iso`."""
-    return datetime.fromisoformat(text) if text is not None else None
+def from_iso(text: str | None) -> date | datetime | None:
+    """The inverse of `iso`: a date comes back a date, a timestamp a datetime."""
+    if text is None:
+        return None
+    if len(text) == len("YYYY-MM-DD"):
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text)

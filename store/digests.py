@@ -169,7 +169,7 @@ class Digests:
         ).fetchall()
         return [_entry(self._conn, row) for row in rows]
 
-    def reported_pmids(self, watch: str) -> set[str]:
+    def digested_pmids(self, watch: str) -> set[str]:
         """PMIDs some digest of the watch has already reported: the records readers know about."""
         rows = self._conn.execute(
             "SELECT DISTINCT pmid FROM watch_records WHERE watch = ? AND digest_id IS NOT NULL",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from litwatch.errors import StoreError
@@ -22,10 +22,10 @@ class RunInfo:
     watch: str
     status: RunStatus
     started_at: datetime
-    window_start: datetime | None = None
-    window_end: datetime | None = None
+    window_start: date | None = None  # a date or a datetime, as the caller gave it
+    window_end: date | None = None
     finished_at: datetime | None = None
-    watermark: datetime | None = None
+    watermark: date | None = None
     stats: dict = field(default_factory=dict)
     error: str | None = None
 
@@ -38,8 +38,8 @@ class Runs:
     def begin_run(
         self,
         watch: str,
-        window_start: datetime | None,
-        window_end: datetime | None,
+        window_start: date | None,
+        window_end: date | None,
         now: datetime,
     ) -> int:
         """Start a run; any earlier run of the watch still 'running' died unfinished and is abandoned."""
@@ -57,7 +57,7 @@ class Runs:
             )
         return run_id
 
-    def finish_run(self, run_id: int, watermark: datetime, now: datetime, stats: dict) -> None:
+    def finish_run(self, run_id: int, watermark: date, now: datetime, stats: dict) -> None:
         """Commit the run and, in the same transaction, move the watch's watermark forward."""
         with transaction(self._conn) as conn:
             run = _running(conn, run_id, "commit")
@@ -70,7 +70,7 @@ class Runs:
                 "SELECT watermark FROM watermarks WHERE watch = ?", (run["watch"],)
             ).fetchone()
             # A backfill of an older window commits without pulling the watermark back.
-            if current is None or watermark > from_iso(current["watermark"]):
+            if current is None or _later(watermark, from_iso(current["watermark"])):
                 conn.execute(
                     "INSERT INTO watermarks (watch, watermark, run_id) VALUES (?, ?, ?)"
                     " ON CONFLICT (watch) DO UPDATE SET"
@@ -87,8 +87,8 @@ class Runs:
                 (iso(now), error, run_id),
             )
 
-    def watermark(self, watch: str) -> datetime | None:
-        """Where the watch's last committed run left off, or None before the first."""
+    def watermark(self, watch: str) -> date | None:
+        """Where the watch's last committed run left off (a date or datetime, as committed), or None."""
         row = self._conn.execute(
             "SELECT watermark FROM watermarks WHERE watch = ?", (watch,)
         ).fetchone()
@@ -103,6 +103,17 @@ class Runs:
         """One run, or None if there is no such run."""
         row = self._conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         return _run_info(row) if row else None
+
+
+def _later(candidate: date, current: date) -> bool:
+    # A date and a datetime cannot be compared directly; across the two, compare days.
+    if isinstance(candidate, datetime) != isinstance(current, datetime):
+        return _day(candidate) > _day(current)
+    return candidate > current
+
+
+def _day(moment: date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def _running(conn: sqlite3.Connection, run_id: int, action: str) -> sqlite3.Row:

@@ -33,7 +33,7 @@ def test_a_recorded_digest_settles_its_items(seen, now):
     entry = seen.record_digest("b12", "b12/2026-W48", [("2", 1)], now, {"new": 1})
     assert (entry.items, entry.payload, entry.delivered) == ((("2", 1),), {"new": 1}, False)
     assert [(p.pmid, p.store_version) for p in seen.pending_changes("b12")] == [("1", 1), ("1", 2)]
-    assert seen.reported_pmids("b12") == {"2"}
+    assert seen.digested_pmids("b12") == {"2"}
 
 
 def test_reporting_a_newer_version_settles_the_older_pending_one(seen, now):

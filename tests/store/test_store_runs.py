@@ -81,3 +81,16 @@ def test_a_killed_run_keeps_its_records_and_is_abandoned_by_the_next(tmp_path, n
         assert [c.kind for c in changes] == ["unchanged"]
         reopened.finish_run(next_run, later, later, {})
         assert reopened.watermark("b12") == later
+
+
+def test_watermarks_may_be_dates_as_the_search_window_uses(store, now):
+    day = now.date()
+    store.finish_run(store.begin_run("b12", day - timedelta(days=7), day, now), day, now, {})
+    assert store.watermark("b12") == day
+    assert store.runs("b12")[0].window_start == day - timedelta(days=7)
+    store.finish_run(store.begin_run("b12", None, day, now), day - timedelta(days=1), now, {})
+    assert store.watermark("b12") == day
+    # A later timestamp on a later day moves a date watermark; the type is kept as given.
+    later = now + timedelta(days=1)
+    store.finish_run(store.begin_run("b12", None, day, now), later, now, {})
+    assert store.watermark("b12") == later
