@@ -198,7 +198,8 @@ def _month_number(text: str) -> int | None:
     if text.isdigit():
         number = int(text)
         return number if 1 <= number <= 12 else None
-    return _MONTHS.get(text[:3].lower())
+    # Only a whole month name: "Mar-Apr" is a range, which MedlineDate leaves at year precision.
+    return _MONTHS.get(text[:3].lower()) if text.isalpha() else None
 
 
 class _Rewound(io.RawIOBase):
