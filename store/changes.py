@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from litwatch.records import Record
 
 # Fields described by their own phrase below; every other field is named generically.
@@ -46,11 +48,11 @@ def describe_changes(before: Record, after: Record) -> tuple[str, ...]:
         phrases.append("abstract added" if not before.abstract else "abstract changed")
     if before.authors != after.authors:
         phrases.append("authors changed")
-    old, new = before.to_dict(), after.to_dict()
     phrases.extend(
-        f"{name.replace('_', ' ')} changed"
-        for name in old
-        if name not in _DESCRIBED and old[name] != new[name]
+        f"{field.name.replace('_', ' ')} changed"
+        for field in fields(Record)
+        if field.name not in _DESCRIBED
+        and getattr(before, field.name) != getattr(after, field.name)
     )
     return tuple(phrases)
 
