@@ -106,16 +106,21 @@ def _upsert_one(
     if seen is not None and seen["content_hash"] == content_hash:
         return RecordChange("unchanged", record.pmid, seen["store_version"])
 
-    latest = conn.execute(
-        "SELECT store_version, content_hash FROM record_versions"
-        " WHERE pmid = ? ORDER BY store_version DESC LIMIT 1",
-        (record.pmid,),
-    ).fetchone()
-    if latest is not None and latest["content_hash"] == content_hash:
-        # Another watch already stored this very version: share it.
-        store_version = latest["store_version"]
+    seen_version = seen["store_version"] if seen is not None else 0
+    # Another watch may already have stored this very content: share its version, unless
+    # it is one this watch has moved past (a reverted record gets a fresh version).
+    shared = conn.execute(
+        "SELECT MAX(store_version) FROM record_versions"
+        " WHERE pmid = ? AND content_hash = ? AND store_version > ?",
+        (record.pmid, content_hash, seen_version),
+    ).fetchone()[0]
+    if shared is not None:
+        store_version = shared
     else:
-        store_version = (latest["store_version"] if latest else 0) + 1
+        newest = conn.execute(
+            "SELECT MAX(store_version) FROM record_versions WHERE pmid = ?", (record.pmid,)
+        ).fetchone()[0]
+        store_version = (newest or 0) + 1
         conn.execute(
             "INSERT INTO record_versions (pmid, store_version, pubmed_version, content_hash,"
             " status, publication_types, record, first_seen, first_run_id)"

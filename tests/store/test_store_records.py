@@ -99,3 +99,25 @@ def test_records_belong_to_a_running_run_of_the_same_watch(store, now):
     with pytest.raises(StoreError, match="run 42 is unknown"):
         store.upsert_records(42, "b12", [_publisher()], now)
     assert store.counts("b12").versions == 0
+
+
+def test_a_watch_catching_up_shares_the_versions_another_watch_stored(store, now):
+    run_a = store.begin_run("a", None, None, now)
+    run_b = store.begin_run("b", None, None, now)
+    store.upsert_records(run_a, "a", [_publisher()], now)
+    store.upsert_records(run_a, "a", [_indexed()], now)
+    # Watch b fetched before the indexing and stores its results afterwards.
+    [stale] = store.upsert_records(run_b, "b", [_publisher()], now)
+    [fresh] = store.upsert_records(run_b, "b", [_indexed()], now)
+    assert (stale.kind, stale.store_version) == ("new", 1)
+    assert (fresh.kind, fresh.store_version, fresh.previous_version) == ("revised", 2, 1)
+    assert len(store.record_versions("100")) == 2
+
+
+def test_a_record_reverting_to_older_content_gets_a_fresh_version(store, now):
+    run = store.begin_run("b12", None, None, now)
+    store.upsert_records(run, "b12", [_publisher()], now)
+    store.upsert_records(run, "b12", [_indexed()], now)
+    [reverted] = store.upsert_records(run, "b12", [_publisher()], now)
+    assert (reverted.kind, reverted.store_version, reverted.previous_version) == ("revised", 3, 2)
+    assert store.get_record("100") == _publisher()
