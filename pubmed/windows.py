@@ -1,0 +1,82 @@
+"""Plan Entrez-date windows small enough to page through: PubMed serves at most 9,999 records
+of one search, so a larger span is halved by days until every window fits.
+
+Pure: the search is passed in as a function, so the plan is tested without a network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol, TypeVar
+
+from litwatch.errors import EntrezError
+
+# PubMed's history server pages esearch/efetch only up to retstart 9,998.
+PUBMED_PAGING_LIMIT = 9999
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """An inclusive span of Entrez dates, as esearch's mindate/maxdate take it."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"date window ends ({self.last}) before it starts ({self.first})")
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def halves(self) -> tuple[DateWindow, DateWindow]:
+        """The earlier and the later half, split on a day boundary (earlier half the shorter)."""
+        if self.days < 2:
+            raise ValueError(f"a one-day window ({self.first}) cannot be split")
+        split = self.first + timedelta(days=self.days // 2)
+        return DateWindow(self.first, split - timedelta(days=1)), DateWindow(split, self.last)
+
+    def __str__(self) -> str:
+        return f"{self.first:%Y/%m/%d}-{self.last:%Y/%m/%d}"
+
+
+class Counted(Protocol):
+    """What a window's search returns: at least how many records it matched."""
+
+    @property
+    def count(self) -> int: ...
+
+
+Result = TypeVar("Result", bound=Counted)
+
+
+def plan_windows(
+    span: DateWindow,
+    search: Callable[[DateWindow], Result],
+    limit: int = PUBMED_PAGING_LIMIT,
+) -> list[tuple[DateWindow, Result]]:
+    """Windows covering `span` in date order, each with its search result, each within `limit`.
+
+    A window over the limit is halved and both halves searched again; its own result is
+    dropped, so every search whose result is returned is one a fetch can page through.
+    """
+    planned: list[tuple[DateWindow, Result]] = []
+    # Depth-first, later half pushed first, so windows come out in date order.
+    pending = [span]
+    while pending:
+        window = pending.pop()
+        result = search(window)
+        if result.count <= limit:
+            planned.append((window, result))
+            continue
+        if window.days == 1:
+            raise EntrezError(
+                f"PubMed has {result.count:,} records entered on {window.first:%Y/%m/%d} alone, "
+                f"more than the {limit:,} one search can page through; narrow the query"
+            )
+        earlier, later = window.halves()
+        pending.extend((later, earlier))
+    return planned
