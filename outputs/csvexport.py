@@ -1,0 +1,62 @@
+"""CSV export of a digest's records (pandas), safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from litwatch.records import Record
+from outputs.view import record_view
+from outputs.watch import WatchInfo
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = (
+    "pmid", "title", "journal", "date", "design", "design_confidence", "design_source",
+    "n_participants", "follow_up", "treatment", "comparator", "outcomes",
+    "gaps", "registry_ids", "doi", "url",
+)  # fmt: skip
+
+
+def defuse(value: object) -> object:
+    """Prefix a quote to a text cell a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+    view = record_view(record, classification, watch)
+    attributes = dict(view["attributes"])
+    return {
+        "pmid": view["pmid"],
+        "title": view["title"],
+        "journal": view["journal"],
+        "date": view["date"],
+        "design": view["design"],
+        "design_confidence": view["design_confidence"],
+        "design_source": view["design_source"],
+        "n_participants": attributes.get("n", ""),
+        "follow_up": attributes.get("follow-up", ""),
+        "treatment": attributes.get("treatment", ""),
+        "comparator": attributes.get("comparator", ""),
+        "outcomes": attributes.get("outcomes", ""),
+        "gaps": "; ".join(f"{gap['name']} ({gap['relevance']})" for gap in view["gaps"]),
+        "registry_ids": "; ".join(view["registry_ids"]),
+        "doi": view["doi"],
+        "url": view["url"],
+    }
+
+
+def records_to_csv(
+    records_with_classifications: Iterable[tuple[Record, dict | None]], watch: WatchInfo
+) -> str:
+    """One row per record, one column per key attribute; formula-looking cells defused."""
+    rows = [
+        _row(record, classification, watch)
+        for record, classification in records_with_classifications
+    ]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame.map(defuse).to_csv(index=False, lineterminator="\r\n")

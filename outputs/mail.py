@@ -1,0 +1,195 @@
+"""Delivery, the edge where a digest leaves: build the MIME message, keep it in an outbox, send it by SMTP.
+
+A message is written to the outbox before any SMTP conversation and moved to
+`sent/` only after the server accepted it, so an outage delays a digest but never
+loses it, and the sent-marker (plus the caller's store check) keeps it from going twice.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import os
+import smtplib
+import ssl
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Literal
+
+from litwatch.digest import Digest
+from litwatch.errors import DeliveryError
+from outputs.render import RenderedDigest, oneline
+from outputs.watch import WatchInfo
+
+Security = Literal["starttls", "ssl", "none"]
+DeliveryStatus = Literal["sent", "outbox", "already-sent"]
+
+DIGEST_KEY_HEADER = "X-Litwatch-Digest-Key"
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to send; the password is a secret value and never shown."""
+
+    host: str
+    port: int = 587
+    security: Security = "starttls"
+    username: str = ""
+    password: object = field(default="", repr=False)  # str or pydantic SecretStr
+    timeout: float = 30.0
+
+    def secret(self) -> str:
+        reveal = getattr(self.password, "get_secret_value", None)
+        return reveal() if reveal else str(self.password or "")
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What became of one message: sent now, waiting in the outbox, or sent in an earlier run."""
+
+    status: DeliveryStatus
+    message_id: str
+    path: Path
+
+
+def message_id_for(digest_key: str) -> str:
+    """The Message-ID of a digest's e-mail: the same key always gives the same id."""
+    return f"<{hashlib.sha256(digest_key.encode('utf-8')).hexdigest()[:40]}@litwatch>"
+
+
+def build_message(
+    digest: Digest,
+    rendered: RenderedDigest,
+    watch_info: WatchInfo,
+    sender: str,
+    recipients: Sequence[str],
+) -> EmailMessage:
+    """One multipart message: plain text and HTML alternatives, the HTML's images as related parts."""
+    message = EmailMessage()
+    message["Subject"] = oneline(rendered.subject)
+    message["From"] = sender
+    if recipients:
+        message["To"] = ", ".join(recipients)
+    created = digest.created if digest.created.tzinfo else digest.created.replace(tzinfo=UTC)
+    message["Date"] = format_datetime(created)
+    message["Message-ID"] = message_id_for(digest.key)
+    message[DIGEST_KEY_HEADER] = oneline(digest.key)
+    message["X-Litwatch-Watch"] = oneline(watch_info.name)
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    html_part = message.get_payload()[1]
+    for image in rendered.images:
+        html_part.add_related(
+            image.png, "image", "png", cid=f"<{image.content_id}>", filename=image.name
+        )
+    return message
+
+
+def _file_name(message_id: str) -> str:
+    return message_id.strip("<>").split("@", 1)[0] + ".eml"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _send(message: EmailMessage, config: SmtpConfig) -> None:
+    context = ssl.create_default_context()
+    if config.security == "ssl":
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    with client:
+        client.ehlo()
+        if config.security == "starttls":
+            client.starttls(context=context)
+            client.ehlo()
+        if config.username:
+            client.login(config.username, config.secret())
+        client.send_message(message)
+
+
+def _one_line_reason(error: BaseException, config: SmtpConfig) -> str:
+    reason = oneline(error) or type(error).__name__
+    secret = config.secret()
+    return reason.replace(secret, "***") if secret else reason
+
+
+def _send_waiting(
+    path: Path,
+    message: EmailMessage,
+    config: SmtpConfig,
+    sent_dir: Path,
+    already_sent: Callable[[str], bool] | None,
+) -> DeliveryResult:
+    message_id = message["Message-ID"]
+    marker = sent_dir / path.name
+    if marker.exists() or (already_sent is not None and already_sent(message_id)):
+        # Sent by an earlier run that stopped before it could move the file.
+        os.replace(path, marker)
+        return DeliveryResult("already-sent", message_id, marker)
+    try:
+        _send(message, config)
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(
+            f"could not send digest e-mail {message_id} via {config.host}:{config.port}: "
+            f"{_one_line_reason(error, config)}; it waits in {path.parent} for the next run"
+        ) from None  # the chained exception may quote the SMTP dialogue, login included
+    os.replace(path, marker)
+    return DeliveryResult("sent", message_id, marker)
+
+
+def deliver(
+    message: EmailMessage,
+    smtp_config: SmtpConfig | None,
+    outbox_dir: Path,
+    already_sent: Callable[[str], bool] | None = None,
+) -> DeliveryResult:
+    """Put the message in the outbox, then send it if SMTP is configured; never send it twice.
+
+    Raises DeliveryError when the outbox cannot be written or SMTP fails; after an
+    SMTP failure the message stays in the outbox for `deliver_outbox` to send later.
+    """
+    outbox_dir = Path(outbox_dir)
+    sent_dir = outbox_dir / "sent"
+    message_id = message["Message-ID"]
+    path = outbox_dir / _file_name(message_id)
+    if (sent_dir / path.name).exists():
+        return DeliveryResult("already-sent", message_id, sent_dir / path.name)
+    try:
+        sent_dir.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, message.as_bytes())
+    except OSError as error:
+        raise DeliveryError(
+            f"could not write to the outbox {outbox_dir}: {oneline(error)}"
+        ) from None
+    if smtp_config is None:
+        return DeliveryResult("outbox", message_id, path)
+    return _send_waiting(path, message, smtp_config, sent_dir, already_sent)
+
+
+def deliver_outbox(
+    smtp_config: SmtpConfig | None,
+    outbox_dir: Path,
+    already_sent: Callable[[str], bool] | None = None,
+) -> tuple[DeliveryResult, ...]:
+    """Send every message still waiting in the outbox (oldest first); stops at the first failure."""
+    outbox_dir = Path(outbox_dir)
+    waiting = sorted(outbox_dir.glob("*.eml"), key=lambda path: (path.stat().st_mtime, path.name))
+    results: list[DeliveryResult] = []
+    for path in waiting:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if smtp_config is None:
+            results.append(DeliveryResult("outbox", message["Message-ID"], path))
+            continue
+        sent_dir = outbox_dir / "sent"
+        sent_dir.mkdir(parents=True, exist_ok=True)
+        results.append(_send_waiting(path, message, smtp_config, sent_dir, already_sent))
+    return tuple(results)

@@ -1,0 +1,239 @@
+"""Rendering: one Jinja2 renderer per format (HTML, plain text, Markdown) plus JSON, sharing partials.
+
+Templates receive the plain views built in `outputs.view`; nothing here decides
+what a reader sees, only how each format spells it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import css_inline
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from litwatch.digest import Digest
+from outputs import charts, csvexport, ris
+from outputs.view import digest_view
+from outputs.watch import WatchInfo
+
+JSON_SCHEMA_VERSION = "1.0"
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def oneline(text: object) -> str:
+    """Collapse every run of whitespace, line breaks included, into one space."""
+    return _WHITESPACE.sub(" ", str(text)).strip()
+
+
+def markdown_text(text: object) -> str:
+    """Text that Markdown shows literally: no markup, HTML or links can come from a record."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", oneline(text))
+    # Entities, not backslashes, for angle brackets: inert in every Markdown flavour's HTML.
+    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sentence(text: object) -> str:
+    """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def _environment(autoescape: bool) -> Environment:
+    environment = Environment(
+        loader=PackageLoader("outputs", "templates"),
+        autoescape=select_autoescape(["html.j2"], default=False) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["oneline"] = oneline
+    environment.filters["md"] = markdown_text
+    environment.filters["sentence"] = sentence
+    return environment
+
+
+_HTML = _environment(autoescape=True)
+_TEXT = _environment(autoescape=False)
+
+
+def render_html(template: str, context: Mapping) -> str:
+    """An HTML page with its CSS inlined into style attributes, as mail clients need."""
+    page = _HTML.get_template(template).render(**context)
+    # The <style> block stays too: media queries for narrow screens cannot be inlined.
+    return css_inline.CSSInliner(keep_style_tags=True).inline(page)
+
+
+def render_text(template: str, context: Mapping) -> str:
+    """Plain text or Markdown from a template that escapes through its own filters."""
+    return _TEXT.get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """A picture the HTML shows; in e-mail it travels as a related part named by `content_id`."""
+
+    name: str  # file name, e.g. "designs.png"
+    png: bytes
+    alt: str
+
+    @property
+    def content_id(self) -> str:
+        return self.name.replace(".", "-") + "@litwatch"
+
+
+@dataclass(frozen=True)
+class RenderedDigest:
+    """One digest in every format; `html` refers to images by CID, `html_file` by file name."""
+
+    subject: str
+    html: str
+    html_file: str
+    text: str
+    markdown: str
+    json: str
+    images: tuple[InlineImage, ...] = field(default=())
+
+
+def digest_json(view: Mapping) -> str:
+    """The digest as JSON following outputs/schema/digest.schema.json."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "watch": view["watch"],
+        "key": view["key"],
+        "created": view["created"],
+        "week": view["week"],
+        "subject": view["subject"],
+        "counts": {
+            "new": len(view["new"]),
+            "revised": len(view["revised"]),
+            "notices": len(view["notices"]),
+            "off_topic": view["off_topic"],
+            "by_design": {label: count for label, count in view["design_counts"]},
+        },
+        "items": [_json_item(item) for item in [*view["new"], *view["revised"]]],
+        "notices": [
+            {key: notice[key] for key in ("kind", "about_pmid", "notice_pmid", "title")}
+            for notice in view["notices"]
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_item(item: Mapping) -> dict:
+    return {
+        "pmid": item["pmid"],
+        "version": item["version"],
+        "kind": item["kind"],
+        "title": item["title"],
+        "journal": item["journal"],
+        "date": item["date"],
+        "url": item["url"],
+        "doi": item["doi"],
+        "registry_ids": item["registry_ids"],
+        "design": {
+            "label": item["design"],
+            "confidence": item["design_confidence"],
+            "source": item["design_source"],
+            "evidence": item["design_evidence"],
+        },
+        "attributes": dict(item["attributes"]),
+        "gaps": [
+            {key: gap[key] for key in ("name", "relevance", "score", "reasons")}
+            for gap in item["gaps"]
+        ],
+        "changes": item["changes"],
+    }
+
+
+def render_digest(digest: Digest, watch: WatchInfo) -> RenderedDigest:
+    """Render one digest in every format."""
+    view = digest_view(digest, watch)
+    images: tuple[InlineImage, ...] = ()
+    if view["design_counts"]:
+        images = (
+            InlineImage(
+                "designs.png",
+                charts.design_bar(view["design_counts"]),
+                "New records this week by study design",
+            ),
+        )
+    by_cid = {image.name.removesuffix(".png"): f"cid:{image.content_id}" for image in images}
+    by_file = {image.name.removesuffix(".png"): image_file_name(digest, image) for image in images}
+    return RenderedDigest(
+        subject=view["subject"],
+        html=render_html("digest.html.j2", {**view, "images": by_cid}),
+        html_file=render_html("digest.html.j2", {**view, "images": by_file}),
+        text=render_text("digest.txt.j2", view),
+        markdown=render_text("digest.md.j2", view),
+        json=digest_json(view),
+        images=images,
+    )
+
+
+@dataclass(frozen=True)
+class DigestPaths:
+    """Where one digest's files were written."""
+
+    html: Path
+    txt: Path
+    md: Path
+    json: Path
+    ris: Path
+    csv: Path
+    eml: Path
+    images: tuple[Path, ...] = ()
+
+
+def digest_stem(digest: Digest) -> str:
+    """A file-name-safe name for a digest, from its key."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", digest.key).strip("._") or "digest"
+
+
+def image_file_name(digest: Digest, image: InlineImage) -> str:
+    """The file an image is written to beside the digest's HTML file."""
+    return f"{digest_stem(digest)}-{image.name}"
+
+
+def write_digest_files(
+    digest: Digest,
+    watch_info: WatchInfo,
+    out_dir: Path,
+    sender: str = "litwatch@localhost",
+    recipients: tuple[str, ...] = (),
+) -> DigestPaths:
+    """Render one digest and write every format into `out_dir`; the .eml is ready to send."""
+    from outputs.mail import build_message  # mail builds on render; import here avoids a cycle
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rendered = render_digest(digest, watch_info)
+    stem = digest_stem(digest)
+    records = [(item.record, item.classification) for item in digest.items]
+    message = build_message(digest, rendered, watch_info, sender, recipients)
+    paths = DigestPaths(
+        html=out_dir / f"{stem}.html",
+        txt=out_dir / f"{stem}.txt",
+        md=out_dir / f"{stem}.md",
+        json=out_dir / f"{stem}.json",
+        ris=out_dir / f"{stem}.ris",
+        csv=out_dir / f"{stem}.csv",
+        eml=out_dir / f"{stem}.eml",
+        images=tuple(out_dir / image_file_name(digest, image) for image in rendered.images),
+    )
+    paths.html.write_text(rendered.html_file, encoding="utf-8")
+    paths.txt.write_text(rendered.text, encoding="utf-8")
+    paths.md.write_text(rendered.markdown, encoding="utf-8")
+    paths.json.write_text(rendered.json, encoding="utf-8")
+    paths.ris.write_text(ris.records_to_ris(records), encoding="utf-8")
+    paths.csv.write_text(csvexport.records_to_csv(records, watch_info), encoding="utf-8")
+    paths.eml.write_bytes(message.as_bytes())
+    for image, path in zip(rendered.images, paths.images, strict=True):
+        path.write_bytes(image.png)
+    return paths

@@ -1,0 +1,199 @@
+"""What a reader sees of a digest: the plain, format-neutral values every template renders.
+
+Formatting decisions (labels, units, ordering, counts) are taken here once, so the
+HTML, text, Markdown and JSON renderings cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from litwatch.digest import Digest, DigestItem, Notice
+from litwatch.records import Record
+from outputs.order import design_label, design_rank, order_items
+from outputs.watch import WatchInfo
+
+NOTICE_LABELS = {
+    "retraction": "Retraction",
+    "retracted": "Retracted",
+    "expression-of-concern": "Expression of concern",
+    "erratum": "Erratum",
+}
+
+
+def iso_week_label(created) -> str:
+    """ "2026-W48" for a datetime in ISO week 48 of 2026."""
+    year, week, _ = created.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def attribute_pairs(classification: dict | None) -> list[tuple[str, str]]:
+    """The key attributes as (label, value) pairs, skipping what the classifiers did not find."""
+    attributes = (classification or {}).get("attributes") or {}
+    pairs: list[tuple[str, str]] = []
+    if attributes.get("n_participants") is not None:
+        pairs.append(("n", _number(attributes["n_participants"])))
+    if attributes.get("follow_up_weeks") is not None:
+        pairs.append(("follow-up", f"{_number(attributes['follow_up_weeks'])} weeks"))
+    treatment = [
+        ", ".join(attributes.get("formulations") or ()),
+        "/".join(attributes.get("routes") or ()),
+    ]
+    if attributes.get("daily_dose_ug") is not None:
+        treatment.append(f"{_number(attributes['daily_dose_ug'])} µg/day")
+    treatment_text = ", ".join(part for part in treatment if part)
+    if treatment_text:
+        pairs.append(("treatment", treatment_text))
+    if attributes.get("comparator") and attributes["comparator"] != "none":
+        pairs.append(("comparator", str(attributes["comparator"])))
+    if attributes.get("metformin_population"):
+        pairs.append(("population", "metformin users"))
+    if attributes.get("b12_status_reported"):
+        pairs.append(("baseline B12", "reported"))
+    if attributes.get("outcomes"):
+        pairs.append(("outcomes", ", ".join(attributes["outcomes"])))
+    return pairs
+
+
+def gap_calls(classification: dict | None, watch: WatchInfo) -> list[dict]:
+    """The gaps a record addresses or partly addresses, with the question and the reasons."""
+    gaps = (classification or {}).get("gaps") or {}
+    calls = []
+    for name, call in gaps.items():
+        if not isinstance(call, dict) or call.get("relevance") not in ("addresses", "partly"):
+            continue
+        calls.append(
+            {
+                "name": name,
+                "question": watch.gap_question(name),
+                "relevance": call["relevance"],
+                "score": call.get("score"),
+                "reasons": [str(reason) for reason in call.get("reasons") or ()],
+            }
+        )
+    return sorted(calls, key=lambda call: (call["relevance"] != "addresses", call["name"]))
+
+
+def record_date(record: Record) -> str:
+    """The publication date as precise as PubMed has it."""
+    if record.publication_date:
+        return record.publication_date
+    return str(record.publication_year or "")
+
+
+def record_view(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+    """One record as every format shows it."""
+    classification = classification or {}
+    design = classification.get("design") or "other"
+    confidence = classification.get("design_confidence")
+    return {
+        "pmid": record.pmid,
+        "url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(record.pmid, safe='')}/",
+        "title": record.title or "(no title)",
+        "journal": record.journal or record.journal_abbrev,
+        "date": record_date(record),
+        "year": record.publication_year,
+        "design": design,
+        "design_label": design_label(design),
+        "design_rank": design_rank(design),
+        "design_confidence": None if confidence is None else round(float(confidence), 2),
+        "design_source": classification.get("design_source") or "",
+        "design_evidence": [str(e) for e in classification.get("design_evidence") or ()],
+        "attributes": attribute_pairs(classification),
+        "gaps": gap_calls(classification, watch),
+        "registry_ids": list(record.registry_ids),
+        "doi": record.doi,
+        "doi_url": f"https://doi.org/{quote(record.doi, safe='/:;()._-')}" if record.doi else "",
+        "classified": bool(classification),
+    }
+
+
+def item_view(item: DigestItem, watch: WatchInfo) -> dict:
+    """A digest item: the record plus whether it is new or revised and what changed."""
+    return {
+        **record_view(item.record, item.classification, watch),
+        "kind": item.kind,
+        "version": item.store_version,
+        "changes": list(item.changes),
+    }
+
+
+def notice_view(notice: Notice) -> dict:
+    return {
+        "kind": notice.kind,
+        "label": NOTICE_LABELS.get(notice.kind, notice.kind),
+        "about_pmid": notice.about_pmid,
+        "about_url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(notice.about_pmid, safe='')}/",
+        "notice_pmid": notice.notice_pmid,
+        "notice_url": (
+            f"https://pubmed.ncbi.nlm.nih.gov/{quote(notice.notice_pmid, safe='')}/"
+            if notice.notice_pmid
+            else ""
+        ),
+        "title": notice.title,
+    }
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 RCT", "2 RCTs"."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def design_counts(items: Iterable[DigestItem]) -> list[tuple[str, int]]:
+    """(design label, count) for the given items, strongest design first."""
+    counts = Counter(item.design for item in items)
+    return [
+        (design_label(design), count)
+        for design, count in sorted(counts.items(), key=lambda kv: (design_rank(kv[0]), kv[0]))
+    ]
+
+
+def headline(digest: Digest) -> str:
+    """The counts in one phrase: "2 RCTs, 1 cohort, 1 addresses a gap"."""
+    if digest.is_empty:
+        return "no new records"
+    parts = [
+        plural(count, label) if label.isupper() else plural(count, label.lower())
+        for label, count in design_counts(digest.new)
+    ]
+    if digest.revised:
+        parts.append(f"{len(digest.revised)} revised")
+    addressing = sum(1 for item in digest.items if item.gaps_addressed)
+    if addressing:
+        parts.append(f"{addressing} {'addresses' if addressing == 1 else 'address'} a gap")
+    if digest.notices:
+        parts.append(plural(len(digest.notices), "notice"))
+    return ", ".join(parts)
+
+
+def subject(digest: Digest, watch: WatchInfo) -> str:
+    """The e-mail subject, e.g. "B12 & DPN — week 48: 2 RCTs, 1 addresses a gap"."""
+    week = digest.created.isocalendar()[1]
+    return f"{watch.title or watch.name} — week {week}: {headline(digest)}"
+
+
+def digest_view(digest: Digest, watch: WatchInfo) -> dict:
+    """Everything a digest template needs, already ordered and formatted."""
+    return {
+        "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
+        "gap_questions": [{"name": n, "question": q} for n, q in watch.gaps],
+        "key": digest.key,
+        "created": digest.created.isoformat(timespec="minutes"),
+        "week": iso_week_label(digest.created),
+        "subject": subject(digest, watch),
+        "headline": headline(digest),
+        "is_empty": digest.is_empty,
+        "new": [item_view(item, watch) for item in order_items(digest.new)],
+        "revised": [item_view(item, watch) for item in order_items(digest.revised)],
+        "notices": [notice_view(notice) for notice in digest.notices],
+        "off_topic": digest.off_topic,
+        "design_counts": design_counts(digest.new),
+    }

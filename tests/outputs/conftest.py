@@ -1,0 +1,148 @@
+"""Fixtures for the outputs tests: hand-built digests, a real SMTP server on loopback, headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# pytest puts tests/ on sys.path, where this folder would shadow the `outputs` package
+# as a namespace package (the editable-install finder is consulted last): the project wins.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on loopback that keeps what it receives; `refuse` simulates an outage."""
+
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    refuse: bool = False
+    logins: list = field(default_factory=list)
+
+
+class _Handler:
+    def __init__(self, server: SmtpServer):
+        self.server = server
+
+    async def handle_DATA(self, smtp, session, envelope):
+        if self.server.refuse:
+            return "421 Service not available, closing transmission channel"
+        self.server.messages.append(envelope)
+        return "250 OK"
+
+
+def _authenticator(server: SmtpServer):
+    def authenticate(smtp, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret-pw":
+            server.logins.append(auth_data.login.decode())
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+    return authenticate
+
+
+@pytest.fixture
+def smtp_server():
+    """A running aiosmtpd server on 127.0.0.1 and a free port; accepts user "digest" / "s3cret-pw"."""
+    server = SmtpServer(host="127.0.0.1", port=0)
+    controller = Controller(
+        _Handler(server),
+        hostname="127.0.0.1",
+        port=0,
+        authenticator=_authenticator(server),
+        auth_require_tls=False,
+    )
+    controller.start()
+    server.port = controller.server.sockets[0].getsockname()[1]
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Appended to a page copy: after layout, report overflow and any script error into the DOM.
+_CHECK = """
+<script>
+window.__errors = [];
+window.addEventListener('error', e => window.__errors.push(String(e.message)));
+window.addEventListener('load', () => {
+  const d = document.documentElement;
+  const report = {scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, errors: window.__errors};
+  const out = document.createElement('pre'); out.id = '__layout_report';
+  out.textContent = JSON.stringify(report);
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    scroll_width: int
+    client_width: int
+    console_errors: list[str]
+    screenshot: Path
+
+
+def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--enable-logging=stderr", "--v=0", f"--user-data-dir={profile}", *args,
+        ],
+        capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """Open a local HTML file in headless Chromium at a width; screenshot it and measure overflow."""
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(
+            "headless Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
+
+    def check(page: Path, width: int, screenshot: Path) -> PageCheck:
+        profile = tmp_path / f"profile-{width}"
+        shot = _chromium(
+            f"--window-size={width},2000",
+            f"--screenshot={screenshot}",
+            page.as_uri(),
+            profile=profile,
+        )
+        probe = page.with_name(f".probe-{width}-{page.name}")
+        probe.write_text(
+            page.read_text(encoding="utf-8").replace("</body>", _CHECK + "</body>"),
+            encoding="utf-8",
+        )
+        dom = _chromium(
+            f"--window-size={width},2000", "--virtual-time-budget=3000", "--dump-dom", probe.as_uri(),
+            profile=profile,
+        )  # fmt: skip
+        probe.unlink()
+        marker = '<pre id="__layout_report">'
+        assert marker in dom.stdout, f"layout report missing; chromium said: {dom.stderr[-500:]}"
+        report = json.loads(
+            dom.stdout.split(marker, 1)[1].split("</pre>", 1)[0].replace("&quot;", '"')
+        )
+        console = [
+            line for line in shot.stderr.splitlines() + dom.stderr.splitlines()
+            if "CONSOLE" in line and ("ERROR" in line or "Uncaught" in line)
+        ]  # fmt: skip
+        return PageCheck(
+            report["scrollWidth"], report["clientWidth"], report["errors"] + console, screenshot
+        )
+
+    return check

@@ -1,0 +1,150 @@
+"""Hand-built records, classifications and digests for the outputs tests (the classifiers are not needed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litwatch.digest import Digest, DigestItem, Notice
+from litwatch.records import AbstractSection, Author, Record
+from outputs.watch import WatchInfo
+
+HOSTILE_TITLE = 'Sneaky <script>alert("x")</script> trial "><img src=x onerror=alert(1)> of B12'
+HOSTILE_ABSTRACT = '=HYPERLINK("http://evil.example/","click")\nER  - \nTY  - JOUR'
+
+WATCH = WatchInfo(
+    name="b12-dpn",
+    title="B12 & DPN",
+    query='("Vitamin B 12"[mh] OR cobalamin*[tiab]) AND ("Diabetic Neuropathies"[mh] OR metformin[tiab])',
+    gaps=(
+        ("stratified_rct", "Larger RCTs stratified by baseline B12 status and metformin use?"),
+        ("outcomes_followup", "Standardized outcomes and follow-up of a year or more?"),
+        ("head_to_head", "Cyanocobalamin vs methylcobalamin vs injections?"),
+    ),
+)
+
+
+def record(pmid: str, title: str, year: int = 2026, **fields) -> Record:
+    """A Record as the parsers would give it, with a journal, authors and an abstract."""
+    return Record(
+        pmid=pmid,
+        title=title,
+        journal=fields.pop("journal", "Journal of Diabetes Research"),
+        publication_date=fields.pop("publication_date", f"{year}-11"),
+        publication_year=year,
+        authors=(
+            Author(last_name="Rivera", initials="AM"),
+            Author(last_name="Okafor", initials="C"),
+        ),
+        abstract=(
+            AbstractSection(
+                text=fields.pop("abstract", "Participants were randomized."), label="METHODS"
+            ),
+        ),
+        **fields,
+    )
+
+
+def classification(design: str, *, gaps: dict | None = None, **attributes) -> dict:
+    """A classifiers' JSON as the design, attribute and gap classifiers would write it."""
+    return {
+        "design": design,
+        "design_confidence": 0.91,
+        "design_source": "model",
+        "design_evidence": ["randomized"],
+        "topic_relevant": True,
+        "attributes": attributes,
+        "gaps": gaps or {},
+    }
+
+
+RCT_GAP = classification(
+    "rct",
+    formulations=["methylcobalamin"],
+    routes=["oral"],
+    daily_dose_ug=1000,
+    comparator="placebo",
+    n_participants=90,
+    follow_up_weeks=52,
+    metformin_population=True,
+    b12_status_reported=True,
+    outcomes=["nerve-conduction", "pain-scale", "quality-of-life"],
+    gaps={
+        "stratified_rct": {
+            "relevance": "addresses",
+            "score": 0.9,
+            "reasons": ["stratified by metformin use"],
+        },
+        "outcomes_followup": {
+            "relevance": "partly",
+            "score": 0.5,
+            "reasons": ["52-week follow-up"],
+        },
+        "head_to_head": {"relevance": "no", "score": 0.0, "reasons": []},
+    },
+)
+
+
+def sample_digest(created: datetime | None = None, key: str = "b12-dpn:2026-W48") -> Digest:
+    """A digest with a gap-filling RCT, a meta-analysis, a hostile record, a revision and a retraction."""
+    created = created or datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    items = (
+        DigestItem(
+            record(
+                "99000010",
+                "Mecobalamin injections versus oral cyanocobalamin",
+                doi="10.1000/h2h.1",
+                registry_ids=("NCT01234567",),
+            ),
+            "new",
+            1,
+            classification=classification(
+                "rct",
+                formulations=["methylcobalamin", "cyanocobalamin"],
+                routes=["intramuscular", "oral"],
+                comparator="head-to-head",
+                n_participants=120,
+                gaps={
+                    "head_to_head": {
+                        "relevance": "addresses",
+                        "score": 1.0,
+                        "reasons": ["compares routes"],
+                    }
+                },
+            ),
+        ),
+        DigestItem(
+            record("99000011", "B12 for diabetic neuropathy: a meta-analysis", year=2025),
+            "new",
+            1,
+            classification=classification("meta-analysis"),
+        ),
+        DigestItem(
+            record(
+                "99000012",
+                HOSTILE_TITLE,
+                abstract=HOSTILE_ABSTRACT,
+                doi='10.1/"><script>x</script>',
+            ),
+            "new",
+            1,
+            classification=classification("cohort", n_participants=400),
+        ),
+        DigestItem(
+            record("99000013", "Methylcobalamin in metformin users, one year", status="MEDLINE"),
+            "revised",
+            2,
+            changes=("status: In-Process → MEDLINE", "design: other → rct"),
+            classification=RCT_GAP,
+        ),
+        DigestItem(record("99000014", "An unclassified record"), "new", 1, classification=None),
+    )
+    notices = (Notice("retraction", "20488910", "99000020", "Retraction: B12 and metformin trial"),)
+    return Digest(
+        watch="b12-dpn", key=key, created=created, items=items, notices=notices, off_topic=3
+    )
+
+
+def empty_digest(key: str = "b12-dpn:2026-W49") -> Digest:
+    return Digest(
+        watch="b12-dpn", key=key, created=datetime(2026, 11, 30, 7, 0, tzinfo=UTC), off_topic=2
+    )

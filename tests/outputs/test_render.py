@@ -1,0 +1,172 @@
+"""The digest in every format: order, content, the empty week, and hostile input rendered inert."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import rispy
+from lxml import html as lxml_html
+from outputs_samples import HOSTILE_TITLE, WATCH, empty_digest, sample_digest
+
+from outputs.render import render_digest, write_digest_files
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "outputs/schema/digest.schema.json").read_text()
+)
+
+
+def test_gap_addressing_records_come_first_then_strongest_design():
+    document = json.loads(render_digest(sample_digest(), WATCH).json)
+    new = [item["pmid"] for item in document["items"] if item["kind"] == "new"]
+    # head-to-head RCT addresses a gap; then meta-analysis, cohort, unclassified
+    assert new == ["99000010", "99000011", "99000012", "99000014"]
+
+
+def test_subject_gives_week_and_counts():
+    assert render_digest(sample_digest(), WATCH).subject == (
+        "B12 & DPN — week 48: 1 meta-analysis, 1 RCT, 1 cohort, 1 other, 1 revised, "
+        "2 address a gap, 1 notice"
+    )
+
+
+def test_json_follows_its_schema_and_counts_the_digest():
+    for digest in (sample_digest(), empty_digest()):
+        document = json.loads(render_digest(digest, WATCH).json)
+        jsonschema.validate(document, SCHEMA)
+        assert document["schema_version"] == "1.0"
+        assert document["counts"]["new"] == len(digest.new)
+        assert document["counts"]["off_topic"] == digest.off_topic
+
+
+def test_item_shows_design_attributes_gap_reasons_registry_and_doi():
+    rendered = render_digest(sample_digest(), WATCH)
+    page = lxml_html.fromstring(rendered.html)
+    card = page.xpath(
+        '//div[contains(@class,"card")][.//a[@href="https://pubmed.ncbi.nlm.nih.gov/99000013/"]]'
+    )[0]
+    text = " ".join(card.text_content().split())
+    for expected in (
+        "RCT", "91% · model", "n: 90", "follow-up: 52 weeks", "methylcobalamin, oral, 1,000 µg/day",
+        "comparator: placebo", "Addresses gap: stratified_rct", "stratified by metformin use",
+        "Partly addresses gap: outcomes_followup", "status: In-Process → MEDLINE",
+    ):  # fmt: skip
+        assert expected in text
+    assert "Journal of Diabetes Research" in text and "2026-11" in text
+    head_to_head = " ".join(rendered.text.split("* Mecobalamin")[1].split("\n\n")[0].split())
+    assert "Registry: NCT01234567" in head_to_head and "DOI: 10.1000/h2h.1" in head_to_head
+
+
+def test_notices_have_their_own_section_before_the_records():
+    rendered = render_digest(sample_digest(), WATCH)
+    for body, heading in (
+        (rendered.text, "RETRACTIONS AND CORRECTIONS"),
+        (rendered.markdown, "Retractions and corrections"),
+    ):
+        assert body.index(heading) < body.index("99000010")
+        assert "20488910" in body.split(heading)[1]
+    notices = lxml_html.fromstring(rendered.html).xpath('//div[@class="notices"]')
+    assert "Retraction of PMID 20488910" in " ".join(notices[0].text_content().split())
+
+
+def test_empty_week_still_says_so_with_the_off_topic_count():
+    rendered = render_digest(empty_digest(), WATCH)
+    assert rendered.subject == "B12 & DPN — week 49: no new records"
+    for body in (rendered.text, rendered.markdown, rendered.html):
+        assert "No new or revised records this week" in body
+        assert "Off-topic records this week: 2" in body
+    assert rendered.images == ()
+
+
+def test_html_escapes_hostile_titles_and_links():
+    rendered = render_digest(sample_digest(), WATCH)
+    page = lxml_html.fromstring(rendered.html)
+    assert page.xpath("//script") == []
+    assert page.xpath("//img[@onerror]") == []
+    assert all(
+        not attribute.startswith("on")
+        for element in page.iter()
+        if isinstance(element.tag, str)
+        for attribute in element.attrib
+    )
+    # the title is shown as text, exactly as the journal spelled it
+    assert HOSTILE_TITLE in [link.text_content() for link in page.xpath("//a")]
+    doi_link = page.xpath('//a[starts-with(@href,"https://doi.org/10.1/")]')[0]
+    assert "<" not in doi_link.get("href") and '"' not in doi_link.get("href")
+
+
+def test_markdown_shows_hostile_title_as_literal_text():
+    markdown = render_digest(sample_digest(), WATCH).markdown
+    assert "<" not in markdown
+    assert '&lt;script&gt;alert("x")&lt;/script&gt; trial "&gt;&lt;img src=x' in markdown
+
+
+def test_csv_defuses_formulas_and_keeps_values(tmp_path):
+    paths = write_digest_files(sample_digest(), WATCH, tmp_path)
+    rows = list(csv.DictReader(io.StringIO(paths.csv.read_bytes().decode("utf-8"), newline="")))
+    assert len(rows) == 5
+    by_pmid = {row["pmid"]: row for row in rows}
+    assert by_pmid["99000012"]["title"] == HOSTILE_TITLE
+    assert by_pmid["99000013"]["gaps"] == "stratified_rct (addresses); outcomes_followup (partly)"
+
+
+def test_csv_formula_cells_get_a_quote_prefix():
+    from outputs_samples import record
+
+    from outputs.csvexport import records_to_csv
+
+    hostile = [
+        (record("1", '=HYPERLINK("http://evil.example/","x")'), None),
+        (record("2", "+1+1"), None),
+        (record("3", "-2+3", journal="@SUM(A1)"), None),
+        (record("4", "\tcmd"), None),
+        (record("5", "\rcmd"), None),
+    ]
+    rows = list(csv.DictReader(io.StringIO(records_to_csv(hostile, WATCH))))
+    assert [row["title"] for row in rows] == [
+        '\'=HYPERLINK("http://evil.example/","x")',
+        "'+1+1",
+        "'-2+3",
+        "'\tcmd",
+        "'\rcmd",
+    ]
+    assert rows[2]["journal"] == "'@SUM(A1)"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_ris_keeps_each_field_on_one_line(tmp_path):
+    paths = write_digest_files(sample_digest(), WATCH, tmp_path)
+    text = paths.ris.read_text(encoding="utf-8")
+    entries = rispy.loads(text)
+    assert len(entries) == 5
+    hostile = next(entry for entry in entries if entry["accession_number"] == "99000012")
+    # the abstract's injected "ER  -" / "TY  -" lines stay inside the abstract
+    assert hostile["abstract"].startswith("METHODS: =HYPERLINK(")
+    assert "ER  - TY  - JOUR" in hostile["abstract"]
+    assert sum(1 for line in text.splitlines() if line.startswith("ER  -")) == 5
+
+
+def test_every_format_is_written(tmp_path):
+    paths = write_digest_files(
+        sample_digest(),
+        WATCH,
+        tmp_path,
+        sender="litwatch@example.org",
+        recipients=("team@example.org",),
+    )
+    for path in (
+        paths.html,
+        paths.txt,
+        paths.md,
+        paths.json,
+        paths.ris,
+        paths.csv,
+        paths.eml,
+        *paths.images,
+    ):
+        assert path.stat().st_size > 0
+    assert paths.images[0].read_bytes().startswith(b"\x89PNG")
+    assert f'src="{paths.images[0].name}"' in paths.html.read_text(encoding="utf-8")
