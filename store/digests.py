@@ -16,6 +16,7 @@ from typing import Literal
 from litwatch.errors import StoreError
 from litwatch.records import Record
 from store.db import from_iso, iso, transaction
+from store.records import decode_record
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Digests:
                 pmid=row["pmid"],
                 store_version=row["store_version"],
                 kind=row["kind"],
-                record=Record.from_dict(json.loads(row["record"])),
+                record=decode_record(row["record"]),
                 first_seen=from_iso(row["first_seen"]),
                 run_id=row["run_id"],
                 previous_version=row["previous_version"],

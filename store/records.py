@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from litwatch.errors import StoreError
 from litwatch.records import Record
 from store.changes import describe_changes
 from store.db import from_iso, iso, transaction
+from store.runs import running_run
 
 ChangeKind = Literal["new", "revised", "unchanged"]
 
@@ -46,13 +46,7 @@ class RecordVersions:
     ) -> list[RecordChange]:
         """Store every record not already held with the same content; say for each what it was."""
         with transaction(self._conn) as conn:
-            run = conn.execute("SELECT watch, status FROM runs WHERE run_id = ?", (run_id,))
-            row = run.fetchone()
-            if row is None or row["watch"] != watch or row["status"] != "running":
-                state = "unknown" if row is None else f"{row['status']} for watch {row['watch']!r}"
-                raise StoreError(
-                    f"cannot store records for watch {watch!r}: run {run_id} is {state}"
-                )
+            running_run(conn, run_id, "store records in", watch)
             return [_upsert_one(conn, run_id, watch, record, now) for record in records]
 
     def latest_records(self, watch: str) -> list[Record]:
@@ -67,7 +61,7 @@ class RecordVersions:
             """,
             (watch,),
         )
-        return [_record(row["record"]) for row in rows]
+        return [decode_record(row["record"]) for row in rows]
 
     def record_versions(self, pmid: str) -> list[RecordVersion]:
         """Every stored version of one record, oldest first."""
@@ -77,7 +71,9 @@ class RecordVersions:
             (pmid,),
         )
         return [
-            RecordVersion(row["store_version"], _record(row["record"]), from_iso(row["first_seen"]))
+            RecordVersion(
+                row["store_version"], decode_record(row["record"]), from_iso(row["first_seen"])
+            )
             for row in rows
         ]
 
@@ -88,7 +84,7 @@ class RecordVersions:
             " (SELECT MAX(store_version) FROM record_versions WHERE pmid = ?))",
             (pmid, version, pmid),
         ).fetchone()
-        return _record(row["record"]) if row else None
+        return decode_record(row["record"]) if row else None
 
 
 def _upsert_one(
@@ -146,7 +142,7 @@ def _upsert_one(
             record.pmid,
             store_version,
             previous_version=seen["store_version"],
-            changes=describe_changes(_record(seen["record"]), record),
+            changes=describe_changes(decode_record(seen["record"]), record),
         )
     conn.execute(
         "INSERT INTO watch_records (watch, pmid, store_version, kind, previous_version, changes,"
@@ -165,5 +161,6 @@ def _upsert_one(
     return change
 
 
-def _record(text: str) -> Record:
+def decode_record(text: str) -> Record:
+    """A Record from its stored JSON."""
     return Record.from_dict(json.loads(text))

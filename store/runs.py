@@ -60,7 +60,7 @@ class Runs:
     def finish_run(self, run_id: int, watermark: date, now: datetime, stats: dict) -> None:
         """Commit the run and, in the same transaction, move the watch's watermark forward."""
         with transaction(self._conn) as conn:
-            run = _running(conn, run_id, "commit")
+            run = running_run(conn, run_id, "commit")
             conn.execute(
                 "UPDATE runs SET status = 'committed', finished_at = ?, watermark = ?, stats = ?"
                 " WHERE run_id = ?",
@@ -81,7 +81,7 @@ class Runs:
     def fail_run(self, run_id: int, error: str, now: datetime) -> None:
         """Mark the run failed; its records stay stored and the watermark stays where it was."""
         with transaction(self._conn) as conn:
-            _running(conn, run_id, "fail")
+            running_run(conn, run_id, "fail")
             conn.execute(
                 "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?",
                 (iso(now), error, run_id),
@@ -116,10 +116,17 @@ def _day(moment: date) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _running(conn: sqlite3.Connection, run_id: int, action: str) -> sqlite3.Row:
+def running_run(
+    conn: sqlite3.Connection, run_id: int, action: str, watch: str | None = None
+) -> sqlite3.Row:
+    """The run's row if it is still running (and of `watch`, when given); otherwise StoreError."""
     row = conn.execute("SELECT watch, status FROM runs WHERE run_id = ?", (run_id,)).fetchone()
     if row is None:
         raise StoreError(f"cannot {action} run {run_id}: no such run")
+    if watch is not None and row["watch"] != watch:
+        raise StoreError(
+            f"cannot {action} run {run_id}: it is a run of watch {row['watch']!r}, not {watch!r}"
+        )
     if row["status"] != "running":
         raise StoreError(
             f"cannot {action} run {run_id} of watch {row['watch']!r}: it is {row['status']}"

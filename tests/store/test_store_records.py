@@ -91,12 +91,14 @@ def test_latest_records_are_the_newest_version_per_pmid_in_pmid_order(store, now
 
 def test_records_belong_to_a_running_run_of_the_same_watch(store, now):
     run = store.begin_run("b12", None, None, now)
-    with pytest.raises(StoreError, match="run 1 is running for watch 'b12'"):
+    with pytest.raises(
+        StoreError, match="cannot store records in run 1: it is a run of watch 'b12', not 'other'"
+    ):
         store.upsert_records(run, "other", [_publisher()], now)
     store.finish_run(run, now, now, {})
-    with pytest.raises(StoreError, match="run 1 is committed"):
+    with pytest.raises(StoreError, match="run 1 of watch 'b12': it is committed"):
         store.upsert_records(run, "b12", [_publisher()], now)
-    with pytest.raises(StoreError, match="run 42 is unknown"):
+    with pytest.raises(StoreError, match="run 42: no such run"):
         store.upsert_records(42, "b12", [_publisher()], now)
     assert store.counts("b12").versions == 0
 
