@@ -123,3 +123,16 @@ def test_a_record_reverting_to_older_content_gets_a_fresh_version(store, now):
     [reverted] = store.upsert_records(run, "b12", [_publisher()], now)
     assert (reverted.kind, reverted.store_version, reverted.previous_version) == ("revised", 3, 2)
     assert store.get_record("100") == _publisher()
+
+
+def test_a_batch_that_fails_midway_stores_none_of_it(store, now):
+    run = store.begin_run("b12", None, None, now)
+
+    def batch():
+        yield _publisher("1")
+        raise OSError("connection reset while reading efetch")
+
+    with pytest.raises(OSError):
+        store.upsert_records(run, "b12", batch(), now)
+    assert store.get_record("1") is None
+    assert store.pending_changes("b12") == []
