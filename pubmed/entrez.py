@@ -304,9 +304,10 @@ class EntrezClient:
     def _failure_line(self, utility: str, faults: list[_Fault]) -> str:
         kinds = Counter(fault.kind for fault in faults)
         mix = "" if len(kinds) == 1 else ": " + ", ".join(f"{n} {k}" for k, n in kinds.items())
+        tries = f"{len(faults)} attempt{'s' if len(faults) > 1 else ''}"
         return self._one_line(
-            f"PubMed {utility} failed after {len(faults)} attempts: {faults[-1].detail} "
-            f"(last of {len(faults)} errors{mix})"
+            f"PubMed {utility} failed after {tries}: {faults[-1].detail} "
+            f"(last of {len(faults)} error{'s' if len(faults) > 1 else ''}{mix})"
         )
 
     def _one_line(self, text: str) -> str:

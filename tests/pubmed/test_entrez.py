@@ -146,7 +146,8 @@ def eutils(articles) -> Iterator[CannedEutils]:
 def client_for(server: CannedEutils, tmp_path: Path, **overrides) -> EntrezClient:
     settings = {
         "email": "watcher@example.org",
-        "api_key": API_KEY,  # 10 requests/s: pace is not what these tests are about
+        "api_key": API_KEY,
+        "requests_per_second": 50,  # the canned server enforces no pace; the stand-in does
         "base_url": server.base_url,
         "timeout": 1.0,
         "max_attempts": 4,
@@ -291,6 +292,17 @@ def test_mixed_faults_are_named_in_the_failure_line(eutils, tmp_path):
         client.search("vitamin b12", date(2024, 1, 1), date(2024, 1, 31))
 
 
+def test_no_retry_starts_past_the_time_bound(eutils, tmp_path):
+    client = client_for(eutils, tmp_path, max_retry_seconds=0.5)
+    eutils.faults = ["429"]  # Retry-After: 1 s, past the 0.5 s bound
+    started = time.monotonic()
+    with pytest.raises(
+        EntrezError, match=r"after 1 attempt: HTTP 429 Too Many Requests \(last of 1 error\)$"
+    ):
+        client.search("vitamin b12", date(2024, 1, 1), date(2024, 1, 31))
+    assert time.monotonic() - started < 0.5
+
+
 def test_a_bad_request_is_not_retried(eutils, tmp_path):
     client = client_for(eutils, tmp_path)
     eutils.faults = ["400"]
@@ -312,7 +324,7 @@ def test_fetch_by_pmid_posts_long_id_lists(eutils, articles, tmp_path):
 
 
 def test_without_a_key_no_key_is_sent_and_the_pace_is_three_a_second(eutils, tmp_path):
-    client = client_for(eutils, tmp_path, api_key=None)
+    client = client_for(eutils, tmp_path, api_key=None, requests_per_second=None)
     client.search("vitamin b12", date(2024, 1, 1), date(2024, 1, 31))
     assert "api_key" not in eutils.log[0][2]
     assert client.config.rate == 3.0

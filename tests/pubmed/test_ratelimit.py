@@ -27,7 +27,7 @@ def most_starts_in_one_second(starts: list[float]) -> int:
 
 
 def test_threads_sharing_a_limiter_never_exceed_the_rate(tmp_path):
-    rate, threads, calls = 10, 4, 6
+    rate, threads, calls = 10, 4, 4
     limiter = limiter_for("http://127.0.0.1:1/threads/", keyed=True, rate=rate, state_dir=tmp_path)
     starts: list[float] = []
     lock = threading.Lock()
@@ -90,7 +90,7 @@ for _ in range(calls):
 
 
 def test_two_processes_share_one_limit(tmp_path):
-    calls = 8
+    calls = 6
     go = time.monotonic() + 1.0  # monotonic time is one clock for the machine: start together
     processes = [
         subprocess.Popen(
