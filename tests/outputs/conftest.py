@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -54,15 +55,25 @@ def _authenticator(server: SmtpServer):
 def smtp_server():
     """A running aiosmtpd server on 127.0.0.1 and a free port; accepts user "digest" / "s3cret-pw"."""
     server = SmtpServer(host="127.0.0.1", port=0)
-    controller = Controller(
-        _Handler(server),
-        hostname="127.0.0.1",
-        port=0,
-        authenticator=_authenticator(server),
-        auth_require_tls=False,
-    )
-    controller.start()
-    server.port = controller.server.sockets[0].getsockname()[1]
+    # aiosmtpd 1.4 checks its own start by connecting to the given port, so port 0 cannot
+    # be passed through: take a free loopback port, retrying if another process grabs it.
+    for attempt in range(3):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            server.port = probe.getsockname()[1]
+        controller = Controller(
+            _Handler(server),
+            hostname="127.0.0.1",
+            port=server.port,
+            authenticator=_authenticator(server),
+            auth_require_tls=False,
+        )
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 2:
+                raise
     try:
         yield server
     finally:
