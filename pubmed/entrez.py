@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import TypeVar
 from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
+from xml.sax.saxutils import unescape
 
 from Bio import Entrez
 
@@ -341,7 +342,7 @@ _HTML = re.compile(rb"<(!DOCTYPE\s+html|html)[\s>]", re.IGNORECASE)
 
 def _error_message(body: bytes) -> str | None:
     found = _ERROR_ELEMENT.search(body)
-    return found.group(1).decode("utf-8", "replace").strip() if found else None
+    return unescape(found.group(1).decode("utf-8", "replace")).strip() if found else None
 
 
 def _is_expired_history(message: str) -> bool:
@@ -351,6 +352,12 @@ def _is_expired_history(message: str) -> bool:
 
 def _reject_error_or_html(body: bytes) -> None:
     message = _error_message(body)
+    if message is not None and "cannot be larger than 9998" in message:
+        # NCBI's paging limit: asking again cannot help, smaller date windows can.
+        raise EntrezError(
+            "PubMed pages through at most 9,999 records of one search; "
+            "search in date windows (search_windows) to fetch more"
+        )
     if message is not None:
         raise _Fault("error-element", f"PubMed answered with an error: {message}")
     if _HTML.search(body[:1024]):

@@ -84,6 +84,12 @@ class CannedHandler(BaseHTTPRequestHandler):
             return self.send(400, b"<eFetchResult><ERROR>Invalid id list</ERROR></eFetchResult>")
         if fault == "html":
             return self.send(200, b"<!DOCTYPE html><html><body>Service busy</body></html>")
+        if fault == "past-paging-limit":
+            return self.send(
+                200,
+                b"<eFetchResult><ERROR>Search Backend failed: Exception:\n"
+                b"&apos;retstart&apos; cannot be larger than 9998.</ERROR></eFetchResult>",
+            )
         if fault == "error":
             return self.send(
                 200, b"<eFetchResult><ERROR>Search Backend failed</ERROR></eFetchResult>"
@@ -301,6 +307,15 @@ def test_no_retry_starts_past_the_time_bound(eutils, tmp_path):
     ):
         client.search("vitamin b12", date(2024, 1, 1), date(2024, 1, 31))
     assert time.monotonic() - started < 0.5
+
+
+def test_paging_past_pubmeds_limit_is_not_retried(eutils, tmp_path):
+    client = client_for(eutils, tmp_path)
+    found = client.search("vitamin b12", date(2024, 1, 1), date(2024, 1, 31))
+    eutils.faults = ["past-paging-limit"]
+    with pytest.raises(EntrezError, match=r"at most 9,999 records of one search; search in date"):
+        list(client.fetch_xml(found))
+    assert utilities(eutils) == ["esearch", "efetch"]
 
 
 def test_a_bad_request_is_not_retried(eutils, tmp_path):
