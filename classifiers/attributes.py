@@ -1,0 +1,114 @@
+"""What a reviewer looks for first in a record (formulation, route, dose, comparator, size, follow-up,
+population, outcomes), read from title and abstract with the span that supports each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from classifiers.readers.comparator import read_comparator
+from classifiers.readers.counts import read_analysed, read_participants
+from classifiers.readers.dose import daily_dose_of
+from classifiers.readers.duration import read_follow_up
+from classifiers.readers.population import (
+    read_b12_status,
+    read_diabetes_type,
+    read_dpn_population,
+    read_metformin_population,
+)
+from classifiers.readers.spans import Span
+from classifiers.readers.vocab import (
+    FORMULATIONS,
+    OUTCOMES,
+    ROUTES,
+    read_formulations,
+    read_outcomes,
+    read_routes,
+)
+from litwatch.records import Record
+
+# The names a dose can belong to: the B12 forms and B12 itself ("vitamin B12 1000 µg daily").
+_B12_SUBSTANCE = re.compile(
+    r"\b(?:methyl-?cobalamin|mecobalamin|cyano-?cobalamin|hydrox[oy]-?cobalamin|cobalamin"
+    r"|(?:vitamin\s+)?b[\s-]?12|b[\s-]?complex)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """The reviewer-facing facts of one record; `evidence` maps an attribute name to its supporting span."""
+
+    formulations: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    daily_dose_ug: float | None = None
+    comparator: str = "none"
+    n_participants: int | None = None
+    n_analysed: int | None = None
+    follow_up_weeks: float | None = None
+    diabetes_type: str | None = None
+    dpn_population: bool = False
+    metformin_population: bool = False
+    b12_status_reported: bool = False
+    outcomes: tuple[str, ...] = ()
+    evidence: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict:
+        """The `attributes` object of `litwatch classify` output and the store."""
+        return {
+            "formulations": list(self.formulations),
+            "routes": list(self.routes),
+            "daily_dose_ug": self.daily_dose_ug,
+            "comparator": self.comparator,
+            "n_participants": self.n_participants,
+            "n_analysed": self.n_analysed,
+            "follow_up_weeks": self.follow_up_weeks,
+            "diabetes_type": self.diabetes_type,
+            "dpn_population": self.dpn_population,
+            "metformin_population": self.metformin_population,
+            "b12_status_reported": self.b12_status_reported,
+            "outcomes": list(self.outcomes),
+            "evidence": {name: span.text for name, span in self.evidence.items()},
+        }
+
+
+def record_text(record: Record) -> str:
+    """Title and abstract as the readers see them: one string, sections on their own lines."""
+    return f"{record.title}\n{record.abstract_text}"
+
+
+def read_attributes(record: Record) -> Attributes:
+    """Every attribute of `record` from its title and abstract."""
+    return attributes_from_text(record_text(record))
+
+
+def attributes_from_text(text: str) -> Attributes:
+    """Every attribute read from one text (title and abstract joined)."""
+    evidence: dict[str, Span] = {}
+
+    def keep(name: str, reading):
+        if reading.span is not None:
+            evidence[name] = reading.span
+        return reading.value
+
+    formulations = read_formulations(text)
+    routes = read_routes(text)
+    outcomes = read_outcomes(text)
+    for name, found in (("formulations", formulations), ("routes", routes), ("outcomes", outcomes)):
+        if found:
+            evidence[name] = min(found.values(), key=lambda span: span.start)
+    return Attributes(
+        formulations=tuple(name for name in FORMULATIONS if name in formulations),
+        routes=tuple(name for name in ROUTES if name in routes),
+        daily_dose_ug=keep("daily_dose_ug", daily_dose_of(text, _B12_SUBSTANCE)),
+        comparator=keep("comparator", read_comparator(text)),
+        n_participants=keep("n_participants", read_participants(text)),
+        n_analysed=keep("n_analysed", read_analysed(text)),
+        follow_up_weeks=keep("follow_up_weeks", read_follow_up(text)),
+        diabetes_type=keep("diabetes_type", read_diabetes_type(text)),
+        dpn_population=keep("dpn_population", read_dpn_population(text)),
+        metformin_population=keep("metformin_population", read_metformin_population(text)),
+        b12_status_reported=keep("b12_status_reported", read_b12_status(text)),
+        outcomes=tuple(name for name in OUTCOMES if name in outcomes),
+        evidence=evidence,
+    )

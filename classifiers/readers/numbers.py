@@ -1,0 +1,59 @@
+"""Numbers as abstracts write them: digits with thousands commas or decimals, or words ("Thirty-five")."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+
+_UNIT_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_WORD = "|".join(_TENS)
+_BELOW_100 = rf"(?:(?:{_TENS_WORD})(?:[- ](?:{_UNIT_WORD}))?|{_UNIT_WORD})"
+WORD_NUMBER = rf"(?:(?:{_UNIT_WORD}|a)\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+# 52,000 and 1,204 (a comma before exactly three digits groups thousands); 4.3 or 1,5 are decimals.
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)"
+NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
+
+
+def parse_number(written: str) -> float | None:
+    """The value of a number written in digits or English words; None if it is neither."""
+    written = written.strip().lower()
+    if not written:
+        return None
+    if written[0].isdigit():
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+", written):
+            return float(written.replace(",", ""))
+        try:
+            return float(written.replace(",", "."))
+        except ValueError:
+            return None
+    return _words_value(written)
+
+
+def _words_value(written: str) -> float | None:
+    total = 0
+    current = 0
+    for word in re.split(r"[\s-]+", written):
+        if word == "and":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "a":
+            current += 1
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        else:
+            return None
+    total += current
+    return float(total)
