@@ -1,0 +1,75 @@
+"""Every request the stand-in answered, for tests and the demo to count and inspect."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+REDACTED = "***"
+_SECRET_PARAMS = frozenset({"api_key"})
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request: when (real and simulated), what was asked, and how it was answered."""
+
+    time: datetime
+    simulated_time: datetime
+    client: str
+    method: str
+    endpoint: str  # "esearch", "efetch", "einfo", "_control/clock", ...
+    params: dict[str, str]
+    status: int  # HTTP status sent, 0 when the connection was dropped
+    fault: str | None
+    ids_returned: int
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["time"] = self.time.isoformat()
+        data["simulated_time"] = self.simulated_time.isoformat()
+        return data
+
+
+def redacted(params: dict[str, str]) -> dict[str, str]:
+    """The parameters with secrets (the API key) masked."""
+    return {key: REDACTED if key in _SECRET_PARAMS else value for key, value in params.items()}
+
+
+class RequestLog:
+    """A thread-safe, append-only list of LoggedRequest."""
+
+    def __init__(self) -> None:
+        self._entries: list[LoggedRequest] = []
+        self._lock = threading.Lock()
+
+    def append(self, entry: LoggedRequest) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self) -> list[LoggedRequest]:
+        with self._lock:
+            return list(self._entries)
+
+    def count(self, endpoint: str | None = None, status: int | None = None) -> int:
+        """How many requests went to `endpoint` (any when None) and got `status` (any when None)."""
+        return sum(
+            1
+            for entry in self.entries()
+            if (endpoint is None or entry.endpoint == endpoint)
+            and (status is None or entry.status == status)
+        )
+
+    def esearch_calls(self) -> int:
+        return self.count("esearch")
+
+    def efetch_calls(self) -> int:
+        return self.count("efetch")
+
+    def faults(self) -> list[str]:
+        """The fault kinds met, in request order."""
+        return [entry.fault for entry in self.entries() if entry.fault]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

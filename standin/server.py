@@ -1,0 +1,331 @@
+"""The stand-in's HTTP face: NCBI's E-utilities paths on loopback, plus control and log endpoints.
+
+    /entrez/eutils/esearch.fcgi, efetch.fcgi, einfo.fcgi   (GET or POST, as NCBI)
+    GET  /_control/clock          {"now": ISO}            the simulated time
+    POST /_control/clock          ISO text, or {"now": ISO} or {"advance_days": N}
+    POST /_control/faults         {"kind": K, "count": N} force faults; {"clear": true} stop them
+    GET  /_log                    every request so far, as JSON
+    GET  /_schedule               every record version and when it is served, as JSON
+
+Requests to the E-utilities pass the per-client rate limit first, then meet any fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from standin import responses
+from standin.clock import Clock
+from standin.corpus import DEFAULT_CORPUS, Corpus, CorpusOptions, load_corpus
+from standin.eutils import Answer, EUtilities
+from standin.faults import FAULT_KINDS, Faults
+from standin.history import DEFAULT_TTL, History
+from standin.ratelimit import SlidingWindowLimit
+from standin.requestlog import LoggedRequest, RequestLog, redacted
+from standin.timeline import Replay
+from standin.versions import IndexingRevisions, VersionFile
+
+log = logging.getLogger(__name__)
+
+EUTILS_PATH = "/entrez/eutils/"
+_UTILITIES = {"esearch.fcgi": "esearch", "efetch.fcgi": "efetch", "einfo.fcgi": "einfo"}
+
+
+@dataclass
+class StandInOptions:
+    """Everything about a stand-in except its corpus files; the defaults behave like NCBI."""
+
+    replay: Replay | None = None
+    indexing: IndexingRevisions = field(default_factory=IndexingRevisions)
+    version_files: tuple[VersionFile, ...] = ()
+    expand_to: int = 0
+    now: datetime | None = None  # None: the end of the timeline, when everything is in
+    rate_limit: bool = True
+    fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    fault_seed: int = 0
+    stall_seconds: float = 5.0
+    history_ttl: timedelta = DEFAULT_TTL
+
+    def corpus_options(self) -> CorpusOptions:
+        return CorpusOptions(self.replay, self.indexing, self.version_files, self.expand_to)
+
+
+class StandIn:
+    """The stand-in's state: corpus, clock, history, rate limit, faults and request log."""
+
+    def __init__(self, corpus: Corpus, options: StandInOptions | None = None) -> None:
+        options = options or StandInOptions()
+        self.corpus = corpus
+        self.clock = Clock(options.now or corpus.end_of_timeline)
+        self.history = History(options.history_ttl)
+        self.limit = SlidingWindowLimit() if options.rate_limit else None
+        self.faults = Faults(
+            options.fault_rate, options.fault_kinds, options.fault_seed, options.stall_seconds
+        )
+        self.log = RequestLog()
+        self.eutils = EUtilities(corpus, self.clock, self.history)
+        self.stopping = threading.Event()
+
+    def answer(self, utility: str, params: dict[str, str], keep_history: bool = True) -> Answer:
+        if utility == "esearch":
+            return self.eutils.esearch(params, keep_history)
+        if utility == "efetch":
+            return self.eutils.efetch(params)
+        return self.eutils.einfo(params)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    standin: StandIn
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "standin"
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s " + format, self.client_address[0], *args)
+
+    def _dispatch(self, method: str) -> None:
+        path = urlsplit(self.path).path
+        body = self._read_body() if method == "POST" else b""
+        if path.startswith(EUTILS_PATH) and path[len(EUTILS_PATH) :] in _UTILITIES:
+            params = _params(self.path, body, self.headers.get("Content-Type", ""))
+            self._eutility(method, _UTILITIES[path[len(EUTILS_PATH) :]], params)
+        elif path == "/_control/clock":
+            self._clock(method, body)
+        elif path == "/_control/faults" and method == "POST":
+            self._force_faults(body)
+        elif path == "/_log" and method == "GET":
+            entries = [entry.to_json() for entry in self.server.standin.log.entries()]
+            self._send_json(200, entries, "_log")
+        elif path == "/_schedule" and method == "GET":
+            self._send_json(200, [_version_json(v) for v in self.server.standin.corpus.schedule])
+        else:
+            self._send(404, responses.html_error_page(404), "text/html", path.strip("/"), {})
+
+    def _eutility(self, method: str, utility: str, params: dict[str, str]) -> None:
+        standin = self.server.standin
+        api_key = params.get("api_key") or None
+        client = _client_id(self.client_address[0], api_key)
+        if standin.limit is not None:
+            refusal = standin.limit.check(client, api_key is not None)
+            if refusal is not None:
+                shown = "***" if api_key else self.client_address[0]
+                body = responses.rate_limit_body(shown, refusal.count, refusal.limit)
+                headers = {"Retry-After": str(refusal.retry_after)}
+                self._send(429, body, "application/json", utility, params, headers=headers)
+                return
+        fault = standin.faults.draw(uses_history=bool(params.get("WebEnv")))
+        if fault is None:
+            answer = standin.answer(utility, params)
+            self._send(answer.status, answer.body, answer.content_type, utility, params, answer)
+            return
+        self._fault(fault, utility, params)
+
+    def _fault(self, fault: str, utility: str, params: dict[str, str]) -> None:
+        standin = self.server.standin
+        if fault in ("stall", "drop"):
+            standin.stopping.wait(standin.faults.stall_seconds)
+            if fault == "drop":
+                self.close_connection = True
+                self._log(utility, params, 0, fault, 0)
+                return
+            answer = standin.answer(utility, params)
+            self._send(
+                answer.status, answer.body, answer.content_type, utility, params, answer, fault
+            )
+            return
+        if fault == "truncate":
+            answer = standin.answer(utility, params, keep_history=False)
+            cut = answer.body[: max(1, len(answer.body) // 2)]
+            self._send(200, cut, answer.content_type, utility, params, fault=fault)
+        elif fault == "429":
+            body = responses.rate_limit_body(self.client_address[0], 4, 3)
+            headers = {"Retry-After": "1"}
+            self._send(429, body, "application/json", utility, params, fault=fault, headers=headers)
+        elif fault in ("500", "502", "503"):
+            status = int(fault)
+            body = responses.html_error_page(status)
+            self._send(status, body, "text/html", utility, params, fault=fault)
+        elif fault == "html":
+            body = responses.html_error_page(500)
+            self._send(200, body, "text/html", utility, params, fault=fault)
+        else:
+            body = _fault_error_body(fault, utility, params)
+            self._send(200, body, "text/xml; charset=UTF-8", utility, params, fault=fault)
+
+    def _clock(self, method: str, body: bytes) -> None:
+        clock = self.server.standin.clock
+        if method == "POST":
+            try:
+                _set_clock(clock, body)
+            except ValueError as error:
+                self._send_json(400, {"error": str(error)}, "_control/clock")
+                return
+        self._send_json(200, {"now": clock.now().isoformat()}, "_control/clock")
+
+    def _force_faults(self, body: bytes) -> None:
+        faults = self.server.standin.faults
+        try:
+            order = json.loads(body or b"{}")
+            if order.get("clear"):
+                faults.clear()
+            else:
+                faults.force(str(order["kind"]), int(order.get("count", 1)))
+        except (ValueError, KeyError, TypeError) as error:
+            self._send_json(400, {"error": f"bad fault order: {error}"}, "_control/faults")
+            return
+        self._send_json(200, {"forced": True}, "_control/faults")
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send_json(self, status: int, payload: object, endpoint: str = "") -> None:
+        body = json.dumps(payload).encode("utf-8")
+        self._send(status, body, "application/json", endpoint or "_schedule", {})
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        endpoint: str,
+        params: dict[str, str],
+        answer: Answer | None = None,
+        fault: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (its timeout passed during a stall); the log still says what we sent.
+            pass
+        self._log(endpoint, params, status, fault, answer.ids_returned if answer else 0)
+
+    def _log(
+        self, endpoint: str, params: dict[str, str], status: int, fault: str | None, ids: int
+    ) -> None:
+        standin = self.server.standin
+        client = _client_id(self.client_address[0], params.get("api_key") or None)
+        standin.log.append(
+            LoggedRequest(
+                time=datetime.now(),
+                simulated_time=standin.clock.now(),
+                client=client,
+                method=self.command,
+                endpoint=endpoint,
+                params=redacted(params),
+                status=status,
+                fault=fault,
+                ids_returned=ids,
+            )
+        )
+
+
+def _params(path: str, body: bytes, content_type: str) -> dict[str, str]:
+    """Query-string and form parameters (the first value of each; the form wins)."""
+    params = {k: v[0] for k, v in parse_qs(urlsplit(path).query, keep_blank_values=True).items()}
+    if body and "json" not in content_type:
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        params.update({key: values[0] for key, values in form.items()})
+    return params
+
+
+def _client_id(address: str, api_key: str | None) -> str:
+    """Who the rate limit counts: the API key (hashed, never kept in clear) or the address."""
+    if api_key:
+        return "key:" + hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:12]
+    return address
+
+
+def _set_clock(clock: Clock, body: bytes) -> None:
+    text = body.decode("utf-8").strip()
+    if text.startswith("{"):
+        order = json.loads(text)
+        if "advance_days" in order:
+            clock.advance(timedelta(days=float(order["advance_days"])))
+            return
+        text = str(order["now"])
+    elif text.startswith("now="):
+        text = parse_qs(text)["now"][0]
+    clock.set(datetime.fromisoformat(text))
+
+
+def _fault_error_body(fault: str, utility: str, params: dict[str, str]) -> bytes:
+    if fault == "expired-webenv":
+        message = f"Unable to obtain query #{params.get('query_key', '1')}"
+    elif utility == "esearch":
+        message = "Search Backend failed: Database is temporarily unavailable, try again later"
+    else:
+        message = "Cannot retrieve records: backend is temporarily unavailable"
+    if utility == "esearch":
+        return responses.esearch_error(message)
+    return responses.efetch_error(message)
+
+
+def _version_json(version) -> dict:
+    return {
+        "pmid": version.pmid,
+        "number": version.number,
+        "kind": version.kind,
+        "available_from": version.available_from.isoformat(),
+        "until": version.until.isoformat() if version.until else None,
+        "entrez": version.entrez.isoformat(),
+        "revised": version.revised.isoformat() if version.revised else None,
+    }
+
+
+def start(standin: StandIn, host: str = "127.0.0.1", port: int = 0) -> _Server:
+    """An HTTP server for the stand-in, bound but not yet serving (call serve_forever)."""
+    server = _Server((host, port), _Handler)
+    server.standin = standin
+    return server
+
+
+def base_url(server: _Server) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}{EUTILS_PATH}"
+
+
+def serve(
+    corpus_paths: Sequence[Path | str] = DEFAULT_CORPUS,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    **options: object,
+) -> None:
+    """Load the corpus and answer E-utilities requests until interrupted (the CLI's entry)."""
+    corpus = load_corpus(corpus_paths, StandInOptions(**options).corpus_options())
+    standin = StandIn(corpus, StandInOptions(**options))
+    server = start(standin, host, port)
+    print(f"E-utilities stand-in at {base_url(server)} ({len(corpus.versions)} records)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        standin.stopping.set()
+        server.server_close()

@@ -1,0 +1,67 @@
+"""Run a stand-in in a background thread for tests and the demo: `with running_standin() as s:`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from standin.clock import Clock
+from standin.corpus import DEFAULT_CORPUS, Corpus, load_corpus
+from standin.faults import Faults
+from standin.requestlog import RequestLog
+from standin.server import StandIn, StandInOptions, base_url, start
+from standin.versions import Version
+
+
+@dataclass(frozen=True)
+class RunningStandIn:
+    """A live stand-in: where to reach it and the handles to steer and inspect it."""
+
+    base_url: str  # e.g. "http://127.0.0.1:PORT/entrez/eutils/"
+    standin: StandIn
+
+    @property
+    def clock(self) -> Clock:
+        return self.standin.clock
+
+    @property
+    def log(self) -> RequestLog:
+        return self.standin.log
+
+    @property
+    def faults(self) -> Faults:
+        return self.standin.faults
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.standin.corpus
+
+    @property
+    def schedule(self) -> list[Version]:
+        return self.standin.corpus.schedule
+
+
+@contextmanager
+def running_standin(
+    corpus_paths: Sequence[Path | str] = DEFAULT_CORPUS,
+    *,
+    corpus: Corpus | None = None,
+    **options: object,
+) -> Iterator[RunningStandIn]:
+    """A stand-in on a free loopback port; pass `corpus` to reuse one already loaded."""
+    settings = StandInOptions(**options)
+    corpus = corpus or load_corpus(corpus_paths, settings.corpus_options())
+    standin = StandIn(corpus, settings)
+    server = start(standin)
+    thread = threading.Thread(target=server.serve_forever, name="standin", daemon=True)
+    thread.start()
+    try:
+        yield RunningStandIn(base_url(server), standin)
+    finally:
+        standin.stopping.set()  # wakes stalled requests so shutdown does not wait for them
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
