@@ -1,0 +1,555 @@
+"""The text side of the design classifier, for records NLM has not indexed yet: phrase rules,
+structure features and a calibrated linear model over title + abstract, trained from records
+labelled by `classifiers.pubtypes`, saved with skops (never pickle).
+
+Phrase rules come in two strengths. Every rule is a model feature; the few marked `decisive`
+also settle the label outright, because an author who writes "a systematic review and
+meta-analysis" in the title is more reliable than any model trained on a few dozen reviews."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import html
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from litwatch.records import Record
+
+SEED = 20240601
+# Fewer examples than this and a label is left to the rules: a model cannot learn it.
+MIN_EXAMPLES = 5
+MAX_ABSTRACT_CHARS = 20_000  # longer abstracts add nothing but time
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """A phrase an author writes about their own design; `where` is "title" or "text"."""
+
+    name: str
+    label: str
+    pattern: re.Pattern[str]
+    where: str = "text"
+    decisive: bool = False
+    cues: tuple[str, ...] = ()  # plain substrings, one of which must occur for the regex to run
+
+    def search(self, view: TextView) -> re.Match[str] | None:
+        """The phrase in the view's title or text, if the rule fires."""
+        source = view.title if self.where == "title" else view.text
+        if self.cues and not any(cue in source for cue in self.cues):
+            return None
+        return self.pattern.search(source)
+
+
+def _rule(
+    name: str,
+    label: str,
+    regex: str,
+    where: str = "text",
+    decisive: bool = False,
+    cues: tuple[str, ...] = (),
+) -> PhraseRule:
+    return PhraseRule(name, label, re.compile(regex), where, decisive, cues)
+
+
+# Decisive rules are tried in this order; the first that fires sets the label.
+PHRASE_RULES: tuple[PhraseRule, ...] = (
+    _rule(
+        "protocol in title",
+        "protocol",
+        r"\b(study|trial|review) protocol\b|\bprotocol (for|of) an?\b|: (a |the )?protocol\b"
+        r"|\brationale and (study )?design\b|\bdesign and rationale\b",
+        "title",
+        decisive=True,
+        cues=("protocol", "rationale"),
+    ),
+    _rule(
+        "meta-analysis in title",
+        "meta-analysis",
+        r"\bmeta-?analy[sz]|\bmeta-?regression|\bpooled analysis of (\w+ ){0,3}(trials|studies)",
+        "title",
+        decisive=True,
+        cues=("meta", "pooled"),
+    ),
+    _rule(
+        "systematic review in title",
+        "systematic-review",
+        r"\bsystematic (literature )?review|\bscoping review|\bumbrella review"
+        r"|\bcochrane review",
+        "title",
+        decisive=True,
+        cues=("systematic", "scoping", "umbrella", "cochrane"),
+    ),
+    _rule(
+        "case report in title",
+        "case-report",
+        r"\bcase report\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
+        r"|\breport of (a|an|two|three) (\w+ ){0,2}cases?\b|: a case\b",
+        "title",
+        decisive=True,
+        cues=("case",),
+    ),
+    _rule(
+        "randomised trial in title",
+        "rct",
+        r"\brandomi[sz]ed(,)? (\w+[ ,-]+){0,4}(trial|study)\b|\brandomi[sz]ed clinical\b"
+        r"|\brandomi[sz]ed controlled\b",
+        "title",
+        cues=("randomi",),
+    ),
+    _rule("PRISMA", "systematic-review", r"\bprisma\b"),
+    _rule(
+        "literature search",
+        "systematic-review",
+        r"\b(we )?(systematically )?searched (the )?(\w+ ){0,3}(medline|pubmed|embase|cochrane"
+        r"|web of science|scopus|databases?)\b|\bdata sources\b|\bstudy selection\b",
+        cues=("searched", "data sources", "study selection"),
+    ),
+    _rule(
+        "pooled estimate",
+        "meta-analysis",
+        r"\bmeta-?analy[sz]|\bpooled (estimate|odds|risk)",
+        cues=("meta", "pooled"),
+    ),
+    _rule(
+        "protocol wording",
+        "protocol",
+        r"\bthis protocol\b|\bwill be (randomi[sz]ed|recruited)",
+        cues=("protocol", "will be"),
+    ),
+    _rule(
+        "randomised allocation",
+        "rct",
+        r"\b(were|was|being) (randomly|randomi[sz]ed)\b|\brandomly (assigned|allocated|divided)"
+        r"|\brandomi[sz]ed (to|into|in a|1:1)\b|\brandomi[sz]ation\b",
+        cues=("random",),
+    ),
+    _rule(
+        "randomised trial",
+        "rct",
+        r"\brandomi[sz]ed(,)? (\w+[ ,-]+){0,4}(trial|study)\b|\brct\b|\bcluster[- ]randomi",
+        cues=("randomi", "rct"),
+    ),
+    _rule(
+        "blinding",
+        "rct",
+        r"\b(double|single|triple)[- ]blind|\bplacebo[- ]controlled\b",
+        cues=("blind", "placebo"),
+    ),
+    _rule(
+        "secondary analysis",
+        "other",
+        r"\b(secondary|post[- ]hoc|ancillary|exploratory|pooled) analys[ie]s\b|\bsub-?study\b"
+        r"|\bdata from (the|a) \w+",
+        cues=("analys", "sub", "data from"),
+    ),
+    _rule(
+        "non-randomised trial",
+        "non-randomized-trial",
+        r"\bnon-?randomi[sz]ed\b|\bsingle[- ]arm\b|\bopen[- ]label\b|\bphase (i|ii|1|2)\b"
+        r"|\bquasi-?experimental\b|\bpilot (study|trial)\b",
+        cues=("random", "single", "open", "phase", "quasi", "pilot"),
+    ),
+    _rule(
+        "case description",
+        "case-report",
+        r"\b\d+-year-old (man|woman|male|female|boy|girl|patient|child)\b"
+        r"|\bwe (report|describe|present) (a|an|the|two) (\w+ ){0,3}(case|patient)",
+        cues=("year-old", "we "),
+    ),
+    _rule(
+        "cohort wording",
+        "cohort",
+        r"\b(retrospective|prospective|population-based|birth|longitudinal) cohort\b"
+        r"|\bcohort study\b|\bfollowed (up )?for\b|\bhazard ratio",
+        cues=("cohort", "followed", "hazard"),
+    ),
+    _rule(
+        "case-control wording",
+        "case-control",
+        r"\bcase[- ]control\b|\bmatched controls\b",
+        cues=("control",),
+    ),
+    _rule(
+        "cross-sectional wording",
+        "cross-sectional",
+        r"\bcross[- ]sectional\b|\bsurvey\b|\bquestionnaire\b|\bprevalence\b",
+    ),
+    _rule(
+        "guideline wording",
+        "guideline",
+        r"\bguidelines?\b|\bconsensus (statement|conference|recommendations)\b"
+        r"|\bposition (statement|paper)\b|\bpractice parameter\b",
+    ),
+    _rule(
+        "review wording",
+        "narrative-review",
+        r"\b(this|we|the present) review\b|\breview(ed)? (of )?the (current )?literature\b"
+        r"|\boverview\b|\bcurrent (concepts|knowledge|evidence)\b",
+    ),
+    _rule("review in title", "narrative-review", r"\breview\b|\ban update\b", "title"),
+    _rule(
+        "commentary in title",
+        "commentary",
+        r"\beditorial\b|\bcomment(ary)? on\b|\bin reply\b|\breply to\b|\bresponse to\b"
+        r"|\bletter\b|\breply\b",
+        "title",
+    ),
+    _rule(
+        "laboratory model",
+        "preclinical",
+        r"\b(mice|mouse|rats?|murine|rodents?|zebrafish|xenografts?|knockout)\b"
+        r"|\bin vitro\b|\bcell lines?\b|\bcultured\b",
+        cues=(
+            "mice",
+            "mouse",
+            "rat",
+            "murine",
+            "rodent",
+            "zebrafish",
+            "xenograft",
+            "knockout",
+            "in vitro",
+            "cell line",
+            "cultured",
+        ),
+    ),
+)
+
+# Section headings that mark a design (structured abstracts say what kind of paper they are).
+SECTION_CUES = (
+    "background",
+    "objective",
+    "methods",
+    "results",
+    "conclusion",
+    "case",
+    "design",
+    "setting",
+    "participants",
+    "intervention",
+    "data sources",
+    "study selection",
+    "data extraction",
+    "synthesis",
+    "ethics and dissemination",
+    "trial registration",
+    "main outcome",
+    "discussion",
+    "introduction",
+)
+
+STRUCTURE_FEATURES = (
+    "no abstract",
+    "abstract length",
+    "section count",
+    "trial registry id",
+    *(f"section: {cue}" for cue in SECTION_CUES),
+    *(f"phrase: {rule.name}" for rule in PHRASE_RULES),
+)
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class TextView:
+    """What the model reads of one record: normalised title and abstract, section headings."""
+
+    title: str
+    text: str
+    sections: tuple[str, ...]
+    has_registry_id: bool
+    words: int
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    """One text-model decision: label, calibrated probability and what decided it."""
+
+    label: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass
+class DesignModel:
+    """The fitted text model: vectorisers, calibrated classifier and measured rule precision."""
+
+    title_vectorizer: TfidfVectorizer
+    text_vectorizer: TfidfVectorizer
+    classifier: CalibratedClassifierCV
+    rule_precision: dict[str, float]
+    card: dict = field(default_factory=dict)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(str(label) for label in self.classifier.classes_)
+
+    def predict(self, records: Sequence[Record]) -> list[ModelCall]:
+        """One call per record, vectorised over the whole batch."""
+        if not records:
+            return []
+        views = [text_view(record) for record in records]
+        features, hits = self._features(views)
+        probabilities = self.classifier.predict_proba(features)
+        contributions = self._contributions(features)
+        names = self._feature_names
+        calls = []
+        for row, view in enumerate(views):
+            decisive = next((rule for rule in hits[row] if rule.decisive), None)
+            if decisive is not None:
+                calls.append(self._rule_call(decisive, view, probabilities[row]))
+                continue
+            best = int(np.argmax(probabilities[row]))
+            evidence = _top_evidence(contributions, row, best, names)
+            calls.append(ModelCall(self.labels[best], float(probabilities[row, best]), evidence))
+        return calls
+
+    def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
+        structure, hits = structure_matrix(views)
+        title = self.title_vectorizer.transform([view.title for view in views])
+        text = self.text_vectorizer.transform([view.text for view in views])
+        return sp.hstack([title, text, structure], format="csr"), hits
+
+    def _contributions(self, features: sp.csr_matrix):
+        base = self.classifier.calibrated_classifiers_[0].estimator
+        return features, base.coef_
+
+    @functools.cached_property
+    def _feature_names(self) -> list[str]:
+        names = [f"title: {n}" for n in self.title_vectorizer.get_feature_names_out()]
+        names += [f"word: {n}" for n in self.text_vectorizer.get_feature_names_out()]
+        return names + list(STRUCTURE_FEATURES)
+
+    def _rule_call(self, rule: PhraseRule, view: TextView, probabilities) -> ModelCall:
+        match = rule.search(view)
+        phrase = match.group(0) if match else rule.name
+        confidence = self.rule_precision.get(rule.name, 0.9)
+        if rule.label in self.labels:
+            confidence = max(confidence, float(probabilities[self.labels.index(rule.label)]))
+        return ModelCall(rule.label, round(confidence, 4), (f'{rule.where} phrase: "{phrase}"',))
+
+
+def text_view(record: Record) -> TextView:
+    """The normalised title and abstract the text model reads."""
+    title = normalise_text(record.title)
+    abstract = normalise_text(record.abstract_text[:MAX_ABSTRACT_CHARS])
+    sections = tuple(
+        normalise_text(section.nlm_category or section.label) for section in record.abstract
+    )
+    sections += tuple(normalise_text(s.label) for s in record.abstract if s.nlm_category)
+    return TextView(
+        title=title,
+        text=f"{title} {abstract}",
+        sections=sections,
+        has_registry_id=bool(record.registry_ids),
+        words=abstract.count(" ") + 1 if abstract else 0,
+    )
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case text without inline markup or entities, in NFKC form, spaces collapsed."""
+    text = html.unescape(_TAG.sub(" ", text))
+    text = unicodedata.normalize("NFKC", text).lower().replace("\u2010", "-")
+    return _SPACE.sub(" ", text).strip()
+
+
+def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
+    """Structure and phrase features for each view, and the rules that fired for each."""
+    rows, cols, values = [], [], []
+    hits: list[list[PhraseRule]] = []
+    rule_offset = 4 + len(SECTION_CUES)
+    for row, view in enumerate(views):
+        cells = {
+            0: float(view.words == 0),
+            1: min(math.log1p(view.words) / 7.0, 1.5),
+            2: min(len(view.sections) / 8.0, 1.5),
+            3: float(view.has_registry_id),
+        }
+        for index, cue in enumerate(SECTION_CUES):
+            if any(cue in section for section in view.sections):
+                cells[4 + index] = 1.0
+        fired = []
+        for index, rule in enumerate(PHRASE_RULES):
+            if rule.search(view):
+                cells[rule_offset + index] = 1.0
+                fired.append(rule)
+        hits.append(fired)
+        for col, value in cells.items():
+            if value:
+                rows.append(row)
+                cols.append(col)
+                values.append(value)
+    shape = (len(views), len(STRUCTURE_FEATURES))
+    return sp.csr_matrix((values, (rows, cols)), shape=shape), hits
+
+
+def _top_evidence(contributions, row: int, label_index: int, names: list[str]) -> tuple[str, ...]:
+    features, coef = contributions
+    weights = coef[label_index] if coef.shape[0] > 1 else coef[0]
+    start, end = features.indptr[row], features.indptr[row + 1]
+    columns = features.indices[start:end]
+    scores = features.data[start:end] * weights[columns]
+    order = np.argsort(-scores)[:4]
+    return tuple(names[columns[i]] for i in order if scores[i] > 0)
+
+
+def train_design_model(
+    examples: Iterable[tuple[Record, str]],
+    *,
+    trained_on: date | None = None,
+    seed: int = SEED,
+    sources: Sequence[str] = (),
+) -> tuple[DesignModel, dict]:
+    """Fit the text model on (record, label) pairs; returns the model and its card."""
+    examples = list(examples)
+    counts = Counter(label for _, label in examples)
+    kept = [(r, label) for r, label in examples if counts[label] >= MIN_EXAMPLES]
+    views = [text_view(record) for record, _ in kept]
+    labels = np.array([label for _, label in kept])
+    title_vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, max_features=8000, sublinear_tf=True, dtype=np.float32
+    )
+    text_vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, max_features=30000, sublinear_tf=True, dtype=np.float32
+    )
+    title = title_vectorizer.fit_transform([view.title for view in views])
+    text = text_vectorizer.fit_transform([view.text for view in views])
+    structure, hits = structure_matrix(views)
+    features = sp.hstack([title, text, structure], format="csr")
+    folds = min(3, min(Counter(labels).values()))
+    classifier = CalibratedClassifierCV(
+        LinearSVC(C=0.5, class_weight="balanced", random_state=seed),
+        method="sigmoid",
+        cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
+        ensemble=False,
+    )
+    classifier.fit(features, labels)
+    _slim(title_vectorizer, text_vectorizer, classifier)
+    model = DesignModel(
+        title_vectorizer, text_vectorizer, classifier, _rule_precision(hits, labels.tolist())
+    )
+    card = {
+        "trained_on": trained_on.isoformat() if trained_on else None,
+        "sources": list(sources),
+        "examples": len(examples),
+        "label_counts": dict(sorted(counts.items())),
+        "labels_left_to_rules": sorted(label for label, n in counts.items() if n < MIN_EXAMPLES),
+        "seed": seed,
+        "rule_precision": model.rule_precision,
+    }
+    model.card = card
+    return model, card
+
+
+def cross_validated_predictions(
+    examples: Sequence[tuple[Record, str]], groups: Sequence[str], folds: int = 5, seed: int = SEED
+) -> list[str]:
+    """Each example's text-only label from a model that never saw its group (source file)."""
+    groups = list(groups)
+    predicted = [""] * len(examples)
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
+    for train, test in splitter.split(np.zeros(len(examples)), groups=groups):
+        model, _ = train_design_model([examples[i] for i in train], seed=seed)
+        for index, call in zip(test, model.predict([examples[i][0] for i in test]), strict=True):
+            predicted[index] = call.label
+    return predicted
+
+
+def _slim(*fitted) -> None:
+    # `stop_words_` keeps every pruned n-gram only for introspection (sklearn's docs allow
+    # dropping it); float32 weights halve the rest.
+    for estimator in fitted:
+        if getattr(estimator, "stop_words_", None) is not None:
+            estimator.stop_words_ = None
+    base = fitted[-1].calibrated_classifiers_[0].estimator
+    base.coef_ = base.coef_.astype(np.float32)
+    base.intercept_ = base.intercept_.astype(np.float32)
+
+
+def _rule_precision(hits: list[list[PhraseRule]], labels: list[str]) -> dict[str, float]:
+    # Laplace-smoothed share of training records a rule fired on that carry its label.
+    fired: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for rules, label in zip(hits, labels, strict=True):
+        for rule in rules:
+            fired[rule.name] += 1
+            right[rule.name] += rule.label == label
+    return {
+        rule.name: round((right[rule.name] + 1) / (fired[rule.name] + 2), 4)
+        for rule in PHRASE_RULES
+    }
+
+
+# Everything a saved model may contain beyond skops' defaults; loading refuses anything else.
+TRUSTED_TYPES = [
+    "builtins.float",
+    "numpy.dtype",
+    "numpy.float32",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.svm._classes.LinearSVC",
+]
+
+
+def save_model(model: DesignModel, path: Path) -> None:
+    """Write the model with skops (a format that cannot run code on load)."""
+    bundle = {
+        "title_vectorizer": _without_vocabulary(model.title_vectorizer),
+        "title_terms": _terms(model.title_vectorizer),
+        "text_vectorizer": _without_vocabulary(model.text_vectorizer),
+        "text_terms": _terms(model.text_vectorizer),
+        "classifier": model.classifier,
+        "rule_precision": model.rule_precision,
+        "card": model.card,
+    }
+    sio.dump(bundle, Path(path), compression=8)
+
+
+def load_model(path: Path) -> DesignModel:
+    """Read a model written by `save_model`, trusting only the types listed in TRUSTED_TYPES."""
+    bundle = sio.load(Path(path), trusted=TRUSTED_TYPES)
+    return DesignModel(
+        _with_vocabulary(bundle["title_vectorizer"], bundle["title_terms"]),
+        _with_vocabulary(bundle["text_vectorizer"], bundle["text_terms"]),
+        bundle["classifier"],
+        dict(bundle["rule_precision"]),
+        dict(bundle["card"]),
+    )
+
+
+# skops writes a dict entry by entry; a vocabulary of tens of thousands of n-grams goes in
+# and out far faster as one array of terms in column order.
+def _terms(vectorizer: TfidfVectorizer) -> np.ndarray:
+    return np.array(vectorizer.get_feature_names_out().tolist(), dtype=str)
+
+
+def _without_vocabulary(vectorizer: TfidfVectorizer) -> TfidfVectorizer:
+    stripped = copy.copy(vectorizer)
+    del stripped.vocabulary_
+    return stripped
+
+
+def _with_vocabulary(vectorizer: TfidfVectorizer, terms: np.ndarray) -> TfidfVectorizer:
+    vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
+    return vectorizer
