@@ -14,9 +14,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-# pytest puts tests/ on sys.path, where this folder would shadow the `outputs` package
-# as a namespace package (the editable-install finder is consulted last): the project wins.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+# The tests import their hand-built samples (outputs_samples.py) by name; in pytest's
+# importlib mode only this conftest can put this folder on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @dataclass

@@ -1,0 +1,248 @@
+"""The living evidence summary: regenerated at each run from the watch's classified records and its digests.
+
+Written as Markdown and a static HTML page into a versioned folder (summary/2026-W48/)
+and into summary/latest/; earlier versions are kept and linked.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from litwatch.digest import Digest
+from litwatch.records import Record
+from outputs import charts
+from outputs.order import DESIGNS, design_label, design_rank
+from outputs.render import render_html, render_text
+from outputs.view import iso_week_label, plural, record_view
+from outputs.watch import WatchInfo
+
+TRIALS = ("rct", "non-randomized-trial")
+REVIEWS = ("meta-analysis", "systematic-review")
+_VERSION_PREFIX = "20"  # versioned folders are ISO weeks, e.g. 2026-W48
+
+
+@dataclass(frozen=True)
+class SummaryPaths:
+    """The files of one summary version, and the folder that mirrors the latest one."""
+
+    folder: Path
+    markdown: Path
+    html: Path
+    charts: tuple[Path, ...]
+    latest: Path
+
+
+def _attributes(classification: dict | None) -> dict:
+    return (classification or {}).get("attributes") or {}
+
+
+def _addresses(classification: dict | None, gap: str) -> str | None:
+    call = ((classification or {}).get("gaps") or {}).get(gap) or {}
+    relevance = call.get("relevance")
+    return relevance if relevance in ("addresses", "partly") else None
+
+
+def _trial_row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+    view = record_view(record, classification, watch)
+    attributes = _attributes(classification)
+    dose = attributes.get("daily_dose_ug")
+    return {
+        **view,
+        "kind": "",
+        "changes": [],
+        "n": attributes.get("n_participants"),
+        "follow_up_weeks": attributes.get("follow_up_weeks"),
+        "formulation": ", ".join(
+            [*(attributes.get("formulations") or ()), *(attributes.get("routes") or ())]
+        ),
+        "dose": "" if dose is None else f"{dose:g} µg/day",
+        "comparator": attributes.get("comparator") or "",
+        "outcomes": ", ".join(attributes.get("outcomes") or ()),
+    }
+
+
+def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], gaps) -> str:
+    """ "+1 RCT, +2 cohort; head_to_head gap: first trial since 2021" for one digest."""
+    counts = Counter(item.design for item in digest.new)
+    parts = [
+        f"+{count} {design_label(design) if design == 'rct' else design_label(design).lower()}"
+        for design, count in sorted(counts.items(), key=lambda kv: design_rank(kv[0]))
+    ]
+    if digest.revised:
+        parts.append(f"{len(digest.revised)} revised")
+    if digest.notices:
+        parts.append(plural(len(digest.notices), "notice"))
+    gap_notes = []
+    for gap, _question in gaps:
+        here = [item for item in digest.items if _addresses(item.classification, gap)]
+        if not here:
+            continue
+        earlier_trials = [
+            row["year"]
+            for row in rows
+            if row["pmid"] not in later_pmids
+            and row["design"] in TRIALS
+            and _addresses(row["classification"], gap)
+            and row["year"]
+        ]
+        if any(item.design in TRIALS for item in here):
+            note = f"first trial since {max(earlier_trials)}" if earlier_trials else "first trial"
+        else:
+            note = f"+{plural(len(here), 'record')}"
+        gap_notes.append(f"{gap} gap: {note}")
+    text = ", ".join(parts) or "no new records"
+    return "; ".join([text, *gap_notes])
+
+
+def change_log(
+    digests: Sequence[Digest], records: Sequence[tuple[Record, dict | None]], watch: WatchInfo
+) -> list[dict]:
+    """One line per digest, newest first, saying what each run added."""
+    rows = [
+        {
+            "pmid": record.pmid,
+            "year": record.publication_year,
+            "design": (c or {}).get("design") or "other",
+            "classification": c,
+        }
+        for record, c in records
+    ]
+    ordered = sorted(digests, key=lambda digest: digest.created)
+    entries = []
+    for index, digest in enumerate(ordered):
+        later = {item.record.pmid for d in ordered[index:] for item in d.items}
+        entries.append(
+            {
+                "week": iso_week_label(digest.created),
+                "created": digest.created.isoformat(timespec="minutes"),
+                "key": digest.key,
+                "text": _change_line(digest, later, rows, watch.gaps),
+                "off_topic": digest.off_topic,
+            }
+        )
+    return entries[::-1]
+
+
+def summary_view(
+    watch: WatchInfo,
+    records: Sequence[tuple[Record, dict | None]],
+    digests: Sequence[Digest],
+    now: datetime,
+) -> dict:
+    """Everything the summary templates show, computed from the records and digests alone."""
+    rows = sorted(
+        (_trial_row(record, classification, watch) for record, classification in records),
+        key=lambda row: (design_rank(row["design"]), -(row["year"] or 0), row["pmid"]),
+    )
+    classifications = {record.pmid: classification for record, classification in records}
+    by_design = Counter(row["design"] for row in rows)
+    trials = [row for row in rows if row["design"] in TRIALS]
+    metformin = [
+        row for row in rows if _attributes(classifications[row["pmid"]]).get("metformin_population")
+    ]
+    safety = [
+        row for row in rows
+        if any("adverse" in o or "safety" in o for o in _attributes(classifications[row["pmid"]]).get("outcomes") or ())
+    ]  # fmt: skip
+    formulations = Counter(
+        (formulation, route)
+        for row in trials
+        for formulation in _attributes(classifications[row["pmid"]]).get("formulations")
+        or ["unspecified"]
+        for route in _attributes(classifications[row["pmid"]]).get("routes") or ["unspecified"]
+    )
+    doses = [
+        _attributes(classifications[row["pmid"]])["daily_dose_ug"]
+        for row in trials
+        if _attributes(classifications[row["pmid"]]).get("daily_dose_ug") is not None
+    ]
+    gaps = []
+    for name, question in watch.gaps:
+        addressing = [
+            {**row, "relevance": _addresses(classifications[row["pmid"]], name)}
+            for row in rows
+            if _addresses(classifications[row["pmid"]], name)
+        ]
+        gaps.append({"name": name, "question": question, "records": addressing})
+    participants = sum(row["n"] or 0 for row in trials if row["design"] == "rct")
+    return {
+        "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
+        "week": iso_week_label(now),
+        "generated": now.isoformat(timespec="minutes"),
+        "total": len(rows),
+        "classified": sum(1 for _, c in records if c),
+        "digest_count": len(digests),
+        "by_design": [(design_label(d), by_design[d]) for d in DESIGNS if by_design[d]],
+        "biology": [row for row in rows if row["design"] in ("preclinical", "narrative-review")],
+        "reviews": [row for row in rows if row["design"] in REVIEWS],
+        "rcts": [row for row in trials if row["design"] == "rct"],
+        "metformin_trials": [row for row in metformin if row["design"] in TRIALS],
+        "metformin": metformin,
+        "trials": trials,
+        "trials_reporting_b12": sum(
+            1
+            for row in trials
+            if _attributes(classifications[row["pmid"]]).get("b12_status_reported")
+        ),
+        "trials_long_follow_up": sum(1 for row in trials if (row["follow_up_weeks"] or 0) >= 52),
+        "formulations": [
+            {"formulation": f, "route": r, "trials": count}
+            for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "dose_range": (min(doses), max(doses)) if doses else None,
+        "safety": safety,
+        "gaps": gaps,
+        "rct_participants": participants,
+        "sources": sorted(rows, key=lambda row: (-(row["year"] or 0), row["pmid"])),
+        "change_log": change_log(digests, records, watch),
+    }
+
+
+def _chart_images(view: dict, watch: WatchInfo, records) -> dict[str, bytes]:
+    designs_by_year = [
+        (record.publication_year, (c or {}).get("design") or "other")
+        for record, c in records
+        if record.publication_year
+    ]
+    cells = Counter((gap["name"], row["design"]) for gap in view["gaps"] for row in gap["records"])
+    return {
+        "records-per-year.png": charts.records_per_year(designs_by_year),
+        "gap-evidence-map.png": charts.gap_evidence_map(watch.gap_names, DESIGNS, dict(cells)),
+    }
+
+
+def write_summary(
+    out_dir: Path,
+    watch_info: WatchInfo,
+    records_with_classifications: Sequence[tuple[Record, dict | None]],
+    digests_history: Sequence[Digest],
+    now: datetime,
+) -> SummaryPaths:
+    """Write this run's summary into out_dir/summary/<ISO week>/ and mirror it into summary/latest/."""
+    view = summary_view(watch_info, records_with_classifications, digests_history, now)
+    root = Path(out_dir) / "summary"
+    folder = root / view["week"]
+    folder.mkdir(parents=True, exist_ok=True)
+    earlier = sorted(
+        (p.name for p in root.iterdir() if p.is_dir() and p.name.startswith(_VERSION_PREFIX) and p.name != view["week"]),
+        reverse=True,
+    )  # fmt: skip
+    images = _chart_images(view, watch_info, records_with_classifications)
+    chart_paths = []
+    for name, png in images.items():
+        (folder / name).write_bytes(png)
+        chart_paths.append(folder / name)
+    context = {**view, "earlier_versions": earlier, "charts": list(images)}
+    markdown = folder / "summary.md"
+    html = folder / "index.html"
+    markdown.write_text(render_text("summary.md.j2", context), encoding="utf-8")
+    html.write_text(render_html("summary.html.j2", context), encoding="utf-8")
+    latest = root / "latest"
+    # latest/ sits beside the versions, so the same relative links work from both.
+    shutil.copytree(folder, latest, dirs_exist_ok=True)
+    return SummaryPaths(folder, markdown, html, tuple(chart_paths), latest)
