@@ -60,21 +60,9 @@ _REGISTRY_ID = re.compile(
     r"|KCT\d{7}"
     r"|TCTR\d{11})\b"
 )
-# Cheap substring tests that let most abstracts skip the regular expression.
-_REGISTRY_PREFIXES = (
-    "NCT",
-    "ISRCTN",
-    "ChiCTR",
-    "CTRI",
-    "EudraCT",
-    "ACTRN",
-    "DRKS",
-    "UMIN",
-    "IRCT",
-    "PACTR",
-    "KCT",
-    "TCTR",
-)
+# Every registry prefix above contains "CT" except DRKS and UMIN: three substring tests let
+# most abstracts skip the regular expression.
+_REGISTRY_HINTS = ("CT", "DRKS", "UMIN")
 _EUDRACT_NUMBER = re.compile(r"\d{4}-\d{6}-\d{2}")
 
 _MONTHS = {
@@ -185,7 +173,7 @@ def registry_ids(accessions: Iterable[tuple[str, str]], abstract: str) -> tuple[
     for bank, accession in accessions:
         if bank in TRIAL_REGISTRIES and accession:
             found[accession.strip()] = None
-    if abstract and any(prefix in abstract for prefix in _REGISTRY_PREFIXES):
+    if abstract and any(hint in abstract for hint in _REGISTRY_HINTS):
         for match in _REGISTRY_ID.finditer(abstract):
             text = match.group()
             if text.startswith("EudraCT"):

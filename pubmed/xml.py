@@ -95,6 +95,19 @@ def _iter_elements(stream: IO[bytes], name: str) -> Iterator[etree._Element]:
         raise ParseError(f"{name}: not PubMed XML ({found})")
 
 
+def _child(element: etree._Element | None, tag: str) -> etree._Element | None:
+    """The first child named `tag`; iterchildren runs in C where find() goes through ElementPath."""
+    if element is not None:
+        for child in element.iterchildren(tag):
+            return child
+    return None
+
+
+def _child_text(element: etree._Element | None, tag: str) -> str:
+    child = _child(element, tag)
+    return (child.text or "").strip() if child is not None else ""
+
+
 def _text(element: etree._Element | None) -> str:
     """The element's text with inline markup (<i>, <sup>, MathML) dropped and spaces collapsed."""
     if element is None:
@@ -103,9 +116,9 @@ def _text(element: etree._Element | None) -> str:
     return " ".join(text.split())
 
 
-def _leaf(element: etree._Element) -> str:
+def _leaf(element: etree._Element | None) -> str:
     """The text of an element NLM never marks up (names, MeSH terms, codes)."""
-    return (element.text or "").strip()
+    return (element.text or "").strip() if element is not None else ""
 
 
 def _date(element: etree._Element | None) -> date | None:
@@ -144,24 +157,24 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
         return []
     authors = []
     for author in author_list.iterchildren("Author"):
-        last = fore = initials = collective = ""
+        names = {}
         affiliations = []
         for part in author:
             tag = part.tag
-            if tag == "LastName":
-                last = _leaf(part)
-            elif tag == "ForeName" or tag == "FirstName":
-                fore = _leaf(part)
-            elif tag == "Initials":
-                initials = _leaf(part)
-            elif tag == "CollectiveName":
-                collective = _text(part)
-            elif tag == "AffiliationInfo":
-                affiliations.append(_text(part.find("Affiliation")))
+            if tag == "AffiliationInfo":
+                affiliations.append(_text(_child(part, "Affiliation")))
             elif tag == "Affiliation":
                 affiliations.append(_text(part))
+            elif tag != "Identifier":
+                names[tag] = part
         authors.append(
-            Author(last, fore, initials, collective, tuple(a for a in affiliations if a))
+            Author(
+                _leaf(names.get("LastName")),
+                _leaf(names.get("ForeName", names.get("FirstName"))),
+                _leaf(names.get("Initials")),
+                _text(names.get("CollectiveName")),
+                tuple(affiliation for affiliation in affiliations if affiliation),
+            )
         )
     return authors
 
@@ -169,18 +182,17 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
 def _mesh_headings(mesh_list: etree._Element) -> list[MeshHeading]:
     headings = []
     for heading in mesh_list.iterchildren("MeshHeading"):
-        descriptor = ui = ""
-        major = False
-        qualifiers = []
-        for term in heading:  # DescriptorName first, then its QualifierNames
-            # PubMed's [majr] matches a heading whose descriptor or any qualifier is starred.
-            major = major or term.get("MajorTopicYN") == "Y"
-            if term.tag == "DescriptorName":
-                descriptor, ui = (term.text or "").strip(), term.get("UI", "")
-            else:
-                qualifiers.append((term.text or "").strip())
-        if descriptor:
-            headings.append(MeshHeading(descriptor, major, tuple(qualifiers), ui))
+        descriptor, *qualifiers = heading  # DescriptorName first, then its QualifierNames
+        # PubMed's [majr] matches a heading whose descriptor or any qualifier is starred.
+        major = descriptor.get("MajorTopicYN") == "Y"
+        if qualifiers:
+            major = major or any(q.get("MajorTopicYN") == "Y" for q in qualifiers)
+            qualifiers = tuple((q.text or "").strip() for q in qualifiers)
+        headings.append(
+            MeshHeading(
+                (descriptor.text or "").strip(), major, tuple(qualifiers), descriptor.get("UI", "")
+            )
+        )
     return headings
 
 
@@ -191,7 +203,7 @@ def _comments_corrections(comments_list: etree._Element) -> list[CommentCorrecti
         if ref_type in _IGNORED_REF_TYPES:
             continue
         links.append(
-            CommentCorrection(ref_type, link.findtext("PMID") or "", _text(link.find("RefSource")))
+            CommentCorrection(ref_type, _child_text(link, "PMID"), _text(_child(link, "RefSource")))
         )
     return links
 
@@ -216,10 +228,10 @@ def _article_ids(id_list: etree._Element | None) -> dict[str, str]:
 
 
 def _article_record(element: etree._Element) -> Record:
-    citation = element.find("MedlineCitation")
+    citation = _child(element, "MedlineCitation")
     if citation is None:
         raise ParseError("PubmedArticle without MedlineCitation")
-    pubmed_data = element.find("PubmedData")
+    pubmed_data = _child(element, "PubmedData")
     fields: dict = {"status": citation.get("Status", "")}
     pmid = ""
     version = 1
@@ -250,12 +262,12 @@ def _article_record(element: etree._Element) -> Record:
         elif tag == "CommentsCorrectionsList":
             links = _comments_corrections(part)
         elif tag == "MedlineJournalInfo":
-            medline_ta = part.findtext("MedlineTA") or ""
+            medline_ta = _child_text(part, "MedlineTA")
     ids: dict[str, str] = {}
     entrez = None
     if pubmed_data is not None:
-        ids = _article_ids(pubmed_data.find("ArticleIdList"))
-        entrez = _history_entrez_date(pubmed_data.find("History"))
+        ids = _article_ids(_child(pubmed_data, "ArticleIdList"))
+        entrez = _history_entrez_date(_child(pubmed_data, "History"))
     fields.setdefault("journal_abbrev", medline_ta)
     abstract = fields.get("abstract", ())
     return Record(
@@ -291,9 +303,9 @@ def _read_article(article: etree._Element, fields: dict, accessions: list) -> tu
                 elif journal_tag == "ISOAbbreviation":
                     fields["journal_abbrev"] = _text(journal_part)
                 elif journal_tag == "JournalIssue":
-                    fields["volume"] = journal_part.findtext("Volume") or ""
-                    fields["issue"] = journal_part.findtext("Issue") or ""
-                    date_text, year = _pub_date(journal_part.find("PubDate"))
+                    fields["volume"] = _child_text(journal_part, "Volume")
+                    fields["issue"] = _child_text(journal_part, "Issue")
+                    date_text, year = _pub_date(_child(journal_part, "PubDate"))
                     fields["publication_date"] = date_text
                     fields["publication_year"] = year
         elif tag == "ArticleTitle":
@@ -315,7 +327,7 @@ def _read_article(article: etree._Element, fields: dict, accessions: list) -> tu
             publication_types = [_leaf(p) for p in part.iterchildren("PublicationType")]
         elif tag == "DataBankList":
             for bank in part.iterchildren("DataBank"):
-                bank_name = (bank.findtext("DataBankName") or "").strip()
+                bank_name = _child_text(bank, "DataBankName")
                 for accession in bank.iter("AccessionNumber"):
                     accessions.append((bank_name, (accession.text or "").strip()))
         elif tag == "ArticleDate" and article_date is None:
@@ -332,54 +344,52 @@ def _read_article(article: etree._Element, fields: dict, accessions: list) -> tu
     return elocation_doi, article_date
 
 
-def _pages(pagination: etree._Element) -> str:
-    medline_pages = pagination.findtext("MedlinePgn")
+def _pages(pagination: etree._Element | None) -> str:
+    medline_pages = _child_text(pagination, "MedlinePgn")
     if medline_pages:
-        return medline_pages.strip()
-    start = (pagination.findtext("StartPage") or "").strip()
-    end = (pagination.findtext("EndPage") or "").strip()
+        return medline_pages
+    start = _child_text(pagination, "StartPage")
+    end = _child_text(pagination, "EndPage")
     return f"{start}-{end}" if start and end else start
 
 
 def _book_record(element: etree._Element) -> Record:
-    document = element.find("BookDocument")
+    document = _child(element, "BookDocument")
     if document is None:
         raise ParseError("PubmedBookArticle without BookDocument")
-    pmid_element = document.find("PMID")
-    book = document.find("Book")
-    author_list = None
-    for candidate in document.iterchildren("AuthorList"):
-        if candidate.get("Type", "authors") == "authors":
-            author_list = candidate
-            break
-    book_title = _text(book.find("BookTitle")) if book is not None else ""
-    date_text, year = _pub_date(book.find("PubDate") if book is not None else None)
-    abstract = _abstract(document.find("Abstract"))
-    book_data = element.find("PubmedBookData")
-    ids = _article_ids(book_data.find("ArticleIdList") if book_data is not None else None)
-    ids = {**_article_ids(document.find("ArticleIdList")), **ids}
-    entrez = _history_entrez_date(book_data.find("History") if book_data is not None else None)
+    pmid = _child(document, "PMID")
+    book = _child(document, "Book")
+    book_title = _text(_child(book, "BookTitle"))
+    date_text, year = _pub_date(_child(book, "PubDate"))
+    # A book's AuthorList comes typed: the chapter's authors, or the book's editors.
+    author_list = next(
+        (a for a in document.iterchildren("AuthorList") if a.get("Type", "authors") == "authors"),
+        None,
+    )
+    abstract = _abstract(_child(document, "Abstract"))
+    book_data = _child(element, "PubmedBookData")
+    ids = {
+        **_article_ids(_child(document, "ArticleIdList")),
+        **_article_ids(_child(book_data, "ArticleIdList")),
+    }
     return Record(
-        pmid=(pmid_element.text or "").strip() if pmid_element is not None else "",
-        version=int(pmid_element.get("Version") or 1) if pmid_element is not None else 1,
-        title=_text(document.find("ArticleTitle")) or book_title,
+        pmid=(pmid.text or "").strip() if pmid is not None else "",
+        version=int(pmid.get("Version") or 1) if pmid is not None else 1,
+        title=_text(_child(document, "ArticleTitle")) or book_title,
         abstract=abstract,
         authors=tuple(_authors(author_list)),
         journal=book_title,
-        pages=_pages(document.find("Pagination"))
-        if document.find("Pagination") is not None
-        else "",
+        pages=_pages(_child(document, "Pagination")),
         publication_date=date_text,
         publication_year=year,
-        entrez_date=entrez or _date(document.find("ContributionDate")),
-        revision_date=_date(document.find("DateRevised")),
-        publication_types=tuple(_text(p) for p in document.iter("PublicationType")),
-        keywords=tuple(
-            dict.fromkeys(_text(k) for k in document.iter("Keyword") if len(k) or k.text)
-        ),
+        entrez_date=_history_entrez_date(_child(book_data, "History"))
+        or _date(_child(document, "ContributionDate")),
+        revision_date=_date(_child(document, "DateRevised")),
+        publication_types=tuple(_leaf(p) for p in document.iter("PublicationType")),
+        keywords=tuple(dict.fromkeys(_text(k) for k in document.iter("Keyword") if _text(k))),
         doi=ids.get("doi", ""),
         pmc=ids.get("pmc", ""),
-        registry_ids=registry_ids((), " ".join(s.text for s in abstract)),
-        languages=tuple((lang.text or "").strip() for lang in document.iterchildren("Language")),
+        registry_ids=registry_ids((), " ".join(section.text for section in abstract)),
+        languages=tuple(_leaf(language) for language in document.iterchildren("Language")),
         is_book=True,
     )
