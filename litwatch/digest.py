@@ -7,7 +7,7 @@ them in with the current time, and records the returned digest before delivering
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -97,6 +97,49 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not self.items and not self.notices
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict, stored with the digest so it can be re-rendered and re-sent."""
+        return {
+            "watch": self.watch,
+            "key": self.key,
+            "created": self.created.isoformat(),
+            "items": [
+                {
+                    "record": item.record.to_dict(),
+                    "kind": item.kind,
+                    "store_version": item.store_version,
+                    "changes": list(item.changes),
+                    "classification": item.classification,
+                }
+                for item in self.items
+            ],
+            "notices": [asdict(notice) for notice in self.notices],
+            "off_topic": self.off_topic,
+            "covered": [list(pair) for pair in self.covered],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Digest:
+        """The inverse of `to_dict`."""
+        return cls(
+            watch=data["watch"],
+            key=data["key"],
+            created=datetime.fromisoformat(data["created"]),
+            items=tuple(
+                DigestItem(
+                    record=Record.from_dict(item["record"]),
+                    kind=item["kind"],
+                    store_version=item["store_version"],
+                    changes=tuple(item["changes"]),
+                    classification=item["classification"],
+                )
+                for item in data["items"]
+            ),
+            notices=tuple(Notice(**notice) for notice in data["notices"]),
+            off_topic=data["off_topic"],
+            covered=tuple((pmid, version) for pmid, version in data["covered"]),
+        )
 
 
 def _is_on_topic(item: PendingItem) -> bool:

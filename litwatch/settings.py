@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     ncbi_api_key_block: str = ""  # name of a Prefect Secret block holding the key, if any
     entrez_timeout: float = Field(default=30.0, gt=0)
     entrez_max_attempts: int = Field(default=6, ge=1, le=20)
+    entrez_backoff_base: float = Field(default=1.0, gt=0)  # seconds before the first retry
 
     # Where things live
     data_dir: Path = Field(default_factory=_default_data_dir)

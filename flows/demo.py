@@ -1,0 +1,134 @@
+"""The offline demo: the stand-in replays the corpus week by week and the real weekly flow runs
+against it through Bio.Entrez over HTTP, writing each week's digest.
+
+The scenario: everything PubMed held before the start date is back-filled first (recorded,
+not mailed), then each simulated Monday the flow runs. The on-topic test records carry
+Entrez dates in October-November 2026, so they arrive over the weeks; a few of them are
+re-published three weeks later as NLM-indexed versions (status MEDLINE, publication types
+and MeSH added), which the digest reports as revised. Those indexed versions are generated
+here from the corpus records and say so in their DateRevised; nothing is written to the corpus.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from lxml import etree
+
+from litwatch.settings import Settings
+
+DEMO_START = datetime(2026, 10, 5, 7, 0)  # a Monday, the day before the first on-topic record
+INDEXING_LAG = timedelta(weeks=3)
+
+# Simulated NLM indexing of three on-topic records: (PMID, publication types, MeSH headings).
+INDEXED_LATER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        "99000012",
+        ("Journal Article", "Randomized Controlled Trial"),
+        ("Diabetic Neuropathies", "Vitamin B 12", "Metformin", "Humans"),
+    ),
+    (
+        "99000013",
+        ("Journal Article", "Randomized Controlled Trial", "Comparative Study"),
+        ("Diabetic Neuropathies", "Vitamin B 12", "Administration, Oral", "Injections, Intramuscular"),
+    ),
+    (
+        "99000015",
+        ("Journal Article", "Observational Study"),
+        ("Cohort Studies", "Metformin", "Vitamin B 12 Deficiency", "Peripheral Nervous System Diseases"),
+    ),
+)
+
+
+def indexed_copy(article: etree._Element, types: tuple[str, ...], mesh: tuple[str, ...], revised: date) -> etree._Element:
+    """A copy of an unindexed article as NLM's indexing would leave it."""
+    copy = etree.fromstring(etree.tostring(article))
+    citation = copy.find("MedlineCitation")
+    citation.set("Status", "MEDLINE")
+    type_list = citation.find("Article/PublicationTypeList")
+    for old in list(type_list):
+        type_list.remove(old)
+    for name in types:
+        etree.SubElement(type_list, "PublicationType", UI="").text = name
+    heading_list = citation.find("MeshHeadingList")
+    if heading_list is None:
+        heading_list = etree.SubElement(citation, "MeshHeadingList")
+    for name in mesh:
+        heading = etree.SubElement(heading_list, "MeshHeading")
+        etree.SubElement(heading, "DescriptorName", UI="", MajorTopicYN="N").text = name
+    date_revised = citation.find("DateRevised")
+    if date_revised is None:
+        date_revised = etree.SubElement(citation, "DateRevised")
+        for part in ("Year", "Month", "Day"):
+            etree.SubElement(date_revised, part)
+    date_revised.find("Year").text = f"{revised:%Y}"
+    date_revised.find("Month").text = f"{revised:%m}"
+    date_revised.find("Day").text = f"{revised:%d}"
+    return copy
+
+
+def write_indexed_versions(ontopic_xml: Path, folder: Path) -> list:
+    """Write the demo's indexed versions as XML files the stand-in serves from their dates."""
+    from pubmed.xml import iter_article_elements, record_from_element
+    from standin.versions import VersionFile
+
+    wanted = {pmid: (types, mesh) for pmid, types, mesh in INDEXED_LATER}
+    files = []
+    for article in iter_article_elements(ontopic_xml):
+        record = record_from_element(article)
+        if record.pmid not in wanted or record.entrez_date is None:
+            continue
+        available = datetime.combine(record.entrez_date, datetime.min.time()) + INDEXING_LAG
+        types, mesh = wanted[record.pmid]
+        copy = indexed_copy(article, types, mesh, available.date())
+        path = folder / f"indexed-{record.pmid}.xml"
+        document = etree.Element("PubmedArticleSet")
+        document.append(copy)
+        path.write_bytes(etree.tostring(document, xml_declaration=True, encoding="utf-8"))
+        files.append(VersionFile(path, available))
+    return files
+
+
+def run_demo(settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[str], None] = print) -> list:
+    """Back-fill, then run the weekly flow once per simulated week; print where everything went."""
+    from flows.weekly import watch_flow
+    from litwatch.config import load_watches
+    from standin.testing import running_standin
+
+    out_dir = out_dir.resolve()
+    corpus = settings.corpus_dir
+    sources = [corpus / "pubmed-xml", corpus / "ontopic" / "ontopic.xml"]
+    for source in sources:
+        if not source.exists():
+            from litwatch.errors import ConfigError
+
+            raise ConfigError(f"corpus not found at {source} (set --corpus or LITWATCH_CORPUS_DIR)")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="litwatch-demo-") as scratch:
+        version_files = write_indexed_versions(corpus / "ontopic" / "ontopic.xml", Path(scratch))
+        echo(f"demo: starting the E-utilities stand-in over {corpus} (simulated clock, real HTTP)")
+        with running_standin(sources, now=DEMO_START, version_files=tuple(version_files)) as standin:
+            demo_settings = settings.model_copy(
+                update={"eutils_url": standin.base_url, "data_dir": out_dir, "smtp_host": ""}
+            )
+            watches = load_watches(demo_settings.watches_file)
+            echo(f"demo: {len(standin.corpus.versions)} records served; writing to {out_dir}")
+            for watch in watches:
+                result = watch_flow(
+                    watch.name, now=DEMO_START, settings=demo_settings,
+                    since=date(1900, 1, 1), deliver=False,
+                )
+                echo(f"backfill  {result.summary_line()}")
+            for week in range(1, weeks + 1):
+                now = DEMO_START + timedelta(weeks=week)
+                standin.clock.set(now)
+                for watch in watches:
+                    result = watch_flow(watch.name, now=now, settings=demo_settings)
+                    results.append(result)
+                    echo(f"week {week:>2}  {now:%Y-%m-%d}  {result.summary_line()}")
+                    for kind, path in sorted(result.paths.items()):
+                        echo(f"          {kind:<8} {path}")
+    return results

@@ -1,0 +1,129 @@
+"""digest → render → deliver: the glue between the store, the pure digest selection and outputs/."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime
+from pathlib import Path
+
+from litwatch.config import Watch
+from litwatch.digest import Digest, PendingItem, select_digest
+from litwatch.errors import DeliveryError
+from litwatch.settings import Settings
+from outputs.mail import SmtpConfig, deliver
+from outputs.render import digest_stem, write_digest_files
+from outputs.watch import WatchInfo
+
+
+def digest_key(watch: Watch, run_id: int, now: datetime) -> str:
+    """The idempotency key of the digest a run builds: one e-mail per key, ever."""
+    return f"{watch.name}-{now:%Y%m%d}-run{run_id}"
+
+
+def pending_items(store, watch: Watch) -> list[PendingItem]:
+    """What the store holds for the watch that no digest has settled yet, with classifications."""
+    items = []
+    for change in store.pending_changes(watch.name):
+        previous = None
+        if change.previous_version is not None:
+            previous = store.classification(change.pmid, change.previous_version, watch.name)
+        items.append(
+            PendingItem(
+                record=change.record,
+                kind=change.kind,
+                store_version=change.store_version,
+                changes=tuple(change.changes),
+                classification=store.classification(change.pmid, change.store_version, watch.name),
+                previous_classification=previous,
+            )
+        )
+    return items
+
+
+def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:
+    """Select and record this run's digest; recording settles every pending record version.
+
+    When a crashed run left a digest recorded but unsent and nothing new is pending, that
+    digest is this run's: an empty second digest for the same week would be noise.
+    """
+    pending = pending_items(store, watch)
+    waiting = store.undelivered_digests(watch.name)
+    if not pending and waiting and waiting[-1].payload:
+        return Digest.from_dict(waiting[-1].payload)
+    key = digest_key(watch, run_id, now)
+    digest = select_digest(watch.name, key, pending, store.digested_pmids(watch.name), now)
+    store.record_digest(watch.name, key, list(digest.covered), now, payload=digest.to_dict())
+    return digest
+
+
+def digest_folder(out_dir: Path, digest: Digest) -> Path:
+    return out_dir / "digests" / digest_stem(digest)
+
+
+def render_outputs(digest: Digest, watch: Watch, out_dir: Path, settings: Settings) -> dict[str, Path]:
+    """Write the digest files (HTML, text, Markdown, JSON, RIS, CSV, .eml); return their paths."""
+    paths = write_digest_files(
+        digest,
+        watch_info(watch),
+        digest_folder(out_dir, digest),
+        sender=settings.mail_from,
+        recipients=watch.recipients,
+    )
+    return {name: getattr(paths, name) for name in ("html", "txt", "md", "json", "ris", "csv", "eml")}
+
+
+def smtp_config(settings: Settings) -> SmtpConfig | None:
+    """SMTP settings, or None when digests go to the outbox folder only."""
+    if not settings.smtp_host:
+        return None
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        username=settings.smtp_user,
+        password=settings.resolved_smtp_password() or "",
+    )
+
+
+def deliver_pending(
+    store, watch: Watch, settings: Settings, out_dir: Path, now: datetime, log=None
+) -> tuple[str, ...]:
+    """Deliver every recorded digest of the watch not yet delivered, oldest first, once each.
+
+    The message is written to the outbox before it is sent and moved to outbox/sent after
+    the SMTP server accepts it, so a run that dies between "accepted" and "recorded" finds
+    the sent copy and records it instead of sending again. An SMTP failure leaves the
+    message waiting; the next run's call sends it.
+    """
+    smtp = smtp_config(settings)
+    outbox = settings.outbox_dir / watch.name
+    delivered: list[str] = []
+    for entry in store.undelivered_digests(watch.name):
+        if not entry.payload:
+            continue
+        digest = Digest.from_dict(entry.payload)
+        if digest.is_empty and not watch.send_empty:
+            store.mark_delivered(digest.key, now, "suppressed", "")
+            continue
+        eml = digest_folder(out_dir, digest) / f"{digest_stem(digest)}.eml"
+        if not eml.exists():
+            eml = render_outputs(digest, watch, out_dir, settings)["eml"]
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        try:
+            result = deliver(message, smtp, outbox)
+        except DeliveryError as error:
+            if log:
+                log(str(error))
+            break  # keep the order: later digests wait behind this one
+        if result.status == "outbox" and smtp is not None:
+            break
+        store.mark_delivered(digest.key, now, "smtp" if smtp else "outbox", result.message_id)
+        delivered.append(digest.key)
+    return tuple(delivered)
+
+
+def watch_info(watch: Watch) -> WatchInfo:
+    """What the renderers need of a watch."""
+    gaps = tuple((gap.get("name", ""), gap.get("question", "")) for gap in watch.gaps)
+    return WatchInfo(name=watch.name, title=watch.title, query=watch.query, gaps=gaps)

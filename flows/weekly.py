@@ -1,0 +1,179 @@
+"""The weekly watch flow: the pipeline of DESIGN.md in order, and nothing else.
+
+search → fetch → parse → store → classify → digest → render → deliver. Each task calls
+one plain function of the layer that owns the step; this module only knows the order.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.ingest import IngestStats, ingest_windows
+from litwatch.config import Watch, find_watch, load_watches
+from litwatch.settings import Settings
+from litwatch.watermark import search_window
+
+# Live objects (the Entrez client, the store) are passed between tasks in-process, so
+# nothing is hashed for a cache key and no result is persisted.
+_LIVE = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run of one watch did, for the CLI line and the tests."""
+
+    watch: str
+    run_id: int
+    window: tuple[date, date]
+    ingest: IngestStats
+    digest_key: str | None
+    new: int
+    revised: int
+    off_topic: int
+    delivered: tuple[str, ...] = ()
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def summary_line(self) -> str:
+        start, end = self.window
+        text = (
+            f"{self.watch}: {start:%Y-%m-%d}..{end:%Y-%m-%d}: {self.ingest.fetched} fetched, "
+            f"{self.new} new, {self.revised} revised, {self.off_topic} off-topic"
+        )
+        if self.ingest.retries:
+            text += f", {self.ingest.retries} retries"
+        if self.digest_key:
+            text += f"; digest {self.digest_key}"
+        return text
+
+
+def entrez_client(settings: Settings):
+    """The production Entrez client, configured once from settings."""
+    from pubmed.entrez import EntrezClient, EntrezConfig
+
+    return EntrezClient(
+        EntrezConfig(
+            email=settings.ncbi_email,
+            tool=settings.ncbi_tool,
+            api_key=settings.resolved_api_key(),
+            base_url=settings.eutils_url,
+            timeout=settings.entrez_timeout,
+            max_attempts=settings.entrez_max_attempts,
+            backoff_base=settings.entrez_backoff_base,
+        )
+    )
+
+
+@task(name="search", **_LIVE)
+def search_task(client, watch: Watch, window: tuple[date, date]):
+    """esearch (history server) over the Entrez-date window, split past 9,999 hits."""
+    return client.search_windows(watch.query, window[0], window[1])
+
+
+@task(name="fetch-parse-store", **_LIVE)
+def ingest_task(client, store, run_id: int, watch: Watch, windows, now: datetime) -> IngestStats:
+    """efetch in batches, parse, and upsert each batch as it arrives (kept if the run dies)."""
+    return ingest_windows(client, store, run_id, watch, windows, now)
+
+
+@task(name="classify", **_LIVE)
+def classify_task(store, watch: Watch) -> int:
+    """Classify every record version of the watch not yet classified under its definitions."""
+    from classifiers.judge import classify_pending
+
+    return classify_pending(store, watch)
+
+
+@task(name="digest", **_LIVE)
+def digest_task(store, watch: Watch, run_id: int, now: datetime):
+    """Select what is new or revised since the last digest and record it (idempotency key)."""
+    from flows.digesting import make_digest
+
+    return make_digest(store, watch, run_id, now)
+
+
+@task(name="render", **_LIVE)
+def render_task(digest, watch: Watch, out_dir: Path, settings: Settings) -> dict[str, Path]:
+    """Write the digest files: HTML, text, Markdown, JSON, RIS, CSV and the .eml message."""
+    from flows.digesting import render_outputs
+
+    return render_outputs(digest, watch, out_dir, settings)
+
+
+@task(name="deliver", **_LIVE)
+def deliver_task(store, watch: Watch, settings: Settings, out_dir: Path, now: datetime) -> tuple[str, ...]:
+    """Send every recorded, undelivered digest of the watch: exactly once each."""
+    from flows.digesting import deliver_pending
+
+    return deliver_pending(store, watch, settings, out_dir, now, log=get_run_logger().warning)
+
+
+@flow(name="litwatch-watch", log_prints=True)
+def watch_flow(
+    watch_name: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+    since: date | None = None,
+    deliver: bool = True,
+) -> RunResult:
+    """One run of one watch. `since` forces the window start (backfill); `deliver=False` records the digest without sending it."""
+    from store import Store
+
+    settings = settings or Settings()
+    now = now or datetime.now().astimezone()
+    watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
+    logger = get_run_logger()
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    client = entrez_client(settings)
+    with Store.open(settings.db_path) as store:
+        store.acquire_lock(watch.name, owner, now, stale_after=timedelta(hours=6))
+        try:
+            if since is not None:
+                window = (since, now.date())
+            else:
+                window = search_window(
+                    store.watermark(watch.name),
+                    now.date(),
+                    overlap_days=watch.overlap_days,
+                    start_date=watch.start_date,
+                )
+            run_id = store.begin_run(watch.name, window[0], window[1], now)
+            windows = search_task(client, watch, window)
+            stats = ingest_task(client, store, run_id, watch, windows, now)
+            classify_task(store, watch)
+            digest = digest_task(store, watch, run_id, now)
+            out_dir = settings.out_dir / watch.name
+            paths = render_task(digest, watch, out_dir, settings) if deliver else {}
+            delivered = deliver_task(store, watch, settings, out_dir, now) if deliver else ()
+            store.finish_run(run_id, window[1], now, stats.as_dict())
+        finally:
+            store.release_lock(watch.name, owner)
+    result = RunResult(
+        watch=watch.name,
+        run_id=run_id,
+        window=window,
+        ingest=stats,
+        digest_key=digest.key if digest else None,
+        new=len(digest.new) if digest else 0,
+        revised=len(digest.revised) if digest else 0,
+        off_topic=digest.off_topic if digest else 0,
+        delivered=delivered,
+        paths=paths,
+    )
+    logger.info(result.summary_line())
+    return result
+
+
+def run_watches(
+    settings: Settings, *, watch_name: str | None, now: datetime, **options
+) -> Iterator[RunResult]:
+    """Run the flow for one watch or each watch in turn."""
+    for watch in find_watch(load_watches(settings.watches_file), watch_name):
+        yield watch_flow(watch.name, now=now, settings=settings, **options)

@@ -1,0 +1,119 @@
+"""The `litwatch` command: one sub-command per user task.
+
+Heavy libraries (Prefect, scikit-learn, pandas) are imported inside the commands so that
+`litwatch --help` stays instant. User errors print one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from litwatch.errors import LitwatchError
+
+app = typer.Typer(
+    name="litwatch",
+    help="Watch PubMed for new evidence, classify it, and send a weekly digest.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+WatchOption = Annotated[
+    Optional[str], typer.Option("--watch", "-w", help="Watch name (default: every watch).")
+]
+WatchesFileOption = Annotated[
+    Optional[Path], typer.Option("--watches", help="Watch file (default: the shipped one).")
+]
+OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.")]
+
+
+def _settings(watches_file: Path | None = None, **overrides):
+    from litwatch.settings import Settings
+
+    settings = Settings()
+    if watches_file is not None:
+        overrides["watches_file"] = watches_file
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+@app.command()
+def run(
+    watch: WatchOption = None,
+    watches: WatchesFileOption = None,
+    out: OutOption = None,
+) -> None:
+    """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
+    from flows.weekly import run_watches
+
+    settings = _settings(watches, **({"data_dir": out} if out else {}))
+    for result in run_watches(settings, watch_name=watch, now=datetime.now(timezone.utc)):
+        typer.echo(result.summary_line())
+
+
+@app.command()
+def demo(
+    weeks: Annotated[int, typer.Option(help="Simulated weeks to run.", min=1, max=104)] = 6,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("demo-out"),
+    corpus: Annotated[
+        Optional[Path], typer.Option(help="Corpus folder (default: ../shared/corpus).")
+    ] = None,
+) -> None:
+    """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
+    from flows.demo import run_demo
+
+    settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
+    run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="efetch XML (.xml/.xml.gz) or MEDLINE text.")],
+    watch: Annotated[str, typer.Option("--watch", "-w", help="Watch whose store takes them.")],
+    watches: WatchesFileOption = None,
+) -> None:
+    """Import PubMed files you already have into a watch's store."""
+    from flows.importing import import_files
+
+    settings = _settings(watches)
+    summary = import_files(settings, watch, files, now=datetime.now(timezone.utc))
+    typer.echo(summary)
+
+
+@app.command()
+def standin(
+    corpus: Annotated[
+        Optional[Path], typer.Option(help="Folder of PubMed XML (default: ../shared/corpus).")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    now: Annotated[
+        Optional[str], typer.Option(help="Simulated clock start (ISO date); default today.")
+    ] = None,
+) -> None:
+    """Serve a local E-utilities stand-in (esearch/efetch) over a folder of PubMed XML."""
+    from standin.server import serve
+
+    settings = _settings()
+    paths = [corpus] if corpus else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
+    clock_start = datetime.fromisoformat(now).replace(tzinfo=timezone.utc) if now else None
+    serve(paths, port=port, now=clock_start, announce=typer.echo)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr."""
+    try:
+        app()
+    except LitwatchError as error:
+        typer.echo(f"litwatch: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("litwatch: interrupted; the next run picks up where this one stopped", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

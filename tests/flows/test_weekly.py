@@ -1,0 +1,100 @@
+"""The weekly flow end to end: Bio.Entrez over HTTP to the stand-in, a real SQLite store, Prefect."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from flows.weekly import watch_flow
+from litwatch.digest import Digest
+from standin.corpus import Corpus, CorpusOptions, load_corpus
+from standin.query import parse
+from standin.testing import running_standin
+from standin.timeline import Replay
+from standin.versions import IndexingRevisions
+from store import Store
+from tests.flows.conftest import settings_for, write_watch_file
+
+START = datetime(2026, 9, 7, 7, 0)  # a Monday
+WEEKS = 12
+QUERY = "diabetes[tiab] OR diabetic[tiab] OR cancer[tiab] OR patients[tiab] OR metformin[tiab]"
+REPLAY = Replay(start=START, weeks=WEEKS, stream_from=date(2019, 1, 1))
+INDEXING = IndexingRevisions(fraction=0.4, seed=11, lag_days=(8, 30))
+
+
+@pytest.fixture(scope="module")
+def sim_corpus(corpus: Path) -> Corpus:
+    """The shared corpus replayed: records since 2019 arrive over 12 weeks, 40% indexed late."""
+    files = [corpus / "pubmed-xml", corpus / "ontopic" / "ontopic.xml"]
+    return load_corpus(files, CorpusOptions(replay=REPLAY, indexing=INDEXING))
+
+
+def expected_changes(corpus: Corpus, last_run: datetime) -> tuple[set[str], set[tuple[str, int]]]:
+    """From the stand-in's own schedule: PMIDs that should arrive as new in the weekly runs,
+    and (PMID, version number) pairs that should arrive as revisions."""
+    matching = corpus.search(parse(QUERY), last_run)
+    new: set[str] = set()
+    revised: set[tuple[str, int]] = set()
+    for version in corpus.schedule:
+        if version.pmid not in matching or not START < version.available_from <= last_run:
+            continue
+        if version.number == 1:
+            new.add(version.pmid)
+        else:
+            revised.add((version.pmid, version.number))
+    return new, revised
+
+
+def simulate(sim_corpus: Corpus, tmp_path: Path, **standin_options) -> tuple[list[Digest], object]:
+    """Backfill to START, then one run per simulated Monday; the digests in order."""
+    watches = write_watch_file(tmp_path, QUERY)
+    with running_standin(corpus=sim_corpus, now=START, **standin_options) as standin:
+        settings = settings_for(standin.base_url, tmp_path / "data", watches)
+        watch_flow("sim", now=START, settings=settings, since=date(1900, 1, 1), deliver=False)
+        for week in range(1, WEEKS + 1):
+            now = START + timedelta(weeks=week)
+            standin.clock.set(now)
+            watch_flow("sim", now=now, settings=settings)
+        with Store.open(settings.db_path) as store:
+            entries = store.digests("sim")
+        log = standin.log
+    digests = [Digest.from_dict(entry.payload) for entry in entries[1:]]  # [0] is the backfill
+    return digests, log
+
+
+def reported(digests: list[Digest]) -> tuple[Counter, Counter]:
+    new = Counter(item.record.pmid for d in digests for item in d.items if item.kind == "new")
+    revised = Counter(
+        item.record.pmid for d in digests for item in d.items if item.kind == "revised"
+    )
+    return new, revised
+
+
+def test_every_matching_record_is_new_in_exactly_one_weekly_digest(prefect_api, sim_corpus, tmp_path):
+    digests, log = simulate(sim_corpus, tmp_path)
+    assert len(digests) == WEEKS
+    expected_new, expected_revised = expected_changes(sim_corpus, START + timedelta(weeks=WEEKS))
+    new, revised = reported(digests)
+    assert len(expected_new) > 50 and len(expected_revised) > 5  # the simulation is not trivial
+    assert set(new) == expected_new
+    assert max(new.values()) == 1
+    # every later version is reported once, as a revision of a record already reported
+    assert sum(revised.values()) == len(expected_revised)
+    assert set(revised) == {pmid for pmid, _ in expected_revised}
+    weekly_new = [len(d.new) for d in digests]
+    assert sum(1 for count in weekly_new if count) >= WEEKS - 1, weekly_new
+
+
+def test_faulted_requests_give_the_same_digests(prefect_api, sim_corpus, tmp_path):
+    clean, _ = simulate(sim_corpus, tmp_path / "clean")
+    faulted, log = simulate(
+        sim_corpus, tmp_path / "faulted", fault_rate=0.2, fault_seed=5, stall_seconds=3.0
+    )
+    faults = Counter(entry.fault for entry in log.entries() if entry.fault)
+    assert sum(faults.values()) >= 5, faults
+    assert [sorted((i.kind, i.record.pmid) for i in d.items) for d in faulted] == [
+        sorted((i.kind, i.record.pmid) for i in d.items) for d in clean
+    ]
