@@ -27,6 +27,9 @@ from classifiers.readers.vocab import (
 )
 from litwatch.records import Record
 
+# Bumped whenever a reader changes what it finds, so stored attributes are read again.
+ATTRIBUTES_VERSION = "1"
+
 # The names a dose can belong to: the B12 forms and B12 itself ("vitamin B12 1000 µg daily").
 _B12_SUBSTANCE = re.compile(
     r"\b(?:methyl-?cobalamin|mecobalamin|cyano-?cobalamin|hydrox[oy]-?cobalamin|cobalamin"

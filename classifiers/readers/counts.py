@@ -21,7 +21,7 @@ _STOP = (
 )
 _DESCRIBER = rf"(?:(?!(?:{_STOP})\b)(?:type\s+[12]|[a-zA-Z][\w'\-]*))"
 _COUNT = re.compile(
-    rf"(?<![\w.,\-])(?P<number>{NUMBER})(?![\w%:])(?!\s*%)(?!-year)"
+    rf"(?=\w)\b(?<![\w.,\-])(?P<number>{NUMBER})(?![\w%:])(?!\s*%)(?!-year)"
     rf"(?P<describers>(?:\s+{_DESCRIBER}){{0,4}}?)\s+(?P<noun>{_PEOPLE})\b",
     re.IGNORECASE,
 )

@@ -49,7 +49,10 @@ def term_pattern(term: str) -> str:
 def compile_terms(terms: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     """One case-free regex matching any of `terms`, longest first so the fullest phrase is the span."""
     ordered = sorted(set(terms), key=len, reverse=True)
-    return re.compile("|".join(f"(?:{term_pattern(t)})" for t in ordered), re.IGNORECASE)
+    alternatives = "|".join(f"(?:{term_pattern(t)})" for t in ordered)
+    if all(t.strip()[0].isalnum() for t in ordered):
+        return word_start(alternatives)
+    return re.compile(alternatives, re.IGNORECASE)
 
 
 def is_negated(text: str, start: int) -> bool:

@@ -1,0 +1,75 @@
+"""Research-gap relevance: how far each record answers each open question the watch declares, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from classifiers.attributes import Attributes, record_text
+from classifiers.conditions import Condition, Facts
+from classifiers.topic import TopicCall
+from litwatch.records import Record
+
+Relevance = Literal["addresses", "partly", "no"]
+
+
+@dataclass(frozen=True)
+class GapDefinition:
+    """An open question: every `require` condition must hold for a record to touch it; the
+    `prefer` conditions decide whether it addresses the question fully or partly."""
+
+    name: str
+    question: str
+    require: tuple[Condition, ...]
+    prefer: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class GapCall:
+    """One record against one gap: relevance, a score in [0, 1] (share of conditions met), and the reasons."""
+
+    relevance: Relevance
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def addresses_gap(self) -> bool:
+        """Whether the record counts for the gap at all (fully or partly)."""
+        return self.relevance != "no"
+
+    def to_json(self) -> dict:
+        return {"relevance": self.relevance, "score": self.score, "reasons": list(self.reasons)}
+
+
+def assess_gaps(
+    record: Record,
+    design: str,
+    attributes: Attributes,
+    gap_definitions: Iterable[GapDefinition],
+    topic: TopicCall | None = None,
+) -> dict[str, GapCall]:
+    """Each gap's call for `record`; a record off the watch's topic (when `topic` is given) addresses none."""
+    facts = Facts(record_text(record), design, attributes)
+    calls = {}
+    for gap in gap_definitions:
+        if topic is not None and not topic.relevant:
+            calls[gap.name] = GapCall("no", 0.0, ("not on the watch's topic",))
+        else:
+            calls[gap.name] = assess_gap(facts, gap)
+    return calls
+
+
+def assess_gap(facts: Facts, gap: GapDefinition) -> GapCall:
+    """One gap's call from the facts of one record."""
+    required = [condition.check(facts) for condition in gap.require]
+    preferred = [condition.check(facts) for condition in gap.prefer]
+    checks = required + preferred
+    score = round(sum(c.met for c in checks) / len(checks), 2) if checks else 0.0
+    if not all(c.met for c in required):
+        missing = [f"missing — {c.reason}" for c in required if not c.met]
+        return GapCall("no", score, tuple(missing))
+    relevance: Relevance = "addresses" if all(c.met for c in preferred) else "partly"
+    reasons = [c.reason for c in checks if c.met]
+    reasons += [f"not met — {c.reason}" for c in preferred if not c.met]
+    return GapCall(relevance, score, tuple(reasons))
