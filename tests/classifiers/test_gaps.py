@@ -1,0 +1,158 @@
+"""Gaps declared in the watch file: the default three against the labels, a fourth added by a user, and clear errors."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+
+import pytest
+
+from classifiers.attributes import read_attributes
+from classifiers.definitions import (
+    GapDefinitionModel,
+    TopicDefinitionModel,
+    compile_gaps,
+    compile_topic,
+    definitions_hash,
+)
+from classifiers.gaps import assess_gaps
+from classifiers.topic import is_topic_relevant
+from litwatch.config import default_watch_file, load_watches
+
+
+@cache
+def default_watch():
+    """The default watch's topic and gaps, compiled from the shipped watch file."""
+    watch = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
+    topic = compile_topic(TopicDefinitionModel.model_validate(watch["topic"]))
+    gaps = compile_gaps([GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]])
+    return topic, gaps
+
+
+def _calls(record, design, gaps=None, topic=None):
+    default_topic, default_gaps = default_watch()
+    attributes = read_attributes(record)
+    topic_call = is_topic_relevant(record, attributes, topic or default_topic)
+    return assess_gaps(record, design, attributes, gaps or default_gaps, topic=topic_call)
+
+
+def test_default_gaps_meet_the_bar_on_labelled_records(ontopic_records, ontopic_labels):
+    for gap in ("stratified_rct", "outcomes_followup", "head_to_head"):
+        truth, found = set(), set()
+        for pmid, record in ontopic_records.items():
+            row = ontopic_labels[pmid]
+            if row[f"gap_{gap}"] == "1":
+                truth.add(pmid)
+            if _calls(record, row["design"])[gap].addresses_gap:
+                found.add(pmid)
+        precision = len(truth & found) / len(found)
+        recall = len(truth & found) / len(truth)
+        assert 2 * precision * recall / (precision + recall) >= 0.9, gap
+
+
+def test_gap_call_json_says_why(ontopic_records):
+    call = _calls(ontopic_records["99000012"], "protocol")["stratified_rct"]
+    payload = call.to_json()
+    assert payload["relevance"] == "addresses"
+    assert payload["score"] == 1.0
+    assert any("stratif" in reason for reason in payload["reasons"])
+    assert set(payload) == {"relevance", "score", "reasons"}
+
+
+def test_a_small_unstratified_trial_is_partly_relevant(ontopic_records):
+    call = _calls(ontopic_records["99000002"], "rct")["stratified_rct"]
+    assert call.relevance == "partly"
+    assert any(reason.startswith("not met") for reason in call.reasons)
+
+
+def test_an_off_topic_head_to_head_trial_addresses_no_gap(ontopic_records):
+    calls = _calls(ontopic_records["99000023"], "rct")
+    assert {call.relevance for call in calls.values()} == {"no"}
+
+
+FOURTH_GAP = """
+[[watch.gaps]]
+name = "high_dose_oral"
+question = "Does high-dose oral B12 (at least 1000 µg a day) help diabetic neuropathy?"
+
+[[watch.gaps.require]]
+label = "oral B12"
+attribute = "routes"
+includes_any = ["oral"]
+
+[[watch.gaps.require]]
+label = "at least 1000 µg a day"
+attribute = "daily_dose_ug"
+at_least = 1000
+
+[[watch.gaps.prefer]]
+design = ["rct"]
+"""
+
+
+def test_a_fourth_gap_added_to_the_watch_file_works_end_to_end(tmp_path, ontopic_records):
+    path = tmp_path / "watches.toml"
+    path.write_text(default_watch_file().read_text(encoding="utf-8") + FOURTH_GAP, encoding="utf-8")
+    (watch,) = load_watches(path)
+    models = [GapDefinitionModel.model_validate(gap) for gap in watch.gaps]
+    topic = compile_topic(TopicDefinitionModel.model_validate(watch.topic))
+    gaps = compile_gaps(models)
+    assert [gap.name for gap in gaps][-1] == "high_dose_oral"
+    calls = _calls(ontopic_records["99000002"], "rct", gaps=gaps, topic=topic)
+    assert calls["high_dose_oral"].relevance == "addresses"
+    assert (
+        _calls(ontopic_records["99000003"], "rct", gaps=gaps, topic=topic)[
+            "high_dose_oral"
+        ].relevance
+        == "no"
+    )
+    default_topic_model = TopicDefinitionModel.model_validate(watch.topic)
+    assert definitions_hash(default_topic_model, models) != definitions_hash(
+        default_topic_model, models[:3]
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "problem"),
+    [
+        ('attribute = "comparatr"\nequals = "head-to-head"', "unknown attribute 'comparatr'"),
+        ('attribute = "comparator"\nequals = "placebo-ish"', "'placebo-ish' is not a comparator"),
+        (
+            'attribute = "follow_up_weeks"\nincludes_any = ["x"]',
+            "needs exactly one test of at_least",
+        ),
+        ('attribute = "outcomes"\nincludes_any = ["qol"]', "unknown outcomes ['qol']"),
+        ('design = ["trial"]', "unknown label ['trial']"),
+        ('phrases = ["x"]\ndesign = ["rct"]', "exactly one of"),
+        ('phrase = ["x"]', "unknown key"),
+    ],
+)
+def test_a_wrong_gap_gets_one_error_naming_watch_gap_and_key(tmp_path, condition, problem):
+    path = tmp_path / "watches.toml"
+    path.write_text(
+        default_watch_file().read_text(encoding="utf-8")
+        + f'\n[[watch.gaps]]\nname = "broken"\nquestion = "?"\n[[watch.gaps.require]]\n{condition}\n',
+        encoding="utf-8",
+    )
+    (watch,) = load_watches(path)
+    with pytest.raises(ValueError) as caught:
+        GapDefinitionModel.model_validate(watch.gaps[-1])
+    message = str(caught.value)
+    assert "gap 'broken', key require[0]" in message
+    assert problem in message
+
+
+def test_definitions_hash_is_stable_and_changes_with_a_question():
+    watch = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
+    models = [GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]]
+    topic = TopicDefinitionModel.model_validate(watch["topic"])
+    reworded = models[0].model_copy(update={"question": "Another question?"})
+    assert definitions_hash(topic, models) == definitions_hash(topic, list(models))
+    assert definitions_hash(topic, models) != definitions_hash(topic, [reworded, *models[1:]])
+
+
+def test_two_gaps_with_one_name_are_refused():
+    watch = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
+    model = GapDefinitionModel.model_validate(watch["gaps"][0])
+    with pytest.raises(ValueError, match="used twice"):
+        compile_gaps([model, model])
