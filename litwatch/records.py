@@ -27,7 +27,9 @@ class Author:
 class AbstractSection:
     text: str
     label: str = ""  # the journal's own heading, e.g. "METHODS AND RESULTS"
-    nlm_category: str = ""  # NLM's normalised heading: BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS
+    nlm_category: str = (
+        ""  # NLM's normalised heading: BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS
+    )
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class Record:
     status: str = ""  # MEDLINE, In-Process, In-Data-Review, Publisher, PubMed-not-MEDLINE, ...
     abstract: tuple[AbstractSection, ...] = ()
     authors: tuple[Author, ...] = ()
-    journal: str = ""
-    journal_abbrev: str = ""
+    journal: str = ""  # for a book article (is_book), the book's title
+    journal_abbrev: str = ""  # ISO abbreviation from XML (else MedlineTA); MEDLINE text's TA
     volume: str = ""
     issue: str = ""
     pages: str = ""

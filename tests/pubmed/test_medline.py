@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 from datetime import date
 
 import pytest
@@ -165,3 +166,10 @@ def test_text_without_pmid_is_refused():
 def test_parse_file_sniffs_medline(medline_files, records_by_file):
     path = medline_files[0]
     assert list(parse_file(path)) == list(parse_medline(path)) == records_by_file[path]
+
+
+def test_gzipped_medline_export_is_sniffed_and_read(tmp_path, medline_files, records_by_file):
+    path = medline_files[0]
+    packed = tmp_path / "export.txt.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    assert list(parse_file(packed)) == records_by_file[path]
