@@ -27,9 +27,8 @@ class Author:
 class AbstractSection:
     text: str
     label: str = ""  # the journal's own heading, e.g. "METHODS AND RESULTS"
-    nlm_category: str = (
-        ""  # NLM's normalised heading: BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS
-    )
+    # NLM's normalised heading: BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS
+    nlm_category: str = ""
 
 
 @dataclass(frozen=True)
