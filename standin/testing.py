@@ -56,7 +56,9 @@ def running_standin(
     corpus = corpus or load_corpus(corpus_paths, settings.corpus_options())
     standin = StandIn(corpus, settings)
     server = start(standin)
-    thread = threading.Thread(target=server.serve_forever, name="standin", daemon=True)
+    thread = threading.Thread(
+        target=lambda: server.serve_forever(poll_interval=0.05), name="standin", daemon=True
+    )
     thread.start()
     try:
         yield RunningStandIn(base_url(server), standin)

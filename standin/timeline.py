@@ -1,9 +1,11 @@
 """When each record enters the stand-in's PubMed: real entrez dates, or a compressed replay of them.
 
 A replay keeps every record whose real entrez date is before `stream_from` as a backlog that is
-already in PubMed when the simulation starts, and spreads the rest, in their real order, evenly
-over `weeks` weeks from `start`. The served XML then carries the simulated dates
-(PubMedPubDate entrez/pubmed), so a client sees one consistent story.
+in PubMed before the simulation starts, and spreads the rest, in their real order, evenly from
+`lead_in_weeks` before `start` to `weeks` weeks after it. The lead-in records are there for a
+backfill at `start`, and their indexing revisions (weeks after entry) land in the first weeks,
+so every simulated week brings new records and revised ones. The served XML carries the
+simulated dates (PubMedPubDate entrez/pubmed, and DateRevised), so a client sees one story.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ class Replay:
     start: datetime
     weeks: int
     stream_from: date
+    lead_in_weeks: int = 6
+
+    @property
+    def stream_start(self) -> datetime:
+        return self.start - timedelta(weeks=self.lead_in_weeks)
 
     def __post_init__(self) -> None:
         if self.weeks < 1:
@@ -37,17 +44,15 @@ def entrez_times(real_dates: dict[str, date], replay: Replay | None) -> dict[str
     backlog = [pmid for pmid in in_order if real_dates[pmid] < replay.stream_from]
     stream = [pmid for pmid in in_order if real_dates[pmid] >= replay.stream_from]
     times: dict[str, datetime] = {}
-    # Shift the whole backlog back just enough that all of it is in PubMed before the start.
+    # Shift the whole backlog back just enough that all of it comes before the stream.
     shift = timedelta(0)
     if backlog:
         latest = midnight(real_dates[backlog[-1]])
-        shift = max(timedelta(0), latest - (replay.start - timedelta(days=1)))
+        shift = max(timedelta(0), latest - (replay.stream_start - timedelta(days=1)))
     for pmid in backlog:
         times[pmid] = midnight(real_dates[pmid]) - shift
-    span = timedelta(weeks=replay.weeks)
-    for position, pmid in enumerate(stream):
-        offset = span * (position + 0.5) / len(stream)
-        times[pmid] = (replay.start + offset).replace(second=0, microsecond=0)
+    end = replay.start + timedelta(weeks=replay.weeks)
+    times.update(zip(stream, spread(len(stream), replay.stream_start, end), strict=True))
     return times
 
 
