@@ -16,9 +16,12 @@ _DOSE = re.compile(rf"(?<![\w.,]){_RANGE}?(?P<amount>{DIGITS})\s*{_UNIT}", re.IG
 _TIMES = r"(?P<times>once|twice|thrice|(?:\d+|two|three|four|five|six)\s+times)"
 _PERIOD_WORD = r"(?P<period>day|d|24\s*h|week|wk|fortnight|month|mo)\b"
 _EVERY_N = r"every\s+(?P<every>\d+|other|two|three|four|six|eight|twelve)\s+(?P<every_unit>days?|weeks?|months?)"
+_NOT_FILLER = r"(?:for|then|to|in|at|with|was|were|is|are|over|during|until|after|before|from|than|per|a|an|each|every)"
 _FREQUENCY = re.compile(
-    rf"[\s,]*(?:(?:orally|oral|sublingually|subcutaneously|intramuscularly|intravenously|"
-    rf"by\s+mouth|by\s+injection|or|and|\(\w+\))[\s,]+){{0,4}}"
+    # Up to four words may sit between a dose and its frequency ("500 µg methylcobalamin
+    # orally three times daily", "1 mg subcutaneously or intramuscularly, weekly"), but not
+    # words that start another phrase ("1000 µg for 4 weeks").
+    rf"[\s,]*(?:(?:by\s+mouth|by\s+injection|\(\w+\)|(?!{_NOT_FILLER}\b)[a-zA-Z][\w-]*)[\s,]+){{0,4}}?"
     rf"(?:{_TIMES}\s*)?"
     rf"(?:(?:a|an|per|each|every|/)\s*{_PERIOD_WORD}|(?P<adverb>daily|weekly|fortnightly|monthly|nightly)"
     rf"|every\s+other\s+(?P<other_unit>day|week)|{_EVERY_N}|(?P<latin>b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?d|o\.?d)\b)",

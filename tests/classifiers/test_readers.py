@@ -63,6 +63,12 @@ def test_dose_of_an_injection_reads_frequency_past_the_route():
     assert daily_dose_of(text, B12).value == pytest.approx(1000 / 7, rel=1e-3)
 
 
+def test_frequency_may_follow_the_substance_name():
+    text = "500 µg methylcobalamin orally three times daily"
+    assert daily_dose_of(text, B12).value == 1500
+    assert daily_dose_of("methylcobalamin 1000 µg for 4 weeks", B12).value is None
+
+
 def test_a_dose_range_names_no_daily_dose():
     (mention,) = find_doses("methylcobalamin 500-1000 µg daily")
     assert mention.amount_ug is None
