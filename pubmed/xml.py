@@ -26,7 +26,6 @@ ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 
 # 'Cites' links are the reference list, not comments or corrections on this record.
 _IGNORED_REF_TYPES = frozenset({"Cites"})
-_ENTREZ_STATUSES = ("entrez", "pubmed")
 
 
 def parse_xml(source: Source, *, source_name: str | None = None) -> Iterator[Record]:
@@ -161,24 +160,31 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
         return []
     authors = []
     for author in author_list.iterchildren("Author"):
-        names = {}
+        last = fore = initials = collective = ""
         affiliations = []
+        # One pass with the common tags first: authors are most of a record's elements.
         for part in author:
             tag = part.tag
-            if tag == "AffiliationInfo":
-                affiliations.append(_text(_child(part, "Affiliation")))
-            elif tag == "Affiliation":
-                affiliations.append(_text(part))
-            elif tag != "Identifier":
-                names[tag] = part
+            if tag == "LastName":
+                last = part.text or ""
+            elif tag == "ForeName":
+                fore = part.text or ""
+            elif tag == "Initials":
+                initials = part.text or ""
+            elif tag == "AffiliationInfo":
+                text = _text(part[0]) if len(part) else ""  # Affiliation comes first (DTD)
+                if text:
+                    affiliations.append(text)
+            elif tag == "CollectiveName":
+                collective = _text(part)
+            elif tag == "FirstName":  # older DTDs
+                fore = part.text or ""
+            elif tag == "Affiliation":  # older DTDs, before AffiliationInfo
+                text = _text(part)
+                if text:
+                    affiliations.append(text)
         authors.append(
-            Author(
-                _leaf(names.get("LastName")),
-                _leaf(names.get("ForeName", names.get("FirstName"))),
-                _leaf(names.get("Initials")),
-                _text(names.get("CollectiveName")),
-                tuple(affiliation for affiliation in affiliations if affiliation),
-            )
+            Author(last.strip(), fore.strip(), initials.strip(), collective, tuple(affiliations))
         )
     return authors
 
@@ -213,13 +219,17 @@ def _comments_corrections(comments_list: etree._Element) -> list[CommentCorrecti
 
 
 def _history_entrez_date(history: etree._Element | None) -> date | None:
+    """The date of History's 'entrez' entry, else of its 'pubmed' entry."""
     if history is None:
         return None
-    by_status = {entry.get("PubStatus"): entry for entry in history.iterchildren("PubMedPubDate")}
-    for status in _ENTREZ_STATUSES:
-        if status in by_status:
-            return _date(by_status[status])
-    return None
+    pubmed_entry = None
+    for entry in history:
+        status = entry.get("PubStatus")
+        if status == "entrez":
+            return _date(entry)
+        if status == "pubmed":
+            pubmed_entry = entry
+    return _date(pubmed_entry)
 
 
 def _article_ids(id_list: etree._Element | None) -> dict[str, str]:
