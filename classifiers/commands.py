@@ -38,7 +38,9 @@ def run_classify(
 
     if fmt not in FORMATS:
         raise LitwatchError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    write = {"jsonl": _write_jsonl, "csv": _csv_writer(out), "table": _write_table}[fmt]
+    write = (
+        _csv_writer(out) if fmt == "csv" else {"jsonl": _write_jsonl, "table": _write_table}[fmt]
+    )
     count = 0
     for path in files:
         batch: list[Record] = []
@@ -66,8 +68,10 @@ def design_row(record: Record, call: DesignCall) -> dict:
 
 
 def _write_jsonl(records: list[Record], calls: list[DesignCall], out: TextIO) -> None:
-    for record, call in zip(records, calls, strict=True):
-        out.write(json.dumps(design_row(record, call), ensure_ascii=False) + "\n")
+    out.writelines(
+        json.dumps(design_row(record, call), ensure_ascii=False) + "\n"
+        for record, call in zip(records, calls, strict=True)
+    )
 
 
 def _csv_writer(out: TextIO):
@@ -208,8 +212,8 @@ def card_markdown(card: dict) -> str:
             for label, m in cv.get("per_label", {}).items()
         ),
         "",
-        f"Macro-F1 over labels publication types define: "
-        f"{cv.get('macro_f1_publication_type_labels')}",
+        "Macro-F1 over labels publication types define: "
+        + str(cv.get("macro_f1_publication_type_labels")),
         "",
     ]
     return "\n".join(lines)

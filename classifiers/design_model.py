@@ -46,6 +46,7 @@ class PhraseRule:
     where: str = "text"
     decisive: bool = False
     cues: tuple[str, ...] = ()  # plain substrings, one of which must occur for the regex to run
+    unless: tuple[str, ...] = ()  # names of rules that, firing too, keep this one from deciding
 
     def search(self, view: TextView) -> re.Match[str] | None:
         """The phrase in the view's title or text, if the rule fires."""
@@ -62,8 +63,21 @@ def _rule(
     where: str = "text",
     decisive: bool = False,
     cues: tuple[str, ...] = (),
+    unless: tuple[str, ...] = (),
 ) -> PhraseRule:
-    return PhraseRule(name, label, re.compile(regex), where, decisive, cues)
+    return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless)
+
+
+# A report of randomised allocation settles `rct` unless the paper only reuses a trial's data
+# or reviews trials.
+_NOT_A_TRIAL_REPORT = (
+    "secondary analysis",
+    "PRISMA",
+    "literature search",
+    "pooled estimate",
+    "review in title",
+    "protocol wording",
+)
 
 
 # Decisive rules are tried in this order; the first that fires sets the label.
@@ -109,7 +123,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"\brandomi[sz]ed(,)? (\w+[ ,-]+){0,4}(trial|study)\b|\brandomi[sz]ed clinical\b"
         r"|\brandomi[sz]ed controlled\b",
         "title",
+        decisive=True,
         cues=("randomi",),
+        unless=_NOT_A_TRIAL_REPORT,
     ),
     _rule("PRISMA", "systematic-review", r"\bprisma\b"),
     _rule(
@@ -136,7 +152,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "rct",
         r"\b(were|was|being) (randomly|randomi[sz]ed)\b|\brandomly (assigned|allocated|divided)"
         r"|\brandomi[sz]ed (to|into|in a|1:1)\b|\brandomi[sz]ation\b",
+        decisive=True,
         cues=("random",),
+        unless=_NOT_A_TRIAL_REPORT,
     ),
     _rule(
         "randomised trial",
@@ -311,7 +329,7 @@ class DesignModel:
         names = self._feature_names
         calls = []
         for row, view in enumerate(views):
-            decisive = next((rule for rule in hits[row] if rule.decisive), None)
+            decisive = _deciding_rule(hits[row])
             if decisive is not None:
                 calls.append(self._rule_call(decisive, view, probabilities[row]))
                 continue
@@ -343,6 +361,14 @@ class DesignModel:
         if rule.label in self.labels:
             confidence = max(confidence, float(probabilities[self.labels.index(rule.label)]))
         return ModelCall(rule.label, round(confidence, 4), (f'{rule.where} phrase: "{phrase}"',))
+
+
+def _deciding_rule(fired: list[PhraseRule]) -> PhraseRule | None:
+    names = {rule.name for rule in fired}
+    for rule in fired:
+        if rule.decisive and not names.intersection(rule.unless):
+            return rule
+    return None
 
 
 def text_view(record: Record) -> TextView:

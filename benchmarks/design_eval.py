@@ -1,0 +1,73 @@
+"""Score the design classifier text-only against labels NLM indexing gives the corpus records.
+
+Cross-validation is grouped by source file, so no model is scored on a file it trained on.
+Also times the shipped model: load time and records classified per second.
+
+    python benchmarks/design_eval.py [CORPUS_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+from classifiers.commands import source_grouped_scores
+from classifiers.design import MODEL_PATH, classify_designs
+from classifiers.design_model import load_model
+from classifiers.pubtypes import LABELS, PUBLICATION_TYPE_LABELS
+from classifiers.training_data import load_labelled
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SOURCES = ("pubmed-xml", "medline", "labeled/ijmarshall__robotsearch__filtered__ovid.txt")
+
+
+def main(corpus: Path = CORPUS) -> None:
+    labelled = load_labelled([corpus / source for source in SOURCES])
+    print(f"{len(labelled)} labelled records from {len({i.source_name for i in labelled})} files")
+    print("label counts:", dict(sorted(Counter(i.label for i in labelled).items())))
+
+    started = time.perf_counter()
+    scores = source_grouped_scores(labelled)
+    print(f"5-fold source-grouped CV took {time.perf_counter() - started:.1f} s\n")
+    truth, predicted = scores["truth"], scores["predicted"]
+
+    labels = [label for label in LABELS if label in set(truth) | set(predicted)]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0
+    )
+    print(f"{'label':<21} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>5}")
+    for row in zip(labels, precision, recall, f1, support, strict=True):
+        print(f"{row[0]:<21} {row[1]:6.3f} {row[2]:6.3f} {row[3]:6.3f} {row[4]:5d}")
+
+    print("\nconfusion matrix (rows: indexing label, columns: text-only prediction)")
+    short = [label[:6] for label in labels]
+    print(" " * 21 + " ".join(f"{name:>6}" for name in short))
+    for label, row in zip(labels, confusion_matrix(truth, predicted, labels=labels), strict=True):
+        print(f"{label:<21}" + " ".join(f"{count:6d}" for count in row))
+
+    type_labels = [label for label in PUBLICATION_TYPE_LABELS if label in set(truth)]
+    macro = f1_score(truth, predicted, labels=type_labels, average="macro", zero_division=0)
+    rct_p, rct_r, _, _ = precision_recall_fscore_support(
+        truth, predicted, labels=["rct"], zero_division=0
+    )
+
+    started = time.perf_counter()
+    model = load_model(MODEL_PATH)
+    load_seconds = time.perf_counter() - started
+    records = [item.record for item in labelled]
+    started = time.perf_counter()
+    classify_designs(records, text_only=True, model=model)
+    per_second = len(records) / (time.perf_counter() - started)
+    print(f"\nshipped model: load {load_seconds:.3f} s, {per_second:,.0f} records/s (text only)")
+    print(f"macro-F1 over {', '.join(type_labels)}")
+    print(f"rct_recall={rct_r[0]:.3f}")
+    print(f"rct_precision={rct_p[0]:.3f}")
+    print(f"macro_f1={macro:.3f}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS)

@@ -1,0 +1,254 @@
+"""The design classifier: indexing mapping, text model, rules, commands and training path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+
+from classifiers.commands import run_classify
+from classifiers.design import DesignCall, classify_design, classify_designs
+from classifiers.design_model import TRUSTED_TYPES, load_model, save_model, train_design_model
+from classifiers.pubtypes import LABELS, design_from_indexing
+from classifiers.training_data import (
+    fetch_labelled,
+    load_labelled,
+    read_ovid,
+    training_label,
+)
+from litwatch.errors import ParseError
+from litwatch.records import AbstractSection, Record
+from pubmed.formats import parse_file
+
+OVID = "labeled/ijmarshall__robotsearch__filtered__ovid.txt"
+
+
+@pytest.fixture(scope="module")
+def corpus_records(corpus: Path) -> list[Record]:
+    files = sorted((corpus / "pubmed-xml").rglob("*.xml")) + sorted((corpus / "medline").iterdir())
+    return [record for path in files for record in parse_file(path)]
+
+
+def record(title: str, abstract: str = "", **fields) -> Record:
+    sections = (AbstractSection(text=abstract),) if abstract else ()
+    return Record(pmid="1", title=title, abstract=sections, **fields)
+
+
+def test_every_decisively_indexed_corpus_record_gets_the_mapped_label(corpus_records):
+    decisive = [
+        (r, d)
+        for r in corpus_records
+        if (d := design_from_indexing(r.publication_types, r.mesh_terms))
+    ]
+    assert len(decisive) > 500
+    calls = classify_designs([r for r, _ in decisive])
+    for (rec, design), call in zip(decisive, calls, strict=True):
+        assert (call.label, call.source, call.evidence) == (
+            design.label,
+            "publication_type",
+            design.evidence,
+        ), rec.pmid
+
+
+@pytest.mark.parametrize(
+    ("types", "mesh", "label"),
+    [
+        (["Journal Article", "Review", "Systematic Review", "Meta-Analysis"], [], "meta-analysis"),
+        (["Review", "Systematic Review"], [], "systematic-review"),
+        (["Randomized Controlled Trial", "Clinical Trial", "Comment"], [], "rct"),
+        (["Clinical Trial, Phase II"], [], "non-randomized-trial"),
+        (["Case Reports", "Letter"], [], "case-report"),
+        (["Review"], ["Humans"], "narrative-review"),
+        (["Clinical Trial Protocol", "Randomized Controlled Trial"], [], "protocol"),
+        (["Practice Guideline", "Review"], [], "guideline"),
+        (["Observational Study"], ["Humans", "Cross-Sectional Studies"], "cross-sectional"),
+        (["Observational Study"], ["Humans"], "cohort"),
+        (
+            ["Journal Article"],
+            ["Humans", "Case-Control Studies", "Retrospective Studies"],
+            "case-control",
+        ),
+        (["Journal Article"], ["Animals", "Mice", "Prospective Studies"], "preclinical"),
+        (["Editorial"], ["Humans"], "commentary"),
+        (["RANDOMIZED CONTROLLED TRIAL", "JOURNAL ARTICLE"], [], "rct"),
+    ],
+)
+def test_indexing_maps_by_priority(types, mesh, label):
+    assert design_from_indexing(types, mesh).label == label
+
+
+def test_indexing_without_a_design_decides_nothing():
+    assert design_from_indexing(["Journal Article"], ["Humans", "Animals", "Adult"]) is None
+
+
+def test_text_only_ignores_publication_types():
+    trial = record(
+        "Methylcobalamin in diabetic neuropathy: a case report",
+        "We describe a 64-year-old woman with painful neuropathy.",
+        publication_types=("Randomized Controlled Trial",),
+    )
+    assert classify_design(trial).label == "rct"
+    text_call = classify_design(trial, text_only=True)
+    assert (text_call.label, text_call.source) == ("case-report", "model")
+    assert text_call.evidence[0].startswith("title phrase:")
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "label"),
+    [
+        (
+            "Vitamin B12 for diabetic neuropathy: a systematic review and meta-analysis",
+            "We searched MEDLINE and Embase. Pooled estimates were computed.",
+            "meta-analysis",
+        ),
+        (
+            "Oral versus intramuscular B12: a scoping review",
+            "Following PRISMA-ScR.",
+            "systematic-review",
+        ),
+        (
+            "Methylcobalamin in painful neuropathy",
+            "Patients were randomly assigned to methylcobalamin or placebo in a double-blind design.",
+            "rct",
+        ),
+        (
+            "B12 supplementation in metformin users: study protocol for a randomised trial",
+            "Participants will be randomised. Ethics and dissemination: approved.",
+            "protocol",
+        ),
+    ],
+)
+def test_authors_own_phrases_decide_unindexed_records(title, abstract, label):
+    call = classify_design(record(title, abstract))
+    assert call.label == label
+    assert call.source == "model"
+    assert call.evidence and 0.0 < call.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        record("Letter to the editor"),
+        record("Neuropathie diabétique et vitamine B<sub>12</sub> chez le diabétique", "Résumé."),
+        record("<i>In vitro</i> effects of &amp; cobalamin", "<b>Mice</b> were fed B12."),
+        record("A long study", "patients were followed for years. " * 20000),
+        record(""),
+    ],
+)
+def test_awkward_records_still_get_a_design(odd):
+    call = classify_design(odd, text_only=True)
+    assert call.label in LABELS
+    assert 0.0 <= call.confidence <= 1.0
+    assert isinstance(call, DesignCall)
+
+
+def test_batch_and_single_calls_agree(corpus_records):
+    sample = corpus_records[:200]
+    batch = classify_designs(sample, text_only=True)
+    assert batch[:20] == [classify_design(r, text_only=True) for r in sample[:20]]
+
+
+def test_training_labels_come_from_indexing_and_skip_unindexed_records():
+    indexed = Record(pmid="2", status="MEDLINE", publication_types=("Journal Article",))
+    assert training_label(indexed)[0] == "other"
+    assert training_label(Record(pmid="3", status="Publisher")) is None
+    review = Record(pmid="4", status="Publisher", publication_types=("Review",))
+    assert training_label(review)[0] == "narrative-review"
+
+
+def test_ovid_export_is_read_with_pmids_sections_and_types(corpus):
+    records = list(read_ovid(corpus / OVID))
+    assert len(records) == 1178
+    first = records[0]
+    assert first.pmid == "26419527"
+    assert first.title.startswith("Protocol Deviations before and after Treatment")
+    assert [s.label for s in first.abstract] == ["BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"]
+    assert first.publication_types == ("Journal Article", "Research Support, N.I.H., Extramural")
+    assert sum("Randomized Controlled Trial" in r.publication_types for r in records) == 516
+
+
+def test_a_small_model_trains_saves_and_loads_with_only_trusted_types(corpus, tmp_path):
+    labelled = load_labelled([corpus / "pubmed-xml" / "SEEDtk__ncbi.utils__data__pubmed.xml"])
+    labelled += load_labelled([corpus / "medline" / "firbolg__ACTS_MeSH__pubmed.txt"])
+    examples = [(item.record, item.label) for item in labelled]
+    model, card = train_design_model(examples, trained_on=date(2025, 1, 1))
+    path = tmp_path / "small.skops"
+    save_model(model, path)
+    assert set(sio.get_untrusted_types(file=path)) <= set(TRUSTED_TYPES)
+    loaded = load_model(path)
+    records = [record for record, _ in examples]
+    assert loaded.predict(records) == model.predict(records)
+    assert sum(card["label_counts"].values()) == len(examples)
+    again, _ = train_design_model(examples, trained_on=date(2025, 1, 1))
+    assert again.predict(records) == model.predict(records)  # fixed seeds: same model
+
+
+def test_shipped_model_card_describes_its_training(corpus):
+    card = json.loads(Path("classifiers/models/design_card.json").read_text())
+    assert card["command"].startswith("litwatch train")
+    assert card["label_counts"]["rct"] > 100
+    assert "rct" in card["cross_validation"]["per_label"]
+
+
+def test_classify_writes_one_json_object_per_record(corpus):
+    out = io.StringIO()
+    path = corpus / "pubmed-xml" / "xizhou__pubMR__pubmed_result.xml"
+    count = run_classify([path], text_only=False, fmt="jsonl", out=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == count == len(list(parse_file(path)))
+    assert set(rows[0]) == {
+        "pmid",
+        "design",
+        "design_confidence",
+        "design_source",
+        "design_evidence",
+    }
+    assert {row["design_source"] for row in rows} <= {"publication_type", "model"}
+
+
+def test_classify_csv_and_table_formats(corpus):
+    path = corpus / "medline" / "biopython__biopython__Tests__Medline__pubmed_result2.txt"
+    out = io.StringIO()
+    run_classify([path], text_only=True, fmt="csv", out=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows and all(row["design_source"] == "model" for row in rows)
+    table = io.StringIO()
+    run_classify([path], text_only=True, fmt="table", out=table)
+    assert len(table.getvalue().splitlines()) == len(rows)
+
+
+def test_classify_refuses_a_file_that_is_not_pubmed_with_its_name(tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("just some notes\n")
+    with pytest.raises(ParseError, match="notes.txt"):
+        run_classify([bogus], text_only=False, fmt="jsonl", out=io.StringIO())
+
+
+def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
+    from pubmed.entrez import EntrezClient, EntrezConfig
+    from standin.testing import running_standin
+
+    files = [corpus / "pubmed-xml" / "SEEDtk__ncbi.utils__data__pubmed.xml"]
+    with running_standin(files) as standin:
+        client = EntrezClient(
+            EntrezConfig(
+                email="tests@example.org",
+                base_url=standin.base_url,
+                requests_per_second=3,  # NCBI's pace without a key
+                pace_dir=tmp_path,
+            )
+        )
+        fetched = fetch_labelled(
+            client,
+            ['"Review"[pt]', '"Journal Article"[pt]'],
+            mindate=date(1990, 1, 1),
+            maxdate=date(2030, 1, 1),
+        )
+    local = {item.record.pmid: item.label for item in load_labelled(files)}
+    labels = {item.record.pmid: item.label for item in fetched}
+    assert len(labels) >= 90 and labels.items() <= local.items()
