@@ -120,5 +120,7 @@ def _belongs_to(text: str, dose: Span, names: list[tuple[int, int]]) -> bool:
     before = [end for start, end in names if end <= dose.start and dose.start - end <= 60]
     if before and _LINKING_GAP.match(text[before[-1] : dose.start]):
         return True
+    if any(dose.start < start < dose.end for start, _ in names):
+        return True  # "500 µg methylcobalamin orally three times daily"
     after = [start for start, end in names if start >= dose.end and start - dose.end <= 20]
     return bool(after and _AFTER_GAP.match(text[dose.end : after[0]]))
