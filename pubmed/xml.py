@@ -81,8 +81,10 @@ def _iter_elements(stream: IO[bytes], name: str) -> Iterator[etree._Element]:
             if parent is not None:
                 while element.getprevious() is not None:
                     del parent[0]
-    except etree.XMLSyntaxError as error:
-        message = (error.msg or "malformed XML").splitlines()[0]
+    except (etree.XMLSyntaxError, EOFError, OSError) as error:
+        # OSError and EOFError come from a damaged or cut-off gzip stream.
+        detail = error.msg if isinstance(error, etree.XMLSyntaxError) else str(error)
+        message = (detail or "malformed XML").splitlines()[0]
         if articles:
             raise ParseError(
                 f"{name}: XML breaks off after {articles} records ({message})"

@@ -322,3 +322,13 @@ def test_parse_file_refuses_what_is_neither_format(tmp_path):
     path.write_text("pmid,title\n1,A\n")
     with pytest.raises(ParseError, match=r"^notes\.csv: not PubMed XML or MEDLINE text$"):
         list(parse_file(path))
+
+
+def test_cut_off_gzip_yields_records_before_the_break_then_raises(xml_files):
+    path = next(p for p in xml_files if p.name == "mokztk__pubmed-parser__CPFE.xml")
+    packed = gzip.compress(path.read_bytes())
+    parsed = []
+    with pytest.raises(ParseError, match=r"^CPFE\.xml\.gz: XML breaks off after \d+ records"):
+        parsed.extend(parse_xml(packed[: len(packed) // 2], source_name="CPFE.xml.gz"))
+    assert len(parsed) > 10
+    assert parsed == list(parse_xml(path))[: len(parsed)]
