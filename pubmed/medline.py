@@ -50,6 +50,7 @@ _SECTION_LABEL = re.compile(r"(?:^|(?<=[.?!] ))([A-Z][A-Z0-9 ,&/()'-]*[A-Z)]):\s
 def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator[Record]:
     """Records from MEDLINE text, one at a time."""
     stream, name = open_source(source, source_name)
+    # Old exports carry stray Latin-1 bytes: they become U+FFFD rather than stop the import.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
     author_order: list[str] = []
     lines = _tap_author_tags(text, author_order)
@@ -59,8 +60,8 @@ def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator
                 raise ParseError(f"{name}: MEDLINE record without PMID (not MEDLINE text?)")
             yield record_from_medline(medline, author_order)
             author_order.clear()
-    except UnicodeError as error:
-        raise ParseError(f"{name}: cannot be decoded as text ({error})") from None
+    except (EOFError, OSError) as error:  # a damaged or cut-off gzip stream
+        raise ParseError(f"{name}: breaks off ({error})") from None
     finally:
         text.close()
 
