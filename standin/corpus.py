@@ -70,14 +70,21 @@ def xml_files(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
-def read_documents(path: Path) -> list[Document]:
+def read_documents(path: Path) -> tuple[Document, ...]:
     """Every article of one efetch XML file, in current-DTD shape, parsed by the project parser."""
+    stat = path.stat()
+    return _read_documents(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+# Documents are immutable, so stand-ins built in one process (tests, the demo) share the parsing.
+@lru_cache(maxsize=1024)
+def _read_documents(path: Path, mtime_ns: int, size: int) -> tuple[Document, ...]:
     documents = []
     for element in iter_article_elements(path):
         article = etree.fromstring(etree.tostring(element, with_tail=False))
         to_current_dtd(article)
         documents.append(Document(etree.tostring(article), record_from_element(article)))
-    return documents
+    return tuple(documents)
 
 
 class Corpus:
@@ -117,6 +124,15 @@ class Corpus:
         """The current version of every PMID in PubMed at `now`."""
         found = (self.current(pmid, now) for pmid in self.versions)
         return [version for version in found if version is not None]
+
+    def serving(self, documents: Iterable[int], now: datetime) -> frozenset[str]:
+        """PMIDs whose current version at `now` is one of the documents."""
+        return frozenset(
+            version.pmid
+            for document in documents
+            for version in self._serving[document]
+            if version.current_at(now)
+        )
 
     def search(self, query: Node, now: datetime) -> frozenset[str]:
         """PMIDs visible at `now` whose current version satisfies the query."""
@@ -213,12 +229,7 @@ class _VisibleIndex:
                 return frozenset()
             datetype = {"dp": "pdat", "edat": "edat", "mdat": "mdat"}[term.field]
             return frozenset(corpus.in_date_window(corpus.versions, datetype, first, last, now))
-        found = set()
-        for document in corpus.index.documents(term):
-            for version in corpus._serving[document]:
-                if version.current_at(now):
-                    found.add(version.pmid)
-        return frozenset(found)
+        return corpus.serving(corpus.index.documents(term), now)
 
 
 def load_corpus(

@@ -213,6 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        # Logged before sending, so a client that reads the log after its answer finds the entry.
+        self._log(endpoint, params, status, fault, answer.ids_returned if answer else 0)
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -222,9 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
-            # The client gave up (its timeout passed during a stall); the log still says what we sent.
-            pass
-        self._log(endpoint, params, status, fault, answer.ids_returned if answer else 0)
+            pass  # the client gave up (its timeout passed during a stall)
 
     def _log(
         self, endpoint: str, params: dict[str, str], status: int, fault: str | None, ids: int
