@@ -13,7 +13,8 @@ from functools import cached_property
 
 from classifiers.attributes import read_attributes
 from classifiers.design import classify_designs
-from classifiers.gaps import assess_gaps, compile_gaps, compile_topic, definitions_hash
+from classifiers.definitions import compile_gaps, compile_topic, definitions_hash
+from classifiers.gaps import assess_gaps
 from classifiers.topic import is_topic_relevant
 from litwatch.config import Watch
 from litwatch.records import Record
@@ -27,7 +28,7 @@ class Judge:
 
     @cached_property
     def topic(self):
-        return compile_topic(self.watch.topic)
+        return compile_topic(self.watch.topic) if self.watch.topic else None
 
     @cached_property
     def gaps(self):
@@ -35,7 +36,7 @@ class Judge:
 
     @cached_property
     def definitions_hash(self) -> str:
-        return definitions_hash(self.topic, self.gaps)
+        return definitions_hash(self.watch.topic, self.watch.gaps)
 
     def judge(self, records: Sequence[Record], *, text_only: bool = False) -> list[dict]:
         """The classification JSON of each record (the shape `litwatch classify` prints)."""
@@ -43,8 +44,8 @@ class Judge:
         results = []
         for record, design in zip(records, designs, strict=True):
             attributes = read_attributes(record)
-            topic = is_topic_relevant(record, attributes, self.topic)
-            gaps = assess_gaps(record, design.label, attributes, self.gaps)
+            topic = is_topic_relevant(record, attributes, self.topic) if self.topic else None
+            gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic)
             results.append(
                 {
                     "pmid": record.pmid,
@@ -52,8 +53,8 @@ class Judge:
                     "design_confidence": round(design.confidence, 4),
                     "design_source": design.source,
                     "design_evidence": list(design.evidence),
-                    "topic_relevant": topic.relevant,
-                    "topic_reasons": list(topic.reasons),
+                    "topic_relevant": topic.relevant if topic else True,
+                    "topic_concepts": dict(topic.found) if topic else {},
                     "attributes": attributes.to_json(),
                     "gaps": {name: call.to_json() for name, call in gaps.items()},
                 }

@@ -13,6 +13,7 @@ from litwatch.errors import DeliveryError
 from litwatch.settings import Settings
 from outputs.mail import SmtpConfig, deliver
 from outputs.render import digest_stem, write_digest_files
+from outputs.summary import write_summary
 from outputs.watch import WatchInfo
 
 
@@ -73,6 +74,28 @@ def render_outputs(digest: Digest, watch: Watch, out_dir: Path, settings: Settin
     return {name: getattr(paths, name) for name in ("html", "txt", "md", "json", "ris", "csv", "eml")}
 
 
+def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
+    """The reported records with their current classification, and every digest so far."""
+    reported = store.digested_pmids(watch.name)
+    records = []
+    for record in store.latest_records(watch.name):
+        if record.pmid not in reported:
+            continue
+        version = store.record_versions(record.pmid)[-1].store_version
+        classification = store.classification(record.pmid, version, watch.name)
+        if classification is None or classification.get("topic_relevant", True):
+            records.append((record, classification))
+    digests = [Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload]
+    return records, digests
+
+
+def update_summary(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
+    """Regenerate the living evidence summary (Markdown, HTML, charts) from the store."""
+    records, digests = summary_inputs(store, watch)
+    paths = write_summary(out_dir, watch_info(watch), records, digests, now)
+    return {"summary_md": paths.markdown, "summary_html": paths.html}
+
+
 def smtp_config(settings: Settings) -> SmtpConfig | None:
     """SMTP settings, or None when digests go to the outbox folder only."""
     if not settings.smtp_host:
@@ -125,5 +148,5 @@ def deliver_pending(
 
 def watch_info(watch: Watch) -> WatchInfo:
     """What the renderers need of a watch."""
-    gaps = tuple((gap.get("name", ""), gap.get("question", "")) for gap in watch.gaps)
+    gaps = tuple((gap.name, gap.question) for gap in watch.gaps)
     return WatchInfo(name=watch.name, title=watch.title, query=watch.query, gaps=gaps)

@@ -45,13 +45,13 @@ def store_records(store, run_id: int, watch: Watch, records: list[Record], now: 
 
 def ingest_windows(client, store, run_id: int, watch: Watch, windows, now: datetime) -> IngestStats:
     """Fetch every record of every search window and store it batch by batch."""
-    retries_before = client.stats.retries
+    retries_before = client.stats.faults_survived
     total = IngestStats(windows=len(windows))
     for _mindate, _maxdate, result in windows:
         for body in client.fetch_xml(result, batch_size=watch.batch_size):
             records = list(parse_xml(body, source_name=f"efetch {watch.name}"))
             total = total + store_records(store, run_id, watch, records, now)
-    return total + IngestStats(retries=client.stats.retries - retries_before)
+    return total + IngestStats(retries=client.stats.faults_survived - retries_before)
 
 
 def ingest_files(store, run_id: int, watch: Watch, paths: Iterable[Path], now: datetime, batch: int = 500) -> IngestStats:

@@ -73,8 +73,13 @@ def entrez_client(settings: Settings):
 
 @task(name="search", **_LIVE)
 def search_task(client, watch: Watch, window: tuple[date, date]):
-    """esearch (history server) over the Entrez-date window, split past 9,999 hits."""
-    return client.search_windows(watch.query, window[0], window[1])
+    """esearch (history server) over the Entrez-date window, split past 9,999 hits, and over
+    the modification-date window too when the watch tracks revisions: a record NLM indexes
+    weeks after it appeared keeps its old Entrez date and only shows up by modification date."""
+    windows = client.search_windows(watch.query, window[0], window[1])
+    if watch.track_revisions:
+        windows += client.search_windows(watch.query, window[0], window[1], datetype="mdat")
+    return windows
 
 
 @task(name="fetch-parse-store", **_LIVE)
@@ -105,6 +110,14 @@ def render_task(digest, watch: Watch, out_dir: Path, settings: Settings) -> dict
     from flows.digesting import render_outputs
 
     return render_outputs(digest, watch, out_dir, settings)
+
+
+@task(name="summary", **_LIVE)
+def summary_task(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
+    """Regenerate the living evidence summary from the store."""
+    from flows.digesting import update_summary
+
+    return update_summary(store, watch, out_dir, now)
 
 
 @task(name="deliver", **_LIVE)
@@ -150,7 +163,10 @@ def watch_flow(
             classify_task(store, watch)
             digest = digest_task(store, watch, run_id, now)
             out_dir = settings.out_dir / watch.name
-            paths = render_task(digest, watch, out_dir, settings) if deliver else {}
+            paths = {}
+            if deliver:
+                paths = render_task(digest, watch, out_dir, settings)
+                paths |= summary_task(store, watch, out_dir, now)
             delivered = deliver_task(store, watch, settings, out_dir, now) if deliver else ()
             store.finish_run(run_id, window[1], now, stats.as_dict())
         finally:

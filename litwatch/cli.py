@@ -100,7 +100,7 @@ def standin(
     settings = _settings()
     paths = [corpus] if corpus else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
     clock_start = datetime.fromisoformat(now).replace(tzinfo=timezone.utc) if now else None
-    serve(paths, port=port, now=clock_start, announce=typer.echo)
+    serve(paths, port=port, now=clock_start)
 
 
 def main() -> None:

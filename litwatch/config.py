@@ -10,11 +10,11 @@ import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
 from litwatch.errors import ConfigError
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
@@ -67,8 +67,8 @@ class Watch(BaseModel):
     batch_size: int = Field(default=200, ge=1, le=10_000)
     track_revisions: bool = True  # also search the modification date, to see records re-indexed
     send_empty: bool = True  # send a short "nothing new" e-mail in an empty week
-    topic: dict[str, Any] | None = None
-    gaps: tuple[dict[str, Any], ...] = ()
+    topic: TopicDefinitionModel | None = None  # None: every record the query finds is on topic
+    gaps: tuple[GapDefinitionModel, ...] = ()
 
     @field_validator("name")
     @classmethod

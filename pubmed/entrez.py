@@ -90,6 +90,7 @@ class SearchResult:
     query_translation: str
     query: str
     window: DateWindow  # kept so an expired WebEnv can be searched again
+    datetype: str = "edat"  # edat: when PubMed first listed it; mdat: when it last changed
 
 
 @dataclass(frozen=True)
@@ -141,14 +142,17 @@ class EntrezClient:
                 self._requests, MappingProxyType(dict(self._retries)), self._renewals
             )
 
-    def search(self, query: str, mindate: date, maxdate: date) -> SearchResult:
-        """Search PubMed for records entered from `mindate` to `maxdate`, kept on the history server."""
+    def search(
+        self, query: str, mindate: date, maxdate: date, datetype: str = "edat"
+    ) -> SearchResult:
+        """Search PubMed for records entered (or, with datetype "mdat", changed) from `mindate`
+        to `maxdate`, kept on the history server."""
         window = DateWindow(mindate, maxdate)
         params = {
             "db": "pubmed",
             "term": query,
             "usehistory": "y",
-            "datetype": "edat",
+            "datetype": datetype,
             "mindate": f"{mindate:%Y/%m/%d}",
             "maxdate": f"{maxdate:%Y/%m/%d}",
             "retmax": 0,
@@ -161,14 +165,20 @@ class EntrezClient:
             query_translation=str(found.get("QueryTranslation", "")),
             query=query,
             window=window,
+            datetype=datetype,
         )
 
     def search_windows(
-        self, query: str, start: date, end: date, limit: int = PUBMED_PAGING_LIMIT
+        self,
+        query: str,
+        start: date,
+        end: date,
+        limit: int = PUBMED_PAGING_LIMIT,
+        datetype: str = "edat",
     ) -> list[tuple[date, date, SearchResult]]:
         """Search `start`..`end` in as few date windows as keep each within `limit` records."""
         planned = plan_windows(
-            DateWindow(start, end), lambda w: self.search(query, w.first, w.last), limit
+            DateWindow(start, end), lambda w: self.search(query, w.first, w.last, datetype), limit
         )
         return [(window.first, window.last, result) for window, result in planned]
 
@@ -196,7 +206,9 @@ class EntrezClient:
                         f"{renewals} times while fetching {result.window}"
                     ) from None
                 self._note_renewal(result, retstart)
-                result = self.search(result.query, result.window.first, result.window.last)
+                result = self.search(
+                    result.query, result.window.first, result.window.last, result.datetype
+                )
                 continue
             yield body
             retstart += size

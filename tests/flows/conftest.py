@@ -53,3 +53,11 @@ def settings_for(standin_url: str, data_dir: Path, watches_file: Path, **overrid
     )
     values.update(overrides)
     return Settings(**values)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_prefect_server(tmp_path_factory) -> None:
+    """No telemetry from the temporary Prefect server (it is offline and only logs failures)."""
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
