@@ -326,7 +326,9 @@ class EntrezClient:
     def _one_line(self, text: str) -> str:
         """Text fit for a user's error line or a log: one line, short, never the API key."""
         line = " ".join(text.split())
-        if self.config.api_key:
+        # Messages are built without URLs, so the key should never be in one; this is the
+        # guard. A key too short to be NCBI's (36 characters) would mask ordinary words.
+        if self.config.api_key and len(self.config.api_key) >= 8:
             line = line.replace(self.config.api_key, "***")
         return line if len(line) <= 300 else line[:297] + "..."
 

@@ -22,7 +22,8 @@ from pubmed.entrez import EntrezClient, EntrezConfig
 
 API_KEY = "k3y-that-must-never-show"
 ARTICLE = re.compile(rb"<PubmedArticle>.*?</PubmedArticle>", re.DOTALL)
-PMID = re.compile(rb"<PMID[^>]*>(\d+)</PMID>")
+# A record's own PMID, not those of the articles it cites or comments on.
+PMID = re.compile(rb"<(?:MedlineCitation|BookDocument)[^>]*>\s*<PMID[^>]*>(\d+)</PMID>")
 SET_HEAD = b'<?xml version="1.0" ?>\n<PubmedArticleSet>\n'
 SET_TAIL = b"</PubmedArticleSet>\n"
 ESEARCH = (
@@ -166,7 +167,7 @@ def client_for(server: CannedEutils, tmp_path: Path, **overrides) -> EntrezClien
 
 
 def pmids(bodies: list[bytes]) -> list[str]:
-    return [m.decode() for body in bodies for m in re.findall(rb"<PMID[^>]*>(\d+)</PMID>", body)]
+    return [pmid.decode() for body in bodies for pmid in PMID.findall(body)]
 
 
 def utilities(server: CannedEutils) -> list[str]:

@@ -47,9 +47,9 @@ def test_threads_sharing_a_limiter_never_exceed_the_rate(tmp_path):
 
     assert len(starts) == threads * calls
     assert most_starts_in_one_second(starts) <= rate
-    # ... and still at full speed: the pace costs 4 %, not a request per second.
+    # ... and still near full speed: the slack costs 10 %, not a request per second.
     spent = max(starts) - min(starts)
-    assert (threads * calls - 1) / rate <= spent < (threads * calls - 1) * 1.04 / rate + 1.0
+    assert (threads * calls - 1) * 1.1 / rate <= spent < (threads * calls - 1) * 1.1 / rate + 1.0
 
 
 def test_limiters_are_shared_per_server_and_key_or_not(tmp_path):
@@ -73,7 +73,7 @@ def test_without_a_pace_file_the_process_is_still_paced():
     limiter = RateLimiter(20, state_file=None)
     starts = [limiter.acquire() for _ in range(22)]
     assert most_starts_in_one_second(starts) <= 20
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 1.04 / 20
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 1.1 / 20
 
 
 PACED_PROCESS = """
