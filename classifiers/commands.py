@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from classifiers.design import DesignCall, classify_designs
+from classifiers.design import DesignCall
+from classifiers.judge import Judge
 from classifiers.design_model import (
     DesignModel,
     cross_validated_predictions,
@@ -31,33 +32,31 @@ def run_classify(
     text_only: bool,
     fmt: str,
     out: TextIO,
-    model: DesignModel | None = None,
+    judge: Judge,
 ) -> int:
-    """Classify every record in `files` and write one row per record; returns the count."""
+    """Classify every record in `files` (design, attributes, topic, gaps); one row per record."""
     from pubmed.formats import parse_file
 
     if fmt not in FORMATS:
         raise LitwatchError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    write = (
-        _csv_writer(out) if fmt == "csv" else {"jsonl": _write_jsonl, "table": _write_table}[fmt]
-    )
+    write = _csv_writer(out) if fmt == "csv" else {"jsonl": _write_jsonl, "table": _write_table}[fmt]
     count = 0
     for path in files:
         batch: list[Record] = []
         for record in parse_file(path):
             batch.append(record)
             if len(batch) == _BATCH:
-                write(batch, classify_designs(batch, text_only, model), out)
+                write(judge.judge(batch, text_only=text_only), out)
                 count += len(batch)
                 batch = []
         if batch:
-            write(batch, classify_designs(batch, text_only, model), out)
+            write(judge.judge(batch, text_only=text_only), out)
             count += len(batch)
     return count
 
 
 def design_row(record: Record, call: DesignCall) -> dict:
-    """The JSON object `classify` writes for one record."""
+    """The design part of the JSON object `classify` writes for one record."""
     return {
         "pmid": record.pmid,
         "design": call.label,
@@ -67,32 +66,42 @@ def design_row(record: Record, call: DesignCall) -> dict:
     }
 
 
-def _write_jsonl(records: list[Record], calls: list[DesignCall], out: TextIO) -> None:
-    out.writelines(
-        json.dumps(design_row(record, call), ensure_ascii=False) + "\n"
-        for record, call in zip(records, calls, strict=True)
-    )
+def _write_jsonl(rows: list[dict], out: TextIO) -> None:
+    out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+_CSV_COLUMNS = ("pmid", "design", "design_confidence", "design_source", "design_evidence", "topic_relevant")
 
 
 def _csv_writer(out: TextIO):
     writer = csv.writer(out)
-    writer.writerow(["pmid", "design", "design_confidence", "design_source", "design_evidence"])
+    header_written = False
 
-    def write(records: list[Record], calls: list[DesignCall], _: TextIO) -> None:
-        for record, call in zip(records, calls, strict=True):
-            row = design_row(record, call)
-            row["design_evidence"] = "; ".join(row["design_evidence"])
-            writer.writerow(row.values())
+    def write(rows: list[dict], _: TextIO) -> None:
+        nonlocal header_written
+        for row in rows:
+            gaps = row.get("gaps", {})
+            if not header_written:
+                writer.writerow([*_CSV_COLUMNS, "attributes", *(f"gap_{name}" for name in gaps)])
+                header_written = True
+            values = [row[column] for column in _CSV_COLUMNS]
+            values[4] = "; ".join(values[4])
+            attributes = {k: v for k, v in row["attributes"].items() if k != "evidence"}
+            values.append(json.dumps(attributes, ensure_ascii=False))
+            values += [call["relevance"] for call in gaps.values()]
+            writer.writerow(values)
 
     return write
 
 
-def _write_table(records: list[Record], calls: list[DesignCall], out: TextIO) -> None:
-    for record, call in zip(records, calls, strict=True):
-        evidence = "; ".join(call.evidence)[:80]
+def _write_table(rows: list[dict], out: TextIO) -> None:
+    for row in rows:
+        gaps = ",".join(name for name, call in row.get("gaps", {}).items() if call["relevance"] != "no")
+        topic = "on-topic" if row["topic_relevant"] else "off-topic"
+        evidence = "; ".join(row["design_evidence"])[:60]
         out.write(
-            f"{record.pmid:<10} {call.label:<21} {call.confidence:5.2f} {call.source:<17} "
-            f"{evidence}\n"
+            f"{row['pmid']:<10} {row['design']:<21} {row['design_confidence']:5.2f} "
+            f"{row['design_source']:<17} {topic:<9} {gaps or '-':<30} {evidence}\n"
         )
 
 

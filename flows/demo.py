@@ -27,7 +27,7 @@ INDEXING_LAG = timedelta(weeks=3)
 INDEXED_LATER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "99000012",
-        ("Journal Article", "Randomized Controlled Trial"),
+        ("Journal Article", "Clinical Trial Protocol"),
         ("Diabetic Neuropathies", "Vitamin B 12", "Metformin", "Humans"),
     ),
     (

@@ -6,6 +6,7 @@ Heavy libraries (Prefect, scikit-learn, pandas) are imported inside the commands
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -64,6 +65,10 @@ def demo(
     ] = None,
 ) -> None:
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
+    # The demo's temporary Prefect API is offline: no telemetry, and only warnings on screen
+    # so the paths it prints stay readable.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.demo import run_demo
 
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
@@ -82,6 +87,56 @@ def import_(
     settings = _settings(watches)
     summary = import_files(settings, watch, files, now=datetime.now(timezone.utc))
     typer.echo(summary)
+
+
+@app.command()
+def classify(
+    files: Annotated[list[Path], typer.Argument(help="efetch XML (.xml/.xml.gz) or MEDLINE text.")],
+    text_only: Annotated[
+        bool, typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed).")
+    ] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or table.")] = "jsonl",
+    watch: WatchOption = None,
+    watches: WatchesFileOption = None,
+) -> None:
+    """Classify records: design, attributes, topic relevance and the watch's gaps."""
+    from classifiers.commands import run_classify
+    from classifiers.judge import Judge
+    from litwatch.config import find_watch, load_watches
+
+    chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
+    run_classify(files, text_only, format, sys.stdout, judge=Judge(chosen))
+
+
+@app.command()
+def train(
+    sources: Annotated[
+        Optional[list[Path]], typer.Argument(help="Labelled files (default: the shared corpus).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
+    ] = Path("classifiers/models/design.skops"),
+    entrez: Annotated[
+        bool, typer.Option("--entrez", help="Also fetch publication-type-labelled records from PubMed.")
+    ] = False,
+) -> None:
+    """Train the study-design model from publication-type-labelled records."""
+    from classifiers.commands import run_train
+    from flows.weekly import entrez_client
+
+    settings = _settings()
+    corpus = settings.corpus_dir
+    sources = sources or [corpus / "pubmed-xml", corpus / "medline", corpus / "labeled"]
+    run_train(
+        sources,
+        out,
+        from_entrez_query=[] if entrez else None,
+        entrez_client=entrez_client(settings) if entrez else None,
+        entrez_window=(date(date.today().year - 2, 1, 1), date.today()) if entrez else None,
+        trained_on=date.today(),
+        command="litwatch " + " ".join(sys.argv[1:]),
+        out=sys.stdout,
+    )
 
 
 @app.command()

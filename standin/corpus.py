@@ -36,10 +36,9 @@ from standin.vintage import to_current_dtd
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CORPUS = (
-    Path("/work/shared/corpus/pubmed-xml"),
-    Path("/work/shared/corpus/ontopic/ontopic.xml"),
-)
+# The checkout's sibling ../shared/corpus, as litwatch.settings finds it.
+_SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+DEFAULT_CORPUS = (_SHARED_CORPUS / "pubmed-xml", _SHARED_CORPUS / "ontopic" / "ontopic.xml")
 CLONE_PMID_BASE = 90_000_000
 SORT_ORDERS = ("most recent", "pub_date", "first_author", "journal", "title", "relevance")
 

@@ -57,8 +57,9 @@ class Runs:
             )
         return run_id
 
-    def finish_run(self, run_id: int, watermark: date, now: datetime, stats: dict) -> None:
-        """Commit the run and, in the same transaction, move the watch's watermark forward."""
+    def finish_run(self, run_id: int, watermark: date | None, now: datetime, stats: dict) -> None:
+        """Commit the run and, in the same transaction, move the watch's watermark forward
+        (an import, which searched no window, passes None and leaves it alone)."""
         with transaction(self._conn) as conn:
             run = running_run(conn, run_id, "commit")
             conn.execute(
@@ -70,7 +71,9 @@ class Runs:
                 "SELECT watermark FROM watermarks WHERE watch = ?", (run["watch"],)
             ).fetchone()
             # A backfill of an older window commits without pulling the watermark back.
-            if current is None or _later(watermark, from_iso(current["watermark"])):
+            if watermark is not None and (
+                current is None or _later(watermark, from_iso(current["watermark"]))
+            ):
                 conn.execute(
                     "INSERT INTO watermarks (watch, watermark, run_id) VALUES (?, ?, ?)"
                     " ON CONFLICT (watch) DO UPDATE SET"

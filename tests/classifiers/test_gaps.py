@@ -7,6 +7,8 @@ from functools import cache
 
 import pytest
 
+from litwatch.errors import ConfigError
+
 from classifiers.attributes import read_attributes
 from classifiers.definitions import (
     GapDefinitionModel,
@@ -134,10 +136,11 @@ def test_a_wrong_gap_gets_one_error_naming_watch_gap_and_key(tmp_path, condition
         + f'\n[[watch.gaps]]\nname = "broken"\nquestion = "?"\n[[watch.gaps.require]]\n{condition}\n',
         encoding="utf-8",
     )
-    (watch,) = load_watches(path)
-    with pytest.raises(ValueError) as caught:
-        GapDefinitionModel.model_validate(watch.gaps[-1])
+    with pytest.raises(ConfigError) as caught:
+        load_watches(path)
     message = str(caught.value)
+    assert "\n" not in message
+    assert str(path) in message and "watch 'b12-dpn'" in message
     assert "gap 'broken', key require[0]" in message
     assert problem in message
 
