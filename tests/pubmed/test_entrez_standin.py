@@ -20,6 +20,7 @@ from standin.testing import RunningStandIn, running_standin
 
 EVERYTHING = "1900:2100[edat]"  # matches every record; the edat window does the choosing
 YEAR_2023 = (date(2023, 1, 1), date(2023, 12, 31))  # 33 records of the small corpus
+YEAR_2021 = (date(2021, 1, 1), date(2021, 12, 31))  # 15 records: two batches of 10
 # A record's own PMID, not those of the articles it cites or comments on.
 PMID = re.compile(rb"<(?:MedlineCitation|BookDocument)[^>]*>\s*<PMID[^>]*>(\d+)</PMID>")
 
@@ -33,7 +34,7 @@ def small_corpus(corpus: Path) -> Corpus:
 @pytest.fixture(scope="module")
 def standin(small_corpus: Corpus) -> Iterator[RunningStandIn]:
     """A stand-in with NCBI's rate limit; a stall outlasts the tests' 1 s client timeout."""
-    with running_standin(corpus=small_corpus, stall_seconds=1.5) as running:
+    with running_standin(corpus=small_corpus, stall_seconds=1.2) as running:
         yield running
 
 
@@ -42,6 +43,13 @@ def pace_dir(tmp_path_factory) -> Path:
     """One pace file for every client of the module, as one machine has: the stand-in's limit
     counts requests of consecutive tests together."""
     return tmp_path_factory.mktemp("pace")
+
+
+@pytest.fixture(scope="module")
+def fault_free_2021(standin, pace_dir) -> list[bytes]:
+    """Both batches of 2021 as a fetch without faults gets them."""
+    client = client_for(standin, pace_dir)
+    return fetch_all(client, client.search(EVERYTHING, *YEAR_2021))
 
 
 @pytest.fixture(autouse=True)
@@ -102,13 +110,13 @@ def test_windows_over_the_limit_are_split_and_fetched_whole(standin, pace_dir):
     standin.log.clear()
 
     windows = client.search_windows(EVERYTHING, *span, limit=40)
-    bodies = [body for _, _, found in windows for body in fetch_all(client, found)]
+    bodies = [body for _, _, found in windows for body in client.fetch_xml(found, 25)]
 
     assert len(windows) > 1 and all(found.count <= 40 for _, _, found in windows)
     assert (windows[0][0], windows[-1][1]) == span
     # Every split searches both halves: a plan of n windows took 2n - 1 searches.
     assert standin.log.esearch_calls() == 2 * len(windows) - 1
-    batches = sum(math.ceil(found.count / 10) for _, _, found in windows)
+    batches = sum(math.ceil(found.count / 25) for _, _, found in windows)
     assert standin.log.efetch_calls() == batches
     assert len(pmids(bodies)) == len(set(pmids(bodies))) == whole.count
 
@@ -135,17 +143,17 @@ SURVIVED_AS = {
 
 
 @pytest.mark.parametrize("fault", sorted(SURVIVED_AS))
-def test_a_fault_mid_fetch_is_survived_with_the_same_data(fault, standin, pace_dir):
+def test_a_fault_mid_fetch_is_survived_with_the_same_data(
+    fault, standin, pace_dir, fault_free_2021
+):
     client = client_for(standin, pace_dir)
-    found = client.search(EVERYTHING, *YEAR_2023)
-    fault_free = fetch_all(client, found)
-
+    found = client.search(EVERYTHING, *YEAR_2021)
     batches = client.fetch_xml(found)
     first = next(batches)
     standin.faults.force(fault)  # the second batch's request meets it
     survived = [first, *batches]
 
-    assert survived == fault_free
+    assert survived == fault_free_2021
     assert dict(client.stats.retries) == {SURVIVED_AS[fault]: 1}
     assert faults_met(standin, 1) == [fault]
 
