@@ -74,6 +74,26 @@ def render_outputs(digest: Digest, watch: Watch, out_dir: Path, settings: Settin
     return {name: getattr(paths, name) for name in ("html", "txt", "md", "json", "ris", "csv", "eml")}
 
 
+def digest_table(digest: Digest) -> list[dict]:
+    """One row per listed record: what the Prefect table artifact shows."""
+    rows = []
+    for item in digest.items:
+        attributes = (item.classification or {}).get("attributes", {})
+        rows.append(
+            {
+                "pmid": item.record.pmid,
+                "kind": item.kind,
+                "design": item.design,
+                "gaps": ", ".join(item.gaps_addressed),
+                "n": attributes.get("n_participants"),
+                "follow_up_weeks": attributes.get("follow_up_weeks"),
+                "title": item.record.title,
+                "journal": item.record.journal,
+            }
+        )
+    return rows
+
+
 def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
     """The reported records with their current classification, and every digest so far."""
     reported = store.digested_pmids(watch.name)

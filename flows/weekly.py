@@ -112,6 +112,21 @@ def render_task(digest, watch: Watch, out_dir: Path, settings: Settings) -> dict
     return render_outputs(digest, watch, out_dir, settings)
 
 
+@task(name="artifacts", **_LIVE)
+def artifacts_task(digest, paths: dict[str, Path], watch: Watch) -> None:
+    """Publish the digest as a Markdown artifact and its records as a table artifact."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    from flows.digesting import digest_table
+
+    key = f"{watch.name}-digest"  # artifact keys: lower-case letters, digits and dashes
+    markdown = paths["md"].read_text(encoding="utf-8") if "md" in paths else f"Digest {digest.key}"
+    create_markdown_artifact(markdown=markdown, key=key, description=f"Digest {digest.key}")
+    create_table_artifact(
+        table=digest_table(digest), key=f"{watch.name}-records", description=f"Records of {digest.key}"
+    )
+
+
 @task(name="summary", **_LIVE)
 def summary_task(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
     """Regenerate the living evidence summary from the store."""
@@ -167,6 +182,7 @@ def watch_flow(
             if deliver:
                 paths = render_task(digest, watch, out_dir, settings)
                 paths |= summary_task(store, watch, out_dir, now)
+                artifacts_task(digest, paths, watch)
             delivered = deliver_task(store, watch, settings, out_dir, now) if deliver else ()
             store.finish_run(run_id, window[1], now, stats.as_dict())
         finally:

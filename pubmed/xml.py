@@ -12,7 +12,14 @@ from typing import IO
 from lxml import etree
 
 from litwatch.errors import ParseError
-from litwatch.records import AbstractSection, Author, CommentCorrection, MeshHeading, Record
+from litwatch.records import (
+    AbstractSection,
+    Author,
+    CommentCorrection,
+    MeshHeading,
+    Record,
+    assemble,
+)
 from pubmed.formats import (
     Source,
     calendar_date,
@@ -152,7 +159,14 @@ def _abstract(element: etree._Element | None) -> tuple[AbstractSection, ...]:
         body = _text(text)
         if body:
             sections.append(
-                AbstractSection(body, text.get("Label", ""), text.get("NlmCategory", ""))
+                assemble(
+                    AbstractSection,
+                    {
+                        "text": body,
+                        "label": text.get("Label", ""),
+                        "nlm_category": text.get("NlmCategory", ""),
+                    },
+                )
             )
     return tuple(sections)
 
@@ -186,23 +200,46 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
                 if text:
                     affiliations.append(text)
         authors.append(
-            Author(last.strip(), fore.strip(), initials.strip(), collective, tuple(affiliations))
+            assemble(
+                Author,
+                {
+                    "last_name": last.strip(),
+                    "fore_name": fore.strip(),
+                    "initials": initials.strip(),
+                    "collective_name": collective,
+                    "affiliations": tuple(affiliations),
+                },
+            )
         )
     return authors
 
 
 def _mesh_headings(mesh_list: etree._Element) -> list[MeshHeading]:
     headings = []
-    for heading in mesh_list.iterchildren("MeshHeading"):
-        descriptor, *qualifiers = heading  # DescriptorName first, then its QualifierNames
+    # Plain loops and indexing: unpacking or iterchildren() cost twice as much per heading.
+    for heading in mesh_list:
+        if heading.tag != "MeshHeading":
+            continue
+        descriptor = heading[0]  # DescriptorName first, then its QualifierNames
         # PubMed's [majr] matches a heading whose descriptor or any qualifier is starred.
         major = descriptor.get("MajorTopicYN") == "Y"
-        if qualifiers:
-            major = major or any(q.get("MajorTopicYN") == "Y" for q in qualifiers)
-            qualifiers = tuple((q.text or "").strip() for q in qualifiers)
+        qualifiers: tuple[str, ...] = ()
+        if len(heading) > 1:
+            names = []
+            for qualifier in heading[1:]:
+                if qualifier.get("MajorTopicYN") == "Y":
+                    major = True
+                names.append((qualifier.text or "").strip())
+            qualifiers = tuple(names)
         headings.append(
-            MeshHeading(
-                (descriptor.text or "").strip(), major, tuple(qualifiers), descriptor.get("UI", "")
+            assemble(
+                MeshHeading,
+                {
+                    "descriptor": (descriptor.text or "").strip(),
+                    "major": major,
+                    "qualifiers": qualifiers,
+                    "ui": descriptor.get("UI", ""),
+                },
             )
         )
     return headings

@@ -33,6 +33,7 @@ def write_watch_file(folder: Path, query: str, names: tuple[str, ...] = ("sim",)
             *(f"{key} = {value}" for key, value in extra.items()),
             "",
         ]
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "watches.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
