@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from datetime import datetime, timedelta
 
@@ -15,7 +17,8 @@ class RunLocks:
     _conn: sqlite3.Connection
 
     def acquire_lock(self, watch: str, owner: str, now: datetime, stale_after: timedelta) -> None:
-        """Take the watch's lock, or refresh it if `owner` holds it; a lock older than `stale_after` is taken over.
+        """Take the watch's lock, or refresh it if `owner` holds it; a lock older than `stale_after`,
+        or held by a process of this host that no longer exists (killed), is taken over.
 
         Raises RunLockedError naming the run and owner that hold it.
         """
@@ -25,7 +28,7 @@ class RunLocks:
             ).fetchone()
             if held is not None and held["owner"] != owner:
                 acquired_at = from_iso(held["acquired_at"])
-                if now - acquired_at <= stale_after:
+                if now - acquired_at <= stale_after and not _owner_gone(held["owner"]):
                     raise RunLockedError(
                         _locked_message(conn, watch, held["owner"], acquired_at, stale_after)
                     )
@@ -43,6 +46,21 @@ class RunLocks:
                 "DELETE FROM run_locks WHERE watch = ? AND owner = ?", (watch, owner)
             )
         return cursor.rowcount == 1
+
+
+def _owner_gone(owner: str) -> bool:
+    """True when `owner` ("host:pid", as the flows name themselves) is a process of this host that
+    has exited: a killed run must not block the next one (a resumed backfill) for `stale_after`."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by another user
+        return False
+    return False
 
 
 def _locked_message(

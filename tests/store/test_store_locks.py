@@ -84,3 +84,18 @@ def test_lock_holds_across_processes(tmp_path, now):
     finally:
         if holder.poll() is None:
             holder.kill()
+
+
+def test_a_lock_of_a_killed_process_on_this_host_is_taken_over_at_once(store, now):
+    import signal
+    import socket
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed = f"{socket.gethostname()}:{sleeper.pid}"
+    store.acquire_lock("b12", killed, now, STALE)
+    with pytest.raises(RunLockedError, match=f"by {killed}"):
+        store.acquire_lock("b12", "host-b:200", now + timedelta(minutes=1), STALE)
+    sleeper.send_signal(signal.SIGKILL)
+    sleeper.wait()
+    store.acquire_lock("b12", "host-b:200", now + timedelta(minutes=2), STALE)
+    assert not store.release_lock("b12", killed)
