@@ -93,4 +93,17 @@ CREATE TABLE run_locks (
     acquired_at TEXT NOT NULL
 );
 """,
+    # 2: backfill progress, one row per completed date slice, so a killed backfill resumes
+    # after the last slice it finished instead of starting over.
+    """
+CREATE TABLE backfill_slices (
+    watch        TEXT NOT NULL,
+    first_day    TEXT NOT NULL,  -- inclusive Entrez-date window, ISO dates
+    last_day     TEXT NOT NULL,
+    run_id       INTEGER NOT NULL REFERENCES runs (run_id),
+    completed_at TEXT NOT NULL,
+    stats        TEXT NOT NULL,  -- JSON object
+    PRIMARY KEY (watch, first_day, last_day)
+);
+""",
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from store.backfills import Backfills
 from store.classifications import Classifications
 from store.db import connect, migrate
 from store.digests import Digests
@@ -28,7 +29,7 @@ class WatchCounts:
     runs: int
 
 
-class Store(RecordVersions, Classifications, Runs, RunLocks, Digests):
+class Store(RecordVersions, Classifications, Runs, RunLocks, Digests, Backfills):
     """A store file; open with `Store.open(path)`, use as a context manager or `close()` it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
