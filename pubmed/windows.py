@@ -80,3 +80,18 @@ def plan_windows(
         earlier, later = window.halves()
         pending.extend((later, earlier))
     return planned
+
+
+def fixed_windows(span: DateWindow, days: int) -> list[DateWindow]:
+    """`span` cut into consecutive windows of `days` days from its first day (the last may be
+    shorter): the same `span` and `days` always give the same windows, so a backfill that
+    stopped can tell which of them it had finished."""
+    if days < 1:
+        raise ValueError(f"a window needs at least one day, got {days}")
+    windows = []
+    first = span.first
+    while first <= span.last:
+        last = min(first + timedelta(days=days - 1), span.last)
+        windows.append(DateWindow(first, last))
+        first = last + timedelta(days=1)
+    return windows

@@ -84,3 +84,17 @@ def test_a_single_day_over_the_limit_is_a_clear_error():
     span = DateWindow(date(2024, 3, 1), date(2024, 3, 31))
     with pytest.raises(EntrezError, match=r"12,000 records entered on 2024/03/10 alone"):
         plan_windows(span, counting_search(per_day, []))
+
+
+def test_fixed_windows_cover_the_span_in_order_without_gaps_or_overlaps():
+    from pubmed.windows import fixed_windows
+
+    windows = fixed_windows(DateWindow(date(2020, 1, 1), date(2020, 3, 5)), 30)
+    assert [(w.first, w.last) for w in windows] == [
+        (date(2020, 1, 1), date(2020, 1, 30)),
+        (date(2020, 1, 31), date(2020, 2, 29)),
+        (date(2020, 3, 1), date(2020, 3, 5)),
+    ]
+    assert fixed_windows(DateWindow(date(2020, 1, 1), date(2020, 1, 1)), 365) == [
+        DateWindow(date(2020, 1, 1), date(2020, 1, 1))
+    ]
