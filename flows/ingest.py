@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from litwatch.config import Watch
+from litwatch.crash import crash_point
 from litwatch.records import Record
 from pubmed.xml import parse_xml
 
@@ -49,8 +50,10 @@ def ingest_windows(client, store, run_id: int, watch: Watch, windows, now: datet
     total = IngestStats(windows=len(windows))
     for _mindate, _maxdate, result in windows:
         for body in client.fetch_xml(result, batch_size=watch.batch_size):
+            crash_point("fetch")
             records = list(parse_xml(body, source_name=f"efetch {watch.name}"))
             total = total + store_records(store, run_id, watch, records, now)
+            crash_point("stored")
     return total + IngestStats(retries=client.stats.faults_survived - retries_before)
 
 

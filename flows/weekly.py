@@ -18,6 +18,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.ingest import IngestStats, ingest_windows
 from litwatch.config import Watch, find_watch, load_watches
+from litwatch.crash import arm as arm_crash_point
+from litwatch.crash import crash_point
 from litwatch.settings import Settings
 from litwatch.watermark import search_window
 
@@ -79,6 +81,7 @@ def search_task(client, watch: Watch, window: tuple[date, date]):
     windows = client.search_windows(watch.query, window[0], window[1])
     if watch.track_revisions:
         windows += client.search_windows(watch.query, window[0], window[1], datetype="mdat")
+    crash_point("search")
     return windows
 
 
@@ -93,7 +96,9 @@ def classify_task(store, watch: Watch) -> int:
     """Classify every record version of the watch not yet classified under its definitions."""
     from classifiers.judge import classify_pending
 
-    return classify_pending(store, watch)
+    classified = classify_pending(store, watch)
+    crash_point("classify")
+    return classified
 
 
 @task(name="digest", **_LIVE)
@@ -101,7 +106,9 @@ def digest_task(store, watch: Watch, run_id: int, now: datetime):
     """Select what is new or revised since the last digest and record it (idempotency key)."""
     from flows.digesting import make_digest
 
-    return make_digest(store, watch, run_id, now)
+    digest = make_digest(store, watch, run_id, now)
+    crash_point("digest")
+    return digest
 
 
 @task(name="render", **_LIVE)
@@ -109,7 +116,9 @@ def render_task(digest, watch: Watch, out_dir: Path, settings: Settings) -> dict
     """Write the digest files: HTML, text, Markdown, JSON, RIS, CSV and the .eml message."""
     from flows.digesting import render_outputs
 
-    return render_outputs(digest, watch, out_dir, settings)
+    paths = render_outputs(digest, watch, out_dir, settings)
+    crash_point("render")
+    return paths
 
 
 @task(name="artifacts", **_LIVE)
@@ -140,7 +149,9 @@ def deliver_task(store, watch: Watch, settings: Settings, out_dir: Path, now: da
     """Send every recorded, undelivered digest of the watch: exactly once each."""
     from flows.digesting import deliver_pending
 
-    return deliver_pending(store, watch, settings, out_dir, now, log=get_run_logger().warning)
+    delivered = deliver_pending(store, watch, settings, out_dir, now, log=get_run_logger().warning)
+    crash_point("delivered")
+    return delivered
 
 
 @flow(name="litwatch-watch", log_prints=True)
@@ -155,6 +166,7 @@ def watch_flow(
     from store import Store
 
     settings = settings or Settings()
+    arm_crash_point(settings.crash_at)
     now = now or datetime.now().astimezone()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     logger = get_run_logger()

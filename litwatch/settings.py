@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     smtp_security: str = "starttls"  # starttls | ssl | none
     mail_from: str = "litwatch <litwatch@localhost>"
 
+    # Test hook for the crash-recovery tests: "<point>[:stop]" (litwatch/crash.py); empty in use
+    crash_at: str = ""
+
     @property
     def db_path(self) -> Path:
         return self.data_dir / "litwatch.sqlite"

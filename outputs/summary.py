@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.crash import crash_point
 from litwatch.digest import Digest
 from litwatch.records import Record
 from outputs import charts
@@ -241,6 +242,7 @@ def write_summary(
     markdown = folder / "summary.md"
     html = folder / "index.html"
     markdown.write_text(render_text("summary.md.j2", context), encoding="utf-8")
+    crash_point("summary")
     html.write_text(render_html("summary.html.j2", context), encoding="utf-8")
     latest = root / "latest"
     # latest/ sits beside the versions, so the same relative links work from both.

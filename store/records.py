@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
+from litwatch.crash import crash_point
 from litwatch.records import Record
 from store.changes import describe_changes
 from store.db import from_iso, iso, transaction
@@ -47,7 +48,9 @@ class RecordVersions:
         """Store every record not already held with the same content; say for each what it was."""
         with transaction(self._conn) as conn:
             running_run(conn, run_id, "store records in", watch)
-            return [_upsert_one(conn, run_id, watch, record, now) for record in records]
+            changes = [_upsert_one(conn, run_id, watch, record, now) for record in records]
+            crash_point("store")  # rows written, transaction not committed
+            return changes
 
     def latest_records(self, watch: str) -> list[Record]:
         """The newest version the watch has seen of each of its records, by PMID."""
