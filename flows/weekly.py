@@ -69,6 +69,7 @@ def entrez_client(settings: Settings):
             timeout=settings.entrez_timeout,
             max_attempts=settings.entrez_max_attempts,
             backoff_base=settings.entrez_backoff_base,
+            max_response_bytes=settings.entrez_max_response_mb * 2**20,
         )
     )
 

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     entrez_timeout: float = Field(default=30.0, gt=0)
     entrez_max_attempts: int = Field(default=6, ge=1, le=20)
     entrez_backoff_base: float = Field(default=1.0, gt=0)  # seconds before the first retry
+    entrez_max_response_mb: int = Field(default=64, ge=1)  # a larger answer is refused unread
 
     # Where things live
     data_dir: Path = Field(default_factory=_default_data_dir)

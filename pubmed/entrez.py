@@ -61,6 +61,8 @@ class EntrezConfig:
     requests_per_second: float | None = None  # None: NCBI's limit, 3 without a key, 10 with
     pace_dir: Path | None = None  # where processes share the pace; None: ratelimit's default
     max_webenv_renewals: int = 3
+    # An efetch of 200 records is a few MB; a body past this is refused unread, not buffered.
+    max_response_bytes: int = 64 * 2**20
 
     def __post_init__(self) -> None:
         if not self.email.strip():
@@ -71,6 +73,10 @@ class EntrezConfig:
             raise ConfigError(f"entrez batch_size: must be 1..10000, got {self.batch_size}")
         if self.timeout <= 0:
             raise ConfigError(f"entrez timeout: must be positive, got {self.timeout}")
+        if self.max_response_bytes < 1:
+            raise ConfigError(
+                f"entrez max_response_bytes: must be positive, got {self.max_response_bytes}"
+            )
 
     @property
     def rate(self) -> float:
@@ -256,7 +262,7 @@ class EntrezClient:
         timeout = self.config.timeout
         try:
             with urlopen(request, timeout=timeout) as response:
-                return response.read()
+                return self._read_bounded(utility, response)
         except HTTPError as error:
             raise self._refusal(utility, error) from None
         except TimeoutError:
@@ -270,6 +276,28 @@ class EntrezClient:
         except (http.client.HTTPException, OSError) as error:
             raise _Fault("connection", f"connection broken: {error!r}") from None
 
+    def _read_bounded(self, utility: str, response: http.client.HTTPResponse) -> bytes:
+        """The whole body, unless it is larger than `max_response_bytes`: then EntrezError,
+        having read at most that much (a hostile or broken server cannot fill the memory)."""
+        limit = self.config.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(utility, f"{int(declared):,} bytes announced")
+        if declared.isdigit():
+            return response.read()  # bounded by the declared length; cut-off bodies still raise
+        body = response.read(limit + 1)  # chunked or closed-at-end: stop one byte past the limit
+        if len(body) > limit:
+            raise self._too_large(utility, "no length announced")
+        return body
+
+    def _too_large(self, utility: str, detail: str) -> EntrezError:
+        # Not retried: the same request would bring the same body.
+        return EntrezError(
+            f"PubMed {utility} answer is larger than {self.config.max_response_bytes:,} bytes "
+            f"({detail}); not read. Lower the watch's batch_size, or raise the limit "
+            f"(LITWATCH_ENTREZ_MAX_RESPONSE_MB) if the server is trusted"
+        )
+
     def _refusal(self, utility: str, error: HTTPError) -> Exception:
         """What an HTTP error status means: a fault to retry, an expired history, or a refusal."""
         status = f"HTTP {error.code} {error.reason}".strip()
@@ -278,7 +306,7 @@ class EntrezClient:
         if error.code >= 500:
             return _Fault(f"http-{error.code}", status)
         try:
-            message = _error_message(error.read())
+            message = _error_message(error.read(_ERROR_BODY_LIMIT))
         except (OSError, http.client.HTTPException):
             message = None
         if message and _is_expired_history(message):
@@ -348,6 +376,8 @@ def _own_bio_entrez(config: EntrezConfig) -> None:
         Entrez.sleep_between_tries = 0
 
 
+# An error page is read only this far: NCBI's <ERROR> element comes in its first bytes.
+_ERROR_BODY_LIMIT = 2**20
 _ERROR_ELEMENT = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
 _ARTICLE_SET_OPEN = re.compile(rb"<PubmedArticleSet[\s>/]")
 _ARTICLE_SET_CLOSE = re.compile(rb"(</PubmedArticleSet>|<PubmedArticleSet\s*/>)\s*$")
