@@ -74,6 +74,9 @@ _CSV_COLUMNS = ("pmid", "design", "design_confidence", "design_source", "design_
 
 
 def _csv_writer(out: TextIO):
+    # The digest CSV's rule, so a record's text (even its PMID) never runs as a spreadsheet formula.
+    from outputs.csvexport import defuse
+
     writer = csv.writer(out)
     header_written = False
 
@@ -89,7 +92,7 @@ def _csv_writer(out: TextIO):
             attributes = {k: v for k, v in row["attributes"].items() if k != "evidence"}
             values.append(json.dumps(attributes, ensure_ascii=False))
             values += [call["relevance"] for call in gaps.values()]
-            writer.writerow(values)
+            writer.writerow([defuse(value) for value in values])
 
     return write
 

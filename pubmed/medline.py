@@ -45,6 +45,11 @@ _TAGGED_ID = re.compile(r"^(.*?)\s*\[(\w+)\]$")
 _PMID_AT_END = re.compile(r"\.?\s*PMID:\s*(\d*)\s*$")
 # An abstract is structured when it opens with "LABEL:"; later labels follow a sentence end.
 _SECTION_LABEL = re.compile(r"(?:^|(?<=[.?!] ))([A-Z][A-Z0-9 ,&/()'-]*[A-Z)]):\s")
+# Control characters (C0 but tab and line ends, DEL, C1) have no place in a citation and could
+# steer a terminal ("\x1b[2J") or break formats downstream; XML refuses them, so drop them here.
+_CONTROL_CHARACTERS = dict.fromkeys(
+    [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+)
 
 
 def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator[Record]:
@@ -53,7 +58,7 @@ def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator
     # Old exports carry stray Latin-1 bytes: they become U+FFFD rather than stop the import.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
     author_order: list[str] = []
-    lines = _tap_author_tags(text, author_order)
+    lines = _tap_author_tags((line.translate(_CONTROL_CHARACTERS) for line in text), author_order)
     try:
         for medline in Medline.parse(lines):
             if "PMID" not in medline:
