@@ -1,11 +1,16 @@
-"""Shared fixtures: the corpus in ../shared/corpus is read from there, never copied."""
+"""Shared fixtures: the corpus in ../shared/corpus (read from there, never copied) and a real
+SMTP server on loopback."""
 
 from __future__ import annotations
 
 import os
+import socket
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -21,3 +26,64 @@ def corpus() -> Path:
     if not path.is_dir():
         pytest.fail(f"corpus folder not found at {path} (set LITWATCH_CORPUS)")
     return path
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on loopback that keeps what it receives; `refuse` simulates an outage."""
+
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    refuse: bool = False
+    logins: list = field(default_factory=list)
+
+
+class _Handler:
+    def __init__(self, server: SmtpServer):
+        self.server = server
+
+    async def handle_DATA(self, smtp, session, envelope):
+        if self.server.refuse:
+            return "421 Service not available, closing transmission channel"
+        self.server.messages.append(envelope)
+        return "250 OK"
+
+
+def _authenticator(server: SmtpServer):
+    def authenticate(smtp, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret-pw":
+            server.logins.append(auth_data.login.decode())
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+    return authenticate
+
+
+@pytest.fixture
+def smtp_server():
+    """A running aiosmtpd server on 127.0.0.1 and a free port; accepts user "digest" / "s3cret-pw"."""
+    server = SmtpServer(host="127.0.0.1", port=0)
+    # aiosmtpd 1.4 checks its own start by connecting to the given port, so port 0 cannot
+    # be passed through: take a free loopback port, retrying if another process grabs it.
+    for attempt in range(3):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            server.port = probe.getsockname()[1]
+        controller = Controller(
+            _Handler(server),
+            hostname="127.0.0.1",
+            port=server.port,
+            authenticator=_authenticator(server),
+            auth_require_tls=False,
+        )
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 2:
+                raise
+    try:
+        yield server
+    finally:
+        controller.stop()

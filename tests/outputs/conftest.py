@@ -1,83 +1,19 @@
-"""Fixtures for the outputs tests: hand-built digests, a real SMTP server on loopback, headless Chromium."""
+"""Fixtures for the outputs tests: hand-built digests and headless Chromium."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 # The tests import their hand-built samples (outputs_samples.py) by name; in pytest's
 # importlib mode only this conftest can put this folder on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-
-@dataclass
-class SmtpServer:
-    """A real SMTP server on loopback that keeps what it receives; `refuse` simulates an outage."""
-
-    host: str
-    port: int
-    messages: list = field(default_factory=list)
-    refuse: bool = False
-    logins: list = field(default_factory=list)
-
-
-class _Handler:
-    def __init__(self, server: SmtpServer):
-        self.server = server
-
-    async def handle_DATA(self, smtp, session, envelope):
-        if self.server.refuse:
-            return "421 Service not available, closing transmission channel"
-        self.server.messages.append(envelope)
-        return "250 OK"
-
-
-def _authenticator(server: SmtpServer):
-    def authenticate(smtp, session, envelope, mechanism, auth_data):
-        if isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret-pw":
-            server.logins.append(auth_data.login.decode())
-            return AuthResult(success=True)
-        return AuthResult(success=False, handled=False)
-
-    return authenticate
-
-
-@pytest.fixture
-def smtp_server():
-    """A running aiosmtpd server on 127.0.0.1 and a free port; accepts user "digest" / "s3cret-pw"."""
-    server = SmtpServer(host="127.0.0.1", port=0)
-    # aiosmtpd 1.4 checks its own start by connecting to the given port, so port 0 cannot
-    # be passed through: take a free loopback port, retrying if another process grabs it.
-    for attempt in range(3):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            server.port = probe.getsockname()[1]
-        controller = Controller(
-            _Handler(server),
-            hostname="127.0.0.1",
-            port=server.port,
-            authenticator=_authenticator(server),
-            auth_require_tls=False,
-        )
-        try:
-            controller.start()
-            break
-        except (OSError, RuntimeError):
-            if attempt == 2:
-                raise
-    try:
-        yield server
-    finally:
-        controller.stop()
 
 
 CHROMIUM = Path("/usr/bin/chromium")
