@@ -1,0 +1,181 @@
+"""`litwatch backfill`: a watch's whole history, one Entrez-date slice at a time, then one digest.
+
+Each slice is its own committed run (search, split past 9,999 hits by the Entrez client →
+fetch → parse → store → classify), and the store notes the slice done when it commits, so a
+backfill that is killed resumes after its last finished slice. The past is then settled by
+one digest, which is only sent when asked (`deliver=True`); the evidence summary is always
+written.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+
+from flows.ingest import IngestStats, ingest_windows
+from flows.weekly import (
+    _LIVE,
+    artifacts_task,
+    classify_task,
+    deliver_task,
+    digest_task,
+    entrez_client,
+    render_task,
+    summary_task,
+)
+from litwatch.config import Watch, find_watch, load_watches
+from litwatch.errors import LitwatchError
+from litwatch.settings import Settings
+from pubmed.windows import DateWindow, fixed_windows
+
+DEFAULT_SLICE_DAYS = 365
+
+# Called after each slice: (slices done, slices in the backfill, the slice, its counts).
+SliceProgress = Callable[[int, int, DateWindow, IngestStats], None]
+
+
+@dataclass(frozen=True)
+class BackfillResult:
+    """What one backfill of one watch did, for the CLI line and the tests."""
+
+    watch: str
+    span: DateWindow
+    slices: int
+    already_done: int
+    ingest: IngestStats
+    digest_key: str | None
+    delivered: tuple[str, ...] = ()
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def summary_line(self) -> str:
+        done = f" ({self.already_done} done before)" if self.already_done else ""
+        text = (
+            f"{self.watch}: backfill {self.span.first:%Y-%m-%d}..{self.span.last:%Y-%m-%d}: "
+            f"{self.slices} slices{done}, {self.ingest.fetched} fetched, "
+            f"{self.ingest.new} new, {self.ingest.revised} revised"
+        )
+        if self.ingest.retries:
+            text += f", {self.ingest.retries} retries"
+        if self.digest_key:
+            sent = "sent" if self.delivered else "recorded, not sent"
+            text += f"; digest {self.digest_key} ({sent})"
+        return text
+
+
+def slices_to_do(
+    span: DateWindow, slice_days: int, done: list[tuple[date, date]]
+) -> tuple[list[DateWindow], int]:
+    """The slices of `span` still to fetch, and how many a stopped backfill had finished.
+
+    A slice counts as done when a finished slice covers it, so a backfill resumed on a later
+    day (whose last slice ends later) still skips everything it had finished."""
+    slices = fixed_windows(span, slice_days)
+    todo = [s for s in slices if not any(f <= s.first and s.last <= last for f, last in done)]
+    return todo, len(slices) - len(todo)
+
+
+def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
+    """Search, fetch, store and classify one slice as one committed run, then note it done.
+
+    Only the Entrez date is searched: fetching a record today brings its current version, so
+    the modification-date search of the weekly run would only fetch the same records again.
+    A kill between the run's commit and the progress note redoes the slice, which stores
+    nothing new (unchanged records are not versioned again).
+    """
+    from classifiers.judge import classify_pending
+
+    run_id = store.begin_run(watch.name, window.first, window.last, now)
+    try:
+        windows = client.search_windows(watch.query, window.first, window.last)
+        stats = ingest_windows(client, store, run_id, watch, windows, now)
+        classify_pending(store, watch)
+    except LitwatchError as error:
+        store.fail_run(run_id, str(error), now)
+        raise
+    store.finish_run(run_id, window.last, now, stats.as_dict())
+    store.complete_slice(watch.name, window.first, window.last, run_id, now, stats.as_dict())
+    return stats
+
+
+@task(name="backfill-slice", **_LIVE)
+def slice_task(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
+    """One slice of the watch's history into the store, as its own committed run."""
+    return backfill_slice(client, store, watch, window, now)
+
+
+@task(name="settle-unsent", **_LIVE)
+def settle_unsent_task(store, watch: Watch, digest, run_id: int, now: datetime) -> None:
+    """Mark the backfill's own digest settled without sending it, so no later run mails the past.
+
+    A weekly digest still waiting for its e-mail (make_digest may hand that one back) is left
+    for the next run to send."""
+    from flows.digesting import digest_key
+
+    if digest is not None and digest.key == digest_key(watch, run_id, now):
+        store.mark_delivered(digest.key, now, "backfill-not-sent", "")
+
+
+@flow(name="litwatch-backfill", log_prints=True)
+def backfill_flow(
+    watch_name: str,
+    since: date,
+    until: date | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    deliver: bool = False,
+    slice_days: int = DEFAULT_SLICE_DAYS,
+    progress: SliceProgress | None = None,
+) -> BackfillResult:
+    """Build a watch's store and evidence summary from `since` to `until` (default today)."""
+    from store import Store
+
+    settings = settings or Settings()
+    now = now or datetime.now().astimezone()
+    span = DateWindow(since, until or now.date())
+    watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    client = entrez_client(settings)
+    total = IngestStats()
+    with Store.open(settings.db_path) as store:
+        store.acquire_lock(watch.name, owner, now, stale_after=timedelta(hours=6))
+        try:
+            todo, already_done = slices_to_do(span, slice_days, store.completed_slices(watch.name))
+            slices = already_done + len(todo)
+            for number, window in enumerate(todo, start=already_done + 1):
+                stats = slice_task(client, store, watch, window, now)
+                total = total + stats
+                if progress:
+                    progress(number, slices, window, stats)
+            run_id = store.begin_run(watch.name, span.first, span.last, now)
+            classify_task(store, watch)
+            digest = digest_task(store, watch, run_id, now)
+            out_dir = settings.out_dir / watch.name
+            paths = summary_task(store, watch, out_dir, now)
+            delivered: tuple[str, ...] = ()
+            if deliver:
+                paths |= render_task(digest, watch, out_dir, settings)
+                artifacts_task(digest, paths, watch)
+                delivered = deliver_task(store, watch, settings, out_dir, now)
+            else:
+                settle_unsent_task(store, watch, digest, run_id, now)
+            store.finish_run(run_id, span.last, now, total.as_dict())
+        finally:
+            store.release_lock(watch.name, owner)
+    result = BackfillResult(
+        watch=watch.name,
+        span=span,
+        slices=slices,
+        already_done=already_done,
+        ingest=total,
+        digest_key=digest.key if digest else None,
+        delivered=delivered,
+        paths=paths,
+    )
+    get_run_logger().info(result.summary_line())
+    return result
