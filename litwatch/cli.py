@@ -90,6 +90,50 @@ def import_(
 
 
 @app.command()
+def backfill(
+    watch: Annotated[str, typer.Option("--watch", "-w", help="Watch to build from its history.")],
+    since: Annotated[str, typer.Option(help="First Entrez date, YYYY-MM-DD.")],
+    until: Annotated[
+        str | None, typer.Option(help="Last Entrez date, YYYY-MM-DD (default: today).")
+    ] = None,
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="Also send the digest of the past.")
+    ] = False,
+    slice_days: Annotated[
+        int, typer.Option(help="Days per resumable slice.", min=1)
+    ] = 365,
+    watches: WatchesFileOption = None,
+) -> None:
+    """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
+    from flows.backfill import backfill_flow
+    from litwatch.progress import progress_bar
+
+    settings = _settings(watches)
+    first = _date_option("--since", since)
+    last = _date_option("--until", until) if until else None
+    with progress_bar(f"backfill {watch}") as update:
+        result = backfill_flow(
+            watch,
+            since=first,
+            until=last,
+            settings=settings,
+            deliver=deliver,
+            slice_days=slice_days,
+            progress=lambda done, total, window, stats: update(
+                done, total, f"{window}: {stats.fetched} fetched"
+            ),
+        )
+    typer.echo(result.summary_line())
+
+
+def _date_option(flag: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LitwatchError(f"{flag}: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+@app.command()
 def classify(
     files: Annotated[list[Path], typer.Argument(help="efetch XML (.xml/.xml.gz) or MEDLINE text.")],
     text_only: Annotated[
