@@ -11,7 +11,7 @@ from litwatch.config import Watch
 from litwatch.digest import Digest, PendingItem, select_digest
 from litwatch.errors import DeliveryError
 from litwatch.settings import Settings
-from outputs.mail import SmtpConfig, deliver
+from outputs.mail import SmtpConfig, deliver, set_aside, was_sent
 from outputs.render import digest_stem, write_digest_files
 from outputs.summary import write_summary
 from outputs.watch import WatchInfo
@@ -132,12 +132,14 @@ def smtp_config(settings: Settings) -> SmtpConfig | None:
 def deliver_pending(
     store, watch: Watch, settings: Settings, out_dir: Path, now: datetime, log=None
 ) -> tuple[str, ...]:
-    """Deliver every recorded digest of the watch not yet delivered, oldest first, once each.
+    """Deliver every recorded digest of the watch not yet delivered, oldest first, at most once each.
 
-    The message is written to the outbox before it is sent and moved to outbox/sent after
-    the SMTP server accepts it, so a run that dies between "accepted" and "recorded" finds
-    the sent copy and records it instead of sending again. An SMTP failure leaves the
-    message waiting; the next run's call sends it.
+    Record before send: the store notes the attempt (with the Message-ID) before the SMTP
+    conversation and settles it after. SMTP cannot be asked what it received, so a run that
+    died during an attempt leaves the next one unsure; it does not send again, marks the
+    digest "smtp-unconfirmed" (or "smtp" if the message had been filed under outbox/sent) and
+    says where the copy is. A refused or failed conversation clears the attempt and leaves
+    the message waiting; the next run's call sends it.
     """
     smtp = smtp_config(settings)
     outbox = settings.outbox_dir / watch.name
@@ -149,13 +151,19 @@ def deliver_pending(
         if digest.is_empty and not watch.send_empty:
             store.mark_delivered(digest.key, now, "suppressed", "")
             continue
+        if entry.attempt is not None:
+            settle_interrupted(store, entry, outbox, now, log)
+            continue
         eml = digest_folder(out_dir, digest) / f"{digest_stem(digest)}.eml"
         if not eml.exists():
             eml = render_outputs(digest, watch, out_dir, settings)["eml"]
         message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        if smtp is not None:
+            store.begin_delivery(digest.key, now, "smtp", message["Message-ID"])
         try:
             result = deliver(message, smtp, outbox)
         except DeliveryError as error:
+            store.abort_delivery(digest.key)
             if log:
                 log(str(error))
             break  # keep the order: later digests wait behind this one
@@ -164,6 +172,23 @@ def deliver_pending(
         store.mark_delivered(digest.key, now, "smtp" if smtp else "outbox", result.message_id)
         delivered.append(digest.key)
     return tuple(delivered)
+
+
+def settle_interrupted(store, entry, outbox: Path, now: datetime, log=None) -> None:
+    """Close the attempt a dead run left: delivered if the message was filed as sent, else
+    unconfirmed, set aside and never sent again by litwatch."""
+    attempt = entry.attempt
+    if was_sent(attempt.message_id, outbox):
+        store.mark_delivered(entry.digest_key, now, attempt.channel, attempt.message_id)
+        return
+    aside = set_aside(attempt.message_id, outbox)
+    store.mark_delivered(entry.digest_key, now, f"{attempt.channel}-unconfirmed", attempt.message_id)
+    if log:
+        log(
+            f"digest {entry.digest_key}: a run stopped while sending it, so the server may or may"
+            f" not have it; it is not sent again (at most once); if it did not arrive, resend"
+            f" {aside or 'it from the digest folder'}"
+        )
 
 
 def watch_info(watch: Watch) -> WatchInfo:

@@ -47,12 +47,17 @@ def run(
     watch: WatchOption = None,
     watches: WatchesFileOption = None,
     out: OutOption = None,
+    now: Annotated[
+        str | None,
+        typer.Option(hidden=True, help="Run as if it were this ISO time (simulations, tests)."),
+    ] = None,
 ) -> None:
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
     from flows.weekly import run_watches
 
     settings = _settings(watches, **({"data_dir": out} if out else {}))
-    for result in run_watches(settings, watch_name=watch, now=datetime.now(timezone.utc)):
+    moment = datetime.fromisoformat(now) if now else datetime.now(timezone.utc)
+    for result in run_watches(settings, watch_name=watch, now=moment):
         typer.echo(result.summary_line())
 
 

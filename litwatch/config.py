@@ -5,6 +5,7 @@ Validated on load (pydantic at the edge); every error names the file, the key an
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from datetime import date
@@ -23,11 +24,27 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
+def local_timezone() -> str:
+    """This machine's IANA time zone name (TZ, else the /etc/localtime link), else UTC."""
+    candidates = [os.environ.get("TZ", "").removeprefix(":")]
+    try:
+        candidates.append(str(Path("/etc/localtime").resolve()).partition("zoneinfo/")[2])
+    except OSError:
+        pass
+    for name in candidates:
+        try:
+            if name and ZoneInfo(name):
+                return name
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return "UTC"
+
+
 class Schedule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cron: str = "0 7 * * 1"  # Monday 07:00
-    timezone: str = "UTC"
+    timezone: str = Field(default_factory=local_timezone)  # the machine's, unless the file says
 
     @field_validator("cron")
     @classmethod

@@ -21,6 +21,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Literal
 
+from litwatch.crash import crash_point
 from litwatch.digest import Digest
 from litwatch.errors import DeliveryError
 from outputs.render import RenderedDigest, oneline
@@ -142,6 +143,7 @@ def _send_waiting(
             f"could not send digest e-mail {message_id} via {config.host}:{config.port}: "
             f"{_one_line_reason(error, config)}; it waits in {path.parent} for the next run"
         ) from None  # the chained exception may quote the SMTP dialogue, login included
+    crash_point("smtp-accepted")
     os.replace(path, marker)
     return DeliveryResult("sent", message_id, marker)
 
@@ -173,6 +175,23 @@ def deliver(
     if smtp_config is None:
         return DeliveryResult("outbox", message_id, path)
     return _send_waiting(path, message, smtp_config, sent_dir, already_sent)
+
+
+def was_sent(message_id: str, outbox_dir: Path) -> bool:
+    """Whether the message was filed under outbox/sent/ after a server accepted it."""
+    return (Path(outbox_dir) / "sent" / _file_name(message_id)).exists()
+
+
+def set_aside(message_id: str, outbox_dir: Path) -> Path | None:
+    """Move a message whose sending was interrupted to outbox/unconfirmed/, out of the outbox's
+    queue: no later call sends it again, and a person can check and resend it by hand."""
+    path = Path(outbox_dir) / _file_name(message_id)
+    if not path.exists():
+        return None
+    aside = path.parent / "unconfirmed" / path.name
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, aside)
+    return aside
 
 
 def deliver_outbox(

@@ -1,7 +1,9 @@
 """Pending-for-digest bookkeeping: every new or revised version is reported by exactly one digest.
 
-A digest is recorded (its items attached) before its e-mail is sent and marked delivered
-after, so a crash between the two re-sends the same digest rather than building another.
+A digest is recorded (its items attached) before its e-mail is built, its delivery attempt
+is noted before the SMTP conversation starts, and it is marked delivered after. A crash before
+the attempt sends the same digest later rather than building another; a crash during it
+leaves the attempt behind, and the digest is not sent again (at most once, RELIABILITY.md).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class DigestEntry:
     items: tuple[tuple[str, int], ...]
     payload: dict | None = None
     deliveries: tuple[Delivery, ...] = ()
+    attempt: Delivery | None = None  # a send that began and was never settled (the run died)
 
     @property
     def delivered(self) -> bool:
@@ -150,7 +153,8 @@ class Digests:
         return [_entry(self._conn, row) for row in rows]
 
     def mark_delivered(self, digest_key: str, now: datetime, channel: str, message_id: str) -> None:
-        """Note that the digest went out on `channel`; marking the same channel again keeps the first."""
+        """Note that the digest went out on `channel` (settling any open attempt); marking the
+        same channel again keeps the first."""
         with transaction(self._conn) as conn:
             row = _digest_row(conn, digest_key)
             if row is None:
@@ -159,6 +163,28 @@ class Digests:
                 "INSERT INTO deliveries (digest_id, channel, message_id, delivered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (digest_id, channel) DO NOTHING",
                 (row["digest_id"], channel, message_id, iso(now)),
+            )
+            conn.execute("DELETE FROM delivery_attempts WHERE digest_id = ?", (row["digest_id"],))
+
+    def begin_delivery(self, digest_key: str, now: datetime, channel: str, message_id: str) -> None:
+        """Note, before sending, that the digest is about to go out: committed before any SMTP byte."""
+        with transaction(self._conn) as conn:
+            row = _digest_row(conn, digest_key)
+            if row is None:
+                raise StoreError(f"cannot send digest {digest_key!r}: no such digest")
+            conn.execute(
+                "INSERT INTO delivery_attempts (digest_id, channel, message_id, started_at)"
+                " VALUES (?, ?, ?, ?)",
+                (row["digest_id"], channel, message_id, iso(now)),
+            )
+
+    def abort_delivery(self, digest_key: str) -> None:
+        """Forget the attempt of a send the server refused outright: the next run sends it again."""
+        with transaction(self._conn) as conn:
+            conn.execute(
+                "DELETE FROM delivery_attempts WHERE digest_id ="
+                " (SELECT digest_id FROM digests WHERE digest_key = ?)",
+                (digest_key,),
             )
 
     def undelivered_digests(self, watch: str) -> list[DigestEntry]:
@@ -193,6 +219,10 @@ def _entry(conn: sqlite3.Connection, row: sqlite3.Row) -> DigestEntry:
         " ORDER BY delivered_at, channel",
         (row["digest_id"],),
     )
+    attempt = conn.execute(
+        "SELECT channel, message_id, started_at FROM delivery_attempts WHERE digest_id = ?",
+        (row["digest_id"],),
+    ).fetchone()
     return DigestEntry(
         digest_key=row["digest_key"],
         watch=row["watch"],
@@ -202,6 +232,9 @@ def _entry(conn: sqlite3.Connection, row: sqlite3.Row) -> DigestEntry:
         deliveries=tuple(
             Delivery(d["channel"], d["message_id"], from_iso(d["delivered_at"])) for d in deliveries
         ),
+        attempt=Delivery(attempt["channel"], attempt["message_id"], from_iso(attempt["started_at"]))
+        if attempt
+        else None,
     )
 
 

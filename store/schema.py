@@ -106,4 +106,14 @@ CREATE TABLE backfill_slices (
     PRIMARY KEY (watch, first_day, last_day)
 );
 """,
+    # 3: a delivery is noted before the SMTP conversation starts and settled after it, so a run
+    # that dies in between leaves the row behind and the next run does not send again.
+    """
+CREATE TABLE delivery_attempts (
+    digest_id  INTEGER PRIMARY KEY REFERENCES digests (digest_id),
+    channel    TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
+""",
 )

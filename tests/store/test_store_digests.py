@@ -91,3 +91,20 @@ def test_counts_follow_the_bookkeeping(seen, now):
     counts = seen.counts("b12")
     assert (counts.records, counts.versions, counts.revised, counts.pending) == (2, 3, 1, 2)
     assert (counts.digests, counts.undelivered, counts.runs) == (1, 1, 1)
+
+
+def test_a_delivery_attempt_is_kept_until_settled_or_aborted(seen, now):
+    seen.record_digest("b12", "k1", [("2", 1)], now)
+    seen.record_digest("b12", "k2", [("1", 2)], now)
+    seen.begin_delivery("k1", now, "smtp", "<m1@litwatch>")
+    seen.begin_delivery("k2", now, "smtp", "<m2@litwatch>")
+    # a run that died mid-send leaves the attempt on an undelivered digest
+    waiting = {entry.digest_key: entry.attempt for entry in seen.undelivered_digests("b12")}
+    assert waiting["k1"].message_id == "<m1@litwatch>" and waiting["k1"].channel == "smtp"
+    seen.mark_delivered("k1", now + timedelta(minutes=1), "smtp-unconfirmed", "<m1@litwatch>")
+    seen.abort_delivery("k2")  # the server refused: the next run sends it again
+    first, second = seen.digests("b12")
+    assert first.attempt is None and first.deliveries[0].channel == "smtp-unconfirmed"
+    assert second.attempt is None and not second.delivered
+    with pytest.raises(StoreError, match="no such digest"):
+        seen.begin_delivery("nope", now, "smtp", "<x@litwatch>")
