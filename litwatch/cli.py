@@ -189,6 +189,28 @@ def train(
 
 
 @app.command()
+def serve(
+    watch: WatchOption = None,
+    watches: WatchesFileOption = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Most flow runs at once (default: no limit).", min=1)
+    ] = None,
+) -> None:
+    """Create one Prefect deployment per watch on its schedule and run them until stopped."""
+    from litwatch.config import find_watch, load_watches
+
+    settings = _settings(watches)
+    chosen = find_watch(load_watches(settings.watches_file), watch)
+    if watches is not None:
+        # Each scheduled run starts in a subprocess that reads its settings from the
+        # environment it inherits from this one: hand it the same watch file.
+        os.environ["LITWATCH_WATCHES_FILE"] = str(watches.resolve())
+    from flows.deployments import serve_watches
+
+    serve_watches(chosen, limit=limit)
+
+
+@app.command()
 def standin(
     corpus: Annotated[
         Optional[Path], typer.Option(help="Folder of PubMed XML (default: ../shared/corpus).")
