@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import TextIO
 
 from classifiers.design import DesignCall
-from classifiers.judge import Judge
 from classifiers.design_model import (
-    DesignModel,
     cross_validated_predictions,
     save_model,
     train_design_model,
 )
+from classifiers.judge import Judge
 from classifiers.pubtypes import PUBLICATION_TYPE_LABELS
 from classifiers.training_data import ENTREZ_QUERIES, LabelledRecord, fetch_labelled, load_labelled
 from litwatch.errors import LitwatchError

@@ -112,7 +112,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "case report in title",
         "case-report",
         r"\bcase report\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
-        r"|\breport of (a|an|two|three) (\w+ ){0,2}cases?\b|: a case\b",
+        r"|\breport of (a|an|two|three|four|five|\d+) (\w+ ){0,2}cases?\b|: a case\b"
+        r"|\bcase series\b",
         "title",
         decisive=True,
         cues=("case",),
@@ -186,8 +187,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "case description",
         "case-report",
         r"\b\d+-year-old (man|woman|male|female|boy|girl|patient|child)\b"
-        r"|\bwe (report|describe|present) (a|an|the|two) (\w+ ){0,3}(case|patient)",
-        cues=("year-old", "we "),
+        r"|\bwe (here(in)? )?(report|describe|present|encountered|experienced|treated)"
+        r" (a|an|the|two|three|\d+) (\w+ ){0,3}(case|patient)s?\b|\bcase presentation\b",
+        cues=("year-old", "we ", "case presentation"),
     ),
     _rule(
         "cohort wording",
@@ -218,6 +220,15 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "narrative-review",
         r"\b(this|we|the present) review\b|\breview(ed)? (of )?the (current )?literature\b"
         r"|\boverview\b|\bcurrent (concepts|knowledge|evidence)\b",
+    ),
+    _rule(
+        "review format",
+        "narrative-review",
+        # The "Purpose of review / Recent findings / Summary" abstract of review journals.
+        r"\bpurpose of (this )?review\b|\brecent findings\b",
+        decisive=True,
+        cues=("review", "recent findings"),
+        unless=("PRISMA", "literature search", "pooled estimate"),
     ),
     _rule("review in title", "narrative-review", r"\breview\b|\ban update\b", "title"),
     _rule(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from classifiers.attributes import read_attributes
-from classifiers.design import classify_designs
 from classifiers.definitions import compile_gaps, compile_topic, definitions_hash
+from classifiers.design import classify_designs
 from classifiers.gaps import assess_gaps
 from classifiers.topic import is_topic_relevant
 from litwatch.config import Watch

@@ -12,10 +12,9 @@ import pytest
 import skops.io as sio
 
 from classifiers.commands import run_classify
-from classifiers.judge import Judge
-from litwatch.config import load_watches
 from classifiers.design import DesignCall, classify_design, classify_designs
 from classifiers.design_model import TRUSTED_TYPES, load_model, save_model, train_design_model
+from classifiers.judge import Judge
 from classifiers.pubtypes import LABELS, design_from_indexing
 from classifiers.training_data import (
     fetch_labelled,
@@ -23,6 +22,7 @@ from classifiers.training_data import (
     read_ovid,
     training_label,
 )
+from litwatch.config import load_watches
 from litwatch.errors import ParseError
 from litwatch.records import AbstractSection, Record
 from pubmed.formats import parse_file
@@ -122,6 +122,19 @@ def test_text_only_ignores_publication_types():
             "B12 supplementation in metformin users: study protocol for a randomised trial",
             "Participants will be randomised. Ethics and dissemination: approved.",
             "protocol",
+        ),
+        (
+            "Subacute combined degeneration on metformin: report of 3 cases",
+            "Three patients with long-standing type 2 diabetes presented with gait ataxia.",
+            "case-report",
+        ),
+        (
+            "Vitamin B12 and the diabetic nerve",
+            (
+                "Purpose of review: To summarise evidence on B12 in neuropathy. Recent findings: "
+                "Several trials report symptom relief. Summary: Larger trials are needed."
+            ),
+            "narrative-review",
         ),
     ],
 )

@@ -7,8 +7,6 @@ from functools import cache
 
 import pytest
 
-from litwatch.errors import ConfigError
-
 from classifiers.attributes import read_attributes
 from classifiers.definitions import (
     GapDefinitionModel,
@@ -20,6 +18,7 @@ from classifiers.definitions import (
 from classifiers.gaps import assess_gaps
 from classifiers.topic import is_topic_relevant
 from litwatch.config import default_watch_file, load_watches
+from litwatch.errors import ConfigError
 
 
 @cache
