@@ -55,6 +55,7 @@ def run(
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
     from flows.weekly import run_watches
 
+    _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"data_dir": out} if out else {}))
     moment = datetime.fromisoformat(now) if now else datetime.now(timezone.utc)
     for result in run_watches(settings, watch_name=watch, now=moment):
@@ -227,6 +228,24 @@ def standin(
     paths = [corpus] if corpus else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
     clock_start = datetime.fromisoformat(now).replace(tzinfo=timezone.utc) if now else None
     serve(paths, port=port, now=clock_start)
+
+
+def _user_errors_without_tracebacks_on_console() -> None:
+    """Prefect's console handler prints a failed run's exception with its traceback; for a
+    LitwatchError, which `main` prints as one line, show Prefect's line without the traceback.
+    Prefect's API log (the UI) keeps the traceback: its handler sees the record first."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    def drop_user_error_traceback(record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], LitwatchError):
+            record.exc_info = record.exc_text = None
+        return True
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler):
+            handler.addFilter(drop_user_error_traceback)
 
 
 def main() -> None:

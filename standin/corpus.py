@@ -8,8 +8,9 @@ time. Synthetic clones reuse their source's document, so a large corpus loads fa
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from litwatch.errors import ParseError
+from litwatch.errors import ConfigError, ParseError
 from litwatch.records import Record
 from pubmed.xml import iter_article_elements, record_from_element
 from standin.dates import covered_days, day_range
@@ -62,11 +63,33 @@ class CorpusOptions:
 
 
 def xml_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The XML files under the given folders (recursively) and files, in a stable order."""
+    """The XML files under the given folders (recursively) and files, in a stable order.
+
+    A path that is missing, a folder that cannot be listed or a file that cannot be opened is a
+    ConfigError: a stand-in serving part of its corpus would look like PubMed missing records."""
     found: list[Path] = []
     for path in map(Path, paths):
-        found.extend(sorted(path.rglob("*.xml")) if path.is_dir() else [path])
+        if path.is_dir():
+            found.extend(sorted(_walk_xml(path)))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ConfigError(f"corpus path {path}: not found")
+    for path in found:
+        try:
+            path.open("rb").close()
+        except OSError as error:
+            raise ConfigError(f"corpus file {path}: cannot be read ({error.strerror})") from None
     return found
+
+
+def _walk_xml(folder: Path) -> Iterator[Path]:
+    # os.walk, unlike rglob, can be told not to skip folders it cannot list.
+    def refuse(error: OSError) -> None:
+        raise ConfigError(f"corpus folder {error.filename}: cannot be read ({error.strerror})")
+
+    for root, _, names in os.walk(folder, onerror=refuse):
+        yield from (Path(root, name) for name in names if name.endswith(".xml"))
 
 
 def read_documents(path: Path) -> tuple[Document, ...]:

@@ -1,0 +1,169 @@
+"""Fixtures for the reliability tests: a hostile E-utilities server on loopback, store snapshots,
+and the `litwatch` console entry point called in-process (its one-line error contract included)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+# The session's real Prefect API, kept offline.
+from tests.flows.conftest import _quiet_prefect_server, prefect_api  # noqa: F401
+
+# Every table whose rows are data a user would miss; runs and locks are bookkeeping that a
+# failed run is allowed to add to.
+KEPT_TABLES = (
+    "record_versions",
+    "watch_records",
+    "classifications",
+    "digests",
+    "deliveries",
+    "watermarks",
+)
+
+
+def store_rows(db_path: Path) -> dict[str, list[tuple]]:
+    """Every row of the kept tables, in a stable order, read straight from the SQLite file."""
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return {
+            table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in KEPT_TABLES
+        }
+    finally:
+        connection.close()
+
+
+ESEARCH = (
+    b'<?xml version="1.0" encoding="UTF-8" ?>\n'
+    b'<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+    b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
+    b"<eSearchResult><Count>{count}</Count><RetMax>0</RetMax><RetStart>0</RetStart>"
+    b"<QueryKey>1</QueryKey><WebEnv>MCID_hostile</WebEnv><IdList/><TranslationSet/>"
+    b"<QueryTranslation>hostile</QueryTranslation></eSearchResult>\n"
+)
+
+
+@dataclass
+class HostileEutils:
+    """An E-utilities server on 127.0.0.1 that finds `count` records for any search and answers
+    every efetch with `efetch` (bytes), or streams `stream_bytes` of XML-looking filler (with or
+    without a Content-Length), or an HTTP `status` error whose body is `efetch`."""
+
+    base_url: str = ""
+    count: int = 1
+    efetch: bytes = b""
+    status: int = 200
+    stream_bytes: int = 0
+    announce_length: bool = True
+    requests: list[str] = field(default_factory=list)  # the request paths with their queries
+    streamed: list[int] = field(default_factory=list)  # bytes written before the client hung up
+
+
+def _handler(state: HostileEutils) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:  # quiet: the test reads `state.requests`
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            query = self.rfile.read(length).decode("latin-1")
+            self._answer(urlsplit(self.path).path, query)
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            self._answer(parts.path, parts.query)
+
+        def _answer(self, path: str, query: str) -> None:
+            state.requests.append(f"{path}?{query}")
+            if path.endswith("esearch.fcgi"):
+                self._send(200, ESEARCH.replace(b"{count}", str(state.count).encode()))
+            elif state.stream_bytes:
+                self._stream()
+            else:
+                self._send(state.status, state.efetch)
+
+        def _send(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/xml; charset=UTF-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _stream(self) -> None:
+            chunk = b"<PubmedArticle>" + b"x" * (2**20 - 32) + b"</PubmedArticle>\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml; charset=UTF-8")
+            if state.announce_length:
+                self.send_header("Content-Length", str(state.stream_bytes))
+            else:
+                self.send_header("Connection", "close")  # the body ends when the socket does
+                self.close_connection = True
+            self.end_headers()
+            written = 0
+            try:
+                self.wfile.write(b"<?xml version='1.0'?>\n<PubmedArticleSet>\n")
+                while written < state.stream_bytes:
+                    self.wfile.write(chunk)
+                    written += len(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client refused the rest: what the test wants
+            state.streamed.append(written)
+
+    return Handler
+
+
+@pytest.fixture
+def hostile_eutils() -> Iterator[HostileEutils]:
+    """A HostileEutils running on a free loopback port for one test."""
+    state = HostileEutils()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server.daemon_threads = True
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/entrez/eutils/"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def litwatch(capsys, monkeypatch) -> Callable[..., CliResult]:
+    """Call `litwatch ARGS...` through the console entry point (`litwatch.cli:main`) in-process."""
+    from litwatch.cli import main
+
+    def run(*args: str) -> CliResult:
+        monkeypatch.setattr(sys, "argv", ["litwatch", *map(str, args)])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def query_params(request: str) -> dict[str, list[str]]:
+    return parse_qs(request.partition("?")[2])
