@@ -212,6 +212,20 @@ def serve(
 
 
 @app.command()
+def doctor(watches: WatchesFileOption = None) -> None:
+    """Check the settings, the watch file, NCBI, SMTP and the folders: one line per check."""
+    from litwatch.doctor import diagnose, load_settings
+
+    settings, findings = load_settings(lambda: _settings(watches))
+    failed = False
+    for finding in findings if settings is None else diagnose(settings):
+        typer.echo(finding.line())
+        failed = failed or finding.failed
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def standin(
     corpus: Annotated[
         Optional[Path], typer.Option(help="Folder of PubMed XML (default: ../shared/corpus).")

@@ -1,4 +1,6 @@
-"""One settings object, read once at the entry point (environment, .env file) and passed down.
+"""One settings object, read once at the entry point and passed down. Sources, first wins: the
+environment (LITWATCH_*), a .env file in the working folder, the settings file (TOML; see
+`settings_file`), the defaults; the two secrets may also come from Prefect Secret blocks.
 
 Secrets (the NCBI API key, the SMTP password) are `SecretStr`: they print as '**********'
 and are only unwrapped at the edge that sends them.
@@ -6,16 +8,35 @@ and are only unwrapped at the edge that sends them.
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from litwatch.errors import ConfigError
 
 NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 
 
 def _default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "litwatch"
+
+
+def settings_file() -> Path:
+    """The settings file: LITWATCH_SETTINGS_FILE, else $XDG_CONFIG_HOME/litwatch/settings.toml."""
+    named = os.environ.get("LITWATCH_SETTINGS_FILE")
+    if named:
+        return Path(named).expanduser()
+    config_home = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config_home) / "litwatch" / "settings.toml"
 
 
 def _default_corpus() -> Path:
@@ -52,11 +73,29 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: SecretStr | None = None
     smtp_password_block: str = ""
-    smtp_security: str = "starttls"  # starttls | ssl | none
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     mail_from: str = "litwatch <litwatch@localhost>"
 
     # Test hook for the crash-recovery tests: "<point>[:stop]" (litwatch/crash.py); empty in use
     crash_at: str = ""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = settings_file()
+        try:
+            from_file = TomlConfigSettingsSource(settings_cls, toml_file=path)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot read settings file ({error.strerror})") from None
+        return init_settings, env_settings, dotenv_settings, from_file, file_secret_settings
 
     @property
     def db_path(self) -> Path:
@@ -88,6 +127,14 @@ class Settings(BaseSettings):
 
 
 def _secret_block(name: str) -> str:
+    import httpx
     from prefect.blocks.system import Secret
+    from prefect.exceptions import PrefectException
 
-    return Secret.load(name).get()
+    try:
+        return Secret.load(name).get()
+    except (ValueError, RuntimeError, OSError, httpx.HTTPError, PrefectException) as error:
+        # Prefect says ValueError for a missing block, an HTTP or OS error for an API out of
+        # reach; the message names the block, never its value.
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise ConfigError(f"Prefect Secret block {name!r} cannot be read: {reason}") from None

@@ -13,7 +13,8 @@ import hashlib
 import os
 import smtplib
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.message import EmailMessage
@@ -101,7 +102,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _send(message: EmailMessage, config: SmtpConfig) -> None:
+@contextmanager
+def _session(config: SmtpConfig) -> Iterator[smtplib.SMTP]:
+    """An SMTP conversation, connected, secured and logged in as configured."""
     context = ssl.create_default_context()
     if config.security == "ssl":
         client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
@@ -114,7 +117,23 @@ def _send(message: EmailMessage, config: SmtpConfig) -> None:
             client.ehlo()
         if config.username:
             client.login(config.username, config.secret())
+        yield client
+
+
+def _send(message: EmailMessage, config: SmtpConfig) -> None:
+    with _session(config) as client:
         client.send_message(message)
+
+
+def check_login(config: SmtpConfig) -> None:
+    """Connect, secure and log in as a delivery would, then say goodbye; DeliveryError if refused."""
+    try:
+        with _session(config) as client:
+            client.noop()
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(
+            f"{config.host}:{config.port}: {_one_line_reason(error, config)}"
+        ) from None  # the chained exception may quote the SMTP dialogue, login included
 
 
 def _one_line_reason(error: BaseException, config: SmtpConfig) -> str:

@@ -100,6 +100,14 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class DatabaseInfo:
+    """What einfo says of PubMed: how many records it holds and when it last changed."""
+
+    count: int
+    last_update: str
+
+
+@dataclass(frozen=True)
 class EntrezStats:
     """What a client has asked and survived, for a run to report."""
 
@@ -218,6 +226,11 @@ class EntrezClient:
                 continue
             yield body
             retstart += size
+
+    def database_info(self) -> DatabaseInfo:
+        """einfo for PubMed: whether the endpoint answers as E-utilities, and how big PubMed is."""
+        found = self._call("einfo", {"db": "pubmed"}, _read_einfo)
+        return DatabaseInfo(count=int(found["Count"]), last_update=str(found.get("LastUpdate", "")))
 
     def fetch_ids(
         self, pmids: Iterable[str | int], batch_size: int | None = None
@@ -441,6 +454,23 @@ def _read_search(body: bytes) -> Mapping[str, object]:
     if int(found["Count"]) > 0 and not (found.get("WebEnv") and found.get("QueryKey")):
         raise _Fault("not-xml", "esearch answer without a history WebEnv")
     return found
+
+
+def _read_einfo(body: bytes) -> Mapping[str, object]:
+    """The DbInfo of an eInfoResult, if whole and holding a record count."""
+    _reject_error_or_html(body)
+    try:
+        found = Entrez.read(io.BytesIO(body))
+    except RuntimeError as error:
+        raise _Fault("error-element", f"PubMed answered with an error: {error}") from None
+    except ValueError as error:
+        raise _Fault("not-xml", f"unreadable einfo answer: {str(error).split('.')[0]}") from None
+    info = found.get("DbInfo") if isinstance(found, Mapping) else None
+    if isinstance(info, list) and info:  # the 2019 einfo DTD lets DbInfo repeat
+        info = info[0]
+    if not isinstance(info, Mapping) or "Count" not in info:
+        raise _Fault("not-xml", "einfo answer without a record count")
+    return info
 
 
 def _retry_after(header: str | None) -> float | None:

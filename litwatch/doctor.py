@@ -1,0 +1,166 @@
+"""`litwatch doctor`: check the configuration and everything it points at before a scheduled run
+does, and say in one line per check what is fine and what is wrong. Secrets are never shown.
+
+Each check reaches its component through the edge module that owns it (the Entrez client, the
+mail module), so a check passes only if a real run would get that far. Nothing here imports
+Prefect unless a secret is to be read from a Prefect block.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from litwatch.errors import LitwatchError
+from litwatch.settings import Settings
+
+Outcome = Literal["ok", "FAIL", "note"]
+
+# A doctor should answer within seconds: it does not wait out the retries of a weekly run.
+ENTREZ_TIMEOUT = 10.0
+SMTP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one check, as the user reads it."""
+
+    check: str
+    outcome: Outcome
+    detail: str
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "FAIL"
+
+    def line(self) -> str:
+        return f"{self.outcome:<4} {self.check}: {self.detail}"
+
+
+def load_settings(make: Callable[[], Settings]) -> tuple[Settings | None, list[Finding]]:
+    """Build the settings; when they are invalid, one finding per wrong setting (never its value)."""
+    try:
+        return make(), []
+    except ValidationError as error:
+        return None, [
+            Finding(
+                "settings", "FAIL", f"LITWATCH_{_field(problem['loc']).upper()}: {problem['msg']}"
+            )
+            for problem in error.errors()
+        ]
+    except LitwatchError as error:
+        return None, [Finding("settings", "FAIL", str(error))]
+
+
+def diagnose(settings: Settings) -> Iterator[Finding]:
+    """Every check in turn, each finding as soon as it is known."""
+    yield check_watches(settings)
+    yield check_ncbi(settings)
+    yield check_smtp(settings)
+    for name, folder in (
+        ("data folder", settings.data_dir),
+        ("output folder", settings.out_dir),
+        ("outbox folder", settings.outbox_dir),
+    ):
+        yield check_writable(name, folder)
+    yield check_corpus(settings)
+
+
+def check_watches(settings: Settings) -> Finding:
+    """The watch file reads and validates."""
+    from litwatch.config import default_watch_file, load_watches
+
+    path = settings.watches_file or default_watch_file()
+    try:
+        watches = load_watches(settings.watches_file)
+    except LitwatchError as error:
+        return Finding("watch file", "FAIL", str(error))
+    names = ", ".join(watch.name for watch in watches)
+    count = f"{len(watches)} watch{'es' if len(watches) != 1 else ''}"
+    return Finding("watch file", "ok", f"{path}: {count} ({names})")
+
+
+def check_ncbi(settings: Settings) -> Finding:
+    """E-utilities answers an einfo request as PubMed, with the configured identity and key."""
+    from pubmed.entrez import EntrezClient, EntrezConfig
+
+    try:
+        api_key = settings.resolved_api_key()
+    except LitwatchError as error:  # a Prefect Secret block missing or out of reach
+        return Finding("NCBI E-utilities", "FAIL", f"cannot read the API key: {error}")
+    try:
+        client = EntrezClient(
+            EntrezConfig(
+                email=settings.ncbi_email,
+                tool=settings.ncbi_tool,
+                api_key=api_key,
+                base_url=settings.eutils_url,
+                timeout=min(settings.entrez_timeout, ENTREZ_TIMEOUT),
+                max_attempts=1,
+            )
+        )
+        info = client.database_info()
+    except LitwatchError as error:
+        return Finding("NCBI E-utilities", "FAIL", f"{settings.eutils_url}: {error}")
+    key = "with an API key (10 requests/s)" if api_key else "without an API key (3 requests/s)"
+    return Finding(
+        "NCBI E-utilities",
+        "ok",
+        f"{settings.eutils_url} answers: PubMed holds {info.count:,} records; {key}, "
+        f"as {settings.ncbi_tool} <{settings.ncbi_email}>",
+    )
+
+
+def check_smtp(settings: Settings) -> Finding:
+    """The SMTP server accepts a connection and, when a user is set, the login."""
+    if not settings.smtp_host:
+        return Finding("mail", "note", f"no SMTP host set: digests go to {settings.outbox_dir}")
+    from dataclasses import replace
+
+    from flows.digesting import smtp_config
+    from outputs.mail import check_login
+
+    try:
+        config = replace(smtp_config(settings), timeout=SMTP_TIMEOUT)
+    except LitwatchError as error:  # a Prefect Secret block missing or out of reach
+        return Finding("mail", "FAIL", f"cannot read the SMTP password: {error}")
+    try:
+        check_login(config)
+    except LitwatchError as error:
+        return Finding("mail", "FAIL", f"SMTP {error}")
+    login = f", logged in as {settings.smtp_user}" if settings.smtp_user else ", no login"
+    return Finding(
+        "mail",
+        "ok",
+        f"SMTP {settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security}){login}",
+    )
+
+
+def check_writable(name: str, folder: Path) -> Finding:
+    """The folder exists or can be made, and a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return Finding(name, "FAIL", f"{folder}: not writable ({reason})")
+    return Finding(name, "ok", f"{folder} is writable")
+
+
+def check_corpus(settings: Settings) -> Finding:
+    """The shared corpus, which only the demo, the stand-in and `train` read."""
+    folder = settings.corpus_dir
+    if folder.is_dir() and os.access(folder, os.R_OK):
+        return Finding("corpus", "ok", f"{folder} (for demo, standin and train)")
+    return Finding("corpus", "note", f"not found at {folder}: only demo, standin and train need it")
+
+
+def _field(location: tuple) -> str:
+    return ".".join(str(part) for part in location) or "settings"
