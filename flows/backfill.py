@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.utilities.annotations import quote
 
 from flows.ingest import IngestStats, ingest_windows
 from flows.weekly import (
@@ -27,6 +28,7 @@ from flows.weekly import (
     digest_task,
     entrez_client,
     render_task,
+    settle_unsent_task,
     summary_task,
 )
 from litwatch.config import Watch, find_watch, load_watches
@@ -109,18 +111,6 @@ def slice_task(client, store, watch: Watch, window: DateWindow, now: datetime) -
     return backfill_slice(client, store, watch, window, now)
 
 
-@task(name="settle-unsent", **_LIVE)
-def settle_unsent_task(store, watch: Watch, digest, run_id: int, now: datetime) -> None:
-    """Mark the backfill's own digest settled without sending it, so no later run mails the past.
-
-    A weekly digest still waiting for its e-mail (make_digest may hand that one back) is left
-    for the next run to send."""
-    from flows.digesting import digest_key
-
-    if digest is not None and digest.key == digest_key(watch, run_id, now):
-        store.mark_delivered(digest.key, now, "backfill-not-sent", "")
-
-
 @flow(name="litwatch-backfill", log_prints=True)
 def backfill_flow(
     watch_name: str,
@@ -155,15 +145,17 @@ def backfill_flow(
             run_id = store.begin_run(watch.name, span.first, span.last, now)
             classify_task(store, watch)
             digest = digest_task(store, watch, run_id, now)
+            # quote(): a digest of the whole history is large, and Prefect would otherwise walk
+            # it (seconds) each time it is a task's input.
             out_dir = settings.out_dir / watch.name
             paths = summary_task(store, watch, out_dir, now)
             delivered: tuple[str, ...] = ()
             if deliver:
-                paths |= render_task(digest, watch, out_dir, settings)
-                artifacts_task(digest, paths, watch)
+                paths |= render_task(quote(digest), watch, out_dir, settings)
+                artifacts_task(quote(digest), paths, watch)
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:
-                settle_unsent_task(store, watch, digest, run_id, now)
+                settle_unsent_task(store, watch, quote(digest), run_id, now)
             store.finish_run(run_id, span.last, now, total.as_dict())
         finally:
             store.release_lock(watch.name, owner)

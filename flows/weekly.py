@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -155,6 +155,18 @@ def deliver_task(store, watch: Watch, settings: Settings, out_dir: Path, now: da
     return delivered
 
 
+@task(name="settle-unsent", **_LIVE)
+def settle_unsent_task(store, watch: Watch, digest, run_id: int, now: datetime) -> None:
+    """Mark a backfill's own digest settled without sending it, so no later run mails the past.
+
+    A weekly digest still waiting for its e-mail (make_digest may hand that one back) is left
+    for the next run to send."""
+    from flows.digesting import digest_key
+
+    if digest is not None and digest.key == digest_key(watch, run_id, now):
+        store.mark_delivered(digest.key, now, "backfill-not-sent", "")
+
+
 @flow(name="litwatch-watch", log_prints=True)
 def watch_flow(
     watch_name: str,
@@ -196,7 +208,11 @@ def watch_flow(
                 paths = render_task(digest, watch, out_dir, settings)
                 paths |= summary_task(store, watch, out_dir, now)
                 artifacts_task(digest, paths, watch)
-            delivered = deliver_task(store, watch, settings, out_dir, now) if deliver else ()
+            if deliver:
+                delivered = deliver_task(store, watch, settings, out_dir, now)
+            else:
+                delivered = ()
+                settle_unsent_task(store, watch, digest, run_id, now)
             store.finish_run(run_id, window[1], now, stats.as_dict())
         finally:
             store.release_lock(watch.name, owner)
