@@ -176,3 +176,32 @@ def test_change_log_of_each_week_lists_exactly_that_weeks_digest(weekly_run):
 def _payload(settings: Settings, digest_key: str) -> dict:
     with Store.open(settings.db_path) as store:
         return next(e.payload for e in store.digests(WATCH) if e.digest_key == digest_key)
+
+
+def test_each_run_publishes_its_digest_as_markdown_and_table_artifacts(weekly_run):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    _, _, _, results, _ = weekly_run
+    with get_client(sync_client=True) as client:
+        markdown = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[f"{WATCH}-digest"]))
+        )
+        tables = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[f"{WATCH}-records"]))
+        )
+    # one of each per run (other test modules in the session may add runs of their own)
+    assert len(markdown) >= WEEKS and len(tables) >= WEEKS
+    last = results[-1]
+    newest_markdown = max(markdown, key=lambda artifact: artifact.created)
+    assert newest_markdown.data == Path(last.paths["md"]).read_text(encoding="utf-8")
+    newest_table = max(tables, key=lambda artifact: artifact.created)
+    rows = newest_table.data if isinstance(newest_table.data, list) else None
+    if rows is None:
+        import json
+
+        rows = json.loads(newest_table.data)
+    assert sorted(row["pmid"] for row in rows) == sorted(
+        item.record.pmid
+        for item in Digest.from_dict(_payload(weekly_run[0], last.digest_key)).items
+    )
