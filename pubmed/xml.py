@@ -57,6 +57,29 @@ def iter_article_elements(
         stream.close()
 
 
+def article_batches(
+    source: Source, size: int, *, source_name: str | None = None
+) -> Iterator[bytes]:
+    """The articles of an efetch XML export as PubmedArticleSet documents of `size` articles each.
+
+    For spreading a large file (a MEDLINE baseline file) over worker processes: each batch is
+    whole XML that `parse_xml` reads, and only the XML is split here; parsing into records
+    happens where the batch is classified."""
+    pending: list[bytes] = []
+    for element in iter_article_elements(source, source_name=source_name):
+        pending.append(etree.tostring(element, encoding="utf-8"))
+        if len(pending) == size:
+            yield _article_set(pending)
+            pending = []
+    if pending:
+        yield _article_set(pending)
+
+
+def _article_set(articles: list[bytes]) -> bytes:
+    head = b'<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>'
+    return b"".join([head, *articles, b"</PubmedArticleSet>"])
+
+
 def record_from_element(element: etree._Element) -> Record:
     """The Record held by one PubmedArticle or PubmedBookArticle element."""
     if element.tag == "PubmedBookArticle":
