@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -34,6 +35,14 @@ class LoggedRequest:
 def redacted(params: dict[str, str]) -> dict[str, str]:
     """The parameters with secrets (the API key) masked."""
     return {key: REDACTED if key in _SECRET_PARAMS else value for key, value in params.items()}
+
+
+_SECRET_IN_QUERY = re.compile(r"\b(" + "|".join(sorted(_SECRET_PARAMS)) + r")=[^&\s\"']*")
+
+
+def redacted_text(text: str) -> str:
+    """A request line or URL with the values of secret parameters masked."""
+    return _SECRET_IN_QUERY.sub(lambda found: f"{found.group(1)}={REDACTED}", text)
 
 
 class RequestLog:

@@ -30,7 +30,7 @@ from standin.eutils import Answer, EUtilities
 from standin.faults import FAULT_KINDS, Faults
 from standin.history import DEFAULT_TTL, History
 from standin.ratelimit import SlidingWindowLimit
-from standin.requestlog import LoggedRequest, RequestLog, redacted
+from standin.requestlog import LoggedRequest, RequestLog, redacted, redacted_text
 from standin.timeline import Replay
 from standin.versions import IndexingRevisions, VersionFile
 
@@ -100,7 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch("POST")
 
     def log_message(self, format: str, *args: object) -> None:
-        log.debug("%s " + format, self.client_address[0], *args)
+        # The request line carries the client's api_key: mask it, as the request log does.
+        shown = [redacted_text(arg) if isinstance(arg, str) else arg for arg in args]
+        log.debug("%s " + format, self.client_address[0], *shown)
 
     def _dispatch(self, method: str) -> None:
         path = urlsplit(self.path).path
