@@ -54,8 +54,9 @@ ESEARCH = (
 @dataclass
 class HostileEutils:
     """An E-utilities server on 127.0.0.1 that finds `count` records for any search and answers
-    every efetch with `efetch` (bytes), or streams `stream_bytes` of XML-looking filler (with or
-    without a Content-Length), or an HTTP `status` error whose body is `efetch`."""
+    every efetch with `efetch` (bytes; "{request}" in it becomes the request path and query),
+    or streams `stream_bytes` of XML-looking filler (with or without a Content-Length), with
+    HTTP `status`."""
 
     base_url: str = ""
     count: int = 1
@@ -89,8 +90,8 @@ def _handler(state: HostileEutils) -> type[BaseHTTPRequestHandler]:
                 self._send(200, ESEARCH.replace(b"{count}", str(state.count).encode()))
             elif state.stream_bytes:
                 self._stream()
-            else:
-                self._send(state.status, state.efetch)
+            else:  # "{request}" in the body echoes the request, as some proxies' error pages do
+                self._send(state.status, state.efetch.replace(b"{request}", f"{path}?{query}".encode()))
 
         def _send(self, status: int, body: bytes) -> None:
             self.send_response(status)
