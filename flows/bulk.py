@@ -1,0 +1,173 @@
+"""Bulk classification: large PubMed XML files (MEDLINE baseline files, `.xml.gz`) cut into
+batches of records, each batch classified on a Dask worker through Prefect's DaskTaskRunner,
+the results written to one Parquet file in input order.
+
+A local Dask cluster of worker processes (one thread each: classification is CPU-bound Python,
+so threads would share one core) by default, or an existing Dask scheduler when given. Batches
+are submitted as the files are read, a few per worker at a time, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from litwatch.config import Watch, find_watch, load_watches
+from litwatch.settings import Settings
+
+DEFAULT_BATCH = 500  # records per task: seconds of work each, few enough tasks to keep overhead low
+BATCHES_PER_WORKER = 3  # in flight per worker: enough to keep it busy while results are written
+DEFAULT_IN_FLIGHT = 16  # for an existing scheduler, whose worker count this process does not know
+
+# Called after each batch is written: (records done, total if known, what was done).
+BatchProgress = Callable[[int, int | None, str], None]
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What one bulk classification did, for the CLI line and the benchmark."""
+
+    files: int
+    records: int
+    batches: int
+    out: Path
+    seconds: float
+    cluster: str
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds else 0.0
+
+    def summary_line(self) -> str:
+        return (
+            f"classified {self.records} records from {self.files} file(s) in {self.batches} batches "
+            f"on {self.cluster}: {self.seconds:.1f} s, {self.records_per_second:.0f} records/s "
+            f"-> {self.out}"
+        )
+
+
+_judges: dict[str, object] = {}
+
+
+def judge_for(watch: Watch):
+    """The watch's Judge, compiled once per worker process."""
+    from classifiers.judge import Judge
+
+    key = watch.model_dump_json()
+    if key not in _judges:
+        _judges[key] = Judge(watch)
+    return _judges[key]
+
+
+@task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
+def classify_batch_task(xml: bytes, source_file: str, watch: Watch, text_only: bool):
+    """Parse one batch of articles and classify it (the `classify` command's judge): a table."""
+    from outputs.parquet import classification_schema, classification_table
+    from pubmed.xml import parse_xml
+
+    records = list(parse_xml(xml, source_name=source_file))
+    rows = judge_for(watch).judge(records, text_only=text_only)
+    schema = classification_schema([gap.name for gap in watch.gaps])
+    return classification_table(rows, source_file, schema)
+
+
+@flow(name="litwatch-classify-bulk", log_prints=True)
+def bulk_classify_flow(
+    files: list[Path],
+    out: Path,
+    watch_name: str | None = None,
+    settings: Settings | None = None,
+    text_only: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    in_flight: int = DEFAULT_IN_FLIGHT,
+    progress: BatchProgress | None = None,
+) -> tuple[int, int]:
+    """Classify every article of `files` into the Parquet file `out`; (records, batches)."""
+    from outputs.parquet import classification_schema, open_writer
+    from pubmed.xml import article_batches
+
+    settings = settings or Settings()
+    watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
+    schema = classification_schema([gap.name for gap in watch.gaps])
+    pending: deque = deque()
+    records = batches = 0
+    with open_writer(out, schema) as writer:
+
+        def write_oldest() -> None:
+            nonlocal records, batches
+            table = pending.popleft().result()
+            writer.write_table(table)
+            records += table.num_rows
+            batches += 1
+            if progress:
+                progress(records, None, f"{batches} batches")
+
+        for path in files:
+            for batch in article_batches(path, batch_size):
+                pending.append(classify_batch_task.submit(batch, path.name, watch, text_only))
+                if len(pending) >= in_flight:
+                    write_oldest()
+        while pending:
+            write_oldest()
+    get_run_logger().info("classified %d records in %d batches into %s", records, batches, out)
+    return records, batches
+
+
+def dask_task_runner(workers: int, scheduler: str | None):
+    """Prefect's DaskTaskRunner on an existing scheduler, or on a local cluster of `workers`
+    single-threaded processes listening on loopback only (no dashboard)."""
+    from prefect_dask import DaskTaskRunner
+
+    if scheduler:
+        return DaskTaskRunner(address=scheduler)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": None,
+        },
+    )
+
+
+def classify_bulk(
+    files: Sequence[Path],
+    out: Path,
+    *,
+    settings: Settings,
+    watch_name: str | None = None,
+    workers: int = 2,
+    scheduler: str | None = None,
+    text_only: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    progress: BatchProgress | None = None,
+) -> BulkResult:
+    """Run the bulk flow on a Dask cluster: a local one of `workers` processes, or `scheduler`'s."""
+    from litwatch.errors import LitwatchError
+
+    missing = [str(path) for path in files if not Path(path).is_file()]
+    if missing:
+        raise LitwatchError(f"classify-bulk: no such file: {', '.join(missing)}")
+    runner = dask_task_runner(workers, scheduler)
+    started = time.perf_counter()
+    records, batches = bulk_classify_flow.with_options(task_runner=runner)(
+        [Path(path) for path in files],
+        Path(out),
+        watch_name=watch_name,
+        settings=settings,
+        text_only=text_only,
+        batch_size=batch_size,
+        in_flight=DEFAULT_IN_FLIGHT if scheduler else BATCHES_PER_WORKER * workers,
+        progress=progress,
+    )
+    seconds = time.perf_counter() - started
+    cluster = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local Dask worker(s)"
+    return BulkResult(len(files), records, batches, Path(out), seconds, cluster)

@@ -1,0 +1,56 @@
+"""Classification results as Parquet, for bulk runs over baseline files: one row per record,
+the columns a reviewer filters on first, the full attributes and gap calls as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def classification_schema(gap_names: Sequence[str]) -> pa.Schema:
+    """The columns of a bulk classification file for a watch with these gaps."""
+    return pa.schema(
+        [
+            ("pmid", pa.string()),
+            ("source_file", pa.string()),
+            ("design", pa.string()),
+            ("design_confidence", pa.float64()),
+            ("design_source", pa.string()),
+            ("design_evidence", pa.list_(pa.string())),
+            ("topic_relevant", pa.bool_()),
+            *((f"gap_{name}", pa.string()) for name in gap_names),  # yes / possibly / no
+            ("attributes", pa.string()),  # JSON object
+            ("gaps", pa.string()),  # JSON object: each gap's relevance, score and reasons
+        ]
+    )
+
+
+def classification_table(rows: Sequence[dict], source_file: str, schema: pa.Schema) -> pa.Table:
+    """The classification JSON of records (as `Judge.judge` returns it) as a table of `schema`."""
+    gap_columns = [name for name in schema.names if name.startswith("gap_")]
+    columns: dict[str, list] = {
+        "pmid": [row["pmid"] for row in rows],
+        "source_file": [source_file] * len(rows),
+        "design": [row["design"] for row in rows],
+        "design_confidence": [row["design_confidence"] for row in rows],
+        "design_source": [row["design_source"] for row in rows],
+        "design_evidence": [row["design_evidence"] for row in rows],
+        "topic_relevant": [row["topic_relevant"] for row in rows],
+        **{
+            column: [row["gaps"][column.removeprefix("gap_")]["relevance"] for row in rows]
+            for column in gap_columns
+        },
+        "attributes": [json.dumps(row["attributes"], ensure_ascii=False) for row in rows],
+        "gaps": [json.dumps(row["gaps"], ensure_ascii=False) for row in rows],
+    }
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def open_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A Parquet file at `path` that tables of `schema` are appended to as they come."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return pq.ParquetWriter(path, schema, compression="zstd")

@@ -1,0 +1,61 @@
+"""Bulk classification on a local Dask cluster of two worker processes, through Prefect."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from lxml import etree
+
+from classifiers.judge import Judge
+from flows.bulk import classify_bulk
+from litwatch.config import find_watch, load_watches
+from litwatch.settings import Settings
+from pubmed.xml import iter_article_elements, parse_xml
+
+RECORDS = 300
+
+
+def baseline_file(corpus: Path, folder: Path) -> Path:
+    """A gzipped baseline-like file of RECORDS distinct corpus articles, in two halves (files)."""
+    articles: dict[str, bytes] = {}
+    for source in sorted((corpus / "pubmed-xml").glob("*.xml")):
+        for element in iter_article_elements(source):
+            pmid = element.findtext(".//PMID")
+            if pmid and pmid not in articles:
+                articles[pmid] = etree.tostring(element)
+            if len(articles) == RECORDS:
+                break
+        if len(articles) == RECORDS:
+            break
+    path = folder / "pubmed26n0001.xml.gz"
+    path.write_bytes(
+        gzip.compress(b"<PubmedArticleSet>" + b"".join(articles.values()) + b"</PubmedArticleSet>")
+    )
+    return path
+
+
+def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
+    prefect_api, corpus, tmp_path
+):
+    source = baseline_file(corpus, tmp_path)
+    settings = Settings(data_dir=tmp_path / "data")
+    out = tmp_path / "results.parquet"
+    result = classify_bulk([source], out, settings=settings, workers=2, batch_size=40)
+    assert (result.records, result.batches) == (RECORDS, 8)
+
+    table = pq.read_table(out).to_pylist()
+    assert len(table) == RECORDS and len({row["pmid"] for row in table}) == RECORDS
+    watch = find_watch(load_watches(settings.watches_file), None)[0]
+    records = list(parse_xml(source))
+    expected = Judge(watch).judge(records)
+    assert [row["pmid"] for row in table] == [record.pmid for record in records]  # input order
+    assert [(row["design"], row["design_source"]) for row in table] == [
+        (row["design"], row["design_source"]) for row in expected
+    ]
+    assert [row[f"gap_{name}"] for row in table for name in ("stratified_rct",)] == [
+        row["gaps"]["stratified_rct"]["relevance"] for row in expected
+    ]
+    assert {row["source_file"] for row in table} == {source.name}
+    assert len({row["design"] for row in table}) >= 4  # the sample is not one kind of study
