@@ -293,12 +293,14 @@ class EntrezClient:
         """The whole body, unless it is larger than `max_response_bytes`: then EntrezError,
         having read at most that much (a hostile or broken server cannot fill the memory)."""
         limit = self.config.max_response_bytes
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise self._too_large(utility, f"{int(declared):,} bytes announced")
-        if declared.isdigit():
+        # http.client's length: the Content-Length, or None when the body is chunked (whatever
+        # the headers also claim) or ends when the connection closes.
+        declared = response.length
+        if declared is not None and declared > limit:
+            raise self._too_large(utility, f"{declared:,} bytes announced")
+        if declared is not None:
             return response.read()  # bounded by the declared length; cut-off bodies still raise
-        body = response.read(limit + 1)  # chunked or closed-at-end: stop one byte past the limit
+        body = response.read(limit + 1)  # stop one byte past the limit
         if len(body) > limit:
             raise self._too_large(utility, "no length announced")
         return body

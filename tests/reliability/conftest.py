@@ -55,15 +55,16 @@ ESEARCH = (
 class HostileEutils:
     """An E-utilities server on 127.0.0.1 that finds `count` records for any search and answers
     every efetch with `efetch` (bytes; "{request}" in it becomes the request path and query),
-    or streams `stream_bytes` of XML-looking filler (with or without a Content-Length), with
-    HTTP `status`."""
+    or streams `stream_bytes` of XML-looking filler framed as `framing` says, with HTTP `status`."""
 
     base_url: str = ""
     count: int = 1
     efetch: bytes = b""
     status: int = 200
     stream_bytes: int = 0
-    announce_length: bool = True
+    # "length": a true Content-Length; "close": none, the body ends with the connection;
+    # "chunked": chunked, with a small Content-Length claimed as well (a lie http.client ignores)
+    framing: str = "length"
     requests: list[str] = field(default_factory=list)  # the request paths with their queries
     streamed: list[int] = field(default_factory=list)  # bytes written before the client hung up
 
@@ -104,18 +105,23 @@ def _handler(state: HostileEutils) -> type[BaseHTTPRequestHandler]:
             chunk = b"<PubmedArticle>" + b"x" * (2**20 - 32) + b"</PubmedArticle>\n"
             self.send_response(200)
             self.send_header("Content-Type", "text/xml; charset=UTF-8")
-            if state.announce_length:
+            chunked = state.framing == "chunked"
+            if state.framing == "length":
                 self.send_header("Content-Length", str(state.stream_bytes))
+            elif chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Content-Length", "100")
             else:
                 self.send_header("Connection", "close")  # the body ends when the socket does
                 self.close_connection = True
             self.end_headers()
             written = 0
             try:
-                self.wfile.write(b"<?xml version='1.0'?>\n<PubmedArticleSet>\n")
+                head = b"<?xml version='1.0'?>\n<PubmedArticleSet>\n"
                 while written < state.stream_bytes:
-                    self.wfile.write(chunk)
-                    written += len(chunk)
+                    part = head + chunk if written == 0 else chunk
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+                    written += len(part)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client refused the rest: what the test wants
             state.streamed.append(written)

@@ -105,10 +105,10 @@ def hostile_run(hostile_eutils, data_dir: Path, watches: Path, **overrides):
 # --- 100 MB answers ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("announce_length", [True, False], ids=["content-length", "no-length"])
-def test_a_100_mb_answer_is_refused_without_reading_it_into_memory(hostile_eutils, tmp_path, announce_length):
+@pytest.mark.parametrize("framing", ["length", "close", "chunked"])
+def test_a_100_mb_answer_is_refused_without_reading_it_into_memory(hostile_eutils, tmp_path, framing):
     hostile_eutils.stream_bytes = 100 * MB
-    hostile_eutils.announce_length = announce_length
+    hostile_eutils.framing = framing
     client = EntrezClient(
         EntrezConfig(
             email="tests@example.org",
@@ -142,7 +142,7 @@ def test_the_default_limit_refuses_a_100_mb_answer(hostile_eutils, tmp_path):
 
 def test_a_100_mb_answer_stops_the_weekly_run_and_the_store_keeps_its_records(hostile_eutils, data_dir, seeded):
     hostile_eutils.stream_bytes = 100 * MB
-    hostile_eutils.announce_length = False
+    hostile_eutils.framing = "close"
     before = store_rows(data_dir / "litwatch.sqlite")
     with pytest.raises(EntrezError, match=r"^PubMed efetch answer is larger than 8,388,608 bytes"):
         hostile_run(hostile_eutils, data_dir, seeded[1], entrez_max_response_mb=8)
