@@ -158,6 +158,46 @@ def classify(
     run_classify(files, text_only, format, sys.stdout, judge=Judge(chosen))
 
 
+@app.command("classify-bulk")
+def classify_bulk(
+    files: Annotated[list[Path], typer.Argument(help="PubMed XML files (.xml/.xml.gz), e.g. baseline.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Parquet file to write.")],
+    workers: Annotated[
+        int, typer.Option(help="Local Dask worker processes (one thread each).", min=1)
+    ] = os.cpu_count() or 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of an existing Dask scheduler (tcp://HOST:PORT).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Records per Dask task.", min=1)] = 500,
+    text_only: Annotated[
+        bool, typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed).")
+    ] = False,
+    watch: WatchOption = None,
+    watches: WatchesFileOption = None,
+) -> None:
+    """Classify large PubMed XML files on a Dask cluster (local by default) into Parquet."""
+    import logging
+
+    from flows.bulk import classify_bulk as run_bulk
+    from litwatch.progress import LocalUpdate, progress_bar
+
+    # Dask logs each worker's start and stop at INFO: noise around the progress bar.
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    with progress_bar("classify-bulk") as update:
+        result = run_bulk(
+            files,
+            out,
+            settings=_settings(watches),
+            watch_name=watch,
+            workers=workers,
+            scheduler=scheduler,
+            text_only=text_only,
+            batch_size=batch_size,
+            progress=LocalUpdate(update),
+        )
+    typer.echo(result.summary_line())
+
+
 @app.command()
 def train(
     sources: Annotated[
