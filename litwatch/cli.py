@@ -236,16 +236,29 @@ def serve(
     limit: Annotated[
         int | None, typer.Option(help="Most flow runs at once (default: no limit).", min=1)
     ] = None,
+    pool: Annotated[
+        str | None,
+        typer.Option(help="Put the deployments in this work pool for its workers, then exit."),
+    ] = None,
 ) -> None:
     """Create one Prefect deployment per watch on its schedule and run them until stopped."""
     from litwatch.config import find_watch, load_watches
 
     settings = _settings(watches)
     chosen = find_watch(load_watches(settings.watches_file), watch)
-    if watches is not None:
-        # Each scheduled run starts in a subprocess that reads its settings from the
-        # environment it inherits from this one: hand it the same watch file.
-        os.environ["LITWATCH_WATCHES_FILE"] = str(watches.resolve())
+    # Each run starts in a subprocess that reads its settings from the environment: hand it
+    # the same watch file (served: this process's environment; in a pool: the job's).
+    env = {"LITWATCH_WATCHES_FILE": str(watches.resolve())} if watches is not None else {}
+    if pool is not None:
+        from flows.deployments import deploy_watches
+
+        deploy_watches(chosen, pool, env)
+        names = ", ".join(f"litwatch-watch/{w.name}" for w in chosen)
+        typer.echo(
+            f"{names} in work pool {pool!r}; run them with: prefect worker start --pool {pool}"
+        )
+        return
+    os.environ.update(env)
     from flows.deployments import serve_watches
 
     serve_watches(chosen, limit=limit)
