@@ -33,10 +33,12 @@ WatchesFileOption = Annotated[
 OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.")]
 
 
-def _settings(watches_file: Path | None = None, **overrides):
-    from litwatch.settings import Settings
+def _settings(watches_file: Path | None = None, *, read=None, **overrides):
+    """The settings with these overrides; invalid ones are one ConfigError unless `read` (e.g.
+    the bare Settings class, which raises pydantic's error listing every problem) says otherwise."""
+    from litwatch.settings import read_settings
 
-    settings = Settings()
+    settings = (read or read_settings)()
     if watches_file is not None:
         overrides["watches_file"] = watches_file
     return settings.model_copy(update=overrides) if overrides else settings
@@ -268,8 +270,9 @@ def serve(
 def doctor(watches: WatchesFileOption = None) -> None:
     """Check the settings, the watch file, NCBI, SMTP and the folders: one line per check."""
     from litwatch.doctor import diagnose, load_settings
+    from litwatch.settings import Settings
 
-    settings, findings = load_settings(lambda: _settings(watches))
+    settings, findings = load_settings(lambda: _settings(watches, read=Settings))
     failed = False
     for finding in findings if settings is None else diagnose(settings):
         typer.echo(finding.line())

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
             raise ConfigError(f"{path}: invalid TOML: {error}") from None
         except OSError as error:
             raise ConfigError(f"{path}: cannot read settings file ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path}: settings file is not UTF-8 text") from None
+        # A misspelt key would otherwise be ignored and its setting silently left at the default.
+        unknown = sorted(set(from_file.toml_data) - set(settings_cls.model_fields))
+        if unknown:
+            raise ConfigError(f"{path}: {unknown[0]}: unknown key")
         return init_settings, env_settings, dotenv_settings, from_file, file_secret_settings
 
     @property
@@ -124,6 +130,20 @@ class Settings(BaseSettings):
         if self.smtp_password_block:
             return _secret_block(self.smtp_password_block)
         return None
+
+
+def read_settings() -> Settings:
+    """Settings as the entry point reads them; invalid ones are one ConfigError naming the
+    variable and the problem, never the value (it may be a secret)."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = ".".join(str(part) for part in problem["loc"])
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise ConfigError(f"setting {name} (LITWATCH_{name.upper()}): {problem['msg']}{more}") from None
 
 
 def _secret_block(name: str) -> str:

@@ -372,6 +372,30 @@ def test_run_and_import_refuse_a_bad_watch_file_in_one_line(litwatch, cli_env, t
     assert not cli_env.exists()  # refused before any store was opened
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("LITWATCH_SMTP_PORT", "SEKRET-port", "setting smtp_port (LITWATCH_SMTP_PORT): Input should be a valid integer"),
+        ("LITWATCH_ENTREZ_TIMEOUT", "-1", "setting entrez_timeout (LITWATCH_ENTREZ_TIMEOUT): Input should be greater than 0"),
+        ("settings.toml", b"smtp_port = [", "settings.toml: invalid TOML: "),
+        ("settings.toml", b'smtp_host = "mail"\nsmtp_pasword = "SEKRET-typo"', "settings.toml: smtp_pasword: unknown key"),
+        ("settings.toml", b"smtp_host = '\xff'", "settings.toml: settings file is not UTF-8 text"),
+    ],
+    ids=["env-not-an-int", "env-out-of-range", "file-broken-toml", "file-unknown-key", "file-not-utf8"],
+)
+def test_bad_settings_are_one_line_without_their_value(litwatch, cli_env, monkeypatch, tmp_path, variable, value, expected):
+    if variable == "settings.toml":
+        (tmp_path / "settings.toml").write_bytes(value)
+        monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
+    else:
+        monkeypatch.setenv(variable, value)
+    for args in (("run",), ("import", tmp_path / "any.xml", "--watch", "b12-dpn"), ("classify", tmp_path / "any.xml")):
+        result = litwatch(*args)
+        assert result.exit_code == 1, (args, result)
+        line = one_line(result.stderr)
+        assert line.startswith("litwatch: ") and expected in line and "SEKRET" not in line, line
+
+
 @pytest.mark.parametrize("name", ["../b12-dpn", "b12-dpn/../../etc", "/etc/passwd"])
 def test_a_watch_name_with_path_parts_is_unknown_not_a_path(litwatch, cli_env, name):
     result = litwatch("run", "--watch", name)
