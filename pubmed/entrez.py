@@ -28,6 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 from urllib.error import HTTPError, URLError
+from urllib.parse import quote_plus
 from urllib.request import urlopen
 from xml.sax.saxutils import unescape
 
@@ -372,7 +373,9 @@ class EntrezClient:
         # Messages are built without URLs, so the key should never be in one; this is the
         # guard. A key too short to be NCBI's (36 characters) would mask ordinary words.
         if self.config.api_key and len(self.config.api_key) >= 8:
-            line = line.replace(self.config.api_key, "***")
+            # As sent (a server may echo the URL, where the key is percent-encoded) and as is.
+            for form in (quote_plus(self.config.api_key), self.config.api_key):
+                line = line.replace(form, "***")
         return line if len(line) <= 300 else line[:297] + "..."
 
 

@@ -320,3 +320,21 @@ def test_failures_that_quote_the_secrets_are_scrubbed(
     database = prefect_database()
     for path in database.parent.glob(database.name + "*"):
         assert_no_secret(f"Prefect database {path.name}", path.read_bytes())
+
+
+@pytest.mark.parametrize("key", [API_KEY, "SEKRET/KEY+9f3a=x"], ids=["plain", "percent-encoded-in-url"])
+def test_an_echoed_api_key_is_masked_in_the_error_as_sent_and_as_set(hostile_eutils, tmp_path, key):
+    from urllib.parse import quote_plus
+
+    from pubmed.entrez import EntrezClient, EntrezConfig
+
+    hostile_eutils.status = 400
+    hostile_eutils.efetch = b"<eFetchResult><ERROR>Bad request {request}</ERROR></eFetchResult>"
+    client = EntrezClient(
+        EntrezConfig(email="t@example.org", api_key=key, base_url=hostile_eutils.base_url, pace_dir=tmp_path)
+    )
+    with pytest.raises(EntrezError) as refused:
+        list(client.fetch_ids(["1"]))
+    assert quote_plus(key) in hostile_eutils.requests[0]  # the server did get, and echo, the key
+    message = str(refused.value)
+    assert "api_key=***" in message and key not in message and quote_plus(key) not in message
