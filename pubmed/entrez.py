@@ -456,6 +456,9 @@ def _read_search(body: bytes) -> Mapping[str, object]:
         raise _Fault(kind, f"unreadable esearch answer: {str(error).split('.')[0]}") from None
     if "Count" not in found:
         raise _Fault("not-xml", "esearch answer without a Count")
+    if not (str(found["Count"]).isascii() and str(found["Count"]).isdigit()):
+        shown = " ".join(str(found["Count"]).split())[:40]
+        raise _Fault("not-xml", f"esearch answer whose Count is not a number ({shown!r})")
     if int(found["Count"]) > 0 and not (found.get("WebEnv") and found.get("QueryKey")):
         raise _Fault("not-xml", "esearch answer without a history WebEnv")
     return found

@@ -150,6 +150,16 @@ def test_a_100_mb_answer_stops_the_weekly_run_and_the_store_keeps_its_records(ho
     assert before["record_versions"]  # the seeded store was not empty
 
 
+@pytest.mark.parametrize("count", ["abc", "-5", "1e3", "²", ""])
+def test_an_esearch_count_that_is_not_a_number_is_one_clear_error(hostile_eutils, tmp_path, count):
+    hostile_eutils.count = count
+    client = EntrezClient(
+        EntrezConfig(email="t@example.org", base_url=hostile_eutils.base_url, pace_dir=tmp_path, max_attempts=2, backoff_base=0.01)
+    )
+    with pytest.raises(EntrezError, match=r"^PubMed esearch failed after 2 attempts: esearch answer whose Count is not a number"):
+        client.search("metformin", date(2026, 1, 1), date(2026, 1, 7))
+
+
 # --- broken bytes in an efetch answer -----------------------------------------------------------
 
 
