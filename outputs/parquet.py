@@ -22,7 +22,7 @@ def classification_schema(gap_names: Sequence[str]) -> pa.Schema:
             ("design_source", pa.string()),
             ("design_evidence", pa.list_(pa.string())),
             ("topic_relevant", pa.bool_()),
-            *((f"gap_{name}", pa.string()) for name in gap_names),  # yes / possibly / no
+            *((f"gap_{name}", pa.string()) for name in gap_names),  # addresses / partly / no
             ("attributes", pa.string()),  # JSON object
             ("gaps", pa.string()),  # JSON object: each gap's relevance, score and reasons
         ]

@@ -1,0 +1,108 @@
+"""How bulk classification scales over Dask workers: a baseline-sized file (at least 30,000
+records, corpus records repeated under new PMIDs, gzipped in a temporary folder) classified by
+`litwatch classify-bulk`'s flow with 1 and then 2 local Dask worker processes.
+
+Wall time per run, cluster start and stop included, after one small warm-up run that starts
+Prefect's local API. On a shared machine the figures move with its load: the load average
+is printed before each run.
+
+Run: .venv/bin/python benchmarks/bulk.py [--records N] [corpus folder]
+Ends with the line `dask_speedup=X` (1-worker time / 2-worker time)."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gzip
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from lxml import etree
+
+from pubmed.xml import iter_article_elements
+
+FIRST_PMID = 90_000_000  # far above real PMIDs, so no copy collides with a real record
+
+
+def corpus_articles(corpus: Path) -> list[etree._Element]:
+    """Every PubmedArticle of the corpus's efetch XML, once per PMID."""
+    files = sorted((corpus / "pubmed-xml").rglob("*.xml")) + [corpus / "ontopic" / "ontopic.xml"]
+    articles: dict[str, etree._Element] = {}
+    for path in files:
+        for element in iter_article_elements(path):
+            pmid = element.findtext("MedlineCitation/PMID")
+            if element.tag == "PubmedArticle" and pmid and pmid not in articles:
+                articles[pmid] = copy.deepcopy(element)
+    return list(articles.values())
+
+
+def write_baseline(articles: list[etree._Element], records: int, path: Path) -> None:
+    """A gzipped PubmedArticleSet of `records` articles: the corpus over and over, each copy
+    under its own new PMID (in the citation and in the article id list)."""
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(b'<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>\n')
+        for number in range(records):
+            article = copy.deepcopy(articles[number % len(articles)])
+            pmid = str(FIRST_PMID + number)
+            article.find("MedlineCitation/PMID").text = pmid
+            for article_id in article.iterfind("PubmedData/ArticleIdList/ArticleId"):
+                if article_id.get("IdType") == "pubmed":
+                    article_id.text = pmid
+            out.write(etree.tostring(article, encoding="utf-8"))
+        out.write(b"</PubmedArticleSet>\n")
+
+
+def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float]:
+    from flows.bulk import classify_bulk
+
+    started = time.perf_counter()
+    result = classify_bulk([source], out, settings=settings, workers=workers)
+    return result.records, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=None)
+    parser.add_argument("--records", type=int, default=30_000)
+    options = parser.parse_args()
+
+    from litwatch.settings import Settings
+
+    settings = Settings()
+    corpus = options.corpus or settings.corpus_dir
+    articles = corpus_articles(corpus)
+    with tempfile.TemporaryDirectory(prefix="litwatch-bulk-") as scratch:
+        folder = Path(scratch)
+        source = folder / "pubmed26n9999.xml.gz"
+        started = time.perf_counter()
+        write_baseline(articles, options.records, source)
+        print(
+            f"built {source.name}: {options.records} records ({len(articles)} distinct corpus "
+            f"articles repeated), {source.stat().st_size / 1e6:.0f} MB gzipped, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        warm_up = folder / "warm-up.xml.gz"
+        write_baseline(articles, 20, warm_up)
+        timed_run(warm_up, folder / "warm-up.parquet", 1, settings)  # starts Prefect's API
+
+        seconds: dict[int, float] = {}
+        for workers in (1, 2):
+            load = os.getloadavg()[0]
+            records, seconds[workers] = timed_run(
+                source, folder / f"results-{workers}.parquet", workers, settings
+            )
+            print(
+                f"workers={workers}: {records} records in {seconds[workers]:.1f} s = "
+                f"{records / seconds[workers]:.0f} records/s (load average before: {load:.2f}, "
+                f"{os.cpu_count()} cores)"
+            )
+    print(f"dask_speedup={seconds[1] / seconds[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
