@@ -2,7 +2,7 @@
 
 `LITWATCH_CRASH_AT=<point>` makes the process SIGKILL itself when it reaches that point (as a
 power cut or the OOM killer would); `<point>:stop` makes it SIGSTOP itself there instead, so a
-test can hold a run mid-way and start a second one. Unarmed, `crash_point` does nothing.
+test can hold a run mid-way (once) and start a second one. Unarmed, `crash_point` does nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def arm(spec: str) -> None:
 
 
 def crash_point(name: str) -> None:
-    """Kill (or stop) this process here if the point `name` is armed."""
+    """Kill this process here if the point `name` is armed, or stop it here the first time."""
+    global _armed
     if _armed is not None and _armed[0] == name:
-        os.kill(os.getpid(), _armed[1])
+        action = _armed[1]
+        if action == signal.SIGSTOP:
+            _armed = None  # a point inside a loop pauses the run once, not at every turn
+        os.kill(os.getpid(), action)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import signal
 import sqlite3
 from collections import Counter
@@ -30,9 +29,8 @@ from standin.query import parse
 from standin.testing import running_standin
 from standin.timeline import Replay
 from store import Store
-from tests.reliability.warm_runs import fork_server, litwatch_process
+from tests.reliability.children import child_env, fork_server, litwatch_process, loopback_settings
 
-REPO = Path(__file__).resolve().parents[2]
 START = datetime(2026, 10, 5, 7, 0)  # a Monday
 WEEKS = len(CRASH_POINTS) + 1  # one killed run per point, then a clean week
 QUERY = "vitamin B12[tiab] OR cobalamin[tiab] OR methylcobalamin[tiab] OR metformin[tiab]"
@@ -57,35 +55,10 @@ def ontopic_corpus(corpus: Path, tmp_path_factory) -> Corpus:
     return load_corpus([ontopic], CorpusOptions(replay, version_files=indexed))
 
 
-def subprocess_env(settings: Settings, crash_at: str) -> dict[str, str]:
-    """The environment of a `litwatch run` child: its settings, the kill point, our Prefect API."""
-    from prefect.settings import get_current_settings
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
-    env.update(
-        PYTHONPATH=str(REPO),
-        PREFECT_API_URL=str(get_current_settings().api.url),
-        LITWATCH_EUTILS_URL=settings.eutils_url,
-        LITWATCH_DATA_DIR=str(settings.data_dir),
-        LITWATCH_WATCHES_FILE=str(settings.watches_file),
-        LITWATCH_NCBI_EMAIL=settings.ncbi_email,
-        LITWATCH_NCBI_API_KEY="test-key-not-secret",
-        LITWATCH_ENTREZ_TIMEOUT=str(settings.entrez_timeout),
-        LITWATCH_ENTREZ_BACKOFF_BASE=str(settings.entrez_backoff_base),
-        LITWATCH_SMTP_HOST=settings.smtp_host,
-        LITWATCH_SMTP_PORT=str(settings.smtp_port),
-        LITWATCH_SMTP_SECURITY="none",
-        LITWATCH_SMTP_USER=settings.smtp_user,
-        LITWATCH_SMTP_PASSWORD="s3cret-pw",
-        LITWATCH_CRASH_AT=crash_at,
-    )
-    return env
-
-
 def killed_run(context, settings: Settings, now: datetime, point: str) -> int:
     """`litwatch run --watch sim` for the simulated time `now`, armed to die at `point`; its exit code."""
     argv = ["run", "--watch", "sim", "--now", now.isoformat()]
-    process = litwatch_process(context, argv, subprocess_env(settings, point))
+    process = litwatch_process(context, argv, child_env(settings, point))
     process.join(timeout=120)
     if process.exitcode is None:
         process.kill()
@@ -142,20 +115,7 @@ def test_a_run_killed_at_any_point_is_recovered_by_the_next_without_loss_or_repe
     killed: dict[str, int] = {}
     context = fork_server()
     with running_standin(corpus=ontopic_corpus, now=START) as standin:
-        settings = Settings(
-            eutils_url=standin.base_url,
-            data_dir=tmp_path / "data",
-            watches_file=watches,
-            ncbi_email="tests@example.org",
-            ncbi_api_key="test-key-not-secret",
-            entrez_timeout=5.0,
-            entrez_backoff_base=0.05,
-            smtp_host=smtp_server.host,
-            smtp_port=smtp_server.port,
-            smtp_security="none",
-            smtp_user="digest",
-            smtp_password="s3cret-pw",
-        )
+        settings = loopback_settings(standin.base_url, smtp_server, tmp_path / "data", watches)
         watch_flow("sim", now=START, settings=settings)
         for week, point in enumerate(CRASH_POINTS, start=1):
             now = START + timedelta(weeks=week)

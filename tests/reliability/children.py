@@ -1,0 +1,112 @@
+"""`litwatch` in child processes for the reliability tests: their settings and environment,
+and a warm fork server.
+
+A child forked from the fork server is its own OS process (killed with SIGKILL like any
+other), but the server has already imported Prefect, scikit-learn, matplotlib and the design
+model, so ten killed runs cost seconds rather than a minute of imports. Every child reads its
+settings from the environment it is given, exactly as the `litwatch` command does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from classifiers.design import shipped_model
+from litwatch.cli import main
+from litwatch.settings import Settings
+
+# What a run imports lazily, imported (and the design model loaded) once, before any fork.
+for _module in ("flows.weekly", "flows.digesting", "classifiers.judge", "outputs.summary"):
+    importlib.import_module(_module)
+shipped_model()
+
+
+REPO = Path(__file__).resolve().parents[2]
+SMTP_PASSWORD = "s3cret-pw"  # what the shared smtp_server fixture accepts
+NCBI_KEY = "test-key-not-secret"
+
+
+def loopback_settings(eutils_url: str, smtp_server, data_dir: Path, watches_file: Path) -> Settings:
+    """Settings for runs against a stand-in and the loopback SMTP server, with fast back-off."""
+    return Settings(
+        eutils_url=eutils_url,
+        data_dir=data_dir,
+        watches_file=watches_file,
+        ncbi_email="tests@example.org",
+        ncbi_api_key=NCBI_KEY,
+        entrez_timeout=5.0,
+        entrez_backoff_base=0.05,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        smtp_security="none",
+        smtp_user="digest",
+        smtp_password=SMTP_PASSWORD,
+    )
+
+
+def child_env(settings: Settings, crash_at: str = "") -> dict[str, str]:
+    """The environment of a `litwatch` child: `settings` as LITWATCH_* variables, the kill
+    point, and the Prefect API this test session runs."""
+    from prefect.settings import get_current_settings
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
+    env.update(
+        PYTHONPATH=str(REPO),
+        PREFECT_API_URL=str(get_current_settings().api.url),
+        LITWATCH_EUTILS_URL=settings.eutils_url,
+        LITWATCH_DATA_DIR=str(settings.data_dir),
+        LITWATCH_WATCHES_FILE=str(settings.watches_file),
+        LITWATCH_NCBI_EMAIL=settings.ncbi_email,
+        LITWATCH_NCBI_API_KEY=NCBI_KEY,
+        LITWATCH_ENTREZ_TIMEOUT=str(settings.entrez_timeout),
+        LITWATCH_ENTREZ_BACKOFF_BASE=str(settings.entrez_backoff_base),
+        LITWATCH_SMTP_HOST=settings.smtp_host,
+        LITWATCH_SMTP_PORT=str(settings.smtp_port),
+        LITWATCH_SMTP_SECURITY=settings.smtp_security,
+        LITWATCH_SMTP_USER=settings.smtp_user,
+        LITWATCH_SMTP_PASSWORD=SMTP_PASSWORD,
+        LITWATCH_CRASH_AT=crash_at,
+    )
+    return env
+
+
+def _litwatch(argv: Sequence[str], env: Mapping[str, str], output: str | None) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if output is not None:  # the child's stdout and stderr, for the test to read
+        with open(output, "ab") as sink:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = ["litwatch", *argv]
+    # Prefect read its settings when the fork server imported it: point it at the test's API
+    # (else each child would start, and orphan when killed, an ephemeral server of its own).
+    with temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}):
+        main()
+
+
+def fork_server() -> multiprocessing.context.ForkServerContext:
+    """A fork-server context that preloads this module (and so everything it imports)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def litwatch_process(
+    context: multiprocessing.context.ForkServerContext,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    output: Path | None = None,
+) -> multiprocessing.Process:
+    """Start `litwatch ARGV...` with environment `env` in a child of the fork server; its
+    stdout and stderr go to the file `output` when given."""
+    args = (list(argv), dict(env), str(output) if output else None)
+    process = context.Process(target=_litwatch, args=args, daemon=True)
+    process.start()
+    return process
