@@ -37,6 +37,7 @@ from litwatch.settings import Settings
 from pubmed.windows import DateWindow, fixed_windows
 
 DEFAULT_SLICE_DAYS = 365
+LOCK_STALE = timedelta(hours=6)  # as the weekly flow's
 
 # Called after each slice: (slices done, slices in the backfill, the slice, its counts).
 SliceProgress = Callable[[int, int, DateWindow, IngestStats], None]
@@ -133,11 +134,14 @@ def backfill_flow(
     client = entrez_client(settings)
     total = IngestStats()
     with Store.open(settings.db_path) as store:
-        store.acquire_lock(watch.name, owner, now, stale_after=timedelta(hours=6))
+        store.acquire_lock(watch.name, owner, now, stale_after=LOCK_STALE)
         try:
             todo, already_done = slices_to_do(span, slice_days, store.completed_slices(watch.name))
             slices = already_done + len(todo)
             for number, window in enumerate(todo, start=already_done + 1):
+                # A long history takes hours: keep the lock fresh so no run on another
+                # machine takes it over as stale while this one is still going.
+                store.acquire_lock(watch.name, owner, datetime.now().astimezone(), LOCK_STALE)
                 stats = slice_task(client, store, watch, window, now)
                 total = total + stats
                 if progress:
@@ -145,11 +149,11 @@ def backfill_flow(
             run_id = store.begin_run(watch.name, span.first, span.last, now)
             classify_task(store, watch)
             digest = digest_task(store, watch, run_id, now)
-            # quote(): a digest of the whole history is large, and Prefect would otherwise walk
-            # it (seconds) each time it is a task's input.
             out_dir = settings.out_dir / watch.name
             paths = summary_task(store, watch, out_dir, now)
             delivered: tuple[str, ...] = ()
+            # quote(): a digest of the whole history is large, and Prefect would otherwise walk
+            # it (seconds) each time it is a task's input.
             if deliver:
                 paths |= render_task(quote(digest), watch, out_dir, settings)
                 artifacts_task(quote(digest), paths, watch)

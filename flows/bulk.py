@@ -9,7 +9,6 @@ are submitted as the files are read, a few per worker at a time, so memory stays
 
 from __future__ import annotations
 
-import gzip
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -68,7 +67,7 @@ def judge_for(watch: Watch):
 
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
 def classify_batch_task(xml: bytes, source_file: str, watch: Watch, text_only: bool):
-    """Parse one batch of articles (gzipped) and classify it with the `classify` command's Judge."""
+    """Parse one batch of articles and classify it with the `classify` command's Judge."""
     from outputs.parquet import classification_schema, classification_table
     from pubmed.xml import parse_xml
 
@@ -111,10 +110,7 @@ def bulk_classify_flow(
 
         for path in files:
             for batch in article_batches(path, batch_size):
-                # Gzipped, a batch ships to its worker in a fraction of the bytes (a few MB
-                # rather than Dask's "large graph" 10 MB); parse_xml reads gzip as it is.
-                packed = gzip.compress(batch, compresslevel=1)
-                pending.append(classify_batch_task.submit(packed, path.name, watch, text_only))
+                pending.append(classify_batch_task.submit(batch, path.name, watch, text_only))
                 if len(pending) >= in_flight:
                     write_oldest()
         while pending:
