@@ -25,7 +25,7 @@ from litwatch.digest import Digest
 from litwatch.settings import Settings
 from outputs.mail import message_id_for
 from standin.corpus import Corpus, CorpusOptions, load_corpus
-from standin.query import parse
+from standin.expected import expected_reports
 from standin.testing import running_standin
 from standin.timeline import Replay
 from store import Store
@@ -64,28 +64,6 @@ def killed_run(context, settings: Settings, now: datetime, point: str) -> int:
         process.kill()
         process.join()
     return process.exitcode
-
-
-def expected_reports(corpus: Corpus, matching: frozenset[str]) -> tuple[set[str], Counter]:
-    """From the stand-in's own schedule: the PMIDs a digest must report as new, and how often
-    each must be reported as revised (a later version first served after a weekly run saw an
-    earlier one; two versions served between the same two runs arrive as one)."""
-
-    def run_seeing(version) -> datetime:
-        weeks = max(0, -((START - version.available_from) // timedelta(weeks=1)))
-        return START + timedelta(weeks=weeks)
-
-    first_seen: dict[str, datetime] = {}
-    later: list = []
-    for version in sorted(corpus.schedule, key=lambda v: v.available_from):
-        if version.pmid not in matching:
-            continue
-        if version.pmid in first_seen:
-            later.append(version)
-        else:
-            first_seen[version.pmid] = run_seeing(version)
-    revised = Counter(v.pmid for v in later if run_seeing(v) > first_seen[v.pmid])
-    return set(first_seen), revised
 
 
 def assert_consistent(db_path: Path, now: datetime) -> None:
@@ -153,10 +131,10 @@ def test_a_run_killed_at_any_point_is_recovered_by_the_next_without_loss_or_repe
     assert channels == {"smtp": len(entries) - 1, "smtp-unconfirmed": 1}, channels
     # every matching record appears as new in exactly one digest, every revision once
     digests = [Digest.from_dict(entry.payload) for entry in entries]
-    matching = ontopic_corpus.search(parse(QUERY), last)
-    expected_new, expected_revised = expected_reports(ontopic_corpus, matching)
+    runs = [START + timedelta(weeks=week) for week in range(WEEKS + 1)]
+    expected = expected_reports(ontopic_corpus, QUERY, runs)
     new = Counter(i.record.pmid for d in digests for i in d.items if i.kind == "new")
     revised = Counter(i.record.pmid for d in digests for i in d.items if i.kind == "revised")
-    assert len(expected_new) >= 15 and len(expected_revised) >= 2  # not a trivial simulation
-    assert set(new) == expected_new and max(new.values()) == 1
-    assert revised == expected_revised
+    assert len(expected.new) >= 15 and len(expected.revised) >= 2  # not a trivial simulation
+    assert set(new) == expected.new and max(new.values()) == 1
+    assert revised == expected.revised
