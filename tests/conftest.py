@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,8 +62,8 @@ def _authenticator(server: SmtpServer):
     return authenticate
 
 
-@pytest.fixture
-def smtp_server():
+@contextmanager
+def running_smtp_server() -> Iterator[SmtpServer]:
     """A running aiosmtpd server on 127.0.0.1 and a free port; accepts user "digest" / "s3cret-pw"."""
     server = SmtpServer(host="127.0.0.1", port=0)
     # aiosmtpd 1.4 checks its own start by connecting to the given port, so port 0 cannot
@@ -87,3 +89,10 @@ def smtp_server():
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback for one test (see `running_smtp_server`)."""
+    with running_smtp_server() as server:
+        yield server
