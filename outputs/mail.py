@@ -96,7 +96,8 @@ def _file_name(message_id: str) -> str:
     return message_id.strip("<>").split("@", 1)[0] + ".eml"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the file whole or not at all (a killed run never leaves half a message)."""
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
@@ -186,7 +187,7 @@ def deliver(
         return DeliveryResult("already-sent", message_id, sent_dir / path.name)
     try:
         sent_dir.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, message.as_bytes())
+        write_atomically(path, message.as_bytes())
     except OSError as error:
         raise DeliveryError(
             f"could not write to the outbox {outbox_dir}: {oneline(error)}"

@@ -209,7 +209,7 @@ def write_digest_files(
     recipients: tuple[str, ...] = (),
 ) -> DigestPaths:
     """Render one digest and write every format into `out_dir`; the .eml is ready to send."""
-    from outputs.mail import build_message  # mail builds on render; import here avoids a cycle
+    from outputs.mail import build_message, write_atomically  # mail builds on render: no cycle
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -233,7 +233,7 @@ def write_digest_files(
     paths.json.write_text(rendered.json, encoding="utf-8")
     paths.ris.write_text(ris.records_to_ris(records), encoding="utf-8")
     paths.csv.write_text(csvexport.records_to_csv(records, watch_info), encoding="utf-8")
-    paths.eml.write_bytes(message.as_bytes())
+    write_atomically(paths.eml, message.as_bytes())  # the next run may send this file as it is
     for image, path in zip(rendered.images, paths.images, strict=True):
         path.write_bytes(image.png)
     return paths
