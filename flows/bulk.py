@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 from litwatch.config import Watch, find_watch, load_watches
 from litwatch.settings import Settings
 
-DEFAULT_BATCH = 500  # records per task: seconds of work each, few enough tasks to keep overhead low
+DEFAULT_BATCH = 300  # records per task: ~1 s of work, a few MB to ship (Dask warns past 10 MB)
 BATCHES_PER_WORKER = 3  # in flight per worker: enough to keep it busy while results are written
 DEFAULT_IN_FLIGHT = 16  # for an existing scheduler, whose worker count this process does not know
 
@@ -97,7 +97,10 @@ def bulk_classify_flow(
     schema = classification_schema([gap.name for gap in watch.gaps])
     pending: deque = deque()
     records = batches = 0
-    with open_writer(out, schema) as writer:
+    # Written beside `out` and renamed when whole, so a failed run leaves no partial results
+    # under the name a reader would trust.
+    partial = out.with_name(out.name + ".partial")
+    with open_writer(partial, schema) as writer:
 
         def write_oldest() -> None:
             nonlocal records, batches
@@ -115,6 +118,7 @@ def bulk_classify_flow(
                     write_oldest()
         while pending:
             write_oldest()
+    partial.replace(out)
     get_run_logger().info("classified %d records in %d batches into %s", records, batches, out)
     return records, batches
 
