@@ -4,7 +4,9 @@ records, corpus records repeated under new PMIDs, gzipped in a temporary folder)
 
 Wall time per run, cluster start and stop included, after one small warm-up run that starts
 Prefect's local API; the best of `--repeats` runs per worker count. On a shared machine the
-figures move with its load: the load average is printed before each run.
+figures move with its load: the load average is printed before each run, and the CPU
+seconds a run took (this process and its Dask workers; Prefect's API server is not counted)
+show whether two workers did the same work as one or more.
 
 Run: .venv/bin/python benchmarks/bulk.py [--records N] [--repeats N] [corpus folder]
 Ends with the line `dask_speedup=X` (1-worker time / 2-worker time)."""
@@ -15,6 +17,7 @@ import argparse
 import copy
 import gzip
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -57,12 +60,21 @@ def write_baseline(articles: list[etree._Element], records: int, path: Path) -> 
         out.write(b"</PubmedArticleSet>\n")
 
 
-def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float]:
+def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float]:
+    """(records, wall seconds, CPU seconds of this process and its finished children): the
+    Dask workers are children of this process, so their CPU is counted once they exit."""
     from flows.bulk import classify_bulk
 
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     result = classify_bulk([source], out, settings=settings, workers=workers)
-    return result.records, time.perf_counter() - started
+    return result.records, time.perf_counter() - started, _cpu_seconds() - cpu_before
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -97,14 +109,14 @@ def main() -> None:
         for _ in range(options.repeats):
             for workers in (1, 2):
                 load = os.getloadavg()[0]
-                records, took = timed_run(
+                records, took, cpu = timed_run(
                     source, folder / f"results-{workers}.parquet", workers, settings
                 )
                 seconds[workers] = min(seconds[workers], took)
                 print(
                     f"workers={workers}: {records} records in {took:.1f} s = "
-                    f"{records / took:.0f} records/s (load average before: {load:.2f}, "
-                    f"{os.cpu_count()} cores)"
+                    f"{records / took:.0f} records/s, {cpu:.0f} CPU s (load average before: "
+                    f"{load:.2f}, {os.cpu_count()} cores)"
                 )
     for workers, took in seconds.items():
         print(f"best with {workers} worker(s): {options.records / took:.0f} records/s")
