@@ -170,7 +170,7 @@ def classify_bulk(
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler (tcp://HOST:PORT).")
     ] = None,
-    batch_size: Annotated[int, typer.Option(help="Records per Dask task.", min=1)] = 300,
+    batch_size: Annotated[int, typer.Option(help="Records per Dask task.", min=1)] = 1000,
     text_only: Annotated[
         bool, typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed).")
     ] = False,
