@@ -199,12 +199,21 @@ def prefect_records() -> dict[str, str]:
 
     APILogHandler().flush()  # logs reach the API in batches: send what is waiting
 
+    async def every(read_page) -> list:
+        # The API answers a page at a time (200 by default); the whole session's worth of
+        # other tests' runs comes first, so read every page, not just the first.
+        found, offset = [], 0
+        while page := await read_page(limit=200, offset=offset):
+            found += page
+            offset += len(page)
+        return found
+
     async def read() -> dict[str, str]:
         async with get_client() as client:
-            logs = await client.read_logs()
-            artifacts = await client.read_artifacts()
-            flow_runs = await client.read_flow_runs()
-            task_runs = await client.read_task_runs()
+            logs = await every(client.read_logs)
+            artifacts = await every(client.read_artifacts)
+            flow_runs = await every(client.read_flow_runs)
+            task_runs = await every(client.read_task_runs)
         return {
             "logs": "\n".join(entry.message for entry in logs),
             "artifacts": "\n".join(artifact.model_dump_json() for artifact in artifacts),
