@@ -73,8 +73,14 @@ def reported(digests: list[Digest]) -> tuple[Counter, Counter]:
     return new, revised
 
 
-def test_every_matching_record_is_new_in_exactly_one_weekly_digest(prefect_api, sim_corpus, tmp_path):
-    digests, log = simulate(sim_corpus, tmp_path)
+@pytest.fixture(scope="module")
+def clean_digests(prefect_api, sim_corpus, tmp_path_factory) -> list[Digest]:
+    """The twelve weekly digests of a fault-free simulation (shared: it takes half a minute)."""
+    return simulate(sim_corpus, tmp_path_factory.mktemp("clean"))[0]
+
+
+def test_every_matching_record_is_new_in_exactly_one_weekly_digest(sim_corpus, clean_digests):
+    digests = clean_digests
     assert len(digests) == WEEKS
     expected_new, expected_revised = expected_changes(sim_corpus, START + timedelta(weeks=WEEKS))
     new, revised = reported(digests)
@@ -88,8 +94,8 @@ def test_every_matching_record_is_new_in_exactly_one_weekly_digest(prefect_api, 
     assert sum(1 for count in weekly_new if count) >= WEEKS - 1, weekly_new
 
 
-def test_faulted_requests_give_the_same_digests(prefect_api, sim_corpus, tmp_path):
-    clean, _ = simulate(sim_corpus, tmp_path / "clean")
+def test_faulted_requests_give_the_same_digests(prefect_api, sim_corpus, clean_digests, tmp_path):
+    clean = clean_digests
     faulted, log = simulate(
         sim_corpus, tmp_path / "faulted", fault_rate=0.2, fault_seed=5, stall_seconds=3.0
     )
