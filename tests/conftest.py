@@ -63,20 +63,19 @@ def _authenticator(server: SmtpServer):
 
 
 @contextmanager
-def running_smtp_server() -> Iterator[SmtpServer]:
-    """A running aiosmtpd server on 127.0.0.1 and a free port; accepts user "digest" / "s3cret-pw"."""
-    server = SmtpServer(host="127.0.0.1", port=0)
+def loopback_smtp(handler, authenticator) -> Iterator[int]:
+    """aiosmtpd on 127.0.0.1 with `handler` and `authenticator` (AUTH without TLS); yields its port."""
     # aiosmtpd 1.4 checks its own start by connecting to the given port, so port 0 cannot
     # be passed through: take a free loopback port, retrying if another process grabs it.
     for attempt in range(3):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            server.port = probe.getsockname()[1]
+            port = probe.getsockname()[1]
         controller = Controller(
-            _Handler(server),
+            handler,
             hostname="127.0.0.1",
-            port=server.port,
-            authenticator=_authenticator(server),
+            port=port,
+            authenticator=authenticator,
             auth_require_tls=False,
         )
         try:
@@ -86,9 +85,19 @@ def running_smtp_server() -> Iterator[SmtpServer]:
             if attempt == 2:
                 raise
     try:
-        yield server
+        yield port
     finally:
         controller.stop()
+
+
+@contextmanager
+def running_smtp_server() -> Iterator[SmtpServer]:
+    """A running SMTP server on loopback that keeps what it receives; accepts user "digest" /
+    "s3cret-pw"."""
+    server = SmtpServer(host="127.0.0.1", port=0)
+    with loopback_smtp(_Handler(server), _authenticator(server)) as port:
+        server.port = port
+        yield server
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import asyncio
 import base64
 import logging
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,13 +20,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from flows.weekly import watch_flow
 from litwatch.errors import EntrezError
 from litwatch.settings import Settings
 from standin.testing import running_standin
+from tests.conftest import loopback_smtp
 from tests.flows.conftest import write_watch_file
 
 API_KEY = "SEKRET-API-KEY-9f3a"
@@ -109,27 +108,9 @@ def _authenticator(server: AuthSmtp):
 @pytest.fixture
 def auth_smtp() -> Iterator[AuthSmtp]:
     server = AuthSmtp()
-    for attempt in range(3):  # aiosmtpd cannot be given port 0: take a free one, retry a race
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            server.port = probe.getsockname()[1]
-        controller = Controller(
-            _Keep(server),
-            hostname="127.0.0.1",
-            port=server.port,
-            authenticator=_authenticator(server),
-            auth_require_tls=False,
-        )
-        try:
-            controller.start()
-            break
-        except (OSError, RuntimeError):
-            if attempt == 2:
-                raise
-    try:
+    with loopback_smtp(_Keep(server), _authenticator(server)) as port:
+        server.port = port
         yield server
-    finally:
-        controller.stop()
 
 
 class _Keeper(logging.Handler):
