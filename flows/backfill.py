@@ -9,11 +9,9 @@ written.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -37,7 +35,6 @@ from litwatch.settings import Settings
 from pubmed.windows import DateWindow, fixed_windows
 
 DEFAULT_SLICE_DAYS = 365
-LOCK_STALE = timedelta(hours=6)  # as the weekly flow's
 
 # Called after each slice: (slices done, slices in the backfill, the slice, its counts).
 SliceProgress = Callable[[int, int, DateWindow, IngestStats], None]
@@ -125,23 +122,24 @@ def backfill_flow(
 ) -> BackfillResult:
     """Build a watch's store and evidence summary from `since` to `until` (default today)."""
     from store import Store
+    from store.locks import STALE_AFTER, this_process
 
     settings = settings or Settings()
     now = now or datetime.now().astimezone()
     span = DateWindow(since, until or now.date())
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
-    owner = f"{socket.gethostname()}:{os.getpid()}"
+    owner = this_process()
     client = entrez_client(settings)
     total = IngestStats()
     with Store.open(settings.db_path) as store:
-        store.acquire_lock(watch.name, owner, now, stale_after=LOCK_STALE)
+        store.acquire_lock(watch.name, owner, now, stale_after=STALE_AFTER)
         try:
             todo, already_done = slices_to_do(span, slice_days, store.completed_slices(watch.name))
             slices = already_done + len(todo)
             for number, window in enumerate(todo, start=already_done + 1):
                 # A long history takes hours: keep the lock fresh so no run on another
                 # machine takes it over as stale while this one is still going.
-                store.acquire_lock(watch.name, owner, datetime.now().astimezone(), LOCK_STALE)
+                store.acquire_lock(watch.name, owner, datetime.now().astimezone(), STALE_AFTER)
                 stats = slice_task(client, store, watch, window, now)
                 total = total + stats
                 if progress:

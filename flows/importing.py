@@ -3,9 +3,7 @@ as one run, so the records reach the next digest like any fetched ones."""
 
 from __future__ import annotations
 
-import os
-import socket
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from flows.ingest import ingest_files
@@ -18,11 +16,12 @@ def import_files(settings: Settings, watch_name: str, files: list[Path], now: da
     """Store every record of `files` for the watch, classify them; returns a one-line summary."""
     from classifiers.judge import classify_pending
     from store import Store
+    from store.locks import STALE_AFTER, this_process
 
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
-    owner = f"{socket.gethostname()}:{os.getpid()}"
+    owner = this_process()
     with Store.open(settings.db_path) as store:
-        store.acquire_lock(watch.name, owner, now, stale_after=timedelta(hours=6))
+        store.acquire_lock(watch.name, owner, now, stale_after=STALE_AFTER)
         try:
             run_id = store.begin_run(watch.name, None, None, now)
             try:

@@ -6,11 +6,9 @@ one plain function of the layer that owns the step; this module only knows the o
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -177,16 +175,17 @@ def watch_flow(
 ) -> RunResult:
     """One run of one watch. `since` forces the window start (backfill); `deliver=False` records the digest without sending it."""
     from store import Store
+    from store.locks import STALE_AFTER, this_process
 
     settings = settings or Settings()
     arm_crash_point(settings.crash_at)
     now = now or datetime.now().astimezone()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     logger = get_run_logger()
-    owner = f"{socket.gethostname()}:{os.getpid()}"
+    owner = this_process()
     client = entrez_client(settings)
     with Store.open(settings.db_path) as store:
-        store.acquire_lock(watch.name, owner, now, stale_after=timedelta(hours=6))
+        store.acquire_lock(watch.name, owner, now, stale_after=STALE_AFTER)
         try:
             if since is not None:
                 window = (since, now.date())

@@ -10,6 +10,15 @@ from datetime import datetime, timedelta
 from litwatch.errors import RunLockedError
 from store.db import from_iso, iso, transaction
 
+# How long a run may hold its watch's lock before another run presumes it dead and takes over
+# (a run whose process is known to be gone is taken over at once, see `_owner_gone`).
+STALE_AFTER = timedelta(hours=6)
+
+
+def this_process() -> str:
+    """This process as a lock owner: "host:pid", the form `_owner_gone` can check."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
 
 class RunLocks:
     """Store methods over the run lock (mixed into `Store`)."""
@@ -49,7 +58,7 @@ class RunLocks:
 
 
 def _owner_gone(owner: str) -> bool:
-    """True when `owner` ("host:pid", as the flows name themselves) is a process of this host that
+    """True when `owner` ("host:pid", as `this_process` names it) is a process of this host that
     has exited: a killed run must not block the next one (a resumed backfill) for `stale_after`."""
     host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
