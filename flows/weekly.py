@@ -128,7 +128,7 @@ def artifacts_task(digest, paths: dict[str, Path], watch: Watch) -> None:
     from flows.digesting import digest_table
 
     key = f"{watch.name}-digest"  # artifact keys: lower-case letters, digits and dashes
-    markdown = paths["md"].read_text(encoding="utf-8") if "md" in paths else f"Digest {digest.key}"
+    markdown = paths["md"].read_text(encoding="utf-8")  # render_task wrote it
     create_markdown_artifact(markdown=markdown, key=key, description=f"Digest {digest.key}")
     create_table_artifact(
         table=digest_table(digest), key=f"{watch.name}-records", description=f"Records of {digest.key}"
@@ -207,7 +207,6 @@ def watch_flow(
                 paths = render_task(digest, watch, out_dir, settings)
                 paths |= summary_task(store, watch, out_dir, now)
                 artifacts_task(digest, paths, watch)
-            if deliver:
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:
                 delivered = ()
