@@ -444,16 +444,21 @@ def _read_history_article_set(body: bytes) -> bytes:
     return _read_article_set(body)
 
 
-def _read_search(body: bytes) -> Mapping[str, object]:
-    """The parsed eSearchResult, if whole and holding a count and, for hits, a history key."""
+def _entrez_read(body: bytes, utility: str):
+    """`Bio.Entrez.read` of a small E-utilities answer, its failures as faults to retry."""
     _reject_error_or_html(body)
     try:
-        found = Entrez.read(io.BytesIO(body))
+        return Entrez.read(io.BytesIO(body))
     except RuntimeError as error:  # an error element Biopython found that our pattern did not
         raise _Fault("error-element", f"PubMed answered with an error: {error}") from None
     except ValueError as error:  # Biopython's NotXMLError, CorruptedXMLError, ValidationError
         kind = "truncated" if type(error).__name__ == "CorruptedXMLError" else "not-xml"
-        raise _Fault(kind, f"unreadable esearch answer: {str(error).split('.')[0]}") from None
+        raise _Fault(kind, f"unreadable {utility} answer: {str(error).split('.')[0]}") from None
+
+
+def _read_search(body: bytes) -> Mapping[str, object]:
+    """The parsed eSearchResult, if whole and holding a count and, for hits, a history key."""
+    found = _entrez_read(body, "esearch")
     if "Count" not in found:
         raise _Fault("not-xml", "esearch answer without a Count")
     if not (str(found["Count"]).isascii() and str(found["Count"]).isdigit()):
@@ -466,13 +471,7 @@ def _read_search(body: bytes) -> Mapping[str, object]:
 
 def _read_einfo(body: bytes) -> Mapping[str, object]:
     """The DbInfo of an eInfoResult, if whole and holding a record count."""
-    _reject_error_or_html(body)
-    try:
-        found = Entrez.read(io.BytesIO(body))
-    except RuntimeError as error:
-        raise _Fault("error-element", f"PubMed answered with an error: {error}") from None
-    except ValueError as error:
-        raise _Fault("not-xml", f"unreadable einfo answer: {str(error).split('.')[0]}") from None
+    found = _entrez_read(body, "einfo")
     info = found.get("DbInfo") if isinstance(found, Mapping) else None
     if isinstance(info, list) and info:  # the 2019 einfo DTD lets DbInfo repeat
         info = info[0]
