@@ -14,6 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from litwatch.settings import Settings
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -28,6 +30,12 @@ def corpus() -> Path:
     if not path.is_dir():
         pytest.fail(f"corpus folder not found at {path} (set LITWATCH_CORPUS)")
     return path
+
+
+# The one login the loopback SMTP server accepts, and the NCBI key test runs send the stand-in.
+SMTP_USER = "digest"
+SMTP_PASSWORD = "s3cret-pw"
+NCBI_KEY = "test-key-not-secret"
 
 
 @dataclass
@@ -54,7 +62,7 @@ class _Handler:
 
 def _authenticator(server: SmtpServer):
     def authenticate(smtp, session, envelope, mechanism, auth_data):
-        if isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret-pw":
+        if isinstance(auth_data, LoginPassword) and auth_data.password == SMTP_PASSWORD.encode():
             server.logins.append(auth_data.login.decode())
             return AuthResult(success=True)
         return AuthResult(success=False, handled=False)
@@ -92,8 +100,8 @@ def loopback_smtp(handler, authenticator) -> Iterator[int]:
 
 @contextmanager
 def running_smtp_server() -> Iterator[SmtpServer]:
-    """A running SMTP server on loopback that keeps what it receives; accepts user "digest" /
-    "s3cret-pw"."""
+    """A running SMTP server on loopback that keeps what it receives; accepts any user with
+    SMTP_PASSWORD."""
     server = SmtpServer(host="127.0.0.1", port=0)
     with loopback_smtp(_Handler(server), _authenticator(server)) as port:
         server.port = port
@@ -105,3 +113,23 @@ def smtp_server() -> Iterator[SmtpServer]:
     """A real SMTP server on loopback for one test (see `running_smtp_server`)."""
     with running_smtp_server() as server:
         yield server
+
+
+def loopback_settings(
+    eutils_url: str, smtp_server: SmtpServer, data_dir: Path, watches_file: Path | None = None
+) -> Settings:
+    """Settings for runs against a stand-in and the loopback SMTP server, with fast back-off."""
+    return Settings(
+        eutils_url=eutils_url,
+        data_dir=data_dir,
+        watches_file=watches_file,
+        ncbi_email="tests@example.org",
+        ncbi_api_key=NCBI_KEY,
+        entrez_timeout=5.0,
+        entrez_backoff_base=0.05,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        smtp_security="none",
+        smtp_user=SMTP_USER,
+        smtp_password=SMTP_PASSWORD,
+    )

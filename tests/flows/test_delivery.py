@@ -40,7 +40,7 @@ def weekly_run(prefect_api, corpus: Path, tmp_path_factory):
 
     Yields (settings, server, messages received after each week, run results, and the PMIDs
     whose NLM-indexed version the stand-in served by the last run)."""
-    from tests.conftest import running_smtp_server
+    from tests.conftest import loopback_settings, running_smtp_server
 
     scratch = tmp_path_factory.mktemp("delivery")
     ontopic = corpus / "ontopic" / "ontopic.xml"
@@ -49,18 +49,7 @@ def weekly_run(prefect_api, corpus: Path, tmp_path_factory):
         running_smtp_server() as server,
         running_standin([ontopic], now=DEMO_START, version_files=versions) as standin,
     ):
-        settings = Settings(
-            eutils_url=standin.base_url,
-            data_dir=scratch / "data",
-            ncbi_email="tests@example.org",
-            entrez_timeout=5.0,
-            entrez_backoff_base=0.05,
-            smtp_host=server.host,
-            smtp_port=server.port,
-            smtp_security="none",
-            smtp_user="digest",
-            smtp_password="s3cret-pw",
-        )
+        settings = loopback_settings(standin.base_url, server, scratch / "data")
         watch_flow(WATCH, now=DEMO_START, settings=settings, since=date(1900, 1, 1), deliver=False)
         after_week, results = [], []
         for week in range(1, WEEKS + 1):

@@ -15,6 +15,7 @@ from litwatch.settings import Settings
 from outputs.mail import deliver, message_id_for
 from outputs.render import digest_stem
 from store import Store
+from tests.conftest import SMTP_PASSWORD, SMTP_USER
 from tests.flows.conftest import write_watch_file
 
 NOW = datetime(2026, 11, 23, 7, 0)
@@ -29,8 +30,8 @@ def recorded(tmp_path, smtp_server):
         smtp_host=smtp_server.host,
         smtp_port=smtp_server.port,
         smtp_security="none",
-        smtp_user="digest",
-        smtp_password="s3cret-pw",
+        smtp_user=SMTP_USER,
+        smtp_password=SMTP_PASSWORD,
     )
     with Store.open(settings.db_path) as store:
         run = store.begin_run(watch.name, None, None, NOW)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from standin.testing import running_standin
+from tests.conftest import SMTP_PASSWORD
 
 LITWATCH = Path(sys.executable).parent / "litwatch"
 API_KEY = "doctor-api-key-0123456789abcdef"
-SMTP_PASSWORD = "s3cret-pw"  # what the smtp_server fixture accepts for user "digest"
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ from outputs_samples import WATCH, empty_digest, sample_digest
 from litwatch.errors import DeliveryError
 from outputs.mail import SmtpConfig, build_message, deliver, deliver_outbox, message_id_for
 from outputs.render import render_digest, write_digest_files
+from tests.conftest import SMTP_PASSWORD
 
 SENDER = "litwatch@example.org"
 RECIPIENTS = ("evidence-team@example.org", "reviewer@example.org")
-PASSWORD = "s3cret-pw"
+PASSWORD = SMTP_PASSWORD
 
 
 def _message(digest=None):

@@ -19,6 +19,7 @@ from pathlib import Path
 from classifiers.design import shipped_model
 from litwatch.cli import main
 from litwatch.settings import Settings
+from tests.conftest import NCBI_KEY, SMTP_PASSWORD
 
 # What a run imports lazily, imported (and the design model loaded) once, before any fork.
 for _module in ("flows.weekly", "flows.digesting", "classifiers.judge", "outputs.summary"):
@@ -27,28 +28,6 @@ shipped_model()
 
 
 REPO = Path(__file__).resolve().parents[2]
-SMTP_PASSWORD = "s3cret-pw"  # what the shared smtp_server fixture accepts
-NCBI_KEY = "test-key-not-secret"
-
-
-def loopback_settings(eutils_url: str, smtp_server, data_dir: Path, watches_file: Path) -> Settings:
-    """Settings for runs against a stand-in and the loopback SMTP server, with fast back-off."""
-    return Settings(
-        eutils_url=eutils_url,
-        data_dir=data_dir,
-        watches_file=watches_file,
-        ncbi_email="tests@example.org",
-        ncbi_api_key=NCBI_KEY,
-        entrez_timeout=5.0,
-        entrez_backoff_base=0.05,
-        smtp_host=smtp_server.host,
-        smtp_port=smtp_server.port,
-        smtp_security="none",
-        smtp_user="digest",
-        smtp_password=SMTP_PASSWORD,
-    )
-
-
 def child_env(settings: Settings, crash_at: str = "") -> dict[str, str]:
     """The environment of a `litwatch` child: `settings` as LITWATCH_* variables, the kill
     point, and the Prefect API this test session runs."""

@@ -18,7 +18,8 @@ import pytest
 
 from standin.testing import running_standin
 from store import Store
-from tests.reliability.children import child_env, fork_server, litwatch_process, loopback_settings
+from tests.conftest import loopback_settings
+from tests.reliability.children import child_env, fork_server, litwatch_process
 
 T = datetime(2026, 11, 23, 7, 0)  # a Monday after every on-topic record's Entrez date
 WATCH_FILE = """

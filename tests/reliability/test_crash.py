@@ -29,7 +29,8 @@ from standin.expected import expected_reports
 from standin.testing import running_standin
 from standin.timeline import Replay
 from store import Store
-from tests.reliability.children import child_env, fork_server, litwatch_process, loopback_settings
+from tests.conftest import loopback_settings
+from tests.reliability.children import child_env, fork_server, litwatch_process
 
 START = datetime(2026, 10, 5, 7, 0)  # a Monday
 WEEKS = len(CRASH_POINTS) + 1  # one killed run per point, then a clean week
