@@ -58,7 +58,7 @@ def litwatch_records(path: Path) -> int:
 
 
 def element_count(path: Path) -> int:
-    """The floor under parse_xml: lxml's iterparse alone, no Records built."""
+    """The floor under parse_xml: lxml hands out the article elements, no Records built."""
     return sum(1 for _ in iter_article_elements(path))
 
 
@@ -109,7 +109,7 @@ def main(corpus: Path) -> None:
     _, bare_rate = best_rate(element_count, accepted)
     entrez_count, entrez_rate = best_rate(entrez_records, accepted)
     print(f"litwatch parse_xml (full Records): {ours_records} records, {ours_rate:,.0f} records/s")
-    print(f"lxml iterparse alone (no Records): {ours_records} records, {bare_rate:,.0f} records/s")
+    print(f"lxml elements alone (no Records):  {ours_records} records, {bare_rate:,.0f} records/s")
     print(
         f"Bio.Entrez.read:                   {entrez_count} records, {entrez_rate:,.0f} records/s"
     )

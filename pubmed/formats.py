@@ -90,7 +90,7 @@ def open_source(source: Source, source_name: str | None = None) -> tuple[IO[byte
         stream = source
         name = source_name or Path(str(getattr(source, "name", "<stream>"))).name
     head = stream.read(2)
-    stream = _put_back(head, stream)
+    stream = put_back(head, stream)
     if head == _GZIP_MAGIC:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
     return stream, name
@@ -100,7 +100,7 @@ def unwrap_json_string(stream: IO[bytes]) -> IO[bytes]:
     """The XML inside a file saved as one JSON string literal (a corpus quirk), else `stream`."""
     head = stream.read(1)
     if head != b'"':
-        return _put_back(head, stream)
+        return put_back(head, stream)
     text = (head + stream.read()).decode("utf-8")
     try:
         unquoted = json.loads(text)
@@ -190,7 +190,7 @@ def _month_number(text: str) -> int | None:
     return _MONTHS.get(text[:3].lower()) if text.isalpha() else None
 
 
-def _put_back(head: bytes, stream: IO[bytes]) -> IO[bytes]:
+def put_back(head: bytes, stream: IO[bytes]) -> IO[bytes]:
     """`stream` as it was before `head` was read from it."""
     # Seeking back keeps the parser reading the file directly: a _Rewound in between costs
     # a Python call on every read, about 5% of parsing a small efetch file.
@@ -205,18 +205,22 @@ class _Rewound(io.RawIOBase):
 
     def __init__(self, head: bytes, rest: IO[bytes]):
         self._head = head
+        self._offset = 0
         self._rest = rest
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
-        if not self._head:
+        head, offset = self._head, self._offset
+        if offset >= len(head):
             return self._rest.read(size)
         if size is None or size < 0:
-            data, self._head = self._head + self._rest.read(), b""
-            return data
-        data, self._head = self._head[:size], self._head[size:]
+            self._offset = len(head)
+            return head[offset:] + self._rest.read()
+        # An offset rather than re-slicing the rest of `head`: it may be megabytes long.
+        data = head[offset : offset + size]
+        self._offset += len(data)
         if len(data) < size:
             data += self._rest.read(size - len(data))
         return data

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from lxml import etree
 
+import pubmed.xml
 from litwatch.errors import ParseError
 from pubmed.formats import parse_file, publication_date, registry_ids
 from pubmed.xml import iter_article_elements, parse_xml, record_from_element
@@ -195,7 +196,15 @@ def test_entrez_date_falls_back_to_pubmed_then_date_created():
     assert second.entrez_date == date(1999, 12, 31)
 
 
-def test_path_bytes_file_object_and_gzip_give_the_same_records(tmp_path, xml_files):
+@pytest.fixture(params=["whole tree", "streamed"])
+def either_way(request, monkeypatch):
+    """Run the test on both of the parser's paths: an export up to _WHOLE_TREE_BYTES is parsed
+    as one tree, a larger one streamed; a limit of 0 streams everything."""
+    if request.param == "streamed":
+        monkeypatch.setattr(pubmed.xml, "_WHOLE_TREE_BYTES", 0)
+
+
+def test_path_bytes_file_object_and_gzip_give_the_same_records(tmp_path, xml_files, either_way):
     path = next(p for p in xml_files if p.name == "jmjamison__pubmedExtracts__pubmed_result.xml")
     data = path.read_bytes()
     gz_path = tmp_path / "pubmed_result.xml.gz"
@@ -221,10 +230,20 @@ def test_version_is_read_from_pmid():
     assert record.version == 2
 
 
+def test_an_export_past_the_whole_tree_limit_streams_to_the_same_records(xml_files, tmp_path):
+    chosen = [p for p in xml_files if p.name != "SEEDtk__ncbi.utils__data__pubmed.xml"]
+    articles = [etree.tostring(element) for p in chosen for element in iter_article_elements(p)]
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"<PubmedArticleSet>" + b"".join(articles) + b"</PubmedArticleSet>")
+    assert big.stat().st_size > pubmed.xml._WHOLE_TREE_BYTES
+    expected = [record for p in chosen for record in parse_xml(p)]
+    assert list(parse_xml(big)) == expected
+
+
 # --- hostile and broken input ----------------------------------------------------------
 
 
-def test_external_entity_is_not_resolved(tmp_path):
+def test_external_entity_is_not_resolved(tmp_path, either_way):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
     doctype = f'<!DOCTYPE PubmedArticleSet [<!ENTITY x SYSTEM "file://{secret}">]>'
@@ -234,7 +253,7 @@ def test_external_entity_is_not_resolved(tmp_path):
     assert record.title.startswith("Before") and record.title.endswith("after")
 
 
-def test_external_parameter_entity_and_dtd_are_not_loaded(tmp_path):
+def test_external_parameter_entity_and_dtd_are_not_loaded(tmp_path, either_way):
     secret = tmp_path / "evil.dtd"
     secret.write_text('<!ENTITY leak "TOP-SECRET-CONTENT">')
     doctype = f'<!DOCTYPE PubmedArticleSet [<!ENTITY % ext SYSTEM "file://{secret}"> %ext;]>'
@@ -247,7 +266,7 @@ def test_external_parameter_entity_and_dtd_are_not_loaded(tmp_path):
     assert not any("TOP-SECRET" in title for title in titles)
 
 
-def test_no_network_access_for_external_dtd_or_entity():
+def test_no_network_access_for_external_dtd_or_entity(either_way):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
@@ -261,7 +280,7 @@ def test_no_network_access_for_external_dtd_or_entity():
     assert record.pmid == "1"
 
 
-def test_billion_laughs_does_not_expand():
+def test_billion_laughs_does_not_expand(either_way):
     levels = ['<!ENTITY a0 "lol">'] + [
         f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
     ]
@@ -275,7 +294,7 @@ def test_billion_laughs_does_not_expand():
     assert not any("lollol" in title for title in titles)
 
 
-def test_quadratic_blowup_is_refused_or_inert():
+def test_quadratic_blowup_is_refused_or_inert(either_way):
     doctype = f'<!DOCTYPE PubmedArticleSet [<!ENTITY big "{"x" * 50_000}">]>'
     data = article_set(ARTICLE.format(pmid=1, title="&big;" * 2_000), doctype=doctype)
     try:
@@ -286,7 +305,7 @@ def test_quadratic_blowup_is_refused_or_inert():
     assert all(len(title) < 50_000 for title in titles)
 
 
-def test_truncated_file_yields_records_before_the_break_then_raises():
+def test_truncated_file_yields_records_before_the_break_then_raises(either_way):
     data = article_set(*(ARTICLE.format(pmid=pmid, title="T") for pmid in (1, 2, 3)))
     cut = data[: data.index(b"<PubmedArticle>", data.index(b">3<") - 200) + 40]
     parsed = []
@@ -306,14 +325,14 @@ def test_truncated_file_yields_records_before_the_break_then_raises():
         b"",
     ],
 )
-def test_non_pubmed_input_raises_one_line_parse_error_naming_the_source(content):
+def test_non_pubmed_input_raises_one_line_parse_error_naming_the_source(content, either_way):
     with pytest.raises(ParseError) as raised:
         list(parse_xml(content, source_name="reply.xml"))
     message = str(raised.value)
     assert message.startswith("reply.xml: ") and "\n" not in message
 
 
-def test_empty_article_set_gives_no_records():
+def test_empty_article_set_gives_no_records(either_way):
     assert list(parse_xml(article_set())) == []
 
 
@@ -324,7 +343,7 @@ def test_parse_file_refuses_what_is_neither_format(tmp_path):
         list(parse_file(path))
 
 
-def test_cut_off_gzip_yields_records_before_the_break_then_raises(xml_files):
+def test_cut_off_gzip_yields_records_before_the_break_then_raises(xml_files, either_way):
     path = next(p for p in xml_files if p.name == "mokztk__pubmed-parser__CPFE.xml")
     packed = gzip.compress(path.read_bytes())
     parsed = []
