@@ -128,12 +128,13 @@ def bulk_classify_flow(
 
 def dask_task_runner(workers: int, scheduler: str | None):
     """Prefect's DaskTaskRunner on an existing scheduler, or on a local cluster of `workers`
-    single-threaded processes listening on loopback only (no dashboard)."""
-    from prefect_dask import DaskTaskRunner
+    single-threaded processes listening on loopback only (no dashboard), reporting their task
+    runs to this process's Prefect API."""
+    from flows.dask_runner import FreshKeyDaskTaskRunner
 
     if scheduler:
-        return DaskTaskRunner(address=scheduler)
-    return DaskTaskRunner(
+        return FreshKeyDaskTaskRunner(address=scheduler)
+    return FreshKeyDaskTaskRunner(
         cluster_class="distributed.LocalCluster",
         cluster_kwargs={
             "n_workers": workers,
@@ -141,8 +142,28 @@ def dask_task_runner(workers: int, scheduler: str | None):
             "processes": True,
             "host": "127.0.0.1",
             "dashboard_address": None,
+            "env": {"PREFECT_API_URL": prefect_api_url()},
         },
     )
+
+
+def prefect_api_url() -> str:
+    """The Prefect API this process reports to: the configured one, else the embedded one,
+    started now.
+
+    Local Dask workers are told it explicitly: the embedded API's address lives only in this
+    process, and a worker that does not know it starts an embedded API of its own (seconds of
+    CPU per worker), where its task runs are then recorded apart from their flow run."""
+    from prefect.settings import get_current_settings
+
+    configured = get_current_settings().api.url
+    if configured:
+        return str(configured)
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the one instance Prefect's own client starts and uses
+    server.start()
+    return server.api_url
 
 
 def classify_bulk(

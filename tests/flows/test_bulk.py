@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -59,3 +62,44 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     ]
     assert {row["source_file"] for row in table} == {source.name}
     assert len({row["design"] for row in table}) >= 4  # the sample is not one kind of study
+    assert batch_run_states() == ["COMPLETED"] * 8  # each batch a task run of the flow run
+
+
+def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_started(tmp_path):
+    """With no PREFECT_API_URL (the embedded default), a worker not told the address of this
+    process's embedded API starts one of its own: seconds of CPU per worker."""
+    script = (
+        "from prefect import get_client\n"
+        "from flows.bulk import dask_task_runner\n"
+        "runner = dask_task_runner(2, None)\n"
+        "with get_client(sync_client=True) as client:\n"
+        "    print(runner.cluster_kwargs['env']['PREFECT_API_URL'], client.api_url)\n"
+    )
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")
+    } | {"PREFECT_HOME": str(tmp_path), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    child = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert child.returncode == 0, child.stderr
+    told, used = child.stdout.split()
+    assert told.startswith("http://127.0.0.1:") and told.rstrip("/") == used.rstrip("/")
+
+
+def batch_run_states() -> list[str]:
+    """The states of the newest bulk flow run's task runs, read back from the Prefect API."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter
+    from prefect.client.schemas.filters import FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        (flow_run,) = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["litwatch-classify-bulk"])),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=1,
+        )
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+        )
+    return [task_run.state.type.value for task_run in task_runs]
