@@ -41,17 +41,17 @@ def write_watch_file(folder: Path, query: str, names: tuple[str, ...] = ("sim",)
 
 def settings_for(standin_url: str, data_dir: Path, watches_file: Path, **overrides) -> Settings:
     """Settings for a test run: the stand-in as E-utilities, a temp data folder, fast back-off."""
-    values = dict(
-        eutils_url=standin_url,
-        data_dir=data_dir,
-        watches_file=watches_file,
-        ncbi_email="tests@example.org",
-        ncbi_api_key="test-key-not-secret",
-        entrez_timeout=2.0,
-        entrez_max_attempts=8,
-        entrez_backoff_base=0.05,
-        smtp_host="",
-    )
+    values = {
+        "eutils_url": standin_url,
+        "data_dir": data_dir,
+        "watches_file": watches_file,
+        "ncbi_email": "tests@example.org",
+        "ncbi_api_key": "test-key-not-secret",
+        "entrez_timeout": 2.0,
+        "entrez_max_attempts": 8,
+        "entrez_backoff_base": 0.05,
+        "smtp_host": "",
+    }
     values.update(overrides)
     return Settings(**values)
 

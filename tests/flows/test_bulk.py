@@ -75,11 +75,17 @@ def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_started
         "with get_client(sync_client=True) as client:\n"
         "    print(runner.cluster_kwargs['env']['PREFECT_API_URL'], client.api_url)\n"
     )
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")
-    } | {"PREFECT_HOME": str(tmp_path), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")} | {
+        "PREFECT_HOME": str(tmp_path),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
     child = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert child.returncode == 0, child.stderr
     told, used = child.stdout.split()
@@ -89,8 +95,12 @@ def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_started
 def batch_run_states() -> list[str]:
     """The states of the newest bulk flow run's task runs, read back from the Prefect API."""
     from prefect import get_client
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter
-    from prefect.client.schemas.filters import FlowRunFilterId
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterId,
+    )
     from prefect.client.schemas.sorting import FlowRunSort
 
     with get_client(sync_client=True) as client:

@@ -34,7 +34,7 @@ def test_import_takes_xml_and_medline_into_a_watch_store_once(corpus, tmp_path):
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "litwatch.cli", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=120,
+        capture_output=True, text=True, cwd=cwd, timeout=120, check=False,
     )
 
 
