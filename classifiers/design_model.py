@@ -79,6 +79,28 @@ _NOT_A_TRIAL_REPORT = (
     "protocol wording",
 )
 
+# Evidence that a paper synthesises others' studies, which keeps review wording from deciding
+# `narrative-review` (systematic reviews say "this review" too).
+_SYNTHESIS = ("PRISMA", "literature search", "pooled estimate")
+
+# Any sign of random allocation keeps a trial from being called non-randomised.
+_RANDOMISED = (
+    "randomised allocation",
+    "randomised design",
+    "randomised trial",
+    "blinding",
+    "randomised trial in title",
+)
+
+# "randomised" but not "non-randomised", "quasi-randomised", "Mendelian randomisation" (genetic
+# instruments, not allocation) or "lack of randomisation".
+_RANDOMI = r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!mendelian )(?<!lack of )(?<!without )randomi[sz]"
+_NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+_PERSON = (
+    r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
+    r"|gentleman|lady|primigravida|multigravida)"
+)
+
 
 # Decisive rules are tried in this order; the first that fires sets the label.
 PHRASE_RULES: tuple[PhraseRule, ...] = (
@@ -109,11 +131,28 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         cues=("systematic", "scoping", "umbrella", "cochrane"),
     ),
     _rule(
+        "guideline in title",
+        "guideline",
+        # The guideline itself ("ACG clinical guideline: ...", "Guidelines for the management
+        # of ..."), not a study of following one ("adherence to guidelines").
+        r"^(the )?([\w/&-]+ ){0,5}(clinical (practice )?|practice |consensus )?guidelines?"
+        r"( \d{4})?(:|\.?$)"
+        r"|^(\w+ ){0,3}guidelines? (for|on) (the )?(\w+[ ,-]+){0,3}(management|diagnosis|treatment"
+        r"|prevention|use|care|screening|assessment|evaluation)\b"
+        r"|: (an? |the )?(updated |revised |international |joint |\d{4} )*([\w/&-]+ ){0,3}"
+        r"(guidelines?|consensus statement|position statement|practice parameter)\.?$"
+        r"|\bconsensus (statement|guidelines?|recommendations)\b|\bposition statement\b"
+        r"|\bpractice parameter\b",
+        "title",
+        decisive=True,
+        cues=("guideline", "consensus", "position statement", "practice parameter"),
+    ),
+    _rule(
         "case report in title",
         "case-report",
-        r"\bcase report\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
+        r"\bcase reports?\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
         r"|\breport of (a|an|two|three|four|five|\d+) (\w+ ){0,2}cases?\b|: a case\b"
-        r"|\bcase series\b",
+        r"|\bcase series\b|\bcases? and (a )?review of\b|\bcase-based (review|update)\b",
         "title",
         decisive=True,
         cues=("case",),
@@ -151,11 +190,42 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "randomised allocation",
         "rct",
-        r"\b(were|was|being) (randomly|randomi[sz]ed)\b|\brandomly (assigned|allocated|divided)"
-        r"|\brandomi[sz]ed (to|into|in a|1:1)\b|\brandomi[sz]ation\b",
+        rf"\b(were|was|being) (randomly|{_RANDOMI}ed)\b|\brandomly (assigned|allocated|divided)"
+        rf"|\b{_RANDOMI}ed (to|into|in a|1:1)\b|\b{_RANDOMI}ation\b|\bwe {_RANDOMI}ed\b"
+        rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|them|participants|patients|subjects)\b"
+        rf"|\b{_RANDOMI}ed \(?\d:\d|\b(allocated|assigned) (at random|randomly)\b"
+        r"|\brandom (allocation|assignment)\b",
         decisive=True,
         cues=("random",),
         unless=_NOT_A_TRIAL_REPORT,
+    ),
+    _rule(
+        "randomised design",
+        "rct",
+        # The paper's own design: a "Design:" heading, "this randomised trial", "we conducted a
+        # randomised ...", or a randomised trial in the same breath as blinding.
+        r"\b(study )?(design|methods?|setting)( and \w+)?:? (this (study )?(is|was) )?(in )?"
+        rf"(a |an )?(\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
+        rf"|\b(this|the present|our) (\w+[ ,-]+){{0,3}}{_RANDOMI}ed\b"
+        r"|\bwe (conducted|performed|carried out|undertook|did|report|designed) (a|an) "
+        rf"(\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}(double|single|triple)[- ]blind"
+        rf"|\b(double|single|triple)[- ]blind(ed)?,? (\w+[ ,-]+){{0,3}}{_RANDOMI}ed"
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}placebo[- ]controlled\b",
+        decisive=True,
+        cues=("randomi",),
+        unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
+    ),
+    _rule(
+        "trial participants",
+        "rct",
+        # Analyses of a trial's participants, which NLM indexes as reports of the trial.
+        r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
+        r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed)"
+        rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
+        decisive=True,
+        cues=("randomi",),
+        unless=("PRISMA", "literature search", "pooled estimate", "review in title"),
     ),
     _rule(
         "randomised trial",
@@ -177,19 +247,25 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         cues=("analys", "sub", "data from"),
     ),
     _rule(
+        "case description",
+        "case-report",
+        # "A 54-year-old woman presented with ...", "we report a case/patient ...".
+        rf"\b(a|an) \d+[- ](years?|months?|weeks?|days?)[- ]old (\w+ ){{0,2}}{_PERSON}\b"
+        r"|\b(we|the authors|authors) (here(in)? )?(report|describe|present|encountered|experienced"
+        rf"|saw|treated) (here )?{_NUMBER} (\w+[ ,-]+){{0,4}}(case|patient)s?\b"
+        rf"|\b{_NUMBER} (\w+ ){{0,3}}cases? (of (\S+ ){{1,8}})?(is|are|was|were) "
+        r"(described|reported|presented)\b"
+        r"|\bcase (presentation|report|description)s?:",
+        decisive=True,
+        cues=("old", "we ", "authors", "case"),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
         "non-randomised trial",
         "non-randomized-trial",
         r"\bnon-?randomi[sz]ed\b|\bsingle[- ]arm\b|\bopen[- ]label\b|\bphase (i|ii|1|2)\b"
         r"|\bquasi-?experimental\b|\bpilot (study|trial)\b",
         cues=("random", "single", "open", "phase", "quasi", "pilot"),
-    ),
-    _rule(
-        "case description",
-        "case-report",
-        r"\b\d+-year-old (man|woman|male|female|boy|girl|patient|child)\b"
-        r"|\bwe (here(in)? )?(report|describe|present|encountered|experienced|treated)"
-        r" (a|an|the|two|three|\d+) (\w+ ){0,3}(case|patient)s?\b|\bcase presentation\b",
-        cues=("year-old", "we ", "case presentation"),
     ),
     _rule(
         "cohort wording",
@@ -222,15 +298,40 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"|\boverview\b|\bcurrent (concepts|knowledge|evidence)\b",
     ),
     _rule(
+        "own review",
+        "narrative-review",
+        # Authors naming their paper a review ("In this review, we ..."); systematic reviews
+        # say it too, so any sign of a literature search or pooling keeps it from deciding.
+        r"\b(this|the present|our) (narrative |brief |short |mini-?|critical |comprehensive )?"
+        r"review\b|\bhere,? we (review|summari[sz]e)\b",
+        decisive=True,
+        cues=("review", "summari"),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
+        "review aims",
+        "narrative-review",
+        r"\b(this|the present|our) (article|chapter|paper|overview)"
+        r" (\w+ ){0,2}(reviews|summari[sz]es|discusses|highlights|provides an overview)\b"
+        r"|\b(are|is) (reviewed|summari[sz]ed)\b|\brecent (advances|developments|progress)\b"
+        r"|\bfuture (directions|perspectives)\b|\bstate of the art\b",
+        cues=("review", "summari", "discuss", "highlight", "overview", "recent", "future", "art"),
+    ),
+    _rule(
         "review format",
         "narrative-review",
         # The "Purpose of review / Recent findings / Summary" abstract of review journals.
         r"\bpurpose of (this )?review\b|\brecent findings\b",
         decisive=True,
         cues=("review", "recent findings"),
-        unless=("PRISMA", "literature search", "pooled estimate"),
+        unless=_SYNTHESIS,
     ),
-    _rule("review in title", "narrative-review", r"\breview\b|\ban update\b", "title"),
+    _rule(
+        "review in title",
+        "narrative-review",
+        r"\breview\b|\ban update\b",
+        "title",
+    ),
     _rule(
         "commentary in title",
         "commentary",

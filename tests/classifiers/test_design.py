@@ -274,3 +274,104 @@ def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
     local = {item.record.pmid: item.label for item in load_labelled(files)}
     labels = {item.record.pmid: item.label for item in fetched}
     assert len(labels) >= 90 and labels.items() <= local.items()
+
+
+def _fired(title: str, abstract: str = "") -> set[str]:
+    from classifiers.design_model import structure_matrix, text_view
+
+    _, hits = structure_matrix([text_view(record(title, abstract))])
+    return {rule.name for rule in hits[0]}
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "rule"),
+    [
+        (
+            "Home telemonitoring in hypertension",
+            "We randomized 237 patients to two arms.",
+            "randomised allocation",
+        ),
+        (
+            "Pill boxes and adherence",
+            "Patients were randomized (2:1) to pill boxes.",
+            "randomised allocation",
+        ),
+        (
+            "Nurse-led care",
+            "Design: randomised controlled study. Setting: 12 practices.",
+            "randomised design",
+        ),
+        (
+            "Nurse-led care",
+            "Methods: in a randomised controlled trial, 164 patients ...",
+            "randomised design",
+        ),
+        (
+            "Drug X in gout",
+            "A 12-week, randomized, double-blind study of drug X.",
+            "randomised design",
+        ),
+        (
+            "Trust and adherence",
+            "Data were drawn from a larger randomized controlled trial.",
+            "trial participants",
+        ),
+        (
+            "Air embolism after lung biopsy",
+            "A 63-year-old man developed hemiparesis.",
+            "case description",
+        ),
+        (
+            "Air embolism after lung biopsy",
+            "We report two cases of cerebral air embolism.",
+            "case description",
+        ),
+        ("Hypertrophic osteoarthropathy: case reports", "", "case report in title"),
+        ("ACG clinical guideline: focal liver lesions", "", "guideline in title"),
+        ("Statins in the elderly", "In this review, we summarise recent trials.", "own review"),
+    ],
+)
+def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
+    assert rule in _fired(title, abstract)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "rule"),
+    [
+        # Genetic instruments, and a trial that is explicitly not randomised.
+        ("Statins and dementia: a Mendelian randomization study", "", "randomised design"),
+        (
+            "Pharmacist care",
+            "Method: a non-randomised, single-site, crossover design.",
+            "randomised design",
+        ),
+        (
+            "Pharmacist care",
+            "Confounding remains owing to lack of randomization.",
+            "randomised allocation",
+        ),
+        # A study of following guidelines is not a guideline.
+        ("Adherence to guidelines for hypertension drug prescribing", "", "guideline in title"),
+        # A review of many patients' charts, not a case.
+        (
+            "Nasopharyngeal carcinoma in children: retrospective review of 50 patients",
+            "",
+            "case report in title",
+        ),
+        ("Metformin and B12", "Patients aged 40 years or older were enrolled.", "case description"),
+    ],
+)
+def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
+    assert rule not in _fired(title, abstract)
+
+
+def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
+    from classifiers.design_model import _deciding_rule, structure_matrix, text_view
+
+    searched = record(
+        "Statins in the elderly",
+        "We searched MEDLINE and Embase. In this review, pooled estimates were computed.",
+    )
+    _, hits = structure_matrix([text_view(searched)])
+    assert "own review" in {rule.name for rule in hits[0]}
+    assert _deciding_rule(hits[0]) is None
