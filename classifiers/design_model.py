@@ -124,7 +124,10 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "systematic review in title",
         "systematic-review",
-        r"\bsystematic (literature )?review|\bscoping review|\bumbrella review"
+        # One review of the authors' own, not papers about systematic reviews ("librarian time
+        # spent on systematic review tasks", "searching in systematic reviews").
+        r"\bsystematic (literature )?review\b(?! (process|tasks?|methods?|methodology|teams?))"
+        r"|\b(overview|review) of systematic reviews\b|\bscoping review\b|\bumbrella review"
         r"|\bcochrane review",
         "title",
         decisive=True,
@@ -174,6 +177,16 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"\b(we )?(systematically )?searched (the )?(\w+ ){0,3}(medline|pubmed|embase|cochrane"
         r"|web of science|scopus|databases?)\b|\bdata sources\b|\bstudy selection\b",
         cues=("searched", "data sources", "study selection"),
+    ),
+    _rule(
+        "systematic review done",
+        "systematic-review",
+        r"\b(a |this )?systematic (literature )?review (was|is) (performed|conducted|carried out"
+        r"|undertaken)\b|\bwe (performed|conducted|carried out|undertook) a systematic "
+        r"(literature )?review\b",
+        decisive=True,
+        cues=("systematic",),
+        unless=("pooled estimate",),
     ),
     _rule(
         "pooled estimate",
@@ -329,14 +342,27 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "review in title",
         "narrative-review",
-        r"\breview\b|\ban update\b",
+        # Not a chart review ("retrospective review of 50 patients") or peer review.
+        r"(?<!retrospective )(?<!chart )(?<!record )(?<!peer )\breview\b(?! of \d+)"
+        r"|\ban update\b",
         "title",
+    ),
+    _rule(
+        "case-like title",
+        "case-report",
+        # How case reports are titled when they do not say "case".
+        r"\bcomplicating\b|\bas a complication of\b|\bmimicking\b|\bmasquerading as\b"
+        r"|\bunusual (presentation|cause|site|manifestation)\b"
+        r"|\b(a )?rare (cause|presentation|complication|manifestation)\b",
+        "title",
+        cues=("complicat", "mimick", "masquerad", "unusual", "rare"),
     ),
     _rule(
         "commentary in title",
         "commentary",
-        r"\beditorial\b|\bcomment(ary)? on\b|\bin reply\b|\breply to\b|\bresponse to\b"
-        r"|\bletter\b|\breply\b",
+        # "Response to ..." opening a title, not a patient's "blood pressure response to".
+        r"\beditorial\b|\bcomment(ary)? on\b|^comment(ary)?:|\bin reply\b|\breply to\b"
+        r"|^(in )?response to\b|\bletter\b|\breply\b|^re:",
         "title",
     ),
     _rule(

@@ -329,6 +329,10 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         ("Hypertrophic osteoarthropathy: case reports", "", "case report in title"),
         ("ACG clinical guideline: focal liver lesions", "", "guideline in title"),
         ("Statins in the elderly", "In this review, we summarise recent trials.", "own review"),
+        ("Adherence aids: a systematic review", "", "systematic review in title"),
+        ("Adherence aids", "We performed a systematic review of trials.", "systematic review done"),
+        ("Systemic air embolism complicating lung biopsy", "", "case-like title"),
+        ("Response to 'Adherence and blood pressure'", "", "commentary in title"),
     ],
 )
 def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
@@ -359,6 +363,11 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
             "case report in title",
         ),
         ("Metformin and B12", "Patients aged 40 years or older were enrolled.", "case description"),
+        # Papers about systematic reviews are not one.
+        ("Librarian time spent on systematic review tasks", "", "systematic review in title"),
+        ("Literature searching in systematic reviews", "", "systematic review in title"),
+        ("Blood pressure response to nasal CPAP", "", "commentary in title"),
+        ("Peer review groups to improve prescribing", "", "review in title"),
     ],
 )
 def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
