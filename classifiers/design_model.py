@@ -90,6 +90,7 @@ _RANDOMISED = (
     "randomised trial",
     "blinding",
     "randomised trial in title",
+    "trial participants",
 )
 
 # "randomised" but not "non-randomised", "quasi-randomised", "Mendelian randomisation" (genetic
@@ -224,7 +225,12 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf"(\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}(double|single|triple)[- ]blind"
         rf"|\b(double|single|triple)[- ]blind(ed)?,? (\w+[ ,-]+){{0,3}}{_RANDOMI}ed"
-        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}placebo[- ]controlled\b",
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}placebo[- ]controlled\b"
+        # "The TEAM trial is a randomized controlled trial ...", "(TRIUMPH), a randomized
+        # controlled trial", "a randomized controlled design was used".
+        rf"|\b(is|was) (a|an|the first) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed (\w+[ ,-]+){{0,2}}(trial|study)\b"
+        rf"|\), an? (\w+[ ,-]+){{0,4}}{_RANDOMI}ed (\w+[ ,-]+){{0,2}}trial\b"
+        rf"|\b{_RANDOMI}ed (\w+ ){{0,2}}design (was|is) (used|employed|adopted)\b",
         decisive=True,
         cues=("randomi",),
         unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
@@ -234,7 +240,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "rct",
         # Analyses of a trial's participants, which NLM indexes as reports of the trial.
         r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
-        r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed)"
+        r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed"
+        r"|participated in|enrolled (for|in)|samples from)"
         rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),
@@ -272,6 +279,20 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         decisive=True,
         cues=("old", "we ", "authors", "case"),
         unless=_SYNTHESIS,
+    ),
+    _rule(
+        "non-randomised design",
+        "non-randomized-trial",
+        # The authors' own uncontrolled or non-randomised intervention design ("a single-arm
+        # phase II study", "a quasi-experimental pre-post design"); never with any sign of
+        # random allocation, nor in a review describing others' trials.
+        r"\b(a|an|this|our|the present) (\w+[ ,-]+){0,3}(phase (i|ii|iv|1|2|4|i/ii|1/2|iia|iib)"
+        r"|single[- ](arm|group)|open[- ]label|non-?randomi[sz]ed|uncontrolled|quasi-?experimental"
+        r"|before[- ]and[- ]after|pre-?post|pre-?test[- ]post-?test) (\w+[ ,-]+){0,3}"
+        r"(trial|study|design|intervention)\b",
+        decisive=True,
+        cues=("phase", "single", "open", "random", "uncontrolled", "quasi", "before", "pre"),
+        unless=(*_RANDOMISED, *_SYNTHESIS, "review in title", "own review", "review format"),
     ),
     _rule(
         "non-randomised trial",

@@ -330,6 +330,22 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         ("ACG clinical guideline: focal liver lesions", "", "guideline in title"),
         ("Statins in the elderly", "In this review, we summarise recent trials.", "own review"),
         ("Adherence aids: a systematic review", "", "systematic review in title"),
+        (
+            "Pharmacist care",
+            "This was a single-arm phase II study of 40 adults.",
+            "non-randomised design",
+        ),
+        ("Nurse visits", "A quasi-experimental pre-post design was used.", "non-randomised design"),
+        (
+            "The TEAM trial",
+            "The TEAM trial is a randomized controlled trial of ...",
+            "randomised design",
+        ),
+        (
+            "Weight and transplant",
+            "Patients participated in a randomized clinical trial.",
+            "trial participants",
+        ),
         ("Adherence aids", "We performed a systematic review of trials.", "systematic review done"),
         ("Systemic air embolism complicating lung biopsy", "", "case-like title"),
         ("Response to 'Adherence and blood pressure'", "", "commentary in title"),
@@ -363,7 +379,6 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
             "case report in title",
         ),
         ("Metformin and B12", "Patients aged 40 years or older were enrolled.", "case description"),
-        # Papers about systematic reviews are not one.
         ("Librarian time spent on systematic review tasks", "", "systematic review in title"),
         ("Literature searching in systematic reviews", "", "systematic review in title"),
         ("Blood pressure response to nasal CPAP", "", "commentary in title"),
@@ -384,3 +399,18 @@ def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
     _, hits = structure_matrix([text_view(searched)])
     assert "own review" in {rule.name for rule in hits[0]}
     assert _deciding_rule(hits[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        ("Drug repurposing: a review", "Agent X is now in a phase II trial."),
+        ("Polypill strategy", "We conducted a randomized, open-label trial in 623 adults."),
+    ],
+)
+def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(title, abstract):
+    from classifiers.design_model import _deciding_rule, structure_matrix, text_view
+
+    _, hits = structure_matrix([text_view(record(title, abstract))])
+    decided = _deciding_rule(hits[0])
+    assert decided is None or decided.label != "non-randomized-trial"
