@@ -271,13 +271,18 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "case-report",
         # "A 54-year-old woman presented with ...", "we report a case/patient ...".
         rf"\b(a|an) \d+[- ](years?|months?|weeks?|days?)[- ]old (\w+ ){{0,2}}{_PERSON}\b"
+        rf"|\b{_NUMBER} (\w+ ){{0,2}}{_PERSON} aged \d+"
         r"|\b(we|the authors|authors) (here(in)? )?(report|describe|present|encountered|experienced"
         rf"|saw|treated) (here )?{_NUMBER} (\w+[ ,-]+){{0,4}}(case|patient)s?\b"
-        rf"|\b{_NUMBER} (\w+ ){{0,3}}cases? (of (\S+ ){{1,8}})?(is|are|was|were) "
-        r"(described|reported|presented)\b"
-        r"|\bcase (presentation|report|description)s?:",
+        r"|\b(we|the authors|authors) (here(in)? )?(report|describe|present) the case of\b"
+        r"|\b(the|this) (article|report|paper) (describes|reports|presents) "
+        rf"{_NUMBER} (\w+ ){{0,2}}cases\b"
+        rf"|\b{_NUMBER} (\w+ ){{0,3}}cases? (of (\S+ ){{1,12}})?(is|are|was|were) "
+        r"(described|reported|presented|encountered)\b"
+        r"|\bcase (presentation|report|description)s?:|\b(in )?this case report\b"
+        r"|\bsummary of (the )?case\b|\bin a case of\b",
         decisive=True,
-        cues=("old", "we ", "authors", "case"),
+        cues=("old", "we ", "authors", "case", "aged"),
         unless=_SYNTHESIS,
     ),
     _rule(
@@ -337,9 +342,13 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # Authors naming their paper a review ("In this review, we ..."); systematic reviews
         # say it too, so any sign of a literature search or pooling keeps it from deciding.
         r"\b(this|the present|our) (narrative |brief |short |mini-?|critical |comprehensive )?"
-        r"review\b|\bhere,? we (review|summari[sz]e)\b",
+        r"review\b|\bhere,? we (review|summari[sz]e)\b"
+        r"|\b(we|this (article|chapter|paper|overview)) (also |then |further |briefly )?"
+        r"(discuss(es)?|summari[sz]es?|highlights?|outlines?|reviews?) (the |recent |current |how "
+        r"|what |some |several |these |key |its |their |potential |possible |emerging |new |novel "
+        r"|major )",
         decisive=True,
-        cues=("review", "summari"),
+        cues=("review", "summari", "discuss", "highlight", "outline"),
         unless=_SYNTHESIS,
     ),
     _rule(

@@ -330,6 +330,9 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         ("ACG clinical guideline: focal liver lesions", "", "guideline in title"),
         ("Statins in the elderly", "In this review, we summarise recent trials.", "own review"),
         ("Adherence aids: a systematic review", "", "systematic review in title"),
+        ("Air embolism", "Herein, we describe the case of a patient who ...", "case description"),
+        ("Adherence", "In 3 patients, 2 men aged 62 and 43 years, ...", "case description"),
+        ("Gut microbes", "Here, we discuss recent advances in metagenomics.", "own review"),
         (
             "Pharmacist care",
             "This was a single-arm phase II study of 40 adults.",
