@@ -155,7 +155,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "case report in title",
         "case-report",
         r"\bcase reports?\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
-        r"|\breport of (a|an|two|three|four|five|\d+) (\w+ ){0,2}cases?\b|: a case\b"
+        # "case" never as the start of "case-control".
+        r"|\breport of (a|an|two|three|four|five|\d+) (\w+ ){0,2}cases?\b(?!-)|: a case\b(?!-)"
         r"|\bcase series\b|\bcases? and (a )?review of\b|\bcase-based (review|update)\b",
         "title",
         decisive=True,
@@ -164,8 +165,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "randomised trial in title",
         "rct",
-        r"\brandomi[sz]ed(,)? (\w+[ ,-]+){0,4}(trial|study)\b|\brandomi[sz]ed clinical\b"
-        r"|\brandomi[sz]ed controlled\b",
+        rf"\b{_RANDOMI}ed(,)? (\w+[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
+        rf"|\b{_RANDOMI}ed controlled\b",
         "title",
         decisive=True,
         cues=("randomi",),
@@ -204,7 +205,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "randomised allocation",
         "rct",
-        rf"\b(were|was|being) (randomly|{_RANDOMI}ed)\b|\brandomly (assigned|allocated|divided)"
+        # Random allocation, not random sampling ("were randomly selected").
+        r"\b(were|was|being) randomly(?! (selected|sampled|chosen|drawn|distributed))\b"
+        rf"|\b(were|was|being) {_RANDOMI}ed\b|\brandomly (assigned|allocated|divided)"
         rf"|\b{_RANDOMI}ed (to|into|in a|1:1)\b|\b{_RANDOMI}ation\b|\bwe {_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|them|participants|patients|subjects)\b"
         rf"|\b{_RANDOMI}ed \(?\d:\d|\b(allocated|assigned) (at random|randomly)\b"
@@ -262,8 +265,10 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "secondary analysis",
         "other",
-        r"\b(secondary|post[- ]hoc|ancillary|exploratory|pooled) analys[ie]s\b|\bsub-?study\b"
-        r"|\bdata from (the|a) \w+",
+        # The paper is a secondary analysis ("a post hoc analysis of ..."), not a trial report
+        # naming its own secondary analyses ("in secondary analyses, rates of control ...").
+        r"\b(secondary|post[- ]hoc|ancillary|exploratory|pooled) analys[ie]s (of|from|using)\b"
+        r"|\bsub-?study\b|\bdata from (the|a) \w+",
         cues=("analys", "sub", "data from"),
     ),
     _rule(

@@ -385,6 +385,27 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
         ("Librarian time spent on systematic review tasks", "", "systematic review in title"),
         ("Literature searching in systematic reviews", "", "systematic review in title"),
         ("Blood pressure response to nasal CPAP", "", "commentary in title"),
+        # Case-control studies are not cases; random sampling is not random allocation.
+        (
+            "Salted fish and nasopharyngeal carcinoma: a case-control study",
+            "",
+            "case report in title",
+        ),
+        (
+            "Adherence and heart failure",
+            "Up to 5 controls were randomly selected.",
+            "randomised allocation",
+        ),
+        (
+            "Single pill regimens: a non-randomized, retrospective study",
+            "",
+            "randomised trial in title",
+        ),
+        (
+            "Reminders: a cluster randomized trial",
+            "In secondary analyses, control rose.",
+            "secondary analysis",
+        ),
         ("Peer review groups to improve prescribing", "", "review in title"),
     ],
 )
