@@ -324,13 +324,14 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         (
             "Air embolism after lung biopsy",
             "We report two cases of cerebral air embolism.",
-            "case description",
+            "cases reported",
         ),
         ("Hypertrophic osteoarthropathy: case reports", "", "case report in title"),
+        ("Osteoarthropathy", "A case of osteoarthropathy in a child is presented.", "case wording"),
         ("ACG clinical guideline: focal liver lesions", "", "guideline in title"),
         ("Statins in the elderly", "In this review, we summarise recent trials.", "own review"),
         ("Adherence aids: a systematic review", "", "systematic review in title"),
-        ("Air embolism", "Herein, we describe the case of a patient who ...", "case description"),
+        ("Air embolism", "Herein, we describe the case of a patient who ...", "cases reported"),
         ("Adherence", "In 3 patients, 2 men aged 62 and 43 years, ...", "case description"),
         ("Gut microbes", "Here, we discuss recent advances in metagenomics.", "own review"),
         (
