@@ -320,7 +320,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "case-report",
         # "We report a case ...", "the authors describe two patients ...".
         r"\b(we|the authors|authors) (here(in)? )?(report|describe|present|encountered|experienced"
-        rf"|saw|treated) (here )?{_NUMBER} (\w+[ ,-]+){{0,4}}(case|patient)s?\b"
+        rf"|saw|treated) (here )?{_NUMBER} (\w+[ ,-]+){{0,4}}(case|patient)s?\b(?! stud)"
         r"|\b(we|the authors|authors) (here(in)? )?(report|describe|present) the case of\b",
         decisive=True,
         cues=("we ", "authors"),

@@ -386,6 +386,11 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
         ("Librarian time spent on systematic review tasks", "", "systematic review in title"),
         ("Literature searching in systematic reviews", "", "systematic review in title"),
         ("Blood pressure response to nasal CPAP", "", "commentary in title"),
+        (
+            "Proteomics software",
+            "As a proof of concept, we present a case study of a gut.",
+            "cases reported",
+        ),
         # Case-control studies are not cases; random sampling is not random allocation.
         (
             "Salted fish and nasopharyngeal carcinoma: a case-control study",
