@@ -274,3 +274,173 @@ def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
     local = {item.record.pmid: item.label for item in load_labelled(files)}
     labels = {item.record.pmid: item.label for item in fetched}
     assert len(labels) >= 90 and labels.items() <= local.items()
+
+
+def _fired(title: str, abstract: str = "") -> set[str]:
+    from classifiers.design_model import structure_matrix, text_view
+
+    _, hits = structure_matrix([text_view(record(title, abstract))])
+    return {rule.name for rule in hits[0]}
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "rule"),
+    [
+        (
+            "Home telemonitoring in hypertension",
+            "We randomized 237 patients to two arms.",
+            "randomised allocation",
+        ),
+        (
+            "Pill boxes and adherence",
+            "Patients were randomized (2:1) to pill boxes.",
+            "randomised allocation",
+        ),
+        (
+            "Nurse-led care",
+            "Design: randomised controlled study. Setting: 12 practices.",
+            "randomised design",
+        ),
+        (
+            "Nurse-led care",
+            "Methods: in a randomised controlled trial, 164 patients ...",
+            "randomised design",
+        ),
+        (
+            "Drug X in gout",
+            "A 12-week, randomized, double-blind study of drug X.",
+            "randomised design",
+        ),
+        (
+            "Trust and adherence",
+            "Data were drawn from a larger randomized controlled trial.",
+            "trial participants",
+        ),
+        (
+            "Air embolism after lung biopsy",
+            "A 63-year-old man developed hemiparesis.",
+            "case description",
+        ),
+        (
+            "Air embolism after lung biopsy",
+            "We report two cases of cerebral air embolism.",
+            "cases reported",
+        ),
+        ("Hypertrophic osteoarthropathy: case reports", "", "case report in title"),
+        ("Osteoarthropathy", "A case of osteoarthropathy in a child is presented.", "case wording"),
+        ("ACG clinical guideline: focal liver lesions", "", "guideline in title"),
+        ("Statins in the elderly", "In this review, we summarise recent trials.", "own review"),
+        ("Adherence aids: a systematic review", "", "systematic review in title"),
+        ("Air embolism", "Herein, we describe the case of a patient who ...", "cases reported"),
+        ("Adherence", "In 3 patients, 2 men aged 62 and 43 years, ...", "case description"),
+        ("Gut microbes", "Here, we discuss recent advances in metagenomics.", "own review"),
+        (
+            "Pharmacist care",
+            "This was a single-arm phase II study of 40 adults.",
+            "non-randomised design",
+        ),
+        ("Nurse visits", "A quasi-experimental pre-post design was used.", "non-randomised design"),
+        (
+            "The TEAM trial",
+            "The TEAM trial is a randomized controlled trial of ...",
+            "randomised design",
+        ),
+        (
+            "Weight and transplant",
+            "Patients participated in a randomized clinical trial.",
+            "trial participants",
+        ),
+        ("Adherence aids", "We performed a systematic review of trials.", "systematic review done"),
+        ("Systemic air embolism complicating lung biopsy", "", "case-like title"),
+        ("Response to 'Adherence and blood pressure'", "", "commentary in title"),
+    ],
+)
+def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
+    assert rule in _fired(title, abstract)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "rule"),
+    [
+        # Genetic instruments, and a trial that is explicitly not randomised.
+        ("Statins and dementia: a Mendelian randomization study", "", "randomised design"),
+        (
+            "Pharmacist care",
+            "Method: a non-randomised, single-site, crossover design.",
+            "randomised design",
+        ),
+        (
+            "Pharmacist care",
+            "Confounding remains owing to lack of randomization.",
+            "randomised allocation",
+        ),
+        # A study of following guidelines is not a guideline.
+        ("Adherence to guidelines for hypertension drug prescribing", "", "guideline in title"),
+        # A review of many patients' charts, not a case.
+        (
+            "Nasopharyngeal carcinoma in children: retrospective review of 50 patients",
+            "",
+            "case report in title",
+        ),
+        ("Metformin and B12", "Patients aged 40 years or older were enrolled.", "case description"),
+        ("Librarian time spent on systematic review tasks", "", "systematic review in title"),
+        ("Literature searching in systematic reviews", "", "systematic review in title"),
+        ("Blood pressure response to nasal CPAP", "", "commentary in title"),
+        (
+            "Proteomics software",
+            "As a proof of concept, we present a case study of a gut.",
+            "cases reported",
+        ),
+        # Case-control studies are not cases; random sampling is not random allocation.
+        (
+            "Salted fish and nasopharyngeal carcinoma: a case-control study",
+            "",
+            "case report in title",
+        ),
+        (
+            "Adherence and heart failure",
+            "Up to 5 controls were randomly selected.",
+            "randomised allocation",
+        ),
+        (
+            "Single pill regimens: a non-randomized, retrospective study",
+            "",
+            "randomised trial in title",
+        ),
+        (
+            "Reminders: a cluster randomized trial",
+            "In secondary analyses, control rose.",
+            "secondary analysis",
+        ),
+        ("Peer review groups to improve prescribing", "", "review in title"),
+    ],
+)
+def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
+    assert rule not in _fired(title, abstract)
+
+
+def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
+    from classifiers.design_model import _deciding_rule, structure_matrix, text_view
+
+    searched = record(
+        "Statins in the elderly",
+        "We searched MEDLINE and Embase. In this review, pooled estimates were computed.",
+    )
+    _, hits = structure_matrix([text_view(searched)])
+    assert "own review" in {rule.name for rule in hits[0]}
+    assert _deciding_rule(hits[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        ("Drug repurposing: a review", "Agent X is now in a phase II trial."),
+        ("Polypill strategy", "We conducted a randomized, open-label trial in 623 adults."),
+    ],
+)
+def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(title, abstract):
+    from classifiers.design_model import _deciding_rule, structure_matrix, text_view
+
+    _, hits = structure_matrix([text_view(record(title, abstract))])
+    decided = _deciding_rule(hits[0])
+    assert decided is None or decided.label != "non-randomized-trial"
