@@ -52,8 +52,9 @@ def iter_article_elements(
 ) -> Iterator[etree._Element]:
     """Each PubmedArticle / PubmedBookArticle element of an efetch XML export.
 
-    An element is valid only until the next iteration: it is then cleared to keep memory flat,
-    so copy what you need (e.g. `etree.tostring(element)`) before asking for the next one."""
+    An element is valid only until the next iteration: a streamed one is then cleared to keep
+    memory flat, so copy what you need (e.g. `etree.tostring(element)`) before asking for the
+    next one."""
     stream, name = open_source(source, source_name)
     try:
         yield from _iter_elements(unwrap_json_string(stream), name)
@@ -177,10 +178,14 @@ _READ_BLOCK = 1 << 16
 
 def _tree_elements(root: etree._Element, name: str) -> Iterator[etree._Element]:
     articles = 0
-    for element in root.iter(ARTICLE_TAGS):
+    # Articles are the root's children in an efetch export: looking only there spares a walk
+    # over every element of every article.
+    candidates = root if root.tag == "PubmedArticleSet" else root.iter(ARTICLE_TAGS)
+    for element in candidates:
+        if element.tag not in ARTICLE_TAGS:
+            continue
         articles += 1
         yield element
-        element.clear(keep_tail=False)
     if articles == 0 and root.tag != "PubmedArticleSet":
         raise ParseError(f"{name}: not PubMed XML (root element <{root.tag}>)")
 
