@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from lxml import etree
 
 from classifiers.judge import Judge
-from flows.bulk import classify_bulk
+from flows.bulk import classify_bulk, dask_task_runner
 from litwatch.config import find_watch, load_watches
 from litwatch.settings import Settings
 from pubmed.xml import iter_article_elements, parse_xml
@@ -65,30 +62,18 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     assert batch_run_states() == ["COMPLETED"] * 8  # each batch a task run of the flow run
 
 
-def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_started(tmp_path):
+def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_uses(prefect_api):
     """With no PREFECT_API_URL (the embedded default), a worker not told the address of this
     process's embedded API starts one of its own: seconds of CPU per worker."""
-    script = (
-        "from prefect import get_client\n"
-        "from flows.bulk import dask_task_runner\n"
-        "runner = dask_task_runner(2, None)\n"
-        "with get_client(sync_client=True) as client:\n"
-        "    print(runner.cluster_kwargs['env']['PREFECT_API_URL'], client.api_url)\n"
-    )
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")} | {
-        "PREFECT_HOME": str(tmp_path),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    child = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert child.returncode == 0, child.stderr
-    told, used = child.stdout.split()
+    from prefect import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        assert PREFECT_API_URL.value() is None
+        told = dask_task_runner(2, None).cluster_kwargs["env"]["PREFECT_API_URL"]
+        with get_client(sync_client=True) as client:
+            used = str(client.api_url)
+            assert client.hello().status_code == 200
     assert told.startswith("http://127.0.0.1:") and told.rstrip("/") == used.rstrip("/")
 
 
