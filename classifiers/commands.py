@@ -38,7 +38,9 @@ def run_classify(
 
     if fmt not in FORMATS:
         raise LitwatchError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    write = _csv_writer(out) if fmt == "csv" else {"jsonl": _write_jsonl, "table": _write_table}[fmt]
+    write = (
+        _csv_writer(out) if fmt == "csv" else {"jsonl": _write_jsonl, "table": _write_table}[fmt]
+    )
     count = 0
     for path in files:
         batch: list[Record] = []
@@ -69,7 +71,14 @@ def _write_jsonl(rows: list[dict], out: TextIO) -> None:
     out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-_CSV_COLUMNS = ("pmid", "design", "design_confidence", "design_source", "design_evidence", "topic_relevant")
+_CSV_COLUMNS = (
+    "pmid",
+    "design",
+    "design_confidence",
+    "design_source",
+    "design_evidence",
+    "topic_relevant",
+)
 
 
 def _csv_writer(out: TextIO):
@@ -98,7 +107,9 @@ def _csv_writer(out: TextIO):
 
 def _write_table(rows: list[dict], out: TextIO) -> None:
     for row in rows:
-        gaps = ",".join(name for name, call in row.get("gaps", {}).items() if call["relevance"] != "no")
+        gaps = ",".join(
+            name for name, call in row.get("gaps", {}).items() if call["relevance"] != "no"
+        )
         topic = "on-topic" if row["topic_relevant"] else "off-topic"
         evidence = "; ".join(row["design_evidence"])[:60]
         out.write(

@@ -33,17 +33,29 @@ INDEXED_LATER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "99000013",
         ("Journal Article", "Randomized Controlled Trial", "Comparative Study"),
-        ("Diabetic Neuropathies", "Vitamin B 12", "Administration, Oral", "Injections, Intramuscular"),
+        (
+            "Diabetic Neuropathies",
+            "Vitamin B 12",
+            "Administration, Oral",
+            "Injections, Intramuscular",
+        ),
     ),
     (
         "99000015",
         ("Journal Article", "Observational Study"),
-        ("Cohort Studies", "Metformin", "Vitamin B 12 Deficiency", "Peripheral Nervous System Diseases"),
+        (
+            "Cohort Studies",
+            "Metformin",
+            "Vitamin B 12 Deficiency",
+            "Peripheral Nervous System Diseases",
+        ),
     ),
 )
 
 
-def indexed_copy(article: etree._Element, types: tuple[str, ...], mesh: tuple[str, ...], revised: date) -> etree._Element:
+def indexed_copy(
+    article: etree._Element, types: tuple[str, ...], mesh: tuple[str, ...], revised: date
+) -> etree._Element:
     """A copy of an unindexed article as NLM's indexing would leave it."""
     copy = etree.fromstring(etree.tostring(article))
     citation = copy.find("MedlineCitation")
@@ -92,7 +104,9 @@ def write_indexed_versions(ontopic_xml: Path, folder: Path) -> list:
     return files
 
 
-def run_demo(settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[str], None] = print) -> list:
+def run_demo(
+    settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[str], None] = print
+) -> list:
     """Back-fill, then run the weekly flow once per simulated week; print where everything went."""
     from flows.weekly import watch_flow
     from litwatch.config import load_watches
@@ -110,7 +124,9 @@ def run_demo(settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[s
     with tempfile.TemporaryDirectory(prefix="litwatch-demo-") as scratch:
         version_files = write_indexed_versions(corpus / "ontopic" / "ontopic.xml", Path(scratch))
         echo(f"demo: starting the E-utilities stand-in over {corpus} (simulated clock, real HTTP)")
-        with running_standin(sources, now=DEMO_START, version_files=tuple(version_files)) as standin:
+        with running_standin(
+            sources, now=DEMO_START, version_files=tuple(version_files)
+        ) as standin:
             demo_settings = settings.model_copy(
                 update={"eutils_url": standin.base_url, "data_dir": out_dir, "smtp_host": ""}
             )
@@ -118,8 +134,11 @@ def run_demo(settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[s
             echo(f"demo: {len(standin.corpus.versions)} records served; writing to {out_dir}")
             for watch in watches:
                 result = watch_flow(
-                    watch.name, now=DEMO_START, settings=demo_settings,
-                    since=date(1900, 1, 1), deliver=False,
+                    watch.name,
+                    now=DEMO_START,
+                    settings=demo_settings,
+                    since=date(1900, 1, 1),
+                    deliver=False,
                 )
                 echo(f"backfill  {result.summary_line()}")
             for week in range(1, weeks + 1):

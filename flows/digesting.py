@@ -62,7 +62,9 @@ def digest_folder(out_dir: Path, digest: Digest) -> Path:
     return out_dir / "digests" / digest_stem(digest)
 
 
-def render_outputs(digest: Digest, watch: Watch, out_dir: Path, settings: Settings) -> dict[str, Path]:
+def render_outputs(
+    digest: Digest, watch: Watch, out_dir: Path, settings: Settings
+) -> dict[str, Path]:
     """Write the digest files (HTML, text, Markdown, JSON, RIS, CSV, .eml); return their paths."""
     paths = write_digest_files(
         digest,
@@ -71,7 +73,9 @@ def render_outputs(digest: Digest, watch: Watch, out_dir: Path, settings: Settin
         sender=settings.mail_from,
         recipients=watch.recipients,
     )
-    return {name: getattr(paths, name) for name in ("html", "txt", "md", "json", "ris", "csv", "eml")}
+    return {
+        name: getattr(paths, name) for name in ("html", "txt", "md", "json", "ris", "csv", "eml")
+    }
 
 
 def digest_table(digest: Digest) -> list[dict]:
@@ -105,7 +109,9 @@ def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
         classification = store.classification(record.pmid, version, watch.name)
         if classification is None or classification.get("topic_relevant", True):
             records.append((record, classification))
-    digests = [Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload]
+    digests = [
+        Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload
+    ]
     return records, digests
 
 
@@ -182,7 +188,9 @@ def settle_interrupted(store, entry, outbox: Path, now: datetime, log=None) -> N
         store.mark_delivered(entry.digest_key, now, attempt.channel, attempt.message_id)
         return
     aside = set_aside(attempt.message_id, outbox)
-    store.mark_delivered(entry.digest_key, now, f"{attempt.channel}-unconfirmed", attempt.message_id)
+    store.mark_delivered(
+        entry.digest_key, now, f"{attempt.channel}-unconfirmed", attempt.message_id
+    )
     if log:
         log(
             f"digest {entry.digest_key}: a run stopped while sending it, so the server may or may"

@@ -32,7 +32,9 @@ class IngestStats:
         return IngestStats(**{k: v + getattr(other, k) for k, v in asdict(self).items()})
 
 
-def store_records(store, run_id: int, watch: Watch, records: list[Record], now: datetime) -> IngestStats:
+def store_records(
+    store, run_id: int, watch: Watch, records: list[Record], now: datetime
+) -> IngestStats:
     """Upsert one batch; the store says which records are new, revised or unchanged."""
     changes = store.upsert_records(run_id, watch.name, records, now)
     kinds = [change.kind for change in changes]
@@ -57,7 +59,9 @@ def ingest_windows(client, store, run_id: int, watch: Watch, windows, now: datet
     return total + IngestStats(retries=client.stats.faults_survived - retries_before)
 
 
-def ingest_files(store, run_id: int, watch: Watch, paths: Iterable[Path], now: datetime, batch: int = 500) -> IngestStats:
+def ingest_files(
+    store, run_id: int, watch: Watch, paths: Iterable[Path], now: datetime, batch: int = 500
+) -> IngestStats:
     """Store the records of PubMed files a user already has (efetch XML or MEDLINE text)."""
     from pubmed.formats import parse_file
 

@@ -131,7 +131,9 @@ def artifacts_task(digest, paths: dict[str, Path], watch: Watch) -> None:
     markdown = paths["md"].read_text(encoding="utf-8")  # render_task wrote it
     create_markdown_artifact(markdown=markdown, key=key, description=f"Digest {digest.key}")
     create_table_artifact(
-        table=digest_table(digest), key=f"{watch.name}-records", description=f"Records of {digest.key}"
+        table=digest_table(digest),
+        key=f"{watch.name}-records",
+        description=f"Records of {digest.key}",
     )
 
 
@@ -144,7 +146,9 @@ def summary_task(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str,
 
 
 @task(name="deliver", **_LIVE)
-def deliver_task(store, watch: Watch, settings: Settings, out_dir: Path, now: datetime) -> tuple[str, ...]:
+def deliver_task(
+    store, watch: Watch, settings: Settings, out_dir: Path, now: datetime
+) -> tuple[str, ...]:
     """Send every recorded, undelivered digest of the watch: exactly once each."""
     from flows.digesting import deliver_pending
 

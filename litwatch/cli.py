@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -59,7 +59,7 @@ def run(
 
     _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"data_dir": out} if out else {}))
-    moment = datetime.fromisoformat(now) if now else datetime.now(timezone.utc)
+    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
     for result in run_watches(settings, watch_name=watch, now=moment):
         typer.echo(result.summary_line())
 
@@ -93,7 +93,7 @@ def import_(
     from flows.importing import import_files
 
     settings = _settings(watches)
-    summary = import_files(settings, watch, files, now=datetime.now(timezone.utc))
+    summary = import_files(settings, watch, files, now=datetime.now(UTC))
     typer.echo(summary)
 
 
@@ -107,9 +107,7 @@ def backfill(
     deliver: Annotated[
         bool, typer.Option("--deliver", help="Also send the digest of the past.")
     ] = False,
-    slice_days: Annotated[
-        int, typer.Option(help="Days per resumable slice.", min=1)
-    ] = 365,
+    slice_days: Annotated[int, typer.Option(help="Days per resumable slice.", min=1)] = 365,
     watches: WatchesFileOption = None,
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
@@ -145,7 +143,8 @@ def _date_option(flag: str, text: str) -> date:
 def classify(
     files: Annotated[list[Path], typer.Argument(help="efetch XML (.xml/.xml.gz) or MEDLINE text.")],
     text_only: Annotated[
-        bool, typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed).")
+        bool,
+        typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed)."),
     ] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or table.")] = "jsonl",
     watch: WatchOption = None,
@@ -162,7 +161,9 @@ def classify(
 
 @app.command("classify-bulk")
 def classify_bulk(
-    files: Annotated[list[Path], typer.Argument(help="PubMed XML files (.xml/.xml.gz), e.g. baseline.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="PubMed XML files (.xml/.xml.gz), e.g. baseline.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Parquet file to write.")],
     workers: Annotated[
         int, typer.Option(help="Local Dask worker processes (one thread each).", min=1)
@@ -172,7 +173,8 @@ def classify_bulk(
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Records per Dask task.", min=1)] = 1000,
     text_only: Annotated[
-        bool, typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed).")
+        bool,
+        typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed)."),
     ] = False,
     watch: WatchOption = None,
     watches: WatchesFileOption = None,
@@ -209,7 +211,8 @@ def train(
         Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
     ] = Path("classifiers/models/design.skops"),
     entrez: Annotated[
-        bool, typer.Option("--entrez", help="Also fetch publication-type-labelled records from PubMed.")
+        bool,
+        typer.Option("--entrez", help="Also fetch publication-type-labelled records from PubMed."),
     ] = False,
 ) -> None:
     """Train the study-design model from publication-type-labelled records."""
@@ -295,8 +298,12 @@ def standin(
     from standin.server import serve
 
     settings = _settings()
-    paths = [corpus] if corpus else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
-    clock_start = datetime.fromisoformat(now).replace(tzinfo=timezone.utc) if now else None
+    paths = (
+        [corpus]
+        if corpus
+        else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
+    )
+    clock_start = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else None
     serve(paths, port=port, now=clock_start)
 
 

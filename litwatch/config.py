@@ -49,8 +49,9 @@ class Schedule(BaseModel):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from cronsim import CronSim, CronSimError
         from datetime import datetime
+
+        from cronsim import CronSim, CronSimError
 
         try:
             CronSim(value, datetime(2026, 1, 1))

@@ -143,7 +143,9 @@ def read_settings() -> Settings:
         problem = error.errors()[0]
         name = ".".join(str(part) for part in problem["loc"])
         more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise ConfigError(f"setting {name} (LITWATCH_{name.upper()}): {problem['msg']}{more}") from None
+        raise ConfigError(
+            f"setting {name} (LITWATCH_{name.upper()}): {problem['msg']}{more}"
+        ) from None
 
 
 def _secret_block(name: str) -> str:

@@ -19,7 +19,9 @@ def prefect_api() -> Iterator[None]:
         yield
 
 
-def write_watch_file(folder: Path, query: str, names: tuple[str, ...] = ("sim",), **extra: str) -> Path:
+def write_watch_file(
+    folder: Path, query: str, names: tuple[str, ...] = ("sim",), **extra: str
+) -> Path:
     """A watch file with one watch per name, all on `query`, no topic filter and no gaps."""
     lines = []
     for name in names:

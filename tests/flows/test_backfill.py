@@ -36,7 +36,9 @@ def test_slices_finished_before_are_skipped_even_when_the_span_grew():
     later = DateWindow(date(2020, 1, 1), date(2021, 1, 1))
     finished = [(w.first, w.last) for w in fixed_windows(span, 100)]
     todo, done = slices_to_do(later, 100, finished)
-    assert done == 3 and [(w.first, w.last) for w in todo] == [(date(2020, 10, 27), date(2021, 1, 1))]
+    assert done == 3 and [(w.first, w.last) for w in todo] == [
+        (date(2020, 10, 27), date(2021, 1, 1))
+    ]
 
 
 def test_a_killed_backfill_resumes_to_the_same_store_as_an_uninterrupted_one(

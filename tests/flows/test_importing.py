@@ -34,7 +34,11 @@ def test_import_takes_xml_and_medline_into_a_watch_store_once(corpus, tmp_path):
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "litwatch.cli", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 
@@ -43,7 +47,9 @@ def test_user_errors_are_one_line_on_stderr_with_a_non_zero_exit(tmp_path):
     bogus.write_text("not pubmed\n")
     result = run_cli("classify", str(bogus), cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == ["litwatch: notes.txt: not PubMed XML or MEDLINE text"]
+    assert result.stderr.strip().splitlines() == [
+        "litwatch: notes.txt: not PubMed XML or MEDLINE text"
+    ]
     broken = tmp_path / "watches.toml"
     broken.write_text("[[watch]]\nname = 'x'\n")
     result = run_cli("classify", str(bogus), "--watches", str(broken), cwd=tmp_path)

@@ -28,13 +28,25 @@ def test_the_shipped_watch_catches_the_topic_as_a_searcher_writes_it():
     (watch,) = load_watches()
     query = watch.query.lower()
     for synonym in (
-        '"vitamin b 12"[mh]', "cobalamin", "methylcobalamin", "mecobalamin", "cyanocobalamin",
-        "hydroxocobalamin", '"b12 deficiency"', "metformin", '"diabetic neuropathies"[mh]',
-        '"diabetic peripheral neuropathy"', "polyneuropath",
+        '"vitamin b 12"[mh]',
+        "cobalamin",
+        "methylcobalamin",
+        "mecobalamin",
+        "cyanocobalamin",
+        "hydroxocobalamin",
+        '"b12 deficiency"',
+        "metformin",
+        '"diabetic neuropathies"[mh]',
+        '"diabetic peripheral neuropathy"',
+        "polyneuropath",
     ):
         assert synonym in query, synonym
     assert watch.schedule.cron == "0 7 * * 1"
-    assert [gap.name for gap in watch.gaps] == ["stratified_rct", "outcomes_followup", "head_to_head"]
+    assert [gap.name for gap in watch.gaps] == [
+        "stratified_rct",
+        "outcomes_followup",
+        "head_to_head",
+    ]
     assert watch.recipients
 
 
@@ -48,11 +60,14 @@ def test_a_minimal_watch_gets_defaults(tmp_path):
     [
         (('name = "mine"', 'name = "../etc"'), "watch '../etc': name: must be"),
         (('name = "mine"', 'name = "a/b"'), "name: must be"),
-        (('query = "metformin[tiab]"', 'query = "(metformin[tiab]"'), "query: has unbalanced parentheses"),
+        (
+            ('query = "metformin[tiab]"', 'query = "(metformin[tiab]"'),
+            "query: has unbalanced parentheses",
+        ),
         (('"me@example.org"', '"not-an-address"'), "recipients: 'not-an-address' is not an e-mail"),
         (('cron = "0 7 * * 1"', 'cron = "every monday"'), "schedule.cron: not a cron expression"),
         (('"Europe/Paris"', '"Mars/Olympus"'), "schedule.timezone: unknown time zone"),
-        (('recipients =', 'recipientz ='), "watch 'mine': recipientz: unknown key"),
+        (("recipients =", "recipientz ="), "watch 'mine': recipientz: unknown key"),
     ],
 )
 def test_invalid_config_gets_one_line_naming_file_watch_and_key(tmp_path, change, expected):

@@ -28,6 +28,8 @@ shipped_model()
 
 
 REPO = Path(__file__).resolve().parents[2]
+
+
 def child_env(settings: Settings, crash_at: str = "") -> dict[str, str]:
     """The environment of a `litwatch` child: `settings` as LITWATCH_* variables, the kill
     point, and the Prefect API this test session runs."""

@@ -92,7 +92,9 @@ def _handler(state: HostileEutils) -> type[BaseHTTPRequestHandler]:
             elif state.stream_bytes:
                 self._stream()
             else:  # "{request}" in the body echoes the request, as some proxies' error pages do
-                self._send(state.status, state.efetch.replace(b"{request}", f"{path}?{query}".encode()))
+                self._send(
+                    state.status, state.efetch.replace(b"{request}", f"{path}?{query}".encode())
+                )
 
         def _send(self, status: int, body: bytes) -> None:
             self.send_response(status)

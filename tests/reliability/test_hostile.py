@@ -49,14 +49,19 @@ ARTICLE = (
 )
 
 
-def article(pmid: str, title: str, abstract: str = "Diabetic neuropathy and metformin.", journal: str = "J") -> str:
+def article(
+    pmid: str, title: str, abstract: str = "Diabetic neuropathy and metformin.", journal: str = "J"
+) -> str:
     return ARTICLE.format(pmid=pmid, title=title, abstract=abstract, journal=journal)
 
 
 def article_set(*articles: str, doctype: str = "") -> bytes:
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + doctype + "<PubmedArticleSet>"
-        + "".join(articles) + "</PubmedArticleSet>\n"
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + doctype
+        + "<PubmedArticleSet>"
+        + "".join(articles)
+        + "</PubmedArticleSet>\n"
     ).encode("utf-8")
 
 
@@ -106,7 +111,9 @@ def hostile_run(hostile_eutils, data_dir: Path, watches: Path, **overrides):
 
 
 @pytest.mark.parametrize("framing", ["length", "close", "chunked"])
-def test_a_100_mb_answer_is_refused_without_reading_it_into_memory(hostile_eutils, tmp_path, framing):
+def test_a_100_mb_answer_is_refused_without_reading_it_into_memory(
+    hostile_eutils, tmp_path, framing
+):
     hostile_eutils.stream_bytes = 100 * MB
     hostile_eutils.framing = framing
     client = EntrezClient(
@@ -134,13 +141,19 @@ def test_a_100_mb_answer_is_refused_without_reading_it_into_memory(hostile_eutil
 
 def test_the_default_limit_refuses_a_100_mb_answer(hostile_eutils, tmp_path):
     hostile_eutils.stream_bytes = 100 * MB
-    config = EntrezConfig(email="t@example.org", base_url=hostile_eutils.base_url, pace_dir=tmp_path)
+    config = EntrezConfig(
+        email="t@example.org", base_url=hostile_eutils.base_url, pace_dir=tmp_path
+    )
     assert config.max_response_bytes == 64 * MB
-    with pytest.raises(EntrezError, match=r"larger than 67,108,864 bytes \(104,857,600 bytes announced\)"):
+    with pytest.raises(
+        EntrezError, match=r"larger than 67,108,864 bytes \(104,857,600 bytes announced\)"
+    ):
         list(EntrezClient(config).fetch_ids(["1"]))
 
 
-def test_a_100_mb_answer_stops_the_weekly_run_and_the_store_keeps_its_records(hostile_eutils, data_dir, seeded):
+def test_a_100_mb_answer_stops_the_weekly_run_and_the_store_keeps_its_records(
+    hostile_eutils, data_dir, seeded
+):
     hostile_eutils.stream_bytes = 100 * MB
     hostile_eutils.framing = "close"
     before = store_rows(data_dir / "litwatch.sqlite")
@@ -154,9 +167,18 @@ def test_a_100_mb_answer_stops_the_weekly_run_and_the_store_keeps_its_records(ho
 def test_an_esearch_count_that_is_not_a_number_is_one_clear_error(hostile_eutils, tmp_path, count):
     hostile_eutils.count = count
     client = EntrezClient(
-        EntrezConfig(email="t@example.org", base_url=hostile_eutils.base_url, pace_dir=tmp_path, max_attempts=2, backoff_base=0.01)
+        EntrezConfig(
+            email="t@example.org",
+            base_url=hostile_eutils.base_url,
+            pace_dir=tmp_path,
+            max_attempts=2,
+            backoff_base=0.01,
+        )
     )
-    with pytest.raises(EntrezError, match=r"^PubMed esearch failed after 2 attempts: esearch answer whose Count is not a number"):
+    with pytest.raises(
+        EntrezError,
+        match=r"^PubMed esearch failed after 2 attempts: esearch answer whose Count is not a number",
+    ):
         client.search("metformin", date(2026, 1, 1), date(2026, 1, 7))
 
 
@@ -183,7 +205,9 @@ def test_an_esearch_count_that_is_not_a_number_is_one_clear_error(hostile_eutils
     ],
     ids=["invalid-utf8", "control-characters", "control-character-reference"],
 )
-def test_broken_bytes_stop_the_run_with_one_line_and_lose_nothing(hostile_eutils, data_dir, seeded, body, expected):
+def test_broken_bytes_stop_the_run_with_one_line_and_lose_nothing(
+    hostile_eutils, data_dir, seeded, body, expected
+):
     hostile_eutils.efetch = body
     before = store_rows(data_dir / "litwatch.sqlite")
     with pytest.raises(ParseError, match=expected) as failed:
@@ -192,7 +216,9 @@ def test_broken_bytes_stop_the_run_with_one_line_and_lose_nothing(hostile_eutils
     assert store_rows(data_dir / "litwatch.sqlite") == before
 
 
-def test_entity_tricks_in_an_efetch_answer_stay_inert_and_lose_nothing(hostile_eutils, data_dir, seeded, tmp_path):
+def test_entity_tricks_in_an_efetch_answer_stay_inert_and_lose_nothing(
+    hostile_eutils, data_dir, seeded, tmp_path
+):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-FILE-CONTENT")
     laughs = "".join(
@@ -232,17 +258,28 @@ def _no_active_html(page: str) -> None:
     tree = lxml_html.fromstring(page)
     assert not tree.xpath("//script | //iframe | //object | //embed")
     assert not [
-        name for element in tree.iter() if isinstance(element.tag, str)
-        for name in element.attrib if name.lower().startswith("on")
+        name
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        for name in element.attrib
+        if name.lower().startswith("on")
     ]
     assert not tree.xpath('//*[starts-with(normalize-space(@href), "javascript:")]')
 
 
-def test_markup_formulas_and_line_breaks_in_records_come_out_inert(hostile_eutils, data_dir, seeded):
+def test_markup_formulas_and_line_breaks_in_records_come_out_inert(
+    hostile_eutils, data_dir, seeded
+):
     hostile_eutils.count = 2
     hostile_eutils.efetch = article_set(
-        article("91000020", _escape(SCRIPT_TITLE), abstract=_escape('<a href="javascript:x()">metformin</a>')),
-        article("91000021", _escape(FORMULA_TITLE), abstract=_escape(RIS_ABSTRACT), journal="@SUM(A1)"),
+        article(
+            "91000020",
+            _escape(SCRIPT_TITLE),
+            abstract=_escape('<a href="javascript:x()">metformin</a>'),
+        ),
+        article(
+            "91000021", _escape(FORMULA_TITLE), abstract=_escape(RIS_ABSTRACT), journal="@SUM(A1)"
+        ),
     )
     before = store_rows(data_dir / "litwatch.sqlite")
     result = hostile_run(hostile_eutils, data_dir, seeded[1])
@@ -254,7 +291,10 @@ def test_markup_formulas_and_line_breaks_in_records_come_out_inert(hostile_eutil
     _no_active_html(paths["summary_html"].read_text(encoding="utf-8"))
     message = email.message_from_bytes(paths["eml"].read_bytes(), policy=email.policy.default)
     _no_active_html(message.get_body(("html",)).get_content())
-    assert SCRIPT_TITLE in lxml_html.fromstring(paths["html"].read_text(encoding="utf-8")).text_content()
+    assert (
+        SCRIPT_TITLE
+        in lxml_html.fromstring(paths["html"].read_text(encoding="utf-8")).text_content()
+    )
     assert "<" not in paths["md"].read_text(encoding="utf-8")
 
     rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8"), newline="")))
@@ -268,7 +308,10 @@ def test_markup_formulas_and_line_breaks_in_records_come_out_inert(hostile_eutil
     assert sorted(entry["accession_number"] for entry in entries) == ["91000020", "91000021"]
     assert sum(line.startswith("ER  -") for line in ris_text.splitlines()) == 2
 
-    items = {item["pmid"]: item for item in json.loads(paths["json"].read_text(encoding="utf-8"))["items"]}
+    items = {
+        item["pmid"]: item
+        for item in json.loads(paths["json"].read_text(encoding="utf-8"))["items"]
+    }
     assert items["91000020"]["title"] == SCRIPT_TITLE  # kept as data, shown as text
 
 
@@ -293,7 +336,9 @@ def _medline(title: str, abstract: str) -> bytes:
     ).encode()
 
 
-def test_import_refuses_broken_files_in_one_line_and_keeps_the_store(litwatch, cli_env, corpus, tmp_path):
+def test_import_refuses_broken_files_in_one_line_and_keeps_the_store(
+    litwatch, cli_env, corpus, tmp_path
+):
     first = litwatch("import", corpus / "ontopic" / "ontopic.xml", "--watch", "b12-dpn")
     assert first.exit_code == 0, first.stderr
     before = store_rows(cli_env / "litwatch.sqlite")
@@ -309,7 +354,10 @@ def test_import_refuses_broken_files_in_one_line_and_keeps_the_store(litwatch, c
             "litwatch: control.xml: not readable as PubMed XML (PCDATA invalid Char value 7",
         ),
         "cut.xml.gz": (b"\x1f\x8b\x08\x00garbage", "litwatch: cut.xml.gz: cannot be read ("),
-        "notes.txt": (b"pmid,title\n1,=cmd\n", "litwatch: notes.txt: not PubMed XML or MEDLINE text"),
+        "notes.txt": (
+            b"pmid,title\n1,=cmd\n",
+            "litwatch: notes.txt: not PubMed XML or MEDLINE text",
+        ),
     }
     for name, (content, expected) in cases.items():
         (hostile / name).write_bytes(content)
@@ -327,7 +375,10 @@ def test_import_refuses_broken_files_in_one_line_and_keeps_the_store(litwatch, c
     assert store_rows(cli_env / "litwatch.sqlite") == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file anyway; the dangling link and folder cases above stand in")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root reads a chmod 000 file anyway; the dangling link and folder cases above stand in",
+)
 def test_import_of_a_file_without_read_permission_is_one_line(litwatch, cli_env, tmp_path):
     locked = tmp_path / "locked.xml"
     locked.write_bytes(article_set(article("92000020", "Locked")))
@@ -337,10 +388,14 @@ def test_import_of_a_file_without_read_permission_is_one_line(litwatch, cli_env,
     assert one_line(result.stderr) == "litwatch: locked.xml: cannot be read (Permission denied)"
 
 
-def test_imported_medline_loses_control_characters_and_classify_csv_is_defused(litwatch, cli_env, tmp_path):
+def test_imported_medline_loses_control_characters_and_classify_csv_is_defused(
+    litwatch, cli_env, tmp_path
+):
     path = tmp_path / "hostile.txt"
     path.write_bytes(
-        _medline("=1+2 Bell\x07 and \x1b[2J clear <script>x()</script>", "Metformin\x00 and B12\x9b.")
+        _medline(
+            "=1+2 Bell\x07 and \x1b[2J clear <script>x()</script>", "Metformin\x00 and B12\x9b."
+        )
     )
     imported = litwatch("import", path, "--watch", "b12-dpn")
     assert imported.exit_code == 0, imported.stderr
@@ -371,7 +426,9 @@ def test_imported_medline_loses_control_characters_and_classify_csv_is_defused(l
     ],
     ids=["broken-toml", "dotdot-name", "slash-name", "unknown-key", "unknown-top-key", "not-utf8"],
 )
-def test_run_and_import_refuse_a_bad_watch_file_in_one_line(litwatch, cli_env, tmp_path, watch_file, expected):
+def test_run_and_import_refuse_a_bad_watch_file_in_one_line(
+    litwatch, cli_env, tmp_path, watch_file, expected
+):
     path = tmp_path / "watches.toml"
     path.write_bytes(watch_file if isinstance(watch_file, bytes) else watch_file.encode())
     for args in (("run", "--watches", path), ("import", path, "--watch", "x", "--watches", path)):
@@ -385,21 +442,45 @@ def test_run_and_import_refuse_a_bad_watch_file_in_one_line(litwatch, cli_env, t
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("LITWATCH_SMTP_PORT", "SEKRET-port", "setting smtp_port (LITWATCH_SMTP_PORT): Input should be a valid integer"),
-        ("LITWATCH_ENTREZ_TIMEOUT", "-1", "setting entrez_timeout (LITWATCH_ENTREZ_TIMEOUT): Input should be greater than 0"),
+        (
+            "LITWATCH_SMTP_PORT",
+            "SEKRET-port",
+            "setting smtp_port (LITWATCH_SMTP_PORT): Input should be a valid integer",
+        ),
+        (
+            "LITWATCH_ENTREZ_TIMEOUT",
+            "-1",
+            "setting entrez_timeout (LITWATCH_ENTREZ_TIMEOUT): Input should be greater than 0",
+        ),
         ("settings.toml", b"smtp_port = [", "settings.toml: invalid TOML: "),
-        ("settings.toml", b'smtp_host = "mail"\nsmtp_pasword = "SEKRET-typo"', "settings.toml: smtp_pasword: unknown key"),
+        (
+            "settings.toml",
+            b'smtp_host = "mail"\nsmtp_pasword = "SEKRET-typo"',
+            "settings.toml: smtp_pasword: unknown key",
+        ),
         ("settings.toml", b"smtp_host = '\xff'", "settings.toml: settings file is not UTF-8 text"),
     ],
-    ids=["env-not-an-int", "env-out-of-range", "file-broken-toml", "file-unknown-key", "file-not-utf8"],
+    ids=[
+        "env-not-an-int",
+        "env-out-of-range",
+        "file-broken-toml",
+        "file-unknown-key",
+        "file-not-utf8",
+    ],
 )
-def test_bad_settings_are_one_line_without_their_value(litwatch, cli_env, monkeypatch, tmp_path, variable, value, expected):
+def test_bad_settings_are_one_line_without_their_value(
+    litwatch, cli_env, monkeypatch, tmp_path, variable, value, expected
+):
     if variable == "settings.toml":
         (tmp_path / "settings.toml").write_bytes(value)
         monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
     else:
         monkeypatch.setenv(variable, value)
-    for args in (("run",), ("import", tmp_path / "any.xml", "--watch", "b12-dpn"), ("classify", tmp_path / "any.xml")):
+    for args in (
+        ("run",),
+        ("import", tmp_path / "any.xml", "--watch", "b12-dpn"),
+        ("classify", tmp_path / "any.xml"),
+    ):
         result = litwatch(*args)
         assert result.exit_code == 1, (args, result)
         line = one_line(result.stderr)
@@ -430,10 +511,15 @@ def test_a_missing_or_unreadable_corpus_is_one_line(litwatch, cli_env, tmp_path)
     not_a_folder.write_text("a file where the corpus folder should be")
     demo = litwatch("demo", "--corpus", not_a_folder, "--weeks", "1", "--out", tmp_path / "demo")
     assert demo.exit_code == 1
-    assert one_line(demo.stderr).startswith(f"litwatch: corpus not found at {not_a_folder / 'pubmed-xml'}")
+    assert one_line(demo.stderr).startswith(
+        f"litwatch: corpus not found at {not_a_folder / 'pubmed-xml'}"
+    )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a chmod 000 folder anyway; the broken-link case above stands in")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root lists a chmod 000 folder anyway; the broken-link case above stands in",
+)
 def test_a_corpus_folder_without_permission_is_one_line(litwatch, cli_env, tmp_path):
     folder = tmp_path / "corpus" / "locked"
     folder.mkdir(parents=True)
@@ -443,10 +529,15 @@ def test_a_corpus_folder_without_permission_is_one_line(litwatch, cli_env, tmp_p
     finally:
         folder.chmod(0o755)
     assert result.exit_code == 1
-    assert one_line(result.stderr) == f"litwatch: corpus folder {folder}: cannot be read (Permission denied)"
+    assert (
+        one_line(result.stderr)
+        == f"litwatch: corpus folder {folder}: cannot be read (Permission denied)"
+    )
 
 
-def test_a_failing_weekly_run_ends_stderr_with_one_line_and_no_traceback(hostile_eutils, data_dir, seeded):
+def test_a_failing_weekly_run_ends_stderr_with_one_line_and_no_traceback(
+    hostile_eutils, data_dir, seeded
+):
     """`litwatch run` as a user starts it, against the session's Prefect API: Prefect's own log
     lines stay, but the error is one `litwatch:` line and no traceback reaches the console."""
     from prefect.settings import PREFECT_API_URL
@@ -454,7 +545,9 @@ def test_a_failing_weekly_run_ends_stderr_with_one_line_and_no_traceback(hostile
     hostile_eutils.efetch = article_set(article("93000001", "Bad ¤")).replace("¤".encode(), b"\xff")
     before = store_rows(data_dir / "litwatch.sqlite")
     environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("LITWATCH_", "PREFECT_"))
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LITWATCH_", "PREFECT_"))
     } | {
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -464,15 +557,33 @@ def test_a_failing_weekly_run_ends_stderr_with_one_line_and_no_traceback(hostile
         "LITWATCH_NCBI_EMAIL": "tests@example.org",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "litwatch.cli", "run", "--watches", str(seeded[1]), "--watch", "sim"],
-        check=False, capture_output=True, text=True, env=environment, cwd=data_dir, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "litwatch.cli",
+            "run",
+            "--watches",
+            str(seeded[1]),
+            "--watch",
+            "sim",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=data_dir,
+        timeout=120,
     )
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert [line for line in result.stderr.splitlines() if line.startswith("litwatch:")] == [
         result.stderr.strip().splitlines()[-1]
     ]
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "litwatch: efetch sim: not readable as PubMed XML (Invalid bytes in character encoding"
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "litwatch: efetch sim: not readable as PubMed XML (Invalid bytes in character encoding"
+        )
     )
     assert store_rows(data_dir / "litwatch.sqlite") == before

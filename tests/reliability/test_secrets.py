@@ -262,15 +262,23 @@ def test_failures_that_quote_the_secrets_are_scrubbed(
     # 1. SMTP refuses the login and quotes the password: the run goes on, the digest waits.
     auth_smtp.echo_password_on_refusal = True
     with running_standin([corpus / "ontopic" / "ontopic.xml"], now=START) as standin:
-        result = watch_flow("sim", now=START, settings=Settings(eutils_url=standin.base_url), since=date(2000, 1, 1))
+        result = watch_flow(
+            "sim", now=START, settings=Settings(eutils_url=standin.base_url), since=date(2000, 1, 1)
+        )
     assert result.delivered == () and auth_smtp.messages == []
     assert any("535, b'5.7.8 password *** refused'" in line for line in process_logs.lines)
 
     # 2. E-utilities answers 400 with an error page quoting the request, api_key included.
     hostile_eutils.status = 400
     hostile_eutils.efetch = b"<eFetchResult><ERROR>Bad request {request}</ERROR></eFetchResult>"
-    with pytest.raises(EntrezError, match=r"PubMed efetch refused the request: HTTP 400") as refused:
-        watch_flow("sim", now=START + timedelta(weeks=1), settings=Settings(eutils_url=hostile_eutils.base_url))
+    with pytest.raises(
+        EntrezError, match=r"PubMed efetch refused the request: HTTP 400"
+    ) as refused:
+        watch_flow(
+            "sim",
+            now=START + timedelta(weeks=1),
+            settings=Settings(eutils_url=hostile_eutils.base_url),
+        )
     assert any(API_KEY in request for request in hostile_eutils.requests)  # the echo did quote it
     assert "api_key=***" in str(refused.value)
     assert_no_secret("the EntrezError", str(refused.value))
@@ -291,11 +299,20 @@ def test_failures_that_quote_the_secrets_are_scrubbed(
     with log_file.open("wb") as log:
         completed = subprocess.run(
             [sys.executable, "-m", "litwatch.cli", "run", "--watch", "sim"],
-            stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=tmp_path, timeout=120, check=False,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=environment,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
         )
     output = log_file.read_text(encoding="utf-8", errors="replace")
     assert completed.returncode == 1, output
-    assert output.strip().splitlines()[-1].startswith("litwatch: PubMed efetch refused the request: HTTP 400")
+    assert (
+        output.strip()
+        .splitlines()[-1]
+        .startswith("litwatch: PubMed efetch refused the request: HTTP 400")
+    )
 
     assert_no_secret("litwatch run's console log", output)
     assert_no_secret("this process's log records", "\n".join(process_logs.lines))
@@ -312,7 +329,9 @@ def test_failures_that_quote_the_secrets_are_scrubbed(
         assert_no_secret(f"Prefect database {path.name}", path.read_bytes())
 
 
-@pytest.mark.parametrize("key", [API_KEY, "SEKRET/KEY+9f3a=x"], ids=["plain", "percent-encoded-in-url"])
+@pytest.mark.parametrize(
+    "key", [API_KEY, "SEKRET/KEY+9f3a=x"], ids=["plain", "percent-encoded-in-url"]
+)
 def test_an_echoed_api_key_is_masked_in_the_error_as_sent_and_as_set(hostile_eutils, tmp_path, key):
     from urllib.parse import quote_plus
 
@@ -321,7 +340,9 @@ def test_an_echoed_api_key_is_masked_in_the_error_as_sent_and_as_set(hostile_eut
     hostile_eutils.status = 400
     hostile_eutils.efetch = b"<eFetchResult><ERROR>Bad request {request}</ERROR></eFetchResult>"
     client = EntrezClient(
-        EntrezConfig(email="t@example.org", api_key=key, base_url=hostile_eutils.base_url, pace_dir=tmp_path)
+        EntrezConfig(
+            email="t@example.org", api_key=key, base_url=hostile_eutils.base_url, pace_dir=tmp_path
+        )
     )
     with pytest.raises(EntrezError) as refused:
         list(client.fetch_ids(["1"]))
