@@ -186,8 +186,8 @@ def _tree_elements(root: etree._Element, name: str) -> Iterator[etree._Element]:
             continue
         articles += 1
         yield element
-    if articles == 0 and root.tag != "PubmedArticleSet":
-        raise ParseError(f"{name}: not PubMed XML (root element <{root.tag}>)")
+    if articles == 0:
+        _refuse_unless_article_set(root, name)
 
 
 def _streamed_elements(stream, name: str) -> Iterator[etree._Element]:
@@ -212,8 +212,13 @@ def _streamed_elements(stream, name: str) -> Iterator[etree._Element]:
                 f"{name}: XML breaks off after {articles} records ({message})"
             ) from None
         raise ParseError(f"{name}: not readable as PubMed XML ({message})") from None
-    root = events.root
-    if articles == 0 and (root is None or root.tag != "PubmedArticleSet"):
+    if articles == 0:
+        _refuse_unless_article_set(events.root, name)
+
+
+def _refuse_unless_article_set(root: etree._Element | None, name: str) -> None:
+    """For an export without articles: fine if it is an empty PubmedArticleSet, else refused."""
+    if root is None or root.tag != "PubmedArticleSet":
         found = f"root element <{root.tag}>" if root is not None else "no XML element"
         raise ParseError(f"{name}: not PubMed XML ({found})")
 
