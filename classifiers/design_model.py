@@ -267,7 +267,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),
-        unless=("PRISMA", "literature search", "pooled estimate", "review in title"),
+        unless=(*_SYNTHESIS, "review in title"),
     ),
     _rule(
         "randomised trial",
