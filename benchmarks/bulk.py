@@ -25,9 +25,8 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
+from litwatch.pubmed.xml import iter_article_elements
 from lxml import etree
-
-from pubmed.xml import iter_article_elements
 
 FIRST_PMID = 90_000_000  # far above real PMIDs, so no copy collides with a real record
 
@@ -63,7 +62,7 @@ def write_baseline(articles: list[etree._Element], records: int, path: Path) -> 
 def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float]:
     """(records, wall seconds, CPU seconds of this process and its finished children): the
     Dask workers are children of this process, so their CPU is counted once they exit."""
-    from flows.bulk import classify_bulk
+    from litwatch.flows.bulk import classify_bulk
 
     cpu_before = _cpu_seconds()
     started = time.perf_counter()

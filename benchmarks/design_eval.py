@@ -13,13 +13,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from litwatch.classifiers.commands import source_grouped_scores
+from litwatch.classifiers.design import MODEL_PATH, classify_designs
+from litwatch.classifiers.design_model import load_model
+from litwatch.classifiers.pubtypes import LABELS, PUBLICATION_TYPE_LABELS
+from litwatch.classifiers.training_data import load_labelled
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-
-from classifiers.commands import source_grouped_scores
-from classifiers.design import MODEL_PATH, classify_designs
-from classifiers.design_model import load_model
-from classifiers.pubtypes import LABELS, PUBLICATION_TYPE_LABELS
-from classifiers.training_data import load_labelled
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SOURCES = ("pubmed-xml", "medline", "labeled/ijmarshall__robotsearch__filtered__ovid.txt")

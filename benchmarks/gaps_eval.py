@@ -16,17 +16,18 @@ import time
 import tomllib
 from pathlib import Path
 
-from classifiers.attributes import read_attributes
-from classifiers.definitions import (
+from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.definitions import (
     GapDefinitionModel,
     TopicDefinitionModel,
     compile_gaps,
     compile_topic,
 )
-from classifiers.gaps import assess_gaps
-from classifiers.topic import is_topic_relevant
+from litwatch.classifiers.gaps import assess_gaps
+from litwatch.classifiers.topic import is_topic_relevant
+from litwatch.pubmed.xml import parse_xml
+
 from litwatch.config import default_watch_file
-from pubmed.xml import parse_xml
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -62,7 +63,7 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
     topic, gaps = default_definitions()
     if designs == "classifier":
-        from classifiers.design import classify_designs
+        from litwatch.classifiers.design import classify_designs
 
         design_of = {
             r.pmid: call.label for r, call in zip(records, classify_designs(records), strict=True)

@@ -15,9 +15,8 @@ import tracemalloc
 from pathlib import Path
 
 from Bio import Entrez
+from litwatch.pubmed.xml import iter_article_elements, parse_xml
 from lxml import etree
-
-from pubmed.xml import iter_article_elements, parse_xml
 
 REPEATS = 5
 GROWTH = 10

@@ -35,7 +35,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 START = datetime(2026, 1, 5, 7, 0)  # a Monday
 QUERY = "diabetes[tiab] OR diabetic[tiab] OR cancer[tiab] OR patients[tiab] OR metformin[tiab]"
@@ -65,7 +64,7 @@ class RestartableStandIn:
         return f"http://127.0.0.1:{self.port}/entrez/eutils/"
 
     def start(self) -> None:
-        from standin.server import StandIn, StandInOptions, start
+        from litwatch.standin.server import StandIn, StandInOptions, start
 
         options = StandInOptions(
             now=self.now,
@@ -179,16 +178,17 @@ def watch_file(folder: Path, since: date) -> Path:
 
 def soak(corpus_dir: Path, weeks: int, fault_rate: float, seed: int, out) -> dict:
     """Run the simulation; print its report to `out` and return the figures."""
-    from flows.weekly import watch_flow
-    from litwatch.digest import Digest
-    from litwatch.errors import LitwatchError
+    from litwatch.core.digest import Digest
+    from litwatch.core.errors import LitwatchError
+    from litwatch.flows.weekly import watch_flow
+    from litwatch.standin.corpus import CorpusOptions, load_corpus
+    from litwatch.standin.expected import expected_reports
+    from litwatch.standin.faults import FAULT_KINDS
+    from litwatch.standin.timeline import Replay
+    from litwatch.standin.versions import IndexingRevisions
+    from litwatch.store import Store
+
     from litwatch.settings import Settings
-    from standin.corpus import CorpusOptions, load_corpus
-    from standin.expected import expected_reports
-    from standin.faults import FAULT_KINDS
-    from standin.timeline import Replay
-    from standin.versions import IndexingRevisions
-    from store import Store
 
     replay = Replay(start=START, weeks=weeks, stream_from=date(2015, 1, 1))
     indexing = IndexingRevisions(fraction=0.4, seed=11, lag_days=(8, 30))
@@ -202,7 +202,7 @@ def soak(corpus_dir: Path, weeks: int, fault_rate: float, seed: int, out) -> dic
     mail = MailServer()
     mail.start()
     retries = RetryCount()
-    entrez_log = logging.getLogger("pubmed.entrez")
+    entrez_log = logging.getLogger("litwatch.pubmed.entrez")
     entrez_log.addHandler(retries)
     entrez_log.propagate = False  # counted here, not printed
     scratch = Path(tempfile.mkdtemp(prefix="litwatch-soak-"))

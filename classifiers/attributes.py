@@ -6,18 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from classifiers.readers.comparator import read_comparator
-from classifiers.readers.counts import read_analysed, read_participants
-from classifiers.readers.dose import daily_dose_of
-from classifiers.readers.duration import read_follow_up
-from classifiers.readers.population import (
+from litwatch.classifiers.readers.comparator import read_comparator
+from litwatch.classifiers.readers.counts import read_analysed, read_participants
+from litwatch.classifiers.readers.dose import daily_dose_of
+from litwatch.classifiers.readers.duration import read_follow_up
+from litwatch.classifiers.readers.population import (
     read_b12_status,
     read_diabetes_type,
     read_dpn_population,
     read_metformin_population,
 )
-from classifiers.readers.spans import Span
-from classifiers.readers.vocab import (
+from litwatch.classifiers.readers.spans import Span
+from litwatch.classifiers.readers.vocab import (
     FORMULATIONS,
     OUTCOMES,
     ROUTES,
@@ -25,7 +25,7 @@ from classifiers.readers.vocab import (
     read_outcomes,
     read_routes,
 )
-from litwatch.records import Record
+from litwatch.core.records import Record
 
 # Bumped whenever a reader changes what it finds, so stored attributes are read again.
 ATTRIBUTES_VERSION = "1"

@@ -10,17 +10,22 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from classifiers.design import DesignCall
-from classifiers.design_model import (
+from litwatch.classifiers.design import DesignCall
+from litwatch.classifiers.design_model import (
     cross_validated_predictions,
     save_model,
     train_design_model,
 )
-from classifiers.judge import Judge
-from classifiers.pubtypes import PUBLICATION_TYPE_LABELS
-from classifiers.training_data import ENTREZ_QUERIES, LabelledRecord, fetch_labelled, load_labelled
-from litwatch.errors import LitwatchError
-from litwatch.records import Record
+from litwatch.classifiers.judge import Judge
+from litwatch.classifiers.pubtypes import PUBLICATION_TYPE_LABELS
+from litwatch.classifiers.training_data import (
+    ENTREZ_QUERIES,
+    LabelledRecord,
+    fetch_labelled,
+    load_labelled,
+)
+from litwatch.core.errors import LitwatchError
+from litwatch.core.records import Record
 
 FORMATS = ("jsonl", "csv", "table")
 _BATCH = 2000  # records classified together: big enough to vectorise, small enough for memory
@@ -34,7 +39,7 @@ def run_classify(
     judge: Judge,
 ) -> int:
     """Classify every record in `files` (design, attributes, topic, gaps); one row per record."""
-    from pubmed.formats import parse_file
+    from litwatch.pubmed.formats import parse_file
 
     if fmt not in FORMATS:
         raise LitwatchError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -83,7 +88,7 @@ _CSV_COLUMNS = (
 
 def _csv_writer(out: TextIO):
     # The digest CSV's rule, so a record's text (even its PMID) never runs as a spreadsheet formula.
-    from outputs.csvexport import defuse
+    from litwatch.outputs.csvexport import defuse
 
     writer = csv.writer(out)
     header_written = False

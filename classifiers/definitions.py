@@ -8,10 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from classifiers.attributes import ATTRIBUTES_VERSION
-from classifiers.conditions import (
+from litwatch.classifiers.attributes import ATTRIBUTES_VERSION
+from litwatch.classifiers.conditions import (
     AllOf,
     AnyOf,
     AttributeTest,
@@ -20,12 +18,19 @@ from classifiers.conditions import (
     NotThis,
     PhrasesPresent,
 )
-from classifiers.gaps import GapDefinition
-from classifiers.pubtypes import LABELS as DESIGN_LABELS
-from classifiers.readers.comparator import COMPARATORS
-from classifiers.readers.terms import compile_terms
-from classifiers.readers.vocab import FORMULATIONS, OUTCOMES, ROUTES
-from classifiers.topic import ATTRIBUTE_FLAGS, Concept, TopicDefinition, parse_rule, rule_names
+from litwatch.classifiers.gaps import GapDefinition
+from litwatch.classifiers.pubtypes import LABELS as DESIGN_LABELS
+from litwatch.classifiers.readers.comparator import COMPARATORS
+from litwatch.classifiers.readers.terms import compile_terms
+from litwatch.classifiers.readers.vocab import FORMULATIONS, OUTCOMES, ROUTES
+from litwatch.classifiers.topic import (
+    ATTRIBUTE_FLAGS,
+    Concept,
+    TopicDefinition,
+    parse_rule,
+    rule_names,
+)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DIABETES_TYPES = ("type 1", "type 2", "type 1 and 2", "unspecified")
 # What each attribute holds decides which tests make sense on it, and which values it can take.

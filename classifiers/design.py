@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from classifiers.design_model import DesignModel, load_model
-from classifiers.pubtypes import design_from_indexing
-from litwatch.records import Record
+from litwatch.classifiers.design_model import DesignModel, load_model
+from litwatch.classifiers.pubtypes import design_from_indexing
+from litwatch.core.records import Record
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "design.skops"
 

@@ -23,12 +23,11 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 import skops.io as sio
+from litwatch.core.records import Record
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
-
-from litwatch.records import Record
 
 SEED = 20240601
 # Fewer examples than this and a label is left to the rules: a model cannot learn it.

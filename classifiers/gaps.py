@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from classifiers.attributes import Attributes, record_text
-from classifiers.conditions import Condition, Facts
-from classifiers.topic import TopicCall
-from litwatch.records import Record
+from litwatch.classifiers.attributes import Attributes, record_text
+from litwatch.classifiers.conditions import Condition, Facts
+from litwatch.classifiers.topic import TopicCall
+from litwatch.core.records import Record
 
 Relevance = Literal["addresses", "partly", "no"]
 

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from classifiers.attributes import read_attributes
-from classifiers.definitions import compile_gaps, compile_topic, definitions_hash
-from classifiers.design import classify_designs
-from classifiers.gaps import assess_gaps
-from classifiers.topic import is_topic_relevant
+from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.definitions import compile_gaps, compile_topic, definitions_hash
+from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.gaps import assess_gaps
+from litwatch.classifiers.topic import is_topic_relevant
+from litwatch.core.records import Record
+
 from litwatch.config import Watch
-from litwatch.records import Record
 
 
 @dataclass(frozen=True)

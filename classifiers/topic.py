@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classifiers.attributes import Attributes
-from classifiers.readers.spans import Span
-from classifiers.readers.terms import first_mention
-from litwatch.records import Record
+from litwatch.classifiers.attributes import Attributes
+from litwatch.classifiers.readers.spans import Span
+from litwatch.classifiers.readers.terms import first_mention
+from litwatch.core.records import Record
 
 
 @dataclass(frozen=True)

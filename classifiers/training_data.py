@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers.pubtypes import design_from_indexing
-from litwatch.errors import ParseError
-from litwatch.records import AbstractSection, Author, Record
+from litwatch.classifiers.pubtypes import design_from_indexing
+from litwatch.core.errors import ParseError
+from litwatch.core.records import AbstractSection, Author, Record
 
 # One query per design a publication type names, so rare designs are asked for on purpose.
 ENTREZ_QUERIES = (
@@ -83,7 +83,7 @@ def fetch_labelled(
     """Labelled records fetched from PubMed, one search per publication-type query.
 
     Labels still come from each record's own indexing, not from the query that found it."""
-    from pubmed.xml import parse_xml
+    from litwatch.pubmed.xml import parse_xml
 
     seen: set[str] = set()
     labelled: list[LabelledRecord] = []
@@ -98,7 +98,7 @@ def fetch_labelled(
 
 
 def _records_by_file(path: Path) -> Iterator[tuple[Path, Iterable[Record]]]:
-    from pubmed.formats import parse_file
+    from litwatch.pubmed.formats import parse_file
 
     if path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.is_file()):
@@ -114,7 +114,7 @@ def _records_by_file(path: Path) -> Iterator[tuple[Path, Iterable[Record]]]:
 
 
 def _looks_like_export(path: Path) -> bool:
-    from pubmed.formats import sniff_format
+    from litwatch.pubmed.formats import sniff_format
 
     with path.open("rb") as handle:
         return sniff_format(handle.read(4096)) is not None

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-from prefect.utilities.annotations import quote
-
-from flows.ingest import IngestStats, ingest_windows
-from flows.weekly import (
+from litwatch.core.errors import LitwatchError
+from litwatch.flows.ingest import IngestStats, ingest_windows
+from litwatch.flows.weekly import (
     _LIVE,
     artifacts_task,
     classify_task,
@@ -29,10 +27,12 @@ from flows.weekly import (
     settle_unsent_task,
     summary_task,
 )
+from litwatch.pubmed.windows import DateWindow, fixed_windows
+from prefect import flow, get_run_logger, task
+from prefect.utilities.annotations import quote
+
 from litwatch.config import Watch, find_watch, load_watches
-from litwatch.errors import LitwatchError
 from litwatch.settings import Settings
-from pubmed.windows import DateWindow, fixed_windows
 
 DEFAULT_SLICE_DAYS = 365
 
@@ -88,7 +88,7 @@ def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetim
     A kill between the run's commit and the progress note redoes the slice, which stores
     nothing new (unchanged records are not versioned again).
     """
-    from classifiers.judge import classify_pending
+    from litwatch.classifiers.judge import classify_pending
 
     run_id = store.begin_run(watch.name, window.first, window.last, now)
     try:
@@ -121,8 +121,8 @@ def backfill_flow(
     progress: SliceProgress | None = None,
 ) -> BackfillResult:
     """Build a watch's store and evidence summary from `since` to `until` (default today)."""
-    from store import Store
-    from store.locks import STALE_AFTER, this_process
+    from litwatch.store import Store
+    from litwatch.store.locks import STALE_AFTER, this_process
 
     settings = settings or Settings()
     now = now or datetime.now().astimezone()

@@ -60,7 +60,7 @@ _judges: dict[str, object] = {}
 
 def judge_for(watch: Watch):
     """The watch's Judge, compiled once per worker process."""
-    from classifiers.judge import Judge
+    from litwatch.classifiers.judge import Judge
 
     key = watch.model_dump_json()
     if key not in _judges:
@@ -71,8 +71,8 @@ def judge_for(watch: Watch):
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
 def classify_batch_task(xml: bytes, source_file: str, watch: Watch, text_only: bool):
     """Parse one batch of articles and classify it with the `classify` command's Judge."""
-    from outputs.parquet import classification_schema, classification_table
-    from pubmed.xml import parse_xml
+    from litwatch.outputs.parquet import classification_schema, classification_table
+    from litwatch.pubmed.xml import parse_xml
 
     records = list(parse_xml(xml, source_name=source_file))
     rows = judge_for(watch).judge(records, text_only=text_only)
@@ -92,8 +92,8 @@ def bulk_classify_flow(
     progress: BatchProgress | None = None,
 ) -> tuple[int, int]:
     """Classify every article of `files` into the Parquet file `out`; (records, batches)."""
-    from outputs.parquet import classification_schema, open_writer
-    from pubmed.xml import article_batches
+    from litwatch.outputs.parquet import classification_schema, open_writer
+    from litwatch.pubmed.xml import article_batches
 
     settings = settings or Settings()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
@@ -130,7 +130,7 @@ def dask_task_runner(workers: int, scheduler: str | None):
     """Prefect's DaskTaskRunner on an existing scheduler, or on a local cluster of `workers`
     single-threaded processes listening on loopback only (no dashboard), reporting their task
     runs to this process's Prefect API."""
-    from flows.dask_runner import FreshKeyDaskTaskRunner
+    from litwatch.flows.dask_runner import FreshKeyDaskTaskRunner
 
     if scheduler:
         return FreshKeyDaskTaskRunner(address=scheduler)
@@ -179,7 +179,7 @@ def classify_bulk(
     progress: BatchProgress | None = None,
 ) -> BulkResult:
     """Run the bulk flow on a Dask cluster: a local one of `workers` processes, or `scheduler`'s."""
-    from litwatch.errors import LitwatchError
+    from litwatch.core.errors import LitwatchError
 
     missing = [str(path) for path in files if not Path(path).is_file()]
     if missing:

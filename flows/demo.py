@@ -84,8 +84,8 @@ def indexed_copy(
 
 def write_indexed_versions(ontopic_xml: Path, folder: Path) -> list:
     """Write the demo's indexed versions as XML files the stand-in serves from their dates."""
-    from pubmed.xml import iter_article_elements, record_from_element
-    from standin.versions import VersionFile
+    from litwatch.pubmed.xml import iter_article_elements, record_from_element
+    from litwatch.standin.versions import VersionFile
 
     wanted = {pmid: (types, mesh) for pmid, types, mesh in INDEXED_LATER}
     files = []
@@ -108,16 +108,17 @@ def run_demo(
     settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[str], None] = print
 ) -> list:
     """Back-fill, then run the weekly flow once per simulated week; print where everything went."""
-    from flows.weekly import watch_flow
+    from litwatch.flows.weekly import watch_flow
+    from litwatch.standin.testing import running_standin
+
     from litwatch.config import load_watches
-    from standin.testing import running_standin
 
     out_dir = out_dir.resolve()
     corpus = settings.corpus_dir
     sources = [corpus / "pubmed-xml", corpus / "ontopic" / "ontopic.xml"]
     for source in sources:
         if not source.exists():
-            from litwatch.errors import ConfigError
+            from litwatch.core.errors import ConfigError
 
             raise ConfigError(f"corpus not found at {source} (set --corpus or LITWATCH_CORPUS_DIR)")
     results = []

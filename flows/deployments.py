@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from uuid import UUID
 
+from litwatch.flows.weekly import watch_flow
 from prefect import deploy, serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
-from flows.weekly import watch_flow
 from litwatch.config import Watch
 
 

@@ -7,14 +7,15 @@ import email.policy
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.core.digest import Digest, PendingItem, select_digest
+from litwatch.core.errors import DeliveryError
+from litwatch.outputs.mail import SmtpConfig, deliver, set_aside, was_sent
+from litwatch.outputs.render import digest_stem, write_digest_files
+from litwatch.outputs.summary import write_summary
+from litwatch.outputs.watch import WatchInfo
+
 from litwatch.config import Watch
-from litwatch.digest import Digest, PendingItem, select_digest
-from litwatch.errors import DeliveryError
 from litwatch.settings import Settings
-from outputs.mail import SmtpConfig, deliver, set_aside, was_sent
-from outputs.render import digest_stem, write_digest_files
-from outputs.summary import write_summary
-from outputs.watch import WatchInfo
 
 
 def digest_key(watch: Watch, run_id: int, now: datetime) -> str:

@@ -6,17 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flows.ingest import ingest_files
+from litwatch.core.errors import LitwatchError
+from litwatch.flows.ingest import ingest_files
+
 from litwatch.config import find_watch, load_watches
-from litwatch.errors import LitwatchError
 from litwatch.settings import Settings
 
 
 def import_files(settings: Settings, watch_name: str, files: list[Path], now: datetime) -> str:
     """Store every record of `files` for the watch, classify them; returns a one-line summary."""
-    from classifiers.judge import classify_pending
-    from store import Store
-    from store.locks import STALE_AFTER, this_process
+    from litwatch.classifiers.judge import classify_pending
+    from litwatch.store import Store
+    from litwatch.store.locks import STALE_AFTER, this_process
 
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     owner = this_process()

@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.core.crash import crash_point
+from litwatch.core.records import Record
+from litwatch.pubmed.xml import parse_xml
+
 from litwatch.config import Watch
-from litwatch.crash import crash_point
-from litwatch.records import Record
-from pubmed.xml import parse_xml
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def ingest_files(
     store, run_id: int, watch: Watch, paths: Iterable[Path], now: datetime, batch: int = 500
 ) -> IngestStats:
     """Store the records of PubMed files a user already has (efetch XML or MEDLINE text)."""
-    from pubmed.formats import parse_file
+    from litwatch.pubmed.formats import parse_file
 
     total = IngestStats()
     for path in paths:

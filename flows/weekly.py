@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from litwatch.core.crash import arm as arm_crash_point
+from litwatch.core.crash import crash_point
+from litwatch.core.watermark import search_window
+from litwatch.flows.ingest import IngestStats, ingest_windows
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.ingest import IngestStats, ingest_windows
 from litwatch.config import Watch, find_watch, load_watches
-from litwatch.crash import arm as arm_crash_point
-from litwatch.crash import crash_point
 from litwatch.settings import Settings
-from litwatch.watermark import search_window
 
 # Live objects (the Entrez client, the store) are passed between tasks in-process, so
 # nothing is hashed for a cache key and no result is persisted.
@@ -56,7 +56,7 @@ class RunResult:
 
 def entrez_client(settings: Settings):
     """The production Entrez client, configured once from settings."""
-    from pubmed.entrez import EntrezClient, EntrezConfig
+    from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
     return EntrezClient(
         EntrezConfig(
@@ -93,7 +93,7 @@ def ingest_task(client, store, run_id: int, watch: Watch, windows, now: datetime
 @task(name="classify", **_LIVE)
 def classify_task(store, watch: Watch) -> int:
     """Classify every record version of the watch not yet classified under its definitions."""
-    from classifiers.judge import classify_pending
+    from litwatch.classifiers.judge import classify_pending
 
     classified = classify_pending(store, watch)
     crash_point("classify")
@@ -103,7 +103,7 @@ def classify_task(store, watch: Watch) -> int:
 @task(name="digest", **_LIVE)
 def digest_task(store, watch: Watch, run_id: int, now: datetime):
     """Select what is new or revised since the last digest and record it (idempotency key)."""
-    from flows.digesting import make_digest
+    from litwatch.flows.digesting import make_digest
 
     digest = make_digest(store, watch, run_id, now)
     crash_point("digest")
@@ -113,7 +113,7 @@ def digest_task(store, watch: Watch, run_id: int, now: datetime):
 @task(name="render", **_LIVE)
 def render_task(digest, watch: Watch, out_dir: Path, settings: Settings) -> dict[str, Path]:
     """Write the digest files: HTML, text, Markdown, JSON, RIS, CSV and the .eml message."""
-    from flows.digesting import render_outputs
+    from litwatch.flows.digesting import render_outputs
 
     paths = render_outputs(digest, watch, out_dir, settings)
     crash_point("render")
@@ -123,9 +123,8 @@ def render_task(digest, watch: Watch, out_dir: Path, settings: Settings) -> dict
 @task(name="artifacts", **_LIVE)
 def artifacts_task(digest, paths: dict[str, Path], watch: Watch) -> None:
     """Publish the digest as a Markdown artifact and its records as a table artifact."""
+    from litwatch.flows.digesting import digest_table
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
-    from flows.digesting import digest_table
 
     key = f"{watch.name}-digest"  # artifact keys: lower-case letters, digits and dashes
     markdown = paths["md"].read_text(encoding="utf-8")  # render_task wrote it
@@ -140,7 +139,7 @@ def artifacts_task(digest, paths: dict[str, Path], watch: Watch) -> None:
 @task(name="summary", **_LIVE)
 def summary_task(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
     """Regenerate the living evidence summary from the store."""
-    from flows.digesting import update_summary
+    from litwatch.flows.digesting import update_summary
 
     return update_summary(store, watch, out_dir, now)
 
@@ -150,7 +149,7 @@ def deliver_task(
     store, watch: Watch, settings: Settings, out_dir: Path, now: datetime
 ) -> tuple[str, ...]:
     """Send every recorded, undelivered digest of the watch: exactly once each."""
-    from flows.digesting import deliver_pending
+    from litwatch.flows.digesting import deliver_pending
 
     delivered = deliver_pending(store, watch, settings, out_dir, now, log=get_run_logger().warning)
     crash_point("delivered")
@@ -163,7 +162,7 @@ def settle_unsent_task(store, watch: Watch, digest, run_id: int, now: datetime) 
 
     A weekly digest still waiting for its e-mail (make_digest may hand that one back) is left
     for the next run to send."""
-    from flows.digesting import digest_key
+    from litwatch.flows.digesting import digest_key
 
     if digest is not None and digest.key == digest_key(watch, run_id, now):
         store.mark_delivered(digest.key, now, "backfill-not-sent", "")
@@ -178,8 +177,8 @@ def watch_flow(
     deliver: bool = True,
 ) -> RunResult:
     """One run of one watch. `since` forces the window start (backfill); `deliver=False` records the digest without sending it."""
-    from store import Store
-    from store.locks import STALE_AFTER, this_process
+    from litwatch.store import Store
+    from litwatch.store.locks import STALE_AFTER, this_process
 
     settings = settings or Settings()
     arm_crash_point(settings.crash_at)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from litwatch.errors import LitwatchError
+from litwatch.core.errors import LitwatchError
 
 app = typer.Typer(
     name="litwatch",
@@ -25,12 +25,12 @@ app = typer.Typer(
 )
 
 WatchOption = Annotated[
-    Optional[str], typer.Option("--watch", "-w", help="Watch name (default: every watch).")
+    str | None, typer.Option("--watch", "-w", help="Watch name (default: every watch).")
 ]
 WatchesFileOption = Annotated[
-    Optional[Path], typer.Option("--watches", help="Watch file (default: the shipped one).")
+    Path | None, typer.Option("--watches", help="Watch file (default: the shipped one).")
 ]
-OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.")]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")]
 
 
 def _settings(watches_file: Path | None = None, *, read=None, **overrides):
@@ -55,7 +55,7 @@ def run(
     ] = None,
 ) -> None:
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
-    from flows.weekly import run_watches
+    from litwatch.flows.weekly import run_watches
 
     _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"data_dir": out} if out else {}))
@@ -69,7 +69,7 @@ def demo(
     weeks: Annotated[int, typer.Option(help="Simulated weeks to run.", min=1, max=104)] = 6,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("demo-out"),
     corpus: Annotated[
-        Optional[Path], typer.Option(help="Corpus folder (default: ../shared/corpus).")
+        Path | None, typer.Option(help="Corpus folder (default: ../shared/corpus).")
     ] = None,
 ) -> None:
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
@@ -77,7 +77,7 @@ def demo(
     # so the paths it prints stay readable.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.demo import run_demo
+    from litwatch.flows.demo import run_demo
 
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
     run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
@@ -90,7 +90,7 @@ def import_(
     watches: WatchesFileOption = None,
 ) -> None:
     """Import PubMed files you already have into a watch's store."""
-    from flows.importing import import_files
+    from litwatch.flows.importing import import_files
 
     settings = _settings(watches)
     summary = import_files(settings, watch, files, now=datetime.now(UTC))
@@ -111,7 +111,7 @@ def backfill(
     watches: WatchesFileOption = None,
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
-    from flows.backfill import backfill_flow
+    from litwatch.flows.backfill import backfill_flow
     from litwatch.progress import progress_bar
 
     settings = _settings(watches)
@@ -151,8 +151,8 @@ def classify(
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
-    from classifiers.commands import run_classify
-    from classifiers.judge import Judge
+    from litwatch.classifiers.commands import run_classify
+    from litwatch.classifiers.judge import Judge
     from litwatch.config import find_watch, load_watches
 
     chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
@@ -182,7 +182,7 @@ def classify_bulk(
     """Classify large PubMed XML files on a Dask cluster (local by default) into Parquet."""
     import logging
 
-    from flows.bulk import classify_bulk as run_bulk
+    from litwatch.flows.bulk import classify_bulk as run_bulk
     from litwatch.progress import LocalUpdate, progress_bar
 
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
@@ -205,7 +205,7 @@ def classify_bulk(
 @app.command()
 def train(
     sources: Annotated[
-        Optional[list[Path]], typer.Argument(help="Labelled files (default: the shared corpus).")
+        list[Path] | None, typer.Argument(help="Labelled files (default: the shared corpus).")
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
@@ -216,8 +216,8 @@ def train(
     ] = False,
 ) -> None:
     """Train the study-design model from publication-type-labelled records."""
-    from classifiers.commands import run_train
-    from flows.weekly import entrez_client
+    from litwatch.classifiers.commands import run_train
+    from litwatch.flows.weekly import entrez_client
 
     settings = _settings()
     corpus = settings.corpus_dir
@@ -255,7 +255,7 @@ def serve(
     # the same watch file (served: this process's environment; in a pool: the job's).
     env = {"LITWATCH_WATCHES_FILE": str(watches.resolve())} if watches is not None else {}
     if pool is not None:
-        from flows.deployments import deploy_watches
+        from litwatch.flows.deployments import deploy_watches
 
         deploy_watches(chosen, pool, env)
         names = ", ".join(f"litwatch-watch/{w.name}" for w in chosen)
@@ -264,7 +264,7 @@ def serve(
         )
         return
     os.environ.update(env)
-    from flows.deployments import serve_watches
+    from litwatch.flows.deployments import serve_watches
 
     serve_watches(chosen, limit=limit)
 
@@ -287,15 +287,15 @@ def doctor(watches: WatchesFileOption = None) -> None:
 @app.command()
 def standin(
     corpus: Annotated[
-        Optional[Path], typer.Option(help="Folder of PubMed XML (default: ../shared/corpus).")
+        Path | None, typer.Option(help="Folder of PubMed XML (default: ../shared/corpus).")
     ] = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
     now: Annotated[
-        Optional[str], typer.Option(help="Simulated clock start (ISO date); default today.")
+        str | None, typer.Option(help="Simulated clock start (ISO date); default today.")
     ] = None,
 ) -> None:
     """Serve a local E-utilities stand-in (esearch/efetch) over a folder of PubMed XML."""
-    from standin.server import serve
+    from litwatch.standin.server import serve
 
     settings = _settings()
     paths = (

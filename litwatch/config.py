@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
-from litwatch.errors import ConfigError
+from litwatch.classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
+from litwatch.core.errors import ConfigError
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.

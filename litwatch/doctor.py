@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from litwatch.errors import LitwatchError
+from litwatch.core.errors import LitwatchError
 from litwatch.settings import Settings
 
 Outcome = Literal["ok", "FAIL", "note"]
@@ -88,7 +88,7 @@ def check_watches(settings: Settings) -> Finding:
 
 def check_ncbi(settings: Settings) -> Finding:
     """E-utilities answers an einfo request as PubMed, with the configured identity and key."""
-    from pubmed.entrez import EntrezClient, EntrezConfig
+    from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
     try:
         api_key = settings.resolved_api_key()
@@ -123,8 +123,8 @@ def check_smtp(settings: Settings) -> Finding:
         return Finding("mail", "note", f"no SMTP host set: digests go to {settings.outbox_dir}")
     from dataclasses import replace
 
-    from flows.digesting import smtp_config
-    from outputs.mail import check_login
+    from litwatch.flows.digesting import smtp_config
+    from litwatch.outputs.mail import check_login
 
     try:
         config = replace(smtp_config(settings), timeout=SMTP_TIMEOUT)

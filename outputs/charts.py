@@ -11,8 +11,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on servers; must precede pyplot
 
 import matplotlib.pyplot as plt
-
-from outputs.order import DESIGNS, design_label
+from litwatch.outputs.order import DESIGNS, design_label
 
 _PALETTE = {
     "meta-analysis": "#0b3c5d",

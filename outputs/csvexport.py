@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-
-from litwatch.records import Record
-from outputs.view import record_view
-from outputs.watch import WatchInfo
+from litwatch.core.records import Record
+from litwatch.outputs.view import record_view
+from litwatch.outputs.watch import WatchInfo
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

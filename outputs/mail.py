@@ -22,11 +22,11 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Literal
 
-from litwatch.crash import crash_point
-from litwatch.digest import Digest
-from litwatch.errors import DeliveryError
-from outputs.render import RenderedDigest, oneline
-from outputs.watch import WatchInfo
+from litwatch.core.crash import crash_point
+from litwatch.core.digest import Digest
+from litwatch.core.errors import DeliveryError
+from litwatch.outputs.render import RenderedDigest, oneline
+from litwatch.outputs.watch import WatchInfo
 
 Security = Literal["starttls", "ssl", "none"]
 DeliveryStatus = Literal["sent", "outbox", "already-sent"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from litwatch.digest import DigestItem
+from litwatch.core.digest import DigestItem
 
 # Strongest design first; anything not named here ranks with "the rest".
 DESIGN_RANK: dict[str, int] = {

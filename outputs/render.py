@@ -14,11 +14,10 @@ from pathlib import Path
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from litwatch.digest import Digest
-from outputs import charts, csvexport, ris
-from outputs.view import digest_view
-from outputs.watch import WatchInfo
+from litwatch.core.digest import Digest
+from litwatch.outputs import charts, csvexport, ris
+from litwatch.outputs.view import digest_view
+from litwatch.outputs.watch import WatchInfo
 
 JSON_SCHEMA_VERSION = "1.0"
 
@@ -46,7 +45,7 @@ def sentence(text: object) -> str:
 
 def _environment(autoescape: bool) -> Environment:
     environment = Environment(
-        loader=PackageLoader("outputs", "templates"),
+        loader=PackageLoader("litwatch.outputs", "templates"),
         autoescape=select_autoescape(["html.j2"], default=False) if autoescape else False,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -209,7 +208,10 @@ def write_digest_files(
     recipients: tuple[str, ...] = (),
 ) -> DigestPaths:
     """Render one digest and write every format into `out_dir`; the .eml is ready to send."""
-    from outputs.mail import build_message, write_atomically  # mail builds on render: no cycle
+    from litwatch.outputs.mail import (  # mail builds on render: no cycle
+        build_message,
+        write_atomically,
+    )
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

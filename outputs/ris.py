@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable
 
 import rispy
-
-from litwatch.records import Record
-from outputs.order import design_label
+from litwatch.core.records import Record
+from litwatch.outputs.order import design_label
 
 # RIS is line-based: a line break inside a field would start a new tag (even "ER  -").
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u0085\u2028\u2029\v\f]+\s*")

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from litwatch.crash import crash_point
-from litwatch.digest import Digest
-from litwatch.records import Record
-from outputs import charts
-from outputs.order import DESIGNS, design_label, design_rank
-from outputs.render import render_html, render_text
-from outputs.view import iso_week_label, plural, record_view
-from outputs.watch import WatchInfo
+from litwatch.core.crash import crash_point
+from litwatch.core.digest import Digest
+from litwatch.core.records import Record
+from litwatch.outputs import charts
+from litwatch.outputs.order import DESIGNS, design_label, design_rank
+from litwatch.outputs.render import render_html, render_text
+from litwatch.outputs.view import iso_week_label, plural, record_view
+from litwatch.outputs.watch import WatchInfo
 
 TRIALS = ("rct", "non-randomized-trial")
 REVIEWS = ("meta-analysis", "systematic-review")

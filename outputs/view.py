@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from litwatch.digest import Digest, DigestItem, Notice
-from litwatch.records import Record
-from outputs.order import design_label, design_rank, order_items
-from outputs.watch import WatchInfo
+from litwatch.core.digest import Digest, DigestItem, Notice
+from litwatch.core.records import Record
+from litwatch.outputs.order import design_label, design_rank, order_items
+from litwatch.outputs.watch import WatchInfo
 
 NOTICE_LABELS = {
     "retraction": "Retraction",

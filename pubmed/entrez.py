@@ -33,10 +33,9 @@ from urllib.request import urlopen
 from xml.sax.saxutils import unescape
 
 from Bio import Entrez
-
-from litwatch.errors import ConfigError, EntrezError
-from pubmed.ratelimit import limiter_for
-from pubmed.windows import PUBMED_PAGING_LIMIT, DateWindow, plan_windows
+from litwatch.core.errors import ConfigError, EntrezError
+from litwatch.pubmed.ratelimit import limiter_for
+from litwatch.pubmed.windows import PUBMED_PAGING_LIMIT, DateWindow, plan_windows
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from os import PathLike
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from litwatch.errors import ParseError
-from litwatch.records import Record
+from litwatch.core.errors import ParseError
+from litwatch.core.records import Record
 
 Source = str | PathLike | bytes | BinaryIO
 
@@ -122,8 +122,8 @@ def sniff_format(head: bytes) -> str | None:
 def parse_file(path: str | PathLike) -> Iterator[Record]:
     """Records from a PubMed export on disk, whichever of the two formats (gzipped or not) it is."""
     # Imported here: both parsers import this module for opening input and shared conventions.
-    from pubmed.medline import parse_medline
-    from pubmed.xml import parse_xml
+    from litwatch.pubmed.medline import parse_medline
+    from litwatch.pubmed.xml import parse_xml
 
     stream, name = open_source(path)
     try:

@@ -10,10 +10,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from Bio import Medline
-
-from litwatch.errors import ParseError
-from litwatch.records import AbstractSection, Author, CommentCorrection, MeshHeading, Record
-from pubmed.formats import Source, calendar_date, open_source, publication_date, registry_ids
+from litwatch.core.errors import ParseError
+from litwatch.core.records import AbstractSection, Author, CommentCorrection, MeshHeading, Record
+from litwatch.pubmed.formats import (
+    Source,
+    calendar_date,
+    open_source,
+    publication_date,
+    registry_ids,
+)
 
 # MEDLINE tags of CommentsCorrectionsList, named by the XML RefType they stand for.
 COMMENT_CORRECTION_TAGS = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
-from litwatch.errors import EntrezError
+from litwatch.core.errors import EntrezError
 
 # PubMed's history server pages esearch/efetch only up to retstart 9,998.
 PUBMED_PAGING_LIMIT = 9999

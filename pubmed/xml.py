@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO
 
-from lxml import etree
-
-from litwatch.errors import ParseError
-from litwatch.records import (
+from litwatch.core.errors import ParseError
+from litwatch.core.records import (
     AbstractSection,
     Author,
     CommentCorrection,
@@ -23,7 +21,7 @@ from litwatch.records import (
     Record,
     assemble,
 )
-from pubmed.formats import (
+from litwatch.pubmed.formats import (
     Source,
     calendar_date,
     open_source,
@@ -32,6 +30,7 @@ from pubmed.formats import (
     registry_ids,
     unwrap_json_string,
 )
+from lxml import etree
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 

@@ -16,16 +16,14 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from lxml import etree
-
-from litwatch.errors import ConfigError, ParseError
-from litwatch.records import Record
-from pubmed.xml import iter_article_elements, record_from_element
-from standin.dates import covered_days, day_range
-from standin.index import TextIndex
-from standin.query import Node, Term, evaluate
-from standin.timeline import Replay, entrez_times, spread
-from standin.versions import (
+from litwatch.core.errors import ConfigError, ParseError
+from litwatch.core.records import Record
+from litwatch.pubmed.xml import iter_article_elements, record_from_element
+from litwatch.standin.dates import covered_days, day_range
+from litwatch.standin.index import TextIndex
+from litwatch.standin.query import Node, Term, evaluate
+from litwatch.standin.timeline import Replay, entrez_times, spread
+from litwatch.standin.versions import (
     IndexingRevisions,
     Version,
     VersionFile,
@@ -33,7 +31,8 @@ from standin.versions import (
     is_indexed,
     unindexed,
 )
-from standin.vintage import to_current_dtd
+from litwatch.standin.vintage import to_current_dtd
+from lxml import etree
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from standin import responses
-from standin.clock import Clock
-from standin.corpus import Corpus
-from standin.dates import bound
-from standin.history import History, HistoryExpired
-from standin.query import QuerySyntaxError, parse, terms_of
+from litwatch.standin import responses
+from litwatch.standin.clock import Clock
+from litwatch.standin.corpus import Corpus
+from litwatch.standin.dates import bound
+from litwatch.standin.history import History, HistoryExpired
+from litwatch.standin.query import QuerySyntaxError, parse, terms_of
 
 ESEARCH_RETSTART_LIMIT = 9998  # NCBI refuses a larger retstart for PubMed
 ESEARCH_WINDOW = 9999  # only this many IDs of a result are reachable by esearch

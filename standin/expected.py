@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from standin.corpus import Corpus
-from standin.query import parse
+from litwatch.standin.corpus import Corpus
+from litwatch.standin.query import parse
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 
-from litwatch.records import Record
-from standin.query import Term, normalise_value, words_of
+from litwatch.core.records import Record
+from litwatch.standin.query import Term, normalise_value, words_of
 
 # Running-text fields that untagged terms search, and which tags read which of them.
 _TEXT_PARTS = {

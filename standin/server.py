@@ -23,16 +23,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from standin import responses
-from standin.clock import Clock
-from standin.corpus import DEFAULT_CORPUS, Corpus, CorpusOptions, load_corpus
-from standin.eutils import Answer, EUtilities
-from standin.faults import FAULT_KINDS, Faults
-from standin.history import DEFAULT_TTL, History
-from standin.ratelimit import SlidingWindowLimit
-from standin.requestlog import LoggedRequest, RequestLog, redacted, redacted_text
-from standin.timeline import Replay
-from standin.versions import IndexingRevisions, VersionFile
+from litwatch.standin import responses
+from litwatch.standin.clock import Clock
+from litwatch.standin.corpus import DEFAULT_CORPUS, Corpus, CorpusOptions, load_corpus
+from litwatch.standin.eutils import Answer, EUtilities
+from litwatch.standin.faults import FAULT_KINDS, Faults
+from litwatch.standin.history import DEFAULT_TTL, History
+from litwatch.standin.ratelimit import SlidingWindowLimit
+from litwatch.standin.requestlog import LoggedRequest, RequestLog, redacted, redacted_text
+from litwatch.standin.timeline import Replay
+from litwatch.standin.versions import IndexingRevisions, VersionFile
 
 log = logging.getLogger(__name__)
 

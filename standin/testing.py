@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from standin.clock import Clock
-from standin.corpus import DEFAULT_CORPUS, Corpus, load_corpus
-from standin.faults import Faults
-from standin.requestlog import RequestLog
-from standin.server import StandIn, StandInOptions, base_url, start
-from standin.versions import Version
+from litwatch.standin.clock import Clock
+from litwatch.standin.corpus import DEFAULT_CORPUS, Corpus, load_corpus
+from litwatch.standin.faults import Faults
+from litwatch.standin.requestlog import RequestLog
+from litwatch.standin.server import StandIn, StandInOptions, base_url, start
+from litwatch.standin.versions import Version
 
 
 @dataclass(frozen=True)

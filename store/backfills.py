@@ -6,7 +6,7 @@ import json
 import sqlite3
 from datetime import date, datetime
 
-from store.db import iso, transaction
+from litwatch.store.db import iso, transaction
 
 
 class Backfills:

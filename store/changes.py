@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from litwatch.records import Record
+from litwatch.core.records import Record
 
 # Fields described by their own phrase below; every other field is named generically.
 _DESCRIBED = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from litwatch.errors import StoreError
+from litwatch.core.errors import StoreError
 
 
 class Classifications:

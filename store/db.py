@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from litwatch.errors import StoreError
-from store.schema import MIGRATIONS
+from litwatch.core.errors import StoreError
+from litwatch.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
 

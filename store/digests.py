@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from litwatch.errors import StoreError
-from litwatch.records import Record
-from store.db import from_iso, iso, transaction
-from store.records import decode_record
+from litwatch.core.errors import StoreError
+from litwatch.core.records import Record
+from litwatch.store.db import from_iso, iso, transaction
+from litwatch.store.records import decode_record
 
 
 @dataclass(frozen=True)

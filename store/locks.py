@@ -7,8 +7,8 @@ import socket
 import sqlite3
 from datetime import datetime, timedelta
 
-from litwatch.errors import RunLockedError
-from store.db import from_iso, iso, transaction
+from litwatch.core.errors import RunLockedError
+from litwatch.store.db import from_iso, iso, transaction
 
 # How long a run may hold its watch's lock before another run presumes it dead and takes over
 # (a run whose process is known to be gone is taken over at once, see `_owner_gone`).

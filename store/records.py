@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from litwatch.crash import crash_point
-from litwatch.records import Record
-from store.changes import describe_changes
-from store.db import from_iso, iso, transaction
-from store.runs import running_run
+from litwatch.core.crash import crash_point
+from litwatch.core.records import Record
+from litwatch.store.changes import describe_changes
+from litwatch.store.db import from_iso, iso, transaction
+from litwatch.store.runs import running_run
 
 ChangeKind = Literal["new", "revised", "unchanged"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from litwatch.errors import StoreError
-from store.db import from_iso, iso, transaction
+from litwatch.core.errors import StoreError
+from litwatch.store.db import from_iso, iso, transaction
 
 RunStatus = Literal["running", "committed", "failed", "abandoned"]
 

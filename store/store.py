@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
-from store.backfills import Backfills
-from store.classifications import Classifications
-from store.db import connect, migrate
-from store.digests import Digests
-from store.locks import RunLocks
-from store.records import RecordVersions
-from store.runs import Runs
+from litwatch.store.backfills import Backfills
+from litwatch.store.classifications import Classifications
+from litwatch.store.db import connect, migrate
+from litwatch.store.digests import Digests
+from litwatch.store.locks import RunLocks
+from litwatch.store.records import RecordVersions
+from litwatch.store.runs import Runs
 
 
 @dataclass(frozen=True)

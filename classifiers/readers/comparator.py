@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from classifiers.readers.spans import Reading, Span, sentences
-from classifiers.readers.vocab import formulation_mentions, route_mentions
+from litwatch.classifiers.readers.spans import Reading, Span, sentences
+from litwatch.classifiers.readers.vocab import formulation_mentions, route_mentions
 
 COMPARATORS = ("placebo", "active", "head-to-head", "none")
 

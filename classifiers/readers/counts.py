@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classifiers.readers.numbers import NUMBER, parse_number
-from classifiers.readers.spans import Reading, Span, sentence_around
+from litwatch.classifiers.readers.numbers import NUMBER, parse_number
+from litwatch.classifiers.readers.spans import Reading, Span, sentence_around
 
 _PEOPLE = (
     r"patients|participants|subjects|adults|people|persons|individuals|volunteers|women|men"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classifiers.readers.numbers import DIGITS, parse_number
-from classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.readers.numbers import DIGITS, parse_number
+from litwatch.classifiers.readers.spans import Reading, Span
 
 # µ (micro sign), μ (Greek mu), "mcg", "ug" and words all mean micrograms.
 _UNIT = r"(?P<unit>mcg|[µμu]g|micro-?grams?|mg|milli-?grams?|g)(?![a-zA-Z])"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from classifiers.readers.spans import Reading, Span
-from classifiers.readers.terms import is_negated, word_start
+from litwatch.classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.readers.terms import is_negated, word_start
 
 _METFORMIN = word_start(r"\bmetformin\b|\bbiguanides?\b")
 _TYPE_2 = word_start(r"\btype\s*(?:2|II)\s+diabet\w*|\bT2D(?:M)?\b|\bNIDDM\b")

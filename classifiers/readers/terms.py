@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.readers.spans import Span
+from litwatch.classifiers.readers.spans import Span
 
 # A term is negated when the words just before it deny it: "no diabetes", "without neuropathy",
 # "non-diabetic". Only the few words before count, so "with and without neuropathy" still

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from classifiers.readers.spans import Span
-from classifiers.readers.terms import is_negated, word_start
+from litwatch.classifiers.readers.spans import Span
+from litwatch.classifiers.readers.terms import is_negated, word_start
 
 FORMULATIONS = ("methylcobalamin", "cyanocobalamin", "hydroxocobalamin", "b-complex")
 ROUTES = ("oral", "intramuscular", "subcutaneous", "intravenous")

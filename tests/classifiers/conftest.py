@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-
-from pubmed.xml import parse_xml
+from litwatch.pubmed.xml import parse_xml
 
 
 @pytest.fixture(scope="session")

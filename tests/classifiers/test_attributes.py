@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from classifiers.attributes import read_attributes
+from litwatch.classifiers.attributes import read_attributes
 
 
 def _listed(cell: str) -> set[str]:

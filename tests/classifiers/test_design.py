@@ -10,22 +10,27 @@ from pathlib import Path
 
 import pytest
 import skops.io as sio
-
-from classifiers.commands import run_classify
-from classifiers.design import DesignCall, classify_design, classify_designs
-from classifiers.design_model import TRUSTED_TYPES, load_model, save_model, train_design_model
-from classifiers.judge import Judge
-from classifiers.pubtypes import LABELS, design_from_indexing
-from classifiers.training_data import (
+from litwatch.classifiers.commands import run_classify
+from litwatch.classifiers.design import DesignCall, classify_design, classify_designs
+from litwatch.classifiers.design_model import (
+    TRUSTED_TYPES,
+    load_model,
+    save_model,
+    train_design_model,
+)
+from litwatch.classifiers.judge import Judge
+from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
+from litwatch.classifiers.training_data import (
     fetch_labelled,
     load_labelled,
     read_ovid,
     training_label,
 )
+from litwatch.core.errors import ParseError
+from litwatch.core.records import AbstractSection, Record
+from litwatch.pubmed.formats import parse_file
+
 from litwatch.config import load_watches
-from litwatch.errors import ParseError
-from litwatch.records import AbstractSection, Record
-from pubmed.formats import parse_file
 
 OVID = "labeled/ijmarshall__robotsearch__filtered__ovid.txt"
 
@@ -252,8 +257,8 @@ def test_classify_refuses_a_file_that_is_not_pubmed_with_its_name(tmp_path):
 
 
 def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
-    from pubmed.entrez import EntrezClient, EntrezConfig
-    from standin.testing import running_standin
+    from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
+    from litwatch.standin.testing import running_standin
 
     files = [corpus / "pubmed-xml" / "SEEDtk__ncbi.utils__data__pubmed.xml"]
     with running_standin(files) as standin:
@@ -277,7 +282,7 @@ def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
 
 
 def _fired(title: str, abstract: str = "") -> set[str]:
-    from classifiers.design_model import structure_matrix, text_view
+    from litwatch.classifiers.design_model import structure_matrix, text_view
 
     _, hits = structure_matrix([text_view(record(title, abstract))])
     return {rule.name for rule in hits[0]}
@@ -420,7 +425,7 @@ def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
 
 
 def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
-    from classifiers.design_model import _deciding_rule, structure_matrix, text_view
+    from litwatch.classifiers.design_model import _deciding_rule, structure_matrix, text_view
 
     searched = record(
         "Statins in the elderly",
@@ -439,7 +444,7 @@ def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
     ],
 )
 def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(title, abstract):
-    from classifiers.design_model import _deciding_rule, structure_matrix, text_view
+    from litwatch.classifiers.design_model import _deciding_rule, structure_matrix, text_view
 
     _, hits = structure_matrix([text_view(record(title, abstract))])
     decided = _deciding_rule(hits[0])

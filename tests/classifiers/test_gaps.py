@@ -6,19 +6,19 @@ import tomllib
 from functools import cache
 
 import pytest
-
-from classifiers.attributes import read_attributes
-from classifiers.definitions import (
+from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.definitions import (
     GapDefinitionModel,
     TopicDefinitionModel,
     compile_gaps,
     compile_topic,
     definitions_hash,
 )
-from classifiers.gaps import assess_gaps
-from classifiers.topic import is_topic_relevant
+from litwatch.classifiers.gaps import assess_gaps
+from litwatch.classifiers.topic import is_topic_relevant
+from litwatch.core.errors import ConfigError
+
 from litwatch.config import default_watch_file, load_watches
-from litwatch.errors import ConfigError
 
 
 @cache

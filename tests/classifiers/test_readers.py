@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from classifiers.readers.comparator import read_comparator
-from classifiers.readers.counts import read_analysed, read_participants
-from classifiers.readers.dose import daily_dose_of, find_doses
-from classifiers.readers.duration import read_follow_up
-from classifiers.readers.numbers import parse_number
-from classifiers.readers.population import (
+from litwatch.classifiers.readers.comparator import read_comparator
+from litwatch.classifiers.readers.counts import read_analysed, read_participants
+from litwatch.classifiers.readers.dose import daily_dose_of, find_doses
+from litwatch.classifiers.readers.duration import read_follow_up
+from litwatch.classifiers.readers.numbers import parse_number
+from litwatch.classifiers.readers.population import (
     read_b12_status,
     read_diabetes_type,
     read_dpn_population,
     read_metformin_population,
 )
-from classifiers.readers.vocab import read_formulations, read_outcomes, read_routes
+from litwatch.classifiers.readers.vocab import read_formulations, read_outcomes, read_routes
 
 B12 = re.compile(
     r"\b(?:methylcobalamin|mecobalamin|cyanocobalamin|hydroxocobalamin|vitamin\s+b12|b12)\b",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from classifiers.attributes import read_attributes
-from classifiers.definitions import TopicDefinitionModel, compile_topic
-from classifiers.topic import is_topic_relevant, parse_rule
-from litwatch.records import AbstractSection, Record
+from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.definitions import TopicDefinitionModel, compile_topic
+from litwatch.classifiers.topic import is_topic_relevant, parse_rule
+from litwatch.core.records import AbstractSection, Record
 
 from .test_gaps import default_watch
 
@@ -62,7 +61,7 @@ def test_another_watch_declares_its_own_topic():
 
 
 def test_mesh_headings_count_for_the_topic():
-    from litwatch.records import MeshHeading
+    from litwatch.core.records import MeshHeading
 
     record = Record(
         pmid="2",

@@ -12,10 +12,10 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from flows.backfill import backfill_flow, slices_to_do
-from pubmed.windows import DateWindow, fixed_windows
-from standin.testing import running_standin
-from tests.flows.conftest import settings_for
+from helpers import settings_for
+from litwatch.flows.backfill import backfill_flow, slices_to_do
+from litwatch.pubmed.windows import DateWindow, fixed_windows
+from litwatch.standin.testing import running_standin
 
 QUERY = "diabetes[tiab] OR diabetic[tiab] OR cancer[tiab] OR patients[tiab] OR metformin[tiab]"
 SINCE, UNTIL = date(2000, 1, 1), date(2026, 11, 23)

@@ -6,13 +6,13 @@ import gzip
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from litwatch.classifiers.judge import Judge
+from litwatch.flows.bulk import classify_bulk, dask_task_runner
+from litwatch.pubmed.xml import iter_article_elements, parse_xml
 from lxml import etree
 
-from classifiers.judge import Judge
-from flows.bulk import classify_bulk, dask_task_runner
 from litwatch.config import find_watch, load_watches
 from litwatch.settings import Settings
-from pubmed.xml import iter_article_elements, parse_xml
 
 RECORDS = 300
 

@@ -12,15 +12,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from litwatch.core.digest import Digest
+from litwatch.flows.demo import DEMO_START, write_indexed_versions
+from litwatch.flows.weekly import watch_flow
+from litwatch.outputs.summary import iso_week_label
+from litwatch.standin.testing import running_standin
+from litwatch.store import Store
 
-from flows.demo import DEMO_START, write_indexed_versions
-from flows.weekly import watch_flow
 from litwatch.config import load_watches
-from litwatch.digest import Digest
 from litwatch.settings import Settings
-from outputs.summary import iso_week_label
-from standin.testing import running_standin
-from store import Store
 
 WEEKS = 5
 OUTAGE_WEEK = 3
@@ -40,7 +40,7 @@ def weekly_run(prefect_api, corpus: Path, tmp_path_factory):
 
     Yields (settings, server, messages received after each week, run results, and the PMIDs
     whose NLM-indexed version the stand-in served by the last run)."""
-    from tests.conftest import loopback_settings, running_smtp_server
+    from helpers import loopback_settings, running_smtp_server
 
     scratch = tmp_path_factory.mktemp("delivery")
     ontopic = corpus / "ontopic" / "ontopic.xml"
@@ -135,7 +135,7 @@ def test_summary_counts_match_the_store(weekly_run):
         label.strip(): int(count)
         for label, count in re.findall(r"^\| ([^|*]+) \| (\d+) \|$", table, re.MULTILINE)
     }
-    from outputs.order import design_label
+    from litwatch.outputs.order import design_label
 
     assert shown == {design_label(design): count for design, count in designs.items()}
     assert f"**Total** | **{sum(designs.values())}**" in table

@@ -8,15 +8,14 @@ import email.policy
 from datetime import datetime
 
 import pytest
+from helpers import SMTP_PASSWORD, SMTP_USER, write_watch_file
+from litwatch.flows.digesting import deliver_pending, digest_folder, make_digest
+from litwatch.outputs.mail import deliver, message_id_for
+from litwatch.outputs.render import digest_stem
+from litwatch.store import Store
 
-from flows.digesting import deliver_pending, digest_folder, make_digest
 from litwatch.config import load_watches
 from litwatch.settings import Settings
-from outputs.mail import deliver, message_id_for
-from outputs.render import digest_stem
-from store import Store
-from tests.conftest import SMTP_PASSWORD, SMTP_USER
-from tests.flows.conftest import write_watch_file
 
 NOW = datetime(2026, 11, 23, 7, 0)
 
@@ -46,7 +45,7 @@ def _send(store, watch, settings, warnings):
 
 def _park_in_outbox(settings, watch, digest):
     """Leave the digest's message in the outbox, as a run does just before SMTP."""
-    from flows.digesting import render_outputs
+    from litwatch.flows.digesting import render_outputs
 
     eml = render_outputs(digest, watch, settings.out_dir / watch.name, settings)["eml"]
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)

@@ -7,9 +7,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from flows.importing import import_files
+from litwatch.flows.importing import import_files
+from litwatch.store import Store
+
 from litwatch.settings import Settings
-from store import Store
 
 NOW = datetime(2026, 11, 23, 7, 0)
 

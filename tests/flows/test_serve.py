@@ -18,9 +18,8 @@ from typing import TypeVar
 
 import httpx
 import pytest
-
-from standin.testing import running_standin
-from store import Store
+from litwatch.standin.testing import running_standin
+from litwatch.store import Store
 
 T = TypeVar("T")
 

@@ -7,16 +7,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from flows.weekly import watch_flow
-from litwatch.digest import Digest
-from standin.corpus import Corpus, CorpusOptions, load_corpus
-from standin.query import parse
-from standin.testing import running_standin
-from standin.timeline import Replay
-from standin.versions import IndexingRevisions
-from store import Store
-from tests.flows.conftest import settings_for, write_watch_file
+from helpers import settings_for, write_watch_file
+from litwatch.core.digest import Digest
+from litwatch.flows.weekly import watch_flow
+from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
+from litwatch.standin.query import parse
+from litwatch.standin.testing import running_standin
+from litwatch.standin.timeline import Replay
+from litwatch.standin.versions import IndexingRevisions
+from litwatch.store import Store
 
 START = datetime(2026, 9, 7, 7, 0)  # a Monday
 WEEKS = 12

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from litwatch.core.errors import ConfigError
 
 from litwatch.config import default_watch_file, find_watch, load_watches
-from litwatch.errors import ConfigError
 
 GOOD = """
 [[watch]]

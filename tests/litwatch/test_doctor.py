@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from standin.testing import running_standin
-from tests.conftest import SMTP_PASSWORD
+from helpers import SMTP_PASSWORD
+from litwatch.standin.testing import running_standin
 
 LITWATCH = Path(sys.executable).parent / "litwatch"
 API_KEY = "doctor-api-key-0123456789abcdef"

@@ -30,7 +30,7 @@ def loaded_after(args: list[str], tmp_path: Path, **env: str) -> tuple[list[str]
     """Heavy packages in sys.modules after running `litwatch ARGS`, and what it printed."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("LITWATCH_", "PREFECT_"))}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-P", "-c", PROBE, *args],
         check=False,
         env=clean | env,
         cwd=tmp_path,
@@ -45,7 +45,7 @@ def loaded_after(args: list[str], tmp_path: Path, **env: str) -> tuple[list[str]
 
 def test_importing_the_cli_loads_neither_prefect_nor_sklearn(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-c", "import sys, litwatch.cli; print(*sys.modules)"],
+        [sys.executable, "-P", "-c", "import sys, litwatch.cli; print(*sys.modules)"],
         check=True,
         cwd=tmp_path,
         capture_output=True,

@@ -5,16 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-# The tests import their hand-built samples (outputs_samples.py) by name; in pytest's
-# importlib mode only this conftest can put this folder on the path.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 
 CHROMIUM = Path("/usr/bin/chromium")
 

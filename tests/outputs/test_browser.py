@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from litwatch.outputs.render import write_digest_files
 from outputs_samples import WATCH, sample_digest
-
-from outputs.render import write_digest_files
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -6,12 +6,11 @@ import email
 import email.policy
 
 import pytest
+from helpers import SMTP_PASSWORD
+from litwatch.core.errors import DeliveryError
+from litwatch.outputs.mail import SmtpConfig, build_message, deliver, deliver_outbox, message_id_for
+from litwatch.outputs.render import render_digest, write_digest_files
 from outputs_samples import WATCH, empty_digest, sample_digest
-
-from litwatch.errors import DeliveryError
-from outputs.mail import SmtpConfig, build_message, deliver, deliver_outbox, message_id_for
-from outputs.render import render_digest, write_digest_files
-from tests.conftest import SMTP_PASSWORD
 
 SENDER = "litwatch@example.org"
 RECIPIENTS = ("evidence-team@example.org", "reviewer@example.org")

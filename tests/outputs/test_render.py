@@ -9,10 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import rispy
+from litwatch.outputs.render import render_digest, write_digest_files
 from lxml import html as lxml_html
 from outputs_samples import HOSTILE_TITLE, WATCH, empty_digest, sample_digest
-
-from outputs.render import render_digest, write_digest_files
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "outputs/schema/digest.schema.json").read_text()
@@ -114,9 +113,8 @@ def test_csv_defuses_formulas_and_keeps_values(tmp_path):
 
 
 def test_csv_formula_cells_get_a_quote_prefix():
+    from litwatch.outputs.csvexport import records_to_csv
     from outputs_samples import record
-
-    from outputs.csvexport import records_to_csv
 
     hostile = [
         (record("1", '=HYPERLINK("http://evil.example/","x")'), None),

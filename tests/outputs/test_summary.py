@@ -6,11 +6,10 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
+from litwatch.outputs.order import design_label
+from litwatch.outputs.summary import write_summary
 from lxml import html as lxml_html
 from outputs_samples import WATCH, classification, empty_digest, record, sample_digest
-
-from outputs.order import design_label
-from outputs.summary import write_summary
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 

@@ -6,8 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-
-from pubmed.formats import parse_file
+from litwatch.pubmed.formats import parse_file
 
 
 @pytest.fixture(scope="session")

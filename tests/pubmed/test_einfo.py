@@ -10,9 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from litwatch.errors import EntrezError
-from pubmed.entrez import EntrezClient, EntrezConfig
+from litwatch.core.errors import EntrezError
+from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
 EINFO = "eutils/biopython__biopython__Tests__Entrez__einfo2.xml"  # PubMed, November 2025
 

@@ -16,9 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from litwatch.errors import ConfigError, EntrezError
-from pubmed.entrez import EntrezClient, EntrezConfig
+from litwatch.core.errors import ConfigError, EntrezError
+from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
 API_KEY = "k3y-that-must-never-show"
 ARTICLE = re.compile(rb"<PubmedArticle>.*?</PubmedArticle>", re.DOTALL)

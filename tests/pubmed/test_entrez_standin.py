@@ -12,11 +12,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from litwatch.errors import EntrezError
-from pubmed.entrez import EntrezClient, EntrezConfig, SearchResult
-from standin.corpus import Corpus, CorpusOptions, load_corpus
-from standin.testing import RunningStandIn, running_standin
+from litwatch.core.errors import EntrezError
+from litwatch.pubmed.entrez import EntrezClient, EntrezConfig, SearchResult
+from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
+from litwatch.standin.testing import RunningStandIn, running_standin
 
 EVERYTHING = "1900:2100[edat]"  # matches every record; the edat window does the choosing
 YEAR_2023 = (date(2023, 1, 1), date(2023, 12, 31))  # 33 records of the small corpus

@@ -7,10 +7,9 @@ import gzip
 from datetime import date
 
 import pytest
-
-from litwatch.errors import ParseError
-from pubmed.formats import parse_file
-from pubmed.medline import parse_medline
+from litwatch.core.errors import ParseError
+from litwatch.pubmed.formats import parse_file
+from litwatch.pubmed.medline import parse_medline
 
 # PMID 33967209 as PubMed's "PubMed format" export writes it; its XML is in the corpus
 # (metapub_pmid_xml), and the corpus holds no PMID in both formats.

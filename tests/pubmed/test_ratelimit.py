@@ -8,11 +8,8 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-from pubmed.ratelimit import RateLimiter, limiter_for
-
-REPO = Path(__file__).resolve().parents[2]
+from litwatch.pubmed.ratelimit import RateLimiter, limiter_for
 
 
 def most_starts_in_one_second(starts: list[float]) -> int:
@@ -79,7 +76,7 @@ def test_without_a_pace_file_the_process_is_still_paced():
 PACED_PROCESS = """
 import sys, time
 from pathlib import Path
-from pubmed.ratelimit import limiter_for
+from litwatch.pubmed.ratelimit import limiter_for
 state_dir, go, calls = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 limiter = limiter_for("http://127.0.0.1:1/processes/", keyed=True, rate=10, state_dir=state_dir)
 time.sleep(max(0.0, go - time.monotonic()))
@@ -94,8 +91,8 @@ def test_two_processes_share_one_limit(tmp_path):
     go = time.monotonic() + 1.0  # monotonic time is one clock for the machine: start together
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", PACED_PROCESS, str(tmp_path), repr(go), str(calls)],
-            cwd=REPO,
+            [sys.executable, "-P", "-c", PACED_PROCESS, str(tmp_path), repr(go), str(calls)],
+            cwd=tmp_path,
             stdout=subprocess.PIPE,
             text=True,
         )

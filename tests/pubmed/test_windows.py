@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-
-from litwatch.errors import EntrezError
-from pubmed.windows import DateWindow, plan_windows
+from litwatch.core.errors import EntrezError
+from litwatch.pubmed.windows import DateWindow, plan_windows
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def test_a_single_day_over_the_limit_is_a_clear_error():
 
 
 def test_fixed_windows_cover_the_span_in_order_without_gaps_or_overlaps():
-    from pubmed.windows import fixed_windows
+    from litwatch.pubmed.windows import fixed_windows
 
     windows = fixed_windows(DateWindow(date(2020, 1, 1), date(2020, 3, 5)), 30)
     assert [(w.first, w.last) for w in windows] == [

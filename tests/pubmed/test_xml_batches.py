@@ -3,9 +3,8 @@
 import gzip
 
 import pytest
-
-from litwatch.errors import ParseError
-from pubmed.xml import article_batches, parse_xml
+from litwatch.core.errors import ParseError
+from litwatch.pubmed.xml import article_batches, parse_xml
 
 
 def test_batches_hold_every_record_unchanged_in_order(corpus, tmp_path):

@@ -3,43 +3,14 @@ and the `litwatch` console entry point called in-process (its one-line error con
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-# The session's real Prefect API, kept offline.
-from tests.flows.conftest import _quiet_prefect_server, prefect_api  # noqa: F401
-
-# Every table whose rows are data a user would miss; runs and locks are bookkeeping that a
-# failed run is allowed to add to.
-KEPT_TABLES = (
-    "record_versions",
-    "watch_records",
-    "classifications",
-    "digests",
-    "deliveries",
-    "watermarks",
-)
-
-
-def store_rows(db_path: Path) -> dict[str, list[tuple]]:
-    """Every row of the kept tables, in a stable order, read straight from the SQLite file."""
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        return {
-            table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in KEPT_TABLES
-        }
-    finally:
-        connection.close()
-
 
 ESEARCH = (
     b'<?xml version="1.0" encoding="UTF-8" ?>\n'

@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from standin.testing import running_standin
-from store import Store
-from tests.conftest import loopback_settings
-from tests.reliability.children import child_env, fork_server, litwatch_process
+from children import child_env, fork_server, litwatch_process
+from helpers import loopback_settings
+from litwatch.standin.testing import running_standin
+from litwatch.store import Store
 
 T = datetime(2026, 11, 23, 7, 0)  # a Monday after every on-topic record's Entrez date
 WATCH_FILE = """

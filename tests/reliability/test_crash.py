@@ -17,20 +17,20 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from children import child_env, fork_server, litwatch_process
+from helpers import loopback_settings
+from litwatch.core.crash import CRASH_POINTS
+from litwatch.core.digest import Digest
+from litwatch.flows.demo import write_indexed_versions
+from litwatch.flows.weekly import watch_flow
+from litwatch.outputs.mail import message_id_for
+from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
+from litwatch.standin.expected import expected_reports
+from litwatch.standin.testing import running_standin
+from litwatch.standin.timeline import Replay
+from litwatch.store import Store
 
-from flows.demo import write_indexed_versions
-from flows.weekly import watch_flow
-from litwatch.crash import CRASH_POINTS
-from litwatch.digest import Digest
 from litwatch.settings import Settings
-from outputs.mail import message_id_for
-from standin.corpus import Corpus, CorpusOptions, load_corpus
-from standin.expected import expected_reports
-from standin.testing import running_standin
-from standin.timeline import Replay
-from store import Store
-from tests.conftest import loopback_settings
-from tests.reliability.children import child_env, fork_server, litwatch_process
 
 START = datetime(2026, 10, 5, 7, 0)  # a Monday
 WEEKS = len(CRASH_POINTS) + 1  # one killed run per point, then a clean week

@@ -24,14 +24,12 @@ from pathlib import Path
 
 import pytest
 import rispy
+from helpers import settings_for, store_rows, write_watch_file
+from litwatch.core.errors import EntrezError, ParseError
+from litwatch.flows.weekly import watch_flow
+from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
+from litwatch.standin.testing import running_standin
 from lxml import html as lxml_html
-
-from flows.weekly import watch_flow
-from litwatch.errors import EntrezError, ParseError
-from pubmed.entrez import EntrezClient, EntrezConfig
-from standin.testing import running_standin
-from tests.flows.conftest import settings_for, write_watch_file
-from tests.reliability.conftest import store_rows
 
 QUERY = "diabetes[tiab] OR diabetic[tiab] OR metformin[tiab] OR neuropathy[tiab]"
 SEEDED = datetime(2026, 12, 7, 7, 0)  # every on-topic record is in by then
@@ -399,7 +397,7 @@ def test_imported_medline_loses_control_characters_and_classify_csv_is_defused(
     )
     imported = litwatch("import", path, "--watch", "b12-dpn")
     assert imported.exit_code == 0, imported.stderr
-    from store import Store
+    from litwatch.store import Store
 
     with Store.open(cli_env / "litwatch.sqlite") as store:
         (record,) = store.latest_records("b12-dpn")

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from helpers import loopback_smtp, write_watch_file
+from litwatch.core.errors import EntrezError
+from litwatch.flows.weekly import watch_flow
+from litwatch.standin.testing import running_standin
 
-from flows.weekly import watch_flow
-from litwatch.errors import EntrezError
 from litwatch.settings import Settings
-from standin.testing import running_standin
-from tests.conftest import loopback_smtp
-from tests.flows.conftest import write_watch_file
 
 API_KEY = "SEKRET-API-KEY-9f3a"
 SMTP_PASSWORD = "SEKRET-SMTP-PW-77c1"
@@ -335,7 +334,7 @@ def test_failures_that_quote_the_secrets_are_scrubbed(
 def test_an_echoed_api_key_is_masked_in_the_error_as_sent_and_as_set(hostile_eutils, tmp_path, key):
     from urllib.parse import quote_plus
 
-    from pubmed.entrez import EntrezClient, EntrezConfig
+    from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
     hostile_eutils.status = 400
     hostile_eutils.efetch = b"<eFetchResult><ERROR>Bad request {request}</ERROR></eFetchResult>"

@@ -10,11 +10,10 @@ from urllib.request import urlopen
 
 import pytest
 from Bio import Entrez
-
-from standin.corpus import Corpus, CorpusOptions, load_corpus
-from standin.testing import RunningStandIn, running_standin
-from standin.timeline import Replay
-from standin.versions import IndexingRevisions
+from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
+from litwatch.standin.testing import RunningStandIn, running_standin
+from litwatch.standin.timeline import Replay
+from litwatch.standin.versions import IndexingRevisions
 
 INDEXING = IndexingRevisions(fraction=0.1, seed=7, lag_days=(14, 42))
 REPLAY = Replay(start=datetime(2026, 9, 7), weeks=12, stream_from=datetime(2023, 1, 1).date())

@@ -6,9 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from standin.corpus import Corpus, load_corpus
-from standin.query import Operation, QuerySyntaxError, Term, parse
+from litwatch.standin.corpus import Corpus, load_corpus
+from litwatch.standin.query import Operation, QuerySyntaxError, Term, parse
 
 NOW = datetime(2030, 1, 1)
 

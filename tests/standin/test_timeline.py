@@ -6,10 +6,9 @@ import json
 from datetime import datetime, timedelta
 from urllib.request import Request, urlopen
 
+from litwatch.standin.corpus import CorpusOptions, load_corpus
+from litwatch.standin.versions import VersionFile
 from lxml import etree
-
-from standin.corpus import CorpusOptions, load_corpus
-from standin.versions import VersionFile
 
 
 def _fetch_one(running, eutil, pmid: str) -> etree._Element | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from litwatch.standin.corpus import load_corpus
+from litwatch.standin.faults import Faults
+from litwatch.standin.ratelimit import SlidingWindowLimit
 from lxml import etree
-
-from standin.corpus import load_corpus
-from standin.faults import Faults
-from standin.ratelimit import SlidingWindowLimit
 
 
 def test_sliding_window_counts_the_last_second_only():

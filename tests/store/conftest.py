@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from store import Store
+from litwatch.store import Store
 
 
 @pytest.fixture

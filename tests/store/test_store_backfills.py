@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from store import Store
+from litwatch.store import Store
 
 
 def test_completed_slices_are_remembered_across_connections(tmp_path, now):

@@ -1,7 +1,7 @@
 """The "what changed" phrases a digest shows for a revised record."""
 
-from litwatch.records import AbstractSection, CommentCorrection, MeshHeading, Record
-from store.changes import describe_changes
+from litwatch.core.records import AbstractSection, CommentCorrection, MeshHeading, Record
+from litwatch.store.changes import describe_changes
 
 
 def test_indexing_reports_status_types_and_mesh_count():

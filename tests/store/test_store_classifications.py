@@ -1,9 +1,8 @@
 """Classifications per record version and watch, redone on a new version or new gap definitions."""
 
 import pytest
-
-from litwatch.errors import StoreError
-from litwatch.records import Record
+from litwatch.core.errors import StoreError
+from litwatch.core.records import Record
 
 PAYLOAD = {
     "design": "rct",

@@ -3,14 +3,14 @@
 import subprocess
 import sys
 
-from store import Store
+from litwatch.store import Store
 
 # Each writer runs its own watch over the same PMIDs, twice over with revised content.
 WRITER = """
 import sys
 from datetime import datetime
-from litwatch.records import Record
-from store import Store
+from litwatch.core.records import Record
+from litwatch.store import Store
 
 path, watch = sys.argv[1], sys.argv[2]
 now = datetime.fromisoformat("2026-11-23T07:00:00+00:00")
@@ -28,7 +28,7 @@ def test_concurrent_writers_share_versions_without_duplicates(tmp_path):
     path = tmp_path / "litwatch.sqlite"
     Store.open(path).close()
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), watch], stderr=subprocess.PIPE)
+        subprocess.Popen([sys.executable, "-P", "-c", WRITER, str(path), watch], stderr=subprocess.PIPE)
         for watch in ("a", "b")
     ]
     for writer in writers:

@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 import pytest
-
-from litwatch.errors import StoreError
-from litwatch.records import Record
+from litwatch.core.errors import StoreError
+from litwatch.core.records import Record
 
 
 @pytest.fixture

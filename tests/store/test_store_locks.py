@@ -5,9 +5,8 @@ import sys
 from datetime import timedelta
 
 import pytest
-
-from litwatch.errors import RunLockedError
-from store import Store
+from litwatch.core.errors import RunLockedError
+from litwatch.store import Store
 
 STALE = timedelta(hours=6)
 
@@ -16,7 +15,7 @@ HOLDER = """
 import sys
 from datetime import datetime, timedelta
 
-from store import Store
+from litwatch.store import Store
 
 with Store.open(sys.argv[1]) as store:
     now = datetime.fromisoformat(sys.argv[2])
@@ -64,7 +63,7 @@ def test_lock_holds_across_processes(tmp_path, now):
     path = tmp_path / "litwatch.sqlite"
     Store.open(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), now.isoformat()],
+        [sys.executable, "-P", "-c", HOLDER, str(path), now.isoformat()],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -90,7 +89,7 @@ def test_a_lock_of_a_killed_process_on_this_host_is_taken_over_at_once(store, no
     import signal
     import socket
 
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    sleeper = subprocess.Popen([sys.executable, "-P", "-c", "import time; time.sleep(60)"])
     killed = f"{socket.gethostname()}:{sleeper.pid}"
     store.acquire_lock("b12", killed, now, STALE)
     with pytest.raises(RunLockedError, match=f"by {killed}"):

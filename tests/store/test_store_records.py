@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 import pytest
-
-from litwatch.errors import StoreError
-from litwatch.records import MeshHeading, Record
+from litwatch.core.errors import StoreError
+from litwatch.core.records import MeshHeading, Record
 
 
 def _publisher(pmid: str = "100") -> Record:

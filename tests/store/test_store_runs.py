@@ -3,10 +3,9 @@
 from datetime import timedelta
 
 import pytest
-
-from litwatch.errors import StoreError
-from litwatch.records import Record
-from store import Store
+from litwatch.core.errors import StoreError
+from litwatch.core.records import Record
+from litwatch.store import Store
 
 
 def test_watermark_advances_only_when_a_run_commits(store, now):

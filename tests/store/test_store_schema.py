@@ -3,10 +3,9 @@
 import sqlite3
 
 import pytest
-
-from litwatch.errors import StoreError
-from store import Store
-from store.schema import MIGRATIONS
+from litwatch.core.errors import StoreError
+from litwatch.store import Store
+from litwatch.store.schema import MIGRATIONS
 
 
 def test_open_creates_folders_and_a_wal_file_at_the_newest_schema(tmp_path):

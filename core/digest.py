@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from litwatch.records import Record
+from litwatch.core.records import Record
 
 ChangeKind = Literal["new", "revised"]
 NoticeKind = Literal["retraction", "expression-of-concern", "erratum", "retracted"]

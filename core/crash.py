@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 
-from litwatch.errors import ConfigError
+from litwatch.core.errors import ConfigError
 
 # In pipeline order; tests/reliability/test_crash.py kills a run at each.
 CRASH_POINTS = (

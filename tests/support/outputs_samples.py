@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from litwatch.digest import Digest, DigestItem, Notice
-from litwatch.records import AbstractSection, Author, Record
-from outputs.watch import WatchInfo
+from litwatch.core.digest import Digest, DigestItem, Notice
+from litwatch.core.records import AbstractSection, Author, Record
+from litwatch.outputs.watch import WatchInfo
 
 HOSTILE_TITLE = 'Sneaky <script>alert("x")</script> trial "><img src=x onerror=alert(1)> of B12'
 HOSTILE_ABSTRACT = '=HYPERLINK("http://evil.example/","click")\nER  - \nTY  - JOUR'

@@ -16,18 +16,24 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from classifiers.design import shipped_model
+from helpers import NCBI_KEY, SMTP_PASSWORD
+from litwatch.classifiers.design import shipped_model
+
 from litwatch.cli import main
 from litwatch.settings import Settings
-from tests.conftest import NCBI_KEY, SMTP_PASSWORD
 
 # What a run imports lazily, imported (and the design model loaded) once, before any fork.
-for _module in ("flows.weekly", "flows.digesting", "classifiers.judge", "outputs.summary"):
+for _module in (
+    "litwatch.flows.weekly",
+    "litwatch.flows.digesting",
+    "litwatch.classifiers.judge",
+    "litwatch.outputs.summary",
+):
     importlib.import_module(_module)
 shipped_model()
 
 
-REPO = Path(__file__).resolve().parents[2]
+SUPPORT = Path(__file__).resolve().parent
 
 
 def child_env(settings: Settings, crash_at: str = "") -> dict[str, str]:
@@ -37,7 +43,7 @@ def child_env(settings: Settings, crash_at: str = "") -> dict[str, str]:
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
     env.update(
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(SUPPORT),
         PREFECT_API_URL=str(get_current_settings().api.url),
         LITWATCH_EUTILS_URL=settings.eutils_url,
         LITWATCH_DATA_DIR=str(settings.data_dir),
