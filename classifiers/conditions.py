@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litwatch.classifiers.attributes import Attributes
 from litwatch.classifiers.readers.terms import first_mention
+from litwatch.core.classification import Attributes
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ class AttributeTest:
     def check(self, facts: Facts) -> Check:
         actual = getattr(facts.attributes, self.attribute)
         met = _OPERATORS[self.operator](actual, self.value)
-        span = facts.attributes.evidence.get(self.attribute)
-        quoted = f" ({_quote(span.text)})" if met and span is not None else ""
+        words = facts.attributes.evidence.get(self.attribute)
+        quoted = f" ({_quote(words)})" if met and words is not None else ""
         shown = list(actual) if isinstance(actual, tuple) else actual
         return Check(met, f"{self.label or self.attribute}: {self.attribute} = {shown}{quoted}")
 
