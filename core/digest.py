@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from litwatch.core.classification import Classification
 from litwatch.core.records import Record
 
 ChangeKind = Literal["new", "revised"]
@@ -38,8 +39,8 @@ class PendingItem:
     kind: ChangeKind
     store_version: int
     changes: tuple[str, ...] = ()  # for revised records: what changed, in words
-    classification: dict | None = None  # the classifiers' JSON for this version
-    previous_classification: dict | None = None  # for revised records
+    classification: Classification | None = None  # None: not classified (yet)
+    previous_classification: Classification | None = None  # for revised records
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,16 @@ class DigestItem:
     kind: ChangeKind
     store_version: int
     changes: tuple[str, ...] = ()
-    classification: dict | None = None
+    classification: Classification | None = None
 
     @property
     def design(self) -> str:
-        return (self.classification or {}).get("design", "other")
+        """The design label, "other" for a record not classified."""
+        return self.classification.design.label if self.classification else "other"
 
     @property
     def gaps_addressed(self) -> tuple[str, ...]:
-        gaps = (self.classification or {}).get("gaps", {})
-        return tuple(
-            name for name, call in gaps.items() if call.get("relevance") in ("addresses", "partly")
-        )
+        return self.classification.gaps_addressed if self.classification else ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,9 @@ class Digest:
                     "kind": item.kind,
                     "store_version": item.store_version,
                     "changes": list(item.changes),
-                    "classification": item.classification,
+                    "classification": (
+                        item.classification.to_json() if item.classification is not None else None
+                    ),
                 }
                 for item in self.items
             ],
@@ -132,7 +133,11 @@ class Digest:
                     kind=item["kind"],
                     store_version=item["store_version"],
                     changes=tuple(item["changes"]),
-                    classification=item["classification"],
+                    classification=(
+                        Classification.from_json(item["classification"])
+                        if item["classification"]
+                        else None
+                    ),
                 )
                 for item in data["items"]
             ),
@@ -147,15 +152,17 @@ def _is_on_topic(item: PendingItem) -> bool:
     # would be a silent miss.
     if item.classification is None:
         return True
-    return bool(item.classification.get("topic_relevant", True))
+    return item.classification.topic_relevant
 
 
 def _visible_revision(item: PendingItem) -> bool:
     """A revision is worth a line when the reader would see it: status, types, design or gaps."""
     if item.changes:
         return True
-    before, after = item.previous_classification or {}, item.classification or {}
-    return before.get("design") != after.get("design") or before.get("gaps") != after.get("gaps")
+    before, after = item.previous_classification, item.classification
+    if before is None or after is None:
+        return before is not after
+    return before.design.label != after.design.label or dict(before.gaps) != dict(after.gaps)
 
 
 def notices_for(records: Iterable[Record], known_pmids: set[str]) -> list[Notice]:

@@ -7,8 +7,10 @@ import email.policy
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, PendingItem, select_digest
 from litwatch.core.errors import DeliveryError
+from litwatch.core.records import Record
 from litwatch.outputs.mail import SmtpConfig, deliver, set_aside, was_sent
 from litwatch.outputs.render import digest_stem, write_digest_files
 from litwatch.outputs.summary import write_summary
@@ -83,15 +85,15 @@ def digest_table(digest: Digest) -> list[dict]:
     """One row per listed record: what the Prefect table artifact shows."""
     rows = []
     for item in digest.items:
-        attributes = (item.classification or {}).get("attributes", {})
+        attributes = item.classification.attributes if item.classification else None
         rows.append(
             {
                 "pmid": item.record.pmid,
                 "kind": item.kind,
                 "design": item.design,
                 "gaps": ", ".join(item.gaps_addressed),
-                "n": attributes.get("n_participants"),
-                "follow_up_weeks": attributes.get("follow_up_weeks"),
+                "n": attributes.n_participants if attributes else None,
+                "follow_up_weeks": attributes.follow_up_weeks if attributes else None,
                 "title": item.record.title,
                 "journal": item.record.journal,
             }
@@ -99,7 +101,9 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
+def summary_inputs(
+    store, watch: Watch
+) -> tuple[list[tuple[Record, Classification | None]], list[Digest]]:
     """The reported records with their current classification, and every digest so far."""
     reported = store.digested_pmids(watch.name)
     records = []
@@ -108,7 +112,7 @@ def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
             continue
         version = store.record_versions(record.pmid)[-1].store_version
         classification = store.classification(record.pmid, version, watch.name)
-        if classification is None or classification.get("topic_relevant", True):
+        if classification is None or classification.topic_relevant:
             records.append((record, classification))
     digests = [
         Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload

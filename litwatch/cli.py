@@ -151,12 +151,12 @@ def classify(
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
-    from litwatch.classifiers.commands import run_classify
     from litwatch.classifiers.judge import Judge
+    from litwatch.classify_command import run_classify
     from litwatch.config import find_watch, load_watches
 
     chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
-    run_classify(files, text_only, format, sys.stdout, judge=Judge(chosen))
+    run_classify(files, text_only, format, sys.stdout, judge=Judge(chosen.topic, chosen.gaps))
 
 
 @app.command("classify-bulk")

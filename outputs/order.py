@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from litwatch.core.classification import Classification
 from litwatch.core.digest import DigestItem
 
 # Strongest design first; anything not named here ranks with "the rest".
@@ -51,10 +52,10 @@ def design_label(design: str) -> str:
     return DESIGN_LABELS.get(design, design.replace("-", " ").capitalize() or "Other")
 
 
-def gap_rank(classification: dict | None) -> int:
+def gap_rank(classification: Classification | None) -> int:
     """0 if the record addresses a gap, 1 if it partly does, 2 otherwise."""
-    gaps = (classification or {}).get("gaps") or {}
-    relevances = {call.get("relevance") for call in gaps.values() if isinstance(call, dict)}
+    gaps = classification.gaps if classification else {}
+    relevances = {call.relevance for call in gaps.values()}
     if "addresses" in relevances:
         return 0
     if "partly" in relevances:

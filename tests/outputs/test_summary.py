@@ -35,7 +35,7 @@ def test_counts_by_design_match_the_input(tmp_path):
     page = lxml_html.fromstring(paths.html.read_bytes())
     table = page.xpath('//table[@id="counts-by-design"]//tr')[1:]
     shown = {row[0].text_content(): int(row[1].text_content()) for row in table}
-    expected = Counter(design_label((c or {}).get("design") or "other") for _, c in records)
+    expected = Counter(design_label(c.design.label if c else "other") for _, c in records)
     assert shown == {**expected, "Total": len(records)}
     markdown = paths.markdown.read_text(encoding="utf-8")
     assert "| RCT | 3 |" in markdown and "| **Total** | **6** |" in markdown
