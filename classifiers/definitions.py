@@ -19,7 +19,6 @@ from litwatch.classifiers.conditions import (
     PhrasesPresent,
 )
 from litwatch.classifiers.gaps import GapDefinition
-from litwatch.classifiers.pubtypes import LABELS as DESIGN_LABELS
 from litwatch.classifiers.readers.comparator import COMPARATORS
 from litwatch.classifiers.readers.terms import compile_terms
 from litwatch.classifiers.readers.vocab import FORMULATIONS, OUTCOMES, ROUTES
@@ -30,6 +29,7 @@ from litwatch.classifiers.topic import (
     parse_rule,
     rule_names,
 )
+from litwatch.core.classification import DESIGN_LABELS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DIABETES_TYPES = ("type 1", "type 2", "type 1 and 2", "unspecified")

@@ -11,6 +11,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# Every study design a record can be given (DESIGN.md, "Design"), strongest evidence first.
+DESIGN_LABELS: tuple[str, ...] = (
+    "meta-analysis",
+    "systematic-review",
+    "rct",
+    "non-randomized-trial",
+    "cohort",
+    "case-control",
+    "cross-sectional",
+    "case-report",
+    "narrative-review",
+    "guideline",
+    "protocol",
+    "commentary",
+    "preclinical",
+    "other",
+)
 DesignSource = Literal["publication_type", "model"]
 Relevance = Literal["addresses", "partly", "no"]
 
