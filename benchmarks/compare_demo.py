@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     if compared == 0:
         print("nothing compared: are these demo output folders?")
         return 1
-    print(f"{compared} files and store tables compared, {len(lines)} differences")
+    print(f"compared={compared} differences={len(lines)}")
     return 1 if lines else 0
 
 
