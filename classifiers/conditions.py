@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from litwatch.classifiers.attributes import Attributes
 from litwatch.classifiers.readers.terms import first_mention
-from litwatch.core.classification import Attributes
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from litwatch.classifiers.attributes import record_text
+from litwatch.classifiers.attributes import Attributes, record_text
 from litwatch.classifiers.conditions import Condition, Facts
 from litwatch.classifiers.topic import TopicCall
-from litwatch.core.classification import Attributes, GapCall, Relevance
+from litwatch.core.classification import GapCall, Relevance
 from litwatch.core.records import Record
 
 

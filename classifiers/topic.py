@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from litwatch.classifiers.attributes import Attributes
 from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import first_mention
-from litwatch.core.classification import Attributes
 from litwatch.core.records import Record
 
 
