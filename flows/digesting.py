@@ -7,10 +7,8 @@ import email.policy
 from datetime import datetime
 from pathlib import Path
 
-from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, PendingItem, select_digest
 from litwatch.core.errors import DeliveryError
-from litwatch.core.records import Record
 from litwatch.outputs.mail import SmtpConfig, deliver, set_aside, was_sent
 from litwatch.outputs.render import digest_stem, write_digest_files
 from litwatch.outputs.summary import write_summary
@@ -101,9 +99,7 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def summary_inputs(
-    store, watch: Watch
-) -> tuple[list[tuple[Record, Classification | None]], list[Digest]]:
+def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
     """The reported records with their current classification, and every digest so far."""
     reported = store.digested_pmids(watch.name)
     records = []
