@@ -62,9 +62,14 @@ _HTML = _environment(autoescape=True)
 _TEXT = _environment(autoescape=False)
 
 
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
 def render_html(template: str, context: Mapping) -> str:
     """An HTML page with its CSS inlined into style attributes, as mail clients need."""
     page = _HTML.get_template(template).render(**context)
+    # Template blocks that render nothing leave indented blank lines; drop their spaces.
+    page = _TRAILING_SPACE.sub("", page)
     # The <style> block stays too: media queries for narrow screens cannot be inlined.
     return css_inline.CSSInliner(keep_style_tags=True).inline(page)
 
