@@ -54,7 +54,7 @@ def test_the_validator_finds_what_a_broken_page_gets_wrong(tmp_path):
     page = tmp_path / "broken.html"
     page.write_text(
         '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>'
-        '<table><tr><th>Design</th><th>Records</th></tr><tr><th>Total</th><td>2</td></tr></table>'
+        "<table><tr><th>Design</th><th>Records</th></tr><tr><th>Total</th><td>2</td></tr></table>"
         '<p id="a">one</p><p id="a">two</p></div>'
         "</body></html>",
         encoding="utf-8",
