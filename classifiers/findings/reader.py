@@ -14,6 +14,7 @@ from litwatch.core.findings import EffectCall
 from litwatch.core.records import Record
 
 NOT_REPORTED = EffectCall("not-reported")
+CANDIDATES = 3  # sentences whose effect calls are weighed together
 
 
 def read_effect(
@@ -46,49 +47,57 @@ def effect_in(
 ) -> EffectCall:
     """The call for one outcome in an abstract already read."""
     model = model or shipped_model()
-    found = best_sentence(abstract, outcome, intervention, comparator, model)
-    if found is None:
+    candidates = ranked_sentences(abstract, outcome, intervention, comparator, model)
+    if not candidates:
         return NOT_REPORTED
-    text, query, fit = found
-    scores = model.effect_scores(
-        effect_features(
-            text, query, arm_words(intervention, comparator), arm_words(comparator, intervention)
-        )
-    )
-    label, probability = _best(scores)
-    return EffectCall(label, text, round(probability * fit, 4))
+    int_words = arm_words(intervention, comparator)
+    cmp_words = arm_words(comparator, intervention)
+    # The ranker is often torn between a result sentence and the conclusion restating it:
+    # each candidate votes with its share of the ranker's belief.
+    votes: dict[str, float] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for text, query, share in candidates:
+        scores = model.effect_scores(effect_features(text, query, int_words, cmp_words))
+        for label, probability in _softmax(scores).items():
+            votes[label] = votes.get(label, 0.0) + share * probability
+            if share * probability > best.get(label, (0.0, ""))[0]:
+                best[label] = (share * probability, text)
+    total = sum(votes.values()) or 1.0
+    label = max(votes, key=votes.__getitem__)
+    return EffectCall(label, candidates[0][0], round(votes[label] / total, 4))
 
 
-def best_sentence(
+def ranked_sentences(
     abstract: Abstract,
     outcome: str,
     intervention: str,
     comparator: str,
     model: FindingsModel,
-) -> tuple[str, frozenset[str], float] | None:
-    """The sentence that most likely reports the outcome, the outcome's words, and how sure the
-    ranker is of it (its share of the softmax over sentences); None when no sentence names it."""
+    top: int = CANDIDATES,
+) -> list[tuple[str, frozenset[str], float]]:
+    """The sentences most likely to report the outcome, best first, with the outcome's words
+    and each sentence's share of the ranker's softmax; empty when no sentence names it."""
     query = retrieval.outcome_words(abstract, outcome)
     if not query or not abstract.sentences:
-        return None
+        return []
     arms = frozenset(content_words(f"{intervention} {comparator}"))
     rows = retrieval.sentence_features(abstract, query, arms, retrieval.idf(abstract))
-    if not any(row["shared_log"] for row in rows):
-        return None
     scores = retrieval.rank(rows, model.ranking)
-    top = max(range(len(scores)), key=scores.__getitem__)
-    if not rows[top]["shared_log"]:
-        return None
-    peak = scores[top]
-    share = 1.0 / sum(math.exp(score - peak) for score in scores)
-    return abstract.sentences[top].text, query, share
+    # Only a sentence that names the outcome can report it.
+    order = sorted((i for i, row in enumerate(rows) if row["shared_log"]), key=lambda i: -scores[i])
+    if not order:
+        return []
+    peak = scores[order[0]]
+    weights = {i: math.exp(scores[i] - peak) for i in order}
+    total = sum(weights.values())
+    return [(abstract.sentences[i].text, query, weights[i] / total) for i in order[:top]]
 
 
-def _best(scores: dict[str, float]) -> tuple[str, float]:
+def _softmax(scores: dict[str, float]) -> dict[str, float]:
     peak = max(scores.values())
-    total = sum(math.exp(score - peak) for score in scores.values())
-    label = max(scores, key=scores.__getitem__)
-    return label, 1.0 / total
+    exps = {label: math.exp(score - peak) for label, score in scores.items()}
+    total = sum(exps.values())
+    return {label: value / total for label, value in exps.items()}
 
 
 def batch(records: Iterable[Record]) -> list[Abstract]:

@@ -20,6 +20,7 @@ from litwatch.classifiers.findings.text import (
 )
 
 _NUMBER = re.compile(r"\d")
+_PREFIX = 6
 _ROLES = (BACKGROUND, METHODS, RESULTS, CONCLUSIONS, OTHER)
 
 
@@ -32,6 +33,11 @@ def outcome_words(abstract: Abstract, outcome: str) -> frozenset[str]:
             found |= long_words
         elif long_words and len(long_words & found) >= max(1, len(long_words) - 1):
             found.add(short)
+    # A word the abstract never uses may still share its stem with one it does:
+    # "satisfaction" and "satisfied", "analgesic" and "analgesia".
+    for word in found - abstract.vocabulary:
+        if len(word) >= _PREFIX:
+            found |= {w for w in abstract.vocabulary if w[:_PREFIX] == word[:_PREFIX]}
     return frozenset(found)
 
 

@@ -166,6 +166,7 @@ class Abstract:
     sentences: tuple[Sentence, ...]
     abbreviations: dict[str, str]  # "vpt" -> "vibration perception threshold"
     structured: bool
+    vocabulary: frozenset[str]  # every content word of every sentence
 
 
 def section_role(label: str, nlm_category: str = "") -> str:
@@ -194,7 +195,10 @@ def read_abstract(record: Record) -> Abstract:
         for index, (text, role) in enumerate(pieces)
     )
     structured = any(s.role for s in built)
-    return Abstract(record.title, built, _abbreviations(record.title, pieces), structured)
+    vocabulary = frozenset().union(*(s.words for s in built))
+    return Abstract(
+        record.title, built, _abbreviations(record.title, pieces), structured, vocabulary
+    )
 
 
 def _abbreviations(title: str, pieces: list[tuple[str, str]]) -> dict[str, str]:
