@@ -134,8 +134,8 @@ class FindingsDefinitionModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    intervention: str = ""  # what the watch's trials test, e.g. "vitamin B12"
-    comparator: str = ""  # what they test it against, e.g. "placebo or control"
+    intervention: tuple[str, ...] = ()  # names of what the watch's trials test
+    comparator: tuple[str, ...] = ()  # names of what they test it against
     domains: tuple[OutcomeDomainModel, ...] = ()
 
     @field_validator("domains")

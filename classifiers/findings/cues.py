@@ -23,11 +23,12 @@ CONFIDENCE_INTERVAL = re.compile(
 )
 
 NO_DIFFERENCE = re.compile(
-    r"\b(?:no|not|nor|without|neither|failed to|did not|didn't|was not|were not|wasn't|weren't)"
+    r"(?=\w)\b(?:no|not|nor|without|neither|failed to|did not|didn't|was not|were not|wasn't|weren't)"
     r"\s+(?:\w+\s+){0,4}?(?:statistical(?:ly)?\s+)?(?:significant(?:ly)?|differ\w*|different|"
     r"change[sd]?|affect\w*|improve\w*|reduce[sd]?|increase[sd]?|decrease[sd]?|effect|impact|"
     r"benefit|influence\w*|alter\w*|associated|reach\w*|show\w*)"
-    r"|\b(?:similar|comparable|equivalent|identical|unchanged|unaffected|equally|non-?inferior)\b"
+    r"|\b(?:similar(?:ly)?|comparable|equivalent|identical|unchanged|unaffected|equally|"
+    r"non-?inferior)\b"
     r"|\bno\s+(?:\w+\s+){0,3}?(?:difference|change|effect|benefit|impact|advantage)s?\b"
     r"|\bnot\s+(?:statistically\s+)?significant|\bnon-?significant|\binsignificant"
     r"|\bdid\s+not\s+(?:\w+\s+){0,2}?(?:reach|achieve|attain)"
@@ -109,3 +110,32 @@ def interval_excludes_null(text: str) -> list[bool]:
             null = 1.0
         calls.append(not (low <= null <= high))
     return calls
+
+
+# Words whose presence a sentence's cues are read from (lower case, as written).
+NS_WORDS = frozenset(("ns", "non", "nonsignificant", "not", "insignificant"))
+INTERVAL_WORDS = frozenset(("ci", "confidence"))
+SIGNIFICANT_WORDS = frozenset(
+    (
+        *("significant", "significantly", "marked", "markedly", "superior", "inferior"),
+        *("better", "worse", "benefit", "beneficial", "effective"),
+    )
+)
+COMPARISON_WORDS = frozenset(("than", "versus", "vs", "compared", "relative", "against"))
+DIRECTION_WORDS = frozenset(
+    (
+        *("higher", "greater", "increase", "increased", "increases", "more", "larger"),
+        *("longer", "elevated", "improved", "improvement", "better", "lower", "less"),
+        *("fewer", "smaller", "shorter", "reduced", "reduction", "reduces", "decrease"),
+        *("decreased", "decreases", "declined", "worse", "worsened", "fell", "rose"),
+    )
+)
+# A sentence can only match NO_DIFFERENCE if it holds one of these words.
+NO_DIFFERENCE_WORDS = frozenset(
+    (
+        *("no", "not", "nor", "without", "neither", "failed", "didn", "wasn", "weren"),
+        *("similar", "similarly", "comparable", "equivalent", "identical", "unchanged"),
+        *("unaffected", "equally", "non", "noninferior", "nonsignificant", "insignificant"),
+        *("trend", "tendency", "tended"),
+    )
+)

@@ -6,6 +6,8 @@ with the clause's words, where the arms are replaced by placeholders so arm orde
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import STOPWORDS, stem
@@ -97,10 +99,17 @@ def _arm_vocabulary(arm: str) -> set[str]:
     return set(found)
 
 
-def arm_words(arm: str, other: str) -> frozenset[str]:
+def arm_words(arm: str | Sequence[str], other: str | Sequence[str]) -> frozenset[str]:
     """The words that point at one arm and not the other: its name's first words, the
-    abbreviation it is given, its group label."""
-    return frozenset(_arm_vocabulary(arm) - _arm_vocabulary(other))
+    abbreviation it is given, its group label. An arm given as several names (a watch's
+    "vitamin B12", "methylcobalamin", ...) answers to each."""
+    return frozenset(_names_vocabulary(arm) - _names_vocabulary(other))
+
+
+def _names_vocabulary(names: str | Sequence[str]) -> set[str]:
+    if isinstance(names, str):
+        return _arm_vocabulary(names)
+    return set().union(*(_arm_vocabulary(name) for name in names))
 
 
 def local_clause(text: str, query: frozenset[str]) -> str:
@@ -127,21 +136,12 @@ def effect_features(
     sentence = mark_groups(sentence)
     clause = local_clause(sentence, query)
     features: dict[str, float] = {"bias": 1.0}
-    for scope, text in (("s", sentence), ("c", clause)):
-        values = cues.p_values(text)
-        significant = [v for sign, v in values if (sign == "<" and v <= 0.05) or v < 0.05]
-        not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
-        features[f"{scope}_p_sig"] = float(bool(significant))
-        features[f"{scope}_p_ns"] = float(bool(not_significant))
-        features[f"{scope}_p_only_ns"] = float(bool(not_significant) and not significant)
-        features[f"{scope}_p_ns_word"] = float(bool(cues.P_NS.search(text)))
-        intervals = cues.interval_excludes_null(text)
-        features[f"{scope}_ci_excl"] = float(any(intervals))
-        features[f"{scope}_ci_incl"] = float(bool(intervals) and not all(intervals))
-        features[f"{scope}_nodiff"] = float(bool(cues.NO_DIFFERENCE.search(text)))
-        features[f"{scope}_signif"] = float(bool(cues.SIGNIFICANT.search(text)))
-        features[f"{scope}_within"] = float(bool(cues.WITHIN_GROUP.search(text)))
-        features[f"{scope}_between"] = float(bool(cues.BETWEEN_GROUP.search(text)))
+    sentence_cues = _statistics(sentence)
+    clause_cues = sentence_cues if clause is sentence else _statistics(clause)
+    for name, value in sentence_cues.items():
+        features["s_" + name] = value
+    for name, value in clause_cues.items():
+        features["c_" + name] = value
 
     lowered = [t.lower() for t in _TOKEN.findall(clause)]
     tokens = [stem(t) for t in lowered]
@@ -169,6 +169,56 @@ def effect_features(
     features["numbers_up"] = float(pair > 0)
     features["numbers_down"] = float(pair < 0)
     return features
+
+
+@dataclass(frozen=True)
+class ClauseReading:
+    """What the clause naming an outcome says by its words alone, for rules to use where the
+    words are plain: the amount moved (+1 higher, -1 lower in the intervention arm), the
+    verdict (+1 better, -1 worse for the intervention), and whether it denies a difference."""
+
+    amount: int
+    verdict: int
+    no_difference: bool
+
+
+def read_clause(
+    sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
+) -> ClauseReading:
+    clause = local_clause(mark_groups(sentence), query)
+    lowered = [t.lower() for t in _TOKEN.findall(clause)]
+    tokens = [stem(t) for t in lowered]
+    int_words = intervention | (_INTERVENTION_ARM - comparator)
+    cmp_words = comparator | (CONTROL_WORDS - intervention)
+    at_int = [i for i, t in enumerate(tokens) if t in int_words]
+    at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
+    outcome_at = [i for i, t in enumerate(tokens) if t in query]
+    statistics = _statistics(clause)
+    return ClauseReading(
+        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT),
+        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT),
+        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
+    )
+
+
+def _statistics(text: str) -> dict[str, float]:
+    """What a stretch of text says of significance, intervals and the kind of comparison."""
+    values = cues.p_values(text)
+    significant = [v for sign, v in values if (sign == "<" and v <= 0.05) or v < 0.05]
+    not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
+    intervals = cues.interval_excludes_null(text)
+    return {
+        "p_sig": float(bool(significant)),
+        "p_ns": float(bool(not_significant)),
+        "p_only_ns": float(bool(not_significant) and not significant),
+        "p_ns_word": float(bool(cues.P_NS.search(text))),
+        "ci_excl": float(any(intervals)),
+        "ci_incl": float(bool(intervals) and not all(intervals)),
+        "nodiff": float(bool(cues.NO_DIFFERENCE.search(text))),
+        "signif": float(bool(cues.SIGNIFICANT.search(text))),
+        "within": float(bool(cues.WITHIN_GROUP.search(text))),
+        "between": float(bool(cues.BETWEEN_GROUP.search(text))),
+    }
 
 
 def _direction(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from litwatch.classifiers.findings import retrieval
 from litwatch.classifiers.findings.effect import arm_words, effect_features
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
-from litwatch.classifiers.findings.text import Abstract, content_words, read_abstract
+from litwatch.classifiers.findings.text import Abstract, Sentence, content_words, read_abstract
 from litwatch.core.findings import EffectCall
 from litwatch.core.records import Record
 
@@ -41,13 +41,18 @@ def read_effects(
 def effect_in(
     abstract: Abstract,
     outcome: str,
-    intervention: str = "",
-    comparator: str = "",
+    intervention: str | Sequence[str] = "",
+    comparator: str | Sequence[str] = "",
     model: FindingsModel | None = None,
+    results_only: bool = False,
 ) -> EffectCall:
-    """The call for one outcome in an abstract already read."""
+    """The call for one outcome in an abstract already read. With `results_only`, a sentence
+    must read like a result (a statistic, a difference or its denial) to count: a list of
+    measures in the methods names an outcome without reporting it."""
     model = model or shipped_model()
-    candidates = ranked_sentences(abstract, outcome, intervention, comparator, model)
+    candidates = ranked_sentences(
+        abstract, outcome, intervention, comparator, model, results_only=results_only
+    )
     if not candidates:
         return NOT_REPORTED
     int_words = arm_words(intervention, comparator)
@@ -70,27 +75,44 @@ def effect_in(
 def ranked_sentences(
     abstract: Abstract,
     outcome: str,
-    intervention: str,
-    comparator: str,
+    intervention: str | Sequence[str],
+    comparator: str | Sequence[str],
     model: FindingsModel,
     top: int = CANDIDATES,
+    results_only: bool = False,
 ) -> list[tuple[str, frozenset[str], float]]:
     """The sentences most likely to report the outcome, best first, with the outcome's words
     and each sentence's share of the ranker's softmax; empty when no sentence names it."""
     query = retrieval.outcome_words(abstract, outcome)
     if not query or not abstract.sentences:
         return []
-    arms = frozenset(content_words(f"{intervention} {comparator}"))
+    arms = frozenset(content_words(_text(intervention) + " " + _text(comparator)))
     rows = retrieval.sentence_features(abstract, query, arms, retrieval.idf(abstract))
     scores = retrieval.rank(rows, model.ranking)
     # Only a sentence that names the outcome can report it.
-    order = sorted((i for i, row in enumerate(rows) if row["shared_log"]), key=lambda i: -scores[i])
+    order = sorted(
+        (
+            i
+            for i, row in enumerate(rows)
+            if row["shared_log"] and (not results_only or _reads_like_result(abstract.sentences[i]))
+        ),
+        key=lambda i: -scores[i],
+    )
     if not order:
         return []
     peak = scores[order[0]]
     weights = {i: math.exp(scores[i] - peak) for i in order}
     total = sum(weights.values())
     return [(abstract.sentences[i].text, query, weights[i] / total) for i in order[:top]]
+
+
+def _text(names: str | Sequence[str]) -> str:
+    return names if isinstance(names, str) else " ".join(names)
+
+
+def _reads_like_result(sentence: Sentence) -> bool:
+    said = sentence.cues
+    return said.p_value or said.interval or said.significant or said.no_difference or said.direction
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:

@@ -5,9 +5,7 @@ result, with weights learnt from annotators' evidence sentences."""
 from __future__ import annotations
 
 import math
-import re
 
-from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import (
     BACKGROUND,
     CONCLUSIONS,
@@ -19,7 +17,6 @@ from litwatch.classifiers.findings.text import (
     content_words,
 )
 
-_NUMBER = re.compile(r"\d")
 _PREFIX = 6
 _ROLES = (BACKGROUND, METHODS, RESULTS, CONCLUSIONS, OTHER)
 
@@ -80,8 +77,8 @@ def sentence_features(
 def _row(
     sentence: Sentence, coverage: float, weighted: float, shared: int, arms: frozenset[str]
 ) -> dict[str, float]:
-    text = sentence.text
-    has_p = bool(cues.P_VALUE.search(text)) or bool(cues.P_NS.search(text))
+    said = sentence.cues
+    has_p = said.p_value
     row = {
         "coverage": coverage,
         "weighted": weighted,
@@ -90,12 +87,12 @@ def _row(
         "shared_log": math.log1p(shared),
         "arms": len(arms & sentence.words) / len(arms) if arms else 0.0,
         "p_value": float(has_p),
-        "ci": float(bool(cues.CONFIDENCE_INTERVAL.search(text))),
-        "numbers": float(bool(_NUMBER.search(text))),
-        "significant": float(bool(cues.SIGNIFICANT.search(text))),
-        "no_difference": float(bool(cues.NO_DIFFERENCE.search(text))),
-        "direction": float(bool(cues.UP.search(text) or cues.DOWN.search(text))),
-        "comparison": float(bool(cues.THAN.search(text))),
+        "ci": float(said.interval),
+        "numbers": float(said.numbers),
+        "significant": float(said.significant),
+        "no_difference": float(said.no_difference),
+        "direction": float(said.direction),
+        "comparison": float(said.comparison),
         "position": sentence.position,
         "length_log": math.log1p(len(sentence.words)),
         "bias": 1.0,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
+from litwatch.classifiers.findings import cues
 from litwatch.classifiers.readers.spans import sentences
 from litwatch.core.records import Record
 
@@ -56,99 +57,69 @@ _ROLE_WORDS = (
     ),
 )
 
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z][a-z0-9]*")
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?", re.IGNORECASE)
 # "vibration perception threshold (VPT)": the parenthesis right after a phrase names it.
 _ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9\-/]{1,11})[;,)]")
 
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "and",
-        "or",
-        "as",
-        "is",
-        "was",
-        "were",
-        "be",
-        "been",
-        "are",
-        "this",
-        "that",
-        "these",
-        "those",
-        "than",
-        "then",
-        "its",
-        "their",
-        "his",
-        "her",
-        "it",
-        "into",
-        "over",
-        "after",
-        "before",
-        "during",
-        "between",
-        "among",
-        "within",
-        "versus",
-        "vs",
-        "per",
-        "each",
-        "both",
-        "all",
-        "any",
-        "who",
-        "which",
-        "what",
-        "when",
-        "while",
-        "group",
-        "groups",
-        "arm",
-        "arms",
-        "patients",
-        "patient",
-        "participants",
-        "subjects",
-        "study",
-        "trial",
-        "compared",
-        "comparison",
-    ]
+    (
+        *("a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and"),
+        *("or", "as", "is", "was", "were", "be", "been", "are", "this", "that", "these"),
+        *("those", "than", "then", "its", "their", "his", "her", "it", "into", "over", "after"),
+        *("before", "during", "between", "among", "within", "versus", "vs", "per", "each"),
+        *("both", "all", "any", "who", "which", "what", "when", "while", "group", "arm"),
+        *("patient", "participant", "subject", "study", "trial", "compared", "comparison"),
+    )
 )
+_STEMS: dict[str, str] = {}
+# The light stem as two substitutions, so a whole sentence is stemmed at C speed: "therapies"
+# -> "therapy" (5+ letters), "scores" -> "score" (4+ letters, not -ss, -us, -is).
+# (Each pattern starts with its literal so the regex engine scans for it.)
+_IES = re.compile(r"ies\b(?<=[a-z0-9]{2}ies)")
+_PLURAL_S = re.compile(r"s\b(?<=[a-z0-9]{2}[a-hj-rtv-z0-9]s)")
 
 
-@lru_cache(maxsize=65536)
+def stem_text(lowered: str) -> str:
+    """Every word of a lower-case text stemmed."""
+    return _PLURAL_S.sub("", _IES.sub("y", lowered))
+
+
 def stem(word: str) -> str:
-    """A light stem, enough to match "scores"/"score", "reduced"/"reduction" is left alone."""
-    word = word.lower()
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """A light stem, enough to match "scores"/"score" and "therapies"/"therapy"."""
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = stem_text(word.lower())
+    return found
 
 
 def words(text: str) -> list[str]:
     """The stemmed words of `text`, in order."""
-    return [stem(w) for w in _WORD.findall(text)]
+    return [stem(w) for w in _WORD.findall(text.lower())]
 
 
 def content_words(text: str) -> list[str]:
     """The stemmed words that carry meaning (no stopwords, no bare numbers)."""
     return [w for w in words(text) if w not in STOPWORDS and not w[0].isdigit()]
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The content words of `text` as a set: each distinct word stemmed once."""
+    return frozenset(_LETTERS.findall(stem_text(text.lower()))) - STOPWORDS
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """What a sentence says regardless of which outcome is asked about; read on first use."""
+
+    p_value: bool
+    interval: bool
+    numbers: bool
+    significant: bool
+    no_difference: bool
+    direction: bool
+    comparison: bool
 
 
 @dataclass(frozen=True)
@@ -158,6 +129,23 @@ class Sentence:
     index: int  # position in the abstract, 0-based
     position: float  # index / number of sentences, 0..1
     words: frozenset[str]
+
+    @cached_property
+    def cues(self) -> SentenceCues:
+        text = self.text
+        said = set(_LETTERS.findall(text.lower()))
+        return SentenceCues(
+            bool(
+                ("p" in said and cues.P_VALUE.search(text))
+                or (said & cues.NS_WORDS and cues.P_NS.search(text))
+            ),
+            bool(said & cues.INTERVAL_WORDS and cues.CONFIDENCE_INTERVAL.search(text)),
+            bool(_DIGIT.search(text)),
+            bool(said & cues.SIGNIFICANT_WORDS),
+            bool(said & cues.NO_DIFFERENCE_WORDS and cues.NO_DIFFERENCE.search(text)),
+            bool(said & cues.DIRECTION_WORDS),
+            bool(said & cues.COMPARISON_WORDS),
+        )
 
 
 @dataclass(frozen=True)
@@ -191,7 +179,7 @@ def read_abstract(record: Record) -> Abstract:
                 pieces.append((piece, role))
     count = max(len(pieces), 1)
     built = tuple(
-        Sentence(text, role, index, index / count, frozenset(content_words(text)))
+        Sentence(text, role, index, index / count, word_set(text))
         for index, (text, role) in enumerate(pieces)
     )
     structured = any(s.role for s in built)
@@ -206,6 +194,8 @@ def _abbreviations(title: str, pieces: list[tuple[str, str]]) -> dict[str, str]:
     parenthesis whose initials spell the abbreviation (or as many words as it has letters)."""
     found: dict[str, str] = {}
     for text in [title, *(p for p, _ in pieces)]:
+        if "(" not in text:
+            continue
         for match in _ABBREVIATION.finditer(text):
             short = match.group(1)
             letters = [c for c in short.lower() if c.isalpha()]
