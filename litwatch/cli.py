@@ -235,6 +235,46 @@ def train(
 
 
 @app.command()
+def findings(
+    files: Annotated[list[Path], typer.Argument(help="efetch XML (.xml/.xml.gz) or MEDLINE text.")],
+    prompts: Annotated[
+        Path | None,
+        typer.Option(help="CSV of prompt_id,pmid,outcome,intervention,comparator to answer."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or table.")] = "jsonl",
+    watch: WatchOption = None,
+    watches: WatchesFileOption = None,
+) -> None:
+    """What each record found: its key finding and the effect per outcome domain (or per prompt)."""
+    from litwatch.findings_command import run_findings
+
+    run_findings(files, prompts, format, watch, _settings(watches).watches_file, sys.stdout)
+
+
+@app.command("train-findings")
+def train_findings(
+    abstracts: Annotated[
+        Path | None, typer.Option(help="PubMed XML of the labelled abstracts.")
+    ] = None,
+    prompts: Annotated[Path | None, typer.Option(help="Labelled prompts CSV.")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
+    ] = Path("classifiers/models/findings.skops"),
+) -> None:
+    """Train the findings model (default: the Evidence Inference set in the shared corpus)."""
+    from litwatch.findings_command import run_train_findings
+
+    folder = _settings().corpus_dir / "evidence-inference"
+    run_train_findings(
+        abstracts or folder / "ei_dev_abstracts.xml",
+        prompts or folder / "ei_dev_prompts.csv",
+        out,
+        command="litwatch " + " ".join(sys.argv[1:]),
+        echo=sys.stdout,
+    )
+
+
+@app.command()
 def serve(
     watch: WatchOption = None,
     watches: WatchesFileOption = None,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from litwatch.classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
 from litwatch.core.errors import ConfigError
+from litwatch.core.findings import POLARITIES, DomainTerm, OutcomeDomain
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
@@ -69,6 +70,91 @@ class Schedule(BaseModel):
         return value
 
 
+class DomainTermModel(BaseModel):
+    """A term with its own polarity: `{ term = "homocysteine", polarity = "lower-is-better" }`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term: str
+    polarity: str
+
+    @field_validator("term")
+    @classmethod
+    def _term_not_blank(cls, value: str) -> str:
+        if not value.strip().strip("*"):
+            raise ValueError("a term is empty")
+        return value.strip()
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value)
+
+
+class OutcomeDomainModel(BaseModel):
+    """One outcome domain of a watch: its terms and which way is better."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = ""
+    polarity: str
+    terms: tuple[str | DomainTermModel, ...] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_domain_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("must be 1-64 lower-case letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_not_blank(cls, value: tuple) -> tuple:
+        for term in value:
+            if isinstance(term, str) and not term.strip().strip("*"):
+                raise ValueError("a term is empty")
+        return value
+
+    def domain(self) -> OutcomeDomain:
+        terms = tuple(
+            DomainTerm(t.strip()) if isinstance(t, str) else DomainTerm(t.term, t.polarity)
+            for t in self.terms
+        )
+        return OutcomeDomain(self.name, self.title or self.name, terms, self.polarity)
+
+
+class FindingsDefinitionModel(BaseModel):
+    """`[watch.findings]`: the arms findings are read for, and the outcome domains."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intervention: tuple[str, ...] = ()  # names of what the watch's trials test
+    comparator: tuple[str, ...] = ()  # names of what they test it against
+    domains: tuple[OutcomeDomainModel, ...] = ()
+
+    @field_validator("domains")
+    @classmethod
+    def _unique_domains(cls, value: tuple) -> tuple:
+        seen: set[str] = set()
+        for domain in value:
+            if domain.name in seen:
+                raise ValueError(f"domain name {domain.name!r} is used twice")
+            seen.add(domain.name)
+        return value
+
+
+def _polarity(value: str) -> str:
+    if value not in POLARITIES:
+        raise ValueError(f"must be one of {', '.join(POLARITIES)}, not {value!r}")
+    return value
+
+
 class Watch(BaseModel):
     """One watched PubMed question."""
 
@@ -87,6 +173,7 @@ class Watch(BaseModel):
     send_empty: bool = True  # send a short "nothing new" e-mail in an empty week
     topic: TopicDefinitionModel | None = None  # None: every record the query finds is on topic
     gaps: tuple[GapDefinitionModel, ...] = ()
+    findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
 
     @field_validator("name")
     @classmethod
@@ -116,6 +203,11 @@ class Watch(BaseModel):
             if not _EMAIL.match(address):
                 raise ValueError(f"{address!r} is not an e-mail address")
         return value
+
+    @property
+    def outcome_domains(self) -> tuple[OutcomeDomain, ...]:
+        """The watch's outcome domains as the classifiers take them."""
+        return tuple(domain.domain() for domain in self.findings.domains)
 
     @model_validator(mode="after")
     def _default_title(self) -> Watch:
