@@ -1,4 +1,5 @@
-"""Everything litwatch judges about a record, in one place: design, attributes, topic, gaps.
+"""Everything litwatch judges about a record, in one place: design, attributes, topic, gaps,
+key finding and findings per outcome domain.
 
 A `Judge` holds a watch's topic and gap definitions compiled once; `classify` turns records
 into `Classification`s. Which records to classify, and where the results go, is the
@@ -8,7 +9,7 @@ caller's business (flows/classifying.py for the store, the `classify` command fo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from litwatch.classifiers.attributes import read_attributes
@@ -20,9 +21,13 @@ from litwatch.classifiers.definitions import (
     definitions_hash,
 )
 from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.findings import FINDINGS_VERSION
+from litwatch.classifiers.findings.domains import read_findings
+from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
+from litwatch.core.findings import FindingsDefinition
 from litwatch.core.records import Record
 
 
@@ -33,6 +38,7 @@ class Judge:
 
     topic_definition: TopicDefinitionModel | None = None
     gap_definitions: tuple[GapDefinitionModel, ...] = ()
+    findings_definition: FindingsDefinition = field(default_factory=FindingsDefinition)
 
     @cached_property
     def topic(self) -> TopicDefinition | None:
@@ -44,7 +50,13 @@ class Judge:
 
     @cached_property
     def definitions_hash(self) -> str:
-        return definitions_hash(self.topic_definition, self.gap_definitions)
+        # Edited outcome domains or a new findings reader make stored calls stale too.
+        findings = self.findings_definition
+        return definitions_hash(
+            self.topic_definition,
+            self.gap_definitions,
+            extra={"findings": FINDINGS_VERSION, "findings_definition": repr(findings)},
+        )
 
     def classify(
         self, records: Sequence[Record], *, text_only: bool = False
@@ -56,6 +68,12 @@ class Judge:
             attributes = read_attributes(record)
             topic = is_topic_relevant(record, attributes, self.topic) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic)
+            findings = self.findings_definition
+            found = (
+                read_findings(record, findings.domains, findings.intervention, findings.comparator)
+                if findings.domains
+                else ()
+            )
             classifications.append(
                 Classification(
                     pmid=record.pmid,
@@ -64,6 +82,8 @@ class Judge:
                     topic_relevant=topic.relevant if topic else True,
                     topic_concepts=topic.found if topic else (),
                     gaps=gaps,
+                    key_finding=key_finding(record),
+                    findings=found,
                 )
             )
         return classifications

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from litwatch.core.findings import Finding
+
 # Every study design a record can be given (DESIGN.md, "Design"), strongest evidence first.
 DESIGN_LABELS: tuple[str, ...] = (
     "meta-analysis",
@@ -139,6 +141,8 @@ class Classification:
     topic_relevant: bool = True  # a watch without a topic definition takes every record
     topic_concepts: tuple[tuple[str, str], ...] = ()  # (concept, its first mention)
     gaps: Mapping[str, GapCall] = field(default_factory=dict, hash=False)
+    key_finding: str = ""  # the sentence that carries the main result, at most 280 characters
+    findings: tuple[Finding, ...] = ()  # one per outcome domain the abstract reports
 
     @property
     def gaps_addressed(self) -> tuple[str, ...]:
@@ -162,6 +166,8 @@ class Classification:
             "topic_concepts": dict(self.topic_concepts),
             "attributes": self.attributes.to_json(),
             "gaps": {name: call.to_json() for name, call in self.gaps.items()},
+            "key_finding": self.key_finding,
+            "findings": [finding.to_json() for finding in self.findings],
         }
 
     @classmethod
@@ -192,4 +198,10 @@ class Classification:
                 for name, call in (data.get("gaps") or {}).items()
                 if isinstance(call, Mapping)
             },
+            key_finding=str(data.get("key_finding") or ""),
+            findings=tuple(
+                Finding.from_json(item)
+                for item in data.get("findings") or ()
+                if isinstance(item, Mapping)
+            ),
         )

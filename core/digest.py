@@ -74,6 +74,18 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class EvidenceChange:
+    """An evidence statement whose numbers a digest's records moved: its text before and after,
+    and the records of the digest behind the move."""
+
+    key: str
+    title: str
+    before: str
+    after: str
+    new_pmids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Digest:
     """What one run reports for one watch."""
 
@@ -84,6 +96,7 @@ class Digest:
     notices: tuple[Notice, ...] = ()
     off_topic: int = 0  # records matched by the query but judged off-topic: counted, not listed
     covered: tuple[tuple[str, int], ...] = field(default=())  # every (pmid, version) it settles
+    evidence_changes: tuple[EvidenceChange, ...] = ()  # the summary statements it moved
 
     @property
     def new(self) -> tuple[DigestItem, ...]:
@@ -118,6 +131,7 @@ class Digest:
             "notices": [asdict(notice) for notice in self.notices],
             "off_topic": self.off_topic,
             "covered": [list(pair) for pair in self.covered],
+            "evidence_changes": [asdict(change) for change in self.evidence_changes],
         }
 
     @classmethod
@@ -144,6 +158,10 @@ class Digest:
             notices=tuple(Notice(**notice) for notice in data["notices"]),
             off_topic=data["off_topic"],
             covered=tuple((pmid, version) for pmid, version in data["covered"]),
+            evidence_changes=tuple(
+                EvidenceChange(**{**change, "new_pmids": tuple(change.get("new_pmids", ()))})
+                for change in data.get("evidence_changes", ())
+            ),
         )
 
 

@@ -3,7 +3,9 @@ outcome domains a watch declares, and the finding that joins the two (DESIGN.md,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # The effect in the intervention arm relative to the comparator.
 EFFECTS = ("increased", "decreased", "no-difference", "not-reported")
@@ -47,6 +49,17 @@ class OutcomeDomain:
 
 
 @dataclass(frozen=True)
+class FindingsDefinition:
+    """What a watch reads findings for: the names of its intervention and comparator arms, the
+    word a reader uses for the intervention ("B12"), and its outcome domains."""
+
+    intervention: tuple[str, ...] = ()
+    comparator: tuple[str, ...] = ()
+    domains: tuple[OutcomeDomain, ...] = ()
+    label: str = "the intervention"
+
+
+@dataclass(frozen=True)
 class Finding:
     """What one record reports for one outcome domain."""
 
@@ -56,6 +69,17 @@ class Finding:
     direction: str  # one of DIRECTIONS
     evidence: str
     confidence: float
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            domain=str(data.get("domain", "")),
+            outcome=str(data.get("outcome", "")),
+            effect=str(data.get("effect", "no-difference")),
+            direction=str(data.get("direction", "unclear")),
+            evidence=str(data.get("evidence", "")),
+            confidence=float(data.get("confidence", 0.0)),
+        )
 
     def to_json(self) -> dict:
         return {

@@ -64,7 +64,7 @@ def judge_for(watch: Watch):
 
     key = watch.model_dump_json()
     if key not in _judges:
-        _judges[key] = Judge(watch.topic, watch.gaps)
+        _judges[key] = Judge(watch.topic, watch.gaps, watch.findings_definition)
     return _judges[key]
 
 

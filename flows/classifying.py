@@ -19,7 +19,7 @@ _BATCH = 500  # record versions judged together: the design model vectorises a b
 def classify_pending(store: Store, watch: Watch, batch: int = _BATCH) -> int:
     """Classify every record version of the watch the store holds no current classification for
     (a new record version or edited definitions both count); return how many."""
-    judge = Judge(watch.topic, watch.gaps)
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
     todo = store.unclassified(watch.name, judge.definitions_hash)
     for first in range(0, len(todo), batch):
         chunk = todo[first : first + batch]

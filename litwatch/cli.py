@@ -156,7 +156,13 @@ def classify(
     from litwatch.config import find_watch, load_watches
 
     chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
-    run_classify(files, text_only, format, sys.stdout, judge=Judge(chosen.topic, chosen.gaps))
+    run_classify(
+        files,
+        text_only,
+        format,
+        sys.stdout,
+        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition),
+    )
 
 
 @app.command("classify-bulk")

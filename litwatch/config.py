@@ -11,13 +11,14 @@ import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from litwatch.classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
 from litwatch.core.errors import ConfigError
-from litwatch.core.findings import POLARITIES, DomainTerm, OutcomeDomain
+from litwatch.core.findings import POLARITIES, DomainTerm, FindingsDefinition, OutcomeDomain
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
@@ -136,6 +137,8 @@ class FindingsDefinitionModel(BaseModel):
 
     intervention: tuple[str, ...] = ()  # names of what the watch's trials test
     comparator: tuple[str, ...] = ()  # names of what they test it against
+    # How the summary names the intervention: "4 of 5 RCTs favour B12".
+    label: str = Field(default="the intervention", min_length=1, max_length=40)
     domains: tuple[OutcomeDomainModel, ...] = ()
 
     @field_validator("domains")
@@ -146,6 +149,26 @@ class FindingsDefinitionModel(BaseModel):
             if domain.name in seen:
                 raise ValueError(f"domain name {domain.name!r} is used twice")
             seen.add(domain.name)
+        return value
+
+
+class QuestionModel(BaseModel):
+    """`[[watch.questions]]`: a question the evidence summary answers from some outcome domains,
+    optionally within metformin users or among trials that compare forms or routes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = Field(min_length=1, max_length=120)
+    domains: tuple[str, ...] = Field(min_length=1)
+    population: Literal["all", "metformin-users"] = "all"
+    comparison: Literal["any", "head-to-head"] = "any"
+
+    @field_validator("name")
+    @classmethod
+    def _safe_question_name(cls, value: str) -> str:
+        if not _NAME.fullmatch(value):
+            raise ValueError("must be 1-64 lower-case letters, digits, '-' or '_'")
         return value
 
 
@@ -174,6 +197,7 @@ class Watch(BaseModel):
     topic: TopicDefinitionModel | None = None  # None: every record the query finds is on topic
     gaps: tuple[GapDefinitionModel, ...] = ()
     findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
+    questions: tuple[QuestionModel, ...] = ()
 
     @field_validator("name")
     @classmethod
@@ -208,6 +232,28 @@ class Watch(BaseModel):
     def outcome_domains(self) -> tuple[OutcomeDomain, ...]:
         """The watch's outcome domains as the classifiers take them."""
         return tuple(domain.domain() for domain in self.findings.domains)
+
+    @property
+    def findings_definition(self) -> FindingsDefinition:
+        """What the classifiers need to read this watch's findings, as plain data."""
+        return FindingsDefinition(
+            intervention=self.findings.intervention,
+            comparator=self.findings.comparator,
+            domains=self.outcome_domains,
+            label=self.findings.label,
+        )
+
+    @model_validator(mode="after")
+    def _questions_name_known_domains(self) -> Watch:
+        known = {domain.name for domain in self.findings.domains}
+        for question in self.questions:
+            unknown = [name for name in question.domains if name not in known]
+            if unknown:
+                raise ValueError(
+                    f"question {question.name!r} names unknown outcome domains: "
+                    + ", ".join(unknown)
+                )
+        return self
 
     @model_validator(mode="after")
     def _default_title(self) -> Watch:

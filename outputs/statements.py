@@ -12,6 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from litwatch.core.classification import Classification
+from litwatch.core.digest import EvidenceChange
+from litwatch.core.records import Record
+from litwatch.outputs.watch import Question, WatchInfo
+
 REVIEW_DESIGNS = ("meta-analysis", "systematic-review")
 TRIAL_DESIGN = "rct"
 # Primary studies whose findings count, apart from RCTs, as "other studies".
@@ -46,18 +51,9 @@ class Study:
     metformin_population: bool = False
     head_to_head: bool = False
     findings: tuple[StudyFinding, ...] = ()
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question the summary answers from several outcome domains, optionally within one
-    population (metformin users) or one kind of comparison (one formulation against another)."""
-
-    key: str
-    title: str
-    domains: tuple[str, ...]
-    metformin_only: bool = False
-    head_to_head_only: bool = False
+    # Whether the study tests the watch's intervention at all: a trial of metformin that
+    # measures B12 says nothing about whether B12 helps.
+    tests_intervention: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,19 +114,26 @@ class EvidenceStatement:
         return rct_verdict(self.rcts)
 
 
-@dataclass(frozen=True)
-class StatementChange:
-    """A statement whose numbers a run moved: its text before and after, and the new studies."""
-
-    key: str
-    title: str
-    before: str
-    after: str
-    new_pmids: tuple[str, ...]
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def study_of(record: Record, classification: Classification | None) -> Study:
+    """What the statements read of one classified record."""
+    if classification is None:
+        return Study(record.pmid, record.title, record.publication_year, "other")
+    attributes = classification.attributes
+    return Study(
+        pmid=record.pmid,
+        title=record.title,
+        year=record.publication_year,
+        design=classification.design.label,
+        participants=attributes.n_participants,
+        follow_up_weeks=attributes.follow_up_weeks,
+        metformin_population=attributes.metformin_population,
+        head_to_head=attributes.comparator == "head-to-head",
+        findings=tuple(
+            StudyFinding(f.domain, f.outcome, f.direction, f.evidence)
+            for f in classification.findings
+        ),
+        tests_intervention=bool(attributes.formulations or attributes.daily_dose_ug is not None),
+    )
 
 
 def _study_direction(findings: Sequence[StudyFinding]) -> str:
@@ -284,6 +287,7 @@ def build_statement(
         study
         for study in studies
         if study.design in (TRIAL_DESIGN, *REVIEW_DESIGNS, *OTHER_PRIMARY)
+        and study.tests_intervention
     ]
     verdicts = _verdicts(counted, domains)
     rcts = _tally(v for v in verdicts if v.design == TRIAL_DESIGN)
@@ -321,6 +325,8 @@ def evidence_statements(
     outcome domain (key, title) it declares, in the order declared."""
     by_question = []
     for question in questions:
+        # Both arms of a head-to-head trial are the intervention: say which way it went.
+        wording = "one form or route" if question.head_to_head_only else intervention
         chosen = [
             study
             for study in studies
@@ -333,12 +339,14 @@ def evidence_statements(
                 question.title,
                 chosen,
                 question.domains,
-                intervention,
+                wording,
                 populations=not question.metformin_only,
             )
         )
     by_domain = [
-        build_statement(f"domain:{key}", title, studies, (key,), intervention)
+        build_statement(
+            f"domain:{key}", title[:1].upper() + title[1:], studies, (key,), intervention
+        )
         for key, title in domains
     ]
     return tuple(by_question), tuple(by_domain)
@@ -346,7 +354,7 @@ def evidence_statements(
 
 def statement_changes(
     before: Sequence[EvidenceStatement], after: Sequence[EvidenceStatement]
-) -> list[StatementChange]:
+) -> list[EvidenceChange]:
     """The statements whose numbers moved between two computations, before -> after, with the
     studies that are new in the later one."""
     earlier = {statement.key: statement for statement in before}
@@ -358,7 +366,7 @@ def statement_changes(
             continue
         old_pmids = set(old.pmids) if old else set()
         changes.append(
-            StatementChange(
+            EvidenceChange(
                 key=statement.key,
                 title=statement.title,
                 before=old.text if old else f"{statement.title}: no study reported this.",
@@ -415,3 +423,22 @@ def practical_interpretation(
 ) -> list[str]:
     """What the question statements mean for practice, one sentence each, from their verdicts."""
     return [_fill(_PRACTICE[s.verdict], s, intervention) for s in statements if s.has_evidence]
+
+
+def watch_statements(
+    records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
+) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
+    """The watch's question and domain statements over its classified records."""
+    studies = [study_of(record, classification) for record, classification in records]
+    return evidence_statements(studies, watch.domains, watch.questions, watch.intervention)
+
+
+def evidence_changes(
+    before: Sequence[tuple[Record, Classification | None]],
+    after: Sequence[tuple[Record, Classification | None]],
+    watch: WatchInfo,
+) -> tuple[EvidenceChange, ...]:
+    """The statements a digest moves: computed over the summary's records without and with it."""
+    old = watch_statements(before, watch)
+    new = watch_statements(after, watch)
+    return tuple(statement_changes((*old[0], *old[1]), (*new[0], *new[1])))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 from litwatch.core.classification import Attributes, Classification, DesignCall, GapCall
+from litwatch.core.findings import Finding
 
 RCT = Classification(
     pmid="99000010",
@@ -63,6 +65,8 @@ RCT_JSON = {
             "reasons": ["follow-up 52 weeks"],
         },
     },
+    "key_finding": "",
+    "findings": [],
 }
 
 
@@ -91,8 +95,14 @@ def test_a_payload_missing_keys_reads_with_defaults():
 
 
 def test_keys_it_does_not_know_are_ignored_so_a_newer_payload_still_reads():
-    newer = {**RCT_JSON, "key_finding": "B12 lowered pain scores.", "findings": []}
+    newer = {**RCT_JSON, "risk_of_bias": "low", "design_runner_up": "cohort"}
     assert Classification.from_json(newer) == RCT
+
+
+def test_key_finding_and_findings_round_trip_through_the_store_json():
+    found = Finding("pain", "pain score", "decreased", "favours-intervention", "Pain fell.", 0.9)
+    judged = replace(RCT, key_finding="B12 lowered pain scores.", findings=(found,))
+    assert Classification.from_json(json.loads(json.dumps(judged.to_json()))) == judged
 
 
 def test_design_written_as_an_object_reads_as_the_same_call():

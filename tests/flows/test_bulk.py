@@ -49,7 +49,7 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     assert len(table) == RECORDS and len({row["pmid"] for row in table}) == RECORDS
     watch = find_watch(load_watches(settings.watches_file), None)[0]
     records = list(parse_xml(source))
-    expected = Judge(watch.topic, watch.gaps).classify(records)
+    expected = Judge(watch.topic, watch.gaps, watch.findings_definition).classify(records)
     assert [row["pmid"] for row in table] == [record.pmid for record in records]  # input order
     assert [(row["design"], row["design_source"]) for row in table] == [
         (c.design.label, c.design.source) for c in expected

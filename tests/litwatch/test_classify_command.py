@@ -16,7 +16,7 @@ from litwatch.classify_command import run_classify
 from litwatch.config import load_watches
 
 WATCH = load_watches()[0]
-JUDGE = Judge(WATCH.topic, WATCH.gaps)
+JUDGE = Judge(WATCH.topic, WATCH.gaps, WATCH.findings_definition)
 
 
 def test_classify_writes_one_json_object_per_record(corpus):
