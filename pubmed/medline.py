@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import IO
 
 from Bio import Medline
 from litwatch.core.errors import ParseError
@@ -18,6 +19,7 @@ from litwatch.pubmed.formats import (
     open_source,
     publication_date,
     registry_ids,
+    with_valid_pmids,
 )
 
 # MEDLINE tags of CommentsCorrectionsList, named by the XML RefType they stand for.
@@ -58,8 +60,13 @@ _CONTROL_CHARACTERS = dict.fromkeys(
 
 
 def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator[Record]:
-    """Records from MEDLINE text, one at a time."""
+    """Records from MEDLINE text, one at a time; a record whose PMID is not a positive integer
+    is skipped with a warning."""
     stream, name = open_source(source, source_name)
+    yield from with_valid_pmids(_records(stream, name), name)
+
+
+def _records(stream: IO[bytes], name: str) -> Iterator[Record]:
     # Old exports carry stray Latin-1 bytes: they become U+FFFD rather than stop the import.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
     author_order: list[str] = []

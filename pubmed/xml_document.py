@@ -27,9 +27,14 @@ def iter_article_elements(
     next one."""
     stream, name = open_source(source, source_name)
     try:
-        yield from _iter_elements(unwrap_json_string(stream), name)
+        yield from article_elements(stream, name)
     finally:
         stream.close()
+
+
+def article_elements(stream: IO[bytes], name: str) -> Iterator[etree._Element]:
+    """The article elements of an opened export (`formats.open_source`); the caller closes it."""
+    yield from _iter_elements(unwrap_json_string(stream, name), name)
 
 
 # The parser options that keep a hostile file harmless (no entities, DTDs or network) and

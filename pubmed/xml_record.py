@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from litwatch.core.errors import ParseError
@@ -151,8 +152,8 @@ def _mesh_headings(mesh_list: etree._Element) -> list[MeshHeading]:
     headings = []
     # Plain loops and indexing: unpacking or iterchildren() cost twice as much per heading.
     for heading in mesh_list:
-        if heading.tag != "MeshHeading":
-            continue
+        if heading.tag != "MeshHeading" or not len(heading):
+            continue  # an empty heading names no descriptor: nothing to keep
         descriptor = heading[0]  # DescriptorName first, then its QualifierNames
         # PubMed's [majr] matches a heading whose descriptor or any qualifier is starred.
         major = descriptor.get("MajorTopicYN") == "Y"
@@ -232,7 +233,7 @@ def _article_record(element: etree._Element) -> Record:
         tag = part.tag
         if tag == "PMID":
             pmid = (part.text or "").strip()
-            version = int(part.get("Version") or 1)
+            version = _version(part)
         elif tag == "Article":
             elocation_doi, article_date = _read_article(part, fields, accessions)
         elif tag == "DateCompleted":
@@ -339,6 +340,18 @@ def _pages(pagination: etree._Element | None) -> str:
     return f"{start}-{end}" if start and end else start
 
 
+def _version(pmid: etree._Element) -> int:
+    """The PMID's Version attribute (1 when absent); anything but a small positive integer is
+    refused, since the store keeps each version of a record under its number."""
+    text = pmid.get("Version") or "1"
+    if not _VERSION.fullmatch(text):
+        raise ParseError(f"PMID Version {text[:20]!r} is not a positive integer")
+    return int(text)
+
+
+_VERSION = re.compile(r"[1-9][0-9]{0,5}")
+
+
 def _book_record(element: etree._Element) -> Record:
     document = _child(element, "BookDocument")
     if document is None:
@@ -360,7 +373,7 @@ def _book_record(element: etree._Element) -> Record:
     }
     return Record(
         pmid=(pmid.text or "").strip() if pmid is not None else "",
-        version=int(pmid.get("Version") or 1) if pmid is not None else 1,
+        version=_version(pmid) if pmid is not None else 1,
         title=_text(_child(document, "ArticleTitle")) or book_title,
         abstract=abstract,
         authors=tuple(_authors(author_list)),
