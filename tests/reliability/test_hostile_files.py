@@ -50,6 +50,9 @@ def data_dir(monkeypatch, tmp_path) -> Path:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
+    # Never the real NCBI: a run that got past its checks fails at once on a closed port.
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
     return tmp_path / "data"
 
 
@@ -219,3 +222,69 @@ def test_a_gzipped_export_of_ordinary_size_is_read_whole(litwatch, data_dir, cor
     packed.write_bytes(gzip.compress(source.read_bytes()))
     plain = litwatch("classify", source)
     assert litwatch("classify", packed).stdout == plain.stdout != ""
+
+
+# --- defects 4, 5, 8, 10, 12: the watch file and the settings are checked at load -------------
+
+WATCH = """
+[[watch]]
+name = "b12"
+query = "metformin[tiab] AND (b12 OR cobalamin)"
+recipients = ["team@example.org"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('name = "b12"', 'name = "b12\\n"'),
+            "watch 'b12\\n': name: must be 1-64 lower-case letters, digits, '-' or '_' (it names files and folders)",
+        ),
+        (
+            ('"team@example.org"', '"team@example.org\\n"'),
+            "watch 'b12': recipients: 'team@example.org\\n' is not one e-mail address (it holds a line break)",
+        ),
+        (
+            ('"team@example.org"', '"a,evil@example.com"'),
+            "watch 'b12': recipients: 'a,evil@example.com' is not one e-mail address",
+        ),
+        (
+            ('"team@example.org"', '"a(comment)evil@example.com"'),
+            "watch 'b12': recipients: 'a(comment)evil@example.com' is not one e-mail address",
+        ),
+        (
+            ("(b12 OR cobalamin)", ")b12 OR cobalamin("),
+            "watch 'b12': query: has a ')' before its '(' (unbalanced parentheses)",
+        ),
+        (("recipients =", 'subject = "{week}"\nrecipients ='), "watch 'b12': subject: unknown key"),
+    ],
+    ids=["name-newline", "recipient-newline", "two-recipients", "comment", "nesting", "subject"],
+)
+def test_run_refuses_a_watch_file_it_could_not_deliver_in_one_line(
+    litwatch, data_dir, tmp_path, change, expected
+):
+    path = tmp_path / "watches.toml"
+    path.write_text(WATCH)
+    control = litwatch("run", "--watches", path, "--watch", "nope")
+    assert one_line(control.stderr) == "litwatch: no watch named 'nope' (known: b12)"  # loads
+    path.write_text(WATCH.replace(*change))
+    result = litwatch("run", "--watches", path)
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == f"litwatch: {path}: {expected}"
+    assert not data_dir.exists()  # refused before any store was opened
+
+
+def test_a_mail_from_with_a_line_break_is_refused_at_load_without_its_value(
+    litwatch, data_dir, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("LITWATCH_MAIL_FROM", "litwatch@example.org\r\nBcc: SEKRET@example.com")
+    result = litwatch("run", "--watches", tmp_path / "absent.toml")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "litwatch: setting mail_from (LITWATCH_MAIL_FROM): "
+        "Value error, is not one e-mail address (it holds a line break)"
+    )
+    monkeypatch.setenv("LITWATCH_MAIL_FROM", "Team <team@example.org>")  # control: one address
+    accepted = litwatch("run", "--watches", tmp_path / "absent.toml")
+    assert "cannot read watch file" in one_line(accepted.stderr)
