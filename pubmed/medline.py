@@ -72,7 +72,7 @@ def _records(stream: IO[bytes], name: str) -> Iterator[Record]:
     author_order: list[str] = []
     lines = _tap_author_tags((line.translate(_CONTROL_CHARACTERS) for line in text), author_order)
     try:
-        for medline in Medline.parse(lines):
+        for medline in _entries(Medline.parse(lines), name):
             if "PMID" not in medline:
                 raise ParseError(f"{name}: MEDLINE record without PMID (not MEDLINE text?)")
             yield record_from_medline(medline, author_order)
@@ -81,6 +81,21 @@ def _records(stream: IO[bytes], name: str) -> Iterator[Record]:
         raise ParseError(f"{name}: breaks off ({error})") from None
     finally:
         text.close()
+
+
+def _entries(entries: Iterator[dict], name: str) -> Iterator[dict]:
+    """Bio.Medline's records, its own failures as ParseError: it indexes a line's tag without
+    checking, so text that opens with a continuation line raises KeyError (found by fuzzing)."""
+    while True:
+        try:
+            medline = next(entries)
+        except StopIteration:
+            return
+        except (KeyError, IndexError, ValueError) as error:
+            raise ParseError(
+                f"{name}: not MEDLINE text ({type(error).__name__} in Bio.Medline)"
+            ) from None
+        yield medline
 
 
 def record_from_medline(medline: dict, author_order: Iterable[str] = ()) -> Record:
