@@ -103,10 +103,13 @@ def unwrap_json_string(stream: IO[bytes], name: str = "<stream>") -> IO[bytes]:
     """The XML inside a file saved as one JSON string literal (a corpus quirk), else `stream`.
 
     Such a file is read whole to unquote it, so only one of at most JSON_STRING_LIMIT bytes is."""
-    head = stream.read(1)
-    if head != b'"':
-        return put_back(head, stream)
-    quoted = head + stream.read(JSON_STRING_LIMIT)
+    try:
+        head = stream.read(1)
+        if head != b'"':
+            return put_back(head, stream)
+        quoted = head + stream.read(JSON_STRING_LIMIT)
+    except (OSError, EOFError) as error:  # a damaged or cut-off gzip stream
+        raise ParseError(f"{name}: cannot be read ({error})") from None
     if len(quoted) > JSON_STRING_LIMIT:
         raise ParseError(
             f"{name}: a JSON-quoted export larger than {JSON_STRING_LIMIT >> 20} MB is not read"

@@ -13,7 +13,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from litwatch.core.errors import LitwatchError
 from litwatch.pubmed.medline import parse_medline
@@ -159,6 +159,7 @@ def _encoded(texts: st.SearchStrategy[str]) -> st.SearchStrategy[bytes]:
 
 @FUZZ
 @given(data=_encoded(_text_or_mixed(XML_PIECES)))
+@example(data=b"\x1f\x8b")  # found by a longer run: a cut-off gzip header raised EOFError
 def test_any_bytes_give_xml_records_or_one_parse_error(data):
     for record in within_bounds(lambda: parse_xml(data)):
         assert record.pmid.isdigit() and record.pmid.isascii() and int(record.pmid) > 0
@@ -166,6 +167,7 @@ def test_any_bytes_give_xml_records_or_one_parse_error(data):
 
 @FUZZ
 @given(data=_encoded(_text_or_mixed(MEDLINE_PIECES)))
+@example(data=b"      continued line\n")  # found: KeyError inside Bio.Medline
 def test_any_bytes_give_medline_records_or_one_parse_error(data):
     for record in within_bounds(lambda: parse_medline(data)):
         assert record.pmid.isdigit() and record.pmid.isascii() and int(record.pmid) > 0

@@ -202,7 +202,7 @@ def test_a_gzip_bomb_is_refused_in_one_line_within_bounded_memory(
     bomb = gzip_bomb(tmp_path / "bomb.gz", 1024, first, filler)
     assert bomb.stat().st_size < 2 * MB
     result = subprocess.run(
-        [sys.executable, "-c", CLASSIFY_AND_REPORT_PEAK, str(bomb)],
+        [sys.executable, "-P", "-c", CLASSIFY_AND_REPORT_PEAK, str(bomb)],
         capture_output=True,
         text=True,
         timeout=300,
