@@ -55,8 +55,10 @@ def run(
     ] = None,
 ) -> None:
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.weekly import run_watches
 
+    end_with_this_process()
     _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"data_dir": out} if out else {}))
     moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
@@ -77,8 +79,10 @@ def demo(
     # so the paths it prints stay readable.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.demo import run_demo
 
+    end_with_this_process()
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
     run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
 
@@ -90,8 +94,10 @@ def import_(
     watches: WatchesFileOption = None,
 ) -> None:
     """Import PubMed files you already have into a watch's store."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.importing import import_files
 
+    end_with_this_process()
     settings = _settings(watches)
     summary = import_files(settings, watch, files, now=datetime.now(UTC))
     typer.echo(summary)
@@ -111,8 +117,11 @@ def backfill(
     watches: WatchesFileOption = None,
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.backfill import backfill_flow
     from litwatch.progress import progress_bar
+
+    end_with_this_process()
 
     settings = _settings(watches)
     first = _date_option("--since", since)
@@ -188,8 +197,11 @@ def classify_bulk(
     """Classify large PubMed XML files on a Dask cluster (local by default) into Parquet."""
     import logging
 
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.bulk import classify_bulk as run_bulk
     from litwatch.progress import LocalUpdate, progress_bar
+
+    end_with_this_process()
 
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
     logging.getLogger("distributed").setLevel(logging.WARNING)

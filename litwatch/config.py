@@ -16,14 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from litwatch.addresses import one_address
 from litwatch.classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
 from litwatch.core.errors import ConfigError
 from litwatch.core.findings import POLARITIES, DomainTerm, FindingsDefinition, OutcomeDomain
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# Used with fullmatch: "$" would also match before a final newline.
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def local_timezone() -> str:
@@ -188,7 +189,6 @@ class Watch(BaseModel):
     query: str
     recipients: tuple[str, ...] = ()
     schedule: Schedule = Field(default_factory=Schedule)
-    subject: str = "{title} — week {week}: {summary}"
     start_date: date | None = None  # first Entrez date to look at when the store is empty
     overlap_days: int = Field(default=7, ge=0, le=365)
     batch_size: int = Field(default=200, ge=1, le=10_000)
@@ -202,7 +202,7 @@ class Watch(BaseModel):
     @field_validator("name")
     @classmethod
     def _safe_name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not _NAME.fullmatch(value):
             raise ValueError(
                 "must be 1-64 lower-case letters, digits, '-' or '_' (it names files and folders)"
             )
@@ -214,19 +214,21 @@ class Watch(BaseModel):
         query = " ".join(value.split())
         if not query:
             raise ValueError("is empty")
-        if query.count("(") != query.count(")"):
-            raise ValueError("has unbalanced parentheses")
         if query.count('"') % 2:
             raise ValueError("has an unclosed quote")
+        _check_nesting(query)
         return query
 
     @field_validator("recipients")
     @classmethod
     def _valid_recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for address in value:
-            if not _EMAIL.match(address):
-                raise ValueError(f"{address!r} is not an e-mail address")
-        return value
+        addresses = []
+        for entry in value:
+            try:
+                addresses.append(one_address(entry))
+            except ValueError as problem:
+                raise ValueError(f"{entry!r} {problem}") from None
+        return tuple(addresses)
 
     @property
     def outcome_domains(self) -> tuple[OutcomeDomain, ...]:
@@ -260,6 +262,24 @@ class Watch(BaseModel):
         if not self.title:
             object.__setattr__(self, "title", self.name)
         return self
+
+
+def _check_nesting(query: str) -> None:
+    """ValueError unless every ')' closes an earlier '(' and every '(' is closed; parentheses
+    inside quoted phrases are words, not grouping."""
+    depth = 0
+    for position, part in enumerate(query.split('"')):
+        if position % 2:  # inside a quoted phrase
+            continue
+        for character in part:
+            if character == "(":
+                depth += 1
+            elif character == ")":
+                depth -= 1
+                if depth < 0:
+                    raise ValueError("has a ')' before its '(' (unbalanced parentheses)")
+    if depth:
+        raise ValueError("has unbalanced parentheses")
 
 
 class WatchFile(BaseModel):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -37,6 +38,17 @@ def markdown_text(text: object) -> str:
     return escaped.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def markdown_url(url: object) -> str:
+    """A link target Markdown cannot end early: spaces, parentheses and angle brackets, which
+    would close or break `[text](url)`, percent-encoded."""
+    return quote(oneline(url), safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+def code_span(text: object) -> str:
+    """Text for inside `backticks`: no backtick to end the span early."""
+    return oneline(text).replace("`", "'")
+
+
 def sentence(text: object) -> str:
     """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
     text = str(text)
@@ -54,6 +66,8 @@ def _environment(autoescape: bool) -> Environment:
     )
     environment.filters["oneline"] = oneline
     environment.filters["md"] = markdown_text
+    environment.filters["md_url"] = markdown_url
+    environment.filters["code"] = code_span
     environment.filters["sentence"] = sentence
     return environment
 

@@ -61,7 +61,8 @@ def test_change_log_says_what_each_run_added_and_when_a_gap_last_moved(tmp_path)
 def test_gap_sections_list_the_records_that_address_each_gap(tmp_path):
     paths = write_summary(tmp_path, WATCH, _records(), [sample_digest()], NOW)
     markdown = paths.markdown.read_text(encoding="utf-8")
-    head_to_head = markdown.split("### head_to_head (2)")[1].split("##")[0]
+    # The heading is Markdown-escaped like every field: head\_to\_head shows as head_to_head.
+    head_to_head = markdown.split(r"### head\_to\_head (2)")[1].split("##")[0]
     assert "99000010" in head_to_head and "99000001" in head_to_head
 
 
