@@ -16,7 +16,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "pmid", "title", "journal", "date", "design", "design_confidence", "design_source",
     "n_participants", "follow_up", "treatment", "comparator", "outcomes",
-    "gaps", "registry_ids", "doi", "url",
+    "gaps", "key_finding", "findings", "registry_ids", "doi", "url",
 )  # fmt: skip
 
 
@@ -44,6 +44,8 @@ def _row(record: Record, classification: Classification | None, watch: WatchInfo
         "comparator": attributes.get("comparator", ""),
         "outcomes": attributes.get("outcomes", ""),
         "gaps": "; ".join(f"{gap['name']} ({gap['relevance']})" for gap in view["gaps"]),
+        "key_finding": view["key_finding"],
+        "findings": "; ".join(f"{f['domain']}: {f['direction']}" for f in view["findings"]),
         "registry_ids": "; ".join(view["registry_ids"]),
         "doi": view["doi"],
         "url": view["url"],

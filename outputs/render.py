@@ -20,7 +20,7 @@ from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view
 from litwatch.outputs.watch import WatchInfo
 
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = "1.1"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!])")
 _WHITESPACE = re.compile(r"\s+")
@@ -140,6 +140,7 @@ def digest_json(view: Mapping) -> str:
             {key: notice[key] for key in ("kind", "about_pmid", "notice_pmid", "title")}
             for notice in view["notices"]
         ],
+        "evidence_changes": view["evidence_changes"],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -161,10 +162,18 @@ def _json_item(item: Mapping) -> dict:
             "source": item["design_source"],
             "evidence": item["design_evidence"],
         },
-        "attributes": dict(item["attributes"]),
+        "attributes": dict(item["attribute_tokens"]),
         "gaps": [
             {key: gap[key] for key in ("name", "relevance", "score", "reasons")}
             for gap in item["gaps"]
+        ],
+        "key_finding": item["key_finding"],
+        "findings": [
+            {
+                key: finding[key]
+                for key in ("domain", "outcome", "effect", "direction", "evidence", "confidence")
+            }
+            for finding in item["findings"]
         ],
         "changes": item["changes"],
     }

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import rispy
 from litwatch.core.classification import Classification
 from litwatch.core.records import Record
+from litwatch.core.words import word
 from litwatch.outputs.order import design_label
 
 # RIS is line-based: a line break inside a field would start a new tag (even "ER  -").
@@ -39,6 +40,13 @@ def _entry(record: Record, classification: Classification | None) -> dict:
     }
     if classification is not None:
         entry["notes"].append(f"Design: {design_label(classification.design.label)}")
+        if classification.key_finding:
+            entry["notes"].append(f"Key finding: {classification.key_finding}")
+        for finding in classification.findings:
+            entry["notes"].append(
+                f"Finding, {word(finding.domain)}: {finding.direction.replace('-', ' ')}"
+                f" ({finding.outcome}; {finding.evidence})"
+            )
     cleaned: dict = {}
     for key, value in entry.items():
         if isinstance(value, list):

@@ -17,10 +17,17 @@ from litwatch.core.classification import Attributes, Classification, Relevance
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest
 from litwatch.core.records import Record
+from litwatch.core.words import word, words
 from litwatch.outputs import charts
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
-from litwatch.outputs.view import iso_week_label, plural, record_view
+from litwatch.outputs.statements import (
+    EvidenceStatement,
+    bottom_line,
+    practical_interpretation,
+    watch_statements,
+)
+from litwatch.outputs.view import direction_words, iso_week_label, plural, record_view
 from litwatch.outputs.watch import WatchInfo
 
 TRIALS = ("rct", "non-randomized-trial")
@@ -66,14 +73,16 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
         "changes": [],
         "n": attributes.n_participants,
         "follow_up_weeks": attributes.follow_up_weeks,
-        "formulation": ", ".join([*attributes.formulations, *attributes.routes]),
+        "formulation": ", ".join([*map(word, attributes.formulations), *attributes.routes]),
         "dose": "" if dose is None else f"{dose:g} µg/day",
-        "comparator": attributes.comparator if classification else "",
-        "outcomes": ", ".join(attributes.outcomes),
+        "comparator": word(attributes.comparator) if classification else "",
+        "outcomes": words(attributes.outcomes),
     }
 
 
-def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], gaps) -> str:
+def _change_line(
+    digest: Digest, later_pmids: set[str], rows: Sequence[dict], watch: WatchInfo
+) -> str:
     """ "+1 RCT, +2 cohort; head_to_head gap: first trial since 2021" for one digest."""
     counts = Counter(item.design for item in digest.new)
     parts = [
@@ -85,7 +94,7 @@ def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], ga
     if digest.notices:
         parts.append(plural(len(digest.notices), "notice"))
     gap_notes = []
-    for gap, _question in gaps:
+    for gap, _question in watch.gaps:
         here = [item for item in digest.items if _addresses(item.classification, gap)]
         if not here:
             continue
@@ -101,8 +110,11 @@ def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], ga
             note = f"first trial since {max(earlier_trials)}" if earlier_trials else "first trial"
         else:
             note = f"+{plural(len(here), 'record')}"
-        gap_notes.append(f"{gap} gap: {note}")
+        gap_notes.append(f"{watch.gap_title(gap)} gap: {note}")
     text = ", ".join(parts) or "no new records"
+    moved = [change.title for change in digest.evidence_changes]
+    if moved:
+        gap_notes.append("moved: " + ", ".join(moved))
     return "; ".join([text, *gap_notes])
 
 
@@ -130,7 +142,7 @@ def change_log(
                 "week": iso_week_label(digest.created),
                 "created": digest.created.isoformat(timespec="minutes"),
                 "key": digest.key,
-                "text": _change_line(digest, later, rows, watch.gaps),
+                "text": _change_line(digest, later, rows, watch),
                 "off_topic": digest.off_topic,
             }
         )
@@ -172,9 +184,26 @@ def summary_view(
             for row in rows
             if _addresses(classifications[row["pmid"]], name)
         ]
-        gaps.append({"name": name, "question": question, "records": addressing})
+        gaps.append(
+            {
+                "name": name,
+                "title": watch.gap_title(name),
+                "question": question,
+                "records": addressing,
+            }
+        )
     participants = sum(row["n"] or 0 for row in trials if row["design"] == "rct")
+    questions, domains = watch_statements(records, watch)
     return {
+        "intervention": watch.intervention,
+        "questions": [statement_view(s, watch) for s in questions],
+        "domains": [statement_view(s, watch) for s in domains if s.has_evidence],
+        "domains_without_evidence": [s.title for s in domains if not s.has_evidence],
+        "safety_statement": next(
+            (s.text for s in domains if s.key == "domain:adverse-events" and s.has_evidence), ""
+        ),
+        "bottom_line": bottom_line(questions, watch.intervention),
+        "practice": practical_interpretation(questions, watch.intervention),
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
         "week": iso_week_label(now),
         "generated": now.isoformat(timespec="minutes"),
@@ -193,7 +222,7 @@ def summary_view(
         ),
         "trials_long_follow_up": sum(1 for row in trials if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [
-            {"formulation": f, "route": r, "trials": count}
+            {"formulation": word(f), "route": r, "trials": count}
             for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "dose_range": (min(doses), max(doses)) if doses else None,
@@ -202,6 +231,32 @@ def summary_view(
         "rct_participants": participants,
         "sources": sorted(rows, key=lambda row: (-(row["year"] or 0), row["pmid"])),
         "change_log": change_log(digests, records, watch),
+    }
+
+
+def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
+    """One evidence statement with the studies behind its numbers, as the templates show it."""
+    return {
+        "key": statement.key,
+        "title": statement.title,
+        "text": statement.text,
+        "populations": list(statement.populations),
+        "studies": [
+            {
+                "pmid": study.pmid,
+                "url": f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/",
+                "title": study.title or "(no title)",
+                "year": study.year,
+                "design_label": design_label(study.design),
+                "participants": study.participants,
+                "follow_up_weeks": study.follow_up_weeks,
+                "direction": study.direction,
+                "direction_words": direction_words(study.direction, watch),
+                "outcomes": ", ".join(study.outcomes),
+                "evidence": study.evidence,
+            }
+            for study in statement.studies
+        ],
     }
 
 

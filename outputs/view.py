@@ -13,6 +13,7 @@ from urllib.parse import quote
 from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, DigestItem, Notice
 from litwatch.core.records import Record
+from litwatch.core.words import word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
 
@@ -75,9 +76,21 @@ def attribute_texts(classification: Classification | None) -> dict[str, str]:
     return texts
 
 
-def attribute_pairs(classification: Classification | None) -> list[tuple[str, str]]:
-    """The key attributes as (label, value) pairs, skipping what the classifiers did not find."""
+def attribute_pairs(
+    classification: Classification | None, *, readable: bool = True
+) -> list[tuple[str, str]]:
+    """The key attributes as (label, value) pairs, skipping what the classifiers did not find;
+    `readable` puts vocabulary in words ("symptom scores, nerve conduction"), as people read
+    it, where JSON and CSV keep the tokens."""
     texts = attribute_texts(classification)
+    if classification is not None and readable:
+        attributes = classification.attributes
+        if "outcomes" in texts:
+            texts["outcomes"] = words(attributes.outcomes)
+        if "comparator" in texts:
+            texts["comparator"] = word(attributes.comparator)
+        if "treatment" in texts:
+            texts["treatment"] = texts["treatment"].replace("b-complex", word("b-complex"))
     return [(label, texts[name]) for name, label in SHOWN_ATTRIBUTES if name in texts]
 
 
@@ -87,6 +100,7 @@ def gap_calls(classification: Classification | None, watch: WatchInfo) -> list[d
     calls = [
         {
             "name": name,
+            "title": watch.gap_title(name),
             "question": watch.gap_question(name),
             "relevance": call.relevance,
             "score": call.score,
@@ -105,10 +119,51 @@ def record_date(record: Record) -> str:
     return str(record.publication_year or "")
 
 
+def direction_words(direction: str, watch: WatchInfo) -> str:
+    """ "favours B12", "no difference", "favours the comparator", "unclear"."""
+    if direction == "favours-intervention":
+        return f"favours {watch.intervention}"
+    return word(direction)
+
+
+def finding_views(classification: Classification | None, watch: WatchInfo) -> list[dict]:
+    """What the record found, outcome domain by outcome domain, in the watch's order."""
+    if classification is None:
+        return []
+    order = {name: index for index, (name, _) in enumerate(watch.domains)}
+    found = sorted(classification.findings, key=lambda f: (order.get(f.domain, 99), f.domain))
+    return [
+        {
+            "domain": finding.domain,
+            "domain_title": watch.domain_title(finding.domain),
+            "outcome": finding.outcome,
+            "effect": finding.effect,
+            "direction": finding.direction,
+            "direction_words": direction_words(finding.direction, watch),
+            "evidence": finding.evidence,
+            "confidence": round(finding.confidence, 2),
+        }
+        for finding in found
+    ]
+
+
+def _tests_intervention(classification: Classification | None) -> bool:
+    if classification is None:
+        return False
+    attributes = classification.attributes
+    return bool(attributes.formulations or attributes.daily_dose_ug is not None)
+
+
+def findings_line(findings: list[dict]) -> str:
+    """ "pain: favours B12 · nerve conduction: no difference" """
+    return " · ".join(f"{f['domain_title']}: {f['direction_words']}" for f in findings)
+
+
 def record_view(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     """One record as every format shows it."""
     design_call = classification.design if classification else None
     design = design_call.label if design_call else "other"
+    findings = finding_views(classification, watch)
     return {
         "pmid": record.pmid,
         "url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(record.pmid, safe='')}/",
@@ -121,9 +176,16 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
         "design_rank": design_rank(design),
         "design_confidence": round(float(design_call.confidence), 2) if design_call else None,
         "design_source": design_call.source if design_call else "",
+        "design_source_words": word(design_call.source) if design_call else "",
         "design_evidence": [str(e) for e in design_call.evidence] if design_call else [],
         "attributes": attribute_pairs(classification),
+        "attribute_tokens": attribute_pairs(classification, readable=False),
         "gaps": gap_calls(classification, watch),
+        "key_finding": classification.key_finding if classification else "",
+        "findings": findings,
+        # Whom a result favours means something only where the study tests the intervention
+        # (a case-control study of metformin users compares no treatments).
+        "findings_line": findings_line(findings) if _tests_intervention(classification) else "",
         "registry_ids": list(record.registry_ids),
         "doi": record.doi,
         "doi_url": f"https://doi.org/{quote(record.doi, safe='/:;()._-')}" if record.doi else "",
@@ -199,7 +261,19 @@ def digest_view(digest: Digest, watch: WatchInfo) -> dict:
     """Everything a digest template needs, already ordered and formatted."""
     return {
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
-        "gap_questions": [{"name": n, "question": q} for n, q in watch.gaps],
+        "gap_questions": [
+            {"name": n, "title": watch.gap_title(n), "question": q} for n, q in watch.gaps
+        ],
+        "evidence_changes": [
+            {
+                "key": change.key,
+                "title": change.title,
+                "before": change.before,
+                "after": change.after,
+                "new_pmids": list(change.new_pmids),
+            }
+            for change in digest.evidence_changes
+        ],
         "key": digest.key,
         "created": digest.created.isoformat(timespec="minutes"),
         "week": iso_week_label(digest.created),
