@@ -9,7 +9,7 @@ I = re.IGNORECASE
 
 # A p-value as written: "p = 0.03", "P<.001", "p-value of 0.2", "(P = NS)".
 P_VALUE = re.compile(
-    r"\bp\s*(?:-?\s*values?)?\s*(?:of\s*)?(?:for\s+\w+\s*)?([<>=≤≥]|&lt;|&gt;|<\s*or\s*=|>\s*or\s*=)\s*"
+    r"\bp\s*(?:-?\s*values?)?\s*(?:of\s*)?(?:for\s+\w+\s*)?([<>=≤≥:]|&lt;|&gt;|<\s*or\s*=|>\s*or\s*=)\s*"
     r"(0?\.\d+|[01](?:\.\d+)?|\d(?:\.\d+)?\s*[x×]\s*10\s*[-−–]\s*\d+)",
     I,
 )
@@ -78,7 +78,7 @@ def p_values(text: str) -> list[tuple[str, float]]:
     found = []
     for match in P_VALUE.finditer(text):
         sign = match.group(1).replace("&lt;", "<").replace("&gt;", ">")
-        sign = {"≤": "<", "≥": ">"}.get(sign, sign)
+        sign = {"≤": "<", "≥": ">", ":": "="}.get(sign, sign)
         if "or" in sign:
             sign = sign.split()[0]
         raw = match.group(2).replace(" ", "")

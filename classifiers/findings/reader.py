@@ -4,16 +4,29 @@ says (increased, decreased, no difference in the intervention arm against the co
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
-from litwatch.classifiers.findings import retrieval
-from litwatch.classifiers.findings.effect import arm_words, effect_features
+from litwatch.classifiers.findings import cues, retrieval
+from litwatch.classifiers.findings.effect import (
+    arm_words,
+    effect_features,
+    read_clause,
+)
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
-from litwatch.classifiers.findings.text import Abstract, Sentence, content_words, read_abstract
+from litwatch.classifiers.findings.text import (
+    Abstract,
+    Sentence,
+    content_words,
+    read_abstract,
+    words,
+)
 from litwatch.core.findings import EffectCall
 from litwatch.core.records import Record
 
 NOT_REPORTED = EffectCall("not-reported")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ANAPHORA = frozenset(("however", "but", "difference", "this", "these", "it", "that", "both"))
 CANDIDATES = 3  # sentences whose effect calls are weighed together
 
 
@@ -60,16 +73,38 @@ def effect_in(
     # The ranker is often torn between a result sentence and the conclusion restating it:
     # each candidate votes with its share of the ranker's belief.
     votes: dict[str, float] = {}
-    best: dict[str, tuple[float, str]] = {}
     for text, query, share in candidates:
         scores = model.effect_scores(effect_features(text, query, int_words, cmp_words))
         for label, probability in _softmax(scores).items():
             votes[label] = votes.get(label, 0.0) + share * probability
-            if share * probability > best.get(label, (0.0, ""))[0]:
-                best[label] = (share * probability, text)
     total = sum(votes.values()) or 1.0
     label = max(votes, key=votes.__getitem__)
-    return EffectCall(label, candidates[0][0], round(votes[label] / total, 4))
+    confidence = votes[label] / total
+    text, query, _ = candidates[0]
+    if label == "no-difference" and ";" in text:
+        label = _own_clause_label(text, query, int_words, cmp_words) or label
+    return EffectCall(label, text, round(confidence, 4))
+
+
+def _own_clause_label(
+    text: str, query: frozenset[str], int_words: frozenset[str], cmp_words: frozenset[str]
+) -> str | None:
+    """ "Symptom scores fell more with X than with placebo; nerve conduction did not differ":
+    when the denial sits in another part of a semicolon list and the outcome's own part states
+    a difference in plain words, the outcome's part decides. (A ", but not significant" after a
+    comma refers back to the same outcome, so only semicolons count.)"""
+    parts = _PARENTHESES.sub("", text).split(";")
+    own = [part for part in parts if query & set(content_words(part))]
+    if len(own) != 1 or cues.NO_DIFFERENCE.search(own[0]) or cues.P_VALUE.search(text):
+        return None
+    denials = [part for part in parts if part is not own[0] and cues.NO_DIFFERENCE.search(part)]
+    # "; however, the difference was not significant" speaks of the same outcome.
+    if any(_ANAPHORA & set(words(part)) for part in denials):
+        return None
+    reading = read_clause(own[0], query, int_words, cmp_words)
+    if reading.amount and not reading.no_difference:
+        return "increased" if reading.amount > 0 else "decreased"
+    return None
 
 
 def ranked_sentences(
