@@ -14,7 +14,7 @@ from litwatch.classifiers.findings.text import STOPWORDS, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;]")
 # Clause breaks inside a sentence that lists several outcomes.
-_CLAUSE = re.compile(
+CLAUSE_BREAK = re.compile(
     r";|,\s+(?:but|whereas|while|although|however)\b|\bwhereas\b|\bwhile\b", re.IGNORECASE
 )
 # "12.1 ± 3.2 vs 15.0": a pair of values, the spread after the first skipped.
@@ -114,7 +114,7 @@ def _names_vocabulary(names: str | Sequence[str]) -> set[str]:
 
 def local_clause(text: str, query: frozenset[str]) -> str:
     """The clause of a sentence that names the outcome, when the sentence names several."""
-    parts = _CLAUSE.split(text)
+    parts = CLAUSE_BREAK.split(text)
     if len(parts) == 1 or not query:
         return text
     best, best_score = text, 0
@@ -206,7 +206,8 @@ def _statistics(text: str) -> dict[str, float]:
     values = cues.p_values(text)
     significant = [v for sign, v in values if (sign == "<" and v <= 0.05) or v < 0.05]
     not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
-    intervals = cues.interval_excludes_null(text)
+    sides = cues.interval_sides(text)
+    intervals = [side != 0 for side in sides]
     return {
         "p_sig": float(bool(significant)),
         "p_ns": float(bool(not_significant)),
@@ -214,6 +215,8 @@ def _statistics(text: str) -> dict[str, float]:
         "p_ns_word": float(bool(cues.P_NS.search(text))),
         "ci_excl": float(any(intervals)),
         "ci_incl": float(bool(intervals) and not all(intervals)),
+        "ci_above": float(bool(sides) and sides[0] > 0),
+        "ci_below": float(bool(sides) and sides[0] < 0),
         "nodiff": float(bool(cues.NO_DIFFERENCE.search(text))),
         "signif": float(bool(cues.SIGNIFICANT.search(text))),
         "within": float(bool(cues.WITHIN_GROUP.search(text))),

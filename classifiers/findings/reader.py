@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from litwatch.classifiers.findings import cues, retrieval
 from litwatch.classifiers.findings.effect import (
+    CLAUSE_BREAK,
     arm_words,
     effect_features,
     read_clause,
@@ -26,6 +27,14 @@ from litwatch.core.records import Record
 
 NOT_REPORTED = EffectCall("not-reported")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# Words a clause that refers back to an outcome may hold without naming another one.
+_REFERRING = frozenset(
+    (
+        *("however", "but", "difference", "differ", "significant", "statistically", "not"),
+        *("no", "this", "these", "it", "that", "both", "reach", "did", "significance"),
+        *("change", "found", "observed", "seen", "there", "p", "ns", "value"),
+    )
+)
 _ANAPHORA = frozenset(("however", "but", "difference", "this", "these", "it", "that", "both"))
 CANDIDATES = 3  # sentences whose effect calls are weighed together
 
@@ -83,7 +92,25 @@ def effect_in(
     text, query, _ = candidates[0]
     if label == "no-difference" and ";" in text:
         label = _own_clause_label(text, query, int_words, cmp_words) or label
+    elif label != "no-difference" and _between_groups_denied(text, query):
+        # "Pain fell in both groups (p < 0.001), but not differently between groups": the
+        # comparison between arms decides, not the change within each.
+        label = "no-difference"
     return EffectCall(label, text, round(confidence, 4))
+
+
+def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
+    """Whether the sentence denies a difference between the arms for this outcome: in the
+    outcome's own clause, or in a clause that refers back to it ("..., but the difference
+    between groups was not significant") rather than naming another outcome ("..., whereas
+    nerve conduction did not differ between groups")."""
+    for part in CLAUSE_BREAK.split(text):
+        if not cues.BETWEEN_DENIED.search(part):
+            continue
+        named = set(content_words(part))
+        if query & named or (_ANAPHORA & set(words(part)) and not named - _REFERRING):
+            return True
+    return False
 
 
 def _own_clause_label(

@@ -101,6 +101,15 @@ def test_several_outcomes_in_one_sentence_each_get_their_own_clause():
     assert call(record, "nerve conduction velocity") == "no-difference"
 
 
+def test_a_denial_about_another_outcome_in_a_semicolon_list_does_not_cancel_this_one():
+    record = structured(
+        "The pain score was lower with duloxetine than with placebo (p = 0.01); sleep quality "
+        "did not differ between groups."
+    )
+    assert call(record, "pain score") == "decreased"
+    assert call(record, "sleep quality") == "no-difference"
+
+
 def test_a_result_stated_only_in_the_conclusion_is_read():
     record = structured(
         "Of 120 randomised, 104 completed the trial; adverse events were mild.",
