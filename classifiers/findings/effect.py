@@ -288,9 +288,9 @@ def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
 def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int:
     """+1 when "77% in the intervention group and 69% in usual care" puts the intervention's
     value higher: the number just before each arm's first mention."""
-    values = []
+    values: list[float] = []
     for positions in (at_int, at_cmp):
-        value = None
+        value: float | None = None
         for at in positions:
             for back in range(at - 1, max(at - 7, -1), -1):
                 token = lowered[back]
@@ -301,7 +301,9 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
                     break
             if value is not None:
                 break
+        if value is None:
+            return 0
         values.append(value)
-    if None in values or values[0] == values[1]:
+    if values[0] == values[1]:
         return 0
     return 1 if values[0] > values[1] else -1

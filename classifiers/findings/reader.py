@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from litwatch.classifiers.findings import cues, retrieval
 from litwatch.classifiers.findings.effect import (
@@ -182,7 +182,3 @@ def _softmax(scores: dict[str, float]) -> dict[str, float]:
     exps = {label: math.exp(score - peak) for label, score in scores.items()}
     total = sum(exps.values())
     return {label: value / total for label, value in exps.items()}
-
-
-def batch(records: Iterable[Record]) -> list[Abstract]:
-    return [read_abstract(record) for record in records]
