@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import STOPWORDS, stem
@@ -99,6 +100,7 @@ def _arm_vocabulary(arm: str) -> set[str]:
     return set(found)
 
 
+@lru_cache(maxsize=4096)  # a watch asks with the same arms for every record and domain
 def arm_words(arm: str | Sequence[str], other: str | Sequence[str]) -> frozenset[str]:
     """The words that point at one arm and not the other: its name's first words, the
     abbreviation it is given, its group label. An arm given as several names (a watch's

@@ -77,6 +77,7 @@ def effect_in(
     )
     if not candidates:
         return NOT_REPORTED
+    intervention, comparator = _names(intervention), _names(comparator)
     int_words = arm_words(intervention, comparator)
     cmp_words = arm_words(comparator, intervention)
     # The ranker is often torn between a result sentence and the conclusion restating it:
@@ -166,6 +167,11 @@ def ranked_sentences(
     weights = {i: math.exp(scores[i] - peak) for i in order}
     total = sum(weights.values())
     return [(abstract.sentences[i].text, query, weights[i] / total) for i in order[:top]]
+
+
+def _names(names: str | Sequence[str]) -> str | tuple[str, ...]:
+    """Arm names in a hashable form (the arm-word cache keys on them)."""
+    return names if isinstance(names, str) else tuple(names)
 
 
 def _text(names: str | Sequence[str]) -> str:
