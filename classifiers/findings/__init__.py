@@ -1,0 +1,5 @@
+"""What a record found: the effect per outcome (`reader.read_effect`), the findings per outcome
+domain of a watch (`domains.read_findings`) and the key finding (`key_finding.key_finding`).
+
+Pure functions over a `Record`; the abstract is read once (`text.read_abstract`) and the
+`*_in` variants take it already read, for callers that ask several questions of one record."""
