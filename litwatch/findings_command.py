@@ -93,8 +93,9 @@ def run_train_findings(
     out.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, out)
     out.with_name(out.stem + "_card.json").write_text(
-        json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    out.with_name(out.stem + "_card.md").write_text(_card_markdown(model.card), encoding="utf-8")
     echo.write(f"findings model: {len(prompts)} prompts, {card['n_articles']} articles -> {out}\n")
 
 
@@ -169,6 +170,22 @@ def run_findings(
             rows.append(row)
     _write(rows, _FINDING_COLUMNS, fmt, out)
     return len(rows)
+
+
+def _card_markdown(card: dict) -> str:
+    labels = ", ".join(f"{count} {label}" for label, count in card["labels"].items())
+    return (
+        "# Findings model\n\n"
+        "Two logistic regressions (scikit-learn), saved with skops as plain weights: a sentence "
+        "ranker (which sentence reports the outcome) and an effect classifier (increased, "
+        "decreased or no difference in the intervention arm) over rule features.\n\n"
+        f"* Trained by: `{card['trained_by']}`\n"
+        f"* Data: {card['n_prompts']} prompts from {card['n_articles']} articles "
+        f"({card['abstracts']}, {card['prompts']}): {labels}\n"
+        f"* Effect classifier C = {card['effect_c']} (chosen by an inner article-grouped CV)\n"
+        "* Scores: `python benchmarks/findings_eval.py` (5-fold article-grouped "
+        "cross-validation; the model is retrained in each fold)\n"
+    )
 
 
 FORMATS = ("jsonl", "csv", "table")

@@ -1,6 +1,8 @@
-"""The findings reader: per outcome, what a record found (effect, direction, the sentence), and
-each record's key finding. Entry points: `domains.read_findings`, `reader.read_effect`,
-`key_finding.key_finding`."""
+"""What a record found: the effect per outcome (`reader.read_effect`), the findings per outcome
+domain of a watch (`domains.read_findings`) and the key finding (`key_finding.key_finding`).
+
+Pure functions over a `Record`; the abstract is read once (`text.read_abstract`) and the
+`*_in` variants take it already read, for callers that ask several questions of one record."""
 
 # Stored findings made by another reader version are redone (part of the definitions hash).
 FINDINGS_VERSION = "1"

@@ -9,7 +9,7 @@ I = re.IGNORECASE
 
 # A p-value as written: "p = 0.03", "P<.001", "p-value of 0.2", "(P = NS)".
 P_VALUE = re.compile(
-    r"\bp\s*(?:-?\s*values?)?\s*(?:of\s*)?(?:for\s+\w+\s*)?([<>=≤≥]|&lt;|&gt;|<\s*or\s*=|>\s*or\s*=)\s*"
+    r"\bp\s*(?:-?\s*values?)?\s*(?:of\s*)?(?:for\s+\w+\s*)?([<>=≤≥:]|&lt;|&gt;|<\s*or\s*=|>\s*or\s*=)\s*"
     r"(0?\.\d+|[01](?:\.\d+)?|\d(?:\.\d+)?\s*[x×]\s*10\s*[-−–]\s*\d+)",
     I,
 )
@@ -66,6 +66,19 @@ WITHIN_GROUP = re.compile(
     r"in\s+both\s+groups|in\s+all\s+groups|in\s+each\s+group)\b",
     I,
 )
+# A denial that speaks of the arms: "no difference between groups", "did not differ between
+# treatments", "the between-group difference was not significant".
+_ARMS = r"(?:the\s+)?(?:two\s+|three\s+|treatment\s+|study\s+)?(?:groups?|arms?|treatments?)\b"
+BETWEEN_DENIED = re.compile(
+    r"\b(?:no|not|nor|neither)\b[^.;]{0,60}?\bdiffer\w*\b[^.;]{0,40}?\bbetween\s+"
+    + _ARMS
+    + r"|\bdiffer\w*\s+between\s+"
+    + _ARMS
+    + r"[^.;]{0,60}?(?:\bnot\b|\bno\b|non-?significant|\bn\.?s\.?(?!\w)|[pP]\s*[=>]\s*0?\.(?:0[5-9]|[1-9]))"
+    + r"|\bbetween-group\s+differences?\b[^.;]{0,60}?(?:\bnot\b|\bno\b|non-?significant)"
+    + r"|\b(?:no|not)\b[^.;]{0,30}?\bbetween-group\s+differences?",
+    re.IGNORECASE,
+)
 BETWEEN_GROUP = re.compile(
     r"\b(?:between(?:\s+the)?\s+(?:two\s+|three\s+|treatment\s+|study\s+)?(?:groups|arms)|"
     r"between-group|intergroup|inter-group)\b",
@@ -78,7 +91,7 @@ def p_values(text: str) -> list[tuple[str, float]]:
     found = []
     for match in P_VALUE.finditer(text):
         sign = match.group(1).replace("&lt;", "<").replace("&gt;", ">")
-        sign = {"≤": "<", "≥": ">"}.get(sign, sign)
+        sign = {"≤": "<", "≥": ">", ":": "="}.get(sign, sign)
         if "or" in sign:
             sign = sign.split()[0]
         raw = match.group(2).replace(" ", "")
@@ -94,7 +107,13 @@ def p_values(text: str) -> list[tuple[str, float]]:
 
 def interval_excludes_null(text: str) -> list[bool]:
     """For each confidence interval, whether it excludes the null (1 for ratios, 0 otherwise)."""
-    calls = []
+    return [side != 0 for side in interval_sides(text)]
+
+
+def interval_sides(text: str) -> list[int]:
+    """For each confidence interval, +1 when it lies above the null (1 for ratios, 0 for
+    differences), -1 below, 0 when it holds the null."""
+    sides = []
     for match in CONFIDENCE_INTERVAL.finditer(text):
         try:
             low = float(match.group("low").replace("−", "-").replace("–", "-"))
@@ -106,10 +125,10 @@ def interval_excludes_null(text: str) -> list[bool]:
         null = 1.0 if match.group("kind") else 0.0
         # A ratio's interval sits above zero; when no kind is named, one entirely positive
         # and spanning 1 is read as a ratio too.
-        if not match.group("kind") and low > 0 and low < 1 < high:
+        if not match.group("kind") and 0 < low < 1 < high:
             null = 1.0
-        calls.append(not (low <= null <= high))
-    return calls
+        sides.append(1 if low > null else -1 if high < null else 0)
+    return sides
 
 
 # Words whose presence a sentence's cues are read from (lower case, as written).

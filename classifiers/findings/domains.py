@@ -169,6 +169,8 @@ def _plain_words_rule(
     gain for the intervention whichever way the measure moved (a judgement outranks the
     polarity), and "fell more with B-complex than with placebo" is a decrease even without a
     p-value, which the model, trained on reports with statistics, would doubt."""
+    intervention = intervention if isinstance(intervention, str) else tuple(intervention)
+    comparator = comparator if isinstance(comparator, str) else tuple(comparator)
     reading = read_clause(
         call.evidence,
         outcome_words(abstract, outcome),
@@ -190,5 +192,7 @@ def _names_an_arm(
     sentence: str, intervention: str | Sequence[str], comparator: str | Sequence[str]
 ) -> bool:
     words = {stem(w) for w in re.findall(r"[a-z0-9]+", sentence.lower())}
+    intervention = intervention if isinstance(intervention, str) else tuple(intervention)
+    comparator = comparator if isinstance(comparator, str) else tuple(comparator)
     arms = arm_words(intervention, comparator) | arm_words(comparator, intervention)
     return bool(words & (arms | CONTROL_WORDS | {"group", "groups", "arm", "arms"}))

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import STOPWORDS, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;]")
 # Clause breaks inside a sentence that lists several outcomes.
-_CLAUSE = re.compile(
+CLAUSE_BREAK = re.compile(
     r";|,\s+(?:but|whereas|while|although|however)\b|\bwhereas\b|\bwhile\b", re.IGNORECASE
 )
 # "12.1 ± 3.2 vs 15.0": a pair of values, the spread after the first skipped.
@@ -99,6 +100,7 @@ def _arm_vocabulary(arm: str) -> set[str]:
     return set(found)
 
 
+@lru_cache(maxsize=4096)  # a watch asks with the same arms for every record and domain
 def arm_words(arm: str | Sequence[str], other: str | Sequence[str]) -> frozenset[str]:
     """The words that point at one arm and not the other: its name's first words, the
     abbreviation it is given, its group label. An arm given as several names (a watch's
@@ -114,7 +116,7 @@ def _names_vocabulary(names: str | Sequence[str]) -> set[str]:
 
 def local_clause(text: str, query: frozenset[str]) -> str:
     """The clause of a sentence that names the outcome, when the sentence names several."""
-    parts = _CLAUSE.split(text)
+    parts = CLAUSE_BREAK.split(text)
     if len(parts) == 1 or not query:
         return text
     best, best_score = text, 0
@@ -206,7 +208,8 @@ def _statistics(text: str) -> dict[str, float]:
     values = cues.p_values(text)
     significant = [v for sign, v in values if (sign == "<" and v <= 0.05) or v < 0.05]
     not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
-    intervals = cues.interval_excludes_null(text)
+    sides = cues.interval_sides(text)
+    intervals = [side != 0 for side in sides]
     return {
         "p_sig": float(bool(significant)),
         "p_ns": float(bool(not_significant)),
@@ -214,6 +217,8 @@ def _statistics(text: str) -> dict[str, float]:
         "p_ns_word": float(bool(cues.P_NS.search(text))),
         "ci_excl": float(any(intervals)),
         "ci_incl": float(bool(intervals) and not all(intervals)),
+        "ci_above": float(bool(sides) and sides[0] > 0),
+        "ci_below": float(bool(sides) and sides[0] < 0),
         "nodiff": float(bool(cues.NO_DIFFERENCE.search(text))),
         "signif": float(bool(cues.SIGNIFICANT.search(text))),
         "within": float(bool(cues.WITHIN_GROUP.search(text))),
@@ -285,9 +290,9 @@ def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
 def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int:
     """+1 when "77% in the intervention group and 69% in usual care" puts the intervention's
     value higher: the number just before each arm's first mention."""
-    values = []
+    values: list[float] = []
     for positions in (at_int, at_cmp):
-        value = None
+        value: float | None = None
         for at in positions:
             for back in range(at - 1, max(at - 7, -1), -1):
                 token = lowered[back]
@@ -298,7 +303,9 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
                     break
             if value is not None:
                 break
+        if value is None:
+            return 0
         values.append(value)
-    if None in values or values[0] == values[1]:
+    if values[0] == values[1]:
         return 0
     return 1 if values[0] > values[1] else -1

@@ -4,16 +4,38 @@ says (increased, decreased, no difference in the intervention arm against the co
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
 
-from litwatch.classifiers.findings import retrieval
-from litwatch.classifiers.findings.effect import arm_words, effect_features
+from litwatch.classifiers.findings import cues, retrieval
+from litwatch.classifiers.findings.effect import (
+    CLAUSE_BREAK,
+    arm_words,
+    effect_features,
+    read_clause,
+)
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
-from litwatch.classifiers.findings.text import Abstract, Sentence, content_words, read_abstract
+from litwatch.classifiers.findings.text import (
+    Abstract,
+    Sentence,
+    content_words,
+    read_abstract,
+    words,
+)
 from litwatch.core.findings import EffectCall
 from litwatch.core.records import Record
 
 NOT_REPORTED = EffectCall("not-reported")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# Words a clause that refers back to an outcome may hold without naming another one.
+_REFERRING = frozenset(
+    (
+        *("however", "but", "difference", "differ", "significant", "statistically", "not"),
+        *("no", "this", "these", "it", "that", "both", "reach", "did", "significance"),
+        *("change", "found", "observed", "seen", "there", "p", "ns", "value"),
+    )
+)
+_ANAPHORA = frozenset(("however", "but", "difference", "this", "these", "it", "that", "both"))
 CANDIDATES = 3  # sentences whose effect calls are weighed together
 
 
@@ -55,21 +77,62 @@ def effect_in(
     )
     if not candidates:
         return NOT_REPORTED
+    intervention, comparator = _names(intervention), _names(comparator)
     int_words = arm_words(intervention, comparator)
     cmp_words = arm_words(comparator, intervention)
     # The ranker is often torn between a result sentence and the conclusion restating it:
     # each candidate votes with its share of the ranker's belief.
     votes: dict[str, float] = {}
-    best: dict[str, tuple[float, str]] = {}
     for text, query, share in candidates:
         scores = model.effect_scores(effect_features(text, query, int_words, cmp_words))
         for label, probability in _softmax(scores).items():
             votes[label] = votes.get(label, 0.0) + share * probability
-            if share * probability > best.get(label, (0.0, ""))[0]:
-                best[label] = (share * probability, text)
     total = sum(votes.values()) or 1.0
     label = max(votes, key=votes.__getitem__)
-    return EffectCall(label, candidates[0][0], round(votes[label] / total, 4))
+    confidence = votes[label] / total
+    text, query, _ = candidates[0]
+    if label == "no-difference" and ";" in text:
+        label = _own_clause_label(text, query, int_words, cmp_words) or label
+    elif label != "no-difference" and _between_groups_denied(text, query):
+        # "Pain fell in both groups (p < 0.001), but not differently between groups": the
+        # comparison between arms decides, not the change within each.
+        label = "no-difference"
+    return EffectCall(label, text, round(confidence, 4))
+
+
+def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
+    """Whether the sentence denies a difference between the arms for this outcome: in the
+    outcome's own clause, or in a clause that refers back to it ("..., but the difference
+    between groups was not significant") rather than naming another outcome ("..., whereas
+    nerve conduction did not differ between groups")."""
+    for part in CLAUSE_BREAK.split(text):
+        if not cues.BETWEEN_DENIED.search(part):
+            continue
+        named = set(content_words(part))
+        if query & named or (_ANAPHORA & set(words(part)) and not named - _REFERRING):
+            return True
+    return False
+
+
+def _own_clause_label(
+    text: str, query: frozenset[str], int_words: frozenset[str], cmp_words: frozenset[str]
+) -> str | None:
+    """ "Symptom scores fell more with X than with placebo; nerve conduction did not differ":
+    when the denial sits in another part of a semicolon list and the outcome's own part states
+    a difference in plain words, the outcome's part decides. (A ", but not significant" after a
+    comma refers back to the same outcome, so only semicolons count.)"""
+    parts = _PARENTHESES.sub("", text).split(";")
+    own = [part for part in parts if query & set(content_words(part))]
+    if len(own) != 1 or cues.NO_DIFFERENCE.search(own[0]) or cues.P_VALUE.search(text):
+        return None
+    denials = [part for part in parts if part is not own[0] and cues.NO_DIFFERENCE.search(part)]
+    # "; however, the difference was not significant" speaks of the same outcome.
+    if any(_ANAPHORA & set(words(part)) for part in denials):
+        return None
+    reading = read_clause(own[0], query, int_words, cmp_words)
+    if reading.amount and not reading.no_difference:
+        return "increased" if reading.amount > 0 else "decreased"
+    return None
 
 
 def ranked_sentences(
@@ -106,6 +169,11 @@ def ranked_sentences(
     return [(abstract.sentences[i].text, query, weights[i] / total) for i in order[:top]]
 
 
+def _names(names: str | Sequence[str]) -> str | tuple[str, ...]:
+    """Arm names in a hashable form (the arm-word cache keys on them)."""
+    return names if isinstance(names, str) else tuple(names)
+
+
 def _text(names: str | Sequence[str]) -> str:
     return names if isinstance(names, str) else " ".join(names)
 
@@ -120,7 +188,3 @@ def _softmax(scores: dict[str, float]) -> dict[str, float]:
     exps = {label: math.exp(score - peak) for label, score in scores.items()}
     total = sum(exps.values())
     return {label: value / total for label, value in exps.items()}
-
-
-def batch(records: Iterable[Record]) -> list[Abstract]:
-    return [read_abstract(record) for record in records]

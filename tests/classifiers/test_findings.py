@@ -1,0 +1,140 @@
+"""The effect reader: each hard case of issue #12 with a control case that reads the other way,
+so every check can fail."""
+
+from __future__ import annotations
+
+import pytest
+from litwatch.classifiers.findings.reader import read_effect
+from litwatch.core.records import AbstractSection, Record
+
+
+def structured(results: str, conclusions: str = "", methods: str = "") -> Record:
+    sections = [
+        AbstractSection(
+            "Neuropathic pain is common in diabetes and treatments are few.", "BACKGROUND"
+        ),
+        AbstractSection(
+            methods
+            or "We randomly assigned 120 adults with painful diabetic neuropathy to duloxetine "
+            "or placebo for 12 weeks; pain score, sleep quality and nerve conduction velocity "
+            "were measured.",
+            "METHODS",
+        ),
+        AbstractSection(results, "RESULTS"),
+    ]
+    if conclusions:
+        sections.append(AbstractSection(conclusions, "CONCLUSIONS"))
+    return Record("1", title="Duloxetine for painful diabetic neuropathy", abstract=tuple(sections))
+
+
+def unstructured(text: str) -> Record:
+    return Record("2", title="Duloxetine for painful neuropathy", abstract=(AbstractSection(text),))
+
+
+def call(record: Record, outcome: str = "pain score") -> str:
+    return read_effect(record, outcome, "duloxetine", "placebo").label
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        # p-values decide significance
+        ("Pain score was lower with duloxetine than with placebo (p = 0.002).", "decreased"),
+        ("Pain score was lower with duloxetine than with placebo (p = 0.34).", "no-difference"),
+        # NS written out
+        ("Pain score did not differ between duloxetine and placebo (NS).", "no-difference"),
+        ("Pain score was higher with duloxetine than with placebo (P < 0.001).", "increased"),
+        # arm order: the comparator named first flips the direction
+        ("Pain score was lower in the placebo group than with duloxetine (p = 0.01).", "increased"),
+        ("Pain score was lower with duloxetine than in the placebo group (p = 0.01).", "decreased"),
+        # negation
+        (
+            "Duloxetine did not significantly reduce the pain score compared with placebo.",
+            "no-difference",
+        ),
+        (
+            "Duloxetine significantly reduced the pain score compared with placebo (p < 0.01).",
+            "decreased",
+        ),
+        # a trend is not a difference
+        (
+            "There was a trend towards a lower pain score with duloxetine (p = 0.08).",
+            "no-difference",
+        ),
+        # confidence intervals: crossing zero is no difference
+        (
+            (
+                "The mean difference in pain score between duloxetine and placebo was -0.4 "
+                "(95% CI -1.1 to 0.3)."
+            ),
+            "no-difference",
+        ),
+        (
+            (
+                "The pain score was significantly lower with duloxetine than placebo, mean "
+                "difference -1.6 (95% CI -2.3 to -0.9)."
+            ),
+            "decreased",
+        ),
+    ],
+)
+def test_results_sentence_is_read_for_significance_direction_and_arm_order(results, expected):
+    assert call(structured(results)) == expected
+
+
+def test_between_group_difference_decides_over_change_within_each_group():
+    within_only = structured(
+        "Pain score fell from baseline in both groups (p < 0.001), but the difference between "
+        "groups was not significant (p = 0.41)."
+    )
+    between = structured("Pain score fell more with duloxetine than with placebo (p = 0.002).")
+    assert call(within_only) == "no-difference"
+    assert call(between) == "decreased"
+
+
+def test_several_outcomes_in_one_sentence_each_get_their_own_clause():
+    record = structured(
+        "Duloxetine reduced the pain score compared with placebo (p = 0.01), whereas nerve "
+        "conduction velocity did not differ between groups (p = 0.62)."
+    )
+    assert call(record, "pain score") == "decreased"
+    assert call(record, "nerve conduction velocity") == "no-difference"
+
+
+def test_a_denial_about_another_outcome_in_a_semicolon_list_does_not_cancel_this_one():
+    record = structured(
+        "The pain score was lower with duloxetine than with placebo (p = 0.01); sleep quality "
+        "did not differ between groups."
+    )
+    assert call(record, "pain score") == "decreased"
+    assert call(record, "sleep quality") == "no-difference"
+
+
+def test_a_result_stated_only_in_the_conclusion_is_read():
+    record = structured(
+        "Of 120 randomised, 104 completed the trial; adverse events were mild.",
+        conclusions="Duloxetine significantly improved sleep quality compared with placebo.",
+    )
+    answer = read_effect(record, "sleep quality", "duloxetine", "placebo")
+    assert answer.label == "increased"
+    assert "sleep quality" in answer.evidence
+
+
+def test_structured_and_unstructured_abstracts_read_alike():
+    sentence = "Pain score was significantly lower with duloxetine than with placebo (p = 0.003)."
+    text = (
+        "We randomly assigned 120 adults with painful neuropathy to duloxetine or placebo. "
+        + sentence
+        + " Duloxetine is an option for painful neuropathy."
+    )
+    assert call(structured(sentence)) == "decreased"
+    assert call(unstructured(text)) == "decreased"
+
+
+def test_an_outcome_the_abstract_never_names_is_not_reported():
+    record = structured("Pain score was lower with duloxetine than with placebo (p = 0.002).")
+    absent = read_effect(record, "hospital admissions", "duloxetine", "placebo")
+    assert absent.label == "not-reported" and absent.evidence == ""
+    present = read_effect(record, "pain score", "duloxetine", "placebo")
+    assert present.label != "not-reported" and "Pain score" in present.evidence
+    assert 0 < present.confidence <= 1

@@ -1,0 +1,107 @@
+"""Outcome domains: a record's findings per domain, read through the domain's polarity."""
+
+from __future__ import annotations
+
+import pytest
+from litwatch.classifiers.findings.domains import read_findings
+from litwatch.core.findings import DomainTerm, OutcomeDomain, direction_of
+from litwatch.core.records import AbstractSection, Record
+
+PAIN = OutcomeDomain("pain", "pain", (DomainTerm("pain score*"),), "lower-is-better")
+NERVE = OutcomeDomain(
+    "nerve-conduction", "nerve conduction", (DomainTerm("conduction velocit*"),), "higher-is-better"
+)
+B12_STATUS = OutcomeDomain(
+    "b12-status",
+    "B12 status markers",
+    (DomainTerm("serum B12"), DomainTerm("homocysteine", "lower-is-better")),
+    "higher-is-better",
+)
+B12 = ("methylcobalamin", "vitamin B12")
+
+
+def trial(results: str) -> Record:
+    return Record(
+        "7",
+        title="Methylcobalamin in diabetic neuropathy",
+        abstract=(
+            AbstractSection(
+                "Adults were randomised to methylcobalamin or placebo; pain score, conduction "
+                "velocity, serum B12 and homocysteine were measured.",
+                "METHODS",
+            ),
+            AbstractSection(results, "RESULTS"),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("effect", "polarity", "direction"),
+    [
+        ("decreased", "lower-is-better", "favours-intervention"),
+        ("increased", "lower-is-better", "favours-comparator"),
+        ("increased", "higher-is-better", "favours-intervention"),
+        ("decreased", "higher-is-better", "favours-comparator"),
+        ("no-difference", "higher-is-better", "no-difference"),
+        ("not-reported", "higher-is-better", "unclear"),
+    ],
+)
+def test_polarity_turns_an_effect_into_a_direction(effect, polarity, direction):
+    assert direction_of(effect, polarity) == direction
+
+
+def test_lower_pain_favours_the_intervention_and_higher_pain_the_comparator():
+    better = read_findings(
+        trial("Pain scores were lower with methylcobalamin than with placebo (p = 0.01)."),
+        [PAIN],
+        B12,
+        ("placebo",),
+    )
+    worse = read_findings(
+        trial("Pain scores were higher with methylcobalamin than with placebo (p = 0.01)."),
+        [PAIN],
+        B12,
+        ("placebo",),
+    )
+    assert [(f.domain, f.effect, f.direction) for f in better] == [
+        ("pain", "decreased", "favours-intervention")
+    ]
+    assert [(f.effect, f.direction) for f in worse] == [("increased", "favours-comparator")]
+
+
+def test_a_term_with_its_own_polarity_overrides_its_domain():
+    found = read_findings(
+        trial(
+            "Serum B12 rose with methylcobalamin compared with placebo (p < 0.001). "
+            "Homocysteine fell with methylcobalamin compared with placebo (p = 0.003)."
+        ),
+        [B12_STATUS],
+        B12,
+        ("placebo",),
+    )
+    by_outcome = {f.outcome.lower(): (f.effect, f.direction) for f in found}
+    assert by_outcome == {
+        "serum b12": ("increased", "favours-intervention"),
+        "homocysteine": ("decreased", "favours-intervention"),
+    }
+
+
+def test_a_domain_named_only_in_the_methods_is_not_a_finding():
+    found = read_findings(
+        trial("Pain scores were lower with methylcobalamin than with placebo (p = 0.01)."),
+        [PAIN, NERVE],
+        B12,
+        ("placebo",),
+    )
+    assert [f.domain for f in found] == ["pain"]  # conduction velocity: methods only
+
+
+def test_a_change_that_names_no_arm_has_an_unclear_direction():
+    found = read_findings(
+        trial("Pain scores decreased significantly over 12 weeks (p < 0.01)."), [PAIN], B12
+    )
+    named = read_findings(
+        trial("Pain scores decreased significantly with methylcobalamin (p < 0.01)."), [PAIN], B12
+    )
+    assert [f.direction for f in found] == ["unclear"]
+    assert [f.direction for f in named] == ["favours-intervention"]
