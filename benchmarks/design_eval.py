@@ -13,12 +13,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from litwatch.classifiers.commands import source_grouped_scores
 from litwatch.classifiers.design import MODEL_PATH, classify_designs
-from litwatch.classifiers.design_model import load_model
+from litwatch.classifiers.design_evaluation import source_grouped_scores
+from litwatch.classifiers.design_io import load_model
 from litwatch.classifiers.pubtypes import LABELS, PUBLICATION_TYPE_LABELS
-from litwatch.classifiers.training_data import load_labelled
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+from litwatch.training_sources import load_labelled
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SOURCES = ("pubmed-xml", "medline", "labeled/ijmarshall__robotsearch__filtered__ovid.txt")

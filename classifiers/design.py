@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from litwatch.classifiers.design_model import DesignModel, load_model
+from litwatch.classifiers.design_io import load_model
+from litwatch.classifiers.design_model import DesignModel
 from litwatch.classifiers.pubtypes import design_from_indexing
 from litwatch.core.records import Record
 

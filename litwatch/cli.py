@@ -216,8 +216,8 @@ def train(
     ] = False,
 ) -> None:
     """Train the study-design model from publication-type-labelled records."""
-    from litwatch.classifiers.commands import run_train
     from litwatch.flows.weekly import entrez_client
+    from litwatch.train_command import run_train
 
     settings = _settings()
     corpus = settings.corpus_dir

@@ -12,25 +12,21 @@ import pytest
 import skops.io as sio
 from litwatch.classifiers.commands import run_classify
 from litwatch.classifiers.design import DesignCall, classify_design, classify_designs
-from litwatch.classifiers.design_model import (
-    TRUSTED_TYPES,
-    load_model,
-    save_model,
-    train_design_model,
-)
+from litwatch.classifiers.design_features import structure_matrix
+from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
+from litwatch.classifiers.design_model import train_design_model
+from litwatch.classifiers.design_rules import deciding_rule
+from litwatch.classifiers.design_text import text_view
 from litwatch.classifiers.judge import Judge
 from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
-from litwatch.classifiers.training_data import (
-    fetch_labelled,
-    load_labelled,
-    read_ovid,
-    training_label,
-)
+from litwatch.classifiers.training_data import training_label
 from litwatch.core.errors import ParseError
 from litwatch.core.records import AbstractSection, Record
 from litwatch.pubmed.formats import parse_file
+from litwatch.pubmed.ovid import read_ovid
 
 from litwatch.config import load_watches
+from litwatch.training_sources import fetch_labelled, load_labelled
 
 OVID = "labeled/ijmarshall__robotsearch__filtered__ovid.txt"
 
@@ -282,8 +278,6 @@ def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
 
 
 def _fired(title: str, abstract: str = "") -> set[str]:
-    from litwatch.classifiers.design_model import structure_matrix, text_view
-
     _, hits = structure_matrix([text_view(record(title, abstract))])
     return {rule.name for rule in hits[0]}
 
@@ -425,15 +419,13 @@ def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
 
 
 def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
-    from litwatch.classifiers.design_model import _deciding_rule, structure_matrix, text_view
-
     searched = record(
         "Statins in the elderly",
         "We searched MEDLINE and Embase. In this review, pooled estimates were computed.",
     )
     _, hits = structure_matrix([text_view(searched)])
     assert "own review" in {rule.name for rule in hits[0]}
-    assert _deciding_rule(hits[0]) is None
+    assert deciding_rule(hits[0]) is None
 
 
 @pytest.mark.parametrize(
@@ -444,8 +436,6 @@ def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
     ],
 )
 def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(title, abstract):
-    from litwatch.classifiers.design_model import _deciding_rule, structure_matrix, text_view
-
     _, hits = structure_matrix([text_view(record(title, abstract))])
-    decided = _deciding_rule(hits[0])
+    decided = deciding_rule(hits[0])
     assert decided is None or decided.label != "non-randomized-trial"
