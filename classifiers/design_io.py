@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import skops.io as sio
+from litwatch.classifiers.design_calibration import Calibration
 from litwatch.classifiers.design_model import DesignModel
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -37,6 +38,7 @@ def save_model(model: DesignModel, path: Path) -> None:
         "classifier": model.classifier,
         "rule_precision": model.rule_precision,
         "card": model.card,
+        "calibration": model.calibration.to_json() if model.calibration else {},
     }
     sio.dump(bundle, Path(path), compression=8)
 
@@ -50,6 +52,7 @@ def load_model(path: Path) -> DesignModel:
         bundle["classifier"],
         dict(bundle["rule_precision"]),
         dict(bundle["card"]),
+        Calibration.from_json(bundle["calibration"]) if bundle.get("calibration") else None,
     )
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,6 +17,9 @@ from litwatch.classifiers.design_features import STRUCTURE_FEATURES, structure_m
 from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, deciding_rule
 from litwatch.classifiers.design_text import TextView, text_view
 from litwatch.core.records import Record
+
+if TYPE_CHECKING:
+    from litwatch.classifiers.design_calibration import Calibration
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GroupKFold, StratifiedKFold
@@ -33,17 +37,29 @@ class ModelCall:
     label: str
     confidence: float
     evidence: tuple[str, ...]
+    by_rule: bool = False  # a decisive phrase settled it, not the classifier
+    rct_probability: float = 0.0
+
+    def calibrated(self, calibration: Calibration) -> ModelCall:
+        """The call with its confidence and RCT probability mapped to held-out accuracy."""
+        return replace(
+            self,
+            confidence=round(calibration.confidence(self), 4),
+            rct_probability=round(calibration.rct(self.rct_probability), 4),
+        )
 
 
 @dataclass
 class DesignModel:
-    """The fitted text model: vectorisers, calibrated classifier and measured rule precision."""
+    """The fitted text model: vectorisers, calibrated classifier, measured rule precision and
+    (once the train command has measured it on held-out folds) the confidence calibration."""
 
     title_vectorizer: TfidfVectorizer
     text_vectorizer: TfidfVectorizer
     classifier: CalibratedClassifierCV
     rule_precision: dict[str, float]
     card: dict = field(default_factory=dict)
+    calibration: Calibration | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -58,15 +74,19 @@ class DesignModel:
         probabilities = self.classifier.predict_proba(features)
         contributions = self._contributions(features)
         names = self._feature_names
+        rct = self.labels.index("rct") if "rct" in self.labels else None
         calls = []
         for row, view in enumerate(views):
+            rct_probability = float(probabilities[row, rct]) if rct is not None else 0.0
             decisive = deciding_rule(hits[row])
             if decisive is not None:
-                calls.append(self._rule_call(decisive, view, probabilities[row]))
-                continue
-            best = int(np.argmax(probabilities[row]))
-            evidence = _top_evidence(contributions, row, best, names)
-            calls.append(ModelCall(self.labels[best], float(probabilities[row, best]), evidence))
+                call = self._rule_call(decisive, view, probabilities[row])
+            else:
+                best = int(np.argmax(probabilities[row]))
+                evidence = _top_evidence(contributions, row, best, names)
+                call = ModelCall(self.labels[best], float(probabilities[row, best]), evidence)
+            call = replace(call, rct_probability=rct_probability)
+            calls.append(call.calibrated(self.calibration) if self.calibration else call)
         return calls
 
     def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
@@ -91,7 +111,8 @@ class DesignModel:
         confidence = self.rule_precision.get(rule.name, 0.9)
         if rule.label in self.labels:
             confidence = max(confidence, float(probabilities[self.labels.index(rule.label)]))
-        return ModelCall(rule.label, round(confidence, 4), (f'{rule.where} phrase: "{phrase}"',))
+        evidence = (f'{rule.where} phrase: "{phrase}"',)
+        return ModelCall(rule.label, round(confidence, 4), evidence, by_rule=True)
 
 
 def _top_evidence(contributions, row: int, label_index: int, names: list[str]) -> tuple[str, ...]:
@@ -110,11 +131,18 @@ def train_design_model(
     trained_on: date | None = None,
     seed: int = SEED,
     sources: Sequence[str] = (),
+    weights: Sequence[float] | None = None,
 ) -> tuple[DesignModel, dict]:
-    """Fit the text model on (record, label) pairs; returns the model and its card."""
+    """Fit the text model on (record, label) pairs; returns the model and its card.
+
+    `weights` (one per example, default 1) let a set drawn for one label only, such as trial
+    abstracts, teach that label's wording without counting as PubMed's mix of designs."""
     examples = list(examples)
+    weights = [1.0] * len(examples) if weights is None else list(weights)
     counts = Counter(label for _, label in examples)
-    kept = [(r, label) for r, label in examples if counts[label] >= MIN_EXAMPLES]
+    chosen = [i for i, (_, label) in enumerate(examples) if counts[label] >= MIN_EXAMPLES]
+    kept = [examples[i] for i in chosen]
+    sample_weight = np.array([weights[i] for i in chosen])
     views = [text_view(record) for record, _ in kept]
     labels = np.array([label for _, label in kept])
     title_vectorizer = TfidfVectorizer(
@@ -129,12 +157,12 @@ def train_design_model(
     features = sp.hstack([title, text, structure], format="csr")
     folds = min(3, min(Counter(labels).values()))
     classifier = CalibratedClassifierCV(
-        LinearSVC(C=0.5, class_weight="balanced", random_state=seed),
+        LinearSVC(C=0.5, class_weight=_balanced(labels, sample_weight), random_state=seed),
         method="sigmoid",
         cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
         ensemble=False,
     )
-    classifier.fit(features, labels)
+    classifier.fit(features, labels, sample_weight=sample_weight)
     _slim(title_vectorizer, text_vectorizer, classifier)
     model = DesignModel(
         title_vectorizer, text_vectorizer, classifier, _rule_precision(hits, labels.tolist())
@@ -152,18 +180,38 @@ def train_design_model(
     return model, card
 
 
-def cross_validated_predictions(
-    examples: Sequence[tuple[Record, str]], groups: Sequence[str], folds: int = 5, seed: int = SEED
-) -> list[str]:
-    """Each example's text-only label from a model that never saw its group (source file)."""
+def _balanced(labels: np.ndarray, sample_weight: np.ndarray) -> dict[str | int, float]:
+    # sklearn's "balanced" counts examples; weighted examples must count by their weight, or a
+    # label padded with light examples would lose its share. Keyed both by label and by class
+    # index: the calibrating wrapper fits its cross-validation copies on labels encoded in
+    # sorted order, and the final classifier on the labels themselves.
+    totals: Counter[str] = Counter()
+    for label, weight in zip(labels.tolist(), sample_weight.tolist(), strict=True):
+        totals[label] += weight
+    mean = sum(totals.values()) / len(totals)
+    by_label = {label: mean / totals[label] for label in sorted(totals)}
+    return {**by_label, **{index: by_label[label] for index, label in enumerate(by_label)}}
+
+
+def cross_validated_calls(
+    examples: Sequence[tuple[Record, str]],
+    groups: Sequence[str],
+    folds: int = 5,
+    seed: int = SEED,
+    weights: Sequence[float] | None = None,
+) -> list[ModelCall]:
+    """Each example's text-only call from a model that never saw its group (source file)."""
     groups = list(groups)
-    predicted = [""] * len(examples)
+    weights = [1.0] * len(examples) if weights is None else list(weights)
+    calls: list[ModelCall | None] = [None] * len(examples)
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
     for train, test in splitter.split(np.zeros(len(examples)), groups=groups):
-        model, _ = train_design_model([examples[i] for i in train], seed=seed)
+        model, _ = train_design_model(
+            [examples[i] for i in train], seed=seed, weights=[weights[i] for i in train]
+        )
         for index, call in zip(test, model.predict([examples[i][0] for i in test]), strict=True):
-            predicted[index] = call.label
-    return predicted
+            calls[index] = call
+    return calls  # type: ignore[return-value]
 
 
 def _slim(*fitted) -> None:

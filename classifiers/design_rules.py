@@ -89,9 +89,17 @@ _RANDOMISED = (
     "trial participants",
 )
 
+# The authors saying that their own participants were randomly allocated: no topic phrase in
+# the title (a guideline being implemented, say) overrides it.
+_OWN_RANDOMISATION = ("randomised allocation", "randomised design", "randomised trial in title")
+
 # "randomised" but not "non-randomised", "quasi-randomised", "Mendelian randomisation" (genetic
-# instruments, not allocation) or "lack of randomisation".
-_RANDOMI = r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!mendelian )(?<!lack of )(?<!without )randomi[sz]"
+# instruments, not allocation), "pseudo-randomised" (an order of stimuli), "lack of
+# randomisation" or an observational design "emulating randomised trials".
+_RANDOMI = (
+    r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!pseudo-)(?<!mendelian )(?<!lack of )(?<!without )"
+    r"(?<!emulated )(?<!emulating )(?<!emulate )randomi[sz]"
+)
 _NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _PERSON = (
     r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
@@ -105,10 +113,11 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "protocol in title",
         "protocol",
         r"\b(study|trial|review) protocol\b|\bprotocol (for|of) an?\b|: (a |the )?protocol\b"
-        r"|\brationale and (study )?design\b|\bdesign and rationale\b",
+        r"|\brationale and (study )?design\b|\bdesign and rationale\b"
+        r"|(^|: )(the )?design of (a|an|the) (\w+[ ,-]+){0,5}(trial|study)\b",
         "title",
         decisive=True,
-        cues=("protocol", "rationale"),
+        cues=("protocol", "rationale", "design of"),
     ),
     _rule(
         "meta-analysis in title",
@@ -146,6 +155,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "title",
         decisive=True,
         cues=("guideline", "consensus", "position statement", "practice parameter"),
+        unless=_OWN_RANDOMISATION,
     ),
     _rule(
         "case report in title",
@@ -166,7 +176,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "title",
         decisive=True,
         cues=("randomi",),
-        unless=_NOT_A_TRIAL_REPORT,
+        unless=(*_NOT_A_TRIAL_REPORT, "commentary in title"),
     ),
     _rule("PRISMA", "systematic-review", r"\bprisma\b", cues=("prisma",)),
     _rule(
@@ -203,11 +213,20 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "rct",
         # Random allocation, not random sampling ("were randomly selected").
         r"\b(were|was|being) randomly(?! (selected|sampled|chosen|drawn|distributed))\b"
-        rf"|\b(were|was|being) {_RANDOMI}ed\b|\brandomly (assigned|allocated|divided)"
+        rf"|\b(were|was|being) {_RANDOMI}ed\b"
+        r"|\brandomly[- ](assigned|allocated|divided|received|given)\b"
+        r"|\brandomly distributed (into|to|between|among)\b"
         rf"|\b{_RANDOMI}ed (to|into|in a|1:1)\b|\b{_RANDOMI}ation\b|\bwe {_RANDOMI}ed\b"
-        rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|them|participants|patients|subjects)\b"
+        rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|[\d,]+ \w+|them|participants|patients|subjects)\b"
         rf"|\b{_RANDOMI}ed \(?\d:\d|\b(allocated|assigned) (at random|randomly)\b"
-        r"|\brandom (allocation|assignment)\b",
+        r"|\brandom (allocation|assignment)\b|\bat random (to|into)\b"
+        # Allocation in other words: "divided into three groups randomly", "selected randomly
+        # to receive", "in a randomised, blinded fashion", crossovers "in random order".
+        r"|\b(divided|assigned|allocated|distributed|split|placed|separated) (\w+[ ,-]+){0,6}"
+        r"randomly\b|\b(randomly|randomi[sz]ed) (selected|chosen) to (receive|undergo|get|take)\b"
+        rf"|\bin (a |an )?(random|{_RANDOMI}ed|randomly assigned),? (\w+[ ,-]+){{0,3}}"
+        r"(fashion|manner|way)\b"
+        rf"|\bin (a |an )?(random|{_RANDOMI}ed)(,? \w+)? (order|sequence)\b",
         decisive=True,
         cues=("random",),
         unless=_NOT_A_TRIAL_REPORT,
@@ -217,9 +236,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "rct",
         # The paper's own design: a "Design:" heading, "this randomised trial", "we conducted a
         # randomised ...", or a randomised trial in the same breath as blinding.
-        r"\b(study )?(design|methods?|setting)( and \w+)?:? (this (study )?(is|was) )?(in )?"
+        r"\b(study )?(design|methods?|setting)( and \w+)?:{0,2} (this (study )?(is|was) )?(in )?"
         rf"(a |an )?(\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
-        rf"|\b(this|the present|our) (\w+[ ,-]+){{0,3}}{_RANDOMI}ed\b"
+        rf"|\b(this|the present|our) (\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
         r"|\bwe (conducted|performed|carried out|undertook|did|report|designed) (a|an) "
         rf"(\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}(double|single|triple)[- ]blind"
@@ -227,9 +246,13 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}placebo[- ]controlled\b"
         # "The TEAM trial is a randomized controlled trial ...", "(TRIUMPH), a randomized
         # controlled trial", "a randomized controlled design was used".
-        rf"|\b(is|was) (a|an|the first) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed (\w+[ ,-]+){{0,2}}(trial|study)\b"
+        rf"|\b(is|was) (a|an|the first) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}"
+        r"(trial|study)\b"
         rf"|\), an? (\w+[ ,-]+){{0,4}}{_RANDOMI}ed (\w+[ ,-]+){{0,2}}trial\b"
-        rf"|\b{_RANDOMI}ed (\w+ ){{0,2}}design (was|is) (used|employed|adopted)\b",
+        rf"|\b{_RANDOMI}ed (\w+ ){{0,2}}design (was|is) (used|employed|adopted)\b"
+        # "A randomized control clinical trial was undertaken."
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,4}}(trial|study) (was|is) (undertaken|conducted"
+        r"|performed|carried out|designed)\b",
         decisive=True,
         cues=("randomi",),
         unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
@@ -240,7 +263,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # Analyses of a trial's participants, which NLM indexes as reports of the trial.
         r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
         r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed"
-        r"|participated in|enrolled (for|in)|samples from)"
+        r"|participated in|enrolled (for|in)|samples from|included in|recruited to)"
         rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),
@@ -263,8 +286,12 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "other",
         # The paper is a secondary analysis ("a post hoc analysis of ..."), not a trial report
         # naming its own secondary analyses ("in secondary analyses, rates of control ...").
-        r"\b(secondary|post[- ]hoc|ancillary|exploratory|pooled) analys[ie]s (of|from|using)\b"
-        r"|\bsub-?study\b|\bdata from (the|a) \w+",
+        r"\b(secondary|post[- ]hoc|ancillary|exploratory|pooled|mediation) analys[ie]s (of|from|using)\b"
+        # Reuse of a trial's data: "analysis of baseline data from", "using baseline data from".
+        r"|\banalys[ie]s of (\w+ ){0,2}data (from|of)\b|\bbaseline data (from|of)\b"
+        # "Data from the X trial", not "data from the 55 participants".
+        r"|\bsub-?study\b"
+        r"|\bdata from (the|a|an) (\w+[ ,-]+){0,4}(trial|study|cohort|survey|registry|database)\b",
         cues=("analys", "sub", "data from"),
     ),
     _rule(

@@ -4,7 +4,8 @@ mapping in `classifiers.pubtypes`. Reading exports and asking PubMed for them is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from litwatch.classifiers.pubtypes import design_from_indexing
@@ -21,6 +22,14 @@ class LabelledRecord:
     label: str
     evidence: tuple[str, ...]
     source_name: str
+    # A set that holds one design only (trial abstracts known to be RCTs) rather than PubMed's
+    # mix: it teaches wording, but must not count as evidence of how common the design is.
+    single_design: bool = False
+
+    @property
+    def group(self) -> str:
+        """The cross-validation group: the source file, or the article in a one-design set."""
+        return f"{self.source_name}#{self.record.pmid}" if self.single_design else self.source_name
 
 
 def training_label(record: Record) -> tuple[str, tuple[str, ...]] | None:
@@ -39,3 +48,19 @@ def label_records(records: Iterable[Record], source_name: str) -> Iterator[Label
         labelled = training_label(record)
         if labelled is not None:
             yield LabelledRecord(record, labelled[0], labelled[1], source_name)
+
+
+# Together, a one-design set weighs this many times that design's own PubMed-labelled records:
+# enough to teach how such abstracts read, not so much that the label's prior swells.
+SINGLE_DESIGN_SHARE = 1.0
+
+
+def training_weights(labelled: Sequence[LabelledRecord]) -> list[float]:
+    """One weight per record: 1 for PubMed-labelled ones; a one-design set shares the weight of
+    `SINGLE_DESIGN_SHARE` times its label's PubMed-labelled count (at least one record's)."""
+    mixed = Counter(item.label for item in labelled if not item.single_design)
+    single = Counter(item.label for item in labelled if item.single_design)
+    share = {
+        label: max(mixed[label], 1) * SINGLE_DESIGN_SHARE / count for label, count in single.items()
+    }
+    return [share[item.label] if item.single_design else 1.0 for item in labelled]

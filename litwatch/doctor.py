@@ -70,6 +70,7 @@ def diagnose(settings: Settings) -> Iterator[Finding]:
     ):
         yield check_writable(name, folder)
     yield check_corpus(settings)
+    yield check_design_model(settings)
 
 
 def check_watches(settings: Settings) -> Finding:
@@ -160,6 +161,20 @@ def check_corpus(settings: Settings) -> Finding:
     if folder.is_dir() and os.access(folder, os.R_OK):
         return Finding("corpus", "ok", f"{folder} (for demo, standin and train)")
     return Finding("corpus", "note", f"not found at {folder}: only demo, standin and train need it")
+
+
+def check_design_model(settings: Settings) -> Finding:
+    """The study-design model the flows classify with, loaded as a run would load it."""
+    from litwatch.classifiers.design import MODEL_PATH, read_design_model
+
+    path = settings.design_model or MODEL_PATH
+    which = "LITWATCH_DESIGN_MODEL" if settings.design_model else "shipped"
+    try:
+        card = read_design_model(path).card
+    except LitwatchError as error:
+        return Finding("design model", "FAIL", str(error))
+    trained = f"trained {card.get('trained_on')} on {card.get('examples')} records"
+    return Finding("design model", "ok", f"{path} ({which}; {trained})")
 
 
 def _field(location: tuple) -> str:
