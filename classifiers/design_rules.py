@@ -250,6 +250,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"(trial|study)\b"
         rf"|\), an? (\w+[ ,-]+){{0,4}}{_RANDOMI}ed (\w+[ ,-]+){{0,2}}trial\b"
         rf"|\b{_RANDOMI}ed (\w+ ){{0,2}}design (was|is) (used|employed|adopted)\b"
+        # "X was tested in a randomised, controlled trial".
+        r"|\b(was|were) (tested|evaluated|assessed|compared|examined|studied|investigated) in "
+        rf"(a|an) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
         # "A randomized control clinical trial was undertaken."
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,4}}(trial|study) (was|is) (undertaken|conducted"
         r"|performed|carried out|designed)\b",
@@ -263,7 +266,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # Analyses of a trial's participants, which NLM indexes as reports of the trial.
         r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
         r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed"
-        r"|participated in|enrolled (for|in)|samples from|included in|recruited to)"
+        r"|participated in|enrolled (for|in)|samples from|included in|recruited (to|into))"
         rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),

@@ -52,7 +52,7 @@ def label_records(records: Iterable[Record], source_name: str) -> Iterator[Label
 
 # Together, a one-design set weighs this many times that design's own PubMed-labelled records:
 # enough to teach how such abstracts read, not so much that the label's prior swells.
-SINGLE_DESIGN_SHARE = 1.0
+SINGLE_DESIGN_SHARE = 0.1
 
 
 def training_weights(labelled: Sequence[LabelledRecord]) -> list[float]:
