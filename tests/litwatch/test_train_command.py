@@ -4,7 +4,7 @@ under the data folder with its card, named by LITWATCH_DESIGN_MODEL and reported
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from litwatch.classifiers.design import (
 )
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import AbstractSection, Record
+from litwatch.flows.importing import import_files
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 from litwatch.standin.testing import running_standin
 
@@ -132,5 +133,18 @@ def test_a_missing_named_model_is_a_config_error(tmp_path):
         use_design_model(tmp_path / "gone.skops")
         with pytest.raises(ConfigError, match="gone.skops"):
             shipped_model()
+    finally:
+        use_design_model(None)
+
+
+def test_an_import_classifies_with_the_model_the_settings_name(corpus, tmp_path):
+    files = [corpus / "ontopic" / "ontopic.xml"]  # records not yet indexed: the model decides
+    named = Settings(data_dir=tmp_path / "a", design_model=tmp_path / "absent.skops")
+    try:
+        with pytest.raises(ConfigError, match="absent.skops"):
+            import_files(named, "b12-dpn", files, datetime(2026, 11, 23, 7, 0))
+        # Control: the default settings classify with the shipped model.
+        line = import_files(Settings(data_dir=tmp_path / "b"), "b12-dpn", files, datetime.now())
+        assert "imported" in line
     finally:
         use_design_model(None)
