@@ -206,8 +206,10 @@ def _balanced(labels: np.ndarray, sample_weight: np.ndarray) -> dict[str | int, 
     for label, weight in zip(labels.tolist(), sample_weight.tolist(), strict=True):
         totals[label] += weight
     mean = sum(totals.values()) / len(totals)
-    by_label = {label: mean / totals[label] for label in sorted(totals)}
-    return {**by_label, **{index: by_label[label] for index, label in enumerate(by_label)}}
+    names = sorted(totals)
+    keyed: dict[str | int, float] = {label: mean / totals[label] for label in names}
+    keyed.update({index: mean / totals[label] for index, label in enumerate(names)})
+    return keyed
 
 
 def cross_validated_calls(
