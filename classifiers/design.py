@@ -60,9 +60,9 @@ def use_design_model(path: Path | None) -> None:
         _model_path = Path(path) if path is not None else MODEL_PATH
 
 
-def shipped_model() -> DesignModel:
-    """The model in use (the shipped classifiers/models/design.skops unless another is named),
-    loaded once per process."""
+def model_in_use() -> DesignModel:
+    """The model this process classifies with (the shipped classifiers/models/design.skops
+    unless another is named), loaded once per process."""
     with _load_lock:
         path = _model_path
         if path not in _loaded:
@@ -102,7 +102,7 @@ def classify_designs(
         else:
             calls[index] = indexed
     if unindexed:
-        chosen = model or shipped_model()
+        chosen = model or model_in_use()
         batch: Sequence[Record] = [records[index] for index in unindexed]
         for index, call in zip(unindexed, chosen.predict(batch), strict=True):
             calls[index] = _from_model(call)

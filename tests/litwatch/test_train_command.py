@@ -11,7 +11,7 @@ import pytest
 from litwatch.classifiers.design import (
     MODEL_PATH,
     classify_designs,
-    shipped_model,
+    model_in_use,
     use_design_model,
 )
 from litwatch.core.errors import ConfigError
@@ -108,10 +108,10 @@ def test_the_named_model_is_the_one_classification_uses(trained):
     record = Record(pmid="9", title="Vitamin B12", abstract=(AbstractSection(text="A study."),))
     try:
         use_design_model(out)
-        assert shipped_model().card["trained_on"] == "2025-01-01"
+        assert model_in_use().card["trained_on"] == "2025-01-01"
         named = classify_designs([record], text_only=True)[0]
         use_design_model(None)
-        assert shipped_model().card["trained_on"] != "2025-01-01"  # control: the shipped one
+        assert model_in_use().card["trained_on"] != "2025-01-01"  # control: the shipped one
     finally:
         use_design_model(None)
     assert named.source == "model"
@@ -132,7 +132,7 @@ def test_a_missing_named_model_is_a_config_error(tmp_path):
     try:
         use_design_model(tmp_path / "gone.skops")
         with pytest.raises(ConfigError, match="gone.skops"):
-            shipped_model()
+            model_in_use()
     finally:
         use_design_model(None)
 
