@@ -168,8 +168,15 @@ def train_design_model(
     text_vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, max_features=30000, sublinear_tf=True, dtype=np.float32
     )
-    title = title_vectorizer.fit_transform([view.title for view in views])
-    text = text_vectorizer.fit_transform([view.text for view in views])
+    # The vocabulary and its IDF come from the full-weight examples (PubMed's own mix of
+    # designs); a down-weighted one-design set is read in that vocabulary, not allowed to
+    # reshape it toward its one kind of abstract.
+    shaping = [view for view, weight in zip(views, sample_weight, strict=True) if weight >= 1.0]
+    shaping = shaping or views
+    title_vectorizer.fit([view.title for view in shaping])
+    text_vectorizer.fit([view.text for view in shaping])
+    title = title_vectorizer.transform([view.title for view in views])
+    text = text_vectorizer.transform([view.text for view in views])
     structure, hits = structure_matrix(views)
     features = sp.hstack([title, text, structure], format="csr")
     folds = min(3, min(Counter(labels).values()))

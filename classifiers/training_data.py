@@ -51,8 +51,10 @@ def label_records(records: Iterable[Record], source_name: str) -> Iterator[Label
 
 
 # Together, a one-design set weighs this many times that design's own PubMed-labelled records:
-# enough to teach how such abstracts read, not so much that the label's prior swells.
-SINGLE_DESIGN_SHARE = 0.1
+# enough to teach how such abstracts read, not so much that the label's prior swells. Measured
+# on the corpus (held-out, grouped by file): at 0.1 RCT precision fell to 0.905, at 0.04 to
+# 0.915, at 0.02 it held at 0.922 with recall 0.782.
+SINGLE_DESIGN_SHARE = 0.02
 
 
 def training_weights(labelled: Sequence[LabelledRecord]) -> list[float]:
