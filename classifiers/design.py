@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from litwatch.classifiers.design_io import load_model
 from litwatch.classifiers.design_model import DesignModel, ModelCall
 from litwatch.classifiers.pubtypes import design_from_indexing
+from litwatch.core.classification import DesignCall
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
 
@@ -27,24 +26,6 @@ INDEXING_CONFIDENCE = 0.98
 # calibrated RCT probability is at least this much (one in five).
 UNCERTAIN_BELOW = 0.7
 MATERIAL_RCT_PROBABILITY = 0.2
-
-DesignSource = Literal["publication_type", "model"]
-
-
-@dataclass(frozen=True)
-class DesignCall:
-    """A record's study design, how sure we are, where it came from and what decided it."""
-
-    label: str
-    confidence: float
-    source: DesignSource
-    evidence: tuple[str, ...]
-    # The text model's calibrated probability that the record reports an RCT (None when NLM
-    # indexing decided), and "rct" as a second label when the top one is uncertain and that
-    # probability is material: the digest's "possible RCT".
-    rct_probability: float | None = None
-    runner_up: str | None = None
-
 
 # The model this process classifies with: the shipped one unless the entry point names another
 # (the LITWATCH_DESIGN_MODEL setting), each loaded once.
