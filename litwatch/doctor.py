@@ -164,16 +164,24 @@ def check_corpus(settings: Settings) -> Finding:
 
 
 def check_design_model(settings: Settings) -> Finding:
-    """The study-design model the flows classify with, loaded as a run would load it."""
-    from litwatch.classifiers.design import MODEL_PATH, read_design_model
+    """The study-design model the flows classify with: a skops archive where the setting points,
+    described by the card its training wrote. Read without sklearn, so doctor stays light."""
+    import json
+    import zipfile
+    from importlib.resources import files
 
-    path = settings.design_model or MODEL_PATH
+    shipped = Path(str(files("litwatch.classifiers") / "models" / "design.skops")).resolve()
+    path = settings.design_model or shipped
     which = "LITWATCH_DESIGN_MODEL" if settings.design_model else "shipped"
+    if not path.is_file():
+        return Finding("design model", "FAIL", f"{path}: no such file ({which})")
+    if not zipfile.is_zipfile(path):
+        return Finding("design model", "FAIL", f"{path}: not a skops model file ({which})")
     try:
-        card = read_design_model(path).card
-    except LitwatchError as error:
-        return Finding("design model", "FAIL", str(error))
-    trained = f"trained {card.get('trained_on')} on {card.get('examples')} records"
+        card = json.loads(path.with_name(path.stem + "_card.json").read_text(encoding="utf-8"))
+        trained = f"trained {card.get('trained_on')} on {card.get('examples')} records"
+    except (OSError, ValueError):
+        trained = "no model card beside it"
     return Finding("design model", "ok", f"{path} ({which}; {trained})")
 
 

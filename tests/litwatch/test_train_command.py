@@ -126,6 +126,9 @@ def test_doctor_reports_the_model_the_setting_names(trained, tmp_path):
     assert (shipped.outcome, str(MODEL_PATH) in shipped.detail) == ("ok", True)
     missing = check_design_model(Settings(design_model=tmp_path / "nope.skops"))
     assert missing.outcome == "FAIL" and "nope.skops" in missing.detail
+    (tmp_path / "notes.skops").write_text("not a model")
+    wrong = check_design_model(Settings(design_model=tmp_path / "notes.skops"))
+    assert wrong.outcome == "FAIL" and "not a skops model" in wrong.detail
 
 
 def test_a_missing_named_model_is_a_config_error(tmp_path):
