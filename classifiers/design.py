@@ -10,9 +10,11 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from litwatch.classifiers.design_model import DesignModel, load_model
+from litwatch.classifiers.design_io import load_model
+from litwatch.classifiers.design_model import DesignModel, ModelCall
 from litwatch.classifiers.pubtypes import design_from_indexing
 from litwatch.core.classification import DesignCall
+from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "design.skops"
@@ -20,17 +22,44 @@ MODEL_PATH = Path(__file__).resolve().parent / "models" / "design.skops"
 # NLM indexing is the reference labels are derived from; not 1.0, since indexers err too.
 INDEXING_CONFIDENCE = 0.98
 
-_shipped_model: DesignModel | None = None
+# "Possible RCT": the top label is right less often than this on held-out records, and the
+# calibrated RCT probability is at least this much (one in five).
+UNCERTAIN_BELOW = 0.7
+MATERIAL_RCT_PROBABILITY = 0.2
+
+# The model this process classifies with: the shipped one unless the entry point names another
+# (the LITWATCH_DESIGN_MODEL setting), each loaded once.
+_model_path: Path = MODEL_PATH
+_loaded: dict[Path, DesignModel] = {}
 _load_lock = threading.Lock()
 
 
-def shipped_model() -> DesignModel:
-    """The model shipped in classifiers/models/design.skops, loaded once per process."""
-    global _shipped_model
+def use_design_model(path: Path | None) -> None:
+    """Classify with the model at `path` from now on (None: the shipped model)."""
+    global _model_path
     with _load_lock:
-        if _shipped_model is None:
-            _shipped_model = load_model(MODEL_PATH)
-        return _shipped_model
+        _model_path = Path(path) if path is not None else MODEL_PATH
+
+
+def model_in_use() -> DesignModel:
+    """The model this process classifies with (the shipped classifiers/models/design.skops
+    unless another is named), loaded once per process."""
+    with _load_lock:
+        path = _model_path
+        if path not in _loaded:
+            _loaded[path] = read_design_model(path)
+        return _loaded[path]
+
+
+def read_design_model(path: Path) -> DesignModel:
+    """The model saved at `path`; a missing or unreadable file is a ConfigError naming it."""
+    try:
+        return load_model(path)
+    except FileNotFoundError:
+        raise ConfigError(f"design model {path}: no such file (LITWATCH_DESIGN_MODEL)") from None
+    except (OSError, ValueError, KeyError) as error:
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise ConfigError(f"design model {path}: cannot be read ({reason})") from None
 
 
 def classify_design(
@@ -54,11 +83,27 @@ def classify_designs(
         else:
             calls[index] = indexed
     if unindexed:
-        chosen = model or shipped_model()
+        chosen = model or model_in_use()
         batch: Sequence[Record] = [records[index] for index in unindexed]
         for index, call in zip(unindexed, chosen.predict(batch), strict=True):
-            calls[index] = DesignCall(call.label, round(call.confidence, 4), "model", call.evidence)
+            calls[index] = _from_model(call)
     return calls  # type: ignore[return-value]
+
+
+def _from_model(call: ModelCall) -> DesignCall:
+    possible_rct = (
+        call.label != "rct"
+        and call.confidence < UNCERTAIN_BELOW
+        and call.rct_probability >= MATERIAL_RCT_PROBABILITY
+    )
+    return DesignCall(
+        call.label,
+        round(call.confidence, 4),
+        "model",
+        call.evidence,
+        rct_probability=round(call.rct_probability, 4),
+        runner_up="rct" if possible_rct else None,
+    )
 
 
 def _from_indexing(record: Record) -> DesignCall | None:

@@ -45,6 +45,12 @@ class DesignCall:
     confidence: float
     source: DesignSource
     evidence: tuple[str, ...]
+    # The text model's calibrated probability that the record reports an RCT (None when NLM
+    # indexing decided), and "rct" as a second label when the top one is uncertain and that
+    # probability is material: the digest's "possible RCT" (classifiers/design.py). Not yet in
+    # the stored JSON, so equality leaves them out, as it does `Attributes.evidence`.
+    rct_probability: float | None = field(default=None, compare=False)
+    runner_up: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -121,10 +121,12 @@ def backfill_flow(
     progress: SliceProgress | None = None,
 ) -> BackfillResult:
     """Build a watch's store and evidence summary from `since` to `until` (default today)."""
+    from litwatch.classifiers.design import use_design_model
     from litwatch.store import Store
     from litwatch.store.locks import STALE_AFTER, this_process
 
     settings = settings or Settings()
+    use_design_model(settings.design_model)  # the model the settings name, for every step
     now = now or datetime.now().astimezone()
     span = DateWindow(since, until or now.date())
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]

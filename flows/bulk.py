@@ -69,11 +69,15 @@ def judge_for(watch: Watch):
 
 
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
-def classify_batch_task(xml: bytes, source_file: str, watch: Watch, text_only: bool):
+def classify_batch_task(
+    xml: bytes, source_file: str, watch: Watch, text_only: bool, design_model: Path | None = None
+):
     """Parse one batch of articles and classify it with the `classify` command's Judge."""
+    from litwatch.classifiers.design import use_design_model
     from litwatch.outputs.parquet import classification_schema, classification_table
     from litwatch.pubmed.xml import parse_xml
 
+    use_design_model(design_model)  # a worker process learns the settings' model here
     records = list(parse_xml(xml, source_name=source_file))
     classifications = judge_for(watch).classify(records, text_only=text_only)
     schema = classification_schema([gap.name for gap in watch.gaps])
@@ -116,7 +120,11 @@ def bulk_classify_flow(
 
         for path in files:
             for batch in article_batches(path, batch_size):
-                pending.append(classify_batch_task.submit(batch, path.name, watch, text_only))
+                pending.append(
+                    classify_batch_task.submit(
+                        batch, path.name, watch, text_only, settings.design_model
+                    )
+                )
                 if len(pending) >= in_flight:
                     write_oldest()
         while pending:

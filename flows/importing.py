@@ -15,10 +15,12 @@ from litwatch.settings import Settings
 
 def import_files(settings: Settings, watch_name: str, files: list[Path], now: datetime) -> str:
     """Store every record of `files` for the watch, classify them; returns a one-line summary."""
+    from litwatch.classifiers.design import use_design_model
     from litwatch.flows.classifying import classify_pending
     from litwatch.store import Store
     from litwatch.store.locks import STALE_AFTER, this_process
 
+    use_design_model(settings.design_model)
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     owner = this_process()
     with Store.open(settings.db_path) as store:

@@ -177,10 +177,12 @@ def watch_flow(
     deliver: bool = True,
 ) -> RunResult:
     """One run of one watch. `since` forces the window start (backfill); `deliver=False` records the digest without sending it."""
+    from litwatch.classifiers.design import use_design_model
     from litwatch.store import Store
     from litwatch.store.locks import STALE_AFTER, this_process
 
     settings = settings or Settings()
+    use_design_model(settings.design_model)  # the model the settings name, for every step
     arm_crash_point(settings.crash_at)
     now = now or datetime.now().astimezone()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]

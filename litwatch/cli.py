@@ -226,30 +226,61 @@ def train(
         list[Path] | None, typer.Argument(help="Labelled files (default: the shared corpus).")
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
-    ] = Path("classifiers/models/design.skops"),
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Where to write the model (default: DATA_DIR/models/design.skops)."
+        ),
+    ] = None,
+    trials: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trials",
+            help="Abstracts known to report randomised trials, taught as `rct` "
+            "(default: the corpus' evidence-inference set, if present).",
+        ),
+    ] = None,
     entrez: Annotated[
         bool,
-        typer.Option("--entrez", help="Also fetch publication-type-labelled records from PubMed."),
+        typer.Option("--entrez", help="Also draw a sample of labelled records from PubMed."),
     ] = False,
+    per_label: Annotated[
+        int, typer.Option("--per-label", min=1, help="With --entrez: most records per design.")
+    ] = 2000,
+    months: Annotated[
+        int, typer.Option(min=1, help="With --entrez: how many months back to look, newest first.")
+    ] = 60,
 ) -> None:
     """Train the study-design model from publication-type-labelled records."""
-    from litwatch.classifiers.commands import run_train
-    from litwatch.flows.weekly import entrez_client
+    from litwatch.progress import progress_bar
+    from litwatch.train_command import run_train
+    from litwatch.training_sources import EntrezSample
 
     settings = _settings()
     corpus = settings.corpus_dir
     sources = sources or [corpus / "pubmed-xml", corpus / "medline", corpus / "labeled"]
-    run_train(
-        sources,
-        out,
-        from_entrez_query=[] if entrez else None,
-        entrez_client=entrez_client(settings) if entrez else None,
-        entrez_window=(date(date.today().year - 2, 1, 1), date.today()) if entrez else None,
-        trained_on=date.today(),
-        command="litwatch " + " ".join(sys.argv[1:]),
-        out=sys.stdout,
-    )
+    if trials is None:
+        default_trials = corpus / "evidence-inference" / "ei_dev_abstracts.xml"
+        trials = [default_trials] if default_trials.exists() else []
+    out = out or settings.data_dir / "models" / "design.skops"
+    client = None
+    if entrez:
+        from litwatch.flows.weekly import entrez_client
+
+        client = entrez_client(settings)
+    with progress_bar("sampling PubMed") as update:
+        run_train(
+            sources,
+            out,
+            trials=trials,
+            entrez_client=client,
+            entrez_sample=EntrezSample(per_label, date.today(), months) if entrez else None,
+            entrez_folder=settings.data_dir / "training" / "entrez",
+            trained_on=date.today(),
+            command="litwatch " + " ".join(sys.argv[1:]),
+            out=sys.stdout,
+            progress=update,
+        )
+    typer.echo(f"to classify with it: LITWATCH_DESIGN_MODEL={out}")
 
 
 @app.command()

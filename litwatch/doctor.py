@@ -70,6 +70,7 @@ def diagnose(settings: Settings) -> Iterator[Finding]:
     ):
         yield check_writable(name, folder)
     yield check_corpus(settings)
+    yield check_design_model(settings)
 
 
 def check_watches(settings: Settings) -> Finding:
@@ -160,6 +161,28 @@ def check_corpus(settings: Settings) -> Finding:
     if folder.is_dir() and os.access(folder, os.R_OK):
         return Finding("corpus", "ok", f"{folder} (for demo, standin and train)")
     return Finding("corpus", "note", f"not found at {folder}: only demo, standin and train need it")
+
+
+def check_design_model(settings: Settings) -> Finding:
+    """The study-design model the flows classify with: a skops archive where the setting points,
+    described by the card its training wrote. Read without sklearn, so doctor stays light."""
+    import json
+    import zipfile
+    from importlib.resources import files
+
+    shipped = Path(str(files("litwatch.classifiers") / "models" / "design.skops")).resolve()
+    path = settings.design_model or shipped
+    which = "LITWATCH_DESIGN_MODEL" if settings.design_model else "shipped"
+    if not path.is_file():
+        return Finding("design model", "FAIL", f"{path}: no such file ({which})")
+    if not zipfile.is_zipfile(path):
+        return Finding("design model", "FAIL", f"{path}: not a skops model file ({which})")
+    try:
+        card = json.loads(path.with_name(path.stem + "_card.json").read_text(encoding="utf-8"))
+        trained = f"trained {card.get('trained_on')} on {card.get('examples')} records"
+    except (OSError, ValueError):
+        trained = "no model card beside it"
+    return Finding("design model", "ok", f"{path} ({which}; {trained})")
 
 
 def _field(location: tuple) -> str:

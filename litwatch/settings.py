@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir)
     watches_file: Path | None = None  # None: the watch file shipped with litwatch
     corpus_dir: Path = Field(default_factory=_default_corpus)
+    design_model: Path | None = None  # None: the study-design model shipped with litwatch
 
     # Mail: without smtp_host, digests go to the outbox folder as .eml files
     smtp_host: str = ""

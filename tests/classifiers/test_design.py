@@ -9,21 +9,18 @@ from pathlib import Path
 import pytest
 import skops.io as sio
 from litwatch.classifiers.design import DesignCall, classify_design, classify_designs
-from litwatch.classifiers.design_model import (
-    TRUSTED_TYPES,
-    load_model,
-    save_model,
-    train_design_model,
-)
+from litwatch.classifiers.design_features import structure_matrix
+from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
+from litwatch.classifiers.design_model import train_design_model
+from litwatch.classifiers.design_rules import deciding_rule
+from litwatch.classifiers.design_text import text_view
 from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
-from litwatch.classifiers.training_data import (
-    fetch_labelled,
-    load_labelled,
-    read_ovid,
-    training_label,
-)
+from litwatch.classifiers.training_data import training_label
 from litwatch.core.records import AbstractSection, Record
 from litwatch.pubmed.formats import parse_file
+from litwatch.pubmed.ovid import read_ovid
+
+from litwatch.training_sources import load_labelled
 
 OVID = "labeled/ijmarshall__robotsearch__filtered__ovid.txt"
 
@@ -208,34 +205,7 @@ def test_shipped_model_card_describes_its_training(corpus):
     assert "rct" in card["cross_validation"]["per_label"]
 
 
-def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):
-    from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
-    from litwatch.standin.testing import running_standin
-
-    files = [corpus / "pubmed-xml" / "SEEDtk__ncbi.utils__data__pubmed.xml"]
-    with running_standin(files) as standin:
-        client = EntrezClient(
-            EntrezConfig(
-                email="tests@example.org",
-                base_url=standin.base_url,
-                requests_per_second=3,  # NCBI's pace without a key
-                pace_dir=tmp_path,
-            )
-        )
-        fetched = fetch_labelled(
-            client,
-            ['"Review"[pt]', '"Journal Article"[pt]'],
-            mindate=date(1990, 1, 1),
-            maxdate=date(2030, 1, 1),
-        )
-    local = {item.record.pmid: item.label for item in load_labelled(files)}
-    labels = {item.record.pmid: item.label for item in fetched}
-    assert len(labels) >= 90 and labels.items() <= local.items()
-
-
 def _fired(title: str, abstract: str = "") -> set[str]:
-    from litwatch.classifiers.design_model import structure_matrix, text_view
-
     _, hits = structure_matrix([text_view(record(title, abstract))])
     return {rule.name for rule in hits[0]}
 
@@ -310,6 +280,49 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         ("Adherence aids", "We performed a systematic review of trials.", "systematic review done"),
         ("Systemic air embolism complicating lung biopsy", "", "case-like title"),
         ("Response to 'Adherence and blood pressure'", "", "commentary in title"),
+        # Random allocation in the many ways authors word it.
+        (
+            "Garlic and lipids",
+            "They were divided into three equal groups randomly.",
+            "randomised allocation",
+        ),
+        ("Cisapride", "Patients randomly received cisapride or placebo.", "randomised allocation"),
+        (
+            "Stearic acid",
+            "A crossover design with 3 randomly-assigned diet rotations.",
+            "randomised allocation",
+        ),
+        (
+            "Mineral water",
+            "Water was given in a random, double blind fashion.",
+            "randomised allocation",
+        ),
+        (
+            "Sleep and ventilation",
+            "Both modes were applied in random order.",
+            "randomised allocation",
+        ),
+        (
+            "Stents",
+            "Twenty-one patients were randomly selected to receive stent A or B.",
+            "randomised allocation",
+        ),
+        ("PURSUIT", "The PURSUIT trial randomised 10,948 patients.", "randomised allocation"),
+        (
+            "Cisapride",
+            "Design:: A prospective randomized two-period crossover study.",
+            "randomised design",
+        ),
+        (
+            "CYTO-PV",
+            "CYTO-PV is a multicenter, randomized, and controlled trial.",
+            "randomised design",
+        ),
+        (
+            "Tacrolimus in dogs",
+            "This study was a two-phase, randomized, controlled, masked clinical trial.",
+            "randomised design",
+        ),
     ],
 )
 def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
@@ -370,6 +383,20 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
             "secondary analysis",
         ),
         ("Peer review groups to improve prescribing", "", "review in title"),
+        # Random sampling, random stimuli and future trials are not random allocation.
+        (
+            "Recess activity",
+            "150 boys were randomly selected from 26 schools.",
+            "randomised allocation",
+        ),
+        (
+            "Working memory",
+            "The interval was pseudo-randomized (2 or 8 s).",
+            "randomised allocation",
+        ),
+        ("Stimuli", "Items were presented in a pseudo-randomized order.", "randomised allocation"),
+        ("Stents", "A randomised trial is needed to confirm this.", "randomised allocation"),
+        ("Weight loss", "Data from the 55 participants were analysed.", "secondary analysis"),
     ],
 )
 def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
@@ -377,15 +404,13 @@ def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
 
 
 def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
-    from litwatch.classifiers.design_model import _deciding_rule, structure_matrix, text_view
-
     searched = record(
         "Statins in the elderly",
         "We searched MEDLINE and Embase. In this review, pooled estimates were computed.",
     )
     _, hits = structure_matrix([text_view(searched)])
     assert "own review" in {rule.name for rule in hits[0]}
-    assert _deciding_rule(hits[0]) is None
+    assert deciding_rule(hits[0]) is None
 
 
 @pytest.mark.parametrize(
@@ -396,8 +421,46 @@ def test_own_review_does_not_decide_when_the_authors_searched_and_pooled():
     ],
 )
 def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(title, abstract):
-    from litwatch.classifiers.design_model import _deciding_rule, structure_matrix, text_view
-
     _, hits = structure_matrix([text_view(record(title, abstract))])
-    decided = _deciding_rule(hits[0])
+    decided = deciding_rule(hits[0])
     assert decided is None or decided.label != "non-randomized-trial"
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "label"),
+    [
+        # A statement that the study's own participants were randomised outranks a topic phrase.
+        (
+            (
+                "Implementing a guideline for the treatment of type 2 diabetes: results of a "
+                "cluster-randomized controlled trial"
+            ),
+            "General practices were randomised to three arms.",
+            "rct",
+        ),
+        (
+            "Pilot study of an open-label exercise programme",
+            "Sixty adults were randomly assigned to exercise or usual care.",
+            "rct",
+        ),
+        # Controls: without the statement the topic phrase still decides; a review of trials
+        # and a protocol stay what they are.
+        (
+            "Guidelines for the management of diabetic neuropathy",
+            "We summarise the evidence.",
+            "guideline",
+        ),
+        (
+            "Exercise in neuropathy: a systematic review and meta-analysis",
+            "Patients were randomly assigned in 12 trials; pooled estimates were computed.",
+            "meta-analysis",
+        ),
+        (
+            "B12 in metformin users: study protocol for a randomised controlled trial",
+            "Participants will be randomised to B12 or placebo.",
+            "protocol",
+        ),
+    ],
+)
+def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label):
+    assert classify_design(record(title, abstract), text_only=True).label == label

@@ -84,6 +84,7 @@ smtp_security = "none"
         "output folder",
         "outbox folder",
         "corpus",
+        "design model",
     ]
     assert all(line.startswith("ok   ") for line in lines), lines
     visible = len(standin.corpus.visible(standin.clock.now()))

@@ -1,0 +1,73 @@
+"""The structure and phrase features the design model reads beside its TF-IDF columns: abstract
+length and headings, a trial registry id, and one column per phrase rule."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import scipy.sparse as sp
+from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule
+from litwatch.classifiers.design_text import TextView
+
+# Section headings that mark a design (structured abstracts say what kind of paper they are).
+SECTION_CUES = (
+    "background",
+    "objective",
+    "methods",
+    "results",
+    "conclusion",
+    "case",
+    "design",
+    "setting",
+    "participants",
+    "intervention",
+    "data sources",
+    "study selection",
+    "data extraction",
+    "synthesis",
+    "ethics and dissemination",
+    "trial registration",
+    "main outcome",
+    "discussion",
+    "introduction",
+)
+
+STRUCTURE_FEATURES = (
+    "no abstract",
+    "abstract length",
+    "section count",
+    "trial registry id",
+    *(f"section: {cue}" for cue in SECTION_CUES),
+    *(f"phrase: {rule.name}" for rule in PHRASE_RULES),
+)
+
+
+def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
+    """Structure and phrase features for each view, and the rules that fired for each."""
+    rows, cols, values = [], [], []
+    hits: list[list[PhraseRule]] = []
+    rule_offset = 4 + len(SECTION_CUES)
+    for row, view in enumerate(views):
+        cells = {
+            0: float(view.words == 0),
+            1: min(math.log1p(view.words) / 7.0, 1.5),
+            2: min(len(view.sections) / 8.0, 1.5),
+            3: float(view.has_registry_id),
+        }
+        for index, cue in enumerate(SECTION_CUES):
+            if any(cue in section for section in view.sections):
+                cells[4 + index] = 1.0
+        fired = []
+        for index, rule in enumerate(PHRASE_RULES):
+            if rule.search(view):
+                cells[rule_offset + index] = 1.0
+                fired.append(rule)
+        hits.append(fired)
+        for col, value in cells.items():
+            if value:
+                rows.append(row)
+                cols.append(col)
+                values.append(value)
+    shape = (len(views), len(STRUCTURE_FEATURES))
+    return sp.csr_matrix((values, (rows, cols)), shape=shape), hits

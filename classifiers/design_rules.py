@@ -1,0 +1,508 @@
+"""The phrases in which authors name their own study's design, as rules over a `TextView`.
+
+Phrase rules come in two strengths. Every rule is a feature of the text model; the few marked
+`decisive` also settle the label outright, because an author who writes "a systematic review and
+meta-analysis" in the title is more reliable than any model trained on a few dozen reviews."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from litwatch.classifiers.design_text import TextView
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """A phrase an author writes about their own design; `where` is "title" or "text"."""
+
+    name: str
+    label: str
+    pattern: re.Pattern[str]
+    where: str = "text"
+    decisive: bool = False
+    cues: tuple[str, ...] = ()  # plain substrings, one of which must occur for the regex to run
+    unless: tuple[str, ...] = ()  # names of rules that, firing too, keep this one from deciding
+
+    def search(self, view: TextView) -> re.Match[str] | None:
+        """The phrase in the view's title or text, if the rule fires."""
+        source = view.title if self.where == "title" else view.text
+        if not self.cues:
+            return self.pattern.search(source)
+        if not _holds_cue(source, self.cues):
+            return None
+        if self.where == "title":
+            return self.pattern.search(source)
+        # Phrases sit inside one sentence, so only the sentences holding a cue are searched:
+        # scanning whole abstracts with a dozen-way pattern was most of the model's time.
+        for sentence in view.sentences:
+            if _holds_cue(sentence, self.cues):
+                match = self.pattern.search(sentence)
+                if match:
+                    return match
+        return None
+
+
+def _holds_cue(text: str, cues: tuple[str, ...]) -> bool:
+    # A plain loop: any() over a generator costs more than the substring tests themselves.
+    for cue in cues:
+        if cue in text:
+            return True
+    return False
+
+
+def _rule(
+    name: str,
+    label: str,
+    regex: str,
+    where: str = "text",
+    decisive: bool = False,
+    cues: tuple[str, ...] = (),
+    unless: tuple[str, ...] = (),
+) -> PhraseRule:
+    return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless)
+
+
+# A report of randomised allocation settles `rct` unless the paper only reuses a trial's data
+# or reviews trials.
+_NOT_A_TRIAL_REPORT = (
+    "secondary analysis",
+    "PRISMA",
+    "literature search",
+    "pooled estimate",
+    "review in title",
+    "protocol wording",
+)
+
+# Evidence that a paper synthesises others' studies, which keeps review wording from deciding
+# `narrative-review` (systematic reviews say "this review" too).
+_SYNTHESIS = ("PRISMA", "literature search", "pooled estimate")
+
+# Any sign of random allocation keeps a trial from being called non-randomised.
+_RANDOMISED = (
+    "randomised allocation",
+    "randomised design",
+    "randomised trial",
+    "blinding",
+    "randomised trial in title",
+    "trial participants",
+)
+
+# The authors saying that their own participants were randomly allocated: no topic phrase in
+# the title (a guideline being implemented, say) overrides it.
+_OWN_RANDOMISATION = ("randomised allocation", "randomised design", "randomised trial in title")
+
+# "randomised" but not "non-randomised", "quasi-randomised", "Mendelian randomisation" (genetic
+# instruments, not allocation), "pseudo-randomised" (an order of stimuli), "lack of
+# randomisation" or an observational design "emulating randomised trials".
+_RANDOMI = (
+    r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!pseudo-)(?<!mendelian )(?<!lack of )(?<!without )"
+    r"(?<!emulated )(?<!emulating )(?<!emulate )randomi[sz]"
+)
+_NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+_PERSON = (
+    r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
+    r"|gentleman|lady|primigravida|multigravida)"
+)
+
+
+# Decisive rules are tried in this order; the first that fires sets the label.
+PHRASE_RULES: tuple[PhraseRule, ...] = (
+    _rule(
+        "protocol in title",
+        "protocol",
+        r"\b(study|trial|review) protocol\b|\bprotocol (for|of) an?\b|: (a |the )?protocol\b"
+        r"|\brationale and (study )?design\b|\bdesign and rationale\b"
+        r"|(^|: )(the )?design of (a|an|the) (\w+[ ,-]+){0,5}(trial|study)\b",
+        "title",
+        decisive=True,
+        cues=("protocol", "rationale", "design of"),
+    ),
+    _rule(
+        "meta-analysis in title",
+        "meta-analysis",
+        r"\bmeta-?analy[sz]|\bmeta-?regression|\bpooled analysis of (\w+ ){0,3}(trials|studies)",
+        "title",
+        decisive=True,
+        cues=("meta", "pooled"),
+    ),
+    _rule(
+        "systematic review in title",
+        "systematic-review",
+        # One review of the authors' own, not papers about systematic reviews ("librarian time
+        # spent on systematic review tasks", "searching in systematic reviews").
+        r"\bsystematic (literature )?review\b(?! (process|tasks?|methods?|methodology|teams?))"
+        r"|\b(overview|review) of systematic reviews\b|\bscoping review\b|\bumbrella review"
+        r"|\bcochrane review",
+        "title",
+        decisive=True,
+        cues=("systematic", "scoping", "umbrella", "cochrane"),
+    ),
+    _rule(
+        "guideline in title",
+        "guideline",
+        # The guideline itself ("ACG clinical guideline: ...", "Guidelines for the management
+        # of ..."), not a study of following one ("adherence to guidelines").
+        r"^(the )?([\w/&-]+ ){0,5}(clinical (practice )?|practice |consensus )?guidelines?"
+        r"( \d{4})?(:|\.?$)"
+        r"|^(\w+ ){0,3}guidelines? (for|on) (the )?(\w+[ ,-]+){0,3}(management|diagnosis|treatment"
+        r"|prevention|use|care|screening|assessment|evaluation)\b"
+        r"|: (an? |the )?(updated |revised |international |joint |\d{4} )*([\w/&-]+ ){0,3}"
+        r"(guidelines?|consensus statement|position statement|practice parameter)\.?$"
+        r"|\bconsensus (statement|guidelines?|recommendations)\b|\bposition statement\b"
+        r"|\bpractice parameter\b",
+        "title",
+        decisive=True,
+        cues=("guideline", "consensus", "position statement", "practice parameter"),
+        unless=_OWN_RANDOMISATION,
+    ),
+    _rule(
+        "case report in title",
+        "case-report",
+        r"\bcase reports?\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
+        # "case" never as the start of "case-control".
+        r"|\breport of (a|an|two|three|four|five|\d+) (\w+ ){0,2}cases?\b(?!-)|: a case\b(?!-)"
+        r"|\bcase series\b|\bcases? and (a )?review of\b|\bcase-based (review|update)\b",
+        "title",
+        decisive=True,
+        cues=("case",),
+    ),
+    _rule(
+        "randomised trial in title",
+        "rct",
+        rf"\b{_RANDOMI}ed(,)? (\w+[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
+        rf"|\b{_RANDOMI}ed controlled\b",
+        "title",
+        decisive=True,
+        cues=("randomi",),
+        unless=(*_NOT_A_TRIAL_REPORT, "commentary in title"),
+    ),
+    _rule("PRISMA", "systematic-review", r"\bprisma\b", cues=("prisma",)),
+    _rule(
+        "literature search",
+        "systematic-review",
+        r"\b(we )?(systematically )?searched (the )?(\w+ ){0,3}(medline|pubmed|embase|cochrane"
+        r"|web of science|scopus|databases?)\b|\bdata sources\b|\bstudy selection\b",
+        cues=("searched", "data sources", "study selection"),
+    ),
+    _rule(
+        "systematic review done",
+        "systematic-review",
+        r"\b(a |this )?systematic (literature )?review (was|is) (performed|conducted|carried out"
+        r"|undertaken)\b|\bwe (performed|conducted|carried out|undertook) a systematic "
+        r"(literature )?review\b",
+        decisive=True,
+        cues=("systematic",),
+        unless=("pooled estimate",),
+    ),
+    _rule(
+        "pooled estimate",
+        "meta-analysis",
+        r"\bmeta-?analy[sz]|\bpooled (estimate|odds|risk)",
+        cues=("meta", "pooled"),
+    ),
+    _rule(
+        "protocol wording",
+        "protocol",
+        r"\bthis protocol\b|\bwill be (randomi[sz]ed|recruited)",
+        cues=("protocol", "will be"),
+    ),
+    _rule(
+        "randomised allocation",
+        "rct",
+        # Random allocation, not random sampling ("were randomly selected").
+        r"\b(were|was|being) randomly(?! (selected|sampled|chosen|drawn|distributed))\b"
+        rf"|\b(were|was|being) {_RANDOMI}ed\b"
+        r"|\brandomly[- ](assigned|allocated|divided|received|given)\b"
+        r"|\brandomly distributed (into|to|between|among)\b"
+        rf"|\b{_RANDOMI}ed (to|into|in a|1:1)\b|\b{_RANDOMI}ation\b|\bwe {_RANDOMI}ed\b"
+        rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|[\d,]+ \w+|them|participants|patients|subjects)\b"
+        rf"|\b{_RANDOMI}ed \(?\d:\d|\b(allocated|assigned) (at random|randomly)\b"
+        r"|\brandom (allocation|assignment)\b|\bat random (to|into)\b"
+        # Allocation in other words: "divided into three groups randomly", "selected randomly
+        # to receive", "in a randomised, blinded fashion", crossovers "in random order".
+        r"|\b(divided|assigned|allocated|distributed|split|placed|separated) (\w+[ ,-]+){0,6}"
+        r"randomly\b|\b(randomly|randomi[sz]ed) (selected|chosen) to (receive|undergo|get|take)\b"
+        rf"|\bin (a |an )?(random|{_RANDOMI}ed|randomly assigned),? (\w+[ ,-]+){{0,3}}"
+        r"(fashion|manner|way)\b"
+        rf"|\bin (a |an )?(random|{_RANDOMI}ed)(,? \w+)? (order|sequence)\b",
+        decisive=True,
+        cues=("random",),
+        unless=_NOT_A_TRIAL_REPORT,
+    ),
+    _rule(
+        "randomised design",
+        "rct",
+        # The paper's own design: a "Design:" heading, "this randomised trial", "we conducted a
+        # randomised ...", or a randomised trial in the same breath as blinding.
+        r"\b(study )?(design|methods?|setting)( and \w+)?:{0,2} (this (study )?(is|was) )?(in )?"
+        rf"(a |an )?(\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
+        rf"|\b(this|the present|our) (\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
+        r"|\bwe (conducted|performed|carried out|undertook|did|report|designed) (a|an) "
+        rf"(\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}(double|single|triple)[- ]blind"
+        rf"|\b(double|single|triple)[- ]blind(ed)?,? (\w+[ ,-]+){{0,3}}{_RANDOMI}ed"
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}placebo[- ]controlled\b"
+        # "The TEAM trial is a randomized controlled trial ...", "(TRIUMPH), a randomized
+        # controlled trial", "a randomized controlled design was used".
+        rf"|\b(is|was) (a|an|the first) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}"
+        r"(trial|study)\b"
+        rf"|\), an? (\w+[ ,-]+){{0,4}}{_RANDOMI}ed (\w+[ ,-]+){{0,2}}trial\b"
+        rf"|\b{_RANDOMI}ed (\w+ ){{0,2}}design (was|is) (used|employed|adopted)\b"
+        # "X was tested in a randomised, controlled trial".
+        r"|\b(was|were) (tested|evaluated|assessed|compared|examined|studied|investigated) in "
+        rf"(a|an) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
+        # "A randomized control clinical trial was undertaken."
+        rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,4}}(trial|study) (was|is) (undertaken|conducted"
+        r"|performed|carried out|designed)\b",
+        decisive=True,
+        cues=("randomi",),
+        unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
+    ),
+    _rule(
+        "trial participants",
+        "rct",
+        # Analyses of a trial's participants, which NLM indexes as reports of the trial.
+        r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
+        r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed"
+        r"|participated in|enrolled (for|in)|samples from|included in|recruited (to|into))"
+        rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
+        decisive=True,
+        cues=("randomi",),
+        unless=(*_SYNTHESIS, "review in title"),
+    ),
+    _rule(
+        "randomised trial",
+        "rct",
+        r"\brandomi[sz]ed(,)? (\w+[ ,-]+){0,4}(trial|study)\b|\brct\b|\bcluster[- ]randomi",
+        cues=("randomi", "rct"),
+    ),
+    _rule(
+        "blinding",
+        "rct",
+        r"\b(double|single|triple)[- ]blind|\bplacebo[- ]controlled\b",
+        cues=("blind", "placebo"),
+    ),
+    _rule(
+        "secondary analysis",
+        "other",
+        # The paper is a secondary analysis ("a post hoc analysis of ..."), not a trial report
+        # naming its own secondary analyses ("in secondary analyses, rates of control ...").
+        r"\b(secondary|post[- ]hoc|ancillary|exploratory|pooled|mediation) analys[ie]s (of|from|using)\b"
+        # Reuse of a trial's data: "analysis of baseline data from", "using baseline data from".
+        r"|\banalys[ie]s of (\w+ ){0,2}data (from|of)\b|\bbaseline data (from|of)\b"
+        # "Data from the X trial", not "data from the 55 participants".
+        r"|\bsub-?study\b"
+        r"|\bdata from (the|a|an) (\w+[ ,-]+){0,4}(trial|study|cohort|survey|registry|database)\b",
+        cues=("analys", "sub", "data from"),
+    ),
+    _rule(
+        "case description",
+        "case-report",
+        # "A 54-year-old woman presented with ...", "two men aged 62 and 43 years".
+        rf"\b(a|an) \d+[- ](years?|months?|weeks?|days?)[- ]old (\w+ ){{0,2}}{_PERSON}\b"
+        rf"|\b{_NUMBER} (\w+ ){{0,2}}{_PERSON} aged \d+",
+        decisive=True,
+        cues=("-old", " old ", " aged "),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
+        "case wording",
+        "case-report",
+        # "A case of ... is presented", "in this case report", "the article describes three
+        # cases"; the rules are split by the words they need so each runs on few abstracts.
+        r"\b(the|this) (article|report|paper) (describes|reports|presents) "
+        rf"{_NUMBER} (\w+ ){{0,2}}cases\b"
+        rf"|\b{_NUMBER} (\w+ ){{0,3}}cases? (of (\S+ ){{1,12}})?(is|are|was|were) "
+        r"(described|reported|presented|encountered)\b"
+        r"|\bcase (presentation|report|description)s?:|\b(in )?this case report\b"
+        r"|\bsummary of (the )?case\b|\bin a case of\b",
+        decisive=True,
+        cues=("case",),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
+        "cases reported",
+        "case-report",
+        # "We report a case ...", "the authors describe two patients ...".
+        r"\b(we|the authors|authors) (here(in)? )?(report|describe|present|encountered|experienced"
+        rf"|saw|treated) (here )?{_NUMBER} (\w+[ ,-]+){{0,4}}(case|patient)s?\b(?! stud)"
+        r"|\b(we|the authors|authors) (here(in)? )?(report|describe|present) the case of\b",
+        decisive=True,
+        cues=("we ", "authors"),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
+        "non-randomised design",
+        "non-randomized-trial",
+        # The authors' own uncontrolled or non-randomised intervention design ("a single-arm
+        # phase II study", "a quasi-experimental pre-post design"); never with any sign of
+        # random allocation, nor in a review describing others' trials.
+        r"\b(a|an|this|our|the present) (\w+[ ,-]+){0,3}(phase (i|ii|iv|1|2|4|i/ii|1/2|iia|iib)"
+        r"|single[- ](arm|group)|open[- ]label|non-?randomi[sz]ed|uncontrolled|quasi-?experimental"
+        r"|before[- ]and[- ]after|pre-?post|pre-?test[- ]post-?test) (\w+[ ,-]+){0,3}"
+        r"(trial|study|design|intervention)\b",
+        decisive=True,
+        cues=(
+            "phase",
+            "single-",
+            "single ",
+            "open-",
+            "open label",
+            "random",
+            "uncontrolled",
+            "quasi",
+            "before",
+            "pre-",
+            "prepost",
+            "pre post",
+            "pretest",
+            "pre test",
+        ),
+        unless=(*_RANDOMISED, *_SYNTHESIS, "review in title", "own review", "review format"),
+    ),
+    _rule(
+        "non-randomised trial",
+        "non-randomized-trial",
+        r"\bnon-?randomi[sz]ed\b|\bsingle[- ]arm\b|\bopen[- ]label\b|\bphase (i|ii|1|2)\b"
+        r"|\bquasi-?experimental\b|\bpilot (study|trial)\b",
+        cues=("random", "single", "open", "phase", "quasi", "pilot"),
+    ),
+    _rule(
+        "cohort wording",
+        "cohort",
+        r"\b(retrospective|prospective|population-based|birth|longitudinal) cohort\b"
+        r"|\bcohort study\b|\bfollowed (up )?for\b|\bhazard ratio",
+        cues=("cohort", "followed", "hazard"),
+    ),
+    _rule(
+        "case-control wording",
+        "case-control",
+        r"\bcase[- ]control\b|\bmatched controls\b",
+        cues=("control",),
+    ),
+    _rule(
+        "cross-sectional wording",
+        "cross-sectional",
+        r"\bcross[- ]sectional\b|\bsurvey\b|\bquestionnaire\b|\bprevalence\b",
+        cues=("sectional", "survey", "questionnaire", "prevalence"),
+    ),
+    _rule(
+        "guideline wording",
+        "guideline",
+        r"\bguidelines?\b|\bconsensus (statement|conference|recommendations)\b"
+        r"|\bposition (statement|paper)\b|\bpractice parameter\b",
+        cues=("guideline", "consensus", "position", "practice parameter"),
+    ),
+    _rule(
+        "review wording",
+        "narrative-review",
+        r"\b(this|we|the present) review\b|\breview(ed)? (of )?the (current )?literature\b"
+        r"|\boverview\b|\bcurrent (concepts|knowledge|evidence)\b",
+        cues=("review", "overview", "current"),
+    ),
+    _rule(
+        "own review",
+        "narrative-review",
+        # Authors naming their paper a review ("In this review, we ..."); systematic reviews
+        # say it too, so any sign of a literature search or pooling keeps it from deciding.
+        r"\b(this|the present|our) (narrative |brief |short |mini-?|critical |comprehensive )?"
+        r"review\b|\bhere,? we (review|summari[sz]e)\b"
+        r"|\b(we|this (article|chapter|paper|overview)) (also |then |further |briefly )?"
+        r"(discuss(es)?|summari[sz]es?|highlights?|outlines?|reviews?) (the |recent |current |how "
+        r"|what |some |several |these |key |its |their |potential |possible |emerging |new |novel "
+        r"|major )",
+        decisive=True,
+        cues=("review", "summari", "discuss", "highlight", "outline"),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
+        "review aims",
+        "narrative-review",
+        r"\b(this|the present|our) (article|chapter|paper|overview)"
+        r" (\w+ ){0,2}(reviews|summari[sz]es|discusses|highlights|provides an overview)\b"
+        r"|\b(are|is) (reviewed|summari[sz]ed)\b|\brecent (advances|developments|progress)\b"
+        r"|\bfuture (directions|perspectives)\b|\bstate of the art\b",
+        cues=(
+            "reviews",
+            "reviewed",
+            "summari",
+            "discusses",
+            "highlights",
+            "overview",
+            "recent",
+            "future",
+            "state of the art",
+        ),
+    ),
+    _rule(
+        "review format",
+        "narrative-review",
+        # The "Purpose of review / Recent findings / Summary" abstract of review journals.
+        r"\bpurpose of (this )?review\b|\brecent findings\b",
+        decisive=True,
+        cues=("review", "recent findings"),
+        unless=_SYNTHESIS,
+    ),
+    _rule(
+        "review in title",
+        "narrative-review",
+        # Not a chart review ("retrospective review of 50 patients") or peer review.
+        r"(?<!retrospective )(?<!chart )(?<!record )(?<!peer )\breview\b(?! of \d+)"
+        r"|\ban update\b",
+        "title",
+        cues=("review", "update"),
+    ),
+    _rule(
+        "case-like title",
+        "case-report",
+        # How case reports are titled when they do not say "case".
+        r"\bcomplicating\b|\bas a complication of\b|\bmimicking\b|\bmasquerading as\b"
+        r"|\bunusual (presentation|cause|site|manifestation)\b"
+        r"|\b(a )?rare (cause|presentation|complication|manifestation)\b",
+        "title",
+        cues=("complicat", "mimick", "masquerad", "unusual", "rare"),
+    ),
+    _rule(
+        "commentary in title",
+        "commentary",
+        # "Response to ..." opening a title, not a patient's "blood pressure response to".
+        r"\beditorial\b|\bcomment(ary)? on\b|^comment(ary)?:|\bin reply\b|\breply to\b"
+        r"|^(in )?response to\b|\bletter\b|\breply\b|^re:",
+        "title",
+        cues=("editorial", "comment", "reply", "response", "letter", "re:"),
+    ),
+    _rule(
+        "laboratory model",
+        "preclinical",
+        r"\b(mice|mouse|rats?|murine|rodents?|zebrafish|xenografts?|knockout)\b"
+        r"|\bin vitro\b|\bcell lines?\b|\bcultured\b",
+        cues=(
+            "mice",
+            "mouse",
+            "rat ",
+            "rats",
+            "rat,",
+            "rat.",
+            "rat)",
+            "murine",
+            "rodent",
+            "zebrafish",
+            "xenograft",
+            "knockout",
+            "in vitro",
+            "cell line",
+            "cultured",
+        ),
+    ),
+)
+
+
+def deciding_rule(fired: Sequence[PhraseRule]) -> PhraseRule | None:
+    """The first decisive rule that fired and that no rule in its `unless` list overrides."""
+    names = {rule.name for rule in fired}
+    for rule in fired:
+        if rule.decisive and not names.intersection(rule.unless):
+            return rule
+    return None

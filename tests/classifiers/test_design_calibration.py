@@ -1,0 +1,110 @@
+"""Calibrated design confidence, the "possible RCT" second label, and how trial abstracts are
+weighted against PubMed's own mix of designs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.design_calibration import Calibration, Curve, reliability_table
+from litwatch.classifiers.design_model import MODEL_RCT_MINIMUM, ModelCall, chosen_label
+from litwatch.classifiers.training_data import (
+    SINGLE_DESIGN_SHARE,
+    LabelledRecord,
+    training_weights,
+)
+from litwatch.core.records import Record
+
+
+def test_an_overconfident_score_is_mapped_to_how_often_it_was_right():
+    curve = Curve.fit([0.9] * 10 + [0.3] * 10, [True] * 5 + [False] * 5 + [False] * 10)
+    assert curve(0.9) == pytest.approx(0.5)
+    assert curve(0.3) == pytest.approx(0.0)
+    # Control: with nothing to learn from (every call right), scores pass through unchanged.
+    assert Curve.fit([0.9, 0.8], [True, True])(0.85) == pytest.approx(0.85)
+
+
+def test_calibration_survives_its_json_form():
+    calibration = Calibration(
+        Curve((0.5, 0.9), (0.6, 0.95)), Curve((0.2, 0.8), (0.1, 0.7)), Curve((), ())
+    )
+    again = Calibration.from_json(calibration.to_json())
+    assert again == calibration
+    call = ModelCall("cohort", 0.8, (), by_rule=False, rct_probability=0.4)
+    assert again.confidence(call) == pytest.approx(0.7)
+    assert again.confidence(ModelCall("rct", 0.9, (), by_rule=True)) == pytest.approx(0.95)
+
+
+def test_reliability_table_counts_every_call_once_in_its_band():
+    calls = [ModelCall("rct", c, ()) for c in np.linspace(0.05, 0.99, 40)]
+    truth = ["rct" if i % 3 else "other" for i in range(40)]
+    table = reliability_table(calls, truth, [f"file{i % 7}" for i in range(40)])
+    assert sum(row["raw_calls"] for row in table) == 40
+    assert sum(row["calibrated_calls"] for row in table) == 40
+
+
+class _Stub:
+    """A design model that returns fixed calls, to test what the design call makes of them."""
+
+    def __init__(self, call: ModelCall):
+        self.call = call
+
+    def predict(self, records):
+        return [self.call for _ in records]
+
+
+@pytest.mark.parametrize(
+    ("label", "confidence", "rct_probability", "runner_up"),
+    [
+        ("cohort", 0.5, 0.35, "rct"),  # uncertain, and a trial is a real possibility
+        ("cohort", 0.9, 0.35, None),  # control: the top label is sure enough
+        ("cohort", 0.5, 0.05, None),  # control: a trial is not a material possibility
+        ("rct", 0.5, 0.5, None),  # control: RCT is already the label
+    ],
+)
+def test_possible_rct_is_a_second_label_only_when_uncertain_and_material(
+    label, confidence, rct_probability, runner_up
+):
+    stub = _Stub(ModelCall(label, confidence, (), rct_probability=rct_probability))
+    call = classify_designs([Record(pmid="1", title="x")], text_only=True, model=stub)[0]
+    assert (call.runner_up, call.rct_probability) == (runner_up, rct_probability)
+
+
+def test_indexed_records_carry_no_rct_probability():
+    record = Record(pmid="1", title="x", publication_types=("Case Reports",))
+    call = classify_designs([record], model=_Stub(ModelCall("rct", 0.9, ())))[0]
+    assert (call.source, call.rct_probability, call.runner_up) == ("publication_type", None, None)
+
+
+def test_the_classifier_calls_rct_only_on_strong_evidence():
+    labels_rct_first = 0
+    weak = np.array([0.55, 0.45])  # rct leads, but below the minimum
+    strong = np.array([MODEL_RCT_MINIMUM + 0.05, 0.25])
+    assert chosen_label(weak, rct=labels_rct_first) == 1
+    assert chosen_label(strong, rct=labels_rct_first) == 0
+    # Control: any other label leading is called whatever its probability.
+    assert chosen_label(np.array([0.45, 0.55]), rct=0) == 1
+    assert chosen_label(np.array([0.55, 0.45]), rct=None) == 0
+
+
+def _labelled(label: str, single: bool, n: int) -> list[LabelledRecord]:
+    return [
+        LabelledRecord(Record(pmid=f"{label}{single}{i}"), label, (), "f", single_design=single)
+        for i in range(n)
+    ]
+
+
+def test_trial_abstracts_weigh_together_a_share_of_pubmeds_own_rcts():
+    labelled = _labelled("rct", False, 40) + _labelled("other", False, 100)
+    labelled += _labelled("rct", True, 400)
+    weights = training_weights(labelled)
+    assert weights[:140] == [1.0] * 140
+    assert sum(weights[140:]) == pytest.approx(SINGLE_DESIGN_SHARE * 40)
+    # Control: without a one-design set every record weighs one.
+    assert training_weights(labelled[:140]) == [1.0] * 140
+
+
+def test_each_trial_abstract_is_its_own_cross_validation_group():
+    pubmed, trial = _labelled("rct", False, 1)[0], _labelled("rct", True, 1)[0]
+    assert pubmed.group == "f"
+    assert trial.group == f"f#{trial.record.pmid}"
