@@ -47,10 +47,9 @@ class DesignCall:
     evidence: tuple[str, ...]
     # The text model's calibrated probability that the record reports an RCT (None when NLM
     # indexing decided), and "rct" as a second label when the top one is uncertain and that
-    # probability is material: the digest's "possible RCT" (classifiers/design.py). Not yet in
-    # the stored JSON, so equality leaves them out, as it does `Attributes.evidence`.
-    rct_probability: float | None = field(default=None, compare=False)
-    runner_up: str | None = field(default=None, compare=False)
+    # probability is material: the digest's "possible RCT" (classifiers/design.py).
+    rct_probability: float | None = None
+    runner_up: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +167,8 @@ class Classification:
             "design_confidence": self.design.confidence,
             "design_source": self.design.source,
             "design_evidence": list(self.design.evidence),
+            "design_rct_probability": self.design.rct_probability,
+            "design_runner_up": self.design.runner_up,
             "topic_relevant": self.topic_relevant,
             "topic_concepts": dict(self.topic_concepts),
             "attributes": self.attributes.to_json(),
@@ -195,6 +196,8 @@ class Classification:
                 confidence=0.0 if confidence is None else confidence,
                 source=source or "model",
                 evidence=tuple(evidence or ()),
+                rct_probability=data.get("design_rct_probability"),
+                runner_up=data.get("design_runner_up"),
             ),
             attributes=Attributes.from_json(data.get("attributes") or {}),
             topic_relevant=bool(data.get("topic_relevant", True)),

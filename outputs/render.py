@@ -161,6 +161,11 @@ def _json_item(item: Mapping) -> dict:
             "confidence": item["design_confidence"],
             "source": item["design_source"],
             "evidence": item["design_evidence"],
+            **(
+                {"second_label": "rct", "second_probability": item["possible_rct"]}
+                if item["possible_rct"] is not None
+                else {}
+            ),
         },
         "attributes": dict(item["attribute_tokens"]),
         "gaps": [

@@ -177,6 +177,15 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
         "design_confidence": round(float(design_call.confidence), 2) if design_call else None,
         "design_source": design_call.source if design_call else "",
         "design_source_words": word(design_call.source) if design_call else "",
+        # "possible RCT (62%)" when the text model is unsure and an RCT is a material chance.
+        "possible_rct": (
+            round(design_call.rct_probability, 2)
+            if design_call
+            and design_call.runner_up == "rct"
+            and design_call.rct_probability is not None
+            and design != "rct"
+            else None
+        ),
         "design_evidence": [str(e) for e in design_call.evidence] if design_call else [],
         "attributes": attribute_pairs(classification),
         "attribute_tokens": attribute_pairs(classification, readable=False),

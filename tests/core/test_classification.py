@@ -39,6 +39,8 @@ RCT_JSON = {
     "design_confidence": 0.98,
     "design_source": "publication_type",
     "design_evidence": ["Randomized Controlled Trial"],
+    "design_rct_probability": None,
+    "design_runner_up": None,
     "topic_relevant": True,
     "topic_concepts": {"b12": "methylcobalamin", "neuropathy": "neuropathy"},
     "attributes": {
@@ -95,7 +97,7 @@ def test_a_payload_missing_keys_reads_with_defaults():
 
 
 def test_keys_it_does_not_know_are_ignored_so_a_newer_payload_still_reads():
-    newer = {**RCT_JSON, "risk_of_bias": "low", "design_runner_up": "cohort"}
+    newer = {**RCT_JSON, "risk_of_bias": "low", "design_arm_count": 2}
     assert Classification.from_json(newer) == RCT
 
 

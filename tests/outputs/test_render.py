@@ -213,3 +213,22 @@ def test_what_this_changes_comes_before_the_records_in_every_format():
     assert document["evidence_changes"][0]["new_pmids"] == ["99000013"]
     # Control: a digest that moved nothing has no such block.
     assert "What this changes" not in render_digest(empty_digest(), WATCH).html
+
+
+def test_an_uncertain_call_shows_a_possible_rct_with_its_probability():
+    from dataclasses import replace
+
+    digest = sample_digest()
+    cohort = next(item for item in digest.items if item.design == "cohort")
+    unsure = replace(
+        cohort.classification,
+        design=replace(cohort.classification.design, rct_probability=0.42, runner_up="rct"),
+    )
+    items = tuple(replace(i, classification=unsure) if i is cohort else i for i in digest.items)
+    rendered = render_digest(replace(digest, items=items), WATCH)
+    for body in (rendered.html, rendered.text, rendered.markdown):
+        assert body.count("possible RCT 42%") == 1
+    [item] = [i for i in json.loads(rendered.json)["items"] if i["pmid"] == cohort.record.pmid]
+    assert (item["design"]["second_label"], item["design"]["second_probability"]) == ("rct", 0.42)
+    # Control: without a runner-up nobody is told "possible RCT".
+    assert "possible RCT" not in render_digest(sample_digest(), WATCH).html
