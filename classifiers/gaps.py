@@ -8,6 +8,7 @@ from typing import Literal
 
 from litwatch.classifiers.attributes import Attributes, record_text
 from litwatch.classifiers.conditions import Condition, Facts
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.topic import TopicCall
 from litwatch.core.records import Record
 
@@ -50,7 +51,7 @@ def assess_gaps(
     topic: TopicCall | None = None,
 ) -> dict[str, GapCall]:
     """Each gap's call for `record`; a record off the watch's topic (when `topic` is given) addresses none."""
-    facts = Facts(record_text(record), design, attributes)
+    facts = Facts(Passage.of(record_text(record)), design, attributes)
     calls = {}
     for gap in gap_definitions:
         if topic is not None and not topic.relevant:

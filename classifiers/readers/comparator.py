@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.spans import Reading, Span, sentences
-from litwatch.classifiers.readers.vocab import formulation_mentions, route_mentions
+from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.readers.screen import may_match
+from litwatch.classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.readers.vocab import (
+    formulation_mentions,
+    names_at_most_one_form_and_route,
+    route_mentions,
+)
 
 COMPARATORS = ("placebo", "active", "head-to-head", "none")
 
@@ -35,23 +41,42 @@ _INGREDIENT_BEFORE = re.compile(
 )
 
 
-def read_comparator(text: str) -> Reading[str]:
+def read_comparator(text: str | Passage) -> Reading[str]:
     """'head-to-head' (B12 forms or routes against each other), 'placebo', 'active', or 'none'."""
+    passage = Passage.of(text)
+    text = passage.text
+    # A pattern the screen rules out for the whole text matches no sentence of it either.
+    hypothetical, comparison, placebo_word, allocation, alternative = (
+        pattern if may_match(pattern, passage.folded) else None
+        for pattern in (_HYPOTHETICAL, _COMPARISON, _PLACEBO, _ALLOCATION, _ALTERNATIVE)
+    )
+    if names_at_most_one_form_and_route(passage):
+        comparison = None
+    if not allocation or not alternative:
+        allocation = None
     head_to_head = placebo = active = None
-    for start, end in sentences(text):
+    for start, end in passage.sentences:
+        if head_to_head and placebo and active:
+            break
         sentence = text[start:end]
-        if _HYPOTHETICAL.search(sentence):
+        if hypothetical and hypothetical.search(sentence):
             continue
         span = Span.of(text, start, end)
         if (
-            _COMPARISON.search(sentence)
+            comparison
             and head_to_head is None
+            and comparison.search(sentence)
             and _compares_b12_forms(text, start, end)
         ):
             head_to_head = span
-        if placebo is None and (match := _PLACEBO.search(sentence)):
+        if placebo is None and placebo_word and (match := placebo_word.search(sentence)):
             placebo = Span.of(text, start + match.start(), start + match.end())
-        if active is None and _ALLOCATION.search(sentence) and _ALTERNATIVE.search(sentence):
+        if (
+            active is None
+            and allocation
+            and allocation.search(sentence)
+            and _ALTERNATIVE.search(sentence)
+        ):
             active = span
     if head_to_head:
         return Reading("head-to-head", head_to_head)
