@@ -59,24 +59,30 @@ def read_comparator(text: str | Passage) -> Reading[str]:
         if head_to_head and placebo and active:
             break
         sentence = text[start:end]
-        if hypothetical and hypothetical.search(sentence):
-            continue
-        span = Span.of(text, start, end)
-        if (
+        compares = (
             comparison
             and head_to_head is None
             and comparison.search(sentence)
             and _compares_b12_forms(text, start, end)
-        ):
-            head_to_head = span
-        if placebo is None and placebo_word and (match := placebo_word.search(sentence)):
-            placebo = Span.of(text, start + match.start(), start + match.end())
-        if (
+        )
+        placebo_named = placebo_word.search(sentence) if placebo is None and placebo_word else None
+        allocates = (
             active is None
             and allocation
             and allocation.search(sentence)
             and _ALTERNATIVE.search(sentence)
-        ):
+        )
+        # Asked last, only of a sentence that would count: most sentences name no arm at all.
+        if not (compares or placebo_named) and not allocates:
+            continue
+        if hypothetical and hypothetical.search(sentence):
+            continue
+        span = Span.of(text, start, end)
+        if compares:
+            head_to_head = span
+        if placebo_named:
+            placebo = Span.of(text, start + placebo_named.start(), start + placebo_named.end())
+        if allocates:
             active = span
     if head_to_head:
         return Reading("head-to-head", head_to_head)

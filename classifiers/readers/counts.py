@@ -82,7 +82,7 @@ def find_counts(text: str | Passage) -> tuple[Count, ...]:
     text = passage.text
     if not may_match(_COUNT, passage.folded):
         return ()
-    matches = [m for m in _COUNT.finditer(text) if _is_study_count(text, m)]
+    matches = [m for m in passage.number_matches(_COUNT) if _is_study_count(text, m)]
     counts = []
     for index, match in enumerate(matches):
         value = parse_number(match["number"])

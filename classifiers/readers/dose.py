@@ -45,10 +45,12 @@ class DoseMention:
     span: Span
 
 
-def find_doses(text: str) -> tuple[DoseMention, ...]:
+def find_doses(text: str | Passage) -> tuple[DoseMention, ...]:
     """Every dose written in `text`, in order."""
+    passage = Passage.of(text)
+    text = passage.text
     mentions = []
-    for match in _DOSE.finditer(text):
+    for match in passage.number_matches(_DOSE):
         amount = parse_number(match["amount"])
         if amount is None:
             continue
@@ -119,7 +121,7 @@ def daily_dose_of(text: str | Passage, substance: re.Pattern[str]) -> Reading[fl
     # Name matches do not overlap, so their starts and ends both rise: bisection finds the
     # nearest name of each dose, and a text with many of both is read in n log n, not n².
     starts, ends = [start for start, _ in names], [end for _, end in names]
-    doses = [d for d in find_doses(text) if _belongs_to(text, d.span, starts, ends)]
+    doses = [d for d in find_doses(passage) if _belongs_to(text, d.span, starts, ends)]
     per_day = {d.ug_per_day for d in doses}
     if len(per_day) != 1 or None in per_day:
         return Reading()

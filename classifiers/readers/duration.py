@@ -65,7 +65,7 @@ def find_lengths(text: str | Passage) -> tuple[Length, ...]:
         return ()
     text = passage.text
     lengths = []
-    for match in _LENGTH.finditer(text):
+    for match in passage.number_matches(_LENGTH, articles=True):
         before = text[max(0, match.start() - 50) : match.start()]
         after = text[match.end() : match.end() + 60]
         kind = _kind(before, after)

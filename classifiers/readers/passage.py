@@ -3,10 +3,13 @@ regex screens, and split into sentences on first use, so that no reader redoes t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from litwatch.classifiers.readers.numbers import matches_from, number_starts
 from litwatch.classifiers.readers.screen import fold
 from litwatch.classifiers.readers.spans import sentences
 
@@ -47,3 +50,23 @@ class Passage:
         if index >= 0 and position <= self.sentences[index][1]:
             return self.sentences[index]
         return 0, len(self.text)
+
+    def number_matches(
+        self, pattern: re.Pattern[str], *, articles: bool = False
+    ) -> Iterator[re.Match]:
+        """What `pattern.finditer(text)` finds, for a pattern whose every match starts with a number
+        (or, with `articles`, with "a", "an" or "half"), trying only where numbers start."""
+        if self.folded is None or len(self.folded) != len(self.text):
+            return pattern.finditer(self.text)
+        starts = self._article_starts if articles else self._number_starts
+        return matches_from(pattern, self.text, starts)
+
+    @cached_property
+    def _number_starts(self) -> list[int]:
+        assert self.folded is not None
+        return number_starts(self.text, self.folded)
+
+    @cached_property
+    def _article_starts(self) -> list[int]:
+        assert self.folded is not None
+        return number_starts(self.text, self.folded, articles=True)

@@ -18,7 +18,9 @@ from re import _parser  # type: ignore[attr-defined]
 # tests/classifiers/test_screen.py checks this list against every Unicode character.
 FOLD_TRAPS = frozenset("ıİſ")
 
-Needles = frozenset[str]
+# What every match needs: a needle (a lower-case string it contains), all of several
+# requirements, or any of several.
+Requirement = str | tuple[str, tuple["Requirement", ...]]
 
 
 def fold(text: str) -> str | None:
@@ -30,23 +32,32 @@ def fold(text: str) -> str | None:
 
 def may_match(pattern: re.Pattern[str], folded: str | None) -> bool:
     """False only when `pattern` cannot match the text whose folded copy is `folded`."""
-    found = needles(pattern)
-    return found is None or folded is None or any(needle in folded for needle in found)
+    needed = requirement(pattern)
+    return needed is None or folded is None or _met(needed, folded)
+
+
+def _met(needed: Requirement, folded: str) -> bool:
+    if isinstance(needed, str):
+        return needed in folded
+    kind, parts = needed
+    if kind == "all":
+        return all(_met(part, folded) for part in parts)
+    return any(_met(part, folded) for part in parts)
 
 
 @lru_cache(maxsize=1024)
-def needles(pattern: re.Pattern[str]) -> Needles | None:
-    """Lower-case strings one of which every match of `pattern` contains; None if there are none."""
+def requirement(pattern: re.Pattern[str]) -> Requirement | None:
+    """What the text must hold for `pattern` to match anywhere in it; None if nothing is known."""
     try:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - a pattern the private parser cannot read is simply not screened
         return None
-    return _sequence_needles(list(parsed))
+    return _sequence(list(parsed))
 
 
-def _sequence_needles(items: list) -> Needles | None:
-    """The most selective needles of a sequence: every item of it is part of every match."""
-    candidates: list[Needles] = []
+def _sequence(items: list) -> Requirement | None:
+    """Every item of a sequence is part of every match: all their requirements hold."""
+    needed: list[Requirement] = []
     run: set[str] = {""}  # the strings the literals read so far can spell
     for op, argument in items:
         # Consecutive literals and small classes of them ("randomi[sz]") spell a few needles.
@@ -54,21 +65,35 @@ def _sequence_needles(items: list) -> Needles | None:
         if letters is not None and len(run) * len(letters) <= _MOST_SPELLINGS:
             run = {start + letter for start in run for letter in letters}
             continue
+        if op is sre.BRANCH and run != {""}:
+            # The parser pulls a prefix the alternatives share out of them ("NC(?:Vs?|S)"):
+            # spell it on into each alternative's own leading literals.
+            run = _spelled_into(run, argument[1])
         if run != {""}:
-            candidates.append(frozenset(run))
+            needed.append(_any(run))
         run = {""} if letters is None else set(letters)
-        inner = _item_needles(op, argument)
+        inner = _item(op, argument)
         if inner is not None:
-            candidates.append(inner)
+            needed.append(inner)
     if run != {""}:
-        candidates.append(frozenset(run))
-    if not candidates:
-        return None
-    # The shortest needle decides how often a screen lets a text through.
-    return max(candidates, key=lambda found: (min(map(len, found)), -len(found)))
+        needed.append(_any(run))
+    return _all(needed)
 
 
 _MOST_SPELLINGS = 16
+
+
+def _spelled_into(run: set[str], branches) -> set[str]:
+    spelled = set()
+    for branch in branches:
+        leading = ""
+        for op, argument in branch:
+            letters = _letters(op, argument)
+            if letters is None or len(letters) != 1:
+                break
+            leading += letters[0]
+        spelled |= {start + leading for start in run}
+    return spelled if len(spelled) <= _MOST_SPELLINGS else run
 
 
 def _letters(op, argument) -> tuple[str, ...] | None:
@@ -84,21 +109,54 @@ def _letters(op, argument) -> tuple[str, ...] | None:
     return tuple(sorted({chr(code).lower() for code in codes}))
 
 
-def _item_needles(op, argument) -> Needles | None:
+def _item(op, argument) -> Requirement | None:
     if op is sre.SUBPATTERN:
-        return _sequence_needles(list(argument[-1]))
+        return _sequence(list(argument[-1]))
     if op is sre.ATOMIC_GROUP:
-        return _sequence_needles(list(argument))
+        return _sequence(list(argument))
+    if op is sre.ASSERT:
+        # What a lookaround asserts is in the text too (a negative one asserts an absence).
+        return _sequence(list(argument[1]))
     if op is sre.BRANCH:
-        found: set[str] = set()
-        for branch in argument[1]:
-            inner = _sequence_needles(list(branch))
-            if inner is None:
-                return None  # one branch can match without any literal
-            found |= inner
-        return frozenset(found)
+        alternatives = [_sequence(list(branch)) for branch in argument[1]]
+        if any(alternative is None for alternative in alternatives):
+            return None  # one alternative can match without any literal
+        return _any(alternatives)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         least, _, item = argument
-        return _sequence_needles(list(item)) if least >= 1 else None
-    # Character classes, anchors and lookarounds name no literal every match holds.
+        return _sequence(list(item)) if least >= 1 else None
+    # Character classes and anchors name no literal every match holds.
     return None
+
+
+def _any(parts) -> Requirement:
+    flat: set[Requirement] = set()
+    for part in parts:
+        flat |= set(part[1]) if isinstance(part, tuple) and part[0] == "any" else {part}
+    return next(iter(flat)) if len(flat) == 1 else ("any", tuple(sorted(flat, key=_order)))
+
+
+def _all(parts: list[Requirement]) -> Requirement | None:
+    flat: list[Requirement] = []
+    for part in parts:
+        for each in part[1] if isinstance(part, tuple) and part[0] == "all" else (part,):
+            if each not in flat:
+                flat.append(each)
+    if not flat:
+        return None
+    # The most selective first: a text usually fails on it, and the rest is never looked for.
+    flat.sort(key=_selectivity, reverse=True)
+    return flat[0] if len(flat) == 1 else ("all", tuple(flat))
+
+
+def _selectivity(needed: Requirement) -> int:
+    """The length of the shortest needle that meets `needed`: longer needles are rarer."""
+    if isinstance(needed, str):
+        return len(needed)
+    kind, parts = needed
+    lengths = [_selectivity(part) for part in parts]
+    return max(lengths) if kind == "all" else min(lengths)
+
+
+def _order(needed: Requirement) -> tuple[int, str]:
+    return (_selectivity(needed), repr(needed))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from litwatch.classifiers.readers import comparator, counts, duration, population, vocab
-from litwatch.classifiers.readers.screen import FOLD_TRAPS, fold, may_match, needles
+from litwatch.classifiers.readers.screen import FOLD_TRAPS, fold, may_match, requirement
 from litwatch.classifiers.readers.terms import compile_terms
 
 READER_PATTERNS = [
@@ -42,21 +42,21 @@ def test_a_text_with_a_fold_trap_is_not_screened():
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        (r"randomi[sz]ed|allocated", {"randomised", "randomized", "allocated"}),
-        (
-            r"(?:vitamin\s+)?b[\s-]?12",
-            {"12"},
-        ),  # the optional word and the separator are not needles
-        (r"\bmethyl-?cobalamin\b", {"cobalamin"}),  # the longer of two runs
-        (r"(?-i:\bD(?:S)?PN\b)", {"pn"}),
-        (r"placebo|\d+\s+patients", {"placebo", "patients"}),
-        (r"placebo|\d+", None),  # one branch holds no literal at all
+        (r"randomi[sz]ed|allocated", ("any", ("allocated", "randomised", "randomized"))),
+        # The optional word and the separator are not needed; both literal runs are.
+        (r"(?:vitamin\s+)?b[\s-]?12", ("all", ("12", "b"))),
+        (r"placebo|\d+\s+patients", ("any", ("placebo", "patients"))),
+        # The parser pulls "NC" out of both alternatives; it is spelled on into each of them.
+        (r"(?-i:\bNCVs?\b|\bNCS\b)", ("all", (("any", ("ncs", "ncv")), ("any", ("s", "v"))))),
+        # What a lookahead asserts must be in the text as well.
+        (r"\bIM\b(?=\s+(?:injection|route))", ("all", (("any", ("route", "injection")), "im"))),
+        (r"\bIM\b(?!\s+(?:injection|route))", "im"),  # an absence is no requirement
+        (r"placebo|\d+", None),  # one alternative holds no literal at all
         (r"(?:on)?", None),
     ],
 )
-def test_needles_are_the_literals_every_match_holds(pattern, expected):
-    found = needles(re.compile(pattern, re.IGNORECASE))
-    assert (set(found) if found is not None else None) == expected
+def test_a_pattern_requires_the_literals_every_match_holds(pattern, expected):
+    assert requirement(re.compile(pattern, re.IGNORECASE)) == expected
 
 
 def test_a_pattern_whose_needles_are_absent_is_screened_out():
