@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -29,9 +30,7 @@ NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
 # the regex engine skip in C to the next possible first letter; finding every word start with
 # `\b` instead costs more than reading the numbers themselves.
 _DIGIT_RUN = re.compile(r"\d+")
-_NUMBER_WORD = re.compile(
-    "|".join(sorted((*_UNITS, *_TENS), key=len, reverse=True)) + r"|a(?=\s+hundred)"
-)
+_NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
 _ARTICLE = re.compile(r"an?(?=[\s-])|half")
 
 
@@ -43,10 +42,18 @@ def number_starts(text: str, folded: str, *, articles: bool = False) -> list[int
     A position inside a run these finders matched is never a word start, so skipping to
     the end of each run loses no number."""
     starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
-    starts += [match.start() for match in _NUMBER_WORD.finditer(folded)]
+    # Only the number words the text holds at all go into the finder ("one" is in "hormone").
+    words = tuple(word for word in _NUMBER_WORDS if word in folded)
+    if words or "hundred" in folded:
+        starts += [match.start() for match in _number_word_finder(words).finditer(folded)]
     if articles:
         starts += [match.start() for match in _ARTICLE.finditer(folded)]
     return sorted(set(starts))
+
+
+@lru_cache(maxsize=512)
+def _number_word_finder(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join((*words, r"a(?=\s+hundred)")))
 
 
 def matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match]:

@@ -92,3 +92,10 @@ def test_every_corpus_text_a_pattern_matches_passes_its_screen(ontopic_records):
         for pattern in patterns:
             if pattern.search(text):
                 assert may_match(pattern, fold(text)), (record.pmid, pattern.pattern)
+
+
+def test_a_phrase_written_like_code_is_only_ever_looked_for():
+    phrase = "x') or __import__('sys').exit(3) or ('\\"
+    pattern = compile_terms((phrase,))
+    assert not may_match(pattern, fold("Nothing of the sort here."))
+    assert may_match(pattern, fold(f"It says {phrase.upper()} here."))
