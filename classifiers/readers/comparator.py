@@ -59,23 +59,20 @@ def read_comparator(text: str | Passage) -> Reading[str]:
         if head_to_head and placebo and active:
             break
         sentence = text[start:end]
+        folded = passage.folded[start:end] if passage.folded is not None else None
+
+        def found(pattern: re.Pattern[str] | None) -> re.Match | None:
+            return _search(pattern, sentence, folded)  # noqa: B023 - called only in this pass
+
         compares = (
-            comparison
-            and head_to_head is None
-            and comparison.search(sentence)
-            and _compares_b12_forms(text, start, end)
+            head_to_head is None and found(comparison) and _compares_b12_forms(text, start, end)
         )
-        placebo_named = placebo_word.search(sentence) if placebo is None and placebo_word else None
-        allocates = (
-            active is None
-            and allocation
-            and allocation.search(sentence)
-            and _ALTERNATIVE.search(sentence)
-        )
+        placebo_named = found(placebo_word) if placebo is None else None
+        allocates = active is None and found(allocation) and found(alternative)
         # Asked last, only of a sentence that would count: most sentences name no arm at all.
         if not (compares or placebo_named) and not allocates:
             continue
-        if hypothetical and hypothetical.search(sentence):
+        if found(hypothetical):
             continue
         span = Span.of(text, start, end)
         if compares:
@@ -91,6 +88,13 @@ def read_comparator(text: str | Passage) -> Reading[str]:
     if active:
         return Reading("active", active)
     return Reading("none")
+
+
+def _search(pattern: re.Pattern[str] | None, sentence: str, folded: str | None) -> re.Match | None:
+    # Screened per sentence too: `in` tests of a sentence are cheaper than a search of it.
+    if pattern is None or not may_match(pattern, folded):
+        return None
+    return pattern.search(sentence)
 
 
 def _compares_b12_forms(text: str, start: int, end: int) -> bool:

@@ -34,9 +34,8 @@ _NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
 _ARTICLE = re.compile(r"an?(?=[\s-])|half")
 
 
-def number_starts(text: str, folded: str, *, articles: bool = False) -> list[int]:
-    """Every position of `text` where a number may start (more, never fewer), in order;
-    with `articles`, also where "a", "an" or "half" may stand for one ("a week", "half a year").
+def number_starts(text: str, folded: str) -> list[int]:
+    """Every position of `text` where a number may start (more, never fewer), in order.
 
     `folded` is `text` lower-cased with nothing but letters changed, offset for offset.
     A position inside a run these finders matched is never a word start, so skipping to
@@ -46,9 +45,13 @@ def number_starts(text: str, folded: str, *, articles: bool = False) -> list[int
     words = tuple(word for word in _NUMBER_WORDS if word in folded)
     if words or "hundred" in folded:
         starts += [match.start() for match in _number_word_finder(words).finditer(folded)]
-    if articles:
-        starts += [match.start() for match in _ARTICLE.finditer(folded)]
-    return sorted(set(starts))
+        starts.sort()
+    return starts
+
+
+def article_starts(folded: str) -> list[int]:
+    """Where "a", "an" or "half" may stand for a number ("a week", "half a year"), in order."""
+    return [match.start() for match in _ARTICLE.finditer(folded)]
 
 
 @lru_cache(maxsize=512)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from litwatch.classifiers.readers.numbers import matches_from, number_starts
+from litwatch.classifiers.readers.numbers import article_starts, matches_from, number_starts
 from litwatch.classifiers.readers.screen import fold
 from litwatch.classifiers.readers.spans import sentences
 
@@ -69,4 +69,4 @@ class Passage:
     @cached_property
     def _article_starts(self) -> list[int]:
         assert self.folded is not None
-        return number_starts(self.text, self.folded, articles=True)
+        return sorted(self._number_starts + article_starts(self.folded))
