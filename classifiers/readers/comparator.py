@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
+from litwatch.classifiers.readers.screen import may_match, squeeze
 from litwatch.classifiers.readers.spans import Reading, Span
 from litwatch.classifiers.readers.vocab import (
     formulation_mentions,
@@ -47,7 +47,7 @@ def read_comparator(text: str | Passage) -> Reading[str]:
     text = passage.text
     # A pattern the screen rules out for the whole text matches no sentence of it either.
     hypothetical, comparison, placebo_word, allocation, alternative = (
-        pattern if may_match(pattern, passage.folded) else None
+        pattern if passage.may_match(pattern) else None
         for pattern in (_HYPOTHETICAL, _COMPARISON, _PLACEBO, _ALLOCATION, _ALTERNATIVE)
     )
     if names_at_most_one_form_and_route(passage):
@@ -59,7 +59,7 @@ def read_comparator(text: str | Passage) -> Reading[str]:
         if head_to_head and placebo and active:
             break
         sentence = text[start:end]
-        folded = passage.folded[start:end] if passage.folded is not None else None
+        folded = squeeze(passage.lowered[start:end]) if passage.lowered is not None else None
 
         def found(pattern: re.Pattern[str] | None) -> re.Match | None:
             return _search(pattern, sentence, folded)  # noqa: B023 - called only in this pass
@@ -92,7 +92,7 @@ def read_comparator(text: str | Passage) -> Reading[str]:
 
 def _search(pattern: re.Pattern[str] | None, sentence: str, folded: str | None) -> re.Match | None:
     # Screened per sentence too: `in` tests of a sentence are cheaper than a search of it.
-    if pattern is None or not may_match(pattern, folded):
+    if pattern is None or not may_match(pattern, folded, sentence):
         return None
     return pattern.search(sentence)
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from litwatch.classifiers.readers.numbers import NUMBER, parse_number
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
 from litwatch.classifiers.readers.spans import Reading, Span
 
 _PEOPLE = (
@@ -80,7 +79,7 @@ def find_counts(text: str | Passage) -> tuple[Count, ...]:
     """Every head count of people in `text`, skipping ages, labels and counts pooled across studies."""
     passage = Passage.of(text)
     text = passage.text
-    if not may_match(_COUNT, passage.folded):
+    if not passage.may_match(_COUNT):
         return ()
     matches = [m for m in passage.number_matches(_COUNT) if _is_study_count(text, m)]
     counts = []
@@ -165,7 +164,7 @@ def _participants(passage: Passage, found: tuple[Count, ...]) -> Reading[int]:
     if arms:
         total = sum(int(parse_number(m["number"]) or 0) for m in arms)
         return Reading(total, Span.of(text, arms[0].start(), arms[-1].end()))
-    single = _SINGLE_CASE.search(text) if may_match(_SINGLE_CASE, passage.folded) else None
+    single = _SINGLE_CASE.search(text) if passage.may_match(_SINGLE_CASE) else None
     if single:
         return Reading(1, Span.of(text, single.start(), single.end()))
     return Reading()
@@ -176,7 +175,7 @@ def _analysed(passage: Passage, found: tuple[Count, ...]) -> Reading[int]:
     finished = [c for c in found if c.rank == _ANALYSED_RANK]
     if finished:
         return Reading(finished[0].value, finished[0].span)
-    match = _FINISHED.search(text) if may_match(_FINISHED, passage.folded) else None
+    match = _FINISHED.search(text) if passage.may_match(_FINISHED) else None
     if match and (value := parse_number(match["number"])) is not None:
         return Reading(int(value), Span.of(text, match.start(), match.end()))
     return Reading()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from litwatch.classifiers.readers.numbers import DIGITS, parse_number
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
 from litwatch.classifiers.readers.spans import Reading, Span
 
 # µ (micro sign), μ (Greek mu), "mcg", "ug" and words all mean micrograms.
@@ -115,7 +114,7 @@ def daily_dose_of(text: str | Passage, substance: re.Pattern[str]) -> Reading[fl
     """The one daily dose given of `substance`; None when none is stated, or arms differ."""
     passage = Passage.of(text)
     text = passage.text
-    if not may_match(substance, passage.folded):
+    if not passage.may_match(substance):
         return Reading()  # no name for a dose to belong to
     names = [(m.start(), m.end()) for m in substance.finditer(text)]
     # Name matches do not overlap, so their starts and ends both rise: bisection finds the

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from litwatch.classifiers.readers.numbers import NUMBER, parse_number
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
 from litwatch.classifiers.readers.spans import Reading, Span
 
 # A year is 52 weeks and a month 52/12, as reviewers count them ("1-year trial" = 52 weeks).
@@ -61,7 +60,7 @@ class Length:
 def find_lengths(text: str | Passage) -> tuple[Length, ...]:
     """Every length of time in `text` that could be a study's follow-up."""
     passage = Passage.of(text)
-    if not may_match(_LENGTH, passage.folded):
+    if not passage.may_match(_LENGTH):
         return ()
     text = passage.text
     lengths = []

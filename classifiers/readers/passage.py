@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from litwatch.classifiers.readers.numbers import article_starts, matches_from, number_starts
-from litwatch.classifiers.readers.screen import fold
+from litwatch.classifiers.readers.screen import lower_exactly, may_match, squeeze
 from litwatch.classifiers.readers.spans import sentences
 
 # The longest real PubMed abstracts run to 10-20 thousand characters; a text past this length is
@@ -23,7 +23,10 @@ class Passage:
     """A title and abstract (or any text) as the readers see it."""
 
     text: str
-    folded: str | None  # lower-cased copy for the screens; None where folding is not exact
+    # Lower-cased offset for offset (the number finders read it), and its squeezed copy the
+    # screens read; both None where lower-casing is not exact (screen.FOLD_TRAPS).
+    lowered: str | None
+    folded: str | None
     cut_from: int | None = None  # the length of the text before it was cut, if it was
 
     @classmethod
@@ -31,9 +34,14 @@ class Passage:
         """`text` prepared for reading (a Passage is returned as it is)."""
         if isinstance(text, Passage):
             return text
-        if len(text) > limit:
-            return cls(text[:limit], fold(text[:limit]), cut_from=len(text))
-        return cls(text, fold(text))
+        cut_from = len(text) if len(text) > limit else None
+        text = text[:limit]
+        lowered = lower_exactly(text)
+        return cls(text, lowered, squeeze(lowered) if lowered is not None else None, cut_from)
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False only when `pattern` cannot match the text (see screen.py)."""
+        return may_match(pattern, self.folded, self.text)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -56,17 +64,17 @@ class Passage:
     ) -> Iterator[re.Match]:
         """What `pattern.finditer(text)` finds, for a pattern whose every match starts with a number
         (or, with `articles`, with "a", "an" or "half"), trying only where numbers start."""
-        if self.folded is None or len(self.folded) != len(self.text):
+        if self.lowered is None or len(self.lowered) != len(self.text):
             return pattern.finditer(self.text)
         starts = self._article_starts if articles else self._number_starts
         return matches_from(pattern, self.text, starts)
 
     @cached_property
     def _number_starts(self) -> list[int]:
-        assert self.folded is not None
-        return number_starts(self.text, self.folded)
+        assert self.lowered is not None
+        return number_starts(self.text, self.lowered)
 
     @cached_property
     def _article_starts(self) -> list[int]:
-        assert self.folded is not None
-        return sorted(self._number_starts + article_starts(self.folded))
+        assert self.lowered is not None
+        return sorted(self._number_starts + article_starts(self.lowered))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
 from litwatch.classifiers.readers.spans import Reading, Span
 from litwatch.classifiers.readers.terms import is_negated, word_start
 
@@ -33,7 +32,7 @@ _B12_STATUS = word_start(
 
 
 def _first_affirmed(pattern: re.Pattern[str], passage: Passage) -> Span | None:
-    if not may_match(pattern, passage.folded):
+    if not passage.may_match(pattern):
         return None
     text = passage.text
     for match in pattern.finditer(text):

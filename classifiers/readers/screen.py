@@ -19,38 +19,55 @@ from re import _parser  # type: ignore[attr-defined]
 # tests/classifiers/test_screen.py checks this list against every Unicode character.
 FOLD_TRAPS = frozenset("ıİſ")
 
-# What every match needs: a needle (a lower-case string it contains), all of several
-# requirements, or any of several.
-Requirement = str | tuple[str, tuple["Requirement", ...]]
+# What every match needs: a needle (a lower-case string it contains), an exact needle
+# ("exact", "NIS") from a case-sensitive part, all of several requirements, or any of several.
+Requirement = str | tuple[str, str] | tuple[str, tuple["Requirement", ...]]
 
 
 def fold(text: str) -> str | None:
-    """The case-folded copy of `text` that needles are looked for in; None where folding is not exact."""
+    """The copy of `text` needles are looked for in: lower-cased, every run of white space one
+    space (so "per\\s+os" needs "per os"); None where folding is not exact."""
+    lowered = lower_exactly(text)
+    return None if lowered is None else squeeze(lowered)
+
+
+def lower_exactly(text: str) -> str | None:
+    """`text` lower-cased, offset for offset, as the regex engine compares letters; None if it cannot be."""
     if not text.isascii() and any(trap in text for trap in FOLD_TRAPS):
         return None
     return text.lower()
 
 
-def may_match(pattern: re.Pattern[str], folded: str | None) -> bool:
-    """False only when `pattern` cannot match the text whose folded copy is `folded`."""
-    return folded is None or _check(pattern)(folded)
+def squeeze(lowered: str) -> str:
+    """Every run of white space one space, and a space at either end (where a match may start or end
+    on white space the ends of the text do not hold)."""
+    return " " + " ".join(lowered.split()) + " "
+
+
+def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = None) -> bool:
+    """False only when `pattern` cannot match `text`, whose folded copy is `folded` (case-sensitive
+    needles are looked for in `text` when given, else lower-cased in `folded`)."""
+    return folded is None or _check(pattern)(folded, text)
 
 
 @lru_cache(maxsize=1024)
-def _check(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+def _check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
     # The requirement written out as one Python expression of `in` tests: walking the tree
     # for every text took longer than the tests themselves. Each needle enters the expression
     # through repr(), as a string literal, whatever a watch file's phrases hold.
     needed = requirement(pattern)
     if needed is None:
-        return lambda folded: True
-    return eval(f"lambda folded: {_expression(needed)}")
+        return lambda folded, text: True
+    return eval(f"lambda folded, text: {_expression(needed)}")
 
 
 def _expression(needed: Requirement) -> str:
     if isinstance(needed, str):
         return f"{needed!r} in folded"
     kind, parts = needed
+    if kind == "exact":
+        assert isinstance(parts, str)
+        return f"({parts!r} in text if text is not None else {parts.lower()!r} in folded)"
     joiner = " and " if kind == "all" else " or "
     return "(" + joiner.join(_expression(part) for part in parts) + ")"
 
@@ -62,79 +79,109 @@ def requirement(pattern: re.Pattern[str]) -> Requirement | None:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - a pattern the private parser cannot read is simply not screened
         return None
-    return _sequence(list(parsed))
+    return _sequence(list(parsed), bool(pattern.flags & re.IGNORECASE))
 
 
-def _sequence(items: list) -> Requirement | None:
+def _sequence(items: list, ignore_case: bool) -> Requirement | None:
     """Every item of a sequence is part of every match: all their requirements hold."""
     needed: list[Requirement] = []
     run: set[str] = {""}  # the strings the literals read so far can spell
     for op, argument in items:
         # Consecutive literals and small classes of them ("randomi[sz]") spell a few needles.
-        letters = _letters(op, argument)
+        letters = _letters(op, argument, ignore_case)
         if letters is not None and len(run) * len(letters) <= _MOST_SPELLINGS:
-            run = {start + letter for start in run for letter in letters}
-            continue
+            spelled = {start + letter for start in run for letter in letters}
+            # Two spaces never stand side by side in the folded copy.
+            if not any("  " in spelling for spelling in spelled):
+                run = spelled
+                continue
         if op is sre.BRANCH and run != {""}:
             # The parser pulls a prefix the alternatives share out of them ("NC(?:Vs?|S)"):
             # spell it on into each alternative's own leading literals.
-            run = _spelled_into(run, argument[1])
+            run = _spelled_into(run, argument[1], ignore_case)
         if run != {""}:
-            needed.append(_any(run))
+            needed.append(_needles(run, ignore_case))
         run = {""} if letters is None else set(letters)
-        inner = _item(op, argument)
+        inner = _item(op, argument, ignore_case)
         if inner is not None:
             needed.append(inner)
     if run != {""}:
-        needed.append(_any(run))
+        needed.append(_needles(run, ignore_case))
     return _all(needed)
+
+
+def _needles(spellings: set[str], ignore_case: bool) -> Requirement:
+    return _any(spellings if ignore_case else {("exact", spelling) for spelling in spellings})
 
 
 _MOST_SPELLINGS = 16
 
 
-def _spelled_into(run: set[str], branches) -> set[str]:
+def _spelled_into(run: set[str], branches, ignore_case: bool) -> set[str]:
     spelled = set()
     for branch in branches:
         leading = ""
         for op, argument in branch:
-            letters = _letters(op, argument)
+            letters = _letters(op, argument, ignore_case)
             if letters is None or len(letters) != 1:
                 break
             leading += letters[0]
         spelled |= {start + leading for start in run}
-    return spelled if len(spelled) <= _MOST_SPELLINGS else run
+    if len(spelled) > _MOST_SPELLINGS or any("  " in spelling for spelling in spelled):
+        return run
+    return spelled
 
 
-def _letters(op, argument) -> tuple[str, ...] | None:
-    """The lower-case ASCII characters one literal or small class matches; None for anything else."""
-    if op is sre.LITERAL:
-        codes = [argument]
-    elif op is sre.IN and len(argument) <= 4 and all(kind is sre.LITERAL for kind, _ in argument):
-        codes = [code for _, code in argument]
-    else:
+def _letters(op, argument, ignore_case: bool) -> tuple[str, ...] | None:
+    """The ways one pattern item is spelled in the folded copy: a literal or a small class of them
+    (lower-cased where case is ignored), "" among them when the item is optional, and " " for
+    white space; None for anything else."""
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        least, most, item = argument
+        characters = _characters(*item[0], ignore_case) if len(item) == 1 else None
+        if characters is None:
+            return None
+        if (least, most) == (0, 1):
+            return ("", *characters)
+        if least >= 1 and characters == (" ",):
+            return characters  # a run of white space is one space in the folded copy
         return None
-    if any(code >= 128 for code in codes):
+    return _characters(op, argument, ignore_case)
+
+
+def _characters(op, argument, ignore_case: bool) -> tuple[str, ...] | None:
+    members = [(op, argument)] if op is sre.LITERAL else argument if op is sre.IN else []
+    if not members or len(members) > 4:
         return None
-    return tuple(sorted({chr(code).lower() for code in codes}))
+    spelled = set()
+    for kind, value in members:
+        if kind is sre.LITERAL and value < 128 and not chr(value).isspace():
+            spelled.add(chr(value).lower() if ignore_case else chr(value))
+        elif kind is sre.CATEGORY and value is sre.CATEGORY_SPACE and ignore_case:
+            spelled.add(" ")  # only the folded copy has its white space squeezed
+        else:
+            return None
+    return tuple(sorted(spelled))
 
 
-def _item(op, argument) -> Requirement | None:
+def _item(op, argument, ignore_case: bool) -> Requirement | None:
     if op is sre.SUBPATTERN:
-        return _sequence(list(argument[-1]))
+        _, added, removed, inner = argument
+        ignore_case = bool((ignore_case or added & re.IGNORECASE) and not removed & re.IGNORECASE)
+        return _sequence(list(inner), ignore_case)
     if op is sre.ATOMIC_GROUP:
-        return _sequence(list(argument))
+        return _sequence(list(argument), ignore_case)
     if op is sre.ASSERT:
         # What a lookaround asserts is in the text too (a negative one asserts an absence).
-        return _sequence(list(argument[1]))
+        return _sequence(list(argument[1]), ignore_case)
     if op is sre.BRANCH:
-        alternatives = [_sequence(list(branch)) for branch in argument[1]]
+        alternatives = [_sequence(list(branch), ignore_case) for branch in argument[1]]
         if any(alternative is None for alternative in alternatives):
             return None  # one alternative can match without any literal
         return _any(alternatives)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         least, _, item = argument
-        return _sequence(list(item)) if least >= 1 else None
+        return _sequence(list(item), ignore_case) if least >= 1 else None
     # Character classes and anchors name no literal every match holds.
     return None
 
@@ -164,6 +211,8 @@ def _selectivity(needed: Requirement) -> int:
     if isinstance(needed, str):
         return len(needed)
     kind, parts = needed
+    if kind == "exact":
+        return len(parts) + 2  # case counts too: "NIS" is rarer than "nis"
     lengths = [_selectivity(part) for part in parts]
     return max(lengths) if kind == "all" else min(lengths)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
 from litwatch.classifiers.readers.spans import Span
 
 # A term is negated when the words just before it deny it: "no diabetes", "without neuropathy",
@@ -67,7 +66,7 @@ def first_mention(
 ) -> Span | None:
     """The first (not negated) stretch of `text` that `pattern` matches."""
     passage = Passage.of(text)
-    if not may_match(pattern, passage.folded):
+    if not passage.may_match(pattern):
         return None
     text = passage.text
     for match in pattern.finditer(text):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match
 from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import is_negated, word_start
 
@@ -95,7 +94,7 @@ def _mentions(patterns: dict[str, re.Pattern[str]], passage: Passage) -> dict[st
     found = {}
     text = passage.text
     for name, pattern in patterns.items():
-        if not may_match(pattern, passage.folded):
+        if not passage.may_match(pattern):
             continue
         for match in pattern.finditer(text):
             if not is_negated(text, match.start()):
@@ -131,8 +130,8 @@ def route_mentions(text: str) -> list[tuple[str, Span]]:
 
 def names_at_most_one_form_and_route(passage: Passage) -> bool:
     """Whether the screens rule out two formulations, and two routes, anywhere in `passage`."""
-    forms = sum(may_match(p, passage.folded) for p in _FORMULATION_PATTERNS.values())
-    routes = sum(may_match(p, passage.folded) for p in _ROUTE_PATTERNS.values())
+    forms = sum(passage.may_match(p) for p in _FORMULATION_PATTERNS.values())
+    routes = sum(passage.may_match(p) for p in _ROUTE_PATTERNS.values())
     return forms < 2 and routes < 2
 
 
