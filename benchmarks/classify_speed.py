@@ -1,9 +1,10 @@
-"""How many records per second the whole classification judges, on the Evidence Inference abstracts
-with the default watch, text-only (as before NLM indexing), in one process.
+"""How many records per second the whole classification judges (design, attributes, topic, gaps, key
+finding and findings), on the Evidence Inference abstracts with the default watch, text-only (as
+before NLM indexing), in one process.
 
 Start-up and parsing are excluded: the records are parsed and the watch compiled first, and a
-warm-up batch loads the design model. The timed call is the Judge entry the flows use. Also
-prints where the time goes, part by part, so a slow reader is found without a profiler.
+warm-up batch loads the models. The timed call is the Judge entry the flows use (`Judge.classify`).
+Also prints where the time goes, part by part, so a slow reader is found without a profiler.
 
     .venv/bin/python benchmarks/classify_speed.py [CORPUS_DIR] [--repeats N]
 
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from litwatch.classifiers.attributes import read_attributes
 from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.findings.domains import read_findings
+from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import assess_gaps
 from litwatch.classifiers.judge import Judge
 from litwatch.classifiers.topic import is_topic_relevant
@@ -49,8 +52,11 @@ def main() -> None:
 
     corpus = options.corpus or Settings().corpus_dir
     records: list[Record] = list(parse_file(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))
-    judge = Judge(load_watches()[0])
-    judge.judge(records[:20], text_only=True)  # compiles the watch, loads the design model
+    watch = load_watches()[0]
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    without_findings = Judge(watch.topic, watch.gaps)
+    judge.classify(records[:20], text_only=True)  # compiles the watch, loads the models
+    findings = watch.findings_definition
 
     designs = [call.label for call in classify_designs(records, text_only=True)]
     attributes = [read_attributes(record) for record in records]
@@ -67,12 +73,21 @@ def main() -> None:
             assess_gaps(r, d, a, judge.gaps, topic=t)
             for r, d, a, t in zip(records, designs, attributes, topics, strict=True)
         ],
+        "key finding": lambda: [key_finding(record) for record in records],
+        "findings": lambda: [
+            read_findings(r, findings.domains, findings.intervention, findings.comparator)
+            for r in records
+        ],
     }
     for name, work in parts.items():
         rate = best_rate(work, len(records), options.repeats)
         print(f"{name}: {rate:,.0f} records/s ({1e6 / rate:,.0f} µs per record)")
 
-    rate = best_rate(lambda: judge.judge(records, text_only=True), len(records), options.repeats)
+    rate = best_rate(
+        lambda: without_findings.classify(records, text_only=True), len(records), options.repeats
+    )
+    print(f"without findings: {rate:,.0f} records/s")
+    rate = best_rate(lambda: judge.classify(records, text_only=True), len(records), options.repeats)
     print(f"records: {len(records)} Evidence Inference abstracts, text-only, default watch")
     print(f"classify_records_per_s={rate:.0f}")
 

@@ -4,7 +4,6 @@ population, outcomes), read from title and abstract with the span that supports 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_head_counts
@@ -26,6 +25,7 @@ from litwatch.classifiers.readers.vocab import (
     read_outcomes,
     read_routes,
 )
+from litwatch.core.classification import Attributes
 from litwatch.core.records import Record
 
 # Bumped whenever a reader changes what it finds, so stored attributes are read again.
@@ -37,48 +37,6 @@ _B12_SUBSTANCE = re.compile(
     r"|(?:vitamin\s+)?b[\s-]?12|b[\s-]?complex)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Attributes:
-    """The reviewer-facing facts of one record; `evidence` maps an attribute name to its supporting span."""
-
-    formulations: tuple[str, ...] = ()
-    routes: tuple[str, ...] = ()
-    daily_dose_ug: float | None = None
-    comparator: str = "none"
-    n_participants: int | None = None
-    n_analysed: int | None = None
-    follow_up_weeks: float | None = None
-    diabetes_type: str | None = None
-    dpn_population: bool = False
-    metformin_population: bool = False
-    b12_status_reported: bool = False
-    outcomes: tuple[str, ...] = ()
-    evidence: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
-    # Said in the evidence when the text was too long to read whole (see passage.TEXT_LIMIT).
-    text_cut_note: str | None = None
-
-    def to_json(self) -> dict:
-        """The `attributes` object of `litwatch classify` output and the store."""
-        return {
-            "formulations": list(self.formulations),
-            "routes": list(self.routes),
-            "daily_dose_ug": self.daily_dose_ug,
-            "comparator": self.comparator,
-            "n_participants": self.n_participants,
-            "n_analysed": self.n_analysed,
-            "follow_up_weeks": self.follow_up_weeks,
-            "diabetes_type": self.diabetes_type,
-            "dpn_population": self.dpn_population,
-            "metformin_population": self.metformin_population,
-            "b12_status_reported": self.b12_status_reported,
-            "outcomes": list(self.outcomes),
-            "evidence": {
-                **{name: span.text for name, span in self.evidence.items()},
-                **({"text": self.text_cut_note} if self.text_cut_note else {}),
-            },
-        }
 
 
 def record_text(record: Record) -> str:
@@ -121,15 +79,15 @@ def attributes_from_text(text: str | Passage) -> Attributes:
         metformin_population=keep("metformin_population", read_metformin_population(passage)),
         b12_status_reported=keep("b12_status_reported", read_b12_status(passage)),
         outcomes=tuple(name for name in OUTCOMES if name in outcomes),
-        evidence=evidence,
-        text_cut_note=_cut_note(passage),
+        evidence={name: span.text for name, span in evidence.items()} | _cut_note(passage),
     )
 
 
-def _cut_note(passage: Passage) -> str | None:
+def _cut_note(passage: Passage) -> dict[str, str]:
+    """The evidence note of a text too long to read whole (see passage.TEXT_LIMIT)."""
     if passage.cut_from is None:
-        return None
-    return (
-        f"text cut at {len(passage.text):,} characters (of {passage.cut_from:,}); "
+        return {}
+    return {
+        "text": f"text cut at {len(passage.text):,} characters (of {passage.cut_from:,}); "
         "nothing after the cut was read"
-    )
+    }

@@ -88,7 +88,7 @@ def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetim
     A kill between the run's commit and the progress note redoes the slice, which stores
     nothing new (unchanged records are not versioned again).
     """
-    from litwatch.classifiers.judge import classify_pending
+    from litwatch.flows.classifying import classify_pending
 
     run_id = store.begin_run(watch.name, window.first, window.last, now)
     try:

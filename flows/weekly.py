@@ -93,7 +93,7 @@ def ingest_task(client, store, run_id: int, watch: Watch, windows, now: datetime
 @task(name="classify", **_LIVE)
 def classify_task(store, watch: Watch) -> int:
     """Classify every record version of the watch not yet classified under its definitions."""
-    from litwatch.classifiers.judge import classify_pending
+    from litwatch.flows.classifying import classify_pending
 
     classified = classify_pending(store, watch)
     crash_point("classify")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -37,6 +38,17 @@ def markdown_text(text: object) -> str:
     return escaped.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def markdown_url(url: object) -> str:
+    """A link target Markdown cannot end early: spaces, parentheses and angle brackets, which
+    would close or break `[text](url)`, percent-encoded."""
+    return quote(oneline(url), safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+def code_span(text: object) -> str:
+    """Text for inside `backticks`: no backtick to end the span early."""
+    return oneline(text).replace("`", "'")
+
+
 def sentence(text: object) -> str:
     """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
     text = str(text)
@@ -54,6 +66,8 @@ def _environment(autoescape: bool) -> Environment:
     )
     environment.filters["oneline"] = oneline
     environment.filters["md"] = markdown_text
+    environment.filters["md_url"] = markdown_url
+    environment.filters["code"] = code_span
     environment.filters["sentence"] = sentence
     return environment
 
@@ -62,9 +76,14 @@ _HTML = _environment(autoescape=True)
 _TEXT = _environment(autoescape=False)
 
 
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
 def render_html(template: str, context: Mapping) -> str:
     """An HTML page with its CSS inlined into style attributes, as mail clients need."""
     page = _HTML.get_template(template).render(**context)
+    # Template blocks that render nothing leave indented blank lines; drop their spaces.
+    page = _TRAILING_SPACE.sub("", page)
     # The <style> block stays too: media queries for narrow screens cannot be inlined.
     return css_inline.CSSInliner(keep_style_tags=True).inline(page)
 

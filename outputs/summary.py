@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.core.classification import Attributes, Classification, Relevance
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest
 from litwatch.core.records import Record
@@ -38,32 +39,37 @@ class SummaryPaths:
     latest: Path
 
 
-def _attributes(classification: dict | None) -> dict:
-    return (classification or {}).get("attributes") or {}
+_UNCLASSIFIED = Attributes()
 
 
-def _addresses(classification: dict | None, gap: str) -> str | None:
-    call = ((classification or {}).get("gaps") or {}).get(gap) or {}
-    relevance = call.get("relevance")
-    return relevance if relevance in ("addresses", "partly") else None
+def _attributes(classification: Classification | None) -> Attributes:
+    return classification.attributes if classification else _UNCLASSIFIED
 
 
-def _trial_row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+def _addresses(classification: Classification | None, gap: str) -> Relevance | None:
+    """ "addresses" or "partly" when the record counts for `gap`, else None."""
+    call = classification.gaps.get(gap) if classification else None
+    return call.relevance if call is not None and call.addresses_gap else None
+
+
+def _design(classification: Classification | None) -> str:
+    return classification.design.label if classification else "other"
+
+
+def _trial_row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     view = record_view(record, classification, watch)
     attributes = _attributes(classification)
-    dose = attributes.get("daily_dose_ug")
+    dose = attributes.daily_dose_ug
     return {
         **view,
         "kind": "",
         "changes": [],
-        "n": attributes.get("n_participants"),
-        "follow_up_weeks": attributes.get("follow_up_weeks"),
-        "formulation": ", ".join(
-            [*(attributes.get("formulations") or ()), *(attributes.get("routes") or ())]
-        ),
+        "n": attributes.n_participants,
+        "follow_up_weeks": attributes.follow_up_weeks,
+        "formulation": ", ".join([*attributes.formulations, *attributes.routes]),
         "dose": "" if dose is None else f"{dose:g} µg/day",
-        "comparator": attributes.get("comparator") or "",
-        "outcomes": ", ".join(attributes.get("outcomes") or ()),
+        "comparator": attributes.comparator if classification else "",
+        "outcomes": ", ".join(attributes.outcomes),
     }
 
 
@@ -101,14 +107,16 @@ def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], ga
 
 
 def change_log(
-    digests: Sequence[Digest], records: Sequence[tuple[Record, dict | None]], watch: WatchInfo
+    digests: Sequence[Digest],
+    records: Sequence[tuple[Record, Classification | None]],
+    watch: WatchInfo,
 ) -> list[dict]:
     """One line per digest, newest first, saying what each run added."""
     rows = [
         {
             "pmid": record.pmid,
             "year": record.publication_year,
-            "design": (c or {}).get("design") or "other",
+            "design": _design(c),
             "classification": c,
         }
         for record, c in records
@@ -131,7 +139,7 @@ def change_log(
 
 def summary_view(
     watch: WatchInfo,
-    records: Sequence[tuple[Record, dict | None]],
+    records: Sequence[tuple[Record, Classification | None]],
     digests: Sequence[Digest],
     now: datetime,
 ) -> dict:
@@ -143,25 +151,20 @@ def summary_view(
     classifications = {record.pmid: classification for record, classification in records}
     by_design = Counter(row["design"] for row in rows)
     trials = [row for row in rows if row["design"] in TRIALS]
-    metformin = [
-        row for row in rows if _attributes(classifications[row["pmid"]]).get("metformin_population")
-    ]
+    attributes = {pmid: _attributes(c) for pmid, c in classifications.items()}
+    metformin = [row for row in rows if attributes[row["pmid"]].metformin_population]
     safety = [
-        row for row in rows
-        if any("adverse" in o or "safety" in o for o in _attributes(classifications[row["pmid"]]).get("outcomes") or ())
-    ]  # fmt: skip
+        row
+        for row in rows
+        if any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
+    ]
     formulations = Counter(
         (formulation, route)
         for row in trials
-        for formulation in _attributes(classifications[row["pmid"]]).get("formulations")
-        or ["unspecified"]
-        for route in _attributes(classifications[row["pmid"]]).get("routes") or ["unspecified"]
+        for formulation in attributes[row["pmid"]].formulations or ["unspecified"]
+        for route in attributes[row["pmid"]].routes or ["unspecified"]
     )
-    doses = [
-        _attributes(classifications[row["pmid"]])["daily_dose_ug"]
-        for row in trials
-        if _attributes(classifications[row["pmid"]]).get("daily_dose_ug") is not None
-    ]
+    doses = [dose for row in trials if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
     gaps = []
     for name, question in watch.gaps:
         addressing = [
@@ -176,7 +179,7 @@ def summary_view(
         "week": iso_week_label(now),
         "generated": now.isoformat(timespec="minutes"),
         "total": len(rows),
-        "classified": sum(1 for _, c in records if c),
+        "classified": sum(1 for _, c in records if c is not None),
         "digest_count": len(digests),
         "by_design": [(design_label(d), by_design[d]) for d in DESIGNS if by_design[d]],
         "biology": [row for row in rows if row["design"] in ("preclinical", "narrative-review")],
@@ -186,9 +189,7 @@ def summary_view(
         "metformin": metformin,
         "trials": trials,
         "trials_reporting_b12": sum(
-            1
-            for row in trials
-            if _attributes(classifications[row["pmid"]]).get("b12_status_reported")
+            1 for row in trials if attributes[row["pmid"]].b12_status_reported
         ),
         "trials_long_follow_up": sum(1 for row in trials if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [
@@ -206,9 +207,7 @@ def summary_view(
 
 def _chart_images(view: dict, watch: WatchInfo, records) -> dict[str, bytes]:
     designs_by_year = [
-        (record.publication_year, (c or {}).get("design") or "other")
-        for record, c in records
-        if record.publication_year
+        (record.publication_year, _design(c)) for record, c in records if record.publication_year
     ]
     cells = Counter((gap["name"], row["design"]) for gap in view["gaps"] for row in gap["records"])
     return {
@@ -220,7 +219,7 @@ def _chart_images(view: dict, watch: WatchInfo, records) -> dict[str, bytes]:
 def write_summary(
     out_dir: Path,
     watch_info: WatchInfo,
-    records_with_classifications: Sequence[tuple[Record, dict | None]],
+    records_with_classifications: Sequence[tuple[Record, Classification | None]],
     digests_history: Sequence[Digest],
     now: datetime,
 ) -> SummaryPaths:

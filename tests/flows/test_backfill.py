@@ -96,7 +96,7 @@ def backfill(env: dict[str, str], **popen) -> subprocess.CompletedProcess | subp
     """`litwatch backfill` of the watch over SINCE..UNTIL in a subprocess: run to its end, or
     started and returned (with `popen` options) for the caller to stop."""
     command = [
-        sys.executable, "-m", "litwatch.cli", "backfill", "--watch", "sim",
+        sys.executable, "-P", "-m", "litwatch.cli", "backfill", "--watch", "sim",
         "--since", SINCE.isoformat(), "--until", UNTIL.isoformat(),
         "--slice-days", str(SLICE_DAYS),
     ]  # fmt: skip

@@ -29,7 +29,7 @@ def test_import_takes_xml_and_medline_into_a_watch_store_once(corpus, tmp_path):
         records = store.latest_records("b12-dpn")
         assert {"99000012", "20488910"} <= {r.pmid for r in records}
         assert store.watermark("b12-dpn") is None  # an import searched no date window
-        assert store.classification("99000012", 1, "b12-dpn")["gaps"]["stratified_rct"]
+        assert store.classification("99000012", 1, "b12-dpn").gaps["stratified_rct"]
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

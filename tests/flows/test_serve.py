@@ -74,7 +74,12 @@ def start(command: list, env: dict[str, str], log: Path) -> subprocess.Popen:
     """Start a command in its own session (so `stop` reaches its children), output to `log`."""
     with open(log, "wb") as out:
         return subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=log.parent,  # not the checkout, whose litwatch/ folder would shadow the package
         )
 
 

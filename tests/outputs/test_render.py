@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -168,3 +170,26 @@ def test_every_format_is_written(tmp_path):
         assert path.stat().st_size > 0
     assert paths.images[0].read_bytes().startswith(b"\x89PNG")
     assert f'src="{paths.images[0].name}"' in paths.html.read_text(encoding="utf-8")
+
+
+HOSTILE_PMID = "1<script>alert(9)</script>](javascript:alert(1))"
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def test_every_markdown_and_text_field_of_a_hostile_pmid_stays_inert(tmp_path):
+    """The parsers refuse such a PMID; the templates escape it all the same (defence in depth):
+    no raw tag, and no link ended early by its '](' in summary.md's Sources."""
+    from litwatch.outputs.summary import write_summary
+    from outputs_samples import classification, record
+
+    hostile = record(HOSTILE_PMID, "Metformin and B12", year=2025)
+    plain = record("12345678", "Cyanocobalamin in neuropathy", year=2025)
+    records = [(hostile, classification("rct")), (plain, classification("rct"))]
+    paths = write_summary(tmp_path, WATCH, records, [sample_digest(), empty_digest()], NOW)
+    summary = paths.markdown.read_text()
+    sources = summary.partition("## Sources")[2].partition("## Provenance")[0]
+    assert "PMID 12345678](https://pubmed.ncbi.nlm.nih.gov/12345678/)" in sources  # control
+    assert "<script" not in summary
+    assert re.search(r"(?<!\\)\]\(javascript:", summary) is None  # every "](" in it is escaped
+    escaped = r"PMID 1&lt;script&gt;alert(9)&lt;/script&gt;\](javascript:alert(1))]("
+    assert escaped + "https://pubmed.ncbi.nlm.nih.gov/1%3Cscript%3E" in sources

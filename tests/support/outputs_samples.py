@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, DigestItem, Notice
 from litwatch.core.records import AbstractSection, Author, Record
 from litwatch.outputs.watch import WatchInfo
@@ -44,17 +45,20 @@ def record(pmid: str, title: str, year: int = 2026, **fields) -> Record:
     )
 
 
-def classification(design: str, *, gaps: dict | None = None, **attributes) -> dict:
-    """A classifiers' JSON as the design, attribute and gap classifiers would write it."""
-    return {
-        "design": design,
-        "design_confidence": 0.91,
-        "design_source": "model",
-        "design_evidence": ["randomized"],
-        "topic_relevant": True,
-        "attributes": attributes,
-        "gaps": gaps or {},
-    }
+def classification(design: str, *, gaps: dict | None = None, **attributes) -> Classification:
+    """A classification as the design, attribute and gap classifiers would make it, from the
+    JSON the store keeps (keys left out take their defaults)."""
+    return Classification.from_json(
+        {
+            "design": design,
+            "design_confidence": 0.91,
+            "design_source": "model",
+            "design_evidence": ["randomized"],
+            "topic_relevant": True,
+            "attributes": attributes,
+            "gaps": gaps or {},
+        }
+    )
 
 
 RCT_GAP = classification(
