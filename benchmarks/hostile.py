@@ -53,7 +53,7 @@ def trial_export(abstract_bytes: int, pmid: int) -> bytes:
 
 def classify_seconds(path: Path, judge) -> float:
     """CPU seconds of `litwatch classify`'s body over one file (output discarded)."""
-    from litwatch.classifiers.commands import run_classify
+    from litwatch.classify_command import run_classify
 
     start = time.process_time()
     run_classify([path], False, "jsonl", io.StringIO(), judge=judge)
@@ -65,7 +65,8 @@ def reader_scaling(folder: Path) -> float:
 
     from litwatch.config import load_watches
 
-    judge = Judge(load_watches()[0])
+    watch = load_watches()[0]
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
     files = {}
     for size in (1024, SMALL_BYTES, LARGE_BYTES):
         files[size] = folder / f"abstract-{size}.xml"
