@@ -11,7 +11,7 @@ from litwatch.classifiers.readers.counts import _COUNT
 from litwatch.classifiers.readers.dose import _DOSE
 from litwatch.classifiers.readers.duration import _LENGTH
 from litwatch.classifiers.readers.passage import TEXT_LIMIT, Passage
-from litwatch.classifiers.readers.spans import sentence_around
+from litwatch.classifiers.readers.spans import sentence_around, sentences
 
 PIECES = [
     "one", "Twenty", "twenty-one", "Seventeen", "a", "an", "A", "half", "hundred", "and",
@@ -69,3 +69,29 @@ def test_a_text_with_a_fold_trap_is_read_by_the_plain_regex():
     text = "İn 12 patients"
     assert Passage.of(text).folded is None
     assert spans(Passage.of(text).number_matches(_COUNT)) == spans(re.finditer(_COUNT, text))
+
+
+def _sentences_by_look_behind(text: str) -> list[tuple[int, int]]:
+    # The splitter as first written, kept as the reference for the faster one.
+    bounds, start = [], 0
+    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n", text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if e > s]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "A", ".", "!", "?", " ", "\n", "\t", "(", "1", "x.", "  "]),
+        max_size=16,
+    ).map("".join)
+)
+def test_sentences_split_where_the_look_behind_splitter_did(text):
+    assert sentences(text) == _sentences_by_look_behind(text)
+
+
+def test_a_sentence_keeps_its_stop_and_a_decimal_point_splits_nothing():
+    text = "Methods here. Results 4.3 years.\nConclusions."
+    assert sentences(text) == _sentences_by_look_behind(text) == [(0, 13), (14, 32), (33, 45)]
