@@ -86,7 +86,7 @@ def _times_per_day(frequency: re.Match) -> float:
         return float(_LATIN_PER_DAY[frequency["latin"].lower().replace(".", "")])
     if frequency["period"]:
         period = frequency["period"].lower()
-        days = _PERIOD_DAYS["day" if period.startswith("24") else period]
+        days: float = _PERIOD_DAYS["day" if period.startswith("24") else period]
     elif frequency["adverb"]:
         days = _ADVERB_DAYS[frequency["adverb"].lower()]
     elif frequency["other_unit"]:

@@ -138,7 +138,7 @@ def _letters(op, argument, ignore_case: bool) -> tuple[str, ...] | None:
     white space; None for anything else."""
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         least, most, item = argument
-        characters = _characters(*item[0], ignore_case) if len(item) == 1 else None
+        characters = _characters(item[0][0], item[0][1], ignore_case) if len(item) == 1 else None
         if characters is None:
             return None
         if (least, most) == (0, 1):
