@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from litwatch.classifiers.readers.comparator import read_comparator
-from litwatch.classifiers.readers.counts import read_analysed, read_participants
+from litwatch.classifiers.readers.counts import read_head_counts
 from litwatch.classifiers.readers.dose import daily_dose_of
 from litwatch.classifiers.readers.duration import read_follow_up
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.population import (
     read_b12_status,
     read_diabetes_type,
@@ -48,8 +49,9 @@ def read_attributes(record: Record) -> Attributes:
     return attributes_from_text(record_text(record))
 
 
-def attributes_from_text(text: str) -> Attributes:
-    """Every attribute read from one text (title and abstract joined)."""
+def attributes_from_text(text: str | Passage) -> Attributes:
+    """Every attribute read from one text (title and abstract joined), cut at `TEXT_LIMIT` characters."""
+    passage = Passage.of(text)
     evidence: dict[str, Span] = {}
 
     def keep(name: str, reading):
@@ -57,24 +59,35 @@ def attributes_from_text(text: str) -> Attributes:
             evidence[name] = reading.span
         return reading.value
 
-    formulations = read_formulations(text)
-    routes = read_routes(text)
-    outcomes = read_outcomes(text)
+    formulations = read_formulations(passage)
+    routes = read_routes(passage)
+    outcomes = read_outcomes(passage)
     for name, found in (("formulations", formulations), ("routes", routes), ("outcomes", outcomes)):
         if found:
             evidence[name] = min(found.values(), key=lambda span: span.start)
+    participants, analysed = read_head_counts(passage)
     return Attributes(
         formulations=tuple(name for name in FORMULATIONS if name in formulations),
         routes=tuple(name for name in ROUTES if name in routes),
-        daily_dose_ug=keep("daily_dose_ug", daily_dose_of(text, _B12_SUBSTANCE)),
-        comparator=keep("comparator", read_comparator(text)),
-        n_participants=keep("n_participants", read_participants(text)),
-        n_analysed=keep("n_analysed", read_analysed(text)),
-        follow_up_weeks=keep("follow_up_weeks", read_follow_up(text)),
-        diabetes_type=keep("diabetes_type", read_diabetes_type(text)),
-        dpn_population=keep("dpn_population", read_dpn_population(text)),
-        metformin_population=keep("metformin_population", read_metformin_population(text)),
-        b12_status_reported=keep("b12_status_reported", read_b12_status(text)),
+        daily_dose_ug=keep("daily_dose_ug", daily_dose_of(passage, _B12_SUBSTANCE)),
+        comparator=keep("comparator", read_comparator(passage)),
+        n_participants=keep("n_participants", participants),
+        n_analysed=keep("n_analysed", analysed),
+        follow_up_weeks=keep("follow_up_weeks", read_follow_up(passage)),
+        diabetes_type=keep("diabetes_type", read_diabetes_type(passage)),
+        dpn_population=keep("dpn_population", read_dpn_population(passage)),
+        metformin_population=keep("metformin_population", read_metformin_population(passage)),
+        b12_status_reported=keep("b12_status_reported", read_b12_status(passage)),
         outcomes=tuple(name for name in OUTCOMES if name in outcomes),
-        evidence={name: span.text for name, span in evidence.items()},
+        evidence={name: span.text for name, span in evidence.items()} | _cut_note(passage),
     )
+
+
+def _cut_note(passage: Passage) -> dict[str, str]:
+    """The evidence note of a text too long to read whole (see passage.TEXT_LIMIT)."""
+    if passage.cut_from is None:
+        return {}
+    return {
+        "text": f"text cut at {len(passage.text):,} characters (of {passage.cut_from:,}); "
+        "nothing after the cut was read"
+    }

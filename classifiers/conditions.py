@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.terms import first_mention
 from litwatch.core.words import joined, word, words
 
@@ -14,7 +15,7 @@ from litwatch.core.words import joined, word, words
 class Facts:
     """What a condition may look at: the record's text, its design label and its attributes."""
 
-    text: str
+    text: Passage
     design: str
     attributes: Attributes
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes, record_text
 from litwatch.classifiers.conditions import Condition, Facts
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.topic import TopicCall
 from litwatch.core.classification import GapCall, Relevance
 from litwatch.core.records import Record
@@ -31,14 +32,13 @@ def assess_gaps(
     topic: TopicCall | None = None,
 ) -> dict[str, GapCall]:
     """Each gap's call for `record`; a record off the watch's topic (when `topic` is given) addresses none."""
-    facts = Facts(record_text(record), design, attributes)
-    calls = {}
-    for gap in gap_definitions:
-        if topic is not None and not topic.relevant:
-            calls[gap.name] = GapCall("no", 0.0, ("not on the watch's topic",))
-        else:
-            calls[gap.name] = assess_gap(facts, gap)
-    return calls
+    if topic is not None and not topic.relevant:
+        # Most records of a search are off topic: their text is not even prepared.
+        return {
+            gap.name: GapCall("no", 0.0, ("not on the watch's topic",)) for gap in gap_definitions
+        }
+    facts = Facts(Passage.of(record_text(record)), design, attributes)
+    return {gap.name: assess_gap(facts, gap) for gap in gap_definitions}
 
 
 def assess_gap(facts: Facts, gap: GapDefinition) -> GapCall:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import first_mention
 from litwatch.core.records import Record
@@ -168,10 +169,10 @@ def is_topic_relevant(
     record: Record, attributes: Attributes, topic_definition: TopicDefinition
 ) -> TopicCall:
     """Whether `record` is about the watch's question, by the watch's concepts and rule."""
-    text = topic_text(record)
+    passage = Passage.of(topic_text(record))
     found: dict[str, Span] = {}
     for concept in topic_definition.concepts:
-        span = first_mention(concept.pattern, text)
+        span = first_mention(concept.pattern, passage)
         if span is not None:
             found[concept.name] = span
     flags = {flag for flag in ATTRIBUTE_FLAGS if getattr(attributes, flag)}

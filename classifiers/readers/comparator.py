@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.spans import Reading, Span, sentences
-from litwatch.classifiers.readers.vocab import formulation_mentions, route_mentions
+from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.readers.screen import may_match, squeeze
+from litwatch.classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.readers.vocab import (
+    formulation_mentions,
+    names_at_most_one_form_and_route,
+    route_mentions,
+)
 
 COMPARATORS = ("placebo", "active", "head-to-head", "none")
 
@@ -35,23 +41,45 @@ _INGREDIENT_BEFORE = re.compile(
 )
 
 
-def read_comparator(text: str) -> Reading[str]:
+def read_comparator(text: str | Passage) -> Reading[str]:
     """'head-to-head' (B12 forms or routes against each other), 'placebo', 'active', or 'none'."""
+    passage = Passage.of(text)
+    text = passage.text
+    # A pattern the screen rules out for the whole text matches no sentence of it either.
+    hypothetical, comparison, placebo_word, allocation, alternative = (
+        pattern if passage.may_match(pattern) else None
+        for pattern in (_HYPOTHETICAL, _COMPARISON, _PLACEBO, _ALLOCATION, _ALTERNATIVE)
+    )
+    if names_at_most_one_form_and_route(passage):
+        comparison = None
+    if not allocation or not alternative:
+        allocation = None
     head_to_head = placebo = active = None
-    for start, end in sentences(text):
+    for start, end in passage.sentences:
+        if head_to_head and placebo and active:
+            break
         sentence = text[start:end]
-        if _HYPOTHETICAL.search(sentence):
+        folded = squeeze(passage.lowered[start:end]) if passage.lowered is not None else None
+
+        def found(pattern: re.Pattern[str] | None) -> re.Match | None:
+            return _search(pattern, sentence, folded)  # noqa: B023 - called only in this pass
+
+        compares = (
+            head_to_head is None and found(comparison) and _compares_b12_forms(text, start, end)
+        )
+        placebo_named = found(placebo_word) if placebo is None else None
+        allocates = active is None and found(allocation) and found(alternative)
+        # Asked last, only of a sentence that would count: most sentences name no arm at all.
+        if not (compares or placebo_named) and not allocates:
+            continue
+        if found(hypothetical):
             continue
         span = Span.of(text, start, end)
-        if (
-            _COMPARISON.search(sentence)
-            and head_to_head is None
-            and _compares_b12_forms(text, start, end)
-        ):
+        if compares:
             head_to_head = span
-        if placebo is None and (match := _PLACEBO.search(sentence)):
-            placebo = Span.of(text, start + match.start(), start + match.end())
-        if active is None and _ALLOCATION.search(sentence) and _ALTERNATIVE.search(sentence):
+        if placebo_named:
+            placebo = Span.of(text, start + placebo_named.start(), start + placebo_named.end())
+        if allocates:
             active = span
     if head_to_head:
         return Reading("head-to-head", head_to_head)
@@ -60,6 +88,13 @@ def read_comparator(text: str) -> Reading[str]:
     if active:
         return Reading("active", active)
     return Reading("none")
+
+
+def _search(pattern: re.Pattern[str] | None, sentence: str, folded: str | None) -> re.Match | None:
+    # Screened per sentence too: `in` tests of a sentence are cheaper than a search of it.
+    if pattern is None or not may_match(pattern, folded, sentence):
+        return None
+    return pattern.search(sentence)
 
 
 def _compares_b12_forms(text: str, start: int, end: int) -> bool:

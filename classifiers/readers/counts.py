@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from litwatch.classifiers.readers.numbers import NUMBER, parse_number
-from litwatch.classifiers.readers.spans import Reading, Span, sentence_around
+from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.readers.spans import Reading, Span
 
 _PEOPLE = (
     r"patients|participants|subjects|adults|people|persons|individuals|volunteers|women|men"
@@ -74,15 +75,19 @@ class Count:
     span: Span
 
 
-def find_counts(text: str) -> tuple[Count, ...]:
+def find_counts(text: str | Passage) -> tuple[Count, ...]:
     """Every head count of people in `text`, skipping ages, labels and counts pooled across studies."""
-    matches = [m for m in _COUNT.finditer(text) if _is_study_count(text, m)]
+    passage = Passage.of(text)
+    text = passage.text
+    if not passage.may_match(_COUNT):
+        return ()
+    matches = [m for m in passage.number_matches(_COUNT) if _is_study_count(text, m)]
     counts = []
     for index, match in enumerate(matches):
         value = parse_number(match["number"])
         if value is None or value != int(value):
             continue
-        sentence_start, sentence_end = sentence_around(text, match.start())
+        sentence_start, sentence_end = passage.sentence_around(match.start())
         following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         before = text[max(sentence_start, match.start() - 60) : match.start()]
         after = text[match.end() : min(sentence_end, following)]
@@ -121,9 +126,28 @@ def _rank(before: str, after: str) -> int:
     return _PLAIN_RANK
 
 
-def read_participants(text: str) -> Reading[int]:
+def read_head_counts(text: str | Passage) -> tuple[Reading[int], Reading[int]]:
+    """How many people the study took in, and how many it analysed (both read from one pass)."""
+    passage = Passage.of(text)
+    counts = find_counts(passage)
+    return _participants(passage, counts), _analysed(passage, counts)
+
+
+def read_participants(text: str | Passage) -> Reading[int]:
     """How many people the study randomized (or enrolled, or otherwise names); None if unstated."""
-    counts = [c for c in find_counts(text) if c.rank > _ANALYSED_RANK]
+    passage = Passage.of(text)
+    return _participants(passage, find_counts(passage))
+
+
+def read_analysed(text: str | Passage) -> Reading[int]:
+    """How many people the study analysed or saw complete, where the text says so apart from enrolment."""
+    passage = Passage.of(text)
+    return _analysed(passage, find_counts(passage))
+
+
+def _participants(passage: Passage, found: tuple[Count, ...]) -> Reading[int]:
+    text = passage.text
+    counts = [c for c in found if c.rank > _ANALYSED_RANK]
     cases = [c for c in counts if c.role == "case"]
     controls = [c for c in counts if c.role == "control"]
     if cases and controls and not any(c.total for c in counts):
@@ -140,18 +164,18 @@ def read_participants(text: str) -> Reading[int]:
     if arms:
         total = sum(int(parse_number(m["number"]) or 0) for m in arms)
         return Reading(total, Span.of(text, arms[0].start(), arms[-1].end()))
-    single = _SINGLE_CASE.search(text)
+    single = _SINGLE_CASE.search(text) if passage.may_match(_SINGLE_CASE) else None
     if single:
         return Reading(1, Span.of(text, single.start(), single.end()))
     return Reading()
 
 
-def read_analysed(text: str) -> Reading[int]:
-    """How many people the study analysed or saw complete, where the text says so apart from enrolment."""
-    finished = [c for c in find_counts(text) if c.rank == _ANALYSED_RANK]
+def _analysed(passage: Passage, found: tuple[Count, ...]) -> Reading[int]:
+    text = passage.text
+    finished = [c for c in found if c.rank == _ANALYSED_RANK]
     if finished:
         return Reading(finished[0].value, finished[0].span)
-    match = _FINISHED.search(text)
+    match = _FINISHED.search(text) if passage.may_match(_FINISHED) else None
     if match and (value := parse_number(match["number"])) is not None:
         return Reading(int(value), Span.of(text, match.start(), match.end()))
     return Reading()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from litwatch.classifiers.readers.numbers import DIGITS, parse_number
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Reading, Span
 
 # µ (micro sign), μ (Greek mu), "mcg", "ug" and words all mean micrograms.
@@ -42,10 +44,12 @@ class DoseMention:
     span: Span
 
 
-def find_doses(text: str) -> tuple[DoseMention, ...]:
+def find_doses(text: str | Passage) -> tuple[DoseMention, ...]:
     """Every dose written in `text`, in order."""
+    passage = Passage.of(text)
+    text = passage.text
     mentions = []
-    for match in _DOSE.finditer(text):
+    for match in passage.number_matches(_DOSE):
         amount = parse_number(match["amount"])
         if amount is None:
             continue
@@ -82,7 +86,7 @@ def _times_per_day(frequency: re.Match) -> float:
         return float(_LATIN_PER_DAY[frequency["latin"].lower().replace(".", "")])
     if frequency["period"]:
         period = frequency["period"].lower()
-        days = _PERIOD_DAYS["day" if period.startswith("24") else period]
+        days: float = _PERIOD_DAYS["day" if period.startswith("24") else period]
     elif frequency["adverb"]:
         days = _ADVERB_DAYS[frequency["adverb"].lower()]
     elif frequency["other_unit"]:
@@ -106,21 +110,35 @@ _LINKING_GAP = re.compile(
 _AFTER_GAP = re.compile(r"^[\s,()]*(?:of\s+|oral\s+|daily\s+|as\s+)*$", re.IGNORECASE)
 
 
-def daily_dose_of(text: str, substance: re.Pattern[str]) -> Reading[float]:
+def daily_dose_of(text: str | Passage, substance: re.Pattern[str]) -> Reading[float]:
     """The one daily dose given of `substance`; None when none is stated, or arms differ."""
+    passage = Passage.of(text)
+    text = passage.text
+    if not passage.may_match(substance):
+        return Reading()  # no name for a dose to belong to
     names = [(m.start(), m.end()) for m in substance.finditer(text)]
-    doses = [d for d in find_doses(text) if _belongs_to(text, d.span, names)]
+    # Name matches do not overlap, so their starts and ends both rise: bisection finds the
+    # nearest name of each dose, and a text with many of both is read in n log n, not n².
+    starts, ends = [start for start, _ in names], [end for _, end in names]
+    doses = [d for d in find_doses(passage) if _belongs_to(text, d.span, starts, ends)]
     per_day = {d.ug_per_day for d in doses}
     if len(per_day) != 1 or None in per_day:
         return Reading()
     return Reading(doses[0].ug_per_day, doses[0].span)
 
 
-def _belongs_to(text: str, dose: Span, names: list[tuple[int, int]]) -> bool:
-    before = [end for start, end in names if end <= dose.start and dose.start - end <= 60]
-    if before and _LINKING_GAP.match(text[before[-1] : dose.start]):
+def _belongs_to(text: str, dose: Span, starts: list[int], ends: list[int]) -> bool:
+    last_before = bisect_right(ends, dose.start) - 1
+    if (
+        last_before >= 0
+        and dose.start - ends[last_before] <= 60
+        and _LINKING_GAP.match(text[ends[last_before] : dose.start])
+    ):
         return True
-    if any(dose.start < start < dose.end for start, _ in names):
+    inside = bisect_right(starts, dose.start)
+    if inside < len(starts) and starts[inside] < dose.end:
         return True  # "500 µg methylcobalamin orally three times daily"
-    after = [start for start, end in names if start >= dose.end and start - dose.end <= 20]
-    return bool(after and _AFTER_GAP.match(text[dose.end : after[0]]))
+    first_after = bisect_left(starts, dose.end)
+    if first_after < len(starts) and starts[first_after] - dose.end <= 20:
+        return bool(_AFTER_GAP.match(text[dose.end : starts[first_after]]))
+    return False

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from litwatch.classifiers.readers.numbers import NUMBER, parse_number
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Reading, Span
 
 # A year is 52 weeks and a month 52/12, as reviewers count them ("1-year trial" = 52 weeks).
@@ -56,10 +57,14 @@ class Length:
     span: Span
 
 
-def find_lengths(text: str) -> tuple[Length, ...]:
+def find_lengths(text: str | Passage) -> tuple[Length, ...]:
     """Every length of time in `text` that could be a study's follow-up."""
+    passage = Passage.of(text)
+    if not passage.may_match(_LENGTH):
+        return ()
+    text = passage.text
     lengths = []
-    for match in _LENGTH.finditer(text):
+    for match in passage.number_matches(_LENGTH, articles=True):
         before = text[max(0, match.start() - 50) : match.start()]
         after = text[match.end() : match.end() + 60]
         kind = _kind(before, after)
@@ -86,7 +91,7 @@ def _kind(before: str, after: str) -> int | None:
     return None
 
 
-def read_follow_up(text: str) -> Reading[float]:
+def read_follow_up(text: str | Passage) -> Reading[float]:
     """The longest follow-up the text states, else the longest study length, else the last time point."""
     lengths = find_lengths(text)
     if not lengths:

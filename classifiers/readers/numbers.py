@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -22,6 +24,51 @@ WORD_NUMBER = rf"(?:(?:{_UNIT_WORD}|a)\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|
 # 52,000 and 1,204 (a comma before exactly three digits groups thousands); 4.3 or 1,5 are decimals.
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)"
 NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
+
+# Where a NUMBER may start: a digit in the text, or a number word (or "a hundred") in its
+# lower-cased copy. Plain alternations of lower-case words, without flags or lookbehinds, let
+# the regex engine skip in C to the next possible first letter; finding every word start with
+# `\b` instead costs more than reading the numbers themselves.
+_DIGIT_RUN = re.compile(r"\d+")
+_NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
+_ARTICLE = re.compile(r"an?(?=[\s-])|half")
+
+
+def number_starts(text: str, folded: str) -> list[int]:
+    """Every position of `text` where a number may start (more, never fewer), in order.
+
+    `folded` is `text` lower-cased with nothing but letters changed, offset for offset.
+    A position inside a run these finders matched is never a word start, so skipping to
+    the end of each run loses no number."""
+    starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
+    # Only the number words the text holds at all go into the finder ("one" is in "hormone").
+    words = tuple(word for word in _NUMBER_WORDS if word in folded)
+    if words or "hundred" in folded:
+        starts += [match.start() for match in _number_word_finder(words).finditer(folded)]
+        starts.sort()
+    return starts
+
+
+def article_starts(folded: str) -> list[int]:
+    """Where "a", "an" or "half" may stand for a number ("a week", "half a year"), in order."""
+    return [match.start() for match in _ARTICLE.finditer(folded)]
+
+
+@lru_cache(maxsize=512)
+def _number_word_finder(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join((*words, r"a(?=\s+hundred)")))
+
+
+def matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match]:
+    """What `pattern.finditer(text)` finds, trying only at `starts`: every position where a match may begin."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue  # finditer goes on from the end of its last match
+        match = pattern.match(text, start)
+        if match:
+            yield match
+            end = match.end()
 
 
 def parse_number(written: str) -> float | None:

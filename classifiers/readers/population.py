@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Reading, Span
 from litwatch.classifiers.readers.terms import is_negated, word_start
 
@@ -30,41 +31,50 @@ _B12_STATUS = word_start(
 )
 
 
-def _first_affirmed(pattern: re.Pattern[str], text: str) -> Span | None:
+def _first_affirmed(pattern: re.Pattern[str], passage: Passage) -> Span | None:
+    if not passage.may_match(pattern):
+        return None
+    text = passage.text
     for match in pattern.finditer(text):
         if not is_negated(text, match.start()):
             return Span.of(text, match.start(), match.end())
     return None
 
 
-def read_metformin_population(text: str) -> Reading[bool]:
+def read_metformin_population(text: str | Passage) -> Reading[bool]:
     """Whether the study concerns people taking metformin."""
-    span = _first_affirmed(_METFORMIN, text)
+    passage = Passage.of(text)
+    span = _first_affirmed(_METFORMIN, passage)
     return Reading(span is not None, span)
 
 
-def read_diabetes_type(text: str) -> Reading[str]:
+def read_diabetes_type(text: str | Passage) -> Reading[str]:
     """'type 1', 'type 2', 'type 1 and 2', 'unspecified' (diabetes without a type), or None."""
-    type_1 = _first_affirmed(_TYPE_1, text)
-    type_2 = _first_affirmed(_TYPE_2, text)
+    passage = Passage.of(text)
+    type_1 = _first_affirmed(_TYPE_1, passage)
+    type_2 = _first_affirmed(_TYPE_2, passage)
     if type_1 and type_2:
         return Reading("type 1 and 2", min(type_1, type_2, key=lambda span: span.start))
     if type_1 or type_2:
         return Reading("type 1" if type_1 else "type 2", type_1 or type_2)
-    diabetes = _first_affirmed(_DIABETES, text)
+    diabetes = _first_affirmed(_DIABETES, passage)
     return Reading("unspecified", diabetes) if diabetes else Reading()
 
 
-def read_dpn_population(text: str) -> Reading[bool]:
+def read_dpn_population(text: str | Passage) -> Reading[bool]:
     """Whether the study concerns people with diabetic (peripheral) neuropathy."""
-    span = _first_affirmed(_DIABETIC_NEUROPATHY, text)
+    passage = Passage.of(text)
+    span = _first_affirmed(_DIABETIC_NEUROPATHY, passage)
     # Metformin users are people with diabetes, whether or not the abstract says so.
-    if span is None and (_first_affirmed(_DIABETES, text) or _first_affirmed(_METFORMIN, text)):
-        span = _first_affirmed(_NEUROPATHY, text)
+    if span is None and (
+        _first_affirmed(_DIABETES, passage) or _first_affirmed(_METFORMIN, passage)
+    ):
+        span = _first_affirmed(_NEUROPATHY, passage)
     return Reading(span is not None, span)
 
 
-def read_b12_status(text: str) -> Reading[bool]:
+def read_b12_status(text: str | Passage) -> Reading[bool]:
     """Whether baseline B12 status was measured, used to select people, or stratified by."""
-    span = _first_affirmed(_B12_STATUS, text)
+    passage = Passage.of(text)
+    span = _first_affirmed(_B12_STATUS, passage)
     return Reading(span is not None, span)

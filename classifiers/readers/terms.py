@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Span
 
 # A term is negated when the words just before it deny it: "no diabetes", "without neuropathy",
@@ -60,8 +61,14 @@ def is_negated(text: str, start: int) -> bool:
     return bool(_NEGATION_BEFORE.search(text[max(0, start - 25) : start]))
 
 
-def first_mention(pattern: re.Pattern[str], text: str, *, skip_negated: bool = True) -> Span | None:
+def first_mention(
+    pattern: re.Pattern[str], text: str | Passage, *, skip_negated: bool = True
+) -> Span | None:
     """The first (not negated) stretch of `text` that `pattern` matches."""
+    passage = Passage.of(text)
+    if not passage.may_match(pattern):
+        return None
+    text = passage.text
     for match in pattern.finditer(text):
         if skip_negated and is_negated(text, match.start()):
             continue

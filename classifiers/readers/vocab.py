@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import is_negated, word_start
 
@@ -89,9 +90,12 @@ _OUTCOME_PATTERNS = _patterns(
 )
 
 
-def _mentions(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, Span]:
+def _mentions(patterns: dict[str, re.Pattern[str]], passage: Passage) -> dict[str, Span]:
     found = {}
+    text = passage.text
     for name, pattern in patterns.items():
+        if not passage.may_match(pattern):
+            continue
         for match in pattern.finditer(text):
             if not is_negated(text, match.start()):
                 found[name] = Span.of(text, match.start(), match.end())
@@ -99,19 +103,19 @@ def _mentions(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, Span
     return found
 
 
-def read_formulations(text: str) -> dict[str, Span]:
+def read_formulations(text: str | Passage) -> dict[str, Span]:
     """The B12 formulations named, each with its first mention."""
-    return _mentions(_FORMULATION_PATTERNS, text)
+    return _mentions(_FORMULATION_PATTERNS, Passage.of(text))
 
 
-def read_routes(text: str) -> dict[str, Span]:
+def read_routes(text: str | Passage) -> dict[str, Span]:
     """The routes of administration named, each with its first mention."""
-    return _mentions(_ROUTE_PATTERNS, text)
+    return _mentions(_ROUTE_PATTERNS, Passage.of(text))
 
 
-def read_outcomes(text: str) -> dict[str, Span]:
+def read_outcomes(text: str | Passage) -> dict[str, Span]:
     """The outcome families measured, each with its first mention, in vocabulary order."""
-    return _mentions(_OUTCOME_PATTERNS, text)
+    return _mentions(_OUTCOME_PATTERNS, Passage.of(text))
 
 
 def formulation_mentions(text: str) -> list[tuple[str, Span]]:
@@ -122,6 +126,13 @@ def formulation_mentions(text: str) -> list[tuple[str, Span]]:
 def route_mentions(text: str) -> list[tuple[str, Span]]:
     """Every mention of a route, in text order."""
     return _all_mentions(_ROUTE_PATTERNS, text)
+
+
+def names_at_most_one_form_and_route(passage: Passage) -> bool:
+    """Whether the screens rule out two formulations, and two routes, anywhere in `passage`."""
+    forms = sum(passage.may_match(p) for p in _FORMULATION_PATTERNS.values())
+    routes = sum(passage.may_match(p) for p in _ROUTE_PATTERNS.values())
+    return forms < 2 and routes < 2
 
 
 def _all_mentions(patterns: dict[str, re.Pattern[str]], text: str) -> list[tuple[str, Span]]:

@@ -1,0 +1,96 @@
+"""How many records per second the whole classification judges (design, attributes, topic, gaps, key
+finding and findings), on the Evidence Inference abstracts with the default watch, text-only (as
+before NLM indexing), in one process.
+
+Start-up and parsing are excluded: the records are parsed and the watch compiled first, and a
+warm-up batch loads the models. The timed call is the Judge entry the flows use (`Judge.classify`).
+Also prints where the time goes, part by part, so a slow reader is found without a profiler.
+
+    .venv/bin/python benchmarks/classify_speed.py [CORPUS_DIR] [--repeats N]
+
+Ends with `classify_records_per_s=X` (the best of the repeats, in CPU time of this process: other
+work on a shared machine only slows a run down, so the best run is the least disturbed one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.findings.domains import read_findings
+from litwatch.classifiers.findings.key_finding import key_finding
+from litwatch.classifiers.gaps import assess_gaps
+from litwatch.classifiers.judge import Judge
+from litwatch.classifiers.topic import is_topic_relevant
+from litwatch.core.records import Record
+from litwatch.pubmed.formats import parse_file
+
+from litwatch.config import load_watches
+
+
+def best_rate(work: Callable[[], object], records: int, repeats: int) -> float:
+    """Records per CPU second of `work`, best of `repeats` runs."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return records / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=None)
+    parser.add_argument("--repeats", type=int, default=3)
+    options = parser.parse_args()
+
+    from litwatch.settings import Settings
+
+    corpus = options.corpus or Settings().corpus_dir
+    records: list[Record] = list(parse_file(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))
+    watch = load_watches()[0]
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    without_findings = Judge(watch.topic, watch.gaps)
+    judge.classify(records[:20], text_only=True)  # compiles the watch, loads the models
+    findings = watch.findings_definition
+
+    designs = [call.label for call in classify_designs(records, text_only=True)]
+    attributes = [read_attributes(record) for record in records]
+    topics = [
+        is_topic_relevant(r, a, judge.topic) for r, a in zip(records, attributes, strict=True)
+    ]
+    parts = {
+        "design": lambda: classify_designs(records, text_only=True),
+        "attributes": lambda: [read_attributes(record) for record in records],
+        "topic": lambda: [
+            is_topic_relevant(r, a, judge.topic) for r, a in zip(records, attributes, strict=True)
+        ],
+        "gaps": lambda: [
+            assess_gaps(r, d, a, judge.gaps, topic=t)
+            for r, d, a, t in zip(records, designs, attributes, topics, strict=True)
+        ],
+        "key finding": lambda: [key_finding(record) for record in records],
+        "findings": lambda: [
+            read_findings(r, findings.domains, findings.intervention, findings.comparator)
+            for r in records
+        ],
+    }
+    for name, work in parts.items():
+        rate = best_rate(work, len(records), options.repeats)
+        print(f"{name}: {rate:,.0f} records/s ({1e6 / rate:,.0f} µs per record)")
+
+    rate = best_rate(
+        lambda: without_findings.classify(records, text_only=True), len(records), options.repeats
+    )
+    print(f"without findings: {rate:,.0f} records/s")
+    rate = best_rate(lambda: judge.classify(records, text_only=True), len(records), options.repeats)
+    print(f"records: {len(records)} Evidence Inference abstracts, text-only, default watch")
+    print(f"classify_records_per_s={rate:.0f}")
+
+
+if __name__ == "__main__":
+    main()

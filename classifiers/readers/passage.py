@@ -1,0 +1,80 @@
+"""The text the readers read, prepared once per record: cut to a bounded length, case-folded for the
+regex screens, and split into sentences on first use, so that no reader redoes that work."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from litwatch.classifiers.readers.numbers import article_starts, matches_from, number_starts
+from litwatch.classifiers.readers.screen import lower_exactly, may_match, squeeze
+from litwatch.classifiers.readers.spans import sentences
+
+# The longest real PubMed abstracts run to 10-20 thousand characters; a text past this length is
+# no abstract, and reading it all would let one hostile record hold up a whole run.
+TEXT_LIMIT = 50_000
+
+
+@dataclass(frozen=True, eq=False)
+class Passage:
+    """A title and abstract (or any text) as the readers see it."""
+
+    text: str
+    # Lower-cased offset for offset (the number finders read it), and its squeezed copy the
+    # screens read; both None where lower-casing is not exact (screen.FOLD_TRAPS).
+    lowered: str | None
+    folded: str | None
+    cut_from: int | None = None  # the length of the text before it was cut, if it was
+
+    @classmethod
+    def of(cls, text: str | Passage, limit: int = TEXT_LIMIT) -> Passage:
+        """`text` prepared for reading (a Passage is returned as it is)."""
+        if isinstance(text, Passage):
+            return text
+        cut_from = len(text) if len(text) > limit else None
+        text = text[:limit]
+        lowered = lower_exactly(text)
+        return cls(text, lowered, squeeze(lowered) if lowered is not None else None, cut_from)
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False only when `pattern` cannot match the text (see screen.py)."""
+        return may_match(pattern, self.folded, self.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) offsets of each sentence of the text."""
+        return sentences(self.text)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [start for start, _ in self.sentences]
+
+    def sentence_around(self, position: int) -> tuple[int, int]:
+        """The (start, end) of the sentence holding `position`; the whole text between sentences."""
+        index = bisect_right(self._sentence_starts, position) - 1
+        if index >= 0 and position <= self.sentences[index][1]:
+            return self.sentences[index]
+        return 0, len(self.text)
+
+    def number_matches(
+        self, pattern: re.Pattern[str], *, articles: bool = False
+    ) -> Iterator[re.Match]:
+        """What `pattern.finditer(text)` finds, for a pattern whose every match starts with a number
+        (or, with `articles`, with "a", "an" or "half"), trying only where numbers start."""
+        if self.lowered is None or len(self.lowered) != len(self.text):
+            return pattern.finditer(self.text)
+        starts = self._article_starts if articles else self._number_starts
+        return matches_from(pattern, self.text, starts)
+
+    @cached_property
+    def _number_starts(self) -> list[int]:
+        assert self.lowered is not None
+        return number_starts(self.text, self.lowered)
+
+    @cached_property
+    def _article_starts(self) -> list[int]:
+        assert self.lowered is not None
+        return sorted(self._number_starts + article_starts(self.lowered))

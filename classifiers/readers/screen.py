@@ -1,0 +1,221 @@
+"""A cheap screen before a costly regex: the literal words one of which every match must contain.
+
+Python's regex engine tries a case-free pattern at every character of the text; `"cobalamin" in
+text` is a hundred times faster. So each pattern's *needles* are read off the compiled pattern
+itself (never written by hand beside it, so they cannot drift apart), and a pattern whose needles
+are all absent from the case-folded text is not run: it could not have matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+
+# The only characters a case-free ASCII letter matches whose `str.lower()` is not that letter
+# (dotless ı and dotted İ match "i", long ſ matches "s"); a text holding one is not screened.
+# tests/classifiers/test_screen.py checks this list against every Unicode character.
+FOLD_TRAPS = frozenset("ıİſ")
+
+# What every match needs: a needle (a lower-case string it contains), an exact needle
+# ("exact", "NIS") from a case-sensitive part, all of several requirements, or any of several.
+Requirement = str | tuple[str, str] | tuple[str, tuple["Requirement", ...]]
+
+
+def fold(text: str) -> str | None:
+    """The copy of `text` needles are looked for in: lower-cased, every run of white space one
+    space (so "per\\s+os" needs "per os"); None where folding is not exact."""
+    lowered = lower_exactly(text)
+    return None if lowered is None else squeeze(lowered)
+
+
+def lower_exactly(text: str) -> str | None:
+    """`text` lower-cased, offset for offset, as the regex engine compares letters; None if it cannot be."""
+    if not text.isascii() and any(trap in text for trap in FOLD_TRAPS):
+        return None
+    return text.lower()
+
+
+def squeeze(lowered: str) -> str:
+    """Every run of white space one space, and a space at either end (where a match may start or end
+    on white space the ends of the text do not hold)."""
+    return " " + " ".join(lowered.split()) + " "
+
+
+def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = None) -> bool:
+    """False only when `pattern` cannot match `text`, whose folded copy is `folded` (case-sensitive
+    needles are looked for in `text` when given, else lower-cased in `folded`)."""
+    return folded is None or _check(pattern)(folded, text)
+
+
+@lru_cache(maxsize=1024)
+def _check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
+    # The requirement written out as one Python expression of `in` tests: walking the tree
+    # for every text took longer than the tests themselves. Each needle enters the expression
+    # through repr(), as a string literal, whatever a watch file's phrases hold.
+    needed = requirement(pattern)
+    if needed is None:
+        return lambda folded, text: True
+    return eval(f"lambda folded, text: {_expression(needed)}")
+
+
+def _expression(needed: Requirement) -> str:
+    if isinstance(needed, str):
+        return f"{needed!r} in folded"
+    kind, parts = needed
+    if kind == "exact":
+        assert isinstance(parts, str)
+        return f"({parts!r} in text if text is not None else {parts.lower()!r} in folded)"
+    joiner = " and " if kind == "all" else " or "
+    return "(" + joiner.join(_expression(part) for part in parts) + ")"
+
+
+@lru_cache(maxsize=1024)
+def requirement(pattern: re.Pattern[str]) -> Requirement | None:
+    """What the text must hold for `pattern` to match anywhere in it; None if nothing is known."""
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a pattern the private parser cannot read is simply not screened
+        return None
+    return _sequence(list(parsed), bool(pattern.flags & re.IGNORECASE))
+
+
+def _sequence(items: list, ignore_case: bool) -> Requirement | None:
+    """Every item of a sequence is part of every match: all their requirements hold."""
+    needed: list[Requirement] = []
+    run: set[str] = {""}  # the strings the literals read so far can spell
+    for op, argument in items:
+        # Consecutive literals and small classes of them ("randomi[sz]") spell a few needles.
+        letters = _letters(op, argument, ignore_case)
+        if letters is not None and len(run) * len(letters) <= _MOST_SPELLINGS:
+            spelled = {start + letter for start in run for letter in letters}
+            # Two spaces never stand side by side in the folded copy.
+            if not any("  " in spelling for spelling in spelled):
+                run = spelled
+                continue
+        if op is sre.BRANCH and run != {""}:
+            # The parser pulls a prefix the alternatives share out of them ("NC(?:Vs?|S)"):
+            # spell it on into each alternative's own leading literals.
+            run = _spelled_into(run, argument[1], ignore_case)
+        if run != {""}:
+            needed.append(_needles(run, ignore_case))
+        run = {""} if letters is None else set(letters)
+        inner = _item(op, argument, ignore_case)
+        if inner is not None:
+            needed.append(inner)
+    if run != {""}:
+        needed.append(_needles(run, ignore_case))
+    return _all(needed)
+
+
+def _needles(spellings: set[str], ignore_case: bool) -> Requirement:
+    return _any(spellings if ignore_case else {("exact", spelling) for spelling in spellings})
+
+
+_MOST_SPELLINGS = 16
+
+
+def _spelled_into(run: set[str], branches, ignore_case: bool) -> set[str]:
+    spelled = set()
+    for branch in branches:
+        leading = ""
+        for op, argument in branch:
+            letters = _letters(op, argument, ignore_case)
+            if letters is None or len(letters) != 1:
+                break
+            leading += letters[0]
+        spelled |= {start + leading for start in run}
+    if len(spelled) > _MOST_SPELLINGS or any("  " in spelling for spelling in spelled):
+        return run
+    return spelled
+
+
+def _letters(op, argument, ignore_case: bool) -> tuple[str, ...] | None:
+    """The ways one pattern item is spelled in the folded copy: a literal or a small class of them
+    (lower-cased where case is ignored), "" among them when the item is optional, and " " for
+    white space; None for anything else."""
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        least, most, item = argument
+        characters = _characters(item[0][0], item[0][1], ignore_case) if len(item) == 1 else None
+        if characters is None:
+            return None
+        if (least, most) == (0, 1):
+            return ("", *characters)
+        if least >= 1 and characters == (" ",):
+            return characters  # a run of white space is one space in the folded copy
+        return None
+    return _characters(op, argument, ignore_case)
+
+
+def _characters(op, argument, ignore_case: bool) -> tuple[str, ...] | None:
+    members = [(op, argument)] if op is sre.LITERAL else argument if op is sre.IN else []
+    if not members or len(members) > 4:
+        return None
+    spelled = set()
+    for kind, value in members:
+        if kind is sre.LITERAL and value < 128 and not chr(value).isspace():
+            spelled.add(chr(value).lower() if ignore_case else chr(value))
+        elif kind is sre.CATEGORY and value is sre.CATEGORY_SPACE and ignore_case:
+            spelled.add(" ")  # only the folded copy has its white space squeezed
+        else:
+            return None
+    return tuple(sorted(spelled))
+
+
+def _item(op, argument, ignore_case: bool) -> Requirement | None:
+    if op is sre.SUBPATTERN:
+        _, added, removed, inner = argument
+        ignore_case = bool((ignore_case or added & re.IGNORECASE) and not removed & re.IGNORECASE)
+        return _sequence(list(inner), ignore_case)
+    if op is sre.ATOMIC_GROUP:
+        return _sequence(list(argument), ignore_case)
+    if op is sre.ASSERT:
+        # What a lookaround asserts is in the text too (a negative one asserts an absence).
+        return _sequence(list(argument[1]), ignore_case)
+    if op is sre.BRANCH:
+        alternatives = [_sequence(list(branch), ignore_case) for branch in argument[1]]
+        if any(alternative is None for alternative in alternatives):
+            return None  # one alternative can match without any literal
+        return _any(alternatives)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        least, _, item = argument
+        return _sequence(list(item), ignore_case) if least >= 1 else None
+    # Character classes and anchors name no literal every match holds.
+    return None
+
+
+def _any(parts) -> Requirement:
+    flat: set[Requirement] = set()
+    for part in parts:
+        flat |= set(part[1]) if isinstance(part, tuple) and part[0] == "any" else {part}
+    return next(iter(flat)) if len(flat) == 1 else ("any", tuple(sorted(flat, key=_order)))
+
+
+def _all(parts: list[Requirement]) -> Requirement | None:
+    flat: list[Requirement] = []
+    for part in parts:
+        for each in part[1] if isinstance(part, tuple) and part[0] == "all" else (part,):
+            if each not in flat:
+                flat.append(each)
+    if not flat:
+        return None
+    # The most selective first: a text usually fails on it, and the rest is never looked for.
+    flat.sort(key=_selectivity, reverse=True)
+    return flat[0] if len(flat) == 1 else ("all", tuple(flat))
+
+
+def _selectivity(needed: Requirement) -> int:
+    """The length of the shortest needle that meets `needed`: longer needles are rarer."""
+    if isinstance(needed, str):
+        return len(needed)
+    kind, parts = needed
+    if kind == "exact":
+        return len(parts) + 2  # case counts too: "NIS" is rarer than "nis"
+    lengths = [_selectivity(part) for part in parts]
+    return max(lengths) if kind == "all" else min(lengths)
+
+
+def _order(needed: Requirement) -> tuple[int, str]:
+    return (_selectivity(needed), repr(needed))
