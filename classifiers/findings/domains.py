@@ -62,7 +62,9 @@ def read_findings_in(
     for index, said in mentions.items():
         domain, polarity = groups[index].domain, groups[index].polarity
         # The outcome as the abstract words it most often.
-        outcome = max(set(said), key=lambda m: (said.count(m), len(m)))
+        outcome = max(
+            sorted(set(said)), key=lambda m: (said.count(m), len(m))
+        )  # ties: sorted, not hash order
         call = effect_in(
             abstract, outcome, intervention, comparator, model=model, results_only=True
         )
