@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from os import PathLike
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, cast
 
 from litwatch.core.errors import ParseError
 from litwatch.core.records import Record
@@ -136,7 +136,7 @@ def parse_file(path: str | PathLike) -> Iterator[Record]:
         stream.close()
         raise ParseError(f"{name}: not PubMed XML or MEDLINE text")
     parse = parse_xml if kind == "xml" else parse_medline
-    return parse(_Rewound(head, stream), source_name=name)
+    return parse(cast(BinaryIO, _Rewound(head, stream)), source_name=name)
 
 
 def publication_date(text: str) -> tuple[str, int | None]:
@@ -197,7 +197,7 @@ def put_back(head: bytes, stream: IO[bytes]) -> IO[bytes]:
     if isinstance(stream, io.BufferedReader) and stream.seekable():
         stream.seek(-len(head), io.SEEK_CUR)
         return stream
-    return _Rewound(head, stream)
+    return cast(IO[bytes], _Rewound(head, stream))  # a binary stream, typed as RawIOBase
 
 
 class _Rewound(io.RawIOBase):

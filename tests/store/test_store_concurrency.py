@@ -28,7 +28,9 @@ def test_concurrent_writers_share_versions_without_duplicates(tmp_path):
     path = tmp_path / "litwatch.sqlite"
     Store.open(path).close()
     writers = [
-        subprocess.Popen([sys.executable, "-P", "-c", WRITER, str(path), watch], stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-P", "-c", WRITER, str(path), watch], stderr=subprocess.PIPE
+        )
         for watch in ("a", "b")
     ]
     for writer in writers:
