@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from litwatch.classifiers.design import DesignCall
 from litwatch.classifiers.design_model import (
     cross_validated_predictions,
     save_model,
@@ -59,17 +58,6 @@ def run_classify(
             write(judge.judge(batch, text_only=text_only), out)
             count += len(batch)
     return count
-
-
-def design_row(record: Record, call: DesignCall) -> dict:
-    """The design part of the JSON object `classify` writes for one record."""
-    return {
-        "pmid": record.pmid,
-        "design": call.label,
-        "design_confidence": call.confidence,
-        "design_source": call.source,
-        "design_evidence": list(call.evidence),
-    }
 
 
 def _write_jsonl(rows: list[dict], out: TextIO) -> None:

@@ -80,7 +80,6 @@ class InlineImage:
 
     name: str  # file name, e.g. "designs.png"
     png: bytes
-    alt: str
 
     @property
     def content_id(self) -> str:
@@ -160,7 +159,6 @@ def render_digest(digest: Digest, watch: WatchInfo) -> RenderedDigest:
             InlineImage(
                 "designs.png",
                 charts.design_bar(view["design_counts"]),
-                "New records this week by study design",
             ),
         )
     by_cid = {image.name.removesuffix(".png"): f"cid:{image.content_id}" for image in images}
