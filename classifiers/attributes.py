@@ -4,7 +4,6 @@ population, outcomes), read from title and abstract with the span that supports 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_analysed, read_participants
@@ -25,6 +24,7 @@ from litwatch.classifiers.readers.vocab import (
     read_outcomes,
     read_routes,
 )
+from litwatch.core.classification import Attributes
 from litwatch.core.records import Record
 
 # Bumped whenever a reader changes what it finds, so stored attributes are read again.
@@ -36,43 +36,6 @@ _B12_SUBSTANCE = re.compile(
     r"|(?:vitamin\s+)?b[\s-]?12|b[\s-]?complex)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Attributes:
-    """The reviewer-facing facts of one record; `evidence` maps an attribute name to its supporting span."""
-
-    formulations: tuple[str, ...] = ()
-    routes: tuple[str, ...] = ()
-    daily_dose_ug: float | None = None
-    comparator: str = "none"
-    n_participants: int | None = None
-    n_analysed: int | None = None
-    follow_up_weeks: float | None = None
-    diabetes_type: str | None = None
-    dpn_population: bool = False
-    metformin_population: bool = False
-    b12_status_reported: bool = False
-    outcomes: tuple[str, ...] = ()
-    evidence: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
-
-    def to_json(self) -> dict:
-        """The `attributes` object of `litwatch classify` output and the store."""
-        return {
-            "formulations": list(self.formulations),
-            "routes": list(self.routes),
-            "daily_dose_ug": self.daily_dose_ug,
-            "comparator": self.comparator,
-            "n_participants": self.n_participants,
-            "n_analysed": self.n_analysed,
-            "follow_up_weeks": self.follow_up_weeks,
-            "diabetes_type": self.diabetes_type,
-            "dpn_population": self.dpn_population,
-            "metformin_population": self.metformin_population,
-            "b12_status_reported": self.b12_status_reported,
-            "outcomes": list(self.outcomes),
-            "evidence": {name: span.text for name, span in self.evidence.items()},
-        }
 
 
 def record_text(record: Record) -> str:
@@ -113,5 +76,5 @@ def attributes_from_text(text: str) -> Attributes:
         metformin_population=keep("metformin_population", read_metformin_population(text)),
         b12_status_reported=keep("b12_status_reported", read_b12_status(text)),
         outcomes=tuple(name for name in OUTCOMES if name in outcomes),
-        evidence=evidence,
+        evidence={name: span.text for name, span in evidence.items()},
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes
 from litwatch.classifiers.readers.terms import first_mention
+from litwatch.core.words import joined, word, words
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,65 @@ class Facts:
 
 @dataclass(frozen=True)
 class Check:
-    """Whether a condition held, and the reason as a reviewer would read it."""
+    """Whether a condition held, and the reason as a reviewer would read it: the condition's
+    label, then what in the record bears on it ("at least 100 participants: 240 participants")."""
 
     met: bool
     reason: str
+    detail: str = ""  # the reason without the label, for an enclosing condition to reuse
+
+
+def _check(met: bool, label: str, detail: str) -> Check:
+    if not label:
+        return Check(met, detail, detail)
+    # A label that already says it all ("people with diabetic neuropathy") needs no detail,
+    # and a condition that failed is named by its label alone.
+    if not detail or not met:
+        return Check(met, label, detail)
+    return Check(met, f"{label}: {detail}", detail)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def attribute_words(attributes: Attributes, name: str) -> str:
+    """What an attribute says of a record in a clinician's words: "240 participants",
+    "104 weeks of follow-up", "compares methylcobalamin and cyanocobalamin (oral)"."""
+    value = getattr(attributes, name)
+    if value in (None, (), "", False):
+        return ""
+    if name == "n_participants":
+        return f"{_number(value)} participants"
+    if name == "n_analysed":
+        return f"{_number(value)} analysed"
+    if name == "follow_up_weeks":
+        return f"{_number(value)} weeks of follow-up"
+    if name == "daily_dose_ug":
+        return f"{_number(value)} µg a day"
+    if name == "formulations":
+        return words(value)
+    if name == "routes":
+        return joined(list(value)) + (" route" if len(value) == 1 else " routes")
+    if name == "outcomes":
+        return "measures " + words(o for o in value if o != "other")
+    if name == "comparator":
+        if value == "head-to-head":
+            forms = words(attributes.formulations)
+            routes = joined(list(attributes.routes))
+            if forms and routes:
+                return f"compares {forms} ({routes})"
+            return f"compares {forms or routes or word(value)}"
+        return "placebo-controlled" if value == "placebo" else f"against {word(value)}"
+    if name == "diabetes_type":
+        return "diabetes" if value == "unspecified" else f"{value} diabetes"
+    if name == "dpn_population":
+        return "people with diabetic neuropathy"
+    if name == "metformin_population":
+        return "people taking metformin"
+    if name == "b12_status_reported":
+        return "baseline B12 status reported"
+    return word(str(value))
 
 
 @dataclass(frozen=True)
@@ -33,7 +89,7 @@ class DesignIs:
 
     def check(self, facts: Facts) -> Check:
         met = facts.design in self.labels
-        return Check(met, f"{self.label or 'design'}: design is {facts.design}")
+        return _check(met, self.label, "" if self.label else f"design: {word(facts.design)}")
 
 
 @dataclass(frozen=True)
@@ -48,10 +104,10 @@ class AttributeTest:
     def check(self, facts: Facts) -> Check:
         actual = getattr(facts.attributes, self.attribute)
         met = _OPERATORS[self.operator](actual, self.value)
-        span = facts.attributes.evidence.get(self.attribute)
-        quoted = f" ({_quote(span.text)})" if met and span is not None else ""
-        shown = list(actual) if isinstance(actual, tuple) else actual
-        return Check(met, f"{self.label or self.attribute}: {self.attribute} = {shown}{quoted}")
+        said = attribute_words(facts.attributes, self.attribute)
+        if said and self.label and said.lower() in self.label.lower():
+            said = ""  # the label says it already
+        return _check(met, self.label, said or ("" if self.label else word(self.attribute)))
 
 
 def _at_least(actual, bound) -> bool:
@@ -84,8 +140,8 @@ class PhrasesPresent:
     def check(self, facts: Facts) -> Check:
         span = first_mention(self.pattern, facts.text)
         if span is None:
-            return Check(False, f"{self.label or 'phrases'}: none of {list(self.phrases)}")
-        return Check(True, f"{self.label or 'phrases'}: {_quote(span.text)}")
+            return _check(False, self.label, "says none of " + joined(list(self.phrases)))
+        return _check(True, self.label, "" if self.label else f"says {_quote(span.text)}")
 
 
 @dataclass(frozen=True)
@@ -95,12 +151,10 @@ class AnyOf:
 
     def check(self, facts: Facts) -> Check:
         checks = [condition.check(facts) for condition in self.conditions]
-        met = [c.reason for c in checks if c.met]
+        met = [c for c in checks if c.met]
         if met:
-            return Check(True, _labelled(self.label, met[0]))
-        return Check(
-            False, _labelled(self.label, "none of: " + "; ".join(c.reason for c in checks))
-        )
+            return _check(True, self.label, met[0].detail if self.label else met[0].reason)
+        return _check(False, self.label, "none of: " + "; ".join(c.reason for c in checks))
 
 
 @dataclass(frozen=True)
@@ -111,8 +165,8 @@ class AllOf:
     def check(self, facts: Facts) -> Check:
         checks = [condition.check(facts) for condition in self.conditions]
         met = all(c.met for c in checks)
-        shown = [c.reason for c in checks if c.met == met]
-        return Check(met, _labelled(self.label, "; ".join(shown)))
+        shown = [c.detail if self.label else c.reason for c in checks if c.met == met]
+        return _check(met, self.label, "; ".join(dict.fromkeys(part for part in shown if part)))
 
 
 @dataclass(frozen=True)
@@ -122,14 +176,10 @@ class NotThis:
 
     def check(self, facts: Facts) -> Check:
         inner = self.condition.check(facts)
-        return Check(not inner.met, _labelled(self.label, f"not ({inner.reason})"))
+        return _check(not inner.met, self.label, f"not ({inner.reason})")
 
 
 Condition = DesignIs | AttributeTest | PhrasesPresent | AnyOf | AllOf | NotThis
-
-
-def _labelled(label: str, reason: str) -> str:
-    return f"{label}: {reason}" if label else reason
 
 
 def _quote(text: str, limit: int = 160) -> str:

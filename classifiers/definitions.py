@@ -19,7 +19,6 @@ from litwatch.classifiers.conditions import (
     PhrasesPresent,
 )
 from litwatch.classifiers.gaps import GapDefinition
-from litwatch.classifiers.pubtypes import LABELS as DESIGN_LABELS
 from litwatch.classifiers.readers.comparator import COMPARATORS
 from litwatch.classifiers.readers.terms import compile_terms
 from litwatch.classifiers.readers.vocab import FORMULATIONS, OUTCOMES, ROUTES
@@ -30,6 +29,7 @@ from litwatch.classifiers.topic import (
     parse_rule,
     rule_names,
 )
+from litwatch.core.classification import DESIGN_LABELS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DIABETES_TYPES = ("type 1", "type 2", "type 1 and 2", "unspecified")
@@ -178,6 +178,7 @@ class GapDefinitionModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    title: str = Field(default="", max_length=80)  # how a reader sees it named; default: the name
     question: str = Field(min_length=1)
     require: tuple[ConditionModel, ...] = Field(min_length=1)
     prefer: tuple[ConditionModel, ...] = ()
@@ -265,10 +266,16 @@ def compile_topic(model: TopicDefinitionModel) -> TopicDefinition:
     return TopicDefinition(concepts, parse_rule(model.rule), model.rule)
 
 
-def definitions_hash(topic: TopicDefinitionModel | None, gaps: Sequence[GapDefinitionModel]) -> str:
-    """A digest of the definitions and the attribute readers: a stored call with another hash is stale."""
+def definitions_hash(
+    topic: TopicDefinitionModel | None,
+    gaps: Sequence[GapDefinitionModel],
+    extra: dict[str, str] | None = None,
+) -> str:
+    """A digest of the definitions and the attribute readers: a stored call with another hash is
+    stale. `extra` names further inputs of a classification (the findings reader and domains)."""
     blob = json.dumps(
         {
+            **(extra or {}),
             "attributes": ATTRIBUTES_VERSION,
             "topic": topic.model_dump(by_alias=True, exclude_defaults=True) if topic else None,
             "gaps": [gap.model_dump(by_alias=True, exclude_defaults=True) for gap in gaps],

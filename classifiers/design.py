@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from litwatch.classifiers.design_model import DesignModel, load_model
 from litwatch.classifiers.pubtypes import design_from_indexing
+from litwatch.core.classification import DesignCall
 from litwatch.core.records import Record
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "design.skops"
 
 # NLM indexing is the reference labels are derived from; not 1.0, since indexers err too.
 INDEXING_CONFIDENCE = 0.98
-
-DesignSource = Literal["publication_type", "model"]
-
-
-@dataclass(frozen=True)
-class DesignCall:
-    """A record's study design, how sure we are, where it came from and what decided it."""
-
-    label: str
-    confidence: float
-    source: DesignSource
-    evidence: tuple[str, ...]
-
 
 _shipped_model: DesignModel | None = None
 _load_lock = threading.Lock()

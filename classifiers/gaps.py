@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from litwatch.classifiers.attributes import Attributes, record_text
 from litwatch.classifiers.conditions import Condition, Facts
 from litwatch.classifiers.topic import TopicCall
+from litwatch.core.classification import GapCall, Relevance
 from litwatch.core.records import Record
-
-Relevance = Literal["addresses", "partly", "no"]
 
 
 @dataclass(frozen=True)
@@ -23,23 +21,6 @@ class GapDefinition:
     question: str
     require: tuple[Condition, ...]
     prefer: tuple[Condition, ...] = ()
-
-
-@dataclass(frozen=True)
-class GapCall:
-    """One record against one gap: relevance, a score in [0, 1] (share of conditions met), and the reasons."""
-
-    relevance: Relevance
-    score: float
-    reasons: tuple[str, ...]
-
-    @property
-    def addresses_gap(self) -> bool:
-        """Whether the record counts for the gap at all (fully or partly)."""
-        return self.relevance != "no"
-
-    def to_json(self) -> dict:
-        return {"relevance": self.relevance, "score": self.score, "reasons": list(self.reasons)}
 
 
 def assess_gaps(

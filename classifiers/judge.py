@@ -1,75 +1,89 @@
-"""Everything litwatch judges about a record, in one place: design, attributes, topic, gaps.
+"""Everything litwatch judges about a record, in one place: design, attributes, topic, gaps,
+key finding and findings per outcome domain.
 
-One entry per use: `judge_records` for plain records (the `classify` command), and
-`classify_pending` for the flow, which classifies what the store has not yet classified
-under the watch's current definitions (a new record version or edited gaps both count).
+A `Judge` holds a watch's topic and gap definitions compiled once; `classify` turns records
+into `Classification`s. Which records to classify, and where the results go, is the
+caller's business (flows/classifying.py for the store, the `classify` command for files).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from litwatch.classifiers.attributes import read_attributes
-from litwatch.classifiers.definitions import compile_gaps, compile_topic, definitions_hash
+from litwatch.classifiers.definitions import (
+    GapDefinitionModel,
+    TopicDefinitionModel,
+    compile_gaps,
+    compile_topic,
+    definitions_hash,
+)
 from litwatch.classifiers.design import classify_designs
-from litwatch.classifiers.gaps import assess_gaps
-from litwatch.classifiers.topic import is_topic_relevant
+from litwatch.classifiers.findings import FINDINGS_VERSION
+from litwatch.classifiers.findings.domains import read_findings
+from litwatch.classifiers.findings.key_finding import key_finding
+from litwatch.classifiers.gaps import GapDefinition, assess_gaps
+from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
+from litwatch.core.classification import Classification
+from litwatch.core.findings import FindingsDefinition
 from litwatch.core.records import Record
-
-from litwatch.config import Watch
 
 
 @dataclass(frozen=True)
 class Judge:
-    """A watch's topic and gap definitions, compiled once, applied to many records."""
+    """A watch's topic and gap definitions (as the watch file gives them), compiled once,
+    applied to many records. A watch without a topic takes every record as on topic."""
 
-    watch: Watch
+    topic_definition: TopicDefinitionModel | None = None
+    gap_definitions: tuple[GapDefinitionModel, ...] = ()
+    findings_definition: FindingsDefinition = field(default_factory=FindingsDefinition)
 
     @cached_property
-    def topic(self):
-        return compile_topic(self.watch.topic) if self.watch.topic else None
+    def topic(self) -> TopicDefinition | None:
+        return compile_topic(self.topic_definition) if self.topic_definition else None
 
     @cached_property
-    def gaps(self):
-        return compile_gaps(self.watch.gaps)
+    def gaps(self) -> tuple[GapDefinition, ...]:
+        return compile_gaps(self.gap_definitions)
 
     @cached_property
     def definitions_hash(self) -> str:
-        return definitions_hash(self.watch.topic, self.watch.gaps)
+        # Edited outcome domains or a new findings reader make stored calls stale too.
+        findings = self.findings_definition
+        return definitions_hash(
+            self.topic_definition,
+            self.gap_definitions,
+            extra={"findings": FINDINGS_VERSION, "findings_definition": repr(findings)},
+        )
 
-    def judge(self, records: Sequence[Record], *, text_only: bool = False) -> list[dict]:
-        """The classification JSON of each record (the shape `litwatch classify` prints)."""
+    def classify(
+        self, records: Sequence[Record], *, text_only: bool = False
+    ) -> list[Classification]:
+        """Each record's classification, in the order given; `text_only` ignores indexing."""
         designs = classify_designs(records, text_only=text_only)
-        results = []
+        classifications = []
         for record, design in zip(records, designs, strict=True):
             attributes = read_attributes(record)
             topic = is_topic_relevant(record, attributes, self.topic) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic)
-            results.append(
-                {
-                    "pmid": record.pmid,
-                    "design": design.label,
-                    "design_confidence": round(design.confidence, 4),
-                    "design_source": design.source,
-                    "design_evidence": list(design.evidence),
-                    "topic_relevant": topic.relevant if topic else True,
-                    "topic_concepts": dict(topic.found) if topic else {},
-                    "attributes": attributes.to_json(),
-                    "gaps": {name: call.to_json() for name, call in gaps.items()},
-                }
+            findings = self.findings_definition
+            found = (
+                read_findings(record, findings.domains, findings.intervention, findings.comparator)
+                if findings.domains
+                else ()
             )
-        return results
-
-
-def classify_pending(store, watch: Watch, batch: int = 500) -> int:
-    """Classify every record version of the watch the store holds no current classification for."""
-    judge = Judge(watch)
-    todo = store.unclassified(watch.name, judge.definitions_hash)
-    for first in range(0, len(todo), batch):
-        chunk = todo[first : first + batch]
-        records = [store.get_record(pmid, version) for pmid, version in chunk]
-        for (pmid, version), payload in zip(chunk, judge.judge(records), strict=True):
-            store.save_classification(pmid, version, watch.name, judge.definitions_hash, payload)
-    return len(todo)
+            classifications.append(
+                Classification(
+                    pmid=record.pmid,
+                    design=design,
+                    attributes=attributes,
+                    topic_relevant=topic.relevant if topic else True,
+                    topic_concepts=topic.found if topic else (),
+                    gaps=gaps,
+                    key_finding=key_finding(record),
+                    findings=found,
+                )
+            )
+        return classifications

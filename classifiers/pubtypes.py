@@ -37,22 +37,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-LABELS = (
-    "meta-analysis",
-    "systematic-review",
-    "rct",
-    "non-randomized-trial",
-    "cohort",
-    "case-control",
-    "cross-sectional",
-    "case-report",
-    "narrative-review",
-    "guideline",
-    "protocol",
-    "commentary",
-    "preclinical",
-    "other",
-)
+from litwatch.core.classification import DESIGN_LABELS
+
+LABELS = DESIGN_LABELS  # the vocabulary is the core's (outputs use it too); kept for callers
+
 
 # Labels a publication type says outright (the observational designs and preclinical come
 # from MeSH, which unindexed records never have).

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from litwatch.core.classification import Classification
 from litwatch.core.records import Record
 
 ChangeKind = Literal["new", "revised"]
@@ -38,8 +39,8 @@ class PendingItem:
     kind: ChangeKind
     store_version: int
     changes: tuple[str, ...] = ()  # for revised records: what changed, in words
-    classification: dict | None = None  # the classifiers' JSON for this version
-    previous_classification: dict | None = None  # for revised records
+    classification: Classification | None = None  # None: not classified (yet)
+    previous_classification: Classification | None = None  # for revised records
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,16 @@ class DigestItem:
     kind: ChangeKind
     store_version: int
     changes: tuple[str, ...] = ()
-    classification: dict | None = None
+    classification: Classification | None = None
 
     @property
     def design(self) -> str:
-        return (self.classification or {}).get("design", "other")
+        """The design label, "other" for a record not classified."""
+        return self.classification.design.label if self.classification else "other"
 
     @property
     def gaps_addressed(self) -> tuple[str, ...]:
-        gaps = (self.classification or {}).get("gaps", {})
-        return tuple(
-            name for name, call in gaps.items() if call.get("relevance") in ("addresses", "partly")
-        )
+        return self.classification.gaps_addressed if self.classification else ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,18 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class EvidenceChange:
+    """An evidence statement whose numbers a digest's records moved: its text before and after,
+    and the records of the digest behind the move."""
+
+    key: str
+    title: str
+    before: str
+    after: str
+    new_pmids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Digest:
     """What one run reports for one watch."""
 
@@ -85,6 +96,7 @@ class Digest:
     notices: tuple[Notice, ...] = ()
     off_topic: int = 0  # records matched by the query but judged off-topic: counted, not listed
     covered: tuple[tuple[str, int], ...] = field(default=())  # every (pmid, version) it settles
+    evidence_changes: tuple[EvidenceChange, ...] = ()  # the summary statements it moved
 
     @property
     def new(self) -> tuple[DigestItem, ...]:
@@ -110,13 +122,16 @@ class Digest:
                     "kind": item.kind,
                     "store_version": item.store_version,
                     "changes": list(item.changes),
-                    "classification": item.classification,
+                    "classification": (
+                        item.classification.to_json() if item.classification is not None else None
+                    ),
                 }
                 for item in self.items
             ],
             "notices": [asdict(notice) for notice in self.notices],
             "off_topic": self.off_topic,
             "covered": [list(pair) for pair in self.covered],
+            "evidence_changes": [asdict(change) for change in self.evidence_changes],
         }
 
     @classmethod
@@ -132,13 +147,21 @@ class Digest:
                     kind=item["kind"],
                     store_version=item["store_version"],
                     changes=tuple(item["changes"]),
-                    classification=item["classification"],
+                    classification=(
+                        Classification.from_json(item["classification"])
+                        if item["classification"]
+                        else None
+                    ),
                 )
                 for item in data["items"]
             ),
             notices=tuple(Notice(**notice) for notice in data["notices"]),
             off_topic=data["off_topic"],
             covered=tuple((pmid, version) for pmid, version in data["covered"]),
+            evidence_changes=tuple(
+                EvidenceChange(**{**change, "new_pmids": tuple(change.get("new_pmids", ()))})
+                for change in data.get("evidence_changes", ())
+            ),
         )
 
 
@@ -147,15 +170,17 @@ def _is_on_topic(item: PendingItem) -> bool:
     # would be a silent miss.
     if item.classification is None:
         return True
-    return bool(item.classification.get("topic_relevant", True))
+    return item.classification.topic_relevant
 
 
 def _visible_revision(item: PendingItem) -> bool:
     """A revision is worth a line when the reader would see it: status, types, design or gaps."""
     if item.changes:
         return True
-    before, after = item.previous_classification or {}, item.classification or {}
-    return before.get("design") != after.get("design") or before.get("gaps") != after.get("gaps")
+    before, after = item.previous_classification, item.classification
+    if before is None or after is None:
+        return before is not after
+    return before.design.label != after.design.label or dict(before.gaps) != dict(after.gaps)
 
 
 def notices_for(records: Iterable[Record], known_pmids: set[str]) -> list[Notice]:

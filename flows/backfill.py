@@ -87,7 +87,7 @@ def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetim
     A kill between the run's commit and the progress note redoes the slice, which stores
     nothing new (unchanged records are not versioned again).
     """
-    from litwatch.classifiers.judge import classify_pending
+    from litwatch.flows.classifying import classify_pending
     from litwatch.store.session import recorded_run
 
     with recorded_run(store, watch.name, (window.first, window.last), now) as run:

@@ -64,7 +64,7 @@ def judge_for(watch: Watch):
 
     key = watch.model_dump_json()
     if key not in _judges:
-        _judges[key] = Judge(watch)
+        _judges[key] = Judge(watch.topic, watch.gaps, watch.findings_definition)
     return _judges[key]
 
 
@@ -75,9 +75,9 @@ def classify_batch_task(xml: bytes, source_file: str, watch: Watch, text_only: b
     from litwatch.pubmed.xml import parse_xml
 
     records = list(parse_xml(xml, source_name=source_file))
-    rows = judge_for(watch).judge(records, text_only=text_only)
+    classifications = judge_for(watch).classify(records, text_only=text_only)
     schema = classification_schema([gap.name for gap in watch.gaps])
-    return classification_table(rows, source_file, schema)
+    return classification_table(classifications, source_file, schema)
 
 
 @flow(name="litwatch-classify-bulk", log_prints=True)

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import email
 import email.policy
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from litwatch.core.crash import crash_point
-from litwatch.core.digest import Digest, PendingItem, select_digest
+from litwatch.core.digest import Digest, EvidenceChange, PendingItem, select_digest
 from litwatch.core.errors import DeliveryError
 from litwatch.flows.live import LIVE_INPUTS
 from litwatch.outputs.mail import deliver, set_aside, was_sent
 from litwatch.outputs.render import digest_stem, write_digest_files
+from litwatch.outputs.statements import evidence_changes
 from litwatch.outputs.summary import write_summary
-from litwatch.outputs.watch import WatchInfo
+from litwatch.outputs.watch import Question, WatchInfo
 from prefect import get_run_logger, task
 
 from litwatch.config import Watch
@@ -60,8 +62,19 @@ def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:
         return Digest.from_dict(waiting[-1].payload)
     key = digest_key(watch, run_id, now)
     digest = select_digest(watch.name, key, pending, store.digested_pmids(watch.name), now)
+    digest = replace(digest, evidence_changes=moved_statements(store, watch, digest))
     store.record_digest(watch.name, key, list(digest.covered), now, payload=digest.to_dict())
     return digest
+
+
+def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChange, ...]:
+    """The summary statements this digest moves: the summary's records before it, against the
+    same with the digest's records added (new ones) or replaced (revised ones)."""
+    before, _ = summary_inputs(store, watch)
+    listed = {item.record.pmid: (item.record, item.classification) for item in digest.items}
+    after = [listed.pop(record.pmid, (record, c)) for record, c in before]
+    after += [pair for pair in listed.values() if pair[1] is None or pair[1].topic_relevant]
+    return evidence_changes(before, after, watch_info(watch))
 
 
 def digest_folder(out_dir: Path, digest: Digest) -> Path:
@@ -88,15 +101,15 @@ def digest_table(digest: Digest) -> list[dict]:
     """One row per listed record: what the Prefect table artifact shows."""
     rows = []
     for item in digest.items:
-        attributes = (item.classification or {}).get("attributes", {})
+        attributes = item.classification.attributes if item.classification else None
         rows.append(
             {
                 "pmid": item.record.pmid,
                 "kind": item.kind,
                 "design": item.design,
                 "gaps": ", ".join(item.gaps_addressed),
-                "n": attributes.get("n_participants"),
-                "follow_up_weeks": attributes.get("follow_up_weeks"),
+                "n": attributes.n_participants if attributes else None,
+                "follow_up_weeks": attributes.follow_up_weeks if attributes else None,
                 "title": item.record.title,
                 "journal": item.record.journal,
             }
@@ -113,7 +126,7 @@ def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
             continue
         version = store.record_versions(record.pmid)[-1].store_version
         classification = store.classification(record.pmid, version, watch.name)
-        if classification is None or classification.get("topic_relevant", True):
+        if classification is None or classification.topic_relevant:
             records.append((record, classification))
     digests = [
         Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload
@@ -195,7 +208,25 @@ def settle_interrupted(store, entry, outbox: Path, now: datetime, log=None) -> N
 def watch_info(watch: Watch) -> WatchInfo:
     """What the renderers need of a watch."""
     gaps = tuple((gap.name, gap.question) for gap in watch.gaps)
-    return WatchInfo(name=watch.name, title=watch.title, query=watch.query, gaps=gaps)
+    return WatchInfo(
+        name=watch.name,
+        title=watch.title,
+        query=watch.query,
+        gaps=gaps,
+        gap_titles=tuple((gap.name, gap.title) for gap in watch.gaps if gap.title),
+        intervention=watch.findings.label,
+        domains=tuple((d.name, d.title or d.name) for d in watch.findings.domains),
+        questions=tuple(
+            Question(
+                key=q.name,
+                title=q.title,
+                domains=q.domains,
+                metformin_only=q.population == "metformin-users",
+                head_to_head_only=q.comparison == "head-to-head",
+            )
+            for q in watch.questions
+        ),
+    )
 
 
 @task(name="digest", **LIVE_INPUTS)

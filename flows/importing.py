@@ -21,7 +21,7 @@ from litwatch.settings import Settings
 
 def import_files(settings: Settings, watch_name: str, files: list[Path], now: datetime) -> str:
     """Store every record of `files` for the watch, classify them; returns a one-line summary."""
-    from litwatch.classifiers.judge import classify_pending
+    from litwatch.flows.classifying import classify_pending
     from litwatch.store import Store
     from litwatch.store.session import run_session
 

@@ -73,8 +73,10 @@ def run(
     ] = None,
 ) -> None:
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.weekly import run_watches
 
+    end_with_this_process()
     _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"output_dir": out} if out else {}))
     moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
@@ -96,8 +98,10 @@ def demo(
     ] = None,
 ) -> None:
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.demo import offline_prefect, run_demo
 
+    end_with_this_process()
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
     with offline_prefect():
         run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
@@ -110,8 +114,10 @@ def import_(
     watches: WatchesFileOption = None,
 ) -> None:
     """Import PubMed files you already have into a watch's store."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.importing import import_files
 
+    end_with_this_process()
     settings = _settings(watches)
     summary = import_files(settings, watch, files, now=datetime.now(UTC))
     typer.echo(summary)
@@ -131,8 +137,11 @@ def backfill(
     watches: WatchesFileOption = None,
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.backfill import backfill_flow
     from litwatch.progress import progress_bar
+
+    end_with_this_process()
 
     settings = _settings(watches)
     first = _date_option("--since", since)
@@ -171,12 +180,18 @@ def classify(
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
-    from litwatch.classifiers.commands import run_classify
     from litwatch.classifiers.judge import Judge
+    from litwatch.classify_command import run_classify
     from litwatch.config import find_watch, load_watches
 
     chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
-    run_classify(files, text_only, format, sys.stdout, judge=Judge(chosen))
+    run_classify(
+        files,
+        text_only,
+        format,
+        sys.stdout,
+        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition),
+    )
 
 
 @app.command("classify-bulk")
@@ -202,8 +217,11 @@ def classify_bulk(
     """Classify large PubMed XML files on a Dask cluster (local by default) into Parquet."""
     import logging
 
+    from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.bulk import classify_bulk as run_bulk
     from litwatch.progress import LocalUpdate, progress_bar
+
+    end_with_this_process()
 
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
     logging.getLogger("distributed").setLevel(logging.WARNING)
@@ -251,6 +269,46 @@ def train(
         trained_on=date.today(),
         command="litwatch " + " ".join(sys.argv[1:]),
         out=sys.stdout,
+    )
+
+
+@app.command()
+def findings(
+    files: Annotated[list[Path], typer.Argument(help="efetch XML (.xml/.xml.gz) or MEDLINE text.")],
+    prompts: Annotated[
+        Path | None,
+        typer.Option(help="CSV of prompt_id,pmid,outcome,intervention,comparator to answer."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or table.")] = "jsonl",
+    watch: JudgingWatchOption = None,
+    watches: WatchesFileOption = None,
+) -> None:
+    """What each record found: its key finding and the effect per outcome domain (or per prompt)."""
+    from litwatch.findings_command import run_findings
+
+    run_findings(files, prompts, format, watch, _settings(watches).watches_file, sys.stdout)
+
+
+@app.command("train-findings")
+def train_findings(
+    abstracts: Annotated[
+        Path | None, typer.Option(help="PubMed XML of the labelled abstracts.")
+    ] = None,
+    prompts: Annotated[Path | None, typer.Option(help="Labelled prompts CSV.")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
+    ] = Path("classifiers/models/findings.skops"),
+) -> None:
+    """Train the findings model (default: the Evidence Inference set in the shared corpus)."""
+    from litwatch.findings_command import run_train_findings
+
+    folder = _settings().corpus_dir / "evidence-inference"
+    run_train_findings(
+        abstracts or folder / "ei_dev_abstracts.xml",
+        prompts or folder / "ei_dev_prompts.csv",
+        out,
+        command="litwatch " + " ".join(sys.argv[1:]),
+        echo=sys.stdout,
     )
 
 

@@ -11,17 +11,20 @@ import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from litwatch.addresses import one_address
 from litwatch.classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
 from litwatch.core.errors import ConfigError
+from litwatch.core.findings import POLARITIES, DomainTerm, FindingsDefinition, OutcomeDomain
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# Used with fullmatch: "$" would also match before a final newline.
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def local_timezone() -> str:
@@ -69,6 +72,113 @@ class Schedule(BaseModel):
         return value
 
 
+class DomainTermModel(BaseModel):
+    """A term with its own polarity: `{ term = "homocysteine", polarity = "lower-is-better" }`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term: str
+    polarity: str
+
+    @field_validator("term")
+    @classmethod
+    def _term_not_blank(cls, value: str) -> str:
+        if not value.strip().strip("*"):
+            raise ValueError("a term is empty")
+        return value.strip()
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value)
+
+
+class OutcomeDomainModel(BaseModel):
+    """One outcome domain of a watch: its terms and which way is better."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = ""
+    polarity: str
+    terms: tuple[str | DomainTermModel, ...] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_domain_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("must be 1-64 lower-case letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_not_blank(cls, value: tuple) -> tuple:
+        for term in value:
+            if isinstance(term, str) and not term.strip().strip("*"):
+                raise ValueError("a term is empty")
+        return value
+
+    def domain(self) -> OutcomeDomain:
+        terms = tuple(
+            DomainTerm(t.strip()) if isinstance(t, str) else DomainTerm(t.term, t.polarity)
+            for t in self.terms
+        )
+        return OutcomeDomain(self.name, self.title or self.name, terms, self.polarity)
+
+
+class FindingsDefinitionModel(BaseModel):
+    """`[watch.findings]`: the arms findings are read for, and the outcome domains."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intervention: tuple[str, ...] = ()  # names of what the watch's trials test
+    comparator: tuple[str, ...] = ()  # names of what they test it against
+    # How the summary names the intervention: "4 of 5 RCTs favour B12".
+    label: str = Field(default="the intervention", min_length=1, max_length=40)
+    domains: tuple[OutcomeDomainModel, ...] = ()
+
+    @field_validator("domains")
+    @classmethod
+    def _unique_domains(cls, value: tuple) -> tuple:
+        seen: set[str] = set()
+        for domain in value:
+            if domain.name in seen:
+                raise ValueError(f"domain name {domain.name!r} is used twice")
+            seen.add(domain.name)
+        return value
+
+
+class QuestionModel(BaseModel):
+    """`[[watch.questions]]`: a question the evidence summary answers from some outcome domains,
+    optionally within metformin users or among trials that compare forms or routes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = Field(min_length=1, max_length=120)
+    domains: tuple[str, ...] = Field(min_length=1)
+    population: Literal["all", "metformin-users"] = "all"
+    comparison: Literal["any", "head-to-head"] = "any"
+
+    @field_validator("name")
+    @classmethod
+    def _safe_question_name(cls, value: str) -> str:
+        if not _NAME.fullmatch(value):
+            raise ValueError("must be 1-64 lower-case letters, digits, '-' or '_'")
+        return value
+
+
+def _polarity(value: str) -> str:
+    if value not in POLARITIES:
+        raise ValueError(f"must be one of {', '.join(POLARITIES)}, not {value!r}")
+    return value
+
+
 class Watch(BaseModel):
     """One watched PubMed question."""
 
@@ -79,7 +189,6 @@ class Watch(BaseModel):
     query: str
     recipients: tuple[str, ...] = ()
     schedule: Schedule = Field(default_factory=Schedule)
-    subject: str = "{title} — week {week}: {summary}"
     start_date: date | None = None  # first Entrez date to look at when the store is empty
     overlap_days: int = Field(default=7, ge=0, le=365)
     batch_size: int = Field(default=200, ge=1, le=10_000)
@@ -87,11 +196,13 @@ class Watch(BaseModel):
     send_empty: bool = True  # send a short "nothing new" e-mail in an empty week
     topic: TopicDefinitionModel | None = None  # None: every record the query finds is on topic
     gaps: tuple[GapDefinitionModel, ...] = ()
+    findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
+    questions: tuple[QuestionModel, ...] = ()
 
     @field_validator("name")
     @classmethod
     def _safe_name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not _NAME.fullmatch(value):
             raise ValueError(
                 "must be 1-64 lower-case letters, digits, '-' or '_' (it names files and folders)"
             )
@@ -103,25 +214,72 @@ class Watch(BaseModel):
         query = " ".join(value.split())
         if not query:
             raise ValueError("is empty")
-        if query.count("(") != query.count(")"):
-            raise ValueError("has unbalanced parentheses")
         if query.count('"') % 2:
             raise ValueError("has an unclosed quote")
+        _check_nesting(query)
         return query
 
     @field_validator("recipients")
     @classmethod
     def _valid_recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for address in value:
-            if not _EMAIL.match(address):
-                raise ValueError(f"{address!r} is not an e-mail address")
-        return value
+        addresses = []
+        for entry in value:
+            try:
+                addresses.append(one_address(entry))
+            except ValueError as problem:
+                raise ValueError(f"{entry!r} {problem}") from None
+        return tuple(addresses)
+
+    @property
+    def outcome_domains(self) -> tuple[OutcomeDomain, ...]:
+        """The watch's outcome domains as the classifiers take them."""
+        return tuple(domain.domain() for domain in self.findings.domains)
+
+    @property
+    def findings_definition(self) -> FindingsDefinition:
+        """What the classifiers need to read this watch's findings, as plain data."""
+        return FindingsDefinition(
+            intervention=self.findings.intervention,
+            comparator=self.findings.comparator,
+            domains=self.outcome_domains,
+            label=self.findings.label,
+        )
+
+    @model_validator(mode="after")
+    def _questions_name_known_domains(self) -> Watch:
+        known = {domain.name for domain in self.findings.domains}
+        for question in self.questions:
+            unknown = [name for name in question.domains if name not in known]
+            if unknown:
+                raise ValueError(
+                    f"question {question.name!r} names unknown outcome domains: "
+                    + ", ".join(unknown)
+                )
+        return self
 
     @model_validator(mode="after")
     def _default_title(self) -> Watch:
         if not self.title:
             object.__setattr__(self, "title", self.name)
         return self
+
+
+def _check_nesting(query: str) -> None:
+    """ValueError unless every ')' closes an earlier '(' and every '(' is closed; parentheses
+    inside quoted phrases are words, not grouping."""
+    depth = 0
+    for position, part in enumerate(query.split('"')):
+        if position % 2:  # inside a quoted phrase
+            continue
+        for character in part:
+            if character == "(":
+                depth += 1
+            elif character == ")":
+                depth -= 1
+                if depth < 0:
+                    raise ValueError("has a ')' before its '(' (unbalanced parentheses)")
+    if depth:
+        raise ValueError("has unbalanced parentheses")
 
 
 class WatchFile(BaseModel):

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from litwatch.addresses import one_address
 from litwatch.core.errors import ConfigError
 
 NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -76,6 +77,13 @@ class Settings(BaseSettings):
     smtp_password_block: str = ""
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     mail_from: str = "litwatch <litwatch@localhost>"
+
+    @field_validator("mail_from")
+    @classmethod
+    def _one_sender(cls, value: str) -> str:
+        # Checked here, at load, like the watch file's recipients: a line break would end the
+        # message's headers, and only after the digest was recorded.
+        return one_address(value)
 
     # Test hook for the crash-recovery tests: "<point>[:stop]" (litwatch/crash.py); empty in use
     crash_at: str = ""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
+from litwatch.core.classification import Classification
 from litwatch.core.records import Record
-from litwatch.outputs.view import record_view
+from litwatch.outputs.view import attribute_texts, record_view
 from litwatch.outputs.watch import WatchInfo
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -15,7 +16,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "pmid", "title", "journal", "date", "design", "design_confidence", "design_source",
     "n_participants", "follow_up", "treatment", "comparator", "outcomes",
-    "gaps", "registry_ids", "doi", "url",
+    "gaps", "key_finding", "findings", "registry_ids", "doi", "url",
 )  # fmt: skip
 
 
@@ -26,9 +27,9 @@ def defuse(value: object) -> object:
     return value
 
 
-def _row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+def _row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     view = record_view(record, classification, watch)
-    attributes = dict(view["attributes"])
+    attributes = attribute_texts(classification)
     return {
         "pmid": view["pmid"],
         "title": view["title"],
@@ -37,12 +38,14 @@ def _row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
         "design": view["design"],
         "design_confidence": view["design_confidence"],
         "design_source": view["design_source"],
-        "n_participants": attributes.get("n", ""),
-        "follow_up": attributes.get("follow-up", ""),
+        "n_participants": attributes.get("n_participants", ""),
+        "follow_up": attributes.get("follow_up_weeks", ""),
         "treatment": attributes.get("treatment", ""),
         "comparator": attributes.get("comparator", ""),
         "outcomes": attributes.get("outcomes", ""),
         "gaps": "; ".join(f"{gap['name']} ({gap['relevance']})" for gap in view["gaps"]),
+        "key_finding": view["key_finding"],
+        "findings": "; ".join(f"{f['domain']}: {f['direction']}" for f in view["findings"]),
         "registry_ids": "; ".join(view["registry_ids"]),
         "doi": view["doi"],
         "url": view["url"],
@@ -50,7 +53,8 @@ def _row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
 
 
 def records_to_csv(
-    records_with_classifications: Iterable[tuple[Record, dict | None]], watch: WatchInfo
+    records_with_classifications: Iterable[tuple[Record, Classification | None]],
+    watch: WatchInfo,
 ) -> str:
     """One row per record, one column per key attribute; formula-looking cells defused."""
     rows = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from litwatch.core.classification import DESIGN_LABELS, Classification
 from litwatch.core.digest import DigestItem
 
 # Strongest design first; anything not named here ranks with "the rest".
@@ -18,7 +19,8 @@ DESIGN_RANK: dict[str, int] = {
 }
 _REST = 5
 
-DESIGN_LABELS: dict[str, str] = {
+# The reader's name of each design label.
+READER_NAMES: dict[str, str] = {
     "meta-analysis": "Meta-analysis",
     "systematic-review": "Systematic review",
     "rct": "RCT",
@@ -37,7 +39,7 @@ DESIGN_LABELS: dict[str, str] = {
 
 # Every known design in reading order, for tables and charts that list all of them.
 DESIGNS: tuple[str, ...] = tuple(
-    sorted(DESIGN_LABELS, key=lambda d: (DESIGN_RANK.get(d, _REST), list(DESIGN_LABELS).index(d)))
+    sorted(DESIGN_LABELS, key=lambda d: (DESIGN_RANK.get(d, _REST), DESIGN_LABELS.index(d)))
 )
 
 
@@ -48,13 +50,13 @@ def design_rank(design: str) -> int:
 
 def design_label(design: str) -> str:
     """The reader's name for a design label, e.g. "RCT"."""
-    return DESIGN_LABELS.get(design, design.replace("-", " ").capitalize() or "Other")
+    return READER_NAMES.get(design, design.replace("-", " ").capitalize() or "Other")
 
 
-def gap_rank(classification: dict | None) -> int:
+def gap_rank(classification: Classification | None) -> int:
     """0 if the record addresses a gap, 1 if it partly does, 2 otherwise."""
-    gaps = (classification or {}).get("gaps") or {}
-    relevances = {call.get("relevance") for call in gaps.values() if isinstance(call, dict)}
+    gaps = classification.gaps if classification else {}
+    relevances = {call.relevance for call in gaps.values()}
     if "addresses" in relevances:
         return 0
     if "partly" in relevances:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from litwatch.core.classification import Classification
 
 
 def classification_schema(gap_names: Sequence[str]) -> pa.Schema:
@@ -29,9 +30,12 @@ def classification_schema(gap_names: Sequence[str]) -> pa.Schema:
     )
 
 
-def classification_table(rows: Sequence[dict], source_file: str, schema: pa.Schema) -> pa.Table:
-    """The classification JSON of records (as `Judge.judge` returns it) as a table of `schema`."""
+def classification_table(
+    classifications: Sequence[Classification], source_file: str, schema: pa.Schema
+) -> pa.Table:
+    """Records' classifications (as `Judge.classify` returns them) as a table of `schema`."""
     gap_columns = [name for name in schema.names if name.startswith("gap_")]
+    rows = [classification.to_json() for classification in classifications]
     columns: dict[str, list] = {
         "pmid": [row["pmid"] for row in rows],
         "source_file": [source_file] * len(rows),

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -19,7 +20,7 @@ from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view
 from litwatch.outputs.watch import WatchInfo
 
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = "1.1"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!])")
 _WHITESPACE = re.compile(r"\s+")
@@ -35,6 +36,17 @@ def markdown_text(text: object) -> str:
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", oneline(text))
     # Entities, not backslashes, for angle brackets: inert in every Markdown flavour's HTML.
     return escaped.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markdown_url(url: object) -> str:
+    """A link target Markdown cannot end early: spaces, parentheses and angle brackets, which
+    would close or break `[text](url)`, percent-encoded."""
+    return quote(oneline(url), safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+def code_span(text: object) -> str:
+    """Text for inside `backticks`: no backtick to end the span early."""
+    return oneline(text).replace("`", "'")
 
 
 def sentence(text: object) -> str:
@@ -54,6 +66,8 @@ def _environment(autoescape: bool) -> Environment:
     )
     environment.filters["oneline"] = oneline
     environment.filters["md"] = markdown_text
+    environment.filters["md_url"] = markdown_url
+    environment.filters["code"] = code_span
     environment.filters["sentence"] = sentence
     return environment
 
@@ -62,9 +76,14 @@ _HTML = _environment(autoescape=True)
 _TEXT = _environment(autoescape=False)
 
 
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
 def render_html(template: str, context: Mapping) -> str:
     """An HTML page with its CSS inlined into style attributes, as mail clients need."""
     page = _HTML.get_template(template).render(**context)
+    # Template blocks that render nothing leave indented blank lines; drop their spaces.
+    page = _TRAILING_SPACE.sub("", page)
     # The <style> block stays too: media queries for narrow screens cannot be inlined.
     return css_inline.CSSInliner(keep_style_tags=True).inline(page)
 
@@ -120,6 +139,7 @@ def digest_json(view: Mapping) -> str:
             {key: notice[key] for key in ("kind", "about_pmid", "notice_pmid", "title")}
             for notice in view["notices"]
         ],
+        "evidence_changes": view["evidence_changes"],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -141,10 +161,18 @@ def _json_item(item: Mapping) -> dict:
             "source": item["design_source"],
             "evidence": item["design_evidence"],
         },
-        "attributes": dict(item["attributes"]),
+        "attributes": dict(item["attribute_tokens"]),
         "gaps": [
             {key: gap[key] for key in ("name", "relevance", "score", "reasons")}
             for gap in item["gaps"]
+        ],
+        "key_finding": item["key_finding"],
+        "findings": [
+            {
+                key: finding[key]
+                for key in ("domain", "outcome", "effect", "direction", "evidence", "confidence")
+            }
+            for finding in item["findings"]
         ],
         "changes": item["changes"],
     }

@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable
 
 import rispy
+from litwatch.core.classification import Classification
 from litwatch.core.records import Record
+from litwatch.core.words import word
 from litwatch.outputs.order import design_label
 
 # RIS is line-based: a line break inside a field would start a new tag (even "ER  -").
@@ -17,7 +19,7 @@ def _field(text: object) -> str:
     return _LINE_BREAKS.sub(" ", str(text)).strip()
 
 
-def _entry(record: Record, classification: dict | None) -> dict:
+def _entry(record: Record, classification: Classification | None) -> dict:
     entry: dict = {
         "type_of_reference": "BOOK" if record.is_book else "JOUR",
         "title": record.title,
@@ -36,8 +38,15 @@ def _entry(record: Record, classification: dict | None) -> dict:
         "notes": [f"Registry: {rid}" for rid in record.registry_ids],
         "language": ", ".join(record.languages),
     }
-    if classification and classification.get("design"):
-        entry["notes"].append(f"Design: {design_label(classification['design'])}")
+    if classification is not None:
+        entry["notes"].append(f"Design: {design_label(classification.design.label)}")
+        if classification.key_finding:
+            entry["notes"].append(f"Key finding: {classification.key_finding}")
+        for finding in classification.findings:
+            entry["notes"].append(
+                f"Finding, {word(finding.domain)}: {finding.direction.replace('-', ' ')}"
+                f" ({finding.outcome}; {finding.evidence})"
+            )
     cleaned: dict = {}
     for key, value in entry.items():
         if isinstance(value, list):
@@ -49,7 +58,9 @@ def _entry(record: Record, classification: dict | None) -> dict:
     return cleaned
 
 
-def records_to_ris(records_with_classifications: Iterable[tuple[Record, dict | None]]) -> str:
+def records_to_ris(
+    records_with_classifications: Iterable[tuple[Record, Classification | None]],
+) -> str:
     """One RIS reference per record; every field on one line."""
     entries = [
         _entry(record, classification) for record, classification in records_with_classifications

@@ -13,13 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.core.classification import Attributes, Classification, Relevance
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest
 from litwatch.core.records import Record
+from litwatch.core.words import word, words
 from litwatch.outputs import charts
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
-from litwatch.outputs.view import iso_week_label, plural, record_view
+from litwatch.outputs.statements import (
+    EvidenceStatement,
+    bottom_line,
+    practical_interpretation,
+    watch_statements,
+)
+from litwatch.outputs.view import direction_words, iso_week_label, plural, record_view
 from litwatch.outputs.watch import WatchInfo
 
 TRIALS = ("rct", "non-randomized-trial")
@@ -38,36 +46,43 @@ class SummaryPaths:
     latest: Path
 
 
-def _attributes(classification: dict | None) -> dict:
-    return (classification or {}).get("attributes") or {}
+_UNCLASSIFIED = Attributes()
 
 
-def _addresses(classification: dict | None, gap: str) -> str | None:
-    call = ((classification or {}).get("gaps") or {}).get(gap) or {}
-    relevance = call.get("relevance")
-    return relevance if relevance in ("addresses", "partly") else None
+def _attributes(classification: Classification | None) -> Attributes:
+    return classification.attributes if classification else _UNCLASSIFIED
 
 
-def _trial_row(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+def _addresses(classification: Classification | None, gap: str) -> Relevance | None:
+    """ "addresses" or "partly" when the record counts for `gap`, else None."""
+    call = classification.gaps.get(gap) if classification else None
+    return call.relevance if call is not None and call.addresses_gap else None
+
+
+def _design(classification: Classification | None) -> str:
+    return classification.design.label if classification else "other"
+
+
+def _trial_row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     view = record_view(record, classification, watch)
     attributes = _attributes(classification)
-    dose = attributes.get("daily_dose_ug")
+    dose = attributes.daily_dose_ug
     return {
         **view,
         "kind": "",
         "changes": [],
-        "n": attributes.get("n_participants"),
-        "follow_up_weeks": attributes.get("follow_up_weeks"),
-        "formulation": ", ".join(
-            [*(attributes.get("formulations") or ()), *(attributes.get("routes") or ())]
-        ),
+        "n": attributes.n_participants,
+        "follow_up_weeks": attributes.follow_up_weeks,
+        "formulation": ", ".join([*map(word, attributes.formulations), *attributes.routes]),
         "dose": "" if dose is None else f"{dose:g} µg/day",
-        "comparator": attributes.get("comparator") or "",
-        "outcomes": ", ".join(attributes.get("outcomes") or ()),
+        "comparator": word(attributes.comparator) if classification else "",
+        "outcomes": words(attributes.outcomes),
     }
 
 
-def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], gaps) -> str:
+def _change_line(
+    digest: Digest, later_pmids: set[str], rows: Sequence[dict], watch: WatchInfo
+) -> str:
     """ "+1 RCT, +2 cohort; head_to_head gap: first trial since 2021" for one digest."""
     counts = Counter(item.design for item in digest.new)
     parts = [
@@ -79,7 +94,7 @@ def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], ga
     if digest.notices:
         parts.append(plural(len(digest.notices), "notice"))
     gap_notes = []
-    for gap, _question in gaps:
+    for gap, _question in watch.gaps:
         here = [item for item in digest.items if _addresses(item.classification, gap)]
         if not here:
             continue
@@ -95,20 +110,25 @@ def _change_line(digest: Digest, later_pmids: set[str], rows: Sequence[dict], ga
             note = f"first trial since {max(earlier_trials)}" if earlier_trials else "first trial"
         else:
             note = f"+{plural(len(here), 'record')}"
-        gap_notes.append(f"{gap} gap: {note}")
+        gap_notes.append(f"{watch.gap_title(gap)} gap: {note}")
     text = ", ".join(parts) or "no new records"
+    moved = [change.title for change in digest.evidence_changes]
+    if moved:
+        gap_notes.append("moved: " + ", ".join(moved))
     return "; ".join([text, *gap_notes])
 
 
 def change_log(
-    digests: Sequence[Digest], records: Sequence[tuple[Record, dict | None]], watch: WatchInfo
+    digests: Sequence[Digest],
+    records: Sequence[tuple[Record, Classification | None]],
+    watch: WatchInfo,
 ) -> list[dict]:
     """One line per digest, newest first, saying what each run added."""
     rows = [
         {
             "pmid": record.pmid,
             "year": record.publication_year,
-            "design": (c or {}).get("design") or "other",
+            "design": _design(c),
             "classification": c,
         }
         for record, c in records
@@ -122,7 +142,7 @@ def change_log(
                 "week": iso_week_label(digest.created),
                 "created": digest.created.isoformat(timespec="minutes"),
                 "key": digest.key,
-                "text": _change_line(digest, later, rows, watch.gaps),
+                "text": _change_line(digest, later, rows, watch),
                 "off_topic": digest.off_topic,
             }
         )
@@ -131,7 +151,7 @@ def change_log(
 
 def summary_view(
     watch: WatchInfo,
-    records: Sequence[tuple[Record, dict | None]],
+    records: Sequence[tuple[Record, Classification | None]],
     digests: Sequence[Digest],
     now: datetime,
 ) -> dict:
@@ -143,25 +163,20 @@ def summary_view(
     classifications = {record.pmid: classification for record, classification in records}
     by_design = Counter(row["design"] for row in rows)
     trials = [row for row in rows if row["design"] in TRIALS]
-    metformin = [
-        row for row in rows if _attributes(classifications[row["pmid"]]).get("metformin_population")
-    ]
+    attributes = {pmid: _attributes(c) for pmid, c in classifications.items()}
+    metformin = [row for row in rows if attributes[row["pmid"]].metformin_population]
     safety = [
-        row for row in rows
-        if any("adverse" in o or "safety" in o for o in _attributes(classifications[row["pmid"]]).get("outcomes") or ())
-    ]  # fmt: skip
+        row
+        for row in rows
+        if any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
+    ]
     formulations = Counter(
         (formulation, route)
         for row in trials
-        for formulation in _attributes(classifications[row["pmid"]]).get("formulations")
-        or ["unspecified"]
-        for route in _attributes(classifications[row["pmid"]]).get("routes") or ["unspecified"]
+        for formulation in attributes[row["pmid"]].formulations or ["unspecified"]
+        for route in attributes[row["pmid"]].routes or ["unspecified"]
     )
-    doses = [
-        _attributes(classifications[row["pmid"]])["daily_dose_ug"]
-        for row in trials
-        if _attributes(classifications[row["pmid"]]).get("daily_dose_ug") is not None
-    ]
+    doses = [dose for row in trials if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
     gaps = []
     for name, question in watch.gaps:
         addressing = [
@@ -169,14 +184,31 @@ def summary_view(
             for row in rows
             if _addresses(classifications[row["pmid"]], name)
         ]
-        gaps.append({"name": name, "question": question, "records": addressing})
+        gaps.append(
+            {
+                "name": name,
+                "title": watch.gap_title(name),
+                "question": question,
+                "records": addressing,
+            }
+        )
     participants = sum(row["n"] or 0 for row in trials if row["design"] == "rct")
+    questions, domains = watch_statements(records, watch)
     return {
+        "intervention": watch.intervention,
+        "questions": [statement_view(s, watch) for s in questions],
+        "domains": [statement_view(s, watch) for s in domains if s.has_evidence],
+        "domains_without_evidence": [s.title for s in domains if not s.has_evidence],
+        "safety_statement": next(
+            (s.text for s in domains if s.key == "domain:adverse-events" and s.has_evidence), ""
+        ),
+        "bottom_line": bottom_line(questions, watch.intervention),
+        "practice": practical_interpretation(questions, watch.intervention),
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
         "week": iso_week_label(now),
         "generated": now.isoformat(timespec="minutes"),
         "total": len(rows),
-        "classified": sum(1 for _, c in records if c),
+        "classified": sum(1 for _, c in records if c is not None),
         "digest_count": len(digests),
         "by_design": [(design_label(d), by_design[d]) for d in DESIGNS if by_design[d]],
         "biology": [row for row in rows if row["design"] in ("preclinical", "narrative-review")],
@@ -186,13 +218,11 @@ def summary_view(
         "metformin": metformin,
         "trials": trials,
         "trials_reporting_b12": sum(
-            1
-            for row in trials
-            if _attributes(classifications[row["pmid"]]).get("b12_status_reported")
+            1 for row in trials if attributes[row["pmid"]].b12_status_reported
         ),
         "trials_long_follow_up": sum(1 for row in trials if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [
-            {"formulation": f, "route": r, "trials": count}
+            {"formulation": word(f), "route": r, "trials": count}
             for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "dose_range": (min(doses), max(doses)) if doses else None,
@@ -204,11 +234,35 @@ def summary_view(
     }
 
 
+def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
+    """One evidence statement with the studies behind its numbers, as the templates show it."""
+    return {
+        "key": statement.key,
+        "title": statement.title,
+        "text": statement.text,
+        "populations": list(statement.populations),
+        "studies": [
+            {
+                "pmid": study.pmid,
+                "url": f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/",
+                "title": study.title or "(no title)",
+                "year": study.year,
+                "design_label": design_label(study.design),
+                "participants": study.participants,
+                "follow_up_weeks": study.follow_up_weeks,
+                "direction": study.direction,
+                "direction_words": direction_words(study.direction, watch),
+                "outcomes": ", ".join(study.outcomes),
+                "evidence": study.evidence,
+            }
+            for study in statement.studies
+        ],
+    }
+
+
 def _chart_images(view: dict, watch: WatchInfo, records) -> dict[str, bytes]:
     designs_by_year = [
-        (record.publication_year, (c or {}).get("design") or "other")
-        for record, c in records
-        if record.publication_year
+        (record.publication_year, _design(c)) for record, c in records if record.publication_year
     ]
     cells = Counter((gap["name"], row["design"]) for gap in view["gaps"] for row in gap["records"])
     return {
@@ -220,7 +274,7 @@ def _chart_images(view: dict, watch: WatchInfo, records) -> dict[str, bytes]:
 def write_summary(
     out_dir: Path,
     watch_info: WatchInfo,
-    records_with_classifications: Sequence[tuple[Record, dict | None]],
+    records_with_classifications: Sequence[tuple[Record, Classification | None]],
     digests_history: Sequence[Digest],
     now: datetime,
 ) -> SummaryPaths:

@@ -10,8 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, DigestItem, Notice
 from litwatch.core.records import Record
+from litwatch.core.words import word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
 
@@ -35,50 +37,78 @@ def _number(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def attribute_pairs(classification: dict | None) -> list[tuple[str, str]]:
-    """The key attributes as (label, value) pairs, skipping what the classifiers did not find."""
-    attributes = (classification or {}).get("attributes") or {}
-    pairs: list[tuple[str, str]] = []
-    if attributes.get("n_participants") is not None:
-        pairs.append(("n", _number(attributes["n_participants"])))
-    if attributes.get("follow_up_weeks") is not None:
-        pairs.append(("follow-up", f"{_number(attributes['follow_up_weeks'])} weeks"))
-    treatment = [
-        ", ".join(attributes.get("formulations") or ()),
-        "/".join(attributes.get("routes") or ()),
-    ]
-    if attributes.get("daily_dose_ug") is not None:
-        treatment.append(f"{_number(attributes['daily_dose_ug'])} µg/day")
-    treatment_text = ", ".join(part for part in treatment if part)
-    if treatment_text:
-        pairs.append(("treatment", treatment_text))
-    if attributes.get("comparator") and attributes["comparator"] != "none":
-        pairs.append(("comparator", str(attributes["comparator"])))
-    if attributes.get("metformin_population"):
-        pairs.append(("population", "metformin users"))
-    if attributes.get("b12_status_reported"):
-        pairs.append(("baseline B12", "reported"))
-    if attributes.get("outcomes"):
-        pairs.append(("outcomes", ", ".join(attributes["outcomes"])))
-    return pairs
+# The attributes a reader sees, in the order shown: (name, label). "treatment" joins the
+# formulations, routes and daily dose.
+SHOWN_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("n_participants", "n"),
+    ("follow_up_weeks", "follow-up"),
+    ("treatment", "treatment"),
+    ("comparator", "comparator"),
+    ("metformin_population", "population"),
+    ("b12_status_reported", "baseline B12"),
+    ("outcomes", "outcomes"),
+)
 
 
-def gap_calls(classification: dict | None, watch: WatchInfo) -> list[dict]:
+def attribute_texts(classification: Classification | None) -> dict[str, str]:
+    """The shown attributes as text, by name; an attribute the classifiers did not find is absent."""
+    if classification is None:
+        return {}
+    attributes = classification.attributes
+    texts: dict[str, str] = {}
+    if attributes.n_participants is not None:
+        texts["n_participants"] = _number(attributes.n_participants)
+    if attributes.follow_up_weeks is not None:
+        texts["follow_up_weeks"] = f"{_number(attributes.follow_up_weeks)} weeks"
+    treatment = [", ".join(attributes.formulations), "/".join(attributes.routes)]
+    if attributes.daily_dose_ug is not None:
+        treatment.append(f"{_number(attributes.daily_dose_ug)} µg/day")
+    if treatment_text := ", ".join(part for part in treatment if part):
+        texts["treatment"] = treatment_text
+    if attributes.comparator and attributes.comparator != "none":
+        texts["comparator"] = attributes.comparator
+    if attributes.metformin_population:
+        texts["metformin_population"] = "metformin users"
+    if attributes.b12_status_reported:
+        texts["b12_status_reported"] = "reported"
+    if attributes.outcomes:
+        texts["outcomes"] = ", ".join(attributes.outcomes)
+    return texts
+
+
+def attribute_pairs(
+    classification: Classification | None, *, readable: bool = True
+) -> list[tuple[str, str]]:
+    """The key attributes as (label, value) pairs, skipping what the classifiers did not find;
+    `readable` puts vocabulary in words ("symptom scores, nerve conduction"), as people read
+    it, where JSON and CSV keep the tokens."""
+    texts = attribute_texts(classification)
+    if classification is not None and readable:
+        attributes = classification.attributes
+        if "outcomes" in texts:
+            texts["outcomes"] = words(attributes.outcomes)
+        if "comparator" in texts:
+            texts["comparator"] = word(attributes.comparator)
+        if "treatment" in texts:
+            texts["treatment"] = texts["treatment"].replace("b-complex", word("b-complex"))
+    return [(label, texts[name]) for name, label in SHOWN_ATTRIBUTES if name in texts]
+
+
+def gap_calls(classification: Classification | None, watch: WatchInfo) -> list[dict]:
     """The gaps a record addresses or partly addresses, with the question and the reasons."""
-    gaps = (classification or {}).get("gaps") or {}
-    calls = []
-    for name, call in gaps.items():
-        if not isinstance(call, dict) or call.get("relevance") not in ("addresses", "partly"):
-            continue
-        calls.append(
-            {
-                "name": name,
-                "question": watch.gap_question(name),
-                "relevance": call["relevance"],
-                "score": call.get("score"),
-                "reasons": [str(reason) for reason in call.get("reasons") or ()],
-            }
-        )
+    gaps = classification.gaps if classification else {}
+    calls = [
+        {
+            "name": name,
+            "title": watch.gap_title(name),
+            "question": watch.gap_question(name),
+            "relevance": call.relevance,
+            "score": call.score,
+            "reasons": [str(reason) for reason in call.reasons],
+        }
+        for name, call in gaps.items()
+        if call.addresses_gap
+    ]
     return sorted(calls, key=lambda call: (call["relevance"] != "addresses", call["name"]))
 
 
@@ -89,11 +119,51 @@ def record_date(record: Record) -> str:
     return str(record.publication_year or "")
 
 
-def record_view(record: Record, classification: dict | None, watch: WatchInfo) -> dict:
+def direction_words(direction: str, watch: WatchInfo) -> str:
+    """ "favours B12", "no difference", "favours the comparator", "unclear"."""
+    if direction == "favours-intervention":
+        return f"favours {watch.intervention}"
+    return word(direction)
+
+
+def finding_views(classification: Classification | None, watch: WatchInfo) -> list[dict]:
+    """What the record found, outcome domain by outcome domain, in the watch's order."""
+    if classification is None:
+        return []
+    order = {name: index for index, (name, _) in enumerate(watch.domains)}
+    found = sorted(classification.findings, key=lambda f: (order.get(f.domain, 99), f.domain))
+    return [
+        {
+            "domain": finding.domain,
+            "domain_title": watch.domain_title(finding.domain),
+            "outcome": finding.outcome,
+            "effect": finding.effect,
+            "direction": finding.direction,
+            "direction_words": direction_words(finding.direction, watch),
+            "evidence": finding.evidence,
+            "confidence": round(finding.confidence, 2),
+        }
+        for finding in found
+    ]
+
+
+def _tests_intervention(classification: Classification | None) -> bool:
+    if classification is None:
+        return False
+    attributes = classification.attributes
+    return bool(attributes.formulations or attributes.daily_dose_ug is not None)
+
+
+def findings_line(findings: list[dict]) -> str:
+    """ "pain: favours B12 · nerve conduction: no difference" """
+    return " · ".join(f"{f['domain_title']}: {f['direction_words']}" for f in findings)
+
+
+def record_view(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     """One record as every format shows it."""
-    classification = classification or {}
-    design = classification.get("design") or "other"
-    confidence = classification.get("design_confidence")
+    design_call = classification.design if classification else None
+    design = design_call.label if design_call else "other"
+    findings = finding_views(classification, watch)
     return {
         "pmid": record.pmid,
         "url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(record.pmid, safe='')}/",
@@ -104,15 +174,22 @@ def record_view(record: Record, classification: dict | None, watch: WatchInfo) -
         "design": design,
         "design_label": design_label(design),
         "design_rank": design_rank(design),
-        "design_confidence": None if confidence is None else round(float(confidence), 2),
-        "design_source": classification.get("design_source") or "",
-        "design_evidence": [str(e) for e in classification.get("design_evidence") or ()],
+        "design_confidence": round(float(design_call.confidence), 2) if design_call else None,
+        "design_source": design_call.source if design_call else "",
+        "design_source_words": word(design_call.source) if design_call else "",
+        "design_evidence": [str(e) for e in design_call.evidence] if design_call else [],
         "attributes": attribute_pairs(classification),
+        "attribute_tokens": attribute_pairs(classification, readable=False),
         "gaps": gap_calls(classification, watch),
+        "key_finding": classification.key_finding if classification else "",
+        "findings": findings,
+        # Whom a result favours means something only where the study tests the intervention
+        # (a case-control study of metformin users compares no treatments).
+        "findings_line": findings_line(findings) if _tests_intervention(classification) else "",
         "registry_ids": list(record.registry_ids),
         "doi": record.doi,
         "doi_url": f"https://doi.org/{quote(record.doi, safe='/:;()._-')}" if record.doi else "",
-        "classified": bool(classification),
+        "classified": classification is not None,
     }
 
 
@@ -184,7 +261,19 @@ def digest_view(digest: Digest, watch: WatchInfo) -> dict:
     """Everything a digest template needs, already ordered and formatted."""
     return {
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
-        "gap_questions": [{"name": n, "question": q} for n, q in watch.gaps],
+        "gap_questions": [
+            {"name": n, "title": watch.gap_title(n), "question": q} for n, q in watch.gaps
+        ],
+        "evidence_changes": [
+            {
+                "key": change.key,
+                "title": change.title,
+                "before": change.before,
+                "after": change.after,
+                "new_pmids": list(change.new_pmids),
+            }
+            for change in digest.evidence_changes
+        ],
         "key": digest.key,
         "created": digest.created.isoformat(timespec="minutes"),
         "week": iso_week_label(digest.created),

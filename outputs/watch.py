@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question the summary answers from several outcome domains, optionally within one
+    population (metformin users) or one kind of comparison (one formulation against another)."""
+
+    key: str
+    title: str
+    domains: tuple[str, ...]
+    metformin_only: bool = False
+    head_to_head_only: bool = False
+
+
+@dataclass(frozen=True)
 class WatchInfo:
     """A watch as the reader sees it: its name, title, PubMed query and open research gaps."""
 
@@ -13,6 +25,22 @@ class WatchInfo:
     title: str
     query: str = ""
     gaps: tuple[tuple[str, str], ...] = ()  # (gap name, the research question it stands for)
+    intervention: str = "the intervention"  # how statements name it: "favour B12"
+    domains: tuple[tuple[str, str], ...] = ()  # (outcome domain name, its title)
+    questions: tuple[Question, ...] = ()  # what the summary's evidence statements answer
+    gap_titles: tuple[tuple[str, str], ...] = ()  # (gap name, how a reader sees it named)
+
+    def gap_title(self, gap: str) -> str:
+        """The reader's name for a gap ("Stratified RCTs"); without one, its name in words."""
+        title = dict(self.gap_titles).get(gap)
+        if title:
+            return title
+        spaced = gap.replace("_", " ").replace("-", " ")
+        return spaced[:1].upper() + spaced[1:]
+
+    def domain_title(self, domain: str) -> str:
+        """The reader's words for an outcome domain ("nerve conduction"), or its name."""
+        return dict(self.domains).get(domain, domain.replace("-", " ").replace("_", " "))
 
     def gap_question(self, gap: str) -> str:
         """The question a gap stands for, or "" when the watch does not define it."""

@@ -393,6 +393,15 @@ _ARTICLE_SET_CLOSE = re.compile(rb"(</PubmedArticleSet>|<PubmedArticleSet\s*/>)\
 _HTML = re.compile(rb"<(!DOCTYPE\s+html|html)[\s>]", re.IGNORECASE)
 
 
+# How esearch words a term it cannot read (E-utilities and the stand-in alike), as against a
+# backend that is down for now ("Search Backend failed: ... try again later").
+_QUERY_SYNTAX = re.compile(
+    r"parenthes|quotation mark|field tag|has no (?:left|right)-hand term|where a term was"
+    r"|empty term|wildcard|invalid query|syntax error",
+    re.IGNORECASE,
+)
+
+
 def _error_message(body: bytes) -> str | None:
     found = _ERROR_ELEMENT.search(body)
     return unescape(found.group(1).decode("utf-8", "replace")).strip() if found else None
@@ -449,6 +458,10 @@ def _entrez_read(body: bytes, utility: str):
 
 def _read_search(body: bytes) -> Mapping[str, object]:
     """The parsed eSearchResult, if whole and holding a count and, for hits, a history key."""
+    message = _error_message(body)
+    if message is not None and _QUERY_SYNTAX.search(message):
+        # The same term gets the same answer however often it is sent: not worth a retry.
+        raise EntrezError(f"PubMed cannot read the watch's query: {message}")
     found = _entrez_read(body, "esearch")
     if "Count" not in found:
         raise _Fault("not-xml", "esearch answer without a Count")

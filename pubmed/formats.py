@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -17,6 +18,8 @@ from litwatch.core.errors import ParseError
 from litwatch.core.records import Record
 
 Source = str | PathLike | bytes | BinaryIO
+
+log = logging.getLogger(__name__)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 4096
@@ -92,21 +95,117 @@ def open_source(source: Source, source_name: str | None = None) -> tuple[IO[byte
     head = stream.read(2)
     stream = put_back(head, stream)
     if head == _GZIP_MAGIC:
-        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+        stream = cast(IO[bytes], _BoundedGzip(stream, name))  # a binary stream, typed as RawIOBase
     return stream, name
 
 
-def unwrap_json_string(stream: IO[bytes]) -> IO[bytes]:
-    """The XML inside a file saved as one JSON string literal (a corpus quirk), else `stream`."""
-    head = stream.read(1)
-    if head != b'"':
-        return put_back(head, stream)
-    text = (head + stream.read()).decode("utf-8")
+def unwrap_json_string(stream: IO[bytes], name: str = "<stream>") -> IO[bytes]:
+    """The XML inside a file saved as one JSON string literal (a corpus quirk), else `stream`.
+
+    Such a file is read whole to unquote it, so only one of at most JSON_STRING_LIMIT bytes is."""
+    try:
+        head = stream.read(1)
+        if head != b'"':
+            return put_back(head, stream)
+        quoted = head + stream.read(JSON_STRING_LIMIT)
+    except (OSError, EOFError) as error:  # a damaged or cut-off gzip stream
+        raise ParseError(f"{name}: cannot be read ({error})") from None
+    if len(quoted) > JSON_STRING_LIMIT:
+        raise ParseError(
+            f"{name}: a JSON-quoted export larger than {JSON_STRING_LIMIT >> 20} MB is not read"
+        )
+    try:
+        text = quoted.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ParseError(f"{name}: not UTF-8 text (byte {error.start})") from None
     try:
         unquoted = json.loads(text)
     except ValueError:
-        return io.BytesIO(text.encode("utf-8"))
-    return io.BytesIO(unquoted.encode("utf-8") if isinstance(unquoted, str) else text.encode())
+        return io.BytesIO(quoted)
+    return io.BytesIO(unquoted.encode("utf-8") if isinstance(unquoted, str) else quoted)
+
+
+# The corpus's JSON-quoted exports are a few hundred KB; reading one whole costs about four times
+# its size.
+JSON_STRING_LIMIT = 16 << 20
+# A gzip stream may give at most this many bytes per compressed byte once past the floor below.
+# PubMed XML and MEDLINE text compress 5-10 fold (MEDLINE baseline files about 8); a bomb of
+# zeros compresses a thousandfold.
+GZIP_MAX_RATIO = 100
+GZIP_FLOOR = 64 << 20
+
+
+class _BoundedGzip(io.RawIOBase):
+    """A gunzipping stream that stops with ParseError once it has given out more than
+    GZIP_MAX_RATIO times the compressed bytes it has read (and more than GZIP_FLOOR): a small
+    file can then never decompress into gigabytes in whatever reads it."""
+
+    def __init__(self, compressed: IO[bytes], name: str):
+        self._counted = _CountingReader(compressed)
+        self._gzip = gzip.GzipFile(fileobj=self._counted, mode="rb")  # type: ignore[call-overload]
+        self._name = name
+        self._given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            # Read in blocks so that the bound applies before the whole stream is in memory.
+            return b"".join(iter(lambda: self.read(1 << 20), b""))
+        data = self._gzip.read(size)
+        self._given += len(data)
+        if self._given > GZIP_FLOOR and self._given > GZIP_MAX_RATIO * self._counted.count:
+            raise ParseError(
+                f"{self._name}: decompresses to more than {GZIP_MAX_RATIO} times its size"
+                " (a gzip bomb?); not read"
+            )
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gzip.close()
+        self._counted.close()
+        super().close()
+
+
+class _CountingReader:
+    """A file object that counts the bytes read from it."""
+
+    def __init__(self, stream: IO[bytes]):
+        self._stream = stream
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.count += len(data)
+        return data
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def with_valid_pmids(records: Iterable[Record], name: str) -> Iterator[Record]:
+    """`records` but those whose PMID is not a positive integer, each skipped with one warning
+    line naming the file and the record's position: a PMID names files, links and store rows,
+    and two records without one would otherwise be taken for versions of each other."""
+    for position, record in enumerate(records, 1):
+        if _PMID.fullmatch(record.pmid):
+            yield record
+        else:
+            problem = (
+                f"its PMID {record.pmid[:40]!r} is not a positive integer"
+                if record.pmid
+                else "it has no PMID"
+            )
+            log.warning("%s: record %d skipped: %s", name, position, problem)
+
+
+_PMID = re.compile(r"[1-9][0-9]{0,19}")  # ASCII digits only: \d would take other scripts' digits
 
 
 def sniff_format(head: bytes) -> str | None:

@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import IO
 
 from Bio import Medline
 from litwatch.core.errors import ParseError
@@ -18,6 +19,7 @@ from litwatch.pubmed.formats import (
     open_source,
     publication_date,
     registry_ids,
+    with_valid_pmids,
 )
 
 # MEDLINE tags of CommentsCorrectionsList, named by the XML RefType they stand for.
@@ -58,14 +60,19 @@ _CONTROL_CHARACTERS = dict.fromkeys(
 
 
 def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator[Record]:
-    """Records from MEDLINE text, one at a time."""
+    """Records from MEDLINE text, one at a time; a record whose PMID is not a positive integer
+    is skipped with a warning."""
     stream, name = open_source(source, source_name)
+    yield from with_valid_pmids(_records(stream, name), name)
+
+
+def _records(stream: IO[bytes], name: str) -> Iterator[Record]:
     # Old exports carry stray Latin-1 bytes: they become U+FFFD rather than stop the import.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
     author_order: list[str] = []
     lines = _tap_author_tags((line.translate(_CONTROL_CHARACTERS) for line in text), author_order)
     try:
-        for medline in Medline.parse(lines):
+        for medline in _entries(Medline.parse(lines), name):
             if "PMID" not in medline:
                 raise ParseError(f"{name}: MEDLINE record without PMID (not MEDLINE text?)")
             yield record_from_medline(medline, author_order)
@@ -74,6 +81,21 @@ def parse_medline(source: Source, *, source_name: str | None = None) -> Iterator
         raise ParseError(f"{name}: breaks off ({error})") from None
     finally:
         text.close()
+
+
+def _entries(entries: Iterator[dict], name: str) -> Iterator[dict]:
+    """Bio.Medline's records, its own failures as ParseError: it indexes a line's tag without
+    checking, so text that opens with a continuation line raises KeyError (found by fuzzing)."""
+    while True:
+        try:
+            medline = next(entries)
+        except StopIteration:
+            return
+        except (KeyError, IndexError, ValueError) as error:
+            raise ParseError(
+                f"{name}: not MEDLINE text ({type(error).__name__} in Bio.Medline)"
+            ) from None
+        yield medline
 
 
 def record_from_medline(medline: dict, author_order: Iterable[str] = ()) -> Record:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 # Field tags PubMed accepts (short and long forms) mapped onto the fields the stand-in indexes.
 FIELD_TAGS: dict[str, str] = {
@@ -76,6 +77,10 @@ VALUE_FIELDS = frozenset({"mh", "majr", "pt", "la", "au", "pmid"})
 DATE_FIELDS = frozenset({"dp", "edat", "mdat"})
 TEXT_FIELDS = frozenset({"tiab", "ti", "ab", "kw", "all"})
 OPERATORS = ("AND", "OR", "NOT")
+# The descent recurses once per open parenthesis; a real search never nests this deep.
+MAX_NESTING = 100
+
+T = TypeVar("T")
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -122,7 +127,11 @@ class Operation:
     right: Node
 
     def translation(self) -> str:
-        return f"({self.left.translation()} {self.operator} {self.right.translation()})"
+        return _fold(
+            self,
+            Term.translation,
+            lambda operator, left, right: f"({left} {operator} {right})",
+        )
 
 
 Node = Term | Operation
@@ -174,6 +183,7 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.position = 0
+        self.depth = 0  # parentheses open here: each level is two frames of this descent
 
     def peek(self) -> Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -200,7 +210,11 @@ class _Parser:
             raise QuerySyntaxError("Query ends where a term was expected")
         if token.kind == "(":
             self.take()
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QuerySyntaxError(f"Parentheses nested deeper than {MAX_NESTING}")
             node = self.query()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing.kind != ")":
                 raise QuerySyntaxError("Missing closing parenthesis")
@@ -265,9 +279,7 @@ def parse(query: str) -> Node:
 
 def terms_of(node: Node) -> list[Term]:
     """Every term in the tree, left to right."""
-    if isinstance(node, Term):
-        return [node]
-    return terms_of(node.left) + terms_of(node.right)
+    return [each for each in _post_order(node) if isinstance(each, Term)]
 
 
 class SearchIndex(Protocol):
@@ -278,12 +290,39 @@ class SearchIndex(Protocol):
 
 def evaluate(node: Node, index: SearchIndex) -> frozenset[str]:
     """The PMIDs that satisfy the query."""
-    if isinstance(node, Term):
-        return index.matching(node)
-    left = evaluate(node.left, index)
-    right = evaluate(node.right, index)
-    if node.operator == "AND":
+    return _fold(node, index.matching, _combine)
+
+
+def _combine(operator: str, left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
+    if operator == "AND":
         return left & right
-    if node.operator == "OR":
+    if operator == "OR":
         return left | right
     return left - right
+
+
+def _fold(node: Node, on_term: Callable[[Term], T], on_operation: Callable[[str, T, T], T]) -> T:
+    """The tree reduced bottom-up, without recursion: PubMed reads operators left to right, so
+    a query of n ORs is a tree n deep, and a recursive walk of a 1,000-term query would stop
+    at Python's recursion limit."""
+    values: list[T] = []
+    for each in _post_order(node):
+        if isinstance(each, Term):
+            values.append(on_term(each))
+        else:
+            right = values.pop()
+            values.append(on_operation(each.operator, values.pop(), right))
+    return values.pop()
+
+
+def _post_order(node: Node) -> list[Node]:
+    """The tree's nodes, each after its left then its right subtree."""
+    order: list[Node] = []
+    pending: list[tuple[Node, bool]] = [(node, False)]
+    while pending:
+        each, children_done = pending.pop()
+        if isinstance(each, Term) or children_done:
+            order.append(each)
+        else:
+            pending += [(each, True), (each.right, False), (each.left, False)]
+    return order

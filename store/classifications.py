@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from litwatch.core.classification import Classification
 from litwatch.core.errors import StoreError
 
 
@@ -14,11 +15,15 @@ class Classifications:
     _conn: sqlite3.Connection
 
     def save_classification(
-        self, pmid: str, store_version: int, watch: str, definitions_hash: str, payload: dict
+        self,
+        pmid: str,
+        store_version: int,
+        watch: str,
+        definitions_hash: str,
+        classification: Classification,
     ) -> None:
         """Keep the classifiers' result for one record version under one watch, replacing an older one."""
-        label, confidence, source = _design(payload)
-        relevant = payload.get("topic_relevant")
+        design = classification.design
         try:
             self._conn.execute(
                 "INSERT INTO classifications (pmid, store_version, watch, definitions_hash,"
@@ -34,11 +39,11 @@ class Classifications:
                     store_version,
                     watch,
                     definitions_hash,
-                    label,
-                    confidence,
-                    source,
-                    None if relevant is None else int(bool(relevant)),
-                    json.dumps(payload, ensure_ascii=False, default=str),
+                    design.label,
+                    design.confidence,
+                    design.source,
+                    int(classification.topic_relevant),
+                    json.dumps(classification.to_json(), ensure_ascii=False, default=str),
                 ),
             )
         except sqlite3.IntegrityError as error:
@@ -47,13 +52,13 @@ class Classifications:
                 "no such record version in the store"
             ) from error
 
-    def classification(self, pmid: str, store_version: int, watch: str) -> dict | None:
-        """The saved classification payload, or None if the version was never classified for the watch."""
+    def classification(self, pmid: str, store_version: int, watch: str) -> Classification | None:
+        """The saved classification, or None if the version was never classified for the watch."""
         row = self._conn.execute(
             "SELECT payload FROM classifications WHERE pmid = ? AND store_version = ? AND watch = ?",
             (pmid, store_version, watch),
         ).fetchone()
-        return json.loads(row["payload"]) if row else None
+        return Classification.from_json(json.loads(row["payload"])) if row else None
 
     def unclassified(self, watch: str, definitions_hash: str) -> list[tuple[str, int]]:
         """(pmid, store_version) pairs the watch still needs classified under these gap definitions.
@@ -76,11 +81,3 @@ class Classifications:
             (watch, definitions_hash),
         )
         return [(row["pmid"], row["store_version"]) for row in rows]
-
-
-def _design(payload: dict) -> tuple[str | None, float | None, str | None]:
-    """Design label, confidence and source, whether `design` is a label or a {label, confidence, source} object."""
-    design = payload.get("design")
-    if isinstance(design, dict):
-        return design.get("label"), design.get("confidence"), design.get("source")
-    return design, payload.get("design_confidence"), payload.get("design_source")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 import skops.io as sio
-from litwatch.classifiers.commands import run_classify
 from litwatch.classifiers.design import DesignCall, classify_design, classify_designs
 from litwatch.classifiers.design_model import (
     TRUSTED_TYPES,
@@ -18,7 +15,6 @@ from litwatch.classifiers.design_model import (
     save_model,
     train_design_model,
 )
-from litwatch.classifiers.judge import Judge
 from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
 from litwatch.classifiers.training_data import (
     fetch_labelled,
@@ -26,11 +22,8 @@ from litwatch.classifiers.training_data import (
     read_ovid,
     training_label,
 )
-from litwatch.core.errors import ParseError
 from litwatch.core.records import AbstractSection, Record
 from litwatch.pubmed.formats import parse_file
-
-from litwatch.config import load_watches
 
 OVID = "labeled/ijmarshall__robotsearch__filtered__ovid.txt"
 
@@ -208,52 +201,11 @@ def test_a_small_model_trains_saves_and_loads_with_only_trusted_types(corpus, tm
     assert again.predict(records) == model.predict(records)  # fixed seeds: same model
 
 
-JUDGE = Judge(load_watches()[0])
-
-
 def test_shipped_model_card_describes_its_training(corpus):
     card = json.loads(Path("classifiers/models/design_card.json").read_text())
     assert card["command"].startswith("litwatch train")
     assert card["label_counts"]["rct"] > 100
     assert "rct" in card["cross_validation"]["per_label"]
-
-
-def test_classify_writes_one_json_object_per_record(corpus):
-    out = io.StringIO()
-    path = corpus / "pubmed-xml" / "xizhou__pubMR__pubmed_result.xml"
-    count = run_classify([path], text_only=False, fmt="jsonl", out=out, judge=JUDGE)
-    rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(rows) == count == len(list(parse_file(path)))
-    assert {
-        "pmid",
-        "design",
-        "design_confidence",
-        "design_source",
-        "design_evidence",
-        "topic_relevant",
-        "attributes",
-        "gaps",
-    } <= set(rows[0])
-    assert set(rows[0]["gaps"]) == {"stratified_rct", "outcomes_followup", "head_to_head"}
-    assert {row["design_source"] for row in rows} <= {"publication_type", "model"}
-
-
-def test_classify_csv_and_table_formats(corpus):
-    path = corpus / "medline" / "biopython__biopython__Tests__Medline__pubmed_result2.txt"
-    out = io.StringIO()
-    run_classify([path], text_only=True, fmt="csv", out=out, judge=JUDGE)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert rows and all(row["design_source"] == "model" for row in rows)
-    table = io.StringIO()
-    run_classify([path], text_only=True, fmt="table", out=table, judge=JUDGE)
-    assert len(table.getvalue().splitlines()) == len(rows)
-
-
-def test_classify_refuses_a_file_that_is_not_pubmed_with_its_name(tmp_path):
-    bogus = tmp_path / "notes.txt"
-    bogus.write_text("just some notes\n")
-    with pytest.raises(ParseError, match="notes.txt"):
-        run_classify([bogus], text_only=False, fmt="jsonl", out=io.StringIO(), judge=JUDGE)
 
 
 def test_training_from_entrez_goes_through_the_standin(corpus, tmp_path):

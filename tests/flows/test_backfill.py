@@ -96,17 +96,14 @@ def backfill(env: dict[str, str], **popen) -> subprocess.CompletedProcess | subp
     """`litwatch backfill` of the watch over SINCE..UNTIL in a subprocess: run to its end, or
     started and returned (with `popen` options) for the caller to stop."""
     command = [
-        sys.executable, "-m", "litwatch.cli", "backfill", "--watch", "sim",
+        sys.executable, "-P", "-m", "litwatch.cli", "backfill", "--watch", "sim",
         "--since", SINCE.isoformat(), "--until", UNTIL.isoformat(),
         "--slice-days", str(SLICE_DAYS),
     ]  # fmt: skip
-    # Not from the checkout: `-m` puts the working folder first on sys.path, and there
-    # `litwatch/` is only the face, without the rooms the installed package maps under it.
-    cwd = Path(env["LITWATCH_DATA_DIR"]).parent
     if popen:
-        return subprocess.Popen(command, env=env, cwd=cwd, **popen)
+        return subprocess.Popen(command, env=env, **popen)
     return subprocess.run(
-        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=240, check=False
+        command, env=env, capture_output=True, text=True, timeout=240, check=False
     )
 
 

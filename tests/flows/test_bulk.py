@@ -49,13 +49,13 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     assert len(table) == RECORDS and len({row["pmid"] for row in table}) == RECORDS
     watch = find_watch(load_watches(settings.watches_file), None)[0]
     records = list(parse_xml(source))
-    expected = Judge(watch).judge(records)
+    expected = Judge(watch.topic, watch.gaps, watch.findings_definition).classify(records)
     assert [row["pmid"] for row in table] == [record.pmid for record in records]  # input order
     assert [(row["design"], row["design_source"]) for row in table] == [
-        (row["design"], row["design_source"]) for row in expected
+        (c.design.label, c.design.source) for c in expected
     ]
     assert [row[f"gap_{name}"] for row in table for name in ("stratified_rct",)] == [
-        row["gaps"]["stratified_rct"]["relevance"] for row in expected
+        c.relevance("stratified_rct") for c in expected
     ]
     assert {row["source_file"] for row in table} == {source.name}
     assert len({row["design"] for row in table}) >= 4  # the sample is not one kind of study

@@ -127,8 +127,8 @@ def test_summary_counts_match_the_store(weekly_run):
                 continue
             version = store.record_versions(record.pmid)[-1].store_version
             classification = store.classification(record.pmid, version, WATCH)
-            if classification["topic_relevant"]:
-                designs[classification["design"]] += 1
+            if classification.topic_relevant:
+                designs[classification.design.label] += 1
     markdown = Path(results[-1].paths["summary_md"]).read_text(encoding="utf-8")
     table = markdown.split("## Counts by design", 1)[1].split("![", 1)[0]
     shown = {

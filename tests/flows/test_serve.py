@@ -72,16 +72,14 @@ def clean_env(**values: str | Path) -> dict[str, str]:
 
 def start(command: list, env: dict[str, str], log: Path) -> subprocess.Popen:
     """Start a command in its own session (so `stop` reaches its children), output to `log`."""
-    # Started beside its log, not in the checkout: a flow run's `python -m prefect.engine` puts
-    # the working folder first on sys.path, and there `litwatch/` is only the face.
     with open(log, "wb") as out:
         return subprocess.Popen(
             command,
             env=env,
-            cwd=log.parent,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            cwd=log.parent,  # not the checkout, whose litwatch/ folder would shadow the package
         )
 
 

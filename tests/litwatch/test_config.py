@@ -64,10 +64,18 @@ def test_a_minimal_watch_gets_defaults(tmp_path):
             ('query = "metformin[tiab]"', 'query = "(metformin[tiab]"'),
             "query: has unbalanced parentheses",
         ),
-        (('"me@example.org"', '"not-an-address"'), "recipients: 'not-an-address' is not an e-mail"),
+        (
+            ('"me@example.org"', '"not-an-address"'),
+            "recipients: 'not-an-address' is not one e-mail",
+        ),
         (('cron = "0 7 * * 1"', 'cron = "every monday"'), "schedule.cron: not a cron expression"),
         (('"Europe/Paris"', '"Mars/Olympus"'), "schedule.timezone: unknown time zone"),
         (("recipients =", "recipientz ="), "watch 'mine': recipientz: unknown key"),
+        (('name = "mine"', 'name = "mine\\n"'), "name: must be"),
+        (('"me@example.org"', '"a, b@example.org"'), "'a, b@example.org' is not one e-mail"),
+        (('"metformin[tiab]"', '")metformin("'), "query: has a ')' before its '('"),
+        (('"metformin[tiab]"', '"\\"a)\\" b)"'), "query: has a ')' before its '('"),
+        (("recipients =", 'subject = "x"\nrecipients ='), "watch 'mine': subject: unknown key"),
     ],
 )
 def test_invalid_config_gets_one_line_naming_file_watch_and_key(tmp_path, change, expected):
@@ -77,6 +85,11 @@ def test_invalid_config_gets_one_line_naming_file_watch_and_key(tmp_path, change
     message = str(caught.value)
     assert message.startswith(str(path)) and "\n" not in message
     assert expected in message
+
+
+def test_parentheses_inside_a_quoted_phrase_are_words_not_grouping(tmp_path):
+    (watch,) = load_watches(write(tmp_path, GOOD.replace("metformin[tiab]", '\\"b12 (oral)\\"')))
+    assert watch.query == '"b12 (oral)"'
 
 
 def test_broken_toml_and_missing_file_are_one_line_errors(tmp_path):

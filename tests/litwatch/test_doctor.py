@@ -170,3 +170,37 @@ def test_a_broken_settings_file_is_one_line(tmp_path):
         f"FAIL settings: {tmp_path / 'settings.toml'}: invalid TOML"
     )
     assert "Traceback" not in stderr
+
+
+def test_doctor_fails_a_watch_file_and_sender_that_a_run_would_refuse(tmp_path):
+    """doctor loads the watch file and settings through the same checks as a run: a recipient
+    with a trailing newline, a query closed before it opens and a sender with CR/LF all fail."""
+    watches = tmp_path / "watches.toml"
+    good = '[[watch]]\nname = "b12"\nquery = "(b12 OR cobalamin)"\nrecipients = ["t@example.org"]\n'
+    watches.write_text(good)
+    env = {
+        "LITWATCH_WATCHES_FILE": str(watches),
+        "LITWATCH_EUTILS_URL": f"http://127.0.0.1:{closed_port()}/",
+    }
+    _, lines, _ = doctor(tmp_path, **env)
+    assert by_check(lines)["watch file"].startswith("ok   watch file: ")  # control
+    watches.write_text(good.replace('"t@example.org"', '"t@example.org\\n"'))
+    _, lines, _ = doctor(tmp_path, **env)
+    assert by_check(lines)["watch file"] == (
+        f"FAIL watch file: {watches}: watch 'b12': recipients: 't@example.org\\n' "
+        "is not one e-mail address (it holds a line break)"
+    )
+    watches.write_text(good.replace("(b12 OR cobalamin)", ")b12 OR cobalamin("))
+    _, lines, _ = doctor(tmp_path, **env)
+    assert by_check(lines)["watch file"] == (
+        f"FAIL watch file: {watches}: watch 'b12': query: has a ')' before its '(' "
+        "(unbalanced parentheses)"
+    )
+    code, lines, _ = doctor(tmp_path, **env, LITWATCH_MAIL_FROM="me@example.org\r\nBcc: x@y.org")
+    assert code == 1
+    assert lines == [
+        (
+            "FAIL settings: LITWATCH_MAIL_FROM: Value error, is not one e-mail address "
+            "(it holds a line break)"
+        )
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -36,7 +38,7 @@ def test_json_follows_its_schema_and_counts_the_digest():
     for digest in (sample_digest(), empty_digest()):
         document = json.loads(render_digest(digest, WATCH).json)
         jsonschema.validate(document, SCHEMA)
-        assert document["schema_version"] == "1.0"
+        assert document["schema_version"] == "1.1"
         assert document["counts"]["new"] == len(digest.new)
         assert document["counts"]["off_topic"] == digest.off_topic
 
@@ -49,9 +51,13 @@ def test_item_shows_design_attributes_gap_reasons_registry_and_doi():
     )[0]
     text = " ".join(card.text_content().split())
     for expected in (
-        "RCT", "91% · model", "n: 90", "follow-up: 52 weeks", "methylcobalamin, oral, 1,000 µg/day",
-        "comparator: placebo", "Addresses gap: stratified_rct", "stratified by metformin use",
-        "Partly addresses gap: outcomes_followup", "status: In-Process → MEDLINE",
+        "RCT", "91% · from the text", "n: 90", "follow-up: 52 weeks",
+        "methylcobalamin, oral, 1,000 µg/day", "comparator: placebo",
+        "Addresses gap: Stratified RCTs", "stratified by metformin use",
+        "Partly addresses gap: Standard outcomes, longer follow-up", "status: In-Process → MEDLINE",
+        "Found: Pain scores fell more with methylcobalamin than with placebo (p = 0.01).",
+        "By outcome: pain: favours B12 · nerve conduction: no difference",
+        "outcomes: nerve conduction, pain scales and quality of life",
     ):  # fmt: skip
         assert expected in text
     assert "Journal of Diabetes Research" in text and "2026-11" in text
@@ -168,3 +174,42 @@ def test_every_format_is_written(tmp_path):
         assert path.stat().st_size > 0
     assert paths.images[0].read_bytes().startswith(b"\x89PNG")
     assert f'src="{paths.images[0].name}"' in paths.html.read_text(encoding="utf-8")
+
+
+HOSTILE_PMID = "1<script>alert(9)</script>](javascript:alert(1))"
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def test_every_markdown_and_text_field_of_a_hostile_pmid_stays_inert(tmp_path):
+    """The parsers refuse such a PMID; the templates escape it all the same (defence in depth):
+    no raw tag, and no link ended early by its '](' in summary.md's Sources."""
+    from litwatch.outputs.summary import write_summary
+    from outputs_samples import classification, record
+
+    hostile = record(HOSTILE_PMID, "Metformin and B12", year=2025)
+    plain = record("12345678", "Cyanocobalamin in neuropathy", year=2025)
+    records = [(hostile, classification("rct")), (plain, classification("rct"))]
+    paths = write_summary(tmp_path, WATCH, records, [sample_digest(), empty_digest()], NOW)
+    summary = paths.markdown.read_text()
+    sources = summary.partition("## Sources")[2].partition("## Provenance")[0]
+    assert "PMID 12345678](https://pubmed.ncbi.nlm.nih.gov/12345678/)" in sources  # control
+    assert "<script" not in summary
+    assert re.search(r"(?<!\\)\]\(javascript:", summary) is None  # every "](" in it is escaped
+    escaped = r"PMID 1&lt;script&gt;alert(9)&lt;/script&gt;\](javascript:alert(1))]("
+    assert escaped + "https://pubmed.ncbi.nlm.nih.gov/1%3Cscript%3E" in sources
+
+
+def test_what_this_changes_comes_before_the_records_in_every_format():
+    rendered = render_digest(sample_digest(), WATCH)
+    for body, heading in (
+        (rendered.html, "What this changes"),
+        (rendered.text, "WHAT THIS CHANGES"),
+        (rendered.markdown, "What this changes"),
+    ):
+        assert body.index(heading) < body.index("99000010")
+        assert "all 2 RCTs (150 participants) favour B12" in body
+        assert "1 RCT (60 participants) favours B12" in body
+    document = json.loads(rendered.json)
+    assert document["evidence_changes"][0]["new_pmids"] == ["99000013"]
+    # Control: a digest that moved nothing has no such block.
+    assert "What this changes" not in render_digest(empty_digest(), WATCH).html

@@ -35,7 +35,7 @@ def test_counts_by_design_match_the_input(tmp_path):
     page = lxml_html.fromstring(paths.html.read_bytes())
     table = page.xpath('//table[@id="counts-by-design"]//tr')[1:]
     shown = {row[0].text_content(): int(row[1].text_content()) for row in table}
-    expected = Counter(design_label((c or {}).get("design") or "other") for _, c in records)
+    expected = Counter(design_label(c.design.label if c else "other") for _, c in records)
     assert shown == {**expected, "Total": len(records)}
     markdown = paths.markdown.read_text(encoding="utf-8")
     assert "| RCT | 3 |" in markdown and "| **Total** | **6** |" in markdown
@@ -54,14 +54,15 @@ def test_change_log_says_what_each_run_added_and_when_a_gap_last_moved(tmp_path)
     assert items[1].startswith(
         "2026-W48: +1 meta-analysis, +1 RCT, +1 cohort, +1 other, 1 revised, 1 notice"
     )
-    assert "head_to_head gap: first trial since 2021" in items[1]
-    assert "stratified_rct gap: first trial;" in items[1]
+    assert "Head-to-head formulations and routes gap: first trial since 2021" in items[1]
+    assert "Stratified RCTs gap: first trial;" in items[1]
 
 
 def test_gap_sections_list_the_records_that_address_each_gap(tmp_path):
     paths = write_summary(tmp_path, WATCH, _records(), [sample_digest()], NOW)
     markdown = paths.markdown.read_text(encoding="utf-8")
-    head_to_head = markdown.split("### head_to_head (2)")[1].split("##")[0]
+    # Gaps are headed by their titles, as a reader names them, not their tokens.
+    head_to_head = markdown.split("### Head-to-head formulations and routes (2)")[1].split("##")[0]
     assert "99000010" in head_to_head and "99000001" in head_to_head
 
 

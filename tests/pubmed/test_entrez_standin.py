@@ -213,3 +213,29 @@ def test_more_than_9999_records_are_split_into_windows_and_fetched_whole(corpus,
 
     assert len(windows) >= 2 and all(found.count <= 9999 for _, _, found in windows)
     assert len(pmids(bodies)) == len(set(pmids(bodies))) == 10_500
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("metformin AND", "Operator AND has no right-hand term"),
+        ("metformin[tiab", "Unterminated field tag at position 9"),
+        ("b12 AND ((neuropathy)", "Missing closing parenthesis"),
+    ],
+)
+def test_a_query_pubmed_cannot_read_fails_at_once_not_after_retries(
+    standin, pace_dir, query, reason
+):
+    client = client_for(standin, pace_dir, max_attempts=5)
+    with pytest.raises(EntrezError) as failure:
+        client.search(query, *YEAR_2023)
+    assert str(failure.value) == f"PubMed cannot read the watch's query: {reason}"
+    assert standin.log.count("esearch") == 1
+
+
+def test_a_backend_error_on_the_search_is_still_retried(standin, pace_dir):
+    """Control: an ERROR element that says the backend is down for now is worth a retry."""
+    client = client_for(standin, pace_dir, max_attempts=5)
+    standin.faults.force("error", count=2)
+    assert client.search(EVERYTHING, *YEAR_2023).count == 33
+    assert standin.log.count("esearch") == 3

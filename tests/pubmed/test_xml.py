@@ -7,7 +7,7 @@ import io
 import socket
 from datetime import date
 
-import litwatch.pubmed.xml
+import litwatch.pubmed.xml_document
 import pytest
 from litwatch.core.errors import ParseError
 from litwatch.pubmed.formats import parse_file, publication_date, registry_ids
@@ -200,7 +200,7 @@ def either_way(request, monkeypatch):
     """Run the test on both of the parser's paths: an export up to _WHOLE_TREE_BYTES is parsed
     as one tree, a larger one streamed; a limit of 0 streams everything."""
     if request.param == "streamed":
-        monkeypatch.setattr(litwatch.pubmed.xml, "_WHOLE_TREE_BYTES", 0)
+        monkeypatch.setattr(litwatch.pubmed.xml_document, "_WHOLE_TREE_BYTES", 0)
 
 
 def test_path_bytes_file_object_and_gzip_give_the_same_records(tmp_path, xml_files, either_way):
@@ -234,7 +234,7 @@ def test_an_export_past_the_whole_tree_limit_streams_to_the_same_records(xml_fil
     articles = [etree.tostring(element) for p in chosen for element in iter_article_elements(p)]
     big = tmp_path / "big.xml"
     big.write_bytes(b"<PubmedArticleSet>" + b"".join(articles) + b"</PubmedArticleSet>")
-    assert big.stat().st_size > litwatch.pubmed.xml._WHOLE_TREE_BYTES
+    assert big.stat().st_size > litwatch.pubmed.xml_document._WHOLE_TREE_BYTES
     expected = [record for p in chosen for record in parse_xml(p)]
     assert list(parse_xml(big)) == expected
 

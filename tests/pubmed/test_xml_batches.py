@@ -4,7 +4,8 @@ import gzip
 
 import pytest
 from litwatch.core.errors import ParseError
-from litwatch.pubmed.xml import article_batches, parse_xml
+from litwatch.pubmed.xml import parse_xml
+from litwatch.pubmed.xml_batches import article_batches
 
 
 def test_batches_hold_every_record_unchanged_in_order(corpus, tmp_path):

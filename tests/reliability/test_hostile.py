@@ -406,9 +406,15 @@ def test_imported_medline_loses_control_characters_and_classify_csv_is_defused(
     table = litwatch("classify", path, "--format", "table")
     assert table.exit_code == 0 and "\x1b" not in table.stdout and "\x07" not in table.stdout
     formula = tmp_path / "formula.xml"
-    formula.write_bytes(article_set(article("=HYPERLINK(1)", "Metformin and neuropathy")))
+    formula.write_bytes(
+        article_set(
+            article("=HYPERLINK(1)", "Metformin and neuropathy"),
+            article("92000030", "=HYPERLINK(2) metformin and neuropathy"),
+        )
+    )
     rows = list(csv.reader(io.StringIO(litwatch("classify", formula, "--format", "csv").stdout)))
-    assert rows[1][0] == "'=HYPERLINK(1)"
+    # A formula for a PMID is no PMID: that record is skipped (tests/reliability/test_hostile_files.py).
+    assert [row[0] for row in rows[1:]] == ["92000030"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 

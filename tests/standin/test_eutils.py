@@ -163,3 +163,22 @@ def test_schedule_is_published_as_json(standin):
         schedule = json.load(answer)
     assert len(schedule) == len(standin.schedule)
     assert {"pre-indexing", "indexed", "corpus"} <= {entry["kind"] for entry in schedule}
+
+
+def test_a_thousand_term_or_query_is_answered_like_a_short_one(standin, eutil, entrez_read):
+    """Operators read left to right make a 1,000-term OR a tree 1,000 deep; it is answered (the
+    same count as the few terms that match), not dropped at Python's recursion limit."""
+    fillers = [f"zzfiller{number}" for number in range(998)]
+    long_query = " OR ".join(["metformin", *fillers, "cobalamin*"])
+    found = entrez_read(eutil(standin, "esearch", term=long_query, retmax=0))
+    short = entrez_read(eutil(standin, "esearch", term="metformin OR cobalamin*", retmax=0))
+    assert int(found["Count"]) == int(short["Count"]) > 0  # control: the short one finds records
+    assert found["QueryTranslation"].count(" OR ") == 999
+
+
+def test_parentheses_nested_past_the_bound_get_an_error_element(standin, eutil):
+    deep = "(" * 101 + "metformin" + ")" * 101
+    body = eutil(standin, "esearch", term=deep)
+    assert etree.fromstring(body).findtext("ERROR") == "Parentheses nested deeper than 100"
+    within = eutil(standin, "esearch", term="(" * 100 + "metformin" + ")" * 100)
+    assert etree.fromstring(within).findtext("ERROR") is None  # control: 100 levels are read

@@ -1,37 +1,43 @@
 """Classifications per record version and watch, redone on a new version or new gap definitions."""
 
+import json
+
 import pytest
+from litwatch.core.classification import Attributes, Classification, DesignCall, GapCall
 from litwatch.core.errors import StoreError
 from litwatch.core.records import Record
 
-PAYLOAD = {
-    "design": "rct",
-    "design_confidence": 0.97,
-    "design_source": "publication_type",
-    "topic_relevant": True,
-    "gaps": {"head_to_head": {"relevance": "addresses"}},
-}
+PAYLOAD = Classification(
+    pmid="1",
+    design=DesignCall("rct", 0.97, "publication_type", ("Randomized Controlled Trial",)),
+    attributes=Attributes(n_participants=90, outcomes=("pain-scale",)),
+    topic_relevant=False,
+    gaps={"head_to_head": GapCall("addresses", 1.0, ("design is rct",))},
+)
 
 
-def test_saved_payload_round_trips_and_fills_query_columns(store, now):
+def test_saved_classification_round_trips_and_fills_query_columns(store, now):
     run = store.begin_run("b12", None, now, now)
     store.upsert_records(run, "b12", [Record(pmid="1")], now)
     store.save_classification("1", 1, "b12", "defs-1", PAYLOAD)
     assert store.classification("1", 1, "b12") == PAYLOAD
     assert store.classification("1", 1, "other") is None
     row = store._conn.execute(
-        "SELECT design, design_confidence, design_source, topic_relevant FROM classifications"
+        "SELECT design, design_confidence, design_source, topic_relevant, payload"
+        " FROM classifications"
     ).fetchone()
-    assert tuple(row) == ("rct", 0.97, "publication_type", 1)
+    assert tuple(row)[:4] == ("rct", 0.97, "publication_type", 0)
+    assert json.loads(row["payload"]) == PAYLOAD.to_json()  # the stored shape is the JSON one
 
 
-def test_design_may_be_an_object(store, now):
+def test_a_payload_with_design_as_an_object_is_read(store, now):
     run = store.begin_run("b12", None, now, now)
     store.upsert_records(run, "b12", [Record(pmid="1")], now)
+    store.save_classification("1", 1, "b12", "defs-1", PAYLOAD)
     payload = {"design": {"label": "cohort", "confidence": 0.6, "source": "model"}}
-    store.save_classification("1", 1, "b12", "defs-1", payload)
-    row = store._conn.execute("SELECT design, design_source FROM classifications").fetchone()
-    assert tuple(row) == ("cohort", "model")
+    store._conn.execute("UPDATE classifications SET payload = ?", (json.dumps(payload),))
+    design = store.classification("1", 1, "b12").design
+    assert (design.label, design.confidence, design.source) == ("cohort", 0.6, "model")
 
 
 def test_unclassified_follows_new_versions_and_new_definitions(store, now):

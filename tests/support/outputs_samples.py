@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from litwatch.core.digest import Digest, DigestItem, Notice
+from litwatch.core.classification import Classification
+from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
 from litwatch.core.records import AbstractSection, Author, Record
-from litwatch.outputs.watch import WatchInfo
+from litwatch.outputs.watch import Question, WatchInfo
 
 HOSTILE_TITLE = 'Sneaky <script>alert("x")</script> trial "><img src=x onerror=alert(1)> of B12'
 HOSTILE_ABSTRACT = '=HYPERLINK("http://evil.example/","click")\nER  - \nTY  - JOUR'
@@ -20,6 +21,14 @@ WATCH = WatchInfo(
         ("outcomes_followup", "Standardized outcomes and follow-up of a year or more?"),
         ("head_to_head", "Cyanocobalamin vs methylcobalamin vs injections?"),
     ),
+    gap_titles=(
+        ("stratified_rct", "Stratified RCTs"),
+        ("outcomes_followup", "Standard outcomes, longer follow-up"),
+        ("head_to_head", "Head-to-head formulations and routes"),
+    ),
+    intervention="B12",
+    domains=(("pain", "pain"), ("nerve-conduction", "nerve conduction")),
+    questions=(Question("symptoms-pain", "Neuropathy symptoms and pain", ("pain",)),),
 )
 
 
@@ -44,17 +53,24 @@ def record(pmid: str, title: str, year: int = 2026, **fields) -> Record:
     )
 
 
-def classification(design: str, *, gaps: dict | None = None, **attributes) -> dict:
-    """A classifiers' JSON as the design, attribute and gap classifiers would write it."""
-    return {
-        "design": design,
-        "design_confidence": 0.91,
-        "design_source": "model",
-        "design_evidence": ["randomized"],
-        "topic_relevant": True,
-        "attributes": attributes,
-        "gaps": gaps or {},
-    }
+def classification(
+    design: str, *, gaps: dict | None = None, findings: list | None = None, **attributes
+) -> Classification:
+    """A classification as the design, attribute and gap classifiers would make it, from the
+    JSON the store keeps (keys left out take their defaults)."""
+    return Classification.from_json(
+        {
+            "design": design,
+            "design_confidence": 0.91,
+            "design_source": "model",
+            "design_evidence": ["randomized"],
+            "topic_relevant": True,
+            "attributes": attributes,
+            "gaps": gaps or {},
+            "key_finding": findings[0]["evidence"] if findings else "",
+            "findings": findings or [],
+        }
+    )
 
 
 RCT_GAP = classification(
@@ -68,6 +84,24 @@ RCT_GAP = classification(
     metformin_population=True,
     b12_status_reported=True,
     outcomes=["nerve-conduction", "pain-scale", "quality-of-life"],
+    findings=[
+        {
+            "domain": "pain",
+            "outcome": "pain score",
+            "effect": "decreased",
+            "direction": "favours-intervention",
+            "evidence": "Pain scores fell more with methylcobalamin than with placebo (p = 0.01).",
+            "confidence": 0.9,
+        },
+        {
+            "domain": "nerve-conduction",
+            "outcome": "sural nerve conduction velocity",
+            "effect": "no-difference",
+            "direction": "no-difference",
+            "evidence": "Nerve conduction did not differ between groups.",
+            "confidence": 0.8,
+        },
+    ],
     gaps={
         "stratified_rct": {
             "relevance": "addresses",
@@ -139,8 +173,23 @@ def sample_digest(created: datetime | None = None, key: str = "b12-dpn:2026-W48"
         DigestItem(record("99000014", "An unclassified record"), "new", 1, classification=None),
     )
     notices = (Notice("retraction", "20488910", "99000020", "Retraction: B12 and metformin trial"),)
+    moved = (
+        EvidenceChange(
+            key="question:symptoms-pain",
+            title="Neuropathy symptoms and pain",
+            before="Neuropathy symptoms and pain: 1 RCT (60 participants) favours B12.",
+            after="Neuropathy symptoms and pain: all 2 RCTs (150 participants) favour B12.",
+            new_pmids=("99000013",),
+        ),
+    )
     return Digest(
-        watch="b12-dpn", key=key, created=created, items=items, notices=notices, off_topic=3
+        watch="b12-dpn",
+        key=key,
+        created=created,
+        items=items,
+        notices=notices,
+        off_topic=3,
+        evidence_changes=moved,
     )
 
 

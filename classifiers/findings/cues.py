@@ -1,0 +1,141 @@
+"""The words and number patterns that say a result was found: significance, its absence, the
+direction of a difference, and the phrases that compare one arm with another."""
+
+from __future__ import annotations
+
+import re
+
+I = re.IGNORECASE
+
+# A p-value as written: "p = 0.03", "P<.001", "p-value of 0.2", "(P = NS)".
+P_VALUE = re.compile(
+    r"\bp\s*(?:-?\s*values?)?\s*(?:of\s*)?(?:for\s+\w+\s*)?([<>=≤≥]|&lt;|&gt;|<\s*or\s*=|>\s*or\s*=)\s*"
+    r"(0?\.\d+|[01](?:\.\d+)?|\d(?:\.\d+)?\s*[x×]\s*10\s*[-−–]\s*\d+)",
+    I,
+)
+P_NS = re.compile(r"\b(?:p\s*=\s*)?n\.?s\.?\b(?!\w)|\bnon-?significant|\bnot\s+significant", I)
+CONFIDENCE_INTERVAL = re.compile(
+    r"(?:(?P<kind>\b(?:[ao]r|[rh]r|rr|irr|risk ratio|odds ratio|hazard ratio|relative risk)\b)"
+    r"[^;()\[\]]{0,40}?)?"
+    r"(?:95\s*%\s*(?:ci|confidence interval)|\bci\b)[\s:,=]*\[?\(?\s*"
+    r"(?P<low>[-−–]?\d+(?:\.\d+)?)\s*(?:to|[-−–,;]|and)\s*(?P<high>[-−–]?\d+(?:\.\d+)?)",
+    I,
+)
+
+NO_DIFFERENCE = re.compile(
+    r"(?=\w)\b(?:no|not|nor|without|neither|failed to|did not|didn't|was not|were not|wasn't|weren't)"
+    r"\s+(?:\w+\s+){0,4}?(?:statistical(?:ly)?\s+)?(?:significant(?:ly)?|differ\w*|different|"
+    r"change[sd]?|affect\w*|improve\w*|reduce[sd]?|increase[sd]?|decrease[sd]?|effect|impact|"
+    r"benefit|influence\w*|alter\w*|associated|reach\w*|show\w*)"
+    r"|\b(?:similar(?:ly)?|comparable|equivalent|identical|unchanged|unaffected|equally|"
+    r"non-?inferior)\b"
+    r"|\bno\s+(?:\w+\s+){0,3}?(?:difference|change|effect|benefit|impact|advantage)s?\b"
+    r"|\bnot\s+(?:statistically\s+)?significant|\bnon-?significant|\binsignificant"
+    r"|\bdid\s+not\s+(?:\w+\s+){0,2}?(?:reach|achieve|attain)"
+    r"|\b(?:trend|tendency|tended)\b",
+    I,
+)
+SIGNIFICANT = re.compile(
+    r"\b(?:significant(?:ly)?|marked(?:ly)?|superior|inferior|better|worse|benefit\w*|"
+    r"more\s+effective|less\s+effective)\b",
+    I,
+)
+
+UP = re.compile(
+    r"\b(?:higher|greater|increas\w*|more|larger|longer|elevat\w*|rais\w*|rise|rose|risen|"
+    r"improv\w*|gain\w*|enhanc\w*|augment\w*|boost\w*|prolong\w*|exceed\w*|superior|better|"
+    r"faster|accelerat\w*|extend\w*|doubl\w*|tripl\w*|promot\w*)\b",
+    I,
+)
+DOWN = re.compile(
+    r"\b(?:lower|less|fewer|smaller|shorter|reduc\w*|decreas\w*|declin\w*|diminish\w*|"
+    r"attenuat\w*|lessen\w*|drop\w*|fell|fall\w*|minimi\w*|suppress\w*|inhibit\w*|"
+    r"prevent\w*|slower|lowered|halv\w*|cut|shorten\w*|relie\w*|alleviat\w*|ameliorat\w*|"
+    r"worse|inferior|delay\w*)\b",
+    I,
+)
+# Phrases that set one arm against another: what comes before is the subject of the comparison.
+THAN = re.compile(
+    r"\b(?:than|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|"
+    r"versus|vs\.?|over|as\s+against|against)\b",
+    I,
+)
+WITHIN_GROUP = re.compile(
+    r"\b(?:from\s+baseline|compared\s+(?:with|to)\s+baseline|vs\.?\s+baseline|"
+    r"before\s+and\s+after|pre-?\s*(?:and|to|vs\.?)\s*post|within\s+(?:each|both|the)\s+group|"
+    r"in\s+both\s+groups|in\s+all\s+groups|in\s+each\s+group)\b",
+    I,
+)
+BETWEEN_GROUP = re.compile(
+    r"\b(?:between(?:\s+the)?\s+(?:two\s+|three\s+|treatment\s+|study\s+)?(?:groups|arms)|"
+    r"between-group|intergroup|inter-group)\b",
+    I,
+)
+
+
+def p_values(text: str) -> list[tuple[str, float]]:
+    """Each p-value with its comparison sign: [("<", 0.001), ("=", 0.34)]."""
+    found = []
+    for match in P_VALUE.finditer(text):
+        sign = match.group(1).replace("&lt;", "<").replace("&gt;", ">")
+        sign = {"≤": "<", "≥": ">"}.get(sign, sign)
+        if "or" in sign:
+            sign = sign.split()[0]
+        raw = match.group(2).replace(" ", "")
+        try:
+            # "2 × 10−5" is only ever written for a tiny p-value.
+            value = 1e-4 if ("x" in raw or "×" in raw) else float(raw)
+        except ValueError:
+            continue
+        if value <= 1:
+            found.append((sign.strip(), value))
+    return found
+
+
+def interval_excludes_null(text: str) -> list[bool]:
+    """For each confidence interval, whether it excludes the null (1 for ratios, 0 otherwise)."""
+    calls = []
+    for match in CONFIDENCE_INTERVAL.finditer(text):
+        try:
+            low = float(match.group("low").replace("−", "-").replace("–", "-"))
+            high = float(match.group("high").replace("−", "-").replace("–", "-"))
+        except ValueError:
+            continue
+        if low > high:
+            low, high = high, low
+        null = 1.0 if match.group("kind") else 0.0
+        # A ratio's interval sits above zero; when no kind is named, one entirely positive
+        # and spanning 1 is read as a ratio too.
+        if not match.group("kind") and low > 0 and low < 1 < high:
+            null = 1.0
+        calls.append(not (low <= null <= high))
+    return calls
+
+
+# Words whose presence a sentence's cues are read from (lower case, as written).
+NS_WORDS = frozenset(("ns", "non", "nonsignificant", "not", "insignificant"))
+INTERVAL_WORDS = frozenset(("ci", "confidence"))
+SIGNIFICANT_WORDS = frozenset(
+    (
+        *("significant", "significantly", "marked", "markedly", "superior", "inferior"),
+        *("better", "worse", "benefit", "beneficial", "effective"),
+    )
+)
+COMPARISON_WORDS = frozenset(("than", "versus", "vs", "compared", "relative", "against"))
+DIRECTION_WORDS = frozenset(
+    (
+        *("higher", "greater", "increase", "increased", "increases", "more", "larger"),
+        *("longer", "elevated", "improved", "improvement", "better", "lower", "less"),
+        *("fewer", "smaller", "shorter", "reduced", "reduction", "reduces", "decrease"),
+        *("decreased", "decreases", "declined", "worse", "worsened", "fell", "rose"),
+    )
+)
+# A sentence can only match NO_DIFFERENCE if it holds one of these words.
+NO_DIFFERENCE_WORDS = frozenset(
+    (
+        *("no", "not", "nor", "without", "neither", "failed", "didn", "wasn", "weren"),
+        *("similar", "similarly", "comparable", "equivalent", "identical", "unchanged"),
+        *("unaffected", "equally", "non", "noninferior", "nonsignificant", "insignificant"),
+        *("trend", "tendency", "tended"),
+    )
+)

@@ -1,0 +1,304 @@
+"""The features of an effect: what a result sentence says about one outcome in the intervention
+arm against the comparator. Rules read what is clear (p-values, intervals, "no significant",
+the direction of a difference and which arm it belongs to); a linear model weighs them together
+with the clause's words, where the arms are replaced by placeholders so arm order is learnable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from litwatch.classifiers.findings import cues
+from litwatch.classifiers.findings.text import STOPWORDS, stem
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;]")
+# Clause breaks inside a sentence that lists several outcomes.
+_CLAUSE = re.compile(
+    r";|,\s+(?:but|whereas|while|although|however)\b|\bwhereas\b|\bwhile\b", re.IGNORECASE
+)
+# "12.1 ± 3.2 vs 15.0": a pair of values, the spread after the first skipped.
+_PAIR = re.compile(
+    r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zµμ/]{1,8})?\s*"
+    r"(?:(?:±|\+/-)\s*\d+(?:\.\d+)?\s*(?:%|[a-zA-Zµμ/]{1,8})?\s*)?(?:\([^()]{0,30}\)\s*)?"
+    r"(?:vs\.?|versus|compared\s+with|and|to)\s+(-?\d+(?:\.\d+)?)(?![\d.])",
+    re.IGNORECASE,
+)
+# "group B", "Group 2", "the II group": arm labels, turned into one token each ("grp_b").
+_GROUP_LABEL = re.compile(
+    r"\b[Gg]roups?\s+([A-Z]{1,3}[0-9]?|[0-9]{1,2}|[IVX]{1,4})\b"
+    r"|\b([A-Z]{1,3}[0-9]?|[IVX]{1,4}|[0-9]{1,2})\s+[Gg]roup\b"
+)
+# Names every control arm answers to, whatever the prompt calls it.
+CONTROL_WORDS = frozenset(
+    stem(w) for w in ("placebo", "control", "sham", "usual", "standard", "conventional", "vehicle")
+)
+_GENERIC = STOPWORDS | frozenset(
+    (
+        *("mg", "kg", "day", "daily", "dose", "doses", "treatment", "treated", "therapy"),
+        *("receiving", "received", "given", "plus", "alone", "once", "twice", "weekly"),
+        *("week", "month", "h", "hour", "ml", "min", "who", "were", "included", "using"),
+    )
+)
+_ARM_HEAD = re.compile(r"[(,;:\[]|\s-\s|\bvs\b|\bversus\b|\bwho\b|\bwhich\b", re.IGNORECASE)
+_PARENTHESISED = re.compile(r"\(([A-Za-z][A-Za-z0-9+\-]{0,9})\)")
+_ARM_WORDS = 6  # the words that name an arm come first; the rest describe its protocol
+
+
+_INTERVENTION_ARM = frozenset(("intervention", "experimental", "study", "active", "treated"))
+_THAN = frozenset(("than", "versus", "vs", "vs.", "compared", "relative", "over"))
+
+
+def _vocabulary(up: str, down: str) -> dict[str, int]:
+    table = dict.fromkeys(up.split(), 1)
+    table.update(dict.fromkeys(down.split(), -1))
+    return table
+
+
+# Words that say how much: the outcome was higher (+1) or lower (-1).
+_AMOUNT = _vocabulary(
+    "higher greater increase increased increases increasing more larger longer elevated "
+    "elevation raised rise rose risen gain gained augmented boosted prolonged exceeded faster "
+    "accelerated extended doubled tripled high highest greatest most enhanced increment",
+    "lower less lesser fewer smaller shorter reduce reduced reduces reducing reduction "
+    "reductions decrease decreased decreases decreasing decline declined diminished "
+    "attenuated lessened drop dropped fell fall falls lowered halved cut shortened slower "
+    "low lowest least minimal suppressed inhibited delayed",
+)
+# Words that judge: the intervention did better (+1) or worse (-1) on the outcome.
+_VERDICT = _vocabulary(
+    "better improved improvement improvements improves improving superior benefit "
+    "beneficial outperformed favour favor favoured favored relieved alleviated ameliorated",
+    "worse worsened worsening inferior deteriorated deterioration",
+)
+# Outcomes where less is better: an improvement in them is a decrease.
+HARMFUL = frozenset(
+    stem(w)
+    for w in (
+        *("pain", "symptom", "severity", "depression", "depressive", "anxiety", "stress"),
+        *("mortality", "death", "complication", "adverse", "nausea", "vomiting", "infection"),
+        *("fatigue", "disability", "distress", "discomfort", "toxicity", "relapse", "failure"),
+        *("hamd", "hamd17", "madrs", "phq", "vas", "dyspnea", "dyspnoea", "insomnia", "itch"),
+        *("pruritus", "inflammation", "edema", "oedema", "swelling", "bleeding", "risk"),
+    )
+)
+
+
+def mark_groups(text: str) -> str:
+    """`text` with each arm label ("group B", "Group 2") as one token, grp_b or grp_2."""
+    return _GROUP_LABEL.sub(lambda m: f" grp_{(m.group(1) or m.group(2)).lower()} ", text)
+
+
+def _arm_vocabulary(arm: str) -> set[str]:
+    marked = mark_groups(arm)
+    head = _ARM_HEAD.split(marked, maxsplit=1)[0]
+    words = [stem(w.lower()) for w in _TOKEN.findall(head) if w[0].isalpha()]
+    found = [w for w in words if w not in _GENERIC][:_ARM_WORDS]
+    found += [stem(m.lower()) for m in _PARENTHESISED.findall(arm)]
+    found += re.findall(r"grp_\w+", marked)
+    return set(found)
+
+
+def arm_words(arm: str | Sequence[str], other: str | Sequence[str]) -> frozenset[str]:
+    """The words that point at one arm and not the other: its name's first words, the
+    abbreviation it is given, its group label. An arm given as several names (a watch's
+    "vitamin B12", "methylcobalamin", ...) answers to each."""
+    return frozenset(_names_vocabulary(arm) - _names_vocabulary(other))
+
+
+def _names_vocabulary(names: str | Sequence[str]) -> set[str]:
+    if isinstance(names, str):
+        return _arm_vocabulary(names)
+    return set().union(*(_arm_vocabulary(name) for name in names))
+
+
+def local_clause(text: str, query: frozenset[str]) -> str:
+    """The clause of a sentence that names the outcome, when the sentence names several."""
+    parts = _CLAUSE.split(text)
+    if len(parts) == 1 or not query:
+        return text
+    best, best_score = text, 0
+    for part in parts:
+        score = sum(1 for w in _TOKEN.findall(part.lower()) if stem(w) in query)
+        if score > best_score:
+            best, best_score = part, score
+    # A clause with no statistic of its own borrows the sentence's ("..., both P < 0.01").
+    return best if best_score else text
+
+
+def effect_features(
+    sentence: str,
+    query: frozenset[str],
+    intervention: frozenset[str],
+    comparator: frozenset[str],
+) -> dict[str, float]:
+    """Features of the effect a sentence reports for one outcome."""
+    sentence = mark_groups(sentence)
+    clause = local_clause(sentence, query)
+    features: dict[str, float] = {"bias": 1.0}
+    sentence_cues = _statistics(sentence)
+    clause_cues = sentence_cues if clause is sentence else _statistics(clause)
+    for name, value in sentence_cues.items():
+        features["s_" + name] = value
+    for name, value in clause_cues.items():
+        features["c_" + name] = value
+
+    lowered = [t.lower() for t in _TOKEN.findall(clause)]
+    tokens = [stem(t) for t in lowered]
+    int_words = intervention | (_INTERVENTION_ARM - comparator)
+    cmp_words = comparator | (CONTROL_WORDS - intervention)
+    at_int = [i for i, t in enumerate(tokens) if t in int_words]
+    at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
+    outcome_at = [i for i, t in enumerate(tokens) if t in query]
+    amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
+    verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
+    features["rule_up"] = float(amount > 0)
+    features["rule_down"] = float(amount < 0)
+    features["rule_none"] = float(amount == 0)
+    # "greater improvement in pain" says pain fell: a verdict reads through the outcome's kind.
+    harmful = bool(query & HARMFUL)
+    features["better_harmful"] = float(verdict > 0 and harmful)
+    features["better_other"] = float(verdict > 0 and not harmful)
+    features["worse_harmful"] = float(verdict < 0 and harmful)
+    features["worse_other"] = float(verdict < 0 and not harmful)
+    features["mentions_int"] = float(bool(at_int))
+    features["mentions_cmp"] = float(bool(at_cmp))
+    features["int_first"] = float(bool(at_int) and (not at_cmp or at_int[0] < at_cmp[0]))
+    features["cmp_first"] = float(bool(at_cmp) and (not at_int or at_cmp[0] < at_int[0]))
+    pair = _number_direction(clause, at_int, at_cmp) or _arm_values(lowered, at_int, at_cmp)
+    features["numbers_up"] = float(pair > 0)
+    features["numbers_down"] = float(pair < 0)
+    return features
+
+
+@dataclass(frozen=True)
+class ClauseReading:
+    """What the clause naming an outcome says by its words alone, for rules to use where the
+    words are plain: the amount moved (+1 higher, -1 lower in the intervention arm), the
+    verdict (+1 better, -1 worse for the intervention), and whether it denies a difference."""
+
+    amount: int
+    verdict: int
+    no_difference: bool
+
+
+def read_clause(
+    sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
+) -> ClauseReading:
+    clause = local_clause(mark_groups(sentence), query)
+    lowered = [t.lower() for t in _TOKEN.findall(clause)]
+    tokens = [stem(t) for t in lowered]
+    int_words = intervention | (_INTERVENTION_ARM - comparator)
+    cmp_words = comparator | (CONTROL_WORDS - intervention)
+    at_int = [i for i, t in enumerate(tokens) if t in int_words]
+    at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
+    outcome_at = [i for i, t in enumerate(tokens) if t in query]
+    statistics = _statistics(clause)
+    return ClauseReading(
+        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT),
+        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT),
+        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
+    )
+
+
+def _statistics(text: str) -> dict[str, float]:
+    """What a stretch of text says of significance, intervals and the kind of comparison."""
+    values = cues.p_values(text)
+    significant = [v for sign, v in values if (sign == "<" and v <= 0.05) or v < 0.05]
+    not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
+    intervals = cues.interval_excludes_null(text)
+    return {
+        "p_sig": float(bool(significant)),
+        "p_ns": float(bool(not_significant)),
+        "p_only_ns": float(bool(not_significant) and not significant),
+        "p_ns_word": float(bool(cues.P_NS.search(text))),
+        "ci_excl": float(any(intervals)),
+        "ci_incl": float(bool(intervals) and not all(intervals)),
+        "nodiff": float(bool(cues.NO_DIFFERENCE.search(text))),
+        "signif": float(bool(cues.SIGNIFICANT.search(text))),
+        "within": float(bool(cues.WITHIN_GROUP.search(text))),
+        "between": float(bool(cues.BETWEEN_GROUP.search(text))),
+    }
+
+
+def _direction(
+    lowered: list[str],
+    tokens: list[str],
+    at_int: list[int],
+    at_cmp: list[int],
+    outcome_at: list[int],
+    query: frozenset[str],
+    vocabulary: dict[str, int],
+) -> int:
+    """+1 when the clause says the outcome was higher (or better) in the intervention arm, -1
+    lower (worse), 0 when it says neither. "lower in the placebo group than with X": X higher."""
+    positions = [
+        (index, vocabulary[token])
+        for index, token in enumerate(lowered)
+        # A direction word inside the outcome's own name ("double product") says nothing.
+        if token in vocabulary and tokens[index] not in query
+    ]
+    if not positions:
+        return 0
+    # The direction word nearest the outcome speaks for it ("a decrease in A and an increase
+    # in B"); ties go to the earlier word.
+    if outcome_at:
+        index, sign = min(positions, key=lambda p: (min(abs(p[0] - o) for o in outcome_at), p[0]))
+    else:
+        index, sign = positions[0]
+    # Which arm is the subject: the arm named last before the comparison word, or the arm
+    # named before the direction word when no comparison follows.
+    than_at = [i for i, t in enumerate(lowered) if t in _THAN]
+    pivot = next((i for i in than_at if i >= index), None)
+    if pivot is None and than_at:
+        pivot = than_at[0]
+    if pivot is not None:
+        before_int = [i for i in at_int if i < pivot]
+        before_cmp = [i for i in at_cmp if i < pivot]
+        after_int = [i for i in at_int if i > pivot]
+        after_cmp = [i for i in at_cmp if i > pivot]
+        if (before_cmp and not before_int) or (after_int and not after_cmp and not before_int):
+            return -sign
+        if before_int and before_cmp and max(before_cmp) > max(before_int) and after_int:
+            return -sign
+        return sign
+    if at_cmp and not at_int:
+        return -sign
+    return sign
+
+
+def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
+    """+1 when the first "A vs B" pair has the intervention's value higher (arms in the
+    order the clause names them; the intervention first when it names neither)."""
+    match = _PAIR.search(clause)
+    if not match:
+        return 0
+    first, second = float(match.group(1)), float(match.group(2))
+    if first == second:
+        return 0
+    sign = 1 if first > second else -1
+    if at_cmp and (not at_int or at_cmp[0] < at_int[0]):
+        sign = -sign
+    return sign
+
+
+def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int:
+    """+1 when "77% in the intervention group and 69% in usual care" puts the intervention's
+    value higher: the number just before each arm's first mention."""
+    values = []
+    for positions in (at_int, at_cmp):
+        value = None
+        for at in positions:
+            for back in range(at - 1, max(at - 7, -1), -1):
+                token = lowered[back]
+                if token in ("p", "=", "<", ">"):
+                    break
+                if token[0].isdigit():
+                    value = float(token)
+                    break
+            if value is not None:
+                break
+        values.append(value)
+    if None in values or values[0] == values[1]:
+        return 0
+    return 1 if values[0] > values[1] else -1

@@ -1,0 +1,128 @@
+"""Which sentence of an abstract reports an outcome: each sentence scored by how much of the
+outcome it names (abbreviations the abstract defines count) and by whether it reads like a
+result, with weights learnt from annotators' evidence sentences."""
+
+from __future__ import annotations
+
+import math
+
+from litwatch.classifiers.findings.text import (
+    BACKGROUND,
+    CONCLUSIONS,
+    METHODS,
+    OTHER,
+    RESULTS,
+    Abstract,
+    Sentence,
+    content_words,
+)
+
+_PREFIX = 6
+_ROLES = (BACKGROUND, METHODS, RESULTS, CONCLUSIONS, OTHER)
+
+
+def outcome_words(abstract: Abstract, outcome: str) -> frozenset[str]:
+    """The outcome's content words, widened by the abbreviations the abstract defines."""
+    found = set(content_words(outcome))
+    for short, long_form in abstract.abbreviations.items():
+        long_words = set(content_words(long_form))
+        if short in found:
+            found |= long_words
+        elif long_words and len(long_words & found) >= max(1, len(long_words) - 1):
+            found.add(short)
+    # A word the abstract never uses may still share its stem with one it does:
+    # "satisfaction" and "satisfied", "analgesic" and "analgesia".
+    for word in found - abstract.vocabulary:
+        if len(word) >= _PREFIX:
+            found |= {w for w in abstract.vocabulary if w[:_PREFIX] == word[:_PREFIX]}
+    return frozenset(found)
+
+
+def idf(abstract: Abstract) -> dict[str, float]:
+    """Rarity of each word across the abstract's sentences: outcome words named everywhere
+    (the condition, the drug) say less about which sentence reports the outcome."""
+    counts: dict[str, int] = {}
+    for sentence in abstract.sentences:
+        for word in sentence.words:
+            counts[word] = counts.get(word, 0) + 1
+    total = len(abstract.sentences) + 1
+    return {word: math.log(1 + total / count) for word, count in counts.items()}
+
+
+def sentence_features(
+    abstract: Abstract,
+    query: frozenset[str],
+    arms: frozenset[str],
+    rarity: dict[str, float],
+) -> list[dict[str, float]]:
+    """The ranking features of every sentence for one outcome query."""
+    if not query:
+        return [{} for _ in abstract.sentences]
+    weight_total = sum(rarity.get(w, 1.0) for w in query) or 1.0
+    rows = []
+    for sentence in abstract.sentences:
+        shared = query & sentence.words
+        coverage = len(shared) / len(query)
+        weighted = sum(rarity.get(w, 1.0) for w in shared) / weight_total
+        rows.append(_row(sentence, coverage, weighted, len(shared), arms))
+    best = max((row["weighted"] for row in rows), default=0.0)
+    best_cov = max((row["coverage"] for row in rows), default=0.0)
+    for row in rows:
+        row["gap_to_best"] = best - row["weighted"]
+        row["is_best"] = float(row["weighted"] >= best > 0)
+        row["cov_gap_to_best"] = best_cov - row["coverage"]
+    return rows
+
+
+def _row(
+    sentence: Sentence, coverage: float, weighted: float, shared: int, arms: frozenset[str]
+) -> dict[str, float]:
+    said = sentence.cues
+    has_p = said.p_value
+    row = {
+        "coverage": coverage,
+        "weighted": weighted,
+        "weighted_sq": weighted * weighted,
+        "shared_none": float(shared == 0),
+        "shared_log": math.log1p(shared),
+        "arms": len(arms & sentence.words) / len(arms) if arms else 0.0,
+        "p_value": float(has_p),
+        "ci": float(said.interval),
+        "numbers": float(said.numbers),
+        "significant": float(said.significant),
+        "no_difference": float(said.no_difference),
+        "direction": float(said.direction),
+        "comparison": float(said.comparison),
+        "position": sentence.position,
+        "length_log": math.log1p(len(sentence.words)),
+        "bias": 1.0,
+    }
+    for role in _ROLES:
+        row[f"role_{role}"] = float(sentence.role == role)
+    row["role_none"] = float(not sentence.role)
+    row["unlabelled_late"] = float(not sentence.role and sentence.position > 0.5)
+    row["weighted_x_result"] = weighted * float(has_p or sentence.role in (RESULTS, CONCLUSIONS))
+    return row
+
+
+# Hand-set weights, used until a trained ranker is loaded (and as its starting point).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "weighted": 4.0,
+    "coverage": 1.0,
+    "gap_to_best": -3.0,
+    "arms": 0.5,
+    "p_value": 1.0,
+    "significant": 0.5,
+    "no_difference": 0.3,
+    "direction": 0.3,
+    "role_results": 1.0,
+    "role_conclusions": 0.3,
+    "role_background": -2.0,
+    "role_methods": -2.0,
+    "role_other": -2.0,
+}
+
+
+def rank(rows: list[dict[str, float]], weights: dict[str, float]) -> list[float]:
+    """A linear score per sentence."""
+    return [sum(weights.get(name, 0.0) * value for name, value in row.items()) for row in rows]

@@ -1,0 +1,210 @@
+"""An abstract read once for the findings readers: its sentences with their section, their
+normalised words, and the abbreviations the abstract defines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from litwatch.classifiers.findings import cues
+from litwatch.classifiers.readers.spans import sentences
+from litwatch.core.records import Record
+
+# Section roles, from the journal's heading or NLM's category.
+BACKGROUND, METHODS, RESULTS, CONCLUSIONS, OTHER, UNLABELLED = (
+    "background",
+    "methods",
+    "results",
+    "conclusions",
+    "other",
+    "",
+)
+
+# Checked in order: "METHODS AND RESULTS" and "METHODS AND FINDINGS" carry results.
+_ROLE_WORDS = (
+    (RESULTS, ("RESULT", "FINDING", "OUTCOME")),
+    (CONCLUSIONS, ("CONCLU", "INTERPRETATION", "DISCUSSION", "SIGNIFICANCE", "IMPLICATION")),
+    (
+        METHODS,
+        (
+            "METHOD",
+            "DESIGN",
+            "SETTING",
+            "PARTICIPANT",
+            "PATIENT",
+            "INTERVENTION",
+            "MEASURE",
+            "SUBJECT",
+            "MATERIAL",
+            "PROCEDURE",
+            "ANALYSIS",
+        ),
+    ),
+    (
+        BACKGROUND,
+        (
+            "BACKGROUND",
+            "INTRODUCTION",
+            "OBJECTIVE",
+            "AIM",
+            "PURPOSE",
+            "CONTEXT",
+            "RATIONALE",
+            "IMPORTANCE",
+            "HYPOTHES",
+        ),
+    ),
+)
+
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z][a-z0-9]*")
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?", re.IGNORECASE)
+# "vibration perception threshold (VPT)": the parenthesis right after a phrase names it.
+_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9\-/]{1,11})[;,)]")
+
+STOPWORDS = frozenset(
+    (
+        *("a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and"),
+        *("or", "as", "is", "was", "were", "be", "been", "are", "this", "that", "these"),
+        *("those", "than", "then", "its", "their", "his", "her", "it", "into", "over", "after"),
+        *("before", "during", "between", "among", "within", "versus", "vs", "per", "each"),
+        *("both", "all", "any", "who", "which", "what", "when", "while", "group", "arm"),
+        *("patient", "participant", "subject", "study", "trial", "compared", "comparison"),
+    )
+)
+_STEMS: dict[str, str] = {}
+# The light stem as two substitutions, so a whole sentence is stemmed at C speed: "therapies"
+# -> "therapy" (5+ letters), "scores" -> "score" (4+ letters, not -ss, -us, -is).
+# (Each pattern starts with its literal so the regex engine scans for it.)
+_IES = re.compile(r"ies\b(?<=[a-z0-9]{2}ies)")
+_PLURAL_S = re.compile(r"s\b(?<=[a-z0-9]{2}[a-hj-rtv-z0-9]s)")
+
+
+def stem_text(lowered: str) -> str:
+    """Every word of a lower-case text stemmed."""
+    return _PLURAL_S.sub("", _IES.sub("y", lowered))
+
+
+def stem(word: str) -> str:
+    """A light stem, enough to match "scores"/"score" and "therapies"/"therapy"."""
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = stem_text(word.lower())
+    return found
+
+
+def words(text: str) -> list[str]:
+    """The stemmed words of `text`, in order."""
+    return [stem(w) for w in _WORD.findall(text.lower())]
+
+
+def content_words(text: str) -> list[str]:
+    """The stemmed words that carry meaning (no stopwords, no bare numbers)."""
+    return [w for w in words(text) if w not in STOPWORDS and not w[0].isdigit()]
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The content words of `text` as a set: each distinct word stemmed once."""
+    return frozenset(_LETTERS.findall(stem_text(text.lower()))) - STOPWORDS
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """What a sentence says regardless of which outcome is asked about; read on first use."""
+
+    p_value: bool
+    interval: bool
+    numbers: bool
+    significant: bool
+    no_difference: bool
+    direction: bool
+    comparison: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    role: str  # the section role: background, methods, results, conclusions, other or ""
+    index: int  # position in the abstract, 0-based
+    position: float  # index / number of sentences, 0..1
+    words: frozenset[str]
+
+    @cached_property
+    def cues(self) -> SentenceCues:
+        text = self.text
+        said = set(_LETTERS.findall(text.lower()))
+        return SentenceCues(
+            bool(
+                ("p" in said and cues.P_VALUE.search(text))
+                or (said & cues.NS_WORDS and cues.P_NS.search(text))
+            ),
+            bool(said & cues.INTERVAL_WORDS and cues.CONFIDENCE_INTERVAL.search(text)),
+            bool(_DIGIT.search(text)),
+            bool(said & cues.SIGNIFICANT_WORDS),
+            bool(said & cues.NO_DIFFERENCE_WORDS and cues.NO_DIFFERENCE.search(text)),
+            bool(said & cues.DIRECTION_WORDS),
+            bool(said & cues.COMPARISON_WORDS),
+        )
+
+
+@dataclass(frozen=True)
+class Abstract:
+    title: str
+    sentences: tuple[Sentence, ...]
+    abbreviations: dict[str, str]  # "vpt" -> "vibration perception threshold"
+    structured: bool
+    vocabulary: frozenset[str]  # every content word of every sentence
+
+
+def section_role(label: str, nlm_category: str = "") -> str:
+    heading = (nlm_category or label).upper()
+    if not heading:
+        return UNLABELLED
+    for role, keys in _ROLE_WORDS:
+        if any(key in heading for key in keys):
+            return role
+    return OTHER
+
+
+def read_abstract(record: Record) -> Abstract:
+    """The record's abstract split once into sentences."""
+    pieces: list[tuple[str, str]] = []
+    for section in record.abstract:
+        role = section_role(section.label, section.nlm_category)
+        text = section.text
+        for start, end in sentences(text):
+            piece = text[start:end].strip()
+            if piece:
+                pieces.append((piece, role))
+    count = max(len(pieces), 1)
+    built = tuple(
+        Sentence(text, role, index, index / count, word_set(text))
+        for index, (text, role) in enumerate(pieces)
+    )
+    structured = any(s.role for s in built)
+    vocabulary = frozenset().union(*(s.words for s in built))
+    return Abstract(
+        record.title, built, _abbreviations(record.title, pieces), structured, vocabulary
+    )
+
+
+def _abbreviations(title: str, pieces: list[tuple[str, str]]) -> dict[str, str]:
+    """Abbreviations defined as "long form (LF)": the long form is the words before the
+    parenthesis whose initials spell the abbreviation (or as many words as it has letters)."""
+    found: dict[str, str] = {}
+    for text in [title, *(p for p, _ in pieces)]:
+        if "(" not in text:
+            continue
+        for match in _ABBREVIATION.finditer(text):
+            short = match.group(1)
+            letters = [c for c in short.lower() if c.isalpha()]
+            if not letters or not any(c.isupper() for c in short):
+                continue
+            before = _WORD.findall(text[: match.start()])[-(len(letters) + 2) :]
+            # Walk back to the word starting with the abbreviation's first letter.
+            for back in range(min(len(before), len(letters) + 2), 0, -1):
+                if before[-back][0].lower() == letters[0]:
+                    found.setdefault(short.lower(), " ".join(before[-back:]).lower())
+                    break
+    return found

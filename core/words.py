@@ -1,0 +1,51 @@
+"""The reader's words for litwatch's vocabulary tokens: what people read says "symptom scores"
+and "indexed by NLM", while JSON and CSV keep `symptom-score` and `publication_type`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_WORDS = {
+    # outcome families the attribute readers name
+    "symptom-score": "symptom scores",
+    "pain-scale": "pain scales",
+    "quality-of-life": "quality of life",
+    "nerve-conduction": "nerve conduction",
+    "vibration-threshold": "vibration threshold",
+    "corneal-confocal": "corneal confocal microscopy",
+    "sudomotor": "sudomotor function",
+    "b12-level": "B12 level",
+    "other": "other outcomes",
+    # designs, where a sentence names one
+    "rct": "RCT",
+    # formulations and comparators
+    "b-complex": "B-complex",
+    "head-to-head": "one B12 form or route against another",
+    "active": "another treatment",
+    # where a design came from
+    "publication_type": "indexed by NLM",
+    "model": "from the text",
+    # what a finding says
+    "favours-intervention": "favours",
+    "favours-comparator": "favours the comparator",
+    "no-difference": "no difference",
+    "unclear": "unclear",
+}
+
+
+def word(token: str) -> str:
+    """One token in the reader's words; an unknown token loses its hyphens."""
+    return _WORDS.get(token, token.replace("_", " ").replace("-", " "))
+
+
+def joined(items: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def words(tokens: Iterable[str]) -> str:
+    """Tokens in the reader's words, joined as a sentence would: "pain scales and B12 level"."""
+    return joined([word(token) for token in tokens])

@@ -1,0 +1,214 @@
+"""The bodies of `litwatch findings` and `litwatch train-findings`: reading prompt files, printing
+answers, and training the findings model from a labelled folder."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from litwatch.classifiers.findings.training import Prompt
+from litwatch.core.errors import LitwatchError
+
+PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
+
+
+def read_prompts(path: Path) -> list[Prompt]:
+    """The prompts of a CSV with header prompt_id,pmid,outcome,intervention,comparator (other
+    columns ignored; `label` and `evidence` kept when present); errors name file and line."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise LitwatchError(f"{path}: cannot read prompts ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise LitwatchError(f"{path}: line {line}: not UTF-8 text") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    prompts = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise LitwatchError(f"{path}: line 1: empty file, expected a header row")
+        header = [name.strip() for name in header]
+        missing = [name for name in PROMPT_COLUMNS if name not in header]
+        if missing:
+            raise LitwatchError(
+                f"{path}: line 1: header lacks {', '.join(missing)} "
+                f"(expected {','.join(PROMPT_COLUMNS)})"
+            )
+        where = {name: header.index(name) for name in header}
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise LitwatchError(
+                    f"{path}: line {line}: {len(row)} fields, the header has {len(header)}"
+                )
+            values = {name: row[index].strip() for name, index in where.items()}
+            if not values["pmid"] or not values["outcome"]:
+                raise LitwatchError(f"{path}: line {line}: pmid and outcome must not be empty")
+            prompts.append(
+                Prompt(
+                    values["prompt_id"],
+                    values["pmid"],
+                    values["outcome"],
+                    values["intervention"],
+                    values["comparator"],
+                    values.get("label", ""),
+                    values.get("evidence", ""),
+                )
+            )
+    except csv.Error as error:
+        raise LitwatchError(f"{path}: line {reader.line_num}: malformed CSV ({error})") from None
+    return prompts
+
+
+def run_train_findings(
+    abstracts_file: Path, prompts_file: Path, out: Path, command: str, echo: TextIO
+) -> None:
+    """Train the findings model on every labelled prompt and write it with its card."""
+    from litwatch.classifiers.findings.model import LABELS, save_model
+    from litwatch.classifiers.findings.text import read_abstract
+    from litwatch.classifiers.findings.training import train_model
+    from litwatch.pubmed.formats import parse_file
+
+    abstracts = {record.pmid: read_abstract(record) for record in parse_file(abstracts_file)}
+    prompts = [p for p in read_prompts(prompts_file) if p.pmid in abstracts and p.label]
+    card = {
+        "trained_by": command,
+        "abstracts": abstracts_file.name,
+        "prompts": prompts_file.name,
+        "n_prompts": len(prompts),
+        "n_articles": len({p.pmid for p in prompts}),
+        "labels": {label: sum(p.label == label for p in prompts) for label in LABELS},
+    }
+    model = train_model(abstracts, prompts, card)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, out)
+    out.with_name(out.stem + "_card.json").write_text(
+        json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    echo.write(f"findings model: {len(prompts)} prompts, {card['n_articles']} articles -> {out}\n")
+
+
+def run_findings(
+    files: Sequence[Path],
+    prompts_file: Path | None,
+    fmt: str,
+    watch_name: str | None,
+    watches_file: Path | None,
+    out: TextIO,
+    err: TextIO | None = None,
+) -> int:
+    """Print what each record found (or each prompt's answer); returns the rows written."""
+    from litwatch.classifiers.findings.domains import read_findings_in
+    from litwatch.classifiers.findings.key_finding import key_finding_in
+    from litwatch.classifiers.findings.reader import effect_in
+    from litwatch.classifiers.findings.text import read_abstract
+    from litwatch.config import find_watch, load_watches
+    from litwatch.pubmed.formats import parse_file
+
+    if fmt not in FORMATS:
+        raise LitwatchError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    prompts = read_prompts(prompts_file) if prompts_file is not None else None
+    watch = find_watch(load_watches(watches_file), watch_name)[0]
+    abstracts = {}
+    for path in files:
+        for record in parse_file(path):
+            abstracts[record.pmid] = read_abstract(record)
+
+    if prompts is not None:
+        rows = []
+        for prompt in prompts:
+            abstract = abstracts.get(prompt.pmid)
+            call = (
+                effect_in(abstract, prompt.outcome, prompt.intervention, prompt.comparator)
+                if abstract is not None
+                else None
+            )
+            rows.append(
+                {
+                    "prompt_id": prompt.prompt_id,
+                    "pmid": prompt.pmid,
+                    "label": call.label if call else "not-reported",
+                    "evidence": call.evidence if call else "",
+                    "confidence": call.confidence if call else 0.0,
+                }
+            )
+        unknown = sum(1 for prompt in prompts if prompt.pmid not in abstracts)
+        if unknown:
+            (err or sys.stderr).write(
+                f"litwatch: warning: {unknown} prompt(s) name a PMID not in the files; "
+                "answered not-reported\n"
+            )
+        _write(rows, _ANSWER_COLUMNS, fmt, out)
+        return len(rows)
+
+    domains = watch.outcome_domains
+    arms = watch.findings.intervention, watch.findings.comparator
+    rows = []
+    for pmid, abstract in abstracts.items():
+        found = read_findings_in(abstract, domains, *arms)
+        key = key_finding_in(abstract)
+        if fmt == "jsonl":
+            rows.append(
+                {"pmid": pmid, "key_finding": key, "findings": [f.to_json() for f in found]}
+            )
+            continue
+        for finding in found or [None]:
+            row = {"pmid": pmid, "key_finding": key, **dict.fromkeys(_FINDING_COLUMNS[2:], "")}
+            if finding is not None:
+                row |= finding.to_json()
+            rows.append(row)
+    _write(rows, _FINDING_COLUMNS, fmt, out)
+    return len(rows)
+
+
+FORMATS = ("jsonl", "csv", "table")
+_ANSWER_COLUMNS = ("prompt_id", "pmid", "label", "confidence", "evidence")
+_FINDING_COLUMNS = (
+    "pmid",
+    "key_finding",
+    "domain",
+    "outcome",
+    "effect",
+    "direction",
+    "confidence",
+    "evidence",
+)
+
+
+def _write(rows: list[dict], columns: Sequence[str], fmt: str, out: TextIO) -> None:
+    if fmt == "jsonl":
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    elif fmt == "csv":
+        # The digest CSV's rule: no cell a spreadsheet would run as a formula.
+        from litwatch.outputs.csvexport import defuse
+
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([defuse(row[column]) for column in columns])
+    else:
+        widths = {column: len(column) for column in columns[:-1]}
+        cells = [{c: _cell(row[c]) for c in columns} for row in rows]
+        for row in cells:
+            for column in columns[:-1]:
+                widths[column] = min(max(widths[column], len(row[column])), 40)
+        out.write(" ".join(f"{c:<{widths[c]}}" for c in columns[:-1]) + f" {columns[-1]}\n")
+        for row in cells:
+            line = " ".join(f"{row[c][:40]:<{widths[c]}}" for c in columns[:-1])
+            out.write(f"{line} {row[columns[-1]]}\n")
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return " ".join(str(value).split())

@@ -1,0 +1,444 @@
+"""Evidence statements: what the classified records say, outcome domain by domain and question by
+question, in sentences a clinician would write ("Pain: 4 of 5 RCTs (640 participants) favour B12;
+1 finds no difference.").
+
+Pure and deterministic: each statement is computed from the studies passed in, keeps the
+studies behind every number, and reads the same every time. The summary shows the statements;
+the digest shows which ones a run moved (`statement_changes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from litwatch.core.classification import Classification
+from litwatch.core.digest import EvidenceChange
+from litwatch.core.records import Record
+from litwatch.outputs.watch import Question, WatchInfo
+
+REVIEW_DESIGNS = ("meta-analysis", "systematic-review")
+TRIAL_DESIGN = "rct"
+# Primary studies whose findings count, apart from RCTs, as "other studies".
+OTHER_PRIMARY = ("non-randomized-trial", "cohort", "case-control", "cross-sectional")
+
+FAVOURS = "favours-intervention"
+NO_DIFFERENCE = "no-difference"
+AGAINST = "favours-comparator"
+UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class StudyFinding:
+    """One study's result in one outcome domain, as the findings reader gave it."""
+
+    domain: str
+    outcome: str
+    direction: str  # favours-intervention | no-difference | favours-comparator | unclear
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Study:
+    """What the statements need of one classified record."""
+
+    pmid: str
+    title: str
+    year: int | None
+    design: str
+    participants: int | None = None
+    follow_up_weeks: float | None = None
+    metformin_population: bool = False
+    head_to_head: bool = False
+    findings: tuple[StudyFinding, ...] = ()
+    # Whether the study tests the watch's intervention at all: a trial of metformin that
+    # measures B12 says nothing about whether B12 helps.
+    tests_intervention: bool = True
+
+
+@dataclass(frozen=True)
+class StudyVerdict:
+    """One study's overall direction for a statement, with the sentence that says so."""
+
+    pmid: str
+    title: str
+    year: int | None
+    design: str
+    participants: int | None
+    follow_up_weeks: float | None
+    direction: str
+    outcomes: tuple[str, ...]
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many studies of one kind point which way, and how many people they enrolled."""
+
+    favour: int = 0
+    no_difference: int = 0
+    against: int = 0
+    unclear: int = 0
+    participants: int = 0
+    meta_analyses: int = 0  # of the studies counted, how many are meta-analyses
+
+    @property
+    def total(self) -> int:
+        return self.favour + self.no_difference + self.against + self.unclear
+
+
+@dataclass(frozen=True)
+class EvidenceStatement:
+    """One claim of the summary with its numbers and the studies behind them."""
+
+    key: str
+    title: str
+    text: str
+    rcts: Tally
+    reviews: Tally
+    other: Tally
+    studies: tuple[StudyVerdict, ...]
+    populations: tuple[str, ...] = ()  # "In metformin users: 2 of 2 RCTs favour B12."
+
+    @property
+    def pmids(self) -> tuple[str, ...]:
+        return tuple(study.pmid for study in self.studies)
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.studies)
+
+    @property
+    def verdict(self) -> str:
+        """The direction of the RCT evidence in one word: benefit, mixed, none, unclear, too few."""
+        return rct_verdict(self.rcts)
+
+
+def study_of(record: Record, classification: Classification | None) -> Study:
+    """What the statements read of one classified record."""
+    if classification is None:
+        return Study(record.pmid, record.title, record.publication_year, "other")
+    attributes = classification.attributes
+    return Study(
+        pmid=record.pmid,
+        title=record.title,
+        year=record.publication_year,
+        design=classification.design.label,
+        participants=attributes.n_participants,
+        follow_up_weeks=attributes.follow_up_weeks,
+        metformin_population=attributes.metformin_population,
+        head_to_head=attributes.comparator == "head-to-head",
+        findings=tuple(
+            StudyFinding(f.domain, f.outcome, f.direction, f.evidence)
+            for f in classification.findings
+        ),
+        tests_intervention=bool(attributes.formulations or attributes.daily_dose_ug is not None),
+    )
+
+
+def _study_direction(findings: Sequence[StudyFinding]) -> str:
+    """A study's direction over its findings in a statement's domains: any significant result
+    for the intervention without one against it favours it; one against without one for it
+    favours the comparator; significant results both ways are unclear."""
+    directions = {finding.direction for finding in findings}
+    if FAVOURS in directions and AGAINST in directions:
+        return UNCLEAR
+    if FAVOURS in directions:
+        return FAVOURS
+    if AGAINST in directions:
+        return AGAINST
+    if NO_DIFFERENCE in directions:
+        return NO_DIFFERENCE
+    return UNCLEAR
+
+
+def _tally(verdicts: Iterable[StudyVerdict]) -> Tally:
+    counts = {FAVOURS: 0, NO_DIFFERENCE: 0, AGAINST: 0, UNCLEAR: 0}
+    participants = meta_analyses = 0
+    for verdict in verdicts:
+        counts[verdict.direction] += 1
+        participants += verdict.participants or 0
+        meta_analyses += verdict.design == "meta-analysis"
+    return Tally(
+        counts[FAVOURS],
+        counts[NO_DIFFERENCE],
+        counts[AGAINST],
+        counts[UNCLEAR],
+        participants,
+        meta_analyses,
+    )
+
+
+def rct_verdict(rcts: Tally) -> str:
+    """benefit | no-benefit | mixed | unclear | too-few, from the RCT tally alone."""
+    decided = rcts.favour + rcts.no_difference + rcts.against
+    if decided < 2:
+        return "too-few"
+    if rcts.favour * 3 >= decided * 2:
+        return "benefit"
+    if (rcts.no_difference + rcts.against) * 3 >= decided * 2:
+        return "no-benefit"
+    return "mixed"
+
+
+def _trial_clause(tally: Tally, kind_one: str, kind_many: str, intervention: str) -> str:
+    """ "4 of 5 RCTs (640 participants) favour B12; 1 finds no difference" """
+    people = f" ({tally.participants:,} participants)" if tally.participants else ""
+    ways = [
+        (tally.favour, f"favours {intervention}", f"favour {intervention}"),
+        (tally.no_difference, "finds no difference", "find no difference"),
+        (tally.against, "favours the comparator", "favour the comparator"),
+        (tally.unclear, "is unclear", "are unclear"),
+    ]
+    present = [(count, one, many) for count, one, many in ways if count]
+    first_count, first_one, first_many = present[0]
+    if tally.total == 1:
+        return f"1 {kind_one}{people} {first_one}"
+    if first_count == tally.total:
+        return f"all {tally.total} {kind_many}{people} {first_many}"
+    parts = [
+        f"{first_count} of {tally.total} {kind_many}{people} {first_one if first_count == 1 else first_many}"
+    ]
+    parts += [f"{count} {one if count == 1 else many}" for count, one, many in present[1:]]
+    return "; ".join(parts)
+
+
+def _lower_first(title: str) -> str:
+    """ "Symptoms and pain" -> "symptoms and pain", but "B12 status" stays as written."""
+    first = title.split(" ", 1)[0]
+    if sum(char.isupper() or char.isdigit() for char in first) > 1:
+        return title
+    return title[:1].lower() + title[1:]
+
+
+def review_kind(reviews: Tally) -> tuple[str, str]:
+    """How to name the reviews of a tally: meta-analyses, systematic reviews, or both."""
+    if reviews.meta_analyses == reviews.total:
+        return "meta-analysis", "meta-analyses"
+    if reviews.meta_analyses == 0:
+        return "systematic review", "systematic reviews"
+    return "review", "reviews (meta-analyses and systematic reviews)"
+
+
+def _sentence(title: str, rcts: Tally, reviews: Tally, other: Tally, intervention: str) -> str:
+    clauses = []
+    if rcts.total:
+        clauses.append(_trial_clause(rcts, "RCT", "RCTs", intervention))
+    if reviews.total:
+        clauses.append(_trial_clause(reviews, *review_kind(reviews), intervention))
+    if other.total:
+        clauses.append(_trial_clause(other, "other study", "other studies", intervention))
+    if not clauses:
+        return f"{title}: no study in the summary reports this yet."
+    text = ". ".join(
+        clause if i == 0 else clause[0].upper() + clause[1:] for i, clause in enumerate(clauses)
+    )
+    return f"{title}: {text}."
+
+
+def _by_weight(verdict: StudyVerdict) -> tuple:
+    """Larger, then longer, then newer studies first."""
+    return (
+        -(verdict.participants or 0),
+        -(verdict.follow_up_weeks or 0),
+        -(verdict.year or 0),
+        verdict.pmid,
+    )
+
+
+def _verdicts(studies: Iterable[Study], domains: Sequence[str]) -> list[StudyVerdict]:
+    verdicts = []
+    wanted = set(domains)
+    for study in studies:
+        findings = [finding for finding in study.findings if finding.domain in wanted]
+        if not findings:
+            continue
+        direction = _study_direction(findings)
+        deciding = next(
+            (finding for finding in findings if finding.direction == direction), findings[0]
+        )
+        verdicts.append(
+            StudyVerdict(
+                pmid=study.pmid,
+                title=study.title,
+                year=study.year,
+                design=study.design,
+                participants=study.participants,
+                follow_up_weeks=study.follow_up_weeks,
+                direction=direction,
+                outcomes=tuple(dict.fromkeys(finding.outcome for finding in findings)),
+                evidence=deciding.evidence,
+            )
+        )
+    return sorted(verdicts, key=_by_weight)
+
+
+def build_statement(
+    key: str,
+    title: str,
+    studies: Sequence[Study],
+    domains: Sequence[str],
+    intervention: str,
+    *,
+    populations: bool = True,
+) -> EvidenceStatement:
+    """The statement for some outcome domains over the studies given."""
+    counted = [
+        study
+        for study in studies
+        if study.design in (TRIAL_DESIGN, *REVIEW_DESIGNS, *OTHER_PRIMARY)
+        and study.tests_intervention
+    ]
+    verdicts = _verdicts(counted, domains)
+    rcts = _tally(v for v in verdicts if v.design == TRIAL_DESIGN)
+    reviews = _tally(v for v in verdicts if v.design in REVIEW_DESIGNS)
+    other = _tally(v for v in verdicts if v.design in OTHER_PRIMARY)
+    scenario_lines = []
+    if populations:
+        metformin = [s for s in counted if s.metformin_population and s.design == TRIAL_DESIGN]
+        metformin_rcts = _tally(_verdicts(metformin, domains))
+        if metformin_rcts.total and metformin_rcts.total != rcts.total:
+            scenario_lines.append(
+                "In metformin users: "
+                + _trial_clause(metformin_rcts, "RCT", "RCTs", intervention)
+                + "."
+            )
+    return EvidenceStatement(
+        key=key,
+        title=title,
+        text=_sentence(title, rcts, reviews, other, intervention),
+        rcts=rcts,
+        reviews=reviews,
+        other=other,
+        studies=tuple(verdicts),
+        populations=tuple(scenario_lines),
+    )
+
+
+def evidence_statements(
+    studies: Sequence[Study],
+    domains: Sequence[tuple[str, str]],
+    questions: Sequence[Question],
+    intervention: str,
+) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
+    """(question statements, domain statements): one per question the watch asks and one per
+    outcome domain (key, title) it declares, in the order declared."""
+    by_question = []
+    for question in questions:
+        # Both arms of a head-to-head trial are the intervention: say which way it went.
+        wording = "one form or route" if question.head_to_head_only else intervention
+        chosen = [
+            study
+            for study in studies
+            if (not question.metformin_only or study.metformin_population)
+            and (not question.head_to_head_only or study.head_to_head)
+        ]
+        by_question.append(
+            build_statement(
+                f"question:{question.key}",
+                question.title,
+                chosen,
+                question.domains,
+                wording,
+                populations=not question.metformin_only,
+            )
+        )
+    by_domain = [
+        build_statement(
+            f"domain:{key}", title[:1].upper() + title[1:], studies, (key,), intervention
+        )
+        for key, title in domains
+    ]
+    return tuple(by_question), tuple(by_domain)
+
+
+def statement_changes(
+    before: Sequence[EvidenceStatement], after: Sequence[EvidenceStatement]
+) -> list[EvidenceChange]:
+    """The statements whose numbers moved between two computations, before -> after, with the
+    studies that are new in the later one."""
+    earlier = {statement.key: statement for statement in before}
+    changes = []
+    for statement in after:
+        old = earlier.get(statement.key)
+        old_numbers = (old.rcts, old.reviews, old.other) if old else (Tally(), Tally(), Tally())
+        if old_numbers == (statement.rcts, statement.reviews, statement.other):
+            continue
+        old_pmids = set(old.pmids) if old else set()
+        changes.append(
+            EvidenceChange(
+                key=statement.key,
+                title=statement.title,
+                before=old.text if old else f"{statement.title}: no study reported this.",
+                after=statement.text,
+                new_pmids=tuple(pmid for pmid in statement.pmids if pmid not in old_pmids),
+            )
+        )
+    return changes
+
+
+_BOTTOM_LINE = {
+    "benefit": "{title}: the randomised evidence favours {intervention} ({favour} of {decided} RCTs).",
+    "no-benefit": "{title}: most RCTs show no benefit of {intervention} ({none} of {decided} find no difference or favour the comparator).",
+    "mixed": "{title}: the RCTs are mixed ({favour} of {decided} favour {intervention}).",
+    "too-few": "{title}: too few RCTs to say ({decided} with a clear result so far).",
+}
+_PRACTICE = {
+    "benefit": "The trials support {intervention} for {topic}; weigh their size and follow-up (listed under the statement) before applying them.",
+    "no-benefit": "The trials do not support {intervention} for {topic}; a benefit, if any, has not been shown in randomised comparisons.",
+    "mixed": "For {topic} the trials disagree; the larger and longer trials listed first deserve the most weight.",
+    "too-few": "For {topic} there is not yet enough randomised evidence to guide practice.",
+}
+
+
+def _fill(template: str, statement: EvidenceStatement, intervention: str) -> str:
+    rcts = statement.rcts
+    decided = rcts.favour + rcts.no_difference + rcts.against
+    return template.format(
+        title=statement.title,
+        topic=_lower_first(statement.title),
+        intervention=intervention,
+        favour=rcts.favour,
+        none=rcts.no_difference + rcts.against,
+        decided=decided,
+    )
+
+
+def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> list[str]:
+    """One sentence per question statement saying where its randomised evidence stands."""
+    lines = []
+    for statement in statements:
+        line = _fill(_BOTTOM_LINE[statement.verdict], statement, intervention)
+        if statement.reviews.total:
+            reviews = _trial_clause(
+                statement.reviews, *review_kind(statement.reviews), intervention
+            )
+            line += f" {reviews[0].upper()}{reviews[1:]}."
+        lines.append(line)
+    return lines
+
+
+def practical_interpretation(
+    statements: Sequence[EvidenceStatement], intervention: str
+) -> list[str]:
+    """What the question statements mean for practice, one sentence each, from their verdicts."""
+    return [_fill(_PRACTICE[s.verdict], s, intervention) for s in statements if s.has_evidence]
+
+
+def watch_statements(
+    records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
+) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
+    """The watch's question and domain statements over its classified records."""
+    studies = [study_of(record, classification) for record, classification in records]
+    return evidence_statements(studies, watch.domains, watch.questions, watch.intervention)
+
+
+def evidence_changes(
+    before: Sequence[tuple[Record, Classification | None]],
+    after: Sequence[tuple[Record, Classification | None]],
+    watch: WatchInfo,
+) -> tuple[EvidenceChange, ...]:
+    """The statements a digest moves: computed over the summary's records without and with it."""
+    old = watch_statements(before, watch)
+    new = watch_statements(after, watch)
+    return tuple(statement_changes((*old[0], *old[1]), (*new[0], *new[1])))

@@ -1,0 +1,118 @@
+"""Evidence statements end to end on the shared on-topic trials: a real store, the default watch,
+the real classifiers. A week in which a new trial moves a statement says so, before -> after,
+in every digest format; the summary's numbers are recomputed from the store, study by study."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from litwatch.flows.classifying import classify_pending
+from litwatch.flows.digesting import (
+    make_digest,
+    render_outputs,
+    summary_inputs,
+    update_summary,
+    watch_info,
+)
+from litwatch.outputs.statements import watch_statements
+from litwatch.pubmed.xml import parse_xml
+from litwatch.store import Store
+
+from litwatch.config import load_watches
+from litwatch.settings import Settings
+
+MONDAY = datetime(2026, 11, 23, 7, 0)
+NEW_TRIAL = "99000016"  # a 12-week B-complex RCT: symptoms better, nerve conduction unchanged
+
+
+@pytest.fixture(scope="module")
+def ontopic(corpus):
+    return list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
+
+
+@pytest.fixture
+def two_weeks(tmp_path, ontopic):
+    """The on-topic records but one digested in week 1; the one new trial in week 2."""
+    watch = load_watches()[0]
+    settings = Settings(data_dir=tmp_path / "data")
+    first = [r for r in ontopic if r.pmid != NEW_TRIAL]
+    second = [r for r in ontopic if r.pmid == NEW_TRIAL]
+    with Store.open(settings.db_path) as store:
+        digests = []
+        for week, records in enumerate((first, second)):
+            now = MONDAY + timedelta(weeks=week)
+            run = store.begin_run(watch.name, None, None, now)
+            store.upsert_records(run, watch.name, records, now)
+            classify_pending(store, watch)
+            digests.append(make_digest(store, watch, run, now))
+        yield store, watch, settings, digests
+
+
+def test_a_new_trial_moves_the_statements_it_reports_on(two_weeks):
+    _store, _watch, _settings, (_first, second) = two_weeks
+    moved = {change.key: change for change in second.evidence_changes}
+    assert "question:symptoms-pain" in moved and "domain:symptom-score" in moved
+    symptoms = moved["question:symptoms-pain"]
+    assert symptoms.new_pmids == (NEW_TRIAL,)
+    assert symptoms.before != symptoms.after
+    assert "RCT" in symptoms.after and "favour" in symptoms.after
+    # A domain the new trial says nothing about does not move.
+    assert "domain:pain" not in moved and "domain:adverse-events" not in moved
+
+
+def test_the_move_shows_before_and_after_in_every_format(two_weeks, tmp_path):
+    _store, watch, settings, (_first, second) = two_weeks
+    paths = render_outputs(second, watch, tmp_path / "out", settings)
+    change = next(c for c in second.evidence_changes if c.key == "question:symptoms-pain")
+    for name in ("html", "txt", "md"):
+        text = paths[name].read_text(encoding="utf-8")
+        assert "hat this changes" in text or "HAT THIS CHANGES" in text, name
+        # Markdown escapes some punctuation; compare on the words.
+        words = " ".join(text.replace("\\", "").split())
+        assert change.after.split(": ", 1)[1][:40] in words, name
+    document = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert {c["key"] for c in document["evidence_changes"]} == {
+        c.key for c in second.evidence_changes
+    }
+    eml = paths["eml"].read_bytes()
+    assert b"What this changes" in eml or b"What this=\n changes" in eml or b"WHAT THIS" in eml
+
+
+def test_each_record_says_what_it_found(two_weeks, tmp_path):
+    _store, watch, settings, (_first, second) = two_weeks
+    paths = render_outputs(second, watch, tmp_path / "out", settings)
+    text = paths["txt"].read_text(encoding="utf-8")
+    assert "Found: A B-complex tablet modestly reduced symptoms over 12 weeks." in text
+    assert "By outcome: symptom scores: favours B12 · nerve conduction: no difference" in text
+    row = paths["csv"].read_text(encoding="utf-8")
+    assert "symptom-score: favours-intervention" in row  # CSV keeps the tokens
+    assert "Key finding: A B-complex tablet" in paths["ris"].read_text(encoding="utf-8")
+
+
+def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks, tmp_path):
+    store, watch, _settings, _digests = two_weeks
+    paths = update_summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
+    records, _ = summary_inputs(store, watch)
+    questions, domains = watch_statements(records, watch_info(watch))
+    assert any(s.rcts.total for s in questions), "the on-topic set has trials to count"
+    stored = {}
+    for record, _classification in records:
+        version = store.record_versions(record.pmid)[-1].store_version
+        stored[record.pmid] = store.classification(record.pmid, version, watch.name)
+    domains_of = {q.name: set(q.domains) for q in watch.questions}
+    markdown = paths["summary_md"].read_text(encoding="utf-8").replace("\\", "")
+    for statement in (*questions, *domains):
+        key = statement.key.split(":", 1)[1]
+        wanted = domains_of.get(key, {key})
+        rcts = [s for s in statement.studies if s.design == "rct"]
+        assert statement.rcts.total == len(rcts)
+        assert statement.rcts.participants == sum(
+            stored[s.pmid].attributes.n_participants or 0 for s in rcts
+        )
+        for study in statement.studies:
+            directions = {f.direction for f in stored[study.pmid].findings if f.domain in wanted}
+            assert study.direction in directions or study.direction == "unclear"
+        if statement.has_evidence:
+            assert " ".join(statement.text.split()) in " ".join(markdown.split())

@@ -1,0 +1,142 @@
+"""Evidence statements: counted from the studies' findings, worded as a reader would, and
+reported as moved only when their numbers move."""
+
+from __future__ import annotations
+
+from litwatch.outputs.statements import (
+    Question,
+    Study,
+    StudyFinding,
+    bottom_line,
+    evidence_statements,
+    practical_interpretation,
+    statement_changes,
+)
+
+DOMAINS = (("pain", "Pain"), ("nerve", "Nerve conduction"), ("b12", "B12 status"))
+QUESTIONS = (
+    Question("symptoms", "Symptoms and pain", ("pain",)),
+    Question("metformin-b12", "B12 status in metformin users", ("b12",), metformin_only=True),
+)
+
+
+def study(pmid, design, n, *findings, metformin=False, weeks=None, year=2020):
+    return Study(
+        pmid=pmid,
+        title=f"Trial {pmid}",
+        year=year,
+        design=design,
+        participants=n,
+        follow_up_weeks=weeks,
+        metformin_population=metformin,
+        findings=tuple(
+            StudyFinding(domain, outcome, direction, f"{outcome} in study {pmid}")
+            for domain, outcome, direction in findings
+        ),
+    )
+
+
+def statements(studies):
+    by_question, by_domain = evidence_statements(studies, DOMAINS, QUESTIONS, "B12")
+    return {s.key: s for s in (*by_question, *by_domain)}
+
+
+STUDIES = [
+    study("1", "rct", 240, ("pain", "pain score", "favours-intervention")),
+    study("2", "rct", 100, ("pain", "VAS", "no-difference"), ("nerve", "NCV", "no-difference")),
+    study("3", "rct", 300, ("pain", "VAS", "favours-intervention"), weeks=52),
+    study("4", "meta-analysis", None, ("pain", "pain", "favours-intervention")),
+    study("5", "case-report", 1, ("pain", "pain", "favours-intervention")),
+    study("6", "rct", 80, ("b12", "serum B12", "favours-intervention"), metformin=True),
+]
+
+
+def test_domain_statement_counts_rcts_apart_from_reviews_with_participants():
+    pain = statements(STUDIES)["domain:pain"]
+    assert pain.text == (
+        "Pain: 2 of 3 RCTs (640 participants) favour B12; 1 finds no difference. "
+        "1 meta-analysis favours B12."
+    )
+    assert (pain.rcts.favour, pain.rcts.no_difference, pain.rcts.participants) == (2, 1, 640)
+    assert pain.reviews.total == 1
+
+
+def test_case_reports_do_not_count_towards_a_statement():
+    assert "5" not in statements(STUDIES)["domain:pain"].pmids
+
+
+def test_studies_are_listed_larger_and_longer_first():
+    assert statements(STUDIES)["domain:pain"].pmids == ("3", "1", "2", "4")
+
+
+def test_every_number_is_traceable_to_the_studies_listed():
+    for statement in statements(STUDIES).values():
+        rcts = [s for s in statement.studies if s.design == "rct"]
+        assert statement.rcts.total == len(rcts)
+        assert statement.rcts.participants == sum(s.participants or 0 for s in rcts)
+        assert statement.rcts.favour == sum(s.direction == "favours-intervention" for s in rcts)
+
+
+def test_significant_results_both_ways_make_a_study_unclear():
+    mixed = study(
+        "9",
+        "rct",
+        50,
+        ("pain", "VAS", "favours-intervention"),
+        ("pain", "NRS", "favours-comparator"),
+    )
+    control = study("10", "rct", 50, ("pain", "VAS", "favours-intervention"))
+    pain = statements([mixed, control])["domain:pain"]
+    assert {s.pmid: s.direction for s in pain.studies} == {
+        "9": "unclear",
+        "10": "favours-intervention",
+    }
+    assert pain.text == "Pain: 1 of 2 RCTs (100 participants) favours B12; 1 is unclear."
+
+
+def test_a_question_restricted_to_metformin_users_counts_only_them():
+    question = statements(STUDIES)["question:metformin-b12"]
+    assert question.pmids == ("6",)
+    assert question.text == "B12 status in metformin users: 1 RCT (80 participants) favours B12."
+
+
+def test_a_domain_nobody_reported_says_so():
+    empty = statements([])["domain:nerve"]
+    assert empty.text == "Nerve conduction: no study in the summary reports this yet."
+    assert not empty.has_evidence
+
+
+def test_a_new_trial_moves_a_statement_before_to_after():
+    before = statements(STUDIES[:2])
+    new = study("7", "rct", 240, ("nerve", "vibration threshold", "no-difference"))
+    after = statements([*STUDIES[:2], new])
+    changes = {c.key: c for c in statement_changes(tuple(before.values()), tuple(after.values()))}
+    assert set(changes) == {"domain:nerve"}
+    assert changes["domain:nerve"].before == (
+        "Nerve conduction: 1 RCT (100 participants) finds no difference."
+    )
+    assert changes["domain:nerve"].after == (
+        "Nerve conduction: all 2 RCTs (340 participants) find no difference."
+    )
+    assert changes["domain:nerve"].new_pmids == ("7",)
+
+
+def test_recomputing_the_same_studies_moves_nothing():
+    same = tuple(statements(STUDIES).values())
+    assert statement_changes(same, same) == []
+
+
+def test_bottom_line_and_practice_follow_the_rct_verdict():
+    by_question, _ = evidence_statements(STUDIES, DOMAINS, QUESTIONS, "B12")
+    lines = bottom_line(by_question, "B12")
+    assert lines[0] == (
+        "Symptoms and pain: the randomised evidence favours B12 (2 of 3 RCTs). "
+        "1 meta-analysis favours B12."
+    )
+    assert lines[1].startswith("B12 status in metformin users: too few RCTs to say")
+    practice = practical_interpretation(by_question, "B12")
+    assert practice[0].startswith("The trials support B12 for symptoms and pain")
+    # Control: trials that find no difference turn the bottom line around.
+    null = [study(str(i), "rct", 100, ("pain", "VAS", "no-difference")) for i in range(3)]
+    null_question, _ = evidence_statements(null, DOMAINS, QUESTIONS, "B12")
+    assert "show no benefit of B12 (3 of 3" in bottom_line(null_question, "B12")[0]

@@ -1,0 +1,290 @@
+"""Broken and malicious export files through `litwatch classify` and `litwatch import`: each is
+refused in one `litwatch:` line (or, for a record without a usable PMID, skipped with one
+warning line), never a traceback, and a gzip bomb is stopped within bounded memory."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from litwatch.store import Store
+
+ARTICLE = (
+    "<PubmedArticle><MedlineCitation Status='Publisher' Owner='NLM'>{pmid}"
+    "<Article><Journal><Title>J</Title></Journal><ArticleTitle>{title}</ArticleTitle>"
+    "<Abstract><AbstractText>Metformin and diabetic neuropathy.</AbstractText></Abstract>"
+    "<Language>eng</Language></Article>{mesh}</MedlineCitation><PubmedData><History>"
+    "<PubMedPubDate PubStatus='entrez'><Year>2026</Year><Month>12</Month><Day>10</Day>"
+    "</PubMedPubDate></History></PubmedData></PubmedArticle>"
+)
+MB = 2**20
+
+
+def article(pmid: str | None, title: str = "Metformin and B12", version: str = "1", mesh=""):
+    pmid_element = "" if pmid is None else f"<PMID Version='{version}'>{pmid}</PMID>"
+    return ARTICLE.format(pmid=pmid_element, title=title, mesh=mesh)
+
+
+def article_set(*articles: str) -> bytes:
+    return f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>".encode()
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.fixture
+def data_dir(monkeypatch, tmp_path) -> Path:
+    """LITWATCH_* pointing at a temporary data folder; the shipped watch file."""
+    for name in list(os.environ):
+        if name.startswith("LITWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
+    # Never the real NCBI: a run that got past its checks fails at once on a closed port.
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
+    return tmp_path / "data"
+
+
+# --- defect 6: parser failures are one line -------------------------------------------------
+
+
+def test_a_pmid_version_that_is_not_a_number_is_one_line_in_classify_and_import(
+    litwatch, data_dir, tmp_path
+):
+    path = tmp_path / "version.xml"
+    path.write_bytes(article_set(article("92000001"), article("92000002", version="abc")))
+    for args in (("classify", path), ("import", path, "--watch", "b12-dpn")):
+        result = litwatch(*args)
+        assert result.exit_code == 1, (args, result)
+        assert one_line(result.stderr) == (
+            "litwatch: version.xml: article 2: PMID Version 'abc' is not a positive integer"
+        )
+    good = tmp_path / "good.xml"  # control: the same articles with a numeric version
+    good.write_bytes(article_set(article("92000001"), article("92000002", version="3")))
+    classified = litwatch("classify", good)
+    assert classified.exit_code == 0, classified.stderr
+    assert [json.loads(line)["pmid"] for line in classified.stdout.splitlines()] == [
+        "92000001",
+        "92000002",
+    ]
+
+
+def test_an_empty_mesh_heading_is_passed_over_not_a_traceback(litwatch, data_dir, tmp_path):
+    mesh = (
+        "<MeshHeadingList><MeshHeading/><MeshHeading><DescriptorName UI='D008687'>Metformin"
+        "</DescriptorName></MeshHeading></MeshHeadingList>"
+    )
+    path = tmp_path / "mesh.xml"
+    path.write_bytes(article_set(article("92000003", mesh=mesh)))
+    result = litwatch("classify", path)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["pmid"] == "92000003"
+
+
+def test_a_json_quoted_export_with_a_bad_utf8_byte_is_one_line(litwatch, data_dir, tmp_path):
+    quoted = json.dumps(article_set(article("92000004")).decode()).encode()
+    path = tmp_path / "quoted.xml"
+    path.write_bytes(quoted.replace(b"Metformin and B12", b"Metformin \xff B12"))
+    result = litwatch("classify", path)
+    assert result.exit_code == 1
+    assert one_line(result.stderr).startswith("litwatch: quoted.xml: not UTF-8 text (byte ")
+    path.write_bytes(quoted)  # control: the same file, valid UTF-8, is read
+    assert json.loads(litwatch("classify", path).stdout)["pmid"] == "92000004"
+
+
+# --- defect 7: a PMID is a positive integer --------------------------------------------------
+
+
+def test_records_without_a_positive_integer_pmid_are_skipped_with_one_warning_each(
+    litwatch, data_dir, tmp_path, caplog
+):
+    path = tmp_path / "pmids.xml"
+    path.write_bytes(
+        article_set(
+            article("1&lt;script&gt;alert(9)&lt;/script&gt;"),
+            article(None, title="First without a PMID"),
+            article("92000005", title="The one good record"),
+            article(None, title="Second without a PMID"),
+            article("0"),
+        )
+    )
+    caplog.set_level(logging.WARNING, logger="litwatch.pubmed.formats")
+    imported = litwatch("import", path, "--watch", "b12-dpn")
+    assert imported.exit_code == 0, imported.stderr
+    with Store.open(data_dir / "litwatch.sqlite") as store:
+        stored = [record.pmid for record in store.latest_records("b12-dpn")]
+    assert stored == ["92000005"]  # control: the valid record is stored
+    warnings = [r.getMessage() for r in caplog.records if r.name == "litwatch.pubmed.formats"]
+    assert warnings == [
+        "pmids.xml: record 1 skipped: its PMID '1<script>alert(9)</script>' is not a positive integer",
+        "pmids.xml: record 2 skipped: it has no PMID",
+        "pmids.xml: record 4 skipped: it has no PMID",
+        "pmids.xml: record 5 skipped: its PMID '0' is not a positive integer",
+    ]
+
+
+def test_a_medline_record_with_a_bad_pmid_is_skipped_with_one_warning(
+    litwatch, data_dir, tmp_path, caplog
+):
+    path = tmp_path / "export.txt"
+    path.write_text(
+        "PMID- 12a\nTI  - Metformin and B12\n\nPMID- 92000006\nTI  - Metformin and B12\n\n"
+    )
+    caplog.set_level(logging.WARNING, logger="litwatch.pubmed.formats")
+    result = litwatch("classify", path)
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["pmid"] for line in result.stdout.splitlines()] == ["92000006"]
+    assert [r.getMessage() for r in caplog.records if r.name == "litwatch.pubmed.formats"] == [
+        "export.txt: record 1 skipped: its PMID '12a' is not a positive integer"
+    ]
+
+
+# --- defect 3: decompression is bounded ------------------------------------------------------
+
+
+def gzip_bomb(path: Path, decompressed_mb: int, first: bytes, filler: bytes) -> Path:
+    """A gzip file of `first` then `filler` over and over, `decompressed_mb` MB unpacked and
+    about a thousandth of that packed."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    block = filler * (MB // len(filler))
+    with path.open("wb") as out:
+        out.write(packer.compress(first))
+        for _ in range(decompressed_mb):
+            out.write(packer.compress(block))
+        out.write(packer.flush())
+    return path
+
+
+CLASSIFY_AND_REPORT_PEAK = """
+import resource, sys
+from litwatch.cli import main
+sys.argv = ["litwatch", "classify", sys.argv[1]]
+try:
+    main()
+finally:
+    print("peak_mb=%d" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "filler", "expected"),
+    [
+        # The corpus quirk read whole to unquote it: its own, smaller bound stops it first.
+        (b'"<PubmedArticleSet>', b" ", "a JSON-quoted export larger than 16 MB is not read"),
+        # Comments the parser drops as it goes: only the decompression bound can stop this.
+        (
+            b"<PubmedArticleSet>",
+            b"<!-- -->",
+            "decompresses to more than 100 times its size (a gzip bomb?); not read",
+        ),
+        (
+            b"PMID- 1\nAB  - ",
+            b" ",
+            "decompresses to more than 100 times its size (a gzip bomb?); not read",
+        ),
+    ],
+    ids=["json-quoted", "xml", "medline"],
+)
+def test_a_gzip_bomb_is_refused_in_one_line_within_bounded_memory(
+    data_dir, tmp_path, first, filler, expected
+):
+    bomb = gzip_bomb(tmp_path / "bomb.gz", 1024, first, filler)
+    assert bomb.stat().st_size < 2 * MB
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", CLASSIFY_AND_REPORT_PEAK, str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=os.environ | {"LITWATCH_DATA_DIR": str(data_dir)},
+    )
+    error, peak = result.stderr.strip().splitlines()[-2:]
+    assert result.returncode == 1, result.stderr
+    assert error == f"litwatch: bomb.gz: {expected}"
+    assert int(peak.removeprefix("peak_mb=")) <= 400, result.stderr
+
+
+def test_a_gzipped_export_of_ordinary_size_is_read_whole(litwatch, data_dir, corpus, tmp_path):
+    """Control for the bomb: a real export compresses about tenfold and is read to its end."""
+    source = corpus / "ontopic" / "ontopic.xml"
+    packed = tmp_path / "ontopic.xml.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    plain = litwatch("classify", source)
+    assert litwatch("classify", packed).stdout == plain.stdout != ""
+
+
+# --- defects 4, 5, 8, 10, 12: the watch file and the settings are checked at load -------------
+
+WATCH = """
+[[watch]]
+name = "b12"
+query = "metformin[tiab] AND (b12 OR cobalamin)"
+recipients = ["team@example.org"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('name = "b12"', 'name = "b12\\n"'),
+            "watch 'b12\\n': name: must be 1-64 lower-case letters, digits, '-' or '_' (it names files and folders)",
+        ),
+        (
+            ('"team@example.org"', '"team@example.org\\n"'),
+            "watch 'b12': recipients: 'team@example.org\\n' is not one e-mail address (it holds a line break)",
+        ),
+        (
+            ('"team@example.org"', '"a,evil@example.com"'),
+            "watch 'b12': recipients: 'a,evil@example.com' is not one e-mail address",
+        ),
+        (
+            ('"team@example.org"', '"a(comment)evil@example.com"'),
+            "watch 'b12': recipients: 'a(comment)evil@example.com' is not one e-mail address",
+        ),
+        (
+            ("(b12 OR cobalamin)", ")b12 OR cobalamin("),
+            "watch 'b12': query: has a ')' before its '(' (unbalanced parentheses)",
+        ),
+        (("recipients =", 'subject = "{week}"\nrecipients ='), "watch 'b12': subject: unknown key"),
+    ],
+    ids=["name-newline", "recipient-newline", "two-recipients", "comment", "nesting", "subject"],
+)
+def test_run_refuses_a_watch_file_it_could_not_deliver_in_one_line(
+    litwatch, data_dir, tmp_path, change, expected
+):
+    path = tmp_path / "watches.toml"
+    path.write_text(WATCH)
+    control = litwatch("run", "--watches", path, "--watch", "nope")
+    assert one_line(control.stderr) == "litwatch: no watch named 'nope' (known: b12)"  # loads
+    path.write_text(WATCH.replace(*change))
+    result = litwatch("run", "--watches", path)
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == f"litwatch: {path}: {expected}"
+    assert not data_dir.exists()  # refused before any store was opened
+
+
+def test_a_mail_from_with_a_line_break_is_refused_at_load_without_its_value(
+    litwatch, data_dir, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("LITWATCH_MAIL_FROM", "litwatch@example.org\r\nBcc: SEKRET@example.com")
+    result = litwatch("run", "--watches", tmp_path / "absent.toml")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "litwatch: setting mail_from (LITWATCH_MAIL_FROM): "
+        "Value error, is not one e-mail address (it holds a line break)"
+    )
+    monkeypatch.setenv("LITWATCH_MAIL_FROM", "Team <team@example.org>")  # control: one address
+    accepted = litwatch("run", "--watches", tmp_path / "absent.toml")
+    assert "cannot read watch file" in one_line(accepted.stderr)
