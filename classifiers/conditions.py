@@ -128,7 +128,6 @@ _OPERATORS = {
     "includes_all": lambda actual, expected: set(expected) <= set(actual),
     "present": lambda actual, expected: (actual not in (None, (), "", False)) == expected,
 }
-OPERATORS = tuple(_OPERATORS)
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,6 @@ class TopicCall:
     found: tuple[tuple[str, str], ...]  # (concept, quoted mention)
     rule: str
 
-    def to_json(self) -> dict:
-        return {"topic_relevant": self.relevant, "topic_concepts": dict(self.found)}
-
 
 _TOKEN = re.compile(r"\s*(?:(?P<paren>[()])|(?P<word>[A-Za-z_][\w-]*))")
 

@@ -14,25 +14,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from litwatch.core.errors import LitwatchError
-from litwatch.flows.ingest import IngestStats, ingest_windows
-from litwatch.flows.weekly import (
-    _LIVE,
+from litwatch.flows.classifying import classify_task
+from litwatch.flows.digesting import (
     artifacts_task,
-    classify_task,
     deliver_task,
     digest_task,
-    entrez_client,
     render_task,
     settle_unsent_task,
     summary_task,
 )
+from litwatch.flows.ingest import IngestStats, ingest_windows
+from litwatch.flows.live import LIVE_INPUTS
 from litwatch.pubmed.windows import DateWindow, fixed_windows
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
 from litwatch.config import Watch, find_watch, load_watches
 from litwatch.settings import Settings
+from litwatch.wiring import entrez_client
 
 DEFAULT_SLICE_DAYS = 365
 
@@ -89,21 +88,18 @@ def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetim
     nothing new (unchanged records are not versioned again).
     """
     from litwatch.flows.classifying import classify_pending
+    from litwatch.store.session import recorded_run
 
-    run_id = store.begin_run(watch.name, window.first, window.last, now)
-    try:
+    with recorded_run(store, watch.name, (window.first, window.last), now) as run:
         windows = client.search_windows(watch.query, window.first, window.last)
-        stats = ingest_windows(client, store, run_id, watch, windows, now)
+        stats = ingest_windows(client, store, run.run_id, watch, windows, now)
         classify_pending(store, watch)
-    except LitwatchError as error:
-        store.fail_run(run_id, str(error), now)
-        raise
-    store.finish_run(run_id, window.last, now, stats.as_dict())
-    store.complete_slice(watch.name, window.first, window.last, run_id, now, stats.as_dict())
+        run.stats = stats.as_dict()
+    store.complete_slice(watch.name, window.first, window.last, run.run_id, now, run.stats)
     return stats
 
 
-@task(name="backfill-slice", **_LIVE)
+@task(name="backfill-slice", **LIVE_INPUTS)
 def slice_task(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
     """One slice of the watch's history into the store, as its own committed run."""
     return backfill_slice(client, store, watch, window, now)
@@ -123,32 +119,29 @@ def backfill_flow(
     """Build a watch's store and evidence summary from `since` to `until` (default today)."""
     from litwatch.classifiers.design import use_design_model
     from litwatch.store import Store
-    from litwatch.store.locks import STALE_AFTER, this_process
+    from litwatch.store.session import recorded_run, watch_lock
 
     settings = settings or Settings()
     use_design_model(settings.design_model)  # the model the settings name, for every step
     now = now or datetime.now().astimezone()
     span = DateWindow(since, until or now.date())
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
-    owner = this_process()
     client = entrez_client(settings)
     total = IngestStats()
-    with Store.open(settings.db_path) as store:
-        store.acquire_lock(watch.name, owner, now, stale_after=STALE_AFTER)
-        try:
-            todo, already_done = slices_to_do(span, slice_days, store.completed_slices(watch.name))
-            slices = already_done + len(todo)
-            for number, window in enumerate(todo, start=already_done + 1):
-                # A long history takes hours: keep the lock fresh so no run on another
-                # machine takes it over as stale while this one is still going.
-                store.acquire_lock(watch.name, owner, datetime.now().astimezone(), STALE_AFTER)
-                stats = slice_task(client, store, watch, window, now)
-                total = total + stats
-                if progress:
-                    progress(number, slices, window, stats)
-            run_id = store.begin_run(watch.name, span.first, span.last, now)
+    with Store.open(settings.db_path) as store, watch_lock(store, watch.name, now) as lock:
+        todo, already_done = slices_to_do(span, slice_days, store.completed_slices(watch.name))
+        slices = already_done + len(todo)
+        for number, window in enumerate(todo, start=already_done + 1):
+            # A long history takes hours: keep the lock fresh so no run on another
+            # machine takes it over as stale while this one is still going.
+            lock.refresh(datetime.now().astimezone())
+            stats = slice_task(client, store, watch, window, now)
+            total = total + stats
+            if progress:
+                progress(number, slices, window, stats)
+        with recorded_run(store, watch.name, (span.first, span.last), now) as run:
             classify_task(store, watch)
-            digest = digest_task(store, watch, run_id, now)
+            digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = summary_task(store, watch, out_dir, now)
             delivered: tuple[str, ...] = ()
@@ -159,10 +152,8 @@ def backfill_flow(
                 artifacts_task(quote(digest), paths, watch)
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:
-                settle_unsent_task(store, watch, quote(digest), run_id, now)
-            store.finish_run(run_id, span.last, now, total.as_dict())
-        finally:
-            store.release_lock(watch.name, owner)
+                settle_unsent_task(store, watch, quote(digest), run.run_id, now)
+            run.stats = total.as_dict()
     result = BackfillResult(
         watch=watch.name,
         span=span,

@@ -1,4 +1,5 @@
-"""classify: the step between the store and the digest, run by every flow that ingests.
+"""classify: the step between the store and the digest, run by every flow that ingests, and
+the task the weekly and backfill flows run it as.
 
 The judging itself is pure (classifiers/judge.py); this module only picks what the store has
 not classified under the watch's current definitions and saves the results back.
@@ -7,9 +8,12 @@ not classified under the watch's current definitions and saves the results back.
 from __future__ import annotations
 
 from litwatch.classifiers.judge import Judge
+from litwatch.core.crash import crash_point
 from litwatch.core.errors import StoreError
 from litwatch.core.records import Record
+from litwatch.flows.live import LIVE_INPUTS
 from litwatch.store import Store
+from prefect import task
 
 from litwatch.config import Watch
 
@@ -36,3 +40,11 @@ def _stored(store: Store, pmid: str, version: int) -> Record:
     if record is None:  # the store listed it as unclassified a moment ago, in this one process
         raise StoreError(f"PMID {pmid} version {version} is listed but not stored")
     return record
+
+
+@task(name="classify", **LIVE_INPUTS)
+def classify_task(store: Store, watch: Watch) -> int:
+    """Classify every record version of the watch not yet classified under its definitions."""
+    classified = classify_pending(store, watch)
+    crash_point("classify")
+    return classified

@@ -11,8 +11,11 @@ here from the corpus records and say so in their DateRevised; nothing is written
 
 from __future__ import annotations
 
+import logging
+import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +25,10 @@ from litwatch.settings import Settings
 
 DEMO_START = datetime(2026, 10, 5, 7, 0)  # a Monday, the day before the first on-topic record
 INDEXING_LAG = timedelta(weeks=3)
+# The history before the demo starts is back-filled as one slice: the stand-in's corpus is
+# small, and a slice per year since 1900 would only add empty searches.
+HISTORY_START = date(1900, 1, 1)
+HISTORY_SLICE_DAYS = (DEMO_START.date() - HISTORY_START).days + 1
 
 # Simulated NLM indexing of three on-topic records: (PMID, publication types, MeSH headings).
 INDEXED_LATER: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -104,10 +111,29 @@ def write_indexed_versions(ontopic_xml: Path, folder: Path) -> list:
     return files
 
 
+@contextmanager
+def offline_prefect() -> Iterator[None]:
+    """Prefect as the demo wants it, unless the environment says otherwise: its temporary API
+    is offline, so no telemetry; and only warnings on screen, so the paths it prints stay
+    readable. Passed as Prefect settings, not written into this process's environment."""
+    import prefect.main  # noqa: F401  (configures Prefect's loggers: the level below must come after)
+    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
+
+    if "PREFECT_LOGGING_LEVEL" not in os.environ:
+        # Prefect's flow and task run loggers inherit this level.
+        logging.getLogger("prefect").setLevel(logging.WARNING)
+    updates = {}
+    if "PREFECT_SERVER_ANALYTICS_ENABLED" not in os.environ:
+        updates[PREFECT_SERVER_ANALYTICS_ENABLED] = False
+    with temporary_settings(updates=updates):
+        yield
+
+
 def run_demo(
     settings: Settings, *, weeks: int, out_dir: Path, echo: Callable[[str], None] = print
 ) -> list:
     """Back-fill, then run the weekly flow once per simulated week; print where everything went."""
+    from litwatch.flows.backfill import backfill_flow
     from litwatch.flows.weekly import watch_flow
     from litwatch.standin.testing import running_standin
 
@@ -134,14 +160,16 @@ def run_demo(
             watches = load_watches(demo_settings.watches_file)
             echo(f"demo: {len(standin.corpus.versions)} records served; writing to {out_dir}")
             for watch in watches:
-                result = watch_flow(
+                history = backfill_flow(
                     watch.name,
-                    now=DEMO_START,
+                    since=HISTORY_START,
+                    until=DEMO_START.date(),
                     settings=demo_settings,
-                    since=date(1900, 1, 1),
+                    now=DEMO_START,
                     deliver=False,
+                    slice_days=HISTORY_SLICE_DAYS,
                 )
-                echo(f"backfill  {result.summary_line()}")
+                echo(f"backfill  {history.summary_line()}")
             for week in range(1, weeks + 1):
                 now = DEMO_START + timedelta(weeks=week)
                 standin.clock.set(now)

@@ -1,4 +1,5 @@
-"""digest → render → deliver: the glue between the store, the pure digest selection and outputs/."""
+"""digest → render → deliver → summary: the tasks of a run after its records are classified,
+and the glue they use between the store, the pure digest selection and outputs/."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest, EvidenceChange, PendingItem, select_digest
 from litwatch.core.errors import DeliveryError
-from litwatch.outputs.mail import SmtpConfig, deliver, set_aside, was_sent
+from litwatch.flows.live import LIVE_INPUTS
+from litwatch.outputs.mail import deliver, set_aside, was_sent
 from litwatch.outputs.render import digest_stem, write_digest_files
 from litwatch.outputs.statements import evidence_changes
 from litwatch.outputs.summary import write_summary
 from litwatch.outputs.watch import Question, WatchInfo
+from prefect import get_run_logger, task
 
 from litwatch.config import Watch
 from litwatch.settings import Settings
+from litwatch.wiring import smtp_config
 
 
 def digest_key(watch: Watch, run_id: int, now: datetime) -> str:
@@ -136,19 +141,6 @@ def update_summary(store, watch: Watch, out_dir: Path, now: datetime) -> dict[st
     return {"summary_md": paths.markdown, "summary_html": paths.html}
 
 
-def smtp_config(settings: Settings) -> SmtpConfig | None:
-    """SMTP settings, or None when digests go to the outbox folder only."""
-    if not settings.smtp_host:
-        return None
-    return SmtpConfig(
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        security=settings.smtp_security,
-        username=settings.smtp_user,
-        password=settings.resolved_smtp_password() or "",
-    )
-
-
 def deliver_pending(
     store, watch: Watch, settings: Settings, out_dir: Path, now: datetime, log=None
 ) -> tuple[str, ...]:
@@ -235,3 +227,60 @@ def watch_info(watch: Watch) -> WatchInfo:
             for q in watch.questions
         ),
     )
+
+
+@task(name="digest", **LIVE_INPUTS)
+def digest_task(store, watch: Watch, run_id: int, now: datetime) -> Digest:
+    """Select what is new or revised since the last digest and record it (idempotency key)."""
+    digest = make_digest(store, watch, run_id, now)
+    crash_point("digest")
+    return digest
+
+
+@task(name="render", **LIVE_INPUTS)
+def render_task(digest: Digest, watch: Watch, out_dir: Path, settings: Settings) -> dict[str, Path]:
+    """Write the digest files: HTML, text, Markdown, JSON, RIS, CSV and the .eml message."""
+    paths = render_outputs(digest, watch, out_dir, settings)
+    crash_point("render")
+    return paths
+
+
+@task(name="artifacts", **LIVE_INPUTS)
+def artifacts_task(digest: Digest, paths: dict[str, Path], watch: Watch) -> None:
+    """Publish the digest as a Markdown artifact and its records as a table artifact."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    key = f"{watch.name}-digest"  # artifact keys: lower-case letters, digits and dashes
+    markdown = paths["md"].read_text(encoding="utf-8")  # render_task wrote it
+    create_markdown_artifact(markdown=markdown, key=key, description=f"Digest {digest.key}")
+    create_table_artifact(
+        table=digest_table(digest),
+        key=f"{watch.name}-records",
+        description=f"Records of {digest.key}",
+    )
+
+
+@task(name="summary", **LIVE_INPUTS)
+def summary_task(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
+    """Regenerate the living evidence summary from the store."""
+    return update_summary(store, watch, out_dir, now)
+
+
+@task(name="deliver", **LIVE_INPUTS)
+def deliver_task(
+    store, watch: Watch, settings: Settings, out_dir: Path, now: datetime
+) -> tuple[str, ...]:
+    """Send every recorded, undelivered digest of the watch: exactly once each."""
+    delivered = deliver_pending(store, watch, settings, out_dir, now, log=get_run_logger().warning)
+    crash_point("delivered")
+    return delivered
+
+
+@task(name="settle-unsent", **LIVE_INPUTS)
+def settle_unsent_task(store, watch: Watch, digest: Digest, run_id: int, now: datetime) -> None:
+    """Mark a backfill's own digest settled without sending it, so no later run mails the past.
+
+    A weekly digest still waiting for its e-mail (make_digest may hand that one back) is left
+    for the next run to send."""
+    if digest is not None and digest.key == digest_key(watch, run_id, now):
+        store.mark_delivered(digest.key, now, "backfill-not-sent", "")

@@ -1,16 +1,16 @@
-"""fetch → parse → store, one efetch batch at a time, so memory stays flat and a run that
-dies keeps every batch it had already stored."""
+"""search → fetch → parse → store: the tasks that bring a watch's records into the store, one
+efetch batch at a time, so memory stays flat and a run that dies keeps every batch it stored."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from pathlib import Path
+from datetime import date, datetime
 
 from litwatch.core.crash import crash_point
 from litwatch.core.records import Record
+from litwatch.flows.live import LIVE_INPUTS
 from litwatch.pubmed.xml import parse_xml
+from prefect import task
 
 from litwatch.config import Watch
 
@@ -60,20 +60,19 @@ def ingest_windows(client, store, run_id: int, watch: Watch, windows, now: datet
     return total + IngestStats(retries=client.stats.faults_survived - retries_before)
 
 
-def ingest_files(
-    store, run_id: int, watch: Watch, paths: Iterable[Path], now: datetime, batch: int = 500
-) -> IngestStats:
-    """Store the records of PubMed files a user already has (efetch XML or MEDLINE text)."""
-    from litwatch.pubmed.formats import parse_file
+@task(name="search", **LIVE_INPUTS)
+def search_task(client, watch: Watch, window: tuple[date, date]):
+    """esearch (history server) over the Entrez-date window, split past 9,999 hits, and over
+    the modification-date window too when the watch tracks revisions: a record NLM indexes
+    weeks after it appeared keeps its old Entrez date and only shows up by modification date."""
+    windows = client.search_windows(watch.query, window[0], window[1])
+    if watch.track_revisions:
+        windows += client.search_windows(watch.query, window[0], window[1], datetype="mdat")
+    crash_point("search")
+    return windows
 
-    total = IngestStats()
-    for path in paths:
-        pending: list[Record] = []
-        for record in parse_file(path):
-            pending.append(record)
-            if len(pending) >= batch:
-                total = total + store_records(store, run_id, watch, pending, now)
-                pending = []
-        if pending:
-            total = total + store_records(store, run_id, watch, pending, now)
-    return total
+
+@task(name="fetch-parse-store", **LIVE_INPUTS)
+def ingest_task(client, store, run_id: int, watch: Watch, windows, now: datetime) -> IngestStats:
+    """efetch in batches, parse, and upsert each batch as it arrives (kept if the run dies)."""
+    return ingest_windows(client, store, run_id, watch, windows, now)

@@ -24,13 +24,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-WatchOption = Annotated[
+# `--watch` names one watch of the watch file; what a command does without it differs (each
+# help says). `--out` is always where the command writes what it makes: a folder or a file,
+# never the store.
+EveryWatchOption = Annotated[
     str | None, typer.Option("--watch", "-w", help="Watch name (default: every watch).")
+]
+JudgingWatchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--watch",
+        "-w",
+        help="Watch whose topic and gaps to judge by (default: the first in the watch file).",
+    ),
 ]
 WatchesFileOption = Annotated[
     Path | None, typer.Option("--watches", help="Watch file (default: the shipped one).")
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")]
 
 
 def _settings(watches_file: Path | None = None, *, read=None, **overrides):
@@ -46,9 +56,17 @@ def _settings(watches_file: Path | None = None, *, read=None, **overrides):
 
 @app.command()
 def run(
-    watch: WatchOption = None,
+    watch: EveryWatchOption = None,
     watches: WatchesFileOption = None,
-    out: OutOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the digest and summary files (default: the data folder's out/);"
+            " the store stays where it is.",
+        ),
+    ] = None,
     now: Annotated[
         str | None,
         typer.Option(hidden=True, help="Run as if it were this ISO time (simulations, tests)."),
@@ -60,7 +78,7 @@ def run(
 
     end_with_this_process()
     _user_errors_without_tracebacks_on_console()
-    settings = _settings(watches, **({"data_dir": out} if out else {}))
+    settings = _settings(watches, **({"output_dir": out} if out else {}))
     moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
     for result in run_watches(settings, watch_name=watch, now=moment):
         typer.echo(result.summary_line())
@@ -69,22 +87,24 @@ def run(
 @app.command()
 def demo(
     weeks: Annotated[int, typer.Option(help="Simulated weeks to run.", min=1, max=104)] = 6,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("demo-out"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Folder for everything the demo makes, its store included."
+        ),
+    ] = Path("demo-out"),
     corpus: Annotated[
         Path | None, typer.Option(help="Corpus folder (default: ../shared/corpus).")
     ] = None,
 ) -> None:
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
-    # The demo's temporary Prefect API is offline: no telemetry, and only warnings on screen
-    # so the paths it prints stay readable.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from litwatch.embedded_api import end_with_this_process
-    from litwatch.flows.demo import run_demo
+    from litwatch.flows.demo import offline_prefect, run_demo
 
     end_with_this_process()
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
-    run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
+    with offline_prefect():
+        run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
 
 
 @app.command("import")
@@ -156,7 +176,7 @@ def classify(
         typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed)."),
     ] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or table.")] = "jsonl",
-    watch: WatchOption = None,
+    watch: JudgingWatchOption = None,
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
@@ -191,7 +211,7 @@ def classify_bulk(
         bool,
         typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed)."),
     ] = False,
-    watch: WatchOption = None,
+    watch: JudgingWatchOption = None,
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify large PubMed XML files on a Dask cluster (local by default) into Parquet."""
@@ -254,6 +274,7 @@ def train(
     from litwatch.progress import progress_bar
     from litwatch.train_command import run_train
     from litwatch.training_sources import EntrezSample
+    from litwatch.wiring import entrez_client
 
     settings = _settings()
     corpus = settings.corpus_dir
@@ -264,8 +285,6 @@ def train(
     out = out or settings.data_dir / "models" / "design.skops"
     client = None
     if entrez:
-        from litwatch.flows.weekly import entrez_client
-
         client = entrez_client(settings)
     with progress_bar("sampling PubMed") as update:
         run_train(
@@ -291,7 +310,7 @@ def findings(
         typer.Option(help="CSV of prompt_id,pmid,outcome,intervention,comparator to answer."),
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or table.")] = "jsonl",
-    watch: WatchOption = None,
+    watch: JudgingWatchOption = None,
     watches: WatchesFileOption = None,
 ) -> None:
     """What each record found: its key finding and the effect per outcome domain (or per prompt)."""
@@ -325,7 +344,7 @@ def train_findings(
 
 @app.command()
 def serve(
-    watch: WatchOption = None,
+    watch: EveryWatchOption = None,
     watches: WatchesFileOption = None,
     limit: Annotated[
         int | None, typer.Option(help="Most flow runs at once (default: no limit).", min=1)

@@ -89,22 +89,20 @@ def check_watches(settings: Settings) -> Finding:
 
 def check_ncbi(settings: Settings) -> Finding:
     """E-utilities answers an einfo request as PubMed, with the configured identity and key."""
-    from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
+    from dataclasses import replace
+
+    from litwatch.pubmed.entrez import EntrezClient
+    from litwatch.wiring import entrez_config
 
     try:
         api_key = settings.resolved_api_key()
     except LitwatchError as error:  # a Prefect Secret block missing or out of reach
         return Finding("NCBI E-utilities", "FAIL", f"cannot read the API key: {error}")
     try:
+        # One attempt and a short timeout: doctor reports, it does not wait out an outage.
+        config = entrez_config(settings, api_key=api_key)
         client = EntrezClient(
-            EntrezConfig(
-                email=settings.ncbi_email,
-                tool=settings.ncbi_tool,
-                api_key=api_key,
-                base_url=settings.eutils_url,
-                timeout=min(settings.entrez_timeout, ENTREZ_TIMEOUT),
-                max_attempts=1,
-            )
+            replace(config, timeout=min(settings.entrez_timeout, ENTREZ_TIMEOUT), max_attempts=1)
         )
         info = client.database_info()
     except LitwatchError as error:
@@ -124,8 +122,8 @@ def check_smtp(settings: Settings) -> Finding:
         return Finding("mail", "note", f"no SMTP host set: digests go to {settings.outbox_dir}")
     from dataclasses import replace
 
-    from litwatch.flows.digesting import smtp_config
     from litwatch.outputs.mail import check_login
+    from litwatch.wiring import smtp_config
 
     try:
         config = replace(smtp_config(settings), timeout=SMTP_TIMEOUT)

@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     entrez_max_response_mb: int = Field(default=64, ge=1)  # a larger answer is refused unread
 
     # Where things live
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=_default_data_dir)  # the store, out/ and outbox/
+    output_dir: Path | None = None  # digest and summary files; None: <data_dir>/out
     watches_file: Path | None = None  # None: the watch file shipped with litwatch
     corpus_dir: Path = Field(default_factory=_default_corpus)
     design_model: Path | None = None  # None: the study-design model shipped with litwatch
@@ -118,7 +119,7 @@ class Settings(BaseSettings):
 
     @property
     def out_dir(self) -> Path:
-        return self.data_dir / "out"
+        return self.output_dir or self.data_dir / "out"
 
     @property
     def outbox_dir(self) -> Path:

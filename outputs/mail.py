@@ -7,13 +7,11 @@ loses it, and the sent-marker (plus the caller's store check) keeps it from goin
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import os
 import smtplib
 import ssl
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -148,14 +146,9 @@ def _send_waiting(
     message: EmailMessage,
     config: SmtpConfig,
     sent_dir: Path,
-    already_sent: Callable[[str], bool] | None,
 ) -> DeliveryResult:
     message_id = message["Message-ID"]
     marker = sent_dir / path.name
-    if marker.exists() or (already_sent is not None and already_sent(message_id)):
-        # Sent by an earlier run that stopped before it could move the file.
-        os.replace(path, marker)
-        return DeliveryResult("already-sent", message_id, marker)
     try:
         _send(message, config)
     except (smtplib.SMTPException, OSError) as error:
@@ -172,12 +165,11 @@ def deliver(
     message: EmailMessage,
     smtp_config: SmtpConfig | None,
     outbox_dir: Path,
-    already_sent: Callable[[str], bool] | None = None,
 ) -> DeliveryResult:
     """Put the message in the outbox, then send it if SMTP is configured; never send it twice.
 
     Raises DeliveryError when the outbox cannot be written or SMTP fails; after an
-    SMTP failure the message stays in the outbox for `deliver_outbox` to send later.
+    SMTP failure the message stays in the outbox, and the next run's call sends it.
     """
     outbox_dir = Path(outbox_dir)
     sent_dir = outbox_dir / "sent"
@@ -194,7 +186,7 @@ def deliver(
         ) from None
     if smtp_config is None:
         return DeliveryResult("outbox", message_id, path)
-    return _send_waiting(path, message, smtp_config, sent_dir, already_sent)
+    return _send_waiting(path, message, smtp_config, sent_dir)
 
 
 def was_sent(message_id: str, outbox_dir: Path) -> bool:
@@ -212,23 +204,3 @@ def set_aside(message_id: str, outbox_dir: Path) -> Path | None:
     aside.parent.mkdir(parents=True, exist_ok=True)
     os.replace(path, aside)
     return aside
-
-
-def deliver_outbox(
-    smtp_config: SmtpConfig | None,
-    outbox_dir: Path,
-    already_sent: Callable[[str], bool] | None = None,
-) -> tuple[DeliveryResult, ...]:
-    """Send every message still waiting in the outbox (oldest first); stops at the first failure."""
-    outbox_dir = Path(outbox_dir)
-    waiting = sorted(outbox_dir.glob("*.eml"), key=lambda path: (path.stat().st_mtime, path.name))
-    results: list[DeliveryResult] = []
-    for path in waiting:
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if smtp_config is None:
-            results.append(DeliveryResult("outbox", message["Message-ID"], path))
-            continue
-        sent_dir = outbox_dir / "sent"
-        sent_dir.mkdir(parents=True, exist_ok=True)
-        results.append(_send_waiting(path, message, smtp_config, sent_dir, already_sent))
-    return tuple(results)

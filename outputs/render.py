@@ -99,7 +99,6 @@ class InlineImage:
 
     name: str  # file name, e.g. "designs.png"
     png: bytes
-    alt: str
 
     @property
     def content_id(self) -> str:
@@ -193,7 +192,6 @@ def render_digest(digest: Digest, watch: WatchInfo) -> RenderedDigest:
             InlineImage(
                 "designs.png",
                 charts.design_bar(view["design_counts"]),
-                "New records this week by study design",
             ),
         )
     by_cid = {image.name.removesuffix(".png"): f"cid:{image.content_id}" for image in images}

@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -173,7 +173,7 @@ class EntrezClient:
         }
         found = self._call("esearch", params, _read_search)
         return SearchResult(
-            count=int(found["Count"]),
+            count=int(str(found["Count"])),
             webenv=str(found.get("WebEnv", "")),
             query_key=str(found.get("QueryKey", "")),
             query_translation=str(found.get("QueryTranslation", "")),
@@ -230,18 +230,9 @@ class EntrezClient:
     def database_info(self) -> DatabaseInfo:
         """einfo for PubMed: whether the endpoint answers as E-utilities, and how big PubMed is."""
         found = self._call("einfo", {"db": "pubmed"}, _read_einfo)
-        return DatabaseInfo(count=int(found["Count"]), last_update=str(found.get("LastUpdate", "")))
-
-    def fetch_ids(
-        self, pmids: Iterable[str | int], batch_size: int | None = None
-    ) -> Iterator[bytes]:
-        """The records with these PMIDs, in batches, each one whole PubmedArticleSet document."""
-        size = batch_size or self.config.batch_size
-        ids = [str(pmid) for pmid in pmids]
-        for first in range(0, len(ids), size):
-            # Biopython switches to POST for 200+ ids or a long query string, as NCBI asks.
-            params = {"db": "pubmed", "id": ids[first : first + size], "retmode": "xml"}
-            yield self._call("efetch", params, _read_article_set)
+        return DatabaseInfo(
+            count=int(str(found["Count"])), last_update=str(found.get("LastUpdate", ""))
+        )
 
     def _call(self, utility: str, params: dict[str, object], read: Callable[[bytes], T]) -> T:
         """Send one request until `read` accepts its body, within the attempt and time bounds."""
@@ -266,7 +257,7 @@ class EntrezClient:
         raise EntrezError(self._failure_line(utility, faults))
 
     def _send(self, utility: str, params: dict[str, object]) -> bytes:
-        identity = {"tool": self.config.tool, "email": self.config.email}
+        identity: dict[str, str | None] = {"tool": self.config.tool, "email": self.config.email}
         identity["api_key"] = self.config.api_key  # None is dropped by Biopython
         request = Entrez._build_request(self.config.base_url + utility + ".fcgi", params | identity)
         self._limiter.acquire()
@@ -386,9 +377,10 @@ def _own_bio_entrez(config: EntrezConfig) -> None:
     # Requests also carry tool/email/api_key explicitly, so two clients with different
     # identities in one process never send each other's; the globals only mirror the newest.
     with _bio_entrez_lock:
-        Entrez.email = config.email
+        # Bio.Entrez declares email and api_key as None (unset) at module level.
+        Entrez.email = config.email  # type: ignore[assignment]
         Entrez.tool = config.tool
-        Entrez.api_key = config.api_key
+        Entrez.api_key = config.api_key  # type: ignore[assignment]
         Entrez.max_tries = 1
         Entrez.sleep_between_tries = 0
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from os import PathLike
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, cast
 
 from litwatch.core.errors import ParseError
 from litwatch.core.records import Record
@@ -95,7 +95,7 @@ def open_source(source: Source, source_name: str | None = None) -> tuple[IO[byte
     head = stream.read(2)
     stream = put_back(head, stream)
     if head == _GZIP_MAGIC:
-        stream = _BoundedGzip(stream, name)
+        stream = cast(IO[bytes], _BoundedGzip(stream, name))  # a binary stream, typed as RawIOBase
     return stream, name
 
 
@@ -142,7 +142,7 @@ class _BoundedGzip(io.RawIOBase):
 
     def __init__(self, compressed: IO[bytes], name: str):
         self._counted = _CountingReader(compressed)
-        self._gzip = gzip.GzipFile(fileobj=self._counted, mode="rb")  # type: ignore[arg-type]
+        self._gzip = gzip.GzipFile(fileobj=self._counted, mode="rb")  # type: ignore[call-overload]
         self._name = name
         self._given = 0
 
@@ -235,7 +235,7 @@ def parse_file(path: str | PathLike) -> Iterator[Record]:
         stream.close()
         raise ParseError(f"{name}: not PubMed XML or MEDLINE text")
     parse = parse_xml if kind == "xml" else parse_medline
-    return parse(_Rewound(head, stream), source_name=name)
+    return parse(cast(BinaryIO, _Rewound(head, stream)), source_name=name)
 
 
 def publication_date(text: str) -> tuple[str, int | None]:
@@ -296,7 +296,7 @@ def put_back(head: bytes, stream: IO[bytes]) -> IO[bytes]:
     if isinstance(stream, io.BufferedReader) and stream.seekable():
         stream.seek(-len(head), io.SEEK_CUR)
         return stream
-    return _Rewound(head, stream)
+    return cast(IO[bytes], _Rewound(head, stream))  # a binary stream, typed as RawIOBase
 
 
 class _Rewound(io.RawIOBase):

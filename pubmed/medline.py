@@ -173,7 +173,7 @@ def _authors(medline: dict, order: list[str]) -> tuple[Author, ...]:
     collective_names = iter(medline.get("CN", []))
     affiliations = iter(medline.get("AD", []))
     authors: list[dict] = []
-    leading_affiliations = []
+    leading_affiliations: list[str] = []
     previous = ""
     for tag in order:
         if tag == "FAU" or (tag == "AU" and previous != "FAU") or tag == "CN":
@@ -246,7 +246,7 @@ def _stamp_date(text: str) -> date | None:
 
 
 def _entrez_date(medline: dict) -> date | None:
-    history = {}
+    history: dict[str, str] = {}
     for value in medline.get("PHST", []):
         match = _TAGGED_ID.match(value.strip())
         if match:

@@ -78,10 +78,11 @@ def iso(moment: date | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def from_iso(text: str | None) -> date | datetime | None:
-    """The inverse of `iso`: a date comes back a date, a timestamp a datetime."""
-    if text is None:
-        return None
-    if len(text) == len("YYYY-MM-DD"):
-        return date.fromisoformat(text)
+def date_from_iso(text: str) -> date:
+    """A stored day ("2026-11-23"): windows and watermarks, which are Entrez dates."""
+    return date.fromisoformat(text)
+
+
+def datetime_from_iso(text: str) -> datetime:
+    """A stored moment ("2026-11-23T07:00:00+00:00"): when something happened."""
     return datetime.fromisoformat(text)

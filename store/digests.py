@@ -17,7 +17,7 @@ from typing import Literal
 
 from litwatch.core.errors import StoreError
 from litwatch.core.records import Record
-from litwatch.store.db import from_iso, iso, transaction
+from litwatch.store.db import datetime_from_iso, iso, transaction
 from litwatch.store.records import decode_record
 
 
@@ -85,7 +85,7 @@ class Digests:
                 store_version=row["store_version"],
                 kind=row["kind"],
                 record=decode_record(row["record"]),
-                first_seen=from_iso(row["first_seen"]),
+                first_seen=datetime_from_iso(row["first_seen"]),
                 run_id=row["run_id"],
                 previous_version=row["previous_version"],
                 changes=tuple(json.loads(row["changes"])),
@@ -138,7 +138,9 @@ class Digests:
                     " AND store_version < ? AND digest_id IS NULL",
                     (digest_id, watch, pmid, store_version),
                 )
-            return _entry(conn, _digest_row(conn, digest_key))
+            row = _digest_row(conn, digest_key)
+            assert row is not None  # recorded above, in this transaction
+            return _entry(conn, row)
 
     def digest(self, digest_key: str) -> DigestEntry | None:
         """The digest recorded under the key, or None."""
@@ -226,13 +228,16 @@ def _entry(conn: sqlite3.Connection, row: sqlite3.Row) -> DigestEntry:
     return DigestEntry(
         digest_key=row["digest_key"],
         watch=row["watch"],
-        created_at=from_iso(row["created_at"]),
+        created_at=datetime_from_iso(row["created_at"]),
         items=tuple((item["pmid"], item["store_version"]) for item in items),
         payload=json.loads(row["payload"]) if row["payload"] is not None else None,
         deliveries=tuple(
-            Delivery(d["channel"], d["message_id"], from_iso(d["delivered_at"])) for d in deliveries
+            Delivery(d["channel"], d["message_id"], datetime_from_iso(d["delivered_at"]))
+            for d in deliveries
         ),
-        attempt=Delivery(attempt["channel"], attempt["message_id"], from_iso(attempt["started_at"]))
+        attempt=Delivery(
+            attempt["channel"], attempt["message_id"], datetime_from_iso(attempt["started_at"])
+        )
         if attempt
         else None,
     )

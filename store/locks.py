@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from litwatch.core.errors import RunLockedError
-from litwatch.store.db import from_iso, iso, transaction
+from litwatch.store.db import datetime_from_iso, iso, transaction
 
 # How long a run may hold its watch's lock before another run presumes it dead and takes over
 # (a run whose process is known to be gone is taken over at once, see `_owner_gone`).
@@ -36,7 +36,7 @@ class RunLocks:
                 "SELECT owner, acquired_at FROM run_locks WHERE watch = ?", (watch,)
             ).fetchone()
             if held is not None and held["owner"] != owner:
-                acquired_at = from_iso(held["acquired_at"])
+                acquired_at = datetime_from_iso(held["acquired_at"])
                 if now - acquired_at <= stale_after and not _owner_gone(held["owner"]):
                     raise RunLockedError(
                         _locked_message(conn, watch, held["owner"], acquired_at, stale_after)
@@ -85,7 +85,7 @@ def _locked_message(
         (watch,),
     ).fetchone()
     if run is not None:
-        holder = f"run {run['run_id']} started {_minute(from_iso(run['started_at']))} by {owner}"
+        holder = f"run {run['run_id']} started {_minute(datetime_from_iso(run['started_at']))} by {owner}"
     else:
         holder = f"locked {_minute(acquired_at)} by {owner}"
     return (

@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 from litwatch.core.crash import crash_point
 from litwatch.core.records import Record
 from litwatch.store.changes import describe_changes
-from litwatch.store.db import from_iso, iso, transaction
+from litwatch.store.db import datetime_from_iso, iso, transaction
 from litwatch.store.runs import running_run
 
 ChangeKind = Literal["new", "revised", "unchanged"]
@@ -75,7 +75,9 @@ class RecordVersions:
         )
         return [
             RecordVersion(
-                row["store_version"], decode_record(row["record"]), from_iso(row["first_seen"])
+                row["store_version"],
+                decode_record(row["record"]),
+                datetime_from_iso(row["first_seen"]),
             )
             for row in rows
         ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from litwatch.core.errors import StoreError
-from litwatch.store.db import from_iso, iso, transaction
+from litwatch.store.db import date_from_iso, datetime_from_iso, iso, transaction
+
+T = TypeVar("T")
 
 RunStatus = Literal["running", "committed", "failed", "abandoned"]
 
@@ -22,7 +25,7 @@ class RunInfo:
     watch: str
     status: RunStatus
     started_at: datetime
-    window_start: date | None = None  # a date or a datetime, as the caller gave it
+    window_start: date | None = None  # Entrez dates: days (a timestamp given is kept as its day)
     window_end: date | None = None
     finished_at: datetime | None = None
     watermark: date | None = None
@@ -47,9 +50,10 @@ class Runs:
             cursor = conn.execute(
                 "INSERT INTO runs (watch, window_start, window_end, status, started_at)"
                 " VALUES (?, ?, ?, 'running', ?)",
-                (watch, iso(window_start), iso(window_end), iso(now)),
+                (watch, iso(_day(window_start)), iso(_day(window_end)), iso(now)),
             )
             run_id = cursor.lastrowid
+            assert run_id is not None  # an INSERT always sets it
             conn.execute(
                 "UPDATE runs SET status = 'abandoned', finished_at = ?, error = ?"
                 " WHERE watch = ? AND status = 'running' AND run_id != ?",
@@ -60,6 +64,7 @@ class Runs:
     def finish_run(self, run_id: int, watermark: date | None, now: datetime, stats: dict) -> None:
         """Commit the run and, in the same transaction, move the watch's watermark forward
         (an import, which searched no window, passes None and leaves it alone)."""
+        watermark = _day(watermark)
         with transaction(self._conn) as conn:
             run = running_run(conn, run_id, "commit")
             conn.execute(
@@ -72,7 +77,7 @@ class Runs:
             ).fetchone()
             # A backfill of an older window commits without pulling the watermark back.
             if watermark is not None and (
-                current is None or _later(watermark, from_iso(current["watermark"]))
+                current is None or watermark > date_from_iso(current["watermark"])
             ):
                 conn.execute(
                     "INSERT INTO watermarks (watch, watermark, run_id) VALUES (?, ?, ?)"
@@ -91,11 +96,11 @@ class Runs:
             )
 
     def watermark(self, watch: str) -> date | None:
-        """Where the watch's last committed run left off (a date or datetime, as committed), or None."""
+        """The last day the watch's committed runs have searched through, or None."""
         row = self._conn.execute(
             "SELECT watermark FROM watermarks WHERE watch = ?", (watch,)
         ).fetchone()
-        return from_iso(row["watermark"]) if row else None
+        return date_from_iso(row["watermark"]) if row else None
 
     def runs(self, watch: str) -> list[RunInfo]:
         """Every run of the watch, oldest first."""
@@ -108,14 +113,8 @@ class Runs:
         return _run_info(row) if row else None
 
 
-def _later(candidate: date, current: date) -> bool:
-    # A date and a datetime cannot be compared directly; across the two, compare days.
-    if isinstance(candidate, datetime) != isinstance(current, datetime):
-        return _day(candidate) > _day(current)
-    return candidate > current
-
-
-def _day(moment: date) -> date:
+def _day(moment: date | None) -> date | None:
+    # A watermark is an Entrez date, which has no time of day: store a timestamp as its day.
     return moment.date() if isinstance(moment, datetime) else moment
 
 
@@ -142,11 +141,15 @@ def _run_info(row: sqlite3.Row) -> RunInfo:
         run_id=row["run_id"],
         watch=row["watch"],
         status=row["status"],
-        started_at=from_iso(row["started_at"]),
-        window_start=from_iso(row["window_start"]),
-        window_end=from_iso(row["window_end"]),
-        finished_at=from_iso(row["finished_at"]),
-        watermark=from_iso(row["watermark"]),
+        started_at=datetime_from_iso(row["started_at"]),
+        window_start=_optional(date_from_iso, row["window_start"]),
+        window_end=_optional(date_from_iso, row["window_end"]),
+        finished_at=_optional(datetime_from_iso, row["finished_at"]),
+        watermark=_optional(date_from_iso, row["watermark"]),
         stats=json.loads(row["stats"]) if row["stats"] else {},
         error=row["error"],
     )
+
+
+def _optional(read: Callable[[str], T], text: str | None) -> T | None:
+    return read(text) if text is not None else None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import SmtpServer, corpus_path, running_smtp_server
+from helpers import SmtpServer, corpus_path, needs_server, running_smtp_server
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +40,10 @@ def prefect_api() -> Iterator[None]:
 def _quiet_prefect_server(tmp_path_factory) -> None:
     """No telemetry from the temporary Prefect server (it is offline and only logs failures)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need a server `server`, for the fast lane (`./dev check`) to skip."""
+    for item in items:
+        if needs_server(item.path, getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)

@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from litwatch.flows.importing import import_files
 from litwatch.store import Store
 
@@ -30,6 +31,29 @@ def test_import_takes_xml_and_medline_into_a_watch_store_once(corpus, tmp_path):
         assert {"99000012", "20488910"} <= {r.pmid for r in records}
         assert store.watermark("b12-dpn") is None  # an import searched no date window
         assert store.classification("99000012", 1, "b12-dpn").gaps["stratified_rct"]
+
+
+def test_an_import_stopped_by_any_error_is_recorded_failed_with_its_reason(
+    corpus, tmp_path, monkeypatch
+):
+    """The import caught only litwatch's own errors and left any other one's run `running`."""
+    import litwatch.flows.classifying
+
+    def broken_classifier(store, watch):
+        raise MemoryError("classifying 99000012")
+
+    settings = Settings(data_dir=tmp_path)
+    files = [corpus / "ontopic" / "ontopic.xml"]
+    import_files(settings, "b12-dpn", files, NOW)  # control: the same import commits
+    monkeypatch.setattr(litwatch.flows.classifying, "classify_pending", broken_classifier)
+    with pytest.raises(MemoryError):
+        import_files(settings, "b12-dpn", files, NOW)
+    with Store.open(settings.db_path) as store:
+        runs = store.runs("b12-dpn")
+    assert [(run.status, run.error) for run in runs] == [
+        ("committed", None),
+        ("failed", "MemoryError: classifying 99000012"),
+    ]
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -103,3 +103,27 @@ def test_faulted_requests_give_the_same_digests(prefect_api, sim_corpus, clean_d
     assert [sorted((i.kind, i.record.pmid) for i in d.items) for d in faulted] == [
         sorted((i.kind, i.record.pmid) for i in d.items) for d in clean
     ]
+
+
+def test_a_run_that_fails_on_e_utilities_is_recorded_failed_with_its_reason(
+    prefect_api, corpus, tmp_path
+):
+    """Issue 14, defect 9: the run was left `running`, later called abandoned, its error lost."""
+    from litwatch.core.errors import EntrezError
+
+    watches = write_watch_file(tmp_path, "metformin[tiab]")
+    with running_standin([corpus / "ontopic" / "ontopic.xml"], now=START) as standin:
+        settings = settings_for(standin.base_url, tmp_path / "data", watches, entrez_max_attempts=2)
+        # Control: the same run without the fault commits, so the check below can tell them apart.
+        watch_flow("sim", now=START, settings=settings, deliver=False)
+        standin.faults.force("502", count=2)  # every attempt of the next esearch
+        later = START + timedelta(weeks=1)
+        with pytest.raises(EntrezError):
+            watch_flow("sim", now=later, settings=settings, deliver=False)
+    with Store.open(settings.db_path) as store:
+        committed, failed = store.runs("sim")
+        watermark = store.watermark("sim")
+    assert (committed.status, committed.error) == ("committed", None)
+    assert failed.status == "failed" and failed.finished_at == later
+    assert "502" in failed.error and "\n" not in failed.error
+    assert watermark == START.date()  # the failed run moved nothing

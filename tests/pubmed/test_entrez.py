@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import fetch_one_batch
 from litwatch.core.errors import ConfigError, EntrezError
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
@@ -325,17 +326,8 @@ def test_a_bad_request_is_not_retried(eutils, tmp_path):
         EntrezError,
         match=r"^PubMed efetch refused the request: HTTP 400 Bad Request: Invalid id list$",
     ):
-        list(client.fetch_ids(["1"]))
+        fetch_one_batch(client)
     assert len(eutils.log) == 1
-
-
-def test_fetch_by_pmid_posts_long_id_lists(eutils, articles, tmp_path):
-    client = client_for(eutils, tmp_path, batch_size=200)
-    wanted = pmids(articles[:3]) + [str(n) for n in range(1, 250)]  # 252 ids, 3 known
-    bodies = list(client.fetch_ids(wanted))
-
-    assert [method for method, _, _ in eutils.log] == ["POST", "GET"]
-    assert pmids(bodies) == pmids(articles[:3])
 
 
 def test_without_a_key_no_key_is_sent_and_the_pace_is_three_a_second(eutils, tmp_path):

@@ -203,14 +203,6 @@ def test_four_clients_in_four_threads_keep_ncbis_pace(api_key, requests_each, st
     assert len(fetched) == 4 and all(sorted(p) == sorted(fetched[0]) for p in fetched)
 
 
-def test_fetch_by_pmid_posts_a_long_list(standin, small_corpus, pace_dir):
-    client = client_for(standin, pace_dir, batch_size=200)
-    wanted = sorted(small_corpus.versions)[:150] + [str(n) for n in range(1, 61)]  # 210 ids
-    bodies = list(client.fetch_ids(wanted))
-    assert [entry.method for entry in standin.log.entries()] == ["POST", "GET"]
-    assert sorted(pmids(bodies)) == sorted(wanted[:150])
-
-
 def test_more_than_9999_records_are_split_into_windows_and_fetched_whole(corpus, pace_dir):
     # Clones of the small on-topic records keep 10,500 records to 18 MB of XML.
     big = load_corpus([corpus / "ontopic" / "ontopic.xml"], CorpusOptions(expand_to=10_500))

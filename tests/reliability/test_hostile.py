@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import rispy
-from helpers import settings_for, store_rows, write_watch_file
+from helpers import fetch_one_batch, settings_for, store_rows, write_watch_file
 from litwatch.core.errors import EntrezError, ParseError
 from litwatch.flows.weekly import watch_flow
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
@@ -126,7 +126,7 @@ def test_a_100_mb_answer_is_refused_without_reading_it_into_memory(
     tracemalloc.start()
     try:
         with pytest.raises(EntrezError) as refused:
-            list(client.fetch_ids(["1"]))
+            fetch_one_batch(client)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -146,7 +146,7 @@ def test_the_default_limit_refuses_a_100_mb_answer(hostile_eutils, tmp_path):
     with pytest.raises(
         EntrezError, match=r"larger than 67,108,864 bytes \(104,857,600 bytes announced\)"
     ):
-        list(EntrezClient(config).fetch_ids(["1"]))
+        fetch_one_batch(EntrezClient(config))
 
 
 def test_a_100_mb_answer_stops_the_weekly_run_and_the_store_keeps_its_records(

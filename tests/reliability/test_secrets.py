@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from helpers import loopback_smtp, write_watch_file
+from helpers import fetch_one_batch, loopback_smtp, write_watch_file
 from litwatch.core.errors import EntrezError
 from litwatch.flows.weekly import watch_flow
 from litwatch.standin.testing import running_standin
@@ -344,7 +344,7 @@ def test_an_echoed_api_key_is_masked_in_the_error_as_sent_and_as_set(hostile_eut
         )
     )
     with pytest.raises(EntrezError) as refused:
-        list(client.fetch_ids(["1"]))
+        fetch_one_batch(client)
     assert quote_plus(key) in hostile_eutils.requests[0]  # the server did get, and echo, the key
     message = str(refused.value)
     assert "api_key=***" in message and key not in message and quote_plus(key) not in message

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,3 +181,43 @@ def store_rows(db_path: Path) -> dict[str, list[tuple]]:
         }
     finally:
         connection.close()
+
+
+def fetch_one_batch(client) -> list[bytes]:
+    """One efetch by the history server, as a run makes after its esearch: for tests of how
+    the client treats an answer (the server under test need not have searched anything)."""
+    from datetime import date
+
+    from litwatch.pubmed.entrez import SearchResult
+    from litwatch.pubmed.windows import DateWindow
+
+    day = date(2026, 11, 23)
+    result = SearchResult(
+        count=1,
+        webenv="W",
+        query_key="1",
+        query_translation="",
+        query="",
+        window=DateWindow(day, day),
+    )
+    return list(client.fetch_xml(result))
+
+
+# The fast lane (`./dev check`) runs what needs no server. These folders start the stand-in or
+# a Prefect flow in every test; elsewhere a test is marked by the fixtures it takes, or by its
+# module when it starts a stand-in itself.
+SERVER_FOLDERS = frozenset({"flows", "reliability", "standin"})
+SERVER_FIXTURES = frozenset(
+    {"prefect_api", "smtp_server", "chromium", "standin", "make_standin", "hostile_eutils"}
+)
+SERVER_MODULES = frozenset({"test_entrez_standin.py", "test_doctor.py"})
+
+
+def needs_server(path: Path, fixtures: Iterable[str]) -> bool:
+    """Whether a test at `path` taking `fixtures` needs a server (the `server` marker)."""
+    folder = path.parent.name
+    return (
+        folder in SERVER_FOLDERS
+        or path.name in SERVER_MODULES
+        or not SERVER_FIXTURES.isdisjoint(fixtures)
+    )

@@ -1,0 +1,42 @@
+"""Settings to the clients of the edges, in one place: the Entrez client the flows search with,
+and the SMTP connection they deliver through. The flows, `train` and `doctor` all build theirs here.
+"""
+
+from __future__ import annotations
+
+from litwatch.outputs.mail import SmtpConfig
+from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
+from litwatch.settings import Settings
+
+
+def entrez_config(settings: Settings, *, api_key: str | None) -> EntrezConfig:
+    """Who we are to NCBI and how patiently to ask; the key is passed in, already resolved,
+    because reading it may ask a Prefect Secret block and the caller says what that failure means."""
+    return EntrezConfig(
+        email=settings.ncbi_email,
+        tool=settings.ncbi_tool,
+        api_key=api_key,
+        base_url=settings.eutils_url,
+        timeout=settings.entrez_timeout,
+        max_attempts=settings.entrez_max_attempts,
+        backoff_base=settings.entrez_backoff_base,
+        max_response_bytes=settings.entrez_max_response_mb * 2**20,
+    )
+
+
+def entrez_client(settings: Settings) -> EntrezClient:
+    """The production Entrez client, configured once from settings."""
+    return EntrezClient(entrez_config(settings, api_key=settings.resolved_api_key()))
+
+
+def smtp_config(settings: Settings) -> SmtpConfig | None:
+    """SMTP settings, or None when digests go to the outbox folder only."""
+    if not settings.smtp_host:
+        return None
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        username=settings.smtp_user,
+        password=settings.resolved_smtp_password() or "",
+    )
