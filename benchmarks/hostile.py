@@ -3,7 +3,7 @@
 * reader_scaling: CPU seconds to classify one record whose abstract is 2 MB of ordinary trial
   sentences, over the same for 0.25 MB. Linear readers give about 8 (8x the text); at most 10
   is the target. Both sizes run in this process, one after the other, through
-  `classifiers.commands.run_classify` with the shipped watch's Judge, after a warm-up record,
+  `litwatch.classify_command.run_classify` with the shipped watch's Judge, after a warm-up record,
   so model loading is not counted.
 * bomb_peak_mb: peak RSS of `litwatch classify` in a child process given a 1 MB gzip bomb (a
   JSON-quoted export, the form that once read the whole stream: 1 GB of spaces unpacked).
