@@ -95,7 +95,7 @@ def open_source(source: Source, source_name: str | None = None) -> tuple[IO[byte
     head = stream.read(2)
     stream = put_back(head, stream)
     if head == _GZIP_MAGIC:
-        stream = _BoundedGzip(stream, name)
+        stream = _BoundedGzip(stream, name)  # type: ignore[assignment]
     return stream, name
 
 
@@ -142,7 +142,7 @@ class _BoundedGzip(io.RawIOBase):
 
     def __init__(self, compressed: IO[bytes], name: str):
         self._counted = _CountingReader(compressed)
-        self._gzip = gzip.GzipFile(fileobj=self._counted, mode="rb")  # type: ignore[arg-type]
+        self._gzip = gzip.GzipFile(fileobj=self._counted, mode="rb")  # type: ignore[call-overload]
         self._name = name
         self._given = 0
 
