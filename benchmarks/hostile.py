@@ -73,8 +73,9 @@ def reader_scaling(folder: Path) -> float:
         files[size].write_bytes(trial_export(size, 90000000 + size))
     classify_seconds(files[1024], judge)  # warm-up: models and patterns load here
     small = classify_seconds(files[SMALL_BYTES], judge)
+    print(f"0.25 MB abstract: {small:.2f} s CPU", flush=True)
     large = classify_seconds(files[LARGE_BYTES], judge)
-    print(f"0.25 MB abstract: {small:.2f} s CPU; 2 MB abstract: {large:.2f} s CPU")
+    print(f"2 MB abstract: {large:.2f} s CPU", flush=True)
     return large / small
 
 
@@ -123,7 +124,7 @@ def main() -> None:
         peak, said = bomb_peak_mb(folder)
         print(f"classify said: {said}")
         verdict = "within" if peak <= MAX_BOMB_MB else "OVER"
-        print(f"bomb_peak_mb={peak:.0f} ({verdict} the {MAX_BOMB_MB} MB target)")
+        print(f"bomb_peak_mb={peak:.0f} ({verdict} the {MAX_BOMB_MB} MB target)", flush=True)
         if "--skip-scaling" not in sys.argv:
             scaling = reader_scaling(folder)
             verdict = "within" if scaling <= MAX_SCALING else "OVER"

@@ -172,20 +172,35 @@ def _state_file(folder: Path, base_url: str, keyed: bool) -> Path | None:
     except OSError as error:
         problem = error.strerror or str(error)
     if problem:
-        try:
-            private = Path(tempfile.mkdtemp(prefix=f"litwatch-{os.getuid()}-"))
-        except OSError as error:
-            log.warning("pace file folder %s %s: pacing this process only", folder, problem)
-            log.debug("no private folder either: %s", error)
+        private = _private_folder(folder, problem)
+        if private is None:
             return None
-        log.warning(
-            "pace file folder %s %s: using %s, so this process is paced alone",
-            folder,
-            problem,
-            private,
-        )
         folder = private
     return folder / pace_file_name(base_url, keyed)
+
+
+# One private folder per refused folder, for the life of the process: every limiter of this
+# process then still shares one pace file (and one warning is enough).
+_private_folders: dict[Path, Path] = {}
+
+
+def _private_folder(refused: Path, problem: str) -> Path | None:
+    with _limiters_lock:
+        if refused not in _private_folders:
+            try:
+                private = Path(tempfile.mkdtemp(prefix=f"litwatch-{os.getuid()}-"))
+            except OSError as error:
+                log.warning("pace file folder %s %s: pacing this process only", refused, problem)
+                log.debug("no private folder either: %s", error)
+                return None
+            log.warning(
+                "pace file folder %s %s: using %s, so this process is paced alone",
+                refused,
+                problem,
+                private,
+            )
+            _private_folders[refused] = private
+        return _private_folders[refused]
 
 
 def _unsafe_folder(folder: Path) -> str | None:

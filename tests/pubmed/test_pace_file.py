@@ -155,3 +155,19 @@ def test_the_wait_for_a_held_pace_file_lock_is_bounded_with_one_line(shared_tmp)
     assert "\n" not in str(failure.value)
     assert limiter.acquire() > 0  # control: once the holder is gone, the turn is granted
     assert pace.stat().st_mode & 0o777 == 0o600  # and the file is private from now on
+
+
+def test_every_limiter_of_a_process_shares_one_private_folder_for_a_refused_one(shared_tmp):
+    """The private folder stands in for the refused one for the whole process, so its clients
+    still pace together, and no second folder or warning follows."""
+    from litwatch.pubmed.ratelimit import limiter_for
+
+    refused = shared_tmp / "planted"
+    refused.mkdir(mode=0o700)
+    os.chown(refused, 65534, 65534)  # as if `nobody` had made it first
+    first = limiter_for("http://127.0.0.1:9/a/", keyed=False, rate=3, state_dir=refused)
+    again = limiter_for("http://127.0.0.1:9/a/", keyed=False, rate=3, state_dir=refused)
+    other = limiter_for("http://127.0.0.1:9/b/", keyed=True, rate=10, state_dir=refused)
+    assert first is again
+    assert first.state_file is not None and first.state_file.parent != refused
+    assert other.state_file is not None and other.state_file.parent == first.state_file.parent

@@ -8,6 +8,7 @@ import gzip
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import zlib
@@ -70,6 +71,12 @@ def test_a_pmid_version_that_is_not_a_number_is_one_line_in_classify_and_import(
         assert one_line(result.stderr) == (
             "litwatch: version.xml: article 2: PMID Version 'abc' is not a positive integer"
         )
+    # The import's run is marked failed with that line, not left 'running'.
+    with sqlite3.connect(data_dir / "litwatch.sqlite") as db:
+        runs = db.execute("SELECT status, error FROM runs").fetchall()
+    assert runs == [
+        ("failed", "version.xml: article 2: PMID Version 'abc' is not a positive integer")
+    ]
     good = tmp_path / "good.xml"  # control: the same articles with a numeric version
     good.write_bytes(article_set(article("92000001"), article("92000002", version="3")))
     classified = litwatch("classify", good)
