@@ -91,15 +91,17 @@ def gzip_bomb(path: Path) -> Path:
     return path
 
 
+# VmHWM is this process's own peak; ru_maxrss survives exec and would count a large parent.
 PEAK_OF_CLASSIFY = """
-import resource, sys
+import re, sys
 from litwatch.cli import main
 sys.argv = ["litwatch", "classify", sys.argv[1]]
 try:
     main()
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak_mb={peak:.0f}", file=sys.stderr)
+    with open("/proc/self/status") as status:
+        peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1))
+    print(f"peak_mb={peak_kb / 1024:.0f}", file=sys.stderr)
 """
 
 

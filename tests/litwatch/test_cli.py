@@ -43,7 +43,7 @@ def test_without_out_the_files_go_to_the_data_folder(monkeypatch, tmp_path):
 
 def test_the_demo_passes_prefect_its_settings_without_editing_the_environment(monkeypatch):
     from litwatch.flows.demo import offline_prefect
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED
+    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
     monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
     monkeypatch.delenv("PREFECT_LOGGING_LEVEL", raising=False)
@@ -51,10 +51,12 @@ def test_the_demo_passes_prefect_its_settings_without_editing_the_environment(mo
     level = prefect_logger.level
     environment = dict(os.environ)
     try:
-        assert PREFECT_SERVER_ANALYTICS_ENABLED.value() is not False  # control: Prefect's default
-        with offline_prefect():
-            assert PREFECT_SERVER_ANALYTICS_ENABLED.value() is False
-            assert prefect_logger.getEffectiveLevel() == logging.WARNING
+        # The suite's own conftest may already have switched analytics off: start from "on".
+        with temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: True}):
+            assert PREFECT_SERVER_ANALYTICS_ENABLED.value() is True  # control
+            with offline_prefect():
+                assert PREFECT_SERVER_ANALYTICS_ENABLED.value() is False
+                assert prefect_logger.getEffectiveLevel() == logging.WARNING
         assert dict(os.environ) == environment
     finally:
         prefect_logger.setLevel(level)

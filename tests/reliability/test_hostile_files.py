@@ -173,14 +173,18 @@ def gzip_bomb(path: Path, decompressed_mb: int, first: bytes, filler: bytes) -> 
     return path
 
 
+# The peak is this process's own (VmHWM): ru_maxrss survives exec on Linux, so a child of a
+# large pytest process would report its parent's size.
 CLASSIFY_AND_REPORT_PEAK = """
-import resource, sys
+import re, sys
 from litwatch.cli import main
 sys.argv = ["litwatch", "classify", sys.argv[1]]
 try:
     main()
 finally:
-    print("peak_mb=%d" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024), file=sys.stderr)
+    with open("/proc/self/status") as status:
+        peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1))
+    print("peak_mb=%d" % (peak_kb // 1024), file=sys.stderr)
 """
 
 
