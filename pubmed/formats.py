@@ -135,7 +135,19 @@ GZIP_MAX_RATIO = 100
 GZIP_FLOOR = 64 << 20
 
 
-class _BoundedGzip(io.RawIOBase):
+class _ReadStream(io.RawIOBase):
+    """A raw stream whose subclasses only write `read`; `readinto` serves buffered readers."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _BoundedGzip(_ReadStream):
     """A gunzipping stream that stops with ParseError once it has given out more than
     GZIP_MAX_RATIO times the compressed bytes it has read (and more than GZIP_FLOOR): a small
     file can then never decompress into gigabytes in whatever reads it."""
@@ -161,11 +173,6 @@ class _BoundedGzip(io.RawIOBase):
                 " (a gzip bomb?); not read"
             )
         return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def close(self) -> None:
         self._gzip.close()
@@ -299,7 +306,7 @@ def put_back(head: bytes, stream: IO[bytes]) -> IO[bytes]:
     return cast(IO[bytes], _Rewound(head, stream))  # a binary stream, typed as RawIOBase
 
 
-class _Rewound(io.RawIOBase):
+class _Rewound(_ReadStream):
     """A stream whose first bytes were read to sniff it, with those bytes put back in front."""
 
     def __init__(self, head: bytes, rest: IO[bytes]):
@@ -323,11 +330,6 @@ class _Rewound(io.RawIOBase):
         if len(data) < size:
             data += self._rest.read(size - len(data))
         return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def close(self) -> None:
         self._rest.close()

@@ -145,13 +145,9 @@ def effect_features(
     for name, value in clause_cues.items():
         features["c_" + name] = value
 
-    lowered = [t.lower() for t in _TOKEN.findall(clause)]
-    tokens = [stem(t) for t in lowered]
-    int_words = intervention | (_INTERVENTION_ARM - comparator)
-    cmp_words = comparator | (CONTROL_WORDS - intervention)
-    at_int = [i for i, t in enumerate(tokens) if t in int_words]
-    at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
-    outcome_at = [i for i, t in enumerate(tokens) if t in query]
+    lowered, tokens, at_int, at_cmp, outcome_at = _positions(
+        clause, query, intervention, comparator
+    )
     amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
     verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
     features["rule_up"] = float(amount > 0)
@@ -188,6 +184,22 @@ def read_clause(
     sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
 ) -> ClauseReading:
     clause = local_clause(mark_groups(sentence), query)
+    lowered, tokens, at_int, at_cmp, outcome_at = _positions(
+        clause, query, intervention, comparator
+    )
+    statistics = _statistics(clause)
+    return ClauseReading(
+        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT),
+        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT),
+        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
+    )
+
+
+def _positions(
+    clause: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
+) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
+    """The clause's words (lower-cased, stemmed) and where the intervention arm, the comparator
+    arm and the outcome stand among them."""
     lowered = [t.lower() for t in _TOKEN.findall(clause)]
     tokens = [stem(t) for t in lowered]
     int_words = intervention | (_INTERVENTION_ARM - comparator)
@@ -195,12 +207,7 @@ def read_clause(
     at_int = [i for i, t in enumerate(tokens) if t in int_words]
     at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
     outcome_at = [i for i, t in enumerate(tokens) if t in query]
-    statistics = _statistics(clause)
-    return ClauseReading(
-        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT),
-        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT),
-        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
-    )
+    return lowered, tokens, at_int, at_cmp, outcome_at
 
 
 def _statistics(text: str) -> dict[str, float]:
