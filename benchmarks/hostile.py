@@ -14,12 +14,14 @@ Run: .venv/bin/python benchmarks/hostile.py [--skip-scaling]"""
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
+
+# The bomb and the peak-memory child are the reliability tests' own (tests/support).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from hostile_inputs import classify_peak, gzip_bomb
 
 MB = 2**20
 SMALL_BYTES = MB // 4
@@ -79,45 +81,12 @@ def reader_scaling(folder: Path) -> float:
     return large / small
 
 
-def gzip_bomb(path: Path) -> Path:
-    """1 GB unpacked, about 1 MB packed: a JSON-quoted PubmedArticleSet then spaces."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
-    spaces = b" " * MB
-    with path.open("wb") as out:
-        out.write(packer.compress(b'"<PubmedArticleSet>'))
-        for _ in range(1024):
-            out.write(packer.compress(spaces))
-        out.write(packer.flush())
-    return path
-
-
-# VmHWM is this process's own peak; ru_maxrss survives exec and would count a large parent.
-PEAK_OF_CLASSIFY = """
-import re, sys
-from litwatch.cli import main
-sys.argv = ["litwatch", "classify", sys.argv[1]]
-try:
-    main()
-finally:
-    with open("/proc/self/status") as status:
-        peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1))
-    print(f"peak_mb={peak_kb / 1024:.0f}", file=sys.stderr)
-"""
-
-
 def bomb_peak_mb(folder: Path) -> tuple[float, str]:
-    bomb = gzip_bomb(folder / "bomb.xml.gz")
+    """1 GB unpacked, about 1 MB packed: a JSON-quoted PubmedArticleSet then spaces."""
+    bomb = gzip_bomb(folder / "bomb.xml.gz", 1024, b'"<PubmedArticleSet>', b" ")
     print(f"bomb: {bomb.stat().st_size / MB:.2f} MB packed, 1024 MB unpacked")
-    child = subprocess.run(
-        [sys.executable, "-P", "-c", PEAK_OF_CLASSIFY, str(bomb)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    lines = child.stderr.strip().splitlines()
-    peak = float(lines[-1].removeprefix("peak_mb="))
-    return peak, lines[-2] if len(lines) > 1 else f"exit {child.returncode}"
+    code, peak, said = classify_peak(bomb)
+    return float(peak), said or f"exit {code}"
 
 
 def main() -> None:

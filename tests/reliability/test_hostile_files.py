@@ -9,12 +9,10 @@ import json
 import logging
 import os
 import sqlite3
-import subprocess
-import sys
-import zlib
 from pathlib import Path
 
 import pytest
+from hostile_inputs import classify_peak, gzip_bomb
 from litwatch.store import Store
 
 ARTICLE = (
@@ -173,34 +171,6 @@ def test_a_medline_record_with_a_bad_pmid_is_skipped_with_one_warning(
 # --- defect 3: decompression is bounded ------------------------------------------------------
 
 
-def gzip_bomb(path: Path, decompressed_mb: int, first: bytes, filler: bytes) -> Path:
-    """A gzip file of `first` then `filler` over and over, `decompressed_mb` MB unpacked and
-    about a thousandth of that packed."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
-    block = filler * (MB // len(filler))
-    with path.open("wb") as out:
-        out.write(packer.compress(first))
-        for _ in range(decompressed_mb):
-            out.write(packer.compress(block))
-        out.write(packer.flush())
-    return path
-
-
-# The peak is this process's own (VmHWM): ru_maxrss survives exec on Linux, so a child of a
-# large pytest process would report its parent's size.
-CLASSIFY_AND_REPORT_PEAK = """
-import re, sys
-from litwatch.cli import main
-sys.argv = ["litwatch", "classify", sys.argv[1]]
-try:
-    main()
-finally:
-    with open("/proc/self/status") as status:
-        peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1))
-    print("peak_mb=%d" % (peak_kb // 1024), file=sys.stderr)
-"""
-
-
 @pytest.mark.parametrize(
     ("first", "filler", "expected"),
     [
@@ -225,18 +195,10 @@ def test_a_gzip_bomb_is_refused_in_one_line_within_bounded_memory(
 ):
     bomb = gzip_bomb(tmp_path / "bomb.gz", 1024, first, filler)
     assert bomb.stat().st_size < 2 * MB
-    result = subprocess.run(
-        [sys.executable, "-P", "-c", CLASSIFY_AND_REPORT_PEAK, str(bomb)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=os.environ | {"LITWATCH_DATA_DIR": str(data_dir)},
-    )
-    error, peak = result.stderr.strip().splitlines()[-2:]
-    assert result.returncode == 1, result.stderr
+    code, peak, error = classify_peak(bomb, env=os.environ | {"LITWATCH_DATA_DIR": str(data_dir)})
+    assert code == 1
     assert error == f"litwatch: bomb.gz: {expected}"
-    assert int(peak.removeprefix("peak_mb=")) <= 400, result.stderr
+    assert peak <= 400
 
 
 def test_a_gzipped_export_of_ordinary_size_is_read_whole(litwatch, data_dir, corpus, tmp_path):
