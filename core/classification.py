@@ -71,6 +71,12 @@ class Attributes:
     outcomes: tuple[str, ...] = ()
     evidence: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def names_a_treatment(self) -> bool:
+        """Whether the record names the watch's treatment (a formulation or a daily dose): only
+        then does "favours the intervention" mean something for it."""
+        return bool(self.formulations) or self.daily_dose_ug is not None
+
     def to_json(self) -> dict[str, Any]:
         """The `attributes` object of `litwatch classify` output and the store."""
         return {

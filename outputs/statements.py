@@ -132,7 +132,7 @@ def study_of(record: Record, classification: Classification | None) -> Study:
             StudyFinding(f.domain, f.outcome, f.direction, f.evidence)
             for f in classification.findings
         ),
-        tests_intervention=bool(attributes.formulations or attributes.daily_dose_ug is not None),
+        tests_intervention=attributes.names_a_treatment,
     )
 
 

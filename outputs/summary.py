@@ -22,6 +22,7 @@ from litwatch.outputs import charts
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
+    REVIEW_DESIGNS,
     EvidenceStatement,
     bottom_line,
     practical_interpretation,
@@ -31,7 +32,6 @@ from litwatch.outputs.view import direction_words, iso_week_label, plural, recor
 from litwatch.outputs.watch import WatchInfo
 
 TRIALS = ("rct", "non-randomized-trial")
-REVIEWS = ("meta-analysis", "systematic-review")
 _VERSION_PREFIX = "20"  # versioned folders are ISO weeks, e.g. 2026-W48
 
 
@@ -212,7 +212,7 @@ def summary_view(
         "digest_count": len(digests),
         "by_design": [(design_label(d), by_design[d]) for d in DESIGNS if by_design[d]],
         "biology": [row for row in rows if row["design"] in ("preclinical", "narrative-review")],
-        "reviews": [row for row in rows if row["design"] in REVIEWS],
+        "reviews": [row for row in rows if row["design"] in REVIEW_DESIGNS],
         "rcts": [row for row in trials if row["design"] == "rct"],
         "metformin_trials": [row for row in metformin if row["design"] in TRIALS],
         "metformin": metformin,

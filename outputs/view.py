@@ -147,13 +147,6 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
     ]
 
 
-def _tests_intervention(classification: Classification | None) -> bool:
-    if classification is None:
-        return False
-    attributes = classification.attributes
-    return bool(attributes.formulations or attributes.daily_dose_ug is not None)
-
-
 def findings_line(findings: list[dict]) -> str:
     """ "pain: favours B12 · nerve conduction: no difference" """
     return " · ".join(f"{f['domain_title']}: {f['direction_words']}" for f in findings)
@@ -194,7 +187,11 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
         "findings": findings,
         # Whom a result favours means something only where the study tests the intervention
         # (a case-control study of metformin users compares no treatments).
-        "findings_line": findings_line(findings) if _tests_intervention(classification) else "",
+        "findings_line": (
+            findings_line(findings)
+            if classification and classification.attributes.names_a_treatment
+            else ""
+        ),
         "registry_ids": list(record.registry_ids),
         "doi": record.doi,
         "doi_url": f"https://doi.org/{quote(record.doi, safe='/:;()._-')}" if record.doi else "",
