@@ -50,47 +50,45 @@ SHOWN_ATTRIBUTES: tuple[tuple[str, str], ...] = (
 )
 
 
-def attribute_texts(classification: Classification | None) -> dict[str, str]:
-    """The shown attributes as text, by name; an attribute the classifiers did not find is absent."""
+def attribute_texts(
+    classification: Classification | None, *, readable: bool = False
+) -> dict[str, str]:
+    """The shown attributes as text, by name; an attribute the classifiers did not find is
+    absent. `readable` puts vocabulary in words ("symptom scores and nerve conduction"), as
+    people read it, where JSON and CSV keep the tokens."""
     if classification is None:
         return {}
     attributes = classification.attributes
+    say = word if readable else str
     texts: dict[str, str] = {}
     if attributes.n_participants is not None:
         texts["n_participants"] = _number(attributes.n_participants)
     if attributes.follow_up_weeks is not None:
         texts["follow_up_weeks"] = f"{_number(attributes.follow_up_weeks)} weeks"
-    treatment = [", ".join(attributes.formulations), "/".join(attributes.routes)]
+    treatment = [", ".join(map(say, attributes.formulations)), "/".join(attributes.routes)]
     if attributes.daily_dose_ug is not None:
         treatment.append(f"{_number(attributes.daily_dose_ug)} µg/day")
     if treatment_text := ", ".join(part for part in treatment if part):
         texts["treatment"] = treatment_text
     if attributes.comparator and attributes.comparator != "none":
-        texts["comparator"] = attributes.comparator
+        texts["comparator"] = say(attributes.comparator)
     if attributes.metformin_population:
         texts["metformin_population"] = "metformin users"
     if attributes.b12_status_reported:
         texts["b12_status_reported"] = "reported"
     if attributes.outcomes:
-        texts["outcomes"] = ", ".join(attributes.outcomes)
+        texts["outcomes"] = (
+            words(attributes.outcomes) if readable else ", ".join(attributes.outcomes)
+        )
     return texts
 
 
 def attribute_pairs(
     classification: Classification | None, *, readable: bool = True
 ) -> list[tuple[str, str]]:
-    """The key attributes as (label, value) pairs, skipping what the classifiers did not find;
-    `readable` puts vocabulary in words ("symptom scores, nerve conduction"), as people read
-    it, where JSON and CSV keep the tokens."""
-    texts = attribute_texts(classification)
-    if classification is not None and readable:
-        attributes = classification.attributes
-        if "outcomes" in texts:
-            texts["outcomes"] = words(attributes.outcomes)
-        if "comparator" in texts:
-            texts["comparator"] = word(attributes.comparator)
-        if "treatment" in texts:
-            texts["treatment"] = texts["treatment"].replace("b-complex", word("b-complex"))
+    """The key attributes as (label, value) pairs, skipping what the classifiers did not find
+    (`readable` as in `attribute_texts`)."""
+    texts = attribute_texts(classification, readable=readable)
     return [(label, texts[name]) for name, label in SHOWN_ATTRIBUTES if name in texts]
 
 
