@@ -69,11 +69,22 @@ class RequestLog:
             and (status is None or entry.status == status)
         )
 
+    def calls(self, endpoint: str) -> int:
+        """Requests to `endpoint` that got past the rate limit (answered, or met an injected fault).
+
+        A busy host can deliver two paced requests closer together than they were sent, so the
+        limit may refuse one that the client then retries; such refusals are not calls."""
+        return sum(
+            1
+            for entry in self.entries()
+            if entry.endpoint == endpoint and not (entry.status == 429 and entry.fault is None)
+        )
+
     def esearch_calls(self) -> int:
-        return self.count("esearch")
+        return self.calls("esearch")
 
     def efetch_calls(self) -> int:
-        return self.count("efetch")
+        return self.calls("efetch")
 
     def faults(self) -> list[str]:
         """The fault kinds met, in request order."""

@@ -230,7 +230,7 @@ def test_a_query_pubmed_cannot_read_fails_at_once_not_after_retries(
     with pytest.raises(EntrezError) as failure:
         client.search(query, *YEAR_2023)
     assert str(failure.value) == f"PubMed cannot read the watch's query: {reason}"
-    assert standin.log.count("esearch") == 1
+    assert standin.log.esearch_calls() == 1
 
 
 def test_a_backend_error_on_the_search_is_still_retried(standin, pace_dir):
@@ -238,4 +238,4 @@ def test_a_backend_error_on_the_search_is_still_retried(standin, pace_dir):
     client = client_for(standin, pace_dir, max_attempts=5)
     standin.faults.force("error", count=2)
     assert client.search(EVERYTHING, *YEAR_2023).count == 33
-    assert standin.log.count("esearch") == 3
+    assert standin.log.esearch_calls() == 3

@@ -30,6 +30,7 @@ def test_more_than_three_requests_a_second_get_429(make_standin):
     assert time.monotonic() - started < 1.0  # all within one window, so the count is exact
     assert statuses[:3] == [200, 200, 200] and statuses.count(429) == 7
     assert running.log.count("esearch", status=429) == 7
+    assert running.log.esearch_calls() == 3  # a refusal by the limit is not a call
 
 
 def test_429_says_why_and_when_to_retry(make_standin):
