@@ -99,6 +99,7 @@ class EvidenceStatement:
     other: Tally
     studies: tuple[StudyVerdict, ...]
     populations: tuple[str, ...] = ()  # "In metformin users: 2 of 2 RCTs favour B12."
+    favoured: str = ""  # what "favours" names: the intervention, or "one form or route"
 
     @property
     def pmids(self) -> tuple[str, ...]:
@@ -195,7 +196,8 @@ def _trial_clause(tally: Tally, kind_one: str, kind_many: str, intervention: str
     if tally.total == 1:
         return f"1 {kind_one}{people} {first_one}"
     if first_count == tally.total:
-        return f"all {tally.total} {kind_many}{people} {first_many}"
+        every = "both" if tally.total == 2 else f"all {tally.total}"
+        return f"{every} {kind_many}{people} {first_many}"
     parts = [
         f"{first_count} of {tally.total} {kind_many}{people} {first_one if first_count == 1 else first_many}"
     ]
@@ -312,6 +314,7 @@ def build_statement(
         other=other,
         studies=tuple(verdicts),
         populations=tuple(scenario_lines),
+        favoured=intervention,
     )
 
 

@@ -251,7 +251,7 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
                 "participants": study.participants,
                 "follow_up_weeks": study.follow_up_weeks,
                 "direction": study.direction,
-                "direction_words": direction_words(study.direction, watch),
+                "direction_words": direction_words(study.direction, watch, statement.favoured),
                 "outcomes": ", ".join(study.outcomes),
                 "evidence": study.evidence,
             }

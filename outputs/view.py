@@ -117,10 +117,11 @@ def record_date(record: Record) -> str:
     return str(record.publication_year or "")
 
 
-def direction_words(direction: str, watch: WatchInfo) -> str:
-    """ "favours B12", "no difference", "favours the comparator", "unclear"."""
+def direction_words(direction: str, watch: WatchInfo, favoured: str = "") -> str:
+    """ "favours B12", "no difference", "favours the comparator", "unclear"; `favoured` names
+    what a statement about head-to-head trials credits instead ("one form or route")."""
     if direction == "favours-intervention":
-        return f"favours {watch.intervention}"
+        return f"favours {favoured or watch.intervention}"
     return word(direction)
 
 

@@ -207,7 +207,7 @@ def test_what_this_changes_comes_before_the_records_in_every_format():
         (rendered.markdown, "What this changes"),
     ):
         assert body.index(heading) < body.index("99000010")
-        assert "all 2 RCTs (150 participants) favour B12" in body
+        assert "both RCTs (150 participants) favour B12" in body
         assert "1 RCT (60 participants) favours B12" in body
     document = json.loads(rendered.json)
     assert document["evidence_changes"][0]["new_pmids"] == ["99000013"]

@@ -116,7 +116,7 @@ def test_a_new_trial_moves_a_statement_before_to_after():
         "Nerve conduction: 1 RCT (100 participants) finds no difference."
     )
     assert changes["domain:nerve"].after == (
-        "Nerve conduction: all 2 RCTs (340 participants) find no difference."
+        "Nerve conduction: both RCTs (340 participants) find no difference."
     )
     assert changes["domain:nerve"].new_pmids == ("7",)
 
@@ -140,3 +140,14 @@ def test_bottom_line_and_practice_follow_the_rct_verdict():
     null = [study(str(i), "rct", 100, ("pain", "VAS", "no-difference")) for i in range(3)]
     null_question, _ = evidence_statements(null, DOMAINS, QUESTIONS, "B12")
     assert "show no benefit of B12 (3 of 3" in bottom_line(null_question, "B12")[0]
+
+
+def test_a_head_to_head_question_credits_one_form_or_route_not_the_intervention():
+    forms = Question("forms", "One form against another", ("pain",), head_to_head_only=True)
+    trial = study("7", "rct", 60, ("pain", "VAS", "favours-intervention"))
+    trial = Study(**{**trial.__dict__, "head_to_head": True})
+    by_question, _ = evidence_statements([trial, STUDIES[0]], DOMAINS, (forms,), "B12")
+    assert by_question[0].pmids == ("7",)  # the placebo-controlled trial is not head-to-head
+    assert by_question[0].favoured == "one form or route"
+    assert "favours one form or route" in by_question[0].text
+    assert statements(STUDIES)["domain:pain"].favoured == "B12"

@@ -178,7 +178,7 @@ def sample_digest(created: datetime | None = None, key: str = "b12-dpn:2026-W48"
             key="question:symptoms-pain",
             title="Neuropathy symptoms and pain",
             before="Neuropathy symptoms and pain: 1 RCT (60 participants) favours B12.",
-            after="Neuropathy symptoms and pain: all 2 RCTs (150 participants) favour B12.",
+            after="Neuropathy symptoms and pain: both RCTs (150 participants) favour B12.",
             new_pmids=("99000013",),
         ),
     )
