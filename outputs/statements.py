@@ -381,9 +381,9 @@ def statement_changes(
 
 
 _BOTTOM_LINE = {
-    "benefit": "{title}: the randomised evidence favours {intervention} ({favour} of {decided} RCTs).",
+    "benefit": "{title}: the randomised evidence favours {favoured} ({favour} of {decided} RCTs).",
     "no-benefit": "{title}: most RCTs show no benefit of {intervention} ({none} of {decided} find no difference or favour the comparator).",
-    "mixed": "{title}: the RCTs are mixed ({favour} of {decided} favour {intervention}).",
+    "mixed": "{title}: the RCTs are mixed ({favour} of {decided} favour {favoured}).",
     "too-few": "{title}: too few RCTs to say ({decided} with a clear result so far).",
 }
 _PRACTICE = {
@@ -393,6 +393,26 @@ _PRACTICE = {
     "too-few": "For {topic} there is not yet enough randomised evidence to guide practice.",
 }
 
+# A question about head-to-head trials compares forms or routes of the intervention with each
+# other: "no benefit of B12" would misread a trial in which every arm got B12.
+_HEAD_TO_HEAD_BOTTOM_LINE = {
+    **_BOTTOM_LINE,
+    "no-benefit": "{title}: most RCTs find no difference between forms or routes ({none} of {decided}).",
+}
+_HEAD_TO_HEAD_PRACTICE = {
+    "benefit": "The trials favour one form or route of {intervention}; the studies listed under the statement say which.",
+    "no-benefit": "The trials have not shown one form or route of {intervention} to be better than another.",
+    "mixed": "The trials disagree on which form or route of {intervention} is better; the larger and longer trials listed first deserve the most weight.",
+    "too-few": "There is not yet enough randomised evidence to choose between forms or routes of {intervention}.",
+}
+
+
+def _templates(
+    statement: EvidenceStatement, intervention: str, plain: dict[str, str], head: dict[str, str]
+) -> str:
+    compares_forms = bool(statement.favoured) and statement.favoured != intervention
+    return (head if compares_forms else plain)[statement.verdict]
+
 
 def _fill(template: str, statement: EvidenceStatement, intervention: str) -> str:
     rcts = statement.rcts
@@ -401,6 +421,7 @@ def _fill(template: str, statement: EvidenceStatement, intervention: str) -> str
         title=statement.title,
         topic=_lower_first(statement.title),
         intervention=intervention,
+        favoured=statement.favoured or intervention,
         favour=rcts.favour,
         none=rcts.no_difference + rcts.against,
         decided=decided,
@@ -411,7 +432,8 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
     """One sentence per question statement saying where its randomised evidence stands."""
     lines = []
     for statement in statements:
-        line = _fill(_BOTTOM_LINE[statement.verdict], statement, intervention)
+        template = _templates(statement, intervention, _BOTTOM_LINE, _HEAD_TO_HEAD_BOTTOM_LINE)
+        line = _fill(template, statement, intervention)
         if statement.reviews.total:
             reviews = _trial_clause(
                 statement.reviews, *review_kind(statement.reviews), intervention
@@ -425,7 +447,11 @@ def practical_interpretation(
     statements: Sequence[EvidenceStatement], intervention: str
 ) -> list[str]:
     """What the question statements mean for practice, one sentence each, from their verdicts."""
-    return [_fill(_PRACTICE[s.verdict], s, intervention) for s in statements if s.has_evidence]
+    return [
+        _fill(_templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention)
+        for s in statements
+        if s.has_evidence
+    ]
 
 
 def watch_statements(

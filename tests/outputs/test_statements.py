@@ -151,3 +151,32 @@ def test_a_head_to_head_question_credits_one_form_or_route_not_the_intervention(
     assert by_question[0].favoured == "one form or route"
     assert "favours one form or route" in by_question[0].text
     assert statements(STUDIES)["domain:pain"].favoured == "B12"
+
+
+def test_head_to_head_bottom_line_and_practice_speak_of_forms_not_of_benefit():
+    forms = Question("forms", "One form against another", ("pain",), head_to_head_only=True)
+    trials = [
+        Study(
+            **{
+                **study(str(i), "rct", 60, ("pain", "VAS", "no-difference")).__dict__,
+                "head_to_head": True,
+            }
+        )
+        for i in range(3)
+    ]
+    by_question, _ = evidence_statements(trials, DOMAINS, (forms,), "B12")
+    assert bottom_line(by_question, "B12") == [
+        "One form against another: most RCTs find no difference between forms or routes (3 of 3)."
+    ]
+    assert practical_interpretation(by_question, "B12") == [
+        "The trials have not shown one form or route of B12 to be better than another."
+    ]
+    # Control: the same trials against placebo read as no benefit of B12.
+    placebo = Question("symptoms", "Symptoms and pain", ("pain",))
+    plain, _ = evidence_statements(
+        [study(str(i), "rct", 60, ("pain", "VAS", "no-difference")) for i in range(3)],
+        DOMAINS,
+        (placebo,),
+        "B12",
+    )
+    assert "show no benefit of B12 (3 of 3" in bottom_line(plain, "B12")[0]
