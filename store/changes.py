@@ -23,7 +23,7 @@ _DESCRIBED = {
 
 
 def describe_changes(before: Record, after: Record) -> tuple[str, ...]:
-    """Phrases such as "status: Publisher → MEDLINE" or "mesh: +12 headings", most telling first."""
+    """Phrases such as "status: Publisher → MEDLINE" or "MeSH: +12 headings", most telling first."""
     phrases: list[str] = []
     if before.status != after.status:
         phrases.append(f"status: {before.status or 'none'} → {after.status or 'none'}")
@@ -35,9 +35,9 @@ def describe_changes(before: Record, after: Record) -> tuple[str, ...]:
     ):
         phrases.append(f"comments/corrections: {links}")
     if types := _set_change(before.publication_types, after.publication_types):
-        phrases.append(f"publication_types: {types}")
+        phrases.append(f"publication types: {types}")
     if mesh := _count_change(before.mesh_terms, after.mesh_terms, "heading"):
-        phrases.append(f"mesh: {mesh}")
+        phrases.append(f"MeSH: {mesh}")
     if registries := _set_change(before.registry_ids, after.registry_ids):
         phrases.append(f"registry ids: {registries}")
     if keywords := _count_change(before.keywords, after.keywords, "keyword"):

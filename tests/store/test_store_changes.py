@@ -15,8 +15,8 @@ def test_indexing_reports_status_types_and_mesh_count():
     )
     assert describe_changes(before, after) == (
         "status: Publisher → MEDLINE",
-        "publication_types: +Randomized Controlled Trial",
-        "mesh: +12 headings",
+        "publication types: +Randomized Controlled Trial",
+        "MeSH: +12 headings",
     )
 
 
@@ -38,7 +38,7 @@ def test_title_abstract_and_retraction_link_are_named():
 def test_removed_types_and_unlisted_fields_are_reported():
     before = Record(pmid="1", publication_types=("Review", "Journal Article"), doi="")
     after = Record(pmid="1", publication_types=("Journal Article",), doi="10.1/x")
-    assert describe_changes(before, after) == ("publication_types: -Review", "doi changed")
+    assert describe_changes(before, after) == ("publication types: -Review", "doi changed")
 
 
 def test_identical_records_have_no_changes():

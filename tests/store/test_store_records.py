@@ -40,8 +40,8 @@ def test_changed_content_is_a_revision_with_what_changed(store, now):
     assert (change.store_version, change.previous_version) == (2, 1)
     assert change.changes == (
         "status: Publisher → MEDLINE",
-        "publication_types: +Journal Article, +Randomized Controlled Trial",
-        "mesh: +2 headings",
+        "publication types: +Journal Article, +Randomized Controlled Trial",
+        "MeSH: +2 headings",
     )
     versions = store.record_versions("100")
     assert [(v.store_version, v.record.status, v.first_seen) for v in versions] == [
