@@ -69,12 +69,34 @@ def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:
 
 def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChange, ...]:
     """The summary statements this digest moves: the summary's records before it, against the
-    same with the digest's records added (new ones) or replaced (revised ones)."""
-    before, _ = summary_inputs(store, watch)
+    same with the digest's records added (new ones) or replaced (revised ones).
+
+    The store already holds a revised record's new version, so the summary before the digest
+    is read with the version it showed: the newest earlier one classified for the watch."""
+    current, _ = summary_inputs(store, watch)
+    revised = {item.record.pmid for item in digest.revised}
+    before = []
+    for record, classification in current:
+        if record.pmid in revised:
+            shown = earlier_version(store, watch, record.pmid)
+            if shown is not None:
+                before.append(shown)
+        else:
+            before.append((record, classification))
     listed = {item.record.pmid: (item.record, item.classification) for item in digest.items}
-    after = [listed.pop(record.pmid, (record, c)) for record, c in before]
+    after = [listed.pop(record.pmid, (record, c)) for record, c in current]
     after += [pair for pair in listed.values() if pair[1] is None or pair[1].topic_relevant]
     return evidence_changes(before, after, watch_info(watch))
+
+
+def earlier_version(store, watch: Watch, pmid: str) -> tuple | None:
+    """The record as the summary showed it before its newest version arrived: the newest earlier
+    version with a classification for the watch, if that one was on-topic."""
+    for version in reversed(store.record_versions(pmid)[:-1]):
+        classification = store.classification(pmid, version.store_version, watch.name)
+        if classification is not None:
+            return (version.record, classification) if classification.topic_relevant else None
+    return None
 
 
 def digest_folder(out_dir: Path, digest: Digest) -> Path:

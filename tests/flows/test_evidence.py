@@ -5,9 +5,11 @@ in every digest format; the summary's numbers are recomputed from the store, stu
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from litwatch.core.records import MeshHeading
 from litwatch.flows.classifying import classify_pending
 from litwatch.flows.digesting import (
     make_digest,
@@ -116,3 +118,39 @@ def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks,
             assert study.direction in directions or study.direction == "unclear"
         if statement.has_evidence:
             assert " ".join(statement.text.split()) in " ".join(markdown.split())
+
+
+def _week(store, watch, records, week):
+    now = MONDAY + timedelta(weeks=week)
+    run = store.begin_run(watch.name, None, None, now)
+    store.upsert_records(run, watch.name, records, now)
+    classify_pending(store, watch)
+    return make_digest(store, watch, run, now)
+
+
+def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic):
+    """Week 1 lists the new trial ahead of print, title only; week 2 its revision carries the
+    abstract. The store already holds the new version when the digest is made, so the 'before'
+    must be the version the summary showed."""
+    watch = load_watches()[0]
+    trial = next(r for r in ontopic if r.pmid == NEW_TRIAL)
+    ahead_of_print = replace(trial, abstract=())
+    with Store.open(tmp_path / "litwatch.sqlite") as store:
+        first = _week(
+            store, watch, [*(r for r in ontopic if r.pmid != NEW_TRIAL), ahead_of_print], 0
+        )
+        second = _week(store, watch, [trial], 1)
+        assert [item.record.pmid for item in second.revised] == [NEW_TRIAL]
+        moved = {change.key: change for change in second.evidence_changes}
+        assert "question:symptoms-pain" in moved
+        assert moved["question:symptoms-pain"].new_pmids == (NEW_TRIAL,)
+        symptoms = moved["question:symptoms-pain"]
+        assert "1 RCT (90 participants) favours B12" in symptoms.before
+        assert "both RCTs (210 participants) favour B12" in symptoms.after
+        assert NEW_TRIAL in {item.record.pmid for item in first.items}
+
+        # Control: a revision that only adds MeSH headings moves no statement.
+        indexed = replace(trial, mesh_headings=(*trial.mesh_headings, MeshHeading("Humans")))
+        third = _week(store, watch, [indexed], 2)
+        assert [item.record.pmid for item in third.revised] == [NEW_TRIAL]
+        assert third.evidence_changes == ()
