@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -26,12 +25,26 @@ DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)"
 NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
 
 # Where a NUMBER may start: a digit in the text, or a number word (or "a hundred") in its
-# lower-cased copy. Plain alternations of lower-case words, without flags or lookbehinds, let
-# the regex engine skip in C to the next possible first letter; finding every word start with
-# `\b` instead costs more than reading the numbers themselves.
-_DIGIT_RUN = re.compile(r"\d+")
+# lower-cased copy. Both finders are written so that the regex engine can skip in C to the next
+# possible first character: a digit run as `\d\d*` (the engine reads a leading `\d+` as a
+# repeat and tries every position), the number words grouped by first letter (an alternation of
+# plain lower-case literals, without flags or lookbehinds, and only that letter's words tried).
+# Finding every word start with `\b` instead costs more than reading the numbers themselves.
+_DIGIT_RUN = re.compile(r"\d\d*")
 _NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
 _ARTICLE = re.compile(r"an?(?=[\s-])|half")
+
+
+def _by_first_letter(words: tuple[str, ...]) -> str:
+    """An alternation of `words` grouped by first letter, longest first within each letter as in
+    `words`, so that a position matches the same word as in the plain alternation."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+_NUMBER_WORD = re.compile(_by_first_letter(_NUMBER_WORDS) + r"|a(?=\s+hundred)")
 
 
 def number_starts(text: str, folded: str) -> list[int]:
@@ -41,10 +54,9 @@ def number_starts(text: str, folded: str) -> list[int]:
     A position inside a run these finders matched is never a word start, so skipping to
     the end of each run loses no number."""
     starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
-    # Only the number words the text holds at all go into the finder ("one" is in "hormone").
-    words = tuple(word for word in _NUMBER_WORDS if word in folded)
-    if words or "hundred" in folded:
-        starts += [match.start() for match in _number_word_finder(words).finditer(folded)]
+    words = [match.start() for match in _NUMBER_WORD.finditer(folded)]
+    if words:
+        starts += words
         starts.sort()
     return starts
 
@@ -52,11 +64,6 @@ def number_starts(text: str, folded: str) -> list[int]:
 def article_starts(folded: str) -> list[int]:
     """Where "a", "an" or "half" may stand for a number ("a week", "half a year"), in order."""
     return [match.start() for match in _ARTICLE.finditer(folded)]
-
-
-@lru_cache(maxsize=512)
-def _number_word_finder(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join((*words, r"a(?=\s+hundred)")))
 
 
 def matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match]:

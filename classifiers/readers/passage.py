@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from litwatch.classifiers.readers.numbers import article_starts, matches_from, number_starts
@@ -28,6 +28,11 @@ class Passage:
     lowered: str | None
     folded: str | None
     cut_from: int | None = None  # the length of the text before it was cut, if it was
+    # Each screen's answer by pattern id, with the pattern (see may_match): several readers ask
+    # about the same pattern (the formulations and routes, for one, and the comparator after them).
+    _screened: dict[int, tuple[re.Pattern[str], bool]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def of(cls, text: str | Passage, limit: int = TEXT_LIMIT) -> Passage:
@@ -41,7 +46,14 @@ class Passage:
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False only when `pattern` cannot match the text (see screen.py)."""
-        return may_match(pattern, self.folded, self.text)
+        # By id, not by the pattern: hashing a compiled pattern hashes its whole program. The
+        # entry keeps the pattern, so no other pattern can take its id while the passage lives.
+        screened = self._screened.get(id(pattern))
+        if screened is not None and screened[0] is pattern:
+            return screened[1]
+        answer = may_match(pattern, self.folded, self.text)
+        self._screened[id(pattern)] = (pattern, answer)
+        return answer
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

@@ -50,8 +50,25 @@ def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = N
     return folded is None or _check(pattern)(folded, text)
 
 
-@lru_cache(maxsize=1024)
+# Each pattern's check, by the pattern's id: hashing a compiled pattern hashes its whole program
+# (7 µs for the head-count pattern), which a cache keyed on the pattern paid at every screen.
+# The entry holds the pattern itself, so that no other pattern can take its id while it is cached.
+_CHECKS: dict[int, tuple[re.Pattern[str], Callable[[str, str | None], bool]]] = {}
+_MOST_CHECKS = 1024
+
+
 def _check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
+    cached = _CHECKS.get(id(pattern))
+    if cached is not None and cached[0] is pattern:
+        return cached[1]
+    if len(_CHECKS) >= _MOST_CHECKS:
+        _CHECKS.clear()  # patterns compiled anew again and again (watch files reloaded)
+    check = _compile_check(pattern)
+    _CHECKS[id(pattern)] = (pattern, check)
+    return check
+
+
+def _compile_check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
     # The requirement written out as one Python expression of `in` tests: walking the tree
     # for every text took longer than the tests themselves. Each needle enters the expression
     # through repr(), as a string literal, whatever a watch file's phrases hold.
