@@ -45,7 +45,7 @@ _POOLED_AFTER = re.compile(
     rf"^[^.;]{{0,30}}\b(?:in|from|across|of)\s+(?:{NUMBER})\s+(?:\w+\s+)?(?:trials|studies|RCTs|cohorts)\b",
     re.IGNORECASE,
 )
-_RANDOMIZED = re.compile(r"\brandomi[sz]\w*|\brandomly\b|\ballocated\b|\bassigned\b", re.IGNORECASE)
+_RANDOMIZED = re.compile(r"\b(?:randomi[sz]\w*|randomly\b|allocated\b|assigned\b)", re.IGNORECASE)
 _ENROLLED = re.compile(
     r"\b(?:enrol\w*|recruit\w*|included|sampled|total\s+of|cohort\s+of|sample\s+of|study\s+of"
     r"|survey\s+of|trial\s+of|comprising|involving|participated|took\s+part|screened)\b",
