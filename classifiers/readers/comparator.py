@@ -58,7 +58,14 @@ def read_comparator(text: str | Passage) -> Reading[str]:
         allocation = None
     head_to_head = placebo = active = None
     for start, end in passage.sentences:
-        if head_to_head and placebo and active:
+        # Head-to-head outranks placebo, which outranks active: stop as soon as nothing that
+        # would outrank what was found is left to look for (most abstracts name no placebo).
+        outranking_left = (
+            comparison
+            or (placebo_word and not placebo)
+            or (allocation and not active and not placebo)
+        )
+        if head_to_head or not outranking_left:
             break
         sentence = text[start:end]
         folded = squeeze(passage.lowered[start:end]) if passage.lowered is not None else None
@@ -70,7 +77,7 @@ def read_comparator(text: str | Passage) -> Reading[str]:
             head_to_head is None and found(comparison) and _compares_b12_forms(text, start, end)
         )
         placebo_named = found(placebo_word) if placebo is None else None
-        allocates = active is None and found(allocation) and found(alternative)
+        allocates = active is None and placebo is None and found(allocation) and found(alternative)
         # Asked last, only of a sentence that would count: most sentences name no arm at all.
         if not (compares or placebo_named) and not allocates:
             continue
