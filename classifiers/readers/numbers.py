@@ -27,9 +27,9 @@ NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
 # Where a NUMBER may start: a digit in the text, or a number word (or "a hundred") in its
 # lower-cased copy. Both finders are written so that the regex engine can skip in C to the next
 # possible first character: a digit run as `\d\d*` (the engine reads a leading `\d+` as a
-# repeat and tries every position), the number words grouped by first letter (an alternation of
-# plain lower-case literals, without flags or lookbehinds, and only that letter's words tried).
-# Finding every word start with `\b` instead costs more than reading the numbers themselves.
+# repeat and tries every position), a number word with the non-word character before it (a
+# NUMBER word starts a word), the words grouped by first letter so that only that letter's are
+# tried. Finding every word start with `\b` instead costs more than reading the numbers.
 _DIGIT_RUN = re.compile(r"\d\d*")
 _NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
 _ARTICLE = re.compile(r"an?(?=[\s-])|half")
@@ -44,7 +44,7 @@ def _by_first_letter(words: tuple[str, ...]) -> str:
     return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
 
 
-_NUMBER_WORD = re.compile(_by_first_letter(_NUMBER_WORDS) + r"|a(?=\s+hundred)")
+_NUMBER_WORD = re.compile(rf"\W(?:{_by_first_letter(_NUMBER_WORDS)}|a(?=\s+hundred))")
 
 
 def number_starts(text: str, folded: str) -> list[int]:
@@ -54,7 +54,9 @@ def number_starts(text: str, folded: str) -> list[int]:
     A position inside a run these finders matched is never a word start, so skipping to
     the end of each run loses no number."""
     starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
-    words = [match.start() for match in _NUMBER_WORD.finditer(folded)]
+    # Read with a space before it (a word at the very start has one too), the copy's offsets are
+    # one on: where a match takes the character before a word, the word starts in `folded`.
+    words = [match.start() for match in _NUMBER_WORD.finditer(" " + folded)]
     if words:
         starts += words
         starts.sort()

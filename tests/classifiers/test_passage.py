@@ -7,7 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from litwatch.classifiers.readers.counts import _COUNT
+from litwatch.classifiers.readers.counts import _COUNT, _FINISHED
 from litwatch.classifiers.readers.dose import _DOSE
 from litwatch.classifiers.readers.duration import _LENGTH
 from litwatch.classifiers.readers.passage import TEXT_LIMIT, Passage
@@ -17,7 +17,7 @@ PIECES = [
     "one", "Twenty", "twenty-one", "Seventeen", "a", "an", "A", "half", "hundred", "and",
     "patients", "participants", "weeks", "week", "year", "mg", "µg", "daily", "type", "B",
     "12", "1,000", "4.5", "٣", "(n = 40)", "randomised", "İ", "ſix", ".", ",", "-", " ", " ",
-    "\n", "Some", "often", "data",
+    "\n", "Some", "often", "data", "completed", "were analysed",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
@@ -26,7 +26,7 @@ def spans(matches) -> list[tuple[int, int]]:
     return [match.span() for match in matches]
 
 
-@pytest.mark.parametrize("pattern", [_COUNT, _DOSE], ids=["count", "dose"])
+@pytest.mark.parametrize("pattern", [_COUNT, _DOSE, _FINISHED], ids=["count", "dose", "finished"])
 @settings(max_examples=300, deadline=None)
 @given(text=texts)
 def test_numbers_found_from_their_starts_are_the_ones_finditer_finds(pattern, text):
