@@ -66,7 +66,7 @@ def find_lengths(text: str | Passage) -> tuple[Length, ...]:
         return ()
     text = passage.text
     lengths = []
-    for match in passage.number_matches(_LENGTH, articles=True):
+    for match in passage.number_matches(_LENGTH):
         before = text[max(0, match.start() - 50) : match.start()]
         after = text[match.end() : match.end() + 60]
         kind = _kind(before, after)

@@ -24,15 +24,12 @@ WORD_NUMBER = rf"(?:(?:{_UNIT_WORD}|a)\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)"
 NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
 
-# Where a NUMBER may start: a digit in the text, or a number word (or "a hundred") in its
-# lower-cased copy. Both finders are written so that the regex engine can skip in C to the next
-# possible first character: a digit run as `\d\d*` (the engine reads a leading `\d+` as a
-# repeat and tries every position), a number word with the non-word character before it (a
-# NUMBER word starts a word), the words grouped by first letter so that only that letter's are
-# tried. Finding every word start with `\b` instead costs more than reading the numbers.
-_DIGIT_RUN = re.compile(r"\d\d*")
+# Where a NUMBER may start, or "a", "an" or "half" standing for one ("a week", "half a year"):
+# a digit or one of those words at the start of a word. The finder takes the non-word character
+# before the word too, which lets the regex engine skip in C from one to the next, and tries
+# only the words of the letter it finds there, longest first; one pass finds them all. (Finding
+# every word start with `\b` instead costs more than reading the numbers themselves.)
 _NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
-_ARTICLE = re.compile(r"an?(?=[\s-])|half")
 
 
 def _by_first_letter(words: tuple[str, ...]) -> str:
@@ -44,28 +41,16 @@ def _by_first_letter(words: tuple[str, ...]) -> str:
     return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
 
 
-_NUMBER_WORD = re.compile(rf"\W(?:{_by_first_letter(_NUMBER_WORDS)}|a(?=\s+hundred))")
+_NUMBER_START = re.compile(rf"\W(?:\d|{_by_first_letter(_NUMBER_WORDS)}|an?(?=[\s-])|half)")
 
 
-def number_starts(text: str, folded: str) -> list[int]:
-    """Every position of `text` where a number may start (more, never fewer), in order.
+def number_starts(folded: str) -> list[int]:
+    """Every word start where a number may be written (more, never fewer), in order.
 
-    `folded` is `text` lower-cased with nothing but letters changed, offset for offset.
-    A position inside a run these finders matched is never a word start, so skipping to
-    the end of each run loses no number."""
-    starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
-    # Read with a space before it (a word at the very start has one too), the copy's offsets are
-    # one on: where a match takes the character before a word, the word starts in `folded`.
-    words = [match.start() for match in _NUMBER_WORD.finditer(" " + folded)]
-    if words:
-        starts += words
-        starts.sort()
-    return starts
-
-
-def article_starts(folded: str) -> list[int]:
-    """Where "a", "an" or "half" may stand for a number ("a week", "half a year"), in order."""
-    return [match.start() for match in _ARTICLE.finditer(folded)]
+    `folded` is the text lower-cased with nothing but letters changed, offset for offset."""
+    # Read with a space put before it (a word at the very start has a non-word character before
+    # it too), the copy's offsets are one on: where a match starts there, its word starts here.
+    return [match.start() for match in _NUMBER_START.finditer(" " + folded)]
 
 
 def matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match]:

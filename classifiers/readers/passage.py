@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from litwatch.classifiers.readers.numbers import article_starts, matches_from, number_starts
+from litwatch.classifiers.readers.numbers import matches_from, number_starts
 from litwatch.classifiers.readers.screen import lower_exactly, may_match, squeeze
 from litwatch.classifiers.readers.spans import sentences
 
@@ -71,22 +71,15 @@ class Passage:
             return self.sentences[index]
         return 0, len(self.text)
 
-    def number_matches(
-        self, pattern: re.Pattern[str], *, articles: bool = False
-    ) -> Iterator[re.Match]:
-        """What `pattern.finditer(text)` finds, for a pattern whose every match starts with a number
-        (or, with `articles`, with "a", "an" or "half"), trying only where numbers start."""
+    def number_matches(self, pattern: re.Pattern[str]) -> Iterator[re.Match]:
+        """What `pattern.finditer(text)` finds, for a pattern whose every match starts a word (no
+        word character just before it) with a number or with "a", "an" or "half", trying only
+        where those start."""
         if self.lowered is None or len(self.lowered) != len(self.text):
             return pattern.finditer(self.text)
-        starts = self._article_starts if articles else self._number_starts
-        return matches_from(pattern, self.text, starts)
+        return matches_from(pattern, self.text, self._number_starts)
 
     @cached_property
     def _number_starts(self) -> list[int]:
         assert self.lowered is not None
-        return number_starts(self.text, self.lowered)
-
-    @cached_property
-    def _article_starts(self) -> list[int]:
-        assert self.lowered is not None
-        return sorted(self._number_starts + article_starts(self.lowered))
+        return number_starts(self.lowered)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from litwatch.classifiers.readers.counts import _COUNT, _FINISHED
 from litwatch.classifiers.readers.dose import _DOSE
 from litwatch.classifiers.readers.duration import _LENGTH
+from litwatch.classifiers.readers.numbers import matches_from, number_starts
 from litwatch.classifiers.readers.passage import TEXT_LIMIT, Passage
 from litwatch.classifiers.readers.spans import sentence_around, sentences
 
@@ -36,17 +37,16 @@ def test_numbers_found_from_their_starts_are_the_ones_finditer_finds(pattern, te
 @settings(max_examples=300, deadline=None)
 @given(text=texts)
 def test_lengths_found_from_number_and_article_starts_are_the_ones_finditer_finds(text):
-    found = Passage.of(text).number_matches(_LENGTH, articles=True)
+    found = Passage.of(text).number_matches(_LENGTH)
     assert spans(found) == spans(_LENGTH.finditer(text))
 
 
 def test_control_without_the_article_starts_a_length_is_missed():
     text = "Twenty-one patients were followed for a year."
     everything = spans(_LENGTH.finditer(text))
-    assert (
-        everything and spans(Passage.of(text).number_matches(_LENGTH, articles=True)) == everything
-    )
-    assert spans(Passage.of(text).number_matches(_LENGTH)) == []
+    assert everything and spans(Passage.of(text).number_matches(_LENGTH)) == everything
+    assert number_starts(text.lower()) == [0, 7, 38]  # "Twenty", "one" and the "a" of "a year"
+    assert spans(matches_from(_LENGTH, text, [0])) == []  # without the article's start
     assert (
         spans(Passage.of(text).number_matches(_COUNT)) == spans(_COUNT.finditer(text)) == [(0, 19)]
     )
