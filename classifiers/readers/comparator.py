@@ -48,14 +48,16 @@ def read_comparator(text: str | Passage) -> Reading[str]:
     passage = Passage.of(text)
     text = passage.text
     # A pattern the screen rules out for the whole text matches no sentence of it either.
-    hypothetical, comparison, placebo_word, allocation, alternative = (
+    placebo_word, allocation, alternative = (
         pattern if passage.may_match(pattern) else None
-        for pattern in (_HYPOTHETICAL, _COMPARISON, _PLACEBO, _ALLOCATION, _ALTERNATIVE)
+        for pattern in (_PLACEBO, _ALLOCATION, _ALTERNATIVE)
     )
-    if names_at_most_one_form_and_route(passage):
-        comparison = None
+    comparison = None
+    if not names_at_most_one_form_and_route(passage) and passage.may_match(_COMPARISON):
+        comparison = _COMPARISON
     if not allocation or not alternative:
         allocation = None
+    hypothetical = _HYPOTHETICAL if passage.may_match(_HYPOTHETICAL) else None
     head_to_head = placebo = active = None
     for start, end in passage.sentences:
         # Head-to-head outranks placebo, which outranks active: stop as soon as nothing that
