@@ -210,11 +210,17 @@ def _any(parts) -> Requirement:
         flat |= set(part[1]) if isinstance(part, tuple) and part[0] == "any" else {part}
     # An alternative that implies another adds nothing ("cobalamin" or "methylcobalamin" is
     # "cobalamin"); one that most alternatives require is looked for once, not in each of them.
-    flat = {part for part in flat if not any(_redundant(part, other) for other in flat)}
-    factored = _factored(flat)
-    if factored is not None:
-        return factored
+    # (Alternatives are compared pairwise: a watch file's list of hundreds of terms is left as
+    # it is, or compiling it would take seconds.)
+    if len(flat) <= _MOST_TO_SIMPLIFY:
+        flat = {part for part in flat if not any(_redundant(part, other) for other in flat)}
+        factored = _factored(flat)
+        if factored is not None:
+            return factored
     return next(iter(flat)) if len(flat) == 1 else ("any", tuple(sorted(flat, key=_order)))
+
+
+_MOST_TO_SIMPLIFY = 64
 
 
 def _factored(alternatives: set[Requirement]) -> Requirement | None:
@@ -245,7 +251,8 @@ def _all(parts: list[Requirement]) -> Requirement | None:
             if each not in flat:
                 flat.append(each)
     # A requirement that another implies need not be looked for ("route" beside " route").
-    flat = [part for part in flat if not any(_redundant(other, part) for other in flat)]
+    if len(flat) <= _MOST_TO_SIMPLIFY:
+        flat = [part for part in flat if not any(_redundant(other, part) for other in flat)]
     if not flat:
         return None
     # The most selective first: a text usually fails on it, and the rest is never looked for.
