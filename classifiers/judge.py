@@ -70,7 +70,7 @@ class Judge:
             # for the attribute readers and the gap conditions both.
             text = Passage.of(record_text(record))
             attributes = attributes_from_text(text)
-            topic = is_topic_relevant(record, attributes, self.topic) if self.topic else None
+            topic = is_topic_relevant(record, attributes, self.topic, text) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition
             found = (

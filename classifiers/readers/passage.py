@@ -44,6 +44,28 @@ class Passage:
         lowered = lower_exactly(text)
         return cls(text, lowered, squeeze(lowered) if lowered is not None else None, cut_from)
 
+    def followed_by(self, more: str, limit: int = TEXT_LIMIT) -> Passage:
+        """The passage of this text, a newline and `more`, made from this one's lower-cased and
+        squeezed copies (topic relevance reads the title and abstract and then the indexing).
+        ValueError for a passage that was cut: what followed the cut is not here to join."""
+        if self.cut_from is not None:
+            raise ValueError("a cut passage cannot be followed by more text")
+        text = f"{self.text}\n{more}"
+        more_lowered = lower_exactly(more)
+        if len(text) > limit or None in (self.lowered, more_lowered):
+            return Passage.of(text, limit)
+        assert self.lowered is not None and self.folded is not None and more_lowered is not None
+        # Lower-casing works character by character but for a final sigma, which the newline
+        # between the two ends as it ends the text; squeezing joins the two sides' words.
+        more_folded = squeeze(more_lowered)
+        if not more_folded.strip():
+            folded = self.folded
+        elif not self.folded.strip():
+            folded = more_folded
+        else:
+            folded = self.folded + more_folded[1:]
+        return Passage(text, f"{self.lowered}\n{more_lowered}", folded)
+
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False only when `pattern` cannot match the text (see screen.py)."""
         # By id, not by the pattern: hashing a compiled pattern hashes its whole program. The

@@ -95,3 +95,27 @@ def test_sentences_split_where_the_look_behind_splitter_did(text):
 def test_a_sentence_keeps_its_stop_and_a_decimal_point_splits_nothing():
     text = "Methods here. Results 4.3 years.\nConclusions."
     assert sentences(text) == _sentences_by_look_behind(text) == [(0, 13), (14, 32), (33, 45)]
+
+
+FOLLOWING = ["ΟΔΟΣ", "Σ", "σ", "A", "b", " ", "  ", "\n", "\t", "İ", "ſ", "; ", "-", "µg", ""]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    first=st.lists(st.sampled_from(FOLLOWING), max_size=8).map("".join),
+    more=st.lists(st.sampled_from(FOLLOWING), max_size=8).map("".join),
+    limit=st.integers(min_value=0, max_value=20),
+)
+def test_a_passage_followed_by_more_is_the_passage_of_both(first, more, limit):
+    if len(first) > limit:
+        with pytest.raises(ValueError, match="cut passage"):
+            Passage.of(first, limit).followed_by(more, limit)
+        return
+    joined = Passage.of(first, limit).followed_by(more, limit)
+    fresh = Passage.of(f"{first}\n{more}", limit)
+    assert (joined.text, joined.lowered, joined.folded, joined.cut_from) == (
+        fresh.text,
+        fresh.lowered,
+        fresh.folded,
+        fresh.cut_from,
+    )
