@@ -4,7 +4,9 @@ before NLM indexing), in one process.
 
 Start-up and parsing are excluded: the records are parsed and the watch compiled first, and a
 warm-up batch loads the models. The timed call is the Judge entry the flows use (`Judge.classify`).
-Also prints where the time goes, part by part, so a slow reader is found without a profiler.
+Also prints where the time goes, part by part, so a slow reader is found without a profiler; the
+parts are called as the Judge calls them (topic and gaps given the title and abstract the
+attributes were read from, prepared once; preparing it is part of the attributes' time).
 
     .venv/bin/python benchmarks/classify_speed.py [CORPUS_DIR] [--repeats N]
 
@@ -19,12 +21,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.attributes import read_attributes, record_text
 from litwatch.classifiers.design import classify_designs
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import assess_gaps
 from litwatch.classifiers.judge import Judge
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.topic import is_topic_relevant
 from litwatch.core.records import Record
 from litwatch.pubmed.formats import parse_file
@@ -60,18 +63,22 @@ def main() -> None:
 
     designs = [call.label for call in classify_designs(records, text_only=True)]
     attributes = [read_attributes(record) for record in records]
+    texts = [Passage.of(record_text(record)) for record in records]
     topics = [
-        is_topic_relevant(r, a, judge.topic) for r, a in zip(records, attributes, strict=True)
+        is_topic_relevant(r, a, judge.topic, x)
+        for r, a, x in zip(records, attributes, texts, strict=True)
     ]
     parts = {
         "design": lambda: classify_designs(records, text_only=True),
         "attributes": lambda: [read_attributes(record) for record in records],
         "topic": lambda: [
-            is_topic_relevant(r, a, judge.topic) for r, a in zip(records, attributes, strict=True)
+            is_topic_relevant(r, a, judge.topic, x)
+            for r, a, x in zip(records, attributes, texts, strict=True)
         ],
+        # A copy of each prepared text, without the screens the previous run cached in it.
         "gaps": lambda: [
-            assess_gaps(r, d, a, judge.gaps, topic=t)
-            for r, d, a, t in zip(records, designs, attributes, topics, strict=True)
+            assess_gaps(r, d, a, judge.gaps, topic=t, text=Passage(x.text, x.lowered, x.folded))
+            for r, d, a, t, x in zip(records, designs, attributes, topics, texts, strict=True)
         ],
         "key finding": lambda: [key_finding(record) for record in records],
         "findings": lambda: [

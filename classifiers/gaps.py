@@ -30,14 +30,18 @@ def assess_gaps(
     attributes: Attributes,
     gap_definitions: Iterable[GapDefinition],
     topic: TopicCall | None = None,
+    text: Passage | None = None,
 ) -> dict[str, GapCall]:
-    """Each gap's call for `record`; a record off the watch's topic (when `topic` is given) addresses none."""
+    """Each gap's call for `record`; a record off the watch's topic (when `topic` is given) addresses none.
+
+    `text` is the record's title and abstract as its attributes were read from (record_text),
+    when the caller has it prepared; it is prepared again otherwise."""
     if topic is not None and not topic.relevant:
         # Most records of a search are off topic: their text is not even prepared.
         return {
             gap.name: GapCall("no", 0.0, ("not on the watch's topic",)) for gap in gap_definitions
         }
-    facts = Facts(Passage.of(record_text(record)), design, attributes)
+    facts = Facts(text or Passage.of(record_text(record)), design, attributes)
     return {gap.name: assess_gap(facts, gap) for gap in gap_definitions}
 
 

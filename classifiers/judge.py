@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from litwatch.classifiers.attributes import read_attributes
+from litwatch.classifiers.attributes import attributes_from_text, record_text
 from litwatch.classifiers.definitions import (
     GapDefinitionModel,
     TopicDefinitionModel,
@@ -25,6 +25,7 @@ from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
+from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
 from litwatch.core.findings import FindingsDefinition
@@ -65,9 +66,12 @@ class Judge:
         designs = classify_designs(records, text_only=text_only)
         classifications = []
         for record, design in zip(records, designs, strict=True):
-            attributes = read_attributes(record)
-            topic = is_topic_relevant(record, attributes, self.topic) if self.topic else None
-            gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic)
+            # Title and abstract prepared once (cut, lower-cased, split into sentences as needed)
+            # for the attribute readers and the gap conditions both.
+            text = Passage.of(record_text(record))
+            attributes = attributes_from_text(text)
+            topic = is_topic_relevant(record, attributes, self.topic, text) if self.topic else None
+            gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition
             found = (
                 read_findings(record, findings.domains, findings.intervention, findings.comparator)

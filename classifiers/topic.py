@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litwatch.classifiers.attributes import Attributes
+from litwatch.classifiers.attributes import Attributes, record_text
 from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import first_mention
@@ -152,21 +152,27 @@ def _parse_not(tokens: list[str], position: int) -> tuple[Rule, int]:
 
 def topic_text(record: Record) -> str:
     """What topic relevance reads: title, abstract, keywords and MeSH headings (indexing helps recall)."""
-    return "\n".join(
-        (
-            record.title,
-            record.abstract_text,
-            "; ".join(record.keywords),
-            "; ".join(record.mesh_terms),
-        )
-    )
+    return f"{record_text(record)}\n{_indexing_text(record)}"
+
+
+def _indexing_text(record: Record) -> str:
+    return "\n".join(("; ".join(record.keywords), "; ".join(record.mesh_terms)))
 
 
 def is_topic_relevant(
-    record: Record, attributes: Attributes, topic_definition: TopicDefinition
+    record: Record,
+    attributes: Attributes,
+    topic_definition: TopicDefinition,
+    text: Passage | None = None,
 ) -> TopicCall:
-    """Whether `record` is about the watch's question, by the watch's concepts and rule."""
-    passage = Passage.of(topic_text(record))
+    """Whether `record` is about the watch's question, by the watch's concepts and rule.
+
+    `text` is the record's title and abstract as its attributes were read from (record_text),
+    when the caller has it prepared: the indexing is added to it rather than all prepared again."""
+    if text is not None and text.cut_from is None:
+        passage = text.followed_by(_indexing_text(record))
+    else:
+        passage = Passage.of(topic_text(record))
     found: dict[str, Span] = {}
     for concept in topic_definition.concepts:
         span = first_mention(concept.pattern, passage)

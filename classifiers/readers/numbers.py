@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -25,38 +24,33 @@ WORD_NUMBER = rf"(?:(?:{_UNIT_WORD}|a)\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)"
 NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
 
-# Where a NUMBER may start: a digit in the text, or a number word (or "a hundred") in its
-# lower-cased copy. Plain alternations of lower-case words, without flags or lookbehinds, let
-# the regex engine skip in C to the next possible first letter; finding every word start with
-# `\b` instead costs more than reading the numbers themselves.
-_DIGIT_RUN = re.compile(r"\d+")
+# Where a NUMBER may start, or "a", "an" or "half" standing for one ("a week", "half a year"):
+# a digit or one of those words at the start of a word. The finder takes the non-word character
+# before the word too, which lets the regex engine skip in C from one to the next, and tries
+# only the words of the letter it finds there, longest first; one pass finds them all. (Finding
+# every word start with `\b` instead costs more than reading the numbers themselves.)
 _NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
-_ARTICLE = re.compile(r"an?(?=[\s-])|half")
 
 
-def number_starts(text: str, folded: str) -> list[int]:
-    """Every position of `text` where a number may start (more, never fewer), in order.
-
-    `folded` is `text` lower-cased with nothing but letters changed, offset for offset.
-    A position inside a run these finders matched is never a word start, so skipping to
-    the end of each run loses no number."""
-    starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
-    # Only the number words the text holds at all go into the finder ("one" is in "hormone").
-    words = tuple(word for word in _NUMBER_WORDS if word in folded)
-    if words or "hundred" in folded:
-        starts += [match.start() for match in _number_word_finder(words).finditer(folded)]
-        starts.sort()
-    return starts
+def _by_first_letter(words: tuple[str, ...]) -> str:
+    """An alternation of `words` grouped by first letter, longest first within each letter as in
+    `words`, so that a position matches the same word as in the plain alternation."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
 
 
-def article_starts(folded: str) -> list[int]:
-    """Where "a", "an" or "half" may stand for a number ("a week", "half a year"), in order."""
-    return [match.start() for match in _ARTICLE.finditer(folded)]
+_NUMBER_START = re.compile(rf"\W(?:\d|{_by_first_letter(_NUMBER_WORDS)}|an?(?=[\s-])|half)")
 
 
-@lru_cache(maxsize=512)
-def _number_word_finder(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join((*words, r"a(?=\s+hundred)")))
+def number_starts(folded: str) -> list[int]:
+    """Every word start where a number may be written (more, never fewer), in order.
+
+    `folded` is the text lower-cased with nothing but letters changed, offset for offset."""
+    # Read with a space put before it (a word at the very start has a non-word character before
+    # it too), the copy's offsets are one on: where a match starts there, its word starts here.
+    return [match.start() for match in _NUMBER_START.finditer(" " + folded)]
 
 
 def matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from litwatch.classifiers.readers.numbers import article_starts, matches_from, number_starts
+from litwatch.classifiers.readers.numbers import matches_from, number_starts
 from litwatch.classifiers.readers.screen import lower_exactly, may_match, squeeze
 from litwatch.classifiers.readers.spans import sentences
 
@@ -28,6 +28,11 @@ class Passage:
     lowered: str | None
     folded: str | None
     cut_from: int | None = None  # the length of the text before it was cut, if it was
+    # Each screen's answer by pattern id, with the pattern (see may_match): several readers ask
+    # about the same pattern (the formulations and routes, for one, and the comparator after them).
+    _screened: dict[int, tuple[re.Pattern[str], bool]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def of(cls, text: str | Passage, limit: int = TEXT_LIMIT) -> Passage:
@@ -39,9 +44,38 @@ class Passage:
         lowered = lower_exactly(text)
         return cls(text, lowered, squeeze(lowered) if lowered is not None else None, cut_from)
 
+    def followed_by(self, more: str, limit: int = TEXT_LIMIT) -> Passage:
+        """The passage of this text, a newline and `more`, made from this one's lower-cased and
+        squeezed copies (topic relevance reads the title and abstract and then the indexing).
+        ValueError for a passage that was cut: what followed the cut is not here to join."""
+        if self.cut_from is not None:
+            raise ValueError("a cut passage cannot be followed by more text")
+        text = f"{self.text}\n{more}"
+        more_lowered = lower_exactly(more)
+        if len(text) > limit or None in (self.lowered, more_lowered):
+            return Passage.of(text, limit)
+        assert self.lowered is not None and self.folded is not None and more_lowered is not None
+        # Lower-casing works character by character but for a final sigma, which the newline
+        # between the two ends as it ends the text; squeezing joins the two sides' words.
+        more_folded = squeeze(more_lowered)
+        if not more_folded.strip():
+            folded = self.folded
+        elif not self.folded.strip():
+            folded = more_folded
+        else:
+            folded = self.folded + more_folded[1:]
+        return Passage(text, f"{self.lowered}\n{more_lowered}", folded)
+
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False only when `pattern` cannot match the text (see screen.py)."""
-        return may_match(pattern, self.folded, self.text)
+        # By id, not by the pattern: hashing a compiled pattern hashes its whole program. The
+        # entry keeps the pattern, so no other pattern can take its id while the passage lives.
+        screened = self._screened.get(id(pattern))
+        if screened is not None and screened[0] is pattern:
+            return screened[1]
+        answer = may_match(pattern, self.folded, self.text)
+        self._screened[id(pattern)] = (pattern, answer)
+        return answer
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -59,22 +93,15 @@ class Passage:
             return self.sentences[index]
         return 0, len(self.text)
 
-    def number_matches(
-        self, pattern: re.Pattern[str], *, articles: bool = False
-    ) -> Iterator[re.Match]:
-        """What `pattern.finditer(text)` finds, for a pattern whose every match starts with a number
-        (or, with `articles`, with "a", "an" or "half"), trying only where numbers start."""
+    def number_matches(self, pattern: re.Pattern[str]) -> Iterator[re.Match]:
+        """What `pattern.finditer(text)` finds, for a pattern whose every match starts a word (no
+        word character just before it) with a number or with "a", "an" or "half", trying only
+        where those start."""
         if self.lowered is None or len(self.lowered) != len(self.text):
             return pattern.finditer(self.text)
-        starts = self._article_starts if articles else self._number_starts
-        return matches_from(pattern, self.text, starts)
+        return matches_from(pattern, self.text, self._number_starts)
 
     @cached_property
     def _number_starts(self) -> list[int]:
         assert self.lowered is not None
-        return number_starts(self.text, self.lowered)
-
-    @cached_property
-    def _article_starts(self) -> list[int]:
-        assert self.lowered is not None
-        return sorted(self._number_starts + article_starts(self.lowered))
+        return number_starts(self.lowered)

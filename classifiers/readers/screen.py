@@ -9,6 +9,7 @@ are all absent from the case-folded text is not run: it could not have matched.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -50,8 +51,25 @@ def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = N
     return folded is None or _check(pattern)(folded, text)
 
 
-@lru_cache(maxsize=1024)
+# Each pattern's check, by the pattern's id: hashing a compiled pattern hashes its whole program
+# (7 µs for the head-count pattern), which a cache keyed on the pattern paid at every screen.
+# The entry holds the pattern itself, so that no other pattern can take its id while it is cached.
+_CHECKS: dict[int, tuple[re.Pattern[str], Callable[[str, str | None], bool]]] = {}
+_MOST_CHECKS = 1024
+
+
 def _check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
+    cached = _CHECKS.get(id(pattern))
+    if cached is not None and cached[0] is pattern:
+        return cached[1]
+    if len(_CHECKS) >= _MOST_CHECKS:
+        _CHECKS.clear()  # patterns compiled anew again and again (watch files reloaded)
+    check = _compile_check(pattern)
+    _CHECKS[id(pattern)] = (pattern, check)
+    return check
+
+
+def _compile_check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
     # The requirement written out as one Python expression of `in` tests: walking the tree
     # for every text took longer than the tests themselves. Each needle enters the expression
     # through repr(), as a string literal, whatever a watch file's phrases hold.
@@ -190,7 +208,40 @@ def _any(parts) -> Requirement:
     flat: set[Requirement] = set()
     for part in parts:
         flat |= set(part[1]) if isinstance(part, tuple) and part[0] == "any" else {part}
+    # An alternative that implies another adds nothing ("cobalamin" or "methylcobalamin" is
+    # "cobalamin"); one that most alternatives require is looked for once, not in each of them.
+    # (Alternatives are compared pairwise: a watch file's list of hundreds of terms is left as
+    # it is, or compiling it would take seconds.)
+    if len(flat) <= _MOST_TO_SIMPLIFY:
+        flat = {part for part in flat if not any(_redundant(part, other) for other in flat)}
+        factored = _factored(flat)
+        if factored is not None:
+            return factored
     return next(iter(flat)) if len(flat) == 1 else ("any", tuple(sorted(flat, key=_order)))
+
+
+_MOST_TO_SIMPLIFY = 64
+
+
+def _factored(alternatives: set[Requirement]) -> Requirement | None:
+    """ "(b12 and level) or (b12 and measured) or homocysteine" as "(b12 and (level or measured))
+    or homocysteine": the same requirement, with the needle they share looked for once."""
+    shared = Counter(
+        each
+        for alternative in alternatives
+        if isinstance(alternative, tuple) and alternative[0] == "all"
+        for each in alternative[1]
+    )
+    if not shared:
+        return None
+    common, count = max(shared.items(), key=lambda item: (item[1], _order(item[0])))
+    if count < 2:
+        return None
+    sharing = [a for a in alternatives if isinstance(a, tuple) and a[0] == "all" and common in a[1]]
+    rests = [_all([each for each in alternative[1] if each != common]) for alternative in sharing]
+    merged = _all([common, _any(rests)])
+    assert merged is not None
+    return _any([a for a in alternatives if a not in sharing] + [merged])
 
 
 def _all(parts: list[Requirement]) -> Requirement | None:
@@ -199,11 +250,41 @@ def _all(parts: list[Requirement]) -> Requirement | None:
         for each in part[1] if isinstance(part, tuple) and part[0] == "all" else (part,):
             if each not in flat:
                 flat.append(each)
+    # A requirement that another implies need not be looked for ("route" beside " route").
+    if len(flat) <= _MOST_TO_SIMPLIFY:
+        flat = [part for part in flat if not any(_redundant(other, part) for other in flat)]
     if not flat:
         return None
     # The most selective first: a text usually fails on it, and the rest is never looked for.
     flat.sort(key=_selectivity, reverse=True)
     return flat[0] if len(flat) == 1 else ("all", tuple(flat))
+
+
+def _redundant(stronger: Requirement, weaker: Requirement) -> bool:
+    """Whether `stronger` implies `weaker` and is another requirement (of two that imply each
+    other, the one ordered first is kept)."""
+    if stronger == weaker or not _implies(stronger, weaker):
+        return False
+    return not _implies(weaker, stronger) or _order(weaker) < _order(stronger)
+
+
+def _implies(first: Requirement, second: Requirement) -> bool:
+    """Whether every text that meets `first` meets `second`, where that is plain to see."""
+    if isinstance(first, str) and isinstance(second, str):
+        return second in first  # a needle holds every needle it contains
+    if (
+        isinstance(second, tuple)
+        and second[0] == "any"
+        and any(_implies(first, part) for part in second[1])
+    ):
+        return True
+    if isinstance(second, tuple) and second[0] == "all":
+        return all(_implies(first, part) for part in second[1])
+    if isinstance(first, tuple) and first[0] == "any":
+        return all(_implies(part, second) for part in first[1])
+    if isinstance(first, tuple) and first[0] == "all":
+        return any(_implies(part, second) for part in first[1])
+    return first == second
 
 
 def _selectivity(needed: Requirement) -> int:

@@ -7,9 +7,10 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from litwatch.classifiers.readers.counts import _COUNT
+from litwatch.classifiers.readers.counts import _COUNT, _FINISHED
 from litwatch.classifiers.readers.dose import _DOSE
 from litwatch.classifiers.readers.duration import _LENGTH
+from litwatch.classifiers.readers.numbers import matches_from, number_starts
 from litwatch.classifiers.readers.passage import TEXT_LIMIT, Passage
 from litwatch.classifiers.readers.spans import sentence_around, sentences
 
@@ -17,7 +18,7 @@ PIECES = [
     "one", "Twenty", "twenty-one", "Seventeen", "a", "an", "A", "half", "hundred", "and",
     "patients", "participants", "weeks", "week", "year", "mg", "µg", "daily", "type", "B",
     "12", "1,000", "4.5", "٣", "(n = 40)", "randomised", "İ", "ſix", ".", ",", "-", " ", " ",
-    "\n", "Some", "often", "data",
+    "\n", "Some", "often", "data", "completed", "were analysed",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
@@ -26,7 +27,7 @@ def spans(matches) -> list[tuple[int, int]]:
     return [match.span() for match in matches]
 
 
-@pytest.mark.parametrize("pattern", [_COUNT, _DOSE], ids=["count", "dose"])
+@pytest.mark.parametrize("pattern", [_COUNT, _DOSE, _FINISHED], ids=["count", "dose", "finished"])
 @settings(max_examples=300, deadline=None)
 @given(text=texts)
 def test_numbers_found_from_their_starts_are_the_ones_finditer_finds(pattern, text):
@@ -36,17 +37,16 @@ def test_numbers_found_from_their_starts_are_the_ones_finditer_finds(pattern, te
 @settings(max_examples=300, deadline=None)
 @given(text=texts)
 def test_lengths_found_from_number_and_article_starts_are_the_ones_finditer_finds(text):
-    found = Passage.of(text).number_matches(_LENGTH, articles=True)
+    found = Passage.of(text).number_matches(_LENGTH)
     assert spans(found) == spans(_LENGTH.finditer(text))
 
 
 def test_control_without_the_article_starts_a_length_is_missed():
     text = "Twenty-one patients were followed for a year."
     everything = spans(_LENGTH.finditer(text))
-    assert (
-        everything and spans(Passage.of(text).number_matches(_LENGTH, articles=True)) == everything
-    )
-    assert spans(Passage.of(text).number_matches(_LENGTH)) == []
+    assert everything and spans(Passage.of(text).number_matches(_LENGTH)) == everything
+    assert number_starts(text.lower()) == [0, 7, 38]  # "Twenty", "one" and the "a" of "a year"
+    assert spans(matches_from(_LENGTH, text, [0])) == []  # without the article's start
     assert (
         spans(Passage.of(text).number_matches(_COUNT)) == spans(_COUNT.finditer(text)) == [(0, 19)]
     )
@@ -95,3 +95,27 @@ def test_sentences_split_where_the_look_behind_splitter_did(text):
 def test_a_sentence_keeps_its_stop_and_a_decimal_point_splits_nothing():
     text = "Methods here. Results 4.3 years.\nConclusions."
     assert sentences(text) == _sentences_by_look_behind(text) == [(0, 13), (14, 32), (33, 45)]
+
+
+FOLLOWING = ["ΟΔΟΣ", "Σ", "σ", "A", "b", " ", "  ", "\n", "\t", "İ", "ſ", "; ", "-", "µg", ""]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    first=st.lists(st.sampled_from(FOLLOWING), max_size=8).map("".join),
+    more=st.lists(st.sampled_from(FOLLOWING), max_size=8).map("".join),
+    limit=st.integers(min_value=0, max_value=20),
+)
+def test_a_passage_followed_by_more_is_the_passage_of_both(first, more, limit):
+    if len(first) > limit:
+        with pytest.raises(ValueError, match="cut passage"):
+            Passage.of(first, limit).followed_by(more, limit)
+        return
+    joined = Passage.of(first, limit).followed_by(more, limit)
+    fresh = Passage.of(f"{first}\n{more}", limit)
+    assert (joined.text, joined.lowered, joined.folded, joined.cut_from) == (
+        fresh.text,
+        fresh.lowered,
+        fresh.folded,
+        fresh.cut_from,
+    )

@@ -60,10 +60,15 @@ def test_a_text_with_a_fold_trap_is_not_screened():
                 ),
             ),
         ),
-        # What a lookahead asserts must be in the text as well.
+        # What a lookahead asserts must be in the text as well (" route" holds "route", so
+        # "route" or "injection" need not be looked for apart).
+        (r"\bIM\b(?=\s+(?:injection|route))", ("all", (("any", (" route", " injection")), "im"))),
+        # A needle that holds another adds nothing to an alternation.
+        (r"methylcobalamin|cobalamin|b12", ("any", ("b12", "cobalamin"))),
+        # A needle most alternatives need is looked for once.
         (
-            r"\bIM\b(?=\s+(?:injection|route))",
-            ("all", (("any", (" route", " injection")), ("any", ("route", "injection")), "im")),
+            r"b12\w*\s+level|b12\w*\s+status|homocysteine",
+            ("any", (("all", (("any", (" level", " status")), "b12")), "homocysteine")),
         ),
         (r"\bIM\b(?!\s+(?:injection|route))", "im"),  # an absence is no requirement
         (r"placebo|\d+", None),  # one alternative holds no literal at all
