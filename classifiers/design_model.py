@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 from litwatch.classifiers.design_features import STRUCTURE_FEATURES, structure_matrix
-from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, deciding_rule
+from litwatch.classifiers.design_rules import (
+    PHRASE_RULES,
+    PhraseRule,
+    deciding_rule,
+    titled_a_review,
+)
 from litwatch.classifiers.design_text import TextView, text_view
 from litwatch.core.records import Record
 
@@ -86,7 +91,7 @@ class DesignModel:
             if decisive is not None:
                 call = self._rule_call(decisive, view, probabilities[row])
             else:
-                best = chosen_label(probabilities[row], rct)
+                best = chosen_label(probabilities[row], rct, titled_a_review(hits[row]))
                 evidence = _top_evidence(contributions, row, best, names)
                 call = ModelCall(self.labels[best], float(probabilities[row, best]), evidence)
             call = replace(call, rct_probability=rct_probability)
@@ -119,15 +124,17 @@ class DesignModel:
         return ModelCall(rule.label, round(confidence, 4), evidence, by_rule=True)
 
 
-def chosen_label(probabilities: np.ndarray, rct: int | None) -> int:
+def chosen_label(probabilities: np.ndarray, rct: int | None, review: bool = False) -> int:
     """The index of the label the classifier calls, when no phrase decided.
 
     Text that never states random allocation is called a trial only on strong evidence:
     trial-like wording without it (controlled, prospective, placebo) is common in PubMed's
-    non-randomised studies. Below that, the next label stands and the call keeps the RCT
-    probability for the digest's "possible RCT"."""
+    non-randomised studies; a paper its title calls a review is not called a trial at all.
+    Otherwise the next label stands and the call keeps the RCT probability for the digest's
+    "possible RCT"."""
     order = np.argsort(-probabilities, kind="stable")
-    if order[0] == rct and probabilities[rct] < MODEL_RCT_MINIMUM and len(order) > 1:
+    weak = review or probabilities[rct] < MODEL_RCT_MINIMUM
+    if order[0] == rct and weak and len(order) > 1:
         return int(order[1])
     return int(order[0])
 

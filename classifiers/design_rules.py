@@ -64,10 +64,11 @@ def _rule(
     return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless)
 
 
-# A report of randomised allocation settles `rct` unless the paper only reuses a trial's data
-# or reviews trials.
+# A report of randomised allocation settles `rct` unless the paper reviews trials or is a
+# protocol. A secondary or post-hoc analysis of a trial's participants is not an exception: NLM
+# indexes it with the trial's own publication type, so the mapping calls it `rct` too (13 of the
+# 17 PubMed-labelled records that are both are so indexed).
 _NOT_A_TRIAL_REPORT = (
-    "secondary analysis",
     "PRISMA",
     "literature search",
     "pooled estimate",
@@ -100,6 +101,17 @@ _RANDOMI = (
     r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!pseudo-)(?<!mendelian )(?<!lack of )(?<!without )"
     r"(?<!emulated )(?<!emulating )(?<!emulate )randomi[sz]"
 )
+# One word of a phrase, apostrophes and slashes included ("parallel groups’ randomized").
+_WORD = r"[\w'’/×]+"
+# Who is randomised, in the words abstracts use.
+_PARTICIPANTS = (
+    r"(patients|participants|subjects|women|men|children|adults|volunteers|individuals|infants"
+    r"|neonates|persons|people)"
+)
+# Words that compare the authors' results with trials rather than name their own design.
+_AGREES = r"(confirms?|supports?|agrees?|consistent|similar|compared|than|like)\b"
+# "A randomized selection of centres" samples; it does not allocate.
+_NOT_SAMPLING = r"(?! (selection|samples?|sampling)\b)"
 _NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _PERSON = (
     r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
@@ -171,12 +183,15 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "randomised trial in title",
         "rct",
-        rf"\b{_RANDOMI}ed(,)? (\w+[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
+        rf"\b{_RANDOMI}ed(,)? ({_WORD}[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
         rf"|\b{_RANDOMI}ed controlled\b",
         "title",
         decisive=True,
         cues=("randomi",),
-        unless=(*_NOT_A_TRIAL_REPORT, "commentary in title"),
+        # A title naming the study a randomised trial (one, not "trials") is not a review of
+        # trials, even when its topic is ("... in medication reviews: a randomised trial").
+        # Nor is it a meta-analysis because its background cites one.
+        unless=("PRISMA", "literature search", "protocol wording", "commentary in title"),
     ),
     _rule("PRISMA", "systematic-review", r"\bprisma\b", cues=("prisma",)),
     _rule(
@@ -197,6 +212,21 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         unless=("pooled estimate",),
     ),
     _rule(
+        "meta-analysis done",
+        "meta-analysis",
+        # The authors' own pooling, as "systematic review done" is their own review: "we sought
+        # to perform a patient-level meta-analysis", "a meta-analysis was conducted"; not "we
+        # will perform a meta-analysis" (a protocol) nor "a meta-analysis is needed".
+        r"\b(we|this (study|paper|article)) ((?!will |plan |intend |propose )\w+ ){0,2}"
+        r"(perform(ed)?|conduct(ed)?|carr(y|ied) out|undert(ake|ook)|report(ed)?) (a|an) "
+        r"([\w-]+ ){0,3}meta-?analys[ie]s\b"
+        r"|\b(a|this) ([\w-]+ ){0,3}meta-?analysis (was|is) (performed|conducted|carried out"
+        r"|undertaken)\b",
+        decisive=True,
+        cues=("meta",),
+        unless=("protocol wording",),
+    ),
+    _rule(
         "pooled estimate",
         "meta-analysis",
         r"\bmeta-?analy[sz]|\bpooled (estimate|odds|risk)",
@@ -214,12 +244,16 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # Random allocation, not random sampling ("were randomly selected").
         r"\b(were|was|being) randomly(?! (selected|sampled|chosen|drawn|distributed))\b"
         rf"|\b(were|was|being) {_RANDOMI}ed\b"
-        r"|\brandomly[- ](assigned|allocated|divided|received|given)\b"
+        r"|\brandomly[- ](were )?(assigned|allocated|divided|received|given|classified|placed"
+        r"|split|categori[sz]ed|underwent)\b"
         r"|\brandomly distributed (into|to|between|among)\b"
         rf"|\b{_RANDOMI}ed (to|into|in a|1:1)\b|\b{_RANDOMI}ation\b|\bwe {_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|[\d,]+ \w+|them|participants|patients|subjects)\b"
         rf"|\b{_RANDOMI}ed \(?\d:\d|\b(allocated|assigned) (at random|randomly)\b"
-        r"|\brandom (allocation|assignment)\b|\bat random (to|into)\b"
+        # "Of 372 subjects randomized, ...", "trial E2603 randomized MM patients to CP".
+        rf"|\b{_PARTICIPANTS} {_RANDOMI}ed\b|\b{_RANDOMI}ed (\w+ ){{1,3}}{_PARTICIPANTS} to\b"
+        rf"|\b(random|{_RANDOMI}ed) (allocation|assignment)\b|\bat random (to|into)\b"
+        rf"|\b(trials?|study) {_RANDOMI}ed\b"
         # Allocation in other words: "divided into three groups randomly", "selected randomly
         # to receive", "in a randomised, blinded fashion", crossovers "in random order".
         r"|\b(divided|assigned|allocated|distributed|split|placed|separated) (\w+[ ,-]+){0,6}"
@@ -238,8 +272,16 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # randomised ...", or a randomised trial in the same breath as blinding.
         r"\b(study )?(design|methods?|setting)( and \w+)?:{0,2} (this (study )?(is|was) )?(in )?"
         rf"(a |an )?(\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
-        rf"|\b(this|the present|our) (\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
-        r"|\bwe (conducted|performed|carried out|undertook|did|report|designed) (a|an) "
+        # "This study was a parallel groups’ randomized ...", not "our data confirm randomized
+        # trial data".
+        rf"|\b(this|the present|our) ((?!{_AGREES}){_WORD}[ ,-]+){{0,5}}{_RANDOMI}ed\b"
+        # "This study is a RCT (randomized clinical trial)".
+        r"|\b(this|the present|our) (study|trial) (is|was) (a|an) (\w+[ ,-]+){0,3}rct\b"
+        # "We used a randomized between-subject design", "in a randomized and controlled study
+        # design", "both studies used an open, randomized, and crossover design".
+        rf"|\b(in|with|used|using|employed|adopted|followed|had) (a|an) ({_WORD}[ ,-]+){{0,4}}"
+        rf"{_RANDOMI}ed,? (and )?({_WORD}[ ,-]+){{0,5}}design\b"
+        r"|\bwe (conducted|performed|carried out|undertook|did|report|report on|designed) (a|an) "
         rf"(\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}(double|single|triple)[- ]blind"
         rf"|\b(double|single|triple)[- ]blind(ed)?,? (\w+[ ,-]+){{0,3}}{_RANDOMI}ed"
@@ -267,7 +309,22 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
         r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed"
         r"|participated in|enrolled (for|in)|samples from|included in|recruited (to|into))"
-        rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
+        rf" (the|{_NUMBER}) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
+        # "A follow-up study of a community cluster-randomised trial".
+        r"|\b(follow-up|extension|sub-?study|substudy) (study )?of (a|an|the) (\w+[ ,-]+){0,4}"
+        rf"{_RANDOMI}ed\b"
+        # "All subjects participated in ERAMUNE 02, an open-label randomized clinical trial",
+        # "to participate in a five-arm, 26-week, double-dummy, randomized study".
+        rf"|\bparticipat(e|ed|ing) in ({_WORD}[ ,-]+){{0,6}}{_RANDOMI}ed\b"
+        # "Data came from a larger randomized trial", "participants were from the NOURISH
+        # randomised controlled trial", "specimens from 201 patients ... from a randomized trial".
+        r"|\b(data|specimens|samples|participants|patients|subjects) (\w+[ ,-]+){0,6}"
+        r"(from|of) (a|an|the|two|three|four|five|\d+) ([\w'’-]+[ ,]+){0,4}"
+        rf"{_RANDOMI}ed\b{_NOT_SAMPLING}"
+        # "A post hoc analysis of three randomized trials", "exploratory analyses of data from
+        # three large, randomized, international trials".
+        r"|\b(secondary|post[- ]hoc|ancillary|exploratory|prespecified|pre-specified) analys[ie]s"
+        rf" (of|from|in|using) ([\w'’-]+[ ,]+){{0,6}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),
         unless=(*_SYNTHESIS, "review in title"),
@@ -497,6 +554,12 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         ),
     ),
 )
+
+
+def titled_a_review(fired: Sequence[PhraseRule]) -> bool:
+    """Whether the title calls the paper a review: its talk of random allocation is then about
+    the trials it reviews, so only a decisive phrase, not the model, may call it a trial."""
+    return any(rule.name == "review in title" for rule in fired)
 
 
 def deciding_rule(fired: Sequence[PhraseRule]) -> PhraseRule | None:

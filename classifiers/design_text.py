@@ -14,6 +14,8 @@ MAX_ABSTRACT_CHARS = 20_000  # longer abstracts add nothing but time
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
 _SPACE = re.compile(r"\s+")
+# Hyphens and dashes of every width read as "-" ("double–blind" is "double-blind").
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
 
 
 @dataclass(frozen=True)
@@ -50,5 +52,7 @@ def text_view(record: Record) -> TextView:
 def normalise_text(text: str) -> str:
     """Lower-case text without inline markup or entities, in NFKC form, spaces collapsed."""
     text = html.unescape(_TAG.sub(" ", text))
-    text = unicodedata.normalize("NFKC", text).lower().replace("\u2010", "-")
+    text = unicodedata.normalize("NFKC", text).lower()
+    if not text.isascii():
+        text = _DASHES.sub("-", text)
     return _SPACE.sub(" ", text).strip()

@@ -323,6 +323,55 @@ def _fired(title: str, abstract: str = "") -> set[str]:
             "This study was a two-phase, randomized, controlled, masked clinical trial.",
             "randomised design",
         ),
+        (
+            "Oral insulin",
+            "Of 372 subjects randomized, 97 developed diabetes.",
+            "randomised allocation",
+        ),
+        (
+            "Counselling",
+            "Women were randomly categorized into two groups.",
+            "randomised allocation",
+        ),
+        (
+            "E2603",
+            "Intergroup trial E2603 randomized MM patients to CP with or without sorafenib.",
+            "randomised allocation",
+        ),
+        (
+            "Rice bran oil",
+            "This study was a parallel groups’ randomized clinical trial.",
+            "randomised design",
+        ),
+        ("Fruit game", "We used a randomized between-subject design.", "randomised design"),
+        # Dashes of every width are hyphens.
+        (
+            "Migraine",
+            "A prospective, multicentre, randomised, double\u2013blind, crossover study.",
+            "randomised design",
+        ),
+        ("A Randomized 2×2 Factorial Trial, Part 1", "", "randomised trial in title"),
+        # Reuse of a trial's participants, which NLM indexes as the trial's own report.
+        (
+            "HIV antibodies",
+            "All subjects participated in ERAMUNE 02, an open-label randomized clinical trial.",
+            "trial participants",
+        ),
+        (
+            "Pramlintide",
+            "This post hoc analysis of three randomized trials evaluated disease duration.",
+            "trial participants",
+        ),
+        (
+            "Questionnaire validity",
+            "Participants were from the NOURISH randomised controlled trial.",
+            "trial participants",
+        ),
+        (
+            "Sleep apnoea",
+            "We sought to perform a patient-level meta-analysis of the trials.",
+            "meta-analysis done",
+        ),
     ],
 )
 def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
@@ -397,6 +446,16 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
         ("Stimuli", "Items were presented in a pseudo-randomized order.", "randomised allocation"),
         ("Stents", "A randomised trial is needed to confirm this.", "randomised allocation"),
         ("Weight loss", "Data from the 55 participants were analysed.", "secondary analysis"),
+        # Sampling centres at random, and agreeing with trials, are not the authors' own trial.
+        (
+            "Risk perception",
+            "Patients were included consecutively from a randomized selection of centres.",
+            "trial participants",
+        ),
+        ("Olmesartan", "Our data confirm randomized trial data on safety.", "randomised design"),
+        # A meta-analysis planned or called for is not one done.
+        ("Exercise", "We will perform a meta-analysis of the trials.", "meta-analysis done"),
+        ("Exercise", "A meta-analysis is needed to settle this.", "meta-analysis done"),
     ],
 )
 def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
@@ -460,7 +519,47 @@ def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(titl
             "Participants will be randomised to B12 or placebo.",
             "protocol",
         ),
+        # A secondary analysis of a trial's own participants is indexed, and so labelled, as the
+        # trial: the analysis does not override the statement of random allocation.
+        (
+            "Adherence and neuropathy: a secondary analysis",
+            (
+                "This secondary analysis used data from a trial in which 300 adults were "
+                "randomly assigned to methylcobalamin or placebo."
+            ),
+            "rct",
+        ),
+        # A title naming the study a randomised trial outranks a review as its topic.
+        (
+            "Symptoms in medication reviews: a randomised, controlled trial",
+            "Pharmacies offered a medication review or usual care.",
+            "rct",
+        ),
     ],
 )
 def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label):
     assert classify_design(record(title, abstract), text_only=True).label == label
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        # Reviews of trials: neither the allocation in the trials they review nor the model's
+        # reading of trial wording makes them a trial.
+        (
+            "Global impact of stroke. [Review]",
+            "In ADVANCE, 11,140 patients were randomly assigned to perindopril or placebo.",
+        ),
+        (
+            "Randomised trials of exercise in neuropathy: a review",
+            "Patients were randomly assigned to exercise or usual care in most trials.",
+        ),
+        # A secondary analysis of a cohort states no random allocation.
+        (
+            "Vitamin B12 and neuropathy: a secondary analysis",
+            "A secondary analysis of data from the Framingham cohort study of 2,000 adults.",
+        ),
+    ],
+)
+def test_reviews_of_trials_and_reuses_of_cohorts_are_not_trials(title, abstract):
+    assert classify_design(record(title, abstract), text_only=True).label != "rct"
