@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 import scipy.sparse as sp
-from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule
+from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in
 from litwatch.classifiers.design_text import TextView
 
 # Section headings that mark a design (structured abstracts say what kind of paper they are).
@@ -59,8 +59,9 @@ def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[lis
             if any(cue in section for section in view.sections):
                 cells[4 + index] = 1.0
         fired = []
+        present = cues_in(view)
         for index, rule in enumerate(PHRASE_RULES):
-            if rule.search(view):
+            if rule.search(view, present):
                 cells[rule_offset + index] = 1.0
                 fired.append(rule)
         hits.append(fired)

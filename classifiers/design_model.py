@@ -21,6 +21,7 @@ from litwatch.classifiers.design_rules import (
     titled_a_review,
 )
 from litwatch.classifiers.design_text import TextView, text_view
+from litwatch.classifiers.design_tfidf import tfidf
 from litwatch.core.records import Record
 
 if TYPE_CHECKING:
@@ -70,8 +71,9 @@ class DesignModel:
     card: dict = field(default_factory=dict)
     calibration: Calibration | None = None
 
-    @property
+    @functools.cached_property
     def labels(self) -> tuple[str, ...]:
+        # Cached: it was rebuilt for every call in a batch.
         return tuple(str(label) for label in self.classifier.classes_)
 
     def predict(self, records: Sequence[Record]) -> list[ModelCall]:
@@ -100,8 +102,8 @@ class DesignModel:
 
     def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
         structure, hits = structure_matrix(views)
-        title = self.title_vectorizer.transform([view.title for view in views])
-        text = self.text_vectorizer.transform([view.text for view in views])
+        title = tfidf(self.title_vectorizer, [view.title for view in views])
+        text = tfidf(self.text_vectorizer, [view.text for view in views])
         return sp.hstack([title, text, structure], format="csr"), hits
 
     def _contributions(self, features: sp.csr_matrix):

@@ -6,6 +6,7 @@ meta-analysis" in the title is more reliable than any model trained on a few doz
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,22 +26,32 @@ class PhraseRule:
     cues: tuple[str, ...] = ()  # plain substrings, one of which must occur for the regex to run
     unless: tuple[str, ...] = ()  # names of rules that, firing too, keep this one from deciding
 
-    def search(self, view: TextView) -> re.Match[str] | None:
-        """The phrase in the view's title or text, if the rule fires."""
+    def search(self, view: TextView, present: frozenset[str] | None = None) -> re.Match[str] | None:
+        """The phrase in the view's title or text, if the rule fires. `present`, if given, holds
+        at least every one of the rule's cues that occurs in the view's text (`cues_in`)."""
         source = view.title if self.where == "title" else view.text
         if not self.cues:
             return self.pattern.search(source)
-        if not _holds_cue(source, self.cues):
-            return None
         if self.where == "title":
-            return self.pattern.search(source)
-        # Phrases sit inside one sentence, so only the sentences holding a cue are searched:
-        # scanning whole abstracts with a dozen-way pattern was most of the model's time.
-        for sentence in view.sentences:
-            if _holds_cue(sentence, self.cues):
+            return self.pattern.search(source) if _holds_cue(source, self.cues) else None
+        cues = tuple(cue for cue in self.cues if (cue in present if present else cue in source))
+        if not cues:
+            return None
+        # Phrases sit inside one sentence, so only the sentences holding a cue are searched
+        # (scanning whole abstracts with a dozen-way pattern was most of the model's time), in
+        # order, jumping from one cue to the sentence that holds it rather than testing each.
+        starts, sentences = view.sentence_starts, view.sentences
+        position = _next_cue(source, cues, 0)
+        while position >= 0:
+            index = bisect.bisect_right(starts, position) - 1
+            sentence = sentences[index]
+            if _holds_cue(sentence, cues):
                 match = self.pattern.search(sentence)
                 if match:
                     return match
+            if index + 1 >= len(starts):
+                return None
+            position = _next_cue(source, cues, starts[index + 1])
         return None
 
 
@@ -50,6 +61,16 @@ def _holds_cue(text: str, cues: tuple[str, ...]) -> bool:
         if cue in text:
             return True
     return False
+
+
+def _next_cue(text: str, cues: tuple[str, ...], start: int) -> int:
+    """Where the first cue at or after `start` begins in `text`, or -1."""
+    first = -1
+    for cue in cues:
+        found = text.find(cue, start)
+        if found >= 0 and (first < 0 or found < first):
+            first = found
+    return first
 
 
 def _rule(
@@ -569,3 +590,16 @@ def deciding_rule(fired: Sequence[PhraseRule]) -> PhraseRule | None:
         if rule.decisive and not names.intersection(rule.unless):
             return rule
     return None
+
+
+# Every cue of the rules that read the text, each looked for once per record however many
+# rules share it.
+TEXT_CUES = tuple(
+    sorted({cue for rule in PHRASE_RULES if rule.where == "text" for cue in rule.cues})
+)
+
+
+def cues_in(view: TextView) -> frozenset[str]:
+    """The text rules' cues that occur in the view's text, for `PhraseRule.search`."""
+    text = view.text
+    return frozenset(cue for cue in TEXT_CUES if cue in text)

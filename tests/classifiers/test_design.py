@@ -8,17 +8,19 @@ from pathlib import Path
 
 import pytest
 import skops.io as sio
-from litwatch.classifiers.design import DesignCall, classify_design, classify_designs
+from litwatch.classifiers.design import MODEL_PATH, DesignCall, classify_design, classify_designs
 from litwatch.classifiers.design_features import structure_matrix
 from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
 from litwatch.classifiers.design_model import train_design_model
-from litwatch.classifiers.design_rules import deciding_rule
+from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in, deciding_rule
 from litwatch.classifiers.design_text import text_view
+from litwatch.classifiers.design_tfidf import tfidf
 from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
 from litwatch.classifiers.training_data import training_label
 from litwatch.core.records import AbstractSection, Record
 from litwatch.pubmed.formats import parse_file
 from litwatch.pubmed.ovid import read_ovid
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from litwatch.training_sources import load_labelled
 
@@ -563,3 +565,47 @@ def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label)
 )
 def test_reviews_of_trials_and_reuses_of_cohorts_are_not_trials(title, abstract):
     assert classify_design(record(title, abstract), text_only=True).label != "rct"
+
+
+def _sentence_by_sentence(rule: PhraseRule, view) -> str | None:
+    # The plain reading of a rule, as an oracle: every sentence that holds a cue, in order.
+    source = view.title if rule.where == "title" else view.text
+    if rule.cues and not any(cue in source for cue in rule.cues):
+        return None
+    if rule.where == "title" or not rule.cues:
+        match = rule.pattern.search(source)
+        return match.group(0) if match else None
+    for sentence in source.split(". "):
+        if any(cue in sentence for cue in rule.cues):
+            match = rule.pattern.search(sentence)
+            if match:
+                return match.group(0)
+    return None
+
+
+def test_rules_find_the_same_phrases_as_a_sentence_by_sentence_search(corpus_records):
+    views = [text_view(r) for r in corpus_records[:400]]
+    views.append(text_view(record("Trial", "Intro. Later. Patients were randomised to A. End")))
+    for view in views:
+        present = cues_in(view)
+        for rule in PHRASE_RULES:
+            expected = _sentence_by_sentence(rule, view)
+            for found in (rule.search(view), rule.search(view, present)):
+                assert (found.group(0) if found else None) == expected, (rule.name, view.title)
+
+
+def test_fast_tfidf_is_the_vectorisers_own_transform(corpus_records):
+    model = load_model(MODEL_PATH)
+    views = [text_view(r) for r in corpus_records[:400]]
+    for vectorizer, documents in (
+        (model.title_vectorizer, [view.title for view in views]),
+        (model.text_vectorizer, [view.text for view in views]),
+    ):
+        fast, own = tfidf(vectorizer, documents), vectorizer.transform(documents).tocsr()
+        own.sort_indices()
+        assert fast.dtype == own.dtype
+        assert (fast.indptr == own.indptr).all() and (fast.indices == own.indices).all()
+        assert (fast.data == own.data).all()  # the same floats, not merely close ones
+    # Control: settings the fast path does not read (character n-grams) go to sklearn itself.
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(["metformin", "cobalamin"])
+    assert (tfidf(chars, ["methylcobalamin"]) != chars.transform(["methylcobalamin"])).nnz == 0
