@@ -13,7 +13,6 @@ from litwatch.core.records import Record
 MAX_ABSTRACT_CHARS = 20_000  # longer abstracts add nothing but time
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
-_SPACE = re.compile(r"\s+")
 # Hyphens and dashes of every width read as "-" ("double–blind" is "double-blind").
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
 
@@ -64,4 +63,6 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if not text.isascii():
         text = _DASHES.sub("-", text)
-    return _SPACE.sub(" ", text).strip()
+    # str.split() and the regex "\s" agree on what is white space (str.isspace); splitting and
+    # joining collapses it several times faster than a substitution.
+    return " ".join(text.split())
