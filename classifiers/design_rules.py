@@ -373,7 +373,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # "Data from the X trial", not "data from the 55 participants".
         r"|\bsub-?study\b"
         r"|\bdata from (the|a|an) (\w+[ ,-]+){0,4}(trial|study|cohort|survey|registry|database)\b",
-        cues=("analys", "sub", "data from"),
+        # "substud", not "sub": the pattern needs no more, and "sub" is in a third of abstracts.
+        cues=("analys", "substud", "sub-stud", "data from"),
     ),
     _rule(
         "case description",
@@ -428,7 +429,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
             "single ",
             "open-",
             "open label",
-            "random",
+            "nonrandom",
+            "non-random",
             "uncontrolled",
             "quasi",
             "before",
@@ -445,7 +447,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "non-randomized-trial",
         r"\bnon-?randomi[sz]ed\b|\bsingle[- ]arm\b|\bopen[- ]label\b|\bphase (i|ii|1|2)\b"
         r"|\bquasi-?experimental\b|\bpilot (study|trial)\b",
-        cues=("random", "single", "open", "phase", "quasi", "pilot"),
+        cues=("nonrandom", "non-random", "single", "open", "phase", "quasi", "pilot"),
     ),
     _rule(
         "cohort wording",
