@@ -320,7 +320,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,4}}(trial|study) (was|is) (undertaken|conducted"
         r"|performed|carried out|designed)\b",
         decisive=True,
-        cues=("randomi",),
+        cues=("randomi", "rct"),  # "This study was an RCT" need not spell it out
         unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
     ),
     _rule(

@@ -346,6 +346,7 @@ def _fired(title: str, abstract: str = "") -> set[str]:
             "randomised design",
         ),
         ("Fruit game", "We used a randomized between-subject design.", "randomised design"),
+        ("Erythropoietin in stroke", "This study was an RCT of 120 adults.", "randomised design"),
         # Dashes of every width are hyphens.
         (
             "Migraine",
@@ -455,6 +456,11 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
             "trial participants",
         ),
         ("Olmesartan", "Our data confirm randomized trial data on safety.", "randomised design"),
+        (
+            "Erythropoietin in stroke",
+            "This study was a cohort; an RCT is needed.",
+            "randomised design",
+        ),
         # A meta-analysis planned or called for is not one done.
         ("Exercise", "We will perform a meta-analysis of the trials.", "meta-analysis done"),
         ("Exercise", "A meta-analysis is needed to settle this.", "meta-analysis done"),
