@@ -6,12 +6,13 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 import skops.io as sio
 from litwatch.classifiers.design import MODEL_PATH, DesignCall, classify_design, classify_designs
 from litwatch.classifiers.design_features import structure_matrix
 from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
-from litwatch.classifiers.design_model import train_design_model
+from litwatch.classifiers.design_model import chosen_label, train_design_model
 from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in, deciding_rule
 from litwatch.classifiers.design_text import text_view
 from litwatch.classifiers.design_tfidf import tfidf
@@ -615,3 +616,12 @@ def test_fast_tfidf_is_the_vectorisers_own_transform(corpus_records):
     # Control: settings the fast path does not read (character n-grams) go to sklearn itself.
     chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(["metformin", "cobalamin"])
     assert (tfidf(chars, ["methylcobalamin"]) != chars.transform(["methylcobalamin"])).nnz == 0
+
+
+def test_the_model_does_not_call_a_paper_titled_a_review_a_trial():
+    labels = ["narrative-review", "other", "rct"]
+    confident_trial = np.array([0.05, 0.05, 0.9])
+    rct = labels.index("rct")
+    assert labels[chosen_label(confident_trial, rct, review=True)] == "narrative-review"
+    # Control: the same scores without a review title are a trial.
+    assert labels[chosen_label(confident_trial, rct, review=False)] == "rct"
