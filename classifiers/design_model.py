@@ -21,7 +21,7 @@ from litwatch.classifiers.design_rules import (
     titled_a_review,
 )
 from litwatch.classifiers.design_text import TextView, text_view
-from litwatch.classifiers.design_tfidf import tfidf
+from litwatch.classifiers.design_tfidf import TermIndex, tfidf
 from litwatch.core.records import Record
 
 if TYPE_CHECKING:
@@ -102,13 +102,19 @@ class DesignModel:
 
     def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
         structure, hits = structure_matrix(views)
-        title = tfidf(self.title_vectorizer, [view.title for view in views])
-        text = tfidf(self.text_vectorizer, [view.text for view in views])
+        title_index, text_index = self._term_indexes
+        title = tfidf(self.title_vectorizer, [view.title for view in views], title_index)
+        text = tfidf(self.text_vectorizer, [view.text for view in views], text_index)
         return sp.hstack([title, text, structure], format="csr"), hits
 
     def _contributions(self, features: sp.csr_matrix):
         base = self.classifier.calibrated_classifiers_[0].estimator
         return features, base.coef_
+
+    @functools.cached_property
+    def _term_indexes(self) -> tuple[TermIndex, TermIndex]:
+        # Built once per loaded model (a few milliseconds), not once per batch.
+        return TermIndex.of(self.title_vectorizer), TermIndex.of(self.text_vectorizer)
 
     @functools.cached_property
     def _feature_names(self) -> list[str]:

@@ -613,6 +613,10 @@ def test_fast_tfidf_is_the_vectorisers_own_transform(corpus_records):
         assert fast.dtype == own.dtype
         assert (fast.indptr == own.indptr).all() and (fast.indices == own.indices).all()
         assert (fast.data == own.data).all()  # the same floats, not merely close ones
+    # No words the vocabulary knows, an empty document and an empty batch.
+    odd = ["zzqx qqzx", "", "a"]
+    assert (tfidf(model.text_vectorizer, odd) != model.text_vectorizer.transform(odd)).nnz == 0
+    assert tfidf(model.text_vectorizer, []).shape == (0, len(model.text_vectorizer.vocabulary_))
     # Control: settings the fast path does not read (character n-grams) go to sklearn itself.
     chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(["metformin", "cobalamin"])
     assert (tfidf(chars, ["methylcobalamin"]) != chars.transform(["methylcobalamin"])).nnz == 0
