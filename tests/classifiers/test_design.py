@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -629,3 +630,17 @@ def test_the_model_does_not_call_a_paper_titled_a_review_a_trial():
     assert labels[chosen_label(confident_trial, rct, review=True)] == "narrative-review"
     # Control: the same scores without a review title are a trial.
     assert labels[chosen_label(confident_trial, rct, review=False)] == "rct"
+
+
+def test_a_rules_opening_lookahead_drops_no_match(corpus_records):
+    # `starts_on` only speeds a rule up: an alternative added later that opened on another
+    # character would be silently lost, so the wrapped pattern is checked against its inside.
+    sentences = [s for r in corpus_records[:400] for s in text_view(r).sentences]
+    sentences.append("the team trial (team), a randomized controlled trial of pharmacists")
+    wrapped = [rule for rule in PHRASE_RULES if rule.pattern.pattern.startswith("(?=")]
+    assert wrapped
+    for rule in wrapped:
+        inside = re.compile(rule.pattern.pattern.split("(?:", 1)[1][:-1])
+        for sentence in sentences:
+            found, plain = rule.pattern.search(sentence), inside.search(sentence)
+            assert (found and found.span()) == (plain and plain.span()), (rule.name, sentence)
