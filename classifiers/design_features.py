@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 import scipy.sparse as sp
-from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule
+from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in
 from litwatch.classifiers.design_text import TextView
 
 # Section headings that mark a design (structured abstracts say what kind of paper they are).
@@ -55,12 +55,16 @@ def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[lis
             2: min(len(view.sections) / 8.0, 1.5),
             3: float(view.has_registry_id),
         }
+        # One string to test instead of one per heading: no cue holds the separator, so none
+        # can be found across two headings.
+        headings = "\n".join(view.sections)
         for index, cue in enumerate(SECTION_CUES):
-            if any(cue in section for section in view.sections):
+            if cue in headings:
                 cells[4 + index] = 1.0
         fired = []
+        present = cues_in(view)
         for index, rule in enumerate(PHRASE_RULES):
-            if rule.search(view):
+            if rule.search(view, present):
                 cells[rule_offset + index] = 1.0
                 fired.append(rule)
         hits.append(fired)

@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 from litwatch.classifiers.design_features import STRUCTURE_FEATURES, structure_matrix
-from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, deciding_rule
+from litwatch.classifiers.design_rules import (
+    PHRASE_RULES,
+    PhraseRule,
+    deciding_rule,
+    titled_a_review,
+)
 from litwatch.classifiers.design_text import TextView, text_view
+from litwatch.classifiers.design_tfidf import TermIndex, tfidf
 from litwatch.core.records import Record
 
 if TYPE_CHECKING:
@@ -65,8 +71,9 @@ class DesignModel:
     card: dict = field(default_factory=dict)
     calibration: Calibration | None = None
 
-    @property
+    @functools.cached_property
     def labels(self) -> tuple[str, ...]:
+        # Cached: it was rebuilt for every call in a batch.
         return tuple(str(label) for label in self.classifier.classes_)
 
     def predict(self, records: Sequence[Record]) -> list[ModelCall]:
@@ -86,7 +93,7 @@ class DesignModel:
             if decisive is not None:
                 call = self._rule_call(decisive, view, probabilities[row])
             else:
-                best = chosen_label(probabilities[row], rct)
+                best = chosen_label(probabilities[row], rct, titled_a_review(hits[row]))
                 evidence = _top_evidence(contributions, row, best, names)
                 call = ModelCall(self.labels[best], float(probabilities[row, best]), evidence)
             call = replace(call, rct_probability=rct_probability)
@@ -95,13 +102,19 @@ class DesignModel:
 
     def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
         structure, hits = structure_matrix(views)
-        title = self.title_vectorizer.transform([view.title for view in views])
-        text = self.text_vectorizer.transform([view.text for view in views])
+        title_index, text_index = self._term_indexes
+        title = tfidf(self.title_vectorizer, [view.title for view in views], title_index)
+        text = tfidf(self.text_vectorizer, [view.text for view in views], text_index)
         return sp.hstack([title, text, structure], format="csr"), hits
 
     def _contributions(self, features: sp.csr_matrix):
         base = self.classifier.calibrated_classifiers_[0].estimator
         return features, base.coef_
+
+    @functools.cached_property
+    def _term_indexes(self) -> tuple[TermIndex, TermIndex]:
+        # Built once per loaded model (a few milliseconds), not once per batch.
+        return TermIndex.of(self.title_vectorizer), TermIndex.of(self.text_vectorizer)
 
     @functools.cached_property
     def _feature_names(self) -> list[str]:
@@ -119,15 +132,17 @@ class DesignModel:
         return ModelCall(rule.label, round(confidence, 4), evidence, by_rule=True)
 
 
-def chosen_label(probabilities: np.ndarray, rct: int | None) -> int:
+def chosen_label(probabilities: np.ndarray, rct: int | None, review: bool = False) -> int:
     """The index of the label the classifier calls, when no phrase decided.
 
     Text that never states random allocation is called a trial only on strong evidence:
     trial-like wording without it (controlled, prospective, placebo) is common in PubMed's
-    non-randomised studies. Below that, the next label stands and the call keeps the RCT
-    probability for the digest's "possible RCT"."""
+    non-randomised studies; a paper its title calls a review is not called a trial at all.
+    Otherwise the next label stands and the call keeps the RCT probability for the digest's
+    "possible RCT"."""
     order = np.argsort(-probabilities, kind="stable")
-    if order[0] == rct and probabilities[rct] < MODEL_RCT_MINIMUM and len(order) > 1:
+    weak = review or probabilities[rct] < MODEL_RCT_MINIMUM
+    if order[0] == rct and weak and len(order) > 1:
         return int(order[1])
     return int(order[0])
 

@@ -6,8 +6,9 @@ meta-analysis" in the title is more reliable than any model trained on a few doz
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from litwatch.classifiers.design_text import TextView
@@ -25,31 +26,56 @@ class PhraseRule:
     cues: tuple[str, ...] = ()  # plain substrings, one of which must occur for the regex to run
     unless: tuple[str, ...] = ()  # names of rules that, firing too, keep this one from deciding
 
-    def search(self, view: TextView) -> re.Match[str] | None:
-        """The phrase in the view's title or text, if the rule fires."""
+    def search(self, view: TextView, present: frozenset[str] | None = None) -> re.Match[str] | None:
+        """The phrase in the view's title or text, if the rule fires. `present`, if given, holds
+        at least every one of the rule's cues that occurs in the view's text (`cues_in`)."""
         source = view.title if self.where == "title" else view.text
         if not self.cues:
             return self.pattern.search(source)
-        if not _holds_cue(source, self.cues):
-            return None
         if self.where == "title":
-            return self.pattern.search(source)
-        # Phrases sit inside one sentence, so only the sentences holding a cue are searched:
-        # scanning whole abstracts with a dozen-way pattern was most of the model's time.
-        for sentence in view.sentences:
-            if _holds_cue(sentence, self.cues):
+            return self.pattern.search(source) if _holds_cue(source, self.cues) else None
+        # A set intersection is one C-level step; the order of the cues does not matter below.
+        cues = (
+            present.intersection(self.cues)
+            if present is not None
+            else tuple(cue for cue in self.cues if cue in source)
+        )
+        if not cues:
+            return None
+        # Phrases sit inside one sentence, so only the sentences holding a cue are searched
+        # (scanning whole abstracts with a dozen-way pattern was most of the model's time), in
+        # order, jumping from one cue to the sentence that holds it rather than testing each.
+        starts, sentences = view.sentence_starts, view.sentences
+        position = _next_cue(source, cues, 0)
+        while position >= 0:
+            index = bisect.bisect_right(starts, position) - 1
+            sentence = sentences[index]
+            if _holds_cue(sentence, cues):
                 match = self.pattern.search(sentence)
                 if match:
                     return match
+            if index + 1 >= len(starts):
+                return None
+            position = _next_cue(source, cues, starts[index + 1])
         return None
 
 
-def _holds_cue(text: str, cues: tuple[str, ...]) -> bool:
+def _holds_cue(text: str, cues: Collection[str]) -> bool:
     # A plain loop: any() over a generator costs more than the substring tests themselves.
     for cue in cues:
         if cue in text:
             return True
     return False
+
+
+def _next_cue(text: str, cues: Collection[str], start: int) -> int:
+    """Where the first cue at or after `start` begins in `text`, or -1."""
+    first = -1
+    for cue in cues:
+        found = text.find(cue, start)
+        if found >= 0 and (first < 0 or found < first):
+            first = found
+    return first
 
 
 def _rule(
@@ -60,14 +86,21 @@ def _rule(
     decisive: bool = False,
     cues: tuple[str, ...] = (),
     unless: tuple[str, ...] = (),
+    starts_on: str = "",
 ) -> PhraseRule:
+    # `starts_on`: a character class every match begins with. Python's regex engine tries each
+    # alternative at each position; a lookahead on the class rejects most positions in one test,
+    # which matters for the long alternations run on every sentence that says "random".
+    if starts_on:
+        regex = f"(?={starts_on})(?:{regex})"
     return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless)
 
 
-# A report of randomised allocation settles `rct` unless the paper only reuses a trial's data
-# or reviews trials.
+# A report of randomised allocation settles `rct` unless the paper reviews trials or is a
+# protocol. A secondary or post-hoc analysis of a trial's participants is not an exception: NLM
+# indexes it with the trial's own publication type, so the mapping calls it `rct` too (13 of the
+# 17 PubMed-labelled records that are both are so indexed).
 _NOT_A_TRIAL_REPORT = (
-    "secondary analysis",
     "PRISMA",
     "literature search",
     "pooled estimate",
@@ -100,6 +133,17 @@ _RANDOMI = (
     r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!pseudo-)(?<!mendelian )(?<!lack of )(?<!without )"
     r"(?<!emulated )(?<!emulating )(?<!emulate )randomi[sz]"
 )
+# One word of a phrase, apostrophes and slashes included ("parallel groups’ randomized").
+_WORD = r"[\w'’/×]+"
+# Who is randomised, in the words abstracts use.
+_PARTICIPANTS = (
+    r"(patients|participants|subjects|women|men|children|adults|volunteers|individuals|infants"
+    r"|neonates|persons|people)"
+)
+# Words that compare the authors' results with trials rather than name their own design.
+_AGREES = r"(confirms?|supports?|agrees?|consistent|similar|compared|than|like)\b"
+# "A randomized selection of centres" samples; it does not allocate.
+_NOT_SAMPLING = r"(?! (selection|samples?|sampling)\b)"
 _NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _PERSON = (
     r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
@@ -171,12 +215,15 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "randomised trial in title",
         "rct",
-        rf"\b{_RANDOMI}ed(,)? (\w+[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
+        rf"\b{_RANDOMI}ed(,)? ({_WORD}[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
         rf"|\b{_RANDOMI}ed controlled\b",
         "title",
         decisive=True,
         cues=("randomi",),
-        unless=(*_NOT_A_TRIAL_REPORT, "commentary in title"),
+        # A title naming the study a randomised trial (one, not "trials") is not a review of
+        # trials, even when its topic is ("... in medication reviews: a randomised trial").
+        # Nor is it a meta-analysis because its background cites one.
+        unless=("PRISMA", "literature search", "protocol wording", "commentary in title"),
     ),
     _rule("PRISMA", "systematic-review", r"\bprisma\b", cues=("prisma",)),
     _rule(
@@ -197,6 +244,21 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         unless=("pooled estimate",),
     ),
     _rule(
+        "meta-analysis done",
+        "meta-analysis",
+        # The authors' own pooling, as "systematic review done" is their own review: "we sought
+        # to perform a patient-level meta-analysis", "a meta-analysis was conducted"; not "we
+        # will perform a meta-analysis" (a protocol) nor "a meta-analysis is needed".
+        r"\b(we|this (study|paper|article)) ((?!will |plan |intend |propose )\w+ ){0,2}"
+        r"(perform(ed)?|conduct(ed)?|carr(y|ied) out|undert(ake|ook)|report(ed)?) (a|an) "
+        r"([\w-]+ ){0,3}meta-?analys[ie]s\b"
+        r"|\b(a|this) ([\w-]+ ){0,3}meta-?analysis (was|is) (performed|conducted|carried out"
+        r"|undertaken)\b",
+        decisive=True,
+        cues=("meta",),
+        unless=("protocol wording",),
+    ),
+    _rule(
         "pooled estimate",
         "meta-analysis",
         r"\bmeta-?analy[sz]|\bpooled (estimate|odds|risk)",
@@ -214,12 +276,16 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # Random allocation, not random sampling ("were randomly selected").
         r"\b(were|was|being) randomly(?! (selected|sampled|chosen|drawn|distributed))\b"
         rf"|\b(were|was|being) {_RANDOMI}ed\b"
-        r"|\brandomly[- ](assigned|allocated|divided|received|given)\b"
+        r"|\brandomly[- ](were )?(assigned|allocated|divided|received|given|classified|placed"
+        r"|split|categori[sz]ed|underwent)\b"
         r"|\brandomly distributed (into|to|between|among)\b"
         rf"|\b{_RANDOMI}ed (to|into|in a|1:1)\b|\b{_RANDOMI}ation\b|\bwe {_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed ({_NUMBER} \w+|[\d,]+ \w+|them|participants|patients|subjects)\b"
         rf"|\b{_RANDOMI}ed \(?\d:\d|\b(allocated|assigned) (at random|randomly)\b"
-        r"|\brandom (allocation|assignment)\b|\bat random (to|into)\b"
+        # "Of 372 subjects randomized, ...", "trial E2603 randomized MM patients to CP".
+        rf"|\b{_PARTICIPANTS} {_RANDOMI}ed\b|\b{_RANDOMI}ed (\w+ ){{1,3}}{_PARTICIPANTS} to\b"
+        rf"|\b(random|{_RANDOMI}ed) (allocation|assignment)\b|\bat random (to|into)\b"
+        rf"|\b(trials?|study) {_RANDOMI}ed\b"
         # Allocation in other words: "divided into three groups randomly", "selected randomly
         # to receive", "in a randomised, blinded fashion", crossovers "in random order".
         r"|\b(divided|assigned|allocated|distributed|split|placed|separated) (\w+[ ,-]+){0,6}"
@@ -230,6 +296,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         decisive=True,
         cues=("random",),
         unless=_NOT_A_TRIAL_REPORT,
+        starts_on=r"\w",  # every alternative opens on a word boundary before a word
     ),
     _rule(
         "randomised design",
@@ -238,8 +305,16 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # randomised ...", or a randomised trial in the same breath as blinding.
         r"\b(study )?(design|methods?|setting)( and \w+)?:{0,2} (this (study )?(is|was) )?(in )?"
         rf"(a |an )?(\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
-        rf"|\b(this|the present|our) (\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
-        r"|\bwe (conducted|performed|carried out|undertook|did|report|designed) (a|an) "
+        # "This study was a parallel groups’ randomized ...", not "our data confirm randomized
+        # trial data".
+        rf"|\b(this|the present|our) ((?!{_AGREES}){_WORD}[ ,-]+){{0,5}}{_RANDOMI}ed\b"
+        # "This study is a RCT (randomized clinical trial)".
+        r"|\b(this|the present|our) (study|trial) (is|was) (a|an) (\w+[ ,-]+){0,3}rct\b"
+        # "We used a randomized between-subject design", "in a randomized and controlled study
+        # design", "both studies used an open, randomized, and crossover design".
+        rf"|\b(in|with|used|using|employed|adopted|followed|had) (a|an) ({_WORD}[ ,-]+){{0,4}}"
+        rf"{_RANDOMI}ed,? (and )?({_WORD}[ ,-]+){{0,5}}design\b"
+        r"|\bwe (conducted|performed|carried out|undertook|did|report|report on|designed) (a|an) "
         rf"(\w+[ ,-]+){{0,5}}{_RANDOMI}ed\b"
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,3}}(double|single|triple)[- ]blind"
         rf"|\b(double|single|triple)[- ]blind(ed)?,? (\w+[ ,-]+){{0,3}}{_RANDOMI}ed"
@@ -257,8 +332,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,4}}(trial|study) (was|is) (undertaken|conducted"
         r"|performed|carried out|designed)\b",
         decisive=True,
-        cues=("randomi",),
+        cues=("randomi", "rct"),  # "This study was an RCT" need not spell it out
         unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
+        starts_on=r"[\w)]",  # as "randomised allocation", and "), a randomised trial"
     ),
     _rule(
         "trial participants",
@@ -267,7 +343,22 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"\b(participants? (in|of|from)|participating in|enrolled in|recruited (from|in|for)"
         r"|part of|data (from|of)|drawn from|nested (within|in)|analysis of|within|completed"
         r"|participated in|enrolled (for|in)|samples from|included in|recruited (to|into))"
-        rf" (a|an|the|two|\d+) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b",
+        rf" (the|{_NUMBER}) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
+        # "A follow-up study of a community cluster-randomised trial".
+        r"|\b(follow-up|extension|sub-?study|substudy) (study )?of (a|an|the) (\w+[ ,-]+){0,4}"
+        rf"{_RANDOMI}ed\b"
+        # "All subjects participated in ERAMUNE 02, an open-label randomized clinical trial",
+        # "to participate in a five-arm, 26-week, double-dummy, randomized study".
+        rf"|\bparticipat(e|ed|ing) in ({_WORD}[ ,-]+){{0,6}}{_RANDOMI}ed\b"
+        # "Data came from a larger randomized trial", "participants were from the NOURISH
+        # randomised controlled trial", "specimens from 201 patients ... from a randomized trial".
+        r"|\b(data|specimens|samples|participants|patients|subjects) (\w+[ ,-]+){0,6}"
+        r"(from|of) (a|an|the|two|three|four|five|\d+) ([\w'’-]+[ ,]+){0,4}"
+        rf"{_RANDOMI}ed\b{_NOT_SAMPLING}"
+        # "A post hoc analysis of three randomized trials", "exploratory analyses of data from
+        # three large, randomized, international trials".
+        r"|\b(secondary|post[- ]hoc|ancillary|exploratory|prespecified|pre-specified) analys[ie]s"
+        rf" (of|from|in|using) ([\w'’-]+[ ,]+){{0,6}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),
         unless=(*_SYNTHESIS, "review in title"),
@@ -295,7 +386,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # "Data from the X trial", not "data from the 55 participants".
         r"|\bsub-?study\b"
         r"|\bdata from (the|a|an) (\w+[ ,-]+){0,4}(trial|study|cohort|survey|registry|database)\b",
-        cues=("analys", "sub", "data from"),
+        # "substud", not "sub": the pattern needs no more, and "sub" is in a third of abstracts.
+        cues=("analys", "substud", "sub-stud", "data from"),
     ),
     _rule(
         "case description",
@@ -350,7 +442,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
             "single ",
             "open-",
             "open label",
-            "random",
+            "nonrandom",
+            "non-random",
             "uncontrolled",
             "quasi",
             "before",
@@ -367,7 +460,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "non-randomized-trial",
         r"\bnon-?randomi[sz]ed\b|\bsingle[- ]arm\b|\bopen[- ]label\b|\bphase (i|ii|1|2)\b"
         r"|\bquasi-?experimental\b|\bpilot (study|trial)\b",
-        cues=("random", "single", "open", "phase", "quasi", "pilot"),
+        cues=("nonrandom", "non-random", "single", "open", "phase", "quasi", "pilot"),
     ),
     _rule(
         "cohort wording",
@@ -499,6 +592,12 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
 )
 
 
+def titled_a_review(fired: Sequence[PhraseRule]) -> bool:
+    """Whether the title calls the paper a review: its talk of random allocation is then about
+    the trials it reviews, so only a decisive phrase, not the model, may call it a trial."""
+    return any(rule.name == "review in title" for rule in fired)
+
+
 def deciding_rule(fired: Sequence[PhraseRule]) -> PhraseRule | None:
     """The first decisive rule that fired and that no rule in its `unless` list overrides."""
     names = {rule.name for rule in fired}
@@ -506,3 +605,16 @@ def deciding_rule(fired: Sequence[PhraseRule]) -> PhraseRule | None:
         if rule.decisive and not names.intersection(rule.unless):
             return rule
     return None
+
+
+# Every cue of the rules that read the text, each looked for once per record however many
+# rules share it.
+TEXT_CUES = tuple(
+    sorted({cue for rule in PHRASE_RULES if rule.where == "text" for cue in rule.cues})
+)
+
+
+def cues_in(view: TextView) -> frozenset[str]:
+    """The text rules' cues that occur in the view's text, for `PhraseRule.search`."""
+    text = view.text
+    return frozenset(cue for cue in TEXT_CUES if cue in text)

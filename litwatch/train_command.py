@@ -100,7 +100,10 @@ def card_markdown(card: dict) -> str:
         "phrase-rule features; decisive phrases in which authors name their own design (a",
         "protocol, meta-analysis or systematic review in the title; random allocation of the",
         "study's own participants; a patient's age or 'we report a case'; 'in this review')",
-        "override the model. Labels come from NLM publication types and study MeSH through",
+        "override the model. A secondary or post-hoc analysis of a trial's participants counts",
+        "as the trial, as NLM indexes it; a title that calls the paper a review keeps the model",
+        "(though not a decisive phrase) from calling it a trial. Labels come from NLM",
+        "publication types and study MeSH through",
         "`classifiers/pubtypes.py`; abstracts from a randomised-trial set join as `rct`",
         "examples, weighted together as "
         + f"{card.get('single_design_share')} times the PubMed-labelled RCTs so the label's",

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 import skops.io as sio
-from litwatch.classifiers.design import DesignCall, classify_design, classify_designs
+from litwatch.classifiers.design import MODEL_PATH, DesignCall, classify_design, classify_designs
 from litwatch.classifiers.design_features import structure_matrix
 from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
-from litwatch.classifiers.design_model import train_design_model
-from litwatch.classifiers.design_rules import deciding_rule
+from litwatch.classifiers.design_model import chosen_label, train_design_model
+from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in, deciding_rule
 from litwatch.classifiers.design_text import text_view
+from litwatch.classifiers.design_tfidf import tfidf
 from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
 from litwatch.classifiers.training_data import training_label
 from litwatch.core.records import AbstractSection, Record
 from litwatch.pubmed.formats import parse_file
 from litwatch.pubmed.ovid import read_ovid
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from litwatch.training_sources import load_labelled
 
@@ -323,6 +327,56 @@ def _fired(title: str, abstract: str = "") -> set[str]:
             "This study was a two-phase, randomized, controlled, masked clinical trial.",
             "randomised design",
         ),
+        (
+            "Oral insulin",
+            "Of 372 subjects randomized, 97 developed diabetes.",
+            "randomised allocation",
+        ),
+        (
+            "Counselling",
+            "Women were randomly categorized into two groups.",
+            "randomised allocation",
+        ),
+        (
+            "E2603",
+            "Intergroup trial E2603 randomized MM patients to CP with or without sorafenib.",
+            "randomised allocation",
+        ),
+        (
+            "Rice bran oil",
+            "This study was a parallel groups’ randomized clinical trial.",
+            "randomised design",
+        ),
+        ("Fruit game", "We used a randomized between-subject design.", "randomised design"),
+        ("Erythropoietin in stroke", "This study was an RCT of 120 adults.", "randomised design"),
+        # Dashes of every width are hyphens.
+        (
+            "Migraine",
+            "A prospective, multicentre, randomised, double\u2013blind, crossover study.",
+            "randomised design",
+        ),
+        ("A Randomized 2×2 Factorial Trial, Part 1", "", "randomised trial in title"),
+        # Reuse of a trial's participants, which NLM indexes as the trial's own report.
+        (
+            "HIV antibodies",
+            "All subjects participated in ERAMUNE 02, an open-label randomized clinical trial.",
+            "trial participants",
+        ),
+        (
+            "Pramlintide",
+            "This post hoc analysis of three randomized trials evaluated disease duration.",
+            "trial participants",
+        ),
+        (
+            "Questionnaire validity",
+            "Participants were from the NOURISH randomised controlled trial.",
+            "trial participants",
+        ),
+        (
+            "Sleep apnoea",
+            "We sought to perform a patient-level meta-analysis of the trials.",
+            "meta-analysis done",
+        ),
     ],
 )
 def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
@@ -397,6 +451,21 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
         ("Stimuli", "Items were presented in a pseudo-randomized order.", "randomised allocation"),
         ("Stents", "A randomised trial is needed to confirm this.", "randomised allocation"),
         ("Weight loss", "Data from the 55 participants were analysed.", "secondary analysis"),
+        # Sampling centres at random, and agreeing with trials, are not the authors' own trial.
+        (
+            "Risk perception",
+            "Patients were included consecutively from a randomized selection of centres.",
+            "trial participants",
+        ),
+        ("Olmesartan", "Our data confirm randomized trial data on safety.", "randomised design"),
+        (
+            "Erythropoietin in stroke",
+            "This study was a cohort; an RCT is needed.",
+            "randomised design",
+        ),
+        # A meta-analysis planned or called for is not one done.
+        ("Exercise", "We will perform a meta-analysis of the trials.", "meta-analysis done"),
+        ("Exercise", "A meta-analysis is needed to settle this.", "meta-analysis done"),
     ],
 )
 def test_design_phrases_do_not_fire_on_lookalikes(title, abstract, rule):
@@ -460,7 +529,118 @@ def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(titl
             "Participants will be randomised to B12 or placebo.",
             "protocol",
         ),
+        # A secondary analysis of a trial's own participants is indexed, and so labelled, as the
+        # trial: the analysis does not override the statement of random allocation.
+        (
+            "Adherence and neuropathy: a secondary analysis",
+            (
+                "This secondary analysis used data from a trial in which 300 adults were "
+                "randomly assigned to methylcobalamin or placebo."
+            ),
+            "rct",
+        ),
+        # A title naming the study a randomised trial outranks a review as its topic.
+        (
+            "Symptoms in medication reviews: a randomised, controlled trial",
+            "Pharmacies offered a medication review or usual care.",
+            "rct",
+        ),
     ],
 )
 def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label):
     assert classify_design(record(title, abstract), text_only=True).label == label
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        # Reviews of trials: neither the allocation in the trials they review nor the model's
+        # reading of trial wording makes them a trial.
+        (
+            "Global impact of stroke. [Review]",
+            "In ADVANCE, 11,140 patients were randomly assigned to perindopril or placebo.",
+        ),
+        (
+            "Randomised trials of exercise in neuropathy: a review",
+            "Patients were randomly assigned to exercise or usual care in most trials.",
+        ),
+        # A secondary analysis of a cohort states no random allocation.
+        (
+            "Vitamin B12 and neuropathy: a secondary analysis",
+            "A secondary analysis of data from the Framingham cohort study of 2,000 adults.",
+        ),
+    ],
+)
+def test_reviews_of_trials_and_reuses_of_cohorts_are_not_trials(title, abstract):
+    assert classify_design(record(title, abstract), text_only=True).label != "rct"
+
+
+def _sentence_by_sentence(rule: PhraseRule, view) -> str | None:
+    # The plain reading of a rule, as an oracle: every sentence that holds a cue, in order.
+    source = view.title if rule.where == "title" else view.text
+    if rule.cues and not any(cue in source for cue in rule.cues):
+        return None
+    if rule.where == "title" or not rule.cues:
+        match = rule.pattern.search(source)
+        return match.group(0) if match else None
+    for sentence in source.split(". "):
+        if any(cue in sentence for cue in rule.cues):
+            match = rule.pattern.search(sentence)
+            if match:
+                return match.group(0)
+    return None
+
+
+def test_rules_find_the_same_phrases_as_a_sentence_by_sentence_search(corpus_records):
+    views = [text_view(r) for r in corpus_records[:400]]
+    views.append(text_view(record("Trial", "Intro. Later. Patients were randomised to A. End")))
+    for view in views:
+        present = cues_in(view)
+        for rule in PHRASE_RULES:
+            expected = _sentence_by_sentence(rule, view)
+            for found in (rule.search(view), rule.search(view, present)):
+                assert (found.group(0) if found else None) == expected, (rule.name, view.title)
+
+
+def test_fast_tfidf_is_the_vectorisers_own_transform(corpus_records):
+    model = load_model(MODEL_PATH)
+    views = [text_view(r) for r in corpus_records[:400]]
+    for vectorizer, documents in (
+        (model.title_vectorizer, [view.title for view in views]),
+        (model.text_vectorizer, [view.text for view in views]),
+    ):
+        fast, own = tfidf(vectorizer, documents), vectorizer.transform(documents).tocsr()
+        own.sort_indices()
+        assert fast.dtype == own.dtype
+        assert (fast.indptr == own.indptr).all() and (fast.indices == own.indices).all()
+        assert (fast.data == own.data).all()  # the same floats, not merely close ones
+    # No words the vocabulary knows, an empty document and an empty batch.
+    odd = ["zzqx qqzx", "", "a"]
+    assert (tfidf(model.text_vectorizer, odd) != model.text_vectorizer.transform(odd)).nnz == 0
+    assert tfidf(model.text_vectorizer, []).shape == (0, len(model.text_vectorizer.vocabulary_))
+    # Control: settings the fast path does not read (character n-grams) go to sklearn itself.
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(["metformin", "cobalamin"])
+    assert (tfidf(chars, ["methylcobalamin"]) != chars.transform(["methylcobalamin"])).nnz == 0
+
+
+def test_the_model_does_not_call_a_paper_titled_a_review_a_trial():
+    labels = ["narrative-review", "other", "rct"]
+    confident_trial = np.array([0.05, 0.05, 0.9])
+    rct = labels.index("rct")
+    assert labels[chosen_label(confident_trial, rct, review=True)] == "narrative-review"
+    # Control: the same scores without a review title are a trial.
+    assert labels[chosen_label(confident_trial, rct, review=False)] == "rct"
+
+
+def test_a_rules_opening_lookahead_drops_no_match(corpus_records):
+    # `starts_on` only speeds a rule up: an alternative added later that opened on another
+    # character would be silently lost, so the wrapped pattern is checked against its inside.
+    sentences = [s for r in corpus_records[:400] for s in text_view(r).sentences]
+    sentences.append("the team trial (team), a randomized controlled trial of pharmacists")
+    wrapped = [rule for rule in PHRASE_RULES if rule.pattern.pattern.startswith("(?=")]
+    assert wrapped
+    for rule in wrapped:
+        inside = re.compile(rule.pattern.pattern.split("(?:", 1)[1][:-1])
+        for sentence in sentences:
+            found, plain = rule.pattern.search(sentence), inside.search(sentence)
+            assert (found and found.span()) == (plain and plain.span()), (rule.name, sentence)
