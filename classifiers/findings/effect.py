@@ -72,6 +72,14 @@ _VERDICT = _vocabulary(
     "beneficial outperformed favour favor favoured favored relieved alleviated ameliorated",
     "worse worsened worsening inferior deteriorated deterioration",
 )
+# Comparatives that, just before another direction word, measure that word rather than the
+# outcome: "more reduced" is a reduction, "greater improvement" an improvement, "less
+# reduction" a smaller fall (the intervention ends higher).
+_INTENSIFIERS = frozenset(
+    ("more", "greater", "larger", "bigger", "higher", "less", "lesser", "smaller", "lower")
+)
+
+
 # Outcomes where less is better: an improvement in them is a decrease.
 HARMFUL = frozenset(
     stem(w)
@@ -250,6 +258,7 @@ def _direction(
         # A direction word inside the outcome's own name ("double product") says nothing.
         if token in vocabulary and tokens[index] not in query
     ]
+    positions = _compound(lowered, tokens, query, positions)
     if not positions:
         return 0
     # The direction word nearest the outcome speaks for it ("a decrease in A and an increase
@@ -277,6 +286,34 @@ def _direction(
     if at_cmp and not at_int:
         return -sign
     return sign
+
+
+def _compound(
+    lowered: list[str], tokens: list[str], query: frozenset[str], positions: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The direction words with each comparative folded into the word it measures: "more
+    reduced" counts as one reduction (-1), "less improvement" as a smaller gain (-1). When the
+    measured word is the outcome's own ("greater improvement" asked of "improvement in
+    anxiety"), the comparative measures the outcome and stays."""
+    measured: dict[int, int] = {}  # index of the measured word -> the comparative's sign
+    dropped = set()
+    for index, token in enumerate(lowered):
+        if token not in _INTENSIFIERS:
+            continue
+        after = index + 1
+        # "more markedly reduced": an adverb may stand between.
+        if after < len(lowered) - 1 and lowered[after].endswith("ly"):
+            after += 1
+        if after >= len(lowered) or tokens[after] in query:
+            continue
+        if lowered[after] in _AMOUNT or lowered[after] in _VERDICT:
+            dropped.add(index)
+            measured[after] = _AMOUNT[token]
+    if not dropped:
+        return positions
+    return [
+        (index, sign * measured.get(index, 1)) for index, sign in positions if index not in dropped
+    ]
 
 
 def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:

@@ -138,3 +138,38 @@ def test_an_outcome_the_abstract_never_names_is_not_reported():
     present = read_effect(record, "pain score", "duloxetine", "placebo")
     assert present.label != "not-reported" and "Pain score" in present.evidence
     assert 0 < present.confidence <= 1
+
+
+def test_a_comparative_measures_the_direction_word_it_stands_before():
+    # "more reduced" is a reduction, though "more" stands nearer the outcome.
+    reduced = structured(
+        "Pain score was more reduced with duloxetine than with placebo (p = 0.01)."
+    )
+    assert call(reduced) == "decreased"
+    # Control: a comparative before a plain noun keeps its own direction.
+    higher = structured("Pain score was higher with duloxetine than with placebo (p = 0.01).")
+    assert call(higher) == "increased"
+
+
+def test_a_comparative_before_the_outcome_s_own_word_measures_the_outcome():
+    record = structured(
+        "The duloxetine group showed higher improvement in sleep quality (p < 0.05).",
+    )
+    # Asked about "improvement in sleep quality", "higher" measures that improvement.
+    answer = read_effect(record, "improvement in sleep quality", "duloxetine", "placebo")
+    assert answer.label == "increased"
+
+
+def test_a_denial_between_groups_in_the_next_sentence_decides_over_change_within_them():
+    within = structured(
+        "Pain score fell from 6.1 to 4.2 in both groups (p < 0.001). There was however no "
+        "significant difference between the two groups."
+    )
+    assert call(within) == "no-difference"
+    # Control: a sentence that sets the arms against each other is not overruled by a denial
+    # that follows it.
+    between = structured(
+        "Pain score was significantly lower with duloxetine than with placebo (p < 0.001). "
+        "There was however no significant difference between the two groups in sleep quality."
+    )
+    assert call(between) == "decreased"
