@@ -131,6 +131,18 @@ def interval_sides(text: str) -> list[int]:
     return sides
 
 
+# A sentence that says how an outcome was measured, not what was found: "were recorded at
+# various time intervals", "we also assessed WAZ", "the primary outcome was ...".
+MEASURE = re.compile(
+    r"\b(?:was|were|is|are|be|been)\s+(?:\w+ly\s+)?(?:recorded|measured|assessed|collected|"
+    r"evaluated|defined|calculated|monitored|analy[sz]ed|obtained|documented|determined|"
+    r"estimated|registered|quantified|scored|used|examined)\b"
+    r"|\bwe\s+(?:also\s+)?(?:assessed|measured|evaluated|examined|recorded|investigated|"
+    r"studied|compared|determined)\b"
+    r"|\b(?:primary|secondary|main)\s+(?:outcomes?|end-?points?|measures?)\b",
+    I,
+)
+
 # Words whose presence a sentence's cues are read from (lower case, as written).
 NS_WORDS = frozenset(("ns", "non", "nonsignificant", "not", "insignificant"))
 INTERVAL_WORDS = frozenset(("ci", "confidence"))

@@ -102,6 +102,10 @@ def _row(
     row["role_none"] = float(not sentence.role)
     row["unlabelled_late"] = float(not sentence.role and sentence.position > 0.5)
     row["weighted_x_result"] = weighted * float(has_p or sentence.role in (RESULTS, CONCLUSIONS))
+    # "Heart rate and blood pressure were recorded at intervals": a measure named, no result.
+    row["measure_only"] = float(
+        said.measure and not (has_p or said.significant or said.no_difference or said.direction)
+    )
     return row
 
 

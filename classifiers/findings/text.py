@@ -120,6 +120,7 @@ class SentenceCues:
     no_difference: bool
     direction: bool
     comparison: bool
+    measure: bool  # says how an outcome was measured ("were recorded", "we assessed")
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Sentence:
             bool(said & cues.NO_DIFFERENCE_WORDS and cues.NO_DIFFERENCE.search(text)),
             bool(said & cues.DIRECTION_WORDS),
             bool(said & cues.COMPARISON_WORDS),
+            bool(cues.MEASURE.search(text)),
         )
 
 
