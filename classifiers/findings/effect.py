@@ -13,7 +13,10 @@ from functools import lru_cache
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import STOPWORDS, stem
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;]")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;±]")
+# "77.4% (26.3)", "[SD 0.40]", "(95% CI 1.2 to 3.4)": asides with numbers, which stand between
+# an arm and its value but say nothing of which arm is which.
+_NUMERIC_ASIDE = re.compile(r"\((?=[^()]*\d)[^()]*\)|\[(?=[^\[\]]*\d)[^\[\]]*\]")
 # Clause breaks inside a sentence that lists several outcomes.
 CLAUSE_BREAK = re.compile(
     r";|,\s+(?:but|whereas|while|although|however)\b|\bwhereas\b|\bwhile\b", re.IGNORECASE
@@ -47,6 +50,7 @@ _ARM_WORDS = 6  # the words that name an arm come first; the rest describe its p
 
 
 _INTERVENTION_ARM = frozenset(("intervention", "experimental", "study", "active", "treated"))
+_ONE_ARM = frozenset(("group", "arm"))
 _THAN = frozenset(("than", "versus", "vs", "vs.", "compared", "relative", "over"))
 
 
@@ -60,17 +64,18 @@ def _vocabulary(up: str, down: str) -> dict[str, int]:
 _AMOUNT = _vocabulary(
     "higher greater increase increased increases increasing more larger longer elevated "
     "elevation raised rise rose risen gain gained augmented boosted prolonged exceeded faster "
-    "accelerated extended doubled tripled high highest greatest most enhanced increment",
+    "accelerated extended doubled tripled high highest greatest most enhanced increment "
+    "enhancement",
     "lower less lesser fewer smaller shorter reduce reduced reduces reducing reduction "
     "reductions decrease decreased decreases decreasing decline declined diminished "
     "attenuated lessened drop dropped fell fall falls lowered halved cut shortened slower "
-    "low lowest least minimal suppressed inhibited delayed",
+    "low lowest least minimal suppressed inhibited delayed depressed",
 )
 # Words that judge: the intervention did better (+1) or worse (-1) on the outcome.
 _VERDICT = _vocabulary(
     "better improved improvement improvements improves improving superior benefit "
     "beneficial outperformed favour favor favoured favored relieved alleviated ameliorated",
-    "worse worsened worsening inferior deteriorated deterioration",
+    "worse worsened worsening inferior deteriorated deterioration poorer",
 )
 # Comparatives that, just before another direction word, measure that word rather than the
 # outcome: "more reduced" is a reduction, "greater improvement" an improvement, "less
@@ -208,14 +213,42 @@ def _positions(
 ) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
     """The clause's words (lower-cased, stemmed) and where the intervention arm, the comparator
     arm and the outcome stand among them."""
-    lowered = [t.lower() for t in _TOKEN.findall(clause)]
+    lowered = [t.lower() for t in _TOKEN.findall(_NUMERIC_ASIDE.sub(" ", clause))]
     tokens = [stem(t) for t in lowered]
     int_words = intervention | (_INTERVENTION_ARM - comparator)
     cmp_words = comparator | (CONTROL_WORDS - intervention)
-    at_int = [i for i, t in enumerate(tokens) if t in int_words]
-    at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
+    # A word of the outcome's own name is not an arm: "air resorption rate" against "room air".
+    at_int = [
+        i
+        for i, t in enumerate(tokens)
+        if t not in query and t not in cmp_words and _names_arm(t, int_words)
+    ]
+    at_cmp = [
+        i
+        for i, t in enumerate(tokens)
+        if t not in query and t not in int_words and _names_arm(t, cmp_words)
+    ]
+    if "treatment" not in comparator:
+        # "the treatment arm" (one arm, set against the control arm) is the intervention;
+        # "both treatment groups" is not.
+        at_int += [
+            i
+            for i, t in enumerate(lowered[:-1])
+            if t == "treatment" and lowered[i + 1] in _ONE_ARM and i not in at_int
+        ]
+        at_int.sort()
     outcome_at = [i for i, t in enumerate(tokens) if t in query]
     return lowered, tokens, at_int, at_cmp, outcome_at
+
+
+def _names_arm(token: str, arm: frozenset[str]) -> bool:
+    """Whether a word names the arm, alone or as part of a compound ("co-artemether",
+    "B12-treated"); "placebo-controlled" describes the trial, not the arm."""
+    if token in arm:
+        return True
+    if "-" not in token or token.endswith("-controlled"):
+        return False
+    return any(stem(part) in arm for part in token.split("-"))
 
 
 def _statistics(text: str) -> dict[str, float]:
@@ -252,11 +285,12 @@ def _direction(
 ) -> int:
     """+1 when the clause says the outcome was higher (or better) in the intervention arm, -1
     lower (worse), 0 when it says neither. "lower in the placebo group than with X": X higher."""
+    # A direction word is looked up as written and as stemmed ("declines", "improvements").
+    # A direction word inside the outcome's own name ("double product") says nothing.
     positions = [
-        (index, vocabulary[token])
+        (index, vocabulary.get(token) or vocabulary[tokens[index]])
         for index, token in enumerate(lowered)
-        # A direction word inside the outcome's own name ("double product") says nothing.
-        if token in vocabulary and tokens[index] not in query
+        if (token in vocabulary or tokens[index] in vocabulary) and tokens[index] not in query
     ]
     positions = _compound(lowered, tokens, query, positions)
     if not positions:
@@ -342,6 +376,8 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
                 token = lowered[back]
                 if token in ("p", "=", "<", ">"):
                     break
+                if token[0].isdigit() and back > 0 and lowered[back - 1] == "±":
+                    continue  # "3.26 ± 1.57 min in group A": the spread, not the value
                 if token[0].isdigit():
                     value = float(token)
                     break
