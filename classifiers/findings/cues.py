@@ -143,6 +143,15 @@ MEASURE = re.compile(
     I,
 )
 
+# A sentence can only match MEASURE if it holds one of these words.
+MEASURE_WORDS = frozenset(
+    (
+        *("recorded", "measured", "assessed", "collected", "evaluated", "defined", "calculated"),
+        *("monitored", "analysed", "analyzed", "obtained", "documented", "determined"),
+        *("estimated", "registered", "quantified", "scored", "used", "examined", "investigated"),
+        *("studied", "compared", "primary", "secondary", "main"),
+    )
+)
 # Words whose presence a sentence's cues are read from (lower case, as written).
 NS_WORDS = frozenset(("ns", "non", "nonsignificant", "not", "insignificant"))
 INTERVAL_WORDS = frozenset(("ci", "confidence"))

@@ -258,20 +258,44 @@ def _statistics(text: str) -> dict[str, float]:
     not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
     sides = cues.interval_sides(text)
     intervals = [side != 0 for side in sides]
+    # Each pattern is tried only when the text holds a piece every match of it contains.
+    low = text.lower()
     return {
         "p_sig": float(bool(significant)),
         "p_ns": float(bool(not_significant)),
         "p_only_ns": float(bool(not_significant) and not significant),
-        "p_ns_word": float(bool(cues.P_NS.search(text))),
+        "p_ns_word": float(_holds(low, _P_NS_PIECES) and bool(cues.P_NS.search(text))),
         "ci_excl": float(any(intervals)),
         "ci_incl": float(bool(intervals) and not all(intervals)),
         "ci_above": float(bool(sides) and sides[0] > 0),
         "ci_below": float(bool(sides) and sides[0] < 0),
-        "nodiff": float(bool(cues.NO_DIFFERENCE.search(text))),
-        "signif": float(bool(cues.SIGNIFICANT.search(text))),
-        "within": float(bool(cues.WITHIN_GROUP.search(text))),
-        "between": float(bool(cues.BETWEEN_GROUP.search(text))),
+        "nodiff": float(
+            _holds(low, _NO_DIFFERENCE_PIECES) and bool(cues.NO_DIFFERENCE.search(text))
+        ),
+        "signif": float(_holds(low, _SIGNIFICANT_PIECES) and bool(cues.SIGNIFICANT.search(text))),
+        "within": float(_holds(low, _WITHIN_PIECES) and bool(cues.WITHIN_GROUP.search(text))),
+        "between": float(_holds(low, _BETWEEN_PIECES) and bool(cues.BETWEEN_GROUP.search(text))),
     }
+
+
+def _holds(text: str, pieces: tuple[str, ...]) -> bool:
+    return any(piece in text for piece in pieces)
+
+
+# Pieces of text every match of a pattern contains (lower case): a substring test is far
+# cheaper than the pattern, and most clauses hold none of them.
+_P_NS_PIECES = ("ns", "n.s", "significant")
+_NO_DIFFERENCE_PIECES = (
+    *("no", "n't", "without", "neither", "failed", "similar", "comparable", "equivalent"),
+    *("identical", "unchanged", "unaffected", "equally", "inferior", "significant"),
+    *("trend", "tendency", "tended"),
+)
+_SIGNIFICANT_PIECES = (
+    *("significant", "marked", "superior", "inferior", "better", "worse", "benefit"),
+    "effective",
+)
+_WITHIN_PIECES = ("baseline", "before", "pre", "within", "both", "all", "each")
+_BETWEEN_PIECES = ("between", "inter")
 
 
 def _direction(

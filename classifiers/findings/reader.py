@@ -179,14 +179,14 @@ def ranked_sentences(
     if not query or not abstract.sentences:
         return []
     arms = frozenset(content_words(_text(intervention) + " " + _text(comparator)))
-    rows = retrieval.sentence_features(abstract, query, arms, retrieval.idf(abstract))
-    scores = retrieval.rank(rows, model.ranking)
+    scored = retrieval.sentence_scores(abstract, query, arms, model.ranking)
+    scores = [score for score, _ in scored]
     # Only a sentence that names the outcome can report it.
     order = sorted(
         (
             i
-            for i, row in enumerate(rows)
-            if row["shared_log"] and (not results_only or _reads_like_result(abstract.sentences[i]))
+            for i, (_, shared) in enumerate(scored)
+            if shared and (not results_only or _reads_like_result(abstract.sentences[i]))
         ),
         key=lambda i: -scores[i],
     )

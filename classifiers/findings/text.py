@@ -4,8 +4,8 @@ normalised words, and the abbreviations the abstract defines."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.readers.spans import sentences
@@ -129,7 +129,13 @@ class Sentence:
     role: str  # the section role: background, methods, results, conclusions, other or ""
     index: int  # position in the abstract, 0-based
     position: float  # index / number of sentences, 0..1
-    words: frozenset[str]
+
+    # Read on first use: the key finding needs only the text and role, and most abstracts
+    # name none of a watch's outcomes, so their words are never looked at.
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The sentence's content words, stemmed."""
+        return word_set(self.text)
 
     @cached_property
     def cues(self) -> SentenceCues:
@@ -146,19 +152,31 @@ class Sentence:
             bool(said & cues.NO_DIFFERENCE_WORDS and cues.NO_DIFFERENCE.search(text)),
             bool(said & cues.DIRECTION_WORDS),
             bool(said & cues.COMPARISON_WORDS),
-            bool(cues.MEASURE.search(text)),
+            bool(said & cues.MEASURE_WORDS and cues.MEASURE.search(text)),
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Abstract:
     title: str
     sentences: tuple[Sentence, ...]
-    abbreviations: dict[str, str]  # "vpt" -> "vibration perception threshold"
     structured: bool
-    vocabulary: frozenset[str]  # every content word of every sentence
+    # What the readers work out from the sentences once per abstract (the ranker's
+    # outcome-independent scores, per model).
+    memo: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def abbreviations(self) -> dict[str, str]:
+        """ "vpt" -> "vibration perception threshold", as the abstract defines them."""
+        return _abbreviations(self.title, [s.text for s in self.sentences])
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every content word of every sentence."""
+        return frozenset().union(*(s.words for s in self.sentences))
 
 
+@lru_cache(maxsize=1024)  # journals reuse a few hundred headings
 def section_role(label: str, nlm_category: str = "") -> str:
     heading = (nlm_category or label).upper()
     if not heading:
@@ -169,8 +187,26 @@ def section_role(label: str, nlm_category: str = "") -> str:
     return OTHER
 
 
+# The last few records read: the judge asks for a record's findings and then its key finding,
+# and both read the same abstract. Keyed by identity (a record is immutable), so a record
+# read again later, or an equal copy, is simply read again.
+_RECENT: dict[int, tuple[Record, Abstract]] = {}
+_RECENT_SIZE = 4
+
+
 def read_abstract(record: Record) -> Abstract:
     """The record's abstract split once into sentences."""
+    recent = _RECENT.get(id(record))
+    if recent is not None and recent[0] is record:
+        return recent[1]
+    abstract = _split(record)
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)), None)
+    _RECENT[id(record)] = (record, abstract)
+    return abstract
+
+
+def _split(record: Record) -> Abstract:
     pieces: list[tuple[str, str]] = []
     for section in record.abstract:
         role = section_role(section.label, section.nlm_category)
@@ -181,21 +217,16 @@ def read_abstract(record: Record) -> Abstract:
                 pieces.append((piece, role))
     count = max(len(pieces), 1)
     built = tuple(
-        Sentence(text, role, index, index / count, word_set(text))
-        for index, (text, role) in enumerate(pieces)
+        Sentence(text, role, index, index / count) for index, (text, role) in enumerate(pieces)
     )
-    structured = any(s.role for s in built)
-    vocabulary = frozenset().union(*(s.words for s in built))
-    return Abstract(
-        record.title, built, _abbreviations(record.title, pieces), structured, vocabulary
-    )
+    return Abstract(record.title, built, any(s.role for s in built))
 
 
-def _abbreviations(title: str, pieces: list[tuple[str, str]]) -> dict[str, str]:
+def _abbreviations(title: str, pieces: list[str]) -> dict[str, str]:
     """Abbreviations defined as "long form (LF)": the long form is the words before the
     parenthesis whose initials spell the abbreviation (or as many words as it has letters)."""
     found: dict[str, str] = {}
-    for text in [title, *(p for p, _ in pieces)]:
+    for text in [title, *pieces]:
         if "(" not in text:
             continue
         for match in _ABBREVIATION.finditer(text):
