@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from litwatch.classifiers.findings.effect import CONTROL_WORDS, arm_words, read_clause
 from litwatch.classifiers.findings.model import FindingsModel
@@ -98,9 +99,20 @@ class _TermGroup:
     # Per term: the words it holds whole and the beginnings of the words it ends with "*".
     needs: tuple[tuple[frozenset[str], tuple[str, ...]], ...]
 
+    @cached_property
+    def anchors(self) -> frozenset[str] | None:
+        """One word each term needs (None when a term needs no whole word): a text with none
+        of them holds none of the terms."""
+        if any(not words for words, _ in self.needs):
+            return None
+        return frozenset(max(sorted(words), key=len) for words, _ in self.needs)
+
     def may_occur(self, written: frozenset[str], beginnings: frozenset[str]) -> bool:
         """Whether a text whose words (as written, lower-cased) are `written` and whose words'
         first letters are `beginnings` can hold one of the terms."""
+        anchors = self.anchors
+        if anchors is not None and anchors.isdisjoint(written):
+            return False
         return any(
             words <= written and all(p[:_PREFIX] in beginnings for p in prefixes)
             for words, prefixes in self.needs

@@ -148,21 +148,13 @@ def effect_features(
     comparator: frozenset[str],
 ) -> dict[str, float]:
     """Features of the effect a sentence reports for one outcome."""
-    sentence = mark_groups(sentence)
-    clause = local_clause(sentence, query)
+    read = _analysed(sentence, query, intervention, comparator)
     features: dict[str, float] = {"bias": 1.0}
-    sentence_cues = _statistics(sentence)
-    clause_cues = sentence_cues if clause is sentence else _statistics(clause)
-    for name, value in sentence_cues.items():
+    for name, value in read.sentence_cues.items():
         features["s_" + name] = value
-    for name, value in clause_cues.items():
+    for name, value in read.clause_cues.items():
         features["c_" + name] = value
-
-    lowered, tokens, at_int, at_cmp, outcome_at = _positions(
-        clause, query, intervention, comparator
-    )
-    amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
-    verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
+    amount, verdict, at_int, at_cmp = read.amount, read.verdict, read.at_int, read.at_cmp
     features["rule_up"] = float(amount > 0)
     features["rule_down"] = float(amount < 0)
     features["rule_none"] = float(amount == 0)
@@ -176,9 +168,8 @@ def effect_features(
     features["mentions_cmp"] = float(bool(at_cmp))
     features["int_first"] = float(bool(at_int) and (not at_cmp or at_int[0] < at_cmp[0]))
     features["cmp_first"] = float(bool(at_cmp) and (not at_int or at_cmp[0] < at_int[0]))
-    pair = _number_direction(clause, at_int, at_cmp) or _arm_values(lowered, at_int, at_cmp)
-    features["numbers_up"] = float(pair > 0)
-    features["numbers_down"] = float(pair < 0)
+    features["numbers_up"] = float(read.numbers > 0)
+    features["numbers_down"] = float(read.numbers < 0)
     return features
 
 
@@ -196,16 +187,45 @@ class ClauseReading:
 def read_clause(
     sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
 ) -> ClauseReading:
-    clause = local_clause(mark_groups(sentence), query)
+    read = _analysed(sentence, query, intervention, comparator)
+    statistics = read.clause_cues
+    return ClauseReading(
+        read.amount,
+        read.verdict,
+        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """One sentence read for one outcome and pair of arms (shared, so never changed)."""
+
+    sentence_cues: dict[str, float]
+    clause_cues: dict[str, float]
+    amount: int
+    verdict: int
+    at_int: list[int]
+    at_cmp: list[int]
+    numbers: int
+
+
+# The reader weighs a sentence with the model and then reads the same sentence by its words
+# (effect_features, then read_clause): the analysis is done once for both.
+@lru_cache(maxsize=256)
+def _analysed(
+    sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
+) -> _Analysis:
+    sentence = mark_groups(sentence)
+    clause = local_clause(sentence, query)
+    sentence_cues = _statistics(sentence)
+    clause_cues = sentence_cues if clause is sentence else _statistics(clause)
     lowered, tokens, at_int, at_cmp, outcome_at = _positions(
         clause, query, intervention, comparator
     )
-    statistics = _statistics(clause)
-    return ClauseReading(
-        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT),
-        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT),
-        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
-    )
+    amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
+    verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
+    numbers = _number_direction(clause, at_int, at_cmp) or _arm_values(lowered, at_int, at_cmp)
+    return _Analysis(sentence_cues, clause_cues, amount, verdict, at_int, at_cmp, numbers)
 
 
 def _positions(

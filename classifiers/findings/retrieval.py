@@ -23,6 +23,14 @@ _ROLES = (BACKGROUND, METHODS, RESULTS, CONCLUSIONS, OTHER)
 
 def outcome_words(abstract: Abstract, outcome: str) -> frozenset[str]:
     """The outcome's content words, widened by the abbreviations the abstract defines."""
+    known = abstract.memo.setdefault("outcome_words", {})
+    found = known.get(outcome)
+    if found is None:
+        found = known[outcome] = _outcome_words(abstract, outcome)
+    return found
+
+
+def _outcome_words(abstract: Abstract, outcome: str) -> frozenset[str]:
     found = set(content_words(outcome))
     for short, long_form in abstract.abbreviations.items():
         long_words = set(content_words(long_form))
@@ -170,12 +178,12 @@ def sentence_scores(
     sentence and model."""
     if not query or not abstract.sentences:
         return [(-math.inf, 0)] * len(abstract.sentences)
-    rarity = abstract_idf(abstract)
-    weight_total = sum(rarity.get(w, 1.0) for w in query) or 1.0
+    rarity = _rarities(abstract, query)
+    weight_total = sum(rarity.values()) or 1.0
     shares = []
     for sentence in abstract.sentences:
         shared = query & sentence.words
-        weighted = sum(rarity.get(w, 1.0) for w in shared) / weight_total if shared else 0.0
+        weighted = sum(rarity[w] for w in shared) / weight_total if shared else 0.0
         shares.append((len(shared), len(shared) / len(query), weighted))
     best = max(weighted for _, _, weighted in shares)
     best_cov = max(coverage for _, coverage, _ in shares)
@@ -200,12 +208,15 @@ def _dot(weights: dict[str, float], row: dict[str, float]) -> float:
     return sum(weights.get(name, 0.0) * value for name, value in row.items())
 
 
-def abstract_idf(abstract: Abstract) -> dict[str, float]:
-    """`idf(abstract)`, worked out once per abstract."""
-    found = abstract.memo.get("idf")
-    if found is None:
-        found = abstract.memo["idf"] = idf(abstract)
-    return found
+def _rarities(abstract: Abstract, query: frozenset[str]) -> dict[str, float]:
+    """`idf(abstract)` for the query's words (1.0 for a word no sentence holds), each word
+    counted once per abstract."""
+    known = abstract.memo.setdefault("idf", {})
+    total = len(abstract.sentences) + 1
+    for word in query - known.keys():
+        count = sum(1 for sentence in abstract.sentences if word in sentence.words)
+        known[word] = math.log(1 + total / count) if count else 1.0
+    return {word: known[word] for word in query}
 
 
 def _fixed_scores(abstract: Abstract, weights: dict[str, float]) -> dict[int, float]:
