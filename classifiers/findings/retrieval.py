@@ -182,9 +182,9 @@ def sentence_scores(
     weight_total = sum(rarity.values()) or 1.0
     shares = []
     for sentence in abstract.sentences:
-        shared = query & sentence.words
-        weighted = sum(rarity[w] for w in shared) / weight_total if shared else 0.0
-        shares.append((len(shared), len(shared) / len(query), weighted))
+        named = query & sentence.words
+        weighted = sum(rarity[w] for w in named) / weight_total if named else 0.0
+        shares.append((len(named), len(named) / len(query), weighted))
     best = max(weighted for _, _, weighted in shares)
     best_cov = max(coverage for _, coverage, _ in shares)
     fixed = _fixed_scores(abstract, weights)
