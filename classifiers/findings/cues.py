@@ -79,6 +79,13 @@ BETWEEN_DENIED = re.compile(
     + r"|\b(?:no|not)\b[^.;]{0,30}?\bbetween-group\s+differences?",
     re.IGNORECASE,
 )
+# A denial that refers back to the result just stated: "..., but the difference was not
+# statistically significant", "these differences did not achieve statistical significance".
+DIFFERENCE_DENIED = re.compile(
+    r"\b(?:the|this|these|that|such)\s+(?:\w+\s+){0,2}?differences?\b[^.;]{0,40}?"
+    r"(?:\bnot\b|\bfailed\b|non-?significant|insignificant)",
+    re.IGNORECASE,
+)
 BETWEEN_GROUP = re.compile(
     r"\b(?:between(?:\s+the)?\s+(?:two\s+|three\s+|treatment\s+|study\s+)?(?:groups|arms)|"
     r"between-group|intergroup|inter-group)\b",

@@ -134,13 +134,22 @@ def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
     outcome's own clause, or in a clause that refers back to it ("..., but the difference
     between groups was not significant") rather than naming another outcome ("..., whereas
     nerve conduction did not differ between groups")."""
-    for part in CLAUSE_BREAK.split(text):
+    parts = CLAUSE_BREAK.split(text)
+    for part in parts:
         if not cues.BETWEEN_DENIED.search(part):
             continue
         named = set(content_words(part))
         if query & named or (_ANAPHORA & set(words(part)) and not named - _REFERRING):
             return True
-    return False
+    # "X fell with Y, but the difference was not significant": "the difference" is the one
+    # just stated, in the outcome's own clause or the clause right after it.
+    own = next((i for i, part in enumerate(parts) if query & set(content_words(part))), None)
+    if own is None:
+        return False
+    if cues.DIFFERENCE_DENIED.search(parts[own]):
+        return True
+    following = parts[own + 1] if own + 1 < len(parts) else ""
+    return bool(cues.DIFFERENCE_DENIED.match(following.lstrip(" ,")))
 
 
 def _own_clause_label(

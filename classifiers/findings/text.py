@@ -63,6 +63,14 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?", re.IGNORECASE)
 # "vibration perception threshold (VPT)": the parenthesis right after a phrase names it.
 _ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9\-/]{1,11})[;,)]")
 
+# A sentence splitter may end a sentence at the full stop of an abbreviation: "(18% vs." |
+# "33%, p=0.12)" leaves the p-value apart from the values it tests. Such a piece is joined to
+# the next one in the same section.
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(\[;,])(?:vs|v|versus|cf|e\.g|i\.e|approx|ca|fig|figs|et\s+al|resp)\.$",
+    re.IGNORECASE,
+)
+
 STOPWORDS = frozenset(
     (
         *("a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and"),
@@ -211,10 +219,16 @@ def _split(record: Record) -> Abstract:
     for section in record.abstract:
         role = section_role(section.label, section.nlm_category)
         text = section.text
+        joined_to_last = False
         for start, end in sentences(text):
             piece = text[start:end].strip()
-            if piece:
+            if not piece:
+                continue
+            if joined_to_last:
+                pieces[-1] = (pieces[-1][0] + " " + piece, role)
+            else:
                 pieces.append((piece, role))
+            joined_to_last = bool(_ABBREVIATION_END.search(pieces[-1][0]))
     count = max(len(pieces), 1)
     built = tuple(
         Sentence(text, role, index, index / count) for index, (text, role) in enumerate(pieces)

@@ -173,3 +173,29 @@ def test_a_denial_between_groups_in_the_next_sentence_decides_over_change_within
         "There was however no significant difference between the two groups in sleep quality."
     )
     assert call(between) == "decreased"
+
+
+def test_the_difference_denied_right_after_a_result_is_that_result_s():
+    denied = structured(
+        "Compared with placebo, duloxetine reduced the pain score, but the difference was not "
+        "statistically significant (P = 0.145), and significantly reduced sleep latency "
+        "(P = 0.01)."
+    )
+    assert call(denied) == "no-difference"
+    # Control: a denial that names another outcome's difference leaves this one standing.
+    other = structured(
+        "Duloxetine reduced the pain score compared with placebo (p = 0.01); sleep quality "
+        "also improved, but that difference was not significant."
+    )
+    assert call(other) == "decreased"
+
+
+def test_a_sentence_is_not_cut_at_the_full_stop_of_vs():
+    from litwatch.classifiers.findings.text import read_abstract
+
+    record = structured("Fewer duloxetine patients reported pain (18% vs. 33%, p = 0.12). Done.")
+    texts = [s.text for s in read_abstract(record).sentences]
+    assert any("18% vs. 33%, p = 0.12" in text for text in texts)
+    # Control: a real full stop still ends a sentence.
+    assert any(text.startswith("Done") for text in texts)
+    assert call(record) == "no-difference"
