@@ -71,6 +71,18 @@ _ABBREVIATION_END = re.compile(
     re.IGNORECASE,
 )
 
+_TAIL = 10  # longer than " et al." and "(approx."
+
+
+def _ends_with_abbreviation(piece: str) -> bool:
+    # Only the last few characters can hold it: the pattern is tried on them alone.
+    if not piece.endswith("."):
+        return False
+    tail = piece[-_TAIL:]
+    found = _ABBREVIATION_END.search(tail)
+    return found is not None and (found.start() > 0 or len(piece) <= _TAIL)
+
+
 STOPWORDS = frozenset(
     (
         *("a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and"),
@@ -228,7 +240,7 @@ def _split(record: Record) -> Abstract:
                 pieces[-1] = (pieces[-1][0] + " " + piece, role)
             else:
                 pieces.append((piece, role))
-            joined_to_last = bool(_ABBREVIATION_END.search(pieces[-1][0]))
+            joined_to_last = _ends_with_abbreviation(pieces[-1][0])
     count = max(len(pieces), 1)
     built = tuple(
         Sentence(text, role, index, index / count) for index, (text, role) in enumerate(pieces)
