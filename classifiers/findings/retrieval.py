@@ -79,12 +79,14 @@ def sentence_features(
     """The ranking features of every sentence for one outcome query."""
     if not query:
         return [{} for _ in abstract.sentences]
-    weight_total = sum(rarity.get(w, 1.0) for w in query) or 1.0
+    # Summed in sorted order: a set's order follows the hash seed, and float sums that differ
+    # in the last bit split ties between sentences differently from run to run.
+    weight_total = sum(rarity.get(w, 1.0) for w in sorted(query)) or 1.0
     rows = []
     for sentence in abstract.sentences:
         shared = query & sentence.words
         coverage = len(shared) / len(query)
-        weighted = sum(rarity.get(w, 1.0) for w in shared) / weight_total
+        weighted = sum(rarity.get(w, 1.0) for w in sorted(shared)) / weight_total
         rows.append(_row(sentence, coverage, weighted, len(shared), arms))
     best = max((row["weighted"] for row in rows), default=0.0)
     best_cov = max((row["coverage"] for row in rows), default=0.0)
@@ -179,11 +181,11 @@ def sentence_scores(
     if not query or not abstract.sentences:
         return [(-math.inf, 0)] * len(abstract.sentences)
     rarity = _rarities(abstract, query)
-    weight_total = sum(rarity.values()) or 1.0
+    weight_total = sum(rarity[w] for w in sorted(query)) or 1.0  # sorted: see sentence_features
     shares = []
     for sentence in abstract.sentences:
         named = query & sentence.words
-        weighted = sum(rarity[w] for w in named) / weight_total if named else 0.0
+        weighted = sum(rarity[w] for w in sorted(named)) / weight_total if named else 0.0
         shares.append((len(named), len(named) / len(query), weighted))
     best = max(weighted for _, _, weighted in shares)
     best_cov = max(coverage for _, coverage, _ in shares)
