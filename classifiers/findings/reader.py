@@ -45,6 +45,7 @@ _FROM_TO = re.compile(r"\bfrom\s+-?\d[^;]{0,40}?\bto\s+-?\d", re.IGNORECASE)
 _ARM_NAMES = CONTROL_WORDS | frozenset(("intervention", "experimental", "active", "treated"))
 _ANAPHORA = frozenset(("however", "but", "difference", "this", "these", "it", "that", "both"))
 CANDIDATES = 3  # sentences whose effect calls are weighed together
+MIN_SHARE = 0.01
 
 
 def read_effect(
@@ -204,7 +205,12 @@ def ranked_sentences(
     peak = scores[order[0]]
     weights = {i: math.exp(scores[i] - peak) for i in order}
     total = sum(weights.values())
-    return [(abstract.sentences[i], query, weights[i] / total) for i in order[:top]]
+    # A sentence with under 1% of the ranker's belief cannot move the vote: it is not read.
+    return [
+        (abstract.sentences[i], query, weights[i] / total)
+        for rank, i in enumerate(order[:top])
+        if rank == 0 or weights[i] / total >= MIN_SHARE
+    ]
 
 
 def _names(names: str | Sequence[str]) -> str | tuple[str, ...]:
