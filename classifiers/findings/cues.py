@@ -79,6 +79,13 @@ BETWEEN_DENIED = re.compile(
     + r"|\b(?:no|not)\b[^.;]{0,30}?\bbetween-group\s+differences?",
     re.IGNORECASE,
 )
+# A denial that refers back to the result just stated: "..., but the difference was not
+# statistically significant", "these differences did not achieve statistical significance".
+DIFFERENCE_DENIED = re.compile(
+    r"\b(?:the|this|these|that|such)\s+(?:\w+\s+){0,2}?differences?\b[^.;]{0,40}?"
+    r"(?:\bnot\b|\bfailed\b|non-?significant|insignificant)",
+    re.IGNORECASE,
+)
 BETWEEN_GROUP = re.compile(
     r"\b(?:between(?:\s+the)?\s+(?:two\s+|three\s+|treatment\s+|study\s+)?(?:groups|arms)|"
     r"between-group|intergroup|inter-group)\b",
@@ -131,6 +138,27 @@ def interval_sides(text: str) -> list[int]:
     return sides
 
 
+# A sentence that says how an outcome was measured, not what was found: "were recorded at
+# various time intervals", "we also assessed WAZ", "the primary outcome was ...".
+MEASURE = re.compile(
+    r"\b(?:was|were|is|are|be|been)\s+(?:\w+ly\s+)?(?:recorded|measured|assessed|collected|"
+    r"evaluated|defined|calculated|monitored|analy[sz]ed|obtained|documented|determined|"
+    r"estimated|registered|quantified|scored|used|examined)\b"
+    r"|\bwe\s+(?:also\s+)?(?:assessed|measured|evaluated|examined|recorded|investigated|"
+    r"studied|compared|determined)\b"
+    r"|\b(?:primary|secondary|main)\s+(?:outcomes?|end-?points?|measures?)\b",
+    I,
+)
+
+# A sentence can only match MEASURE if it holds one of these words.
+MEASURE_WORDS = frozenset(
+    (
+        *("recorded", "measured", "assessed", "collected", "evaluated", "defined", "calculated"),
+        *("monitored", "analysed", "analyzed", "obtained", "documented", "determined"),
+        *("estimated", "registered", "quantified", "scored", "used", "examined", "investigated"),
+        *("studied", "compared", "primary", "secondary", "main"),
+    )
+)
 # Words whose presence a sentence's cues are read from (lower case, as written).
 NS_WORDS = frozenset(("ns", "non", "nonsignificant", "not", "insignificant"))
 INTERVAL_WORDS = frozenset(("ci", "confidence"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from litwatch.classifiers.findings.effect import CONTROL_WORDS, arm_words, read_clause
 from litwatch.classifiers.findings.model import FindingsModel
@@ -18,10 +19,10 @@ from litwatch.classifiers.findings.text import (
     Abstract,
     read_abstract,
     stem,
-    stem_text,
 )
 
 _LEADING_WORD = re.compile(r"[a-z][a-z0-9]*")
+_PREFIX = 4  # letters of a word kept to rule out a term written with "*"
 from litwatch.core.findings import DomainTerm, EffectCall, Finding, OutcomeDomain, direction_of
 from litwatch.core.records import Record
 
@@ -51,9 +52,13 @@ def read_findings_in(
     if not results:
         return ()
     text = "\n".join(s.text for s in results)
+    # The words as written, lower-cased: a term's pattern matches its first word literally,
+    # so no stemming is needed to rule a term out.
+    written = frozenset(_LEADING_WORD.findall(text.lower()))
+    beginnings = frozenset(word[:_PREFIX] for word in written)
     mentions: dict[int, list[str]] = {}
     for index, group in enumerate(_compiled(domains)):
-        if group.may_occur(abstract.vocabulary):
+        if group.may_occur(written, beginnings):
             said = group.pattern.findall(text)
             if said:
                 mentions[index] = said
@@ -85,22 +90,51 @@ def read_findings_in(
 
 @dataclass(frozen=True)
 class _TermGroup:
-    """A domain's terms of one polarity, compiled, with the words one of them must start with:
-    most abstracts name none of them, and a set lookup is far cheaper than a regex scan."""
+    """A domain's terms of one polarity, compiled, with the words each term needs: most
+    abstracts name none of them, and set lookups are far cheaper than a regex scan."""
 
     domain: OutcomeDomain
     polarity: str
     pattern: re.Pattern[str]
-    first_words: frozenset[str]
-    first_prefixes: tuple[str, ...]
-    always: bool  # a term that starts with no letter: no cheap test
+    # Per term: the words it holds whole and the beginnings of the words it ends with "*".
+    needs: tuple[tuple[frozenset[str], tuple[str, ...]], ...]
 
-    def may_occur(self, vocabulary: frozenset[str]) -> bool:
-        if self.always or not self.first_words.isdisjoint(vocabulary):
-            return True
-        return bool(self.first_prefixes) and any(
-            word.startswith(self.first_prefixes) for word in vocabulary
+    @cached_property
+    def anchors(self) -> frozenset[str] | None:
+        """One word each term needs (None when a term needs no whole word): a text with none
+        of them holds none of the terms."""
+        if any(not words for words, _ in self.needs):
+            return None
+        return frozenset(max(sorted(words), key=len) for words, _ in self.needs)
+
+    def may_occur(self, written: frozenset[str], beginnings: frozenset[str]) -> bool:
+        """Whether a text whose words (as written, lower-cased) are `written` and whose words'
+        first letters are `beginnings` can hold one of the terms."""
+        anchors = self.anchors
+        if anchors is not None and anchors.isdisjoint(written):
+            return False
+        return any(
+            words <= written and all(p[:_PREFIX] in beginnings for p in prefixes)
+            for words, prefixes in self.needs
         )
+
+
+def _needs(term: DomainTerm) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words a text must hold for the term's pattern to match it: each word of the term
+    written whole, and the first letters of a word the term leaves open with "*" (a word the
+    pattern matches literally is a word of the text, as the parts are set apart by spaces,
+    hyphens or the pattern's word boundaries)."""
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for part in re.split(r"[\s\-]+", term.text.strip().lower()):
+        literal, star, _ = part.partition("*")
+        found = _LEADING_WORD.findall(literal)
+        if star and found and literal.endswith(found[-1]):
+            open_word = found.pop()
+            if len(open_word) >= _PREFIX:
+                prefixes.append(open_word)
+        words.update(found)
+    return frozenset(words), tuple(prefixes)
 
 
 _COMPILED: dict[int, tuple[Sequence[OutcomeDomain], list[_TermGroup]]] = {}
@@ -118,23 +152,10 @@ def _compiled(domains: Sequence[OutcomeDomain]) -> list[_TermGroup]:
             grouped.setdefault((number, domain.polarity_of(term)), []).append(term)
     built = []
     for (number, polarity), terms in grouped.items():
-        words, prefixes, always = set(), [], False
-        for term in terms:
-            first = term.text.strip().split()[0].lower()
-            token = _LEADING_WORD.match(stem_text(first.rstrip("*")))
-            if token is None:
-                always = True
-            elif first.endswith("*") and token.group(0) == first.rstrip("*"):
-                prefixes.append(token.group(0))
-            else:
-                words.add(token.group(0))
         alternatives = "|".join(_term_regex(term) for term in terms)
         pattern = re.compile(r"(?=\w)\b(?:" + alternatives + r")(?!\w)", re.IGNORECASE)
-        built.append(
-            _TermGroup(
-                domains[number], polarity, pattern, frozenset(words), tuple(prefixes), always
-            )
-        )
+        needs = tuple(_needs(term) for term in terms)
+        built.append(_TermGroup(domains[number], polarity, pattern, needs))
     if len(_COMPILED) >= 64:  # callers building a new list per record: keep memory bounded
         _COMPILED.clear()
     _COMPILED[id(domains)] = (domains, built)

@@ -13,7 +13,10 @@ from functools import lru_cache
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import STOPWORDS, stem
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;]")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;±]")
+# "77.4% (26.3)", "[SD 0.40]", "(95% CI 1.2 to 3.4)": asides with numbers, which stand between
+# an arm and its value but say nothing of which arm is which.
+_NUMERIC_ASIDE = re.compile(r"\((?=[^()]*\d)[^()]*\)|\[(?=[^\[\]]*\d)[^\[\]]*\]")
 # Clause breaks inside a sentence that lists several outcomes.
 CLAUSE_BREAK = re.compile(
     r";|,\s+(?:but|whereas|while|although|however)\b|\bwhereas\b|\bwhile\b", re.IGNORECASE
@@ -47,6 +50,7 @@ _ARM_WORDS = 6  # the words that name an arm come first; the rest describe its p
 
 
 _INTERVENTION_ARM = frozenset(("intervention", "experimental", "study", "active", "treated"))
+_ONE_ARM = frozenset(("group", "arm"))
 _THAN = frozenset(("than", "versus", "vs", "vs.", "compared", "relative", "over"))
 
 
@@ -60,18 +64,27 @@ def _vocabulary(up: str, down: str) -> dict[str, int]:
 _AMOUNT = _vocabulary(
     "higher greater increase increased increases increasing more larger longer elevated "
     "elevation raised rise rose risen gain gained augmented boosted prolonged exceeded faster "
-    "accelerated extended doubled tripled high highest greatest most enhanced increment",
+    "accelerated extended doubled tripled high highest greatest most enhanced increment "
+    "enhancement",
     "lower less lesser fewer smaller shorter reduce reduced reduces reducing reduction "
     "reductions decrease decreased decreases decreasing decline declined diminished "
     "attenuated lessened drop dropped fell fall falls lowered halved cut shortened slower "
-    "low lowest least minimal suppressed inhibited delayed",
+    "low lowest least minimal suppressed inhibited delayed depressed",
 )
 # Words that judge: the intervention did better (+1) or worse (-1) on the outcome.
 _VERDICT = _vocabulary(
     "better improved improvement improvements improves improving superior benefit "
     "beneficial outperformed favour favor favoured favored relieved alleviated ameliorated",
-    "worse worsened worsening inferior deteriorated deterioration",
+    "worse worsened worsening inferior deteriorated deterioration poorer",
 )
+# Comparatives that, just before another direction word, measure that word rather than the
+# outcome: "more reduced" is a reduction, "greater improvement" an improvement, "less
+# reduction" a smaller fall (the intervention ends higher).
+_INTENSIFIERS = frozenset(
+    ("more", "greater", "larger", "bigger", "higher", "less", "lesser", "smaller", "lower")
+)
+
+
 # Outcomes where less is better: an improvement in them is a decrease.
 HARMFUL = frozenset(
     stem(w)
@@ -135,21 +148,13 @@ def effect_features(
     comparator: frozenset[str],
 ) -> dict[str, float]:
     """Features of the effect a sentence reports for one outcome."""
-    sentence = mark_groups(sentence)
-    clause = local_clause(sentence, query)
+    read = _analysed(sentence, query, intervention, comparator)
     features: dict[str, float] = {"bias": 1.0}
-    sentence_cues = _statistics(sentence)
-    clause_cues = sentence_cues if clause is sentence else _statistics(clause)
-    for name, value in sentence_cues.items():
+    for name, value in read.sentence_cues.items():
         features["s_" + name] = value
-    for name, value in clause_cues.items():
+    for name, value in read.clause_cues.items():
         features["c_" + name] = value
-
-    lowered, tokens, at_int, at_cmp, outcome_at = _positions(
-        clause, query, intervention, comparator
-    )
-    amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
-    verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
+    amount, verdict, at_int, at_cmp = read.amount, read.verdict, read.at_int, read.at_cmp
     features["rule_up"] = float(amount > 0)
     features["rule_down"] = float(amount < 0)
     features["rule_none"] = float(amount == 0)
@@ -163,9 +168,8 @@ def effect_features(
     features["mentions_cmp"] = float(bool(at_cmp))
     features["int_first"] = float(bool(at_int) and (not at_cmp or at_int[0] < at_cmp[0]))
     features["cmp_first"] = float(bool(at_cmp) and (not at_int or at_cmp[0] < at_int[0]))
-    pair = _number_direction(clause, at_int, at_cmp) or _arm_values(lowered, at_int, at_cmp)
-    features["numbers_up"] = float(pair > 0)
-    features["numbers_down"] = float(pair < 0)
+    features["numbers_up"] = float(read.numbers > 0)
+    features["numbers_down"] = float(read.numbers < 0)
     return features
 
 
@@ -183,16 +187,45 @@ class ClauseReading:
 def read_clause(
     sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
 ) -> ClauseReading:
-    clause = local_clause(mark_groups(sentence), query)
+    read = _analysed(sentence, query, intervention, comparator)
+    statistics = read.clause_cues
+    return ClauseReading(
+        read.amount,
+        read.verdict,
+        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """One sentence read for one outcome and pair of arms (shared, so never changed)."""
+
+    sentence_cues: dict[str, float]
+    clause_cues: dict[str, float]
+    amount: int
+    verdict: int
+    at_int: list[int]
+    at_cmp: list[int]
+    numbers: int
+
+
+# The reader weighs a sentence with the model and then reads the same sentence by its words
+# (effect_features, then read_clause): the analysis is done once for both.
+@lru_cache(maxsize=256)
+def _analysed(
+    sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
+) -> _Analysis:
+    sentence = mark_groups(sentence)
+    clause = local_clause(sentence, query)
+    sentence_cues = _statistics(sentence)
+    clause_cues = sentence_cues if clause is sentence else _statistics(clause)
     lowered, tokens, at_int, at_cmp, outcome_at = _positions(
         clause, query, intervention, comparator
     )
-    statistics = _statistics(clause)
-    return ClauseReading(
-        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT),
-        _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT),
-        bool(statistics["nodiff"] or statistics["p_only_ns"] or statistics["ci_incl"]),
-    )
+    amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
+    verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
+    numbers = _number_direction(clause, at_int, at_cmp) or _arm_values(lowered, at_int, at_cmp)
+    return _Analysis(sentence_cues, clause_cues, amount, verdict, at_int, at_cmp, numbers)
 
 
 def _positions(
@@ -200,14 +233,42 @@ def _positions(
 ) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
     """The clause's words (lower-cased, stemmed) and where the intervention arm, the comparator
     arm and the outcome stand among them."""
-    lowered = [t.lower() for t in _TOKEN.findall(clause)]
+    lowered = [t.lower() for t in _TOKEN.findall(_NUMERIC_ASIDE.sub(" ", clause))]
     tokens = [stem(t) for t in lowered]
     int_words = intervention | (_INTERVENTION_ARM - comparator)
     cmp_words = comparator | (CONTROL_WORDS - intervention)
-    at_int = [i for i, t in enumerate(tokens) if t in int_words]
-    at_cmp = [i for i, t in enumerate(tokens) if t in cmp_words]
+    # A word of the outcome's own name is not an arm: "air resorption rate" against "room air".
+    at_int = [
+        i
+        for i, t in enumerate(tokens)
+        if t not in query and t not in cmp_words and _names_arm(t, int_words)
+    ]
+    at_cmp = [
+        i
+        for i, t in enumerate(tokens)
+        if t not in query and t not in int_words and _names_arm(t, cmp_words)
+    ]
+    if "treatment" not in comparator:
+        # "the treatment arm" (one arm, set against the control arm) is the intervention;
+        # "both treatment groups" is not.
+        at_int += [
+            i
+            for i, t in enumerate(lowered[:-1])
+            if t == "treatment" and lowered[i + 1] in _ONE_ARM and i not in at_int
+        ]
+        at_int.sort()
     outcome_at = [i for i, t in enumerate(tokens) if t in query]
     return lowered, tokens, at_int, at_cmp, outcome_at
+
+
+def _names_arm(token: str, arm: frozenset[str]) -> bool:
+    """Whether a word names the arm, alone or as part of a compound ("co-artemether",
+    "B12-treated"); "placebo-controlled" describes the trial, not the arm."""
+    if token in arm:
+        return True
+    if "-" not in token or token.endswith("-controlled"):
+        return False
+    return any(stem(part) in arm for part in token.split("-"))
 
 
 def _statistics(text: str) -> dict[str, float]:
@@ -217,20 +278,44 @@ def _statistics(text: str) -> dict[str, float]:
     not_significant = [v for sign, v in values if sign != "<" and v > 0.05]
     sides = cues.interval_sides(text)
     intervals = [side != 0 for side in sides]
+    # Each pattern is tried only when the text holds a piece every match of it contains.
+    low = text.lower()
     return {
         "p_sig": float(bool(significant)),
         "p_ns": float(bool(not_significant)),
         "p_only_ns": float(bool(not_significant) and not significant),
-        "p_ns_word": float(bool(cues.P_NS.search(text))),
+        "p_ns_word": float(_holds(low, _P_NS_PIECES) and bool(cues.P_NS.search(text))),
         "ci_excl": float(any(intervals)),
         "ci_incl": float(bool(intervals) and not all(intervals)),
         "ci_above": float(bool(sides) and sides[0] > 0),
         "ci_below": float(bool(sides) and sides[0] < 0),
-        "nodiff": float(bool(cues.NO_DIFFERENCE.search(text))),
-        "signif": float(bool(cues.SIGNIFICANT.search(text))),
-        "within": float(bool(cues.WITHIN_GROUP.search(text))),
-        "between": float(bool(cues.BETWEEN_GROUP.search(text))),
+        "nodiff": float(
+            _holds(low, _NO_DIFFERENCE_PIECES) and bool(cues.NO_DIFFERENCE.search(text))
+        ),
+        "signif": float(_holds(low, _SIGNIFICANT_PIECES) and bool(cues.SIGNIFICANT.search(text))),
+        "within": float(_holds(low, _WITHIN_PIECES) and bool(cues.WITHIN_GROUP.search(text))),
+        "between": float(_holds(low, _BETWEEN_PIECES) and bool(cues.BETWEEN_GROUP.search(text))),
     }
+
+
+def _holds(text: str, pieces: tuple[str, ...]) -> bool:
+    return any(piece in text for piece in pieces)
+
+
+# Pieces of text every match of a pattern contains (lower case): a substring test is far
+# cheaper than the pattern, and most clauses hold none of them.
+_P_NS_PIECES = ("ns", "n.s", "significant")
+_NO_DIFFERENCE_PIECES = (
+    *("no", "n't", "without", "neither", "failed", "similar", "comparable", "equivalent"),
+    *("identical", "unchanged", "unaffected", "equally", "inferior", "significant"),
+    *("trend", "tendency", "tended"),
+)
+_SIGNIFICANT_PIECES = (
+    *("significant", "marked", "superior", "inferior", "better", "worse", "benefit"),
+    "effective",
+)
+_WITHIN_PIECES = ("baseline", "before", "pre", "within", "both", "all", "each")
+_BETWEEN_PIECES = ("between", "inter")
 
 
 def _direction(
@@ -244,12 +329,14 @@ def _direction(
 ) -> int:
     """+1 when the clause says the outcome was higher (or better) in the intervention arm, -1
     lower (worse), 0 when it says neither. "lower in the placebo group than with X": X higher."""
+    # A direction word is looked up as written and as stemmed ("declines", "improvements").
+    # A direction word inside the outcome's own name ("double product") says nothing.
     positions = [
-        (index, vocabulary[token])
+        (index, vocabulary.get(token) or vocabulary[tokens[index]])
         for index, token in enumerate(lowered)
-        # A direction word inside the outcome's own name ("double product") says nothing.
-        if token in vocabulary and tokens[index] not in query
+        if (token in vocabulary or tokens[index] in vocabulary) and tokens[index] not in query
     ]
+    positions = _compound(lowered, tokens, query, positions)
     if not positions:
         return 0
     # The direction word nearest the outcome speaks for it ("a decrease in A and an increase
@@ -279,6 +366,34 @@ def _direction(
     return sign
 
 
+def _compound(
+    lowered: list[str], tokens: list[str], query: frozenset[str], positions: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The direction words with each comparative folded into the word it measures: "more
+    reduced" counts as one reduction (-1), "less improvement" as a smaller gain (-1). When the
+    measured word is the outcome's own ("greater improvement" asked of "improvement in
+    anxiety"), the comparative measures the outcome and stays."""
+    measured: dict[int, int] = {}  # index of the measured word -> the comparative's sign
+    dropped = set()
+    for index, token in enumerate(lowered):
+        if token not in _INTENSIFIERS:
+            continue
+        after = index + 1
+        # "more markedly reduced": an adverb may stand between.
+        if after < len(lowered) - 1 and lowered[after].endswith("ly"):
+            after += 1
+        if after >= len(lowered) or tokens[after] in query:
+            continue
+        if lowered[after] in _AMOUNT or lowered[after] in _VERDICT:
+            dropped.add(index)
+            measured[after] = _AMOUNT[token]
+    if not dropped:
+        return positions
+    return [
+        (index, sign * measured.get(index, 1)) for index, sign in positions if index not in dropped
+    ]
+
+
 def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
     """+1 when the first "A vs B" pair has the intervention's value higher (arms in the
     order the clause names them; the intervention first when it names neither)."""
@@ -305,6 +420,8 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
                 token = lowered[back]
                 if token in ("p", "=", "<", ">"):
                     break
+                if token[0].isdigit() and back > 0 and lowered[back - 1] == "±":
+                    continue  # "3.26 ± 1.57 min in group A": the spread, not the value
                 if token[0].isdigit():
                     value = float(token)
                     break

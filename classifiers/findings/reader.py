@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from litwatch.classifiers.findings import cues, retrieval
 from litwatch.classifiers.findings.effect import (
     CLAUSE_BREAK,
+    CONTROL_WORDS,
     arm_words,
     effect_features,
     read_clause,
@@ -35,8 +36,16 @@ _REFERRING = frozenset(
         *("change", "found", "observed", "seen", "there", "p", "ns", "value"),
     )
 )
+# Words a denial "between the two groups at either time point" may add without naming a measure.
+_ARM_TALK = frozenset(
+    ("group", "arm", "treatment", "two", "three", "time", "point", "either", "end", "any")
+)
+# "decreased from 32.9% to 29.4%": a change within one arm.
+_FROM_TO = re.compile(r"\bfrom\s+-?\d[^;]{0,40}?\bto\s+-?\d", re.IGNORECASE)
+_ARM_NAMES = CONTROL_WORDS | frozenset(("intervention", "experimental", "active", "treated"))
 _ANAPHORA = frozenset(("however", "but", "difference", "this", "these", "it", "that", "both"))
 CANDIDATES = 3  # sentences whose effect calls are weighed together
+MIN_SHARE = 0.01
 
 
 def read_effect(
@@ -83,21 +92,42 @@ def effect_in(
     # The ranker is often torn between a result sentence and the conclusion restating it:
     # each candidate votes with its share of the ranker's belief.
     votes: dict[str, float] = {}
-    for text, query, share in candidates:
-        scores = model.effect_scores(effect_features(text, query, int_words, cmp_words))
+    for sentence, query, share in candidates:
+        scores = model.effect_scores(effect_features(sentence.text, query, int_words, cmp_words))
         for label, probability in _softmax(scores).items():
             votes[label] = votes.get(label, 0.0) + share * probability
     total = sum(votes.values()) or 1.0
     label = max(votes, key=votes.__getitem__)
     confidence = votes[label] / total
-    text, query, _ = candidates[0]
+    top, query, _ = candidates[0]
+    text = top.text
     if label == "no-difference" and ";" in text:
         label = _own_clause_label(text, query, int_words, cmp_words) or label
-    elif label != "no-difference" and _between_groups_denied(text, query):
+    elif label != "no-difference" and (
+        _between_groups_denied(text, query)
+        or _denied_in_next_sentence(abstract, top, int_words | cmp_words)
+    ):
         # "Pain fell in both groups (p < 0.001), but not differently between groups": the
         # comparison between arms decides, not the change within each.
         label = "no-difference"
     return EffectCall(label, text, round(confidence, 4))
+
+
+def _denied_in_next_sentence(abstract: Abstract, sentence: Sentence, arms: frozenset[str]) -> bool:
+    """ "Walk time improved in both groups. There was however no difference between treatment
+    groups.": a sentence that reports change within the arms (from baseline, from one value to
+    another, or naming no arm at all), followed by one that denies a difference between them
+    and names nothing new."""
+    within = cues.WITHIN_GROUP.search(sentence.text) or _FROM_TO.search(sentence.text)
+    if not within and (sentence.cues.comparison or sentence.words & (arms | _ARM_NAMES)):
+        return False
+    following = sentence.index + 1
+    if following >= len(abstract.sentences):
+        return False
+    after = abstract.sentences[following]
+    if after.role != sentence.role or not cues.BETWEEN_DENIED.search(after.text):
+        return False
+    return len(after.words - sentence.words - _REFERRING - _ARM_TALK) <= 1
 
 
 def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
@@ -105,13 +135,22 @@ def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
     outcome's own clause, or in a clause that refers back to it ("..., but the difference
     between groups was not significant") rather than naming another outcome ("..., whereas
     nerve conduction did not differ between groups")."""
-    for part in CLAUSE_BREAK.split(text):
+    parts = CLAUSE_BREAK.split(text)
+    for part in parts:
         if not cues.BETWEEN_DENIED.search(part):
             continue
         named = set(content_words(part))
         if query & named or (_ANAPHORA & set(words(part)) and not named - _REFERRING):
             return True
-    return False
+    # "X fell with Y, but the difference was not significant": "the difference" is the one
+    # just stated, in the outcome's own clause or the clause right after it.
+    own = next((i for i, part in enumerate(parts) if query & set(content_words(part))), None)
+    if own is None:
+        return False
+    if cues.DIFFERENCE_DENIED.search(parts[own]):
+        return True
+    following = parts[own + 1] if own + 1 < len(parts) else ""
+    return bool(cues.DIFFERENCE_DENIED.match(following.lstrip(" ,")))
 
 
 def _own_clause_label(
@@ -143,21 +182,21 @@ def ranked_sentences(
     model: FindingsModel,
     top: int = CANDIDATES,
     results_only: bool = False,
-) -> list[tuple[str, frozenset[str], float]]:
+) -> list[tuple[Sentence, frozenset[str], float]]:
     """The sentences most likely to report the outcome, best first, with the outcome's words
     and each sentence's share of the ranker's softmax; empty when no sentence names it."""
     query = retrieval.outcome_words(abstract, outcome)
     if not query or not abstract.sentences:
         return []
     arms = frozenset(content_words(_text(intervention) + " " + _text(comparator)))
-    rows = retrieval.sentence_features(abstract, query, arms, retrieval.idf(abstract))
-    scores = retrieval.rank(rows, model.ranking)
+    scored = retrieval.sentence_scores(abstract, query, arms, model.ranking)
+    scores = [score for score, _ in scored]
     # Only a sentence that names the outcome can report it.
     order = sorted(
         (
             i
-            for i, row in enumerate(rows)
-            if row["shared_log"] and (not results_only or _reads_like_result(abstract.sentences[i]))
+            for i, (_, shared) in enumerate(scored)
+            if shared and (not results_only or _reads_like_result(abstract.sentences[i]))
         ),
         key=lambda i: -scores[i],
     )
@@ -166,7 +205,12 @@ def ranked_sentences(
     peak = scores[order[0]]
     weights = {i: math.exp(scores[i] - peak) for i in order}
     total = sum(weights.values())
-    return [(abstract.sentences[i].text, query, weights[i] / total) for i in order[:top]]
+    # A sentence with under 1% of the ranker's belief cannot move the vote: it is not read.
+    return [
+        (abstract.sentences[i], query, weights[i] / total)
+        for rank, i in enumerate(order[:top])
+        if rank == 0 or weights[i] / total >= MIN_SHARE
+    ]
 
 
 def _names(names: str | Sequence[str]) -> str | tuple[str, ...]:

@@ -4,8 +4,8 @@ normalised words, and the abbreviations the abstract defines."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.readers.spans import sentences
@@ -62,6 +62,26 @@ _LETTERS = re.compile(r"[a-z][a-z0-9]*")
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?", re.IGNORECASE)
 # "vibration perception threshold (VPT)": the parenthesis right after a phrase names it.
 _ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9\-/]{1,11})[;,)]")
+
+# A sentence splitter may end a sentence at the full stop of an abbreviation: "(18% vs." |
+# "33%, p=0.12)" leaves the p-value apart from the values it tests. Such a piece is joined to
+# the next one in the same section.
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(\[;,])(?:vs|v|versus|cf|e\.g|i\.e|approx|ca|fig|figs|et\s+al|resp)\.$",
+    re.IGNORECASE,
+)
+
+_TAIL = 10  # longer than " et al." and "(approx."
+
+
+def _ends_with_abbreviation(piece: str) -> bool:
+    # Only the last few characters can hold it: the pattern is tried on them alone.
+    if not piece.endswith("."):
+        return False
+    tail = piece[-_TAIL:]
+    found = _ABBREVIATION_END.search(tail)
+    return found is not None and (found.start() > 0 or len(piece) <= _TAIL)
+
 
 STOPWORDS = frozenset(
     (
@@ -120,6 +140,7 @@ class SentenceCues:
     no_difference: bool
     direction: bool
     comparison: bool
+    measure: bool  # says how an outcome was measured ("were recorded", "we assessed")
 
 
 @dataclass(frozen=True)
@@ -128,7 +149,13 @@ class Sentence:
     role: str  # the section role: background, methods, results, conclusions, other or ""
     index: int  # position in the abstract, 0-based
     position: float  # index / number of sentences, 0..1
-    words: frozenset[str]
+
+    # Read on first use: the key finding needs only the text and role, and most abstracts
+    # name none of a watch's outcomes, so their words are never looked at.
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The sentence's content words, stemmed."""
+        return word_set(self.text)
 
     @cached_property
     def cues(self) -> SentenceCues:
@@ -145,18 +172,31 @@ class Sentence:
             bool(said & cues.NO_DIFFERENCE_WORDS and cues.NO_DIFFERENCE.search(text)),
             bool(said & cues.DIRECTION_WORDS),
             bool(said & cues.COMPARISON_WORDS),
+            bool(said & cues.MEASURE_WORDS and cues.MEASURE.search(text)),
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Abstract:
     title: str
     sentences: tuple[Sentence, ...]
-    abbreviations: dict[str, str]  # "vpt" -> "vibration perception threshold"
     structured: bool
-    vocabulary: frozenset[str]  # every content word of every sentence
+    # What the readers work out from the sentences once per abstract (the ranker's
+    # outcome-independent scores, per model).
+    memo: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def abbreviations(self) -> dict[str, str]:
+        """ "vpt" -> "vibration perception threshold", as the abstract defines them."""
+        return _abbreviations(self.title, [s.text for s in self.sentences])
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every content word of every sentence."""
+        return frozenset().union(*(s.words for s in self.sentences))
 
 
+@lru_cache(maxsize=1024)  # journals reuse a few hundred headings
 def section_role(label: str, nlm_category: str = "") -> str:
     heading = (nlm_category or label).upper()
     if not heading:
@@ -167,33 +207,52 @@ def section_role(label: str, nlm_category: str = "") -> str:
     return OTHER
 
 
+# The last few records read: the judge asks for a record's findings and then its key finding,
+# and both read the same abstract. Keyed by identity (a record is immutable), so a record
+# read again later, or an equal copy, is simply read again.
+_RECENT: dict[int, tuple[Record, Abstract]] = {}
+_RECENT_SIZE = 4
+
+
 def read_abstract(record: Record) -> Abstract:
     """The record's abstract split once into sentences."""
+    recent = _RECENT.get(id(record))
+    if recent is not None and recent[0] is record:
+        return recent[1]
+    abstract = _split(record)
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)), None)
+    _RECENT[id(record)] = (record, abstract)
+    return abstract
+
+
+def _split(record: Record) -> Abstract:
     pieces: list[tuple[str, str]] = []
     for section in record.abstract:
         role = section_role(section.label, section.nlm_category)
         text = section.text
+        joined_to_last = False
         for start, end in sentences(text):
             piece = text[start:end].strip()
-            if piece:
+            if not piece:
+                continue
+            if joined_to_last:
+                pieces[-1] = (pieces[-1][0] + " " + piece, role)
+            else:
                 pieces.append((piece, role))
+            joined_to_last = _ends_with_abbreviation(pieces[-1][0])
     count = max(len(pieces), 1)
     built = tuple(
-        Sentence(text, role, index, index / count, word_set(text))
-        for index, (text, role) in enumerate(pieces)
+        Sentence(text, role, index, index / count) for index, (text, role) in enumerate(pieces)
     )
-    structured = any(s.role for s in built)
-    vocabulary = frozenset().union(*(s.words for s in built))
-    return Abstract(
-        record.title, built, _abbreviations(record.title, pieces), structured, vocabulary
-    )
+    return Abstract(record.title, built, any(s.role for s in built))
 
 
-def _abbreviations(title: str, pieces: list[tuple[str, str]]) -> dict[str, str]:
+def _abbreviations(title: str, pieces: list[str]) -> dict[str, str]:
     """Abbreviations defined as "long form (LF)": the long form is the words before the
     parenthesis whose initials spell the abbreviation (or as many words as it has letters)."""
     found: dict[str, str] = {}
-    for text in [title, *(p for p, _ in pieces)]:
+    for text in [title, *pieces]:
         if "(" not in text:
             continue
         for match in _ABBREVIATION.finditer(text):

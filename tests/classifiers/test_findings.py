@@ -138,3 +138,64 @@ def test_an_outcome_the_abstract_never_names_is_not_reported():
     present = read_effect(record, "pain score", "duloxetine", "placebo")
     assert present.label != "not-reported" and "Pain score" in present.evidence
     assert 0 < present.confidence <= 1
+
+
+def test_a_comparative_measures_the_direction_word_it_stands_before():
+    # "more reduced" is a reduction, though "more" stands nearer the outcome.
+    reduced = structured(
+        "Pain score was more reduced with duloxetine than with placebo (p = 0.01)."
+    )
+    assert call(reduced) == "decreased"
+    # Control: a comparative before a plain noun keeps its own direction.
+    higher = structured("Pain score was higher with duloxetine than with placebo (p = 0.01).")
+    assert call(higher) == "increased"
+
+
+def test_a_comparative_before_the_outcome_s_own_word_measures_the_outcome():
+    record = structured(
+        "The duloxetine group showed higher improvement in sleep quality (p < 0.05).",
+    )
+    # Asked about "improvement in sleep quality", "higher" measures that improvement.
+    answer = read_effect(record, "improvement in sleep quality", "duloxetine", "placebo")
+    assert answer.label == "increased"
+
+
+def test_a_denial_between_groups_in_the_next_sentence_decides_over_change_within_them():
+    within = structured(
+        "Pain score fell from 6.1 to 4.2 in both groups (p < 0.001). There was however no "
+        "significant difference between the two groups."
+    )
+    assert call(within) == "no-difference"
+    # Control: a sentence that sets the arms against each other is not overruled by a denial
+    # that follows it.
+    between = structured(
+        "Pain score was significantly lower with duloxetine than with placebo (p < 0.001). "
+        "There was however no significant difference between the two groups in sleep quality."
+    )
+    assert call(between) == "decreased"
+
+
+def test_the_difference_denied_right_after_a_result_is_that_result_s():
+    denied = structured(
+        "Compared with placebo, duloxetine reduced the pain score, but the difference was not "
+        "statistically significant (P = 0.145), and significantly reduced sleep latency "
+        "(P = 0.01)."
+    )
+    assert call(denied) == "no-difference"
+    # Control: a denial that names another outcome's difference leaves this one standing.
+    other = structured(
+        "Duloxetine reduced the pain score compared with placebo (p = 0.01); sleep quality "
+        "also improved, but that difference was not significant."
+    )
+    assert call(other) == "decreased"
+
+
+def test_a_sentence_is_not_cut_at_the_full_stop_of_vs():
+    from litwatch.classifiers.findings.text import read_abstract
+
+    record = structured("Fewer duloxetine patients reported pain (18% vs. 33%, p = 0.12). Done.")
+    texts = [s.text for s in read_abstract(record).sentences]
+    assert any("18% vs. 33%, p = 0.12" in text for text in texts)
+    # Control: a real full stop still ends a sentence.
+    assert any(text.startswith("Done") for text in texts)
+    assert call(record) == "no-difference"

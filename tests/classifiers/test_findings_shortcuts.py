@@ -1,0 +1,103 @@
+"""The findings readers' shortcuts change no answer: the cheap tests that rule a term or a
+pattern out never rule out a match, the ranker's once-per-abstract scores equal the feature
+rows' scores, and an abstract is read once for the findings and the key finding."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from litwatch.classifiers.findings import cues, effect, retrieval
+from litwatch.classifiers.findings.domains import _compiled
+from litwatch.classifiers.findings.model import shipped_model
+from litwatch.classifiers.findings.text import read_abstract
+from litwatch.core.findings import DomainTerm, OutcomeDomain
+from litwatch.core.records import AbstractSection, Record
+from litwatch.pubmed.xml import parse_xml
+
+from litwatch.config import load_watches
+
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+
+
+@pytest.fixture(scope="module")
+def trial_abstracts(corpus):
+    """The first 300 Evidence Inference abstracts, read."""
+    records = list(parse_xml(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))[:300]
+    return [read_abstract(record) for record in records]
+
+
+def _gate_inputs(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    written = frozenset(_WORD.findall(text.lower()))
+    return written, frozenset(word[:4] for word in written)
+
+
+def test_a_term_group_ruled_out_by_its_words_has_no_match(trial_abstracts):
+    groups = _compiled(load_watches()[0].findings_definition.domains)
+    matched = 0
+    for abstract in trial_abstracts:
+        text = "\n".join(s.text for s in abstract.sentences)
+        written, beginnings = _gate_inputs(text)
+        for group in groups:
+            if group.pattern.search(text):
+                matched += 1
+                assert group.may_occur(written, beginnings), (group.domain.name, text[:80])
+    assert matched > 20  # the check saw real matches
+
+
+def test_the_term_gate_rules_out_a_text_missing_a_word_of_every_term():
+    domain = OutcomeDomain(
+        "b12",
+        "B12",
+        (DomainTerm("serum B12"), DomainTerm("conduction velocit*")),
+        "higher-is-better",
+    )
+    (group,) = _compiled((domain,))
+    assert group.may_occur(*_gate_inputs("Serum B12 rose."))
+    assert group.may_occur(*_gate_inputs("Conduction velocities rose."))
+    # Control: "serum" without "b12", "conduct" without the full word: no term can match.
+    assert not group.may_occur(*_gate_inputs("Serum folate rose; conductance fell."))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "pieces"),
+    [
+        (cues.P_NS, effect._P_NS_PIECES),
+        (cues.NO_DIFFERENCE, effect._NO_DIFFERENCE_PIECES),
+        (cues.SIGNIFICANT, effect._SIGNIFICANT_PIECES),
+        (cues.WITHIN_GROUP, effect._WITHIN_PIECES),
+        (cues.BETWEEN_GROUP, effect._BETWEEN_PIECES),
+    ],
+)
+def test_a_pattern_is_only_skipped_when_the_text_cannot_match_it(trial_abstracts, pattern, pieces):
+    matched = 0
+    for abstract in trial_abstracts:
+        for sentence in abstract.sentences:
+            if pattern.search(sentence.text):
+                matched += 1
+                assert effect._holds(sentence.text.lower(), pieces), sentence.text
+    assert matched > 10
+
+
+def test_ranker_scores_equal_the_feature_rows_scores(trial_abstracts):
+    weights = shipped_model().ranking
+    for abstract in trial_abstracts[:60]:
+        for outcome in ("pain score", "mortality", "quality of life", abstract.title):
+            query = retrieval.outcome_words(abstract, outcome)
+            arms = frozenset(("placebo",))
+            rows = retrieval.sentence_features(abstract, query, arms, retrieval.idf(abstract))
+            expected = retrieval.rank(rows, weights)
+            got = retrieval.sentence_scores(abstract, query, arms, weights)
+            for row, score, (fast, shared) in zip(rows, expected, got, strict=True):
+                if row.get("shared_log"):
+                    assert fast == pytest.approx(score, abs=1e-9)
+                else:
+                    assert shared == 0
+
+
+def test_an_abstract_is_read_once_for_consecutive_questions_about_one_record():
+    record = Record("9", title="T", abstract=(AbstractSection("Pain fell (p = 0.01)."),))
+    assert read_abstract(record) is read_abstract(record)
+    # Control: an equal but distinct record is read afresh, never mixed up with another.
+    twin = Record("9", title="T", abstract=(AbstractSection("Pain fell (p = 0.01)."),))
+    assert read_abstract(twin) is not read_abstract(record)
