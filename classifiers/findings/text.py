@@ -4,6 +4,7 @@ normalised words, and the abbreviations the abstract defines."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -209,20 +210,23 @@ def section_role(label: str, nlm_category: str = "") -> str:
 
 # The last few records read: the judge asks for a record's findings and then its key finding,
 # and both read the same abstract. Keyed by identity (a record is immutable), so a record
-# read again later, or an equal copy, is simply read again.
-_RECENT: dict[int, tuple[Record, Abstract]] = {}
+# read again later, or an equal copy, is simply read again. One memory per thread: task
+# runners classify batches on several threads at once.
 _RECENT_SIZE = 4
+_recent = threading.local()
 
 
 def read_abstract(record: Record) -> Abstract:
     """The record's abstract split once into sentences."""
-    recent = _RECENT.get(id(record))
-    if recent is not None and recent[0] is record:
-        return recent[1]
+    memory: dict[int, tuple[Record, Abstract]] = getattr(_recent, "records", None) or {}
+    _recent.records = memory
+    remembered = memory.get(id(record))
+    if remembered is not None and remembered[0] is record:
+        return remembered[1]
     abstract = _split(record)
-    if len(_RECENT) >= _RECENT_SIZE:
-        _RECENT.pop(next(iter(_RECENT)), None)
-    _RECENT[id(record)] = (record, abstract)
+    if len(memory) >= _RECENT_SIZE:
+        del memory[next(iter(memory))]
+    memory[id(record)] = (record, abstract)
     return abstract
 
 
