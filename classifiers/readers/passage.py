@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from litwatch.classifiers.readers.numbers import matches_from, number_starts
-from litwatch.classifiers.readers.screen import lower_exactly, may_match, squeeze
+from litwatch.classifiers.readers.screen import (
+    Needles,
+    known_needles,
+    lower_exactly,
+    screen_of,
+    squeeze,
+)
 from litwatch.classifiers.readers.spans import sentences
 
 # The longest real PubMed abstracts run to 10-20 thousand characters; a text past this length is
@@ -28,11 +34,13 @@ class Passage:
     lowered: str | None
     folded: str | None
     cut_from: int | None = None  # the length of the text before it was cut, if it was
-    # Each screen's answer by pattern id, with the pattern (see may_match): several readers ask
-    # about the same pattern (the formulations and routes, for one, and the comparator after them).
+    # Each screen's answer by pattern id, with the pattern (see screen.screen_of): several readers
+    # ask about the same pattern (the formulations and routes, for one, and the comparator after them).
     _screened: dict[int, tuple[re.Pattern[str], bool]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # The screens' needles `folded` holds, found in one pass, and the needles looked for.
+    _found: tuple[Needles, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def of(cls, text: str | Passage, limit: int = TEXT_LIMIT) -> Passage:
@@ -66,6 +74,12 @@ class Passage:
             folded = self.folded + more_folded[1:]
         return Passage(text, f"{self.lowered}\n{more_lowered}", folded)
 
+    def part(self, start: int, end: int) -> Passage:
+        """The passage of `text[start:end]` (a sentence), made from this one's lower-cased copy."""
+        lowered = self.lowered[start:end] if self.lowered is not None else None
+        folded = squeeze(lowered) if lowered is not None else None
+        return Passage(self.text[start:end], lowered, folded)
+
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False only when `pattern` cannot match the text (see screen.py)."""
         # By id, not by the pattern: hashing a compiled pattern hashes its whole program. The
@@ -73,9 +87,18 @@ class Passage:
         screened = self._screened.get(id(pattern))
         if screened is not None and screened[0] is pattern:
             return screened[1]
-        answer = may_match(pattern, self.folded, self.text)
+        answer = self.folded is None or screen_of(pattern)(self._needles_found(), self.text)
         self._screened[id(pattern)] = (pattern, answer)
         return answer
+
+    def _needles_found(self) -> frozenset[str]:
+        # Searched again only if patterns with new needles were screened since (at warm-up).
+        assert self.folded is not None
+        needles = known_needles()
+        if self._found is None or self._found[0] is not needles:
+            object.__setattr__(self, "_found", (needles, needles.found_in(self.folded)))
+        assert self._found is not None
+        return self._found[1]
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
