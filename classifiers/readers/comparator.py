@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.readers.screen import may_match, squeeze
 from litwatch.classifiers.readers.spans import Reading, Span
 from litwatch.classifiers.readers.vocab import (
     formulation_mentions,
@@ -68,10 +69,11 @@ def read_comparator(text: str | Passage) -> Reading[str]:
         )
         if head_to_head or not outranking_left:
             break
-        sentence = passage.part(start, end)
+        sentence = text[start:end]
+        folded = squeeze(passage.lowered[start:end]) if passage.lowered is not None else None
 
         def found(pattern: re.Pattern[str] | None) -> re.Match | None:
-            return _search(pattern, sentence)  # noqa: B023 - called only in this pass
+            return _search(pattern, sentence, folded)  # noqa: B023 - called only in this pass
 
         compares = (
             head_to_head is None and found(comparison) and _compares_b12_forms(text, start, end)
@@ -99,11 +101,11 @@ def read_comparator(text: str | Passage) -> Reading[str]:
     return Reading("none")
 
 
-def _search(pattern: re.Pattern[str] | None, sentence: Passage) -> re.Match | None:
-    # Screened per sentence too: finding the needles of a sentence is cheaper than a search of it.
-    if pattern is None or not sentence.may_match(pattern):
+def _search(pattern: re.Pattern[str] | None, sentence: str, folded: str | None) -> re.Match | None:
+    # Screened per sentence too: `in` tests of a sentence are cheaper than a search of it.
+    if pattern is None or not may_match(pattern, folded, sentence):
         return None
-    return pattern.search(sentence.text)
+    return pattern.search(sentence)
 
 
 def _compares_b12_forms(text: str, start: int, end: int) -> bool:

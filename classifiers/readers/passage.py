@@ -74,12 +74,6 @@ class Passage:
             folded = self.folded + more_folded[1:]
         return Passage(text, f"{self.lowered}\n{more_lowered}", folded)
 
-    def part(self, start: int, end: int) -> Passage:
-        """The passage of `text[start:end]` (a sentence), made from this one's lower-cased copy."""
-        lowered = self.lowered[start:end] if self.lowered is not None else None
-        folded = squeeze(lowered) if lowered is not None else None
-        return Passage(self.text[start:end], lowered, folded)
-
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False only when `pattern` cannot match the text (see screen.py)."""
         # By id, not by the pattern: hashing a compiled pattern hashes its whole program. The

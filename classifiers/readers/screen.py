@@ -58,8 +58,10 @@ def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = N
     needles are looked for in `text` when given, else lower-cased in `folded`)."""
     if folded is None:
         return True
-    screen = screen_of(pattern)
-    return screen(known_needles().found_in(folded), text)
+    # One text, one pattern (a sentence, say): its own few needles are looked for one by one,
+    # cheaper there than a pass for all of them (`Needles.found_in`, for a whole passage).
+    screen, needles = _screened(pattern)
+    return screen(frozenset(needle for needle in needles if needle in folded), text)
 
 
 # Needles this short are in most texts, many times over: the automaton would report every one of
@@ -91,7 +93,7 @@ class Needles:
 # (7 µs for the head-count pattern), which a cache keyed on the pattern paid at every screen.
 # The entry holds the pattern itself, so that no other pattern can take its id while it is cached.
 # The needles grow with the screens: a text is searched again if new ones came since (at warm-up).
-_SCREENS: dict[int, tuple[re.Pattern[str], Screen]] = {}
+_SCREENS: dict[int, tuple[re.Pattern[str], Screen, frozenset[str]]] = {}
 _MOST_SCREENS = 1024
 _known = Needles()
 _learning = threading.Lock()
@@ -104,21 +106,30 @@ def known_needles() -> Needles:
 
 def screen_of(pattern: re.Pattern[str]) -> Screen:
     """The screen of `pattern`; its needles are among `known_needles()` from now on."""
+    return _screened(pattern)[0]
+
+
+def needles_of(pattern: re.Pattern[str]) -> frozenset[str]:
+    """The needles the screen of `pattern` looks for."""
+    return _screened(pattern)[1]
+
+
+def _screened(pattern: re.Pattern[str]) -> tuple[Screen, frozenset[str]]:
     global _known
     cached = _SCREENS.get(id(pattern))
     if cached is not None and cached[0] is pattern:
-        return cached[1]
+        return cached[1], cached[2]
     needed = requirement(pattern)
     screen = _screen(needed) if needed is not None else _passes
+    needles = frozenset(_needles_of(needed))
     with _learning:
         if len(_SCREENS) >= _MOST_SCREENS:
             _SCREENS.clear()  # patterns compiled anew again and again (watch files reloaded)
             _known = Needles()
-        needles = _needles_of(needed)
         if not needles <= _known.known:
             _known = Needles(_known.known | needles)
-        _SCREENS[id(pattern)] = (pattern, screen)
-    return screen
+        _SCREENS[id(pattern)] = (pattern, screen, needles)
+    return screen, needles
 
 
 def _passes(found: frozenset[str], text: str | None) -> bool:
