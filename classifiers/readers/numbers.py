@@ -32,7 +32,7 @@ NUMBER = rf"(?:{DIGITS}|\b{WORD_NUMBER}\b)"
 _NUMBER_WORDS = tuple(sorted((*_UNITS, *_TENS), key=len, reverse=True))
 
 
-def _by_first_letter(words: tuple[str, ...]) -> str:
+def by_first_letter(words: tuple[str, ...]) -> str:
     """An alternation of `words` grouped by first letter, longest first within each letter as in
     `words`, so that a position matches the same word as in the plain alternation."""
     groups: dict[str, list[str]] = {}
@@ -45,7 +45,7 @@ def _by_first_letter(words: tuple[str, ...]) -> str:
 # ("the", "patients") before the alternatives are tried one by one.
 _FIRST_LETTERS = "".join(sorted({word[0] for word in (*_NUMBER_WORDS, "a", "half")}))
 _NUMBER_START = re.compile(
-    rf"\W(?=[\d{_FIRST_LETTERS}])(?:\d|{_by_first_letter(_NUMBER_WORDS)}|an?(?=[\s-])|half)"
+    rf"\W(?=[\d{_FIRST_LETTERS}])(?:\d|{by_first_letter(_NUMBER_WORDS)}|an?(?=[\s-])|half)"
 )
 
 
