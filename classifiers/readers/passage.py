@@ -14,6 +14,7 @@ from litwatch.classifiers.readers.screen import (
     Needles,
     known_needles,
     lower_exactly,
+    may_match,
     screen_of,
     squeeze,
 )
@@ -22,6 +23,11 @@ from litwatch.classifiers.readers.spans import sentences
 # The longest real PubMed abstracts run to 10-20 thousand characters; a text past this length is
 # no abstract, and reading it all would let one hostile record hold up a whole run.
 TEXT_LIMIT = 50_000
+
+# A passage asked about a few patterns (topic relevance asks one per concept) looks for their
+# own needles; one asked about more (the attribute readers ask some thirty) is searched once
+# for the needles of every screen, which costs about what a dozen patterns' needles do.
+_FEW_SCREENS = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +87,12 @@ class Passage:
         screened = self._screened.get(id(pattern))
         if screened is not None and screened[0] is pattern:
             return screened[1]
-        answer = self.folded is None or screen_of(pattern)(self._needles_found(), self.text)
+        if self.folded is None:
+            answer = True
+        elif self._found is None and len(self._screened) < _FEW_SCREENS:
+            answer = may_match(pattern, self.folded, self.text)
+        else:
+            answer = screen_of(pattern)(self._needles_found(), self.text)
         self._screened[id(pattern)] = (pattern, answer)
         return answer
 
