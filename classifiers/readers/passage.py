@@ -11,6 +11,7 @@ from functools import cached_property
 
 from litwatch.classifiers.readers.numbers import matches_from, number_starts
 from litwatch.classifiers.readers.screen import (
+    Found,
     Needles,
     known_needles,
     lower_exactly,
@@ -46,7 +47,7 @@ class Passage:
         default_factory=dict, init=False, repr=False
     )
     # The screens' needles `folded` holds, found in one pass, and the needles looked for.
-    _found: tuple[Needles, frozenset[str]] | None = field(default=None, init=False, repr=False)
+    _found: tuple[Needles, Found] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def of(cls, text: str | Passage, limit: int = TEXT_LIMIT) -> Passage:
@@ -96,7 +97,7 @@ class Passage:
         self._screened[id(pattern)] = (pattern, answer)
         return answer
 
-    def _needles_found(self) -> frozenset[str]:
+    def _needles_found(self) -> Found:
         # Searched again only if patterns with new needles were screened since (at warm-up).
         assert self.folded is not None
         needles = known_needles()

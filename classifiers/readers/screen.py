@@ -28,9 +28,9 @@ FOLD_TRAPS = frozenset("ıİſ")
 # ("exact", "NIS") from a case-sensitive part, all of several requirements, or any of several.
 Requirement = str | tuple[str, str] | tuple[str, tuple["Requirement", ...]]
 
-# A pattern's screen: given the needles found in the folded text (`Needles.found_in`) and the text
-# itself, where there is one, for the case-sensitive needles, whether the pattern may match.
-Screen = Callable[[frozenset[str], str | None], bool]
+# A pattern's screen: given what the folded text holds (`Found` or `LookedUp`) and the text itself,
+# where there is one, for the case-sensitive needles, whether the pattern may match.
+Screen = Callable[["Found | LookedUp", str | None], bool]
 
 
 def fold(text: str) -> str | None:
@@ -58,10 +58,9 @@ def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = N
     needles are looked for in `text` when given, else lower-cased in `folded`)."""
     if folded is None:
         return True
-    # One text, one pattern (a sentence, say): its own few needles are looked for one by one,
-    # cheaper there than a pass for all of them (`Needles.found_in`, for a whole passage).
-    screen, needles = _screened(pattern)
-    return screen(frozenset(needle for needle in needles if needle in folded), text)
+    # One text, one pattern (a sentence, say): its own needles are looked for one by one, as
+    # the screen asks for them, cheaper there than a pass for all (`Needles.found_in`).
+    return screen_of(pattern)(LookedUp(folded), text)
 
 
 # Needles this short are in most texts, many times over: the automaton would report every one of
@@ -81,19 +80,63 @@ class Needles:
                 self._automaton.add_word(needle, needle)
         self._automaton.make_automaton()
 
-    def found_in(self, folded: str) -> frozenset[str]:
+    def found_in(self, folded: str) -> Found:
         """The needles `folded` holds, overlapping ones and those inside others too."""
         found = {needle for needle in self._short if needle in folded}
         if len(self.known) > len(self._short):
             found.update(needle for _, needle in self._automaton.iter(folded))
-        return frozenset(found)
+        return Found(frozenset(found))
+
+
+class Found:
+    """What a folded text holds, from the needles found in it in one pass: set operations."""
+
+    __slots__ = ("_needles",)
+
+    def __init__(self, needles: frozenset[str]) -> None:
+        self._needles = needles
+
+    def holds(self, needle: str) -> bool:
+        return needle in self._needles
+
+    def holds_all(self, needles: tuple[str, ...]) -> bool:
+        return self._needles.issuperset(needles)
+
+    def holds_any(self, needles: tuple[str, ...]) -> bool:
+        return not self._needles.isdisjoint(needles)
+
+    def holds_none(self, needles: frozenset[str]) -> bool:
+        """True only if the text holds none of `needles` (a quick refusal)."""
+        return self._needles.isdisjoint(needles)
+
+
+class LookedUp:
+    """What a folded text holds, each needle looked for as a screen asks for it (in the order the
+    requirement gives: most selective first), stopping as soon as the answer is known."""
+
+    __slots__ = ("_folded",)
+
+    def __init__(self, folded: str) -> None:
+        self._folded = folded
+
+    def holds(self, needle: str) -> bool:
+        return needle in self._folded
+
+    def holds_all(self, needles: tuple[str, ...]) -> bool:
+        return all(needle in self._folded for needle in needles)
+
+    def holds_any(self, needles: tuple[str, ...]) -> bool:
+        return any(needle in self._folded for needle in needles)
+
+    def holds_none(self, needles: frozenset[str]) -> bool:
+        return False  # telling would look for every needle: the screen asks on instead
 
 
 # Each pattern's screen, by the pattern's id: hashing a compiled pattern hashes its whole program
 # (7 µs for the head-count pattern), which a cache keyed on the pattern paid at every screen.
 # The entry holds the pattern itself, so that no other pattern can take its id while it is cached.
 # The needles grow with the screens: a text is searched again if new ones came since (at warm-up).
-_SCREENS: dict[int, tuple[re.Pattern[str], Screen, frozenset[str]]] = {}
+_SCREENS: dict[int, tuple[re.Pattern[str], Screen]] = {}
 _MOST_SCREENS = 1024
 _known = Needles()
 _learning = threading.Lock()
@@ -106,33 +149,24 @@ def known_needles() -> Needles:
 
 def screen_of(pattern: re.Pattern[str]) -> Screen:
     """The screen of `pattern`; its needles are among `known_needles()` from now on."""
-    return _screened(pattern)[0]
-
-
-def needles_of(pattern: re.Pattern[str]) -> frozenset[str]:
-    """The needles the screen of `pattern` looks for."""
-    return _screened(pattern)[1]
-
-
-def _screened(pattern: re.Pattern[str]) -> tuple[Screen, frozenset[str]]:
     global _known
     cached = _SCREENS.get(id(pattern))
     if cached is not None and cached[0] is pattern:
-        return cached[1], cached[2]
+        return cached[1]
     needed = requirement(pattern)
     screen = _screen(needed) if needed is not None else _passes
-    needles = frozenset(_needles_of(needed))
+    needles = _needles_of(needed)
     with _learning:
         if len(_SCREENS) >= _MOST_SCREENS:
             _SCREENS.clear()  # patterns compiled anew again and again (watch files reloaded)
             _known = Needles()
         if not needles <= _known.known:
             _known = Needles(_known.known | needles)
-        _SCREENS[id(pattern)] = (pattern, screen, needles)
-    return screen, needles
+        _SCREENS[id(pattern)] = (pattern, screen)
+    return screen
 
 
-def _passes(found: frozenset[str], text: str | None) -> bool:
+def _passes(found: Found | LookedUp, text: str | None) -> bool:
     return True
 
 
@@ -149,28 +183,28 @@ def _needles_of(needed: Requirement | None) -> set[str]:
 
 
 def _screen(needed: Requirement) -> Screen:
-    """The requirement as set operations on the needles found: its tree is walked once, here."""
+    """The requirement as a function: its tree is walked once, here, not for every text."""
     if isinstance(needed, str):
-        return lambda found, text: needed in found
+        return lambda found, text: found.holds(needed)
     kind, parts = needed
     if kind == "exact":
         assert isinstance(parts, str)
         # The text holds the needle as written only if its folded copy holds it lower-cased.
         lowered = parts.lower()
-        return lambda found, text: lowered in found and (text is None or parts in text)
-    needles = frozenset(part for part in parts if isinstance(part, str))
+        return lambda found, text: found.holds(lowered) and (text is None or parts in text)
+    needles = tuple(part for part in parts if isinstance(part, str))
     others = tuple(_screen(part) for part in parts if not isinstance(part, str))
     if kind == "all":
         return lambda found, text: (
-            needles <= found and all(screen(found, text) for screen in others)
+            found.holds_all(needles) and all(screen(found, text) for screen in others)
         )
     if not others:
-        return lambda found, text: not needles.isdisjoint(found)
+        return lambda found, text: found.holds_any(needles)
     # Most texts hold none of the needles anywhere in the alternatives: one test says so.
     anywhere = frozenset(_needles_of(needed))
     return lambda found, text: (
-        not anywhere.isdisjoint(found)
-        and (not needles.isdisjoint(found) or any(screen(found, text) for screen in others))
+        not found.holds_none(anywhere)
+        and (found.holds_any(needles) or any(screen(found, text) for screen in others))
     )
 
 
