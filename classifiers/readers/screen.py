@@ -14,6 +14,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+# The needles are read off the parse tree of `re`'s own parser: no public module reads Python's
+# regex syntax, and the tree is what the engine will run (the screens' tests pin its shapes).
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
@@ -138,18 +141,18 @@ class LookedUp:
 # The needles grow with the screens: a text is searched again if new ones came since (at warm-up).
 _SCREENS: dict[int, tuple[re.Pattern[str], Screen]] = {}
 _MOST_SCREENS = 1024
-_known = Needles()
+_needles_so_far = Needles()
 _learning = threading.Lock()
 
 
 def known_needles() -> Needles:
     """The needles of every pattern screened so far."""
-    return _known
+    return _needles_so_far
 
 
 def screen_of(pattern: re.Pattern[str]) -> Screen:
     """The screen of `pattern`; its needles are among `known_needles()` from now on."""
-    global _known
+    global _needles_so_far
     cached = _SCREENS.get(id(pattern))
     if cached is not None and cached[0] is pattern:
         return cached[1]
@@ -159,9 +162,9 @@ def screen_of(pattern: re.Pattern[str]) -> Screen:
     with _learning:
         if len(_SCREENS) >= _MOST_SCREENS:
             _SCREENS.clear()  # patterns compiled anew again and again (watch files reloaded)
-            _known = Needles()
-        if not needles <= _known.known:
-            _known = Needles(_known.known | needles)
+            _needles_so_far = Needles()
+        if not needles <= _needles_so_far.known:
+            _needles_so_far = Needles(_needles_so_far.known | needles)
         _SCREENS[id(pattern)] = (pattern, screen)
     return screen
 
