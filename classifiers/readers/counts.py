@@ -5,21 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litwatch.classifiers.readers.numbers import NUMBER, parse_number
+from litwatch.classifiers.readers.numbers import NUMBER, by_first_letter, parse_number
 from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.spans import Reading, Span
 
-_PEOPLE = (
-    r"patients|participants|subjects|adults|people|persons|individuals|volunteers|women|men"
-    r"|children|adolescents|outpatients|inpatients|residents|veterans|users|diabetics|cases"
-    r"|controls|patient|participant|subject|adult|person|individual|case"
-)
+# Grouped by first letter in the regexes (numbers.by_first_letter): the engine then tries one
+# group where a word may start, not every word; the order within a group is kept, plurals first.
+_PEOPLE = by_first_letter((
+    "patients", "participants", "subjects", "adults", "people", "persons", "individuals",
+    "volunteers", "women", "men", "children", "adolescents", "outpatients", "inpatients",
+    "residents", "veterans", "users", "diabetics", "cases", "controls", "patient", "participant",
+    "subject", "adult", "person", "individual", "case",
+))  # fmt: skip
 # Up to four describing words may sit between a number and its noun ("90 metformin-treated
 # patients", "35 consecutive type 2 diabetic patients"); a preposition, verb or unit may not.
-_STOP = (
-    r"of|with|in|on|at|to|from|for|and|or|per|were|was|had|who|than|by|the|year|years|month"
-    r"|months|week|weeks|day|days|hour|hours|mg|kg|g|old|times|vs|versus"
-)
+_STOP = by_first_letter((
+    "of", "with", "in", "on", "at", "to", "from", "for", "and", "or", "per", "were", "was", "had",
+    "who", "than", "by", "the", "year", "years", "month", "months", "week", "weeks", "day", "days",
+    "hour", "hours", "mg", "kg", "g", "old", "times", "vs", "versus",
+))  # fmt: skip
 _DESCRIBER = rf"(?:(?!(?:{_STOP})\b)(?:type\s+[12]|[a-zA-Z][\w'\-]*))"
 _COUNT = re.compile(
     rf"(?=\w)\b(?<![\w.,\-])(?P<number>{NUMBER})(?![\w%:])(?!\s*%)(?!-year)"

@@ -10,12 +10,25 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from litwatch.classifiers.readers.numbers import matches_from, number_starts
-from litwatch.classifiers.readers.screen import lower_exactly, may_match, squeeze
+from litwatch.classifiers.readers.screen import (
+    Found,
+    Needles,
+    known_needles,
+    lower_exactly,
+    may_match,
+    screen_of,
+    squeeze,
+)
 from litwatch.classifiers.readers.spans import sentences
 
 # The longest real PubMed abstracts run to 10-20 thousand characters; a text past this length is
 # no abstract, and reading it all would let one hostile record hold up a whole run.
 TEXT_LIMIT = 50_000
+
+# A passage asked about a few patterns (topic relevance asks one per concept) looks for their
+# own needles; one asked about more (the attribute readers ask some thirty) is searched once
+# for the needles of every screen, which costs about what a dozen patterns' needles do.
+_FEW_SCREENS = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,11 +41,13 @@ class Passage:
     lowered: str | None
     folded: str | None
     cut_from: int | None = None  # the length of the text before it was cut, if it was
-    # Each screen's answer by pattern id, with the pattern (see may_match): several readers ask
-    # about the same pattern (the formulations and routes, for one, and the comparator after them).
+    # Each screen's answer by pattern id, with the pattern (see screen.screen_of): several readers
+    # ask about the same pattern (the formulations and routes, for one, and the comparator after them).
     _screened: dict[int, tuple[re.Pattern[str], bool]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # The screens' needles `folded` holds, found in one pass, and the needles looked for.
+    _found: tuple[Needles, Found] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def of(cls, text: str | Passage, limit: int = TEXT_LIMIT) -> Passage:
@@ -73,9 +88,23 @@ class Passage:
         screened = self._screened.get(id(pattern))
         if screened is not None and screened[0] is pattern:
             return screened[1]
-        answer = may_match(pattern, self.folded, self.text)
+        if self.folded is None:
+            answer = True
+        elif self._found is None and len(self._screened) < _FEW_SCREENS:
+            answer = may_match(pattern, self.folded, self.text)
+        else:
+            answer = screen_of(pattern)(self._needles_found(), self.text)
         self._screened[id(pattern)] = (pattern, answer)
         return answer
+
+    def _needles_found(self) -> Found:
+        # Searched again only if patterns with new needles were screened since (at warm-up).
+        assert self.folded is not None
+        needles = known_needles()
+        if self._found is None or self._found[0] is not needles:
+            object.__setattr__(self, "_found", (needles, needles.found_in(self.folded)))
+        assert self._found is not None
+        return self._found[1]
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

@@ -1,19 +1,26 @@
 """A cheap screen before a costly regex: the literal words one of which every match must contain.
 
-Python's regex engine tries a case-free pattern at every character of the text; `"cobalamin" in
-text` is a hundred times faster. So each pattern's *needles* are read off the compiled pattern
-itself (never written by hand beside it, so they cannot drift apart), and a pattern whose needles
-are all absent from the case-folded text is not run: it could not have matched.
+Python's regex engine tries a case-free pattern at every character of the text; finding which
+literal words a text holds is far cheaper. So each pattern's *needles* are read off the compiled
+pattern itself (never written by hand beside it, so they cannot drift apart), the needles of every
+pattern screened so far are found in the case-folded text in one pass (Aho-Corasick), and a
+pattern whose needles are not all there is not run: it could not have matched.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+
+# The needles are read off the parse tree of `re`'s own parser: no public module reads Python's
+# regex syntax, and the tree is what the engine will run (the screens' tests pin its shapes).
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
+
+import ahocorasick
 
 # The only characters a case-free ASCII letter matches whose `str.lower()` is not that letter
 # (dotless ı and dotted İ match "i", long ſ matches "s"); a text holding one is not screened.
@@ -23,6 +30,10 @@ FOLD_TRAPS = frozenset("ıİſ")
 # What every match needs: a needle (a lower-case string it contains), an exact needle
 # ("exact", "NIS") from a case-sensitive part, all of several requirements, or any of several.
 Requirement = str | tuple[str, str] | tuple[str, tuple["Requirement", ...]]
+
+# A pattern's screen: given what the folded text holds (`Found` or `LookedUp`) and the text itself,
+# where there is one, for the case-sensitive needles, whether the pattern may match.
+Screen = Callable[["Found | LookedUp", str | None], bool]
 
 
 def fold(text: str) -> str | None:
@@ -48,46 +59,156 @@ def squeeze(lowered: str) -> str:
 def may_match(pattern: re.Pattern[str], folded: str | None, text: str | None = None) -> bool:
     """False only when `pattern` cannot match `text`, whose folded copy is `folded` (case-sensitive
     needles are looked for in `text` when given, else lower-cased in `folded`)."""
-    return folded is None or _check(pattern)(folded, text)
+    if folded is None:
+        return True
+    # One text, one pattern (a sentence, say): its own needles are looked for one by one, as
+    # the screen asks for them, cheaper there than a pass for all (`Needles.found_in`).
+    return screen_of(pattern)(LookedUp(folded), text)
 
 
-# Each pattern's check, by the pattern's id: hashing a compiled pattern hashes its whole program
+# Needles this short are in most texts, many times over: the automaton would report every one of
+# those places, where `in` finds the first at once. They are looked for one by one.
+_SHORTEST_SCANNED = 3
+
+
+class Needles:
+    """The needles of the patterns screened so far, and an automaton that finds them in one pass."""
+
+    def __init__(self, needles: Iterable[str] = ()) -> None:
+        self.known = frozenset(needles)
+        self._short = tuple(needle for needle in self.known if len(needle) < _SHORTEST_SCANNED)
+        self._automaton = ahocorasick.Automaton()
+        for needle in self.known:
+            if len(needle) >= _SHORTEST_SCANNED:
+                self._automaton.add_word(needle, needle)
+        self._automaton.make_automaton()
+
+    def found_in(self, folded: str) -> Found:
+        """The needles `folded` holds, overlapping ones and those inside others too."""
+        found = {needle for needle in self._short if needle in folded}
+        if len(self.known) > len(self._short):
+            found.update(needle for _, needle in self._automaton.iter(folded))
+        return Found(frozenset(found))
+
+
+class Found:
+    """What a folded text holds, from the needles found in it in one pass: set operations."""
+
+    __slots__ = ("_needles",)
+
+    def __init__(self, needles: frozenset[str]) -> None:
+        self._needles = needles
+
+    def holds(self, needle: str) -> bool:
+        return needle in self._needles
+
+    def holds_all(self, needles: tuple[str, ...]) -> bool:
+        return self._needles.issuperset(needles)
+
+    def holds_any(self, needles: tuple[str, ...]) -> bool:
+        return not self._needles.isdisjoint(needles)
+
+    def holds_none(self, needles: frozenset[str]) -> bool:
+        """True only if the text holds none of `needles` (a quick refusal)."""
+        return self._needles.isdisjoint(needles)
+
+
+class LookedUp:
+    """What a folded text holds, each needle looked for as a screen asks for it (in the order the
+    requirement gives: most selective first), stopping as soon as the answer is known."""
+
+    __slots__ = ("_folded",)
+
+    def __init__(self, folded: str) -> None:
+        self._folded = folded
+
+    def holds(self, needle: str) -> bool:
+        return needle in self._folded
+
+    def holds_all(self, needles: tuple[str, ...]) -> bool:
+        return all(needle in self._folded for needle in needles)
+
+    def holds_any(self, needles: tuple[str, ...]) -> bool:
+        return any(needle in self._folded for needle in needles)
+
+    def holds_none(self, needles: frozenset[str]) -> bool:
+        return False  # telling would look for every needle: the screen asks on instead
+
+
+# Each pattern's screen, by the pattern's id: hashing a compiled pattern hashes its whole program
 # (7 µs for the head-count pattern), which a cache keyed on the pattern paid at every screen.
 # The entry holds the pattern itself, so that no other pattern can take its id while it is cached.
-_CHECKS: dict[int, tuple[re.Pattern[str], Callable[[str, str | None], bool]]] = {}
-_MOST_CHECKS = 1024
+# The needles grow with the screens: a text is searched again if new ones came since (at warm-up).
+_SCREENS: dict[int, tuple[re.Pattern[str], Screen]] = {}
+_MOST_SCREENS = 1024
+_needles_so_far = Needles()
+_learning = threading.Lock()
 
 
-def _check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
-    cached = _CHECKS.get(id(pattern))
+def known_needles() -> Needles:
+    """The needles of every pattern screened so far."""
+    return _needles_so_far
+
+
+def screen_of(pattern: re.Pattern[str]) -> Screen:
+    """The screen of `pattern`; its needles are among `known_needles()` from now on."""
+    global _needles_so_far
+    cached = _SCREENS.get(id(pattern))
     if cached is not None and cached[0] is pattern:
         return cached[1]
-    if len(_CHECKS) >= _MOST_CHECKS:
-        _CHECKS.clear()  # patterns compiled anew again and again (watch files reloaded)
-    check = _compile_check(pattern)
-    _CHECKS[id(pattern)] = (pattern, check)
-    return check
-
-
-def _compile_check(pattern: re.Pattern[str]) -> Callable[[str, str | None], bool]:
-    # The requirement written out as one Python expression of `in` tests: walking the tree
-    # for every text took longer than the tests themselves. Each needle enters the expression
-    # through repr(), as a string literal, whatever a watch file's phrases hold.
     needed = requirement(pattern)
+    screen = _screen(needed) if needed is not None else _passes
+    needles = _needles_of(needed)
+    with _learning:
+        if len(_SCREENS) >= _MOST_SCREENS:
+            _SCREENS.clear()  # patterns compiled anew again and again (watch files reloaded)
+            _needles_so_far = Needles()
+        if not needles <= _needles_so_far.known:
+            _needles_so_far = Needles(_needles_so_far.known | needles)
+        _SCREENS[id(pattern)] = (pattern, screen)
+    return screen
+
+
+def _passes(found: Found | LookedUp, text: str | None) -> bool:
+    return True
+
+
+def _needles_of(needed: Requirement | None) -> set[str]:
     if needed is None:
-        return lambda folded, text: True
-    return eval(f"lambda folded, text: {_expression(needed)}")
-
-
-def _expression(needed: Requirement) -> str:
+        return set()
     if isinstance(needed, str):
-        return f"{needed!r} in folded"
+        return {needed}
     kind, parts = needed
     if kind == "exact":
         assert isinstance(parts, str)
-        return f"({parts!r} in text if text is not None else {parts.lower()!r} in folded)"
-    joiner = " and " if kind == "all" else " or "
-    return "(" + joiner.join(_expression(part) for part in parts) + ")"
+        return {parts.lower()}
+    return set().union(*(_needles_of(part) for part in parts))
+
+
+def _screen(needed: Requirement) -> Screen:
+    """The requirement as a function: its tree is walked once, here, not for every text."""
+    if isinstance(needed, str):
+        return lambda found, text: found.holds(needed)
+    kind, parts = needed
+    if kind == "exact":
+        assert isinstance(parts, str)
+        # The text holds the needle as written only if its folded copy holds it lower-cased.
+        lowered = parts.lower()
+        return lambda found, text: found.holds(lowered) and (text is None or parts in text)
+    needles = tuple(part for part in parts if isinstance(part, str))
+    others = tuple(_screen(part) for part in parts if not isinstance(part, str))
+    if kind == "all":
+        return lambda found, text: (
+            found.holds_all(needles) and all(screen(found, text) for screen in others)
+        )
+    if not others:
+        return lambda found, text: found.holds_any(needles)
+    # Most texts hold none of the needles anywhere in the alternatives: one test says so.
+    anywhere = frozenset(_needles_of(needed))
+    return lambda found, text: (
+        not found.holds_none(anywhere)
+        and (found.holds_any(needles) or any(screen(found, text) for screen in others))
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from litwatch.classifiers.readers import comparator, counts, duration, population, vocab
-from litwatch.classifiers.readers.screen import FOLD_TRAPS, fold, may_match, requirement
+from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.readers.screen import FOLD_TRAPS, Needles, fold, may_match, requirement
 from litwatch.classifiers.readers.terms import compile_terms
 
 READER_PATTERNS = [
@@ -126,3 +127,42 @@ def test_a_phrase_written_like_code_is_only_ever_looked_for():
     pattern = compile_terms((phrase,))
     assert not may_match(pattern, fold("Nothing of the sort here."))
     assert may_match(pattern, fold(f"It says {phrase.upper()} here."))
+
+
+def test_one_pass_finds_needles_inside_and_overlapping_others():
+    needles = Needles(("cobalamin", "methylcobalamin", "lamin b", "vs", "cyano"))
+    found = needles.found_in(" methylcobalamin b vs placebo ")
+    assert found.holds_all(("cobalamin", "methylcobalamin", "lamin b", "vs"))
+    # The control case: a needle the text lacks is not found.
+    assert not found.holds("cyano")
+    assert found.holds_none(frozenset({"cyano"}))
+
+
+def _screened_in_one_pass(text: str) -> list[bool]:
+    passage = Passage.of(text)
+    return [passage.may_match(pattern) for pattern in READER_PATTERNS]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_passage_searched_in_one_pass_screens_as_a_lone_text_does(data):
+    pieces = [piece for pattern in READER_PATTERNS[:12] for piece in _pieces(pattern)[:6]]
+    text = "".join(data.draw(st.lists(st.sampled_from(pieces), max_size=15)))
+    # Past its first few screens, a passage answers from the needles found in one pass.
+    lone = [may_match(pattern, fold(text), text) for pattern in READER_PATTERNS]
+    assert _screened_in_one_pass(text) == lone
+
+
+def test_a_passage_searched_in_one_pass_refuses_a_pattern_whose_needles_are_absent():
+    assert len(READER_PATTERNS) > 8  # so that most answers below come from the one pass
+    index = READER_PATTERNS.index(population._METFORMIN)
+    assert not _screened_in_one_pass("Insulin glargine in type 1 diabetes.")[index]
+    assert _screened_in_one_pass("Patients on METFORMIN for 4 years.")[index]
+
+
+def test_a_pattern_screened_after_a_passage_was_searched_is_screened_with_its_own_needles():
+    passage = Passage.of("Patients took Zyxolamide 40 mg daily for 12 weeks versus placebo.")
+    for pattern in READER_PATTERNS:
+        passage.may_match(pattern)  # searched in one pass, before the patterns below were known
+    assert passage.may_match(compile_terms(("zyxolamide",)))
+    assert not passage.may_match(compile_terms(("qwertyzine",)))
