@@ -55,6 +55,13 @@ def sentence(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+def dose(micrograms: float) -> str:
+    """A dose as a reader writes it: whole micrograms from 10 up ("143", "1,500"; a weekly
+    1,000 µg is 142.857… a day), two significant figures below ("2.4")."""
+    amount = float(micrograms)
+    return f"{round(amount):,}" if amount >= 10 else f"{amount:.2g}"
+
+
 def _environment(autoescape: bool) -> Environment:
     environment = Environment(
         loader=PackageLoader("litwatch.outputs", "templates"),
@@ -69,6 +76,7 @@ def _environment(autoescape: bool) -> Environment:
     environment.filters["md_url"] = markdown_url
     environment.filters["code"] = code_span
     environment.filters["sentence"] = sentence
+    environment.filters["dose"] = dose
     return environment
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import rispy
-from litwatch.outputs.render import render_digest, write_digest_files
+from litwatch.outputs.render import dose, render_digest, write_digest_files
 from lxml import html as lxml_html
 from outputs_samples import HOSTILE_TITLE, WATCH, empty_digest, sample_digest
 
@@ -232,3 +232,10 @@ def test_an_uncertain_call_shows_a_possible_rct_with_its_probability():
     assert (item["design"]["second_label"], item["design"]["second_probability"]) == ("rct", 0.42)
     # Control: without a runner-up nobody is told "possible RCT".
     assert "possible RCT" not in render_digest(sample_digest(), WATCH).html
+
+
+def test_doses_read_as_a_prescriber_writes_them():
+    assert dose(1000 / 7) == "143"  # a weekly 1,000 µg, per day
+    assert dose(1500) == "1,500"
+    assert dose(2.4) == "2.4"  # the daily allowance keeps its decimal
+    assert dose(10.4) == "10"
