@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 from litwatch.classifiers.design_text import TextView
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity (each rule is one constant of this module): rules key the
+# `Fired` dicts, and hashing the fields would hash each compiled pattern's code every time.
+@dataclass(frozen=True, eq=False)
 class PhraseRule:
     """A phrase an author writes about their own design; `where` is "title" or "text"."""
 
@@ -577,13 +579,17 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
 )
 
 
-def titled_a_review(fired: Sequence[PhraseRule]) -> bool:
+# The rules that fired on one record, in `PHRASE_RULES` order, each with the phrase it found.
+Fired = dict[PhraseRule, re.Match[str]]
+
+
+def titled_a_review(fired: Iterable[PhraseRule]) -> bool:
     """Whether the title calls the paper a review: its talk of random allocation is then about
     the trials it reviews, so only a decisive phrase, not the model, may call it a trial."""
     return any(rule.name == "review in title" for rule in fired)
 
 
-def deciding_rule(fired: Sequence[PhraseRule]) -> PhraseRule | None:
+def deciding_rule(fired: Iterable[PhraseRule]) -> PhraseRule | None:
     """The first decisive rule that fired and that no rule in its `unless` list overrides."""
     names = {rule.name for rule in fired}
     for rule in fired:
