@@ -614,8 +614,9 @@ def test_fast_tfidf_is_the_vectorisers_own_transform(corpus_records):
         assert fast.dtype == own.dtype
         assert (fast.indptr == own.indptr).all() and (fast.indices == own.indices).all()
         assert (fast.data == own.data).all()  # the same floats, not merely close ones
-    # No words the vocabulary knows, an empty document and an empty batch.
-    odd = ["zzqx qqzx", "", "a"]
+    # No words the vocabulary knows, an empty document, an empty batch, and text outside ASCII
+    # (read with Unicode's word characters, not the ASCII ones the ASCII text is read with).
+    odd = ["zzqx qqzx", "", "a", "naïve β-blocker trial ĸappa randomised", "trial\u00a0ünd"]
     assert (tfidf(model.text_vectorizer, odd) != model.text_vectorizer.transform(odd)).nnz == 0
     assert tfidf(model.text_vectorizer, []).shape == (0, len(model.text_vectorizer.vocabulary_))
     # Control: settings the fast path does not read (character n-grams) go to sklearn itself.
