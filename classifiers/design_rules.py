@@ -116,9 +116,11 @@ _OWN_RANDOMISATION = ("randomised allocation", "randomised design", "randomised 
 # "randomised" but not "non-randomised", "quasi-randomised", "Mendelian randomisation" (genetic
 # instruments, not allocation), "pseudo-randomised" (an order of stimuli), "lack of
 # randomisation" or an observational design "emulating randomised trials".
+# The lookahead on the word itself comes first: it fails at once almost everywhere, where ten
+# lookbehinds tried at every word were a third of the time of the rules that use this.
 _RANDOMI = (
-    r"(?<!non-)(?<!quasi-)(?<!semi-)(?<!pseudo-)(?<!mendelian )(?<!lack of )(?<!without )"
-    r"(?<!emulated )(?<!emulating )(?<!emulate )randomi[sz]"
+    r"(?=randomi[sz])(?<!non-)(?<!quasi-)(?<!semi-)(?<!pseudo-)(?<!mendelian )(?<!lack of )"
+    r"(?<!without )(?<!emulated )(?<!emulating )(?<!emulate )randomi[sz]"
 )
 # One word of a phrase, apostrophes and slashes included ("parallel groups’ randomized").
 _WORD = r"[\w'’/×]+"
