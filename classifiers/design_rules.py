@@ -75,9 +75,10 @@ def _rule(
     unless: tuple[str, ...] = (),
     starts_on: str = "",
 ) -> PhraseRule:
-    # `starts_on`: a character class every match begins with. Python's regex engine tries each
-    # alternative at each position; a lookahead on the class rejects most positions in one test,
-    # which matters for the long alternations run on every sentence that says "random".
+    # `starts_on`: what every match begins with (a character class, or a word boundary before
+    # one). Python's regex engine tries each alternative at each position; a lookahead on it
+    # rejects most positions in one test, which matters for the long alternations run on every
+    # sentence that says "random".
     if starts_on:
         regex = f"(?={starts_on})(?:{regex})"
     return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless)
@@ -323,7 +324,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         decisive=True,
         cues=("randomi", "rct"),  # "This study was an RCT" need not spell it out
         unless=(*_NOT_A_TRIAL_REPORT, "review wording", "review format"),
-        starts_on=r"[\w)]",  # as "randomised allocation", and "), a randomised trial"
+        # As "randomised allocation", and "), a randomised trial"; the boundary is tested once
+        # rather than by each alternative in turn inside words.
+        starts_on=r"\b\w|\)",
     ),
     _rule(
         "trial participants",
