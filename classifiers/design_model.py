@@ -125,8 +125,8 @@ class DesignModel:
 
     @functools.cached_property
     def _feature_names(self) -> list[str]:
-        names = [f"title: {n}" for n in self.title_vectorizer.get_feature_names_out()]
-        names += [f"word: {n}" for n in self.text_vectorizer.get_feature_names_out()]
+        names = [f"title: {n}" for n in _terms_by_column(self.title_vectorizer)]
+        names += [f"word: {n}" for n in _terms_by_column(self.text_vectorizer)]
         return names + list(STRUCTURE_FEATURES)
 
     def _rule_call(
@@ -143,6 +143,15 @@ class DesignModel:
             by_rule=True,
             rct_probability=rct_probability,
         )
+
+
+def _terms_by_column(vectorizer: TfidfVectorizer) -> list[str]:
+    # What get_feature_names_out returns, by inverting the vocabulary directly: that method
+    # sorts and validates it, a tenth of a second on the first batch a process classifies.
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        terms[column] = term
+    return terms
 
 
 def chosen_label(probabilities: np.ndarray, rct: int | None, review: bool = False) -> int:
