@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 import scipy.sparse as sp
-from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in
+from litwatch.classifiers.design_rules import PHRASE_RULES, Fired, cues_in
 from litwatch.classifiers.design_text import TextView
 
 # Section headings that mark a design (structured abstracts say what kind of paper they are).
@@ -43,10 +43,11 @@ STRUCTURE_FEATURES = (
 )
 
 
-def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
-    """Structure and phrase features for each view, and the rules that fired for each."""
+def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[Fired]]:
+    """Structure and phrase features for each view, and the rules that fired for each with the
+    phrase each found (kept, so that a deciding rule's evidence needs no second search)."""
     rows, cols, values = [], [], []
-    hits: list[list[PhraseRule]] = []
+    hits: list[Fired] = []
     rule_offset = 4 + len(SECTION_CUES)
     for row, view in enumerate(views):
         cells = {
@@ -61,12 +62,13 @@ def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[lis
         for index, cue in enumerate(SECTION_CUES):
             if cue in headings:
                 cells[4 + index] = 1.0
-        fired = []
+        fired: Fired = {}
         present = cues_in(view)
         for index, rule in enumerate(PHRASE_RULES):
-            if rule.search(view, present):
+            match = rule.search(view, present)
+            if match:
                 cells[rule_offset + index] = 1.0
-                fired.append(rule)
+                fired[rule] = match
         hits.append(fired)
         for col, value in cells.items():
             if value:

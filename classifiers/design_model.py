@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from litwatch.classifiers.design_features import STRUCTURE_FEATURES, structure_matrix
 from litwatch.classifiers.design_rules import (
     PHRASE_RULES,
+    Fired,
     PhraseRule,
     deciding_rule,
     titled_a_review,
@@ -52,10 +53,13 @@ class ModelCall:
 
     def calibrated(self, calibration: Calibration) -> ModelCall:
         """The call with its confidence and RCT probability mapped to held-out accuracy."""
-        return replace(
-            self,
-            confidence=round(calibration.confidence(self), 4),
-            rct_probability=round(calibration.rct(self.rct_probability), 4),
+        # Built directly: dataclasses.replace re-reads the fields for every call of a batch.
+        return ModelCall(
+            self.label,
+            round(calibration.confidence(self), 4),
+            self.evidence,
+            self.by_rule,
+            round(calibration.rct(self.rct_probability), 4),
         )
 
 
@@ -87,20 +91,23 @@ class DesignModel:
         names = self._feature_names
         rct = self.labels.index("rct") if "rct" in self.labels else None
         calls = []
-        for row, view in enumerate(views):
+        for row, fired in enumerate(hits):
             rct_probability = float(probabilities[row, rct]) if rct is not None else 0.0
-            decisive = deciding_rule(hits[row])
+            decisive = deciding_rule(fired)
             if decisive is not None:
-                call = self._rule_call(decisive, view, probabilities[row])
+                phrase = fired[decisive].group(0)
+                call = self._rule_call(decisive, phrase, probabilities[row], rct_probability)
             else:
-                best = chosen_label(probabilities[row], rct, titled_a_review(hits[row]))
+                best = chosen_label(probabilities[row], rct, titled_a_review(fired))
                 evidence = _top_evidence(contributions, row, best, names)
-                call = ModelCall(self.labels[best], float(probabilities[row, best]), evidence)
-            call = replace(call, rct_probability=rct_probability)
+                confidence = float(probabilities[row, best])
+                call = ModelCall(
+                    self.labels[best], confidence, evidence, rct_probability=rct_probability
+                )
             calls.append(call.calibrated(self.calibration) if self.calibration else call)
         return calls
 
-    def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[list[PhraseRule]]]:
+    def _features(self, views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[Fired]]:
         structure, hits = structure_matrix(views)
         title_index, text_index = self._term_indexes
         title = tfidf(self.title_vectorizer, [view.title for view in views], title_index)
@@ -118,18 +125,33 @@ class DesignModel:
 
     @functools.cached_property
     def _feature_names(self) -> list[str]:
-        names = [f"title: {n}" for n in self.title_vectorizer.get_feature_names_out()]
-        names += [f"word: {n}" for n in self.text_vectorizer.get_feature_names_out()]
+        names = [f"title: {n}" for n in _terms_by_column(self.title_vectorizer)]
+        names += [f"word: {n}" for n in _terms_by_column(self.text_vectorizer)]
         return names + list(STRUCTURE_FEATURES)
 
-    def _rule_call(self, rule: PhraseRule, view: TextView, probabilities) -> ModelCall:
-        match = rule.search(view)
-        phrase = match.group(0) if match else rule.name
+    def _rule_call(
+        self, rule: PhraseRule, phrase: str, probabilities, rct_probability: float
+    ) -> ModelCall:
         confidence = self.rule_precision.get(rule.name, 0.9)
         if rule.label in self.labels:
             confidence = max(confidence, float(probabilities[self.labels.index(rule.label)]))
         evidence = (f'{rule.where} phrase: "{phrase}"',)
-        return ModelCall(rule.label, round(confidence, 4), evidence, by_rule=True)
+        return ModelCall(
+            rule.label,
+            round(confidence, 4),
+            evidence,
+            by_rule=True,
+            rct_probability=rct_probability,
+        )
+
+
+def _terms_by_column(vectorizer: TfidfVectorizer) -> list[str]:
+    # What get_feature_names_out returns, by inverting the vocabulary directly: that method
+    # sorts and validates it, a tenth of a second on the first batch a process classifies.
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        terms[column] = term
+    return terms
 
 
 def chosen_label(probabilities: np.ndarray, rct: int | None, review: bool = False) -> int:
@@ -266,7 +288,7 @@ def _slim(*fitted) -> None:
     base.intercept_ = base.intercept_.astype(np.float32)
 
 
-def _rule_precision(hits: list[list[PhraseRule]], labels: list[str]) -> dict[str, float]:
+def _rule_precision(hits: Sequence[Fired], labels: list[str]) -> dict[str, float]:
     # Laplace-smoothed share of training records a rule fired on that carry its label.
     fired: Counter[str] = Counter()
     right: Counter[str] = Counter()

@@ -67,9 +67,12 @@ def tfidf(
         return sp.csr_matrix(vectorizer.transform(documents))
     index = index or TermIndex.of(vectorizer)
     # sklearn's default pattern, "\b\w\w+\b", finds the same runs as "\w\w+" (a greedy run of
-    # word characters ends where the word does), which is the faster of the two to search.
-    pattern = _RUNS if vectorizer.token_pattern == _DEFAULT_PATTERN else vectorizer.token_pattern
-    tokens_in = re.compile(pattern).findall
+    # word characters ends where the word does), which is the faster of the two to search; and
+    # in ASCII text the ASCII "\w" is the same class, a third faster to test than Unicode's.
+    if vectorizer.token_pattern == _DEFAULT_PATTERN:
+        runs, ascii_runs = re.compile(_RUNS).findall, re.compile(_RUNS, re.ASCII).findall
+    else:
+        runs = ascii_runs = re.compile(vectorizer.token_pattern).findall
     word_id = index.word_ids.get
     if not documents:
         return sp.csr_matrix((0, len(vectorizer.vocabulary_)), dtype=vectorizer.dtype)
@@ -78,7 +81,8 @@ def tfidf(
     ids: list[np.ndarray] = []
     lengths: list[int] = []
     for document in documents:
-        tokens = tokens_in(document.lower())
+        document = document.lower()
+        tokens = ascii_runs(document) if document.isascii() else runs(document)
         ids += (np.fromiter(map(word_id, tokens, repeat(-1)), np.int64, len(tokens)), _APART)
         lengths.append(len(tokens) + 1)
     words = np.concatenate(ids)

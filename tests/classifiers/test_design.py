@@ -13,7 +13,7 @@ import skops.io as sio
 from litwatch.classifiers.design import MODEL_PATH, DesignCall, classify_design, classify_designs
 from litwatch.classifiers.design_features import structure_matrix
 from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
-from litwatch.classifiers.design_model import chosen_label, train_design_model
+from litwatch.classifiers.design_model import _terms_by_column, chosen_label, train_design_model
 from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in, deciding_rule
 from litwatch.classifiers.design_text import text_view
 from litwatch.classifiers.design_tfidf import tfidf
@@ -200,6 +200,10 @@ def test_a_small_model_trains_saves_and_loads_with_only_trusted_types(corpus, tm
     assert sum(card["label_counts"].values()) == len(examples)
     again, _ = train_design_model(examples, trained_on=date(2025, 1, 1))
     assert again.predict(records) == model.predict(records)  # fixed seeds: same model
+    # Evidence names columns as the vectorisers do, fresh from training and loaded.
+    for fitted in (model, loaded):
+        for vectorizer in (fitted.title_vectorizer, fitted.text_vectorizer):
+            assert _terms_by_column(vectorizer) == vectorizer.get_feature_names_out().tolist()
 
 
 def test_shipped_model_card_describes_its_training(corpus):
@@ -614,8 +618,9 @@ def test_fast_tfidf_is_the_vectorisers_own_transform(corpus_records):
         assert fast.dtype == own.dtype
         assert (fast.indptr == own.indptr).all() and (fast.indices == own.indices).all()
         assert (fast.data == own.data).all()  # the same floats, not merely close ones
-    # No words the vocabulary knows, an empty document and an empty batch.
-    odd = ["zzqx qqzx", "", "a"]
+    # No words the vocabulary knows, an empty document, an empty batch, and text outside ASCII
+    # (read with Unicode's word characters, not the ASCII ones the ASCII text is read with).
+    odd = ["zzqx qqzx", "", "a", "naïve β-blocker trial ĸappa randomised", "trial\u00a0ünd"]
     assert (tfidf(model.text_vectorizer, odd) != model.text_vectorizer.transform(odd)).nnz == 0
     assert tfidf(model.text_vectorizer, []).shape == (0, len(model.text_vectorizer.vocabulary_))
     # Control: settings the fast path does not read (character n-grams) go to sklearn itself.
