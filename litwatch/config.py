@@ -25,6 +25,14 @@ from litwatch.core.findings import POLARITIES, DomainTerm, FindingsDefinition, O
 # "../" or a path separator can never escape the output folder.
 # Used with fullmatch: "$" would also match before a final newline.
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_NAME_RULE = "must be 1-64 lower-case letters, digits, '-' or '_'"
+
+
+def _slug(value: str, why: str = "") -> str:
+    """`value` if it is a whole safe name (watch, domain, question); else the reason, and `why`."""
+    if not _NAME.fullmatch(value):
+        raise ValueError(f"{_NAME_RULE} ({why})" if why else _NAME_RULE)
+    return value
 
 
 def local_timezone() -> str:
@@ -106,9 +114,7 @@ class OutcomeDomainModel(BaseModel):
     @field_validator("name")
     @classmethod
     def _safe_domain_name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError("must be 1-64 lower-case letters, digits, '-' or '_'")
-        return value
+        return _slug(value)
 
     @field_validator("polarity")
     @classmethod
@@ -168,9 +174,7 @@ class QuestionModel(BaseModel):
     @field_validator("name")
     @classmethod
     def _safe_question_name(cls, value: str) -> str:
-        if not _NAME.fullmatch(value):
-            raise ValueError("must be 1-64 lower-case letters, digits, '-' or '_'")
-        return value
+        return _slug(value)
 
 
 def _polarity(value: str) -> str:
@@ -202,11 +206,7 @@ class Watch(BaseModel):
     @field_validator("name")
     @classmethod
     def _safe_name(cls, value: str) -> str:
-        if not _NAME.fullmatch(value):
-            raise ValueError(
-                "must be 1-64 lower-case letters, digits, '-' or '_' (it names files and folders)"
-            )
-        return value
+        return _slug(value, "it names files and folders")
 
     @field_validator("query")
     @classmethod

@@ -88,6 +88,9 @@ def test_a_watch_without_findings_has_no_domains(tmp_path):
             "findings.domains.1.terms",
         ),
         (('comparator = ["placebo"]', 'comparators = ["placebo"]'), "comparators: unknown key"),
+        # The whole name must be safe, not just how it starts.
+        (('name = "pain"', 'name = "pain score"'), "findings.domains.0.name: must be 1-64"),
+        (('name = "pain"', 'name = "pain\\n"'), "findings.domains.0.name: must be 1-64"),
     ],
 )
 def test_a_bad_outcome_domain_is_one_line_naming_file_watch_and_key(tmp_path, change, expected):
