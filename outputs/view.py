@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 from urllib.parse import quote
 
 from litwatch.core.classification import Classification
@@ -269,16 +270,7 @@ def digest_view(digest: Digest, watch: WatchInfo) -> dict:
         "gap_questions": [
             {"name": n, "title": watch.gap_title(n), "question": q} for n, q in watch.gaps
         ],
-        "evidence_changes": [
-            {
-                "key": change.key,
-                "title": change.title,
-                "before": change.before,
-                "after": change.after,
-                "new_pmids": list(change.new_pmids),
-            }
-            for change in digest.evidence_changes
-        ],
+        "evidence_changes": [asdict(change) for change in digest.evidence_changes],
         "key": digest.key,
         "created": digest.created.isoformat(timespec="minutes"),
         "week": iso_week_label(digest.created),
