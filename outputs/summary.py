@@ -28,7 +28,13 @@ from litwatch.outputs.statements import (
     practical_interpretation,
     watch_statements,
 )
-from litwatch.outputs.view import direction_words, iso_week_label, plural, record_view
+from litwatch.outputs.view import (
+    direction_words,
+    iso_week_label,
+    plural,
+    pubmed_url,
+    record_view,
+)
 from litwatch.outputs.watch import WatchInfo
 
 TRIALS = ("rct", "non-randomized-trial")
@@ -244,7 +250,7 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
         "studies": [
             {
                 "pmid": study.pmid,
-                "url": f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/",
+                "url": pubmed_url(study.pmid),
                 "title": study.title or "(no title)",
                 "year": study.year,
                 "design_label": design_label(study.design),

@@ -32,6 +32,11 @@ def iso_week_label(created) -> str:
     return f"{year}-W{week:02d}"
 
 
+def pubmed_url(pmid: str) -> str:
+    """The record's PubMed page; the PMID is quoted, so no text can leave the path."""
+    return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
+
+
 def _number(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -159,7 +164,7 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
     findings = finding_views(classification, watch)
     return {
         "pmid": record.pmid,
-        "url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(record.pmid, safe='')}/",
+        "url": pubmed_url(record.pmid),
         "title": record.title or "(no title)",
         "journal": record.journal or record.journal_abbrev,
         "date": record_date(record),
@@ -214,13 +219,9 @@ def notice_view(notice: Notice) -> dict:
         "kind": notice.kind,
         "label": NOTICE_LABELS.get(notice.kind, notice.kind),
         "about_pmid": notice.about_pmid,
-        "about_url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(notice.about_pmid, safe='')}/",
+        "about_url": pubmed_url(notice.about_pmid),
         "notice_pmid": notice.notice_pmid,
-        "notice_url": (
-            f"https://pubmed.ncbi.nlm.nih.gov/{quote(notice.notice_pmid, safe='')}/"
-            if notice.notice_pmid
-            else ""
-        ),
+        "notice_url": pubmed_url(notice.notice_pmid) if notice.notice_pmid else "",
         "title": notice.title,
     }
 
