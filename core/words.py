@@ -38,6 +38,11 @@ def word(token: str) -> str:
     return _WORDS.get(token, token.replace("_", " ").replace("-", " "))
 
 
+def first_upper(text: str) -> str:
+    """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
+    return text[:1].upper() + text[1:]
+
+
 def joined(items: Iterable[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
     items = [item for item in items if item]

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litwatch.core.digest import Digest
+from litwatch.core.words import first_upper
 from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view
 from litwatch.outputs.watch import WatchInfo
@@ -51,8 +52,7 @@ def code_span(text: object) -> str:
 
 def sentence(text: object) -> str:
     """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
-    text = str(text)
-    return text[:1].upper() + text[1:]
+    return first_upper(str(text))
 
 
 def dose(micrograms: float) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from litwatch.core.classification import Classification
 from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
+from litwatch.core.words import first_upper
 from litwatch.outputs.watch import Question, WatchInfo
 
 REVIEW_DESIGNS = ("meta-analysis", "systematic-review")
@@ -232,9 +233,7 @@ def _sentence(title: str, rcts: Tally, reviews: Tally, other: Tally, interventio
         clauses.append(_trial_clause(other, "other study", "other studies", intervention))
     if not clauses:
         return f"{title}: no study in the summary reports this yet."
-    text = ". ".join(
-        clause if i == 0 else clause[0].upper() + clause[1:] for i, clause in enumerate(clauses)
-    )
+    text = ". ".join(clause if i == 0 else first_upper(clause) for i, clause in enumerate(clauses))
     return f"{title}: {text}."
 
 
@@ -347,9 +346,7 @@ def evidence_statements(
             )
         )
     by_domain = [
-        build_statement(
-            f"domain:{key}", title[:1].upper() + title[1:], studies, (key,), intervention
-        )
+        build_statement(f"domain:{key}", first_upper(title), studies, (key,), intervention)
         for key, title in domains
     ]
     return tuple(by_question), tuple(by_domain)
@@ -438,7 +435,7 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
             reviews = _trial_clause(
                 statement.reviews, *review_kind(statement.reviews), intervention
             )
-            line += f" {reviews[0].upper()}{reviews[1:]}."
+            line += f" {first_upper(reviews)}."
         lines.append(line)
     return lines
 

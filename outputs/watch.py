@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from litwatch.core.words import first_upper
+
 
 @dataclass(frozen=True)
 class Question:
@@ -35,8 +37,7 @@ class WatchInfo:
         title = dict(self.gap_titles).get(gap)
         if title:
             return title
-        spaced = gap.replace("_", " ").replace("-", " ")
-        return spaced[:1].upper() + spaced[1:]
+        return first_upper(gap.replace("_", " ").replace("-", " "))
 
     def domain_title(self, domain: str) -> str:
         """The reader's words for an outcome domain ("nerve conduction"), or its name."""
