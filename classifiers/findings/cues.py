@@ -41,25 +41,6 @@ SIGNIFICANT = re.compile(
     I,
 )
 
-UP = re.compile(
-    r"\b(?:higher|greater|increas\w*|more|larger|longer|elevat\w*|rais\w*|rise|rose|risen|"
-    r"improv\w*|gain\w*|enhanc\w*|augment\w*|boost\w*|prolong\w*|exceed\w*|superior|better|"
-    r"faster|accelerat\w*|extend\w*|doubl\w*|tripl\w*|promot\w*)\b",
-    I,
-)
-DOWN = re.compile(
-    r"\b(?:lower|less|fewer|smaller|shorter|reduc\w*|decreas\w*|declin\w*|diminish\w*|"
-    r"attenuat\w*|lessen\w*|drop\w*|fell|fall\w*|minimi\w*|suppress\w*|inhibit\w*|"
-    r"prevent\w*|slower|lowered|halv\w*|cut|shorten\w*|relie\w*|alleviat\w*|ameliorat\w*|"
-    r"worse|inferior|delay\w*)\b",
-    I,
-)
-# Phrases that set one arm against another: what comes before is the subject of the comparison.
-THAN = re.compile(
-    r"\b(?:than|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|relative\s+to|"
-    r"versus|vs\.?|over|as\s+against|against)\b",
-    I,
-)
 WITHIN_GROUP = re.compile(
     r"\b(?:from\s+baseline|compared\s+(?:with|to)\s+baseline|vs\.?\s+baseline|"
     r"before\s+and\s+after|pre-?\s*(?:and|to|vs\.?)\s*post|within\s+(?:each|both|the)\s+group|"
@@ -110,11 +91,6 @@ def p_values(text: str) -> list[tuple[str, float]]:
         if value <= 1:
             found.append((sign.strip(), value))
     return found
-
-
-def interval_excludes_null(text: str) -> list[bool]:
-    """For each confidence interval, whether it excludes the null (1 for ratios, 0 otherwise)."""
-    return [side != 0 for side in interval_sides(text)]
 
 
 def interval_sides(text: str) -> list[int]:

@@ -148,24 +148,6 @@ def _sentence_part(sentence: Sentence) -> dict[str, float]:
     return row
 
 
-# Hand-set weights, used until a trained ranker is loaded (and as its starting point).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "weighted": 4.0,
-    "coverage": 1.0,
-    "gap_to_best": -3.0,
-    "arms": 0.5,
-    "p_value": 1.0,
-    "significant": 0.5,
-    "no_difference": 0.3,
-    "direction": 0.3,
-    "role_results": 1.0,
-    "role_conclusions": 0.3,
-    "role_background": -2.0,
-    "role_methods": -2.0,
-    "role_other": -2.0,
-}
-
-
 def rank(rows: list[dict[str, float]], weights: dict[str, float]) -> list[float]:
     """A linear score per sentence."""
     return [sum(weights.get(name, 0.0) * value for name, value in row.items()) for row in rows]
