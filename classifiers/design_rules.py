@@ -130,8 +130,13 @@ _PARTICIPANTS = (
     r"(patients|participants|subjects|women|men|children|adults|volunteers|individuals|infants"
     r"|neonates|persons|people)"
 )
-# Words that compare the authors' results with trials rather than name their own design.
-_AGREES = r"(confirms?|supports?|agrees?|consistent|similar|compared|than|like)\b"
+# Words that compare the authors' results with trials, or call for a trial, rather than name
+# their own design ("our data confirm randomized trial data", "this should be tested in a
+# randomized trial").
+_AGREES = (
+    r"(confirms?|supports?|agrees?|consistent|similar|compared|than|like|be|should|must|would"
+    r"|could|needs?|needed|warrants?|requires?)\b"
+)
 # "A randomized selection of centres" samples; it does not allocate.
 _NOT_SAMPLING = r"(?! (selection|samples?|sampling)\b)"
 _NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
@@ -206,7 +211,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "randomised trial in title",
         "rct",
         rf"\b{_RANDOMI}ed(,)? ({_WORD}[ ,-]+){{0,4}}(trial|study)\b|\b{_RANDOMI}ed clinical\b"
-        rf"|\b{_RANDOMI}ed controlled\b",
+        rf"|\b{_RANDOMI}ed controlled\b|\b{_RANDOMI}ed,? ({_WORD}[ ,-]+){{0,3}}comparison\b",
         "title",
         decisive=True,
         cues=("randomi",),
@@ -318,6 +323,14 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # "X was tested in a randomised, controlled trial".
         r"|\b(was|were) (tested|evaluated|assessed|compared|examined|studied|investigated) in "
         rf"(a|an) (\w+[ ,-]+){{0,4}}{_RANDOMI}ed\b"
+        # The study named in the same breath as its own participants or its authors: "in a
+        # randomized-controlled crossover study 14 healthy men were tested", "we measured ... in
+        # 41 patients in a randomized dose escalation study".
+        rf"|\bin (a|an) ({_WORD}[ ,-]+){{0,6}}{_RANDOMI}ed[ ,-]+({_WORD}[ ,-]+){{0,4}}"
+        r"(trial|study|comparison)\b,? (a total of )?\d[\d,]* "
+        r"|\bwe (\w+ly )?(compared|measured|analy[sz]ed|analy[sz]e|assessed|evaluated|examined"
+        r"|investigated|studied|tested|enrolled|recruited|treated|followed|observed)\b[^.;]* "
+        rf"(in|of) (a|an) ({_WORD}[ ,-]+){{0,4}}{_RANDOMI}ed\b"
         # "A randomized control clinical trial was undertaken."
         rf"|\b{_RANDOMI}ed,? (\w+[ ,-]+){{0,4}}(trial|study) (was|is) (undertaken|conducted"
         r"|performed|carried out|designed)\b",
@@ -341,7 +354,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf"{_RANDOMI}ed\b"
         # "All subjects participated in ERAMUNE 02, an open-label randomized clinical trial",
         # "to participate in a five-arm, 26-week, double-dummy, randomized study".
-        rf"|\bparticipat(e|ed|ing) in ({_WORD}[ ,-]+){{0,6}}{_RANDOMI}ed\b"
+        rf"|\bparticipat(e|ed|ing) in ({_WORD}[ ,-]+){{0,8}}{_RANDOMI}ed\b"
         # "Data came from a larger randomized trial", "participants were from the NOURISH
         # randomised controlled trial", "specimens from 201 patients ... from a randomized trial".
         r"|\b(data|specimens|samples|participants|patients|subjects) (\w+[ ,-]+){0,6}"

@@ -381,6 +381,39 @@ def _fired(title: str, abstract: str = "") -> set[str]:
             "We sought to perform a patient-level meta-analysis of the trials.",
             "meta-analysis done",
         ),
+        # The randomised study named with its own participants or its authors.
+        (
+            "Nausea",
+            "In a randomized-controlled crossover study 14 healthy men were tested twice.",
+            "randomised design",
+        ),
+        (
+            "Contact lenses",
+            "In a prospective, participant-masked, cross-over, randomized, 1-week dispensing"
+            " clinical-trial, 43 presbyopes each wore three lenses.",
+            "randomised design",
+        ),
+        (
+            "Sorafenib",
+            "We measured ambulatory BP in 41 patients in a randomized dose escalation study.",
+            "randomised design",
+        ),
+        (
+            "Fabry disease",
+            "We compared the two preparations in a randomized controlled open label trial.",
+            "randomised design",
+        ),
+        (
+            "Marrow biopsy device: a prospective, randomized comparison",
+            "",
+            "randomised trial in title",
+        ),
+        (
+            "Liraglutide",
+            "Adults were stratified to participate in a five-arm, 26-week, double-dummy,"
+            " randomized study.",
+            "trial participants",
+        ),
     ],
 )
 def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
@@ -465,6 +498,23 @@ def test_design_phrases_fire_on_the_authors_own_wording(title, abstract, rule):
         (
             "Erythropoietin in stroke",
             "This study was a cohort; an RCT is needed.",
+            "randomised design",
+        ),
+        # Others' randomised trials, cited or called for, are not the authors' own.
+        (
+            "Amlodipine",
+            "In a randomized trial, an 8-week treatment normalized blood pressure.",
+            "randomised design",
+        ),
+        (
+            "Refill feedback",
+            "After replication of these results in a randomized trial, we expect wide use.",
+            "randomised design",
+        ),
+        ("Marrow biopsy: comparison with randomized trials", "", "randomised trial in title"),
+        (
+            "Refill feedback",
+            "We recommend that this be tested in a randomized trial.",
             "randomised design",
         ),
         # A meta-analysis planned or called for is not one done.
