@@ -389,8 +389,10 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         ),
         (
             "Contact lenses",
-            "In a prospective, participant-masked, cross-over, randomized, 1-week dispensing"
-            " clinical-trial, 43 presbyopes each wore three lenses.",
+            (
+                "In a prospective, participant-masked, cross-over, randomized, 1-week dispensing"
+                " clinical-trial, 43 presbyopes each wore three lenses."
+            ),
             "randomised design",
         ),
         (
@@ -410,8 +412,10 @@ def _fired(title: str, abstract: str = "") -> set[str]:
         ),
         (
             "Liraglutide",
-            "Adults were stratified to participate in a five-arm, 26-week, double-dummy,"
-            " randomized study.",
+            (
+                "Adults were stratified to participate in a five-arm, 26-week, double-dummy,"
+                " randomized study."
+            ),
             "trial participants",
         ),
     ],
