@@ -80,8 +80,11 @@ class DesignModel:
         # Cached: it was rebuilt for every call in a batch.
         return tuple(str(label) for label in self.classifier.classes_)
 
-    def predict(self, records: Sequence[Record]) -> list[ModelCall]:
-        """One call per record, vectorised over the whole batch."""
+    def predict(
+        self, records: Sequence[Record], rct_minimum: float = MODEL_RCT_MINIMUM
+    ) -> list[ModelCall]:
+        """One call per record, vectorised over the whole batch. `rct_minimum`: the RCT
+        probability the model needs to call `rct` when no phrase decided (benchmarks vary it)."""
         if not records:
             return []
         views = [text_view(record) for record in records]
@@ -98,7 +101,7 @@ class DesignModel:
                 phrase = fired[decisive].group(0)
                 call = self._rule_call(decisive, phrase, probabilities[row], rct_probability)
             else:
-                best = chosen_label(probabilities[row], rct, titled_a_review(fired))
+                best = chosen_label(probabilities[row], rct, titled_a_review(fired), rct_minimum)
                 evidence = _top_evidence(contributions, row, best, names)
                 confidence = float(probabilities[row, best])
                 call = ModelCall(
@@ -154,7 +157,12 @@ def _terms_by_column(vectorizer: TfidfVectorizer) -> list[str]:
     return terms
 
 
-def chosen_label(probabilities: np.ndarray, rct: int | None, review: bool = False) -> int:
+def chosen_label(
+    probabilities: np.ndarray,
+    rct: int | None,
+    review: bool = False,
+    rct_minimum: float = MODEL_RCT_MINIMUM,
+) -> int:
     """The index of the label the classifier calls, when no phrase decided.
 
     Text that never states random allocation is called a trial only on strong evidence:
@@ -163,7 +171,7 @@ def chosen_label(probabilities: np.ndarray, rct: int | None, review: bool = Fals
     Otherwise the next label stands and the call keeps the RCT probability for the digest's
     "possible RCT"."""
     order = np.argsort(-probabilities, kind="stable")
-    weak = review or probabilities[rct] < MODEL_RCT_MINIMUM
+    weak = review or probabilities[rct] < rct_minimum
     if order[0] == rct and weak and len(order) > 1:
         return int(order[1])
     return int(order[0])

@@ -57,12 +57,12 @@ def label_records(records: Iterable[Record], source_name: str) -> Iterator[Label
 SINGLE_DESIGN_SHARE = 0.02
 
 
-def training_weights(labelled: Sequence[LabelledRecord]) -> list[float]:
+def training_weights(
+    labelled: Sequence[LabelledRecord], share: float = SINGLE_DESIGN_SHARE
+) -> list[float]:
     """One weight per record: 1 for PubMed-labelled ones; a one-design set shares the weight of
-    `SINGLE_DESIGN_SHARE` times its label's PubMed-labelled count (at least one record's)."""
+    `share` times its label's PubMed-labelled count (at least one record's)."""
     mixed = Counter(item.label for item in labelled if not item.single_design)
     single = Counter(item.label for item in labelled if item.single_design)
-    share = {
-        label: max(mixed[label], 1) * SINGLE_DESIGN_SHARE / count for label, count in single.items()
-    }
+    share = {label: max(mixed[label], 1) * share / count for label, count in single.items()}
     return [share[item.label] if item.single_design else 1.0 for item in labelled]
