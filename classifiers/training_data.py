@@ -64,5 +64,5 @@ def training_weights(
     `share` times its label's PubMed-labelled count (at least one record's)."""
     mixed = Counter(item.label for item in labelled if not item.single_design)
     single = Counter(item.label for item in labelled if item.single_design)
-    share = {label: max(mixed[label], 1) * share / count for label, count in single.items()}
-    return [share[item.label] if item.single_design else 1.0 for item in labelled]
+    each = {label: max(mixed[label], 1) * share / count for label, count in single.items()}
+    return [each[item.label] if item.single_design else 1.0 for item in labelled]
