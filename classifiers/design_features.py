@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 import scipy.sparse as sp
-from litwatch.classifiers.design_rules import PHRASE_RULES, Fired, cues_in
+from litwatch.classifiers.design_rules import PHRASE_RULES, Fired, cues_in, rules_to_try
 from litwatch.classifiers.design_text import TextView
 
 # Section headings that mark a design (structured abstracts say what kind of paper they are).
@@ -43,6 +43,9 @@ STRUCTURE_FEATURES = (
 )
 
 
+_RULE_COLUMN = {rule: index for index, rule in enumerate(PHRASE_RULES)}
+
+
 def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[Fired]]:
     """Structure and phrase features for each view, and the rules that fired for each with the
     phrase each found (kept, so that a deciding rule's evidence needs no second search)."""
@@ -64,10 +67,10 @@ def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[Fir
                 cells[4 + index] = 1.0
         fired: Fired = {}
         present = cues_in(view)
-        for index, rule in enumerate(PHRASE_RULES):
+        for rule in rules_to_try(view, present):
             match = rule.search(view, present)
             if match:
-                cells[rule_offset + index] = 1.0
+                cells[rule_offset + _RULE_COLUMN[rule]] = 1.0
                 fired[rule] = match
         hits.append(fired)
         for col, value in cells.items():
