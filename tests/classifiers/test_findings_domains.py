@@ -105,3 +105,71 @@ def test_a_change_that_names_no_arm_has_an_unclear_direction():
     )
     assert [f.direction for f in found] == ["unclear"]
     assert [f.direction for f in named] == ["favours-intervention"]
+
+
+def non_inferiority_trial(primary: str, results: str) -> Record:
+    return Record(
+        "8",
+        title="Subcutaneous versus intramuscular B12: a randomised non-inferiority trial",
+        abstract=(
+            AbstractSection(
+                f"Ninety adults were randomised to subcutaneous or intramuscular B12. {primary}",
+                "METHODS",
+            ),
+            AbstractSection(results, "RESULTS"),
+        ),
+    )
+
+
+SUBCUTANEOUS = ("subcutaneous B12",)
+INTRAMUSCULAR = ("intramuscular B12",)
+
+
+def test_stated_non_inferiority_is_no_difference_in_the_primary_outcomes_domain():
+    record = non_inferiority_trial(
+        "The primary outcome was serum B12 at 12 weeks.",
+        "Subcutaneous injection was non-inferior for B12 at 12 weeks.",
+    )
+    (finding,) = read_findings(record, [PAIN, B12_STATUS], SUBCUTANEOUS, INTRAMUSCULAR)
+    assert (finding.domain, finding.outcome) == ("b12-status", "serum B12")
+    assert (finding.effect, finding.direction) == ("no-difference", "no-difference")
+    assert finding.evidence == "Subcutaneous injection was non-inferior for B12 at 12 weeks."
+
+
+@pytest.mark.parametrize(
+    ("primary", "results"),
+    [
+        # Not shown non-inferior, and a margin planned in the methods only.
+        (
+            "The primary outcome was serum B12 at 12 weeks.",
+            "Subcutaneous injection was not non-inferior for B12 at 12 weeks.",
+        ),
+        (
+            "The primary outcome was serum B12; the non-inferiority margin was 50 pmol/L.",
+            "Most participants preferred injections at home.",
+        ),
+        # A primary outcome outside the watch's domains.
+        (
+            "The primary outcome was haemoglobin at 12 weeks.",
+            "Subcutaneous injection was non-inferior at 12 weeks.",
+        ),
+    ],
+)
+def test_non_inferiority_needs_a_stated_result_and_a_primary_outcome_of_the_watch(primary, results):
+    record = non_inferiority_trial(primary, results)
+    assert read_findings(record, [PAIN, B12_STATUS], SUBCUTANEOUS, INTRAMUSCULAR) == ()
+
+
+def test_another_domains_result_does_not_hide_the_primary_outcomes_non_inferiority():
+    record = non_inferiority_trial(
+        "The primary outcome was serum B12 at 12 weeks.",
+        "Pain scores were lower with subcutaneous B12 (p = 0.01). "
+        "Subcutaneous injection was non-inferior at 12 weeks.",
+    )
+    findings = read_findings(record, [PAIN, B12_STATUS], SUBCUTANEOUS, INTRAMUSCULAR)
+    by_domain = {finding.domain: finding for finding in findings}
+    assert by_domain["pain"].direction == "favours-intervention"
+    assert by_domain["b12-status"].effect == "no-difference"
+    assert (
+        by_domain["b12-status"].evidence == "Subcutaneous injection was non-inferior at 12 weeks."
+    )
