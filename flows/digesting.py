@@ -140,14 +140,20 @@ def digest_table(digest: Digest) -> list[dict]:
 
 
 def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
-    """The reported records with their current classification, and every digest so far."""
+    """The reported records, each at the newest version the watch has seen with that version's
+    classification, and every digest so far; a fixed number of queries however many records."""
     reported = store.digested_pmids(watch.name)
+    latest = [
+        (version.record, version.store_version)
+        for version in store.latest_versions(watch.name)
+        if version.record.pmid in reported
+    ]
+    classifications = store.classifications(
+        watch.name, [(record.pmid, store_version) for record, store_version in latest]
+    )
     records = []
-    for record in store.latest_records(watch.name):
-        if record.pmid not in reported:
-            continue
-        version = store.record_versions(record.pmid)[-1].store_version
-        classification = store.classification(record.pmid, version, watch.name)
+    for record, store_version in latest:
+        classification = classifications.get((record.pmid, store_version))
         if classification is None or classification.topic_relevant:
             records.append((record, classification))
     digests = [
