@@ -72,8 +72,11 @@ def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChang
     same with the digest's records added (new ones) or replaced (revised ones).
 
     The store already holds a revised record's new version, so the summary before the digest
-    is read with the version it showed: the newest earlier one classified for the watch."""
-    current, _ = summary_inputs(store, watch)
+    is read with the version it showed: the newest earlier one classified for the watch.
+
+    The summary's records are read here, before the digest is recorded, and again by
+    update_summary after: recording it makes its records reported, so the two reads differ."""
+    current = summary_records(store, watch)
     revised = {item.record.pmid for item in digest.revised}
     before = []
     for record, classification in current:
@@ -139,9 +142,9 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
+def summary_records(store, watch: Watch) -> list[tuple]:
     """The reported records, each at the newest version the watch has seen with that version's
-    classification, and every digest so far; a fixed number of queries however many records."""
+    classification, on-topic or unclassified; a fixed number of queries however many records."""
     reported = store.digested_pmids(watch.name)
     latest = [
         (version.record, version.store_version)
@@ -156,6 +159,12 @@ def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
         classification = classifications.get((record.pmid, store_version))
         if classification is None or classification.topic_relevant:
             records.append((record, classification))
+    return records
+
+
+def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
+    """The summary's records (`summary_records`) and every digest so far."""
+    records = summary_records(store, watch)
     digests = [
         Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload
     ]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from litwatch.core.classification import Classification, DesignCall
 from litwatch.core.records import Record
-from litwatch.flows.digesting import summary_inputs
+from litwatch.flows.digesting import summary_inputs, summary_records
 from litwatch.store import Store
 
 from litwatch.config import load_watches
@@ -20,10 +20,12 @@ def _called(pmid: str, design: str) -> Classification:
     return Classification(pmid=pmid, design=DesignCall(design, 0.9, "publication_type", ()))
 
 
-def _reported_store(path, watch, n_records: int) -> Store:
-    """A store whose watch has reported `n_records` records at their second version; the first
-    was classified a protocol, the second an RCT."""
+def _reported_store(path, watch, n_records: int, weeks: int = 1) -> Store:
+    """A store whose watch has reported `n_records` records at their second version (the first
+    was classified a protocol, the second an RCT), after `weeks` - 1 empty digests."""
     store = Store.open(path)
+    for week in range(1, weeks):
+        store.record_digest(watch.name, f"week-{week}-empty", [], NOW)
     run = store.begin_run(watch.name, None, None, NOW)
     pmids = [str(100 + i) for i in range(n_records)]
     for status in ("Publisher", "MEDLINE"):
@@ -31,14 +33,14 @@ def _reported_store(path, watch, n_records: int) -> Store:
     for pmid in pmids:
         store.save_classification(pmid, 1, watch.name, "defs", _called(pmid, "protocol"))
         store.save_classification(pmid, 2, watch.name, "defs", _called(pmid, "rct"))
-    store.record_digest(watch.name, "week-1", [(p, 2) for p in pmids], NOW)
+    store.record_digest(watch.name, f"week-{weeks}", [(p, 2) for p in pmids], NOW)
     return store
 
 
-def _statements(path, watch, n_records: int, read) -> int:
+def _statements(path, watch, n_records: int, read, weeks: int = 1) -> int:
     """How many SQL statements `read(store)` runs on a store reporting `n_records` records."""
     seen: list[str] = []
-    with _reported_store(path, watch, n_records) as store:
+    with _reported_store(path, watch, n_records, weeks) as store:
         store._conn.set_trace_callback(seen.append)
         read(store)
     return len(seen)
@@ -58,6 +60,22 @@ def test_summary_inputs_take_the_same_statements_for_3_or_30_records(tmp_path):
     counts = [
         _statements(tmp_path / f"{n}.sqlite", watch, n, lambda store: summary_inputs(store, watch))
         for n in (3, 30)
+    ]
+    assert counts[0] == counts[1]
+
+
+def test_the_records_before_a_digest_are_read_without_the_digests_so_far(tmp_path):
+    """moved_statements reads the records only: its statements do not grow week by week."""
+    watch = load_watches()[0]
+    counts = [
+        _statements(
+            tmp_path / f"{weeks}.sqlite",
+            watch,
+            3,
+            lambda store: summary_records(store, watch),
+            weeks=weeks,
+        )
+        for weeks in (1, 10)
     ]
     assert counts[0] == counts[1]
 
