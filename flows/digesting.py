@@ -32,22 +32,22 @@ def digest_key(watch: Watch, run_id: int, now: datetime) -> str:
 
 def pending_items(store, watch: Watch) -> list[PendingItem]:
     """What the store holds for the watch that no digest has settled yet, with classifications."""
-    items = []
-    for change in store.pending_changes(watch.name):
-        previous = None
-        if change.previous_version is not None:
-            previous = store.classification(change.pmid, change.previous_version, watch.name)
-        items.append(
-            PendingItem(
-                record=change.record,
-                kind=change.kind,
-                store_version=change.store_version,
-                changes=tuple(change.changes),
-                classification=store.classification(change.pmid, change.store_version, watch.name),
-                previous_classification=previous,
-            )
+    changes = store.pending_changes(watch.name)
+    versions = [(change.pmid, change.store_version) for change in changes]
+    versions += [(c.pmid, c.previous_version) for c in changes if c.previous_version is not None]
+    classifications = store.classifications(watch.name, versions)
+    return [
+        PendingItem(
+            record=change.record,
+            kind=change.kind,
+            store_version=change.store_version,
+            changes=tuple(change.changes),
+            classification=classifications.get((change.pmid, change.store_version)),
+            # a new record has no previous version, so (pmid, None) finds nothing
+            previous_classification=classifications.get((change.pmid, change.previous_version)),
         )
-    return items
+        for change in changes
+    ]
 
 
 def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:

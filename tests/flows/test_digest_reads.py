@@ -1,6 +1,7 @@
-"""The summary's inputs: every reported record at the version the watch has seen, with that
-version's classification, read in a fixed number of SQL statements however many records there are
-(a real store; the statements counted with SQLite's trace callback)."""
+"""What a digest and the summary read from the store: the pending versions with their
+classifications, and every reported record at the version the watch has seen with that version's
+classification, each in a fixed number of SQL statements however many records there are (a real
+store; the statements counted with SQLite's trace callback)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 
 from litwatch.core.classification import Classification, DesignCall
 from litwatch.core.records import Record
-from litwatch.flows.digesting import summary_inputs, summary_records
+from litwatch.flows.digesting import pending_items, summary_inputs, summary_records
 from litwatch.store import Store
 
 from litwatch.config import load_watches
@@ -20,6 +21,10 @@ def _called(pmid: str, design: str) -> Classification:
     return Classification(pmid=pmid, design=DesignCall(design, 0.9, "publication_type", ()))
 
 
+def _pmids(n_records: int) -> list[str]:
+    return [str(100 + i) for i in range(n_records)]
+
+
 def _reported_store(path, watch, n_records: int, weeks: int = 1) -> Store:
     """A store whose watch has reported `n_records` records at their second version (the first
     was classified a protocol, the second an RCT), after `weeks` - 1 empty digests."""
@@ -27,7 +32,7 @@ def _reported_store(path, watch, n_records: int, weeks: int = 1) -> Store:
     for week in range(1, weeks):
         store.record_digest(watch.name, f"week-{week}-empty", [], NOW)
     run = store.begin_run(watch.name, None, None, NOW)
-    pmids = [str(100 + i) for i in range(n_records)]
+    pmids = _pmids(n_records)
     for status in ("Publisher", "MEDLINE"):
         store.upsert_records(run, watch.name, [Record(pmid=p, status=status) for p in pmids], NOW)
     for pmid in pmids:
@@ -37,12 +42,29 @@ def _reported_store(path, watch, n_records: int, weeks: int = 1) -> Store:
     return store
 
 
-def _statements(path, watch, n_records: int, read, weeks: int = 1) -> int:
-    """How many SQL statements `read(store)` runs on a store reporting `n_records` records."""
+def _revised_store(path, watch, n_records: int) -> Store:
+    """A store whose watch reported `n_records` records at their first version (classified a
+    protocol) and holds their second (an RCT) pending."""
+    store = Store.open(path)
+    run = store.begin_run(watch.name, None, None, NOW)
+    pmids = _pmids(n_records)
+    for version, status, design in ((1, "Publisher", "protocol"), (2, "MEDLINE", "rct")):
+        store.upsert_records(run, watch.name, [Record(pmid=p, status=status) for p in pmids], NOW)
+        for pmid in pmids:
+            store.save_classification(pmid, version, watch.name, "defs", _called(pmid, design))
+        if version == 1:
+            store.record_digest(watch.name, "week-1", [(p, 1) for p in pmids], NOW)
+    return store
+
+
+def _statements(store: Store, read) -> int:
+    """How many SQL statements `read(store)` runs on the store's connection."""
     seen: list[str] = []
-    with _reported_store(path, watch, n_records, weeks) as store:
-        store._conn.set_trace_callback(seen.append)
+    store._conn.set_trace_callback(seen.append)
+    try:
         read(store)
+    finally:
+        store._conn.set_trace_callback(None)
     return len(seen)
 
 
@@ -57,26 +79,20 @@ def test_summary_inputs_are_every_reported_record_at_its_newest_version(tmp_path
 
 def test_summary_inputs_take_the_same_statements_for_3_or_30_records(tmp_path):
     watch = load_watches()[0]
-    counts = [
-        _statements(tmp_path / f"{n}.sqlite", watch, n, lambda store: summary_inputs(store, watch))
-        for n in (3, 30)
-    ]
+    counts = []
+    for n in (3, 30):
+        with _reported_store(tmp_path / f"{n}.sqlite", watch, n) as store:
+            counts.append(_statements(store, lambda store: summary_inputs(store, watch)))
     assert counts[0] == counts[1]
 
 
 def test_the_records_before_a_digest_are_read_without_the_digests_so_far(tmp_path):
     """moved_statements reads the records only: its statements do not grow week by week."""
     watch = load_watches()[0]
-    counts = [
-        _statements(
-            tmp_path / f"{weeks}.sqlite",
-            watch,
-            3,
-            lambda store: summary_records(store, watch),
-            weeks=weeks,
-        )
-        for weeks in (1, 10)
-    ]
+    counts = []
+    for weeks in (1, 10):
+        with _reported_store(tmp_path / f"{weeks}.sqlite", watch, 3, weeks) as store:
+            counts.append(_statements(store, lambda store: summary_records(store, watch)))
     assert counts[0] == counts[1]
 
 
@@ -88,7 +104,10 @@ def test_the_statement_count_sees_a_query_per_record(tmp_path):
         for record in store.latest_records(watch.name):
             store.classification(record.pmid, 2, watch.name)
 
-    counts = [_statements(tmp_path / f"{n}.sqlite", watch, n, one_by_one) for n in (3, 30)]
+    counts = []
+    for n in (3, 30):
+        with _reported_store(tmp_path / f"{n}.sqlite", watch, n) as store:
+            counts.append(_statements(store, one_by_one))
     assert counts[1] - counts[0] == 27
 
 
@@ -104,3 +123,22 @@ def test_a_version_only_another_watch_has_seen_leaves_the_summary_as_it_was(tmp_
         [(record, classification)] = summary_inputs(store, watch)[0]
     assert (record.status, record.title) == ("MEDLINE", "")
     assert classification == _called("100", "rct")
+
+
+def test_pending_items_carry_both_versions_classifications(tmp_path):
+    watch = load_watches()[0]
+    with _revised_store(tmp_path / "litwatch.sqlite", watch, 2) as store:
+        items = pending_items(store, watch)
+    assert [
+        (i.record.pmid, i.kind, i.store_version, i.classification, i.previous_classification)
+        for i in items
+    ] == [(p, "revised", 2, _called(p, "rct"), _called(p, "protocol")) for p in ("100", "101")]
+
+
+def test_pending_items_take_the_same_statements_for_3_or_30_records(tmp_path):
+    watch = load_watches()[0]
+    counts = []
+    for n in (3, 30):
+        with _revised_store(tmp_path / f"{n}.sqlite", watch, n) as store:
+            counts.append(_statements(store, lambda store: pending_items(store, watch)))
+    assert counts[0] == counts[1]
