@@ -32,22 +32,22 @@ def digest_key(watch: Watch, run_id: int, now: datetime) -> str:
 
 def pending_items(store, watch: Watch) -> list[PendingItem]:
     """What the store holds for the watch that no digest has settled yet, with classifications."""
-    items = []
-    for change in store.pending_changes(watch.name):
-        previous = None
-        if change.previous_version is not None:
-            previous = store.classification(change.pmid, change.previous_version, watch.name)
-        items.append(
-            PendingItem(
-                record=change.record,
-                kind=change.kind,
-                store_version=change.store_version,
-                changes=tuple(change.changes),
-                classification=store.classification(change.pmid, change.store_version, watch.name),
-                previous_classification=previous,
-            )
+    changes = store.pending_changes(watch.name)
+    versions = [(change.pmid, change.store_version) for change in changes]
+    versions += [(c.pmid, c.previous_version) for c in changes if c.previous_version is not None]
+    classifications = store.classifications(watch.name, versions)
+    return [
+        PendingItem(
+            record=change.record,
+            kind=change.kind,
+            store_version=change.store_version,
+            changes=tuple(change.changes),
+            classification=classifications.get((change.pmid, change.store_version)),
+            # a new record has no previous version, so (pmid, None) finds nothing
+            previous_classification=classifications.get((change.pmid, change.previous_version)),
         )
-    return items
+        for change in changes
+    ]
 
 
 def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:
@@ -72,8 +72,11 @@ def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChang
     same with the digest's records added (new ones) or replaced (revised ones).
 
     The store already holds a revised record's new version, so the summary before the digest
-    is read with the version it showed: the newest earlier one classified for the watch."""
-    current, _ = summary_inputs(store, watch)
+    is read with the version it showed: the newest earlier one classified for the watch.
+
+    The summary's records are read here, before the digest is recorded, and again by
+    update_summary after: recording it makes its records reported, so the two reads differ."""
+    current = summary_records(store, watch)
     revised = {item.record.pmid for item in digest.revised}
     before = []
     for record, classification in current:
@@ -139,17 +142,29 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
-    """The reported records with their current classification, and every digest so far."""
+def summary_records(store, watch: Watch) -> list[tuple]:
+    """The reported records, each at the newest version the watch has seen with that version's
+    classification, on-topic or unclassified; a fixed number of queries however many records."""
     reported = store.digested_pmids(watch.name)
+    latest = [
+        (version.record, version.store_version)
+        for version in store.latest_versions(watch.name)
+        if version.record.pmid in reported
+    ]
+    classifications = store.classifications(
+        watch.name, [(record.pmid, store_version) for record, store_version in latest]
+    )
     records = []
-    for record in store.latest_records(watch.name):
-        if record.pmid not in reported:
-            continue
-        version = store.record_versions(record.pmid)[-1].store_version
-        classification = store.classification(record.pmid, version, watch.name)
+    for record, store_version in latest:
+        classification = classifications.get((record.pmid, store_version))
         if classification is None or classification.topic_relevant:
             records.append((record, classification))
+    return records
+
+
+def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
+    """The summary's records (`summary_records`) and every digest so far."""
+    records = summary_records(store, watch)
     digests = [
         Digest.from_dict(entry.payload) for entry in store.digests(watch.name) if entry.payload
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 
 from litwatch.core.classification import Classification
 from litwatch.core.errors import StoreError
@@ -59,6 +60,32 @@ class Classifications:
             (pmid, store_version, watch),
         ).fetchone()
         return Classification.from_json(json.loads(row["payload"])) if row else None
+
+    def classifications(
+        self, watch: str, versions: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], Classification]:
+        """The watch's saved classifications of these (pmid, store_version) pairs, in one query.
+
+        A pair never classified for the watch has no key.
+        """
+        # The pairs go in as one JSON array: one statement and one bound parameter, however many.
+        wanted = json.dumps([[pmid, store_version] for pmid, store_version in versions])
+        rows = self._conn.execute(
+            """
+            SELECT c.pmid, c.store_version, c.payload FROM json_each(?) AS wanted
+            JOIN classifications c
+              ON c.pmid = json_extract(wanted.value, '$[0]')
+             AND c.store_version = json_extract(wanted.value, '$[1]')
+             AND c.watch = ?
+            """,
+            (wanted, watch),
+        )
+        return {
+            (row["pmid"], row["store_version"]): Classification.from_json(
+                json.loads(row["payload"])
+            )
+            for row in rows
+        }
 
     def unclassified(self, watch: str, definitions_hash: str) -> list[tuple[str, int]]:
         """(pmid, store_version) pairs the watch still needs classified under these gap definitions.

@@ -52,11 +52,14 @@ class RecordVersions:
             crash_point("store")  # rows written, transaction not committed
             return changes
 
-    def latest_records(self, watch: str) -> list[Record]:
-        """The newest version the watch has seen of each of its records, by PMID."""
+    def latest_versions(self, watch: str) -> list[RecordVersion]:
+        """Each record's newest version the watch has seen, with its store version, by PMID.
+
+        One query, which reads and decodes those versions only, never the older ones.
+        """
         rows = self._conn.execute(
             """
-            SELECT v.record FROM record_versions v
+            SELECT v.store_version, v.record, v.first_seen FROM record_versions v
             JOIN (SELECT pmid, MAX(store_version) AS store_version
                   FROM watch_records WHERE watch = ? GROUP BY pmid) seen
               USING (pmid, store_version)
@@ -64,7 +67,11 @@ class RecordVersions:
             """,
             (watch,),
         )
-        return [decode_record(row["record"]) for row in rows]
+        return [_version(row) for row in rows]
+
+    def latest_records(self, watch: str) -> list[Record]:
+        """The newest version the watch has seen of each of its records, by PMID."""
+        return [version.record for version in self.latest_versions(watch)]
 
     def record_versions(self, pmid: str) -> list[RecordVersion]:
         """Every stored version of one record, oldest first."""
@@ -73,14 +80,7 @@ class RecordVersions:
             " WHERE pmid = ? ORDER BY store_version",
             (pmid,),
         )
-        return [
-            RecordVersion(
-                row["store_version"],
-                decode_record(row["record"]),
-                datetime_from_iso(row["first_seen"]),
-            )
-            for row in rows
-        ]
+        return [_version(row) for row in rows]
 
     def get_record(self, pmid: str, version: int | None = None) -> Record | None:
         """One stored version of a record (the newest when `version` is None), or None."""
@@ -164,6 +164,12 @@ def _upsert_one(
         ),
     )
     return change
+
+
+def _version(row: sqlite3.Row) -> RecordVersion:
+    return RecordVersion(
+        row["store_version"], decode_record(row["record"]), datetime_from_iso(row["first_seen"])
+    )
 
 
 def decode_record(text: str) -> Record:

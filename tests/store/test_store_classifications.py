@@ -1,6 +1,7 @@
 """Classifications per record version and watch, redone on a new version or new gap definitions."""
 
 import json
+from dataclasses import replace
 
 import pytest
 from litwatch.core.classification import Attributes, Classification, DesignCall, GapCall
@@ -28,6 +29,23 @@ def test_saved_classification_round_trips_and_fills_query_columns(store, now):
     ).fetchone()
     assert tuple(row)[:4] == ("rct", 0.97, "publication_type", 0)
     assert json.loads(row["payload"]) == PAYLOAD.to_json()  # the stored shape is the JSON one
+
+
+def test_classifications_are_read_for_many_versions_at_once(store, now):
+    run = store.begin_run("b12", None, now, now)
+    store.upsert_records(run, "b12", [Record(pmid="1"), Record(pmid="2")], now)
+    store.upsert_records(run, "b12", [Record(pmid="1", status="MEDLINE")], now)
+    revised = replace(PAYLOAD, topic_relevant=True)
+    store.save_classification("1", 1, "b12", "defs-1", PAYLOAD)
+    store.save_classification("1", 2, "b12", "defs-1", revised)
+    store.save_classification("2", 1, "other", "defs-1", PAYLOAD)
+    found = store.classifications("b12", [("1", 2), ("2", 1), ("3", 1)])
+    assert found == {("1", 2): revised}  # 2 is classified for another watch only, 3 not stored
+    assert store.classifications("b12", [("1", 1), ("1", 2)]) == {
+        ("1", 1): PAYLOAD,
+        ("1", 2): revised,
+    }
+    assert store.classifications("b12", []) == {}
 
 
 def test_a_payload_with_design_as_an_object_is_read(store, now):

@@ -88,6 +88,33 @@ def test_latest_records_are_the_newest_version_per_pmid_in_pmid_order(store, now
     assert [(r.pmid, r.status) for r in latest] == [("3", "Publisher"), ("20", "MEDLINE")]
 
 
+def test_latest_versions_carry_the_store_version_the_watch_has_seen(store, now):
+    run = store.begin_run("b12", None, None, now)
+    store.upsert_records(run, "b12", [_publisher("20"), _publisher("3")], now)
+    later = now + timedelta(days=7)
+    store.upsert_records(run, "b12", [_indexed("20")], later)
+    other = store.begin_run("other", None, None, now)
+    store.upsert_records(other, "other", [_publisher("7")], now)
+    latest = store.latest_versions("b12")
+    assert [(v.record.pmid, v.store_version, v.record.status, v.first_seen) for v in latest] == [
+        ("3", 1, "Publisher", now),
+        ("20", 2, "MEDLINE", later),
+    ]
+
+
+def test_latest_versions_ignore_a_newer_version_only_another_watch_has_seen(store, now):
+    run_a = store.begin_run("a", None, None, now)
+    run_b = store.begin_run("b", None, None, now)
+    store.upsert_records(run_a, "a", [_publisher()], now)
+    store.upsert_records(run_b, "b", [_publisher(), _publisher("5")], now)
+    store.upsert_records(run_b, "b", [_indexed()], now)
+    assert [(v.record.pmid, v.store_version) for v in store.latest_versions("a")] == [("100", 1)]
+    assert [(v.record.pmid, v.store_version) for v in store.latest_versions("b")] == [
+        ("5", 1),
+        ("100", 2),
+    ]
+
+
 def test_records_belong_to_a_running_run_of_the_same_watch(store, now):
     run = store.begin_run("b12", None, None, now)
     with pytest.raises(
