@@ -77,11 +77,11 @@ def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChang
     The summary's records are read here, before the digest is recorded, and again by
     update_summary after: recording it makes its records reported, so the two reads differ."""
     current = summary_records(store, watch)
-    revised = {item.record.pmid for item in digest.revised}
+    revised = {item.record.pmid: item.store_version for item in digest.revised}
     before = []
     for record, classification in current:
         if record.pmid in revised:
-            shown = earlier_version(store, watch, record.pmid)
+            shown = earlier_version(store, watch, record.pmid, revised[record.pmid])
             if shown is not None:
                 before.append(shown)
         else:
@@ -92,10 +92,13 @@ def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChang
     return evidence_changes(before, after, watch_info(watch))
 
 
-def earlier_version(store, watch: Watch, pmid: str) -> tuple | None:
-    """The record as the summary showed it before its newest version arrived: the newest earlier
-    version with a classification for the watch, if that one was on-topic."""
-    for version in reversed(store.record_versions(pmid)[:-1]):
+def earlier_version(store, watch: Watch, pmid: str, revised_version: int) -> tuple | None:
+    """The record as the summary showed it before `revised_version` (the digest's) arrived: the
+    newest earlier version with a classification for the watch, if that one was on-topic.
+    Versions are counted from the digest's, not the store's newest: another watch may have
+    stored a later one since."""
+    earlier = [v for v in store.record_versions(pmid) if v.store_version < revised_version]
+    for version in reversed(earlier):
         classification = store.classification(pmid, version.store_version, watch.name)
         if classification is not None:
             return (version.record, classification) if classification.topic_relevant else None

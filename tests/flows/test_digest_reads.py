@@ -9,7 +9,12 @@ from datetime import datetime
 
 from litwatch.core.classification import Classification, DesignCall
 from litwatch.core.records import Record
-from litwatch.flows.digesting import pending_items, summary_inputs, summary_records
+from litwatch.flows.digesting import (
+    earlier_version,
+    pending_items,
+    summary_inputs,
+    summary_records,
+)
 from litwatch.store import Store
 
 from litwatch.config import load_watches
@@ -142,3 +147,18 @@ def test_pending_items_take_the_same_statements_for_3_or_30_records(tmp_path):
         with _revised_store(tmp_path / f"{n}.sqlite", watch, n) as store:
             counts.append(_statements(store, lambda store: pending_items(store, watch)))
     assert counts[0] == counts[1]
+
+
+def test_the_version_a_summary_showed_is_the_one_before_the_digests(tmp_path):
+    """The summary before a digest shows a revised record as it was before the digest's
+    version, even when another watch has since stored a later version of it."""
+    watch = load_watches()[0]
+    with _revised_store(tmp_path / "litwatch.sqlite", watch, 1) as store:
+        other = store.begin_run("other", None, None, NOW)
+        store.upsert_records(
+            other, "other", [Record(pmid="100", status="MEDLINE", title="Corrected")], NOW
+        )
+        assert [v.store_version for v in store.record_versions("100")] == [1, 2, 3]
+        record, classification = earlier_version(store, watch, "100", 2)
+    assert record.status == "Publisher"
+    assert classification == _called("100", "protocol")
