@@ -325,13 +325,15 @@ def evidence_statements(
 ) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
     """(question statements, domain statements): one per question the watch asks and one per
     outcome domain (key, title) it declares, in the order declared."""
+    # Both arms of a head-to-head trial are the intervention: it says which form or route did
+    # better, never whether the intervention works, so only head-to-head questions count it.
+    against_control = [study for study in studies if not study.head_to_head]
     by_question = []
     for question in questions:
-        # Both arms of a head-to-head trial are the intervention: say which way it went.
         wording = "one form or route" if question.head_to_head_only else intervention
         chosen = [
             study
-            for study in studies
+            for study in (studies if question.head_to_head_only else against_control)
             if (not question.metformin_only or study.metformin_population)
             and (not question.head_to_head_only or study.head_to_head)
         ]
@@ -346,7 +348,7 @@ def evidence_statements(
             )
         )
     by_domain = [
-        build_statement(f"domain:{key}", first_upper(title), studies, (key,), intervention)
+        build_statement(f"domain:{key}", first_upper(title), against_control, (key,), intervention)
         for key, title in domains
     ]
     return tuple(by_question), tuple(by_domain)

@@ -153,6 +153,20 @@ def test_a_head_to_head_question_credits_one_form_or_route_not_the_intervention(
     assert statements(STUDIES)["domain:pain"].favoured == "B12"
 
 
+def test_a_head_to_head_trial_says_nothing_of_whether_the_intervention_works():
+    # Subcutaneous against intramuscular B12, non-inferior: no evidence for or against B12.
+    routes = study("8", "rct", 90, ("b12", "serum B12", "no-difference"), metformin=True)
+    routes = Study(**{**routes.__dict__, "head_to_head": True})
+    forms = Question("forms", "One form against another", ("b12",), head_to_head_only=True)
+    by_question, by_domain = evidence_statements(
+        [STUDIES[5], routes], DOMAINS, (*QUESTIONS, forms), "B12"
+    )
+    said = {statement.key: statement for statement in (*by_question, *by_domain)}
+    assert said["question:metformin-b12"].pmids == ("6",)
+    assert said["domain:b12"].pmids == ("6",)
+    assert said["question:forms"].pmids == ("8",)
+
+
 def test_head_to_head_bottom_line_and_practice_speak_of_forms_not_of_benefit():
     forms = Question("forms", "One form against another", ("pain",), head_to_head_only=True)
     trials = [
