@@ -385,6 +385,8 @@ _BOTTOM_LINE = {
     "mixed": "{title}: the RCTs are mixed ({favour} of {decided} favour {favoured}).",
     "too-few": "{title}: too few RCTs to say ({decided} with a clear result so far).",
 }
+# "Too few RCTs to say (0 with a clear result so far)" is how a machine says none.
+_NO_RCT_RESULT_YET = "{title}: no RCT has a clear result on this yet."
 _PRACTICE = {
     "benefit": "The trials support {intervention} for {topic}; weigh their size and follow-up (listed under the statement) before applying them.",
     "no-benefit": "The trials do not support {intervention} for {topic}; a benefit, if any, has not been shown in randomised comparisons.",
@@ -432,6 +434,9 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
     lines = []
     for statement in statements:
         template = _templates(statement, intervention, _BOTTOM_LINE, _HEAD_TO_HEAD_BOTTOM_LINE)
+        rcts = statement.rcts
+        if rcts.favour + rcts.no_difference + rcts.against == 0:
+            template = _NO_RCT_RESULT_YET
         line = _fill(template, statement, intervention)
         if statement.reviews.total:
             reviews = _trial_clause(

@@ -167,6 +167,18 @@ def test_a_head_to_head_trial_says_nothing_of_whether_the_intervention_works():
     assert said["question:forms"].pmids == ("8",)
 
 
+def test_a_question_without_an_rct_result_says_so_in_words():
+    unclear = study("9", "rct", 50, ("b12", "serum B12", "unclear"), metformin=True)
+    by_question, _ = evidence_statements([unclear], DOMAINS, QUESTIONS, "B12")
+    assert bottom_line(by_question, "B12")[1] == (
+        "B12 status in metformin users: no RCT has a clear result on this yet."
+    )
+    one, _ = evidence_statements([STUDIES[5]], DOMAINS, QUESTIONS, "B12")
+    assert bottom_line(one, "B12")[1] == (
+        "B12 status in metformin users: too few RCTs to say (1 with a clear result so far)."
+    )
+
+
 def test_head_to_head_bottom_line_and_practice_speak_of_forms_not_of_benefit():
     forms = Question("forms", "One form against another", ("pain",), head_to_head_only=True)
     trials = [
