@@ -619,9 +619,11 @@ def deciding_rule(fired: Iterable[PhraseRule]) -> PhraseRule | None:
 # Every cue of the rules that read the text, each looked for once per record however many
 # rules share it: one Aho-Corasick pass over the text finds them all, where a substring test
 # per cue scanned each abstract some 150 times.
-TEXT_CUES = tuple(
-    sorted({cue for rule in PHRASE_RULES if rule.where == "text" for cue in rule.cues})
-)
+def _cues_of(where: str) -> tuple[str, ...]:
+    return tuple(sorted({cue for rule in PHRASE_RULES if rule.where == where for cue in rule.cues}))
+
+
+TEXT_CUES = _cues_of("text")
 
 
 def _cue_finder(cues: Sequence[str]) -> ahocorasick.Automaton:
@@ -637,25 +639,20 @@ _TEXT_CUE_FINDER = _cue_finder(TEXT_CUES)
 
 # Which rules each cue can set off, so that a record is searched only by the rules one of whose
 # cues it holds (about a quarter of them), not all of them in turn.
-_TEXT_RULES_BY_CUE: dict[str, tuple[int, ...]] = {
-    cue: tuple(
-        index
-        for index, rule in enumerate(PHRASE_RULES)
-        if rule.where == "text" and cue in rule.cues
-    )
-    for cue in TEXT_CUES
-}
-_TITLE_CUES = tuple(
-    sorted({cue for rule in PHRASE_RULES if rule.where == "title" for cue in rule.cues})
-)
-_TITLE_RULES_BY_CUE: dict[str, tuple[int, ...]] = {
-    cue: tuple(
-        index
-        for index, rule in enumerate(PHRASE_RULES)
-        if rule.where == "title" and cue in rule.cues
-    )
-    for cue in _TITLE_CUES
-}
+def _rules_by_cue(where: str) -> dict[str, tuple[int, ...]]:
+    return {
+        cue: tuple(
+            index
+            for index, rule in enumerate(PHRASE_RULES)
+            if rule.where == where and cue in rule.cues
+        )
+        for cue in _cues_of(where)
+    }
+
+
+_TEXT_RULES_BY_CUE = _rules_by_cue("text")
+_TITLE_CUES = _cues_of("title")
+_TITLE_RULES_BY_CUE = _rules_by_cue("title")
 _TITLE_CUE_FINDER = _cue_finder(_TITLE_CUES)
 
 

@@ -82,12 +82,18 @@ def test_summary_inputs_are_every_reported_record_at_its_newest_version(tmp_path
     ]
 
 
-def test_summary_inputs_take_the_same_statements_for_3_or_30_records(tmp_path):
+def _statements_for_3_and_30(tmp_path, build, read) -> list[int]:
+    """The statements `read(store, watch)` takes on stores `build` made with 3 and 30 records."""
     watch = load_watches()[0]
     counts = []
     for n in (3, 30):
-        with _reported_store(tmp_path / f"{n}.sqlite", watch, n) as store:
-            counts.append(_statements(store, lambda store: summary_inputs(store, watch)))
+        with build(tmp_path / f"{n}.sqlite", watch, n) as store:
+            counts.append(_statements(store, lambda store: read(store, watch)))
+    return counts
+
+
+def test_summary_inputs_take_the_same_statements_for_3_or_30_records(tmp_path):
+    counts = _statements_for_3_and_30(tmp_path, _reported_store, summary_inputs)
     assert counts[0] == counts[1]
 
 
@@ -141,11 +147,7 @@ def test_pending_items_carry_both_versions_classifications(tmp_path):
 
 
 def test_pending_items_take_the_same_statements_for_3_or_30_records(tmp_path):
-    watch = load_watches()[0]
-    counts = []
-    for n in (3, 30):
-        with _revised_store(tmp_path / f"{n}.sqlite", watch, n) as store:
-            counts.append(_statements(store, lambda store: pending_items(store, watch)))
+    counts = _statements_for_3_and_30(tmp_path, _revised_store, pending_items)
     assert counts[0] == counts[1]
 
 
