@@ -5,11 +5,12 @@ records), and the reliability table that shows it for the model card."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from litwatch.classifiers.design_model import ModelCall
+from litwatch.classifiers.design_model import MIN_EXAMPLES, ModelCall
 from sklearn.isotonic import IsotonicRegression
 
 # Confidence bands of the reliability table: the digest's "possible RCT" lives in the lower ones.
@@ -68,13 +69,25 @@ class Calibration:
         return cls(curve("rule"), curve("model"), curve("rct"))
 
 
+def judged_by(truth: Sequence[str]) -> frozenset[str]:
+    """The labels the truth can judge a call of: those it holds at least `MIN_EXAMPLES` of. A
+    call of a rarer label (the corpus' one `protocol`) is right or wrong by labels that do not
+    know it, so it neither shapes the maps nor fills the reliability table."""
+    counts = Counter(truth)
+    return frozenset(label for label, n in counts.items() if n >= MIN_EXAMPLES)
+
+
 def fit_calibration(calls: Sequence[ModelCall], truth: Sequence[str]) -> Calibration:
     """Maps fitted on held-out calls and the labels indexing gives those records."""
+    judged = judged_by(truth)
 
     def of(kind: bool) -> Curve:
-        rows = [(c.confidence, c.label == t) for c, t in zip(calls, truth, strict=True)]
-        chosen = [row for row, c in zip(rows, calls, strict=True) if c.by_rule is kind]
-        return Curve.fit([r for r, _ in chosen], [h for _, h in chosen])
+        rows = [
+            (c.confidence, c.label == t)
+            for c, t in zip(calls, truth, strict=True)
+            if c.by_rule is kind and c.label in judged
+        ]
+        return Curve.fit([r for r, _ in rows], [h for _, h in rows])
 
     rct = Curve.fit([c.rct_probability for c in calls], [t == "rct" for t in truth])
     return Calibration(rule=of(True), model=of(False), rct=rct)
@@ -86,8 +99,13 @@ def reliability_table(
     """Per confidence band: calls, mean stated confidence and share right, raw and calibrated.
 
     The calibrated columns are cross-fitted: each half of the groups is mapped by a calibration
-    fitted on the other half, so the table does not grade the maps on their own data."""
-    halves = [hash_half(group) for group in groups]
+    fitted on the other half, so the table does not grade the maps on their own data. Calls of a
+    label the truth cannot judge (`judged_by`) are left out."""
+    judged = judged_by(truth)
+    kept = [i for i, call in enumerate(calls) if call.label in judged]
+    calls = [calls[i] for i in kept]
+    truth = [truth[i] for i in kept]
+    halves = [hash_half(groups[i]) for i in kept]
     calibrated = [0.0] * len(calls)
     for half in (0, 1):
         train = [i for i, h in enumerate(halves) if h != half]

@@ -297,14 +297,27 @@ def _slim(*fitted) -> None:
 
 
 def _rule_precision(hits: Sequence[Fired], labels: list[str]) -> dict[str, float]:
-    # Laplace-smoothed share of training records a rule fired on that carry its label.
+    """Laplace-smoothed share of training records a rule fired on that carry its label.
+
+    A rule whose label the training labels hold too few of cannot be judged by them (the
+    corpus' older trial protocols are indexed as the trials they describe, so "protocol for a
+    randomised trial" would score 2%): it gets the pooled precision of the decisive rules
+    whose labels can be judged."""
+    counts = Counter(labels)
     fired: Counter[str] = Counter()
     right: Counter[str] = Counter()
     for rules, label in zip(hits, labels, strict=True):
         for rule in rules:
             fired[rule.name] += 1
             right[rule.name] += rule.label == label
+    judged = [r.name for r in PHRASE_RULES if r.decisive and counts[r.label] >= MIN_EXAMPLES]
+    pooled = (sum(right[name] for name in judged) + 1) / (sum(fired[name] for name in judged) + 2)
     return {
-        rule.name: round((right[rule.name] + 1) / (fired[rule.name] + 2), 4)
+        rule.name: round(
+            (right[rule.name] + 1) / (fired[rule.name] + 2)
+            if counts[rule.label] >= MIN_EXAMPLES
+            else pooled,
+            4,
+        )
         for rule in PHRASE_RULES
     }

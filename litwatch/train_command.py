@@ -9,7 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from litwatch.classifiers.design_calibration import fit_calibration, reliability_table
+from litwatch.classifiers.design_calibration import (
+    fit_calibration,
+    judged_by,
+    reliability_table,
+)
 from litwatch.classifiers.design_evaluation import source_grouped_scores
 from litwatch.classifiers.design_io import save_model
 from litwatch.classifiers.design_model import ModelCall, train_design_model
@@ -68,6 +72,11 @@ def run_train(
     card["cross_validation"] = scores
     groups = [item.group for item in labelled if not item.single_design]
     card["reliability"] = reliability_table(calls, truth, groups)
+    judged = judged_by(truth)
+    card["reliability_left_out"] = {
+        label: sum(call.label == label for call in calls)
+        for label in sorted({call.label for call in calls} - judged)
+    }
     model.calibration = fit_calibration(calls, truth)
     card["calibration"] = model.calibration.to_json()
     out_model = Path(out_model)
@@ -158,8 +167,22 @@ def card_markdown(card: dict) -> str:
             for row in card.get("reliability", [])
         ),
         "",
+        *_left_out(card.get("reliability_left_out", {})),
     ]
     return "\n".join(lines)
+
+
+def _left_out(calls_by_label: dict[str, int]) -> list[str]:
+    if not calls_by_label:
+        return []
+    calls = ", ".join(f"{n} of `{label}`" for label, n in calls_by_label.items())
+    return [
+        (
+            f"Left out of the table and the maps: {calls}, calls of labels the held-out records hold"
+            " too few of to judge."
+        ),
+        "",
+    ]
 
 
 def _cell(value: float | None) -> str:

@@ -6,14 +6,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from litwatch.classifiers.design import classify_designs
-from litwatch.classifiers.design_calibration import Calibration, Curve, reliability_table
-from litwatch.classifiers.design_model import MODEL_RCT_MINIMUM, ModelCall, chosen_label
+from litwatch.classifiers.design_calibration import (
+    Calibration,
+    Curve,
+    fit_calibration,
+    reliability_table,
+)
+from litwatch.classifiers.design_model import (
+    MODEL_RCT_MINIMUM,
+    ModelCall,
+    chosen_label,
+    train_design_model,
+)
 from litwatch.classifiers.training_data import (
     SINGLE_DESIGN_SHARE,
     LabelledRecord,
     training_weights,
 )
-from litwatch.core.records import Record
+from litwatch.core.records import AbstractSection, Record
 
 
 def test_an_overconfident_score_is_mapped_to_how_often_it_was_right():
@@ -108,3 +118,39 @@ def test_each_trial_abstract_is_its_own_cross_validation_group():
     pubmed, trial = _labelled("rct", False, 1)[0], _labelled("rct", True, 1)[0]
     assert pubmed.group == "f"
     assert trial.group == f"f#{trial.record.pmid}"
+
+
+def test_calls_of_a_label_the_truth_cannot_judge_neither_shape_the_maps_nor_fill_the_table():
+    # 20 rule calls of `rct`, half right; 10 of `protocol`, which the truth never holds.
+    calls = [ModelCall("rct", 0.9, (), by_rule=True) for _ in range(20)]
+    calls += [ModelCall("protocol", 0.9, (), by_rule=True) for _ in range(10)]
+    truth = ["rct", "other"] * 10 + ["rct"] * 10
+    assert fit_calibration(calls, truth).rule(0.9) == pytest.approx(0.5)
+    table = reliability_table(calls, truth, [f"file{i % 7}" for i in range(30)])
+    assert sum(row["raw_calls"] for row in table) == 20
+    # Control: once the truth holds enough protocols, their calls count (and are wrong here).
+    judged = truth[:20] + ["protocol"] * 5 + ["rct"] * 5
+    assert fit_calibration(calls, judged).rule(0.9) == pytest.approx(15 / 30)
+
+
+def test_a_rule_whose_label_training_cannot_judge_gets_the_pooled_precision():
+    def made(pmid: str, title: str, abstract: str) -> Record:
+        return Record(pmid, title=title, abstract=(AbstractSection(abstract),))
+
+    trials = [
+        made(str(i), f"Drug {i} for pain: a randomised trial", "Adults were randomised.")
+        for i in range(20)
+    ]
+    # Protocols NLM indexed as the trials they describe: the labels say `rct`.
+    protocols = [
+        made(str(100 + i), f"Drug {i} for pain: protocol for a randomised trial", "Methods.")
+        for i in range(6)
+    ]
+    others = [made(str(200 + i), f"Pain clinics {i}", "Clinics were surveyed.") for i in range(6)]
+    examples = [(r, "rct") for r in trials + protocols] + [(r, "other") for r in others]
+    _, card = train_design_model(examples)
+    precision = card["rule_precision"]
+    # Decisive rules the labels can judge: the title's trial (26 of 26 right) and the
+    # allocation (20 of 20); pooled and smoothed, 47/48. Unjudged, the protocol rule scored 1/8.
+    assert precision["randomised trial in title"] == pytest.approx(27 / 28, abs=1e-4)
+    assert precision["protocol in title"] == pytest.approx(47 / 48, abs=1e-4)

@@ -96,9 +96,10 @@ def test_train_writes_the_model_with_a_card_that_describes_it(trained):
     written = json.loads(out.with_name("design_card.json").read_text())
     assert written["command"] == "litwatch train (test)"
     assert written["examples"] == card["examples"] > 100
-    assert sum(row["raw_calls"] for row in written["reliability"]) == sum(
-        m["support"] for m in written["cross_validation"]["per_label"].values()
-    )
+    # Every held-out call is in the reliability table once, or left out as unjudgeable.
+    assert sum(row["raw_calls"] for row in written["reliability"]) + sum(
+        written["reliability_left_out"].values()
+    ) == sum(m["support"] for m in written["cross_validation"]["per_label"].values())
     markdown = out.with_name("design_card.md").read_text()
     assert "## Reliability of `design_confidence`" in markdown
 
