@@ -14,20 +14,19 @@ from litwatch.core.classification import Classification
 
 def classification_schema(gap_names: Sequence[str]) -> pa.Schema:
     """The columns of a bulk classification file for a watch with these gaps."""
-    return pa.schema(
-        [
-            ("pmid", pa.string()),
-            ("source_file", pa.string()),
-            ("design", pa.string()),
-            ("design_confidence", pa.float64()),
-            ("design_source", pa.string()),
-            ("design_evidence", pa.list_(pa.string())),
-            ("topic_relevant", pa.bool_()),
-            *((f"gap_{name}", pa.string()) for name in gap_names),  # addresses / partly / no
-            ("attributes", pa.string()),  # JSON object
-            ("gaps", pa.string()),  # JSON object: each gap's relevance, score and reasons
-        ]
-    )
+    columns: list[tuple[str, pa.DataType]] = [
+        ("pmid", pa.string()),
+        ("source_file", pa.string()),
+        ("design", pa.string()),
+        ("design_confidence", pa.float64()),
+        ("design_source", pa.string()),
+        ("design_evidence", pa.list_(pa.string())),
+        ("topic_relevant", pa.bool_()),
+        *((f"gap_{name}", pa.string()) for name in gap_names),  # addresses / partly / no
+        ("attributes", pa.string()),  # JSON object
+        ("gaps", pa.string()),  # JSON object: each gap's relevance, score and reasons
+    ]
+    return pa.schema(columns)
 
 
 def classification_table(
