@@ -12,6 +12,8 @@ matplotlib.use("Agg")  # no display on servers; must precede pyplot
 
 import matplotlib.pyplot as plt
 from litwatch.outputs.order import DESIGNS, design_label
+from matplotlib.axis import Axis
+from matplotlib.ticker import MaxNLocator
 
 _PALETTE = {
     "meta-analysis": "#0b3c5d",
@@ -39,6 +41,13 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _whole_number_ticks(axis: Axis) -> None:
+    """Ticks at whole numbers only: the axis counts records."""
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # AutoLocator, a numeric axis's own
+        locator.set_params(integer=True)
+
+
 def design_bar(design_counts: Sequence[tuple[str, int]]) -> bytes:
     """A horizontal bar per design label (already in reading order) with its count."""
     labels = [label for label, _ in design_counts][::-1]
@@ -48,7 +57,7 @@ def design_bar(design_counts: Sequence[tuple[str, int]]) -> bytes:
     for y, count in enumerate(counts):
         axes.text(count, y, f" {count}", va="center")
     axes.set_xlabel("records")
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    _whole_number_ticks(axes.xaxis)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
     return _png(figure)
@@ -73,7 +82,7 @@ def records_per_year(designs_by_year: Sequence[tuple[int, str]]) -> bytes:
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_ylabel("records")
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    _whole_number_ticks(axes.yaxis)
     axes.tick_params(axis="x", labelrotation=45)
     if years:
         axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))

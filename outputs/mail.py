@@ -82,7 +82,7 @@ def build_message(
     message["X-Litwatch-Watch"] = oneline(watch_info.name)
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
-    html_part = message.get_payload()[1]
+    _, html_part = message.iter_parts()  # the alternatives as added: plain text, then HTML
     for image in rendered.images:
         html_part.add_related(
             image.png, "image", "png", cid=f"<{image.content_id}>", filename=image.name
@@ -105,6 +105,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 def _session(config: SmtpConfig) -> Iterator[smtplib.SMTP]:
     """An SMTP conversation, connected, secured and logged in as configured."""
     context = ssl.create_default_context()
+    client: smtplib.SMTP
     if config.security == "ssl":
         client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
     else:
