@@ -146,13 +146,14 @@ def backfill_flow(
             paths = summary_task(store, watch, out_dir, now)
             delivered: tuple[str, ...] = ()
             # quote(): a digest of the whole history is large, and Prefect would otherwise walk
-            # it (seconds) each time it is a task's input.
+            # it (seconds) each time it is a task's input. Prefect unwraps it before the call,
+            # but a task's type takes its function's parameters as they are: hence the ignores.
             if deliver:
-                paths |= render_task(quote(digest), watch, out_dir, settings)
-                artifacts_task(quote(digest), paths, watch)
+                paths |= render_task(quote(digest), watch, out_dir, settings)  # type: ignore[call-overload]
+                artifacts_task(quote(digest), paths, watch)  # type: ignore[call-overload]
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:
-                settle_unsent_task(store, watch, quote(digest), run.run_id, now)
+                settle_unsent_task(store, watch, quote(digest), run.run_id, now)  # type: ignore[call-overload]
             run.stats = total.as_dict()
     result = BackfillResult(
         watch=watch.name,

@@ -3,6 +3,16 @@ store): they are passed in-process, so nothing is hashed for a cache key and no 
 
 from __future__ import annotations
 
-from prefect.cache_policies import NO_CACHE
+from typing import TypedDict
 
-LIVE_INPUTS = {"cache_policy": NO_CACHE, "persist_result": False}
+from prefect.cache_policies import NO_CACHE, CachePolicy
+
+
+class TaskOptions(TypedDict):
+    """The keyword arguments of `@task` given here (typed, so `@task(**LIVE_INPUTS)` checks)."""
+
+    cache_policy: CachePolicy
+    persist_result: bool
+
+
+LIVE_INPUTS: TaskOptions = {"cache_policy": NO_CACHE, "persist_result": False}
