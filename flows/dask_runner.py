@@ -17,7 +17,9 @@ from prefect_dask.task_runners import PrefectDaskFuture
 class FreshKeyDaskTaskRunner(DaskTaskRunner):
     """DaskTaskRunner whose submissions are impure (a random key, no hash of the arguments)."""
 
-    def submit(
+    # prefect_dask declares DaskTaskRunner a TaskRunner of the default future type rather than
+    # of PrefectDaskFuture, so mypy finds DaskTaskRunner's own submit incompatible too.
+    def submit(  # type: ignore[override]
         self,
         task,
         parameters: dict,

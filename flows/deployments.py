@@ -27,8 +27,10 @@ def watch_deployments(
 ) -> list[RunnerDeployment]:
     """One deployment per watch, named after it, scheduled by its `schedule`; `env` is set
     in a work-pool run's environment."""
+    # to_deployment and deploy are typed "the result, or a coroutine when called from async
+    # code": litwatch calls them from sync code only, where they return the result itself.
     return [
-        watch_flow.to_deployment(
+        watch_flow.to_deployment(  # type: ignore[misc]
             name=watch.name,
             schedules=[Cron(watch.schedule.cron, timezone=watch.schedule.timezone)],
             parameters={"watch_name": watch.name},
@@ -52,7 +54,7 @@ def deploy_watches(
 ) -> list[UUID]:
     """Create or update the watches' deployments in a work pool, for its workers to run."""
     # No image to build or push: the worker imports the flow from the installed package.
-    return deploy(
+    return deploy(  # type: ignore[return-value]
         *watch_deployments(watches, env),
         work_pool_name=pool,
         build=False,

@@ -164,7 +164,9 @@ def _secret_block(name: str) -> str:
     from prefect.exceptions import PrefectException
 
     try:
-        return Secret.load(name).get()
+        # Secret.load is typed "a block, or a coroutine when called from async code"; settings
+        # are read in sync code only.
+        return Secret.load(name).get()  # type: ignore[union-attr]
     except (ValueError, RuntimeError, OSError, httpx.HTTPError, PrefectException) as error:
         # Prefect says ValueError for a missing block, an HTTP or OS error for an API out of
         # reach; the message names the block, never its value.
