@@ -118,19 +118,19 @@ def check_ncbi(settings: Settings) -> Finding:
 
 def check_smtp(settings: Settings) -> Finding:
     """The SMTP server accepts a connection and, when a user is set, the login."""
-    if not settings.smtp_host:
-        return Finding("mail", "note", f"no SMTP host set: digests go to {settings.outbox_dir}")
     from dataclasses import replace
 
     from litwatch.outputs.mail import check_login
     from litwatch.wiring import smtp_config
 
     try:
-        config = replace(smtp_config(settings), timeout=SMTP_TIMEOUT)
+        config = smtp_config(settings)
     except LitwatchError as error:  # a Prefect Secret block missing or out of reach
         return Finding("mail", "FAIL", f"cannot read the SMTP password: {error}")
+    if config is None:
+        return Finding("mail", "note", f"no SMTP host set: digests go to {settings.outbox_dir}")
     try:
-        check_login(config)
+        check_login(replace(config, timeout=SMTP_TIMEOUT))
     except LitwatchError as error:
         return Finding("mail", "FAIL", f"SMTP {error}")
     login = f", logged in as {settings.smtp_user}" if settings.smtp_user else ", no login"

@@ -164,7 +164,11 @@ def run_findings(
             )
             continue
         for finding in found or [None]:
-            row = {"pmid": pmid, "key_finding": key, **dict.fromkeys(_FINDING_COLUMNS[2:], "")}
+            row: dict[str, object] = {
+                "pmid": pmid,
+                "key_finding": key,
+                **dict.fromkeys(_FINDING_COLUMNS[2:], ""),
+            }
             if finding is not None:
                 row |= finding.to_json()
             rows.append(row)

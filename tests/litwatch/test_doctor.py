@@ -13,6 +13,9 @@ import pytest
 from helpers import SMTP_PASSWORD
 from litwatch.standin.testing import running_standin
 
+from litwatch.doctor import Finding, check_smtp
+from litwatch.settings import Settings
+
 LITWATCH = Path(sys.executable).parent / "litwatch"
 API_KEY = "doctor-api-key-0123456789abcdef"
 
@@ -98,6 +101,14 @@ smtp_security = "none"
     assert (tmp_path / "data" / "outbox").is_dir()
     assert API_KEY not in stderr + "\n".join(lines)
     assert SMTP_PASSWORD not in stderr + "\n".join(lines)
+
+
+def test_without_an_smtp_host_the_mail_check_notes_the_outbox(tmp_path):
+    settings = Settings(smtp_host="", data_dir=tmp_path)
+    outbox = tmp_path / "outbox"
+    assert check_smtp(settings) == Finding(
+        "mail", "note", f"no SMTP host set: digests go to {outbox}"
+    )
 
 
 def test_doctor_names_each_problem_on_one_line_and_exits_non_zero(tmp_path, smtp_server):
