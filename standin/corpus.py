@@ -180,7 +180,9 @@ class Corpus:
 
     def ordered(self, pmids: Iterable[str], sort: str, now: datetime) -> list[str]:
         """PMIDs in esearch order: most recent entrez date first unless `sort` says otherwise."""
-        current = {pmid: self.current(pmid, now) for pmid in pmids}
+        current = {
+            pmid: version for pmid in pmids if (version := self.current(pmid, now)) is not None
+        }
         by_recency = sorted(current, key=lambda p: (current[p].entrez, int(p)), reverse=True)
         key = sort.replace("+", " ").strip().lower()
         if key in ("", "most recent", "relevance", "date_desc"):
@@ -270,9 +272,9 @@ def load_corpus(
             documents.append(document)
             latest[document.record.pmid] = _most_recent(documents, latest, document)
     real_dates = {
-        pmid: documents[number].record.entrez_date
+        pmid: entrez_date
         for pmid, number in latest.items()
-        if documents[number].record.entrez_date is not None
+        if (entrez_date := documents[number].record.entrez_date) is not None
     }
     entrez = entrez_times(real_dates, options.replay)
     steps: dict[str, list[tuple[str, datetime, int, date | None]]] = {}

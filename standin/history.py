@@ -38,7 +38,7 @@ class History:
         """Keep a result; reuse `webenv` when it is still alive. Returns (WebEnv, QueryKey)."""
         with self._lock:
             session = self._alive(webenv, now) if webenv else None
-            if session is None:
+            if webenv is None or session is None:  # none given, or no longer alive
                 webenv = "MCID_" + uuid.uuid4().hex[:24]
                 session = _Session(now, self._monotonic())
                 self._sessions[webenv] = session

@@ -199,7 +199,7 @@ class _Parser:
             operator = "AND"
             if token.kind == "op":
                 operator = self.take().text
-                if self.peek() is None or self.peek().kind == ")":
+                if (right := self.peek()) is None or right.kind == ")":
                     raise QuerySyntaxError(f"Operator {operator} has no right-hand term")
             node = Operation(operator, node, self.operand())
         return node

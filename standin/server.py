@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from litwatch.standin import responses
@@ -309,7 +310,7 @@ def start(standin: StandIn, host: str = "127.0.0.1", port: int = 0) -> _Server:
 
 
 def base_url(server: _Server) -> str:
-    host, port = server.server_address[:2]
+    host, port = server.socket.getsockname()[:2]  # a str host, where server_address may be bytes
     return f"http://{host}:{port}{EUTILS_PATH}"
 
 
@@ -317,7 +318,7 @@ def serve(
     corpus_paths: Sequence[Path | str] = DEFAULT_CORPUS,
     host: str = "127.0.0.1",
     port: int = 0,
-    **options: object,
+    **options: Any,  # StandInOptions' fields, each of its own type
 ) -> None:
     """Load the corpus and answer E-utilities requests until interrupted (the CLI's entry)."""
     corpus = load_corpus(corpus_paths, StandInOptions(**options).corpus_options())

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from litwatch.standin.clock import Clock
 from litwatch.standin.corpus import DEFAULT_CORPUS, Corpus, load_corpus
@@ -49,7 +50,7 @@ def running_standin(
     corpus_paths: Sequence[Path | str] = DEFAULT_CORPUS,
     *,
     corpus: Corpus | None = None,
-    **options: object,
+    **options: Any,  # StandInOptions' fields, each of its own type
 ) -> Iterator[RunningStandIn]:
     """A stand-in on a free loopback port; pass `corpus` to reuse one already loaded."""
     settings = StandInOptions(**options)
