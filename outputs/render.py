@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from litwatch.core.digest import Digest
 from litwatch.core.words import first_upper
 from litwatch.outputs import charts, csvexport, ris
-from litwatch.outputs.view import digest_view
+from litwatch.outputs.view import digest_view, dose
 from litwatch.outputs.watch import WatchInfo
 
 JSON_SCHEMA_VERSION = "1.1"
@@ -53,13 +53,6 @@ def code_span(text: object) -> str:
 def sentence(text: object) -> str:
     """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
     return first_upper(str(text))
-
-
-def dose(micrograms: float) -> str:
-    """A dose as a reader writes it: whole micrograms from 10 up ("143", "1,500"; a weekly
-    1,000 µg is 142.857… a day), two significant figures below ("2.4")."""
-    amount = float(micrograms)
-    return f"{round(amount):,}" if amount >= 10 else f"{amount:.2g}"
 
 
 def _environment(autoescape: bool) -> Environment:

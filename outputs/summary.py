@@ -30,6 +30,7 @@ from litwatch.outputs.statements import (
 )
 from litwatch.outputs.view import (
     direction_words,
+    dose,
     iso_week_label,
     plural,
     pubmed_url,
@@ -72,7 +73,7 @@ def _design(classification: Classification | None) -> str:
 def _trial_row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     view = record_view(record, classification, watch)
     attributes = _attributes(classification)
-    dose = attributes.daily_dose_ug
+    amount = attributes.daily_dose_ug
     return {
         **view,
         "kind": "",
@@ -80,7 +81,7 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
         "n": attributes.n_participants,
         "follow_up_weeks": attributes.follow_up_weeks,
         "formulation": ", ".join([*map(word, attributes.formulations), *attributes.routes]),
-        "dose": "" if dose is None else f"{dose:g} µg/day",
+        "dose": "" if amount is None else f"{dose(amount)} µg/day",
         "comparator": word(attributes.comparator) if classification else "",
         "outcomes": words(attributes.outcomes),
     }

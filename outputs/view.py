@@ -56,6 +56,13 @@ SHOWN_ATTRIBUTES: tuple[tuple[str, str], ...] = (
 )
 
 
+def dose(micrograms: float) -> str:
+    """A dose as a reader writes it: whole micrograms from 10 up ("143", "1,500"; a weekly
+    1,000 µg is 142.857… a day), two significant figures below ("2.4")."""
+    amount = float(micrograms)
+    return f"{round(amount):,}" if amount >= 10 else f"{amount:.2g}"
+
+
 def attribute_texts(
     classification: Classification | None, *, readable: bool = False
 ) -> dict[str, str]:
@@ -73,7 +80,8 @@ def attribute_texts(
         texts["follow_up_weeks"] = f"{_number(attributes.follow_up_weeks)} weeks"
     treatment = [", ".join(map(say, attributes.formulations)), "/".join(attributes.routes)]
     if attributes.daily_dose_ug is not None:
-        treatment.append(f"{_number(attributes.daily_dose_ug)} µg/day")
+        amount = attributes.daily_dose_ug
+        treatment.append(f"{dose(amount) if readable else _number(amount)} µg/day")
     if treatment_text := ", ".join(part for part in treatment if part):
         texts["treatment"] = treatment_text
     if attributes.comparator and attributes.comparator != "none":

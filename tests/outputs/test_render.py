@@ -11,7 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import rispy
-from litwatch.outputs.render import dose, render_digest, write_digest_files
+from litwatch.outputs.render import render_digest, write_digest_files
+from litwatch.outputs.view import dose
 from lxml import html as lxml_html
 from outputs_samples import HOSTILE_TITLE, WATCH, empty_digest, sample_digest
 
@@ -239,3 +240,21 @@ def test_doses_read_as_a_prescriber_writes_them():
     assert dose(1500) == "1,500"
     assert dose(2.4) == "2.4"  # the daily allowance keeps its decimal
     assert dose(10.4) == "10"
+
+
+def test_a_weekly_dose_per_day_reads_as_a_prescriber_writes_it_and_json_keeps_it_exact():
+    # The reader's formats round to whole micrograms; the JSON, read by programs, does not.
+    from dataclasses import replace
+
+    digest = sample_digest()
+    first = digest.items[0]
+    weekly = replace(
+        first.classification,
+        attributes=replace(first.classification.attributes, daily_dose_ug=1000 / 7),
+    )
+    items = (replace(first, classification=weekly), *digest.items[1:])
+    rendered = render_digest(replace(digest, items=items), WATCH)
+    for body in (rendered.html, rendered.text, rendered.markdown):
+        assert "143 µg/day" in body and "142.8" not in body
+    [item] = [i for i in json.loads(rendered.json)["items"] if i["pmid"] == first.record.pmid]
+    assert "142.857" in item["attributes"]["treatment"]
