@@ -29,10 +29,20 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[None]:
-    """A real Prefect API backed by a temporary database, for the whole session."""
+    """A real Prefect API backed by a temporary database, for the whole session.
+
+    Flow runs in this process send no heartbeats: Prefect's heartbeat thread sleeps in
+    one-second steps and every flow run's end waits for it (about half a second a run, a
+    minute over the suite); no test reads heartbeats, which only let a server mark a dead
+    run crashed. Runs in child processes keep Prefect's default, as `litwatch run` has."""
+    import prefect.settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    no_heartbeat = {prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        prefect.settings.temporary_settings(updates=no_heartbeat),
+    ):
         yield
 
 

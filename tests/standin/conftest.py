@@ -70,13 +70,18 @@ def make_standin(standin_corpus: Corpus) -> Iterator[Callable[..., RunningStandI
         context.__exit__(None, None, None)
 
 
+# Only a guard against a hung stand-in: no test here times these calls, and an efetch of 5,000
+# records took over 10 s while other work loaded both cores.
+CALL_TIMEOUT = 120
+
+
 def call(running: RunningStandIn, utility: str, **params: object) -> bytes:
     """One E-utilities request built by Bio.Entrez (GET, or POST for long id lists) over HTTP."""
     Entrez.email = "tests@example.org"
     request = Entrez._build_request(
         running.base_url + utility + ".fcgi", {"db": "pubmed", **params}
     )
-    with urlopen(request, timeout=10) as response:
+    with urlopen(request, timeout=CALL_TIMEOUT) as response:
         return response.read()
 
 
