@@ -5,12 +5,11 @@ records), and the reliability table that shows it for the model card."""
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from litwatch.classifiers.design_model import MIN_EXAMPLES, ModelCall
+from litwatch.classifiers.design_model import ModelCall, learnable_labels
 from sklearn.isotonic import IsotonicRegression
 
 # Confidence bands of the reliability table: the digest's "possible RCT" lives in the lower ones.
@@ -69,17 +68,10 @@ class Calibration:
         return cls(curve("rule"), curve("model"), curve("rct"))
 
 
-def judged_by(truth: Sequence[str]) -> frozenset[str]:
-    """The labels the truth can judge a call of: those it holds at least `MIN_EXAMPLES` of. A
-    call of a rarer label (the corpus' one `protocol`) is right or wrong by labels that do not
-    know it, so it neither shapes the maps nor fills the reliability table."""
-    counts = Counter(truth)
-    return frozenset(label for label, n in counts.items() if n >= MIN_EXAMPLES)
-
-
 def fit_calibration(calls: Sequence[ModelCall], truth: Sequence[str]) -> Calibration:
-    """Maps fitted on held-out calls and the labels indexing gives those records."""
-    judged = judged_by(truth)
+    """Maps fitted on held-out calls and the labels indexing gives those records; a call of a
+    label the truth cannot judge (`learnable_labels`) does not shape them."""
+    judged = learnable_labels(truth)
 
     def of(kind: bool) -> Curve:
         rows = [
@@ -100,8 +92,8 @@ def reliability_table(
 
     The calibrated columns are cross-fitted: each half of the groups is mapped by a calibration
     fitted on the other half, so the table does not grade the maps on their own data. Calls of a
-    label the truth cannot judge (`judged_by`) are left out."""
-    judged = judged_by(truth)
+    label the truth cannot judge (`learnable_labels`) are left out."""
+    judged = learnable_labels(truth)
     kept = [i for i, call in enumerate(calls) if call.label in judged]
     calls = [calls[i] for i in kept]
     truth = [truth[i] for i in kept]

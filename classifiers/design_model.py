@@ -41,6 +41,14 @@ MODEL_RCT_MINIMUM = 0.7
 MIN_EXAMPLES = 5
 
 
+def learnable_labels(labels: Iterable[str]) -> frozenset[str]:
+    """The labels held at least `MIN_EXAMPLES` times: a model can learn them, and calls of them
+    can be judged against these labels. A rarer label (the corpus' one `protocol`) is left to
+    the rules, and a call of it is right or wrong by labels that do not know it."""
+    counts = Counter(labels)
+    return frozenset(label for label, n in counts.items() if n >= MIN_EXAMPLES)
+
+
 @dataclass(frozen=True)
 class ModelCall:
     """One text-model decision: label, calibrated probability and what decided it."""
@@ -202,7 +210,8 @@ def train_design_model(
     examples = list(examples)
     weights = [1.0] * len(examples) if weights is None else list(weights)
     counts = Counter(label for _, label in examples)
-    chosen = [i for i, (_, label) in enumerate(examples) if counts[label] >= MIN_EXAMPLES]
+    learnable = learnable_labels(counts.elements())
+    chosen = [i for i, (_, label) in enumerate(examples) if label in learnable]
     kept = [examples[i] for i in chosen]
     sample_weight = np.array([weights[i] for i in chosen])
     views = [text_view(record) for record, _ in kept]
@@ -241,7 +250,7 @@ def train_design_model(
         "sources": list(sources),
         "examples": len(examples),
         "label_counts": dict(sorted(counts.items())),
-        "labels_left_to_rules": sorted(label for label, n in counts.items() if n < MIN_EXAMPLES),
+        "labels_left_to_rules": sorted(set(counts) - learnable),
         "seed": seed,
         "rule_precision": model.rule_precision,
     }
@@ -303,20 +312,18 @@ def _rule_precision(hits: Sequence[Fired], labels: list[str]) -> dict[str, float
     corpus' older trial protocols are indexed as the trials they describe, so "protocol for a
     randomised trial" would score 2%): it gets the pooled precision of the decisive rules
     whose labels can be judged."""
-    counts = Counter(labels)
+    judged = learnable_labels(labels)
     fired: Counter[str] = Counter()
     right: Counter[str] = Counter()
     for rules, label in zip(hits, labels, strict=True):
         for rule in rules:
             fired[rule.name] += 1
             right[rule.name] += rule.label == label
-    judged = [r.name for r in PHRASE_RULES if r.decisive and counts[r.label] >= MIN_EXAMPLES]
-    pooled = (sum(right[name] for name in judged) + 1) / (sum(fired[name] for name in judged) + 2)
+    pooling = [r.name for r in PHRASE_RULES if r.decisive and r.label in judged]
+    pooled = (sum(right[name] for name in pooling) + 1) / (sum(fired[name] for name in pooling) + 2)
     return {
         rule.name: round(
-            (right[rule.name] + 1) / (fired[rule.name] + 2)
-            if counts[rule.label] >= MIN_EXAMPLES
-            else pooled,
+            (right[rule.name] + 1) / (fired[rule.name] + 2) if rule.label in judged else pooled,
             4,
         )
         for rule in PHRASE_RULES

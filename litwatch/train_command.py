@@ -9,14 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from litwatch.classifiers.design_calibration import (
-    fit_calibration,
-    judged_by,
-    reliability_table,
-)
+from litwatch.classifiers.design_calibration import fit_calibration, reliability_table
 from litwatch.classifiers.design_evaluation import source_grouped_scores
 from litwatch.classifiers.design_io import save_model
-from litwatch.classifiers.design_model import ModelCall, train_design_model
+from litwatch.classifiers.design_model import ModelCall, learnable_labels, train_design_model
 from litwatch.classifiers.training_data import (
     SINGLE_DESIGN_SHARE,
     LabelledRecord,
@@ -72,7 +68,7 @@ def run_train(
     card["cross_validation"] = scores
     groups = [item.group for item in labelled if not item.single_design]
     card["reliability"] = reliability_table(calls, truth, groups)
-    judged = judged_by(truth)
+    judged = learnable_labels(truth)
     card["reliability_left_out"] = {
         label: sum(call.label == label for call in calls)
         for label in sorted({call.label for call in calls} - judged)
