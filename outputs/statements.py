@@ -87,6 +87,11 @@ class Tally:
     def total(self) -> int:
         return self.favour + self.no_difference + self.against + self.unclear
 
+    @property
+    def decided(self) -> int:
+        """The studies with a clear result: all but the unclear ones."""
+        return self.favour + self.no_difference + self.against
+
 
 @dataclass(frozen=True)
 class EvidenceStatement:
@@ -173,7 +178,7 @@ def _tally(verdicts: Iterable[StudyVerdict]) -> Tally:
 
 def rct_verdict(rcts: Tally) -> str:
     """benefit | no-benefit | mixed | unclear | too-few, from the RCT tally alone."""
-    decided = rcts.favour + rcts.no_difference + rcts.against
+    decided = rcts.decided
     if decided < 2:
         return "too-few"
     if rcts.favour * 3 >= decided * 2:
@@ -326,16 +331,17 @@ def evidence_statements(
     """(question statements, domain statements): one per question the watch asks and one per
     outcome domain (key, title) it declares, in the order declared."""
     # Both arms of a head-to-head trial are the intervention: it says which form or route did
-    # better, never whether the intervention works, so only head-to-head questions count it.
+    # better, never whether the intervention works, so it counts for head-to-head questions
+    # only, and they count nothing else.
     against_control = [study for study in studies if not study.head_to_head]
     by_question = []
     for question in questions:
         wording = "one form or route" if question.head_to_head_only else intervention
         chosen = [
             study
-            for study in (studies if question.head_to_head_only else against_control)
-            if (not question.metformin_only or study.metformin_population)
-            and (not question.head_to_head_only or study.head_to_head)
+            for study in studies
+            if study.head_to_head == question.head_to_head_only
+            and (not question.metformin_only or study.metformin_population)
         ]
         by_question.append(
             build_statement(
@@ -417,7 +423,6 @@ def _templates(
 
 def _fill(template: str, statement: EvidenceStatement, intervention: str) -> str:
     rcts = statement.rcts
-    decided = rcts.favour + rcts.no_difference + rcts.against
     return template.format(
         title=statement.title,
         topic=_lower_first(statement.title),
@@ -425,7 +430,7 @@ def _fill(template: str, statement: EvidenceStatement, intervention: str) -> str
         favoured=statement.favoured or intervention,
         favour=rcts.favour,
         none=rcts.no_difference + rcts.against,
-        decided=decided,
+        decided=rcts.decided,
     )
 
 
@@ -434,8 +439,7 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
     lines = []
     for statement in statements:
         template = _templates(statement, intervention, _BOTTOM_LINE, _HEAD_TO_HEAD_BOTTOM_LINE)
-        rcts = statement.rcts
-        if rcts.favour + rcts.no_difference + rcts.against == 0:
+        if statement.rcts.decided == 0:
             template = _NO_RCT_RESULT_YET
         line = _fill(template, statement, intervention)
         if statement.reviews.total:
