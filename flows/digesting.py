@@ -98,8 +98,9 @@ def earlier_version(store, watch: Watch, pmid: str, revised_version: int) -> tup
     Versions are counted from the digest's, not the store's newest: another watch may have
     stored a later one since."""
     earlier = [v for v in store.record_versions(pmid) if v.store_version < revised_version]
+    classified = store.classifications(watch.name, [(pmid, v.store_version) for v in earlier])
     for version in reversed(earlier):
-        classification = store.classification(pmid, version.store_version, watch.name)
+        classification = classified.get((pmid, version.store_version))
         if classification is not None:
             return (version.record, classification) if classification.topic_relevant else None
     return None
