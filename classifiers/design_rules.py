@@ -616,13 +616,13 @@ def deciding_rule(fired: Iterable[PhraseRule]) -> PhraseRule | None:
     return None
 
 
-# Every cue of the rules that read the text, each looked for once per record however many
-# rules share it: one Aho-Corasick pass over the text finds them all, where a substring test
-# per cue scanned each abstract some 150 times.
 def _cues_of(where: str) -> tuple[str, ...]:
     return tuple(sorted({cue for rule in PHRASE_RULES if rule.where == where for cue in rule.cues}))
 
 
+# Every cue of the rules that read the text, each looked for once per record however many
+# rules share it: one Aho-Corasick pass over the text finds them all, where a substring test
+# per cue scanned each abstract some 150 times.
 TEXT_CUES = _cues_of("text")
 
 
@@ -654,12 +654,14 @@ _TEXT_RULES_BY_CUE = _rules_by_cue("text")
 _TITLE_CUES = _cues_of("title")
 _TITLE_RULES_BY_CUE = _rules_by_cue("title")
 _TITLE_CUE_FINDER = _cue_finder(_TITLE_CUES)
+# A rule without cues has nothing to be set off by: it is tried on every record.
+_UNCUED = frozenset(index for index, rule in enumerate(PHRASE_RULES) if not rule.cues)
 
 
 def rules_to_try(view: TextView, present: Mapping[str, Sequence[int]]) -> list[PhraseRule]:
     """The rules, in `PHRASE_RULES` order, that can fire on the view: those one of whose cues it
-    holds (`present` is `cues_in(view)`). Every rule has cues; one that fires holds one."""
-    indices: set[int] = set()
+    holds (`present` is `cues_in(view)`), and any rule without cues."""
+    indices = set(_UNCUED)
     for cue in present:
         indices.update(_TEXT_RULES_BY_CUE[cue])
     if view.title:
