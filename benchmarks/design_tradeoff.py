@@ -18,50 +18,45 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-from litwatch.classifiers.design_evaluation import states_random_allocation
-from litwatch.classifiers.design_model import MODEL_RCT_MINIMUM, train_design_model
+from design_eval import CORPUS, SOURCES, TRIALS
+from litwatch.classifiers.design_evaluation import single_design_recall
+from litwatch.classifiers.design_model import MODEL_RCT_MINIMUM, ModelCall, fold_models
 from litwatch.classifiers.training_data import SINGLE_DESIGN_SHARE, training_weights
-from sklearn.model_selection import GroupKFold
+from sklearn.metrics import precision_recall_fscore_support
 
 from litwatch.training_sources import load_labelled, load_trial_abstracts
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-SOURCES = ("pubmed-xml", "medline", "labeled/ijmarshall__robotsearch__filtered__ovid.txt")
-TRIALS = "evidence-inference/ei_dev_abstracts.xml"
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 PRECISION_NEEDED = 0.92
 
 
-def held_out_labels(labelled, share: float, folds: int = 5) -> dict[float, list[str]]:
-    """Each record's held-out label at every threshold, from models trained at `share`."""
+def held_out_calls(labelled, share: float) -> dict[float, list[ModelCall]]:
+    """Each record's held-out call at every threshold, from models trained at `share`."""
+    examples = [(item.record, item.label) for item in labelled]
     weights = training_weights(labelled, share)
-    groups = [item.group for item in labelled]
-    called: dict[float, list[str]] = {t: [""] * len(labelled) for t in THRESHOLDS}
-    for train, test in GroupKFold(folds).split(np.zeros(len(labelled)), groups=groups):
-        model, _ = train_design_model(
-            [(labelled[i].record, labelled[i].label) for i in train],
-            weights=[weights[i] for i in train],
-        )
+    called: dict[float, list] = {t: [None] * len(labelled) for t in THRESHOLDS}
+    for test, model in fold_models(examples, [item.group for item in labelled], weights=weights):
         records = [labelled[i].record for i in test]
         for threshold in THRESHOLDS:
             for index, call in zip(test, model.predict(records, threshold), strict=True):
-                called[threshold][index] = call.label
+                called[threshold][index] = call
     return called
 
 
-def rct_figures(labelled, stated, predicted: list[str]) -> dict[str, float]:
+def rct_figures(labelled, calls: list[ModelCall]) -> dict[str, float]:
     mixed = [i for i, item in enumerate(labelled) if not item.single_design]
-    trials = [i for i, item in enumerate(labelled) if item.single_design]
-    hit = sum(labelled[i].label == "rct" and predicted[i] == "rct" for i in mixed)
-    called = sum(predicted[i] == "rct" for i in mixed)
-    truth = sum(labelled[i].label == "rct" for i in mixed)
-    stated_trials = [i for i in trials if stated[i]]
+    precision, recall, _, _ = precision_recall_fscore_support(
+        [labelled[i].label for i in mixed],
+        [calls[i].label for i in mixed],
+        labels=["rct"],
+        zero_division=0,
+    )
+    trials = single_design_recall(labelled, calls)[Path(TRIALS).name]
     return {
-        "rct_precision": hit / called if called else 0.0,
-        "rct_recall": hit / truth if truth else 0.0,
-        "ei_rct_recall": float(np.mean([predicted[i] == "rct" for i in trials])),
-        "ei_rct_recall_stated": float(np.mean([predicted[i] == "rct" for i in stated_trials])),
+        "rct_precision": float(precision[0]),
+        "rct_recall": float(recall[0]),
+        "ei_rct_recall": trials["recall"],
+        "ei_rct_recall_stated": trials["recall_stated_random"],
     }
 
 
@@ -72,14 +67,13 @@ def main() -> None:
     args = parser.parse_args()
     labelled = load_labelled([args.corpus / source for source in SOURCES])
     labelled += load_trial_abstracts([args.corpus / TRIALS])
-    stated = [states_random_allocation(item.record) for item in labelled]
     print(f"shipped: share {SINGLE_DESIGN_SHARE}, threshold {MODEL_RCT_MINIMUM}")
     print(f"{'share':>6} {'thresh':>6} {'rct_P':>6} {'rct_R':>6} {'ei_R':>6} {'ei_R_st':>7}")
     rows = []
     for share in (float(value) for value in args.shares.split(",")):
         started = time.perf_counter()
-        for threshold, predicted in held_out_labels(labelled, share).items():
-            figures = rct_figures(labelled, stated, predicted)
+        for threshold, calls in held_out_calls(labelled, share).items():
+            figures = rct_figures(labelled, calls)
             rows.append((share, threshold, figures))
             print(
                 f"{share:6.2f} {threshold:6.2f} {figures['rct_precision']:6.3f} "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -273,6 +273,25 @@ def _balanced(labels: np.ndarray, sample_weight: np.ndarray) -> dict[str | int, 
     return keyed
 
 
+def fold_models(
+    examples: Sequence[tuple[Record, str]],
+    groups: Sequence[str],
+    folds: int = 5,
+    seed: int = SEED,
+    weights: Sequence[float] | None = None,
+) -> Iterator[tuple[list[int], DesignModel]]:
+    """Per fold grouped by `groups` (source file): the held-out example indices and a model
+    trained on the other examples."""
+    groups = list(groups)
+    weights = [1.0] * len(examples) if weights is None else list(weights)
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
+    for train, test in splitter.split(np.zeros(len(examples)), groups=groups):
+        model, _ = train_design_model(
+            [examples[i] for i in train], seed=seed, weights=[weights[i] for i in train]
+        )
+        yield test.tolist(), model
+
+
 def cross_validated_calls(
     examples: Sequence[tuple[Record, str]],
     groups: Sequence[str],
@@ -281,14 +300,8 @@ def cross_validated_calls(
     weights: Sequence[float] | None = None,
 ) -> list[ModelCall]:
     """Each example's text-only call from a model that never saw its group (source file)."""
-    groups = list(groups)
-    weights = [1.0] * len(examples) if weights is None else list(weights)
     calls: list[ModelCall | None] = [None] * len(examples)
-    splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
-    for train, test in splitter.split(np.zeros(len(examples)), groups=groups):
-        model, _ = train_design_model(
-            [examples[i] for i in train], seed=seed, weights=[weights[i] for i in train]
-        )
+    for test, model in fold_models(examples, groups, folds, seed, weights):
         for index, call in zip(test, model.predict([examples[i][0] for i in test]), strict=True):
             calls[index] = call
     return calls  # type: ignore[return-value]
