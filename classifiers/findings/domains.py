@@ -17,6 +17,7 @@ from litwatch.classifiers.findings.text import (
     METHODS,
     OTHER,
     Abstract,
+    Sentence,
     read_abstract,
     stem,
 )
@@ -112,7 +113,7 @@ def read_findings_in(
 
 
 def _primary_outcome_non_inferior(
-    abstract: Abstract, groups: Sequence[_TermGroup], results: Sequence
+    abstract: Abstract, groups: Sequence[_TermGroup], results: Sequence[Sentence]
 ) -> list[Finding]:
     """No difference for the domain of the primary outcome, where the results state
     non-inferiority or equivalence without naming any outcome of the watch."""
