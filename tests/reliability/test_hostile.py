@@ -183,32 +183,31 @@ def test_an_esearch_count_that_is_not_a_number_is_one_clear_error(hostile_eutils
 # --- broken bytes in an efetch answer -----------------------------------------------------------
 
 
+# The promise is the shape of the line (it names the efetch and says the XML is broken), not the
+# sentence libxml2 chooses: lxml 6.2 (libxml2 2.14) reports bad bytes before the first record,
+# where earlier releases read that record first.
+BROKEN_EFETCH = (
+    r"^efetch sim: (XML breaks off after \d+ records|not readable as PubMed XML) \([^\n]+\)$"
+)
+
+
 @pytest.mark.parametrize(
-    ("body", "expected"),
+    "body",
     [
-        (
-            article_set(article("91000001", "Fine"), article("91000002", "Bad ¤ bytes")).replace(
-                "¤".encode(), b"\xff\xfe"
-            ),
-            r"^efetch sim: XML breaks off after 1 records \(Invalid bytes in character encoding",
+        article_set(article("91000001", "Fine"), article("91000002", "Bad ¤ bytes")).replace(
+            "¤".encode(), b"\xff\xfe"
         ),
-        (
-            article_set(article("91000003", "Bell \x07 and escape \x1b[2J")),
-            r"^efetch sim: not readable as PubMed XML \(PCDATA invalid Char value 7",
-        ),
-        (
-            article_set(article("91000004", "Reference &#27;[2J to a control character")),
-            r"^efetch sim: not readable as PubMed XML \(xmlParseCharRef: invalid xmlChar value 27",
-        ),
+        article_set(article("91000003", "Bell \x07 and escape \x1b[2J")),
+        article_set(article("91000004", "Reference &#27;[2J to a control character")),
     ],
     ids=["invalid-utf8", "control-characters", "control-character-reference"],
 )
 def test_broken_bytes_stop_the_run_with_one_line_and_lose_nothing(
-    hostile_eutils, data_dir, seeded, body, expected
+    hostile_eutils, data_dir, seeded, body
 ):
     hostile_eutils.efetch = body
     before = store_rows(data_dir / "litwatch.sqlite")
-    with pytest.raises(ParseError, match=expected) as failed:
+    with pytest.raises(ParseError, match=BROKEN_EFETCH) as failed:
         hostile_run(hostile_eutils, data_dir, seeded[1])
     assert "\n" not in str(failed.value)
     assert store_rows(data_dir / "litwatch.sqlite") == before
