@@ -27,7 +27,7 @@ from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import assess_gaps
 from litwatch.classifiers.judge import Judge
-from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import is_topic_relevant
 from litwatch.core.records import Record
 from litwatch.pubmed.formats import parse_file

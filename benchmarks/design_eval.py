@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 from litwatch.classifiers.design import MODEL_PATH, classify_designs
-from litwatch.classifiers.design_evaluation import source_grouped_scores
-from litwatch.classifiers.design_io import load_model
-from litwatch.classifiers.pubtypes import LABELS, PUBLICATION_TYPE_LABELS
+from litwatch.classifiers.design.evaluation import source_grouped_scores
+from litwatch.classifiers.design.model_io import load_model
+from litwatch.classifiers.design.pubtypes import LABELS, PUBLICATION_TYPE_LABELS
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from litwatch.training_sources import load_labelled, load_trial_abstracts

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from design_eval import CORPUS, SOURCES, TRIALS
-from litwatch.classifiers.design_evaluation import single_design_recall
-from litwatch.classifiers.design_model import MODEL_RCT_MINIMUM, ModelCall, fold_models
-from litwatch.classifiers.training_data import SINGLE_DESIGN_SHARE, training_weights
+from litwatch.classifiers.design.evaluation import single_design_recall
+from litwatch.classifiers.design.model import MODEL_RCT_MINIMUM, ModelCall, fold_models
+from litwatch.classifiers.design.training_data import SINGLE_DESIGN_SHARE, training_weights
 from sklearn.metrics import precision_recall_fscore_support
 
 from litwatch.training_sources import load_labelled, load_trial_abstracts

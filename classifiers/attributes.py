@@ -9,14 +9,12 @@ from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_head_counts
 from litwatch.classifiers.readers.dose import daily_dose_of
 from litwatch.classifiers.readers.duration import read_follow_up
-from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.population import (
     read_b12_status,
     read_diabetes_type,
     read_dpn_population,
     read_metformin_population,
 )
-from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.vocab import (
     FORMULATIONS,
     OUTCOMES,
@@ -25,6 +23,8 @@ from litwatch.classifiers.readers.vocab import (
     read_outcomes,
     read_routes,
 )
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Span
 from litwatch.core.classification import Attributes
 from litwatch.core.records import Record
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes
-from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.readers.terms import first_mention
+from litwatch.classifiers.text.passage import Passage
 from litwatch.core.words import joined, word, words
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes, record_text
 from litwatch.classifiers.conditions import Condition, Facts
-from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicCall
 from litwatch.core.classification import GapCall, Relevance
 from litwatch.core.records import Record

@@ -25,7 +25,7 @@ from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
-from litwatch.classifiers.readers.passage import Passage
+from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
 from litwatch.core.findings import FindingsDefinition

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes, record_text
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import first_mention
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Span
 from litwatch.core.records import Record
 
 

@@ -1,4 +1,4 @@
-"""The weekly watch flow: the pipeline of DESIGN.md in order, and nothing else.
+"""The weekly watch flow: the pipeline of ARCHITECTURE.md (Data flow) in order, and nothing else.
 
 search → fetch → parse → store → classify → digest → render → deliver. Each task calls
 one plain function of the layer that owns the step; this module only knows the order.

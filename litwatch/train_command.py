@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from litwatch.classifiers.design_calibration import fit_calibration, reliability_table
-from litwatch.classifiers.design_evaluation import source_grouped_scores
-from litwatch.classifiers.design_io import save_model
-from litwatch.classifiers.design_model import ModelCall, learnable_labels, train_design_model
-from litwatch.classifiers.training_data import (
+from litwatch.classifiers.design.calibration import fit_calibration, reliability_table
+from litwatch.classifiers.design.evaluation import source_grouped_scores
+from litwatch.classifiers.design.model import ModelCall, learnable_labels, train_design_model
+from litwatch.classifiers.design.model_io import save_model
+from litwatch.classifiers.design.training_data import (
     SINGLE_DESIGN_SHARE,
     LabelledRecord,
     training_weights,
@@ -109,7 +109,7 @@ def card_markdown(card: dict) -> str:
         "as the trial, as NLM indexes it; a title that calls the paper a review keeps the model",
         "(though not a decisive phrase) from calling it a trial. Labels come from NLM",
         "publication types and study MeSH through",
-        "`classifiers/pubtypes.py`; abstracts from a randomised-trial set join as `rct`",
+        "`classifiers/design/pubtypes.py`; abstracts from a randomised-trial set join as `rct`",
         "examples, weighted together as "
         + f"{card.get('single_design_share')} times the PubMed-labelled RCTs so the label's",
         "prior stays PubMed's. `design_confidence` is mapped to held-out accuracy (isotonic, fitted",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from litwatch.classifiers.training_data import LabelledRecord, label_records
+from litwatch.classifiers.design.training_data import LabelledRecord, label_records
 from litwatch.core.records import Record
 from litwatch.progress import Update
 from litwatch.pubmed.formats import parse_file, sniff_format

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from litwatch.classifiers.findings import cues
-from litwatch.classifiers.readers.spans import sentences
+from litwatch.classifiers.text.spans import sentences
 from litwatch.core.records import Record
 
 # Section roles, from the journal's heading or NLM's category.

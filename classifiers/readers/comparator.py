@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import may_match, squeeze
-from litwatch.classifiers.readers.spans import Reading, Span
 from litwatch.classifiers.readers.vocab import (
     formulation_mentions,
     names_at_most_one_form_and_route,
     route_mentions,
 )
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.screen import may_match, squeeze
+from litwatch.classifiers.text.spans import Reading, Span
 
 COMPARATORS = ("placebo", "active", "head-to-head", "none")
 

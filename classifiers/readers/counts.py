@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litwatch.classifiers.readers.numbers import NUMBER, by_first_letter, parse_number
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.text.numbers import NUMBER, by_first_letter, parse_number
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Reading, Span
 
 # Grouped by first letter in the regexes (numbers.by_first_letter): the engine then tries one
 # group where a word may start, not every word; the order within a group is kept, plurals first.

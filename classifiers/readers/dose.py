@@ -6,9 +6,9 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from litwatch.classifiers.readers.numbers import DIGITS, parse_number
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.text.numbers import DIGITS, parse_number
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Reading, Span
 
 # µ (micro sign), μ (Greek mu), "mcg", "ug" and words all mean micrograms.
 _UNIT = r"(?P<unit>mcg|[µμu]g|micro-?grams?|mg|milli-?grams?|g)(?![a-zA-Z])"

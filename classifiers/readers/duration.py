@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litwatch.classifiers.readers.numbers import NUMBER, parse_number
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Reading, Span
+from litwatch.classifiers.text.numbers import NUMBER, parse_number
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Reading, Span
 
 # A year is 52 weeks and a month 52/12, as reviewers count them ("1-year trial" = 52 weeks).
 _WEEKS_PER = {"d": 1 / 7, "w": 1.0, "m": 52 / 12, "y": 52.0}

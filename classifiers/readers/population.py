@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Reading, Span
 from litwatch.classifiers.readers.terms import is_negated, word_start
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Reading, Span
 
 _METFORMIN = word_start(r"\bmetformin\b|\bbiguanides?\b")
 _TYPE_2 = word_start(r"\btype\s*(?:2|II)\s+diabet\w*|\bT2D(?:M)?\b|\bNIDDM\b")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Span
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Span
 
 # A term is negated when the words just before it deny it: "no diabetes", "without neuropathy",
 # "non-diabetic". Only the few words before count, so "with and without neuropathy" still

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.spans import Span
 from litwatch.classifiers.readers.terms import is_negated, word_start
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.spans import Span
 
 FORMULATIONS = ("methylcobalamin", "cyanocobalamin", "hydroxocobalamin", "b-complex")
 ROUTES = ("oral", "intramuscular", "subcutaneous", "intravenous")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from litwatch.classifiers.attributes import attributes_from_text
 from litwatch.classifiers.readers.counts import _COUNT
-from litwatch.classifiers.readers.passage import TEXT_LIMIT
-from litwatch.classifiers.readers.spans import sentence_around
+from litwatch.classifiers.text.passage import TEXT_LIMIT
+from litwatch.classifiers.text.spans import sentence_around
 
 TRIAL_SENTENCE = (
     "In this randomised trial, 120 patients with type 2 diabetes and neuropathy received "

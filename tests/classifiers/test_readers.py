@@ -9,7 +9,6 @@ from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_analysed, read_participants
 from litwatch.classifiers.readers.dose import daily_dose_of, find_doses
 from litwatch.classifiers.readers.duration import read_follow_up
-from litwatch.classifiers.readers.numbers import parse_number
 from litwatch.classifiers.readers.population import (
     read_b12_status,
     read_diabetes_type,
@@ -17,6 +16,7 @@ from litwatch.classifiers.readers.population import (
     read_metformin_population,
 )
 from litwatch.classifiers.readers.vocab import read_formulations, read_outcomes, read_routes
+from litwatch.classifiers.text.numbers import parse_number
 
 B12 = re.compile(
     r"\b(?:methylcobalamin|mecobalamin|cyanocobalamin|hydroxocobalamin|vitamin\s+b12|b12)\b",

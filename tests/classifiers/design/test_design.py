@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 import skops.io as sio
 from litwatch.classifiers.design import MODEL_PATH, DesignCall, classify_design, classify_designs
-from litwatch.classifiers.design_features import structure_matrix
-from litwatch.classifiers.design_io import TRUSTED_TYPES, load_model, save_model
-from litwatch.classifiers.design_model import _terms_by_column, chosen_label, train_design_model
-from litwatch.classifiers.design_rules import PHRASE_RULES, PhraseRule, cues_in, deciding_rule
-from litwatch.classifiers.design_text import text_view
-from litwatch.classifiers.design_tfidf import tfidf
-from litwatch.classifiers.pubtypes import LABELS, design_from_indexing
-from litwatch.classifiers.training_data import training_label
+from litwatch.classifiers.design.features import structure_matrix
+from litwatch.classifiers.design.model import _terms_by_column, chosen_label, train_design_model
+from litwatch.classifiers.design.model_io import TRUSTED_TYPES, load_model, save_model
+from litwatch.classifiers.design.pubtypes import LABELS, design_from_indexing
+from litwatch.classifiers.design.rules import PHRASE_RULES, PhraseRule, cues_in, deciding_rule
+from litwatch.classifiers.design.text import text_view
+from litwatch.classifiers.design.tfidf import tfidf
+from litwatch.classifiers.design.training_data import training_label
 from litwatch.core.records import AbstractSection, Record
 from litwatch.pubmed.formats import parse_file
 from litwatch.pubmed.ovid import read_ovid

@@ -7,8 +7,8 @@ import math
 from collections.abc import Sequence
 
 import scipy.sparse as sp
-from litwatch.classifiers.design_rules import PHRASE_RULES, Fired, cues_in, rules_to_try
-from litwatch.classifiers.design_text import TextView
+from litwatch.classifiers.design.rules import PHRASE_RULES, Fired, cues_in, rules_to_try
+from litwatch.classifiers.design.text import TextView
 
 # Section headings that mark a design (structured abstracts say what kind of paper they are).
 SECTION_CUES = (

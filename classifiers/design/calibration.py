@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from litwatch.classifiers.design_model import ModelCall, learnable_labels
+from litwatch.classifiers.design.model import ModelCall, learnable_labels
 from sklearn.isotonic import IsotonicRegression
 
 # Confidence bands of the reliability table: the digest's "possible RCT" lives in the lower ones.

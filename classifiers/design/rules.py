@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
-from litwatch.classifiers.design_text import TextView
+from litwatch.classifiers.design.text import TextView
 
 
 # Compared and hashed by identity (each rule is one constant of this module): rules key the

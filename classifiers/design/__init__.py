@@ -1,7 +1,7 @@
 """Where a record gets its study design: NLM indexing when it says one, the text model otherwise.
 
 The one entry for the rest of the pipeline is `classify_design` (and its batch form); both the
-indexing mapping (`classifiers.pubtypes`) and the model (`classifiers.design_model`) sit behind
+indexing mapping (`classifiers.design.pubtypes`) and the model (`classifiers.design.model`) sit behind
 it, so a better model can replace the shipped one without touching any caller."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from litwatch.classifiers.design_io import load_model
-from litwatch.classifiers.design_model import DesignModel, ModelCall
-from litwatch.classifiers.pubtypes import design_from_indexing
+from litwatch.classifiers.design.model import DesignModel, ModelCall
+from litwatch.classifiers.design.model_io import load_model
+from litwatch.classifiers.design.pubtypes import design_from_indexing
 from litwatch.core.classification import DesignCall
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "design.skops"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "design.skops"
 
 # NLM indexing is the reference labels are derived from; not 1.0, since indexers err too.
 INDEXING_CONFIDENCE = 0.98

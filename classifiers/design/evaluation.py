@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from litwatch.classifiers.design_model import ModelCall, cross_validated_calls
-from litwatch.classifiers.design_text import text_view
-from litwatch.classifiers.pubtypes import PUBLICATION_TYPE_LABELS
-from litwatch.classifiers.training_data import LabelledRecord, training_weights
+from litwatch.classifiers.design.model import ModelCall, cross_validated_calls
+from litwatch.classifiers.design.pubtypes import PUBLICATION_TYPE_LABELS
+from litwatch.classifiers.design.text import text_view
+from litwatch.classifiers.design.training_data import LabelledRecord, training_weights
 from litwatch.core.records import Record
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import skops.io as sio
-from litwatch.classifiers.design_calibration import Calibration
-from litwatch.classifiers.design_model import DesignModel
+from litwatch.classifiers.design.calibration import Calibration
+from litwatch.classifiers.design.model import DesignModel
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Everything a saved model may contain beyond skops' defaults; loading refuses anything else.

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from litwatch.classifiers.readers import comparator, counts, duration, population, vocab
-from litwatch.classifiers.readers.passage import Passage
-from litwatch.classifiers.readers.screen import FOLD_TRAPS, Needles, fold, may_match, requirement
 from litwatch.classifiers.readers.terms import compile_terms
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.screen import FOLD_TRAPS, Needles, fold, may_match, requirement
 
 READER_PATTERNS = [
     *vocab._FORMULATION_PATTERNS.values(),

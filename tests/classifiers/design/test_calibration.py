@@ -6,19 +6,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from litwatch.classifiers.design import classify_designs
-from litwatch.classifiers.design_calibration import (
+from litwatch.classifiers.design.calibration import (
     Calibration,
     Curve,
     fit_calibration,
     reliability_table,
 )
-from litwatch.classifiers.design_model import (
+from litwatch.classifiers.design.model import (
     MODEL_RCT_MINIMUM,
     ModelCall,
     chosen_label,
     train_design_model,
 )
-from litwatch.classifiers.training_data import (
+from litwatch.classifiers.design.training_data import (
     SINGLE_DESIGN_SHARE,
     LabelledRecord,
     training_weights,

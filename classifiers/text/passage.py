@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from litwatch.classifiers.readers.numbers import matches_from, number_starts
-from litwatch.classifiers.readers.screen import (
+from litwatch.classifiers.text.numbers import matches_from, number_starts
+from litwatch.classifiers.text.screen import (
     Found,
     Needles,
     known_needles,
@@ -19,7 +19,7 @@ from litwatch.classifiers.readers.screen import (
     screen_of,
     squeeze,
 )
-from litwatch.classifiers.readers.spans import sentences
+from litwatch.classifiers.text.spans import sentences
 
 # The longest real PubMed abstracts run to 10-20 thousand characters; a text past this length is
 # no abstract, and reading it all would let one hostile record hold up a whole run.

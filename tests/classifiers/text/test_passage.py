@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from litwatch.classifiers.readers.counts import _COUNT, _FINISHED
 from litwatch.classifiers.readers.dose import _DOSE
 from litwatch.classifiers.readers.duration import _LENGTH
-from litwatch.classifiers.readers.numbers import matches_from, number_starts
-from litwatch.classifiers.readers.passage import TEXT_LIMIT, Passage
-from litwatch.classifiers.readers.spans import sentence_around, sentences
+from litwatch.classifiers.text.numbers import matches_from, number_starts
+from litwatch.classifiers.text.passage import TEXT_LIMIT, Passage
+from litwatch.classifiers.text.spans import sentence_around, sentences
 
 PIECES = [
     "one", "Twenty", "twenty-one", "Seventeen", "a", "an", "A", "half", "hundred", "and",

@@ -1,5 +1,5 @@
 """What the design model learns from: records labelled by their own NLM indexing, through the one
-mapping in `classifiers.pubtypes`. Reading exports and asking PubMed for them is the face's work
+mapping in `classifiers.design.pubtypes`. Reading exports and asking PubMed for them is the face's work
 (`litwatch.training_sources`); this module only decides each record's label."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from litwatch.classifiers.pubtypes import design_from_indexing
+from litwatch.classifiers.design.pubtypes import design_from_indexing
 from litwatch.core.records import Record
 
 _INDEXED_STATUSES = frozenset({"MEDLINE", "OLDMEDLINE"})

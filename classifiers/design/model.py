@@ -1,6 +1,6 @@
 """The text side of the design classifier, for records NLM has not indexed yet: a calibrated
 linear model over title + abstract TF-IDF and the structure features, with decisive phrase rules
-settling the label outright, trained from records labelled by `classifiers.pubtypes`."""
+settling the label outright, trained from records labelled by `classifiers.design.pubtypes`."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from litwatch.classifiers.design_features import STRUCTURE_FEATURES, structure_matrix
-from litwatch.classifiers.design_rules import (
+from litwatch.classifiers.design.features import STRUCTURE_FEATURES, structure_matrix
+from litwatch.classifiers.design.rules import (
     PHRASE_RULES,
     Fired,
     PhraseRule,
     deciding_rule,
     titled_a_review,
 )
-from litwatch.classifiers.design_text import TextView, text_view
-from litwatch.classifiers.design_tfidf import TermIndex, tfidf
+from litwatch.classifiers.design.text import TextView, text_view
+from litwatch.classifiers.design.tfidf import TermIndex, tfidf
 from litwatch.core.records import Record
 
 if TYPE_CHECKING:
-    from litwatch.classifiers.design_calibration import Calibration
+    from litwatch.classifiers.design.calibration import Calibration
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GroupKFold, StratifiedKFold
