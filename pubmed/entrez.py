@@ -7,7 +7,10 @@ itself (3 tries 15 s apart, no jitter, no Retry-After) and paces with a per-proc
 threads race on. So requests are built with Biopython (its parameters and its rule for when
 to POST), parsed with `Entrez.read`, but opened here: against `EntrezConfig.base_url`, with a
 timeout, after the machine-wide pace of `pubmed.ratelimit`, under one retry policy. Biopython's
-own retry is switched off (`max_tries = 1`) so a fault is never retried twice over.
+own retry is switched off (`max_tries = 1`) so a fault is never retried twice over. Requests are
+built here with urllib (`entrez_request`), by the rules E-utilities documents (identity on
+every request, POST past 1,000 characters or 200 ids), since Biopython offers no public way to
+build one without opening it.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 from urllib.error import HTTPError, URLError
-from urllib.parse import quote_plus
-from urllib.request import urlopen
+from urllib.parse import quote_plus, urlencode
+from urllib.request import Request, urlopen
 from xml.sax.saxutils import unescape
 
 from Bio import Entrez
@@ -259,7 +262,7 @@ class EntrezClient:
     def _send(self, utility: str, params: dict[str, object]) -> bytes:
         identity: dict[str, str | None] = {"tool": self.config.tool, "email": self.config.email}
         identity["api_key"] = self.config.api_key  # None is dropped by Biopython
-        request = Entrez._build_request(self.config.base_url + utility + ".fcgi", params | identity)
+        request = entrez_request(self.config.base_url + utility + ".fcgi", params | identity)
         self._limiter.acquire()
         with self._stats_lock:
             self._requests += 1
@@ -383,6 +386,25 @@ def _own_bio_entrez(config: EntrezConfig) -> None:
         Entrez.api_key = config.api_key  # type: ignore[assignment]
         Entrez.max_tries = 1
         Entrez.sleep_between_tries = 0
+
+
+# E-utilities asks for POST when a GET's query would be long: past 1,000 characters, or 200 ids.
+_POST_PAST_CHARACTERS = 1000
+_POST_FROM_IDS = 200
+
+
+def entrez_request(url: str, params: Mapping[str, object]) -> Request:
+    """The HTTP request for one E-utility call: parameters without None values, an id list
+    joined by commas, by GET, or by POST when E-utilities asks for it."""
+    present = {key: value for key, value in params.items() if value is not None}
+    ids = present.get("id")
+    if isinstance(ids, list | tuple):
+        present["id"] = ",".join(str(uid) for uid in ids)
+    query = urlencode(present, doseq=True)
+    id_count = str(present.get("id", "")).count(",") + 1 if "id" in present else 0
+    if len(query) > _POST_PAST_CHARACTERS or id_count >= _POST_FROM_IDS:
+        return Request(url, data=query.encode("utf-8"), method="POST")
+    return Request(url + "?" + query, method="GET")
 
 
 # An error page is read only this far: NCBI's <ERROR> element comes in its first bytes.

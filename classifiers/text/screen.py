@@ -15,8 +15,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-# The needles are read off the parse tree of `re`'s own parser: no public module reads Python's
-# regex syntax, and the tree is what the engine will run (the screens' tests pin its shapes).
+# The needles are read off the parse tree of `re`'s own parser. No public way exists: Python
+# offers no public parser of its regex syntax (`sre_parse`, the old name of this module, is
+# deprecated since 3.11, and a third-party parser could read a pattern otherwise than the engine
+# that runs it). This is the one private name used, here only, and it fails safe: a pattern the
+# parser cannot read, or whose tree has an unknown shape, is simply not screened. The needles are
+# checked against their patterns by tests/classifiers/text/test_screen.py:
+# ::test_a_pattern_requires_the_literals_every_match_holds (the tree's shapes, pinned),
+# ::test_every_text_a_reader_pattern_matches_passes_its_screen (Hypothesis, every reader pattern)
+# and ::test_every_corpus_text_a_pattern_matches_passes_its_screen (every corpus text).
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 

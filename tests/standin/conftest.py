@@ -10,6 +10,7 @@ from urllib.request import urlopen
 
 import pytest
 from Bio import Entrez
+from litwatch.pubmed.entrez import entrez_request
 from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
 from litwatch.standin.testing import RunningStandIn, running_standin
 from litwatch.standin.timeline import Replay
@@ -76,10 +77,11 @@ CALL_TIMEOUT = 120
 
 
 def call(running: RunningStandIn, utility: str, **params: object) -> bytes:
-    """One E-utilities request built by Bio.Entrez (GET, or POST for long id lists) over HTTP."""
-    Entrez.email = "tests@example.org"
-    request = Entrez._build_request(
-        running.base_url + utility + ".fcgi", {"db": "pubmed", **params}
+    """One E-utilities request built as the Entrez client builds it (GET, or POST for long id
+    lists) over HTTP."""
+    request = entrez_request(
+        running.base_url + utility + ".fcgi",
+        {"db": "pubmed", "email": "tests@example.org", "tool": "litwatch-tests", **params},
     )
     with urlopen(request, timeout=CALL_TIMEOUT) as response:
         return response.read()
