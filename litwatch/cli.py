@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from litwatch.core.errors import LitwatchError
+from litwatch.core.errors import ConfigError, LitwatchError
 
 app = typer.Typer(
     name="litwatch",
@@ -194,6 +194,19 @@ def classify(
     )
 
 
+def _require_bulk_extra() -> None:
+    """classify-bulk's libraries come with the `bulk` extra: say how to get them, in one line."""
+    try:
+        import dask.distributed  # noqa: F401
+        import prefect_dask  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as missing:
+        raise ConfigError(
+            f"classify-bulk needs {missing.name or 'its libraries'}, which come with the bulk "
+            "extra: pip install 'litwatch[bulk]'"
+        ) from None
+
+
 @app.command("classify-bulk")
 def classify_bulk(
     files: Annotated[
@@ -216,6 +229,8 @@ def classify_bulk(
 ) -> None:
     """Classify large PubMed XML files on a Dask cluster (local by default) into Parquet."""
     import logging
+
+    _require_bulk_extra()
 
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.bulk import classify_bulk as run_bulk
