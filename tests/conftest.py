@@ -55,5 +55,5 @@ def _quiet_prefect_server(tmp_path_factory) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that need a server `server`, for the fast lane (`./dev check`) to skip."""
     for item in items:
-        if needs_server(item.path, getattr(item, "fixturenames", ())):
+        if needs_server(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.server)

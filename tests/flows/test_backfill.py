@@ -12,10 +12,14 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from helpers import settings_for
 from litwatch.flows.backfill import backfill_flow, slices_to_do
 from litwatch.pubmed.windows import DateWindow, fixed_windows
 from litwatch.standin.testing import running_standin
+
+# Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.
+pytestmark = pytest.mark.server
 
 QUERY = "diabetes[tiab] OR diabetic[tiab] OR cancer[tiab] OR patients[tiab] OR metformin[tiab]"
 SINCE, UNTIL = date(2000, 1, 1), date(2026, 11, 23)

@@ -13,6 +13,9 @@ from litwatch.store import Store
 
 from litwatch.settings import Settings
 
+# Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.
+pytestmark = pytest.mark.server
+
 NOW = datetime(2026, 11, 23, 7, 0)
 
 

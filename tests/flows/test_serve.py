@@ -21,6 +21,9 @@ import pytest
 from litwatch.standin.testing import running_standin
 from litwatch.store import Store
 
+# Long simulations (tens of seconds each): the `slow` marker, so a run can leave them out.
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 
 BIN = Path(sys.executable).parent

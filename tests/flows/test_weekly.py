@@ -93,6 +93,7 @@ def test_every_matching_record_is_new_in_exactly_one_weekly_digest(sim_corpus, c
     assert sum(1 for count in weekly_new if count) >= WEEKS - 1, weekly_new
 
 
+@pytest.mark.slow
 def test_faulted_requests_give_the_same_digests(prefect_api, sim_corpus, clean_digests, tmp_path):
     clean = clean_digests
     faulted, log = simulate(

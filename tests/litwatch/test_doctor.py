@@ -16,6 +16,9 @@ from litwatch.standin.testing import running_standin
 from litwatch.doctor import Finding, check_smtp
 from litwatch.settings import Settings
 
+# Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.
+pytestmark = pytest.mark.server
+
 LITWATCH = Path(sys.executable).parent / "litwatch"
 API_KEY = "doctor-api-key-0123456789abcdef"
 

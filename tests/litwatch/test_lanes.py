@@ -1,5 +1,11 @@
-"""The fast lane (`./dev check`) leaves out exactly the tests that need a server."""
+"""The fast lane (`./dev check`) leaves out exactly the tests that need a server: a test is marked
+`server` by the fixtures it takes (their closure), or by its module's own `pytestmark`, never by
+the folder it sits in."""
 
+from __future__ import annotations
+
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import needs_server
@@ -7,18 +13,30 @@ from helpers import needs_server
 TESTS = Path(__file__).parents[1]
 
 
-def test_tests_of_flows_and_of_the_stand_in_need_a_server():
-    assert needs_server(TESTS / "flows" / "test_weekly.py", ("tmp_path",))
-    assert needs_server(TESTS / "standin" / "test_query.py", ())
-    assert needs_server(TESTS / "pubmed" / "test_entrez_standin.py", ("tmp_path",))
-
-
 def test_a_test_is_marked_by_the_server_fixtures_it_takes():
-    mail = TESTS / "outputs" / "test_mail.py"
-    assert needs_server(mail, ("smtp_server", "tmp_path"))
-    assert not needs_server(mail, ("tmp_path",))  # control: the same module, no server
+    assert needs_server(("smtp_server", "tmp_path"))
+    assert needs_server(("prefect_api",))
+    assert not needs_server(("tmp_path",))  # control: no server fixture, no mark
 
 
-def test_pure_tests_stay_in_the_fast_lane():
-    assert not needs_server(TESTS / "store" / "test_store_runs.py", ("store", "now"))
-    assert not needs_server(TESTS / "classifiers" / "test_design.py", ("ontopic_records",))
+def collected(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return {line for line in done.stdout.splitlines() if "::" in line}
+
+
+def test_pure_tests_in_server_folders_join_the_fast_lane_and_server_tests_do_not():
+    fast = collected("-m", "not server", "tests/standin/test_query.py", "tests/flows")
+    # the stand-in's query parser and the digest reads need no server, whatever their folder
+    assert any("tests/standin/test_query.py::" in test for test in fast)
+    assert any("tests/flows/test_digest_reads.py::" in test for test in fast)
+    # control: a test taking the stand-in (through its fixtures' closure) stays out, and so does
+    # a module that starts its own servers
+    assert not any("test_weekly.py::" in test for test in fast)
+    assert not any("test_backfill.py::" in test for test in fast)

@@ -17,6 +17,9 @@ from litwatch.pubmed.entrez import EntrezClient, EntrezConfig, SearchResult
 from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
 from litwatch.standin.testing import RunningStandIn, running_standin
 
+# Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.
+pytestmark = pytest.mark.server
+
 EVERYTHING = "1900:2100[edat]"  # matches every record; the edat window does the choosing
 YEAR_2023 = (date(2023, 1, 1), date(2023, 12, 31))  # 33 records of the small corpus
 YEAR_2021 = (date(2021, 1, 1), date(2021, 12, 31))  # 15 records: two batches of 10

@@ -20,6 +20,9 @@ from helpers import loopback_settings
 from litwatch.standin.testing import running_standin
 from litwatch.store import Store
 
+# Long simulations (tens of seconds each): the `slow` marker, so a run can leave them out.
+pytestmark = pytest.mark.slow
+
 T = datetime(2026, 11, 23, 7, 0)  # a Monday after every on-topic record's Entrez date
 WATCH_FILE = """
 [[watch]]

@@ -32,6 +32,9 @@ from litwatch.store import Store
 
 from litwatch.settings import Settings
 
+# Long simulations (tens of seconds each): the `slow` marker, so a run can leave them out.
+pytestmark = pytest.mark.slow
+
 START = datetime(2026, 10, 5, 7, 0)  # a Monday
 WEEKS = len(CRASH_POINTS) + 1  # one killed run per point, then a clean week
 QUERY = "vitamin B12[tiab] OR cobalamin[tiab] OR methylcobalamin[tiab] OR metformin[tiab]"

@@ -15,6 +15,9 @@ import pytest
 from helpers import write_watch_file
 from litwatch.standin.testing import running_standin
 
+# Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.
+pytestmark = pytest.mark.server
+
 LITWATCH = Path(sys.executable).parent / "litwatch"
 
 

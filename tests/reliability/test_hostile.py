@@ -31,6 +31,9 @@ from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 from litwatch.standin.testing import running_standin
 from lxml import html as lxml_html
 
+# Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.
+pytestmark = pytest.mark.server
+
 QUERY = "diabetes[tiab] OR diabetic[tiab] OR metformin[tiab] OR neuropathy[tiab]"
 SEEDED = datetime(2026, 12, 7, 7, 0)  # every on-topic record is in by then
 HOSTILE_RUN = datetime(2026, 12, 14, 7, 0)

@@ -203,21 +203,15 @@ def fetch_one_batch(client) -> list[bytes]:
     return list(client.fetch_xml(result))
 
 
-# The fast lane (`./dev check`) runs what needs no server. These folders start the stand-in or
-# a Prefect flow in every test; elsewhere a test is marked by the fixtures it takes, or by its
-# module when it starts a stand-in itself.
-SERVER_FOLDERS = frozenset({"flows", "reliability", "standin"})
+# The fast lane (`./dev check`) runs what needs no server. A test is marked `server` by the
+# fixtures it takes (their closure: a fixture built on `standin` counts too); a module whose tests
+# start a stand-in, a Prefect flow or the CLI's flows themselves says so with
+# `pytestmark = pytest.mark.server`.
 SERVER_FIXTURES = frozenset(
     {"prefect_api", "smtp_server", "chromium", "standin", "make_standin", "hostile_eutils"}
 )
-SERVER_MODULES = frozenset({"test_entrez_standin.py", "test_doctor.py"})
 
 
-def needs_server(path: Path, fixtures: Iterable[str]) -> bool:
-    """Whether a test at `path` taking `fixtures` needs a server (the `server` marker)."""
-    folder = path.parent.name
-    return (
-        folder in SERVER_FOLDERS
-        or path.name in SERVER_MODULES
-        or not SERVER_FIXTURES.isdisjoint(fixtures)
-    )
+def needs_server(fixtures: Iterable[str]) -> bool:
+    """Whether a test taking `fixtures` (with their closure) needs a server."""
+    return not SERVER_FIXTURES.isdisjoint(fixtures)
