@@ -1,0 +1,447 @@
+"""The evidence statements against the truth read from the abstracts (issue #19).
+
+`tests/data/statement_truth.tsv` holds, for the shipped on-topic set and the nineteen
+fictional records of `tests/data/ontopic_more.xml`, one row per study, outcome domain,
+comparison and subgroup with the call a clinician reads in the abstract; it was written
+before anyone looked at litwatch's output (tests/data/README.md). Here every record goes
+through the real Judge, the summary's records are kept as the summary keeps them (on topic),
+and the statements are built as the summary builds them (`watch_statements`).
+
+What is compared, at the level the statements expose today:
+
+* controlled rows: the domain statement `domain:<name>` lists its studies, each with one
+  direction. A row is right when its study is listed there with the row's call; a study
+  the row says does not test B12 (`counts_as` none) is right when it is not listed.
+* head-to-head rows: the watch asks no per-domain head-to-head question, so each domain is
+  asked as one, through the same `evidence_statements` the watch's
+  "formulation-route" question goes through. A direction for "the intervention" or "the
+  comparator" in a head-to-head statement is "one form or route"
+  (`favours-one-form`); the better arm is compared when the study's verdict names one
+  (a `better_arm` field, as the table calls it) and a row that needs one is wrong until then.
+* subgroup rows: a verdict belongs to a subgroup when it carries one (a `subgroup` field);
+  today none does, so a subgroup row is missing and a subgroup result counted as the
+  trial's overall result shows as an extra row.
+* rows the machine states that the abstracts do not ("extra") are wrong as well.
+
+The question statements are checked the same way from the same rows (see `question_truth`).
+
+The machine gets many rows wrong today. So that CI passes and still hides nothing, each
+test asserts that the rows it gets wrong are exactly the `KNOWN_WRONG` ones: a fix must
+remove its rows from the set (the test fails until it does), and a regression fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from litwatch.classifiers.judge import Judge
+from litwatch.flows.digesting import watch_info
+from litwatch.outputs.statements import (
+    AGAINST,
+    FAVOURS,
+    EvidenceStatement,
+    StudyVerdict,
+    evidence_statements,
+    study_of,
+    watch_statements,
+)
+from litwatch.outputs.watch import Question
+from litwatch.pubmed.xml import parse_xml
+
+from litwatch.config import load_watches
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ONE_FORM = "favours-one-form"
+CONTROLLED, HEAD_TO_HEAD = "controlled", "head-to-head"
+COUNTS = ("trial", "review")
+
+# Words that do not tell one subgroup from another.
+_PLAIN = {"participants", "people", "patients", "taking", "who", "the", "of", "and", "in", "with"}
+
+
+def key(pmid: str, what: str, comparison: str, subgroup: str = "") -> str:
+    """ "98100004 vibration-perception controlled [participants taking metformin]" """
+    return f"{pmid} {what} {comparison}" + (f" [{subgroup}]" if subgroup else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The rows the statements get wrong today, by cause, one line each (issue #19's numbering).
+# A fix removes its rows; a new wrong row fails the test.
+# ---------------------------------------------------------------------------------------------
+KNOWN_WRONG: dict[str, str] = {
+    # 1. Outcome wordings outside the watch's term lists are not read.
+    "99000002 symptom-score controlled": "1: 'symptom questionnaire' is not read",
+    "99000002 nerve-conduction controlled": "1: 'sural conduction' is not read",
+    "99000002 b12-status controlled": "1: 'B12 rose to the normal range with treatment only'",
+    "98100016 nerve-conduction controlled": "1: 'Sural conduction did not differ' is not read",
+    "98100016 b12-status controlled": "1: 'circulating cobalamin' is not read",
+    "99000004 nerve-conduction controlled": "1: 'electrophysiological measures' is not read",
+    "99000004 vibration-perception controlled": "1: 'vibration and position sense' is not read",
+    "98100005 symptom-score controlled": "1: 'the examination score' (MNSI, named in methods)",
+    "98100013 symptom-score head-to-head": "1: 'Toronto Clinical Scoring System scores'",
+    "99000013 symptom-score head-to-head": "1: 'Toronto scores' is not read",
+    "99000003 symptom-score head-to-head": "1: 'autonomic symptoms' is not read",
+    # 2. Arms are not read: three-arm typed head-to-head, add-on and route pairs mistyped.
+    "98100001 symptom-score controlled": "2: three-arm trial typed head-to-head; placebo lost",
+    "98100001 b12-status controlled": "2: three-arm trial typed head-to-head; placebo lost",
+    "98100001 symptom-score head-to-head": "1+2: 'the two active regimens did not differ'",
+    "98100002 pain controlled": "2: add-on: 'the combination than with pregabalin alone' unclear",
+    "98100006 b12-status head-to-head": "2: sublingual vs swallowed not typed head-to-head",
+    "98100006 b12-status controlled": "2: extra: a head-to-head equivalence counted against control",
+    # 4. A methods sentence is quoted as the evidence and read as "no difference".
+    "99000003 small-fibre head-to-head": "4: the methods sentence read as no difference",
+    # 4. A change within one arm with no comparison between groups reads as a result.
+    "98100014 symptom-score controlled": "4: control arm's within-arm p = 0.21 read as no difference",
+    # 5. A subgroup result counts as the trial's; effect modifiers are not read.
+    "98100004 vibration-perception controlled": "5: extra: metformin users' result counted as overall",
+    "98100004 vibration-perception controlled [participants taking metformin]": "5: no subgroup",
+    "98100005 symptom-score controlled [lowest tertile of baseline B12]": "5: modifier not read",
+    "98100005 symptom-score controlled [middle and upper tertiles of baseline B12]": "5: not read",
+    # 6. Head-to-head: the better arm is not named, or the routes are not recognised as arms.
+    "98100001 b12-status head-to-head": "6: better arm (injections) not named",
+    "99000013 b12-status head-to-head": "6: better arm (injections) not named",
+    "98100007 nerve-conduction head-to-head": "6: 'injections than with tablets' read as unclear",
+    # 6. Systematic reviews and meta-analyses never count (no treatment named, or design).
+    "26892473 symptom-score controlled": "6+9: called a narrative review; 'clinical symptoms'",
+    "26892473 nerve-conduction controlled": "6+9: called a narrative review, so not counted",
+    "98100008 pain controlled": "6: pooled meta-analysis not counted (no treatment named)",
+    "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
+    "98100008 nerve-conduction controlled": "6: pooled meta-analysis not counted",
+    "98100008 adverse-events controlled": "6: pooled meta-analysis not counted",
+    "98100009 symptom-score controlled": "6: summarised systematic review not counted",
+    "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
+    # 7. Harms are not read.
+    "99000003 adverse-events head-to-head": "7: 'No adverse events occurred.' is not read",
+    "98100013 adverse-events head-to-head": "7: 'No participant ... reported an adverse event'",
+    "98100003 adverse-events controlled": "7: 'withdrew because of nausea' is not read",
+    "98100001 adverse-events controlled": "2+7: harms with counts; trial typed head-to-head",
+    # 8. Two results joined in one sentence are read as one.
+    "98100015 nerve-conduction controlled": "8: 'lessened pain but did not alter' -> comparator",
+}
+
+KNOWN_WRONG_QUESTIONS: dict[str, str] = {
+    # 1. Outcome wordings outside the term lists.
+    "99000002 question:metformin-b12 controlled": "1: 'B12 rose to the normal range'",
+    "98100016 question:metformin-b12 controlled": "1: 'circulating cobalamin' is not read",
+    "98100016 question:objective-nerve controlled": "1: 'sural conduction' is not read",
+    "99000004 question:objective-nerve controlled": "1: 'electrophysiological measures'",
+    "98100005 question:symptoms-pain controlled": "1: 'the examination score' is not read",
+    # 2. Arms.
+    "98100001 question:symptoms-pain controlled": "2: three-arm trial typed head-to-head",
+    "98100002 question:symptoms-pain controlled": "2: add-on comparison read as unclear",
+    "98100006 question:formulation-route head-to-head": "2: routes not typed head-to-head",
+    "98100006 question:metformin-b12 controlled": "2: extra: head-to-head counted as controlled",
+    # 4. Methods sentence as evidence; within-arm change as a result.
+    "99000003 question:formulation-route head-to-head": "4: methods sentence as no difference",
+    "98100014 question:symptoms-pain controlled": "4: within-arm p read as no difference",
+    # 5. Subgroup counted as the trial's result.
+    "98100004 question:objective-nerve controlled": "5: extra: metformin users' result",
+    # 6. Reviews never count.
+    "26892473 question:symptoms-pain controlled": "6+9: systematic review not counted",
+    "26892473 question:objective-nerve controlled": "6+9: systematic review not counted",
+    "98100008 question:symptoms-pain controlled": "6: pooled meta-analysis not counted",
+    "98100008 question:objective-nerve controlled": "6: pooled meta-analysis not counted",
+    "98100009 question:symptoms-pain controlled": "6: systematic review not counted",
+    "98100009 question:objective-nerve controlled": "6: systematic review not counted",
+    # 8. Joined sentence.
+    "98100015 question:objective-nerve controlled": "8: joined sentence -> favours comparator",
+}
+
+KNOWN_WRONG_DESIGNS: dict[str, str] = {
+    "26892473": "9: a systematic review (search, inclusion) called a narrative review",
+    "34308109": "9: 'retrospective cohort of patients prescribed metformin' called other",
+    "99000019": "9: an editorial ('In this editorial we argue') called other",
+    "98100011": "9: an editorial ('In this editorial, we consider') called other",
+    "98100012": "9: a comment on a trial ('We read with interest') called other",
+    "98100019": "9: a guideline ('We recommend ... strong recommendation') called other",
+}
+
+
+@dataclass(frozen=True)
+class TruthRow:
+    pmid: str
+    design: str
+    domain: str
+    comparison: str
+    subgroup: str
+    call: str
+    better_arm: str
+    counts_as: str
+    justification: str
+
+
+def truth_rows() -> list[TruthRow]:
+    with (DATA / "statement_truth.tsv").open(encoding="utf-8") as handle:
+        return [TruthRow(**row) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def record_truth() -> dict[str, dict[str, str]]:
+    with (DATA / "record_truth.tsv").open(encoding="utf-8") as handle:
+        return {row["pmid"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@dataclass(frozen=True)
+class Summary:
+    designs: dict[str, str]  # pmid -> design label, for every record classified
+    questions: tuple[EvidenceStatement, ...]
+    domains: tuple[EvidenceStatement, ...]
+    head_to_head_domains: tuple[EvidenceStatement, ...]
+
+
+@pytest.fixture(scope="module")
+def summary(corpus) -> Summary:
+    records = [
+        *parse_xml(corpus / "ontopic" / "ontopic.xml"),
+        *parse_xml(DATA / "ontopic_more.xml"),
+    ]
+    watch = load_watches()[0]
+    classifications = Judge(watch.topic, watch.gaps, watch.findings_definition).classify(records)
+    # The summary's records: those the watch finds on topic (flows.digesting.summary_records).
+    kept = [(r, c) for r, c in zip(records, classifications, strict=True) if c.topic_relevant]
+    info = watch_info(watch)
+    questions, domains = watch_statements(kept, info)
+    per_domain = tuple(
+        Question(name, title, (name,), head_to_head_only=True) for name, title in info.domains
+    )
+    head_to_head, _ = evidence_statements(
+        [study_of(r, c) for r, c in kept], info.domains, per_domain, info.intervention
+    )
+    return Summary(
+        designs={c.pmid: c.design.label for c in classifications},
+        questions=questions,
+        domains=domains,
+        head_to_head_domains=head_to_head,
+    )
+
+
+# --------------------------------------------------------------------------------- matching
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _subgroup_of(verdict: StudyVerdict, candidates: Iterable[str]) -> str:
+    """The truth subgroup a verdict's subgroup names (all its telling words are there), its
+    own words if none, or "" for the whole trial."""
+    said = getattr(verdict, "subgroup", None) or ""
+    if not said:
+        return ""
+    for candidate in candidates:
+        if candidate and _words(candidate) - _PLAIN <= _words(said):
+            return candidate
+    return said
+
+
+def _same_arm(truth: str, said: str) -> bool:
+    synonyms = {
+        "mecobalamin": "methylcobalamin",
+        "im": "intramuscular",
+        "injection": "intramuscular",
+        "injections": "intramuscular",
+    }
+    words = {synonyms.get(w, w) for w in _words(truth)}
+    return bool(said) and words <= {synonyms.get(w, w) for w in _words(said)}
+
+
+@dataclass(frozen=True)
+class Said:
+    call: str
+    better_arm: str
+    evidence: str
+
+
+def _said(
+    statements: Iterable[EvidenceStatement],
+    comparison: str,
+    subgroups: dict[tuple, list[str]],
+    *,
+    questions: bool = False,
+) -> dict[str, Said]:
+    """What the statements say, as rows keyed like the truth: one per study listed, named by
+    the statement's domain (`domain:pain` -> pain) or, for questions, by its key."""
+    rows = {}
+    for statement in statements:
+        what = statement.key if questions else statement.key.split(":", 1)[1]
+        for verdict in statement.studies:
+            call = verdict.direction
+            if comparison == HEAD_TO_HEAD and call in (FAVOURS, AGAINST):
+                call = ONE_FORM
+            subgroup = _subgroup_of(verdict, subgroups.get((verdict.pmid, what), ()))
+            rows[key(verdict.pmid, what, comparison, subgroup)] = Said(
+                call, getattr(verdict, "better_arm", "") or "", verdict.evidence
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class Expected:
+    call: str  # "" when only the study's presence is known (a question over mixed domains)
+    better_arm: str
+    counts: bool  # False: the study must not be listed
+    why: str
+
+
+def _compare(expected: dict[str, Expected], said: dict[str, Said]) -> dict[str, str]:
+    """Each wrong row (expected or said) with what went wrong."""
+    wrong = {}
+    for name, truth in expected.items():
+        got = said.get(name)
+        if not truth.counts:
+            base = name.split(" [", 1)[0] + " "
+            listed = [n for n in said if (n + " ").startswith(base)]
+            if listed:
+                wrong[name] = (
+                    f"listed ({said[listed[0]].call}), but the study does not count (not B12, or off topic)"
+                )
+            continue
+        if got is None:
+            wrong[name] = f"missing; the abstract says {truth.call or 'something'}: {truth.why}"
+        elif truth.call and got.call != truth.call:
+            wrong[name] = (
+                f"{got.call} ({got.evidence}), the abstract says {truth.call}: {truth.why}"
+            )
+        elif truth.call == ONE_FORM and not _same_arm(truth.better_arm, got.better_arm):
+            wrong[name] = f"better arm {got.better_arm or 'not named'}, not {truth.better_arm}"
+    for name, got in said.items():
+        if name not in expected:
+            wrong[name] = f"extra: {got.call}, which the abstract does not state ({got.evidence})"
+    return wrong
+
+
+def _report(kind: str, wrong: dict[str, str], known: dict[str, str], total: int) -> str:
+    right = total - sum(1 for name in wrong if not _is_extra(wrong[name]))
+    extra = sum(1 for reason in wrong.values() if _is_extra(reason))
+    lines = [f"{kind}: {right} of {total} rows right; {extra} extra rows stated"]
+    for name in sorted(set(wrong) - set(known)):
+        lines.append(f"  newly wrong  {name}: {wrong[name]}")
+    for name in sorted(set(known) - set(wrong)):
+        lines.append(f"  now right    {name} (remove it from the known-wrong set)")
+    return "\n".join(lines)
+
+
+def _is_extra(reason: str) -> bool:
+    return reason.startswith("extra:")
+
+
+# ------------------------------------------------------------------------------------ truth
+
+
+def domain_truth(rows: list[TruthRow]) -> dict[str, dict[str, Expected]]:
+    """comparison -> row key -> what the statements should list."""
+    out: dict[str, dict[str, Expected]] = {CONTROLLED: {}, HEAD_TO_HEAD: {}}
+    for row in rows:
+        out[row.comparison][key(row.pmid, row.domain, row.comparison, row.subgroup)] = Expected(
+            row.call, row.better_arm, row.counts_as in COUNTS, row.justification
+        )
+    return out
+
+
+def question_truth(
+    rows: list[TruthRow], questions: Iterable, metformin: dict[str, str]
+) -> dict[str, Expected]:
+    """Each question's studies and calls, from the domain rows. A study counts in a question
+    when it has a whole-trial row (no subgroup) of the question's comparison in one of its
+    domains and, for a metformin-users question, was done in people taking metformin. Its call
+    is the one its rows agree on, leaving out unclear rows when a clearer one is there; when
+    clear rows disagree (a head-to-head trial better on one outcome, alike on the rest), only
+    its presence is checked: how to say that in one call is what issue #19 item 6 decides."""
+    expected = {}
+    for question in questions:
+        comparison = HEAD_TO_HEAD if question.comparison == HEAD_TO_HEAD else CONTROLLED
+        chosen: dict[str, list[TruthRow]] = {}
+        for row in rows:
+            if (
+                row.domain in question.domains
+                and row.comparison == comparison
+                and not row.subgroup
+                and (question.population != "metformin-users" or metformin[row.pmid] == "yes")
+            ):
+                chosen.setdefault(row.pmid, []).append(row)
+        for pmid, found in chosen.items():
+            counts = any(row.counts_as in COUNTS for row in found)
+            calls = {row.call for row in found}
+            clear = calls - {"unclear"} or calls
+            call = clear.pop() if len(clear) == 1 else ""
+            arms = {row.better_arm for row in found if row.call == call}
+            expected[key(pmid, f"question:{question.name}", comparison)] = Expected(
+                call,
+                arms.pop() if len(arms) == 1 else "",
+                counts,
+                " / ".join(f"{row.domain}: {row.call}" for row in found),
+            )
+    return expected
+
+
+# ------------------------------------------------------------------------------------ tests
+
+
+def test_the_truth_table_is_well_formed():
+    rows, records = truth_rows(), record_truth()
+    domains = {d.name for d in load_watches()[0].findings.domains}
+    names = [key(r.pmid, r.domain, r.comparison, r.subgroup) for r in rows]
+    assert len(names) == len(set(names)), "one row per study, domain, comparison and subgroup"
+    for row in rows:
+        assert row.domain in domains, row
+        assert row.comparison in (CONTROLLED, HEAD_TO_HEAD), row
+        assert row.counts_as in (*COUNTS, "none"), row
+        allowed = {FAVOURS, AGAINST, "no-difference", "unclear"}
+        assert row.call in allowed | ({ONE_FORM} if row.comparison == HEAD_TO_HEAD else set())
+        assert bool(row.better_arm) == (row.call == ONE_FORM), row
+        assert row.design == records[row.pmid]["design"], row
+        assert row.justification, row
+    new = [pmid for pmid, row in records.items() if row["source"] == "new"]
+    assert len(new) >= 12
+    assert {r.pmid for r in parse_xml(DATA / "ontopic_more.xml")} == set(new)
+
+
+def test_every_domain_statement_lists_the_studies_and_calls_the_abstracts_give(summary):
+    rows = truth_rows()
+    expected = domain_truth(rows)
+    subgroups: dict[tuple, list[str]] = {}
+    for row in rows:
+        subgroups.setdefault((row.pmid, row.domain), []).append(row.subgroup)
+    wrong = {
+        **_compare(expected[CONTROLLED], _said(summary.domains, CONTROLLED, subgroups)),
+        **_compare(
+            expected[HEAD_TO_HEAD],
+            _said(summary.head_to_head_domains, HEAD_TO_HEAD, subgroups),
+        ),
+    }
+    report = _report("domain statements", wrong, KNOWN_WRONG, len(rows))
+    print(report)
+    assert set(wrong) == set(KNOWN_WRONG), report
+
+
+def test_every_question_statement_lists_the_studies_and_calls_the_abstracts_give(summary):
+    watch = load_watches()[0]
+    metformin = {pmid: row["metformin_population"] for pmid, row in record_truth().items()}
+    expected = question_truth(truth_rows(), watch.questions, metformin)
+    comparison_of = {
+        f"question:{q.name}": HEAD_TO_HEAD if q.comparison == HEAD_TO_HEAD else CONTROLLED
+        for q in watch.questions
+    }
+    said = {}
+    for statement in summary.questions:
+        said.update(_said([statement], comparison_of[statement.key], {}, questions=True))
+    wrong = _compare(expected, said)
+    report = _report("question statements", wrong, KNOWN_WRONG_QUESTIONS, len(expected))
+    print(report)
+    assert set(wrong) == set(KNOWN_WRONG_QUESTIONS), report
+
+
+def test_every_record_gets_the_design_its_abstract_states(summary):
+    records = record_truth()
+    wrong = {
+        pmid: f"{summary.designs[pmid]}, the abstract is a {row['design']}"
+        for pmid, row in records.items()
+        if summary.designs[pmid] != row["design"]
+    }
+    report = _report("designs", wrong, KNOWN_WRONG_DESIGNS, len(records))
+    print(report)
+    assert set(wrong) == set(KNOWN_WRONG_DESIGNS), report
