@@ -24,6 +24,7 @@ from litwatch.classifiers.design import classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
+from litwatch.classifiers.findings.model import FindingsModel
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
 from litwatch.classifiers.readers.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
@@ -40,6 +41,7 @@ class Judge:
     topic_definition: TopicDefinitionModel | None = None
     gap_definitions: tuple[GapDefinitionModel, ...] = ()
     findings_definition: FindingsDefinition = field(default_factory=FindingsDefinition)
+    findings_model: FindingsModel | None = field(default=None, compare=False)  # None: shipped
 
     @cached_property
     def topic(self) -> TopicDefinition | None:
@@ -74,7 +76,13 @@ class Judge:
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition
             found = (
-                read_findings(record, findings.domains, findings.intervention, findings.comparator)
+                read_findings(
+                    record,
+                    findings.domains,
+                    findings.intervention,
+                    findings.comparator,
+                    self.findings_model,
+                )
                 if findings.domains
                 else ()
             )

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import skops.io as sio
+from litwatch.core.errors import ConfigError
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "findings.skops"
 LABELS = ("increased", "decreased", "no-difference")
@@ -57,3 +58,22 @@ def load_model(path: Path) -> FindingsModel:
 def shipped_model() -> FindingsModel:
     """The model shipped in classifiers/models, read once per process."""
     return load_model(MODEL_PATH)
+
+
+def findings_model_at(path: Path | None) -> FindingsModel:
+    """The model the LITWATCH_FINDINGS_MODEL setting names (None: the shipped one), read once
+    per process; a missing or unreadable file is a ConfigError naming it."""
+    return shipped_model() if path is None else _named_model(Path(path).resolve())
+
+
+@cache
+def _named_model(path: Path) -> FindingsModel:
+    try:
+        return load_model(path)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"findings model {path}: no such file (LITWATCH_FINDINGS_MODEL)"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise ConfigError(f"findings model {path}: cannot be read ({reason})") from None
