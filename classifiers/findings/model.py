@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from zipfile import BadZipFile
 
 import skops.io as sio
 from litwatch.core.errors import ConfigError
@@ -74,6 +75,6 @@ def _named_model(path: Path) -> FindingsModel:
         raise ConfigError(
             f"findings model {path}: no such file (LITWATCH_FINDINGS_MODEL)"
         ) from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, BadZipFile) as error:
         reason = " ".join(str(error).split())[:200] or type(error).__name__
         raise ConfigError(f"findings model {path}: cannot be read ({reason})") from None

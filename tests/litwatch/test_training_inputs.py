@@ -181,6 +181,14 @@ def test_a_retrained_findings_model_goes_under_the_data_folder_and_the_setting_s
         code, out, err = run(monkeypatch, capsys, *command)
         assert code == 1 and out == "" and err.count("\n") == 1, err
         assert "absent.skops: no such file (LITWATCH_FINDINGS_MODEL)" in err
+    for named, reason in (
+        (tmp_path / "prompts.csv", "File is not a zip file"),  # not a model at all
+        (model_file.parent, "Is a directory"),
+    ):
+        monkeypatch.setenv("LITWATCH_FINDINGS_MODEL", str(named))
+        code, out, err = run(monkeypatch, capsys, "findings", str(abstracts))
+        assert code == 1 and out == "" and err.count("\n") == 1, err
+        assert f"findings model {named}: cannot be read (" in err and reason in err
 
 
 @pytest.fixture(scope="module")
