@@ -4,8 +4,10 @@ per sentence: a dot product in Python beats a call into scikit-learn per sentenc
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from zipfile import BadZipFile
 
@@ -24,6 +26,12 @@ class FindingsModel:
     ranking: dict[str, float]  # sentence feature -> weight
     effect: dict[str, dict[str, float]]  # label -> effect feature -> weight ("bias" included)
     card: dict = field(default_factory=dict)
+
+    @cached_property
+    def weights_digest(self) -> str:
+        """A digest of the weights: two models that read alike have the same one."""
+        weights = json.dumps([self.ranking, self.effect], sort_keys=True)
+        return hashlib.sha256(weights.encode("utf-8")).hexdigest()
 
     def effect_scores(self, features: dict[str, float]) -> dict[str, float]:
         """A linear score per label."""

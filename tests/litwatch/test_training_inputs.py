@@ -9,12 +9,14 @@ import io
 import json
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from litwatch.classifiers.findings.model import load_model, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.text import read_abstract
+from litwatch.flows.importing import import_files
 from litwatch.pubmed.formats import parse_file
 
 from litwatch.cli import main
@@ -189,6 +191,27 @@ def test_a_retrained_findings_model_goes_under_the_data_folder_and_the_setting_s
         code, out, err = run(monkeypatch, capsys, "findings", str(abstracts))
         assert code == 1 and out == "" and err.count("\n") == 1, err
         assert f"findings model {named}: cannot be read (" in err and reason in err
+
+
+def test_a_store_classified_with_one_findings_model_is_reclassified_with_another(
+    monkeypatch, capsys, tmp_path, small_set
+):
+    """The setting reaches records already stored: their findings were read by another model."""
+    abstracts, rows = small_set
+    prompts = write_rows(tmp_path / "prompts.csv", rows)
+    assert train_findings(monkeypatch, capsys, abstracts, prompts)[0] == 0
+    retrained = tmp_path / "data" / "models" / "findings.skops"
+    shipped = Settings(data_dir=tmp_path / "store")
+    named = shipped.model_copy(update={"findings_model": retrained})
+
+    def classified(settings: Settings) -> int:
+        line = import_files(settings, "b12-dpn", [abstracts], datetime(2026, 11, 23, 7, 0))
+        return int(line.rsplit(";", 1)[1].split()[0])
+
+    assert classified(shipped) == ARTICLES
+    assert classified(shipped) == 0  # control: nothing stale, nothing classified again
+    assert classified(named) == ARTICLES
+    assert classified(shipped) == ARTICLES  # and back
 
 
 @pytest.fixture(scope="module")
