@@ -24,6 +24,7 @@ from litwatch.classifiers.design import classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
+from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
@@ -40,6 +41,7 @@ class Judge:
     topic_definition: TopicDefinitionModel | None = None
     gap_definitions: tuple[GapDefinitionModel, ...] = ()
     findings_definition: FindingsDefinition = field(default_factory=FindingsDefinition)
+    findings_model: FindingsModel | None = field(default=None, compare=False)  # None: shipped
 
     @cached_property
     def topic(self) -> TopicDefinition | None:
@@ -51,13 +53,14 @@ class Judge:
 
     @cached_property
     def definitions_hash(self) -> str:
-        # Edited outcome domains or a new findings reader make stored calls stale too.
+        # Edited outcome domains, a new findings reader or a retrained findings model (not the
+        # shipped one, so that stores classified with it stay current) make stored calls stale.
         findings = self.findings_definition
-        return definitions_hash(
-            self.topic_definition,
-            self.gap_definitions,
-            extra={"findings": FINDINGS_VERSION, "findings_definition": repr(findings)},
-        )
+        extra = {"findings": FINDINGS_VERSION, "findings_definition": repr(findings)}
+        model = self.findings_model
+        if model is not None and model.weights_digest != shipped_model().weights_digest:
+            extra["findings_model"] = model.weights_digest
+        return definitions_hash(self.topic_definition, self.gap_definitions, extra=extra)
 
     def classify(
         self, records: Sequence[Record], *, text_only: bool = False
@@ -74,7 +77,13 @@ class Judge:
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition
             found = (
-                read_findings(record, findings.domains, findings.intervention, findings.comparator)
+                read_findings(
+                    record,
+                    findings.domains,
+                    findings.intervention,
+                    findings.comparator,
+                    self.findings_model,
+                )
                 if findings.domains
                 else ()
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from litwatch.core.errors import LitwatchError
 from litwatch.flows.classifying import classify_task
 from litwatch.flows.digesting import (
     artifacts_task,
@@ -34,6 +35,10 @@ from litwatch.settings import Settings
 from litwatch.wiring import entrez_client
 
 DEFAULT_SLICE_DAYS = 365
+# PubMed's Entrez dates go back to its oldest citations, of the 1800s; earlier ones E-utilities
+# cannot read. A slice longer than a century would hold the whole of PubMed.
+EARLIEST_ENTREZ_DATE = date(1800, 1, 1)
+MAX_SLICE_DAYS = 36_525
 
 # Called after each slice: (slices done, slices in the backfill, the slice, its counts).
 SliceProgress = Callable[[int, int, DateWindow, IngestStats], None]
@@ -67,6 +72,25 @@ class BackfillResult:
         return text
 
 
+def backfill_span(since: date, until: date | None, today: date, slice_days: int) -> DateWindow:
+    """The Entrez dates a backfill covers (`until` None: to `today`), checked before any work:
+    each date PubMed cannot hold, or a slice length out of bounds, is one LitwatchError line."""
+    last = today if until is None else until
+    for flag, day in (("--since", since), ("--until", last)):
+        if day < EARLIEST_ENTREZ_DATE:
+            raise LitwatchError(
+                f"{flag} {day.isoformat()}: PubMed's Entrez dates start in "
+                f"{EARLIEST_ENTREZ_DATE.year}"
+            )
+        if day > today:
+            raise LitwatchError(f"{flag} {day.isoformat()}: after today ({today.isoformat()})")
+    if last < since:
+        raise LitwatchError(f"--until {last.isoformat()} is before --since {since.isoformat()}")
+    if not 1 <= slice_days <= MAX_SLICE_DAYS:
+        raise LitwatchError(f"--slice-days: expected 1 to {MAX_SLICE_DAYS} days, got {slice_days}")
+    return DateWindow(since, last)
+
+
 def slices_to_do(
     span: DateWindow, slice_days: int, done: list[tuple[date, date]]
 ) -> tuple[list[DateWindow], int]:
@@ -79,7 +103,14 @@ def slices_to_do(
     return todo, len(slices) - len(todo)
 
 
-def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
+def backfill_slice(
+    client,
+    store,
+    watch: Watch,
+    window: DateWindow,
+    now: datetime,
+    findings_model: Path | None = None,
+) -> IngestStats:
     """Search, fetch, store and classify one slice as one committed run, then note it done.
 
     Only the Entrez date is searched: fetching a record today brings its current version, so
@@ -93,16 +124,23 @@ def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetim
     with recorded_run(store, watch.name, (window.first, window.last), now) as run:
         windows = client.search_windows(watch.query, window.first, window.last)
         stats = ingest_windows(client, store, run.run_id, watch, windows, now)
-        classify_pending(store, watch)
+        classify_pending(store, watch, findings_model=findings_model)
         run.stats = stats.as_dict()
     store.complete_slice(watch.name, window.first, window.last, run.run_id, now, run.stats)
     return stats
 
 
 @task(name="backfill-slice", **LIVE_INPUTS)
-def slice_task(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
+def slice_task(
+    client,
+    store,
+    watch: Watch,
+    window: DateWindow,
+    now: datetime,
+    findings_model: Path | None = None,
+) -> IngestStats:
     """One slice of the watch's history into the store, as its own committed run."""
-    return backfill_slice(client, store, watch, window, now)
+    return backfill_slice(client, store, watch, window, now, findings_model)
 
 
 @flow(name="litwatch-backfill", log_prints=True)
@@ -124,7 +162,7 @@ def backfill_flow(
     settings = settings or Settings()
     use_design_model(settings.design_model)  # the model the settings name, for every step
     now = now or datetime.now().astimezone()
-    span = DateWindow(since, until or now.date())
+    span = backfill_span(since, until, now.date(), slice_days)
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     client = entrez_client(settings)
     total = IngestStats()
@@ -135,12 +173,12 @@ def backfill_flow(
             # A long history takes hours: keep the lock fresh so no run on another
             # machine takes it over as stale while this one is still going.
             lock.refresh(datetime.now().astimezone())
-            stats = slice_task(client, store, watch, window, now)
+            stats = slice_task(client, store, watch, window, now, settings.findings_model)
             total = total + stats
             if progress:
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
-            classify_task(store, watch)
+            classify_task(store, watch, settings.findings_model)
             digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = summary_task(store, watch, out_dir, now)

@@ -58,19 +58,27 @@ class BulkResult:
 _judges: dict[str, object] = {}
 
 
-def judge_for(watch: Watch):
+def judge_for(watch: Watch, findings_model: Path | None = None):
     """The watch's Judge, compiled once per worker process."""
+    from litwatch.classifiers.findings.model import findings_model_at
     from litwatch.classifiers.judge import Judge
 
-    key = watch.model_dump_json()
+    key = f"{watch.model_dump_json()} {findings_model}"
     if key not in _judges:
-        _judges[key] = Judge(watch.topic, watch.gaps, watch.findings_definition)
+        _judges[key] = Judge(
+            watch.topic, watch.gaps, watch.findings_definition, findings_model_at(findings_model)
+        )
     return _judges[key]
 
 
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
 def classify_batch_task(
-    xml: bytes, source_file: str, watch: Watch, text_only: bool, design_model: Path | None = None
+    xml: bytes,
+    source_file: str,
+    watch: Watch,
+    text_only: bool,
+    design_model: Path | None = None,
+    findings_model: Path | None = None,
 ):
     """Parse one batch of articles and classify it with the `classify` command's Judge."""
     from litwatch.classifiers.design import use_design_model
@@ -79,7 +87,7 @@ def classify_batch_task(
 
     use_design_model(design_model)  # a worker process learns the settings' model here
     records = list(parse_xml(xml, source_name=source_file))
-    classifications = judge_for(watch).classify(records, text_only=text_only)
+    classifications = judge_for(watch, findings_model).classify(records, text_only=text_only)
     schema = classification_schema([gap.name for gap in watch.gaps])
     return classification_table(classifications, source_file, schema)
 
@@ -122,7 +130,12 @@ def bulk_classify_flow(
             for batch in article_batches(path, batch_size):
                 pending.append(
                     classify_batch_task.submit(
-                        batch, path.name, watch, text_only, settings.design_model
+                        batch,
+                        path.name,
+                        watch,
+                        text_only,
+                        settings.design_model,
+                        settings.findings_model,
                     )
                 )
                 if len(pending) >= in_flight:

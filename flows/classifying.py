@@ -7,6 +7,9 @@ not classified under the watch's current definitions and saves the results back.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from litwatch.classifiers.findings.model import findings_model_at
 from litwatch.classifiers.judge import Judge
 from litwatch.core.crash import crash_point
 from litwatch.core.errors import StoreError
@@ -20,10 +23,15 @@ from litwatch.config import Watch
 _BATCH = 500  # record versions judged together: the design model vectorises a batch at once
 
 
-def classify_pending(store: Store, watch: Watch, batch: int = _BATCH) -> int:
+def classify_pending(
+    store: Store, watch: Watch, batch: int = _BATCH, findings_model: Path | None = None
+) -> int:
     """Classify every record version of the watch the store holds no current classification for
-    (a new record version or edited definitions both count); return how many."""
-    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    (a new record version or edited definitions both count); return how many. `findings_model`
+    is the LITWATCH_FINDINGS_MODEL setting (None: the shipped model)."""
+    judge = Judge(
+        watch.topic, watch.gaps, watch.findings_definition, findings_model_at(findings_model)
+    )
     todo = store.unclassified(watch.name, judge.definitions_hash)
     for first in range(0, len(todo), batch):
         chunk = todo[first : first + batch]
@@ -43,8 +51,8 @@ def _stored(store: Store, pmid: str, version: int) -> Record:
 
 
 @task(name="classify", **LIVE_INPUTS)
-def classify_task(store: Store, watch: Watch) -> int:
+def classify_task(store: Store, watch: Watch, findings_model: Path | None = None) -> int:
     """Classify every record version of the watch not yet classified under its definitions."""
-    classified = classify_pending(store, watch)
+    classified = classify_pending(store, watch, findings_model=findings_model)
     crash_point("classify")
     return classified

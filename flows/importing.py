@@ -34,7 +34,7 @@ def import_files(settings: Settings, watch_name: str, files: list[Path], now: da
         run_session(store, watch.name, (None, None), now) as run,
     ):
         stats = ingest_files(store, run.run_id, watch, files, now)
-        classified = classify_pending(store, watch)
+        classified = classify_pending(store, watch, findings_model=settings.findings_model)
         run.stats = stats.as_dict()
     return (
         f"{watch.name}: imported {stats.fetched} records from {len(files)} file(s): "

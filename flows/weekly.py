@@ -91,7 +91,7 @@ def watch_flow(
         with recorded_run(store, watch.name, window, now) as run:
             windows = search_task(client, watch, window)
             stats = ingest_task(client, store, run.run_id, watch, windows, now)
-            classify_task(store, watch)
+            classify_task(store, watch, settings.findings_model)
             digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = {}

@@ -138,14 +138,16 @@ def backfill(
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
     from litwatch.embedded_api import end_with_this_process
-    from litwatch.flows.backfill import backfill_flow
+    from litwatch.flows.backfill import backfill_flow, backfill_span
     from litwatch.progress import progress_bar
 
+    # Checked before any work, so a date PubMed cannot hold is one line, not six retries.
+    first = _date_option("--since", since)
+    last = _date_option("--until", until) if until else None
+    backfill_span(first, last, date.today(), slice_days)
     end_with_this_process()
 
     settings = _settings(watches)
-    first = _date_option("--since", since)
-    last = _date_option("--until", until) if until else None
     with progress_bar(f"backfill {watch}") as update:
         result = backfill_flow(
             watch,
@@ -180,17 +182,20 @@ def classify(
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
+    from litwatch.classifiers.findings.model import findings_model_at
     from litwatch.classifiers.judge import Judge
     from litwatch.classify_command import run_classify
     from litwatch.config import find_watch, load_watches
 
-    chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
+    settings = _settings(watches)
+    chosen = find_watch(load_watches(settings.watches_file), watch)[0]
+    findings_model = findings_model_at(settings.findings_model)
     run_classify(
         files,
         text_only,
         format,
         sys.stdout,
-        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition),
+        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition, findings_model),
     )
 
 
@@ -331,7 +336,16 @@ def findings(
     """What each record found: its key finding and the effect per outcome domain (or per prompt)."""
     from litwatch.findings_command import run_findings
 
-    run_findings(files, prompts, format, watch, _settings(watches).watches_file, sys.stdout)
+    settings = _settings(watches)
+    run_findings(
+        files,
+        prompts,
+        format,
+        watch,
+        settings.watches_file,
+        sys.stdout,
+        findings_model=settings.findings_model,
+    )
 
 
 @app.command("train-findings")
@@ -341,13 +355,21 @@ def train_findings(
     ] = None,
     prompts: Annotated[Path | None, typer.Option(help="Labelled prompts CSV.")] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the model (.skops).")
-    ] = Path("classifiers/models/findings.skops"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the model (default: DATA_DIR/models/findings.skops).",
+        ),
+    ] = None,
 ) -> None:
     """Train the findings model (default: the Evidence Inference set in the shared corpus)."""
     from litwatch.findings_command import run_train_findings
 
-    folder = _settings().corpus_dir / "evidence-inference"
+    settings = _settings()
+    folder = settings.corpus_dir / "evidence-inference"
+    # Under the data folder, like `train`: never over the shipped model, whatever the folder.
+    out = out or settings.data_dir / "models" / "findings.skops"
     run_train_findings(
         abstracts or folder / "ei_dev_abstracts.xml",
         prompts or folder / "ei_dev_prompts.csv",
@@ -355,6 +377,7 @@ def train_findings(
         command="litwatch " + " ".join(sys.argv[1:]),
         echo=sys.stdout,
     )
+    typer.echo(f"to read findings with it: LITWATCH_FINDINGS_MODEL={out}")
 
 
 @app.command()

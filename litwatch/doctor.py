@@ -71,6 +71,7 @@ def diagnose(settings: Settings) -> Iterator[Finding]:
         yield check_writable(name, folder)
     yield check_corpus(settings)
     yield check_design_model(settings)
+    yield check_findings_model(settings)
 
 
 def check_watches(settings: Settings) -> Finding:
@@ -181,6 +182,29 @@ def check_design_model(settings: Settings) -> Finding:
     except (OSError, ValueError):
         trained = "no model card beside it"
     return Finding("design model", "ok", f"{path} ({which}; {trained})")
+
+
+def check_findings_model(settings: Settings) -> Finding:
+    """The findings model every command that reads findings uses: the shipped one, or the one
+    LITWATCH_FINDINGS_MODEL names, with what its card says it learnt from (read without
+    sklearn, as for the design model)."""
+    import json
+    import zipfile
+    from importlib.resources import files
+
+    shipped = Path(str(files("litwatch.classifiers") / "models" / "findings.skops")).resolve()
+    path = settings.findings_model or shipped
+    which = "LITWATCH_FINDINGS_MODEL" if settings.findings_model else "shipped"
+    if not path.is_file():
+        return Finding("findings model", "FAIL", f"{path}: no such file ({which})")
+    if not zipfile.is_zipfile(path):
+        return Finding("findings model", "FAIL", f"{path}: not a skops model file ({which})")
+    try:
+        card = json.loads(path.with_name(path.stem + "_card.json").read_text(encoding="utf-8"))
+        trained = f"trained on {card.get('n_prompts')} prompts from {card.get('prompts')}"
+    except (OSError, ValueError, AttributeError):
+        trained = "no model card beside it"
+    return Finding("findings model", "ok", f"{path} ({which}; {trained})")
 
 
 def _field(location: tuple) -> str:

@@ -17,9 +17,12 @@ from litwatch.core.errors import LitwatchError
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
 
-def read_prompts(path: Path) -> list[Prompt]:
+def read_prompts(path: Path, *, labels: Sequence[str] = ()) -> list[Prompt]:
     """The prompts of a CSV with header prompt_id,pmid,outcome,intervention,comparator (other
-    columns ignored; `label` and `evidence` kept when present); errors name file and line."""
+    columns ignored; `label` and `evidence` kept when present); errors name file and line.
+
+    Each `prompt_id` once, each column once. With `labels` (training), the header must have a
+    `label` column and every row one of `labels`: an unknown one would be taught as a class."""
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
@@ -30,17 +33,23 @@ def read_prompts(path: Path) -> list[Prompt]:
         line = raw[: error.start].count(b"\n") + 1
         raise LitwatchError(f"{path}: line {line}: not UTF-8 text") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    required = PROMPT_COLUMNS + (("label",) if labels else ())
     prompts = []
+    first_line: dict[str, int] = {}
     try:
         header = next(reader, None)
         if header is None:
             raise LitwatchError(f"{path}: line 1: empty file, expected a header row")
         header = [name.strip() for name in header]
-        missing = [name for name in PROMPT_COLUMNS if name not in header]
+        missing = [name for name in required if name not in header]
         if missing:
             raise LitwatchError(
-                f"{path}: line 1: header lacks {', '.join(missing)} "
-                f"(expected {','.join(PROMPT_COLUMNS)})"
+                f"{path}: line 1: header lacks {', '.join(missing)} (expected {','.join(required)})"
+            )
+        twice = sorted({name for name in header if name and header.count(name) > 1})
+        if twice:
+            raise LitwatchError(
+                f"{path}: line 1: column {', '.join(map(repr, twice))} appears more than once"
             )
         where = {name: header.index(name) for name in header}
         for row in reader:
@@ -52,22 +61,43 @@ def read_prompts(path: Path) -> list[Prompt]:
                     f"{path}: line {line}: {len(row)} fields, the header has {len(header)}"
                 )
             values = {name: row[index].strip() for name, index in where.items()}
-            if not values["pmid"] or not values["outcome"]:
-                raise LitwatchError(f"{path}: line {line}: pmid and outcome must not be empty")
+            if not values["prompt_id"] or not values["pmid"] or not values["outcome"]:
+                raise LitwatchError(
+                    f"{path}: line {line}: prompt_id, pmid and outcome must not be empty"
+                )
+            prompt_id = values["prompt_id"]
+            if prompt_id in first_line:
+                raise LitwatchError(
+                    f"{path}: line {line}: prompt_id {_shown(prompt_id)} repeats line "
+                    f"{first_line[prompt_id]}"
+                )
+            first_line[prompt_id] = line
+            label = values.get("label", "")
+            if labels and label not in labels:
+                raise LitwatchError(
+                    f"{path}: line {line}: label {_shown(label)} is not one of "
+                    f"{', '.join(labels)} (prompt {_shown(prompt_id)})"
+                )
             prompts.append(
                 Prompt(
-                    values["prompt_id"],
+                    prompt_id,
                     values["pmid"],
                     values["outcome"],
                     values["intervention"],
                     values["comparator"],
-                    values.get("label", ""),
+                    label,
                     values.get("evidence", ""),
                 )
             )
     except csv.Error as error:
         raise LitwatchError(f"{path}: line {reader.line_num}: malformed CSV ({error})") from None
     return prompts
+
+
+def _shown(value: str) -> str:
+    """A value from the file, quoted, cut and without control characters, for one error line."""
+    printable = "".join(c if c.isprintable() else "?" for c in value)
+    return repr(printable[:40] + ("..." if len(printable) > 40 else ""))
 
 
 def run_train_findings(
@@ -79,8 +109,14 @@ def run_train_findings(
     from litwatch.classifiers.findings.training import train_model
     from litwatch.pubmed.formats import parse_file
 
+    labelled = read_prompts(prompts_file, labels=LABELS)
     abstracts = {record.pmid: read_abstract(record) for record in parse_file(abstracts_file)}
-    prompts = [p for p in read_prompts(prompts_file) if p.pmid in abstracts and p.label]
+    prompts = [p for p in labelled if p.pmid in abstracts]
+    if not prompts:
+        raise LitwatchError(
+            f"train-findings: none of the {len(labelled)} prompts of {prompts_file} names a PMID "
+            f"among the {len(abstracts)} abstracts of {abstracts_file}"
+        )
     card = {
         "trained_by": command,
         "abstracts": abstracts_file.name,
@@ -107,10 +143,13 @@ def run_findings(
     watches_file: Path | None,
     out: TextIO,
     err: TextIO | None = None,
+    findings_model: Path | None = None,
 ) -> int:
-    """Print what each record found (or each prompt's answer); returns the rows written."""
+    """Print what each record found (or each prompt's answer) by the findings model at
+    `findings_model` (None: the shipped one); returns the rows written."""
     from litwatch.classifiers.findings.domains import read_findings_in
     from litwatch.classifiers.findings.key_finding import key_finding_in
+    from litwatch.classifiers.findings.model import findings_model_at
     from litwatch.classifiers.findings.reader import effect_in
     from litwatch.classifiers.findings.text import read_abstract
     from litwatch.config import find_watch, load_watches
@@ -120,6 +159,7 @@ def run_findings(
         raise LitwatchError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     prompts = read_prompts(prompts_file) if prompts_file is not None else None
     watch = find_watch(load_watches(watches_file), watch_name)[0]
+    model = findings_model_at(findings_model)
     abstracts = {}
     for path in files:
         for record in parse_file(path):
@@ -130,7 +170,9 @@ def run_findings(
         for prompt in prompts:
             abstract = abstracts.get(prompt.pmid)
             call = (
-                effect_in(abstract, prompt.outcome, prompt.intervention, prompt.comparator)
+                effect_in(
+                    abstract, prompt.outcome, prompt.intervention, prompt.comparator, model=model
+                )
                 if abstract is not None
                 else None
             )
@@ -156,7 +198,7 @@ def run_findings(
     arms = watch.findings.intervention, watch.findings.comparator
     rows = []
     for pmid, abstract in abstracts.items():
-        found = read_findings_in(abstract, domains, *arms)
+        found = read_findings_in(abstract, domains, *arms, model=model)
         key = key_finding_in(abstract)
         if fmt == "jsonl":
             rows.append(

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     watches_file: Path | None = None  # None: the watch file shipped with litwatch
     corpus_dir: Path = Field(default_factory=_default_corpus)
     design_model: Path | None = None  # None: the study-design model shipped with litwatch
+    findings_model: Path | None = None  # None: the findings model shipped with litwatch
 
     # Mail: without smtp_host, digests go to the outbox folder as .eml files
     smtp_host: str = ""

@@ -55,13 +55,15 @@ def run_train(
     labelled += load_trial_abstracts(trials)
     examples = [(item.record, item.label) for item in labelled]
     names = sorted({item.source_name for item in labelled})
+    # Cross-validation first: records it cannot split into learnable folds are refused in one
+    # line before any model is fitted.
+    scores = source_grouped_scores(labelled)
     model, card = train_design_model(
         examples, trained_on=trained_on, sources=names, weights=training_weights(labelled)
     )
     card["command"] = command
     card["trial_abstracts"] = sum(item.single_design for item in labelled)
     card["single_design_share"] = SINGLE_DESIGN_SHARE
-    scores = source_grouped_scores(labelled)
     calls, truth = _pubmed_labelled(labelled, scores.pop("calls"))
     scores.pop("truth")
     scores.pop("predicted")

@@ -32,6 +32,23 @@ def oneline(text: object) -> str:
     return _WHITESPACE.sub(" ", str(text)).strip()
 
 
+# A record's sentence (key finding, a study's evidence) longer than this is cut where people
+# read it; JSON keeps it whole. Real results sentences run to a few hundred characters.
+SHOWN_SENTENCE_CHARS = 500
+CUT_MARK = " … [cut]"
+
+
+def shown_sentence(text: object) -> str:
+    """A sentence from a record as the digest and the summary show it: whole up to
+    SHOWN_SENTENCE_CHARS, else cut at the last word boundary before it and marked as cut."""
+    text = oneline(text)
+    if len(text) <= SHOWN_SENTENCE_CHARS:
+        return text
+    kept = text[:SHOWN_SENTENCE_CHARS]
+    kept = kept.rsplit(" ", 1)[0] if " " in kept else kept
+    return kept.rstrip() + CUT_MARK
+
+
 def markdown_text(text: object) -> str:
     """Text that Markdown shows literally: no markup, HTML or links can come from a record."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", oneline(text))
@@ -65,6 +82,7 @@ def _environment(autoescape: bool) -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters["oneline"] = oneline
+    environment.filters["cut"] = shown_sentence
     environment.filters["md"] = markdown_text
     environment.filters["md_url"] = markdown_url
     environment.filters["code"] = code_span

@@ -23,6 +23,7 @@ from litwatch.classifiers.design.rules import (
 )
 from litwatch.classifiers.design.text import TextView, text_view
 from litwatch.classifiers.design.tfidf import TermIndex, tfidf
+from litwatch.core.errors import LitwatchError
 from litwatch.core.records import Record
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def train_design_model(
     examples = list(examples)
     weights = [1.0] * len(examples) if weights is None else list(weights)
     counts = Counter(label for _, label in examples)
-    learnable = learnable_labels(counts.elements())
+    learnable = _two_designs(counts)
     chosen = [i for i, (_, label) in enumerate(examples) if label in learnable]
     kept = [examples[i] for i in chosen]
     sample_weight = np.array([weights[i] for i in chosen])
@@ -258,6 +259,21 @@ def train_design_model(
     return model, card
 
 
+def _two_designs(counts: Counter[str]) -> frozenset[str]:
+    """The learnable labels, if there are two or more: one LitwatchError line otherwise."""
+    learnable = learnable_labels(counts.elements())
+    if len(learnable) < 2:
+        raise LitwatchError(
+            f"train: a model needs two designs of {MIN_EXAMPLES} or more records each; "
+            f"the {counts.total()} records hold {_counts_line(counts)}"
+        )
+    return learnable
+
+
+def _counts_line(counts: Counter[str]) -> str:
+    return ", ".join(f"{label} {n}" for label, n in counts.most_common()) or "none"
+
+
 def _balanced(labels: np.ndarray, sample_weight: np.ndarray) -> dict[str | int, float]:
     # sklearn's "balanced" counts examples; weighted examples must count by their weight, or a
     # label padded with light examples would lose its share. Keyed both by label and by class
@@ -284,8 +300,21 @@ def fold_models(
     trained on the other examples."""
     groups = list(groups)
     weights = [1.0] * len(examples) if weights is None else list(weights)
+    _two_designs(Counter(label for _, label in examples))
+    if len(set(groups)) < 2:
+        raise LitwatchError("train: cross-validation by source file needs two files or more")
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
-    for train, test in splitter.split(np.zeros(len(examples)), groups=groups):
+    splits = list(splitter.split(np.zeros(len(examples)), groups=groups))
+    for train, test in splits:  # each fold's model must have two designs to learn, as the whole
+        if len(learnable_labels(examples[i][1] for i in train)) < 2:
+            held = sorted({groups[i] for i in test})
+            raise LitwatchError(
+                f"train: cross-validation by source file holds out {', '.join(held[:3])}"
+                f"{' and more' if len(held) > 3 else ''}, and the other records hold "
+                f"{_counts_line(Counter(examples[i][1] for i in train))}: each fold needs two "
+                f"designs of {MIN_EXAMPLES} or more records; add labelled files"
+            )
+    for train, test in splits:
         model, _ = train_design_model(
             [examples[i] for i in train], seed=seed, weights=[weights[i] for i in train]
         )

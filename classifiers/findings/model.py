@@ -4,11 +4,15 @@ per sentence: a dot product in Python beats a call into scikit-learn per sentenc
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from zipfile import BadZipFile
 
 import skops.io as sio
+from litwatch.core.errors import ConfigError
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "findings.skops"
 LABELS = ("increased", "decreased", "no-difference")
@@ -22,6 +26,12 @@ class FindingsModel:
     ranking: dict[str, float]  # sentence feature -> weight
     effect: dict[str, dict[str, float]]  # label -> effect feature -> weight ("bias" included)
     card: dict = field(default_factory=dict)
+
+    @cached_property
+    def weights_digest(self) -> str:
+        """A digest of the weights: two models that read alike have the same one."""
+        weights = json.dumps([self.ranking, self.effect], sort_keys=True)
+        return hashlib.sha256(weights.encode("utf-8")).hexdigest()
 
     def effect_scores(self, features: dict[str, float]) -> dict[str, float]:
         """A linear score per label."""
@@ -57,3 +67,22 @@ def load_model(path: Path) -> FindingsModel:
 def shipped_model() -> FindingsModel:
     """The model shipped in classifiers/models, read once per process."""
     return load_model(MODEL_PATH)
+
+
+def findings_model_at(path: Path | None) -> FindingsModel:
+    """The model the LITWATCH_FINDINGS_MODEL setting names (None: the shipped one), read once
+    per process; a missing or unreadable file is a ConfigError naming it."""
+    return shipped_model() if path is None else _named_model(Path(path).resolve())
+
+
+@cache
+def _named_model(path: Path) -> FindingsModel:
+    try:
+        return load_model(path)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"findings model {path}: no such file (LITWATCH_FINDINGS_MODEL)"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, BadZipFile) as error:
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise ConfigError(f"findings model {path}: cannot be read ({reason})") from None

@@ -13,6 +13,7 @@ from litwatch.classifiers.findings.effect import arm_words, effect_features
 from litwatch.classifiers.findings.model import LABELS, FindingsModel
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.text import Abstract, content_words
+from litwatch.core.errors import LitwatchError
 from litwatch.core.findings import EffectCall
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -70,13 +71,27 @@ def train_model(
     abstracts: Mapping[str, Abstract], prompts: Sequence[Prompt], card: dict | None = None
 ) -> FindingsModel:
     """Fit the sentence ranker on which sentences annotators cited, and the effect classifier
-    on the cited sentences and their labels."""
+    on the cited sentences and their labels; data either cannot learn from is one
+    LitwatchError saying what is missing."""
+    labels = sorted({p.label for p in prompts})
+    if len(labels) < 2:
+        held = f"only {labels[0]!r}" if labels else "none"
+        raise LitwatchError(
+            f"train-findings: the effect classifier needs prompts of at least two labels of "
+            f"{', '.join(LABELS)}; the prompts hold {held}"
+        )
     rank_x, rank_y = [], []
     for prompt in prompts:
         abstract = abstracts[prompt.pmid]
         for sentence, row in zip(abstract.sentences, _ranking_rows(abstract, prompt), strict=True):
             rank_x.append(row)
             rank_y.append(int(evidence_overlaps(sentence.text, prompt.evidence)))
+    if len(set(rank_y)) < 2:
+        found = "every sentence" if rank_y and rank_y[0] else "no sentence"
+        raise LitwatchError(
+            f"train-findings: the sentence ranker needs cited and uncited sentences; {found} of "
+            f"the {len(prompts)} prompts' abstracts is in their evidence"
+        )
     ranking = _fit(rank_x, rank_y, RANKING_C)
     effect_x = [_effect_row(abstracts[p.pmid], p) for p in prompts]
     effect_y = [p.label for p in prompts]
@@ -90,13 +105,15 @@ def train_model(
 
 def _choose_c(rows: list[dict[str, float]], labels: list[str], groups: list[str]) -> float:
     """The C whose article-grouped inner CV gives the best macro-F1 on the cited sentences."""
-    if len(set(groups)) < 5:
-        return EFFECT_CS[len(EFFECT_CS) // 2]
     truth = np.asarray(labels)
+    folds = list(GroupKFold(5).split(rows, groups=groups)) if len(set(groups)) >= 5 else []
+    # Too few articles, or a fold whose training part holds one label: nothing to choose by.
+    if not folds or any(len(set(truth[train])) < 2 for train, _ in folds):
+        return EFFECT_CS[len(EFFECT_CS) // 2]
     best, best_score = EFFECT_CS[0], -1.0
     for c in EFFECT_CS:
         predicted = np.empty(len(labels), dtype=object)
-        for train, test in GroupKFold(5).split(rows, groups=groups):
+        for train, test in folds:
             model = FindingsModel(
                 {}, _fit([rows[i] for i in train], truth[train].tolist(), c, "balanced")
             )

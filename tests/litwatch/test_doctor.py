@@ -91,6 +91,7 @@ smtp_security = "none"
         "outbox folder",
         "corpus",
         "design model",
+        "findings model",
     ]
     assert all(line.startswith("ok   ") for line in lines), lines
     visible = len(standin.corpus.visible(standin.clock.now()))

@@ -68,6 +68,9 @@ def test_a_pmid_not_in_the_files_is_not_reported_with_one_warning(
         (HEADER + 'a,99000016,"pain,B12,placebo\n', 2),  # unclosed quote runs to the end
         (HEADER + "a,99000016,pain,B12,placebo\nb,99000016,pain\n", 3),  # too few fields
         ("prompt_id,pmid,outcome\na,1,pain\n", 1),  # header lacks columns
+        (HEADER + "a,99000016,pain,B12,placebo\na,99000016,pain,B12,placebo\n", 3),  # id twice
+        (HEADER.strip() + ",outcome\na,99000016,pain,B12,placebo,QoL\n", 1),  # column twice
+        (HEADER + ",99000016,pain,B12,placebo\n", 2),  # no prompt_id to answer by
     ],
 )
 def test_a_malformed_prompts_csv_is_one_line_naming_file_and_line(
