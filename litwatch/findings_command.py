@@ -13,6 +13,7 @@ from typing import TextIO
 
 from litwatch.classifiers.findings.training import Prompt
 from litwatch.core.errors import LitwatchError
+from litwatch.core.files import write_file
 
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
@@ -92,10 +93,11 @@ def run_train_findings(
     model = train_model(abstracts, prompts, card)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, out)
-    out.with_name(out.stem + "_card.json").write_text(
-        json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    write_file(
+        out.with_name(out.stem + "_card.json"),
+        json.dumps(model.card, indent=2, sort_keys=True) + "\n",
     )
-    out.with_name(out.stem + "_card.md").write_text(_card_markdown(model.card), encoding="utf-8")
+    write_file(out.with_name(out.stem + "_card.md"), _card_markdown(model.card))
     echo.write(f"findings model: {len(prompts)} prompts, {card['n_articles']} articles -> {out}\n")
 
 

@@ -13,11 +13,16 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from helpers import SMTP_PASSWORD, SMTP_USER, loopback_smtp
+from helpers import SMTP_PASSWORD, SMTP_USER, loopback_smtp, settings_for, write_watch_file
+from litwatch.flows.weekly import watch_flow
+from litwatch.outputs.mail import message_id_for
+from litwatch.standin.testing import running_standin
 
 LITWATCH = Path(sys.executable).parent / "litwatch"
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
@@ -25,6 +30,8 @@ two_users = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("setpriv") is None,
     reason="two real users need root (to become `nobody` through setpriv)",
 )
+QUERY = "diabetes[tiab] OR diabetic[tiab] OR metformin[tiab] OR neuropathy[tiab]"
+RUN_AT = datetime(2026, 12, 7, 7, 0)
 
 
 def as_nobody(*command: str) -> None:
@@ -192,3 +199,68 @@ def test_run_refuses_a_login_in_clear_before_any_work(
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data" / "litwatch.sqlite").exists()  # refused before the store
     assert listener.attempts == []
+
+
+# --- 2. no write follows a planted link --------------------------------------------------------
+
+
+def plant_links(victim: Path, *paths: Path) -> None:
+    """As nobody: make each path's folder and a link at the path to `victim`."""
+    for path in paths:
+        as_nobody("mkdir", "-p", "-m", "0777", str(path.parent))
+        as_nobody("ln", "-s", str(victim), str(path))
+
+
+@two_users
+def test_classify_bulk_writes_through_no_link_planted_beside_or_at_its_output(
+    prefect_api, litwatch, corpus, shared_folder, tmp_path
+):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = shared_folder / "out.parquet"
+    plant_links(victim, shared_folder / "out.parquet.partial", out)
+
+    result = litwatch(
+        "classify-bulk", corpus / "ontopic" / "ontopic.xml", "--out", out, "--workers", "1"
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert victim.read_text() == "precious\n"  # before the fix: Parquet bytes
+    assert not out.is_symlink()
+    assert pq.read_table(out).num_rows == 24
+    # Nothing of litwatch's is left beside it: its temporary file was renamed into place.
+    assert sorted(p.name for p in shared_folder.iterdir()) == ["out.parquet", "out.parquet.partial"]
+
+
+@two_users
+def test_a_run_writes_through_no_link_planted_in_a_shared_data_folder(
+    prefect_api, corpus, shared_folder, tmp_path
+):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    data = shared_folder / "data"
+    # A fresh store's first run of watch "sim": every name it writes can be known in advance.
+    stem = f"sim-{RUN_AT:%Y%m%d}-run1"
+    digest = data / "out" / "sim" / "digests" / stem
+    week = "{}-W{:02d}".format(*RUN_AT.isocalendar()[:2])
+    summary = data / "out" / "sim" / "summary"
+    outbox = data / "outbox" / "sim" / message_id_for(stem).strip("<>").split("@")[0]
+    planted = [
+        *(digest / f"{stem}.{suffix}" for suffix in ("html", "txt", "md", "json", "ris", "csv")),
+        *(summary / folder / name for folder in (week, "latest") for name in ("summary.md", "index.html")),
+        outbox.with_suffix(".eml"),
+        outbox.with_suffix(".tmp"),  # the outbox's old temporary name
+    ]  # fmt: skip
+    plant_links(victim, *planted)
+    watches = write_watch_file(tmp_path, QUERY)
+
+    with running_standin([corpus / "ontopic" / "ontopic.xml"], now=RUN_AT) as standin:
+        settings = settings_for(standin.base_url, data, watches)
+        result = watch_flow("sim", now=RUN_AT, settings=settings, since=date(2000, 1, 1))
+
+    assert result.new > 0
+    assert victim.read_text() == "precious\n"  # before the fix: a digest, a summary, a message
+    written = [path for path in planted if path.suffix != ".tmp"]
+    assert not any(path.is_symlink() for path in written)
+    assert all(path.stat().st_size > 0 for path in written)
+    assert outbox.with_suffix(".tmp").is_symlink()  # no longer a name litwatch uses
