@@ -24,7 +24,11 @@ from litwatch.outputs.watch import WatchInfo
 
 JSON_SCHEMA_VERSION = "1.1"
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!])")
+# Markdown's own punctuation (~ is GFM's strikethrough) and the @ of an e-mail address, which
+# GFM would turn into a mailto: link.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!~@])")
+# GFM's other autolinks: a URL scheme's colon and a bare "www." (escaped, neither reads as one).
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp)(:)|\b(www)(\.)")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -35,9 +39,11 @@ def oneline(text: object) -> str:
 
 def markdown_text(text: object) -> str:
     """Text that Markdown shows literally: no markup, HTML or links can come from a record."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", oneline(text))
-    # Entities, not backslashes, for angle brackets: inert in every Markdown flavour's HTML.
-    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+    # Entities, not backslashes, for & and angle brackets: inert in every Markdown flavour's
+    # HTML, and no "&#x202E;" in a record becomes a character when the Markdown is shown.
+    text = oneline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: f"{m[1] or m[3]}\\{m[2] or m[4]}", escaped)
 
 
 def markdown_url(url: object) -> str:
