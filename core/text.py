@@ -61,3 +61,9 @@ def _visible(value):
         copy.__dict__.update(vars(value) | changes)
         return copy
     return None
+
+
+def terminal_cell(value: object) -> str:
+    """One table cell for a terminal: visible characters only, whitespace runs as one space,
+    so no escape sequence ("\x1b]0;...\x07", "\x1b[2J") in a file or record reaches the screen."""
+    return " ".join(visible_text(str(value)).split())

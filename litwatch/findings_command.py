@@ -14,6 +14,7 @@ from typing import TextIO
 from litwatch.classifiers.findings.training import Prompt
 from litwatch.core.errors import LitwatchError
 from litwatch.core.files import write_file
+from litwatch.core.text import terminal_cell, visible_text
 
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
@@ -218,7 +219,7 @@ def _write(rows: list[dict], columns: Sequence[str], fmt: str, out: TextIO) -> N
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([defuse(row[column]) for column in columns])
+            writer.writerow([defuse(_csv_cell(row[column])) for column in columns])
     else:
         widths = {column: len(column) for column in columns[:-1]}
         cells = [{c: _cell(row[c]) for c in columns} for row in rows]
@@ -231,7 +232,12 @@ def _write(rows: list[dict], columns: Sequence[str], fmt: str, out: TextIO) -> N
             out.write(f"{line} {row[columns[-1]]}\n")
 
 
+def _csv_cell(value: object) -> object:
+    # A prompts file's text reaches stdout here as well: no control or format character.
+    return visible_text(value) if isinstance(value, str) else value
+
+
 def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
-    return " ".join(str(value).split())
+    return terminal_cell(value)

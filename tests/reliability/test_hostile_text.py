@@ -1,6 +1,6 @@
-"""Invisible and active text in records (issue #18, security 3): bidi and format characters
-never reach an output, record text is isolated in HTML, and Markdown shows a record's text
-literally (no strikethrough, no autolinks)."""
+"""Invisible and active text in records and input files (issue #18, security 3 and 5): bidi and
+format characters never reach an output, record text is isolated in HTML, Markdown shows a
+record's text literally (no strikethrough, no autolinks), and no table cell steers a terminal."""
 
 from __future__ import annotations
 
@@ -148,3 +148,44 @@ def test_an_ovid_export_loses_its_invisible_characters(tmp_path):
     (record,) = read_ovid(path)
     assert record.title == SHOWN_TITLE
     assert record.abstract[0].text == "Metformin and B12."
+
+
+# --- 5. no table cell steers the terminal ------------------------------------------------------
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J"
+
+
+def test_findings_table_prints_no_terminal_escape_from_a_prompt_id(litwatch, corpus, tmp_path):
+    prompts = tmp_path / "prompts.csv"
+    prompts.write_text(
+        "prompt_id,pmid,outcome,intervention,comparator\n"
+        f"a{ESCAPES}b,99000016,nerve conduction,B-complex tablet,placebo\n",
+        encoding="utf-8",
+    )
+    ontopic = corpus / "ontopic" / "ontopic.xml"
+    for fmt in ("table", "csv"):
+        result = litwatch("findings", ontopic, "--prompts", prompts, "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, fmt
+        assert invisible(result.stdout) == [], fmt
+        assert "a]0;owned[2Jb" in result.stdout, fmt  # the id's visible characters, kept
+
+
+def test_control_the_json_lines_keep_the_prompt_id_escaped_not_raw(litwatch, corpus, tmp_path):
+    """Control: JSON escapes the same characters itself, and keeps them as data."""
+    prompts = tmp_path / "prompts.csv"
+    prompts.write_text(
+        "prompt_id,pmid,outcome,intervention,comparator\n"
+        f"a{ESCAPES}b,99000016,nerve conduction,B-complex tablet,placebo\n",
+        encoding="utf-8",
+    )
+    result = litwatch("findings", corpus / "ontopic" / "ontopic.xml", "--prompts", prompts)
+    assert "\x1b" not in result.stdout
+    assert json.loads(result.stdout.splitlines()[0])["prompt_id"] == f"a{ESCAPES}b"
+
+
+def test_a_terminal_cell_keeps_only_visible_characters():
+    """The filter every table cell (classify's and findings') passes through."""
+    from litwatch.core.text import terminal_cell
+
+    assert terminal_cell(f"12{ESCAPES}34\n5\u202e6") == "12]0;owned[2J34 56"
