@@ -9,9 +9,8 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +23,8 @@ from litwatch.flows.weekly import watch_flow
 from litwatch.outputs.mail import message_id_for
 from litwatch.standin.testing import running_standin
 
-LITWATCH = Path(sys.executable).parent / "litwatch"
+from litwatch.settings import Settings
+
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 two_users = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("setpriv") is None,
@@ -81,25 +81,29 @@ def listener() -> Iterator[Listener]:
         yield found
 
 
-def doctor(cwd: Path, settings_file: Path, tmp_path: Path, **env: str):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LITWATCH_", "PREFECT_"))}
-    clean |= {
-        "LITWATCH_SETTINGS_FILE": str(settings_file),
-        "LITWATCH_DATA_DIR": str(tmp_path / "data"),
-        "LITWATCH_EUTILS_URL": f"http://127.0.0.1:{closed_port()}/",
-    }
-    done = subprocess.run(
-        [LITWATCH, "doctor"],
-        env=clean | env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    mail = [line for line in done.stdout.splitlines() if " mail: " in line]
-    assert len(mail) == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
-    return mail[0]
+@pytest.fixture
+def doctor(litwatch, monkeypatch, tmp_path) -> Callable[..., str]:
+    """`litwatch doctor` in `cwd` with only these settings (in-process); its mail line."""
+
+    def run(cwd: Path, settings_file: Path, **env: str) -> str:
+        for name in list(os.environ):
+            if name.startswith("LITWATCH_"):
+                monkeypatch.delenv(name)
+        monkeypatch.chdir(cwd)
+        env = {
+            "LITWATCH_SETTINGS_FILE": str(settings_file),
+            "LITWATCH_DATA_DIR": str(tmp_path / "data"),
+            "LITWATCH_EUTILS_URL": f"http://127.0.0.1:{closed_port()}/",
+            **env,
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        result = litwatch("doctor")
+        mail = [line for line in result.stdout.splitlines() if " mail: " in line]
+        assert len(mail) == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+        return mail[0]
+
+    return run
 
 
 def own_settings(tmp_path: Path, port: int, security: str = "starttls") -> Path:
@@ -118,7 +122,7 @@ def own_settings(tmp_path: Path, port: int, security: str = "starttls") -> Path:
 
 @two_users
 def test_a_dotenv_planted_in_the_working_folder_cannot_send_the_password_elsewhere(
-    shared_folder, tmp_path, listener
+    doctor, shared_folder, tmp_path, listener
 ):
     own_port = closed_port()  # the user's server, out of reach in this test
     settings_file = own_settings(tmp_path, own_port)
@@ -128,19 +132,18 @@ def test_a_dotenv_planted_in_the_working_folder_cannot_send_the_password_elsewhe
     )
     as_nobody("sh", "-c", 'printf "%s" "$1" > "$2"', "-", planted, str(shared_folder / ".env"))
 
-    mail = doctor(shared_folder, settings_file, tmp_path)
+    mail = doctor(shared_folder, settings_file)
 
     assert listener.attempts == []  # before the fix: [("digest", "s3cret-pw")], in clear
     assert mail.startswith(f"FAIL mail: SMTP 127.0.0.1:{own_port}: ")
     assert SMTP_PASSWORD not in mail
 
 
-def test_the_listener_hears_a_login_the_user_sets_up_in_one_place(tmp_path, listener):
+def test_the_listener_hears_a_login_the_user_sets_up_in_one_place(doctor, tmp_path, listener):
     """Control: the same values, password included, in the user's own environment."""
     mail = doctor(
         tmp_path,
         tmp_path / "absent.toml",
-        tmp_path,
         LITWATCH_SMTP_HOST="127.0.0.1",
         LITWATCH_SMTP_PORT=str(listener.port),
         LITWATCH_SMTP_SECURITY="none",
@@ -151,14 +154,14 @@ def test_the_listener_hears_a_login_the_user_sets_up_in_one_place(tmp_path, list
     assert listener.attempts == [(SMTP_USER, SMTP_PASSWORD)]
 
 
-def test_a_login_in_clear_is_refused_unless_set_where_the_password_is(tmp_path, listener):
+def test_a_login_in_clear_is_refused_unless_set_where_the_password_is(doctor, tmp_path, listener):
     settings_file = own_settings(tmp_path, closed_port())
     redirect = {
         "LITWATCH_SMTP_HOST": "127.0.0.1",
         "LITWATCH_SMTP_PORT": str(listener.port),
         "LITWATCH_SMTP_SECURITY": "none",
     }
-    mail = doctor(tmp_path, settings_file, tmp_path, **redirect)
+    mail = doctor(tmp_path, settings_file, **redirect)
     assert mail == (
         'FAIL mail: smtp_security = "none" (from the environment) would send the SMTP password '
         "(from the settings file) in clear: set smtp_security in the same place as the "
@@ -168,7 +171,7 @@ def test_a_login_in_clear_is_refused_unless_set_where_the_password_is(tmp_path, 
 
     # Set beside the password, in the settings file, it is the user's own choice.
     settings_file = own_settings(tmp_path, listener.port, security="none")
-    assert doctor(tmp_path, settings_file, tmp_path).startswith("ok   mail: ")
+    assert doctor(tmp_path, settings_file).startswith("ok   mail: ")
     assert listener.attempts == [(SMTP_USER, SMTP_PASSWORD)]
 
 
@@ -213,18 +216,24 @@ def plant_links(victim: Path, *paths: Path) -> None:
 
 @two_users
 def test_classify_bulk_writes_through_no_link_planted_beside_or_at_its_output(
-    prefect_api, litwatch, corpus, shared_folder, tmp_path
+    prefect_api, corpus, shared_folder, tmp_path
 ):
+    from litwatch.flows.bulk import bulk_classify_flow
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     out = shared_folder / "out.parquet"
     plant_links(victim, shared_folder / "out.parquet.partial", out)
 
-    result = litwatch(
-        "classify-bulk", corpus / "ontopic" / "ontopic.xml", "--out", out, "--workers", "1"
+    # The classify-bulk flow as the command runs it, on threads rather than a Dask cluster:
+    # the Parquet file is written by the flow itself, whichever runner classifies.
+    flow = bulk_classify_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+    records, _ = flow(
+        [corpus / "ontopic" / "ontopic.xml"], out, settings=Settings(data_dir=tmp_path / "data")
     )
 
-    assert result.exit_code == 0, result.stderr
+    assert records == 24
     assert victim.read_text() == "precious\n"  # before the fix: Parquet bytes
     assert not out.is_symlink()
     assert pq.read_table(out).num_rows == 24
