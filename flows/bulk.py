@@ -104,7 +104,7 @@ def bulk_classify_flow(
     progress: BatchProgress | None = None,
 ) -> tuple[int, int]:
     """Classify every article of `files` into the Parquet file `out`; (records, batches)."""
-    from litwatch.outputs.parquet import classification_schema, open_writer
+    from litwatch.outputs.parquet import classification_schema, parquet_writer
     from litwatch.pubmed.xml import article_batches
 
     settings = settings or Settings()
@@ -112,10 +112,7 @@ def bulk_classify_flow(
     schema = classification_schema([gap.name for gap in watch.gaps])
     pending: deque = deque()
     records = batches = 0
-    # Written beside `out` and renamed when whole, so a failed run leaves no partial results
-    # under the name a reader would trust.
-    partial = out.with_name(out.name + ".partial")
-    with open_writer(partial, schema) as writer:
+    with parquet_writer(out, schema) as writer:
 
         def write_oldest() -> None:
             nonlocal records, batches
@@ -142,7 +139,6 @@ def bulk_classify_flow(
                     write_oldest()
         while pending:
             write_oldest()
-    partial.replace(out)
     get_run_logger().info("classified %d records in %d batches into %s", records, batches, out)
     return records, batches
 

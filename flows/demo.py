@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from litwatch.core.files import write_file
 from lxml import etree
 
 from litwatch.settings import Settings
@@ -106,7 +107,7 @@ def write_indexed_versions(ontopic_xml: Path, folder: Path) -> list:
         path = folder / f"indexed-{record.pmid}.xml"
         document = etree.Element("PubmedArticleSet")
         document.append(copy)
-        path.write_bytes(etree.tostring(document, xml_declaration=True, encoding="utf-8"))
+        write_file(path, etree.tostring(document, xml_declaration=True, encoding="utf-8"))
         files.append(VersionFile(path, available))
     return files
 

@@ -27,7 +27,7 @@ from prefect import flow, get_run_logger
 
 from litwatch.config import find_watch, load_watches
 from litwatch.settings import Settings
-from litwatch.wiring import entrez_client
+from litwatch.wiring import check_plain_login, entrez_client
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ def watch_flow(
     now = now or datetime.now().astimezone()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     client = entrez_client(settings)
+    if deliver:
+        check_plain_login(settings)  # before any work, not when the digest is ready to send
     with Store.open(settings.db_path) as store, watch_lock(store, watch.name, now):
         # The window is read under the lock: a run that commits meanwhile would move it.
         if since is not None:

@@ -16,6 +16,7 @@ from litwatch.classifiers.judge import Judge
 from litwatch.core.classification import Classification
 from litwatch.core.errors import LitwatchError
 from litwatch.core.records import Record
+from litwatch.core.text import terminal_cell
 from litwatch.outputs.csvexport import defuse
 from litwatch.pubmed.formats import parse_file
 
@@ -114,10 +115,14 @@ def table_writer(out: TextIO) -> Writer:
                 name for name, call in classification.gaps.items() if call.relevance != "no"
             )
             topic = "on-topic" if classification.topic_relevant else "off-topic"
-            evidence = "; ".join(design.evidence)[:60]
+            evidence = terminal_cell("; ".join(design.evidence))[:60]
+            pmid, label, source = map(
+                terminal_cell, (classification.pmid, design.label, design.source)
+            )
+            gaps = terminal_cell(gaps)
             out.write(
-                f"{classification.pmid:<10} {design.label:<21} {design.confidence:5.2f} "
-                f"{design.source:<17} {topic:<9} {gaps or '-':<30} {evidence}\n"
+                f"{pmid:<10} {label:<21} {design.confidence:5.2f} "
+                f"{source:<17} {topic:<9} {gaps or '-':<30} {evidence}\n"
             )
 
     return write

@@ -126,8 +126,8 @@ def check_smtp(settings: Settings) -> Finding:
 
     try:
         config = smtp_config(settings)
-    except LitwatchError as error:  # a Prefect Secret block missing or out of reach
-        return Finding("mail", "FAIL", f"cannot read the SMTP password: {error}")
+    except LitwatchError as error:  # a Prefect Secret block out of reach, or a login in clear
+        return Finding("mail", "FAIL", str(error))
     if config is None:
         return Finding("mail", "note", f"no SMTP host set: digests go to {settings.outbox_dir}")
     try:

@@ -13,6 +13,8 @@ from typing import TextIO
 
 from litwatch.classifiers.findings.training import Prompt
 from litwatch.core.errors import LitwatchError
+from litwatch.core.files import write_file
+from litwatch.core.text import terminal_cell, visible_text
 
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
@@ -128,10 +130,11 @@ def run_train_findings(
     model = train_model(abstracts, prompts, card)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, out)
-    out.with_name(out.stem + "_card.json").write_text(
-        json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    write_file(
+        out.with_name(out.stem + "_card.json"),
+        json.dumps(model.card, indent=2, sort_keys=True) + "\n",
     )
-    out.with_name(out.stem + "_card.md").write_text(_card_markdown(model.card), encoding="utf-8")
+    write_file(out.with_name(out.stem + "_card.md"), _card_markdown(model.card))
     echo.write(f"findings model: {len(prompts)} prompts, {card['n_articles']} articles -> {out}\n")
 
 
@@ -258,7 +261,7 @@ def _write(rows: list[dict], columns: Sequence[str], fmt: str, out: TextIO) -> N
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([defuse(row[column]) for column in columns])
+            writer.writerow([defuse(_csv_cell(row[column])) for column in columns])
     else:
         widths = {column: len(column) for column in columns[:-1]}
         cells = [{c: _cell(row[c]) for c in columns} for row in rows]
@@ -271,7 +274,12 @@ def _write(rows: list[dict], columns: Sequence[str], fmt: str, out: TextIO) -> N
             out.write(f"{line} {row[columns[-1]]}\n")
 
 
+def _csv_cell(value: object) -> object:
+    # A prompts file's text reaches stdout here as well: no control or format character.
+    return visible_text(value) if isinstance(value, str) else value
+
+
 def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
-    return " ".join(str(value).split())
+    return terminal_cell(value)

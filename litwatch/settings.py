@@ -1,6 +1,7 @@
 """One settings object, read once at the entry point and passed down. Sources, first wins: the
-environment (LITWATCH_*), a .env file in the working folder, the settings file (TOML; see
-`settings_file`), the defaults; the two secrets may also come from Prefect Secret blocks.
+environment (LITWATCH_*), the settings file (TOML; see `settings_file`), the defaults; the two
+secrets may also come from Prefect Secret blocks. No `.env` file is read: a file anyone can drop
+into a shared working folder must not decide where a stored password goes.
 
 Secrets (the NCBI API key, the SMTP password) are `SecretStr`: they print as '**********'
 and are only unwrapped at the edge that sends them.
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -45,12 +47,14 @@ def _default_corpus() -> Path:
     return Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
+# The settings file's keys, from the source that read it to the Settings being built.
+_file_keys: ContextVar[frozenset[str]] = ContextVar("_file_keys", default=frozenset())
+
+
 class Settings(BaseSettings):
     """Everything a deployment configures; LITWATCH_* environment variables override."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="LITWATCH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="LITWATCH_", env_file=None, extra="ignore")
 
     # NCBI E-utilities
     eutils_url: str = NCBI_EUTILS
@@ -87,6 +91,8 @@ class Settings(BaseSettings):
         # message's headers, and only after the digest was recorded.
         return one_address(value)
 
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+
     # Test hook for the crash-recovery tests: "<point>[:stop]" (litwatch/crash.py); empty in use
     crash_at: str = ""
 
@@ -112,7 +118,45 @@ class Settings(BaseSettings):
         unknown = sorted(set(from_file.toml_data) - set(settings_cls.model_fields))
         if unknown:
             raise ConfigError(f"{path}: {unknown[0]}: unknown key")
-        return init_settings, env_settings, dotenv_settings, from_file, file_secret_settings
+        _file_keys.set(frozenset(from_file.toml_data))
+        # No dotenv_settings: see the module docstring.
+        return init_settings, env_settings, from_file, file_secret_settings
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        file_keys = _file_keys.get()
+        environment = {
+            name.lower().removeprefix("litwatch_")
+            for name in os.environ
+            if name.lower().startswith("litwatch_")
+        }
+        # Where each setting came from, as the sources' order decides it.
+        self._sources = {
+            name: "arguments"
+            if name in values
+            else "environment"
+            if name in environment
+            else "settings file"
+            if name in file_keys
+            else "default"
+            for name in type(self).model_fields
+        }
+
+    def source_of(self, name: str) -> str:
+        """Where a setting came from: arguments, environment, settings file or default."""
+        return self._sources.get(name, "default")
+
+    def plain_login_allowed(self) -> bool:
+        """Whether the SMTP password may be sent without TLS: only when `smtp_security = "none"`
+        was set in the same place as the password (or the name of its Prefect Secret block), so
+        that no other source (an environment a wrapper script sets, say) can point a stored
+        password at a server that reads it in clear."""
+        if self.smtp_security != "none" or not self.smtp_user:
+            return True
+        if self.smtp_password is None and not self.smtp_password_block:
+            return True  # no password to send
+        password = "smtp_password" if self.smtp_password is not None else "smtp_password_block"
+        return self.source_of("smtp_security") == self.source_of(password)
 
     @property
     def db_path(self) -> Path:

@@ -19,6 +19,7 @@ from litwatch.classifiers.design.training_data import (
     training_weights,
 )
 from litwatch.core.errors import LitwatchError
+from litwatch.core.files import write_file
 from litwatch.progress import Update
 from litwatch.training_sources import (
     EntrezSample,
@@ -81,10 +82,11 @@ def run_train(
     out_model.parent.mkdir(parents=True, exist_ok=True)
     model.card = card
     save_model(model, out_model)
-    out_model.with_name(out_model.stem + "_card.json").write_text(
-        json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    write_file(
+        out_model.with_name(out_model.stem + "_card.json"),
+        json.dumps(card, indent=2, sort_keys=True) + "\n",
     )
-    out_model.with_name(out_model.stem + "_card.md").write_text(card_markdown(card), "utf-8")
+    write_file(out_model.with_name(out_model.stem + "_card.md"), card_markdown(card))
     if out is not None:
         out.write(f"trained on {card['examples']} records from {len(names)} files -> {out_model}\n")
     return card

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from litwatch.classifiers.design.training_data import LabelledRecord, label_records
+from litwatch.core.files import write_file
 from litwatch.core.records import Record
 from litwatch.progress import Update
 from litwatch.pubmed.formats import parse_file, sniff_format
@@ -113,7 +114,7 @@ def _fetch_month(entrez_client, query: str, first: date, last: date, month: Path
     result = entrez_client.search(query, first, last)
     fetched = 0
     for number, batch in enumerate(entrez_client.fetch_xml(result)):
-        (partial / f"{number:04d}.xml").write_bytes(batch)
+        write_file(partial / f"{number:04d}.xml", batch)
         fetched += len(_PMID.findall(batch))
         if fetched >= want:
             break

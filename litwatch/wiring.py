@@ -4,6 +4,7 @@ and the SMTP connection they deliver through. The flows, `train` and `doctor` al
 
 from __future__ import annotations
 
+from litwatch.core.errors import ConfigError
 from litwatch.outputs.mail import SmtpConfig
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 from litwatch.settings import Settings
@@ -30,13 +31,27 @@ def entrez_client(settings: Settings) -> EntrezClient:
 
 
 def smtp_config(settings: Settings) -> SmtpConfig | None:
-    """SMTP settings, or None when digests go to the outbox folder only."""
+    """SMTP settings, or None when digests go to the outbox folder only; a ConfigError when they
+    would send the password in clear without the password's own source saying so."""
     if not settings.smtp_host:
         return None
+    check_plain_login(settings)
     return SmtpConfig(
         host=settings.smtp_host,
         port=settings.smtp_port,
         security=settings.smtp_security,
         username=settings.smtp_user,
         password=settings.resolved_smtp_password() or "",
+    )
+
+
+def check_plain_login(settings: Settings) -> None:
+    """Refuse `smtp_security = "none"` with a login unless it was set where the password was."""
+    if not settings.smtp_host or settings.plain_login_allowed():
+        return
+    password = "smtp_password" if settings.smtp_password is not None else "smtp_password_block"
+    raise ConfigError(
+        f'smtp_security = "none" (from the {settings.source_of("smtp_security")}) would send the '
+        f"SMTP password (from the {settings.source_of(password)}) in clear: set smtp_security in "
+        "the same place as the password, or use starttls or ssl"
     )

@@ -23,6 +23,7 @@ from typing import Literal
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest
 from litwatch.core.errors import DeliveryError
+from litwatch.core.files import write_file
 from litwatch.outputs.render import RenderedDigest, oneline
 from litwatch.outputs.watch import WatchInfo
 
@@ -92,13 +93,6 @@ def build_message(
 
 def _file_name(message_id: str) -> str:
     return message_id.strip("<>").split("@", 1)[0] + ".eml"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the file whole or not at all (a killed run never leaves half a message)."""
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 @contextmanager
@@ -180,7 +174,7 @@ def deliver(
         return DeliveryResult("already-sent", message_id, sent_dir / path.name)
     try:
         sent_dir.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, message.as_bytes())
+        write_file(path, message.as_bytes())  # whole or not at all, never through a link
     except OSError as error:
         raise DeliveryError(
             f"could not write to the outbox {outbox_dir}: {oneline(error)}"

@@ -4,12 +4,14 @@ the columns a reviewer filters on first, the full attributes and gap calls as JS
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from litwatch.core.classification import Classification
+from litwatch.core.files import replace_file
 
 
 def classification_schema(gap_names: Sequence[str]) -> pa.Schema:
@@ -53,7 +55,14 @@ def classification_table(
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def open_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
-    """A Parquet file at `path` that tables of `schema` are appended to as they come."""
+@contextmanager
+def parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """A Parquet file that tables of `schema` are appended to as they come; it replaces `path`
+    only when the block ends without an error, so a failed run leaves no partial results under
+    the name a reader would trust (and writes through no link planted beside it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return pq.ParquetWriter(path, schema, compression="zstd")
+    with (
+        replace_file(path) as handle,
+        pq.ParquetWriter(handle, schema, compression="zstd") as writer,
+    ):
+        yield writer

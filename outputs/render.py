@@ -16,6 +16,7 @@ from urllib.parse import quote
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litwatch.core.digest import Digest
+from litwatch.core.files import write_file
 from litwatch.core.words import first_upper
 from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view, dose
@@ -23,7 +24,11 @@ from litwatch.outputs.watch import WatchInfo
 
 JSON_SCHEMA_VERSION = "1.1"
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!])")
+# Markdown's own punctuation (~ is GFM's strikethrough) and the @ of an e-mail address, which
+# GFM would turn into a mailto: link.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#!~@])")
+# GFM's other autolinks: a URL scheme's colon and a bare "www." (escaped, neither reads as one).
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp)(:)|\b(www)(\.)")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -51,9 +56,11 @@ def shown_sentence(text: object) -> str:
 
 def markdown_text(text: object) -> str:
     """Text that Markdown shows literally: no markup, HTML or links can come from a record."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", oneline(text))
-    # Entities, not backslashes, for angle brackets: inert in every Markdown flavour's HTML.
-    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+    # Entities, not backslashes, for & and angle brackets: inert in every Markdown flavour's
+    # HTML, and no "&#x202E;" in a record becomes a character when the Markdown is shown.
+    text = oneline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: f"{m[1] or m[3]}\\{m[2] or m[4]}", escaped)
 
 
 def markdown_url(url: object) -> str:
@@ -258,10 +265,7 @@ def write_digest_files(
     recipients: tuple[str, ...] = (),
 ) -> DigestPaths:
     """Render one digest and write every format into `out_dir`; the .eml is ready to send."""
-    from litwatch.outputs.mail import (  # mail builds on render: no cycle
-        build_message,
-        write_atomically,
-    )
+    from litwatch.outputs.mail import build_message  # mail builds on render: no cycle
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -279,13 +283,13 @@ def write_digest_files(
         eml=out_dir / f"{stem}.eml",
         images=tuple(out_dir / image_file_name(digest, image) for image in rendered.images),
     )
-    paths.html.write_text(rendered.html_file, encoding="utf-8")
-    paths.txt.write_text(rendered.text, encoding="utf-8")
-    paths.md.write_text(rendered.markdown, encoding="utf-8")
-    paths.json.write_text(rendered.json, encoding="utf-8")
-    paths.ris.write_text(ris.records_to_ris(records), encoding="utf-8")
-    paths.csv.write_text(csvexport.records_to_csv(records, watch_info), encoding="utf-8")
-    write_atomically(paths.eml, message.as_bytes())  # the next run may send this file as it is
+    write_file(paths.html, rendered.html_file)
+    write_file(paths.txt, rendered.text)
+    write_file(paths.md, rendered.markdown)
+    write_file(paths.json, rendered.json)
+    write_file(paths.ris, ris.records_to_ris(records))
+    write_file(paths.csv, csvexport.records_to_csv(records, watch_info))
+    write_file(paths.eml, message.as_bytes())  # the next run may send this file as it is
     for image, path in zip(rendered.images, paths.images, strict=True):
-        path.write_bytes(image.png)
+        write_file(path, image.png)
     return paths

@@ -6,7 +6,6 @@ and into summary/latest/; earlier versions are kept and linked.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from litwatch.core.classification import Attributes, Classification, Relevance
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest
+from litwatch.core.files import is_temporary, write_file
 from litwatch.core.records import Record
 from litwatch.core.words import word, words
 from litwatch.outputs import charts
@@ -297,15 +297,19 @@ def write_summary(
     images = _chart_images(view, watch_info, records_with_classifications)
     chart_paths = []
     for name, png in images.items():
-        (folder / name).write_bytes(png)
+        write_file(folder / name, png)
         chart_paths.append(folder / name)
     context = {**view, "earlier_versions": earlier, "charts": list(images)}
     markdown = folder / "summary.md"
     html = folder / "index.html"
-    markdown.write_text(render_text("summary.md.j2", context), encoding="utf-8")
+    write_file(markdown, render_text("summary.md.j2", context))
     crash_point("summary")
-    html.write_text(render_html("summary.html.j2", context), encoding="utf-8")
+    write_file(html, render_html("summary.html.j2", context))
     latest = root / "latest"
-    # latest/ sits beside the versions, so the same relative links work from both.
-    shutil.copytree(folder, latest, dirs_exist_ok=True)
+    # latest/ sits beside the versions, so the same relative links work from both; copied file
+    # by file through write_file, as a copy into a folder would follow a link planted there.
+    latest.mkdir(exist_ok=True)
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.is_symlink() and not is_temporary(path):
+            write_file(latest / path.name, path.read_bytes())
     return SummaryPaths(folder, markdown, html, tuple(chart_paths), latest)

@@ -13,6 +13,7 @@ from typing import IO
 from Bio import Medline
 from litwatch.core.errors import ParseError
 from litwatch.core.records import AbstractSection, Author, CommentCorrection, MeshHeading, Record
+from litwatch.core.text import visible_record
 from litwatch.pubmed.formats import (
     Source,
     calendar_date,
@@ -75,7 +76,7 @@ def _records(stream: IO[bytes], name: str) -> Iterator[Record]:
         for medline in _entries(Medline.parse(lines), name):
             if "PMID" not in medline:
                 raise ParseError(f"{name}: MEDLINE record without PMID (not MEDLINE text?)")
-            yield record_from_medline(medline, author_order)
+            yield visible_record(record_from_medline(medline, author_order))
             author_order.clear()
     except (EOFError, OSError) as error:  # a damaged or cut-off gzip stream
         raise ParseError(f"{name}: breaks off ({error})") from None

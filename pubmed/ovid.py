@@ -9,6 +9,7 @@ from pathlib import Path
 
 from litwatch.core.errors import ParseError
 from litwatch.core.records import AbstractSection, Author, Record
+from litwatch.core.text import visible_record
 
 _OVID_FIELD = re.compile(r"^([A-Za-z_]{2,16}) *- ?(.*)$")
 _OVID_PMID = re.compile(r"[?&]AN=(\d+)")
@@ -57,12 +58,14 @@ def _ovid_record(fields: list[tuple[str, str]]) -> Record:
             sections.append(AbstractSection(text=match.group(2), label=match.group(1)))
         else:
             sections.append(AbstractSection(text=paragraph))
-    return Record(
-        pmid=pmid,
-        title=" ".join(values("TI")),
-        status="MEDLINE",  # the file is an Ovid MEDLINE(R) database export
-        abstract=tuple(sections),
-        authors=tuple(Author(last_name=name) for name in values("AU")),
-        publication_types=tuple(values("PT")),
-        source_format="ovid",
+    return visible_record(
+        Record(
+            pmid=pmid,
+            title=" ".join(values("TI")),
+            status="MEDLINE",  # the file is an Ovid MEDLINE(R) database export
+            abstract=tuple(sections),
+            authors=tuple(Author(last_name=name) for name in values("AU")),
+            publication_types=tuple(values("PT")),
+            source_format="ovid",
+        )
     )

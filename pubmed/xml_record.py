@@ -14,6 +14,7 @@ from litwatch.core.records import (
     Record,
     assemble,
 )
+from litwatch.core.text import visible_record
 from litwatch.pubmed.formats import calendar_date, publication_date, registry_ids
 from lxml import etree
 
@@ -22,10 +23,11 @@ _IGNORED_REF_TYPES = frozenset({"Cites"})
 
 
 def record_from_element(element: etree._Element) -> Record:
-    """The Record held by one PubmedArticle or PubmedBookArticle element."""
+    """The Record held by one PubmedArticle or PubmedBookArticle element, without invisible
+    characters (core/text.py)."""
     if element.tag == "PubmedBookArticle":
-        return _book_record(element)
-    return _article_record(element)
+        return visible_record(_book_record(element))
+    return visible_record(_article_record(element))
 
 
 def _child(element: etree._Element | None, tag: str) -> etree._Element | None:

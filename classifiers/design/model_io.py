@@ -10,6 +10,7 @@ import numpy as np
 import skops.io as sio
 from litwatch.classifiers.design.calibration import Calibration
 from litwatch.classifiers.design.model import DesignModel
+from litwatch.core.files import replace_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Everything a saved model may contain beyond skops' defaults; loading refuses anything else.
@@ -40,7 +41,8 @@ def save_model(model: DesignModel, path: Path) -> None:
         "card": model.card,
         "calibration": model.calibration.to_json() if model.calibration else {},
     }
-    sio.dump(bundle, Path(path), compression=8)
+    with replace_file(Path(path)) as handle:
+        sio.dump(bundle, handle, compression=8)
 
 
 def load_model(path: Path) -> DesignModel:

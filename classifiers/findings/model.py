@@ -13,6 +13,7 @@ from zipfile import BadZipFile
 
 import skops.io as sio
 from litwatch.core.errors import ConfigError
+from litwatch.core.files import replace_file
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "findings.skops"
 LABELS = ("increased", "decreased", "no-difference")
@@ -43,11 +44,12 @@ class FindingsModel:
 
 def save_model(model: FindingsModel, path: Path) -> None:
     """Write the weights with skops (a format that cannot run code on load)."""
-    sio.dump(
-        {"ranking": model.ranking, "effect": model.effect, "card": model.card},
-        Path(path),
-        compression=8,
-    )
+    with replace_file(Path(path)) as handle:
+        sio.dump(
+            {"ranking": model.ranking, "effect": model.effect, "card": model.card},
+            handle,
+            compression=8,
+        )
 
 
 def load_model(path: Path) -> FindingsModel:

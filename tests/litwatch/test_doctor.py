@@ -65,11 +65,13 @@ def by_check(lines: list[str]) -> dict[str, str]:
 
 
 def test_doctor_passes_when_ncbi_smtp_and_folders_are_all_reachable(tmp_path, standin, smtp_server):
-    # SMTP from the settings file, everything else from the environment: both sources count.
+    # SMTP from the settings file (a login in clear only because the password is set there
+    # too), everything else from the environment: both sources count.
     settings_toml = f"""
 smtp_host = "127.0.0.1"
 smtp_port = {smtp_server.port}
 smtp_user = "digest"
+smtp_password = "{SMTP_PASSWORD}"
 smtp_security = "none"
 """
     code, lines, stderr = doctor(
@@ -78,7 +80,6 @@ smtp_security = "none"
         LITWATCH_EUTILS_URL=standin.base_url,
         LITWATCH_NCBI_EMAIL="doctor@example.org",
         LITWATCH_NCBI_API_KEY=API_KEY,
-        LITWATCH_SMTP_PASSWORD=SMTP_PASSWORD,
     )
     assert code == 0, lines + [stderr]
     checks = by_check(lines)

@@ -1,0 +1,63 @@
+"""Every file litwatch writes goes through `replace_file` (or `write_file`), so that no one can
+redirect a write: the bytes go to a new temporary file, created exclusively (O_CREAT|O_EXCL|
+O_NOFOLLOW, under an unguessable name) in the target's own folder, which is then renamed over the
+target. A symlink planted at the target or at any name beside it is never written through (the
+rename replaces a link at the target, it does not follow it), and a reader never sees half a file.
+pip and git write their own files the same way.
+
+The one edge of the core: it touches the file system, but nothing else of litwatch, so every
+room may use it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+_TEMPORARY_SUFFIX = ".litwatch-tmp"
+
+
+def is_temporary(path: Path) -> bool:
+    """Whether `path` is one of replace_file's temporary files (left behind by a killed run)."""
+    return path.name.startswith(".") and path.name.endswith(_TEMPORARY_SUFFIX)
+
+
+def _create_beside(path: Path) -> tuple[Path, int]:
+    # 16 random hex digits: a name nobody can plant in advance; a clash just tries another.
+    for _ in range(100):
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}{_TEMPORARY_SUFFIX}")
+        try:
+            # 0o666 less the umask, as open() would give the file itself.
+            return temporary, os.open(temporary, _FLAGS, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: no free temporary name after 100 tries")
+
+
+@contextmanager
+def replace_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file whose contents replace `path` when the block ends without an error; on an
+    error the target is left as it was and the temporary file removed. The caller (a Parquet or
+    skops writer, say) may close the handle itself."""
+    path = Path(path)
+    temporary, descriptor = _create_beside(path)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            if not handle.closed:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Replace `path` with `data` (text is written as UTF-8), whole or not at all."""
+    with replace_file(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
