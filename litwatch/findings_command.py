@@ -13,6 +13,7 @@ from typing import TextIO
 
 from litwatch.classifiers.findings.training import Prompt
 from litwatch.core.errors import LitwatchError
+from litwatch.small_files import PROMPTS_FILE_LIMIT, read_small_file
 
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
@@ -20,10 +21,7 @@ PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 def read_prompts(path: Path) -> list[Prompt]:
     """The prompts of a CSV with header prompt_id,pmid,outcome,intervention,comparator (other
     columns ignored; `label` and `evidence` kept when present); errors name file and line."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise LitwatchError(f"{path}: cannot read prompts ({error.strerror or error})") from None
+    raw = read_small_file(Path(path), "prompts CSV", PROMPTS_FILE_LIMIT, LitwatchError)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
