@@ -359,10 +359,11 @@ def serve(
 
     settings = _settings(watches)
     chosen = find_watch(load_watches(settings.watches_file), watch)
-    # Without PREFECT_API_URL, serving (or deploying) starts Prefect's temporary API too.
+    # Without PREFECT_API_URL, serving (or deploying) starts Prefect's temporary API too: no
+    # analytics from it either (whether it should end with serve is issue #18's item 14).
     from litwatch.embedded_api import end_with_this_process
 
-    end_with_this_process(analytics=settings.prefect_analytics)
+    end_with_this_process(analytics=settings.prefect_analytics, end_with_process=False)
     # Each run starts in a subprocess that reads its settings from the environment: hand it
     # the same watch file (served: this process's environment; in a pool: the job's).
     env = {"LITWATCH_WATCHES_FILE": str(watches.resolve())} if watches is not None else {}

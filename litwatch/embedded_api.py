@@ -17,19 +17,20 @@ import os
 import signal
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from unittest import mock
 
 _PR_SET_PDEATHSIG = 1
 
 
-def end_with_this_process(*, analytics: bool) -> None:
+def end_with_this_process(*, analytics: bool, end_with_process: bool = True) -> None:
     """Make the temporary Prefect API that this process may start end when the process does,
     and send Prefect usage analytics only if `analytics` (the `prefect_analytics` setting).
 
     Call it in the main thread, before any flow runs: the kernel signals the child when the
-    thread that started it ends (on Linux only). Does nothing when an API URL is configured:
-    litwatch then starts no server."""
+    thread that started it ends (on Linux only). `serve`, whose API Prefect may start from
+    another thread, passes `end_with_process=False` and gets the analytics setting alone.
+    Does nothing when an API URL is configured: litwatch then starts no server."""
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
@@ -44,7 +45,7 @@ def end_with_this_process(*, analytics: bool) -> None:
             # "Failed to send telemetry" as an ERROR).
             with (
                 temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: analytics}),
-                _children_end_with(os.getpid()),
+                _children_end_with(os.getpid()) if end_with_process else nullcontext(),
             ):
                 return super()._run_uvicorn_command()
 
