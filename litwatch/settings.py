@@ -12,9 +12,9 @@ import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -119,13 +119,14 @@ class Settings(BaseSettings):
         # message's headers, and only after the digest was recorded.
         return one_address(value)
 
-    @field_validator(
-        "data_dir", "output_dir", "watches_file", "corpus_dir", "design_model", mode="before"
-    )
+    @field_validator("*", mode="before")
     @classmethod
-    def _path_not_empty(cls, value: object) -> object:
+    def _path_not_empty(cls, value: object, info: ValidationInfo) -> object:
         # Path("") is the current folder: an empty variable must not put the store there.
-        if isinstance(value, str) and not value.strip():
+        # Every path setting, by its type, so that a new one is covered too.
+        annotation = cls.model_fields[str(info.field_name)].annotation
+        is_path = annotation is Path or Path in get_args(annotation)
+        if is_path and isinstance(value, str) and not value.strip():
             raise ValueError("is empty: name a path, or unset it for the default")
         return value
 
