@@ -20,7 +20,7 @@ from litwatch.classifiers.conditions import (
 )
 from litwatch.classifiers.gaps import GapDefinition
 from litwatch.classifiers.readers.comparator import COMPARATORS
-from litwatch.classifiers.readers.terms import compile_terms
+from litwatch.classifiers.readers.terms import compile_terms, term_pattern
 from litwatch.classifiers.readers.vocab import FORMULATIONS, OUTCOMES, ROUTES
 from litwatch.classifiers.topic import (
     ATTRIBUTE_FLAGS,
@@ -99,8 +99,14 @@ class ConditionModel(BaseModel):
                 raise ValueError(
                     f"design: unknown label {unknown} (known: {', '.join(DESIGN_LABELS)})"
                 )
-        if given[0] == "phrases" and not self.phrases:
-            raise ValueError("phrases: give at least one phrase")
+        if given[0] == "phrases":
+            if not self.phrases:
+                raise ValueError("phrases: give at least one phrase")
+            for phrase in self.phrases:
+                try:
+                    term_pattern(phrase)  # what compile() does to it, checked at load
+                except ValueError as problem:
+                    raise ValueError(f"phrases: {phrase!r}: {problem}") from None
         if given[0] in ("any", "all") and not self._value_of(given[0]):
             raise ValueError(f"{given[0]}: give at least one condition")
         return self

@@ -80,10 +80,15 @@ class TopicCall:
 _TOKEN = re.compile(r"\s*(?:(?P<paren>[()])|(?P<word>[A-Za-z_][\w-]*))")
 
 
+# Parentheses and "not"s nested deeper than this are refused: the parser, rule_names and the
+# evaluation all recurse once per level, and no real rule nests more than a few.
+MAX_RULE_DEPTH = 32
+
+
 def parse_rule(text: str) -> Rule:
     """The rule written as e.g. "b12 and ((diabetes and neuropathy) or metformin)"; ValueError if malformed."""
     tokens = _tokens(text)
-    rule, position = _parse_or(tokens, 0)
+    rule, position = _parse_or(tokens, 0, 0)
     if position != len(tokens):
         raise ValueError(f"unexpected {tokens[position]!r} in rule {text!r}")
     return rule
@@ -113,35 +118,37 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def _parse_or(tokens: list[str], position: int) -> tuple[Rule, int]:
+def _parse_or(tokens: list[str], position: int, depth: int) -> tuple[Rule, int]:
     operands = []
-    operand, position = _parse_and(tokens, position)
+    operand, position = _parse_and(tokens, position, depth)
     operands.append(operand)
     while position < len(tokens) and tokens[position].lower() == "or":
-        operand, position = _parse_and(tokens, position + 1)
+        operand, position = _parse_and(tokens, position + 1, depth)
         operands.append(operand)
     return (operands[0] if len(operands) == 1 else Or(tuple(operands))), position
 
 
-def _parse_and(tokens: list[str], position: int) -> tuple[Rule, int]:
+def _parse_and(tokens: list[str], position: int, depth: int) -> tuple[Rule, int]:
     operands = []
-    operand, position = _parse_not(tokens, position)
+    operand, position = _parse_not(tokens, position, depth)
     operands.append(operand)
     while position < len(tokens) and tokens[position].lower() == "and":
-        operand, position = _parse_not(tokens, position + 1)
+        operand, position = _parse_not(tokens, position + 1, depth)
         operands.append(operand)
     return (operands[0] if len(operands) == 1 else And(tuple(operands))), position
 
 
-def _parse_not(tokens: list[str], position: int) -> tuple[Rule, int]:
+def _parse_not(tokens: list[str], position: int, depth: int) -> tuple[Rule, int]:
     if position >= len(tokens):
         raise ValueError("rule ends where a concept was expected")
     token = tokens[position]
+    if token.lower() in ("not", "(") and depth >= MAX_RULE_DEPTH:
+        raise ValueError(f"rule nests parentheses and 'not' deeper than {MAX_RULE_DEPTH}")
     if token.lower() == "not":
-        operand, position = _parse_not(tokens, position + 1)
+        operand, position = _parse_not(tokens, position + 1, depth + 1)
         return Not(operand), position
     if token == "(":
-        rule, position = _parse_or(tokens, position + 1)
+        rule, position = _parse_or(tokens, position + 1, depth + 1)
         if position >= len(tokens) or tokens[position] != ")":
             raise ValueError("rule has an unclosed parenthesis")
         return rule, position + 1

@@ -114,20 +114,15 @@ def write_indexed_versions(ontopic_xml: Path, folder: Path) -> list:
 
 @contextmanager
 def offline_prefect() -> Iterator[None]:
-    """Prefect as the demo wants it, unless the environment says otherwise: its temporary API
-    is offline, so no telemetry; and only warnings on screen, so the paths it prints stay
-    readable. Passed as Prefect settings, not written into this process's environment."""
+    """Prefect as the demo wants it, unless the environment says otherwise: only warnings on
+    screen, so the paths it prints stay readable. (Its temporary API sends no analytics, as for
+    every command: litwatch/embedded_api.py.) Not written into this process's environment."""
     import prefect.main  # noqa: F401  (configures Prefect's loggers: the level below must come after)
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
     if "PREFECT_LOGGING_LEVEL" not in os.environ:
         # Prefect's flow and task run loggers inherit this level.
         logging.getLogger("prefect").setLevel(logging.WARNING)
-    updates = {}
-    if "PREFECT_SERVER_ANALYTICS_ENABLED" not in os.environ:
-        updates[PREFECT_SERVER_ANALYTICS_ENABLED] = False
-    with temporary_settings(updates=updates):
-        yield
+    yield
 
 
 def run_demo(

@@ -76,9 +76,9 @@ def run(
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.weekly import run_watches
 
-    end_with_this_process()
-    _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"output_dir": out} if out else {}))
+    end_with_this_process(analytics=settings.prefect_analytics)
+    _user_errors_without_tracebacks_on_console()
     moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
     for result in run_watches(settings, watch_name=watch, now=moment):
         typer.echo(result.summary_line())
@@ -101,8 +101,8 @@ def demo(
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.demo import offline_prefect, run_demo
 
-    end_with_this_process()
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
+    end_with_this_process(analytics=settings.prefect_analytics)
     with offline_prefect():
         run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
 
@@ -117,8 +117,8 @@ def import_(
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.importing import import_files
 
-    end_with_this_process()
     settings = _settings(watches)
+    end_with_this_process(analytics=settings.prefect_analytics)
     summary = import_files(settings, watch, files, now=datetime.now(UTC))
     typer.echo(summary)
 
@@ -145,9 +145,8 @@ def backfill(
     first = _date_option("--since", since)
     last = _date_option("--until", until) if until else None
     backfill_span(first, last, date.today(), slice_days)
-    end_with_this_process()
-
     settings = _settings(watches)
+    end_with_this_process(analytics=settings.prefect_analytics)
     with progress_bar(f"backfill {watch}") as update:
         result = backfill_flow(
             watch,
@@ -241,7 +240,8 @@ def classify_bulk(
     from litwatch.flows.bulk import classify_bulk as run_bulk
     from litwatch.progress import LocalUpdate, progress_bar
 
-    end_with_this_process()
+    settings = _settings(watches)
+    end_with_this_process(analytics=settings.prefect_analytics)
 
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
     logging.getLogger("distributed").setLevel(logging.WARNING)
@@ -249,7 +249,7 @@ def classify_bulk(
         result = run_bulk(
             files,
             out,
-            settings=_settings(watches),
+            settings=settings,
             watch_name=watch,
             workers=workers,
             scheduler=scheduler,
@@ -397,6 +397,11 @@ def serve(
 
     settings = _settings(watches)
     chosen = find_watch(load_watches(settings.watches_file), watch)
+    # Without PREFECT_API_URL, serving (or deploying) starts Prefect's temporary API too: no
+    # analytics from it either (whether it should end with serve is issue #18's item 14).
+    from litwatch.embedded_api import end_with_this_process
+
+    end_with_this_process(analytics=settings.prefect_analytics, end_with_process=False)
     # Each run starts in a subprocess that reads its settings from the environment: hand it
     # the same watch file (served: this process's environment; in a pool: the job's).
     env = {"LITWATCH_WATCHES_FILE": str(watches.resolve())} if watches is not None else {}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -17,9 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from litwatch.addresses import one_address
-from litwatch.classifiers.definitions import GapDefinitionModel, TopicDefinitionModel
+from litwatch.classifiers.definitions import (
+    GapDefinitionModel,
+    TopicDefinitionModel,
+    compile_gaps,
+    compile_topic,
+)
 from litwatch.core.errors import ConfigError
 from litwatch.core.findings import POLARITIES, DomainTerm, FindingsDefinition, OutcomeDomain
+from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
@@ -151,12 +156,25 @@ class FindingsDefinitionModel(BaseModel):
     @field_validator("domains")
     @classmethod
     def _unique_domains(cls, value: tuple) -> tuple:
-        seen: set[str] = set()
-        for domain in value:
-            if domain.name in seen:
-                raise ValueError(f"domain name {domain.name!r} is used twice")
-            seen.add(domain.name)
-        return value
+        return _unique_names("domain", value)
+
+    @field_validator("intervention", "comparator")
+    @classmethod
+    def _names_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not name.strip() for name in value):
+            raise ValueError("a name is empty")
+        return tuple(name.strip() for name in value)
+
+    @model_validator(mode="after")
+    def _intervention_named(self) -> FindingsDefinitionModel:
+        # Without the intervention's names the reader cannot tell the arms apart, and reads
+        # "improved with methylcobalamin" as a gain for the comparator: findings reversed.
+        if self.domains and not self.intervention:
+            raise ValueError(
+                'intervention: name what the watch\'s trials test (e.g. ["vitamin B12"]); '
+                "without it no result can be said to favour either arm"
+            )
+        return self
 
 
 class QuestionModel(BaseModel):
@@ -175,6 +193,16 @@ class QuestionModel(BaseModel):
     @classmethod
     def _safe_question_name(cls, value: str) -> str:
         return _slug(value)
+
+
+def _unique_names(kind: str, items: tuple) -> tuple:
+    """`items` unless two share a name: "What this changes" and the summary key by name."""
+    seen: set[str] = set()
+    for item in items:
+        if item.name in seen:
+            raise ValueError(f"{kind} name {item.name!r} is used twice")
+        seen.add(item.name)
+    return items
 
 
 def _polarity(value: str) -> str:
@@ -219,6 +247,16 @@ class Watch(BaseModel):
         _check_nesting(query)
         return query
 
+    @field_validator("gaps")
+    @classmethod
+    def _unique_gaps(cls, value: tuple) -> tuple:
+        return _unique_names("gap", value)
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_questions(cls, value: tuple) -> tuple:
+        return _unique_names("question", value)
+
     @field_validator("recipients")
     @classmethod
     def _valid_recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -255,6 +293,21 @@ class Watch(BaseModel):
                     f"question {question.name!r} names unknown outcome domains: "
                     + ", ".join(unknown)
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _definitions_compile(self) -> Watch:
+        # What every run compiles is compiled once here, so a definition a run would fail on
+        # fails at load (and in doctor) instead.
+        try:
+            compile_gaps(self.gaps)
+        except ValueError as problem:
+            raise ValueError(f"gaps: {problem}") from None
+        if self.topic is not None:
+            try:
+                compile_topic(self.topic)
+            except ValueError as problem:
+                raise ValueError(f"topic: {problem}") from None
         return self
 
     @model_validator(mode="after")
@@ -317,16 +370,7 @@ def _error_location(raw: dict, loc: tuple) -> str:
 def load_watches(path: Path | None = None) -> list[Watch]:
     """Read and validate a watch file (the shipped default when `path` is None)."""
     path = Path(path) if path else default_watch_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read watch file ({error.strerror or error})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: watch file is not UTF-8 text") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    raw = read_toml(path, "watch file", WATCH_FILE_LIMIT)
     try:
         return WatchFile.model_validate(raw).watch
     except ValidationError as error:

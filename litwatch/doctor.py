@@ -9,7 +9,6 @@ Prefect unless a secret is to be read from a Prefect block.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +68,7 @@ def diagnose(settings: Settings) -> Iterator[Finding]:
         ("outbox folder", settings.outbox_dir),
     ):
         yield check_writable(name, folder)
+    yield check_store(settings)
     yield check_corpus(settings)
     yield check_design_model(settings)
     yield check_findings_model(settings)
@@ -143,15 +143,38 @@ def check_smtp(settings: Settings) -> Finding:
 
 
 def check_writable(name: str, folder: Path) -> Finding:
-    """The folder exists or can be made, and a file can be written in it."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
-            pass
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return Finding(name, "FAIL", f"{folder}: not writable ({reason})")
+    """The folder is one we may write in, or the nearest existing folder above it is one we may
+    make it in. Only looks: doctor creates nothing (a run makes the folders it needs)."""
+    missing = []
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        missing.append(existing.name)
+        existing = existing.parent
+    if not existing.is_dir():
+        return Finding(name, "FAIL", f"{folder}: not writable ({existing} is not a folder)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        why = f"{existing} does not let this user make it" if missing else "permission denied"
+        return Finding(name, "FAIL", f"{folder}: not writable ({why})")
+    if missing:
+        return Finding(name, "ok", f"{folder} can be made (the first run makes it)")
     return Finding(name, "ok", f"{folder} is writable")
+
+
+def check_store(settings: Settings) -> Finding:
+    """The store, if there is one yet: a SQLite file SQLite finds intact, of a schema version
+    this litwatch reads. Opened read-only."""
+    from litwatch.store.db import inspect
+
+    path = settings.db_path
+    if not os.path.lexists(path):
+        return Finding("store", "note", f"no store yet at {path}: the first run makes it")
+    if not path.is_file():
+        return Finding("store", "FAIL", f"{path}: not a file")
+    try:
+        described = inspect(path)
+    except LitwatchError as error:
+        return Finding("store", "FAIL", str(error))
+    return Finding("store", "ok", f"{path}: {described}")
 
 
 def check_corpus(settings: Settings) -> Finding:

@@ -15,6 +15,7 @@ from litwatch.classifiers.findings.training import Prompt
 from litwatch.core.errors import LitwatchError
 from litwatch.core.files import write_file
 from litwatch.core.text import terminal_cell, visible_text
+from litwatch.small_files import PROMPTS_FILE_LIMIT, read_small_file
 
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
@@ -25,10 +26,7 @@ def read_prompts(path: Path, *, labels: Sequence[str] = ()) -> list[Prompt]:
 
     Each `prompt_id` once, each column once. With `labels` (training), the header must have a
     `label` column and every row one of `labels`: an unknown one would be taught as a class."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise LitwatchError(f"{path}: cannot read prompts ({error.strerror or error})") from None
+    raw = read_small_file(Path(path), "prompts CSV", PROMPTS_FILE_LIMIT, LitwatchError)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

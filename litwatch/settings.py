@@ -9,22 +9,24 @@ and are only unwrapped at the edge that sends them.
 
 from __future__ import annotations
 
+import difflib
 import os
-import tomllib
+from collections.abc import Iterable
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import Field, PrivateAttr, SecretStr, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from litwatch.addresses import one_address
 from litwatch.core.errors import ConfigError
+from litwatch.small_files import SETTINGS_FILE_LIMIT, read_toml
 
 NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 
@@ -45,6 +47,37 @@ def settings_file() -> Path:
 def _default_corpus() -> Path:
     # The checkout's sibling ../shared/corpus: where the offline demo's stand-in reads.
     return Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def _settings_file_values() -> tuple[Path, dict]:
+    """The settings file and what it holds. Only the default file may be missing: one the user
+    named (LITWATCH_SETTINGS_FILE) that cannot be read is an error, not "no settings"."""
+    path = settings_file()
+    if "LITWATCH_SETTINGS_FILE" in os.environ and not os.environ["LITWATCH_SETTINGS_FILE"]:
+        raise ConfigError("LITWATCH_SETTINGS_FILE is empty: name a settings file, or unset it")
+    if "LITWATCH_SETTINGS_FILE" not in os.environ and not os.path.lexists(path):
+        return path, {}
+    return path, read_toml(path, "settings file", SETTINGS_FILE_LIMIT)
+
+
+def _refuse_unknown_variables(fields: Iterable[str]) -> None:
+    """ConfigError naming every LITWATCH_* variable that is no setting: a misspelt one would
+    otherwise leave its setting silently at the default, as a misspelt key in the file would."""
+    known = {f"LITWATCH_{name.upper()}" for name in fields} | {"LITWATCH_SETTINGS_FILE"}
+    unknown = sorted(
+        name
+        for name in os.environ
+        if name.upper().startswith("LITWATCH_") and name.upper() not in known
+    )
+    if not unknown:
+        return
+    described = []
+    for name in unknown:
+        close = difflib.get_close_matches(name.upper(), sorted(known), n=1)
+        described.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    raise ConfigError(
+        f"unknown environment variable{'s' if len(unknown) > 1 else ''}: " + ", ".join(described)
+    )
 
 
 # The settings file's keys, from the source that read it to the Settings being built.
@@ -77,7 +110,7 @@ class Settings(BaseSettings):
 
     # Mail: without smtp_host, digests go to the outbox folder as .eml files
     smtp_host: str = ""
-    smtp_port: int = 587
+    smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_user: str = ""
     smtp_password: SecretStr | None = None
     smtp_password_block: str = ""
@@ -90,6 +123,21 @@ class Settings(BaseSettings):
         # Checked here, at load, like the watch file's recipients: a line break would end the
         # message's headers, and only after the digest was recorded.
         return one_address(value)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _path_not_empty(cls, value: object, info: ValidationInfo) -> object:
+        # Path("") is the current folder: an empty variable must not put the store there.
+        # Every path setting, by its type, so that a new one is covered too.
+        annotation = cls.model_fields[str(info.field_name)].annotation
+        is_path = annotation is Path or Path in get_args(annotation)
+        if is_path and isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: name a path, or unset it for the default")
+        return value
+
+    # Prefect's temporary API sends usage analytics to Prefect unless told not to: off unless
+    # the user turns it on (litwatch/embedded_api.py).
+    prefect_analytics: bool = False
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
 
@@ -105,20 +153,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = settings_file()
-        try:
-            from_file = TomlConfigSettingsSource(settings_cls, toml_file=path)
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: invalid TOML: {error}") from None
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read settings file ({error.strerror})") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"{path}: settings file is not UTF-8 text") from None
+        _refuse_unknown_variables(settings_cls.model_fields)
+        path, values = _settings_file_values()
+        from_file = InitSettingsSource(settings_cls, init_kwargs=values)
         # A misspelt key would otherwise be ignored and its setting silently left at the default.
-        unknown = sorted(set(from_file.toml_data) - set(settings_cls.model_fields))
+        unknown = sorted(set(values) - set(settings_cls.model_fields))
         if unknown:
             raise ConfigError(f"{path}: {unknown[0]}: unknown key")
-        _file_keys.set(frozenset(from_file.toml_data))
+        _file_keys.set(frozenset(values))
         # No dotenv_settings: see the module docstring.
         return init_settings, env_settings, from_file, file_secret_settings
 

@@ -86,3 +86,34 @@ def date_from_iso(text: str) -> date:
 def datetime_from_iso(text: str) -> datetime:
     """A stored moment ("2026-11-23T07:00:00+00:00"): when something happened."""
     return datetime.fromisoformat(text)
+
+
+def inspect(path: Path) -> str:
+    """What `doctor` says of an existing store: its schema version and that SQLite finds it
+    intact; StoreError when it is not a store, is damaged or is newer than this litwatch.
+    Opened read-only: nothing is created, migrated or written."""
+    # Read-only leaves the -wal and -shm files SQLite makes to read a WAL file behind; with no
+    # -wal file no process has the store open, and `immutable` reads it without them.
+    wal = path.with_name(path.name + "-wal")
+    how = "mode=ro" if wal.exists() else "immutable=1"
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{how}", uri=True, timeout=5)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open store {path}: {error}") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"store {path} cannot be read: {error}") from None
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        raise StoreError(f"store {path} is damaged: {'; '.join(problems)}")
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"store schema version {version} is newer than this litwatch "
+            f"({len(MIGRATIONS)}); upgrade litwatch"
+        )
+    if version < len(MIGRATIONS):
+        return f"schema version {version}, intact; the next run upgrades it to {len(MIGRATIONS)}"
+    return f"schema version {version}, intact"

@@ -16,7 +16,7 @@ def corpus() -> Path:
     """The shared real-PubMed corpus folder."""
     path = corpus_path()
     if not path.is_dir():
-        pytest.fail(f"corpus folder not found at {path} (set LITWATCH_CORPUS)")
+        pytest.fail(f"corpus folder not found at {path} (set LITWATCH_CORPUS_DIR)")
     return path
 
 

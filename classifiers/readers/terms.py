@@ -27,7 +27,7 @@ def word_start(pattern: str) -> re.Pattern[str]:
 def term_pattern(term: str) -> str:
     """The regex for one written term: case-free, `*` for any word ending, spaces or hyphens alike."""
     term = term.strip()
-    if not term:
+    if not term.rstrip("*").strip():  # "", " " or "*" (term[0] below would fail on "")
         raise ValueError("a term is empty")
     wildcard = term.endswith("*")
     term = term.rstrip("*")

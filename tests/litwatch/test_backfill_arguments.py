@@ -46,7 +46,8 @@ def closed_port() -> int:
 def test_backfill_refuses_dates_pubmed_cannot_hold_in_one_line_before_any_request(
     monkeypatch, capsys, tmp_path, arguments, message
 ):
-    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
+    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
     monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
     # Nobody listens here: a request, or its retries, would show as an EntrezError instead.
     monkeypatch.setenv("LITWATCH_EUTILS_URL", f"http://127.0.0.1:{closed_port()}/")

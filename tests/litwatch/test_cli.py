@@ -1,4 +1,4 @@
-"""The CLI's flags: `--out` never moves the store; the demo hands Prefect its settings."""
+"""The CLI's flags: `--out` never moves the store; the demo quiets Prefect's logs."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def settings_of_run(monkeypatch, tmp_path, *args: str):
 
     monkeypatch.setattr(litwatch.flows.weekly, "run_watches", run_watches)
     monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
+    (tmp_path / "settings.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
     result = CliRunner().invoke(app, ["run", *args])
     assert result.exit_code == 0, result.output
     return handed[0]
@@ -41,22 +42,20 @@ def test_without_out_the_files_go_to_the_data_folder(monkeypatch, tmp_path):
     assert settings.out_dir == tmp_path / "data" / "out"
 
 
-def test_the_demo_passes_prefect_its_settings_without_editing_the_environment(monkeypatch):
+def test_the_demo_quiets_prefect_without_editing_the_environment(monkeypatch):
+    # (Analytics are off for every command's temporary API, the demo's included:
+    # tests/reliability/test_embedded_api.py.)
     from litwatch.flows.demo import offline_prefect
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
-    monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
     monkeypatch.delenv("PREFECT_LOGGING_LEVEL", raising=False)
     prefect_logger = logging.getLogger("prefect")
     level = prefect_logger.level
     environment = dict(os.environ)
     try:
-        # The suite's own conftest may already have switched analytics off: start from "on".
-        with temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: True}):
-            assert PREFECT_SERVER_ANALYTICS_ENABLED.value() is True  # control
-            with offline_prefect():
-                assert PREFECT_SERVER_ANALYTICS_ENABLED.value() is False
-                assert prefect_logger.getEffectiveLevel() == logging.WARNING
+        prefect_logger.setLevel(logging.INFO)
+        assert prefect_logger.getEffectiveLevel() == logging.INFO  # control
+        with offline_prefect():
+            assert prefect_logger.getEffectiveLevel() == logging.WARNING
         assert dict(os.environ) == environment
     finally:
         prefect_logger.setLevel(level)

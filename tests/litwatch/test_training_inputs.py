@@ -41,9 +41,10 @@ def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 def own_settings(monkeypatch, tmp_path):
     """Settings from the environment only, data under tmp_path, run from tmp_path."""
     for name in [name for name in __import__("os").environ if name.startswith("LITWATCH_")]:
-        if name != "LITWATCH_CORPUS":
+        if name != "LITWATCH_CORPUS_DIR":
             monkeypatch.delenv(name)
-    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
+    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
     monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
 

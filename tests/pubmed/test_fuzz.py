@@ -1,5 +1,5 @@
-"""Property-based fuzzing of the three readers of outside files: the XML parser, the MEDLINE
-parser and the watch-file loader. Whatever bytes or text arrive, each gives records (watches)
+"""Property-based fuzzing of the four readers of outside files: the XML parser, the MEDLINE
+parser, the watch-file loader and the settings reader. Whatever bytes or text arrive, each gives records (watches)
 or one litwatch error, never another exception, within a time and memory bound per input.
 
 Derandomized with a fixed example budget, so the suite runs the same inputs every time in a
@@ -20,6 +20,7 @@ from litwatch.pubmed.medline import parse_medline
 from litwatch.pubmed.xml import parse_xml
 
 from litwatch.config import load_watches
+from litwatch.settings import Settings, read_settings
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 PEAK_BYTES = 32 * 2**20  # Python objects per input: inputs are at most a few KB
@@ -119,6 +120,38 @@ WATCH_PIECES = [
     "any = [1, 2]\n",
     "= broken\n",
     '"\n',
+    # issue #18: each of these once passed the loader and crashed or misled every run
+    '[[watch.gaps.require]]\nphrases = ["*"]\n',
+    'question = "Any?"\n',
+    '[watch.topic]\nrule = "((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))"\n',
+    '[watch.topic.concepts]\na = ["b12"]\n',
+    '[[watch.questions]]\nname = "q"\ntitle = "Q"\ndomains = ["pain"]\n',
+    '[watch.findings]\ncomparator = ["placebo"]\n',
+    '[[watch.findings.domains]]\nname = "pain"\npolarity = "lower-is-better"\nterms = ["pain"]\n',
+    "x = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+]
+SETTINGS_PIECES = [
+    'smtp_host = "mail.example.org"\n',
+    "smtp_port = 587\n",
+    "smtp_port = 70000\n",
+    'smtp_port = "x"\n',
+    'smtp_security = "tls"\n',
+    'smtp_pasword = "typo"\n',
+    'data_dir = ""\n',
+    'data_dir = "/tmp/litwatch-fuzz"\n',
+    "output_dir = 3\n",
+    'mail_from = "a@example.org\\r\\nBcc: c@example.org"\n',
+    'mail_from = "litwatch <a@example.org>"\n',
+    "entrez_timeout = -1\n",
+    "entrez_max_attempts = 99\n",
+    'ncbi_api_key = "k"\n',
+    'prefect_analytics = "maybe"\n',
+    "prefect_analytics = true\n",
+    "[table]\n",
+    "x = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+    "= broken\n",
+    '"\n',
 ]
 
 
@@ -180,10 +213,32 @@ def watch_path(tmp_path_factory) -> Path:
 
 @FUZZ
 @given(data=_encoded(_text_or_mixed(WATCH_PIECES)))
+@example(data=b"x = " + b"[" * 500 + b"]" * 500)  # issue #18: RecursionError
 def test_any_watch_file_gives_watches_or_one_config_error(watch_path, data):
     watch_path.write_bytes(data)
     for watch in within_bounds(lambda: load_watches(watch_path)):
         assert "\n" not in watch.name and watch.query
+
+
+@pytest.fixture
+def settings_path(tmp_path_factory, monkeypatch) -> Path:
+    """A settings file the reader is pointed at, and no other LITWATCH_* variable."""
+    for name in list(os.environ):
+        if name.startswith("LITWATCH_"):
+            monkeypatch.delenv(name)
+    path = tmp_path_factory.mktemp("fuzz") / "settings.toml"
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(path))
+    return path
+
+
+@FUZZ
+@given(data=_encoded(_text_or_mixed(SETTINGS_PIECES)))
+@example(data=b"smtp_port = " + b"[" * 500 + b"]" * 500)  # issue #18: RecursionError
+def test_any_settings_file_gives_settings_or_one_config_error(settings_path, data):
+    settings_path.write_bytes(data)
+    for read in within_bounds(lambda: [read_settings()]):
+        assert isinstance(read, Settings) and 1 <= read.smtp_port <= 65535
+        assert str(read.data_dir) not in ("", ".")
 
 
 def test_the_fuzzers_would_report_another_exception():

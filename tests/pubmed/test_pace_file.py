@@ -68,11 +68,12 @@ def doctor(shared_tmp: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     """`litwatch doctor` as root with the tmp base at `shared_tmp` and no runtime folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LITWATCH_", "PREFECT_"))}
     env.pop("XDG_RUNTIME_DIR", None)
+    (tmp_path / "settings.toml").write_text("", encoding="utf-8")  # none of the user's
     env |= {
         "TMPDIR": str(shared_tmp),
         "LITWATCH_EUTILS_URL": EUTILS,
         "LITWATCH_DATA_DIR": str(tmp_path / "data"),
-        "LITWATCH_SETTINGS_FILE": str(tmp_path / "absent-settings.toml"),
+        "LITWATCH_SETTINGS_FILE": str(tmp_path / "settings.toml"),
     }
     return subprocess.run(
         [LITWATCH, "doctor"],

@@ -23,7 +23,12 @@ LITWATCH = Path(sys.executable).parent / "litwatch"
 
 def processes_marked(mark: str) -> list[int]:
     """The processes whose environment holds MARK=`mark`: the run and the children it started."""
-    found = []
+    return list(environments_marked(mark))
+
+
+def environments_marked(mark: str) -> dict[int, dict[str, str]]:
+    """{pid: environment} of the processes marked `mark` (see `processes_marked`)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -33,8 +38,11 @@ def processes_marked(mark: str) -> list[int]:
         except OSError:  # gone meanwhile, or not ours to read
             continue
         zombie = status.rpartition(")")[2].split()[0] == "Z"
-        if f"LITWATCH_TEST_MARK={mark}".encode() in environment.split(b"\0") and not zombie:
-            found.append(int(entry.name))
+        variables = environment.split(b"\0")
+        if f"TEST_MARK_OF_RUN={mark}".encode() in variables and not zombie:
+            found[int(entry.name)] = dict(
+                item.decode(errors="replace").partition("=")[::2] for item in variables if item
+            )
     return found
 
 
@@ -49,6 +57,8 @@ def wait_for(condition, seconds: float) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_a_run_killed_with_sigkill_leaves_no_prefect_api_server_behind(corpus, tmp_path):
+    """Also: that API sends Prefect no usage analytics, though nothing in the environment says
+    so (issue #18, 28: Prefect's default is on, and offline it logs "Failed to send telemetry")."""
     mark = uuid.uuid4().hex
     watches = write_watch_file(tmp_path, "metformin[tiab] OR neuropathy[tiab]")
     with running_standin([corpus / "ontopic" / "ontopic.xml"]) as standin:
@@ -57,14 +67,13 @@ def test_a_run_killed_with_sigkill_leaves_no_prefect_api_server_behind(corpus, t
             for key, value in os.environ.items()
             if not key.startswith(("LITWATCH_", "PREFECT_"))
         } | {
-            "LITWATCH_TEST_MARK": mark,
+            "TEST_MARK_OF_RUN": mark,
             "LITWATCH_EUTILS_URL": standin.base_url,
             "LITWATCH_DATA_DIR": str(tmp_path / "data"),
             "LITWATCH_WATCHES_FILE": str(watches),
             "LITWATCH_NCBI_EMAIL": "tests@example.org",
             "LITWATCH_CRASH_AT": "search:stop",  # hold the run mid-way, its API up
             "PREFECT_HOME": str(tmp_path / "prefect"),  # no API URL: the temporary one starts
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         }
         run = subprocess.Popen(
@@ -77,8 +86,17 @@ def test_a_run_killed_with_sigkill_leaves_no_prefect_api_server_behind(corpus, t
         try:
             stopped = wait_for(lambda: _state(run.pid) == "T", 240)
             assert stopped, "the run never reached its search"
-            children = [pid for pid in processes_marked(mark) if pid != run.pid]
+            children = {
+                pid: environment
+                for pid, environment in environments_marked(mark).items()
+                if pid != run.pid
+            }
             assert children, "control: the temporary API is found while the run lives"
+            sent = {
+                environment.get("PREFECT_SERVER_ANALYTICS_ENABLED", "unset").lower()
+                for environment in children.values()
+            }
+            assert sent == {"false"}, sent
             os.kill(run.pid, signal.SIGKILL)
             run.wait(timeout=30)
             assert wait_for(lambda: not processes_marked(mark), 30), processes_marked(mark)
@@ -95,3 +113,30 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
     except OSError:
         return "gone"
+
+
+@pytest.mark.parametrize("analytics", [False, True])
+def test_the_prefect_analytics_setting_decides_what_the_temporary_api_is_told(
+    monkeypatch, analytics
+):
+    """The one place every command's temporary API is started from (`end_with_this_process`)
+    hands it the setting; the server child is started and read, then stopped at once."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from litwatch.embedded_api import end_with_this_process
+
+    monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
+    monkeypatch.setattr(SubprocessASGIServer, "_instances", {})  # none started in this test
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        end_with_this_process(analytics=analytics)
+        server = SubprocessASGIServer()
+        child = server._run_uvicorn_command()
+    try:
+        environment = Path(f"/proc/{child.pid}/environ").read_bytes().split(b"\0")
+    finally:
+        child.kill()
+        child.wait()
+    assert type(server).__name__ == "_EndsWithParent"  # control: litwatch's, not Prefect's own
+    told = f"PREFECT_SERVER_ANALYTICS_ENABLED={analytics}".lower().encode()
+    assert told in [variable.lower() for variable in environment]

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def corpus_path() -> Path:
-    return Path(os.environ.get("LITWATCH_CORPUS", REPO.parent / "shared" / "corpus")).resolve()
+    return Path(os.environ.get("LITWATCH_CORPUS_DIR", REPO.parent / "shared" / "corpus")).resolve()
 
 
 # The one login the loopback SMTP server accepts, and the NCBI key test runs send the stand-in.
