@@ -22,6 +22,9 @@ WATCH_FILE_LIMIT = 4 << 20
 PROMPTS_FILE_LIMIT = 64 << 20
 
 
+_PIECE = 2**20
+
+
 def read_small_file(
     path: Path, what: str, limit: int, error: type[LitwatchError] = ConfigError
 ) -> bytes:
@@ -39,9 +42,15 @@ def read_small_file(
         raise error(f"{path}: cannot read {what} ({kind})")
     with os.fdopen(descriptor, "rb") as handle:
         try:
-            data = handle.read(limit + 1)
+            # In pieces: one read(limit + 1) would reserve the whole limit for a small file.
+            pieces: list[bytes] = []
+            held = 0
+            while held <= limit and (piece := handle.read(min(_PIECE, limit + 1 - held))):
+                pieces.append(piece)
+                held += len(piece)
         except OSError as problem:
             raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
+    data = b"".join(pieces)
     if len(data) > limit:
         raise error(f"{path}: {what} is larger than {_size(limit)}; not read")
     return data
