@@ -10,9 +10,12 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from litwatch.classifiers.design.features import structure_matrix
 from litwatch.classifiers.design.model import DesignModel, ModelCall
 from litwatch.classifiers.design.model_io import load_model
 from litwatch.classifiers.design.pubtypes import design_from_indexing
+from litwatch.classifiers.design.rules import deciding_rule
+from litwatch.classifiers.design.text import text_view
 from litwatch.core.classification import DesignCall
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
@@ -21,6 +24,10 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "design.skops"
 
 # NLM indexing is the reference labels are derived from; not 1.0, since indexers err too.
 INDEXING_CONFIDENCE = 0.98
+
+# What a plain `Review` publication type may be, by the review's own words: NLM had no type for
+# systematic reviews before 2019, and indexes many since with `Review` alone.
+SYNTHESIS_LABELS = frozenset({"systematic-review", "meta-analysis"})
 
 # "Possible RCT": the top label is right less often than this on held-out records, and the
 # calibrated RCT probability is at least this much (one in five).
@@ -110,4 +117,21 @@ def _from_indexing(record: Record) -> DesignCall | None:
     design = design_from_indexing(record.publication_types, record.mesh_terms)
     if design is None:
         return None
+    if design.label == "narrative-review":
+        synthesis = _synthesis_named(record)
+        if synthesis is not None:
+            label, phrase = synthesis
+            evidence = (*design.evidence, phrase)
+            return DesignCall(label, INDEXING_CONFIDENCE, "publication_type", evidence)
     return DesignCall(design.label, INDEXING_CONFIDENCE, "publication_type", design.evidence)
+
+
+def _synthesis_named(record: Record) -> tuple[str, str] | None:
+    """The systematic review or meta-analysis a record indexed only as a `Review` says it is
+    (a search and its included studies, pooling, the title), as the label and its phrase."""
+    view = text_view(record)
+    _, hits = structure_matrix([view])
+    rule = deciding_rule(hits[0])
+    if rule is None or rule.label not in SYNTHESIS_LABELS:
+        return None
+    return rule.label, f'{rule.where} phrase: "{hits[0][rule].group(0)}"'

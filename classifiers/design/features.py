@@ -39,11 +39,13 @@ STRUCTURE_FEATURES = (
     "section count",
     "trial registry id",
     *(f"section: {cue}" for cue in SECTION_CUES),
-    *(f"phrase: {rule.name}" for rule in PHRASE_RULES),
+    *(f"phrase: {rule.name}" for rule in PHRASE_RULES if rule.column),
 )
 
 
-_RULE_COLUMN = {rule: index for index, rule in enumerate(PHRASE_RULES)}
+# Rules without a column (decisive ones the shipped model was not trained with) still fire, and
+# decide, through the `Fired` hits.
+_RULE_COLUMN = {rule: index for index, rule in enumerate(r for r in PHRASE_RULES if r.column)}
 
 
 def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[Fired]]:
@@ -70,7 +72,8 @@ def structure_matrix(views: Sequence[TextView]) -> tuple[sp.csr_matrix, list[Fir
         for rule in rules_to_try(view, present):
             match = rule.search(view, present)
             if match:
-                cells[rule_offset + _RULE_COLUMN[rule]] = 1.0
+                if rule.column:
+                    cells[rule_offset + _RULE_COLUMN[rule]] = 1.0
                 fired[rule] = match
         hits.append(fired)
         for col, value in cells.items():

@@ -2,7 +2,9 @@
 
 Phrase rules come in two strengths. Every rule is a feature of the text model; the few marked
 `decisive` also settle the label outright, because an author who writes "a systematic review and
-meta-analysis" in the title is more reliable than any model trained on a few dozen reviews."""
+meta-analysis" in the title is more reliable than any model trained on a few dozen reviews.
+A decisive rule added after the shipped model was trained is not yet one of its columns
+(`column=False`): it decides outright all the same, and joins the columns at the next retrain."""
 
 from __future__ import annotations
 
@@ -28,6 +30,11 @@ class PhraseRule:
     decisive: bool = False
     cues: tuple[str, ...] = ()  # plain substrings, one of which must occur for the regex to run
     unless: tuple[str, ...] = ()  # names of rules that, firing too, keep this one from deciding
+    needs: tuple[str, ...] = ()  # if any: names of rules one of which must fire too to decide
+    # Whether the rule is a feature column of the text model. The shipped model's columns are
+    # the rules it was trained with; a decisive rule added since decides without one until the
+    # model is retrained (then drop `column=False`: retraining reads it as a feature).
+    column: bool = True
 
     def search(
         self, view: TextView, present: Mapping[str, Sequence[int]] | None = None
@@ -74,6 +81,8 @@ def _rule(
     cues: tuple[str, ...] = (),
     unless: tuple[str, ...] = (),
     starts_on: str = "",
+    column: bool = True,
+    needs: tuple[str, ...] = (),
 ) -> PhraseRule:
     # `starts_on`: what every match begins with (a character class, or a word boundary before
     # one). Python's regex engine tries each alternative at each position; a lookahead on it
@@ -81,7 +90,7 @@ def _rule(
     # sentence that says "random".
     if starts_on:
         regex = f"(?={starts_on})(?:{regex})"
-    return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless)
+    return PhraseRule(name, label, re.compile(regex), where, decisive, cues, unless, needs, column)
 
 
 # A report of randomised allocation settles `rct` unless the paper reviews trials or is a
@@ -92,13 +101,15 @@ _NOT_A_TRIAL_REPORT = (
     "PRISMA",
     "literature search",
     "pooled estimate",
+    "studies included",
     "review in title",
     "protocol wording",
+    "own commentary",
 )
 
 # Evidence that a paper synthesises others' studies, which keeps review wording from deciding
 # `narrative-review` (systematic reviews say "this review" too).
-_SYNTHESIS = ("PRISMA", "literature search", "pooled estimate")
+_SYNTHESIS = ("PRISMA", "literature search", "pooled estimate", "studies included")
 
 # Any sign of random allocation keeps a trial from being called non-randomised.
 _RANDOMISED = (
@@ -140,6 +151,20 @@ _AGREES = (
 # "A randomized selection of centres" samples; it does not allocate.
 _NOT_SAMPLING = r"(?! (selection|samples?|sampling)\b)"
 _NUMBER = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+# A count as abstracts write it, in digits or words ("12", "1,204", "four", "twenty-one").
+_COUNT = (
+    r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+)
+# What a review counts: the studies it found and kept.
+_STUDIES = r"(studies|trials|rcts|articles|papers|publications|reports|reviews|meta-analyses)"
+# The kinds of cohort authors name their own as.
+_COHORT_KIND = (
+    r"(retrospective|prospective|population-based|community-based|hospital-based"
+    r"|register-based|registry-based|nationwide|national|longitudinal|historical|observational"
+    r"|multi-?cent(er|re)|single-cent(er|re)|(propensity[- ]score[- ]|propensity[- ])?matched"
+    r"|inception|birth|occupational)"
+)
 _PERSON = (
     r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
     r"|gentleman|lady|primigravida|multigravida)"
@@ -197,6 +222,52 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         unless=_OWN_RANDOMISATION,
     ),
     _rule(
+        "own recommendations",
+        "guideline",
+        # A guideline's own recommendations, graded as guidelines grade them ("we recommend
+        # ... (strong recommendation, moderate-certainty evidence)"), or its panel speaking
+        # ("the task force recommends"); not a study's conclusion that "we recommend screening".
+        r"\b(strong|weak|conditional|discretionary|good practice) recommendations?\b"
+        r"|\b(the|this|our) (\w+[ ,-]+){0,3}(panel|task force|working group|committee"
+        r"|guideline (development )?group|consensus (group|panel)) (\w+ ){0,2}"
+        r"((recommends|suggests|endorses)\b|(issued|formulated|developed|drafted|agreed on"
+        r"|reached consensus on) (\w+[ ,-]+){0,3}(recommendations|statements|guidance"
+        r"|guidelines)\b)"
+        r"|\b(this|these|the present) (\w+[ ,-]+){0,2}(guidelines?|guidance|consensus statement"
+        r"|position statement|practice parameter|recommendations) (\w+ ){0,2}(provides?|presents?"
+        r"|offers?|updates?|replaces?|summari[sz]es?|addresses|covers?|focus(es)? on"
+        r"|(is|are|was|were) (intended|designed|developed|written|based|meant))\b",
+        decisive=True,
+        cues=(
+            "recommend",
+            "guideline",
+            "guidance",
+            "consensus",
+            "position statement",
+            "practice parameter",
+            "panel",
+            "task force",
+            "working group",
+            "committee",
+        ),
+        unless=_OWN_RANDOMISATION,
+        column=False,
+    ),
+    _rule(
+        "recommendations in title",
+        "guideline",
+        # "Recommendations of the Advisory Committee ...", "... : expert recommendations".
+        r"\brecommendations (of|from|by) (the|a|an) ([\w/&-]+[ ,]+){0,6}(panel|task force"
+        r"|working group|society|committee|association|college|council|academy|federation"
+        r"|consensus|group|network|organi[sz]ation|conference|board|commission)\b"
+        r"|\b(expert|joint|evidence-based|updated|international|national) recommendations\b",
+        "title",
+        decisive=True,
+        cues=("recommendations",),
+        unless=_OWN_RANDOMISATION,
+        column=False,
+    ),
+    _rule(
         "case report in title",
         "case-report",
         r"\bcase reports?\b|\ba case of\b|\bcase presentation\b|\ba rare case\b|\bcase study\b"
@@ -237,6 +308,45 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         decisive=True,
         cues=("systematic",),
         unless=("pooled estimate",),
+    ),
+    _rule(
+        "studies included",
+        "systematic-review",
+        # The studies a review searched for and kept, counted as systematic reviews count them:
+        # "four trials met the inclusion criteria", "twelve studies (1,204 patients) were
+        # included", "we included nine randomised trials", "the search yielded 812 citations".
+        # Patients "included" or "eligible" are a study's own participants, not this.
+        rf"\b{_COUNT}[ ,-]+(\w+[ ,-]+){{0,3}}{_STUDIES} (\([^)]{{1,40}}\) )?(\w+[ ,-]+){{0,5}}?"
+        r"((were|was) (finally |ultimately |eventually |then )?(included|eligible|selected"
+        r"|retained)|(met|fulfilled|satisfied) (\w+ ){0,2}(inclusion|eligibility|selection)"
+        r" criteria|qualified)\b"
+        r"|\b(we|and) (finally |ultimately |eventually )?included "
+        rf"({_COUNT}[ ,-]+)?((randomi[sz]ed|controlled|clinical|observational|cohort|prospective"
+        rf"|retrospective|primary|original|published|eligible|relevant|english-language)[ ,-]+)"
+        rf"{{0,4}}{_STUDIES}\b"
+        rf"|\b{_STUDIES} (were|was) (eligible|included) (for inclusion )?if\b"
+        r"|\bthe included (studies|trials|rcts|reviews)\b"
+        rf"|\b(screened|identified|retrieved|yielded) {_COUNT} (potentially relevant |unique )?"
+        r"(citations|abstracts|titles|references|articles|publications)\b",
+        decisive=True,
+        cues=(
+            "included",
+            "eligible",
+            "selected",
+            "retained",
+            "criteria",
+            "qualified",
+            "screened",
+            "identified",
+            "retrieved",
+            "yielded",
+        ),
+        # A systematic review describes its search as well as what it kept; pooling leaves the
+        # label to the meta-analysis rules and the model; a comment on a review is a comment.
+        needs=("literature search", "PRISMA"),
+        unless=("pooled estimate", "own commentary", "protocol wording"),
+        starts_on=r"\b\w",  # every alternative opens on a word
+        column=False,
     ),
     _rule(
         "meta-analysis done",
@@ -366,7 +476,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf" (of|from|in|using) ([\w'’-]+[ ,]+){{0,6}}{_RANDOMI}ed\b",
         decisive=True,
         cues=("randomi",),
-        unless=(*_SYNTHESIS, "review in title"),
+        unless=(*_SYNTHESIS, "review in title", "own commentary"),
     ),
     _rule(
         "randomised trial",
@@ -431,6 +541,37 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         unless=_SYNTHESIS,
     ),
     _rule(
+        "own commentary",
+        "commentary",
+        # Authors naming their paper an editorial, comment or letter ("In this editorial we
+        # argue", "we read with interest the recent trial"), not "from this perspective" nor a
+        # research letter reporting a study.
+        r"(?<!from )(?<!of )\b(this|the present|our|my) (brief |short |invited |personal )?"
+        r"(editorial|commentary|comment|viewpoint|opinion (piece|paper|article)|essay)\b"
+        # A letter only as the paper itself: "our letter to each practice" is an intervention.
+        r"|\bin this letter\b"
+        r"|\b(i|we) (have )?read (with (great |much |considerable )?interest|the (recent )?"
+        r"(article|paper|report|study|trial|review|letter|meta-analysis))\b"
+        r"|\bletter to the editor\b"
+        r"|\bin (response|reply) to (the|a|an) (recent )?(\w+ ){0,2}(article|paper|letter"
+        r"|commentary|editorial|comment)\b"
+        r"|\b(we|i) (wish to |would like to |briefly )?comment on (the|a|an) (recent )?(\w+ ){0,3}"
+        r"(article|paper|study|trial|report|review|meta-analysis|analysis|letter)\b",
+        decisive=True,
+        cues=(
+            "editorial",
+            "comment",
+            "viewpoint",
+            "opinion",
+            "essay",
+            "letter",
+            "read ",
+            "response to",
+            "reply to",
+        ),
+        column=False,
+    ),
+    _rule(
         "non-randomised design",
         "non-randomized-trial",
         # The authors' own uncontrolled or non-randomised intervention design ("a single-arm
@@ -473,6 +614,35 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"\b(retrospective|prospective|population-based|birth|longitudinal) cohort\b"
         r"|\bcohort study\b|\bfollowed (up )?for\b|\bhazard ratio",
         cues=("cohort", "followed", "hazard"),
+    ),
+    _rule(
+        "own cohort",
+        "cohort",
+        # Authors naming their own study a cohort: "in a retrospective cohort of patients
+        # prescribed ...", "this population-based cohort study", "we assembled a cohort of",
+        # "a prospective cohort study was conducted"; not cohort studies a review included.
+        r"\b(this|the present|our) (\w+[ ,-]+){0,4}cohort study\b"
+        r"|\b(we|the authors) (\w+ ){0,2}(conducted|performed|undertook|carried out|designed|did"
+        r"|used|assembled|established|constructed|followed|identified|analy[sz]ed) (a|an) "
+        r"(\w+[ ,-]+){0,4}cohort\b(?! (of|from) (studies|trials))"
+        r"|\b(a|an) (\w+[ ,-]+){0,4}cohort (study|analysis|design) (was|is) (conducted|performed"
+        r"|undertaken|carried out|designed|used)\b"
+        rf"|\b(a|an|this|our) (\w+[ ,-]+){{0,2}}{_COHORT_KIND}[ ,-]+(\w+[ ,-]+){{0,2}}cohort "
+        r"(study |analysis )?(of|including|involving|comprising|in|among|with)\b"
+        r"(?! (studies|trials)\b)"
+        r"|\b(study )?design:{1,2} (a |an )?(\w+[ ,-]+){0,3}cohort\b",
+        decisive=True,
+        cues=("cohort",),
+        # A review's own words, or its included studies, leave the cohorts it cites to it; a
+        # case-control study nested in a cohort is a case-control study.
+        unless=(
+            *_SYNTHESIS,
+            *_OWN_RANDOMISATION,
+            "own review",
+            "review format",
+            "case-control wording",
+        ),
+        column=False,
     ),
     _rule(
         "case-control wording",
@@ -608,10 +778,12 @@ def titled_a_review(fired: Iterable[PhraseRule]) -> bool:
 
 
 def deciding_rule(fired: Iterable[PhraseRule]) -> PhraseRule | None:
-    """The first decisive rule that fired and that no rule in its `unless` list overrides."""
+    """The first decisive rule that fired, that no rule in its `unless` list overrides and
+    that has one of its `needs` (if any) beside it."""
     names = {rule.name for rule in fired}
     for rule in fired:
-        if rule.decisive and not names.intersection(rule.unless):
+        needed = not rule.needs or names.intersection(rule.needs)
+        if rule.decisive and needed and not names.intersection(rule.unless):
             return rule
     return None
 

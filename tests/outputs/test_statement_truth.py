@@ -152,14 +152,7 @@ KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     "98100015 question:objective-nerve controlled": "8: joined sentence -> favours comparator",
 }
 
-KNOWN_WRONG_DESIGNS: dict[str, str] = {
-    "26892473": "9: a systematic review (search, inclusion) called a narrative review",
-    "34308109": "9: 'retrospective cohort of patients prescribed metformin' called other",
-    "99000019": "9: an editorial ('In this editorial we argue') called other",
-    "98100011": "9: an editorial ('In this editorial, we consider') called other",
-    "98100012": "9: a comment on a trial ('We read with interest') called other",
-    "98100019": "9: a guideline ('We recommend ... strong recommendation') called other",
-}
+KNOWN_WRONG_DESIGNS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
