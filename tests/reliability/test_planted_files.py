@@ -141,9 +141,11 @@ def test_a_dotenv_planted_in_the_working_folder_cannot_send_the_password_elsewhe
 
 def test_the_listener_hears_a_login_the_user_sets_up_in_one_place(doctor, tmp_path, listener):
     """Control: the same values, password included, in the user's own environment."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")  # a named settings file must exist (issue #18 item 22)
     mail = doctor(
         tmp_path,
-        tmp_path / "absent.toml",
+        empty,
         LITWATCH_SMTP_HOST="127.0.0.1",
         LITWATCH_SMTP_PORT=str(listener.port),
         LITWATCH_SMTP_SECURITY="none",
