@@ -375,6 +375,18 @@ class Watch(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _vocabulary_names_known_domains(self) -> Watch:
+        known = {domain.name for domain in self.findings.domains}
+        own = self.findings.vocabulary
+        named = [entry.domain for entry in (*own.instrument, *own.head)]
+        unknown = [name for name in dict.fromkeys(named) if name not in known]
+        if unknown:
+            raise ValueError(
+                "findings.vocabulary names unknown outcome domains: " + ", ".join(unknown)
+            )
+        return self
+
+    @model_validator(mode="after")
     def _default_title(self) -> Watch:
         if not self.title:
             object.__setattr__(self, "title", self.name)

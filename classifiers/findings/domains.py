@@ -218,7 +218,15 @@ def _finding(
     # The outcome as the abstract words it most often (ties: sorted, not hash order), asked
     # about with every wording the results give it.
     outcome = max(sorted(set(forms)), key=lambda m: (forms.count(m), len(m)))
-    query_text = " ; ".join(sorted(set(forms), key=lambda m: (m != outcome, m)))
+    # A mention that refers back ("the primary outcome", "impairment") is asked about in its
+    # own words too, so that its sentence shares them.
+    written = {
+        abstract.sentences[m.sentence].text[m.start : m.end]
+        for m in said
+        if m.sentence in sentences
+    }
+    wordings = set(forms) | {w for w in written if w}
+    query_text = " ; ".join(sorted(wordings, key=lambda m: (m != outcome, m)))
     call = effect_in(
         abstract,
         query_text,

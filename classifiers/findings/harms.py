@@ -63,7 +63,7 @@ _EVENTS = (
     ),
     # "nausea in 3 participants", "rash occurred in two patients"
     re.compile(
-        r"(?:^|[,;:(]\s*|\b(?:and|with|included|including)\s+)"
+        r"(?:^\s*|[,;:(]\s*|\b(?:and|with|included|including)\s+)"
         + _NAME
         + r"\s+(?:\(\s*(?:n\s*=\s*)?|occurred\s+in\s+|was\s+reported\s+(?:by|in)\s+|in\s+)"
         + _COUNT

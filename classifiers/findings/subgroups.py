@@ -37,7 +37,10 @@ _DESCRIBED = re.compile(
     r"aged|over|under|older|younger|without|not)\b[^,;.()]{1,60}?"
     + _UNTIL
     + r"|\b(?:in|among)\s+(?:the\s+)?(?:[a-z0-9-]+\s+){1,2}(?:users|non-?users|takers|carriers|"
-    r"smokers|non-?smokers|responders|non-?responders)\b",
+    r"smokers|non-?smokers|responders|non-?responders)\b"
+    + r"|\b(?:in|among)\s+(?:the\s+)?(?:[a-z0-9-]+\s+){1,2}"
+    + _PEOPLE
+    + r"\b",
     I,
 )
 # Words that make a described part a part by a threshold: "with baseline B12 below 300".
@@ -140,6 +143,7 @@ _MODIFIERS = (
 )
 
 
+_LEADING_PREPOSITION = re.compile(r"^(?:in|among|within|for)\s+", I)
 _PLANNED = re.compile(
     r"\b(?:will|would|powered|planned|designed\s+to|aims?\s+to|to\s+be\s+tested)\b", I
 )
@@ -162,6 +166,14 @@ def effect_modifiers_in(
             if match is None:
                 continue
             part = next((match.group(g) for g in ("part", "part2", "part3") if _has(match, g)), "")
+            if not fixed:
+                # "greater improvements in conduction velocity among older participants": the
+                # part of the participants, not the outcome, is the characteristic.
+                named = _EXPLICIT.search(text, match.start()) or _DESCRIBED.search(
+                    text, match.start()
+                )
+                if named:
+                    part = _LEADING_PREPOSITION.sub("", named.group(0))
             modification = fixed or _how(match.group("how"))
             # "a significant interaction" differs; "the interaction was not significant" says
             # it does not.

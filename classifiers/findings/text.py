@@ -220,7 +220,8 @@ _METHODS_WORDING = re.compile(
     r"(?:were|was)\s+the\s+(?:primary\s+|secondary\s+|main\s+)?(?:outcomes?|end-?\s?points?)"
     r"|outcomes?\s+(?:was|were|included)|were\s+(?:measured|assessed|recorded|evaluated|"
     r"examined|collected|obtained)|in\s+this\s+(?:double-blind|randomi[sz]ed|open|"
-    r"prospective|retrospective|cross-sectional)|(?:double|single)-blind)\b",
+    r"prospective|retrospective|cross-sectional)|(?:double|single)-blind|"
+    r"at\s+(?:baseline|entry|randomi[sz]ation|enrol?ment|inclusion)|baseline\s+characteristics)\b",
     re.IGNORECASE,
 )
 _AIM_WORDING = re.compile(
