@@ -378,7 +378,7 @@ class Watch(BaseModel):
     def _vocabulary_names_known_domains(self) -> Watch:
         known = {domain.name for domain in self.findings.domains}
         own = self.findings.vocabulary
-        named = [entry.domain for entry in (*own.instrument, *own.head)]
+        named = [i.domain for i in own.instrument] + [h.domain for h in own.head]
         unknown = [name for name in dict.fromkeys(named) if name not in known]
         if unknown:
             raise ValueError(

@@ -24,18 +24,22 @@ TRIALS = {
         [
             (
                 "METHODS",
-                "We randomised 150 adults with type 2 diabetes and painful neuropathy to "
-                "hydroxocobalamin injections or placebo for 26 weeks. The primary outcome was "
-                "the change in the Utah Early Neuropathy Scale; sural amplitude was secondary.",
+                (
+                    "We randomised 150 adults with type 2 diabetes and painful neuropathy to "
+                    "hydroxocobalamin injections or placebo for 26 weeks. The primary outcome was "
+                    "the change in the Utah Early Neuropathy Scale; sural amplitude was secondary."
+                ),
             ),
             (
                 "RESULTS",
-                "Utah scale totals fell more with hydroxocobalamin than with placebo (p = 0.004). "
-                "Hydroxocobalamin eased pain but did not change sural conduction compared with "
-                "placebo. In participants with baseline B12 below 200 pmol/L, vibration "
-                "threshold was lower with hydroxocobalamin than with placebo (p = 0.02). The "
-                "benefit on pain was larger among participants older than 65. No adverse "
-                "events occurred.",
+                (
+                    "Utah scale totals fell more with hydroxocobalamin than with placebo (p = 0.004). "
+                    "Hydroxocobalamin eased pain but did not change sural conduction compared with "
+                    "placebo. In participants with baseline B12 below 200 pmol/L, vibration "
+                    "threshold was lower with hydroxocobalamin than with placebo (p = 0.02). The "
+                    "benefit on pain was larger among participants older than 65. No adverse "
+                    "events occurred."
+                ),
             ),
         ],
     ),
@@ -44,10 +48,12 @@ TRIALS = {
         [
             (
                 "",
-                "Sixty adults with diabetic neuropathy were randomised to oral methylcobalamin "
-                "or placebo for 12 weeks. Neuropathic pain did not differ between the groups at "
-                "entry. Pain scores fell from 6.1 to 4.2 in the methylcobalamin group. "
-                "Adverse events were similar in the two arms.",
+                (
+                    "Sixty adults with diabetic neuropathy were randomised to oral methylcobalamin "
+                    "or placebo for 12 weeks. Neuropathic pain did not differ between the groups at "
+                    "entry. Pain scores fell from 6.1 to 4.2 in the methylcobalamin group. "
+                    "Adverse events were similar in the two arms."
+                ),
             ),
         ],
     ),
