@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.effect import (
@@ -26,7 +27,6 @@ from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.retrieval import outcome_words
 from litwatch.classifiers.findings.subgroups import (
     effect_modifiers_in,
-    population_words,
     subgroup_of,
 )
 from litwatch.classifiers.findings.text import (
@@ -134,8 +134,7 @@ def read_findings_in(
     model = model or shipped_model()
     groups = compiled(domains, vocabulary)
     intervention, comparator = _hashable(intervention), _hashable(comparator)
-    names = " ".join(_as_tuple(intervention) + _as_tuple(comparator))
-    index = mentions_in(abstract, groups, frozenset(content_words(names)))
+    index = mentions_in(abstract, groups, _name_words(intervention, comparator))
     results = [s for s in abstract.sentences if abstract.reports(s)]
     if not results:
         return ()
@@ -147,9 +146,7 @@ def read_findings_in(
         arm_words(comparator, intervention),
         model,
         index,
-        bool(_SINGLE_ARM.search(" ".join(s.text for s in abstract.sentences))),
     )
-    population = population_words(abstract)
     found = []
     for number, said in index.items():
         group = groups[number]
@@ -160,7 +157,7 @@ def read_findings_in(
         parts: dict[str, set[int]] = {}
         for at, mentions in by_sentence.items():
             clause = _own_clause(abstract.sentences[at].text, mentions)
-            part = subgroup_of(clause, population)
+            part = subgroup_of(clause, abstract)
             if part:
                 parts.setdefault(part, set()).add(at)
             else:
@@ -191,7 +188,7 @@ def read_effect_modifiers_in(
     return effect_modifiers_in(abstract, [(group.domain.name, group.names) for group in groups])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Context:
     """What every domain's reading of one abstract shares."""
 
@@ -202,7 +199,11 @@ class _Context:
     cmp_words: frozenset[str]
     model: FindingsModel
     index: dict[int, list[Mention]]
-    single_arm: bool
+
+    @cached_property
+    def single_arm(self) -> bool:
+        """Whether the abstract says the study had no control arm."""
+        return any(_SINGLE_ARM.search(s.text) for s in self.abstract.sentences)
 
 
 def _finding(
@@ -415,6 +416,14 @@ def _names_an_arm(reading: str, context: _Context) -> bool:
     words = {stem(w) for w in re.findall(r"[a-z0-9]+", reading.lower())}
     arms = context.int_words | context.cmp_words
     return bool(words & (arms | CONTROL_WORDS | {"group", "groups", "arm", "arms"}))
+
+
+@lru_cache(maxsize=64)  # a watch asks with the same arms for every record
+def _name_words(
+    intervention: str | tuple[str, ...], comparator: str | tuple[str, ...]
+) -> frozenset:
+    """The content words of the arms' names."""
+    return frozenset(content_words(" ".join(_as_tuple(intervention) + _as_tuple(comparator))))
 
 
 def _hashable(names: str | Sequence[str]) -> str | tuple[str, ...]:

@@ -16,6 +16,11 @@ _HARM = (
     r"harms?|toxicit(?:y|ies)|(?<![\w-])(?:T?E?AEs?|SAEs?)(?![\w-])|complications?)"
 )
 _HARM_WORDS = re.compile(_HARM + r"|\bsafety\b|\btolera\w+", I)
+# Pieces every harm word holds (lower case), tried before the pattern.
+_HARM_PIECES = (
+    *("advers", "side effect", "side-effect", " harm", "toxic", "complication", "safe"),
+    "tolera",
+)
 _SERIOUS = re.compile(r"\b(?:serious|severe|major|grave)\b|(?<![\w-])SAEs?(?![\w-])", I)
 _NONE = re.compile(
     r"\b(?:no|none\s+of\s+the|not\s+any)\s+(?:[\w-]+\s+){0,3}?"
@@ -91,7 +96,10 @@ def read_harms_in(abstract: Abstract) -> Harms | None:
         if not abstract.reports(sentence):
             continue
         text = sentence.text
-        if not _HARM_WORDS.search(text):
+        lowered = text.lower()
+        if not (
+            any(piece in lowered for piece in _HARM_PIECES) or "AE" in text
+        ) or not _HARM_WORDS.search(text):
             continue
         for clause in re.split(r";|\bwhereas\b|,\s+but\b", text):
             harm = re.search(_HARM, clause, I)

@@ -7,11 +7,10 @@ progression of impairment"). Code holds the matching only: every topic word is d
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 
 from litwatch.classifiers.findings.effect import _AMOUNT, _VERDICT
 from litwatch.classifiers.findings.text import (
@@ -73,21 +72,12 @@ class TermGroup:
     # Per wording: the words it holds whole and the beginnings of the words it ends with "*".
     needs: tuple[tuple[frozenset[str], tuple[str, ...]], ...]
     measures: re.Pattern[str] | None = field(default=None, compare=False)
+    # Per wording (in the order of `needs`): its own pattern, and whether it is a head word.
+    wordings: tuple[tuple[re.Pattern[str], bool], ...] = field(default=(), compare=False)
 
-    @cached_property
-    def anchors(self) -> frozenset[str] | None:
-        """One word each wording needs (None when one needs no whole word): a text with none
-        of them holds none of the wordings."""
-        if any(not words for words, _ in self.needs):
-            return None
-        return frozenset(max(sorted(words), key=len) for words, _ in self.needs)
-
-    def may_occur(self, written: frozenset[str], beginnings: frozenset[str]) -> bool:
+    def may_occur(self, written: frozenset[str], beginnings: Container[str]) -> bool:
         """Whether a text whose words (as written, lower-cased) are `written` and whose words'
         first letters are `beginnings` can hold one of the wordings."""
-        anchors = self.anchors
-        if anchors is not None and anchors.isdisjoint(written):
-            return False
         return any(
             words <= written and all(p[:_PREFIX] in beginnings for p in prefixes)
             for words, prefixes in self.needs
@@ -104,6 +94,72 @@ class TermGroup:
             if _qualified(text, match.start(), match.end(), qualifiers):
                 return match
         return None
+
+
+_INDEXES: dict[int, tuple[Sequence[TermGroup], dict, list]] = {}  # per group list, by identity
+
+
+def possible_wordings(
+    groups: Sequence[TermGroup], written: frozenset[str], beginnings: Container[str]
+) -> dict[int, list[int]]:
+    """The wordings (by group, then by index in the group) that a text whose words are
+    `written` may hold: each wording is looked up by one word it holds, so a text is checked
+    once for all groups, word by word, and only those wordings' patterns scan it."""
+    cached = _INDEXES.get(id(groups))
+    if cached is None or cached[0] is not groups:
+        indexed: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]] = {}
+        loose = []
+        for number, group in enumerate(groups):
+            for at, (words, prefixes) in enumerate(group.needs):
+                if words:
+                    anchor = max(sorted(words), key=len)
+                    indexed.setdefault(anchor, []).append((number, at, words, prefixes))
+                else:
+                    loose.append((number, at, prefixes))
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        cached = _INDEXES[id(groups)] = (groups, indexed, loose)
+    _, indexed, loose = cached
+    found: dict[int, list[int]] = {}
+    for number, at, prefixes in loose:
+        if all(p[:_PREFIX] in beginnings for p in prefixes):
+            found.setdefault(number, []).append(at)
+    for word in written:
+        for number, at, words, prefixes in indexed.get(word, ()):
+            if words <= written and all(p[:_PREFIX] in beginnings for p in prefixes):
+                found.setdefault(number, []).append(at)
+    return {number: sorted(ats) for number, ats in sorted(found.items())}
+
+
+def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[re.Match[str]]:
+    """The matches in `text` of the group's (non-head) wordings given, leftmost first, an
+    earlier wording winning at the same place, none overlapping: as one alternation of them
+    would find them, at the cost of the few wordings the text may hold."""
+    found = []
+    for at in wordings:
+        pattern, head = group.wordings[at]
+        if not head:
+            found.extend((match.start(), at, match) for match in pattern.finditer(text))
+    found.sort(key=lambda item: (item[0], item[1]))
+    kept: list[re.Match[str]] = []
+    for _, _, match in found:
+        if not kept or match.start() >= kept[-1].end():
+            kept.append(match)
+    return kept
+
+
+class Beginnings:
+    """The first letters of a text's words, worked out on the first question: most texts are
+    ruled out by their whole words alone."""
+
+    def __init__(self, written: frozenset[str]) -> None:
+        self.written = written
+        self.found: frozenset[str] | None = None
+
+    def __contains__(self, prefix: object) -> bool:
+        if self.found is None:
+            self.found = frozenset(word[:_PREFIX] for word in self.written)
+        return prefix in self.found
 
 
 def _needs(term: DomainTerm) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -219,6 +275,7 @@ def _build(domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary) -> l
                     re.escape(short) + r"(?:[\s\-]+[A-Za-z]+)?[\s\-]+(?:" + measures + ")"
                 )
                 needs.append(_needs(DomainTerm(short)))
+        wordings = [(_alternatives([piece]), False) for piece in pieces]
         own_heads = list(dict.fromkeys(heads.get(group, [])))
         head_pattern = (
             _alternatives([term_regex(DomainTerm(h.word)) for h in own_heads])
@@ -226,6 +283,7 @@ def _build(domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary) -> l
             else None
         )
         needs += [_needs(DomainTerm(h.word)) for h in own_heads]
+        wordings += [(_alternatives([term_regex(DomainTerm(h.word))]), True) for h in own_heads]
         qualified = {
             h.word.lower(): _alternatives([term_regex(DomainTerm(q)) for q in h.qualifiers])
             for h in own_heads
@@ -241,6 +299,7 @@ def _build(domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary) -> l
                 qualified,
                 tuple(needs),
                 measure_pattern,
+                tuple(wordings),
             )
         )
     return built
@@ -306,45 +365,57 @@ def mentions_in(
     reporting = [s for s in abstract.sentences if abstract.reports(s)]
     if not reporting:
         return {}
+    # Each sentence's words as written: a wording is looked for only in the sentences that
+    # hold its words (most wordings of most groups are in none of them).
     texts = [s.text for s in reporting]
-    joined = "\n".join(texts)
-    starts = []
-    offset = 0
-    for text in texts:
-        starts.append(offset)
-        offset += len(text) + 1
-    written = frozenset(_LEADING_WORD.findall(joined.lower()))
-    beginnings = frozenset(word[:_PREFIX] for word in written)
+    sentence_words = [frozenset(_LEADING_WORD.findall(text.lower())) for text in texts]
+    sentence_beginnings = [Beginnings(words) for words in sentence_words]
+    written = frozenset().union(*sentence_words)
+    beginnings = Beginnings(written)
     found: dict[int, list[Mention]] = {}
-    for number, group in enumerate(groups):
-        if not group.may_occur(written, beginnings):
-            continue
+    for number, wordings in possible_wordings(groups, written, beginnings).items():
+        group = groups[number]
         said = []
-        spans: dict[int, list[tuple[int, int]]] = {}  # sentence -> spans already taken
-        for match in group.pattern.finditer(joined):
-            at = bisect.bisect_right(starts, match.start()) - 1
-            start, end = match.start() - starts[at], match.end() - starts[at]
-            said.append(Mention(reporting[at].index, start, end, match.group(0)))
-            spans.setdefault(at, []).append((start, end))
-        if group.heads is not None:
-            for match in group.heads.finditer(joined):
-                at = bisect.bisect_right(starts, match.start()) - 1
-                sentence = texts[at]
-                start, end = match.start() - starts[at], match.end() - starts[at]
-                taken = spans.setdefault(at, [])
-                if any(a <= start < b for a, b in taken):
-                    continue
-                qualifiers = group.qualified.get(match.group(0).lower())
-                if not _qualified(sentence, start, end, qualifiers):
-                    continue
-                start, end = _widened(sentence, start, end, group.measures)
-                taken.append((start, end))
-                said.append(Mention(reporting[at].index, start, end, sentence[start:end]))
+        for at, (text, words) in enumerate(zip(texts, sentence_words, strict=True)):
+            here = [
+                w
+                for w in wordings
+                if group.needs[w][0] <= words
+                and all(p[:_PREFIX] in sentence_beginnings[at] for p in group.needs[w][1])
+            ]
+            if here:
+                said += _sentence_mentions(group, here, text, reporting[at].index)
         if said:
             found[number] = said
     _defined_abbreviations(abstract, groups, reporting, found)
     _named_in_methods(abstract, groups, reporting, found, arms)
     return found
+
+
+def _sentence_mentions(
+    group: TermGroup, wordings: Sequence[int], text: str, index: int
+) -> list[Mention]:
+    """The group's mentions in one sentence: its wordings, then its head words (widened by
+    their qualifiers) where no wording already stands."""
+    said = [
+        Mention(index, match.start(), match.end(), match.group(0))
+        for match in term_matches(group, wordings, text)
+    ]
+    taken = [(m.start, m.end) for m in said]
+    for wording in wordings:
+        pattern, head = group.wordings[wording]
+        if not head:
+            continue
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            if any(a <= start < b for a, b in taken):
+                continue
+            if not _qualified(text, start, end, group.qualified.get(match.group(0).lower())):
+                continue
+            start, end = _widened(text, start, end, group.measures)
+            taken.append((start, end))
+            said.append(Mention(index, start, end, text[start:end]))
+    return said
 
 
 def _defined_abbreviations(
@@ -356,7 +427,16 @@ def _defined_abbreviations(
     """ "Neuropathy Total Symptom Score-6 (NTSS-6) ... NTSS-6 fell": an abbreviation the
     abstract defines for a wording of a group is that group's wording too."""
     for short, long_form in abstract.abbreviations.items():
-        number = next((n for n, group in enumerate(groups) if group.names(long_form)), None)
+        written = frozenset(_LEADING_WORD.findall(long_form))
+        beginnings = Beginnings(written)
+        number = next(
+            (
+                n
+                for n in possible_wordings(groups, written, beginnings)
+                if groups[n].names(long_form)
+            ),
+            None,
+        )
         if number is None:
             continue
         pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", re.IGNORECASE)
@@ -383,23 +463,26 @@ def _named_in_methods(
     """An outcome the methods name by a group's wording and the results refer to again by its
     head word ("neuropathy impairment scores" ... "progression of impairment"), or as "the
     primary outcome"."""
-    heads: dict[
-        tuple[int, str], str
-    ] = {}  # (group, head word) -> the outcome as the methods name it
+    methods = [s.text for s in abstract.sentences if abstract.sections[s.index] == METHODS]
+    if not methods:
+        return
+    text = "\n".join(methods)
+    written = frozenset(_LEADING_WORD.findall(text.lower()))
+    beginnings = Beginnings(written)
+    # (group, head word) -> the outcome as the methods name it
+    heads: dict[tuple[int, str], str] = {}
     primaries: dict[int, str] = {}
-    for sentence in abstract.sentences:
-        if abstract.sections[sentence.index] != METHODS:
-            continue
-        primary = PRIMARY_OUTCOME.search(sentence.text)
-        for number, group in enumerate(groups):
-            for match in group.pattern.finditer(sentence.text):
-                head = _head_word(match.group(0), group.measures, arms)
-                if head is not None:
-                    heads.setdefault((number, head), match.group(0))
-            if primary is not None and not primaries:
-                named = group.names(sentence.text[primary.end() : primary.end() + 80])
-                if named is not None:
-                    primaries[number] = named.group(0)
+    primary = PRIMARY_OUTCOME.search(text) if "primary" in written else None
+    for number, wordings in possible_wordings(groups, written, beginnings).items():
+        group = groups[number]
+        for match in term_matches(group, wordings, text):
+            head = _head_word(match.group(0), group.measures, arms)
+            if head is not None:
+                heads.setdefault((number, head), match.group(0))
+        if primary is not None and not primaries:
+            named = group.names(text[primary.end() : primary.end() + 80].split("\n")[0])
+            if named is not None:
+                primaries[number] = named.group(0)
     for (number, head), outcome in heads.items():
         _add_where(found, number, reporting, outcome, partial(_word_at, head=head))
     for number, outcome in primaries.items():

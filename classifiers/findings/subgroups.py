@@ -75,16 +75,25 @@ def population_words(abstract: Abstract) -> frozenset[str]:
     return found
 
 
-def subgroup_of(clause: str, population: frozenset[str]) -> str:
+def subgroup_of(clause: str, abstract: Abstract) -> str:
     """The subgroup a result clause is stated for ("in metformin users"), or "" when it is
     about everyone: a part named outright, or by who they are where those words do not
     describe the whole population ("in metformin users" of a trial in metformin users)."""
+    lowered = clause.lower()
+    if (
+        " in " not in lowered
+        and " among " not in lowered
+        and not lowered.startswith(("in ", "among ", "within ", "for "))
+    ):
+        return ""  # every part is named after one of these words
     explicit = _EXPLICIT.search(clause)
     if explicit:
         return _clean(explicit.group(0))
     for described in _DESCRIBED.finditer(clause):
         words = word_set(described.group(0)) - _GENERIC
-        if _THRESHOLD.search(described.group(0)) or (words and not words <= population):
+        if _THRESHOLD.search(described.group(0)) or (
+            words and not words <= population_words(abstract)
+        ):
             return _clean(described.group(0))
     return ""
 
@@ -143,6 +152,20 @@ _MODIFIERS = (
 )
 
 
+# A word every modifier pattern's match holds: the patterns are tried only on a sentence
+# that has one (most have none).
+_MODIFIER_WORD = re.compile(
+    r"\b(?:larger|greater|stronger|bigger|pronounced|marked|largest|greatest|strongest|smaller|"
+    r"weaker|lesser|smallest|weakest|confined|limited|restricted|regardless|irrespective|"
+    r"independent(?:ly)?|did\s+not\s+(?:differ|vary)|interaction|differed|varied|depended|"
+    r"modified|modification)\b",
+    I,
+)
+_MODIFIER_GATE = word_set(
+    "larger greater stronger bigger pronounced marked largest greatest strongest smaller weaker "
+    "lesser smallest weakest confined limited restricted regardless irrespective independent "
+    "independently differ vary interaction differed varied depended modified modification"
+)
 _LEADING_PREPOSITION = re.compile(r"^(?:in|among|within|for)\s+", I)
 _PLANNED = re.compile(
     r"\b(?:will|would|powered|planned|designed\s+to|aims?\s+to|to\s+be\s+tested)\b", I
@@ -159,6 +182,8 @@ def effect_modifiers_in(
         if not abstract.reports(sentence):
             continue
         text = sentence.text
+        if _MODIFIER_GATE.isdisjoint(sentence.words) or not _MODIFIER_WORD.search(text):
+            continue
         if _PLANNED.search(text):
             continue  # a protocol's plan is no finding
         for pattern, fixed in _MODIFIERS:
