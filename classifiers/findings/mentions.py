@@ -135,7 +135,7 @@ def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[r
     """The matches in `text` of the group's (non-head) wordings given, leftmost first, an
     earlier wording winning at the same place, none overlapping: as one alternation of them
     would find them, at the cost of the few wordings the text may hold."""
-    found = []
+    found: list[tuple[int, int, re.Match[str]]] = []
     for at in wordings:
         pattern, head = group.wordings[at]
         if not head:
