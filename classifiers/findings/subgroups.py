@@ -32,13 +32,22 @@ _EXPLICIT = re.compile(
     I,
 )
 # A part named by who they are: "in participants with low baseline B12", "among metformin users".
+# Words that count the participants rather than name a part of them: "in most participants".
+_NOT_A_PART = (
+    r"(?!(?:most|all|many|some|few|both|these|those|each|every|several|other|remaining|majority|"
+    r"nearly|almost|over|about|\d+)\b)"
+)
 _DESCRIBED = re.compile(
     r"\b(?:in|among)\s+(?:the\s+)?" + _PEOPLE + r"\s+(?:who|with|whose|taking|on|using|receiving|"
     r"aged|over|under|older|younger|without|not)\b[^,;.()]{1,60}?"
     + _UNTIL
-    + r"|\b(?:in|among)\s+(?:the\s+)?(?:[a-z0-9-]+\s+){1,2}(?:users|non-?users|takers|carriers|"
+    + r"|\b(?:in|among)\s+(?:the\s+)?"
+    + _NOT_A_PART
+    + r"(?:[a-z0-9-]+\s+){1,2}(?:users|non-?users|takers|carriers|"
     r"smokers|non-?smokers|responders|non-?responders)\b"
-    + r"|\b(?:in|among)\s+(?:the\s+)?(?:[a-z0-9-]+\s+){1,2}"
+    + r"|\b(?:in|among)\s+(?:the\s+)?"
+    + _NOT_A_PART
+    + r"(?:[a-z0-9-]+\s+){1,2}"
     + _PEOPLE
     + r"\b",
     I,

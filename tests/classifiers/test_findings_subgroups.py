@@ -81,6 +81,15 @@ def test_words_that_describe_everyone_in_the_trial_are_no_subgroup():
     ]
 
 
+def test_words_that_count_the_participants_name_no_subgroup():
+    # Control: "in most participants" says how many, not which.
+    record = trial(
+        "Vibration threshold was lower with methylcobalamin than with placebo in most "
+        "participants (p = 0.01)."
+    )
+    assert findings(record) == [("vibration-perception", "favours-intervention", "")]
+
+
 # --- effect modifiers -----------------------------------------------------------------------
 
 
