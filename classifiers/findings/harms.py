@@ -70,7 +70,7 @@ _EVENTS = (
     re.compile(
         r"(?:^\s*|[,;:(]\s*|\b(?:and|with|included|including)\s+)"
         + _NAME
-        + r"\s+(?:\(\s*(?:n\s*=\s*)?|occurred\s+in\s+|was\s+reported\s+(?:by|in)\s+|in\s+)"
+        + r"\s+(?:occurred\s+in\s+|was\s+reported\s+(?:by|in)\s+|in\s+)"
         + _COUNT
         + r"(?:\s+"
         + _WHO
@@ -83,6 +83,15 @@ _EVENTS = (
 _NOT_A_HARM = re.compile(
     r"^(?:the|a|an|of|were|was|had|and|patients?|participants?|groups?|arms?|each|both|all|"
     r"total|who|which|events?|adverse|treatment|placebo|control|mild|any)$",
+    I,
+)
+
+
+_LEADING_JOIN = re.compile(r"^(?:(?:and|or|with|including|included|of)\s+)+", I)
+# A captured "name" that is a clause or a phrase, not an event: "were observed", "as opposed".
+_NOT_A_NAME = re.compile(
+    r"\b(?:were|was|is|are|observed|reported|occurred|seen|noted|as|than|the|group|arm|"
+    r"patients?|participants?)\b",
     I,
 )
 
@@ -136,8 +145,12 @@ def _events(clause: str, denied: bool) -> list[AdverseEvent]:
     found = []
     for pattern in _EVENTS:
         for match in pattern.finditer(clause):
-            name = " ".join(match.group("name").split()).strip(" -")
-            if not name or all(_NOT_A_HARM.match(word) for word in name.split()):
+            name = _LEADING_JOIN.sub("", " ".join(match.group("name").split()).strip(" -"))
+            if (
+                not name
+                or all(_NOT_A_HARM.match(word) for word in name.split())
+                or _NOT_A_NAME.search(name)
+            ):
                 continue
             count = match.group("count").lower()
             number = _NUMBER_WORDS.get(count) or (int(count) if count.isdigit() else None)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from litwatch.classifiers.findings import cues
-from litwatch.classifiers.findings.text import METHODS, Abstract, word_set
+from litwatch.classifiers.findings.text import BACKGROUND, METHODS, Abstract, word_set
 from litwatch.core.findings import EffectModifier
 
 I = re.IGNORECASE
@@ -27,7 +27,7 @@ _EXPLICIT = re.compile(
     + _UNTIL
     + r"|\b(?:in|among|within|for)\s+(?:the\s+|those\s+in\s+the\s+)?"
     r"(?:lowest|highest|lower|upper|top|bottom|first|second|third|fourth|fifth|middle)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:tertile|quartile|quintile|decile|third|half|stratum)s?\b"
+    r"(?:[\w-]+\s+){0,3}?(?:tertile|quartile|quintile|decile|stratum)s?\b"
     r"(?:\s+of\s+[^,;.()]{2,40}?" + _UNTIL + r")?",
     I,
 )
@@ -37,19 +37,29 @@ _NOT_A_PART = (
     r"(?!(?:most|all|many|some|few|both|these|those|each|every|several|other|remaining|majority|"
     r"nearly|almost|over|about|\d+)\b)"
 )
+# A word that describes people ("older", "metformin"), not a preposition joining two phrases.
+_DESCRIBING = r"(?:(?!(?:in|of|and|or|for|with|to|at|on|by|than|the|a|an)\b)[a-z0-9-]+\s+)"
 _DESCRIBED = re.compile(
     r"\b(?:in|among)\s+(?:the\s+)?" + _PEOPLE + r"\s+(?:who|with|whose|taking|on|using|receiving|"
     r"aged|over|under|older|younger|without|not)\b[^,;.()]{1,60}?"
     + _UNTIL
     + r"|\b(?:in|among)\s+(?:the\s+)?"
     + _NOT_A_PART
-    + r"(?:[a-z0-9-]+\s+){1,2}(?:users|non-?users|takers|carriers|"
+    + _DESCRIBING
+    + r"{1,2}(?:users|non-?users|takers|carriers|"
     r"smokers|non-?smokers|responders|non-?responders)\b"
     + r"|\b(?:in|among)\s+(?:the\s+)?"
     + _NOT_A_PART
-    + r"(?:[a-z0-9-]+\s+){1,2}"
+    + _DESCRIBING
+    + r"{1,2}"
     + _PEOPLE
     + r"\b",
+    I,
+)
+# Words that describe an arm of the trial rather than a part of its participants.
+_AN_ARM = re.compile(
+    r"treated|randomi[sz]ed|allocated|assigned|receiving|\bgiven\b|\bcontrols?\b|placebo|"
+    r"intervention|\bgroups?\b|\barms?\b",
     I,
 )
 # Words that make a described part a part by a threshold: "with baseline B12 below 300".
@@ -71,14 +81,15 @@ _PLANS_PARTS = re.compile(
 
 
 def population_words(abstract: Abstract) -> frozenset[str]:
-    """The words that describe everyone in the study: the title's and those of the methods
-    sentences that do not plan subgroups (kept per abstract)."""
+    """The words that describe everyone in the study: the title's and those of the aims and
+    methods sentences that do not plan subgroups (kept per abstract)."""
     found = abstract.memo.get("population_words")
     if found is None:
         parts = [abstract.title] + [
             s.text
             for s in abstract.sentences
-            if abstract.sections[s.index] == METHODS and not _PLANS_PARTS.search(s.text)
+            if abstract.sections[s.index] in (BACKGROUND, METHODS)
+            and not _PLANS_PARTS.search(s.text)
         ]
         found = abstract.memo["population_words"] = word_set(" ".join(parts))
     return found
@@ -99,6 +110,8 @@ def subgroup_of(clause: str, abstract: Abstract) -> str:
     if explicit:
         return _clean(explicit.group(0))
     for described in _DESCRIBED.finditer(clause):
+        if _AN_ARM.search(described.group(0)):
+            continue  # "in capsule-treated patients" names an arm, not a part
         words = word_set(described.group(0)) - _GENERIC
         if _THRESHOLD.search(described.group(0)) or (
             words and not words <= population_words(abstract)
@@ -176,6 +189,7 @@ _MODIFIER_GATE = word_set(
     "independently differ vary interaction differed varied depended modified modification"
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|among|within|for)\s+", I)
+_EFFECT_WORD = re.compile(r"\b" + _EFFECT + r"\b|\bbenefit\w*", I)
 _PLANNED = re.compile(
     r"\b(?:will|would|powered|planned|designed\s+to|aims?\s+to|to\s+be\s+tested)\b", I
 )
@@ -200,14 +214,19 @@ def effect_modifiers_in(
             if match is None:
                 continue
             part = next((match.group(g) for g in ("part", "part2", "part3") if _has(match, g)), "")
+            if fixed == "no-difference" and not _EFFECT_WORD.search(text):
+                continue  # "regardless of whether they received it" speaks of no effect
             if not fixed:
                 # "greater improvements in conduction velocity among older participants": the
                 # part of the participants, not the outcome, is the characteristic.
                 named = _EXPLICIT.search(text, match.start()) or _DESCRIBED.search(
                     text, match.start()
                 )
-                if named:
-                    part = _LEADING_PREPOSITION.sub("", named.group(0))
+                if named is None:
+                    # "greater improvement in pain compared with placebo" is the result
+                    # itself: a modifier names a part of the participants.
+                    continue
+                part = _LEADING_PREPOSITION.sub("", named.group(0))
             modification = fixed or _how(match.group("how"))
             # "a significant interaction" differs; "the interaction was not significant" says
             # it does not.
