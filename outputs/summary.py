@@ -108,7 +108,8 @@ def harms_statement(reports: Sequence[Harms | None]) -> str:
         return ""
     counts = Counter(harms_line(replace(h, events=())) for h in said)
     parts = ", ".join(f"{count} {line}" for line, count in counts.most_common())
-    return f"Of {plural(len(reports), 'trial')}, {len(said)} report harms: {parts}."
+    verb = "reports" if len(said) == 1 else "report"
+    return f"Of {plural(len(reports), 'trial')}, {len(said)} {verb} harms: {parts}."
 
 
 def _trial_row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
