@@ -22,9 +22,11 @@ from litwatch.classifiers.definitions import (
 )
 from litwatch.classifiers.design import classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
-from litwatch.classifiers.findings.domains import read_findings
-from litwatch.classifiers.findings.key_finding import key_finding
+from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
+from litwatch.classifiers.findings.harms import read_harms_in
+from litwatch.classifiers.findings.key_finding import key_finding_in
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
+from litwatch.classifiers.findings.text import read_abstract
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
@@ -76,14 +78,21 @@ class Judge:
             topic = is_topic_relevant(record, attributes, self.topic, text) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition
+            abstract = read_abstract(record)
             found = (
-                read_findings(
-                    record,
+                read_findings_in(
+                    abstract,
                     findings.domains,
                     findings.intervention,
                     findings.comparator,
                     self.findings_model,
+                    vocabulary=findings.vocabulary,
                 )
+                if findings.domains
+                else ()
+            )
+            modifiers = (
+                read_effect_modifiers_in(abstract, findings.domains, findings.vocabulary)
                 if findings.domains
                 else ()
             )
@@ -95,8 +104,10 @@ class Judge:
                     topic_relevant=topic.relevant if topic else True,
                     topic_concepts=topic.found if topic else (),
                     gaps=gaps,
-                    key_finding=key_finding(record),
+                    key_finding=key_finding_in(abstract),
                     findings=found,
+                    effect_modifiers=modifiers,
+                    harms=read_harms_in(abstract),
                 )
             )
         return classifications

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from litwatch.core.findings import Finding
+from litwatch.core.findings import EffectModifier, Finding, Harms
 
 # Every study design a record can be given (DESIGN.md, "Design"), strongest evidence first.
 DESIGN_LABELS: tuple[str, ...] = (
@@ -154,6 +154,9 @@ class Classification:
     gaps: Mapping[str, GapCall] = field(default_factory=dict, hash=False)
     key_finding: str = ""  # the sentence that carries the main result, at most 280 characters
     findings: tuple[Finding, ...] = ()  # one per outcome domain the abstract reports
+    # Statements that the effect differs by a characteristic, for "who benefits".
+    effect_modifiers: tuple[EffectModifier, ...] = ()
+    harms: Harms | None = None  # adverse events as reported; None when the abstract is silent
 
     @property
     def gaps_addressed(self) -> tuple[str, ...]:
@@ -181,6 +184,8 @@ class Classification:
             "gaps": {name: call.to_json() for name, call in self.gaps.items()},
             "key_finding": self.key_finding,
             "findings": [finding.to_json() for finding in self.findings],
+            "effect_modifiers": [modifier.to_json() for modifier in self.effect_modifiers],
+            "harms": None if self.harms is None else self.harms.to_json(),
         }
 
     @classmethod
@@ -219,4 +224,12 @@ class Classification:
                 for item in data.get("findings") or ()
                 if isinstance(item, Mapping)
             ),
+            effect_modifiers=tuple(
+                EffectModifier.from_json(item)
+                for item in data.get("effect_modifiers") or ()
+                if isinstance(item, Mapping)
+            ),
+            harms=Harms.from_json(harms)
+            if isinstance(harms := data.get("harms"), Mapping)
+            else None,
         )

@@ -4,7 +4,7 @@ outcome domains a watch declares, and the finding that joins the two (DESIGN.md,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # The effect in the intervention arm relative to the comparator.
@@ -49,19 +49,68 @@ class OutcomeDomain:
 
 
 @dataclass(frozen=True)
+class Instrument:
+    """A named measure in an outcome vocabulary: "Toronto Clinical Scoring System" (TCSS) counts
+    for symptom scores. `short` are the words that name it before a measure word ("Toronto
+    scores"); `polarity` overrides the domain's when set."""
+
+    name: str
+    domain: str
+    abbreviations: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()
+    polarity: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeHead:
+    """A head word that names a domain's outcome with whatever words qualify it ("conduction":
+    "sural conduction", "conduction velocity", a bare "conduction was unchanged"). With
+    `qualifiers`, the word counts only beside one of them or beside a verb of change
+    ("B12 levels", "serum B12", "B12 rose"), for a word that also names the intervention."""
+
+    word: str
+    domain: str
+    qualifiers: tuple[str, ...] = ()
+    polarity: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeVocabulary:
+    """Instruments and head words by domain, beyond a watch's own terms (which override them):
+    data shipped with litwatch and extended by watch files, never words in code. `measures`
+    are the nouns that follow an instrument's short name or a head word ("score", "velocity")."""
+
+    instruments: tuple[Instrument, ...] = ()
+    heads: tuple[OutcomeHead, ...] = ()
+    measures: tuple[str, ...] = ()
+
+    def for_domains(self, names: frozenset[str]) -> OutcomeVocabulary:
+        """Only the entries for these domains."""
+        return OutcomeVocabulary(
+            tuple(i for i in self.instruments if i.domain in names),
+            tuple(h for h in self.heads if h.domain in names),
+            self.measures,
+        )
+
+
+@dataclass(frozen=True)
 class FindingsDefinition:
     """What a watch reads findings for: the names of its intervention and comparator arms, the
-    word a reader uses for the intervention ("B12"), and its outcome domains."""
+    word a reader uses for the intervention ("B12"), its outcome domains and the vocabulary
+    that maps further outcome wordings to them."""
 
     intervention: tuple[str, ...] = ()
     comparator: tuple[str, ...] = ()
     domains: tuple[OutcomeDomain, ...] = ()
     label: str = "the intervention"
+    vocabulary: OutcomeVocabulary = field(default_factory=OutcomeVocabulary)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """What one record reports for one outcome domain."""
+    """What one record reports for one outcome domain. A result stated only for part of the
+    participants carries its `subgroup` ("in metformin users") and is never the record's
+    overall result for the domain."""
 
     domain: str
     outcome: str  # the outcome as the abstract names it, e.g. "vibration perception threshold"
@@ -69,6 +118,7 @@ class Finding:
     direction: str  # one of DIRECTIONS
     evidence: str
     confidence: float
+    subgroup: str = ""  # the subgroup's words, "" for the whole trial
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Finding:
@@ -79,6 +129,7 @@ class Finding:
             direction=str(data.get("direction", "unclear")),
             evidence=str(data.get("evidence", "")),
             confidence=float(data.get("confidence", 0.0)),
+            subgroup=str(data.get("subgroup") or ""),
         )
 
     def to_json(self) -> dict:
@@ -89,6 +140,87 @@ class Finding:
             "direction": self.direction,
             "evidence": self.evidence,
             "confidence": round(self.confidence, 4),
+            "subgroup": self.subgroup or None,
+        }
+
+
+# How an effect modifier says the effect varies: larger, smaller, only in, or not by the trait.
+MODIFICATIONS = ("larger", "smaller", "only", "no-difference", "differs")
+
+
+@dataclass(frozen=True)
+class EffectModifier:
+    """A statement that the effect differs by a characteristic ("larger effects in the lowest
+    B12 tertile"): the characteristic's words, how the effect differs there, the sentence."""
+
+    characteristic: str
+    modification: str  # one of MODIFICATIONS
+    evidence: str
+    domain: str = ""  # the outcome domain it speaks of, when it names one
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EffectModifier:
+        return cls(
+            characteristic=str(data.get("characteristic", "")),
+            modification=str(data.get("modification", "differs")),
+            evidence=str(data.get("evidence", "")),
+            domain=str(data.get("domain") or ""),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "characteristic": self.characteristic,
+            "modification": self.modification,
+            "evidence": self.evidence,
+            "domain": self.domain or None,
+        }
+
+
+# What a record says of harms: none occurred, no difference between arms, events named
+# (with counts where stated), or only that the treatment was well tolerated.
+HARMS_STATEMENTS = ("none-occurred", "no-difference", "events-reported", "well-tolerated")
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    """One harm as the abstract names it, with the number of people or events where stated."""
+
+    name: str
+    count: int | None = None
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Harms:
+    """A trial's adverse events as reported. `serious_only` when the statement is about
+    serious events alone ("no serious adverse events")."""
+
+    statement: str  # one of HARMS_STATEMENTS
+    evidence: str
+    events: tuple[AdverseEvent, ...] = ()
+    serious_only: bool = False
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Harms:
+        return cls(
+            statement=str(data.get("statement", "events-reported")),
+            evidence=str(data.get("evidence", "")),
+            events=tuple(
+                AdverseEvent(str(e.get("name", "")), e.get("count"))
+                for e in data.get("events") or ()
+                if isinstance(e, Mapping)
+            ),
+            serious_only=bool(data.get("serious_only", False)),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "statement": self.statement,
+            "evidence": self.evidence,
+            "events": [event.to_json() for event in self.events],
+            "serious_only": self.serious_only,
         }
 
 

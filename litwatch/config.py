@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -23,7 +24,15 @@ from litwatch.classifiers.definitions import (
     compile_topic,
 )
 from litwatch.core.errors import ConfigError
-from litwatch.core.findings import POLARITIES, DomainTerm, FindingsDefinition, OutcomeDomain
+from litwatch.core.findings import (
+    POLARITIES,
+    DomainTerm,
+    FindingsDefinition,
+    Instrument,
+    OutcomeDomain,
+    OutcomeHead,
+    OutcomeVocabulary,
+)
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
@@ -142,6 +151,97 @@ class OutcomeDomainModel(BaseModel):
         return OutcomeDomain(self.name, self.title or self.name, terms, self.polarity)
 
 
+def _words(value: list | tuple) -> tuple[str, ...]:
+    if any(not word.strip().strip("*") for word in value):
+        raise ValueError("a term is empty")
+    return tuple(word.strip() for word in value)
+
+
+class InstrumentModel(BaseModel):
+    """An instrument of the outcome vocabulary: its name, abbreviations and domain."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    domain: str
+    name: str = Field(min_length=1)
+    abbreviations: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()  # the words that name it before a measure word: "Toronto"
+    polarity: str = ""
+
+    @field_validator("name", "abbreviations", "short", mode="before")
+    @classmethod
+    def _no_blank_words(cls, value: object) -> object:
+        return _words(value) if isinstance(value, (list, tuple)) else value
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value) if value else value
+
+
+class HeadModel(BaseModel):
+    """A head word of the outcome vocabulary ("conduction") and its domain."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    domain: str
+    word: str = Field(min_length=1)
+    qualifiers: tuple[str, ...] = ()
+    polarity: str = ""
+
+    @field_validator("qualifiers", mode="before")
+    @classmethod
+    def _no_blank_words(cls, value: object) -> object:
+        return _words(value) if isinstance(value, (list, tuple)) else value
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value) if value else value
+
+
+class VocabularyModel(BaseModel):
+    """The outcome vocabulary file, or `[watch.findings.vocabulary]`, which extends it
+    (`shipped = false` leaves the shipped file out)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shipped: bool = True
+    measures: tuple[str, ...] = ()
+    instrument: tuple[InstrumentModel, ...] = ()
+    head: tuple[HeadModel, ...] = ()
+
+    def vocabulary(self) -> OutcomeVocabulary:
+        return OutcomeVocabulary(
+            tuple(
+                Instrument(i.name, i.domain, i.abbreviations, i.short, i.polarity)
+                for i in self.instrument
+            ),
+            tuple(OutcomeHead(h.word, h.domain, h.qualifiers, h.polarity) for h in self.head),
+            self.measures,
+        )
+
+
+def shipped_vocabulary_file() -> Path:
+    """The outcome vocabulary shipped with litwatch."""
+    return Path(str(resources.files("litwatch") / "watches" / "outcome_vocabulary.toml"))
+
+
+@cache
+def shipped_vocabulary() -> OutcomeVocabulary:
+    """The shipped outcome vocabulary, read and checked once per process."""
+    path = shipped_vocabulary_file()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return VocabularyModel.model_validate(raw).vocabulary()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the outcome vocabulary ({error})") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+
+
 class FindingsDefinitionModel(BaseModel):
     """`[watch.findings]`: the arms findings are read for, and the outcome domains."""
 
@@ -152,6 +252,8 @@ class FindingsDefinitionModel(BaseModel):
     # How the summary names the intervention: "4 of 5 RCTs favour B12".
     label: str = Field(default="the intervention", min_length=1, max_length=40)
     domains: tuple[OutcomeDomainModel, ...] = ()
+    # Further wordings of the domains' outcomes, added to the shipped vocabulary.
+    vocabulary: VocabularyModel = Field(default_factory=VocabularyModel)
 
     @field_validator("domains")
     @classmethod
@@ -281,7 +383,22 @@ class Watch(BaseModel):
             comparator=self.findings.comparator,
             domains=self.outcome_domains,
             label=self.findings.label,
+            vocabulary=self.outcome_vocabulary,
         )
+
+    @property
+    def outcome_vocabulary(self) -> OutcomeVocabulary:
+        """The shipped vocabulary (unless the watch leaves it out) and the watch's own
+        additions, for the watch's domains only."""
+        own = self.findings.vocabulary
+        parts = [shipped_vocabulary()] if own.shipped else []
+        parts.append(own.vocabulary())
+        joined = OutcomeVocabulary(
+            tuple(i for part in parts for i in part.instruments),
+            tuple(h for part in parts for h in part.heads),
+            tuple(dict.fromkeys(m for part in parts for m in part.measures)),
+        )
+        return joined.for_domains(frozenset(d.name for d in self.findings.domains))
 
     @model_validator(mode="after")
     def _questions_name_known_domains(self) -> Watch:
@@ -308,6 +425,18 @@ class Watch(BaseModel):
                 compile_topic(self.topic)
             except ValueError as problem:
                 raise ValueError(f"topic: {problem}") from None
+        return self
+
+    @model_validator(mode="after")
+    def _vocabulary_names_known_domains(self) -> Watch:
+        known = {domain.name for domain in self.findings.domains}
+        own = self.findings.vocabulary
+        named = [i.domain for i in own.instrument] + [h.domain for h in own.head]
+        unknown = [name for name in dict.fromkeys(named) if name not in known]
+        if unknown:
+            raise ValueError(
+                "findings.vocabulary names unknown outcome domains: " + ", ".join(unknown)
+            )
         return self
 
     @model_validator(mode="after")

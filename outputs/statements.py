@@ -138,6 +138,7 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         findings=tuple(
             StudyFinding(f.domain, f.outcome, f.direction, f.evidence)
             for f in classification.findings
+            if not f.subgroup  # a subgroup's result is never the study's overall result
         ),
         tests_intervention=attributes.names_a_treatment,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from litwatch.core.classification import Attributes, Classification, Relevance
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest
 from litwatch.core.files import is_temporary, write_file
+from litwatch.core.findings import Harms
 from litwatch.core.records import Record
 from litwatch.core.words import word, words
 from litwatch.outputs import charts
@@ -68,6 +69,47 @@ def _addresses(classification: Classification | None, gap: str) -> Relevance | N
 
 def _design(classification: Classification | None) -> str:
     return classification.design.label if classification else "other"
+
+
+def _harms(classification: Classification | None) -> Harms | None:
+    return None if classification is None else classification.harms
+
+
+_HARMS_WORDS = {
+    "none-occurred": "no adverse events occurred",
+    "no-difference": "adverse events did not differ between arms",
+    "events-reported": "adverse events reported",
+    "well-tolerated": "described as well tolerated",
+}
+
+
+def harms_line(harms: Harms | None) -> str:
+    """A record's harms in a few words: "no serious adverse events occurred", "adverse events
+    reported: nausea (2), skin rash (1)"."""
+    if harms is None:
+        return ""
+    line = _HARMS_WORDS.get(harms.statement, harms.statement)
+    if harms.serious_only:
+        line = line.replace("adverse", "serious adverse")
+    if harms.events:
+        named = ", ".join(
+            event.name if event.count is None else f"{event.name} ({event.count})"
+            for event in harms.events
+        )
+        line += f": {named}"
+    return line
+
+
+def harms_statement(reports: Sequence[Harms | None]) -> str:
+    """ "Of 6 trials, 2 report harms: 1 no adverse events occurred, 1 adverse events did not
+    differ between arms." from each trial's harms, or "" when none reports any."""
+    said = [harms for harms in reports if harms is not None]
+    if not said:
+        return ""
+    counts = Counter(harms_line(replace(h, events=())) for h in said)
+    parts = ", ".join(f"{count} {line}" for line, count in counts.most_common())
+    verb = "reports" if len(said) == 1 else "report"
+    return f"Of {plural(len(reports), 'trial')}, {len(said)} {verb} harms: {parts}."
 
 
 def _trial_row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
@@ -172,10 +214,13 @@ def summary_view(
     trials = [row for row in rows if row["design"] in TRIALS]
     attributes = {pmid: _attributes(c) for pmid, c in classifications.items()}
     metformin = [row for row in rows if attributes[row["pmid"]].metformin_population]
+    # Harms as each record reports them (none occurred, no difference, named events), and
+    # records whose outcomes are about safety.
     safety = [
-        row
+        {**row, "harms": harms_line(harms)}
         for row in rows
-        if any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
+        if (harms := _harms(classifications[row["pmid"]])) is not None
+        or any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
     ]
     formulations = Counter(
         (formulation, route)
@@ -207,7 +252,8 @@ def summary_view(
         "domains": [statement_view(s, watch) for s in domains if s.has_evidence],
         "domains_without_evidence": [s.title for s in domains if not s.has_evidence],
         "safety_statement": next(
-            (s.text for s in domains if s.key == "domain:adverse-events" and s.has_evidence), ""
+            (s.text for s in domains if s.key == "domain:adverse-events" and s.has_evidence),
+            harms_statement([_harms(classifications[row["pmid"]]) for row in trials]),
         ),
         "bottom_line": bottom_line(questions, watch.intervention),
         "practice": practical_interpretation(questions, watch.intervention),

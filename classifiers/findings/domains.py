@@ -5,38 +5,46 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
-from litwatch.classifiers.findings.effect import CONTROL_WORDS, arm_words, read_clause
-from litwatch.classifiers.findings.model import FindingsModel
+from litwatch.classifiers.findings import cues
+from litwatch.classifiers.findings.effect import (
+    CONTROL_WORDS,
+    arm_words,
+    effect_features,
+    read_clause,
+)
+from litwatch.classifiers.findings.mentions import (
+    PRIMARY_OUTCOME,
+    Mention,
+    TermGroup,
+    compiled,
+    mentions_in,
+)
+from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.retrieval import outcome_words
+from litwatch.classifiers.findings.subgroups import (
+    effect_modifiers_in,
+    subgroup_of,
+)
 from litwatch.classifiers.findings.text import (
-    BACKGROUND,
-    METHODS,
-    OTHER,
     Abstract,
     Sentence,
+    content_words,
     read_abstract,
     stem,
 )
-
-_LEADING_WORD = re.compile(r"[a-z][a-z0-9]*")
-_PREFIX = 4  # letters of a word kept to rule out a term written with "*"
-from litwatch.core.findings import DomainTerm, EffectCall, Finding, OutcomeDomain, direction_of
+from litwatch.core.findings import (
+    EffectModifier,
+    Finding,
+    OutcomeDomain,
+    OutcomeVocabulary,
+    direction_of,
+)
 from litwatch.core.records import Record
 
-# Sections that name outcomes without reporting them (aims, measures, registrations).
-_NOT_RESULTS = frozenset({BACKGROUND, METHODS, OTHER})
-
-# A non-inferiority or equivalence trial states its result for the primary outcome, often
-# without naming it again ("Subcutaneous injection was non-inferior at 12 weeks"): the outcome
-# is the one the methods call primary. "was not non-inferior" is no such statement.
-_PRIMARY_OUTCOME = re.compile(
-    r"\bprimary (?:efficacy )?(?:outcome|end[- ]?point)s?(?: measures?)? (?:was|were|is|are)\b",
-    re.IGNORECASE,
-)
 _STATED_NON_INFERIOR = re.compile(
     r"\b(?:was|were|is|are|proved|remained) (?:(?!not\b|never\b)\w+ )?"
     r"(?:non-?inferior|equivalent)\b"
@@ -47,6 +55,58 @@ _STATED_NON_INFERIOR = re.compile(
 # is labelled no difference (3 of 3 in the development prompts); Laplace-smoothed, 4/5.
 NON_INFERIORITY_CONFIDENCE = 0.8
 
+# Where one sentence joins two results, each outcome is read in its own clause: "X reduced
+# pain but did not change nerve conduction".
+_CLAUSES = re.compile(
+    r";|,?\s+(?:but|whereas|while|although|yet)\s+|,\s+however,?\s+", re.IGNORECASE
+)
+# A comparison that closes a sentence speaks for each of its clauses: "..., compared with
+# placebo".
+_SHARED_COMPARISON = re.compile(
+    r",?\s+(?:(?:when\s+)?compared\s+(?:with|to)|relative\s+to|versus|vs\.?|than)\s+[^,;]+$",
+    re.IGNORECASE,
+)
+# A clause that starts with a verb has the first clause's subject: "... but did not change".
+_NO_SUBJECT = re.compile(
+    r"^\s*(?:did|does|do|was|were|had|has|is|are|not|also|failed|showed|had|improved|reduced|"
+    r"increased|decreased|lowered|raised|left)\b",
+    re.IGNORECASE,
+)
+# A result set between the arms: a comparison, a difference or its denial, or a contrast
+# with one arm only ("with treatment only").
+_BETWEEN = re.compile(
+    r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)\s+(?!baseline|pre)|relative\s+to\s+(?!baseline)|"
+    r"differ\w*|difference\w*|similar(?:ly)?|comparable|equivalent|equally|non-?inferior\w*|"
+    r"superior\w*|inferior\w*|as\s+effective\s+as|advantage\s+of|in\s+favou?r\s+of|"
+    r"between(?:-|\s+)(?:the\s+)?(?:two\s+|three\s+|treatment\s+|study\s+)?(?:groups?|arms?)|"
+    r"across\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms|regimens)|inter-?group)\b",
+    re.IGNORECASE,
+)
+_ONE_ARM_ONLY = re.compile(
+    r"\b(?:with|in|on|among|after)\s+(?:the\s+)?(?:active\s+)?(?:treatment|intervention|"
+    r"supplementation|supplements?|treated\s+\w+)\s+only\b|\bonly\s+(?:with|in|on|among|after)\s+"
+    r"(?:the\s+)?(?:active\s+)?(?:treatment|intervention|treated|supplement\w*)\b",
+    re.IGNORECASE,
+)
+# A change within the arms: from baseline, from one value to another, in both groups, over
+# time, or a measure that did not change.
+_WITHIN = re.compile(
+    r"\bfrom\s+-?\d[^;]{0,40}?\bto\s+-?\d|\b(?:unchanged|did\s+not\s+change|no\s+(?:significant\s+)?"
+    r"change|remained\s+(?:stable|unchanged|the\s+same)|over\s+time)\b",
+    re.IGNORECASE,
+)
+# "decreased in the methylcobalamin group": a change placed in one arm, not set against another.
+_IN_ONE_GROUP = re.compile(
+    r"\b(?:in|within|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:group|arm)\b", re.IGNORECASE
+)
+# A study without a control arm cannot say whom a change favours.
+_SINGLE_ARM = re.compile(
+    r"\b(?:without\s+a\s+control(?:\s+group|\s+arm)?|no\s+control\s+(?:group|arm)|"
+    r"single[\s-]arm|one[\s-]arm|uncontrolled|single[\s-]group|before[\s-]and[\s-]after\s+study|"
+    r"pre-?post\s+study)\b",
+    re.IGNORECASE,
+)
+
 
 def read_findings(
     record: Record,
@@ -54,9 +114,13 @@ def read_findings(
     intervention: str | Sequence[str] = "",
     comparator: str | Sequence[str] = "",
     model: FindingsModel | None = None,
+    vocabulary: OutcomeVocabulary | None = None,
 ) -> tuple[Finding, ...]:
-    """One finding per domain (per polarity within a domain) the record reports a result for."""
-    return read_findings_in(read_abstract(record), domains, intervention, comparator, model)
+    """One finding per domain (per polarity within a domain) the record reports a result for,
+    and one per subgroup a result is stated for only."""
+    return read_findings_in(
+        read_abstract(record), domains, intervention, comparator, model, vocabulary
+    )
 
 
 def read_findings_in(
@@ -65,44 +129,45 @@ def read_findings_in(
     intervention: str | Sequence[str] = "",
     comparator: str | Sequence[str] = "",
     model: FindingsModel | None = None,
+    vocabulary: OutcomeVocabulary | None = None,
 ) -> tuple[Finding, ...]:
-    results = [s for s in abstract.sentences if s.role not in _NOT_RESULTS]
+    model = model or shipped_model()
+    groups = compiled(domains, vocabulary)
+    intervention, comparator = _hashable(intervention), _hashable(comparator)
+    index = mentions_in(abstract, groups, _name_words(intervention, comparator))
+    results = [s for s in abstract.sentences if abstract.reports(s)]
     if not results:
         return ()
-    text = "\n".join(s.text for s in results)
-    # The words as written, lower-cased: a term's pattern matches its first word literally,
-    # so no stemming is needed to rule a term out.
-    written = frozenset(_LEADING_WORD.findall(text.lower()))
-    beginnings = frozenset(word[:_PREFIX] for word in written)
-    mentions: dict[int, list[str]] = {}
-    for index, group in enumerate(_compiled(domains)):
-        if group.may_occur(written, beginnings):
-            said = group.pattern.findall(text)
-            if said:
-                mentions[index] = said
+    context = _Context(
+        abstract,
+        intervention,
+        comparator,
+        arm_words(intervention, comparator),
+        arm_words(comparator, intervention),
+        model,
+        index,
+    )
     found = []
-    groups = _compiled(domains)
-    for index, said in mentions.items():
-        domain, polarity = groups[index].domain, groups[index].polarity
-        # The outcome as the abstract words it most often.
-        outcome = max(
-            sorted(set(said)), key=lambda m: (said.count(m), len(m))
-        )  # ties: sorted, not hash order
-        call = effect_in(
-            abstract, outcome, intervention, comparator, model=model, results_only=True
-        )
-        if call.label == "not-reported":
-            continue
-        call = _plain_words_rule(abstract, outcome, call, polarity, intervention, comparator)
-        direction = direction_of(call.label, polarity)
-        if call.label != "no-difference" and not _names_an_arm(
-            call.evidence, intervention, comparator
-        ):
-            # "Pain decreased (p < 0.01)" with no arm named may be change within one arm.
-            direction = "unclear"
-        found.append(
-            Finding(domain.name, outcome, call.label, direction, call.evidence, call.confidence)
-        )
+    for number, said in index.items():
+        group = groups[number]
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in said:
+            by_sentence.setdefault(mention.sentence, []).append(mention)
+        overall: set[int] = set()
+        parts: dict[str, set[int]] = {}
+        for at, mentions in by_sentence.items():
+            clause = _own_clause(abstract.sentences[at].text, mentions)
+            part = subgroup_of(clause, abstract)
+            if part:
+                parts.setdefault(part, set()).add(at)
+            else:
+                overall.add(at)
+        for part, sentences in [("", overall), *parts.items()]:
+            if not sentences:
+                continue
+            finding = _finding(context, number, group, said, sentences, part)
+            if finding is not None:
+                found.append(finding)
     reported = {finding.domain for finding in found}
     found.extend(
         _primary_outcome_non_inferior(
@@ -112,23 +177,207 @@ def read_findings_in(
     return tuple(found)
 
 
+def read_effect_modifiers_in(
+    abstract: Abstract,
+    domains: Sequence[OutcomeDomain],
+    vocabulary: OutcomeVocabulary | None = None,
+) -> tuple[EffectModifier, ...]:
+    """The statements that the effect differs by a characteristic, each with the domain it
+    names, if any."""
+    groups = compiled(domains, vocabulary)
+    return effect_modifiers_in(abstract, [(group.domain.name, group.names) for group in groups])
+
+
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """What every domain's reading of one abstract shares."""
+
+    abstract: Abstract
+    intervention: str | tuple[str, ...]
+    comparator: str | tuple[str, ...]
+    int_words: frozenset[str]
+    cmp_words: frozenset[str]
+    model: FindingsModel
+    index: dict[int, list[Mention]]
+
+    @cached_property
+    def single_arm(self) -> bool:
+        """Whether the abstract says the study had no control arm."""
+        return any(_SINGLE_ARM.search(s.text) for s in self.abstract.sentences)
+
+
+def _finding(
+    context: _Context,
+    number: int,
+    group: TermGroup,
+    said: Sequence[Mention],
+    sentences: set[int],
+    part: str,
+) -> Finding | None:
+    abstract = context.abstract
+    forms = [m.text for m in said if m.sentence in sentences]
+    # The outcome as the abstract words it most often (ties: sorted, not hash order), asked
+    # about with every wording the results give it.
+    outcome = max(sorted(set(forms)), key=lambda m: (forms.count(m), len(m)))
+    # A mention that refers back ("the primary outcome", "impairment") is asked about in its
+    # own words too, so that its sentence shares them.
+    written = {
+        abstract.sentences[m.sentence].text[m.start : m.end]
+        for m in said
+        if m.sentence in sentences
+    }
+    wordings = set(forms) | {w for w in written if w}
+    query_text = " ; ".join(sorted(wordings, key=lambda m: (m != outcome, m)))
+    call = effect_in(
+        abstract,
+        query_text,
+        context.intervention,
+        context.comparator,
+        model=context.model,
+        results_only=True,
+        allowed=lambda s: s.index in sentences,
+    )
+    if call.label == "not-reported":
+        return None
+    sentence = next(
+        abstract.sentences[i]
+        for i in sorted(sentences)
+        if abstract.sentences[i].text == call.evidence
+    )
+    query = outcome_words(abstract, query_text)
+    reading, _ = _clause_reading(context, number, sentence, sentence.text)
+    label = call.label
+    if reading is not sentence.text:
+        label = _clause_label(reading, query, context) or label
+    label = _plain_words_rule(reading, query, label, group.polarity, context)
+    # The cues of a comparison are read with the outcomes' own names blanked out: "inferior
+    # whorl length" is no comparison, and "normalised B12" names no arm.
+    masked = _masked(sentence, context.index)
+    masked_reading, masked_subject = _clause_reading(context, number, sentence, masked)
+    direction = _direction(label, group.polarity, masked_subject + masked_reading, context)
+    return Finding(
+        group.domain.name, outcome, label, direction, sentence.text, call.confidence, part
+    )
+
+
+def _own_clause(text: str, mentions: Sequence[Mention]) -> str:
+    """The clause of a sentence that holds the first of these mentions."""
+    start = 0
+    for match in _CLAUSES.finditer(text):
+        if match.start() > mentions[0].start:
+            return text[start : match.start()]
+        start = match.end()
+    return text[start:]
+
+
+def _masked(sentence: Sentence, index: dict[int, list[Mention]]) -> str:
+    """The sentence with every outcome mention in it blanked (same length, so spans hold)."""
+    text = sentence.text
+    for said in index.values():
+        for m in said:
+            if m.sentence == sentence.index:
+                text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+    return text
+
+
+def _clause_reading(
+    context: _Context, number: int, sentence: Sentence, text: str
+) -> tuple[str, str]:
+    """The words that report this group's result in a sentence, and the subject they borrow:
+    the whole sentence, or, where the sentence joins results for other outcomes in other
+    clauses, this outcome's own clauses with a comparison that closes the sentence ("...
+    compared with placebo") and the first clause's subject when its own has none. `text` is
+    the sentence's text or the same blanked by `_masked`."""
+    spans = []
+    start = 0
+    for match in _CLAUSES.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    if len(spans) == 1:
+        return sentence.text if text == sentence.text else text, ""
+
+    def clauses_of(group: int) -> set[int]:
+        return {
+            i
+            for m in context.index.get(group, ())
+            if m.sentence == sentence.index
+            for i, (a, b) in enumerate(spans)
+            if a <= m.start < b
+        }
+
+    own = clauses_of(number)
+    others = set().union(*(clauses_of(g) for g in context.index if g != number)) - own
+    if not own or not others:
+        return sentence.text if text == sentence.text else text, ""
+    reading = " ".join(text[spans[i][0] : spans[i][1]].strip() for i in sorted(own))
+    shared = _SHARED_COMPARISON.search(text[spans[-1][0] : spans[-1][1]])
+    if shared and len(spans) - 1 not in own and not _BETWEEN.search(reading):
+        reading = reading.rstrip(" .") + shared.group(0)
+    subject = ""
+    first = min(own)
+    if first > 0 and _NO_SUBJECT.match(text[spans[first][0] :]):
+        subject = text[spans[0][0] : spans[0][1]] + " "
+    return reading, subject
+
+
+def _clause_label(reading: str, query: frozenset[str], context: _Context) -> str | None:
+    """The effect one clause states: its denial, or the model's call on the clause alone."""
+    said = read_clause(reading, query, context.int_words, context.cmp_words)
+    if said.no_difference or cues.NO_DIFFERENCE.search(reading):
+        return "no-difference"
+    scores = context.model.effect_scores(
+        effect_features(reading, query, context.int_words, context.cmp_words)
+    )
+    return max(scores, key=scores.__getitem__)
+
+
+def _direction(label: str, polarity: str, reading: str, context: _Context) -> str:
+    """Whom the result favours, where the words set one arm against another. A change within
+    one arm (from baseline, "in the X group", in a study without a control) is unclear, and so
+    is a measure that "did not change" without a comparison: neither is a difference between
+    the arms, nor its absence."""
+    if context.single_arm:
+        return "unclear"
+    between = bool(_BETWEEN.search(reading) or _ONE_ARM_ONLY.search(reading))
+    arm_named = _names_an_arm(reading, context)
+    if label == "no-difference":
+        # "B12 did not change conduction" denies an effect of the arm; "conduction was
+        # unchanged" or "did not change in the B12 group" only that a measure stayed put.
+        if between or (arm_named and not _IN_ONE_GROUP.search(reading)):
+            return "no-difference"
+        return "unclear"
+    if between:
+        return direction_of(label, polarity)
+    if (
+        _WITHIN.search(reading)
+        or cues.WITHIN_GROUP.search(reading)
+        or _IN_ONE_GROUP.search(reading)
+    ):
+        return "unclear"
+    if arm_named:
+        return direction_of(label, polarity)
+    # "Pain decreased (p < 0.01)" with no arm named may be change within one arm.
+    return "unclear"
+
+
 def _primary_outcome_non_inferior(
-    abstract: Abstract, groups: Sequence[_TermGroup], results: Sequence[Sentence]
+    abstract: Abstract, groups: Sequence[TermGroup], results: Sequence[Sentence]
 ) -> list[Finding]:
     """No difference for the domain of the primary outcome, where the results state
     non-inferiority or equivalence without naming any outcome of the watch."""
     if not groups:
         return []
     statement = next((s for s in results if _STATED_NON_INFERIOR.search(s.text)), None)
-    if statement is None or any(group.pattern.search(statement.text) for group in groups):
+    if statement is None or any(group.names(statement.text) for group in groups):
         return []
     for sentence in abstract.sentences:
-        primary = _PRIMARY_OUTCOME.search(sentence.text)
+        primary = PRIMARY_OUTCOME.search(sentence.text)
         if primary is None:
             continue
         named = sentence.text[primary.end() :]
         for group in groups:
-            said = group.pattern.search(named)
+            said = group.names(named)
             if said:
                 return [
                     Finding(
@@ -144,134 +393,43 @@ def _primary_outcome_non_inferior(
     return []
 
 
-@dataclass(frozen=True)
-class _TermGroup:
-    """A domain's terms of one polarity, compiled, with the words each term needs: most
-    abstracts name none of them, and set lookups are far cheaper than a regex scan."""
-
-    domain: OutcomeDomain
-    polarity: str
-    pattern: re.Pattern[str]
-    # Per term: the words it holds whole and the beginnings of the words it ends with "*".
-    needs: tuple[tuple[frozenset[str], tuple[str, ...]], ...]
-
-    @cached_property
-    def anchors(self) -> frozenset[str] | None:
-        """One word each term needs (None when a term needs no whole word): a text with none
-        of them holds none of the terms."""
-        if any(not words for words, _ in self.needs):
-            return None
-        return frozenset(max(sorted(words), key=len) for words, _ in self.needs)
-
-    def may_occur(self, written: frozenset[str], beginnings: frozenset[str]) -> bool:
-        """Whether a text whose words (as written, lower-cased) are `written` and whose words'
-        first letters are `beginnings` can hold one of the terms."""
-        anchors = self.anchors
-        if anchors is not None and anchors.isdisjoint(written):
-            return False
-        return any(
-            words <= written and all(p[:_PREFIX] in beginnings for p in prefixes)
-            for words, prefixes in self.needs
-        )
-
-
-def _needs(term: DomainTerm) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The words a text must hold for the term's pattern to match it: each word of the term
-    written whole, and the first letters of a word the term leaves open with "*" (a word the
-    pattern matches literally is a word of the text, as the parts are set apart by spaces,
-    hyphens or the pattern's word boundaries)."""
-    words: set[str] = set()
-    prefixes: list[str] = []
-    for part in re.split(r"[\s\-]+", term.text.strip().lower()):
-        literal, star, _ = part.partition("*")
-        found = _LEADING_WORD.findall(literal)
-        if star and found and literal.endswith(found[-1]):
-            open_word = found.pop()
-            if len(open_word) >= _PREFIX:
-                prefixes.append(open_word)
-        words.update(found)
-    return frozenset(words), tuple(prefixes)
-
-
-_COMPILED: dict[int, tuple[Sequence[OutcomeDomain], list[_TermGroup]]] = {}
-
-
-def _compiled(domains: Sequence[OutcomeDomain]) -> list[_TermGroup]:
-    """The domains' terms grouped by (domain, polarity) and compiled, kept per domain list (by
-    identity: a watch's list lives as long as the watch)."""
-    cached = _COMPILED.get(id(domains))
-    if cached is not None and cached[0] is domains:
-        return cached[1]
-    grouped: dict[tuple[int, str], list[DomainTerm]] = {}
-    for number, domain in enumerate(domains):
-        for term in domain.terms:
-            grouped.setdefault((number, domain.polarity_of(term)), []).append(term)
-    built = []
-    for (number, polarity), terms in grouped.items():
-        alternatives = "|".join(_term_regex(term) for term in terms)
-        pattern = re.compile(r"(?=\w)\b(?:" + alternatives + r")(?!\w)", re.IGNORECASE)
-        needs = tuple(_needs(term) for term in terms)
-        built.append(_TermGroup(domains[number], polarity, pattern, needs))
-    if len(_COMPILED) >= 64:  # callers building a new list per record: keep memory bounded
-        _COMPILED.clear()
-    _COMPILED[id(domains)] = (domains, built)
-    return built
-
-
-def _term_regex(term: DomainTerm) -> str:
-    """A written term as a regex: `*` any word ending, spaces and hyphens alike. A term in
-    capitals (an abbreviation such as MMA) matches in capitals only."""
-    text = term.text.strip()
-    pieces = []
-    for part in re.split(r"([\s\-]+|\*)", text):
-        if part == "*":
-            pieces.append(r"\w*")
-        elif part and part.strip(" -") == "":
-            pieces.append(r"[\s\-]+")
-        elif part:
-            pieces.append(re.escape(part))
-    pattern = "".join(pieces)
-    if len(text) <= 6 and text.isupper():
-        pattern = f"(?-i:{pattern})"
-    return pattern
-
-
 def _plain_words_rule(
-    abstract: Abstract,
-    outcome: str,
-    call: EffectCall,
-    polarity: str,
-    intervention: str | Sequence[str],
-    comparator: str | Sequence[str],
-) -> EffectCall:
+    reading: str, query: frozenset[str], label: str, polarity: str, context: _Context
+) -> str:
     """Where the clause's words are plain, they decide: "improved with methylcobalamin" is a
     gain for the intervention whichever way the measure moved (a judgement outranks the
     polarity), and "fell more with B-complex than with placebo" is a decrease even without a
     p-value, which the model, trained on reports with statistics, would doubt."""
-    intervention = intervention if isinstance(intervention, str) else tuple(intervention)
-    comparator = comparator if isinstance(comparator, str) else tuple(comparator)
-    reading = read_clause(
-        call.evidence,
-        outcome_words(abstract, outcome),
-        arm_words(intervention, comparator),
-        arm_words(comparator, intervention),
-    )
-    if reading.no_difference:
-        return call
+    said = read_clause(reading, query, context.int_words, context.cmp_words)
+    if said.no_difference or label == "no-difference" and cues.NO_DIFFERENCE.search(reading):
+        return label
     better = "increased" if polarity == "higher-is-better" else "decreased"
     worse = "decreased" if better == "increased" else "increased"
-    if reading.verdict:
-        return replace(call, label=better if reading.verdict > 0 else worse)
-    if reading.amount:
-        return replace(call, label="increased" if reading.amount > 0 else "decreased")
-    return call
+    if said.verdict:
+        return better if said.verdict > 0 else worse
+    if said.amount:
+        return "increased" if said.amount > 0 else "decreased"
+    return label
 
 
-def _names_an_arm(
-    sentence: str, intervention: str | Sequence[str], comparator: str | Sequence[str]
-) -> bool:
-    words = {stem(w) for w in re.findall(r"[a-z0-9]+", sentence.lower())}
-    intervention = intervention if isinstance(intervention, str) else tuple(intervention)
-    comparator = comparator if isinstance(comparator, str) else tuple(comparator)
-    arms = arm_words(intervention, comparator) | arm_words(comparator, intervention)
+def _names_an_arm(reading: str, context: _Context) -> bool:
+    words = {stem(w) for w in re.findall(r"[a-z0-9]+", reading.lower())}
+    arms = context.int_words | context.cmp_words
     return bool(words & (arms | CONTROL_WORDS | {"group", "groups", "arm", "arms"}))
+
+
+@lru_cache(maxsize=64)  # a watch asks with the same arms for every record
+def _name_words(
+    intervention: str | tuple[str, ...], comparator: str | tuple[str, ...]
+) -> frozenset:
+    """The content words of the arms' names."""
+    return frozenset(content_words(" ".join(_as_tuple(intervention) + _as_tuple(comparator))))
+
+
+def _hashable(names: str | Sequence[str]) -> str | tuple[str, ...]:
+    """Arm names in a hashable form (the arm-word cache keys on them)."""
+    return names if isinstance(names, str) else tuple(names)
+
+
+def _as_tuple(names: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else names

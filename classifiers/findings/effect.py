@@ -68,13 +68,13 @@ _AMOUNT = _vocabulary(
     "enhancement",
     "lower less lesser fewer smaller shorter reduce reduced reduces reducing reduction "
     "reductions decrease decreased decreases decreasing decline declined diminished "
-    "attenuated lessened drop dropped fell fall falls lowered halved cut shortened slower "
+    "attenuated lessened drop dropped fell fall falls lowered halved cut shortened slower slowed "
     "low lowest least minimal suppressed inhibited delayed depressed",
 )
 # Words that judge: the intervention did better (+1) or worse (-1) on the outcome.
 _VERDICT = _vocabulary(
     "better improved improvement improvements improves improving superior benefit "
-    "beneficial outperformed favour favor favoured favored relieved alleviated ameliorated",
+    "beneficial outperformed favour favor favoured favored relieved alleviated ameliorated eased",
     "worse worsened worsening inferior deteriorated deterioration poorer",
 )
 # Comparatives that, just before another direction word, measure that word rather than the

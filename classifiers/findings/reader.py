@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from litwatch.classifiers.findings import cues, retrieval
 from litwatch.classifiers.findings.effect import (
@@ -76,13 +76,21 @@ def effect_in(
     comparator: str | Sequence[str] = "",
     model: FindingsModel | None = None,
     results_only: bool = False,
+    allowed: Callable[[Sentence], bool] | None = None,
 ) -> EffectCall:
     """The call for one outcome in an abstract already read. With `results_only`, a sentence
     must read like a result (a statistic, a difference or its denial) to count: a list of
-    measures in the methods names an outcome without reporting it."""
+    measures in the methods names an outcome without reporting it. With `allowed`, only the
+    sentences it accepts are read (the domain reader's results that name the domain)."""
     model = model or shipped_model()
     candidates = ranked_sentences(
-        abstract, outcome, intervention, comparator, model, results_only=results_only
+        abstract,
+        outcome,
+        intervention,
+        comparator,
+        model,
+        results_only=results_only,
+        allowed=allowed,
     )
     if not candidates:
         return NOT_REPORTED
@@ -182,6 +190,7 @@ def ranked_sentences(
     model: FindingsModel,
     top: int = CANDIDATES,
     results_only: bool = False,
+    allowed: Callable[[Sentence], bool] | None = None,
 ) -> list[tuple[Sentence, frozenset[str], float]]:
     """The sentences most likely to report the outcome, best first, with the outcome's words
     and each sentence's share of the ranker's softmax; empty when no sentence names it."""
@@ -196,7 +205,9 @@ def ranked_sentences(
         (
             i
             for i, (_, shared) in enumerate(scored)
-            if shared and (not results_only or _reads_like_result(abstract.sentences[i]))
+            if shared
+            and (not results_only or _reads_like_result(abstract.sentences[i]))
+            and (allowed is None or allowed(abstract.sentences[i]))
         ),
         key=lambda i: -scores[i],
     )

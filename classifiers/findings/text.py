@@ -192,9 +192,89 @@ class Abstract:
         return _abbreviations(self.title, [s.text for s in self.sentences])
 
     @cached_property
+    def sections(self) -> tuple[str, ...]:
+        """Each sentence's section: its heading's role where the abstract is structured, else
+        read from its wording and place (see `guess_sections`)."""
+        return guess_sections(self.sentences)
+
+    def reports(self, sentence: Sentence) -> bool:
+        """Whether a sentence sits in the results or the conclusions: the only places a
+        finding's evidence may come from (an aim, a method or a background names outcomes
+        without reporting them)."""
+        return self.sections[sentence.index] in (RESULTS, CONCLUSIONS)
+
+    @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every content word of every sentence."""
         return frozenset().union(*(s.words for s in self.sentences))
+
+
+# An unlabelled sentence's section from its wording: how the study was done, what it set out
+# to do, what it concludes. A sentence with a statistic reports a result whatever else it says.
+_METHODS_WORDING = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|were\s+(?:enrolled|recruited|"
+    r"included|assigned|allocated|followed|treated\s+with)|we\s+(?:will\s+)?(?:searched|pooled|"
+    r"enrolled|recruited|randomi[sz]e|randomi[sz]ed|included|measured|assessed|compared|"
+    r"reviewed\s+records|followed|studied|analy[sz]ed|sampled|will)|underwent|"
+    r"(?:primary|secondary|main)\s+(?:efficacy\s+)?(?:outcomes?|end-?\s?points?|measures?)|"
+    r"(?:were|was)\s+the\s+(?:primary\s+|secondary\s+|main\s+)?(?:outcomes?|end-?\s?points?)"
+    r"|outcomes?\s+(?:was|were|included)|were\s+(?:measured|assessed|recorded|evaluated|"
+    r"examined|collected|obtained)|in\s+this\s+(?:double-blind|randomi[sz]ed|open|"
+    r"prospective|retrospective|cross-sectional)|(?:double|single)-blind|"
+    r"at\s+(?:baseline|entry|randomi[sz]ation|enrol?ment|inclusion)|baseline\s+characteristics)\b",
+    re.IGNORECASE,
+)
+_AIM_WORDING = re.compile(
+    r"^\s*(?:to\s+(?:assess|evaluate|compare|determine|investigate|examine|test|find|estimate|"
+    r"explore|summari[sz]e)\b|(?:the\s+)?(?:aim|objective|purpose|goal)s?\b)"
+    r"|\bwe\s+(?:asked|aimed|sought|set\s+out|hypothesi[sz]ed|wanted|reviewed\s+whether|"
+    r"examined\s+whether|investigated\s+whether|tested\s+whether)\b"
+    r"|^\s*(?:this|the\s+present)\s+(?:review|report|article|paper|editorial|commentary|"
+    r"guideline|comment)\s+(?:discusses|describes|summari[sz]es|gives|argues|reviews|presents|"
+    r"considers|examines)\b",
+    re.IGNORECASE,
+)
+_CONCLUSION_WORDING = re.compile(
+    r"^\s*(?:in\s+conclusion|to\s+conclude|in\s+summary|overall,|taken\s+together|"
+    r"these\s+(?:results|findings|data)|our\s+(?:results|findings|data)|we\s+conclude)\b",
+    re.IGNORECASE,
+)
+
+
+def guess_sections(sentences: tuple[Sentence, ...]) -> tuple[str, ...]:
+    """Each sentence's section. A labelled sentence keeps its heading's role. An unlabelled
+    one is read from its wording (a statistic makes it a result; "were randomised", "the
+    primary outcome was" a method; "we asked whether" an aim; "in conclusion" a conclusion),
+    else from its place: after a method or a result it is a result, before them background."""
+    found: list[str] = []
+    begun = False  # a method or a result has been seen
+    for sentence in sentences:
+        if sentence.role:
+            found.append(sentence.role)
+            begun = begun or sentence.role in (METHODS, RESULTS)
+            continue
+        text = sentence.text
+        said = sentence.cues
+        statistic = said.p_value or said.interval
+        if _CONCLUSION_WORDING.search(text):
+            section = CONCLUSIONS
+        elif statistic:
+            section = RESULTS
+        elif _AIM_WORDING.search(text) and not (begun and _reads_like_result(said)):
+            section = BACKGROUND
+        elif _METHODS_WORDING.search(text) or said.measure:
+            section = METHODS
+        elif _reads_like_result(said) or begun:
+            section = RESULTS
+        else:
+            section = BACKGROUND
+        begun = begun or section in (METHODS, RESULTS)
+        found.append(section)
+    return tuple(found)
+
+
+def _reads_like_result(said: SentenceCues) -> bool:
+    return said.significant or said.no_difference or said.direction
 
 
 @lru_cache(maxsize=1024)  # journals reuse a few hundred headings

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from litwatch.classifiers.findings import cues, effect, retrieval
-from litwatch.classifiers.findings.domains import _compiled
+from litwatch.classifiers.findings.mentions import compiled
 from litwatch.classifiers.findings.model import shipped_model
 from litwatch.classifiers.findings.text import read_abstract
 from litwatch.core.findings import DomainTerm, OutcomeDomain
@@ -33,13 +33,15 @@ def _gate_inputs(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def test_a_term_group_ruled_out_by_its_words_has_no_match(trial_abstracts):
-    groups = _compiled(load_watches()[0].findings_definition.domains)
+    definition = load_watches()[0].findings_definition
+    groups = compiled(definition.domains, definition.vocabulary)
     matched = 0
     for abstract in trial_abstracts:
         text = "\n".join(s.text for s in abstract.sentences)
         written, beginnings = _gate_inputs(text)
         for group in groups:
-            if group.pattern.search(text):
+            # The watch's terms and the vocabulary's wordings and head words alike.
+            if group.pattern.search(text) or (group.heads and group.heads.search(text)):
                 matched += 1
                 assert group.may_occur(written, beginnings), (group.domain.name, text[:80])
     assert matched > 20  # the check saw real matches
@@ -52,7 +54,7 @@ def test_the_term_gate_rules_out_a_text_missing_a_word_of_every_term():
         (DomainTerm("serum B12"), DomainTerm("conduction velocit*")),
         "higher-is-better",
     )
-    (group,) = _compiled((domain,))
+    (group,) = compiled((domain,))
     assert group.may_occur(*_gate_inputs("Serum B12 rose."))
     assert group.may_occur(*_gate_inputs("Conduction velocities rose."))
     # Control: "serum" without "b12", "conduct" without the full word: no term can match.

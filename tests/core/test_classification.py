@@ -8,7 +8,7 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 from litwatch.core.classification import Attributes, Classification, DesignCall, GapCall
-from litwatch.core.findings import Finding
+from litwatch.core.findings import AdverseEvent, EffectModifier, Finding, Harms
 
 RCT = Classification(
     pmid="99000010",
@@ -69,6 +69,8 @@ RCT_JSON = {
     },
     "key_finding": "",
     "findings": [],
+    "effect_modifiers": [],
+    "harms": None,
 }
 
 
@@ -105,6 +107,28 @@ def test_key_finding_and_findings_round_trip_through_the_store_json():
     found = Finding("pain", "pain score", "decreased", "favours-intervention", "Pain fell.", 0.9)
     judged = replace(RCT, key_finding="B12 lowered pain scores.", findings=(found,))
     assert Classification.from_json(json.loads(json.dumps(judged.to_json()))) == judged
+
+
+def test_subgroups_effect_modifiers_and_harms_round_trip_through_the_store_json():
+    part = Finding(
+        "pain",
+        "pain",
+        "decreased",
+        "favours-intervention",
+        "In smokers, pain fell.",
+        0.8,
+        "in smokers",
+    )
+    modifier = EffectModifier("the oldest tertile", "larger", "Larger gains in the oldest tertile.")
+    harms = Harms("events-reported", "Two had a rash.", (AdverseEvent("rash", 2),))
+    judged = replace(RCT, findings=(part,), effect_modifiers=(modifier,), harms=harms)
+    again = Classification.from_json(json.loads(json.dumps(judged.to_json())))
+    assert again == judged
+    # Control: a payload without the new keys reads as a whole-trial finding and no harms.
+    older = judged.to_json()
+    del older["harms"], older["findings"][0]["subgroup"]
+    assert Classification.from_json(older).harms is None
+    assert Classification.from_json(older).findings[0].subgroup == ""
 
 
 def test_design_written_as_an_object_reads_as_the_same_call():

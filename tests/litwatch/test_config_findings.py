@@ -101,3 +101,67 @@ def test_a_bad_outcome_domain_is_one_line_naming_file_watch_and_key(tmp_path, ch
     message = str(caught.value)
     assert message.startswith(str(path)) and "\n" not in message
     assert expected in message
+
+
+VOCABULARY = """
+[watch.findings.vocabulary]
+measures = ["score*"]
+instrument = [{ domain = "pain", name = "Leeds pain diary", abbreviations = ["LPD"], short = ["Leeds"] }]
+head = [{ domain = "b12-status", word = "cobalamin", qualifiers = ["serum"] }]
+"""
+
+
+def test_the_shipped_vocabulary_maps_instruments_to_the_default_domains():
+    vocabulary = load_watches()[0].findings_definition.vocabulary
+    by_name = {instrument.name: instrument.domain for instrument in vocabulary.instruments}
+    assert by_name["Toronto Clinical Scoring System"] == "symptom-score"
+    assert by_name["Brief Pain Inventory"] == "pain"
+    assert by_name["Short Form-36"] == "quality-of-life"
+    assert by_name["glycated haemoglobin"] == "glycaemic-control"
+    assert {head.word: head.domain for head in vocabulary.heads}["conduction"] == (
+        "nerve-conduction"
+    )
+
+
+def test_a_watch_extends_the_shipped_vocabulary_for_its_own_domains(tmp_path):
+    (watch,) = load_watches(write(tmp_path, WATCH + VOCABULARY))
+    vocabulary = watch.findings_definition.vocabulary
+    names = {instrument.name for instrument in vocabulary.instruments}
+    assert "Leeds pain diary" in names and "Brief Pain Inventory" in names
+    # The shipped entries for domains this watch does not declare are left out.
+    assert {i.domain for i in vocabulary.instruments} <= {"pain", "b12-status"}
+    assert "cobalamin" in {head.word for head in vocabulary.heads}
+
+
+def test_a_watch_can_leave_the_shipped_vocabulary_out(tmp_path):
+    text = WATCH + VOCABULARY.replace(
+        'measures = ["score*"]', 'shipped = false\nmeasures = ["score*"]'
+    )
+    (watch,) = load_watches(write(tmp_path, text))
+    vocabulary = watch.findings_definition.vocabulary
+    assert [i.name for i in vocabulary.instruments] == ["Leeds pain diary"]
+    # Control: the same watch without `shipped = false` has the shipped entries too.
+    (whole,) = load_watches(write(tmp_path, WATCH + VOCABULARY))
+    assert len(whole.findings_definition.vocabulary.instruments) > 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('domain = "pain"', 'domain = "sleep"'),
+            "vocabulary names unknown outcome domains: sleep",
+        ),
+        (('name = "Leeds pain diary"', 'name = ""'), "findings.vocabulary.instrument.0.name"),
+        (('word = "cobalamin"', 'words = "cobalamin"'), "findings.vocabulary.head.0.word"),
+        (('abbreviations = ["LPD"]', 'abbreviations = [" "]'), "a term is empty"),
+    ],
+)
+def test_a_bad_vocabulary_entry_is_one_line_naming_file_and_key(tmp_path, change, expected):
+    assert change[0] in VOCABULARY
+    path = write(tmp_path, WATCH + VOCABULARY.replace(*change))
+    with pytest.raises(ConfigError) as caught:
+        load_watches(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and "\n" not in message
+    assert expected in message

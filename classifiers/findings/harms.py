@@ -1,0 +1,158 @@
+"""Harms as a trial reports them: none occurred, no difference between the arms, the events
+named (with the number of people where stated), or only that the treatment was well
+tolerated. Read from the results and conclusions; the words are the general words of adverse
+event reporting, not a topic's."""
+
+from __future__ import annotations
+
+import re
+
+from litwatch.classifiers.findings.text import Abstract
+from litwatch.core.findings import AdverseEvent, Harms
+
+I = re.IGNORECASE
+_HARM = (
+    r"(?:adverse\s+(?:drug\s+)?(?:events?|effects?|reactions?|outcomes?)|side[\s-]effects?|"
+    r"harms?|toxicit(?:y|ies)|(?<![\w-])(?:T?E?AEs?|SAEs?)(?![\w-])|complications?)"
+)
+_HARM_WORDS = re.compile(_HARM + r"|\bsafety\b|\btolera\w+", I)
+# Pieces every harm word holds (lower case), tried before the pattern.
+_HARM_PIECES = (
+    *("advers", "side effect", "side-effect", " harm", "toxic", "complication", "safe"),
+    "tolera",
+)
+_SERIOUS = re.compile(r"\b(?:serious|severe|major|grave)\b|(?<![\w-])SAEs?(?![\w-])", I)
+_NONE = re.compile(
+    r"\b(?:no|none\s+of\s+the|not\s+any)\s+(?:[\w-]+\s+){0,3}?"
+    + _HARM
+    + r"(?![^.;]{0,50}\b(?:differ\w*|between|compared|than|versus)\b)"
+    r"|\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?"
+    + _HARM
+    + r"|\bno\s+(?:participant|patient|subject|one|person)s?\s+(?:\w+\s+)?(?:had|reported|experienced|developed)\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?"
+    + _HARM
+    + r"|"
+    + _HARM
+    + r"[^.;]{0,30}?\b(?:were|was)\s+(?:not\s+(?:observed|reported|seen|found|recorded)|absent|none)\b",
+    I,
+)
+_ALIKE = re.compile(
+    r"\b(?:similar(?:ly)?|comparable|equally|did\s+not\s+differ|no\s+(?:significant\s+|statistically\s+significant\s+)?differences?|"
+    r"not\s+(?:significantly\s+)?different|no\s+more\s+(?:often|frequent\w*|common))\b",
+    I,
+)
+_TOLERATED = re.compile(
+    r"\bwell[\s-]tolerated\b|\b(?:was|were|is|are)\s+(?:safe|well\s+accepted)\b|\bgood\s+safety\b|"
+    r"\bno\s+safety\s+(?:concerns?|signals?|issues?)\b",
+    I,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_COUNT = r"(?P<count>\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_WHO = r"(?:participants?|patients?|people|persons|subjects|individuals|cases|adults|children)"
+_NAME = r"(?P<name>[a-z][a-z\s-]{2,40}?)"
+_END = r"(?=\s*[,;.()]|\s+(?:and|in|at|after|with|while|whereas|but)\b|$)"
+_EVENTS = (
+    # "two participants had injection-site pain", "3 patients withdrew because of nausea"
+    re.compile(
+        r"\b"
+        + _COUNT
+        + r"\s+(?:of\s+\d+\s+)?(?:\w+\s+)?"
+        + _WHO
+        + r"\s+(?:\w+\s+)?(?:had|reported|experienced|developed|complained\s+of|"
+        r"withdrew\s+(?:because\s+of|due\s+to|with|after))\s+(?:an?\s+|mild\s+|transient\s+)*"
+        + _NAME
+        + _END,
+        I,
+    ),
+    # "nausea in 3 participants", "rash occurred in two patients"
+    re.compile(
+        r"(?:^\s*|[,;:(]\s*|\b(?:and|with|included|including)\s+)"
+        + _NAME
+        + r"\s+(?:occurred\s+in\s+|was\s+reported\s+(?:by|in)\s+|in\s+)"
+        + _COUNT
+        + r"(?:\s+"
+        + _WHO
+        + r"|\s*\)|\s*%)",
+        I,
+    ),
+    # "12 adverse events", "three serious adverse events"
+    re.compile(r"\b" + _COUNT + r"\s+(?P<name>(?:serious\s+|severe\s+|mild\s+)?" + _HARM + r")", I),
+)
+_NOT_A_HARM = re.compile(
+    r"^(?:the|a|an|of|were|was|had|and|patients?|participants?|groups?|arms?|each|both|all|"
+    r"total|who|which|events?|adverse|treatment|placebo|control|mild|any)$",
+    I,
+)
+
+
+_LEADING_JOIN = re.compile(r"^(?:(?:and|or|with|including|included|of)\s+)+", I)
+# A captured "name" that is a clause or a phrase, not an event: "were observed", "as opposed".
+_NOT_A_NAME = re.compile(
+    r"\b(?:were|was|is|are|observed|reported|occurred|seen|noted|as|than|the|group|arm|"
+    r"patients?|participants?)\b",
+    I,
+)
+
+
+def read_harms_in(abstract: Abstract) -> Harms | None:
+    """What the results and conclusions say of harms, or None when they say nothing."""
+    statements: list[tuple[str, str, bool]] = []  # (statement, sentence, serious only)
+    events: list[AdverseEvent] = []
+    evidence = ""
+    for sentence in abstract.sentences:
+        if not abstract.reports(sentence):
+            continue
+        text = sentence.text
+        lowered = text.lower()
+        if not (
+            any(piece in lowered for piece in _HARM_PIECES) or "AE" in text
+        ) or not _HARM_WORDS.search(text):
+            continue
+        for clause in re.split(r";|\bwhereas\b|,\s+but\b", text):
+            harm = re.search(_HARM, clause, I)
+            none = _NONE.search(clause)
+            if harm and _ALIKE.search(clause) and not none:
+                statements.append(("no-difference", text, False))
+            elif none:
+                serious = bool(_SERIOUS.search(none.group(0)))
+                statements.append(("none-occurred", text, serious))
+            elif _TOLERATED.search(clause):
+                statements.append(("well-tolerated", text, False))
+            named = _events(clause, none is not None)
+            if named:
+                events.extend(named)
+                evidence = evidence or text
+    if not statements and not events:
+        return None
+    kinds = [kind for kind, _, _ in statements]
+    for kind in ("no-difference", "events-reported", "none-occurred", "well-tolerated"):
+        if kind == "events-reported":
+            if events:
+                return Harms(kind, evidence, tuple(dict.fromkeys(events)))
+            continue
+        if kind in kinds:
+            _, text, serious = statements[kinds.index(kind)]
+            return Harms(kind, text, tuple(dict.fromkeys(events)), serious_only=serious)
+    return None  # unreachable: a statement or an event was found
+
+
+def _events(clause: str, denied: bool) -> list[AdverseEvent]:
+    """The events a clause names with a count; a clause that denies harms names none."""
+    if denied:
+        return []
+    found = []
+    for pattern in _EVENTS:
+        for match in pattern.finditer(clause):
+            name = _LEADING_JOIN.sub("", " ".join(match.group("name").split()).strip(" -"))
+            if (
+                not name
+                or all(_NOT_A_HARM.match(word) for word in name.split())
+                or _NOT_A_NAME.search(name)
+            ):
+                continue
+            count = match.group("count").lower()
+            number = _NUMBER_WORDS.get(count) or (int(count) if count.isdigit() else None)
+            found.append(AdverseEvent(name.lower(), number))
+    return found

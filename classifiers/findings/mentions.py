@@ -1,0 +1,531 @@
+"""Where an abstract's results name each outcome domain of a watch: by the watch's own terms
+first (the user's declaration), then by the outcome vocabulary (instrument names and their
+abbreviations, an instrument's short name before a measure word, a head word with the words
+that qualify it), by abbreviations the abstract defines for any of those, and by an outcome
+the methods name that the results refer to again ("neuropathy impairment scores" ... "slowed
+progression of impairment"). Code holds the matching only: every topic word is data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from litwatch.classifiers.findings.effect import _AMOUNT, _VERDICT
+from litwatch.classifiers.findings.text import (
+    METHODS,
+    STOPWORDS,
+    Abstract,
+    Sentence,
+    content_words,
+    stem,
+)
+from litwatch.core.findings import DomainTerm, OutcomeDomain, OutcomeHead, OutcomeVocabulary
+
+_LEADING_WORD = re.compile(r"[a-z][a-z0-9]*")
+_PREFIX = 4  # letters of a word kept to rule out a term written with "*"
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z\-]*)[\s]+$")
+# Verbs of change that make a word naming the intervention a measured outcome: "B12 rose",
+# "normalised B12", "metformin lowered vitamin B12". After the word only verbs that take no
+# object count ("B12 reduced pain" is the intervention acting).
+_MOVED_AFTER = frozenset(
+    ("rose", "risen", "fell", "fallen", "normalised", "normalized", "remained", "returned")
+    + ("declined", "dropped", "doubled", "rising", "falling")
+)
+_MOVED_BEFORE = frozenset(
+    ("normalised", "normalized", "normalise", "normalize", "lowered", "raised", "increased")
+    + ("decreased", "reduced", "restored", "corrected", "improved", "replete", "repleted")
+)
+# "the primary outcome was the change in X": the outcome the results may call "the primary
+# outcome" again.
+PRIMARY_OUTCOME = re.compile(
+    r"\bprimary (?:efficacy )?(?:outcome|end[- ]?point)s?(?: measures?)? (?:was|were|is|are)\b",
+    re.IGNORECASE,
+)
+_PRIMARY_AGAIN = re.compile(
+    r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end[\s-]?point)", re.IGNORECASE
+)
+_BACK_REFERENCE_MIN = 5  # letters of a methods outcome's head word for a results mention of it
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place a reporting sentence names a domain's outcome."""
+
+    sentence: int  # the sentence's index in the abstract
+    start: int  # offsets in the sentence's text
+    end: int
+    text: str  # the outcome as named, with the words that qualify it
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """A domain's wordings of one polarity, compiled, with the words each needs: most
+    abstracts name none of them, and set lookups are far cheaper than a regex scan."""
+
+    domain: OutcomeDomain
+    polarity: str
+    pattern: re.Pattern[str]  # the watch's terms, instrument names, abbreviations, short names
+    heads: re.Pattern[str] | None  # head words, widened by their qualifiers when found
+    qualified: dict[str, re.Pattern[str]]  # head (lower case) -> its qualifiers, when it needs one
+    # Per wording: the words it holds whole and the beginnings of the words it ends with "*".
+    needs: tuple[tuple[frozenset[str], tuple[str, ...]], ...]
+    measures: re.Pattern[str] | None = field(default=None, compare=False)
+    # Per wording (in the order of `needs`): its own pattern, and whether it is a head word.
+    wordings: tuple[tuple[re.Pattern[str], bool], ...] = field(default=(), compare=False)
+
+    def may_occur(self, written: frozenset[str], beginnings: Container[str]) -> bool:
+        """Whether a text whose words (as written, lower-cased) are `written` and whose words'
+        first letters are `beginnings` can hold one of the wordings."""
+        return any(
+            words <= written and all(p[:_PREFIX] in beginnings for p in prefixes)
+            for words, prefixes in self.needs
+        )
+
+    def names(self, text: str) -> re.Match[str] | None:
+        """The first wording of this group in `text` (a head with its qualifier if it needs
+        one)."""
+        found = self.pattern.search(text)
+        if found or self.heads is None:
+            return found
+        for match in self.heads.finditer(text):
+            qualifiers = self.qualified.get(match.group(0).lower())
+            if _qualified(text, match.start(), match.end(), qualifiers):
+                return match
+        return None
+
+
+_INDEXES: dict[int, tuple[Sequence[TermGroup], dict, list]] = {}  # per group list, by identity
+
+
+def possible_wordings(
+    groups: Sequence[TermGroup], written: frozenset[str], beginnings: Container[str]
+) -> dict[int, list[int]]:
+    """The wordings (by group, then by index in the group) that a text whose words are
+    `written` may hold: each wording is looked up by one word it holds, so a text is checked
+    once for all groups, word by word, and only those wordings' patterns scan it."""
+    cached = _INDEXES.get(id(groups))
+    if cached is None or cached[0] is not groups:
+        indexed: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]] = {}
+        loose = []
+        for number, group in enumerate(groups):
+            for at, (words, prefixes) in enumerate(group.needs):
+                if words:
+                    anchor = max(sorted(words), key=len)
+                    indexed.setdefault(anchor, []).append((number, at, words, prefixes))
+                else:
+                    loose.append((number, at, prefixes))
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        cached = _INDEXES[id(groups)] = (groups, indexed, loose)
+    _, indexed, loose = cached
+    found: dict[int, list[int]] = {}
+    for number, at, prefixes in loose:
+        if all(p[:_PREFIX] in beginnings for p in prefixes):
+            found.setdefault(number, []).append(at)
+    for word in written:
+        for number, at, words, prefixes in indexed.get(word, ()):
+            if words <= written and all(p[:_PREFIX] in beginnings for p in prefixes):
+                found.setdefault(number, []).append(at)
+    return {number: sorted(ats) for number, ats in sorted(found.items())}
+
+
+def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[re.Match[str]]:
+    """The matches in `text` of the group's (non-head) wordings given, leftmost first, an
+    earlier wording winning at the same place, none overlapping: as one alternation of them
+    would find them, at the cost of the few wordings the text may hold."""
+    found: list[tuple[int, int, re.Match[str]]] = []
+    for at in wordings:
+        pattern, head = group.wordings[at]
+        if not head:
+            found.extend((match.start(), at, match) for match in pattern.finditer(text))
+    found.sort(key=lambda item: (item[0], item[1]))
+    kept: list[re.Match[str]] = []
+    for _, _, match in found:
+        if not kept or match.start() >= kept[-1].end():
+            kept.append(match)
+    return kept
+
+
+class Beginnings:
+    """The first letters of a text's words, worked out on the first question: most texts are
+    ruled out by their whole words alone."""
+
+    def __init__(self, written: frozenset[str]) -> None:
+        self.written = written
+        self.found: frozenset[str] | None = None
+
+    def __contains__(self, prefix: object) -> bool:
+        if self.found is None:
+            self.found = frozenset(word[:_PREFIX] for word in self.written)
+        return prefix in self.found
+
+
+def _needs(term: DomainTerm) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words a text must hold for the term's pattern to match it: each word of the term
+    written whole, and the first letters of a word the term leaves open with "*" (a word the
+    pattern matches literally is a word of the text, as the parts are set apart by spaces,
+    hyphens or the pattern's word boundaries)."""
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for part in re.split(r"[\s\-]+", term.text.strip().lower()):
+        literal, star, _ = part.partition("*")
+        found = _LEADING_WORD.findall(literal)
+        if star and found and literal.endswith(found[-1]):
+            open_word = found.pop()
+            if len(open_word) >= _PREFIX:
+                prefixes.append(open_word)
+        words.update(found)
+    return frozenset(words), tuple(prefixes)
+
+
+def term_regex(term: DomainTerm) -> str:
+    """A written term as a regex: `*` any word ending, spaces and hyphens alike. A term in
+    capitals (an abbreviation such as MMA) matches in capitals only."""
+    text = term.text.strip()
+    pieces = []
+    for part in re.split(r"([\s\-]+|\*)", text):
+        if part == "*":
+            pieces.append(r"\w*")
+        elif part and part.strip(" -") == "":
+            pieces.append(r"[\s\-]+")
+        elif part:
+            pieces.append(re.escape(part))
+    pattern = "".join(pieces)
+    if len(text) <= 6 and text.isupper():
+        pattern = f"(?-i:{pattern})"
+    return pattern
+
+
+def _alternatives(pieces: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"(?=\w)\b(?:" + "|".join(pieces) + r")(?!\w)", re.IGNORECASE)
+
+
+_COMPILED: dict[tuple[int, int], tuple[object, object, list[TermGroup]]] = {}
+
+
+def compiled(
+    domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary | None = None
+) -> list[TermGroup]:
+    """The domains' wordings grouped by (domain, polarity) and compiled, kept per domain list
+    and vocabulary (by identity: a watch's lists live as long as the watch)."""
+    vocabulary = vocabulary or _EMPTY
+    key = (id(domains), id(vocabulary))
+    cached = _COMPILED.get(key)
+    if cached is not None and cached[0] is domains and cached[1] is vocabulary:
+        return cached[2]
+    built = _build(domains, vocabulary)
+    if len(_COMPILED) >= 64:  # callers building a new list per record: keep memory bounded
+        _COMPILED.clear()
+    _COMPILED[key] = (domains, vocabulary, built)
+    return built
+
+
+_EMPTY = OutcomeVocabulary()
+
+
+def _build(domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary) -> list[TermGroup]:
+    # The watch's own terms are the user's declaration: a vocabulary wording the watch
+    # already gives (to this domain or another) is left to the watch.
+    declared = {term.text.strip().lower() for domain in domains for term in domain.terms}
+    number_of = {domain.name: number for number, domain in enumerate(domains)}
+    terms: dict[tuple[int, str], list[DomainTerm]] = {}
+    extra: dict[tuple[int, str], list[DomainTerm]] = {}
+    shorts: dict[tuple[int, str], list[str]] = {}
+    heads: dict[tuple[int, str], list[OutcomeHead]] = {}
+    for number, domain in enumerate(domains):
+        for term in domain.terms:
+            terms.setdefault((number, domain.polarity_of(term)), []).append(term)
+    for instrument in vocabulary.instruments:
+        found = number_of.get(instrument.domain)
+        if found is None:
+            continue
+        group = (found, instrument.polarity or domains[found].polarity)
+        for text in (instrument.name, *instrument.abbreviations):
+            if text.strip().lower() not in declared:
+                extra.setdefault(group, []).append(DomainTerm(text))
+        for short in instrument.short:
+            if short.strip().lower() not in declared:
+                shorts.setdefault(group, []).append(short)
+    for head in vocabulary.heads:
+        found = number_of.get(head.domain)
+        if found is not None and head.word.strip().lower() not in declared:
+            group = (found, head.polarity or domains[found].polarity)
+            heads.setdefault(group, []).append(head)
+    measures = (
+        "|".join(term_regex(DomainTerm(word)) for word in vocabulary.measures)
+        if vocabulary.measures
+        else ""
+    )
+    measure_pattern = (
+        re.compile(r"[\s\-]+(?:" + measures + r")(?!\w)", re.IGNORECASE) if measures else None
+    )
+    built = []
+    for group in dict.fromkeys([*terms, *extra, *shorts, *heads]):
+        number, polarity = group
+        own = terms.get(group, [])
+        # Longer vocabulary wordings first: "Norfolk QOL-DN" before "Norfolk".
+        more = sorted(dict.fromkeys(extra.get(group, [])), key=lambda t: -len(t.text))
+        pieces = [term_regex(term) for term in [*own, *more]]
+        needs = [_needs(term) for term in [*own, *more]]
+        for short in dict.fromkeys(shorts.get(group, [])):
+            if measures:
+                pieces.append(
+                    re.escape(short) + r"(?:[\s\-]+[A-Za-z]+)?[\s\-]+(?:" + measures + ")"
+                )
+                needs.append(_needs(DomainTerm(short)))
+        wordings = [(_alternatives([piece]), False) for piece in pieces]
+        own_heads = list(dict.fromkeys(heads.get(group, [])))
+        head_pattern = (
+            _alternatives([term_regex(DomainTerm(h.word)) for h in own_heads])
+            if own_heads
+            else None
+        )
+        needs += [_needs(DomainTerm(h.word)) for h in own_heads]
+        wordings += [(_alternatives([term_regex(DomainTerm(h.word))]), True) for h in own_heads]
+        qualified = {
+            h.word.lower(): _alternatives([term_regex(DomainTerm(q)) for q in h.qualifiers])
+            for h in own_heads
+            if h.qualifiers
+        }
+        pattern = _alternatives(pieces) if pieces else re.compile(r"(?!)")
+        built.append(
+            TermGroup(
+                domains[number],
+                polarity,
+                pattern,
+                head_pattern,
+                qualified,
+                tuple(needs),
+                measure_pattern,
+                tuple(wordings),
+            )
+        )
+    return built
+
+
+def _qualified(text: str, start: int, end: int, qualifiers: re.Pattern[str] | None) -> bool:
+    """Whether a head that needs a qualifier has one beside it ("serum B12", "B12 levels"), or
+    a verb of change ("B12 rose", "normalised B12")."""
+    if qualifiers is None:
+        return True
+    before = text[max(0, start - 40) : start].lower().split()[-2:]
+    after = text[end : end + 40].lower().split()[:1]
+    beside = " ".join([*before, *after])
+    if qualifiers.search(beside):
+        return True
+    if after and after[0].strip(",;.") in _MOVED_AFTER:
+        return True
+    return any(word.strip(",;.") in _MOVED_BEFORE for word in before)
+
+
+_DIRECTION_WORDS = frozenset(_AMOUNT) | frozenset(_VERDICT)
+# Words before a head that say how much or what happened, not which measure.
+_NOT_QUALIFYING = frozenset(
+    ("most", "several", "some", "other", "clinical", "no", "not", "any", "all", "change")
+    + ("changes", "affect", "alter", "show", "reach", "both", "either", "neither", "and")
+)
+
+
+def _widened(text: str, start: int, end: int, measures: re.Pattern[str] | None) -> tuple[int, int]:
+    """A head word's span widened by the words that qualify it: up to two measure words after
+    ("conduction velocity") and up to two describing words before ("sural", "foot sudomotor"),
+    never a stopword, a direction word, an adverb or a number."""
+    if measures is not None:
+        for _ in range(2):
+            following = measures.match(text, end)
+            if not following:
+                break
+            end = following.end()
+    for _ in range(2):
+        previous = _WORD_BEFORE.search(text, 0, start)
+        if not previous:
+            break
+        word = previous.group(1).lower()
+        if (
+            len(word) < 3
+            or stem(word) in STOPWORDS
+            or word in STOPWORDS
+            or word in _DIRECTION_WORDS
+            or word.endswith(("ly", "ed"))
+            or word in _MOVED_BEFORE
+            or word in _NOT_QUALIFYING
+        ):
+            break
+        start = previous.start(1)
+    return start, end
+
+
+def mentions_in(
+    abstract: Abstract, groups: Sequence[TermGroup], arms: frozenset[str] = frozenset()
+) -> dict[int, list[Mention]]:
+    """The mentions of each group (by its index in `groups`) in the sentences that report
+    results; `arms` are the words of the arms' names, which never make an outcome's head."""
+    reporting = [s for s in abstract.sentences if abstract.reports(s)]
+    if not reporting:
+        return {}
+    # Each sentence's words as written: a wording is looked for only in the sentences that
+    # hold its words (most wordings of most groups are in none of them).
+    texts = [s.text for s in reporting]
+    sentence_words = [frozenset(_LEADING_WORD.findall(text.lower())) for text in texts]
+    sentence_beginnings = [Beginnings(words) for words in sentence_words]
+    written = frozenset().union(*sentence_words)
+    beginnings = Beginnings(written)
+    found: dict[int, list[Mention]] = {}
+    for number, wordings in possible_wordings(groups, written, beginnings).items():
+        group = groups[number]
+        said = []
+        for at, (text, words) in enumerate(zip(texts, sentence_words, strict=True)):
+            here = [
+                w
+                for w in wordings
+                if group.needs[w][0] <= words
+                and all(p[:_PREFIX] in sentence_beginnings[at] for p in group.needs[w][1])
+            ]
+            if here:
+                said += _sentence_mentions(group, here, text, reporting[at].index)
+        if said:
+            found[number] = said
+    _defined_abbreviations(abstract, groups, reporting, found)
+    _named_in_methods(abstract, groups, reporting, found, arms)
+    return found
+
+
+def _sentence_mentions(
+    group: TermGroup, wordings: Sequence[int], text: str, index: int
+) -> list[Mention]:
+    """The group's mentions in one sentence: its wordings, then its head words (widened by
+    their qualifiers) where no wording already stands."""
+    said = [
+        Mention(index, match.start(), match.end(), match.group(0))
+        for match in term_matches(group, wordings, text)
+    ]
+    taken = [(m.start, m.end) for m in said]
+    for wording in wordings:
+        pattern, head = group.wordings[wording]
+        if not head:
+            continue
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            if any(a <= start < b for a, b in taken):
+                continue
+            if not _qualified(text, start, end, group.qualified.get(match.group(0).lower())):
+                continue
+            start, end = _widened(text, start, end, group.measures)
+            taken.append((start, end))
+            said.append(Mention(index, start, end, text[start:end]))
+    return said
+
+
+def _defined_abbreviations(
+    abstract: Abstract,
+    groups: Sequence[TermGroup],
+    reporting: Sequence[Sentence],
+    found: dict[int, list[Mention]],
+) -> None:
+    """ "Neuropathy Total Symptom Score-6 (NTSS-6) ... NTSS-6 fell": an abbreviation the
+    abstract defines for a wording of a group is that group's wording too."""
+    for short, long_form in abstract.abbreviations.items():
+        written = frozenset(_LEADING_WORD.findall(long_form))
+        beginnings = Beginnings(written)
+        number = next(
+            (
+                n
+                for n in possible_wordings(groups, written, beginnings)
+                if groups[n].names(long_form)
+            ),
+            None,
+        )
+        if number is None:
+            continue
+        pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", re.IGNORECASE)
+        said = found.setdefault(number, [])
+        seen = {m.sentence for m in said}
+        for sentence in reporting:
+            if sentence.index in seen or short not in sentence.text.lower():
+                continue
+            for match in pattern.finditer(sentence.text):
+                if not match.group(0).islower():  # "nss" in lower case is a word
+                    said.append(Mention(sentence.index, match.start(), match.end(), match.group(0)))
+                    break
+        if not said:
+            del found[number]
+
+
+def _named_in_methods(
+    abstract: Abstract,
+    groups: Sequence[TermGroup],
+    reporting: Sequence[Sentence],
+    found: dict[int, list[Mention]],
+    arms: frozenset[str],
+) -> None:
+    """An outcome the methods name by a group's wording and the results refer to again by its
+    head word ("neuropathy impairment scores" ... "progression of impairment"), or as "the
+    primary outcome"."""
+    methods = [s.text for s in abstract.sentences if abstract.sections[s.index] == METHODS]
+    if not methods:
+        return
+    text = "\n".join(methods)
+    written = frozenset(_LEADING_WORD.findall(text.lower()))
+    beginnings = Beginnings(written)
+    # (group, head word) -> the outcome as the methods name it
+    heads: dict[tuple[int, str], str] = {}
+    primaries: dict[int, str] = {}
+    primary = PRIMARY_OUTCOME.search(text) if "primary" in written else None
+    for number, wordings in possible_wordings(groups, written, beginnings).items():
+        group = groups[number]
+        for match in term_matches(group, wordings, text):
+            head = _head_word(match.group(0), group.measures, arms)
+            if head is not None:
+                heads.setdefault((number, head), match.group(0))
+        if primary is not None and not primaries:
+            named = group.names(text[primary.end() : primary.end() + 80].split("\n")[0])
+            if named is not None:
+                primaries[number] = named.group(0)
+    for (number, head), outcome in heads.items():
+        _add_where(found, number, reporting, outcome, partial(_word_at, head=head))
+    for number, outcome in primaries.items():
+        _add_where(found, number, reporting, outcome, lambda s: _PRIMARY_AGAIN.search(s.text))
+
+
+def _add_where(
+    found: dict[int, list[Mention]],
+    number: int,
+    reporting: Sequence[Sentence],
+    outcome: str,
+    locate: Callable[[Sentence], re.Match[str] | None],
+) -> None:
+    """A mention of group `number`, named `outcome`, in each reporting sentence where
+    `locate` finds it and the group has none yet."""
+    said = found.get(number, [])
+    seen = {m.sentence for m in said}
+    for sentence in reporting:
+        if sentence.index in seen:
+            continue
+        where = locate(sentence)
+        if where is not None:
+            said.append(Mention(sentence.index, where.start(), where.end(), outcome))
+    if said:
+        found[number] = said
+
+
+def _word_at(sentence: Sentence, *, head: str) -> re.Match[str] | None:
+    if head not in sentence.words:
+        return None
+    return re.search(r"\b" + re.escape(head) + r"\w*", sentence.text, re.IGNORECASE)
+
+
+def _head_word(outcome: str, measures: re.Pattern[str] | None, arms: frozenset[str]) -> str | None:
+    """The word that carries an outcome's name: its last content word that is not a measure
+    word ("neuropathy impairment scores": "impairment"), when it is long enough to mean one
+    thing and names no arm."""
+    words = content_words(outcome)
+    while words and measures is not None and measures.match(" " + words[-1]):
+        words.pop()
+    if len(words) < 2:
+        return None  # a one-word outcome is already found by its own wording
+    head = words[-1]
+    if len(head) < _BACK_REFERENCE_MIN or head in arms:
+        return None
+    return head

@@ -1,0 +1,68 @@
+"""The summary's Safety section shows harms as each trial reports them (issue #19 item 8), and
+a result stated for a subgroup only never counts as a study's overall result (item 5)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from litwatch.core.findings import AdverseEvent, Finding, Harms
+from litwatch.outputs.statements import study_of
+from litwatch.outputs.summary import write_summary
+from outputs_samples import WATCH, classification, empty_digest, record
+
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def _trials():
+    quiet = classification("rct", formulations=["methylcobalamin"], n_participants=80)
+    return [
+        (
+            record("99100001", "Methylcobalamin and neuropathic pain"),
+            replace(quiet, harms=Harms("none-occurred", "No adverse events occurred.")),
+        ),
+        (
+            record("99100002", "Hydroxocobalamin injections in neuropathy"),
+            replace(
+                quiet,
+                harms=Harms(
+                    "events-reported",
+                    "Two participants reported nausea.",
+                    (AdverseEvent("nausea", 2),),
+                ),
+            ),
+        ),
+        (record("99100003", "Cyanocobalamin tablets in neuropathy"), quiet),
+    ]
+
+
+def test_the_safety_section_shows_the_harms_each_trial_reports(tmp_path):
+    paths = write_summary(tmp_path, WATCH, _trials(), [empty_digest()], NOW)
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    safety = markdown.split("## Safety", 1)[1].split("\n## ", 1)[0]
+    assert "Of 3 trials, 2 report harms" in safety
+    assert "no adverse events occurred" in safety
+    assert "adverse events reported: nausea (2)" in safety
+    # Control: the trial that says nothing of harms is not listed as reporting them.
+    assert "Cyanocobalamin tablets" not in safety
+    assert "No classified record reports safety" not in safety
+
+
+def test_without_harms_the_safety_section_says_so(tmp_path):
+    # Control for the above: the same trials with no harms read.
+    trials = [(r, replace(c, harms=None)) for r, c in _trials()]
+    paths = write_summary(tmp_path, WATCH, trials, [empty_digest()], NOW)
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "No classified record reports safety" in markdown
+
+
+def test_a_subgroup_result_never_counts_as_the_studys_overall_result():
+    overall = Finding("pain", "pain", "no-difference", "no-difference", "Pain did not differ.", 0.9)
+    part = replace(
+        overall, direction="favours-intervention", subgroup="in metformin users", evidence="x"
+    )
+    judged = replace(
+        classification("rct", formulations=["methylcobalamin"]), findings=(overall, part)
+    )
+    study = study_of(record("99100004", "A trial"), judged)
+    assert [f.direction for f in study.findings] == ["no-difference"]
