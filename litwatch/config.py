@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from datetime import date
 from functools import cache
 from importlib import resources
