@@ -66,6 +66,31 @@ _SHARED_COMPARISON = re.compile(
     r",?\s+(?:(?:when\s+)?compared\s+(?:with|to)|relative\s+to|versus|vs\.?|than)\s+[^,;]+$",
     re.IGNORECASE,
 )
+# A parenthesis that closes a sentence, as figures do: "... (pain, p = 0.003; conduction, ...)."
+_CLOSING_ASIDE = re.compile(r"\s*\([^()]*\)[\s.]*$")
+
+
+def _asides(text: str) -> list[tuple[int, int]]:
+    """Where the text's parenthesised asides run (outermost), as (start, end) offsets."""
+    found, depth, start = [], 0, 0
+    for at, character in enumerate(text):
+        if character == "(":
+            if depth == 0:
+                start = at
+            depth += 1
+        elif character == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((start, at + 1))
+    if depth:
+        found.append((start, len(text)))  # an aside the sentence never closes
+    return found
+
+
+def _inside(offset: int, asides: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in asides)
+
+
 # A clause that starts with a verb has the first clause's subject: "... but did not change".
 _NO_SUBJECT = re.compile(
     r"^\s*(?:did|does|do|was|were|had|has|is|are|not|also|failed|showed|had|improved|reduced|"
@@ -288,9 +313,12 @@ def _clause_reading(
     clauses, this outcome's own clauses with a comparison that closes the sentence ("...
     compared with placebo") and the first clause's subject when its own has none. `text` is
     the sentence's text or the same blanked by `_masked`."""
+    asides = _asides(text)
     spans = []
     start = 0
     for match in _CLAUSES.finditer(text):
+        if _inside(match.start(), asides):
+            continue  # "(pain, p = 0.003; conduction, p > 0.3)" is one aside, not two clauses
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
@@ -298,20 +326,20 @@ def _clause_reading(
         return sentence.text if text == sentence.text else text, ""
 
     def clauses_of(group: int) -> set[int]:
-        return {
-            i
-            for m in context.index.get(group, ())
-            if m.sentence == sentence.index
-            for i, (a, b) in enumerate(spans)
-            if a <= m.start < b
-        }
+        said = [m for m in context.index.get(group, ()) if m.sentence == sentence.index]
+        # An outcome named again in a parenthesis of figures does not own that clause; it
+        # does where the parenthesis is all that names it.
+        outside = [m for m in said if not _inside(m.start, asides)] or said
+        return {i for m in outside for i, (a, b) in enumerate(spans) if a <= m.start < b}
 
     own = clauses_of(number)
     others = set().union(*(clauses_of(g) for g in context.index if g != number)) - own
     if not own or not others:
         return sentence.text if text == sentence.text else text, ""
     reading = " ".join(text[spans[i][0] : spans[i][1]].strip() for i in sorted(own))
-    shared = _SHARED_COMPARISON.search(text[spans[-1][0] : spans[-1][1]])
+    # The comparison that closes the sentence, before any closing parenthesis of figures.
+    last = _CLOSING_ASIDE.sub("", text[spans[-1][0] : spans[-1][1]])
+    shared = _SHARED_COMPARISON.search(last)
     if shared and len(spans) - 1 not in own and not _BETWEEN.search(reading):
         reading = reading.rstrip(" .") + shared.group(0)
     subject = ""
