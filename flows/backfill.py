@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from litwatch.classifiers.design import DesignModel
 from litwatch.flows.classifying import classify_task
 from litwatch.flows.digesting import (
     artifacts_task,
@@ -79,7 +80,9 @@ def slices_to_do(
     return todo, len(slices) - len(todo)
 
 
-def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
+def backfill_slice(
+    client, store, watch: Watch, window: DateWindow, now: datetime, design_model: DesignModel
+) -> IngestStats:
     """Search, fetch, store and classify one slice as one committed run, then note it done.
 
     Only the Entrez date is searched: fetching a record today brings its current version, so
@@ -93,16 +96,18 @@ def backfill_slice(client, store, watch: Watch, window: DateWindow, now: datetim
     with recorded_run(store, watch.name, (window.first, window.last), now) as run:
         windows = client.search_windows(watch.query, window.first, window.last)
         stats = ingest_windows(client, store, run.run_id, watch, windows, now)
-        classify_pending(store, watch)
+        classify_pending(store, watch, design_model)
         run.stats = stats.as_dict()
     store.complete_slice(watch.name, window.first, window.last, run.run_id, now, run.stats)
     return stats
 
 
 @task(name="backfill-slice", **LIVE_INPUTS)
-def slice_task(client, store, watch: Watch, window: DateWindow, now: datetime) -> IngestStats:
+def slice_task(
+    client, store, watch: Watch, window: DateWindow, now: datetime, design_model: DesignModel
+) -> IngestStats:
     """One slice of the watch's history into the store, as its own committed run."""
-    return backfill_slice(client, store, watch, window, now)
+    return backfill_slice(client, store, watch, window, now, design_model)
 
 
 @flow(name="litwatch-backfill", log_prints=True)
@@ -117,12 +122,12 @@ def backfill_flow(
     progress: SliceProgress | None = None,
 ) -> BackfillResult:
     """Build a watch's store and evidence summary from `since` to `until` (default today)."""
-    from litwatch.classifiers.design import use_design_model
+    from litwatch.classifiers.design import load_design_model
     from litwatch.store import Store
     from litwatch.store.session import recorded_run, watch_lock
 
     settings = settings or Settings()
-    use_design_model(settings.design_model)  # the model the settings name, for every step
+    design_model = load_design_model(settings.design_model)  # the one doctor names
     now = now or datetime.now().astimezone()
     span = DateWindow(since, until or now.date())
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
@@ -135,12 +140,12 @@ def backfill_flow(
             # A long history takes hours: keep the lock fresh so no run on another
             # machine takes it over as stale while this one is still going.
             lock.refresh(datetime.now().astimezone())
-            stats = slice_task(client, store, watch, window, now)
+            stats = slice_task(client, store, watch, window, now, design_model)
             total = total + stats
             if progress:
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
-            classify_task(store, watch)
+            classify_task(store, watch, design_model)
             digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = summary_task(store, watch, out_dir, now)

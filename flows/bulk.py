@@ -58,28 +58,30 @@ class BulkResult:
 _judges: dict[str, object] = {}
 
 
-def judge_for(watch: Watch):
-    """The watch's Judge, compiled once per worker process."""
+def judge_for(watch: Watch, design_model: Path | None):
+    """The watch's Judge with the design model at `design_model` (None: the shipped one),
+    compiled once per worker process."""
+    from litwatch.classifiers.design import load_design_model
     from litwatch.classifiers.judge import Judge
 
-    key = watch.model_dump_json()
+    key = f"{watch.model_dump_json()} {design_model}"
     if key not in _judges:
-        _judges[key] = Judge(watch.topic, watch.gaps, watch.findings_definition)
+        model = load_design_model(design_model)
+        _judges[key] = Judge(watch.topic, watch.gaps, watch.findings_definition, design_model=model)
     return _judges[key]
 
 
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
 def classify_batch_task(
-    xml: bytes, source_file: str, watch: Watch, text_only: bool, design_model: Path | None = None
+    xml: bytes, source_file: str, watch: Watch, text_only: bool, design_model: Path | None
 ):
-    """Parse one batch of articles and classify it with the `classify` command's Judge."""
-    from litwatch.classifiers.design import use_design_model
+    """Parse one batch of articles and classify it with the `classify` command's Judge and the
+    settings' design model (a path: each worker process reads the model once)."""
     from litwatch.outputs.parquet import classification_schema, classification_table
     from litwatch.pubmed.xml import parse_xml
 
-    use_design_model(design_model)  # a worker process learns the settings' model here
     records = list(parse_xml(xml, source_name=source_file))
-    classifications = judge_for(watch).classify(records, text_only=text_only)
+    classifications = judge_for(watch, design_model).classify(records, text_only=text_only)
     schema = classification_schema([gap.name for gap in watch.gaps])
     return classification_table(classifications, source_file, schema)
 
@@ -192,6 +194,9 @@ def classify_bulk(
     missing = [str(path) for path in files if not Path(path).is_file()]
     if missing:
         raise LitwatchError(f"classify-bulk: no such file: {', '.join(missing)}")
+    from litwatch.classifiers.design import load_design_model
+
+    load_design_model(settings.design_model)  # a missing or broken model fails before the work
     import dask
 
     runner = dask_task_runner(workers, scheduler)

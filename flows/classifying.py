@@ -7,6 +7,7 @@ not classified under the watch's current definitions and saves the results back.
 
 from __future__ import annotations
 
+from litwatch.classifiers.design import DesignModel
 from litwatch.classifiers.judge import Judge
 from litwatch.core.crash import crash_point
 from litwatch.core.errors import StoreError
@@ -20,10 +21,13 @@ from litwatch.config import Watch
 _BATCH = 500  # record versions judged together: the design model vectorises a batch at once
 
 
-def classify_pending(store: Store, watch: Watch, batch: int = _BATCH) -> int:
+def classify_pending(
+    store: Store, watch: Watch, design_model: DesignModel, batch: int = _BATCH
+) -> int:
     """Classify every record version of the watch the store holds no current classification for
-    (a new record version or edited definitions both count); return how many."""
-    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    (a new record version or edited definitions both count), with the design model the entry
+    point resolved from the settings; return how many."""
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition, design_model=design_model)
     todo = store.unclassified(watch.name, judge.definitions_hash)
     for first in range(0, len(todo), batch):
         chunk = todo[first : first + batch]
@@ -43,8 +47,8 @@ def _stored(store: Store, pmid: str, version: int) -> Record:
 
 
 @task(name="classify", **LIVE_INPUTS)
-def classify_task(store: Store, watch: Watch) -> int:
+def classify_task(store: Store, watch: Watch, design_model: DesignModel) -> int:
     """Classify every record version of the watch not yet classified under its definitions."""
-    classified = classify_pending(store, watch)
+    classified = classify_pending(store, watch, design_model)
     crash_point("classify")
     return classified

@@ -67,12 +67,12 @@ def watch_flow(
     deliver: bool = True,
 ) -> RunResult:
     """One run of one watch. `since` forces the window start (backfill); `deliver=False` records the digest without sending it."""
-    from litwatch.classifiers.design import use_design_model
+    from litwatch.classifiers.design import load_design_model
     from litwatch.store import Store
     from litwatch.store.session import recorded_run, watch_lock
 
     settings = settings or Settings()
-    use_design_model(settings.design_model)  # the model the settings name, for every step
+    design_model = load_design_model(settings.design_model)  # the one doctor names
     arm_crash_point(settings.crash_at)
     now = now or datetime.now().astimezone()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
@@ -91,7 +91,7 @@ def watch_flow(
         with recorded_run(store, watch.name, window, now) as run:
             windows = search_task(client, watch, window)
             stats = ingest_task(client, store, run.run_id, watch, windows, now)
-            classify_task(store, watch)
+            classify_task(store, watch, design_model)
             digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = {}

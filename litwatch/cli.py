@@ -180,17 +180,21 @@ def classify(
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
+    from litwatch.classifiers.design import load_design_model
     from litwatch.classifiers.judge import Judge
     from litwatch.classify_command import run_classify
     from litwatch.config import find_watch, load_watches
 
-    chosen = find_watch(load_watches(_settings(watches).watches_file), watch)[0]
+    settings = _settings(watches)
+    chosen = find_watch(load_watches(settings.watches_file), watch)[0]
+    # The model doctor names: LITWATCH_DESIGN_MODEL, or the shipped one.
+    model = load_design_model(settings.design_model)
     run_classify(
         files,
         text_only,
         format,
         sys.stdout,
-        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition),
+        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition, design_model=model),
     )
 
 

@@ -39,7 +39,7 @@ def test_an_import_stopped_by_any_error_is_recorded_failed_with_its_reason(
     """The import caught only litwatch's own errors and left any other one's run `running`."""
     import litwatch.flows.classifying
 
-    def broken_classifier(store, watch):
+    def broken_classifier(store, watch, design_model):
         raise MemoryError("classifying 99000012")
 
     settings = Settings(data_dir=tmp_path)

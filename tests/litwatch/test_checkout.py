@@ -26,7 +26,7 @@ def test_python_m_litwatch_works_from_the_repository_root():
 
 
 def test_every_room_imports_from_the_repository_root():
-    rooms = "core pubmed store classifiers.judge outputs.summary flows standin".split()
+    rooms = ["core", "pubmed", "store", "classifiers.judge", "outputs.summary", "flows", "standin"]
     program = "; ".join(f"import litwatch.{room}" for room in rooms)
     done = run_at_root("-c", program + "; import litwatch.core; print(litwatch.core.__file__)")
     assert done.returncode == 0, done.stderr
