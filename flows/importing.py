@@ -36,9 +36,11 @@ def import_files(settings: Settings, watch_name: str, files: list[Path], now: da
         stats = ingest_files(store, run.run_id, watch, files, now)
         classified = classify_pending(store, watch, design_model)
         run.stats = stats.as_dict()
+    older = f", {stats.older} older than the version held (kept as history)" if stats.older else ""
     return (
         f"{watch.name}: imported {stats.fetched} records from {len(files)} file(s): "
-        f"{stats.new} new, {stats.revised} revised, {stats.unchanged} unchanged; {classified} classified"
+        f"{stats.new} new, {stats.revised} revised, {stats.unchanged} unchanged{older}; "
+        f"{classified} classified"
     )
 
 

@@ -1,0 +1,108 @@
+"""The commands as a user runs them, on what goes wrong around them (issue #18, section 2): an
+older PubMed version imported late, one watch of many failing, outputs that cannot be written,
+settings that cannot work, a broken store or a full disk. Each is one `litwatch:` line or a
+correct result, never a traceback, and the check comes before the work."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from litwatch.flows.digesting import make_digest
+from litwatch.store import Store
+
+from litwatch.config import load_watches
+
+ARTICLE = (
+    "<PubmedArticle><MedlineCitation Status='{status}' Owner='NLM'>"
+    "<PMID Version='{version}'>{pmid}</PMID>"
+    "<Article><Journal><Title>J</Title></Journal><ArticleTitle>{title}</ArticleTitle>"
+    "<Abstract><AbstractText>Methylcobalamin or placebo for 12 weeks in 80 people with diabetic"
+    " peripheral neuropathy taking metformin; vitamin B12 levels rose.</AbstractText></Abstract>"
+    "<Language>eng</Language></Article></MedlineCitation><PubmedData><History>"
+    "<PubMedPubDate PubStatus='entrez'><Year>2026</Year><Month>12</Month><Day>1</Day>"
+    "</PubMedPubDate></History></PubmedData></PubmedArticle>"
+)
+
+
+def export(path: Path, *articles: str) -> Path:
+    path.write_text(f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>", encoding="utf-8")
+    return path
+
+
+def article(pmid: str, title: str, version: int = 1, status: str = "Publisher") -> str:
+    return ARTICLE.format(pmid=pmid, title=title, version=version, status=status)
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.fixture
+def data_dir(monkeypatch, tmp_path) -> Path:
+    """LITWATCH_* pointing at a temporary data folder; the shipped watch file."""
+    for name in list(os.environ):
+        if name.startswith("LITWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "no-settings.toml"))
+    # Never the real NCBI: a run that got past its checks fails at once on a closed port.
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
+    return tmp_path / "data"
+
+
+def digest_of(data_dir: Path):
+    """The digest a run would now build for the shipped watch from what the imports stored."""
+    watch = load_watches()[0]
+    now = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
+    with Store.open(data_dir / "litwatch.sqlite") as store:
+        run = store.begin_run(watch.name, None, None, now)
+        return make_digest(store, watch, run, now)
+
+
+# --- item 10: an older PubMed version never replaces a newer one ----------------------------
+
+
+def test_an_older_pubmed_version_imported_late_is_history_never_current(
+    litwatch, data_dir, tmp_path
+):
+    final = "Methylcobalamin for diabetic neuropathy: final results"
+    newer = export(tmp_path / "v2.xml", article("93000001", final, version=2, status="MEDLINE"))
+    older = export(tmp_path / "v1.xml", article("93000001", "Interim results", version=1))
+    assert "1 new, 0 revised" in litwatch("import", newer, "--watch", "b12-dpn").stdout
+    result = litwatch("import", older, "--watch", "b12-dpn")
+    assert result.exit_code == 0, result
+    assert "0 new, 0 revised, 0 unchanged, 1 older than the version held (kept as history)" in (
+        result.stdout
+    )
+    with Store.open(data_dir / "litwatch.sqlite") as store:
+        assert [r.title for r in store.latest_records("b12-dpn")] == [final]
+        assert [v.record.version for v in store.record_versions("93000001")] == [2, 1]  # kept
+        assert store.get_record("93000001").title == final
+    [item] = digest_of(data_dir).items
+    assert (item.kind, item.record.title) == ("new", final)
+    # Control: a newer version imported after is a revision.
+    again = export(tmp_path / "v3.xml", article("93000001", "Erratum", version=3, status="MEDLINE"))
+    revised = litwatch("import", again, "--watch", "b12-dpn")
+    assert "0 new, 1 revised" in revised.stdout
+
+
+def test_two_versions_imported_before_a_digest_are_one_item_at_the_newest(
+    litwatch, data_dir, tmp_path
+):
+    final = "Methylcobalamin for diabetic neuropathy: final results"
+    older = export(tmp_path / "v1.xml", article("93000002", "Interim results", version=1))
+    newer = export(tmp_path / "v2.xml", article("93000002", final, version=2, status="MEDLINE"))
+    litwatch("import", older, "--watch", "b12-dpn")
+    assert "0 new, 1 revised" in litwatch("import", newer, "--watch", "b12-dpn").stdout
+    digest = digest_of(data_dir)
+    assert [(i.record.pmid, i.kind, i.record.title) for i in digest.items] == [
+        ("93000002", "new", final)
+    ]
+    assert digest.covered == (("93000002", 2),)
