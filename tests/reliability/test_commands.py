@@ -5,6 +5,7 @@ correct result, never a traceback, and the check comes before the work."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,3 +107,30 @@ def test_two_versions_imported_before_a_digest_are_one_item_at_the_newest(
         ("93000002", "new", final)
     ]
     assert digest.covered == (("93000002", 2),)
+
+
+# --- item 11: implausible numbers are left unread -----------------------------------------
+
+IMPLAUSIBLE = (
+    "<PubmedArticle><MedlineCitation Status='Publisher' Owner='NLM'><PMID Version='1'>{pmid}</PMID>"
+    "<Article><Journal><Title>J</Title></Journal><ArticleTitle>Methylcobalamin in diabetic"
+    " neuropathy</ArticleTitle><Abstract><AbstractText>{count} people with diabetic neuropathy"
+    " were randomised to methylcobalamin {dose} daily or placebo for {weeks} weeks."
+    "</AbstractText></Abstract><Language>eng</Language></Article></MedlineCitation>"
+    "</PubmedArticle>"
+)
+
+
+def test_implausible_counts_follow_up_and_doses_are_unread_by_classify(
+    litwatch, data_dir, tmp_path
+):
+    path = export(
+        tmp_path / "numbers.xml",
+        IMPLAUSIBLE.format(pmid=1, count="8000000000", dose=f"{'9' * 30} mg", weeks="99999"),
+        IMPLAUSIBLE.format(pmid=2, count="80", dose="1000 µg", weeks="12"),  # control
+    )
+    result = litwatch("classify", path)
+    assert result.exit_code == 0, result
+    rows = [json.loads(line)["attributes"] for line in result.stdout.splitlines()]
+    read = [(r["n_participants"], r["follow_up_weeks"], r["daily_dose_ug"]) for r in rows]
+    assert read == [(None, None, None), (80, 12.0, 1000.0)]
