@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from litwatch.core.crash import arm as arm_crash_point
+from litwatch.core.errors import LitwatchError
 from litwatch.core.watermark import search_window
 from litwatch.flows.classifying import classify_task
 from litwatch.flows.digesting import (
@@ -123,6 +124,20 @@ def watch_flow(
 def run_watches(
     settings: Settings, *, watch_name: str | None, now: datetime, **options
 ) -> Iterator[RunResult]:
-    """Run the flow for one watch or each watch in turn."""
-    for watch in find_watch(load_watches(settings.watches_file), watch_name):
-        yield watch_flow(watch.name, now=now, settings=settings, **options)
+    """Run the flow for one watch, or for each watch in turn. One watch failing does not stop
+    the others: once every watch has run, a LitwatchError names the ones that failed, and why."""
+    from litwatch.store.session import failure_reason
+
+    watches = find_watch(load_watches(settings.watches_file), watch_name)
+    failed: list[str] = []
+    for watch in watches:
+        try:
+            result = watch_flow(watch.name, now=now, settings=settings, **options)
+        except Exception as error:
+            if len(watches) == 1:
+                raise  # the one watch asked for: its own error is the command's
+            failed.append(f"{watch.name} ({failure_reason(error)})")
+            continue
+        yield result
+    if failed:
+        raise LitwatchError(f"{len(failed)} of {len(watches)} watches failed: {'; '.join(failed)}")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import write_watch_file
 from litwatch.flows.digesting import make_digest
 from litwatch.store import Store
 
@@ -134,3 +135,29 @@ def test_implausible_counts_follow_up_and_doses_are_unread_by_classify(
     rows = [json.loads(line)["attributes"] for line in result.stdout.splitlines()]
     read = [(r["n_participants"], r["follow_up_weeks"], r["daily_dose_ug"]) for r in rows]
     assert read == [(None, None, None), (80, 12.0, 1000.0)]
+
+
+# --- item 13: one failing watch does not stop the others -----------------------------------
+
+
+def test_run_over_every_watch_runs_each_and_names_the_ones_that_failed(
+    prefect_api, litwatch, data_dir, hostile_eutils, monkeypatch, tmp_path
+):
+    hostile_eutils.count = 0  # every search finds nothing: a run that gets going completes
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", hostile_eutils.base_url)
+    watches = write_watch_file(tmp_path, "metformin", names=("held", "fine"))
+    # The first watch's lock is held by a run on another machine: that watch fails at once.
+    with Store.open(data_dir / "litwatch.sqlite") as store:
+        store.acquire_lock("held", "elsewhere:1", datetime.now(UTC), timedelta(hours=6))
+    result = litwatch("run", "--watches", watches)
+    assert result.exit_code == 1, result
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["fine"]
+    assert one_line(result.stderr).startswith(
+        "litwatch: 1 of 2 watches failed: held (watch 'held' is already running"
+    )
+    with Store.open(data_dir / "litwatch.sqlite") as store:
+        assert [run.status for run in store.runs("fine")] == ["committed"]
+    # Control: the one watch asked for fails with its own line, as before.
+    alone = litwatch("run", "--watches", watches, "--watch", "held")
+    assert alone.exit_code == 1
+    assert one_line(alone.stderr).startswith("litwatch: watch 'held' is already running")
