@@ -136,6 +136,30 @@ def bulk_classify_flow(
     return records, batches
 
 
+def check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """A Dask scheduler answers at `address` (tcp://HOST:PORT or tls://HOST:PORT), else one line
+    now: Dask itself waits 30 s and then raises OSError."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from litwatch.core.errors import LitwatchError
+
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if parts.scheme not in ("tcp", "tls") or not host or not port:
+        raise LitwatchError(f"--scheduler {address!r}: expected tcp://HOST:PORT")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise LitwatchError(
+            f"--scheduler {address}: no Dask scheduler answers ({reason})"
+        ) from None
+
+
 def dask_task_runner(workers: int, scheduler: str | None):
     """Prefect's DaskTaskRunner on an existing scheduler, or on a local cluster of `workers`
     single-threaded processes listening on loopback only (no dashboard), reporting their task
@@ -190,10 +214,16 @@ def classify_bulk(
 ) -> BulkResult:
     """Run the bulk flow on a Dask cluster: a local one of `workers` processes, or `scheduler`'s."""
     from litwatch.core.errors import LitwatchError
+    from litwatch.outputs.targets import check_output_file
 
     missing = [str(path) for path in files if not Path(path).is_file()]
     if missing:
         raise LitwatchError(f"classify-bulk: no such file: {', '.join(missing)}")
+    # Everything that can be checked is checked before minutes of work: the output, the model
+    # and the scheduler.
+    check_output_file(Path(out), "--out")
+    if scheduler:
+        check_scheduler(scheduler)
     from litwatch.classifiers.design import load_design_model
 
     load_design_model(settings.design_model)  # a missing or broken model fails before the work

@@ -6,6 +6,7 @@ Heavy libraries (Prefect, scikit-learn, pandas) are imported inside the commands
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from datetime import UTC, date, datetime
@@ -75,11 +76,13 @@ def run(
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.weekly import run_watches
+    from litwatch.outputs.targets import check_output_folder
 
     end_with_this_process()
     _user_errors_without_tracebacks_on_console()
     settings = _settings(watches, **({"output_dir": out} if out else {}))
-    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    check_output_folder(settings.out_dir, "--out" if out else "output folder")
+    moment = _time_option("--now", now) if now else datetime.now(UTC)
     for result in run_watches(settings, watch_name=watch, now=moment):
         typer.echo(result.summary_line())
 
@@ -159,6 +162,15 @@ def backfill(
             ),
         )
     typer.echo(result.summary_line())
+
+
+def _time_option(flag: str, text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise LitwatchError(
+            f"{flag}: expected an ISO time YYYY-MM-DD[THH:MM], got {text!r}"
+        ) from None
 
 
 def _date_option(flag: str, text: str) -> date:
@@ -428,7 +440,10 @@ def _user_errors_without_tracebacks_on_console() -> None:
     from prefect.logging.handlers import PrefectConsoleHandler
 
     def drop_user_error_traceback(record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], LitwatchError):
+        if record.exc_info and (
+            isinstance(record.exc_info[1], LitwatchError)
+            or _environment_failure(record.exc_info[1]) is not None
+        ):
             record.exc_info = record.exc_text = None
         return True
 
@@ -437,12 +452,30 @@ def _user_errors_without_tracebacks_on_console() -> None:
             handler.addFilter(drop_user_error_traceback)
 
 
+# A full disk, a quota or a read-only file system is the machine's state, not a bug: one line.
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def _environment_failure(error: BaseException | None) -> str | None:
+    """The one line for an OSError the machine's state caused, or None for any other error."""
+    if not isinstance(error, OSError) or error.errno not in _ENVIRONMENT_ERRNOS:
+        return None
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror}; what was stored is kept, and the next run picks up from there"
+
+
 def main() -> None:
-    """Console entry point: user errors become one line on stderr."""
+    """Console entry point: user errors, and a full disk, become one line on stderr."""
     try:
         app()
     except LitwatchError as error:
         typer.echo(f"litwatch: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        line = _environment_failure(error)
+        if line is None:
+            raise
+        typer.echo(f"litwatch: {line}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("litwatch: interrupted; the next run picks up where this one stopped", err=True)

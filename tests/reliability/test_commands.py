@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -161,3 +166,107 @@ def test_run_over_every_watch_runs_each_and_names_the_ones_that_failed(
     alone = litwatch("run", "--watches", watches, "--watch", "held")
     assert alone.exit_code == 1
     assert one_line(alone.stderr).startswith("litwatch: watch 'held' is already running")
+
+
+# --- item 20: outputs and settings checked before the work; a broken store or full disk ------
+
+
+def test_classify_bulk_checks_its_out_and_scheduler_before_any_work(litwatch, data_dir, tmp_path):
+    source = export(tmp_path / "one.xml", article("93000003", "Methylcobalamin"))
+    a_file = export(tmp_path / "a-file.xml", article("93000004", "Methylcobalamin"))
+    started = time.monotonic()
+    for out, expected in (
+        (tmp_path, f"litwatch: --out {tmp_path}: is a folder (give a file name, e.g."),
+        (
+            a_file / "out.parquet",
+            f"litwatch: --out {a_file / 'out.parquet'}: {a_file} is not a folder",
+        ),
+    ):
+        result = litwatch("classify-bulk", source, "--out", out)
+        assert result.exit_code == 1 and one_line(result.stderr).startswith(expected), result
+    result = litwatch(
+        "classify-bulk", source, "--out", tmp_path / "r.parquet", "--scheduler", "tcp://127.0.0.1:1"
+    )
+    assert result.exit_code == 1
+    assert one_line(result.stderr).startswith(
+        "litwatch: --scheduler tcp://127.0.0.1:1: no Dask scheduler answers ("
+    )
+    assert time.monotonic() - started < 20  # Dask alone waited 30 s for the scheduler
+    assert not (tmp_path / "r.parquet").exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_run_checks_its_out_and_now_before_any_work(litwatch, data_dir, tmp_path):
+    a_file = export(tmp_path / "digests.txt", "")
+    result = litwatch("run", "--out", a_file)
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        f"litwatch: --out {a_file}: not a folder (give a folder to write into)"
+    )
+    # item 27: a time that is not one
+    result = litwatch("run", "--now", "garbage")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "litwatch: --now: expected an ISO time YYYY-MM-DD[THH:MM], got 'garbage'"
+    )
+    assert not (data_dir / "litwatch.sqlite").exists()  # no run was begun
+
+
+def test_doctor_fails_an_eutils_url_without_a_scheme_in_one_line(litwatch, data_dir, monkeypatch):
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", "localhost")
+    result = litwatch("doctor")
+    assert (result.exit_code, result.stderr) == (1, "")
+    [ncbi] = [line for line in result.stdout.splitlines() if "NCBI" in line]
+    assert ncbi.startswith("FAIL NCBI E-utilities: localhost: LITWATCH_EUTILS_URL 'localhost':")
+    assert "Traceback" not in result.stdout
+
+
+def test_a_damaged_store_is_one_line_naming_it(litwatch, data_dir, corpus):
+    ontopic = corpus / "ontopic" / "ontopic.xml"
+    assert litwatch("import", ontopic, "--watch", "b12-dpn").exit_code == 0
+    store = data_dir / "litwatch.sqlite"
+    with sqlite3.connect(store) as db:  # the pages of the table every import reads first
+        [(root,)] = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'watch_records'")
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+    damaged = bytearray(store.read_bytes())
+    damaged[(root - 1) * page : root * page] = b"\xde\xad" * (page // 2)
+    store.write_bytes(bytes(damaged))
+    result = litwatch("import", ontopic, "--watch", "b12-dpn")
+    assert result.exit_code == 1
+    assert one_line(result.stderr).startswith(f"litwatch: store {store}: ")
+    assert "the file is damaged" in result.stderr
+
+
+def test_a_full_disk_is_one_line_and_the_next_import_recovers(corpus, tmp_path):
+    """The store on a 160 kB file system (a mount namespace of its own), then room made."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare for a small private file system")
+    small = tmp_path / "small"
+    small.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
+    env |= {"LITWATCH_DATA_DIR": str(small), "LITWATCH_SETTINGS_FILE": str(tmp_path / "none")}
+    command = (
+        f"{sys.executable} -m litwatch.cli import {corpus / 'ontopic' / 'ontopic.xml'} -w b12-dpn"
+    )
+    script = (
+        f"mount -t tmpfs -o size=160k tmpfs {small} || exit 99; {command}; echo rc=$?;"
+        f" mount -o remount,size=16m {small} && {command}"
+    )
+    child = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        check=False,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if child.returncode == 99:
+        pytest.skip(f"cannot mount a private file system here: {child.stderr.strip()}")
+    lines = child.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"litwatch: store {small}/litwatch.sqlite: "), (
+        child.stderr
+    )
+    assert "full" in lines[0]
+    first, second = child.stdout.splitlines()
+    assert first == "rc=1"
+    assert second.startswith("b12-dpn: imported 24 records") and "classified" in second
