@@ -73,7 +73,7 @@ def test_user_errors_are_one_line_on_stderr_with_a_non_zero_exit(tmp_path):
     result = run_cli("classify", str(bogus), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "litwatch: notes.txt: not PubMed XML or MEDLINE text"
+        f"litwatch: {bogus}: not PubMed XML or MEDLINE text"
     ]
     broken = tmp_path / "watches.toml"
     broken.write_text("[[watch]]\nname = 'x'\n")

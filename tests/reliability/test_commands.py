@@ -270,3 +270,15 @@ def test_a_full_disk_is_one_line_and_the_next_import_recovers(corpus, tmp_path):
     first, second = child.stdout.splitlines()
     assert first == "rc=1"
     assert second.startswith("b12-dpn: imported 24 records") and "classified" in second
+
+
+# --- item 27: a path is named as it was given ----------------------------------------------
+
+
+def test_a_file_that_cannot_be_read_is_named_as_the_user_gave_it(litwatch, data_dir, tmp_path):
+    (tmp_path / "exports").mkdir()
+    for given in (".", "exports/", "../" + tmp_path.name + "/missing.xml"):
+        result = litwatch("classify", given)
+        assert result.exit_code == 1
+        shown = str(Path(given))  # as Typer hands it over: "exports/" is "exports"
+        assert one_line(result.stderr).startswith(f"litwatch: {shown}: cannot be read ("), given
