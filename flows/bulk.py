@@ -146,10 +146,10 @@ def check_scheduler(address: str, timeout: float = 5.0) -> None:
 
     try:
         parts = urlsplit(address)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        host = port = None
-    if parts.scheme not in ("tcp", "tls") or not host or not port:
+        scheme, host, port = parts.scheme, parts.hostname, parts.port
+    except ValueError:  # a port that is not a number, or past 65535
+        scheme, host, port = "", None, None
+    if scheme not in ("tcp", "tls") or not host or not port:
         raise LitwatchError(f"--scheduler {address!r}: expected tcp://HOST:PORT")
     try:
         socket.create_connection((host, port), timeout=timeout).close()

@@ -103,9 +103,11 @@ def demo(
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.demo import offline_prefect, run_demo
+    from litwatch.outputs.targets import check_output_folder
 
     end_with_this_process()
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
+    check_output_folder(out, "--out")
     with offline_prefect():
         run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
 
@@ -142,11 +144,13 @@ def backfill(
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.backfill import backfill_flow
+    from litwatch.outputs.targets import check_output_folder
     from litwatch.progress import progress_bar
 
     end_with_this_process()
 
     settings = _settings(watches)
+    check_output_folder(settings.out_dir, "output folder")  # the summary, after hours of work
     first = _date_option("--since", since)
     last = _date_option("--until", until) if until else None
     with progress_bar(f"backfill {watch}") as update:
@@ -287,6 +291,7 @@ def train(
     ] = 60,
 ) -> None:
     """Train the study-design model from publication-type-labelled records."""
+    from litwatch.outputs.targets import check_output_file
     from litwatch.progress import progress_bar
     from litwatch.train_command import run_train
     from litwatch.training_sources import EntrezSample
@@ -299,6 +304,7 @@ def train(
         default_trials = corpus / "evidence-inference" / "ei_dev_abstracts.xml"
         trials = [default_trials] if default_trials.exists() else []
     out = out or settings.data_dir / "models" / "design.skops"
+    check_output_file(out, "--out")  # before minutes of training
     client = None
     if entrez:
         client = entrez_client(settings)
@@ -347,7 +353,9 @@ def train_findings(
 ) -> None:
     """Train the findings model (default: the Evidence Inference set in the shared corpus)."""
     from litwatch.findings_command import run_train_findings
+    from litwatch.outputs.targets import check_output_file
 
+    check_output_file(out, "--out")  # before minutes of training
     folder = _settings().corpus_dir / "evidence-inference"
     run_train_findings(
         abstracts or folder / "ei_dev_abstracts.xml",

@@ -282,3 +282,23 @@ def test_a_file_that_cannot_be_read_is_named_as_the_user_gave_it(litwatch, data_
         assert result.exit_code == 1
         shown = str(Path(given))  # as Typer hands it over: "exports/" is "exports"
         assert one_line(result.stderr).startswith(f"litwatch: {shown}: cannot be read ("), given
+
+
+def test_every_long_command_checks_where_it_writes_first(litwatch, data_dir, monkeypatch, tmp_path):
+    a_file = export(tmp_path / "a-file.txt", "")
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for args, expected in (
+        (("train", "--out", folder), f"--out {folder}: is a folder"),
+        (("train-findings", "--out", folder), f"--out {folder}: is a folder"),
+        (("demo", "--out", a_file), f"--out {a_file}: not a folder"),
+    ):
+        result = litwatch(*args)
+        assert result.exit_code == 1, args
+        assert one_line(result.stderr).startswith(f"litwatch: {expected}"), result
+    monkeypatch.setenv("LITWATCH_OUTPUT_DIR", str(a_file))
+    result = litwatch("backfill", "--watch", "b12-dpn", "--since", "2026-01-01")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        f"litwatch: output folder {a_file}: not a folder (give a folder to write into)"
+    )
