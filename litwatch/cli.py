@@ -148,7 +148,7 @@ def backfill(
     from litwatch.progress import progress_bar
 
     end_with_this_process()
-
+    _user_errors_without_tracebacks_on_console()
     settings = _settings(watches)
     check_output_folder(settings.out_dir, "output folder")  # the summary, after hours of work
     first = _date_option("--since", since)
@@ -242,7 +242,7 @@ def classify_bulk(
     from litwatch.progress import LocalUpdate, progress_bar
 
     end_with_this_process()
-
+    _user_errors_without_tracebacks_on_console()
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
     logging.getLogger("distributed").setLevel(logging.WARNING)
     with progress_bar("classify-bulk") as update:
