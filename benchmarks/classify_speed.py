@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from litwatch.classifiers.attributes import read_attributes, record_text
-from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.design import classify_designs, load_design_model
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import assess_gaps
@@ -56,12 +56,13 @@ def main() -> None:
     corpus = options.corpus or Settings().corpus_dir
     records: list[Record] = list(parse_file(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))
     watch = load_watches()[0]
-    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
-    without_findings = Judge(watch.topic, watch.gaps)
+    model = load_design_model(None)
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition, design_model=model)
+    without_findings = Judge(watch.topic, watch.gaps, design_model=model)
     judge.classify(records[:20], text_only=True)  # compiles the watch, loads the models
     findings = watch.findings_definition
 
-    designs = [call.label for call in classify_designs(records, text_only=True)]
+    designs = [call.label for call in classify_designs(records, model, text_only=True)]
     attributes = [read_attributes(record) for record in records]
     texts = [Passage.of(record_text(record)) for record in records]
     topics = [
@@ -69,7 +70,7 @@ def main() -> None:
         for r, a, x in zip(records, attributes, texts, strict=True)
     ]
     parts = {
-        "design": lambda: classify_designs(records, text_only=True),
+        "design": lambda: classify_designs(records, model, text_only=True),
         "attributes": lambda: [read_attributes(record) for record in records],
         "topic": lambda: [
             is_topic_relevant(r, a, judge.topic, x)

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.findings.domains import read_findings_in
 from litwatch.classifiers.findings.key_finding import key_finding_in
 from litwatch.classifiers.findings.model import LABELS, shipped_model
@@ -72,7 +73,8 @@ def main(corpus: Path = CORPUS) -> None:
     per_prompt = len(prompts) / (time.perf_counter() - started)
     # The whole classification on the same records in the same minute: on a shared, loaded
     # machine the ratio says more than either figure alone.
-    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    design_model = load_design_model(None)
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition, design_model=design_model)
     judge.classify(records[:50], text_only=True)  # models load and compile outside the timing
     started = time.perf_counter()
     judge.classify(records, text_only=True)

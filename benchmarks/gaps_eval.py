@@ -63,10 +63,13 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
     topic, gaps = default_definitions()
     if designs == "classifier":
-        from litwatch.classifiers.design import classify_designs
+        from litwatch.classifiers.design import classify_designs, load_design_model
 
         design_of = {
-            r.pmid: call.label for r, call in zip(records, classify_designs(records), strict=True)
+            r.pmid: call.label
+            for r, call in zip(
+                records, classify_designs(records, load_design_model(None)), strict=True
+            )
         }
     else:
         design_of = {pmid: row["design"] for pmid, row in labels.items()}

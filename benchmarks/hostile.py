@@ -63,12 +63,14 @@ def classify_seconds(path: Path, judge) -> float:
 
 
 def reader_scaling(folder: Path) -> float:
+    from litwatch.classifiers.design import load_design_model
     from litwatch.classifiers.judge import Judge
 
     from litwatch.config import load_watches
 
     watch = load_watches()[0]
-    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    model = load_design_model(None)
+    judge = Judge(watch.topic, watch.gaps, watch.findings_definition, design_model=model)
     files = {}
     for size in (1024, SMALL_BYTES, LARGE_BYTES):
         files[size] = folder / f"abstract-{size}.xml"

@@ -29,7 +29,7 @@ from litwatch.core.classification import Attributes
 from litwatch.core.records import Record
 
 # Bumped whenever a reader changes what it finds, so stored attributes are read again.
-ATTRIBUTES_VERSION = "1"
+ATTRIBUTES_VERSION = "2"  # 2: implausible counts, lengths and doses left unread
 
 # The names a dose can belong to: the B12 forms and B12 itself ("vitamin B12 1000 µg daily").
 _B12_SUBSTANCE = re.compile(

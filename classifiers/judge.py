@@ -20,7 +20,7 @@ from litwatch.classifiers.definitions import (
     compile_topic,
     definitions_hash,
 )
-from litwatch.classifiers.design import classify_designs
+from litwatch.classifiers.design import DesignModel, classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
 from litwatch.classifiers.findings.harms import read_harms_in
@@ -38,12 +38,15 @@ from litwatch.core.records import Record
 @dataclass(frozen=True)
 class Judge:
     """A watch's topic and gap definitions (as the watch file gives them), compiled once,
-    applied to many records. A watch without a topic takes every record as on topic."""
+    applied to many records with the design model it is given (the one the settings name:
+    `classifiers.design.load_design_model`). A watch without a topic takes every record as on
+    topic."""
 
     topic_definition: TopicDefinitionModel | None = None
     gap_definitions: tuple[GapDefinitionModel, ...] = ()
     findings_definition: FindingsDefinition = field(default_factory=FindingsDefinition)
     findings_model: FindingsModel | None = field(default=None, compare=False)  # None: shipped
+    design_model: DesignModel = field(kw_only=True, repr=False, compare=False)
 
     @cached_property
     def topic(self) -> TopicDefinition | None:
@@ -68,7 +71,7 @@ class Judge:
         self, records: Sequence[Record], *, text_only: bool = False
     ) -> list[Classification]:
         """Each record's classification, in the order given; `text_only` ignores indexing."""
-        designs = classify_designs(records, text_only=text_only)
+        designs = classify_designs(records, self.design_model, text_only=text_only)
         classifications = []
         for record, design in zip(records, designs, strict=True):
             # Title and abstract prepared once (cut, lower-cased, split into sentences as needed)

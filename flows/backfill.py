@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from litwatch.classifiers.design import DesignModel
 from litwatch.core.errors import LitwatchError
 from litwatch.flows.classifying import classify_task
 from litwatch.flows.digesting import (
@@ -109,6 +110,7 @@ def backfill_slice(
     watch: Watch,
     window: DateWindow,
     now: datetime,
+    design_model: DesignModel,
     findings_model: Path | None = None,
 ) -> IngestStats:
     """Search, fetch, store and classify one slice as one committed run, then note it done.
@@ -124,7 +126,7 @@ def backfill_slice(
     with recorded_run(store, watch.name, (window.first, window.last), now) as run:
         windows = client.search_windows(watch.query, window.first, window.last)
         stats = ingest_windows(client, store, run.run_id, watch, windows, now)
-        classify_pending(store, watch, findings_model=findings_model)
+        classify_pending(store, watch, design_model, findings_model=findings_model)
         run.stats = stats.as_dict()
     store.complete_slice(watch.name, window.first, window.last, run.run_id, now, run.stats)
     return stats
@@ -137,10 +139,11 @@ def slice_task(
     watch: Watch,
     window: DateWindow,
     now: datetime,
+    design_model: DesignModel,
     findings_model: Path | None = None,
 ) -> IngestStats:
     """One slice of the watch's history into the store, as its own committed run."""
-    return backfill_slice(client, store, watch, window, now, findings_model)
+    return backfill_slice(client, store, watch, window, now, design_model, findings_model)
 
 
 @flow(name="litwatch-backfill", log_prints=True)
@@ -155,12 +158,12 @@ def backfill_flow(
     progress: SliceProgress | None = None,
 ) -> BackfillResult:
     """Build a watch's store and evidence summary from `since` to `until` (default today)."""
-    from litwatch.classifiers.design import use_design_model
+    from litwatch.classifiers.design import load_design_model
     from litwatch.store import Store
     from litwatch.store.session import recorded_run, watch_lock
 
     settings = settings or Settings()
-    use_design_model(settings.design_model)  # the model the settings name, for every step
+    design_model = load_design_model(settings.design_model)  # the one doctor names
     now = now or datetime.now().astimezone()
     span = backfill_span(since, until, now.date(), slice_days)
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
@@ -173,12 +176,14 @@ def backfill_flow(
             # A long history takes hours: keep the lock fresh so no run on another
             # machine takes it over as stale while this one is still going.
             lock.refresh(datetime.now().astimezone())
-            stats = slice_task(client, store, watch, window, now, settings.findings_model)
+            stats = slice_task(
+                client, store, watch, window, now, design_model, settings.findings_model
+            )
             total = total + stats
             if progress:
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
-            classify_task(store, watch, settings.findings_model)
+            classify_task(store, watch, design_model, settings.findings_model)
             digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = summary_task(store, watch, out_dir, now)

@@ -58,15 +58,21 @@ class BulkResult:
 _judges: dict[str, object] = {}
 
 
-def judge_for(watch: Watch, findings_model: Path | None = None):
-    """The watch's Judge, compiled once per worker process."""
+def judge_for(watch: Watch, design_model: Path | None, findings_model: Path | None = None):
+    """The watch's Judge with the design model at `design_model` and the findings model at
+    `findings_model` (None: the shipped ones), compiled once per worker process."""
+    from litwatch.classifiers.design import load_design_model
     from litwatch.classifiers.findings.model import findings_model_at
     from litwatch.classifiers.judge import Judge
 
-    key = f"{watch.model_dump_json()} {findings_model}"
+    key = f"{watch.model_dump_json()} {design_model} {findings_model}"
     if key not in _judges:
         _judges[key] = Judge(
-            watch.topic, watch.gaps, watch.findings_definition, findings_model_at(findings_model)
+            watch.topic,
+            watch.gaps,
+            watch.findings_definition,
+            findings_model_at(findings_model),
+            design_model=load_design_model(design_model),
         )
     return _judges[key]
 
@@ -80,14 +86,15 @@ def classify_batch_task(
     design_model: Path | None = None,
     findings_model: Path | None = None,
 ):
-    """Parse one batch of articles and classify it with the `classify` command's Judge."""
-    from litwatch.classifiers.design import use_design_model
+    """Parse one batch of articles and classify it with the `classify` command's Judge and the
+    settings' design model (a path: each worker process reads the model once)."""
     from litwatch.outputs.parquet import classification_schema, classification_table
     from litwatch.pubmed.xml import parse_xml
 
-    use_design_model(design_model)  # a worker process learns the settings' model here
     records = list(parse_xml(xml, source_name=source_file))
-    classifications = judge_for(watch, findings_model).classify(records, text_only=text_only)
+    classifications = judge_for(watch, design_model, findings_model).classify(
+        records, text_only=text_only
+    )
     schema = classification_schema([gap.name for gap in watch.gaps])
     return classification_table(classifications, source_file, schema)
 
@@ -141,6 +148,30 @@ def bulk_classify_flow(
             write_oldest()
     get_run_logger().info("classified %d records in %d batches into %s", records, batches, out)
     return records, batches
+
+
+def check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """A Dask scheduler answers at `address` (tcp://HOST:PORT or tls://HOST:PORT), else one line
+    now: Dask itself waits 30 s and then raises OSError."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from litwatch.core.errors import LitwatchError
+
+    try:
+        parts = urlsplit(address)
+        scheme, host, port = parts.scheme, parts.hostname, parts.port
+    except ValueError:  # a port that is not a number, or past 65535
+        scheme, host, port = "", None, None
+    if scheme not in ("tcp", "tls") or not host or not port:
+        raise LitwatchError(f"--scheduler {address!r}: expected tcp://HOST:PORT")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise LitwatchError(
+            f"--scheduler {address}: no Dask scheduler answers ({reason})"
+        ) from None
 
 
 def dask_task_runner(workers: int, scheduler: str | None):
@@ -197,10 +228,19 @@ def classify_bulk(
 ) -> BulkResult:
     """Run the bulk flow on a Dask cluster: a local one of `workers` processes, or `scheduler`'s."""
     from litwatch.core.errors import LitwatchError
+    from litwatch.outputs.targets import check_output_file
 
     missing = [str(path) for path in files if not Path(path).is_file()]
     if missing:
         raise LitwatchError(f"classify-bulk: no such file: {', '.join(missing)}")
+    # Everything that can be checked is checked before minutes of work: the output, the model
+    # and the scheduler.
+    check_output_file(Path(out), "--out")
+    if scheduler:
+        check_scheduler(scheduler)
+    from litwatch.classifiers.design import load_design_model
+
+    load_design_model(settings.design_model)  # a missing or broken model fails before the work
     import dask
 
     runner = dask_task_runner(workers, scheduler)

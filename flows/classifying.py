@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from litwatch.classifiers.design import DesignModel
 from litwatch.classifiers.findings.model import findings_model_at
 from litwatch.classifiers.judge import Judge
 from litwatch.core.crash import crash_point
@@ -24,13 +25,22 @@ _BATCH = 500  # record versions judged together: the design model vectorises a b
 
 
 def classify_pending(
-    store: Store, watch: Watch, batch: int = _BATCH, findings_model: Path | None = None
+    store: Store,
+    watch: Watch,
+    design_model: DesignModel,
+    batch: int = _BATCH,
+    findings_model: Path | None = None,
 ) -> int:
     """Classify every record version of the watch the store holds no current classification for
-    (a new record version or edited definitions both count); return how many. `findings_model`
-    is the LITWATCH_FINDINGS_MODEL setting (None: the shipped model)."""
+    (a new record version or edited definitions both count), with the design model the entry
+    point resolved from the settings and the findings model of LITWATCH_FINDINGS_MODEL (None:
+    the shipped one); return how many."""
     judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, findings_model_at(findings_model)
+        watch.topic,
+        watch.gaps,
+        watch.findings_definition,
+        findings_model_at(findings_model),
+        design_model=design_model,
     )
     todo = store.unclassified(watch.name, judge.definitions_hash)
     for first in range(0, len(todo), batch):
@@ -51,8 +61,10 @@ def _stored(store: Store, pmid: str, version: int) -> Record:
 
 
 @task(name="classify", **LIVE_INPUTS)
-def classify_task(store: Store, watch: Watch, findings_model: Path | None = None) -> int:
+def classify_task(
+    store: Store, watch: Watch, design_model: DesignModel, findings_model: Path | None = None
+) -> int:
     """Classify every record version of the watch not yet classified under its definitions."""
-    classified = classify_pending(store, watch, findings_model=findings_model)
+    classified = classify_pending(store, watch, design_model, findings_model=findings_model)
     crash_point("classify")
     return classified

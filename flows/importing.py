@@ -21,12 +21,12 @@ from litwatch.settings import Settings
 
 def import_files(settings: Settings, watch_name: str, files: list[Path], now: datetime) -> str:
     """Store every record of `files` for the watch, classify them; returns a one-line summary."""
-    from litwatch.classifiers.design import use_design_model
+    from litwatch.classifiers.design import load_design_model
     from litwatch.flows.classifying import classify_pending
     from litwatch.store import Store
     from litwatch.store.session import run_session
 
-    use_design_model(settings.design_model)
+    design_model = load_design_model(settings.design_model)  # the one doctor names
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     # An import is not a search: no window, so the watch's Entrez-date watermark stays put.
     with (
@@ -34,11 +34,15 @@ def import_files(settings: Settings, watch_name: str, files: list[Path], now: da
         run_session(store, watch.name, (None, None), now) as run,
     ):
         stats = ingest_files(store, run.run_id, watch, files, now)
-        classified = classify_pending(store, watch, findings_model=settings.findings_model)
+        classified = classify_pending(
+            store, watch, design_model, findings_model=settings.findings_model
+        )
         run.stats = stats.as_dict()
+    older = f", {stats.older} older than the version held (kept as history)" if stats.older else ""
     return (
         f"{watch.name}: imported {stats.fetched} records from {len(files)} file(s): "
-        f"{stats.new} new, {stats.revised} revised, {stats.unchanged} unchanged; {classified} classified"
+        f"{stats.new} new, {stats.revised} revised, {stats.unchanged} unchanged{older}; "
+        f"{classified} classified"
     )
 
 

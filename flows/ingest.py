@@ -24,6 +24,7 @@ class IngestStats:
     new: int = 0
     revised: int = 0
     unchanged: int = 0
+    older: int = 0  # older than the version the watch has: kept as history only
     retries: int = 0
 
     def as_dict(self) -> dict:
@@ -36,7 +37,7 @@ class IngestStats:
 def store_records(
     store, run_id: int, watch: Watch, records: list[Record], now: datetime
 ) -> IngestStats:
-    """Upsert one batch; the store says which records are new, revised or unchanged."""
+    """Upsert one batch; the store says which records are new, revised, unchanged or older."""
     changes = store.upsert_records(run_id, watch.name, records, now)
     kinds = [change.kind for change in changes]
     return IngestStats(
@@ -44,6 +45,7 @@ def store_records(
         new=kinds.count("new"),
         revised=kinds.count("revised"),
         unchanged=kinds.count("unchanged"),
+        older=kinds.count("older"),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from litwatch.core.crash import arm as arm_crash_point
+from litwatch.core.errors import LitwatchError
 from litwatch.core.watermark import search_window
 from litwatch.flows.classifying import classify_task
 from litwatch.flows.digesting import (
@@ -67,12 +68,12 @@ def watch_flow(
     deliver: bool = True,
 ) -> RunResult:
     """One run of one watch. `since` forces the window start (backfill); `deliver=False` records the digest without sending it."""
-    from litwatch.classifiers.design import use_design_model
+    from litwatch.classifiers.design import load_design_model
     from litwatch.store import Store
     from litwatch.store.session import recorded_run, watch_lock
 
     settings = settings or Settings()
-    use_design_model(settings.design_model)  # the model the settings name, for every step
+    design_model = load_design_model(settings.design_model)  # the one doctor names
     arm_crash_point(settings.crash_at)
     now = now or datetime.now().astimezone()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
@@ -93,7 +94,7 @@ def watch_flow(
         with recorded_run(store, watch.name, window, now) as run:
             windows = search_task(client, watch, window)
             stats = ingest_task(client, store, run.run_id, watch, windows, now)
-            classify_task(store, watch, settings.findings_model)
+            classify_task(store, watch, design_model, settings.findings_model)
             digest = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = {}
@@ -125,6 +126,20 @@ def watch_flow(
 def run_watches(
     settings: Settings, *, watch_name: str | None, now: datetime, **options
 ) -> Iterator[RunResult]:
-    """Run the flow for one watch or each watch in turn."""
-    for watch in find_watch(load_watches(settings.watches_file), watch_name):
-        yield watch_flow(watch.name, now=now, settings=settings, **options)
+    """Run the flow for one watch, or for each watch in turn. One watch failing does not stop
+    the others: once every watch has run, a LitwatchError names the ones that failed, and why."""
+    from litwatch.store.session import failure_reason
+
+    watches = find_watch(load_watches(settings.watches_file), watch_name)
+    failed: list[str] = []
+    for watch in watches:
+        try:
+            result = watch_flow(watch.name, now=now, settings=settings, **options)
+        except Exception as error:
+            if len(watches) == 1:
+                raise  # the one watch asked for: its own error is the command's
+            failed.append(f"{watch.name} ({failure_reason(error)})")
+            continue
+        yield result
+    if failed:
+        raise LitwatchError(f"{len(failed)} of {len(watches)} watches failed: {'; '.join(failed)}")

@@ -6,6 +6,7 @@ Heavy libraries (Prefect, scikit-learn, pandas) are imported inside the commands
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from datetime import UTC, date, datetime
@@ -75,11 +76,13 @@ def run(
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.weekly import run_watches
+    from litwatch.outputs.targets import check_output_folder
 
     settings = _settings(watches, **({"output_dir": out} if out else {}))
+    check_output_folder(settings.out_dir, "--out" if out else "output folder")
+    moment = _time_option("--now", now) if now else datetime.now(UTC)
     end_with_this_process(analytics=settings.prefect_analytics)
     _user_errors_without_tracebacks_on_console()
-    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
     for result in run_watches(settings, watch_name=watch, now=moment):
         typer.echo(result.summary_line())
 
@@ -100,8 +103,10 @@ def demo(
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.demo import offline_prefect, run_demo
+    from litwatch.outputs.targets import check_output_folder
 
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
+    check_output_folder(out, "--out")
     end_with_this_process(analytics=settings.prefect_analytics)
     with offline_prefect():
         run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
@@ -139,13 +144,16 @@ def backfill(
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
     from litwatch.embedded_api import end_with_this_process
     from litwatch.flows.backfill import backfill_flow, backfill_span
+    from litwatch.outputs.targets import check_output_folder
     from litwatch.progress import progress_bar
 
+    _user_errors_without_tracebacks_on_console()
     # Checked before any work, so a date PubMed cannot hold is one line, not six retries.
     first = _date_option("--since", since)
     last = _date_option("--until", until) if until else None
     backfill_span(first, last, date.today(), slice_days)
     settings = _settings(watches)
+    check_output_folder(settings.out_dir, "output folder")  # the summary, after hours of work
     end_with_this_process(analytics=settings.prefect_analytics)
     with progress_bar(f"backfill {watch}") as update:
         result = backfill_flow(
@@ -160,6 +168,15 @@ def backfill(
             ),
         )
     typer.echo(result.summary_line())
+
+
+def _time_option(flag: str, text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise LitwatchError(
+            f"{flag}: expected an ISO time YYYY-MM-DD[THH:MM], got {text!r}"
+        ) from None
 
 
 def _date_option(flag: str, text: str) -> date:
@@ -181,6 +198,7 @@ def classify(
     watches: WatchesFileOption = None,
 ) -> None:
     """Classify records: design, attributes, topic relevance and the watch's gaps."""
+    from litwatch.classifiers.design import load_design_model
     from litwatch.classifiers.findings.model import findings_model_at
     from litwatch.classifiers.judge import Judge
     from litwatch.classify_command import run_classify
@@ -189,12 +207,20 @@ def classify(
     settings = _settings(watches)
     chosen = find_watch(load_watches(settings.watches_file), watch)[0]
     findings_model = findings_model_at(settings.findings_model)
+    # The model doctor names: LITWATCH_DESIGN_MODEL, or the shipped one.
+    model = load_design_model(settings.design_model)
     run_classify(
         files,
         text_only,
         format,
         sys.stdout,
-        judge=Judge(chosen.topic, chosen.gaps, chosen.findings_definition, findings_model),
+        judge=Judge(
+            chosen.topic,
+            chosen.gaps,
+            chosen.findings_definition,
+            findings_model,
+            design_model=model,
+        ),
     )
 
 
@@ -242,7 +268,7 @@ def classify_bulk(
 
     settings = _settings(watches)
     end_with_this_process(analytics=settings.prefect_analytics)
-
+    _user_errors_without_tracebacks_on_console()
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
     logging.getLogger("distributed").setLevel(logging.WARNING)
     with progress_bar("classify-bulk") as update:
@@ -291,6 +317,7 @@ def train(
     ] = 60,
 ) -> None:
     """Train the study-design model from publication-type-labelled records."""
+    from litwatch.outputs.targets import check_output_file
     from litwatch.progress import progress_bar
     from litwatch.train_command import run_train
     from litwatch.training_sources import EntrezSample
@@ -303,6 +330,7 @@ def train(
         default_trials = corpus / "evidence-inference" / "ei_dev_abstracts.xml"
         trials = [default_trials] if default_trials.exists() else []
     out = out or settings.data_dir / "models" / "design.skops"
+    check_output_file(out, "--out")  # before minutes of training
     client = None
     if entrez:
         client = entrez_client(settings)
@@ -365,11 +393,13 @@ def train_findings(
 ) -> None:
     """Train the findings model (default: the Evidence Inference set in the shared corpus)."""
     from litwatch.findings_command import run_train_findings
+    from litwatch.outputs.targets import check_output_file
 
     settings = _settings()
     folder = settings.corpus_dir / "evidence-inference"
     # Under the data folder, like `train`: never over the shipped model, whatever the folder.
     out = out or settings.data_dir / "models" / "findings.skops"
+    check_output_file(out, "--out")  # before minutes of training
     run_train_findings(
         abstracts or folder / "ei_dev_abstracts.xml",
         prompts or folder / "ei_dev_prompts.csv",
@@ -467,7 +497,10 @@ def _user_errors_without_tracebacks_on_console() -> None:
     from prefect.logging.handlers import PrefectConsoleHandler
 
     def drop_user_error_traceback(record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], LitwatchError):
+        if record.exc_info and (
+            isinstance(record.exc_info[1], LitwatchError)
+            or _environment_failure(record.exc_info[1]) is not None
+        ):
             record.exc_info = record.exc_text = None
         return True
 
@@ -476,12 +509,30 @@ def _user_errors_without_tracebacks_on_console() -> None:
             handler.addFilter(drop_user_error_traceback)
 
 
+# A full disk, a quota or a read-only file system is the machine's state, not a bug: one line.
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def _environment_failure(error: BaseException | None) -> str | None:
+    """The one line for an OSError the machine's state caused, or None for any other error."""
+    if not isinstance(error, OSError) or error.errno not in _ENVIRONMENT_ERRNOS:
+        return None
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror}; what was stored is kept, and the next run picks up from there"
+
+
 def main() -> None:
-    """Console entry point: user errors become one line on stderr."""
+    """Console entry point: user errors, and a full disk, become one line on stderr."""
     try:
         app()
     except LitwatchError as error:
         typer.echo(f"litwatch: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        line = _environment_failure(error)
+        if line is None:
+            raise
+        typer.echo(f"litwatch: {line}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("litwatch: interrupted; the next run picks up where this one stopped", err=True)

@@ -13,6 +13,7 @@ from litwatch.settings import Settings
 def entrez_config(settings: Settings, *, api_key: str | None) -> EntrezConfig:
     """Who we are to NCBI and how patiently to ask; the key is passed in, already resolved,
     because reading it may ask a Prefect Secret block and the caller says what that failure means."""
+    check_eutils_url(settings.eutils_url)
     return EntrezConfig(
         email=settings.ncbi_email,
         tool=settings.ncbi_tool,
@@ -23,6 +24,22 @@ def entrez_config(settings: Settings, *, api_key: str | None) -> EntrezConfig:
         backoff_base=settings.entrez_backoff_base,
         max_response_bytes=settings.entrez_max_response_mb * 2**20,
     )
+
+
+def check_eutils_url(url: str) -> None:
+    """An E-utilities address urllib can ask: http(s)://host/..., else a ConfigError naming it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError as error:
+        raise ConfigError(f"LITWATCH_EUTILS_URL {url!r}: not a URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"LITWATCH_EUTILS_URL {url!r}: expected an http:// or https:// address with a host,"
+            " e.g. https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+        )
 
 
 def entrez_client(settings: Settings) -> EntrezClient:

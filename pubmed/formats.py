@@ -78,20 +78,21 @@ _YEAR = re.compile(r"\d{4}")
 
 
 def open_source(source: Source, source_name: str | None = None) -> tuple[IO[bytes], str]:
-    """A binary stream over `source` (gunzipped when needed) and a name for error messages."""
+    """A binary stream over `source` (gunzipped when needed) and a name for error messages: a
+    path as the user gave it (its last part alone says nothing of `.` or `../x/`)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         stream: IO[bytes] = io.BytesIO(bytes(source))
         name = source_name or "<bytes>"
     elif isinstance(source, (str, PathLike)):
         path = Path(source)
-        name = source_name or path.name
+        name = source_name or str(path)
         try:
             stream = path.open("rb")
         except OSError as error:
             raise ParseError(f"{name}: cannot be read ({error.strerror or error})") from error
     else:
         stream = source
-        name = source_name or Path(str(getattr(source, "name", "<stream>"))).name
+        name = source_name or str(getattr(source, "name", "<stream>"))
     head = stream.read(2)
     stream = put_back(head, stream)
     if head == _GZIP_MAGIC:

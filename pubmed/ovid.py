@@ -31,7 +31,7 @@ def read_ovid(path: Path) -> Iterator[Record]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
-        raise ParseError(f"{path.name}: cannot be read ({error.strerror or error})") from error
+        raise ParseError(f"{path}: cannot be read ({error.strerror or error})") from error
     for line in text.splitlines():
         match = _OVID_FIELD.match(line)
         if match and match.group(1) == "VN" and fields:

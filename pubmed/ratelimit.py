@@ -27,10 +27,12 @@ and costs 9 % of the allowed rate, cheap beside the one-second Retry-After of a 
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
 import logging
 import os
+import shutil
 import stat
 import tempfile
 import threading
@@ -179,8 +181,8 @@ def _state_file(folder: Path, base_url: str, keyed: bool) -> Path | None:
     return folder / pace_file_name(base_url, keyed)
 
 
-# One private folder per refused folder, for the life of the process: every limiter of this
-# process then still shares one pace file (and one warning is enough).
+# One private folder per refused folder, for the life of the process (removed when it exits):
+# every limiter of this process then still shares one pace file (and one warning is enough).
 _private_folders: dict[Path, Path] = {}
 
 
@@ -200,6 +202,8 @@ def _private_folder(refused: Path, problem: str) -> Path | None:
                 private,
             )
             _private_folders[refused] = private
+            # Its pace file paces this process alone: nothing else needs it once we exit.
+            atexit.register(shutil.rmtree, private, ignore_errors=True)
         return _private_folders[refused]
 
 

@@ -26,9 +26,19 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"cannot open store {path}: {error}") from error
+        raise StoreError(f"cannot open {store_failure(path, error)}") from error
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def store_failure(path: Path, error: sqlite3.DatabaseError) -> str:
+    """What went wrong with the store file, in one line, with what the user can do."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    if "malformed" in reason or "not a database" in reason:
+        reason += " (the file is damaged: restore it from a backup, or move it aside to start anew)"
+    elif "full" in reason:
+        reason += " (free some space; the next run redoes what this one could not store)"
+    return f"store {path}: {reason}"
 
 
 @contextmanager

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
 from litwatch.core.errors import StoreError
 from litwatch.core.records import Record
+from litwatch.store.changes import describe_changes
 from litwatch.store.db import datetime_from_iso, iso, transaction
 from litwatch.store.records import decode_record
 
@@ -68,30 +69,56 @@ class Digests:
     _conn: sqlite3.Connection
 
     def pending_changes(self, watch: str) -> list[PendingChange]:
-        """Every new or revised version the watch has seen that no digest has reported, in the order seen."""
+        """What no digest has reported yet, one change per record, in the order first seen.
+
+        Two versions of one record pending together (two imports, or runs that stored them and
+        failed before their digest) are one change: the newest version, new if the watch never
+        reported the record, else revised from the version last reported. Recording a digest of
+        it settles the older pending versions too.
+        """
         rows = self._conn.execute(
             """
-            SELECT w.*, v.record FROM watch_records w
-            JOIN record_versions v USING (pmid, store_version)
-            WHERE w.watch = ? AND w.digest_id IS NULL
-            ORDER BY w.rowid
+            SELECT w.*, v.record, first.kind AS first_kind,
+                   first.previous_version AS first_previous, first.first_seen AS first_sight
+            FROM (SELECT pmid, MIN(store_version) AS oldest, MAX(store_version) AS newest
+                  FROM watch_records WHERE watch = ? AND digest_id IS NULL GROUP BY pmid) p
+            JOIN watch_records w
+              ON w.watch = ? AND w.pmid = p.pmid AND w.store_version = p.newest
+            JOIN watch_records first
+              ON first.watch = w.watch AND first.pmid = p.pmid AND first.store_version = p.oldest
+            JOIN record_versions v ON v.pmid = w.pmid AND v.store_version = w.store_version
+            ORDER BY first.rowid
             """,
-            (watch,),
+            (watch, watch),
+        ).fetchall()
+        return [self._pending(row) for row in rows]
+
+    def _pending(self, row: sqlite3.Row) -> PendingChange:
+        record = decode_record(row["record"])
+        change = PendingChange(
+            watch=row["watch"],
+            pmid=row["pmid"],
+            store_version=row["store_version"],
+            kind=row["kind"],
+            record=record,
+            first_seen=datetime_from_iso(row["first_sight"]),
+            run_id=row["run_id"],
+            previous_version=row["previous_version"],
+            changes=tuple(json.loads(row["changes"])),
         )
-        return [
-            PendingChange(
-                watch=row["watch"],
-                pmid=row["pmid"],
-                store_version=row["store_version"],
-                kind=row["kind"],
-                record=decode_record(row["record"]),
-                first_seen=datetime_from_iso(row["first_seen"]),
-                run_id=row["run_id"],
-                previous_version=row["previous_version"],
-                changes=tuple(json.loads(row["changes"])),
-            )
-            for row in rows
-        ]
+        if row["first_kind"] == "new":
+            return replace(change, kind="new", previous_version=None, changes=())
+        if row["first_previous"] == row["previous_version"]:
+            return change  # one pending version: its own changes say it
+        reported = self._conn.execute(
+            "SELECT record FROM record_versions WHERE pmid = ? AND store_version = ?",
+            (row["pmid"], row["first_previous"]),
+        ).fetchone()
+        return replace(
+            change,
+            previous_version=row["first_previous"],
+            changes=describe_changes(decode_record(reported["record"]), record),
+        )
 
     def record_digest(
         self,

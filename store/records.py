@@ -15,7 +15,9 @@ from litwatch.store.changes import describe_changes
 from litwatch.store.db import datetime_from_iso, iso, transaction
 from litwatch.store.runs import running_run
 
-ChangeKind = Literal["new", "revised", "unchanged"]
+# "older": a version older than the one the watch has (an old export imported late), kept as
+# history and never made current.
+ChangeKind = Literal["new", "revised", "unchanged", "older"]
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,13 @@ class RecordVersions:
         return [_version(row) for row in rows]
 
     def get_record(self, pmid: str, version: int | None = None) -> Record | None:
-        """One stored version of a record (the newest when `version` is None), or None."""
+        """One stored version of a record (when `version` is None, the newest PubMed version,
+        latest revised: an older one imported late is history, not the record), or None."""
         row = self._conn.execute(
             "SELECT record FROM record_versions WHERE pmid = ? AND store_version = COALESCE(?,"
-            " (SELECT MAX(store_version) FROM record_versions WHERE pmid = ?))",
+            " (SELECT store_version FROM record_versions WHERE pmid = ?"
+            "  ORDER BY pubmed_version DESC, json_extract(record, '$.revision_date') DESC,"
+            "  store_version DESC LIMIT 1))",
             (pmid, version, pmid),
         ).fetchone()
         return decode_record(row["record"]) if row else None
@@ -98,7 +103,7 @@ def _upsert_one(
     content_hash = record.content_hash()
     seen = conn.execute(
         """
-        SELECT w.store_version, v.content_hash, v.record FROM watch_records w
+        SELECT w.store_version, v.content_hash, v.pubmed_version, v.record FROM watch_records w
         JOIN record_versions v USING (pmid, store_version)
         WHERE w.watch = ? AND w.pmid = ? ORDER BY w.store_version DESC LIMIT 1
         """,
@@ -106,6 +111,8 @@ def _upsert_one(
     ).fetchone()
     if seen is not None and seen["content_hash"] == content_hash:
         return RecordChange("unchanged", record.pmid, seen["store_version"])
+    if seen is not None and _is_older(record, seen["pubmed_version"], seen["record"]):
+        return RecordChange("older", record.pmid, _keep_as_history(conn, run_id, record, now))
 
     seen_version = seen["store_version"] if seen is not None else 0
     # Another watch may already have stored this very content: share its version, unless
@@ -118,26 +125,7 @@ def _upsert_one(
     if shared is not None:
         store_version = shared
     else:
-        newest = conn.execute(
-            "SELECT MAX(store_version) FROM record_versions WHERE pmid = ?", (record.pmid,)
-        ).fetchone()[0]
-        store_version = (newest or 0) + 1
-        conn.execute(
-            "INSERT INTO record_versions (pmid, store_version, pubmed_version, content_hash,"
-            " status, publication_types, record, first_seen, first_run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.pmid,
-                store_version,
-                record.version,
-                content_hash,
-                record.status,
-                json.dumps(list(record.publication_types)),
-                json.dumps(record.to_dict(), ensure_ascii=False),
-                iso(now),
-                run_id,
-            ),
-        )
+        store_version = _insert_version(conn, run_id, record, now)
 
     if seen is None:
         change = RecordChange("new", record.pmid, store_version)
@@ -164,6 +152,48 @@ def _upsert_one(
         ),
     )
     return change
+
+
+def _is_older(record: Record, seen_pubmed_version: int, seen_record: str) -> bool:
+    """Whether `record` is an older copy than the version the watch has: a lower PubMed version,
+    or the same one revised earlier (when both say when they were revised)."""
+    if record.version != seen_pubmed_version:
+        return record.version < seen_pubmed_version
+    seen_revised = decode_record(seen_record).revision_date
+    return bool(record.revision_date and seen_revised and record.revision_date < seen_revised)
+
+
+def _keep_as_history(conn: sqlite3.Connection, run_id: int, record: Record, now: datetime) -> int:
+    """Store an older version once, for the record's history, without the watch seeing it."""
+    stored = conn.execute(
+        "SELECT MAX(store_version) FROM record_versions WHERE pmid = ? AND content_hash = ?",
+        (record.pmid, record.content_hash()),
+    ).fetchone()[0]
+    return stored if stored is not None else _insert_version(conn, run_id, record, now)
+
+
+def _insert_version(conn: sqlite3.Connection, run_id: int, record: Record, now: datetime) -> int:
+    newest = conn.execute(
+        "SELECT MAX(store_version) FROM record_versions WHERE pmid = ?", (record.pmid,)
+    ).fetchone()[0]
+    store_version = (newest or 0) + 1
+    conn.execute(
+        "INSERT INTO record_versions (pmid, store_version, pubmed_version, content_hash,"
+        " status, publication_types, record, first_seen, first_run_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.pmid,
+            store_version,
+            record.version,
+            record.content_hash(),
+            record.status,
+            json.dumps(list(record.publication_types)),
+            json.dumps(record.to_dict(), ensure_ascii=False),
+            iso(now),
+            run_id,
+        ),
+    )
+    return store_version
 
 
 def _version(row: sqlite3.Row) -> RecordVersion:

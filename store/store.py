@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from litwatch.core.errors import StoreError
 from litwatch.store.backfills import Backfills
 from litwatch.store.classifications import Classifications
-from litwatch.store.db import connect, migrate
+from litwatch.store.db import connect, migrate, store_failure
 from litwatch.store.digests import Digests
 from litwatch.store.locks import RunLocks
 from litwatch.store.records import RecordVersions
@@ -43,6 +44,9 @@ class Store(RecordVersions, Classifications, Runs, RunLocks, Digests, Backfills)
         conn = connect(path)
         try:
             migrate(conn)
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise StoreError(store_failure(path, error)) from error
         except BaseException:
             conn.close()
             raise
@@ -54,8 +58,12 @@ class Store(RecordVersions, Classifications, Runs, RunLocks, Digests, Backfills)
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, kind, error, traceback) -> None:
         self.close()
+        if isinstance(error, sqlite3.DatabaseError):
+            # A damaged file or a full disk meets whatever query comes next: one line that names
+            # the store, not SQLite's traceback. What was committed stays; the next run recovers.
+            raise StoreError(store_failure(self.path, error)) from error
 
     def counts(self, watch: str) -> WatchCounts:
         """Record, version, pending, digest and run counts for one watch."""

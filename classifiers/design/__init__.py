@@ -34,28 +34,25 @@ SYNTHESIS_LABELS = frozenset({"systematic-review", "meta-analysis"})
 UNCERTAIN_BELOW = 0.7
 MATERIAL_RCT_PROBABILITY = 0.2
 
-# The model this process classifies with: the shipped one unless the entry point names another
-# (the LITWATCH_DESIGN_MODEL setting), each loaded once.
-_model_path: Path = MODEL_PATH
-_loaded: dict[Path, DesignModel] = {}
+# Each model file read once per process (and again when the file changes): the entry point
+# resolves the settings' model, and every classification is handed the model it is to use.
+_loaded: dict[tuple[Path, int, int], DesignModel] = {}
 _load_lock = threading.Lock()
 
 
-def use_design_model(path: Path | None) -> None:
-    """Classify with the model at `path` from now on (None: the shipped model)."""
-    global _model_path
+def load_design_model(path: Path | None) -> DesignModel:
+    """The model the LITWATCH_DESIGN_MODEL setting names (None: the shipped one), read once per
+    version of its file; a missing or unreadable file is a ConfigError naming it."""
+    path = Path(path) if path is not None else MODEL_PATH
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_design_model(path)  # says why, in one line
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
     with _load_lock:
-        _model_path = Path(path) if path is not None else MODEL_PATH
-
-
-def model_in_use() -> DesignModel:
-    """The model this process classifies with (the shipped classifiers/models/design.skops
-    unless another is named), loaded once per process."""
-    with _load_lock:
-        path = _model_path
-        if path not in _loaded:
-            _loaded[path] = read_design_model(path)
-        return _loaded[path]
+        if key not in _loaded:
+            _loaded[key] = read_design_model(path)
+        return _loaded[key]
 
 
 def read_design_model(path: Path) -> DesignModel:
@@ -69,15 +66,14 @@ def read_design_model(path: Path) -> DesignModel:
         raise ConfigError(f"design model {path}: cannot be read ({reason})") from None
 
 
-def classify_design(
-    record: Record, *, text_only: bool = False, model: DesignModel | None = None
-) -> DesignCall:
-    """The study design of one record; `text_only` ignores publication types and MeSH."""
-    return classify_designs([record], text_only=text_only, model=model)[0]
+def classify_design(record: Record, model: DesignModel, *, text_only: bool = False) -> DesignCall:
+    """The study design of one record, by `model` where indexing says none; `text_only` ignores
+    publication types and MeSH."""
+    return classify_designs([record], model, text_only=text_only)[0]
 
 
 def classify_designs(
-    records: Iterable[Record], text_only: bool = False, model: DesignModel | None = None
+    records: Iterable[Record], model: DesignModel, *, text_only: bool = False
 ) -> list[DesignCall]:
     """The study design of each record, the unindexed ones run through the model in one batch."""
     records = list(records)
@@ -90,9 +86,8 @@ def classify_designs(
         else:
             calls[index] = indexed
     if unindexed:
-        chosen = model or model_in_use()
         batch: Sequence[Record] = [records[index] for index in unindexed]
-        for index, call in zip(unindexed, chosen.predict(batch), strict=True):
+        for index, call in zip(unindexed, model.predict(batch), strict=True):
             calls[index] = _from_model(call)
     return calls  # type: ignore[return-value]
 

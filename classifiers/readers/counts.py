@@ -67,6 +67,15 @@ _SINGLE_CASE = re.compile(
 
 _RANDOMIZED_RANK, _ENROLLED_RANK, _PLAIN_RANK, _ANALYSED_RANK = 3, 2, 1, 0
 
+# The largest head count a study can have: national registries reach tens of millions, not
+# billions. A larger number ("8000000000 people") is no head count and is left unread.
+MAX_PARTICIPANTS = 100_000_000
+
+
+def plausible_count(value: float | None) -> bool:
+    """Whether `value` can be a number of people in one study."""
+    return value is not None and value == int(value) and 0 <= value <= MAX_PARTICIPANTS
+
 
 @dataclass(frozen=True)
 class Count:
@@ -89,7 +98,7 @@ def find_counts(text: str | Passage) -> tuple[Count, ...]:
     counts = []
     for index, match in enumerate(matches):
         value = parse_number(match["number"])
-        if value is None or value != int(value):
+        if value is None or not plausible_count(value):
             continue
         sentence_start, sentence_end = passage.sentence_around(match.start())
         following = matches[index + 1].start() if index + 1 < len(matches) else len(text)
@@ -167,7 +176,8 @@ def _participants(passage: Passage, found: tuple[Count, ...]) -> Reading[int]:
     arms = [m for m in _ARM_SIZE.finditer(text) if _is_study_count(text, m)]
     if arms:
         total = sum(int(parse_number(m["number"]) or 0) for m in arms)
-        return Reading(total, Span.of(text, arms[0].start(), arms[-1].end()))
+        if plausible_count(total):
+            return Reading(total, Span.of(text, arms[0].start(), arms[-1].end()))
     single = _SINGLE_CASE.search(text) if passage.may_match(_SINGLE_CASE) else None
     if single:
         return Reading(1, Span.of(text, single.start(), single.end()))
@@ -182,6 +192,7 @@ def _analysed(passage: Passage, found: tuple[Count, ...]) -> Reading[int]:
     # Every match starts with a number: tried only where numbers start, the first is the one a
     # search of the whole text finds, at a fraction of the cost.
     match = next(passage.number_matches(_FINISHED), None) if passage.may_match(_FINISHED) else None
-    if match and (value := parse_number(match["number"])) is not None:
+    if match and plausible_count(value := parse_number(match["number"])):
+        assert value is not None  # plausible_count says so
         return Reading(int(value), Span.of(text, match.start(), match.end()))
     return Reading()

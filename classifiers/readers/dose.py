@@ -35,6 +35,11 @@ _LATIN_PER_DAY = {"bid": 2, "tid": 3, "qid": 4, "qd": 1, "od": 1}
 _TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 
+# The largest single amount a dose can be: 100 g (the largest real B12 doses, hydroxocobalamin
+# for cyanide poisoning, are 5-10 g). A larger amount is a misprint or noise, and unread.
+MAX_AMOUNT_UG = 100_000_000.0
+
+
 @dataclass(frozen=True)
 class DoseMention:
     """One written dose: the amount in µg and, when a frequency is stated, µg per day."""
@@ -60,7 +65,9 @@ def find_doses(text: str | Passage) -> tuple[DoseMention, ...]:
         if frequency:
             per_day = _times_per_day(frequency)
             end = frequency.end()
-        if match["range"]:
+        if match["range"] or not 0 <= amount_ug <= MAX_AMOUNT_UG:
+            # A range names no single dose, and an implausible amount none at all: the mention
+            # stays, so that a dose elsewhere is not taken for the only one.
             mentions.append(DoseMention(None, None, Span.of(text, match.start(), end)))
             continue
         daily = round(amount_ug * per_day, 2) if per_day is not None else None

@@ -49,6 +49,10 @@ _YEARS_OF_AGE_AFTER = re.compile(r"^\s*(?:-\s*)?(?:old|of\s+age)\b", re.IGNORECA
 
 _FOLLOW_UP, _STUDY_LENGTH, _TIME_POINT = 3, 2, 1
 
+# The longest follow-up a study can have: the oldest cohorts run for decades, not centuries.
+# A longer stretch ("99999 weeks") is no study's follow-up and is left unread.
+MAX_FOLLOW_UP_WEEKS = 100 * 52.0
+
 
 @dataclass(frozen=True)
 class Length:
@@ -77,6 +81,8 @@ def find_lengths(text: str | Passage) -> tuple[Length, ...]:
         if count is None:
             continue
         weeks = count * _WEEKS_PER[match["unit"][0].lower()]
+        if not 0 < weeks <= MAX_FOLLOW_UP_WEEKS:
+            continue
         lengths.append(Length(round(weeks, 1), kind, Span.of(text, match.start(), match.end())))
     return tuple(lengths)
 

@@ -19,3 +19,11 @@ def ontopic_labels(corpus):
     """labels.tsv rows by PMID."""
     with (corpus / "ontopic" / "labels.tsv").open(encoding="utf-8") as handle:
         return {row["pmid"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.fixture(scope="session")
+def shipped_model():
+    """The shipped study-design model, read once: what a run classifies with by default."""
+    from litwatch.classifiers.design import load_design_model
+
+    return load_design_model(None)

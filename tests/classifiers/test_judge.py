@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import litwatch.classifiers.judge as judge_module
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 
 from litwatch.config import load_watches
@@ -13,7 +14,8 @@ from litwatch.config import load_watches
 
 def _judge(findings=None) -> Judge:
     watch = load_watches()[0]
-    return Judge(watch.topic, watch.gaps, findings or watch.findings_definition)
+    findings = findings or watch.findings_definition
+    return Judge(watch.topic, watch.gaps, findings, design_model=load_design_model(None))
 
 
 def test_a_classification_carries_key_finding_and_findings(ontopic_records):

@@ -255,3 +255,30 @@ def test_b12_deficiency_in_passing_is_not_a_measured_status():
 )
 def test_comparator_kinds(text, comparator):
     assert read_comparator(text).value == comparator
+
+
+@pytest.mark.parametrize(
+    ("text", "participants", "weeks", "dose"),
+    [
+        # The largest values a study can have are read ...
+        ("100,000,000 adults were enrolled and followed for 100 years on B12 100 g daily.",
+         100_000_000, 5200.0, 100_000_000.0),
+        # ... one past them is no head count, follow-up or dose, and left unread (issue 18, 11).
+        ("100,000,001 adults were enrolled and followed for 5201 weeks on B12 100001 mg daily.",
+         None, None, None),
+        ("8000000000 people were randomised to B12 1000 µg daily or placebo for 99999 weeks.",
+         None, None, 1000.0),
+        (f"{'9' * 30} patients took B12 {'9' * 30} µg daily for {'9' * 30} years.",
+         None, None, None),
+    ],
+)  # fmt: skip
+def test_implausible_counts_lengths_and_doses_are_left_unread(text, participants, weeks, dose):
+    assert read_participants(text).value == participants
+    assert read_follow_up(text).value == weeks
+    assert daily_dose_of(text, B12).value == dose
+
+
+def test_an_implausible_dose_beside_a_plausible_one_is_no_single_dose():
+    text = "B12 1000 µg daily or B12 900000000 g daily."
+    assert daily_dose_of(text, B12).value is None
+    assert daily_dose_of("B12 1000 µg daily.", B12).value == 1000.0  # control

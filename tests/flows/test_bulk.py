@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.flows.bulk import classify_bulk, dask_task_runner
 from litwatch.pubmed.xml import iter_article_elements, parse_xml
@@ -49,7 +50,10 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     assert len(table) == RECORDS and len({row["pmid"] for row in table}) == RECORDS
     watch = find_watch(load_watches(settings.watches_file), None)[0]
     records = list(parse_xml(source))
-    expected = Judge(watch.topic, watch.gaps, watch.findings_definition).classify(records)
+    judge = Judge(
+        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
+    )
+    expected = judge.classify(records)
     assert [row["pmid"] for row in table] == [record.pmid for record in records]  # input order
     assert [(row["design"], row["design_source"]) for row in table] == [
         (c.design.label, c.design.source) for c in expected

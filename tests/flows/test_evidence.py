@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from litwatch.classifiers.design import load_design_model
 from litwatch.core.records import MeshHeading
 from litwatch.flows.classifying import classify_pending
 from litwatch.flows.digesting import (
@@ -47,7 +48,7 @@ def two_weeks(tmp_path, ontopic):
             now = MONDAY + timedelta(weeks=week)
             run = store.begin_run(watch.name, None, None, now)
             store.upsert_records(run, watch.name, records, now)
-            classify_pending(store, watch)
+            classify_pending(store, watch, load_design_model(None))
             digests.append(make_digest(store, watch, run, now))
         yield store, watch, settings, digests
 
@@ -124,7 +125,7 @@ def _week(store, watch, records, week):
     now = MONDAY + timedelta(weeks=week)
     run = store.begin_run(watch.name, None, None, now)
     store.upsert_records(run, watch.name, records, now)
-    classify_pending(store, watch)
+    classify_pending(store, watch, load_design_model(None))
     return make_digest(store, watch, run, now)
 
 

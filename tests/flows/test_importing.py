@@ -42,7 +42,7 @@ def test_an_import_stopped_by_any_error_is_recorded_failed_with_its_reason(
     """The import caught only litwatch's own errors and left any other one's run `running`."""
     import litwatch.flows.classifying
 
-    def broken_classifier(store, watch, **models):
+    def broken_classifier(store, watch, design_model, **models):
         raise MemoryError("classifying 99000012")
 
     settings = Settings(data_dir=tmp_path)
@@ -76,7 +76,7 @@ def test_user_errors_are_one_line_on_stderr_with_a_non_zero_exit(tmp_path):
     result = run_cli("classify", str(bogus), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "litwatch: notes.txt: not PubMed XML or MEDLINE text"
+        f"litwatch: {bogus}: not PubMed XML or MEDLINE text"
     ]
     broken = tmp_path / "watches.toml"
     broken.write_text("[[watch]]\nname = 'x'\n")

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.core.classification import Classification
 from litwatch.core.errors import ParseError
@@ -16,7 +17,9 @@ from litwatch.classify_command import run_classify
 from litwatch.config import load_watches
 
 WATCH = load_watches()[0]
-JUDGE = Judge(WATCH.topic, WATCH.gaps, WATCH.findings_definition)
+JUDGE = Judge(
+    WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
+)
 
 
 def test_classify_writes_one_json_object_per_record(corpus):

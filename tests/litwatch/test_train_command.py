@@ -4,20 +4,17 @@ under the data folder with its card, named by LITWATCH_DESIGN_MODEL and reported
 from __future__ import annotations
 
 import json
+import os
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import (
-    MODEL_PATH,
-    classify_designs,
-    model_in_use,
-    use_design_model,
-)
+from litwatch.classifiers.design import MODEL_PATH, classify_designs, load_design_model
 from litwatch.core.errors import ConfigError
-from litwatch.core.records import AbstractSection, Record
 from litwatch.flows.importing import import_files
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
+from litwatch.pubmed.formats import parse_file
 from litwatch.standin.testing import running_standin
 
 from litwatch.doctor import check_design_model
@@ -104,18 +101,63 @@ def test_train_writes_the_model_with_a_card_that_describes_it(trained):
     assert "## Reliability of `design_confidence`" in markdown
 
 
-def test_the_named_model_is_the_one_classification_uses(trained):
-    out, _ = trained
-    record = Record(pmid="9", title="Vitamin B12", abstract=(AbstractSection(text="A study."),))
+def litwatch_cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    """`litwatch ARGS` through the console entry point, in-process: (exit code, stdout, stderr)."""
+    from litwatch.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["litwatch", *map(str, args)])
+    capsys.readouterr()
     try:
-        use_design_model(out)
-        assert model_in_use().card["trained_on"] == "2025-01-01"
-        named = classify_designs([record], text_only=True)[0]
-        use_design_model(None)
-        assert model_in_use().card["trained_on"] != "2025-01-01"  # control: the shipped one
-    finally:
-        use_design_model(None)
-    assert named.source == "model"
+        main()
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_classify_uses_the_model_the_setting_names_as_doctor_reports_it(
+    trained, corpus, tmp_path, monkeypatch, capsys
+):
+    """Issue 18, item 9: `classify` used the shipped model whatever LITWATCH_DESIGN_MODEL said."""
+    out, _ = trained
+    for name in [name for name in os.environ if name.startswith("LITWATCH_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
+    path = corpus / "ontopic" / "ontopic.xml"
+
+    def designs(setting: Path | None) -> list[tuple]:
+        if setting is None:
+            monkeypatch.delenv("LITWATCH_DESIGN_MODEL", raising=False)
+        else:
+            monkeypatch.setenv("LITWATCH_DESIGN_MODEL", str(setting))
+        code, printed, errors = litwatch_cli(monkeypatch, capsys, "classify", path, "--text-only")
+        assert (code, errors) == (0, "")
+        rows = [json.loads(line) for line in printed.splitlines()]
+        return [(row["design"], row["design_confidence"]) for row in rows]
+
+    named = designs(out)
+    expected = classify_designs(list(parse_file(path)), load_design_model(out), text_only=True)
+    assert named == [(call.label, call.confidence) for call in expected]
+    assert named != designs(None)  # control: the shipped model calls these records otherwise
+    assert str(out) in check_design_model(Settings(design_model=out)).detail
+
+    monkeypatch.setenv("LITWATCH_DESIGN_MODEL", str(tmp_path / "absent.skops"))
+    code, printed, errors = litwatch_cli(monkeypatch, capsys, "classify", path)
+    assert (code, printed) == (1, "")
+    assert errors.splitlines() == [
+        f"litwatch: design model {tmp_path / 'absent.skops'}: no such file (LITWATCH_DESIGN_MODEL)"
+    ]
+
+
+def test_a_retrained_model_file_is_read_again(trained, tmp_path):
+    out, _ = trained
+    copy = tmp_path / "design.skops"
+    copy.write_bytes(MODEL_PATH.read_bytes())
+    assert load_design_model(copy).card["trained_on"] != "2025-01-01"
+    copy.write_bytes(out.read_bytes())  # retrained in place, as `litwatch train --out` does
+    assert load_design_model(copy).card["trained_on"] == "2025-01-01"
 
 
 def test_doctor_reports_the_model_the_setting_names(trained, tmp_path):
@@ -133,22 +175,15 @@ def test_doctor_reports_the_model_the_setting_names(trained, tmp_path):
 
 
 def test_a_missing_named_model_is_a_config_error(tmp_path):
-    try:
-        use_design_model(tmp_path / "gone.skops")
-        with pytest.raises(ConfigError, match="gone.skops"):
-            model_in_use()
-    finally:
-        use_design_model(None)
+    with pytest.raises(ConfigError, match="gone.skops"):
+        load_design_model(tmp_path / "gone.skops")
 
 
 def test_an_import_classifies_with_the_model_the_settings_name(corpus, tmp_path):
     files = [corpus / "ontopic" / "ontopic.xml"]  # records not yet indexed: the model decides
     named = Settings(data_dir=tmp_path / "a", design_model=tmp_path / "absent.skops")
-    try:
-        with pytest.raises(ConfigError, match="absent.skops"):
-            import_files(named, "b12-dpn", files, datetime(2026, 11, 23, 7, 0))
-        # Control: the default settings classify with the shipped model.
-        line = import_files(Settings(data_dir=tmp_path / "b"), "b12-dpn", files, datetime.now())
-        assert "imported" in line
-    finally:
-        use_design_model(None)
+    with pytest.raises(ConfigError, match="absent.skops"):
+        import_files(named, "b12-dpn", files, datetime(2026, 11, 23, 7, 0))
+    # Control: the default settings classify with the shipped model.
+    line = import_files(Settings(data_dir=tmp_path / "b"), "b12-dpn", files, datetime.now())
+    assert "imported" in line

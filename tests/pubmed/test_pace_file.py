@@ -110,8 +110,11 @@ def test_a_symlink_planted_by_another_user_is_not_written_through(shared_tmp, tm
     assert victim.read_text() == "precious\n"
     warning = [line for line in result.stderr.splitlines() if "pace file folder" in line]
     assert len(warning) == 1 and f"belongs to another user (uid {65534})" in warning[0]
-    (private,) = [path for path in pace_files(shared_tmp) if path.parent != folder]
-    assert private.parent.stat().st_uid == 0 and private.parent.stat().st_mode & 0o077 == 0
+    private = Path(warning[0].split(" using ")[1].split(",")[0])
+    assert private.parent == shared_tmp and private.name.startswith(f"litwatch-{os.getuid()}-")
+    # Issue 18, item 27: the private folder paced that process alone, and went with it.
+    assert not private.exists()
+    assert [path.name for path in shared_tmp.iterdir()] == [folder.name]
 
 
 def test_a_lock_held_by_another_user_in_a_planted_folder_does_not_hang_doctor(shared_tmp, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import socket
 from datetime import date
 
@@ -338,7 +339,9 @@ def test_empty_article_set_gives_no_records(either_way):
 def test_parse_file_refuses_what_is_neither_format(tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text("pmid,title\n1,A\n")
-    with pytest.raises(ParseError, match=r"^notes\.csv: not PubMed XML or MEDLINE text$"):
+    with pytest.raises(
+        ParseError, match=rf"^{re.escape(str(path))}: not PubMed XML or MEDLINE text$"
+    ):
         list(parse_file(path))
 
 

@@ -363,15 +363,19 @@ def test_import_refuses_broken_files_in_one_line_and_keeps_the_store(
         (hostile / name).write_bytes(content)
         result = litwatch("import", hostile / name, "--watch", "b12-dpn")
         assert result.exit_code == 1, name
+        # The file named as it was given (here a full path), not by its last part alone.
+        expected = expected.replace(f"litwatch: {name}:", f"litwatch: {hostile / name}:")
         assert one_line(result.stderr).startswith(expected), result.stderr
     folder = litwatch("import", hostile, "--watch", "b12-dpn")  # a folder given as a file
     assert folder.exit_code == 1
-    assert one_line(folder.stderr) == "litwatch: hostile: cannot be read (Is a directory)"
+    assert one_line(folder.stderr) == f"litwatch: {hostile}: cannot be read (Is a directory)"
     dangling = hostile / "gone.xml"
     dangling.symlink_to(tmp_path / "nowhere.xml")
     gone = litwatch("import", dangling, "--watch", "b12-dpn")
     assert gone.exit_code == 1
-    assert one_line(gone.stderr) == "litwatch: gone.xml: cannot be read (No such file or directory)"
+    assert (
+        one_line(gone.stderr) == f"litwatch: {dangling}: cannot be read (No such file or directory)"
+    )
     assert store_rows(cli_env / "litwatch.sqlite") == before
 
 
@@ -385,7 +389,7 @@ def test_import_of_a_file_without_read_permission_is_one_line(litwatch, cli_env,
     locked.chmod(0)
     result = litwatch("import", locked, "--watch", "b12-dpn")
     assert result.exit_code == 1
-    assert one_line(result.stderr) == "litwatch: locked.xml: cannot be read (Permission denied)"
+    assert one_line(result.stderr) == f"litwatch: {locked}: cannot be read (Permission denied)"
 
 
 def test_imported_medline_loses_control_characters_and_classify_csv_is_defused(

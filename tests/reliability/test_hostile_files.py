@@ -67,14 +67,12 @@ def test_a_pmid_version_that_is_not_a_number_is_one_line_in_classify_and_import(
         result = litwatch(*args)
         assert result.exit_code == 1, (args, result)
         assert one_line(result.stderr) == (
-            "litwatch: version.xml: article 2: PMID Version 'abc' is not a positive integer"
+            f"litwatch: {path}: article 2: PMID Version 'abc' is not a positive integer"
         )
     # The import's run is marked failed with that line, not left 'running'.
     with sqlite3.connect(data_dir / "litwatch.sqlite") as db:
         runs = db.execute("SELECT status, error FROM runs").fetchall()
-    assert runs == [
-        ("failed", "version.xml: article 2: PMID Version 'abc' is not a positive integer")
-    ]
+    assert runs == [("failed", f"{path}: article 2: PMID Version 'abc' is not a positive integer")]
     good = tmp_path / "good.xml"  # control: the same articles with a numeric version
     good.write_bytes(article_set(article("92000001"), article("92000002", version="3")))
     classified = litwatch("classify", good)
@@ -103,7 +101,7 @@ def test_a_json_quoted_export_with_a_bad_utf8_byte_is_one_line(litwatch, data_di
     path.write_bytes(quoted.replace(b"Metformin and B12", b"Metformin \xff B12"))
     result = litwatch("classify", path)
     assert result.exit_code == 1
-    assert one_line(result.stderr).startswith("litwatch: quoted.xml: not UTF-8 text (byte ")
+    assert one_line(result.stderr).startswith(f"litwatch: {path}: not UTF-8 text (byte ")
     path.write_bytes(quoted)  # control: the same file, valid UTF-8, is read
     assert json.loads(litwatch("classify", path).stdout)["pmid"] == "92000004"
 
@@ -145,10 +143,10 @@ def test_records_without_a_positive_integer_pmid_are_skipped_with_one_warning_ea
         stored = [record.pmid for record in store.latest_records("b12-dpn")]
     assert stored == ["92000005"]  # control: the valid record is stored
     assert kept.messages == [
-        "pmids.xml: record 1 skipped: its PMID '1<script>alert(9)</script>' is not a positive integer",
-        "pmids.xml: record 2 skipped: it has no PMID",
-        "pmids.xml: record 4 skipped: it has no PMID",
-        "pmids.xml: record 5 skipped: its PMID '0' is not a positive integer",
+        f"{path}: record 1 skipped: its PMID '1<script>alert(9)</script>' is not a positive integer",
+        f"{path}: record 2 skipped: it has no PMID",
+        f"{path}: record 4 skipped: it has no PMID",
+        f"{path}: record 5 skipped: its PMID '0' is not a positive integer",
     ]
 
 
@@ -164,7 +162,7 @@ def test_a_medline_record_with_a_bad_pmid_is_skipped_with_one_warning(
     assert result.exit_code == 0, result.stderr
     assert [json.loads(line)["pmid"] for line in result.stdout.splitlines()] == ["92000006"]
     assert [r.getMessage() for r in caplog.records if r.name == "litwatch.pubmed.formats"] == [
-        "export.txt: record 1 skipped: its PMID '12a' is not a positive integer"
+        f"{path}: record 1 skipped: its PMID '12a' is not a positive integer"
     ]
 
 
@@ -197,7 +195,7 @@ def test_a_gzip_bomb_is_refused_in_one_line_within_bounded_memory(
     assert bomb.stat().st_size < 2 * MB
     code, peak, error = classify_peak(bomb, env=os.environ | {"LITWATCH_DATA_DIR": str(data_dir)})
     assert code == 1
-    assert error == f"litwatch: bomb.gz: {expected}"
+    assert error == f"litwatch: {bomb}: {expected}"
     assert peak <= 400
 
 

@@ -17,21 +17,33 @@ def seen(store, now):
     return store
 
 
-def test_pending_lists_new_and_revised_versions_in_the_order_seen(seen):
+def test_pending_lists_each_record_once_at_its_newest_version_in_the_order_first_seen(seen):
+    """Issue 18, item 10: a record new and revised before any digest was listed twice, as new
+    with its stale version and as revised."""
     pending = seen.pending_changes("b12")
     assert [(p.pmid, p.store_version, p.kind, p.previous_version) for p in pending] == [
-        ("1", 1, "new", None),
+        ("1", 2, "new", None),
         ("2", 1, "new", None),
-        ("1", 2, "revised", 1),
     ]
-    assert pending[2].changes == ("status: Publisher → MEDLINE",)
-    assert pending[2].record.status == "MEDLINE"
+    assert (pending[0].record.status, pending[0].changes) == ("MEDLINE", ())
+
+
+def test_revisions_pending_together_are_one_revision_from_the_version_reported(seen, now):
+    seen.record_digest("b12", "k", [("1", 2), ("2", 1)], now)
+    run = seen.begin_run("b12", None, now, now)
+    seen.upsert_records(run, "b12", [Record(pmid="2", title="Corrected")], now)
+    [one] = seen.pending_changes("b12")  # control: one pending revision says its own changes
+    assert (one.kind, one.store_version, one.previous_version) == ("revised", 2, 1)
+    seen.upsert_records(run, "b12", [Record(pmid="2", title="Corrected", status="MEDLINE")], now)
+    [both] = seen.pending_changes("b12")
+    assert (both.kind, both.store_version, both.previous_version) == ("revised", 3, 1)
+    assert both.changes == ("status: none → MEDLINE", "title changed")
 
 
 def test_a_recorded_digest_settles_its_items(seen, now):
     entry = seen.record_digest("b12", "b12/2026-W48", [("2", 1)], now, {"new": 1})
     assert (entry.items, entry.payload, entry.delivered) == ((("2", 1),), {"new": 1}, False)
-    assert [(p.pmid, p.store_version) for p in seen.pending_changes("b12")] == [("1", 1), ("1", 2)]
+    assert [(p.pmid, p.store_version) for p in seen.pending_changes("b12")] == [("1", 2)]
     assert seen.digested_pmids("b12") == {"2"}
 
 
@@ -57,7 +69,7 @@ def test_nothing_is_reported_twice(seen, now):
         seen.record_digest("b12", "second", [("1", 1), ("2", 1)], now)
     # The failed digest left no trace: PMID 1 is still pending, no digest "second".
     assert seen.digest("second") is None
-    assert [p.pmid for p in seen.pending_changes("b12")] == ["1", "1"]
+    assert [p.pmid for p in seen.pending_changes("b12")] == ["1"]
 
 
 def test_unknown_items_and_foreign_keys_are_refused(seen, now):

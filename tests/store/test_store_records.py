@@ -162,3 +162,31 @@ def test_a_batch_that_fails_midway_stores_none_of_it(store, now):
         store.upsert_records(run, "b12", batch(), now)
     assert store.get_record("1") is None
     assert store.pending_changes("b12") == []
+
+
+def test_an_older_copy_is_kept_as_history_and_the_watch_keeps_the_newer(store, now):
+    """Issue 18, item 10: an older PubMed version (or the same one revised earlier) stored
+    after a newer one became the record's current version, reported as a revision."""
+    from datetime import date
+
+    run = store.begin_run("b12", None, None, now)
+    v2 = Record(pmid="100", title="Final", version=2, revision_date=date(2026, 3, 1))
+    v1 = Record(pmid="100", title="Interim", version=1, revision_date=date(2026, 5, 1))
+    v2_earlier = Record(pmid="100", title="Draft", version=2, revision_date=date(2026, 2, 1))
+    store.upsert_records(run, "b12", [v2], now)
+    changes = store.upsert_records(run, "b12", [v1, v2_earlier, v1], now)
+    assert [(c.kind, c.store_version) for c in changes] == [
+        ("older", 2),
+        ("older", 3),
+        ("older", 2),
+    ]
+    assert store.latest_records("b12") == [v2]
+    assert store.get_record("100") == v2
+    assert [v.record.title for v in store.record_versions("100")] == ["Final", "Interim", "Draft"]
+    assert [(p.kind, p.store_version) for p in store.pending_changes("b12")] == [("new", 1)]
+    # Control: a copy revised later is a revision.
+    v2_later = Record(
+        pmid="100", title="Final, corrected", version=2, revision_date=date(2026, 4, 1)
+    )
+    [change] = store.upsert_records(run, "b12", [v2_later], now)
+    assert (change.kind, change.previous_version) == ("revised", 1)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from helpers import NCBI_KEY, SMTP_PASSWORD
-from litwatch.classifiers.design import model_in_use
+from litwatch.classifiers.design import load_design_model
 
 from litwatch.cli import main
 from litwatch.settings import Settings
@@ -30,7 +30,7 @@ for _module in (
     "litwatch.outputs.summary",
 ):
     importlib.import_module(_module)
-model_in_use()
+load_design_model(None)
 
 
 SUPPORT = Path(__file__).resolve().parent

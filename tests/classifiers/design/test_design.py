@@ -46,14 +46,16 @@ def record(title: str, abstract: str = "", **fields) -> Record:
     return Record(pmid="1", title=title, abstract=sections, **fields)
 
 
-def test_every_decisively_indexed_corpus_record_gets_the_mapped_label(corpus_records):
+def test_every_decisively_indexed_corpus_record_gets_the_mapped_label(
+    corpus_records, shipped_model
+):
     decisive = [
         (r, d)
         for r in corpus_records
         if (d := design_from_indexing(r.publication_types, r.mesh_terms))
     ]
     assert len(decisive) > 500
-    calls = classify_designs([r for r, _ in decisive])
+    calls = classify_designs([r for r, _ in decisive], shipped_model)
     refined = 0
     for (rec, design), call in zip(decisive, calls, strict=True):
         # A plain `Review` whose own words name a systematic review or meta-analysis is that
@@ -105,14 +107,14 @@ def test_indexing_without_a_design_decides_nothing():
     assert design_from_indexing(["Journal Article"], ["Humans", "Animals", "Adult"]) is None
 
 
-def test_text_only_ignores_publication_types():
+def test_text_only_ignores_publication_types(shipped_model):
     trial = record(
         "Methylcobalamin in diabetic neuropathy: a case report",
         "We describe a 64-year-old woman with painful neuropathy.",
         publication_types=("Randomized Controlled Trial",),
     )
-    assert classify_design(trial).label == "rct"
-    text_call = classify_design(trial, text_only=True)
+    assert classify_design(trial, shipped_model).label == "rct"
+    text_call = classify_design(trial, shipped_model, text_only=True)
     assert (text_call.label, text_call.source) == ("case-report", "model")
     assert text_call.evidence[0].startswith("title phrase:")
 
@@ -155,8 +157,8 @@ def test_text_only_ignores_publication_types():
         ),
     ],
 )
-def test_authors_own_phrases_decide_unindexed_records(title, abstract, label):
-    call = classify_design(record(title, abstract))
+def test_authors_own_phrases_decide_unindexed_records(title, abstract, label, shipped_model):
+    call = classify_design(record(title, abstract), shipped_model)
     assert call.label == label
     assert call.source == "model"
     assert call.evidence and 0.0 < call.confidence <= 1.0
@@ -172,17 +174,17 @@ def test_authors_own_phrases_decide_unindexed_records(title, abstract, label):
         record(""),
     ],
 )
-def test_awkward_records_still_get_a_design(odd):
-    call = classify_design(odd, text_only=True)
+def test_awkward_records_still_get_a_design(odd, shipped_model):
+    call = classify_design(odd, shipped_model, text_only=True)
     assert call.label in LABELS
     assert 0.0 <= call.confidence <= 1.0
     assert isinstance(call, DesignCall)
 
 
-def test_batch_and_single_calls_agree(corpus_records):
+def test_batch_and_single_calls_agree(corpus_records, shipped_model):
     sample = corpus_records[:200]
-    batch = classify_designs(sample, text_only=True)
-    assert batch[:20] == [classify_design(r, text_only=True) for r in sample[:20]]
+    batch = classify_designs(sample, shipped_model, text_only=True)
+    assert batch[:20] == [classify_design(r, shipped_model, text_only=True) for r in sample[:20]]
 
 
 def test_training_labels_come_from_indexing_and_skip_unindexed_records():
@@ -623,8 +625,9 @@ def test_non_randomised_design_does_not_decide_reviews_or_randomised_trials(titl
         ),
     ],
 )
-def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label):
-    assert classify_design(record(title, abstract), text_only=True).label == label
+def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label, shipped_model):
+    call = classify_design(record(title, abstract), shipped_model, text_only=True)
+    assert call.label == label
 
 
 @pytest.mark.parametrize(
@@ -647,8 +650,9 @@ def test_stated_random_allocation_outranks_topic_phrases(title, abstract, label)
         ),
     ],
 )
-def test_reviews_of_trials_and_reuses_of_cohorts_are_not_trials(title, abstract):
-    assert classify_design(record(title, abstract), text_only=True).label != "rct"
+def test_reviews_of_trials_and_reuses_of_cohorts_are_not_trials(title, abstract, shipped_model):
+    call = classify_design(record(title, abstract), shipped_model, text_only=True)
+    assert call.label != "rct"
 
 
 def _sentence_by_sentence(rule: PhraseRule, view) -> str | None:
