@@ -10,13 +10,16 @@ import json
 from html import escape
 from pathlib import Path
 
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 
 from litwatch.classify_command import run_classify
 from litwatch.config import load_watches
 
 WATCH = load_watches()[0]
-JUDGE = Judge(WATCH.topic, WATCH.gaps, WATCH.findings_definition)
+JUDGE = Judge(
+    WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
+)
 
 TRIALS = {
     "91000001": (

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.flows.digesting import watch_info
 from litwatch.outputs.statements import (
@@ -174,7 +175,10 @@ def summary(corpus) -> Summary:
         *parse_xml(DATA / "ontopic_more.xml"),
     ]
     watch = load_watches()[0]
-    classifications = Judge(watch.topic, watch.gaps, watch.findings_definition).classify(records)
+    judge = Judge(
+        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
+    )
+    classifications = judge.classify(records)
     # The summary's records: those the watch finds on topic (flows.digesting.summary_records).
     kept = [(r, c) for r, c in zip(records, classifications, strict=True) if c.topic_relevant]
     info = watch_info(watch)

@@ -57,7 +57,8 @@ def data_dir(monkeypatch, tmp_path) -> Path:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "no-settings.toml"))
+    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
     # Never the real NCBI: a run that got past its checks fails at once on a closed port.
     monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
     monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
@@ -243,7 +244,11 @@ def test_a_full_disk_is_one_line_and_the_next_import_recovers(corpus, tmp_path):
     small = tmp_path / "small"
     small.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
-    env |= {"LITWATCH_DATA_DIR": str(small), "LITWATCH_SETTINGS_FILE": str(tmp_path / "none")}
+    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
+    env |= {
+        "LITWATCH_DATA_DIR": str(small),
+        "LITWATCH_SETTINGS_FILE": str(tmp_path / "settings.toml"),
+    }
     command = (
         f"{sys.executable} -m litwatch.cli import {corpus / 'ontopic' / 'ontopic.xml'} -w b12-dpn"
     )

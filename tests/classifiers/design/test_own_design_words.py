@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import classify_design, model_in_use
+from litwatch.classifiers.design import classify_design, load_design_model, model_in_use
 from litwatch.classifiers.design.features import STRUCTURE_FEATURES, structure_matrix
 from litwatch.classifiers.design.rules import PHRASE_RULES, deciding_rule
 from litwatch.classifiers.design.text import text_view
@@ -109,9 +109,9 @@ OWN_WORDS = [
 
 @pytest.mark.parametrize(("title", "abstract", "label"), OWN_WORDS)
 def test_the_design_authors_name_in_their_own_words_decides_an_unindexed_record(
-    title, abstract, label
+    title, abstract, label, shipped_model
 ):
-    call = classify_design(record(title, abstract))
+    call = classify_design(record(title, abstract), shipped_model)
     assert (call.label, call.source) == (label, "model"), call
     assert call.evidence[0].startswith(("text phrase:", "title phrase:")), call
 
@@ -189,14 +189,16 @@ REVIEW_NARRATIVE = (
 )
 
 
-def test_a_review_indexed_only_as_a_review_is_systematic_when_it_reports_its_search():
+def test_a_review_indexed_only_as_a_review_is_systematic_when_it_reports_its_search(
+    shipped_model,
+):
     indexed = ("Journal Article", "Review")
-    call = classify_design(record(*REVIEW_SEARCHED, indexed))
+    call = classify_design(record(*REVIEW_SEARCHED, indexed), shipped_model)
     assert (call.label, call.source) == ("systematic-review", "publication_type")
     assert call.evidence[0] == "publication type: Review"
     assert "fulfilled the eligibility criteria" in call.evidence[1]
     # Control: a review that says nothing of a search stays what the indexing says.
-    narrative = classify_design(record(*REVIEW_NARRATIVE, indexed))
+    narrative = classify_design(record(*REVIEW_NARRATIVE, indexed), shipped_model)
     assert (narrative.label, narrative.evidence) == (
         "narrative-review",
         ("publication type: Review",),
@@ -237,7 +239,9 @@ def test_litwatch_classify_prints_the_design_each_abstract_states(tmp_path: Path
     path.write_text(_pubmed_xml(rows), encoding="utf-8")
     watch = load_watches()[0]
     out = io.StringIO()
-    judge = Judge(watch.topic, watch.gaps, watch.findings_definition)
+    judge = Judge(
+        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
+    )
     run_classify([path], text_only=False, fmt="jsonl", out=out, judge=judge)
     printed = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [row["pmid"] for row in printed] == [pmid for pmid, *_ in rows]
