@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import classify_design, load_design_model, model_in_use
+from litwatch.classifiers.design import classify_design, load_design_model
 from litwatch.classifiers.design.features import STRUCTURE_FEATURES, structure_matrix
 from litwatch.classifiers.design.rules import PHRASE_RULES, deciding_rule
 from litwatch.classifiers.design.text import text_view
@@ -205,8 +205,8 @@ def test_a_review_indexed_only_as_a_review_is_systematic_when_it_reports_its_sea
     )
 
 
-def test_rules_added_since_the_shipped_model_was_trained_decide_without_a_column():
-    model = model_in_use()
+def test_rules_added_since_the_shipped_model_was_trained_decide_without_a_column(shipped_model):
+    model = shipped_model
     width = len(model.title_vectorizer.vocabulary_) + len(model.text_vectorizer.vocabulary_)
     assert model.classifier.n_features_in_ == width + len(STRUCTURE_FEATURES)
     later = [rule for rule in PHRASE_RULES if not rule.column]
