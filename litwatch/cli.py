@@ -442,10 +442,15 @@ def standin(
     ] = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
     now: Annotated[
-        str | None, typer.Option(help="Simulated clock start (ISO date); default today.")
+        str | None,
+        typer.Option(
+            help="Simulated clock start (ISO date or time, UTC unless it says otherwise);"
+            " default: when every record is in."
+        ),
     ] = None,
 ) -> None:
     """Serve a local E-utilities stand-in (esearch/efetch) over a folder of PubMed XML."""
+    from litwatch.core.errors import ConfigError
     from litwatch.standin.server import serve
 
     settings = _settings()
@@ -454,7 +459,10 @@ def standin(
         if corpus
         else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
     )
-    clock_start = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else None
+    try:
+        clock_start = datetime.fromisoformat(now) if now else None
+    except ValueError:
+        raise ConfigError(f"--now {now!r}: not an ISO date or time (e.g. 2026-09-07)") from None
     serve(paths, port=port, now=clock_start)
 
 
