@@ -169,12 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def handle_one_request(self) -> None:
-        # Each request on a kept-alive connection gets its own time, counted from now.
+        # Each request on a kept-alive connection gets its own time, counted from now; the base
+        # class closes the connection on the TimeoutError a late request line or header raises.
         self.rfile.restart()  # type: ignore[attr-defined]
-        try:
-            super().handle_one_request()
-        except TimeoutError:  # the body, or a line, did not arrive in time (headers are
-            self.close_connection = True  # handled by the base class the same way)
+        super().handle_one_request()
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -199,6 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
         except _BadRequest as refusal:
             self.close_connection = True  # an unread body must not be taken for a request
             self._send_json(refusal.status, {"error": str(refusal)}, endpoint)
+            self._discard_the_rest()
             return
         # The request is in: the answer gets its own, longer time to be taken.
         self.connection.settimeout(WRITE_TIMEOUT)
@@ -315,6 +314,24 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) < length:
             raise _BadRequest(400, "body shorter than its Content-Length")
         return body
+
+    def _discard_the_rest(self) -> None:
+        """Read and drop what the client still sends, for at most a second and MAX_BODY bytes,
+        after a refusal: closing with unread bytes would reset the connection, and the client
+        could lose the answer that says why."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + 1.0
+            dropped = 0
+            while dropped < MAX_BODY and (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                dropped += len(chunk)
+        except OSError:  # TimeoutError included: the client sent nothing more
+            pass
 
     def _send_json(self, status: int, payload: object, endpoint: str = "") -> None:
         body = json.dumps(payload).encode("utf-8")
