@@ -47,7 +47,12 @@ def load_archive(path: Path, trusted: list[str], what: str) -> Any:
 def check_archive(path: Path, what: str) -> None:
     """Refuse, in one ConfigError line, an archive too big on disk or unpacked, or an array whose
     header declares more (or other) data than its member holds, before anything is unpacked."""
-    size = path.stat().st_size  # FileNotFoundError goes to the caller
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise  # the caller says which setting named the file
+    except OSError as error:
+        raise ConfigError(f"{what} {path}: cannot be read ({_reason(error)})") from None
     if not path.is_file():
         raise ConfigError(f"{what} {path}: not a file")
     if size > MAX_ARCHIVE_BYTES:
@@ -110,4 +115,6 @@ def _short(text: str) -> str:
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror  # not the path again
     return _short(" ".join(str(error).split()) or type(error).__name__)
