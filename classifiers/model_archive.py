@@ -54,7 +54,8 @@ def check_archive(path: Path, what: str) -> None:
     except OSError as error:
         raise ConfigError(f"{what} {path}: cannot be read ({_reason(error)})") from None
     if not path.is_file():
-        raise ConfigError(f"{what} {path}: not a file")
+        kind = "Is a directory" if path.is_dir() else "not a regular file"
+        raise ConfigError(f"{what} {path}: cannot be read ({kind})")
     if size > MAX_ARCHIVE_BYTES:
         raise ConfigError(f"{what} {path}: {_mb(size)} on disk, over {_mb(MAX_ARCHIVE_BYTES)}")
     try:
@@ -69,14 +70,16 @@ def check_archive(path: Path, what: str) -> None:
                 )
             names = {member.filename for member in members}
             if "schema.json" not in names:
-                raise ConfigError(f"{what} {path}: not a skops model file (no schema.json)")
+                raise ConfigError(f"{what} {path}: cannot be read (not a skops model: no schema)")
             if archive.getinfo("schema.json").file_size > MAX_SCHEMA_BYTES:
                 raise ConfigError(f"{what} {path}: its schema is over {_mb(MAX_SCHEMA_BYTES)}")
             for member in members:
                 if member.filename.endswith(".npy"):
                     _check_array(archive, member, f"{what} {path}")
-    except zipfile.BadZipFile:
-        raise ConfigError(f"{what} {path}: not a skops model file (not a zip archive)") from None
+    except zipfile.BadZipFile as error:
+        raise ConfigError(
+            f"{what} {path}: cannot be read (not a skops model: {_reason(error)})"
+        ) from None
     except OSError as error:
         raise ConfigError(f"{what} {path}: cannot be read ({_reason(error)})") from None
 

@@ -96,24 +96,27 @@ def cli_env(monkeypatch, tmp_path) -> Path:
     return tmp_path / "data"
 
 
+@pytest.mark.parametrize("model", ["design", "findings"])
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
 def test_doctor_loads_the_model_as_a_run_would_and_fails_a_hostile_one(
-    litwatch, cli_env, monkeypatch, hostile_models, kind
+    litwatch, cli_env, monkeypatch, hostile_models, kind, model
 ):
     path = hostile_models[kind]
-    monkeypatch.setenv("LITWATCH_DESIGN_MODEL", str(path))
+    setting = f"LITWATCH_{model.upper()}_MODEL"
+    monkeypatch.setenv(setting, str(path))
     result = litwatch("doctor")
     assert result.exit_code == 1
-    lines = [line for line in result.stdout.splitlines() if "design model:" in line]
-    assert len(lines) == 1 and lines[0].startswith(f"FAIL design model: {path}: "), lines
-    assert EXPECTED[kind] in lines[0] and lines[0].endswith("(LITWATCH_DESIGN_MODEL)")
+    lines = [line for line in result.stdout.splitlines() if f"{model} model:" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"FAIL {model} model: {path}: "), lines
+    assert EXPECTED[kind] in lines[0] and lines[0].endswith(f"({setting})")
 
 
-def test_doctor_still_passes_the_shipped_model(litwatch, cli_env):
-    result = litwatch("doctor")  # control: fails on E-utilities, not on the model
-    lines = [line for line in result.stdout.splitlines() if "design model:" in line]
-    assert len(lines) == 1, result.stdout
+def test_doctor_still_passes_the_shipped_models(litwatch, cli_env):
+    result = litwatch("doctor")  # control: fails on E-utilities, not on the models
+    lines = [line for line in result.stdout.splitlines() if " model:" in line]
+    assert len(lines) == 2, result.stdout
     assert lines[0].startswith(f"ok   design model: {MODEL_PATH} (shipped; trained ")
+    assert lines[1].startswith(f"ok   findings model: {findings_model.MODEL_PATH} (shipped; ")
 
 
 def test_an_import_with_a_hostile_model_stops_in_one_line_and_loses_nothing(
