@@ -428,10 +428,13 @@ def serve(
     settings = _settings(watches)
     chosen = find_watch(load_watches(settings.watches_file), watch)
     # Without PREFECT_API_URL, serving (or deploying) starts Prefect's temporary API too: no
-    # analytics from it either (whether it should end with serve is issue #18's item 14).
+    # analytics from it either. Prefect may start it from another thread, whose end would end
+    # it too: it is not tied to a thread; instead serve ends, in one line, should it die.
     from litwatch.embedded_api import end_with_this_process
 
-    end_with_this_process(analytics=settings.prefect_analytics, end_with_process=False)
+    end_with_this_process(
+        analytics=settings.prefect_analytics, end_with_process=False, exit_with_api=pool is None
+    )
     # Each run starts in a subprocess that reads its settings from the environment: hand it
     # the same watch file (served: this process's environment; in a pool: the job's).
     env = {"LITWATCH_WATCHES_FILE": str(watches.resolve())} if watches is not None else {}
@@ -445,8 +448,14 @@ def serve(
         )
         return
     os.environ.update(env)
+    import httpx
+    from websockets.exceptions import ConnectionClosed
+
     from litwatch.flows.deployments import serve_watches
 
+    # Losing the API is said in one line (embedded_api); Prefect's warnings on the way need no
+    # traceback of the connection that broke.
+    _user_errors_without_tracebacks_on_console(ConnectionClosed, httpx.TransportError)
     serve_watches(chosen, limit=limit)
 
 
@@ -472,10 +481,15 @@ def standin(
     ] = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
     now: Annotated[
-        str | None, typer.Option(help="Simulated clock start (ISO date); default today.")
+        str | None,
+        typer.Option(
+            help="Simulated clock start (ISO date or time, UTC unless it says otherwise);"
+            " default: when every record is in."
+        ),
     ] = None,
 ) -> None:
     """Serve a local E-utilities stand-in (esearch/efetch) over a folder of PubMed XML."""
+    from litwatch.core.errors import ConfigError
     from litwatch.standin.server import serve
 
     settings = _settings()
@@ -484,21 +498,25 @@ def standin(
         if corpus
         else [settings.corpus_dir / "pubmed-xml", settings.corpus_dir / "ontopic"]
     )
-    clock_start = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else None
+    try:
+        clock_start = datetime.fromisoformat(now) if now else None
+    except ValueError:
+        raise ConfigError(f"--now {now!r}: not an ISO date or time (e.g. 2026-09-07)") from None
     serve(paths, port=port, now=clock_start)
 
 
-def _user_errors_without_tracebacks_on_console() -> None:
+def _user_errors_without_tracebacks_on_console(*also: type[BaseException]) -> None:
     """Prefect's console handler prints a failed run's exception with its traceback; for a
-    LitwatchError, which `main` prints as one line, show Prefect's line without the traceback.
-    Prefect's API log (the UI) keeps the traceback: its handler sees the record first."""
+    LitwatchError, which `main` prints as one line, show Prefect's line without the traceback
+    (and for the `also` types, whose line says enough). Prefect's API log (the UI) keeps the
+    traceback: its handler sees the record first."""
     import logging
 
     from prefect.logging.handlers import PrefectConsoleHandler
 
     def drop_user_error_traceback(record: logging.LogRecord) -> bool:
         if record.exc_info and (
-            isinstance(record.exc_info[1], LitwatchError)
+            isinstance(record.exc_info[1], (LitwatchError, *also))
             or _environment_failure(record.exc_info[1]) is not None
         ):
             record.exc_info = record.exc_text = None

@@ -186,42 +186,45 @@ def check_corpus(settings: Settings) -> Finding:
 
 
 def check_design_model(settings: Settings) -> Finding:
-    """The study-design model the flows classify with: a skops archive where the setting points,
-    described by the card its training wrote. Read without sklearn, so doctor stays light."""
-    import json
-    import zipfile
+    """The study-design model the flows classify with, loaded as a run loads it (sizes checked,
+    only trusted types built), and described by the card its training wrote."""
     from importlib.resources import files
+
+    from litwatch.classifiers.design import read_design_model
 
     shipped = Path(str(files("litwatch.classifiers") / "models" / "design.skops")).resolve()
     path = settings.design_model or shipped
     which = "LITWATCH_DESIGN_MODEL" if settings.design_model else "shipped"
-    if not path.is_file():
+    if not path.exists():
         return Finding("design model", "FAIL", f"{path}: no such file ({which})")
-    if not zipfile.is_zipfile(path):
-        return Finding("design model", "FAIL", f"{path}: not a skops model file ({which})")
     try:
-        card = json.loads(path.with_name(path.stem + "_card.json").read_text(encoding="utf-8"))
-        trained = f"trained {card.get('trained_on')} on {card.get('examples')} records"
-    except (OSError, ValueError):
-        trained = "no model card beside it"
+        card = read_design_model(path).card
+    except LitwatchError as error:
+        problem = str(error).removeprefix("design model ")
+        return Finding("design model", "FAIL", f"{problem} ({which})")
+    trained = f"trained {card.get('trained_on')} on {card.get('examples')} records"
     return Finding("design model", "ok", f"{path} ({which}; {trained})")
 
 
 def check_findings_model(settings: Settings) -> Finding:
     """The findings model every command that reads findings uses: the shipped one, or the one
-    LITWATCH_FINDINGS_MODEL names, with what its card says it learnt from (read without
-    sklearn, as for the design model)."""
+    LITWATCH_FINDINGS_MODEL names, loaded as those commands load it (sizes checked, only
+    trusted types built), with what its card says it learnt from."""
     import json
-    import zipfile
     from importlib.resources import files
+
+    from litwatch.classifiers.findings.model import findings_model_at
 
     shipped = Path(str(files("litwatch.classifiers") / "models" / "findings.skops")).resolve()
     path = settings.findings_model or shipped
     which = "LITWATCH_FINDINGS_MODEL" if settings.findings_model else "shipped"
     if not path.is_file():
         return Finding("findings model", "FAIL", f"{path}: no such file ({which})")
-    if not zipfile.is_zipfile(path):
-        return Finding("findings model", "FAIL", f"{path}: not a skops model file ({which})")
+    try:
+        findings_model_at(settings.findings_model)
+    except LitwatchError as error:
+        problem = str(error).removeprefix("findings model ")
+        return Finding("findings model", "FAIL", f"{problem} ({which})")
     try:
         card = json.loads(path.with_name(path.stem + "_card.json").read_text(encoding="utf-8"))
         trained = f"trained on {card.get('n_prompts')} prompts from {card.get('prompts')}"

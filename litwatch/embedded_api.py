@@ -8,6 +8,10 @@ to init), and the next run started another. No Prefect setting runs it in-proces
 it. Prefect asks `SubprocessASGIServer()` for the one instance per port it keeps in a class
 registry; an instance of the subclass below, put there first, is the one Prefect then starts,
 and its child asks the kernel (Linux `PR_SET_PDEATHSIG`) to be sent SIGTERM when litwatch dies.
+
+The other way round, `litwatch serve` must not outlive its API: with the API gone its schedules
+silently stop and a SIGTERM hangs in Prefect's shutdown calls to it. `serve` asks to end when
+the API does, with one line on stderr (a service manager then starts both again).
 """
 
 from __future__ import annotations
@@ -17,15 +21,21 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from contextlib import contextmanager, nullcontext
 from unittest import mock
 
 _PR_SET_PDEATHSIG = 1
+API_WATCH_SECONDS = 0.5  # how soon `serve` notices its API died
 
 
-def end_with_this_process(*, analytics: bool, end_with_process: bool = True) -> None:
+def end_with_this_process(
+    *, analytics: bool, end_with_process: bool = True, exit_with_api: bool = False
+) -> None:
     """Make the temporary Prefect API that this process may start end when the process does,
-    and send Prefect usage analytics only if `analytics` (the `prefect_analytics` setting).
+    and send Prefect usage analytics only if `analytics` (the `prefect_analytics` setting);
+    with `exit_with_api`, also end this process, in one line, should that API die.
 
     Call it in the main thread, before any flow runs: the kernel signals the child when the
     thread that started it ends (on Linux only). `serve`, whose API Prefect may start from
@@ -39,6 +49,8 @@ def end_with_this_process(*, analytics: bool, end_with_process: bool = True) -> 
     from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
     class _EndsWithParent(SubprocessASGIServer):
+        stopping = False
+
         def _run_uvicorn_command(self) -> subprocess.Popen:
             # Prefect hands the child its current settings as environment variables: this one
             # decides whether the server's telemetry service phones home (and, offline, logs
@@ -47,10 +59,60 @@ def end_with_this_process(*, analytics: bool, end_with_process: bool = True) -> 
                 temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: analytics}),
                 _children_end_with(os.getpid()) if end_with_process else nullcontext(),
             ):
-                return super()._run_uvicorn_command()
+                process = super()._run_uvicorn_command()
+            if exit_with_api:
+                threading.Thread(
+                    target=_end_when_it_ends, args=(self, process), name="api-watch", daemon=True
+                ).start()
+            return process
+
+        def stop(self) -> None:
+            self.stopping = True  # an end on purpose (atexit), not a death
+            super().stop()
 
     if None not in SubprocessASGIServer._instances:  # not started yet in this process
         _EndsWithParent()  # registers itself as the instance for "any free port"
+
+
+def _end_when_it_ends(server, process: subprocess.Popen) -> None:
+    """Wait for the API process to end; unless it was stopped on purpose (or replaced, as
+    Prefect does when its port was taken), say so in one line and end this process and the
+    flow runs it started. A clean shutdown is not possible: it would wait on the dead API."""
+    while process.poll() is None:
+        time.sleep(API_WATCH_SECONDS)
+    if process.returncode == 3:  # its port was taken: Prefect starts another on a free one
+        time.sleep(4 * API_WATCH_SECONDS)
+    if server.stopping or server.server_process is not process:
+        return
+    code = process.returncode
+    how = f"was killed ({signal.Signals(-code).name})" if code < 0 else f"exited ({code})"
+    sys.stderr.write(
+        f"litwatch: the temporary Prefect API (pid {process.pid}) {how}, so no schedule can"
+        " run: serve stops. Start it again, or set PREFECT_API_URL to a lasting Prefect server\n"
+    )
+    sys.stderr.flush()
+    for child in _children_of(os.getpid()):
+        try:
+            os.kill(child, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    os._exit(1)
+
+
+def _children_of(parent: int) -> list[int]:
+    """The live processes whose parent is `parent` (Linux /proc)."""
+    children = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            children.append(int(entry))
+    return children
 
 
 @contextmanager

@@ -290,6 +290,9 @@ def load_corpus(
             entrez.setdefault(pmid, when)
             steps.setdefault(pmid, []).append(("file", when, len(documents) - 1, when.date()))
     versions = {pmid: chain(pmid, entrez[pmid], pmid_steps) for pmid, pmid_steps in steps.items()}
+    if not versions:  # nothing to serve, and no timeline to set the clock on
+        shown = ", ".join(str(path) for path in paths)[:300]
+        raise ConfigError(f"corpus {shown}: no PubMed records with an entrez date to serve")
     _add_clones(versions, options.expand_to)
     return Corpus(documents, versions)
 

@@ -8,14 +8,23 @@
     GET  /_schedule               every record version and when it is served, as JSON
 
 Requests to the E-utilities pass the per-client rate limit first, then meet any fault.
+`/_control/*` answers only requests that carry the stand-in's control token in the
+X-Standin-Token header: anyone on the machine can reach a loopback port, and only the one who
+started the stand-in (the demo, a test) may move its clock or inject faults. A request must
+arrive whole within `read_timeout` seconds and its body hold at most MAX_BODY bytes; bad input
+of any kind gets a 4xx answer with a JSON {"error": ...}, never a dropped connection.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import secrets
+import socket
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from litwatch.core.errors import ConfigError
 from litwatch.standin import responses
 from litwatch.standin.clock import Clock
 from litwatch.standin.corpus import DEFAULT_CORPUS, Corpus, CorpusOptions, load_corpus
@@ -39,6 +49,12 @@ log = logging.getLogger(__name__)
 
 EUTILS_PATH = "/entrez/eutils/"
 _UTILITIES = {"esearch.fcgi": "esearch", "efetch.fcgi": "efetch", "einfo.fcgi": "einfo"}
+CONTROL_PATH = "/_control/"
+TOKEN_HEADER = "X-Standin-Token"
+# Bio.Entrez posts long id lists: 10,000 PMIDs are about 90 KB. Past this, 413.
+MAX_BODY = 1 << 20
+# Seconds a client may take to read an answer (an efetch of thousands of records is megabytes).
+WRITE_TIMEOUT = 120.0
 
 
 @dataclass
@@ -56,6 +72,8 @@ class StandInOptions:
     fault_seed: int = 0
     stall_seconds: float = 5.0
     history_ttl: timedelta = DEFAULT_TTL
+    control_token: str | None = None  # None: a fresh random one (StandIn.control_token)
+    read_timeout: float = 10.0  # seconds for a whole request to arrive, headers and body
 
     def corpus_options(self) -> CorpusOptions:
         return CorpusOptions(self.replay, self.indexing, self.version_files, self.expand_to)
@@ -67,7 +85,10 @@ class StandIn:
     def __init__(self, corpus: Corpus, options: StandInOptions | None = None) -> None:
         options = options or StandInOptions()
         self.corpus = corpus
-        self.clock = Clock(options.now or corpus.end_of_timeline)
+        try:
+            self.clock = Clock(options.now or corpus.end_of_timeline)
+        except ValueError as error:
+            raise ConfigError(f"stand-in clock start: {error}") from None
         self.history = History(options.history_ttl)
         self.limit = SlidingWindowLimit() if options.rate_limit else None
         self.faults = Faults(
@@ -76,6 +97,14 @@ class StandIn:
         self.log = RequestLog()
         self.eutils = EUtilities(corpus, self.clock, self.history)
         self.stopping = threading.Event()
+        self.control_token = options.control_token or secrets.token_urlsafe(24)
+        self.read_timeout = options.read_timeout
+
+    def may_control(self, token: str | None) -> bool:
+        """Whether a request with this X-Standin-Token may use /_control/* (constant time)."""
+        return token is not None and hmac.compare_digest(
+            token.encode("utf-8", "replace"), self.control_token.encode("utf-8")
+        )
 
     def answer(self, utility: str, params: dict[str, str], keep_history: bool = True) -> Answer:
         if utility == "esearch":
@@ -90,9 +119,60 @@ class _Server(ThreadingHTTPServer):
     standin: StandIn
 
 
+class _BadRequest(Exception):
+    """A request the stand-in answers with `status` and `message` instead of serving it."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _DeadlineReader:
+    """The request stream, each read given only what is left of the request's time, so a client
+    that trickles a request a byte at a time is cut off as surely as one that stops."""
+
+    def __init__(self, stream, connection: socket.socket, seconds: float) -> None:
+        self._stream = stream
+        self._connection = connection
+        self._seconds = seconds
+        self._deadline = time.monotonic() + seconds
+
+    def restart(self) -> None:
+        self._deadline = time.monotonic() + self._seconds
+
+    def _arm(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request not received in time")
+        self._connection.settimeout(left)
+
+    def readline(self, limit: int = -1) -> bytes:
+        self._arm()
+        return self._stream.readline(limit)
+
+    def read(self, size: int = -1) -> bytes:
+        self._arm()
+        return self._stream.read(size)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "standin"
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _DeadlineReader(  # type: ignore[assignment]
+            self.rfile, self.connection, self.server.standin.read_timeout
+        )
+
+    def handle_one_request(self) -> None:
+        # Each request on a kept-alive connection gets its own time, counted from now; the base
+        # class closes the connection on the TimeoutError a late request line or header raises.
+        self.rfile.restart()  # type: ignore[attr-defined]
+        super().handle_one_request()
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -107,7 +187,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         path = urlsplit(self.path).path
-        body = self._read_body() if method == "POST" else b""
+        endpoint = path.strip("/")[:40]
+        try:
+            if path.startswith(CONTROL_PATH) and not self.server.standin.may_control(
+                self.headers.get(TOKEN_HEADER)
+            ):
+                raise _BadRequest(403, f"{CONTROL_PATH}* needs the {TOKEN_HEADER} header")
+            body = self._read_body() if method == "POST" else b""
+        except _BadRequest as refusal:
+            self.close_connection = True  # an unread body must not be taken for a request
+            self._send_json(refusal.status, {"error": str(refusal)}, endpoint)
+            self._discard_the_rest()
+            return
+        # The request is in: the answer gets its own, longer time to be taken.
+        self.connection.settimeout(WRITE_TIMEOUT)
         if path.startswith(EUTILS_PATH) and path[len(EUTILS_PATH) :] in _UTILITIES:
             params = _params(self.path, body, self.headers.get("Content-Type", ""))
             self._eutility(method, _UTILITIES[path[len(EUTILS_PATH) :]], params)
@@ -115,6 +208,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._clock(method, body)
         elif path == "/_control/faults" and method == "POST":
             self._force_faults(body)
+        elif path.startswith(CONTROL_PATH):
+            error = {"error": f"no {method} {path[:40]}: try GET or POST clock, POST faults"}
+            self._send_json(404, error, endpoint)
         elif path == "/_log" and method == "GET":
             entries = [entry.to_json() for entry in self.server.standin.log.entries()]
             self._send_json(200, entries, "_log")
@@ -179,27 +275,63 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST":
             try:
                 _set_clock(clock, body)
-            except ValueError as error:
-                self._send_json(400, {"error": str(error)}, "_control/clock")
+            except _BadRequest as error:
+                self._send_json(400, {"error": f"bad clock order: {error}"}, "_control/clock")
                 return
         self._send_json(200, {"now": clock.now().isoformat()}, "_control/clock")
 
     def _force_faults(self, body: bytes) -> None:
         faults = self.server.standin.faults
         try:
-            order = json.loads(body or b"{}")
-            if order.get("clear"):
+            order = _json_object(body or b"{}")
+            if order.get("clear") is True:
                 faults.clear()
             else:
-                faults.force(str(order["kind"]), int(order.get("count", 1)))
-        except (ValueError, KeyError, TypeError) as error:
+                kind, count = order.get("kind"), order.get("count", 1)
+                if not isinstance(kind, str) or kind not in FAULT_KINDS:
+                    raise _BadRequest(400, f"kind must be one of {', '.join(FAULT_KINDS)}")
+                if type(count) is not int or not 0 < count <= MAX_FORCED:
+                    raise _BadRequest(400, f"count must be a whole number 1 to {MAX_FORCED}")
+                faults.force(kind, count)
+        except _BadRequest as error:
             self._send_json(400, {"error": f"bad fault order: {error}"}, "_control/faults")
             return
         self._send_json(200, {"forced": True}, "_control/faults")
 
     def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        """The request's body, whole: 400 for a Content-Length that is not a count, 413 past
+        MAX_BODY, 408 when it does not arrive in time."""
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit() or not declared.isascii():
+            raise _BadRequest(400, "Content-Length is not a byte count")
+        length = int(declared)
+        if length > MAX_BODY:
+            raise _BadRequest(413, f"body over {MAX_BODY} bytes")
+        try:
+            body = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            raise _BadRequest(408, "body not received in time") from None
+        if len(body) < length:
+            raise _BadRequest(400, "body shorter than its Content-Length")
+        return body
+
+    def _discard_the_rest(self) -> None:
+        """Read and drop what the client still sends, for at most a second and MAX_BODY bytes,
+        after a refusal: closing with unread bytes would reset the connection, and the client
+        could lose the answer that says why."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + 1.0
+            dropped = 0
+            while dropped < MAX_BODY and (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                dropped += len(chunk)
+        except OSError:  # TimeoutError included: the client sent nothing more
+            pass
 
     def _send_json(self, status: int, payload: object, endpoint: str = "") -> None:
         body = json.dumps(payload).encode("utf-8")
@@ -265,17 +397,51 @@ def _client_id(address: str, api_key: str | None) -> str:
     return address
 
 
+MAX_FORCED = 10_000  # faults forced by one order
+
+
+def _json_object(body: bytes) -> dict:
+    """A control order: a JSON object, or _BadRequest."""
+    try:
+        order = json.loads(body)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise _BadRequest(400, f"not JSON ({' '.join(str(error).split())[:80]})") from None
+    if not isinstance(order, dict):
+        raise _BadRequest(400, "not a JSON object")
+    return order
+
+
 def _set_clock(clock: Clock, body: bytes) -> None:
-    text = body.decode("utf-8").strip()
+    """Set or advance the clock as the order in `body` says, or _BadRequest (clock unmoved)."""
+    try:
+        text = body.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise _BadRequest(400, "not UTF-8 text") from None
     if text.startswith("{"):
-        order = json.loads(text)
+        order = _json_object(body)
         if "advance_days" in order:
-            clock.advance(timedelta(days=float(order["advance_days"])))
+            days = order["advance_days"]
+            if isinstance(days, bool) or not isinstance(days, (int, float)):
+                raise _BadRequest(400, "advance_days must be a number")
+            if not abs(days) <= MAX_ADVANCE_DAYS:  # NaN too; math.isfinite overflows on 10**400
+                raise _BadRequest(400, f"advance_days must be within ±{MAX_ADVANCE_DAYS}")
+            try:
+                clock.advance(timedelta(days=days))
+            except ValueError as error:
+                raise _BadRequest(400, str(error)) from None
             return
-        text = str(order["now"])
+        if not isinstance(order.get("now"), str):
+            raise _BadRequest(400, 'expected {"now": ISO time} or {"advance_days": N}')
+        text = order["now"]
     elif text.startswith("now="):
-        text = parse_qs(text)["now"][0]
-    clock.set(datetime.fromisoformat(text))
+        text = parse_qs(text).get("now", [""])[0]
+    try:
+        clock.set(datetime.fromisoformat(text))
+    except ValueError as error:
+        raise _BadRequest(400, " ".join(str(error).split())[:120]) from None
+
+
+MAX_ADVANCE_DAYS = 400_000  # more than the clock's whole range
 
 
 def _fault_error_body(fault: str, utility: str, params: dict[str, str]) -> bytes:
@@ -303,8 +469,15 @@ def _version_json(version) -> dict:
 
 
 def start(standin: StandIn, host: str = "127.0.0.1", port: int = 0) -> _Server:
-    """An HTTP server for the stand-in, bound but not yet serving (call serve_forever)."""
-    server = _Server((host, port), _Handler)
+    """An HTTP server for the stand-in, bound but not yet serving (call serve_forever); a port
+    that is not one, or cannot be had, is one ConfigError."""
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"stand-in port {port}: not a port (0 to 65535; 0 picks a free one)")
+    try:
+        server = _Server((host, port), _Handler)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ConfigError(f"stand-in cannot listen on {host}:{port} ({reason})") from None
     server.standin = standin
     return server
 
@@ -325,6 +498,8 @@ def serve(
     standin = StandIn(corpus, StandInOptions(**options))
     server = start(standin, host, port)
     print(f"E-utilities stand-in at {base_url(server)} ({len(corpus.versions)} records)")
+    # Shown once, to whoever started it: the one who may steer the clock and the faults.
+    print(f"{CONTROL_PATH}* needs the header {TOKEN_HEADER}: {standin.control_token}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -8,12 +8,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.request import Request
 
 from litwatch.standin.clock import Clock
 from litwatch.standin.corpus import DEFAULT_CORPUS, Corpus, load_corpus
 from litwatch.standin.faults import Faults
 from litwatch.standin.requestlog import RequestLog
-from litwatch.standin.server import StandIn, StandInOptions, base_url, start
+from litwatch.standin.server import (
+    CONTROL_PATH,
+    EUTILS_PATH,
+    TOKEN_HEADER,
+    StandIn,
+    StandInOptions,
+    base_url,
+    start,
+)
 from litwatch.standin.versions import Version
 
 
@@ -43,6 +52,16 @@ class RunningStandIn:
     @property
     def schedule(self) -> list[Version]:
         return self.standin.corpus.schedule
+
+    @property
+    def control_token(self) -> str:
+        """What /_control/* requests carry in the X-Standin-Token header."""
+        return self.standin.control_token
+
+    def control_request(self, endpoint: str, body: bytes | None = None) -> Request:
+        """A request to /_control/`endpoint` (POST with a body, GET without) carrying the token."""
+        url = self.base_url.replace(EUTILS_PATH, CONTROL_PATH + endpoint)
+        return Request(url, data=body, headers={TOKEN_HEADER: self.control_token})
 
 
 @contextmanager

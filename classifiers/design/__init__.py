@@ -61,7 +61,7 @@ def read_design_model(path: Path) -> DesignModel:
         return load_model(path)
     except FileNotFoundError:
         raise ConfigError(f"design model {path}: no such file (LITWATCH_DESIGN_MODEL)") from None
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         reason = " ".join(str(error).split())[:200] or type(error).__name__
         raise ConfigError(f"design model {path}: cannot be read ({reason})") from None
 

@@ -10,6 +10,7 @@ import numpy as np
 import skops.io as sio
 from litwatch.classifiers.design.calibration import Calibration
 from litwatch.classifiers.design.model import DesignModel
+from litwatch.classifiers.model_archive import load_archive
 from litwatch.core.files import replace_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -46,8 +47,9 @@ def save_model(model: DesignModel, path: Path) -> None:
 
 
 def load_model(path: Path) -> DesignModel:
-    """Read a model written by `save_model`, trusting only the types listed in TRUSTED_TYPES."""
-    bundle = sio.load(Path(path), trusted=TRUSTED_TYPES)
+    """Read a model written by `save_model`, trusting only the types listed in TRUSTED_TYPES;
+    an archive too big, or with other types, is one ConfigError (see `model_archive`)."""
+    bundle = load_archive(Path(path), TRUSTED_TYPES, "design model")
     return DesignModel(
         _with_vocabulary(bundle["title_vectorizer"], bundle["title_terms"]),
         _with_vocabulary(bundle["text_vectorizer"], bundle["text_terms"]),

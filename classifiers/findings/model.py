@@ -12,6 +12,7 @@ from pathlib import Path
 from zipfile import BadZipFile
 
 import skops.io as sio
+from litwatch.classifiers.model_archive import load_archive
 from litwatch.core.errors import ConfigError
 from litwatch.core.files import replace_file
 
@@ -53,16 +54,22 @@ def save_model(model: FindingsModel, path: Path) -> None:
 
 
 def load_model(path: Path) -> FindingsModel:
-    """Read a model written by `save_model`, trusting only the types in TRUSTED_TYPES."""
-    bundle = sio.load(Path(path), trusted=TRUSTED_TYPES)
-    return FindingsModel(
-        {str(k): float(v) for k, v in bundle["ranking"].items()},
-        {
-            str(label): {str(k): float(v) for k, v in weights.items()}
-            for label, weights in bundle["effect"].items()
-        },
-        dict(bundle["card"]),
-    )
+    """Read a model written by `save_model`, trusting only the types in TRUSTED_TYPES; a file
+    too big, or with other types, is one ConfigError (see `model_archive`), a missing one
+    FileNotFoundError (the caller names the setting)."""
+    bundle = load_archive(Path(path), TRUSTED_TYPES, "findings model")
+    try:
+        return FindingsModel(
+            {str(k): float(v) for k, v in bundle["ranking"].items()},
+            {
+                str(label): {str(k): float(v) for k, v in weights.items()}
+                for label, weights in bundle["effect"].items()
+            },
+            dict(bundle["card"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        reason = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        raise ConfigError(f"findings model {path}: not a findings model ({reason})") from None
 
 
 @cache

@@ -140,3 +140,72 @@ def test_the_prefect_analytics_setting_decides_what_the_temporary_api_is_told(
     assert type(server).__name__ == "_EndsWithParent"  # control: litwatch's, not Prefect's own
     told = f"PREFECT_SERVER_ANALYTICS_ENABLED={analytics}".lower().encode()
     assert told in [variable.lower() for variable in environment]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_serve_ends_in_one_line_when_its_temporary_api_dies(tmp_path):
+    """Issue #18, item 14: `serve` stayed up with its API killed, its schedules silently
+    stopped, and a later SIGTERM hung for more than 30 s."""
+    watches = write_watch_file(tmp_path, "metformin[tiab]")
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LITWATCH_", "PREFECT_"))
+    } | {
+        "LITWATCH_EUTILS_URL": "http://127.0.0.1:9/",  # no run is due: nothing is searched
+        "LITWATCH_DATA_DIR": str(tmp_path / "data"),
+        "PREFECT_HOME": str(tmp_path / "prefect"),  # no API URL: the temporary one starts
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
+    with open(tmp_path / "out.log", "wb") as out, open(tmp_path / "err.log", "wb") as err:
+        serve = subprocess.Popen(
+            [LITWATCH, "serve", "--watches", watches],
+            env=environment,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        serving = wait_for(
+            lambda: (
+                serve.poll() is not None
+                or "being served" in (tmp_path / "out.log").read_text(errors="replace")
+            ),
+            240,
+        )
+        assert serving and serve.poll() is None, (tmp_path / "err.log").read_text()
+        (api,) = [pid for pid in _children(serve.pid) if b"uvicorn" in _cmdline(pid)]
+        os.kill(api, signal.SIGKILL)
+        assert serve.wait(timeout=15) == 1
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait()
+    errors = (tmp_path / "err.log").read_text()
+    assert errors.strip().splitlines()[-1] == (
+        f"litwatch: the temporary Prefect API (pid {api}) was killed (SIGKILL), so no schedule"
+        " can run: serve stops. Start it again, or set PREFECT_API_URL to a lasting Prefect server"
+    )
+    assert "Traceback" not in errors, errors
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -6,7 +6,7 @@ import http.client
 import json
 import time
 from urllib.error import HTTPError, URLError
-from urllib.request import Request, urlopen
+from urllib.request import urlopen
 
 import pytest
 from lxml import etree
@@ -176,8 +176,7 @@ def test_log_records_every_request_with_the_key_redacted(make_standin, eutil):
 
 def test_faults_can_be_forced_over_http(make_standin):
     running = make_standin(rate_limit=False)
-    control = running.base_url.replace("/entrez/eutils/", "/_control/faults")
     order = json.dumps({"kind": "502", "count": 1}).encode()
-    with urlopen(Request(control, data=order, method="POST"), timeout=10):
+    with urlopen(running.control_request("faults", order), timeout=10):
         pass
     assert _get(running)[0] == 502

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from urllib.request import Request, urlopen
+from urllib.request import urlopen
 
 from litwatch.standin.corpus import CorpusOptions, load_corpus
 from litwatch.standin.versions import VersionFile
@@ -31,12 +31,11 @@ def test_records_appear_at_their_entrez_date(make_standin, eutil, entrez_read):
 
 
 def test_clock_is_set_over_http(standin):
-    control = standin.base_url.replace("/entrez/eutils/", "/_control/clock")
-    request = Request(control, data=b"2026-10-01T12:00:00", method="POST")
+    request = standin.control_request("clock", b"2026-10-01T12:00:00")
     with urlopen(request, timeout=10) as answer:
         assert json.load(answer) == {"now": "2026-10-01T12:00:00"}
     assert standin.clock.now() == datetime(2026, 10, 1, 12)
-    request = Request(control, data=json.dumps({"advance_days": 7}).encode(), method="POST")
+    request = standin.control_request("clock", json.dumps({"advance_days": 7}).encode())
     with urlopen(request, timeout=10):
         pass
     assert standin.clock.now() == datetime(2026, 10, 8, 12)
