@@ -129,13 +129,15 @@ def test_an_import_with_a_hostile_model_stops_in_one_line_and_loses_nothing(
     assert result.exit_code == 1
     line = one_line(result.stderr)
     assert line.startswith(f"litwatch: design model {path}: ") and EXPECTED["bomb"] in line
-    assert store_rows(cli_env / "litwatch.sqlite")["classifications"] == []
-    # The records stayed stored, waiting: the next import with a sound model classifies them.
+    # The model is loaded before any work (issue #18 item 20): nothing was stored or classified.
+    store = cli_env / "litwatch.sqlite"
+    assert not store.exists() or store_rows(store)["classifications"] == []
+    # The next import with a sound model stores and classifies them all.
     monkeypatch.delenv("LITWATCH_DESIGN_MODEL")
     again = litwatch("import", records, "--watch", "b12-dpn")
     assert again.exit_code == 0, again.stderr
     summary = re.fullmatch(
-        r"b12-dpn: imported (\d+) records .*: 0 new, .*; (\d+) classified", again.stdout.strip()
+        r"b12-dpn: imported (\d+) records .*; (\d+) classified", again.stdout.strip()
     )
     assert summary and summary[1] == summary[2] != "0", again.stdout
 
