@@ -9,7 +9,7 @@ caller's business (flows/classifying.py for the store, the `classify` command fo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from litwatch.classifiers.attributes import attributes_from_text, record_text
@@ -25,6 +25,12 @@ from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_findings
 from litwatch.classifiers.findings.key_finding import key_finding
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
+from litwatch.classifiers.readers.arms import (
+    ARMS_VERSION,
+    intervention_pattern,
+    not_against_control,
+    read_arms,
+)
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
@@ -50,13 +56,22 @@ class Judge:
         return compile_gaps(self.gap_definitions)
 
     @cached_property
+    def intervention(self):
+        """The watch's names of its intervention as one pattern, for the arms reader."""
+        return intervention_pattern(self.findings_definition.intervention)
+
+    @cached_property
     def definitions_hash(self) -> str:
         # Edited outcome domains or a new findings reader make stored calls stale too.
         findings = self.findings_definition
         return definitions_hash(
             self.topic_definition,
             self.gap_definitions,
-            extra={"findings": FINDINGS_VERSION, "findings_definition": repr(findings)},
+            extra={
+                "findings": FINDINGS_VERSION,
+                "findings_definition": repr(findings),
+                "arms": ARMS_VERSION,
+            },
         )
 
     def classify(
@@ -78,6 +93,8 @@ class Judge:
                 if findings.domains
                 else ()
             )
+            arms = read_arms(text, self.intervention, findings.domains)
+            arms = replace(arms, not_controlled=not_against_control(arms, found))
             classifications.append(
                 Classification(
                     pmid=record.pmid,
@@ -88,6 +105,7 @@ class Judge:
                     gaps=gaps,
                     key_finding=key_finding(record),
                     findings=found,
+                    arms=arms,
                 )
             )
         return classifications
