@@ -6,6 +6,7 @@ and into summary/latest/; earlier versions are kept and linked.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -22,10 +23,15 @@ from litwatch.outputs import charts
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
+    NO_DIFFERENCE,
+    ONE_FORM,
     REVIEW_DESIGNS,
     EvidenceStatement,
+    StudyVerdict,
+    WatchStatements,
     bottom_line,
     practical_interpretation,
+    study_of,
     watch_statements,
 )
 from litwatch.outputs.view import (
@@ -35,6 +41,7 @@ from litwatch.outputs.view import (
     plural,
     pubmed_url,
     record_view,
+    treatment_by_arm,
 )
 from litwatch.outputs.watch import WatchInfo
 
@@ -51,6 +58,7 @@ class SummaryPaths:
     html: Path
     charts: tuple[Path, ...]
     latest: Path
+    json: Path | None = None  # summary.json: the statements and records as data
 
 
 _UNCLASSIFIED = Attributes()
@@ -80,7 +88,8 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
         "changes": [],
         "n": attributes.n_participants,
         "follow_up_weeks": attributes.follow_up_weeks,
-        "formulation": ", ".join([*map(word, attributes.formulations), *attributes.routes]),
+        "formulation": treatment_by_arm(classification, doses=False)
+        or ", ".join([*map(word, attributes.formulations), *attributes.routes]),
         "dose": "" if amount is None else f"{dose(amount)} µg/day",
         "comparator": word(attributes.comparator) if classification else "",
         "outcomes": words(attributes.outcomes),
@@ -156,13 +165,34 @@ def change_log(
     return entries[::-1]
 
 
+def _tests_intervention(classification: Classification | None) -> bool:
+    return classification is not None and classification.tests_intervention
+
+
+def _arm_treatments(classification: Classification | None) -> set[tuple[str, str]]:
+    """(form, route) of each arm that got the intervention, each form with its own route; a
+    record read before arms were falls back on every form crossed with every route."""
+    arms = classification.arms.arms if classification and classification.arms else ()
+    given = [arm for arm in arms if arm.intervention]
+    if given:
+        return {(arm.formulation or "unspecified", arm.route or "unspecified") for arm in given}
+    attributes = _attributes(classification)
+    return {
+        (formulation, route)
+        for formulation in attributes.formulations or ["unspecified"]
+        for route in attributes.routes or ["unspecified"]
+    }
+
+
 def summary_view(
     watch: WatchInfo,
     records: Sequence[tuple[Record, Classification | None]],
     digests: Sequence[Digest],
     now: datetime,
+    statements: WatchStatements | None = None,
 ) -> dict:
-    """Everything the summary templates show, computed from the records and digests alone."""
+    """Everything the summary templates show, computed from the records and digests alone
+    (and the run's statements, when the run computed them already)."""
     rows = sorted(
         (_trial_row(record, classification, watch) for record, classification in records),
         key=lambda row: (design_rank(row["design"]), -(row["year"] or 0), row["pmid"]),
@@ -177,13 +207,12 @@ def summary_view(
         for row in rows
         if any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
     ]
+    # The "Of N trials" lines and the formulations count trials of the intervention only.
+    tested = [row for row in trials if _tests_intervention(classifications[row["pmid"]])]
     formulations = Counter(
-        (formulation, route)
-        for row in trials
-        for formulation in attributes[row["pmid"]].formulations or ["unspecified"]
-        for route in attributes[row["pmid"]].routes or ["unspecified"]
+        pair for row in tested for pair in _arm_treatments(classifications[row["pmid"]])
     )
-    doses = [dose for row in trials if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
+    doses = [dose for row in tested if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
     gaps = []
     for name, question in watch.gaps:
         addressing = [
@@ -200,7 +229,7 @@ def summary_view(
             }
         )
     participants = sum(row["n"] or 0 for row in trials if row["design"] == "rct")
-    questions, domains = watch_statements(records, watch)
+    questions, domains = statements or watch_statements(records, watch)
     return {
         "intervention": watch.intervention,
         "questions": [statement_view(s, watch) for s in questions],
@@ -223,13 +252,13 @@ def summary_view(
         "rcts": [row for row in trials if row["design"] == "rct"],
         "metformin_trials": [row for row in metformin if row["design"] in TRIALS],
         "metformin": metformin,
-        "trials": trials,
+        "trials": tested,
         "trials_reporting_b12": sum(
-            1 for row in trials if attributes[row["pmid"]].b12_status_reported
+            1 for row in tested if attributes[row["pmid"]].b12_status_reported
         ),
-        "trials_long_follow_up": sum(1 for row in trials if (row["follow_up_weeks"] or 0) >= 52),
+        "trials_long_follow_up": sum(1 for row in tested if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [
-            {"formulation": word(f), "route": r, "trials": count}
+            {"formulation": word(f), "route": word(r), "trials": count}
             for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "dose_range": (min(doses), max(doses)) if doses else None,
@@ -239,6 +268,25 @@ def summary_view(
         "sources": sorted(rows, key=lambda row: (-(row["year"] or 0), row["pmid"])),
         "change_log": change_log(digests, records, watch),
     }
+
+
+def study_words(study: StudyVerdict, statement: EvidenceStatement, watch: WatchInfo) -> str:
+    """How a study's result reads under a statement: "favours B12", or for a head-to-head
+    study, outcome by outcome, "intramuscular methylcobalamin better for nerve conduction; no
+    difference in symptom scores"."""
+    if statement.comparison != "head-to-head":
+        said = direction_words(study.direction, watch, statement.favoured)
+        return f"in {study.subgroup} only: {said}" if study.subgroup else said
+    parts = []
+    for domain, call, better, _evidence in study.per_domain:
+        title = watch.domain_title(domain)
+        if call == ONE_FORM and better:
+            parts.append(f"{better} better for {title}")
+        elif call == NO_DIFFERENCE:
+            parts.append(f"no difference in {title}")
+        else:
+            parts.append(f"unclear for {title}")
+    return "; ".join(dict.fromkeys(parts)) or word(study.direction)
 
 
 def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
@@ -258,11 +306,102 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
                 "participants": study.participants,
                 "follow_up_weeks": study.follow_up_weeks,
                 "direction": study.direction,
-                "direction_words": direction_words(study.direction, watch, statement.favoured),
-                "outcomes": ", ".join(study.outcomes),
+                "direction_words": study_words(study, statement, watch),
+                # a head-to-head study's words name its outcomes already
+                "outcomes": ""
+                if statement.comparison == "head-to-head"
+                else ", ".join(study.outcomes),
                 "evidence": study.evidence,
             }
             for study in statement.studies
+        ],
+    }
+
+
+SUMMARY_SCHEMA_VERSION = "1.0"
+
+
+def _statement_json(statement: EvidenceStatement) -> dict:
+    return {
+        "key": statement.key,
+        "question": statement.question,
+        "domain": statement.domain,
+        "comparison": statement.comparison,
+        "population": statement.population,
+        "title": statement.title,
+        "text": statement.text,
+        "studies": [
+            {
+                "pmid": study.pmid,
+                "design": study.design,
+                "participants": study.participants,
+                "call": study.direction,
+                "better_arm": study.better or None,
+                "subgroup": study.subgroup,
+                "outcomes": list(study.outcomes),
+                "evidence": study.evidence,
+                "checked": False,
+            }
+            for study in statement.studies
+        ],
+    }
+
+
+def _record_json(record: Record, classification: Classification | None) -> dict:
+    study = study_of(record, classification)
+    arms = classification.arms if classification and classification.arms else None
+    calls = [
+        {
+            "domain": f.domain,
+            "comparison": "controlled",
+            "call": f.direction,
+            "better_arm": None,
+            "subgroup": f.subgroup,
+            "evidence": f.evidence,
+        }
+        for f in (study.findings if study.against_control else ())
+    ]
+    calls += [
+        {
+            "domain": f.domain,
+            "comparison": "head-to-head",
+            "call": f.direction,
+            "better_arm": f.better or None,
+            "subgroup": f.subgroup,
+            "evidence": f.evidence,
+        }
+        for f in study.head_to_head_results()
+    ]
+    return {
+        "pmid": record.pmid,
+        "title": record.title,
+        "year": record.publication_year,
+        "design": study.design,
+        "participants": study.participants,
+        "tests_intervention": study.tests_intervention,
+        "arms": [arm.to_json() for arm in arms.arms] if arms else [],
+        "comparisons": [c.to_json() for c in arms.comparisons] if arms else [],
+        "calls": calls,
+    }
+
+
+def summary_json(
+    view: dict,
+    statements: WatchStatements,
+    records: Sequence[tuple[Record, Classification | None]],
+) -> dict:
+    """The summary's statements and records as data, following outputs/schema/summary.schema.json."""
+    questions, domains = statements
+    return {
+        "schema_version": SUMMARY_SCHEMA_VERSION,
+        "watch": {"name": view["watch"]["name"], "title": view["watch"]["title"]},
+        "week": view["week"],
+        "generated": view["generated"],
+        "intervention": view["intervention"],
+        "statements": [_statement_json(s) for s in (*questions, *domains)],
+        "records": [
+            _record_json(record, classification)
+            for record, classification in sorted(records, key=lambda pair: pair[0].pmid)
         ],
     }
 
@@ -284,9 +423,13 @@ def write_summary(
     records_with_classifications: Sequence[tuple[Record, Classification | None]],
     digests_history: Sequence[Digest],
     now: datetime,
+    statements: WatchStatements | None = None,
 ) -> SummaryPaths:
-    """Write this run's summary into out_dir/summary/<ISO week>/ and mirror it into summary/latest/."""
-    view = summary_view(watch_info, records_with_classifications, digests_history, now)
+    """Write this run's summary into out_dir/summary/<ISO week>/ and mirror it into summary/latest/;
+    `statements` are the run's, when it computed them already (flows/digesting.py)."""
+    records = records_with_classifications
+    statements = statements or watch_statements(records, watch_info)
+    view = summary_view(watch_info, records, digests_history, now, statements)
     root = Path(out_dir) / "summary"
     folder = root / view["week"]
     folder.mkdir(parents=True, exist_ok=True)
@@ -305,7 +448,10 @@ def write_summary(
     markdown.write_text(render_text("summary.md.j2", context), encoding="utf-8")
     crash_point("summary")
     html.write_text(render_html("summary.html.j2", context), encoding="utf-8")
+    data = summary_json(view, statements, records)
+    as_json = folder / "summary.json"
+    as_json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     latest = root / "latest"
     # latest/ sits beside the versions, so the same relative links work from both.
     shutil.copytree(folder, latest, dirs_exist_ok=True)
-    return SummaryPaths(folder, markdown, html, tuple(chart_paths), latest)
+    return SummaryPaths(folder, markdown, html, tuple(chart_paths), latest, as_json)

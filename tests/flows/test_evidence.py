@@ -108,13 +108,22 @@ def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks,
     for statement in (*questions, *domains):
         key = statement.key.split(":", 1)[1]
         wanted = domains_of.get(key, {key})
-        rcts = [s for s in statement.studies if s.design == "rct"]
+        rcts = [s for s in statement.studies if s.design == "rct" and s.subgroup is None]
         assert statement.rcts.total == len(rcts)
         assert statement.rcts.participants == sum(
             stored[s.pmid].attributes.n_participants or 0 for s in rcts
         )
         for study in statement.studies:
             directions = {f.direction for f in stored[study.pmid].findings if f.domain in wanted}
+            if statement.comparison == "head-to-head":
+                # a head-to-head study's calls are its arms' results, the better arm named
+                arms = stored[study.pmid].arms
+                results = arms.head_to_head_results if arms else ()
+                directions = {r.call for r in results if r.domain in wanted} | {"no-difference"}
+                if study.direction == "favours-one-form":
+                    assert study.better in {
+                        arms.arms[r.better].treatment for r in results if r.better is not None
+                    }
             assert study.direction in directions or study.direction == "unclear"
         if statement.has_evidence:
             assert " ".join(statement.text.split()) in " ".join(markdown.split())
