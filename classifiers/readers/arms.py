@@ -29,6 +29,10 @@ _ALLOCATION = re.compile(
     r"[^.;]{0,160}?\b(?:to|between|into|receiv\w*)\b",
     re.IGNORECASE,
 )
+# The words that set one arm against another, where a list has no commas to count on.
+_STRONG_BREAK = re.compile(
+    r"\b(?:or|versus|vs\.?|compared\s+(?:with|to)|against)(?!\w)", re.IGNORECASE
+)
 # A title or sentence that sets arms against each other without allocating ("X versus Y").
 _VERSUS = re.compile(r"\b(?:versus|vs\.?|compared\s+(?:with|to))(?!\w)", re.IGNORECASE)
 # A one-arm study: what its people took.
@@ -260,6 +264,15 @@ def _arms_in(
     arms = []
     for index, group in enumerate(groups):
         words_start, words_end = bounds[index], bounds[index + 1]
+        # "methylcobalamin plus gabapentin or gabapentin alone": an arm of another treatment
+        # follows, that names no form, route or control.
+        other = ""
+        gap = text[group[-1].end : words_end]
+        breaks = list(_STRONG_BREAK.finditer(gap))
+        if breaks:
+            other = _other_treatment(gap[breaks[-1].end() :])
+            if other:
+                words_end = group[-1].end + breaks[-1].start()
         words = _trim(text[words_start:words_end])
         values = {m.kind: m.value for m in group}
         routes = [m.value for m in group if m.kind == "route" and m.value != "injected"]
@@ -286,6 +299,8 @@ def _arms_in(
                 add_on=add_on["other"].lower() if add_on else "",
             )
         )
+        if other:
+            arms.append(Arm(words=other, intervention=False, control="active"))
     return _with_other_treatments(text, start, end, tuple(arms), intervention)
 
 
@@ -303,12 +318,6 @@ def _with_other_treatments(
     result = list(arms)
     if other:
         result.insert(0, Arm(words=other, intervention=False, control="active"))
-    last = result[-1]
-    tail_at = text.find(last.words, start, end)
-    tail = text[tail_at + len(last.words) : end] if tail_at >= 0 else ""
-    other = _other_treatment(tail, leading_break=True)
-    if other:
-        result.append(Arm(words=other, intervention=False, control="active"))
     # An intervention arm is one that names the intervention or a form of it, or only a route
     # where another arm names it ("hydroxocobalamin 1 mg subcutaneously or intramuscularly").
     named = [arm.intervention and _names_intervention(arm, intervention) for arm in result]
@@ -328,16 +337,13 @@ def _names_intervention(arm: Arm, intervention: re.Pattern[str] | None) -> bool:
     return bool(intervention is not None and intervention.search(words))
 
 
-def _other_treatment(piece: str, leading_break: bool = False) -> str:
-    """The words of a treatment listed in `piece` ("metformin 850 mg three times a day"), or ""."""
-    if leading_break:
-        broken = _ARM_BREAK.match(piece.lstrip())
-        if not broken:
-            return ""
-        piece = piece.lstrip()[broken.end() :]
-    piece = re.split(r"\bfor\s+\d|\(|\bfor\s+(?:one|two|three|four|six|twelve)\b", piece)[0]
+def _other_treatment(piece: str) -> str:
+    """The words of a treatment listed in `piece` ("metformin 850 mg three times a day"), or ""
+    where it names nothing but a schedule or filler ("weekly", "either")."""
     words = _trim(piece)
-    if not re.search(r"[a-zA-Z]{4,}", words) or len(words) > 60:
+    named = _SCHEDULE.sub(" ", words)
+    named = re.sub(r"\b(?:alone|only|either|receive|receiving|take|taking|matching)\b", " ", named)
+    if not re.search(r"[a-zA-Z]{4,}", named) or len(words) > 60:
         return ""
     return words
 
