@@ -163,3 +163,43 @@ def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic
         third = _week(store, watch, [indexed], 2)
         assert [item.record.pmid for item in third.revised] == [NEW_TRIAL]
         assert third.evidence_changes == ()
+
+
+def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(
+    tmp_path, ontopic, monkeypatch
+):
+    """The digest's "what moved" needs the statements before and after it; the summary takes
+    the after ones from the digest instead of computing them a third time, and they are the
+    statements the summary's records give once the digest is recorded."""
+    from litwatch.flows import digesting
+    from litwatch.outputs import summary as summary_module
+
+    watch = load_watches()[0]
+    computed = []
+
+    def counted(records, info):
+        computed.append(len(records))
+        return watch_statements(records, info)
+
+    monkeypatch.setattr(digesting, "watch_statements", counted)
+    monkeypatch.setattr(summary_module, "watch_statements", counted)
+    settings = Settings(data_dir=tmp_path / "data")
+    with Store.open(settings.db_path) as store:
+        run = store.begin_run(watch.name, None, None, MONDAY)
+        store.upsert_records(run, watch.name, ontopic, MONDAY)
+        classify_pending(store, watch)
+        _digest, statements = digesting.digest_with_statements(store, watch, run, MONDAY)
+        paths = update_summary(store, watch, tmp_path / "out", MONDAY, statements)
+        assert len(computed) == 2  # before the digest, and after it
+        records, _ = summary_inputs(store, watch)
+        fresh = watch_statements(records, watch_info(watch))
+        assert [s.text for s in (*fresh[0], *fresh[1])] == [
+            s.text for s in (*statements[0], *statements[1])
+        ]
+        written = json.loads(paths["summary_json"].read_text(encoding="utf-8"))
+        assert [s["text"] for s in written["statements"]] == [
+            s.text for s in (*fresh[0], *fresh[1])
+        ]
+        # Control: a summary not handed the run's statements computes them again.
+        update_summary(store, watch, tmp_path / "again", MONDAY)
+        assert len(computed) == 3
