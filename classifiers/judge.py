@@ -31,11 +31,15 @@ from litwatch.classifiers.readers.arms import (
     not_against_control,
     read_arms,
 )
+from litwatch.classifiers.readers.included import read_included_studies
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
 from litwatch.core.findings import FindingsDefinition
 from litwatch.core.records import Record
+
+# The designs whose included studies are read ("a meta-analysis of 12 trials").
+_REVIEWS = ("meta-analysis", "systematic-review", "narrative-review")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,9 @@ class Judge:
             )
             arms = read_arms(text, self.intervention, findings.domains)
             arms = replace(arms, not_controlled=not_against_control(arms, found))
+            if design.label in _REVIEWS:
+                studies, people = read_included_studies(text)
+                arms = replace(arms, included_studies=studies, pooled_participants=people)
             classifications.append(
                 Classification(
                     pmid=record.pmid,

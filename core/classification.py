@@ -262,6 +262,9 @@ class Arms:
     # The outcome domains whose finding (`Classification.findings`) speaks of the intervention
     # arms against each other, not against the control: a multi-arm trial's head-to-head result.
     not_controlled: tuple[str, ...] = ()
+    # For a review: how many studies it pooled or summarised, and how many people they held.
+    included_studies: int | None = None
+    pooled_participants: int | None = None
 
     @property
     def controlled(self) -> bool:
@@ -279,6 +282,8 @@ class Arms:
             "tests_intervention": self.tests_intervention,
             "evidence": self.evidence,
             "not_controlled": list(self.not_controlled),
+            "included_studies": self.included_studies,
+            "pooled_participants": self.pooled_participants,
         }
 
     @classmethod
@@ -293,6 +298,8 @@ class Arms:
             tests_intervention=bool(data.get("tests_intervention", False)),
             evidence=str(data.get("evidence") or ""),
             not_controlled=tuple(str(d) for d in data.get("not_controlled") or ()),
+            included_studies=data.get("included_studies"),
+            pooled_participants=data.get("pooled_participants"),
         )
 
 

@@ -65,6 +65,7 @@ class Study:
     controlled: bool | None = None  # None: whenever it is not head-to-head
     head_to_head_findings: tuple[StudyFinding, ...] = ()
     arms: tuple[str, ...] = ()  # what each arm got, in the abstract's order
+    included_studies: int | None = None  # for a review: the studies it pooled
     comparisons: tuple[str, ...] = ()  # the kinds of comparison its arms make
 
     @property
@@ -100,6 +101,7 @@ class StudyVerdict:
     # words "intramuscular methylcobalamin better for nerve conduction; no difference in pain"
     per_domain: tuple[tuple[str, str, str, str], ...] = ()
     subgroup: str | None = None
+    included_studies: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Tally:
     unclear: int = 0
     participants: int = 0
     meta_analyses: int = 0  # of the studies counted, how many are meta-analyses
+    included: int = 0  # of reviews: the studies they pooled, where each says
 
     @property
     def total(self) -> int:
@@ -209,6 +212,8 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         findings=tuple(f for f in findings if f.domain not in apart),
         head_to_head_findings=tuple(head_to_head),
         arms=tuple(arm.treatment for arm in arms.arms),
+        included_studies=arms.included_studies,
+        participants=common.participants or arms.pooled_participants,
         comparisons=tuple(dict.fromkeys(c.kind for c in arms.comparisons)),
     )
 
@@ -248,11 +253,12 @@ def _tally(verdicts: Iterable[StudyVerdict]) -> Tally:
     verdicts = [
         replace(v, direction=FAVOURS if v.direction == ONE_FORM else v.direction) for v in verdicts
     ]
-    participants = meta_analyses = 0
+    participants = meta_analyses = included = 0
     for verdict in verdicts:
         counts[verdict.direction] += 1
         participants += verdict.participants or 0
         meta_analyses += verdict.design == "meta-analysis"
+        included += verdict.included_studies or 0
     return Tally(
         counts[FAVOURS],
         counts[NO_DIFFERENCE],
@@ -260,6 +266,7 @@ def _tally(verdicts: Iterable[StudyVerdict]) -> Tally:
         counts[UNCLEAR],
         participants,
         meta_analyses,
+        included,
     )
 
 
@@ -307,11 +314,13 @@ def _lower_first(title: str) -> str:
 
 
 def review_kind(reviews: Tally) -> tuple[str, str]:
-    """How to name the reviews of a tally: meta-analyses, systematic reviews, or both."""
+    """How to name the reviews of a tally: meta-analyses, systematic reviews, or both; one
+    review that says how many studies it pooled says so ("meta-analysis of 12 trials")."""
+    pooled = f" of {reviews.included} trials" if reviews.total == 1 and reviews.included else ""
     if reviews.meta_analyses == reviews.total:
-        return "meta-analysis", "meta-analyses"
+        return f"meta-analysis{pooled}", "meta-analyses"
     if reviews.meta_analyses == 0:
-        return "systematic review", "systematic reviews"
+        return f"systematic review{pooled}", "systematic reviews"
     return "review", "reviews (meta-analyses and systematic reviews)"
 
 
@@ -378,6 +387,7 @@ def _verdicts(
                 better=better,
                 per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
                 subgroup=subgroup,
+                included_studies=study.included_studies,
             )
         )
     return sorted(verdicts, key=_by_weight)

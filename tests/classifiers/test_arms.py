@@ -4,6 +4,7 @@ results per outcome domain with the better arm, read from sentences written for 
 from __future__ import annotations
 
 from litwatch.classifiers.readers.arms import intervention_pattern, read_arms
+from litwatch.classifiers.readers.included import read_included_studies
 from litwatch.core.findings import DomainTerm, OutcomeDomain
 
 # A watch's own words: none of these is in the reader's code.
@@ -154,3 +155,9 @@ def test_a_crossover_with_placebo_injections_is_placebo_controlled():
         "saline injections in random order."
     )
     assert [c.kind for c in arms.comparisons] == ["placebo-controlled"]
+
+
+def test_a_review_says_how_many_studies_it_pooled_and_a_call_for_more_is_no_count():
+    assert read_included_studies("Eleven trials with 1,204 adults met our criteria.") == (11, 1204)
+    assert read_included_studies("We pooled 6 randomised studies.") == (6, None)
+    assert read_included_studies("Two more trials are needed.") == (None, None)

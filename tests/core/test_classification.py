@@ -122,6 +122,8 @@ RCT_JSON = {
         "tests_intervention": True,
         "evidence": "randomized to oral methylcobalamin 1500 ug daily or placebo",
         "not_controlled": [],
+        "included_studies": None,
+        "pooled_participants": None,
     },
 }
 

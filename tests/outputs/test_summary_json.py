@@ -139,7 +139,7 @@ def test_a_pooled_review_counts_as_a_review_never_as_an_rct(summary):
     _, document = summary
     pain, calls = _calls(document, "question:symptoms-pain")
     assert calls["9100003"] == ("favours-intervention", None)
-    assert "1 RCT" in pain["text"] and "1 meta-analysis" in pain["text"]
+    assert "1 RCT" in pain["text"] and "1 meta-analysis of 9 trials" in pain["text"]
 
 
 def test_a_trial_of_another_drug_counts_in_no_statement_of_the_intervention(summary):
