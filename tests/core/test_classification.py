@@ -50,7 +50,7 @@ RCT = Classification(
                 "daily",
             ),
             Arm("placebo", False, control="placebo"),
-        ),  # fmt: skip
+        ),
         comparisons=(Comparison("placebo-controlled", (0, 1)),),
         tests_intervention=True,
         evidence="randomized to oral methylcobalamin 1500 ug daily or placebo",

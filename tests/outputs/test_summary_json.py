@@ -10,10 +10,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 from litwatch.classifiers.judge import Judge
-from litwatch.config import load_watches
 from litwatch.core.records import AbstractSection, Record
 from litwatch.flows.digesting import watch_info
 from litwatch.outputs.summary import write_summary
+
+from litwatch.config import load_watches
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 SCHEMA = json.loads(
