@@ -239,6 +239,7 @@ def summary_view(
             (s.text for s in domains if s.key == "domain:adverse-events" and s.has_evidence), ""
         ),
         "bottom_line": bottom_line(questions, watch.intervention),
+        "effect_plots": effect_direction_plots(questions, watch),
         "practice": practical_interpretation(questions, watch.intervention),
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
         "week": iso_week_label(now),
@@ -316,6 +317,81 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
             for study in statement.studies
         ],
     }
+
+
+# An effect direction plot's marks (SWiM): better, worse, no difference, unclear.
+_ARROWS = {
+    "favours-intervention": "▲",
+    ONE_FORM: "▲",
+    "favours-comparator": "▼",
+    NO_DIFFERENCE: "◄►",
+    "unclear": "?",
+}
+
+
+def _cell(entries: list[tuple[str, str, str, str]], statement: EvidenceStatement, watch) -> dict:
+    """One study's mark for one domain, with the words a screen reader reads instead."""
+    if not entries:
+        return {"arrow": "", "words": "not reported", "direction": ""}
+    better = {b for _, call, b, _ in entries if call == ONE_FORM}
+    calls = {call for _, call, _, _ in entries}
+    if len(better) > 1 or {"favours-intervention", "favours-comparator"} <= calls:
+        call = "unclear"
+    else:
+        call = next(
+            (c for c in ("favours-intervention", ONE_FORM, "favours-comparator", NO_DIFFERENCE)
+             if c in calls),
+            "unclear",
+        )  # fmt: skip
+    if call == ONE_FORM:
+        words = f"better with {next(iter(better))}"
+    elif call == "favours-intervention":
+        words = f"better with {watch.intervention}"
+    elif call == "favours-comparator":
+        words = "better with the comparator"
+    else:
+        words = word(call)
+    return {"arrow": _ARROWS[call], "words": words, "direction": call}
+
+
+def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: WatchInfo) -> list[dict]:
+    """Per question, the effect direction plot of evidence synthesis without meta-analysis
+    (SWiM): a row per study, larger and longer first, a column per outcome domain of the
+    question, each cell the direction of that study's result on it."""
+    asked = {f"question:{q.key}": q for q in watch.questions}
+    plots = []
+    for statement in statements:
+        question = asked.get(statement.key)
+        if question is None or not statement.has_evidence:
+            continue
+        # the question's domains some study reports on: an empty column says nothing
+        reported = {entry[0] for study in statement.studies for entry in study.per_domain}
+        domains = [domain for domain in question.domains if domain in reported]
+        rows = []
+        for study in statement.studies:
+            rows.append(
+                {
+                    "pmid": study.pmid,
+                    "url": pubmed_url(study.pmid),
+                    "title": study.title or "(no title)",
+                    "design_label": design_label(study.design),
+                    "participants": study.participants,
+                    "subgroup": study.subgroup,
+                    "cells": [
+                        _cell([e for e in study.per_domain if e[0] == domain], statement, watch)
+                        for domain in domains
+                    ],
+                }
+            )
+        plots.append(
+            {
+                "key": statement.key,
+                "title": statement.title,
+                "columns": [watch.domain_title(domain) for domain in domains],
+                "rows": rows,
+            }
+        )
+    return plots
 
 
 SUMMARY_SCHEMA_VERSION = "1.0"

@@ -163,3 +163,24 @@ def test_the_per_domain_words_name_the_better_arm(summary):
     assert "| cyanocobalamin | oral |" in markdown
     assert "| cyanocobalamin | intramuscular |" in markdown
     assert "| methylcobalamin | intramuscular |" in markdown
+
+
+def test_the_effect_direction_plot_has_a_row_per_study_and_words_for_screen_readers(summary):
+    from lxml import html as lxml_html
+
+    paths, _ = summary
+    page = lxml_html.fromstring(paths.html.read_bytes())
+    [forms] = page.xpath('//table[@id="edp-question-formulation-route"]')
+    rows = forms.xpath(".//tr")[1:]
+    assert [row.xpath("./th//a/text()")[0] for row in rows] == ["PMID 9100001", "PMID 9100004"]
+    headers = [th.text_content() for th in forms.xpath(".//tr[1]/th")[1:]]
+    cells = dict(zip(headers, rows[0].xpath("./td"), strict=True))
+    nerve = cells["nerve conduction"]
+    assert nerve.xpath('./span[@aria-hidden="true"]/text()') == ["▲"]
+    assert nerve.xpath('./span[@class="sr-only"]/text()') == [
+        "better with intramuscular methylcobalamin"
+    ]
+    # Columns are the domains some study reports on; the larger study comes first.
+    assert "quality of life" not in headers
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "◄► no difference" in markdown
