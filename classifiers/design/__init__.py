@@ -6,6 +6,7 @@ it, so a better model can replace the shipped one without touching any caller.""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 from litwatch.classifiers.design.model import DesignModel, ModelCall
 from litwatch.classifiers.design.model_io import load_model
 from litwatch.classifiers.design.pubtypes import design_from_indexing
+from litwatch.classifiers.design.rules import PHRASE_RULES
+from litwatch.classifiers.design.text import text_view
 from litwatch.core.classification import DesignCall
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
@@ -110,4 +113,31 @@ def _from_indexing(record: Record) -> DesignCall | None:
     design = design_from_indexing(record.publication_types, record.mesh_terms)
     if design is None:
         return None
-    return DesignCall(design.label, INDEXING_CONFIDENCE, "publication_type", design.evidence)
+    label, evidence = design.label, tuple(design.evidence)
+    if label == "narrative-review":
+        # NLM's plain "Review" covers systematic reviews not yet typed as such: one whose
+        # abstract says the authors searched the literature and which studies qualified is one.
+        searched = described_search(record)
+        if searched:
+            label, evidence = "systematic-review", (*evidence, *searched)
+    return DesignCall(label, INDEXING_CONFIDENCE, "publication_type", evidence)
+
+
+_INCLUSION = re.compile(
+    r"\b(?:trials|studies|RCTs|articles|reports)\b[^.;]{0,40}\b(?:qualified|were included"
+    r"|met (?:the |our )?(?:inclusion |eligibility )?criteria|were eligible|were selected)\b"
+    r"|\b(?:included|identified|selected)\s+(?:\w+\s+){0,2}(?:trials|studies|RCTs)\b",
+    re.IGNORECASE,
+)
+
+
+def described_search(record: Record) -> tuple[str, ...]:
+    """The phrases saying the authors searched the literature and which studies qualified
+    (both, or nothing): what makes a review systematic."""
+    view = text_view(record)
+    search = next((rule for rule in PHRASE_RULES if rule.name == "literature search"), None)
+    found = search.search(view) if search is not None else None
+    inclusion = _INCLUSION.search(view.text)
+    if found is None or inclusion is None:
+        return ()
+    return (found.group(0), inclusion.group(0))
