@@ -90,10 +90,20 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
         "follow_up_weeks": attributes.follow_up_weeks,
         "formulation": treatment_by_arm(classification, doses=False)
         or ", ".join([*map(word, attributes.formulations), *attributes.routes]),
-        "dose": "" if amount is None else f"{dose(amount)} µg/day",
+        "dose": _arm_doses(classification) or ("" if amount is None else f"{dose(amount)} µg/day"),
         "comparator": word(attributes.comparator) if classification else "",
         "outcomes": words(attributes.outcomes),
     }
+
+
+def _arm_doses(classification: Classification | None) -> str:
+    """Each intervention arm's daily dose, in the arms' order ("1,000 / 1,000 / 143 µg/day"),
+    where the arms differ and each says one; else ""."""
+    arms = classification.arms.arms if classification and classification.arms else ()
+    doses = [arm.daily_dose_ug for arm in arms if arm.intervention]
+    if len(doses) < 2 or None in doses or len(set(doses)) == 1:
+        return ""
+    return " / ".join(dose(amount) for amount in doses if amount is not None) + " µg/day"
 
 
 def _change_line(

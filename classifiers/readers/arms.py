@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from litwatch.classifiers.readers.dose import find_doses
 from litwatch.classifiers.readers.terms import term_pattern
-from litwatch.classifiers.readers.vocab import formulation_mentions, route_mentions
+from litwatch.classifiers.readers.vocab import formulation_mentions, read_routes, route_mentions
 from litwatch.classifiers.text.passage import Passage
 from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Comparison
 from litwatch.core.findings import Finding, OutcomeDomain
@@ -134,6 +134,7 @@ def read_arms(
     if found is None:
         return Arms(tests_intervention=_names_given_intervention(passage, intervention))
     sentence, start, arms = found
+    arms = _single_route_filled(arms, passage)
     if not any(arm.intervention for arm in arms):
         # arms allocated, none given the intervention: a trial of something else
         return Arms(arms=arms, comparisons=(), evidence=sentence)
@@ -357,6 +358,19 @@ def _trim(words: str) -> str:
     return words.strip(" ,;()")
 
 
+def _single_route_filled(arms: tuple[Arm, ...], passage: Passage) -> tuple[Arm, ...]:
+    """Intervention arms whose list names no route take the one route the whole text names
+    ("oral methylcobalamin" in the aims, "randomized to methylcobalamin or placebo" after)."""
+    given = [arm for arm in arms if arm.intervention]
+    if not given or any(arm.route for arm in given):
+        return arms
+    routes = read_routes(passage)
+    if len(routes) != 1:
+        return arms
+    route = next(iter(routes))
+    return tuple(replace(arm, route=route) if arm.intervention else arm for arm in arms)
+
+
 def _same_route(route: str | None, other: str) -> bool:
     """ "intramuscular injection": an injection and a parenteral route name one route."""
     if route is None:
@@ -485,9 +499,12 @@ _SECOND_BETTER = re.compile(
 )
 # "fell most with injections", "greater improvement with oral": the arm after "with" did better.
 _WITH_BETTER = re.compile(
-    r"\b(?:most|more|greater|larger|better|faster)\b[^.;]{0,40}?\b(?:with|in|on|after)\s+$",
+    r"\b(?:more|greater|larger|better|faster)\b[^.;]{0,40}?\b(?:with|in|on|after)\s+$",
     re.IGNORECASE,
 )
+# "fell most with injections" describes; only with a significant difference does it compare.
+_MOST_WITH = re.compile(r"\bmost\b[^.;]{0,40}?\b(?:with|in|on|after)\s+$", re.IGNORECASE)
+_SIGNIFICANT = re.compile(r"\bsignifican\w*", re.IGNORECASE)
 _ADVANTAGE = re.compile(r"\b(?:advantage|benefit|superiority)\s+of\b[^.;]{0,25}$", re.IGNORECASE)
 
 
@@ -552,9 +569,9 @@ def _clause_call(clause: str, arms: Sequence[Arm]) -> tuple[str, int | None] | N
         return None
     first_index, first_at = named[0]
     for index, at in named:
-        if _WITH_BETTER.search(clause[max(0, at - 60) : at]) or _ADVANTAGE.search(
-            clause[max(0, at - 30) : at]
-        ):
+        before = clause[max(0, at - 60) : at]
+        most = _MOST_WITH.search(before) and _SIGNIFICANT.search(clause)
+        if _WITH_BETTER.search(before) or most or _ADVANTAGE.search(clause[max(0, at - 30) : at]):
             return ("favours-one-form", index)
     others = [(i, at) for i, at in named if i != first_index]
     if others:

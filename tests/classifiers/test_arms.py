@@ -161,3 +161,28 @@ def test_a_review_says_how_many_studies_it_pooled_and_a_call_for_more_is_no_coun
     assert read_included_studies("Eleven trials with 1,204 adults met our criteria.") == (11, 1204)
     assert read_included_studies("We pooled 6 randomised studies.") == (6, None)
     assert read_included_studies("Two more trials are needed.") == (None, None)
+
+
+def test_a_superlative_without_a_significant_difference_names_no_better_arm():
+    text = (
+        "Adults were randomised to oral hydroxocobalamin or intramuscular hydroxocobalamin. "
+        "Serum B12 rose {} with intramuscular injection."
+    )
+    [described] = read(text.format("most")).head_to_head_results
+    assert described.call != "favours-one-form"
+    [tested] = read(text.format("significantly most")).head_to_head_results
+    assert (tested.call, read(text.format("most")).arms[tested.better].route) == (
+        "favours-one-form",
+        "intramuscular",
+    )
+
+
+def test_arms_without_a_route_take_the_one_route_the_abstract_names():
+    arms = read(
+        "We asked whether oral cyanocobalamin helps. Patients were randomized to "
+        "cyanocobalamin 1000 µg daily or placebo."
+    )
+    assert [(a.formulation, a.route) for a in arms.arms] == [
+        ("cyanocobalamin", "oral"),
+        (None, None),
+    ]
