@@ -168,8 +168,8 @@ def test_a_superlative_without_a_significant_difference_names_no_better_arm():
         "Adults were randomised to oral hydroxocobalamin or intramuscular hydroxocobalamin. "
         "Serum B12 rose {} with intramuscular injection."
     )
-    [described] = read(text.format("most")).head_to_head_results
-    assert described.call != "favours-one-form"
+    described = read(text.format("most")).head_to_head_results
+    assert all(result.call != "favours-one-form" for result in described)
     [tested] = read(text.format("significantly most")).head_to_head_results
     assert (tested.call, read(text.format("most")).arms[tested.better].route) == (
         "favours-one-form",
