@@ -200,7 +200,7 @@ def _mentions(text: str, start: int, end: int, intervention: re.Pattern[str] | N
     piece = text[start:end]
     mentions = []
     for name, span in formulation_mentions(piece):
-        if not _INGREDIENT_BEFORE.search(piece[: span.start]):
+        if not _INGREDIENT_BEFORE.search(piece[max(0, span.start - 80) : span.start]):
             mentions.append(_Mention("form", name, start + span.start, start + span.end))
     for name, span in route_mentions(piece):
         mentions.append(_Mention("route", name, start + span.start, start + span.end))
@@ -213,7 +213,7 @@ def _mentions(text: str, start: int, end: int, intervention: re.Pattern[str] | N
             )
     if intervention is not None:
         for match in intervention.finditer(piece):
-            if not _INGREDIENT_BEFORE.search(piece[: match.start()]):
+            if not _INGREDIENT_BEFORE.search(piece[max(0, match.start() - 80) : match.start()]):
                 at = (start + match.start(), start + match.end())
                 mentions.append(_Mention("intervention", match.group(0), *at))
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -530,7 +530,7 @@ def head_to_head_results(
         clauses = [
             c
             for c in re.split(
-                r";|,?\s+\bwhile\b(?=[^.;]*\b(?:similar|differ)\w*)|,?\s+\bbut\b\s+(?!not\b)",
+                r";|,?\s+\bwhile\b(?=[^.;]{0,200}?\b(?:similar|differ)\w*)|,?\s+\bbut\b\s+(?!not\b)",
                 sentence,
             )
             if c.strip()
