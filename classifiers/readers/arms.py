@@ -14,8 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from litwatch.classifiers.readers.dose import find_doses
-from litwatch.classifiers.readers.terms import term_pattern
-from litwatch.classifiers.readers.vocab import formulation_mentions, read_routes, route_mentions
+from litwatch.classifiers.readers.terms import compile_terms, term_pattern
+from litwatch.classifiers.readers.vocab import (
+    formulation_mentions,
+    read_formulations,
+    read_routes,
+    route_mentions,
+)
 from litwatch.classifiers.text.passage import Passage
 from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Comparison
 from litwatch.core.findings import Finding, OutcomeDomain
@@ -130,6 +135,9 @@ def read_arms(
     """The arms of the trial `text` reports, their comparisons, the head-to-head results per
     domain, and whether the intervention (`intervention`: the watch's names of it) is tested."""
     passage = Passage.of(text)
+    named = intervention is not None and passage.may_match(intervention)
+    if not named and not read_formulations(passage):
+        return Arms()  # no arm can get what the text never names
     found = _allocation(passage, intervention)
     if found is None:
         return Arms(tests_intervention=_names_given_intervention(passage, intervention))
@@ -154,10 +162,7 @@ def read_arms(
 def intervention_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
     """The watch's names of its intervention as one case-free pattern (None for no names)."""
     names = [name for name in names if name.strip()]
-    if not names:
-        return None
-    ordered = sorted(set(names), key=len, reverse=True)
-    return re.compile("|".join(f"(?:{term_pattern(name)})" for name in ordered), re.IGNORECASE)
+    return compile_terms(names) if names else None
 
 
 def _allocation(
@@ -170,19 +175,17 @@ def _allocation(
     candidates: list[tuple[int, int, int]] = []  # (rank, start, where the arms start)
     for start, end in passage.sentences:
         sentence = text[start:end]
-        if _NOT_THIS_TRIAL.search(sentence):
-            continue
         allocation = _ALLOCATION.search(sentence)
         if allocation:
-            candidates.append((0, start, start + allocation.end()))
+            found = (0, start, start + allocation.end())
+        elif _VERSUS.search(sentence):
+            found = (1, start, start)
+        elif given := _GIVEN.search(sentence):
+            found = (2, start, start + given.end())
+        else:
             continue
-        versus = _VERSUS.search(sentence)
-        if versus:
-            candidates.append((1, start, start))
-            continue
-        given = _GIVEN.search(sentence)
-        if given:
-            candidates.append((2, start, start + given.end()))
+        if not _NOT_THIS_TRIAL.search(sentence):
+            candidates.append(found)
     for rank, start, arms_from in sorted(candidates):
         end = next(e for s, e in passage.sentences if s == start)
         list_end = _REGION_END.search(text, arms_from, end)
@@ -446,7 +449,7 @@ _GIVEN_INTERVENTION = re.compile(
 def _names_given_intervention(passage: Passage, intervention: re.Pattern[str] | None) -> bool:
     """Whether the text speaks of the intervention as something given ("B12 supplements",
     "trials of B12", "treated with methylcobalamin"), not only measured."""
-    if intervention is None:
+    if intervention is None or not passage.may_match(intervention):
         return False
     text = passage.text
     for match in intervention.finditer(text):
