@@ -299,7 +299,7 @@ def _arms_in(
                 formulation=values.get("form"),
                 route=values.get("route"),
                 daily_dose_ug=in_arm[0].ug_per_day if in_arm else None,
-                schedule=schedule.group(0).lower() if schedule else "",
+                schedule=_schedule_words(schedule.group(0)) if schedule else "",
                 add_on=add_on["other"].lower() if add_on else "",
             )
         )
@@ -372,6 +372,22 @@ def _single_route_filled(arms: tuple[Arm, ...], passage: Passage) -> tuple[Arm, 
         return arms
     route = next(iter(routes))
     return tuple(replace(arm, route=route) if arm.intervention else arm for arm in arms)
+
+
+_SCHEDULE_WORDS = {
+    "day": "daily",
+    "d": "daily",
+    "week": "weekly",
+    "wk": "weekly",
+    "month": "monthly",
+}
+
+
+def _schedule_words(written: str) -> str:
+    """ "/day", "a day" and "per day" read "daily"; other schedules as written."""
+    written = " ".join(written.lower().split())
+    unit = re.fullmatch(r"(?:/\s*|a\s+|per\s+)(day|d|week|wk|month)", written)
+    return _SCHEDULE_WORDS[unit.group(1)] if unit else written
 
 
 def _same_route(route: str | None, other: str) -> bool:
