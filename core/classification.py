@@ -7,6 +7,7 @@ output formats that print it (`litwatch classify`, Parquet).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -169,7 +170,8 @@ class Arm:
         if not self.intervention:
             return self.words if self.control == "active" else (self.control or self.words)
         named = " ".join(part for part in (self.route, self.formulation) if part)
-        named = named or self.words
+        # without a form or route read, its words up to a dose or an aside: "vitamin B12"
+        named = named or re.split(r"\s*\(|\s+\d", self.words, maxsplit=1)[0] or self.words
         return f"{named} + {self.add_on}" if self.add_on else named
 
     def to_json(self) -> dict[str, Any]:

@@ -30,7 +30,7 @@ ARMS_VERSION = "1"
 
 # A sentence that allocates people to arms, and where its list of arms starts.
 _ALLOCATION = re.compile(
-    r"\b(?:randomi[sz]\w*|randomly\s+(?:assigned|allocated)|allocated|assigned)\b"
+    r"\b(?:randomi[sz]\w*|randomly\s+(?:assigned|allocated|divided|split)|allocated|assigned)\b"
     r"[^.;]{0,160}?\b(?:to|between|into|receiv\w*)\b",
     re.IGNORECASE,
 )
@@ -82,13 +82,15 @@ _CONTROLS = (
     ),
 )
 # "a B-complex tablet containing thiamine, pyridoxine and cyanocobalamin": ingredients, not arms.
-_INGREDIENT_BEFORE = re.compile(
-    r"\b(?:containing|contains|including|with)\b[^.;]{0,60}$", re.IGNORECASE
-)
+_INGREDIENT_BEFORE = re.compile(r"\b(?:containing|contains|including)\b[^.;]{0,60}$", re.IGNORECASE)
 # B12 + X against X: the words that add a treatment to the intervention, and "X alone".
 _ADD_ON = re.compile(
     r"\b(?:plus|added\s+to|in\s+addition\s+to|on\s+top\s+of|combined\s+with|together\s+with)\s+"
     r"(?P<other>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)",
+    re.IGNORECASE,
+)
+_ADDED_BEFORE = re.compile(
+    r"(?P<other>[a-z][\w-]*)\s+(?:plus|combined\s+with|together\s+with|with|and|\+)\s*$",
     re.IGNORECASE,
 )
 _ALONE = re.compile(r"\balone\b|\bonly\b", re.IGNORECASE)
@@ -318,8 +320,14 @@ def _with_other_treatments(
         return arms
     first = text.find(arms[0].words, start, end)
     lead = text[start:first] if first > start else ""
-    other = _other_treatment(lead)
     result = list(arms)
+    # "pregabalin alone or pregabalin combined with methylcobalamin": the first intervention arm
+    # got the drug besides it, and what is listed before is the drug alone.
+    added = _ADDED_BEFORE.search(lead)
+    if added and result[0].intervention and not result[0].add_on:
+        result[0] = replace(result[0], add_on=added["other"].lower())
+        lead = lead[: added.start()]
+    other = _other_treatment(lead)
     if other:
         result.insert(0, Arm(words=other, intervention=False, control="active"))
     # An intervention arm is one that names the intervention or a form of it, or only a route
@@ -341,12 +349,21 @@ def _names_intervention(arm: Arm, intervention: re.Pattern[str] | None) -> bool:
     return bool(intervention is not None and intervention.search(words))
 
 
+# Words around a list of arms that name no treatment: "three groups: group A received ...".
+_NOT_A_TREATMENT = re.compile(
+    r"\b(?:alone|only|either|receive[ds]?|receiving|take|taking|matching|identical|groups?|arms?"
+    r"|into|following|one|two|three|four|five|six|[A-D]|first|second|third|intervention"
+    r"|experimental|treatment|observation|study)\b",
+    re.IGNORECASE,
+)
+
+
 def _other_treatment(piece: str) -> str:
     """The words of a treatment listed in `piece` ("metformin 850 mg three times a day"), or ""
     where it names nothing but a schedule or filler ("weekly", "either")."""
     words = _trim(piece)
     named = _SCHEDULE.sub(" ", words)
-    named = re.sub(r"\b(?:alone|only|either|receive|receiving|take|taking|matching)\b", " ", named)
+    named = _NOT_A_TREATMENT.sub(" ", named)
     if not re.search(r"[a-zA-Z]{4,}", named) or len(words) > 60:
         return ""
     return words

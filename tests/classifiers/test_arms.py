@@ -186,3 +186,28 @@ def test_arms_without_a_route_take_the_one_route_the_abstract_names():
         ("cyanocobalamin", "oral"),
         (None, None),
     ]
+
+
+def test_arms_written_in_other_ways_are_read_the_same():
+    groups = read(
+        "Patients were randomized into three groups: group A received methylcobalamin "
+        "injections, group B oral methylcobalamin, and group C placebo."
+    )
+    assert [a.treatment for a in groups.arms] == [
+        "injected methylcobalamin",
+        "oral methylcobalamin",
+        "placebo",
+    ]
+    before = read(
+        "Sixty patients were randomly allocated to pregabalin alone or pregabalin combined "
+        "with methylcobalamin for 8 weeks."
+    )
+    assert [c.kind for c in before.comparisons] == ["add-on"]
+    assert [a.add_on for a in before.arms if a.intervention] == ["pregabalin"]
+    divided = read(
+        "A total of 150 patients were randomly divided into an observation group (cobalamin "
+        "injection) and a control group (conventional treatment)."
+    )
+    assert [c.kind for c in divided.comparisons] == ["usual-care-controlled"]
+    named = read("In this trial, 80 patients received vitamin B12 (1000 µg/day) or placebo.")
+    assert [a.treatment for a in named.arms] == ["vitamin B12", "placebo"]
