@@ -342,7 +342,7 @@ _ARROWS = {
 def _cell(entries: list[tuple[str, str, str, str]], statement: EvidenceStatement, watch) -> dict:
     """One study's mark for one domain, with the words a screen reader reads instead."""
     if not entries:
-        return {"arrow": "", "words": "not reported", "direction": ""}
+        return {"arrow": "", "words": "not reported", "direction": "", "shown": ""}
     better = {b for _, call, b, _ in entries if call == ONE_FORM}
     calls = {call for _, call, _, _ in entries}
     if len(better) > 1 or {"favours-intervention", "favours-comparator"} <= calls:
@@ -353,15 +353,18 @@ def _cell(entries: list[tuple[str, str, str, str]], statement: EvidenceStatement
              if c in calls),
             "unclear",
         )  # fmt: skip
+    shown = ""
     if call == ONE_FORM:
-        words = f"better with {next(iter(better))}"
+        shown = next(iter(better))
+        words = f"better with {shown}"
     elif call == "favours-intervention":
         words = f"better with {watch.intervention}"
     elif call == "favours-comparator":
         words = "better with the comparator"
     else:
         words = word(call)
-    return {"arrow": _ARROWS[call], "words": words, "direction": call}
+    # `shown`: what a sighted reader needs beside the arrow, the better arm of two forms
+    return {"arrow": _ARROWS[call], "words": words, "direction": call, "shown": shown}
 
 
 def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: WatchInfo) -> list[dict]:
