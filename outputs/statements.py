@@ -143,6 +143,8 @@ class EvidenceStatement:
     population: str = "all"  # or the one population it counts ("metformin-users")
     question: str | None = None  # the question's name, for a question's statement
     domain: str | None = None  # the domain's name, for a domain's statement
+    # (population, its line, its studies) for each population line: "In metformin users: ..."
+    within: tuple[tuple[str, str, tuple[StudyVerdict, ...]], ...] = ()
 
     @property
     def pmids(self) -> tuple[str, ...]:
@@ -418,15 +420,21 @@ def build_statement(
     reviews = _tally(v for v in verdicts if v.design in REVIEW_DESIGNS)
     other = _tally(v for v in verdicts if v.design in OTHER_PRIMARY)
     scenario_lines = []
+    within: list[tuple[str, str, tuple[StudyVerdict, ...]]] = []
     if populations:
         metformin = [s for s in counted if s.metformin_population and s.design == TRIAL_DESIGN]
-        metformin_rcts = _tally(_verdicts(metformin, domains, head_to_head))
+        in_metformin = [
+            v for v in _verdicts(metformin, domains, head_to_head) if v.subgroup is None
+        ]
+        metformin_rcts = _tally(in_metformin)
         if metformin_rcts.total and metformin_rcts.total != rcts.total:
-            scenario_lines.append(
+            line = (
                 "In metformin users: "
                 + _trial_clause(metformin_rcts, "RCT", "RCTs", intervention)
                 + "."
             )
+            scenario_lines.append(line)
+            within.append(("metformin-users", line, tuple(in_metformin)))
     return EvidenceStatement(
         key=key,
         title=title,
@@ -438,6 +446,7 @@ def build_statement(
         populations=tuple(scenario_lines),
         favoured=intervention,
         comparison="head-to-head" if head_to_head else "controlled",
+        within=tuple(within),
     )
 
 

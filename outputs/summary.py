@@ -410,15 +410,21 @@ def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: Watch
 SUMMARY_SCHEMA_VERSION = "1.0"
 
 
-def _statement_json(statement: EvidenceStatement) -> dict:
+def _statement_json(
+    statement: EvidenceStatement,
+    population: str | None = None,
+    text: str | None = None,
+    studies: Sequence[StudyVerdict] | None = None,
+) -> dict:
+    """One statement as data; with `population`, the statement's line for that population."""
     return {
-        "key": statement.key,
+        "key": statement.key if population is None else f"{statement.key}:{population}",
         "question": statement.question,
         "domain": statement.domain,
         "comparison": statement.comparison,
-        "population": statement.population,
+        "population": population or statement.population,
         "title": statement.title,
-        "text": statement.text,
+        "text": text or statement.text,
         "studies": [
             {
                 "pmid": study.pmid,
@@ -431,7 +437,7 @@ def _statement_json(statement: EvidenceStatement) -> dict:
                 "evidence": study.evidence,
                 "checked": False,
             }
-            for study in statement.studies
+            for study in (statement.studies if studies is None else studies)
         ],
     }
 
@@ -487,7 +493,14 @@ def summary_json(
         "week": view["week"],
         "generated": view["generated"],
         "intervention": view["intervention"],
-        "statements": [_statement_json(s) for s in (*questions, *domains)],
+        "statements": [
+            entry
+            for s in (*questions, *domains)
+            for entry in (
+                _statement_json(s),
+                *(_statement_json(s, *population) for population in s.within),
+            )
+        ],
         "records": [
             _record_json(record, classification)
             for record, classification in sorted(records, key=lambda pair: pair[0].pmid)

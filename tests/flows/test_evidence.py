@@ -197,9 +197,17 @@ def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(
             s.text for s in (*statements[0], *statements[1])
         ]
         written = json.loads(paths["summary_json"].read_text(encoding="utf-8"))
-        assert [s["text"] for s in written["statements"]] == [
-            s.text for s in (*fresh[0], *fresh[1])
+        everyone = [s for s in written["statements"] if s["population"] == "all"]
+        assert [s["text"] for s in everyone] == [
+            s.text for s in (*fresh[0], *fresh[1]) if s.population == "all"
         ]
+        # A statement's line for metformin users is a statement of its own, with its studies.
+        metformin = {r.pmid for r, c in records if c and c.attributes.metformin_population}
+        [symptoms] = [
+            s for s in written["statements"] if s["key"] == "question:symptoms-pain:metformin-users"
+        ]
+        assert symptoms["text"].startswith("In metformin users:")
+        assert symptoms["studies"] and {s["pmid"] for s in symptoms["studies"]} <= metformin
         # Control: a summary not handed the run's statements computes them again.
         update_summary(store, watch, tmp_path / "again", MONDAY)
         assert len(computed) == 3
