@@ -9,7 +9,7 @@ caller's business (flows/classifying.py for the store, the `classify` command fo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from litwatch.classifiers.attributes import attributes_from_text, record_text
@@ -28,11 +28,21 @@ from litwatch.classifiers.findings.key_finding import key_finding_in
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.findings.text import read_abstract
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
+from litwatch.classifiers.readers.arms import (
+    ARMS_VERSION,
+    intervention_pattern,
+    not_against_control,
+    read_arms,
+)
+from litwatch.classifiers.readers.included import read_included_studies
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
 from litwatch.core.findings import FindingsDefinition
 from litwatch.core.records import Record
+
+# The designs whose included studies are read ("a meta-analysis of 12 trials").
+_REVIEWS = ("meta-analysis", "systematic-review", "narrative-review")
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,20 @@ class Judge:
         return compile_gaps(self.gap_definitions)
 
     @cached_property
+    def intervention(self):
+        """The watch's names of its intervention as one pattern, for the arms reader."""
+        return intervention_pattern(self.findings_definition.intervention)
+
+    @cached_property
     def definitions_hash(self) -> str:
         # Edited outcome domains, a new findings reader or a retrained findings model (not the
         # shipped one, so that stores classified with it stay current) make stored calls stale.
         findings = self.findings_definition
-        extra = {"findings": FINDINGS_VERSION, "findings_definition": repr(findings)}
+        extra = {
+            "findings": FINDINGS_VERSION,
+            "findings_definition": repr(findings),
+            "arms": ARMS_VERSION,
+        }
         model = self.findings_model
         if model is not None and model.weights_digest != shipped_model().weights_digest:
             extra["findings_model"] = model.weights_digest
@@ -99,6 +118,11 @@ class Judge:
                 if findings.domains
                 else ()
             )
+            arms = read_arms(text, self.intervention, findings.domains)
+            arms = replace(arms, not_controlled=not_against_control(arms, found))
+            if design.label in _REVIEWS:
+                studies, people = read_included_studies(text)
+                arms = replace(arms, included_studies=studies, pooled_participants=people)
             classifications.append(
                 Classification(
                     pmid=record.pmid,
@@ -111,6 +135,7 @@ class Judge:
                     findings=found,
                     effect_modifiers=modifiers,
                     harms=read_harms_in(abstract),
+                    arms=arms,
                 )
             )
         return classifications

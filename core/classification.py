@@ -7,6 +7,7 @@ output formats that print it (`litwatch classify`, Parquet).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -140,6 +141,170 @@ class GapCall:
         )
 
 
+# What a control arm got instead of the intervention (DESIGN.md, "Arm").
+CONTROLS = ("placebo", "usual-care", "no-treatment", "active")
+# The comparisons a trial's arms make: the intervention against a control, or against itself.
+CONTROLLED_KINDS = ("placebo-controlled", "add-on", "active-controlled", "usual-care-controlled",
+                    "untreated-controlled")  # fmt: skip
+HEAD_TO_HEAD = "head-to-head"
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One group of a trial: what it got (a form, route, daily dose and schedule of the
+    intervention) or which control, in the abstract's words; `add_on` is the treatment an
+    intervention arm got besides it, that a control arm got alone (B12 + X vs X)."""
+
+    words: str
+    intervention: bool
+    formulation: str | None = None
+    route: str | None = None
+    daily_dose_ug: float | None = None
+    schedule: str = ""
+    control: str | None = None  # one of CONTROLS for a control arm
+    add_on: str = ""
+
+    @property
+    def treatment(self) -> str:
+        """ "oral cyanocobalamin", "intramuscular hydroxocobalamin", "placebo" """
+        if not self.intervention:
+            return self.words if self.control == "active" else (self.control or self.words)
+        named = " ".join(part for part in (self.route, self.formulation) if part)
+        # without a form or route read, its words up to a dose or an aside: "vitamin B12"
+        named = named or re.split(r"\s*\(|\s+\d", self.words, maxsplit=1)[0] or self.words
+        return f"{named} + {self.add_on}" if self.add_on else named
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "words": self.words,
+            "intervention": self.intervention,
+            "formulation": self.formulation,
+            "route": self.route,
+            "daily_dose_ug": self.daily_dose_ug,
+            "schedule": self.schedule,
+            "control": self.control,
+            "add_on": self.add_on,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Arm:
+        return cls(
+            words=str(data.get("words", "")),
+            intervention=bool(data.get("intervention", False)),
+            formulation=data.get("formulation"),
+            route=data.get("route"),
+            daily_dose_ug=data.get("daily_dose_ug"),
+            schedule=str(data.get("schedule") or ""),
+            control=data.get("control"),
+            add_on=str(data.get("add_on") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class ArmResult:
+    """A head-to-head trial's result on one outcome domain: no difference between the arms, or
+    which arm did better (`better`, an index into the trial's arms), with the words that say so."""
+
+    domain: str
+    call: str  # favours-one-form | no-difference | unclear
+    evidence: str
+    better: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "domain": self.domain,
+            "call": self.call,
+            "evidence": self.evidence,
+            "better": self.better,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ArmResult:
+        better = data.get("better")
+        return cls(
+            domain=str(data.get("domain", "")),
+            call=str(data.get("call", "unclear")),
+            evidence=str(data.get("evidence", "")),
+            better=better if isinstance(better, int) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two arms a trial compares (indices into its arms, intervention first) and the kind of
+    comparison they make: one of CONTROLLED_KINDS, or HEAD_TO_HEAD."""
+
+    kind: str
+    arms: tuple[int, int]
+
+    @property
+    def head_to_head(self) -> bool:
+        return self.kind == HEAD_TO_HEAD
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "arms": list(self.arms)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Comparison:
+        first, second = (list(data.get("arms") or ()) + [0, 0])[:2]
+        return cls(kind=str(data.get("kind", "")), arms=(int(first), int(second)))
+
+
+@dataclass(frozen=True)
+class Arms:
+    """A trial's arms, the comparisons they make, its head-to-head results per domain, and
+    whether the record tests the watch's intervention at all (a trial of another drug that
+    measures B12 does not)."""
+
+    arms: tuple[Arm, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    head_to_head_results: tuple[ArmResult, ...] = ()
+    tests_intervention: bool = False
+    evidence: str = ""  # the sentence the arms were read from
+    # The outcome domains whose finding (`Classification.findings`) speaks of the intervention
+    # arms against each other, not against the control: a multi-arm trial's head-to-head result.
+    not_controlled: tuple[str, ...] = ()
+    # For a review: how many studies it pooled or summarised, and how many people they held.
+    included_studies: int | None = None
+    pooled_participants: int | None = None
+
+    @property
+    def controlled(self) -> bool:
+        return any(not c.head_to_head for c in self.comparisons)
+
+    @property
+    def head_to_head(self) -> bool:
+        return any(c.head_to_head for c in self.comparisons)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "arms": [arm.to_json() for arm in self.arms],
+            "comparisons": [c.to_json() for c in self.comparisons],
+            "head_to_head_results": [r.to_json() for r in self.head_to_head_results],
+            "tests_intervention": self.tests_intervention,
+            "evidence": self.evidence,
+            "not_controlled": list(self.not_controlled),
+            "included_studies": self.included_studies,
+            "pooled_participants": self.pooled_participants,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Arms:
+        def each(key: str, kind):
+            return tuple(kind.from_json(i) for i in data.get(key) or () if isinstance(i, Mapping))
+
+        return cls(
+            arms=each("arms", Arm),
+            comparisons=each("comparisons", Comparison),
+            head_to_head_results=each("head_to_head_results", ArmResult),
+            tests_intervention=bool(data.get("tests_intervention", False)),
+            evidence=str(data.get("evidence") or ""),
+            not_controlled=tuple(str(d) for d in data.get("not_controlled") or ()),
+            included_studies=data.get("included_studies"),
+            pooled_participants=data.get("pooled_participants"),
+        )
+
+
 @dataclass(frozen=True)
 class Classification:
     """One record version as the classifiers judged it: design, attributes, topic and gaps.
@@ -157,6 +322,17 @@ class Classification:
     # Statements that the effect differs by a characteristic, for "who benefits".
     effect_modifiers: tuple[EffectModifier, ...] = ()
     harms: Harms | None = None  # adverse events as reported; None when the abstract is silent
+    # None for a classification stored before arms were read (see `Attributes.names_a_treatment`)
+    arms: Arms | None = None
+
+    @property
+    def tests_intervention(self) -> bool:
+        """Whether the record tests the watch's intervention (a trial of another drug that
+        measures B12 does not); a classification stored before arms were read falls back on
+        whether the record names a form or dose of it."""
+        if self.arms is None:
+            return self.attributes.names_a_treatment
+        return self.arms.tests_intervention
 
     @property
     def gaps_addressed(self) -> tuple[str, ...]:
@@ -186,6 +362,7 @@ class Classification:
             "findings": [finding.to_json() for finding in self.findings],
             "effect_modifiers": [modifier.to_json() for modifier in self.effect_modifiers],
             "harms": None if self.harms is None else self.harms.to_json(),
+            "arms": None if self.arms is None else self.arms.to_json(),
         }
 
     @classmethod
@@ -232,4 +409,5 @@ class Classification:
             harms=Harms.from_json(harms)
             if isinstance(harms := data.get("harms"), Mapping)
             else None,
+            arms=Arms.from_json(arms) if isinstance(arms := data.get("arms"), Mapping) else None,
         )

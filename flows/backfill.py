@@ -184,9 +184,9 @@ def backfill_flow(
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
             classify_task(store, watch, design_model, settings.findings_model)
-            digest = digest_task(store, watch, run.run_id, now)
+            digest, statements = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
-            paths = summary_task(store, watch, out_dir, now)
+            paths = summary_task(store, watch, out_dir, now, quote(statements))  # type: ignore[arg-type]
             delivered: tuple[str, ...] = ()
             # quote(): a digest of the whole history is large, and Prefect would otherwise walk
             # it (seconds) each time it is a task's input. Prefect unwraps it before the call,

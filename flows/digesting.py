@@ -15,7 +15,7 @@ from litwatch.core.errors import DeliveryError
 from litwatch.flows.live import LIVE_INPUTS
 from litwatch.outputs.mail import deliver, set_aside, was_sent
 from litwatch.outputs.render import digest_stem, write_digest_files
-from litwatch.outputs.statements import evidence_changes
+from litwatch.outputs.statements import WatchStatements, statement_changes, watch_statements
 from litwatch.outputs.summary import write_summary
 from litwatch.outputs.watch import Question, WatchInfo
 from prefect import get_run_logger, task
@@ -51,31 +51,45 @@ def pending_items(store, watch: Watch) -> list[PendingItem]:
 
 
 def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:
-    """Select and record this run's digest; recording settles every pending record version.
+    """Select and record this run's digest (see `digest_with_statements`)."""
+    return digest_with_statements(store, watch, run_id, now)[0]
+
+
+def digest_with_statements(
+    store, watch: Watch, run_id: int, now: datetime
+) -> tuple[Digest, WatchStatements | None]:
+    """Select and record this run's digest, with the summary's statements after it (computed
+    once, for the digest's "what moved" and the summary both); recording settles every pending
+    record version.
 
     When a crashed run left a digest recorded but unsent and nothing new is pending, that
-    digest is this run's: an empty second digest for the same week would be noise.
+    digest is this run's: an empty second digest for the same week would be noise. Its
+    statements are then not known (None): the summary computes them.
     """
     pending = pending_items(store, watch)
     waiting = store.undelivered_digests(watch.name)
     if not pending and waiting and waiting[-1].payload:
-        return Digest.from_dict(waiting[-1].payload)
+        return Digest.from_dict(waiting[-1].payload), None
     key = digest_key(watch, run_id, now)
     digest = select_digest(watch.name, key, pending, store.digested_pmids(watch.name), now)
-    digest = replace(digest, evidence_changes=moved_statements(store, watch, digest))
+    changes, statements = moved_statements(store, watch, digest)
+    digest = replace(digest, evidence_changes=changes)
     store.record_digest(watch.name, key, list(digest.covered), now, payload=digest.to_dict())
-    return digest
+    return digest, statements
 
 
-def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChange, ...]:
-    """The summary statements this digest moves: the summary's records before it, against the
-    same with the digest's records added (new ones) or replaced (revised ones).
+def moved_statements(
+    store, watch: Watch, digest: Digest
+) -> tuple[tuple[EvidenceChange, ...], WatchStatements]:
+    """The summary statements this digest moves, and the statements after it: the summary's
+    records before it, against the same with the digest's records added (new ones) or replaced
+    (revised ones).
 
     The store already holds a revised record's new version, so the summary before the digest
     is read with the version it showed: the newest earlier one classified for the watch.
 
-    The summary's records are read here, before the digest is recorded, and again by
-    update_summary after: recording it makes its records reported, so the two reads differ."""
+    The summary's records are read here, before the digest is recorded; the records after it
+    are those `summary_records` reads once it is: the reported ones, on-topic or unclassified."""
     current = summary_records(store, watch)
     revised = {item.record.pmid: item.store_version for item in digest.revised}
     before = []
@@ -88,8 +102,11 @@ def moved_statements(store, watch: Watch, digest: Digest) -> tuple[EvidenceChang
             before.append((record, classification))
     listed = {item.record.pmid: (item.record, item.classification) for item in digest.items}
     after = [listed.pop(record.pmid, (record, c)) for record, c in current]
-    after += [pair for pair in listed.values() if pair[1] is None or pair[1].topic_relevant]
-    return evidence_changes(before, after, watch_info(watch))
+    after += listed.values()
+    after = [pair for pair in after if pair[1] is None or pair[1].topic_relevant]
+    info = watch_info(watch)
+    old, new = watch_statements(before, info), watch_statements(after, info)
+    return tuple(statement_changes((*old[0], *old[1]), (*new[0], *new[1]))), new
 
 
 def earlier_version(store, watch: Watch, pmid: str, revised_version: int) -> tuple | None:
@@ -175,11 +192,17 @@ def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
     return records, digests
 
 
-def update_summary(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
-    """Regenerate the living evidence summary (Markdown, HTML, charts) from the store."""
+def update_summary(
+    store, watch: Watch, out_dir: Path, now: datetime, statements: WatchStatements | None = None
+) -> dict[str, Path]:
+    """Regenerate the living evidence summary (Markdown, HTML, JSON, charts) from the store,
+    with the statements the run's digest computed (None: computed here)."""
     records, digests = summary_inputs(store, watch)
-    paths = write_summary(out_dir, watch_info(watch), records, digests, now)
-    return {"summary_md": paths.markdown, "summary_html": paths.html}
+    paths = write_summary(out_dir, watch_info(watch), records, digests, now, statements)
+    written = {"summary_md": paths.markdown, "summary_html": paths.html}
+    if paths.json is not None:
+        written["summary_json"] = paths.json
+    return written
 
 
 def deliver_pending(
@@ -271,11 +294,14 @@ def watch_info(watch: Watch) -> WatchInfo:
 
 
 @task(name="digest", **LIVE_INPUTS)
-def digest_task(store, watch: Watch, run_id: int, now: datetime) -> Digest:
-    """Select what is new or revised since the last digest and record it (idempotency key)."""
-    digest = make_digest(store, watch, run_id, now)
+def digest_task(
+    store, watch: Watch, run_id: int, now: datetime
+) -> tuple[Digest, WatchStatements | None]:
+    """Select what is new or revised since the last digest and record it (idempotency key);
+    with it, the summary's statements after it, for the summary task."""
+    digest, statements = digest_with_statements(store, watch, run_id, now)
     crash_point("digest")
-    return digest
+    return digest, statements
 
 
 @task(name="render", **LIVE_INPUTS)
@@ -302,9 +328,11 @@ def artifacts_task(digest: Digest, paths: dict[str, Path], watch: Watch) -> None
 
 
 @task(name="summary", **LIVE_INPUTS)
-def summary_task(store, watch: Watch, out_dir: Path, now: datetime) -> dict[str, Path]:
-    """Regenerate the living evidence summary from the store."""
-    return update_summary(store, watch, out_dir, now)
+def summary_task(
+    store, watch: Watch, out_dir: Path, now: datetime, statements: WatchStatements | None = None
+) -> dict[str, Path]:
+    """Regenerate the living evidence summary from the store, with the run's statements."""
+    return update_summary(store, watch, out_dir, now, statements)
 
 
 @task(name="deliver", **LIVE_INPUTS)

@@ -25,6 +25,7 @@ from litwatch.flows.digesting import (
 )
 from litwatch.flows.ingest import IngestStats, ingest_task, search_task
 from prefect import flow, get_run_logger
+from prefect.utilities.annotations import quote
 
 from litwatch.config import find_watch, load_watches
 from litwatch.settings import Settings
@@ -95,12 +96,12 @@ def watch_flow(
             windows = search_task(client, watch, window)
             stats = ingest_task(client, store, run.run_id, watch, windows, now)
             classify_task(store, watch, design_model, settings.findings_model)
-            digest = digest_task(store, watch, run.run_id, now)
+            digest, statements = digest_task(store, watch, run.run_id, now)
             out_dir = settings.out_dir / watch.name
             paths = {}
             if deliver:
                 paths = render_task(digest, watch, out_dir, settings)
-                paths |= summary_task(store, watch, out_dir, now)
+                paths |= summary_task(store, watch, out_dir, now, quote(statements))  # type: ignore[arg-type]
                 artifacts_task(digest, paths, watch)
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:

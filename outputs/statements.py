@@ -10,7 +10,7 @@ the digest shows which ones a run moved (`statement_changes`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litwatch.core.classification import Classification
 from litwatch.core.digest import EvidenceChange
@@ -27,16 +27,21 @@ FAVOURS = "favours-intervention"
 NO_DIFFERENCE = "no-difference"
 AGAINST = "favours-comparator"
 UNCLEAR = "unclear"
+# A head-to-head study's call when one arm did better than another.
+ONE_FORM = "favours-one-form"
 
 
 @dataclass(frozen=True)
 class StudyFinding:
-    """One study's result in one outcome domain, as the findings reader gave it."""
+    """One study's result in one outcome domain, as the findings reader gave it; `better`
+    names the arm that did better in a head-to-head result (its call then ONE_FORM)."""
 
     domain: str
     outcome: str
     direction: str  # favours-intervention | no-difference | favours-comparator | unclear
     evidence: str
+    better: str = ""
+    subgroup: str | None = None  # a result for part of the participants only
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,27 @@ class Study:
     # Whether the study tests the watch's intervention at all: a trial of metformin that
     # measures B12 says nothing about whether B12 helps.
     tests_intervention: bool = True
+    # Whether it compares the intervention with a control: a multi-arm trial (injected vs oral
+    # vs placebo) does that and compares arms head to head, each with its own results.
+    controlled: bool | None = None  # None: whenever it is not head-to-head
+    head_to_head_findings: tuple[StudyFinding, ...] = ()
+    arms: tuple[str, ...] = ()  # what each arm got, in the abstract's order
+    included_studies: int | None = None  # for a review: the studies it pooled
+    comparisons: tuple[str, ...] = ()  # the kinds of comparison its arms make
+
+    @property
+    def against_control(self) -> bool:
+        return (not self.head_to_head) if self.controlled is None else self.controlled
+
+    def head_to_head_results(self) -> tuple[StudyFinding, ...]:
+        """Its head-to-head results; a study read before arms were (no arm results) keeps its
+        findings, a result for the intervention crediting one form or route."""
+        if self.head_to_head_findings or not self.head_to_head:
+            return self.head_to_head_findings
+        return tuple(
+            replace(f, direction=ONE_FORM if f.direction == FAVOURS else f.direction)
+            for f in self.findings
+        )
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,12 @@ class StudyVerdict:
     direction: str
     outcomes: tuple[str, ...]
     evidence: str
+    better: str = ""  # the arm that did better, for a head-to-head study that favours one
+    # per domain in the statement: (domain, call, better arm, evidence), for the JSON and the
+    # words "intramuscular methylcobalamin better for nerve conduction; no difference in pain"
+    per_domain: tuple[tuple[str, str, str, str], ...] = ()
+    subgroup: str | None = None
+    included_studies: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +114,7 @@ class Tally:
     unclear: int = 0
     participants: int = 0
     meta_analyses: int = 0  # of the studies counted, how many are meta-analyses
+    included: int = 0  # of reviews: the studies they pooled, where each says
 
     @property
     def total(self) -> int:
@@ -106,6 +139,12 @@ class EvidenceStatement:
     studies: tuple[StudyVerdict, ...]
     populations: tuple[str, ...] = ()  # "In metformin users: 2 of 2 RCTs favour B12."
     favoured: str = ""  # what "favours" names: the intervention, or "one form or route"
+    comparison: str = "controlled"  # or "head-to-head"
+    population: str = "all"  # or the one population it counts ("metformin-users")
+    question: str | None = None  # the question's name, for a question's statement
+    domain: str | None = None  # the domain's name, for a domain's statement
+    # (population, its line, its studies) for each population line: "In metformin users: ..."
+    within: tuple[tuple[str, str, tuple[StudyVerdict, ...]], ...] = ()
 
     @property
     def pmids(self) -> tuple[str, ...]:
@@ -126,7 +165,12 @@ def study_of(record: Record, classification: Classification | None) -> Study:
     if classification is None:
         return Study(record.pmid, record.title, record.publication_year, "other")
     attributes = classification.attributes
-    return Study(
+    arms = classification.arms
+    findings = tuple(
+        StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup)
+        for f in classification.findings
+    )
+    common = Study(
         pmid=record.pmid,
         title=record.title,
         year=record.publication_year,
@@ -134,14 +178,58 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         participants=attributes.n_participants,
         follow_up_weeks=attributes.follow_up_weeks,
         metformin_population=attributes.metformin_population,
-        head_to_head=attributes.comparator == "head-to-head",
-        findings=tuple(
-            StudyFinding(f.domain, f.outcome, f.direction, f.evidence)
-            for f in classification.findings
-            if not f.subgroup  # a subgroup's result is never the study's overall result
-        ),
-        tests_intervention=attributes.names_a_treatment,
+        tests_intervention=classification.tests_intervention,
+        findings=findings,
     )
+    if arms is None:  # stored before arms were read
+        return replace(common, head_to_head=attributes.comparator == "head-to-head")
+    apart = set(arms.not_controlled)
+    read = {result.domain for result in arms.head_to_head_results}
+    head_to_head = [
+        StudyFinding(
+            r.domain,
+            r.domain,
+            r.call,
+            r.evidence,
+            better=arms.arms[r.better].treatment
+            if r.better is not None and r.better < len(arms.arms)
+            else "",
+        )
+        for r in arms.head_to_head_results
+    ]
+    if arms.head_to_head:
+        # What the findings reader said of the arms against each other, where the arms reader
+        # read nothing: "no difference" holds; a difference without the better arm is unclear.
+        head_to_head += [
+            replace(f, direction=NO_DIFFERENCE if f.direction == NO_DIFFERENCE else UNCLEAR)
+            for f in findings
+            if f.domain not in read and (f.domain in apart or not arms.controlled)
+        ]
+    return replace(
+        common,
+        head_to_head=arms.head_to_head,
+        controlled=arms.controlled or not arms.head_to_head,
+        findings=tuple(f for f in findings if f.domain not in apart),
+        head_to_head_findings=tuple(head_to_head),
+        arms=tuple(arm.treatment for arm in arms.arms),
+        included_studies=arms.included_studies,
+        participants=common.participants or arms.pooled_participants,
+        comparisons=tuple(dict.fromkeys(c.kind for c in arms.comparisons)),
+    )
+
+
+def _head_to_head_direction(findings: Sequence[StudyFinding]) -> tuple[str, str]:
+    """A head-to-head study's call over its results in a statement's domains, with the better
+    arm: one arm better (and no other) favours it; two arms each better somewhere is unclear;
+    otherwise no difference where one is stated."""
+    better = {finding.better for finding in findings if finding.direction == ONE_FORM}
+    if len(better) == 1:
+        return ONE_FORM, next(iter(better))
+    if len(better) > 1:
+        return UNCLEAR, ""
+    if any(finding.direction == NO_DIFFERENCE for finding in findings):
+        return NO_DIFFERENCE, ""
+    return UNCLEAR, ""
 
 
 def _study_direction(findings: Sequence[StudyFinding]) -> str:
@@ -162,11 +250,15 @@ def _study_direction(findings: Sequence[StudyFinding]) -> str:
 
 def _tally(verdicts: Iterable[StudyVerdict]) -> Tally:
     counts = {FAVOURS: 0, NO_DIFFERENCE: 0, AGAINST: 0, UNCLEAR: 0}
-    participants = meta_analyses = 0
+    verdicts = [
+        replace(v, direction=FAVOURS if v.direction == ONE_FORM else v.direction) for v in verdicts
+    ]
+    participants = meta_analyses = included = 0
     for verdict in verdicts:
         counts[verdict.direction] += 1
         participants += verdict.participants or 0
         meta_analyses += verdict.design == "meta-analysis"
+        included += verdict.included_studies or 0
     return Tally(
         counts[FAVOURS],
         counts[NO_DIFFERENCE],
@@ -174,6 +266,7 @@ def _tally(verdicts: Iterable[StudyVerdict]) -> Tally:
         counts[UNCLEAR],
         participants,
         meta_analyses,
+        included,
     )
 
 
@@ -221,11 +314,13 @@ def _lower_first(title: str) -> str:
 
 
 def review_kind(reviews: Tally) -> tuple[str, str]:
-    """How to name the reviews of a tally: meta-analyses, systematic reviews, or both."""
+    """How to name the reviews of a tally: meta-analyses, systematic reviews, or both; one
+    review that says how many studies it pooled says so ("meta-analysis of 12 trials")."""
+    pooled = f" of {reviews.included} trials" if reviews.total == 1 and reviews.included else ""
     if reviews.meta_analyses == reviews.total:
-        return "meta-analysis", "meta-analyses"
+        return f"meta-analysis{pooled}", "meta-analyses"
     if reviews.meta_analyses == 0:
-        return "systematic review", "systematic reviews"
+        return f"systematic review{pooled}", "systematic reviews"
     return "review", "reviews (meta-analyses and systematic reviews)"
 
 
@@ -253,17 +348,29 @@ def _by_weight(verdict: StudyVerdict) -> tuple:
     )
 
 
-def _verdicts(studies: Iterable[Study], domains: Sequence[str]) -> list[StudyVerdict]:
+def _verdicts(
+    studies: Iterable[Study], domains: Sequence[str], head_to_head: bool = False
+) -> list[StudyVerdict]:
     verdicts = []
     wanted = set(domains)
     for study in studies:
-        findings = [finding for finding in study.findings if finding.domain in wanted]
+        results = study.head_to_head_results() if head_to_head else study.findings
+        findings = [f for f in results if f.domain in wanted]
+        # A result for part of the participants only is never the study's overall result.
+        overall = [f for f in findings if not f.subgroup]
         if not findings:
             continue
-        direction = _study_direction(findings)
-        deciding = next(
-            (finding for finding in findings if finding.direction == direction), findings[0]
-        )
+        better = ""
+        if head_to_head:
+            direction, better = _head_to_head_direction(overall)
+        else:
+            direction = _study_direction(overall)
+        subgroup = None
+        if not overall:
+            subgroup = findings[0].subgroup
+        deciding = [
+            f for f in overall if f.direction == direction and (not better or f.better == better)
+        ]
         verdicts.append(
             StudyVerdict(
                 pmid=study.pmid,
@@ -273,8 +380,14 @@ def _verdicts(studies: Iterable[Study], domains: Sequence[str]) -> list[StudyVer
                 participants=study.participants,
                 follow_up_weeks=study.follow_up_weeks,
                 direction=direction,
-                outcomes=tuple(dict.fromkeys(finding.outcome for finding in findings)),
-                evidence=deciding.evidence,
+                # only the outcomes that say what the verdict says: one that did not differ is
+                # never listed under "favours"
+                outcomes=tuple(dict.fromkeys(f.outcome for f in deciding or findings)),
+                evidence=(deciding or findings)[0].evidence,
+                better=better,
+                per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
+                subgroup=subgroup,
+                included_studies=study.included_studies,
             )
         )
     return sorted(verdicts, key=_by_weight)
@@ -288,28 +401,38 @@ def build_statement(
     intervention: str,
     *,
     populations: bool = True,
+    head_to_head: bool = False,
 ) -> EvidenceStatement:
-    """The statement for some outcome domains over the studies given."""
+    """The statement for some outcome domains over the studies given (their head-to-head
+    results when `head_to_head`)."""
     counted = [
         study
         for study in studies
         if study.design in (TRIAL_DESIGN, *REVIEW_DESIGNS, *OTHER_PRIMARY)
         and study.tests_intervention
     ]
-    verdicts = _verdicts(counted, domains)
+    every = _verdicts(counted, domains, head_to_head)
+    # A study whose only result is for a subgroup is listed, not counted.
+    verdicts = [v for v in every if v.subgroup is None]
     rcts = _tally(v for v in verdicts if v.design == TRIAL_DESIGN)
     reviews = _tally(v for v in verdicts if v.design in REVIEW_DESIGNS)
     other = _tally(v for v in verdicts if v.design in OTHER_PRIMARY)
     scenario_lines = []
+    within: list[tuple[str, str, tuple[StudyVerdict, ...]]] = []
     if populations:
         metformin = [s for s in counted if s.metformin_population and s.design == TRIAL_DESIGN]
-        metformin_rcts = _tally(_verdicts(metformin, domains))
+        in_metformin = [
+            v for v in _verdicts(metformin, domains, head_to_head) if v.subgroup is None
+        ]
+        metformin_rcts = _tally(in_metformin)
         if metformin_rcts.total and metformin_rcts.total != rcts.total:
-            scenario_lines.append(
+            line = (
                 "In metformin users: "
                 + _trial_clause(metformin_rcts, "RCT", "RCTs", intervention)
                 + "."
             )
+            scenario_lines.append(line)
+            within.append(("metformin-users", line, tuple(in_metformin)))
     return EvidenceStatement(
         key=key,
         title=title,
@@ -317,9 +440,11 @@ def build_statement(
         rcts=rcts,
         reviews=reviews,
         other=other,
-        studies=tuple(verdicts),
+        studies=tuple(every),
         populations=tuple(scenario_lines),
         favoured=intervention,
+        comparison="head-to-head" if head_to_head else "controlled",
+        within=tuple(within),
     )
 
 
@@ -331,31 +456,45 @@ def evidence_statements(
 ) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
     """(question statements, domain statements): one per question the watch asks and one per
     outcome domain (key, title) it declares, in the order declared."""
-    # Both arms of a head-to-head trial are the intervention: it says which form or route did
-    # better, never whether the intervention works, so it counts for head-to-head questions
-    # only, and they count nothing else.
-    against_control = [study for study in studies if not study.head_to_head]
+    # Every arm of a head-to-head comparison is the intervention: it says which form or route
+    # did better, never whether the intervention works, so its results count for head-to-head
+    # questions only; a multi-arm trial with a control counts in both, each with its results.
+    against_control = [study for study in studies if study.against_control]
     by_question = []
     for question in questions:
         wording = "one form or route" if question.head_to_head_only else intervention
         chosen = [
             study
-            for study in studies
-            if study.head_to_head == question.head_to_head_only
-            and (not question.metformin_only or study.metformin_population)
+            for study in (
+                [s for s in studies if s.head_to_head]
+                if question.head_to_head_only
+                else against_control
+            )
+            if not question.metformin_only or study.metformin_population
         ]
+        statement = build_statement(
+            f"question:{question.key}",
+            question.title,
+            chosen,
+            question.domains,
+            wording,
+            populations=not question.metformin_only,
+            head_to_head=question.head_to_head_only,
+        )
         by_question.append(
-            build_statement(
-                f"question:{question.key}",
-                question.title,
-                chosen,
-                question.domains,
-                wording,
-                populations=not question.metformin_only,
+            replace(
+                statement,
+                question=question.key,
+                population="metformin-users" if question.metformin_only else "all",
             )
         )
     by_domain = [
-        build_statement(f"domain:{key}", first_upper(title), against_control, (key,), intervention)
+        replace(
+            build_statement(
+                f"domain:{key}", first_upper(title), against_control, (key,), intervention
+            ),
+            domain=key,
+        )
         for key, title in domains
     ]
     return tuple(by_question), tuple(by_domain)
@@ -463,20 +602,13 @@ def practical_interpretation(
     ]
 
 
+# (question statements, domain statements), as `evidence_statements` returns them.
+WatchStatements = tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]
+
+
 def watch_statements(
     records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
-) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
+) -> WatchStatements:
     """The watch's question and domain statements over its classified records."""
     studies = [study_of(record, classification) for record, classification in records]
     return evidence_statements(studies, watch.domains, watch.questions, watch.intervention)
-
-
-def evidence_changes(
-    before: Sequence[tuple[Record, Classification | None]],
-    after: Sequence[tuple[Record, Classification | None]],
-    watch: WatchInfo,
-) -> tuple[EvidenceChange, ...]:
-    """The statements a digest moves: computed over the summary's records without and with it."""
-    old = watch_statements(before, watch)
-    new = watch_statements(after, watch)
-    return tuple(statement_changes((*old[0], *old[1]), (*new[0], *new[1])))

@@ -6,6 +6,7 @@ and into summary/latest/; earlier versions are kept and linked.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -23,10 +24,15 @@ from litwatch.outputs import charts
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
+    NO_DIFFERENCE,
+    ONE_FORM,
     REVIEW_DESIGNS,
     EvidenceStatement,
+    StudyVerdict,
+    WatchStatements,
     bottom_line,
     practical_interpretation,
+    study_of,
     watch_statements,
 )
 from litwatch.outputs.view import (
@@ -36,6 +42,7 @@ from litwatch.outputs.view import (
     plural,
     pubmed_url,
     record_view,
+    treatment_by_arm,
 )
 from litwatch.outputs.watch import WatchInfo
 
@@ -52,6 +59,7 @@ class SummaryPaths:
     html: Path
     charts: tuple[Path, ...]
     latest: Path
+    json: Path | None = None  # summary.json: the statements and records as data
 
 
 _UNCLASSIFIED = Attributes()
@@ -122,11 +130,22 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
         "changes": [],
         "n": attributes.n_participants,
         "follow_up_weeks": attributes.follow_up_weeks,
-        "formulation": ", ".join([*map(word, attributes.formulations), *attributes.routes]),
-        "dose": "" if amount is None else f"{dose(amount)} µg/day",
+        "formulation": treatment_by_arm(classification, doses=False)
+        or ", ".join([*map(word, attributes.formulations), *attributes.routes]),
+        "dose": _arm_doses(classification) or ("" if amount is None else f"{dose(amount)} µg/day"),
         "comparator": word(attributes.comparator) if classification else "",
         "outcomes": words(attributes.outcomes),
     }
+
+
+def _arm_doses(classification: Classification | None) -> str:
+    """Each intervention arm's daily dose, in the arms' order ("1,000 / 1,000 / 143 µg/day"),
+    where the arms differ and each says one; else ""."""
+    arms = classification.arms.arms if classification and classification.arms else ()
+    doses = [arm.daily_dose_ug for arm in arms if arm.intervention]
+    if len(doses) < 2 or None in doses or len(set(doses)) == 1:
+        return ""
+    return " / ".join(dose(amount) for amount in doses if amount is not None) + " µg/day"
 
 
 def _change_line(
@@ -198,13 +217,34 @@ def change_log(
     return entries[::-1]
 
 
+def _tests_intervention(classification: Classification | None) -> bool:
+    return classification is not None and classification.tests_intervention
+
+
+def _arm_treatments(classification: Classification | None) -> set[tuple[str, str]]:
+    """(form, route) of each arm that got the intervention, each form with its own route; a
+    record read before arms were falls back on every form crossed with every route."""
+    arms = classification.arms.arms if classification and classification.arms else ()
+    given = [arm for arm in arms if arm.intervention]
+    if given:
+        return {(arm.formulation or "unspecified", arm.route or "unspecified") for arm in given}
+    attributes = _attributes(classification)
+    return {
+        (formulation, route)
+        for formulation in attributes.formulations or ["unspecified"]
+        for route in attributes.routes or ["unspecified"]
+    }
+
+
 def summary_view(
     watch: WatchInfo,
     records: Sequence[tuple[Record, Classification | None]],
     digests: Sequence[Digest],
     now: datetime,
+    statements: WatchStatements | None = None,
 ) -> dict:
-    """Everything the summary templates show, computed from the records and digests alone."""
+    """Everything the summary templates show, computed from the records and digests alone
+    (and the run's statements, when the run computed them already)."""
     rows = sorted(
         (_trial_row(record, classification, watch) for record, classification in records),
         key=lambda row: (design_rank(row["design"]), -(row["year"] or 0), row["pmid"]),
@@ -222,13 +262,12 @@ def summary_view(
         if (harms := _harms(classifications[row["pmid"]])) is not None
         or any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
     ]
+    # The "Of N trials" lines and the formulations count trials of the intervention only.
+    tested = [row for row in trials if _tests_intervention(classifications[row["pmid"]])]
     formulations = Counter(
-        (formulation, route)
-        for row in trials
-        for formulation in attributes[row["pmid"]].formulations or ["unspecified"]
-        for route in attributes[row["pmid"]].routes or ["unspecified"]
+        pair for row in tested for pair in _arm_treatments(classifications[row["pmid"]])
     )
-    doses = [dose for row in trials if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
+    doses = [dose for row in tested if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
     gaps = []
     for name, question in watch.gaps:
         addressing = [
@@ -245,7 +284,7 @@ def summary_view(
             }
         )
     participants = sum(row["n"] or 0 for row in trials if row["design"] == "rct")
-    questions, domains = watch_statements(records, watch)
+    questions, domains = statements or watch_statements(records, watch)
     return {
         "intervention": watch.intervention,
         "questions": [statement_view(s, watch) for s in questions],
@@ -256,6 +295,7 @@ def summary_view(
             harms_statement([_harms(classifications[row["pmid"]]) for row in trials]),
         ),
         "bottom_line": bottom_line(questions, watch.intervention),
+        "effect_plots": effect_direction_plots(questions, watch),
         "practice": practical_interpretation(questions, watch.intervention),
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
         "week": iso_week_label(now),
@@ -269,13 +309,13 @@ def summary_view(
         "rcts": [row for row in trials if row["design"] == "rct"],
         "metformin_trials": [row for row in metformin if row["design"] in TRIALS],
         "metformin": metformin,
-        "trials": trials,
+        "trials": tested,
         "trials_reporting_b12": sum(
-            1 for row in trials if attributes[row["pmid"]].b12_status_reported
+            1 for row in tested if attributes[row["pmid"]].b12_status_reported
         ),
-        "trials_long_follow_up": sum(1 for row in trials if (row["follow_up_weeks"] or 0) >= 52),
+        "trials_long_follow_up": sum(1 for row in tested if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [
-            {"formulation": word(f), "route": r, "trials": count}
+            {"formulation": word(f), "route": word(r), "trials": count}
             for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "dose_range": (min(doses), max(doses)) if doses else None,
@@ -285,6 +325,25 @@ def summary_view(
         "sources": sorted(rows, key=lambda row: (-(row["year"] or 0), row["pmid"])),
         "change_log": change_log(digests, records, watch),
     }
+
+
+def study_words(study: StudyVerdict, statement: EvidenceStatement, watch: WatchInfo) -> str:
+    """How a study's result reads under a statement: "favours B12", or for a head-to-head
+    study, outcome by outcome, "intramuscular methylcobalamin better for nerve conduction; no
+    difference in symptom scores"."""
+    if statement.comparison != "head-to-head":
+        said = direction_words(study.direction, watch, statement.favoured)
+        return f"in {study.subgroup} only: {said}" if study.subgroup else said
+    parts = []
+    for domain, call, better, _evidence in study.per_domain:
+        title = watch.domain_title(domain)
+        if call == ONE_FORM and better:
+            parts.append(f"{better} better for {title}")
+        elif call == NO_DIFFERENCE:
+            parts.append(f"no difference in {title}")
+        else:
+            parts.append(f"unclear for {title}")
+    return "; ".join(dict.fromkeys(parts)) or word(study.direction)
 
 
 def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
@@ -304,11 +363,193 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
                 "participants": study.participants,
                 "follow_up_weeks": study.follow_up_weeks,
                 "direction": study.direction,
-                "direction_words": direction_words(study.direction, watch, statement.favoured),
-                "outcomes": ", ".join(study.outcomes),
+                "direction_words": study_words(study, statement, watch),
+                # a head-to-head study's words name its outcomes already
+                "outcomes": ""
+                if statement.comparison == "head-to-head"
+                else ", ".join(study.outcomes),
                 "evidence": study.evidence,
             }
             for study in statement.studies
+        ],
+    }
+
+
+# An effect direction plot's marks (SWiM): better, worse, no difference, unclear.
+_ARROWS = {
+    "favours-intervention": "▲",
+    ONE_FORM: "▲",
+    "favours-comparator": "▼",
+    NO_DIFFERENCE: "◄►",
+    "unclear": "?",
+}
+
+
+def _cell(entries: list[tuple[str, str, str, str]], statement: EvidenceStatement, watch) -> dict:
+    """One study's mark for one domain, with the words a screen reader reads instead."""
+    if not entries:
+        return {"arrow": "", "words": "not reported", "direction": "", "shown": ""}
+    better = {b for _, call, b, _ in entries if call == ONE_FORM}
+    calls = {call for _, call, _, _ in entries}
+    if len(better) > 1 or {"favours-intervention", "favours-comparator"} <= calls:
+        call = "unclear"
+    else:
+        call = next(
+            (c for c in ("favours-intervention", ONE_FORM, "favours-comparator", NO_DIFFERENCE)
+             if c in calls),
+            "unclear",
+        )  # fmt: skip
+    shown = ""
+    if call == ONE_FORM:
+        shown = next(iter(better))
+        words = f"better with {shown}"
+    elif call == "favours-intervention":
+        words = f"better with {watch.intervention}"
+    elif call == "favours-comparator":
+        words = "better with the comparator"
+    else:
+        words = word(call)
+    # `shown`: what a sighted reader needs beside the arrow, the better arm of two forms
+    return {"arrow": _ARROWS[call], "words": words, "direction": call, "shown": shown}
+
+
+def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: WatchInfo) -> list[dict]:
+    """Per question, the effect direction plot of evidence synthesis without meta-analysis
+    (SWiM): a row per study, larger and longer first, a column per outcome domain of the
+    question, each cell the direction of that study's result on it."""
+    asked = {f"question:{q.key}": q for q in watch.questions}
+    plots = []
+    for statement in statements:
+        question = asked.get(statement.key)
+        if question is None or not statement.has_evidence:
+            continue
+        # the question's domains some study reports on: an empty column says nothing
+        reported = {entry[0] for study in statement.studies for entry in study.per_domain}
+        domains = [domain for domain in question.domains if domain in reported]
+        rows = []
+        for study in statement.studies:
+            rows.append(
+                {
+                    "pmid": study.pmid,
+                    "url": pubmed_url(study.pmid),
+                    "title": study.title or "(no title)",
+                    "design_label": design_label(study.design),
+                    "participants": study.participants,
+                    "subgroup": study.subgroup,
+                    "cells": [
+                        _cell([e for e in study.per_domain if e[0] == domain], statement, watch)
+                        for domain in domains
+                    ],
+                }
+            )
+        plots.append(
+            {
+                "key": statement.key,
+                "title": statement.title,
+                "columns": [watch.domain_title(domain) for domain in domains],
+                "rows": rows,
+            }
+        )
+    return plots
+
+
+SUMMARY_SCHEMA_VERSION = "1.0"
+
+
+def _statement_json(
+    statement: EvidenceStatement,
+    population: str | None = None,
+    text: str | None = None,
+    studies: Sequence[StudyVerdict] | None = None,
+) -> dict:
+    """One statement as data; with `population`, the statement's line for that population."""
+    return {
+        "key": statement.key if population is None else f"{statement.key}:{population}",
+        "question": statement.question,
+        "domain": statement.domain,
+        "comparison": statement.comparison,
+        "population": population or statement.population,
+        "title": statement.title,
+        "text": text or statement.text,
+        "studies": [
+            {
+                "pmid": study.pmid,
+                "design": study.design,
+                "participants": study.participants,
+                "call": study.direction,
+                "better_arm": study.better or None,
+                "subgroup": study.subgroup,
+                "outcomes": list(study.outcomes),
+                "evidence": study.evidence,
+                "checked": False,
+            }
+            for study in (statement.studies if studies is None else studies)
+        ],
+    }
+
+
+def _record_json(record: Record, classification: Classification | None) -> dict:
+    study = study_of(record, classification)
+    arms = classification.arms if classification and classification.arms else None
+    calls = [
+        {
+            "domain": f.domain,
+            "comparison": "controlled",
+            "call": f.direction,
+            "better_arm": None,
+            "subgroup": f.subgroup,
+            "evidence": f.evidence,
+        }
+        for f in (study.findings if study.against_control else ())
+    ]
+    calls += [
+        {
+            "domain": f.domain,
+            "comparison": "head-to-head",
+            "call": f.direction,
+            "better_arm": f.better or None,
+            "subgroup": f.subgroup,
+            "evidence": f.evidence,
+        }
+        for f in study.head_to_head_results()
+    ]
+    return {
+        "pmid": record.pmid,
+        "title": record.title,
+        "year": record.publication_year,
+        "design": study.design,
+        "participants": study.participants,
+        "tests_intervention": study.tests_intervention,
+        "arms": [arm.to_json() for arm in arms.arms] if arms else [],
+        "comparisons": [c.to_json() for c in arms.comparisons] if arms else [],
+        "calls": calls,
+    }
+
+
+def summary_json(
+    view: dict,
+    statements: WatchStatements,
+    records: Sequence[tuple[Record, Classification | None]],
+) -> dict:
+    """The summary's statements and records as data, following outputs/schema/summary.schema.json."""
+    questions, domains = statements
+    return {
+        "schema_version": SUMMARY_SCHEMA_VERSION,
+        "watch": {"name": view["watch"]["name"], "title": view["watch"]["title"]},
+        "week": view["week"],
+        "generated": view["generated"],
+        "intervention": view["intervention"],
+        "statements": [
+            entry
+            for s in (*questions, *domains)
+            for entry in (
+                _statement_json(s),
+                *(_statement_json(s, *population) for population in s.within),
+            )
+        ],
+        "records": [
+            _record_json(record, classification)
+            for record, classification in sorted(records, key=lambda pair: pair[0].pmid)
         ],
     }
 
@@ -330,9 +571,13 @@ def write_summary(
     records_with_classifications: Sequence[tuple[Record, Classification | None]],
     digests_history: Sequence[Digest],
     now: datetime,
+    statements: WatchStatements | None = None,
 ) -> SummaryPaths:
-    """Write this run's summary into out_dir/summary/<ISO week>/ and mirror it into summary/latest/."""
-    view = summary_view(watch_info, records_with_classifications, digests_history, now)
+    """Write this run's summary into out_dir/summary/<ISO week>/ and mirror it into summary/latest/;
+    `statements` are the run's, when it computed them already (flows/digesting.py)."""
+    records = records_with_classifications
+    statements = statements or watch_statements(records, watch_info)
+    view = summary_view(watch_info, records, digests_history, now, statements)
     root = Path(out_dir) / "summary"
     folder = root / view["week"]
     folder.mkdir(parents=True, exist_ok=True)
@@ -351,6 +596,9 @@ def write_summary(
     write_file(markdown, render_text("summary.md.j2", context))
     crash_point("summary")
     write_file(html, render_html("summary.html.j2", context))
+    data = summary_json(view, statements, records)
+    as_json = folder / "summary.json"
+    write_file(as_json, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     latest = root / "latest"
     # latest/ sits beside the versions, so the same relative links work from both; copied file
     # by file through write_file, as a copy into a folder would follow a link planted there.
@@ -358,4 +606,4 @@ def write_summary(
     for path in sorted(folder.iterdir()):
         if path.is_file() and not path.is_symlink() and not is_temporary(path):
             write_file(latest / path.name, path.read_bytes())
-    return SummaryPaths(folder, markdown, html, tuple(chart_paths), latest)
+    return SummaryPaths(folder, markdown, html, tuple(chart_paths), latest, as_json)

@@ -78,11 +78,12 @@ def attribute_texts(
         texts["n_participants"] = _number(attributes.n_participants)
     if attributes.follow_up_weeks is not None:
         texts["follow_up_weeks"] = f"{_number(attributes.follow_up_weeks)} weeks"
+    given = treatment_by_arm(classification, readable=readable)
     treatment = [", ".join(map(say, attributes.formulations)), "/".join(attributes.routes)]
     if attributes.daily_dose_ug is not None:
         amount = attributes.daily_dose_ug
         treatment.append(f"{dose(amount) if readable else _number(amount)} µg/day")
-    if treatment_text := ", ".join(part for part in treatment if part):
+    if treatment_text := given or ", ".join(part for part in treatment if part):
         texts["treatment"] = treatment_text
     if attributes.comparator and attributes.comparator != "none":
         texts["comparator"] = say(attributes.comparator)
@@ -95,6 +96,38 @@ def attribute_texts(
             words(attributes.outcomes) if readable else ", ".join(attributes.outcomes)
         )
     return texts
+
+
+def treatment_by_arm(
+    classification: Classification | None, *, readable: bool = True, doses: bool = True
+) -> str:
+    """What each arm got, each form with its own route and dose ("oral cyanocobalamin 1,000
+    µg/day vs intramuscular hydroxocobalamin 143 µg/day vs placebo"), or "" where no arm of
+    the intervention was read."""
+    arms = classification.arms.arms if classification and classification.arms else ()
+    if not any(arm.intervention for arm in arms):
+        return ""
+    parts = []
+    for arm in arms:
+        if not arm.intervention:
+            plain = arm.control == "active" or not readable
+            parts.append(arm.treatment if plain else word(arm.treatment))
+            continue
+        named = (
+            " ".join(
+                part
+                for part in (arm.route, word(arm.formulation) if arm.formulation else "")
+                if part
+            )
+            or arm.words
+        )
+        if doses and arm.daily_dose_ug is not None:
+            amount = arm.daily_dose_ug
+            named += f" {dose(amount) if readable else _number(amount)} µg/day"
+        if arm.add_on:
+            named += f" + {arm.add_on}"
+        parts.append(named)
+    return " vs ".join(parts)
 
 
 def attribute_pairs(

@@ -7,7 +7,16 @@ from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
-from litwatch.core.classification import Attributes, Classification, DesignCall, GapCall
+from litwatch.core.classification import (
+    Arm,
+    ArmResult,
+    Arms,
+    Attributes,
+    Classification,
+    Comparison,
+    DesignCall,
+    GapCall,
+)
 from litwatch.core.findings import AdverseEvent, EffectModifier, Finding, Harms
 
 RCT = Classification(
@@ -30,6 +39,22 @@ RCT = Classification(
         "head_to_head": GapCall("no", 0.0, ("missing — two B12 forms",)),
         "outcomes_followup": GapCall("addresses", 1.0, ("follow-up 52 weeks",)),
     },
+    arms=Arms(
+        arms=(
+            Arm(
+                "oral methylcobalamin 1500 ug daily",
+                True,
+                "methylcobalamin",
+                "oral",
+                1500.0,
+                "daily",
+            ),
+            Arm("placebo", False, control="placebo"),
+        ),
+        comparisons=(Comparison("placebo-controlled", (0, 1)),),
+        tests_intervention=True,
+        evidence="randomized to oral methylcobalamin 1500 ug daily or placebo",
+    ),
 )
 
 # The shape `litwatch classify` prints and the store keeps, key for key and in this order.
@@ -71,6 +96,37 @@ RCT_JSON = {
     "findings": [],
     "effect_modifiers": [],
     "harms": None,
+    "arms": {
+        "arms": [
+            {
+                "words": "oral methylcobalamin 1500 ug daily",
+                "intervention": True,
+                "formulation": "methylcobalamin",
+                "route": "oral",
+                "daily_dose_ug": 1500.0,
+                "schedule": "daily",
+                "control": None,
+                "add_on": "",
+            },
+            {
+                "words": "placebo",
+                "intervention": False,
+                "formulation": None,
+                "route": None,
+                "daily_dose_ug": None,
+                "schedule": "",
+                "control": "placebo",
+                "add_on": "",
+            },
+        ],
+        "comparisons": [{"kind": "placebo-controlled", "arms": [0, 1]}],
+        "head_to_head_results": [],
+        "tests_intervention": True,
+        "evidence": "randomized to oral methylcobalamin 1500 ug daily or placebo",
+        "not_controlled": [],
+        "included_studies": None,
+        "pooled_participants": None,
+    },
 }
 
 
@@ -182,3 +238,36 @@ def test_any_classification_survives_the_store_round_trip(classification):
     again = Classification.from_json(json.loads(stored))
     assert again == classification
     assert again.to_json() == classification.to_json()
+
+
+def test_a_multi_arm_trial_reads_back_with_both_kinds_of_comparison_and_its_better_arm():
+    three = replace(
+        RCT,
+        arms=Arms(
+            arms=(
+                Arm("injected", True, "methylcobalamin", "intramuscular"),
+                Arm("tablets", True, "methylcobalamin", "oral"),
+                Arm("placebo", False, control="placebo"),
+            ),
+            comparisons=(
+                Comparison("placebo-controlled", (0, 2)),
+                Comparison("head-to-head", (0, 1)),
+            ),
+            head_to_head_results=(ArmResult("pain", "favours-one-form", "words", better=0),),
+            tests_intervention=True,
+            not_controlled=("pain",),
+        ),
+    )
+    again = Classification.from_json(json.loads(json.dumps(three.to_json())))
+    assert again == three
+    assert again.arms is not None and again.arms.controlled and again.arms.head_to_head
+    assert again.arms.arms[0].treatment == "intramuscular methylcobalamin"
+
+
+def test_a_classification_stored_before_arms_falls_back_on_named_forms_for_scope():
+    older = RCT.to_json()
+    del older["arms"]
+    again = Classification.from_json(older)
+    assert again.arms is None
+    assert again.tests_intervention  # it names methylcobalamin
+    assert not replace(again, attributes=Attributes()).tests_intervention

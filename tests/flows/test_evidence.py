@@ -109,13 +109,22 @@ def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks,
     for statement in (*questions, *domains):
         key = statement.key.split(":", 1)[1]
         wanted = domains_of.get(key, {key})
-        rcts = [s for s in statement.studies if s.design == "rct"]
+        rcts = [s for s in statement.studies if s.design == "rct" and s.subgroup is None]
         assert statement.rcts.total == len(rcts)
         assert statement.rcts.participants == sum(
             stored[s.pmid].attributes.n_participants or 0 for s in rcts
         )
         for study in statement.studies:
             directions = {f.direction for f in stored[study.pmid].findings if f.domain in wanted}
+            if statement.comparison == "head-to-head":
+                # a head-to-head study's calls are its arms' results, the better arm named
+                arms = stored[study.pmid].arms
+                results = arms.head_to_head_results if arms else ()
+                directions = {r.call for r in results if r.domain in wanted} | {"no-difference"}
+                if study.direction == "favours-one-form":
+                    assert study.better in {
+                        arms.arms[r.better].treatment for r in results if r.better is not None
+                    }
             assert study.direction in directions or study.direction == "unclear"
         if statement.has_evidence:
             assert " ".join(statement.text.split()) in " ".join(markdown.split())
@@ -155,3 +164,51 @@ def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic
         third = _week(store, watch, [indexed], 2)
         assert [item.record.pmid for item in third.revised] == [NEW_TRIAL]
         assert third.evidence_changes == ()
+
+
+def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(
+    tmp_path, ontopic, monkeypatch
+):
+    """The digest's "what moved" needs the statements before and after it; the summary takes
+    the after ones from the digest instead of computing them a third time, and they are the
+    statements the summary's records give once the digest is recorded."""
+    from litwatch.flows import digesting
+    from litwatch.outputs import summary as summary_module
+
+    watch = load_watches()[0]
+    computed = []
+
+    def counted(records, info):
+        computed.append(len(records))
+        return watch_statements(records, info)
+
+    monkeypatch.setattr(digesting, "watch_statements", counted)
+    monkeypatch.setattr(summary_module, "watch_statements", counted)
+    settings = Settings(data_dir=tmp_path / "data")
+    with Store.open(settings.db_path) as store:
+        run = store.begin_run(watch.name, None, None, MONDAY)
+        store.upsert_records(run, watch.name, ontopic, MONDAY)
+        classify_pending(store, watch)
+        _digest, statements = digesting.digest_with_statements(store, watch, run, MONDAY)
+        paths = update_summary(store, watch, tmp_path / "out", MONDAY, statements)
+        assert len(computed) == 2  # before the digest, and after it
+        records, _ = summary_inputs(store, watch)
+        fresh = watch_statements(records, watch_info(watch))
+        assert [s.text for s in (*fresh[0], *fresh[1])] == [
+            s.text for s in (*statements[0], *statements[1])
+        ]
+        written = json.loads(paths["summary_json"].read_text(encoding="utf-8"))
+        everyone = [s for s in written["statements"] if s["population"] == "all"]
+        assert [s["text"] for s in everyone] == [
+            s.text for s in (*fresh[0], *fresh[1]) if s.population == "all"
+        ]
+        # A statement's line for metformin users is a statement of its own, with its studies.
+        metformin = {r.pmid for r, c in records if c and c.attributes.metformin_population}
+        [symptoms] = [
+            s for s in written["statements"] if s["key"] == "question:symptoms-pain:metformin-users"
+        ]
+        assert symptoms["text"].startswith("In metformin users:")
+        assert symptoms["studies"] and {s["pmid"] for s in symptoms["studies"]} <= metformin
+        # Control: a summary not handed the run's statements computes them again.
+        update_summary(store, watch, tmp_path / "again", MONDAY)
+        assert len(computed) == 3

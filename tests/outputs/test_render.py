@@ -258,3 +258,37 @@ def test_a_weekly_dose_per_day_reads_as_a_prescriber_writes_it_and_json_keeps_it
         assert "143 µg/day" in body and "142.8" not in body
     [item] = [i for i in json.loads(rendered.json)["items"] if i["pmid"] == first.record.pmid]
     assert "142.857" in item["attributes"]["treatment"]
+
+
+def test_the_treatment_line_pairs_each_form_with_its_own_route_and_dose_per_arm():
+    from dataclasses import replace
+
+    from litwatch.core.classification import Arm, Arms
+
+    digest = sample_digest()
+    first = digest.items[0]
+    three = Arms(
+        arms=(
+            Arm("oral cyanocobalamin", True, "cyanocobalamin", "oral", 1000.0),
+            Arm("injected hydroxocobalamin", True, "hydroxocobalamin", "intramuscular", 1000 / 7),
+            Arm("placebo", False, control="placebo"),
+        ),
+        tests_intervention=True,
+    )
+    crossed = replace(
+        first.classification,
+        attributes=replace(
+            first.classification.attributes,
+            formulations=("cyanocobalamin", "hydroxocobalamin"),
+            routes=("oral", "intramuscular"),
+        ),
+        arms=three,
+    )
+    items = (replace(first, classification=crossed), *digest.items[1:])
+    rendered = render_digest(replace(digest, items=items), WATCH)
+    line = (
+        "oral cyanocobalamin 1,000 µg/day vs intramuscular hydroxocobalamin 143 µg/day vs placebo"
+    )
+    for body in (rendered.html, rendered.text, rendered.markdown):
+        assert line in body.replace("\\", "")
+        assert "hydroxocobalamin, oral" not in body and "cyanocobalamin, intramuscular" not in body

@@ -206,3 +206,58 @@ def test_head_to_head_bottom_line_and_practice_speak_of_forms_not_of_benefit():
         "B12",
     )
     assert "show no benefit of B12 (3 of 3" in bottom_line(plain, "B12")[0]
+
+
+def test_outcomes_that_did_not_differ_are_never_listed_under_favours():
+    nerve = Question("nerve-all", "Objective nerve measures", ("nerve", "b12"))
+    trial = study(
+        "11", "rct", 80, ("nerve", "NCV", "no-difference"), ("b12", "serum B12", "favours-intervention")
+    )  # fmt: skip
+    [statement], _ = evidence_statements([trial], DOMAINS, (nerve,), "B12")
+    [verdict] = statement.studies
+    assert (verdict.direction, verdict.outcomes) == ("favours-intervention", ("serum B12",))
+
+
+def test_a_head_to_head_verdict_names_the_better_arm_from_the_questions_own_domains():
+    forms = Question("forms", "One form against another", ("pain",), head_to_head_only=True)
+    trial = Study(
+        pmid="12",
+        title="Routes",
+        year=2024,
+        design="rct",
+        participants=60,
+        head_to_head=True,
+        controlled=False,
+        head_to_head_findings=(
+            StudyFinding("pain", "pain", "no-difference", "pain did not differ"),
+            StudyFinding("nerve", "nerve", "favours-one-form", "NCV rose more", "injected B12"),
+        ),
+    )
+    [statement], by_domain = evidence_statements([trial], DOMAINS, (forms,), "B12")
+    # the nerve result is another question's: on pain the routes did not differ
+    assert [(v.direction, v.better) for v in statement.studies] == [("no-difference", "")]
+    assert all(not s.has_evidence for s in by_domain)  # no result against a control
+    both = Question("forms", "Forms", ("pain", "nerve"), head_to_head_only=True)
+    [wider], _ = evidence_statements([trial], DOMAINS, (both,), "B12")
+    assert [(v.direction, v.better) for v in wider.studies] == [
+        ("favours-one-form", "injected B12")
+    ]
+
+
+def test_a_result_for_a_subgroup_only_is_listed_but_never_counted_as_the_trials():
+    subgroup_only = Study(
+        pmid="13",
+        title="Subgroup",
+        year=2024,
+        design="rct",
+        participants=200,
+        findings=(
+            StudyFinding(
+                "pain", "pain", "favours-intervention", "in metformin users, pain fell",
+                subgroup="metformin users",
+            ),
+        ),
+    )  # fmt: skip
+    pain = statements([subgroup_only, STUDIES[1]])["domain:pain"]
+    assert pain.rcts.total == 1 and pain.rcts.favour == 0
+    assert {s.pmid: s.subgroup for s in pain.studies} == {"13": "metformin users", "2": None}

@@ -725,3 +725,22 @@ def test_a_rules_opening_lookahead_drops_no_match(corpus_records):
         for sentence in sentences:
             found, plain = rule.pattern.search(sentence), inside.search(sentence)
             assert (found and found.span()) == (plain and plain.span()), (rule.name, sentence)
+
+
+def test_a_review_indexed_as_review_that_describes_its_search_and_inclusion_is_systematic():
+    searched = record(
+        "Oral iron for restless legs",
+        "We searched MEDLINE and Embase to March 2020 for randomised trials of oral iron. "
+        "Seven trials with 410 adults met the inclusion criteria; none found a benefit.",
+        publication_types=("Journal Article", "Review"),
+    )
+    call = classify_design(searched)
+    assert (call.label, call.source) == ("systematic-review", "publication_type")
+    # Control: a review that searched nothing stays the narrative review NLM typed.
+    narrative = record(
+        "Oral iron for restless legs",
+        "In this review we discuss how iron stores shape dopamine signalling and what that "
+        "means for treatment.",
+        publication_types=("Journal Article", "Review"),
+    )
+    assert classify_design(narrative).label == "narrative-review"

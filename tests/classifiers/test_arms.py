@@ -1,0 +1,213 @@
+"""The arms reader: what each arm got, the comparisons the arms make, and a head-to-head trial's
+results per outcome domain with the better arm, read from sentences written for these tests."""
+
+from __future__ import annotations
+
+from litwatch.classifiers.readers.arms import intervention_pattern, read_arms
+from litwatch.classifiers.readers.included import read_included_studies
+from litwatch.core.findings import DomainTerm, OutcomeDomain
+
+# A watch's own words: none of these is in the reader's code.
+NAMES = intervention_pattern(["vitamin B12", "B12", "cobalamin", "methylcobalamin",
+                              "cyanocobalamin", "hydroxocobalamin"])  # fmt: skip
+
+
+def _domain(name, *terms, polarity="lower-is-better"):
+    return OutcomeDomain(name, name, tuple(DomainTerm(t) for t in terms), polarity)
+
+
+DOMAINS = (
+    _domain("pain", "pain", "pain score*"),
+    _domain("conduction", "nerve conduction*", "conduction velocit*", polarity="higher-is-better"),
+    _domain("symptoms", "symptom score*", "symptom questionnaire*"),
+    _domain("status", "serum B12", "B12 level*", polarity="higher-is-better"),
+)
+
+
+def read(text):
+    return read_arms(text, NAMES, DOMAINS)
+
+
+def test_a_three_arm_trial_with_placebo_makes_both_kinds_of_comparison():
+    arms = read(
+        "Methods: We randomly allocated 150 adults to weekly intramuscular methylcobalamin "
+        "1000 µg, oral methylcobalamin 1500 µg daily, or matching placebo for six months.\n"
+        "Results: Pain scores dropped more in each active arm than with placebo, and the two "
+        "routes did not differ in pain."
+    )
+    assert [(a.route, a.formulation, a.control) for a in arms.arms] == [
+        ("intramuscular", "methylcobalamin", None),
+        ("oral", "methylcobalamin", None),
+        (None, None, "placebo"),
+    ]
+    assert arms.arms[1].daily_dose_ug == 1500
+    assert [c.kind for c in arms.comparisons] == [
+        "placebo-controlled",
+        "placebo-controlled",
+        "head-to-head",
+    ]
+    assert arms.controlled and arms.head_to_head
+    [pain] = arms.head_to_head_results
+    assert (pain.domain, pain.call, pain.better) == ("pain", "no-difference", None)
+
+
+def test_each_form_keeps_its_own_route():
+    arms = read(
+        "Patients were randomised to tablets of cyanocobalamin 500 µg twice daily or to "
+        "hydroxocobalamin 1 mg intramuscularly every month."
+    )
+    assert [(a.formulation, a.route) for a in arms.arms] == [
+        ("cyanocobalamin", "oral"),
+        ("hydroxocobalamin", "intramuscular"),
+    ]
+    assert [c.kind for c in arms.comparisons] == ["head-to-head"]
+
+
+def test_one_form_given_two_ways_makes_two_arms_of_that_form():
+    arms = read("Eighty people were assigned to cobalamin 1 mg subcutaneously or intravenously.")
+    assert [(a.formulation, a.route) for a in arms.arms] == [(None, "subcutaneous"), (None, "intravenous")]  # fmt: skip
+    assert arms.tests_intervention and [c.kind for c in arms.comparisons] == ["head-to-head"]
+
+
+def test_head_to_head_results_name_the_better_arm_per_outcome():
+    arms = read(
+        "Adults were randomised to cyanocobalamin tablets 1000 µg daily or cyanocobalamin "
+        "injections 1000 µg monthly for 12 weeks. Conduction velocity rose more with "
+        "injections than with tablets; symptom questionnaire totals did not differ between "
+        "the groups."
+    )
+    calls = {r.domain: (r.call, r.better) for r in arms.head_to_head_results}
+    injected = next(i for i, a in enumerate(arms.arms) if a.route == "injected")
+    assert calls == {
+        "conduction": ("favours-one-form", injected),
+        "symptoms": ("no-difference", None),
+    }
+
+
+def test_equivalence_and_non_inferiority_read_as_no_difference():
+    for wording in ("was equivalent to", "was non-inferior to", "was as effective as"):
+        arms = read(
+            "Women were randomly assigned to oral methylcobalamin or intramuscular "
+            f"methylcobalamin. Oral treatment {wording} injection for serum B12 at 3 months."
+        )
+        [status] = arms.head_to_head_results
+        assert (status.domain, status.call) == ("status", "no-difference"), wording
+
+
+def test_the_methods_never_give_a_result():
+    arms = read(
+        "Participants were randomized to oral or intramuscular hydroxocobalamin. The primary "
+        "outcome was nerve conduction velocity at 6 months, compared between the routes."
+    )
+    assert arms.head_to_head_results == ()
+
+
+def test_an_add_on_trial_compares_the_intervention_plus_a_drug_with_the_drug_alone():
+    arms = read(
+        "We randomised 64 patients to methylcobalamin plus gabapentin or gabapentin alone for "
+        "eight weeks."
+    )
+    assert arms.arms[0].add_on == "gabapentin"
+    assert [c.kind for c in arms.comparisons] == ["add-on"]
+
+
+def test_usual_care_and_no_treatment_are_controls():
+    usual = read("Residents were allocated to B12 injections or usual care.")
+    assert [c.kind for c in usual.comparisons] == ["usual-care-controlled"]
+    untreated = read("Clinics were randomized to oral B12 supplements or no treatment.")
+    assert [c.kind for c in untreated.comparisons] == ["untreated-controlled"]
+
+
+def test_a_trial_of_another_drug_does_not_test_the_intervention():
+    arms = read(
+        "Participants were randomly assigned to metformin 500 mg twice a day or placebo. "
+        "Serum B12 levels fell by a quarter with metformin."
+    )
+    assert not arms.tests_intervention
+    assert not any(arm.intervention for arm in arms.arms)
+    assert arms.comparisons == ()
+    # Control: the same sentence with the intervention in the arm tests it.
+    given = read("Participants were randomly assigned to cyanocobalamin 500 µg or placebo.")
+    assert given.tests_intervention and [c.kind for c in given.comparisons] == [
+        "placebo-controlled"
+    ]
+
+
+def test_a_review_of_the_intervention_tests_it_without_arms():
+    arms = read(
+        "We searched three databases for randomised trials of B12 supplements in neuropathy. "
+        "Six trials qualified."
+    )
+    assert arms.arms == () and arms.tests_intervention
+    measured = read("We measured serum B12 levels in 300 metformin users.")
+    assert not measured.tests_intervention
+
+
+def test_a_single_group_study_has_one_arm_and_no_comparison():
+    arms = read("In this open study, 30 adults took oral methylcobalamin 1500 µg a day.")
+    assert [(a.route, a.formulation) for a in arms.arms] == [("oral", "methylcobalamin")]
+    assert arms.comparisons == ()
+
+
+def test_a_crossover_with_placebo_injections_is_placebo_controlled():
+    arms = read(
+        "In this crossover study, each participant received hydroxocobalamin injections and "
+        "saline injections in random order."
+    )
+    assert [c.kind for c in arms.comparisons] == ["placebo-controlled"]
+
+
+def test_a_review_says_how_many_studies_it_pooled_and_a_call_for_more_is_no_count():
+    assert read_included_studies("Eleven trials with 1,204 adults met our criteria.") == (11, 1204)
+    assert read_included_studies("We pooled 6 randomised studies.") == (6, None)
+    assert read_included_studies("Two more trials are needed.") == (None, None)
+
+
+def test_a_superlative_without_a_significant_difference_names_no_better_arm():
+    text = (
+        "Adults were randomised to oral hydroxocobalamin or intramuscular hydroxocobalamin. "
+        "Serum B12 rose {} with intramuscular injection."
+    )
+    described = read(text.format("most")).head_to_head_results
+    assert all(result.call != "favours-one-form" for result in described)
+    [tested] = read(text.format("significantly most")).head_to_head_results
+    assert (tested.call, read(text.format("most")).arms[tested.better].route) == (
+        "favours-one-form",
+        "intramuscular",
+    )
+
+
+def test_arms_without_a_route_take_the_one_route_the_abstract_names():
+    arms = read(
+        "We asked whether oral cyanocobalamin helps. Patients were randomized to "
+        "cyanocobalamin 1000 µg daily or placebo."
+    )
+    assert [(a.formulation, a.route) for a in arms.arms] == [
+        ("cyanocobalamin", "oral"),
+        (None, None),
+    ]
+
+
+def test_arms_written_in_other_ways_are_read_the_same():
+    groups = read(
+        "Patients were randomized into three groups: group A received methylcobalamin "
+        "injections, group B oral methylcobalamin, and group C placebo."
+    )
+    assert [a.treatment for a in groups.arms] == [
+        "injected methylcobalamin",
+        "oral methylcobalamin",
+        "placebo",
+    ]
+    before = read(
+        "Sixty patients were randomly allocated to pregabalin alone or pregabalin combined "
+        "with methylcobalamin for 8 weeks."
+    )
+    assert [c.kind for c in before.comparisons] == ["add-on"]
+    assert [a.add_on for a in before.arms if a.intervention] == ["pregabalin"]
+    divided = read(
+        "A total of 150 patients were randomly divided into an observation group (cobalamin "
+        "injection) and a control group (conventional treatment)."
+    )
+    assert [c.kind for c in divided.comparisons] == ["usual-care-controlled"]
+    named = read("In this trial, 80 patients received vitamin B12 (1000 µg/day) or placebo.")
+    assert [a.treatment for a in named.arms] == ["vitamin B12", "placebo"]
