@@ -218,6 +218,8 @@ def _mentions(text: str, start: int, end: int, intervention: re.Pattern[str] | N
             )
     if intervention is not None:
         for match in intervention.finditer(piece):
+            if _measured(piece, match.start(), match.end()):
+                continue  # "lowered B12", "serum B12", "B12 levels": a measure, not what an arm got
             if not _INGREDIENT_BEFORE.search(piece[max(0, match.start() - 80) : match.start()]):
                 at = (start + match.start(), start + match.end())
                 mentions.append(_Mention("intervention", match.group(0), *at))
@@ -231,6 +233,28 @@ def _mentions(text: str, start: int, end: int, intervention: re.Pattern[str] | N
             continue
         kept.append(mention)
     return kept
+
+
+# The intervention's name as a measure rather than what an arm got: after a word of level or
+# change ("serum", "lowered", "low"), or before one ("levels", "status", "deficiency").
+_MEASURE_BEFORE = re.compile(
+    r"\b(?:serum|plasma|circulating|blood|low|lower|higher|high|normal|raised|lowered|reduced|"
+    r"increased|decreased|rose|fell|depleted|deficient|measured|measuring|status\s+of)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_MEASURE_AFTER = re.compile(
+    r"^\s*(?:levels?|concentrations?|status|deficiency|insufficiency|depletion|values?|"
+    r"was\s+(?:lower|higher|reduced|increased|measured)|were\s+(?:lower|higher|measured))\b",
+    re.IGNORECASE,
+)
+
+
+def _measured(piece: str, start: int, end: int) -> bool:
+    """Whether the intervention's name at [start, end) names a measure of it, not a treatment."""
+    return bool(
+        _MEASURE_BEFORE.search(piece[max(0, start - 40) : start])
+        or _MEASURE_AFTER.search(piece[end : end + 40])
+    )
 
 
 def _arms_in(
@@ -358,10 +382,14 @@ _NOT_A_TREATMENT = re.compile(
 )
 
 
+# A structured abstract's heading before the words ("CONCLUSIONS: Compared with ..."): no arm.
+_SECTION_LABEL = re.compile(r"^\s*[A-Z][A-Z /&-]{2,}:\s*")
+
+
 def _other_treatment(piece: str) -> str:
     """The words of a treatment listed in `piece` ("metformin 850 mg three times a day"), or ""
     where it names nothing but a schedule or filler ("weekly", "either")."""
-    words = _trim(piece)
+    words = _SECTION_LABEL.sub("", _trim(piece))
     named = _SCHEDULE.sub(" ", words)
     named = _NOT_A_TREATMENT.sub(" ", named)
     if not re.search(r"[a-zA-Z]{4,}", named) or len(words) > 60:

@@ -188,7 +188,7 @@ def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(
     with Store.open(settings.db_path) as store:
         run = store.begin_run(watch.name, None, None, MONDAY)
         store.upsert_records(run, watch.name, ontopic, MONDAY)
-        classify_pending(store, watch)
+        classify_pending(store, watch, load_design_model(None))
         _digest, statements = digesting.digest_with_statements(store, watch, run, MONDAY)
         paths = update_summary(store, watch, tmp_path / "out", MONDAY, statements)
         assert len(computed) == 2  # before the digest, and after it

@@ -79,14 +79,11 @@ KNOWN_WRONG: dict[str, str] = {
     "98100016 b12-status controlled": "1: 'circulating cobalamin' is not read",
     "98100005 symptom-score controlled": "1: 'the examination score' (MNSI, named in methods)",
     # 2. Arms are not read: three-arm typed head-to-head, add-on and route pairs mistyped.
-    "98100001 symptom-score controlled": "2: three-arm trial typed head-to-head; placebo lost",
-    "98100001 b12-status controlled": "2: three-arm trial typed head-to-head; placebo lost",
     "98100001 symptom-score head-to-head": "1+2: 'the two active regimens did not differ'",
     "98100006 b12-status head-to-head": "2: sublingual vs swallowed not typed head-to-head",
     "98100006 b12-status controlled": "2: extra: a head-to-head equivalence counted against control",
     # 4. A methods sentence is quoted as the evidence and read as "no difference".
     "99000003 small-fibre head-to-head": "4: the methods sentence read as no difference",
-    # 4. A change within one arm with no comparison between groups reads as a result.
     # 5. A subgroup result counts as the trial's; effect modifiers are not read.
     "98100004 vibration-perception controlled": "5: extra: metformin users' result counted as overall",
     "98100004 vibration-perception controlled [participants taking metformin]": "5: no subgroup",
@@ -97,13 +94,7 @@ KNOWN_WRONG: dict[str, str] = {
     "99000013 b12-status head-to-head": "6: better arm (injections) not named",
     "98100007 nerve-conduction head-to-head": "6: 'injections than with tablets' read as unclear",
     # 6. Systematic reviews and meta-analyses never count (no treatment named, or design).
-    "26892473 symptom-score controlled": "6+9: called a narrative review; 'clinical symptoms'",
-    "26892473 nerve-conduction controlled": "6+9: called a narrative review, so not counted",
-    "98100008 pain controlled": "6: pooled meta-analysis not counted (no treatment named)",
     "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
-    "98100008 nerve-conduction controlled": "6: pooled meta-analysis not counted",
-    "98100008 adverse-events controlled": "6: pooled meta-analysis not counted",
-    "98100009 symptom-score controlled": "6: summarised systematic review not counted",
     "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
     # 7. Harms are not read.
     "99000003 adverse-events head-to-head": "7: 'No adverse events occurred.' is not read",
@@ -117,7 +108,6 @@ KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     "98100016 question:metformin-b12 controlled": "1: 'circulating cobalamin' is not read",
     "98100005 question:symptoms-pain controlled": "1: 'the examination score' is not read",
     # 2. Arms.
-    "98100001 question:symptoms-pain controlled": "2: three-arm trial typed head-to-head",
     "98100006 question:formulation-route head-to-head": "2: routes not typed head-to-head",
     "98100006 question:metformin-b12 controlled": "2: extra: head-to-head counted as controlled",
     # 4. Methods sentence as evidence; within-arm change as a result.
@@ -125,13 +115,7 @@ KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     # 5. Subgroup counted as the trial's result.
     "98100004 question:objective-nerve controlled": "5: extra: metformin users' result",
     # 6. Reviews never count.
-    "26892473 question:symptoms-pain controlled": "6+9: systematic review not counted",
-    "26892473 question:objective-nerve controlled": "6+9: systematic review not counted",
-    "98100008 question:symptoms-pain controlled": "6: pooled meta-analysis not counted",
-    "98100008 question:objective-nerve controlled": "6: pooled meta-analysis not counted",
-    "98100009 question:symptoms-pain controlled": "6: systematic review not counted",
     "98100009 question:objective-nerve controlled": "6: systematic review not counted",
-    # 8. Joined sentence.
 }
 
 KNOWN_WRONG_DESIGNS: dict[str, str] = {}

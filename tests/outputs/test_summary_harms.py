@@ -65,4 +65,9 @@ def test_a_subgroup_result_never_counts_as_the_studys_overall_result():
         classification("rct", formulations=["methylcobalamin"]), findings=(overall, part)
     )
     study = study_of(record("99100004", "A trial"), judged)
-    assert [f.direction for f in study.findings] == ["no-difference"]
+    # The subgroup's result is kept with its subgroup, apart from the overall one, which alone
+    # the statements count (tests/outputs/test_statement_truth.py checks the counting).
+    assert [(f.direction, f.subgroup) for f in study.findings] == [
+        ("no-difference", None),
+        ("favours-intervention", "in metformin users"),
+    ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.core.records import AbstractSection, Record
 from litwatch.flows.digesting import watch_info
@@ -73,7 +74,10 @@ RECORDS = [
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory):
     watch = load_watches()[0]
-    judged = Judge(watch.topic, watch.gaps, watch.findings_definition).classify(RECORDS)
+    judge = Judge(
+        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
+    )
+    judged = judge.classify(RECORDS)
     out = tmp_path_factory.mktemp("summary")
     paths = write_summary(out, watch_info(watch), list(zip(RECORDS, judged, strict=True)), [], NOW)
     assert paths.json is not None

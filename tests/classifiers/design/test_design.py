@@ -727,14 +727,16 @@ def test_a_rules_opening_lookahead_drops_no_match(corpus_records):
             assert (found and found.span()) == (plain and plain.span()), (rule.name, sentence)
 
 
-def test_a_review_indexed_as_review_that_describes_its_search_and_inclusion_is_systematic():
+def test_a_review_indexed_as_review_that_describes_its_search_and_inclusion_is_systematic(
+    shipped_model,
+):
     searched = record(
         "Oral iron for restless legs",
         "We searched MEDLINE and Embase to March 2020 for randomised trials of oral iron. "
         "Seven trials with 410 adults met the inclusion criteria; none found a benefit.",
         publication_types=("Journal Article", "Review"),
     )
-    call = classify_design(searched)
+    call = classify_design(searched, shipped_model)
     assert (call.label, call.source) == ("systematic-review", "publication_type")
     # Control: a review that searched nothing stays the narrative review NLM typed.
     narrative = record(
@@ -743,4 +745,4 @@ def test_a_review_indexed_as_review_that_describes_its_search_and_inclusion_is_s
         "means for treatment.",
         publication_types=("Journal Article", "Review"),
     )
-    assert classify_design(narrative).label == "narrative-review"
+    assert classify_design(narrative, shipped_model).label == "narrative-review"
