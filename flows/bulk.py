@@ -207,11 +207,9 @@ def prefect_api_url() -> str:
     configured = get_current_settings().api.url
     if configured:
         return str(configured)
-    from prefect.server.api.server import SubprocessASGIServer
+    from litwatch.embedded_api import embedded_api_url
 
-    server = SubprocessASGIServer()  # the one instance Prefect's own client starts and uses
-    server.start()
-    return server.api_url
+    return embedded_api_url()
 
 
 def classify_bulk(

@@ -12,6 +12,12 @@ and its child asks the kernel (Linux `PR_SET_PDEATHSIG`) to be sent SIGTERM when
 The other way round, `litwatch serve` must not outlive its API: with the API gone its schedules
 silently stop and a SIGTERM hangs in Prefect's shutdown calls to it. `serve` asks to end when
 the API does, with one line on stderr (a service manager then starts both again).
+
+This is the one module that uses what Prefect offers no public way to do (the names in
+`PREFECT_INTERNALS`: the server class, its per-port registry, how it starts its child and the
+`subprocess.Popen` it calls). `tests/litwatch/test_prefect_internals.py` checks each against the
+installed Prefect and names what a release changed; `pyproject.toml` admits only the Prefect
+minor versions that test has passed on.
 """
 
 from __future__ import annotations
@@ -28,6 +34,20 @@ from unittest import mock
 
 _PR_SET_PDEATHSIG = 1
 API_WATCH_SECONDS = 0.5  # how soon `serve` notices its API died
+# Prefect's 20 s for the API child to answer is too short on a busy machine (two cores shared
+# with a test run): the demo then failed with "Timed out while attempting to connect".
+STARTUP_TIMEOUT_SECONDS = 120
+
+# What this module relies on in prefect.server.api.server.SubprocessASGIServer, none of it
+# public: name -> what it must be.
+PREFECT_INTERNALS = {
+    "_instances": "the class's registry of instances by port (a dict; None: any free port)",
+    "_run_uvicorn_command": "the method that starts the uvicorn child and returns its Popen",
+    "server_process": "the attribute holding that Popen",
+    "start": "the method that starts the child and waits for it (timeout=...)",
+    "stop": "the method that stops the child",
+    "api_url": "the attribute holding the API's address once started",
+}
 
 
 def end_with_this_process(
@@ -66,12 +86,25 @@ def end_with_this_process(
                 ).start()
             return process
 
+        def start(self, timeout: int | None = None) -> None:
+            super().start(timeout=timeout or STARTUP_TIMEOUT_SECONDS)
+
         def stop(self) -> None:
             self.stopping = True  # an end on purpose (atexit), not a death
             super().stop()
 
     if None not in SubprocessASGIServer._instances:  # not started yet in this process
         _EndsWithParent()  # registers itself as the instance for "any free port"
+
+
+def embedded_api_url() -> str:
+    """The address of this process's temporary Prefect API, started now if it is not yet: the
+    one instance Prefect's own client starts and uses (`SubprocessASGIServer()` hands it out)."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    return str(server.api_url)
 
 
 def _end_when_it_ends(server, process: subprocess.Popen) -> None:
