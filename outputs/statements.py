@@ -167,7 +167,7 @@ def study_of(record: Record, classification: Classification | None) -> Study:
     attributes = classification.attributes
     arms = classification.arms
     findings = tuple(
-        StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup)
+        StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup or None)
         for f in classification.findings
     )
     common = Study(

@@ -9,28 +9,17 @@ from __future__ import annotations
 
 import gzip
 import os
-import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from fuzzing import FUZZ, within_bounds
+from hypothesis import example, given
 from hypothesis import strategies as st
-from litwatch.core.errors import LitwatchError
 from litwatch.pubmed.medline import parse_medline
 from litwatch.pubmed.xml import parse_xml
 
 from litwatch.config import load_watches
 from litwatch.settings import Settings, read_settings
-
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
-PEAK_BYTES = 32 * 2**20  # Python objects per input: inputs are at most a few KB
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=2000,  # ms per input, far above the milliseconds each takes
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    database=None,
-)
 
 # Pieces of real efetch XML, including the ones that once raised tracebacks (a Version that is
 # not a number, an empty MeshHeading), for the fuzzer to put together in any order.
@@ -162,21 +151,6 @@ def _pieces(pieces: list[str]) -> st.SearchStrategy[str]:
 def _text_or_mixed(pieces: list[str]) -> st.SearchStrategy[str]:
     noise = st.text(max_size=200)
     return st.one_of(_pieces(pieces), noise, st.tuples(_pieces(pieces), noise).map("".join))
-
-
-def within_bounds(read) -> list:
-    """`read()` as a list, or [] for a litwatch error; its peak Python memory is checked."""
-    tracemalloc.start()
-    try:
-        return list(read())
-    except LitwatchError as error:
-        message = str(error)
-        assert message and "\n" not in message, message  # one line for the user
-        return []
-    finally:
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        assert peak < PEAK_BYTES, peak
 
 
 def _encoded(texts: st.SearchStrategy[str]) -> st.SearchStrategy[bytes]:

@@ -3,11 +3,13 @@ and the `litwatch` console entry point called in-process (its one-line error con
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -147,3 +149,19 @@ def litwatch(capsys, monkeypatch) -> Callable[..., CliResult]:
 
 def query_params(request: str) -> dict[str, list[str]]:
     return parse_qs(request.partition("?")[2])
+
+
+@pytest.fixture
+def data_dir(monkeypatch, tmp_path) -> Path:
+    """LITWATCH_* pointing at a temporary data folder; the shipped watch file."""
+    for name in list(os.environ):
+        if name.startswith("LITWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
+    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
+    # Never the real NCBI: a run that got past its checks fails at once on a closed port.
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
+    return tmp_path / "data"

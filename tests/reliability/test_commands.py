@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import write_watch_file
+from helpers import one_line, write_watch_file
 from litwatch.flows.digesting import make_digest
 from litwatch.store import Store
 
@@ -41,28 +41,6 @@ def export(path: Path, *articles: str) -> Path:
 
 def article(pmid: str, title: str, version: int = 1, status: str = "Publisher") -> str:
     return ARTICLE.format(pmid=pmid, title=title, version=version, status=status)
-
-
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
-
-
-@pytest.fixture
-def data_dir(monkeypatch, tmp_path) -> Path:
-    """LITWATCH_* pointing at a temporary data folder; the shipped watch file."""
-    for name in list(os.environ):
-        if name.startswith("LITWATCH_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
-    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
-    monkeypatch.setenv("LITWATCH_SETTINGS_FILE", str(tmp_path / "settings.toml"))
-    # Never the real NCBI: a run that got past its checks fails at once on a closed port.
-    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
-    monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
-    return tmp_path / "data"
 
 
 def digest_of(data_dir: Path):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import rispy
-from helpers import fetch_one_batch, settings_for, store_rows, write_watch_file
+from helpers import fetch_one_batch, one_line, settings_for, store_rows, write_watch_file
 from litwatch.core.errors import EntrezError, ParseError
 from litwatch.flows.weekly import watch_flow
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
@@ -64,12 +64,6 @@ def article_set(*articles: str, doctype: str = "") -> bytes:
         + "".join(articles)
         + "</PubmedArticleSet>\n"
     ).encode("utf-8")
-
-
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
 
 
 # --- a store that already holds records -------------------------------------------------------

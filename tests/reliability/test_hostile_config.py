@@ -10,16 +10,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import one_line
 
 from litwatch.config import default_watch_file
 
 SHIPPED = default_watch_file().read_text(encoding="utf-8")
-
-
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import json
 import logging
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
+from helpers import one_line
 from hostile_inputs import classify_peak, gzip_bomb
 from litwatch.store import Store
 
@@ -33,26 +33,6 @@ def article(pmid: str | None, title: str = "Metformin and B12", version: str = "
 
 def article_set(*articles: str) -> bytes:
     return f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>".encode()
-
-
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
-
-
-@pytest.fixture
-def data_dir(monkeypatch, tmp_path) -> Path:
-    """LITWATCH_* pointing at a temporary data folder; the shipped watch file."""
-    for name in list(os.environ):
-        if name.startswith("LITWATCH_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
-    # Never the real NCBI: a run that got past its checks fails at once on a closed port.
-    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
-    monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
-    return tmp_path / "data"
 
 
 # --- defect 6: parser failures are one line -------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skops.io as sio
-from helpers import store_rows
+from helpers import one_line, store_rows
 from litwatch.classifiers.design import MODEL_PATH
 from litwatch.classifiers.findings import model as findings_model
 from litwatch.classifiers.model_archive import MAX_UNPACKED_BYTES
@@ -22,12 +22,6 @@ from litwatch.core.errors import ConfigError
 
 # A float64 array of zeros just over the unpacked bound: 0.3 MB on disk, 260 MB unpacked.
 BOMB_VALUES = (MAX_UNPACKED_BYTES + 4 * 2**20) // 8
-
-
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
 
 
 def npy_header(shape: tuple[int, ...]) -> bytes:

@@ -14,14 +14,9 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
+from helpers import one_line
 
 LITWATCH = Path(sys.executable).parent / "litwatch"
-
-
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
 
 
 @pytest.fixture

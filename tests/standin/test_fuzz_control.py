@@ -9,24 +9,15 @@ locally to search longer."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from fuzzing import FUZZ
+from hypothesis import example, given
 from hypothesis import strategies as st
 from litwatch.standin.clock import EARLIEST, LATEST
-
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=2000,  # ms per input, far above the milliseconds each takes
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    database=None,
-)
 
 KEYS = ["now", "advance_days", "kind", "count", "clear"]
 VALUES = st.one_of(

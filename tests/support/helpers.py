@@ -215,3 +215,10 @@ SERVER_FIXTURES = frozenset(
 def needs_server(fixtures: Iterable[str]) -> bool:
     """Whether a test taking `fixtures` (with their closure) needs a server."""
     return not SERVER_FIXTURES.isdisjoint(fixtures)
+
+
+def one_line(text: str) -> str:
+    """The one line a user error must be (on stderr, say); the assertion shows all of it."""
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
