@@ -37,9 +37,10 @@ from litwatch.wiring import entrez_client
 
 DEFAULT_SLICE_DAYS = 365
 # PubMed's Entrez dates go back to its oldest citations, of the 1800s; earlier ones E-utilities
-# cannot read. A slice longer than a century would hold the whole of PubMed.
+# cannot read. One slice may hold the whole of that span (the demo back-fills its history since
+# 1900 as one slice); a longer one is a typo.
 EARLIEST_ENTREZ_DATE = date(1800, 1, 1)
-MAX_SLICE_DAYS = 36_525
+MAX_SLICE_DAYS = 100_000
 
 # Called after each slice: (slices done, slices in the backfill, the slice, its counts).
 SliceProgress = Callable[[int, int, DateWindow, IngestStats], None]
