@@ -65,7 +65,8 @@ def test_a_span_within_pubmeds_dates_is_cut_into_its_slices():
     today = date(2026, 12, 6)
     span = backfill_span(EARLIEST_ENTREZ_DATE, None, today, MAX_SLICE_DAYS)
     assert (span.first, span.last) == (EARLIEST_ENTREZ_DATE, today)
-    assert len(fixed_windows(span, MAX_SLICE_DAYS)) == 3  # 1800..1899, 1900..1999, 2000..
+    assert len(fixed_windows(span, MAX_SLICE_DAYS)) == 1  # the longest slice holds all of PubMed
+    assert len(fixed_windows(span, 36_525)) == 3  # 1800..1899, 1900..1999, 2000..
     one_day = backfill_span(today, today, today, 1)
     assert fixed_windows(one_day, 1) == [one_day]
     with pytest.raises(LitwatchError, match="after today"):
