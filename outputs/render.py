@@ -54,11 +54,15 @@ def shown_sentence(text: object) -> str:
     return kept.rstrip() + CUT_MARK
 
 
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
 def markdown_text(text: object) -> str:
     """Text that Markdown shows literally: no markup, HTML or links can come from a record."""
-    # Entities, not backslashes, for & and angle brackets: inert in every Markdown flavour's
-    # HTML, and no "&#x202E;" in a record becomes a character when the Markdown is shown.
-    text = oneline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Entities, not backslashes, for angle brackets and for an & that starts an entity: inert in
+    # every Markdown flavour's HTML, and no "&#x202E;" in a record becomes a character when the
+    # Markdown is shown; a plain "B12 & DPN" stays readable in the raw file.
+    text = _ENTITY_START.sub("&amp;", oneline(text)).replace("<", "&lt;").replace(">", "&gt;")
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: f"{m[1] or m[3]}\\{m[2] or m[4]}", escaped)
 
