@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from litwatch.classifiers.design import DesignModel
 from litwatch.core.errors import LitwatchError
@@ -34,6 +35,11 @@ from prefect.utilities.annotations import quote
 from litwatch.config import Watch, find_watch, load_watches
 from litwatch.settings import Settings
 from litwatch.wiring import entrez_client
+
+if TYPE_CHECKING:  # annotations only: the flows get these live objects passed in
+    from litwatch.pubmed.entrez import EntrezClient
+    from litwatch.store.store import Store
+
 
 DEFAULT_SLICE_DAYS = 365
 # PubMed's Entrez dates go back to its oldest citations, of the 1800s; earlier ones E-utilities
@@ -106,8 +112,8 @@ def slices_to_do(
 
 
 def backfill_slice(
-    client,
-    store,
+    client: EntrezClient,
+    store: Store,
     watch: Watch,
     window: DateWindow,
     now: datetime,
@@ -135,8 +141,8 @@ def backfill_slice(
 
 @task(name="backfill-slice", **LIVE_INPUTS)
 def slice_task(
-    client,
-    store,
+    client: EntrezClient,
+    store: Store,
     watch: Watch,
     window: DateWindow,
     now: datetime,

@@ -8,6 +8,7 @@ import email.policy
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest, EvidenceChange, PendingItem, select_digest
@@ -24,13 +25,16 @@ from litwatch.config import Watch
 from litwatch.settings import Settings
 from litwatch.wiring import smtp_config
 
+if TYPE_CHECKING:  # annotations only: the flows get these live objects passed in
+    from litwatch.store.store import Store
+
 
 def digest_key(watch: Watch, run_id: int, now: datetime) -> str:
     """The idempotency key of the digest a run builds: one e-mail per key, ever."""
     return f"{watch.name}-{now:%Y%m%d}-run{run_id}"
 
 
-def pending_items(store, watch: Watch) -> list[PendingItem]:
+def pending_items(store: Store, watch: Watch) -> list[PendingItem]:
     """What the store holds for the watch that no digest has settled yet, with classifications."""
     changes = store.pending_changes(watch.name)
     versions = [(change.pmid, change.store_version) for change in changes]
@@ -43,14 +47,15 @@ def pending_items(store, watch: Watch) -> list[PendingItem]:
             store_version=change.store_version,
             changes=tuple(change.changes),
             classification=classifications.get((change.pmid, change.store_version)),
-            # a new record has no previous version, so (pmid, None) finds nothing
-            previous_classification=classifications.get((change.pmid, change.previous_version)),
+            previous_classification=None  # a new record has no previous version
+            if change.previous_version is None
+            else classifications.get((change.pmid, change.previous_version)),
         )
         for change in changes
     ]
 
 
-def make_digest(store, watch: Watch, run_id: int, now: datetime) -> Digest:
+def make_digest(store: Store, watch: Watch, run_id: int, now: datetime) -> Digest:
     """Select and record this run's digest (see `digest_with_statements`)."""
     return digest_with_statements(store, watch, run_id, now)[0]
 
@@ -109,7 +114,7 @@ def moved_statements(
     return tuple(statement_changes((*old[0], *old[1]), (*new[0], *new[1]))), new
 
 
-def earlier_version(store, watch: Watch, pmid: str, revised_version: int) -> tuple | None:
+def earlier_version(store: Store, watch: Watch, pmid: str, revised_version: int) -> tuple | None:
     """The record as the summary showed it before `revised_version` (the digest's) arrived: the
     newest earlier version with a classification for the watch, if that one was on-topic.
     Versions are counted from the digest's, not the store's newest: another watch may have
@@ -163,7 +168,7 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def summary_records(store, watch: Watch) -> list[tuple]:
+def summary_records(store: Store, watch: Watch) -> list[tuple]:
     """The reported records, each at the newest version the watch has seen with that version's
     classification, on-topic or unclassified; a fixed number of queries however many records."""
     reported = store.digested_pmids(watch.name)
@@ -183,7 +188,7 @@ def summary_records(store, watch: Watch) -> list[tuple]:
     return records
 
 
-def summary_inputs(store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
+def summary_inputs(store: Store, watch: Watch) -> tuple[list[tuple], list[Digest]]:
     """The summary's records (`summary_records`) and every digest so far."""
     records = summary_records(store, watch)
     digests = [
@@ -250,7 +255,7 @@ def deliver_pending(
     return tuple(delivered)
 
 
-def settle_interrupted(store, entry, outbox: Path, now: datetime, log=None) -> None:
+def settle_interrupted(store: Store, entry, outbox: Path, now: datetime, log=None) -> None:
     """Close the attempt a dead run left: delivered if the message was filed as sent, else
     unconfirmed, set aside and never sent again by litwatch."""
     attempt = entry.attempt
@@ -346,7 +351,9 @@ def deliver_task(
 
 
 @task(name="settle-unsent", **LIVE_INPUTS)
-def settle_unsent_task(store, watch: Watch, digest: Digest, run_id: int, now: datetime) -> None:
+def settle_unsent_task(
+    store: Store, watch: Watch, digest: Digest, run_id: int, now: datetime
+) -> None:
     """Mark a backfill's own digest settled without sending it, so no later run mails the past.
 
     A weekly digest still waiting for its e-mail (make_digest may hand that one back) is left

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from litwatch.core.crash import crash_point
 from litwatch.core.records import Record
@@ -13,6 +14,10 @@ from litwatch.pubmed.xml import parse_xml
 from prefect import task
 
 from litwatch.config import Watch
+
+if TYPE_CHECKING:  # annotations only: the flows get these live objects passed in
+    from litwatch.pubmed.entrez import EntrezClient
+    from litwatch.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,9 @@ def store_records(
     )
 
 
-def ingest_windows(client, store, run_id: int, watch: Watch, windows, now: datetime) -> IngestStats:
+def ingest_windows(
+    client: EntrezClient, store: Store, run_id: int, watch: Watch, windows, now: datetime
+) -> IngestStats:
     """Fetch every record of every search window and store it batch by batch."""
     retries_before = client.stats.faults_survived
     total = IngestStats(windows=len(windows))
@@ -63,7 +70,7 @@ def ingest_windows(client, store, run_id: int, watch: Watch, windows, now: datet
 
 
 @task(name="search", **LIVE_INPUTS)
-def search_task(client, watch: Watch, window: tuple[date, date]):
+def search_task(client: EntrezClient, watch: Watch, window: tuple[date, date]):
     """esearch (history server) over the Entrez-date window, split past 9,999 hits, and over
     the modification-date window too when the watch tracks revisions: a record NLM indexes
     weeks after it appeared keeps its old Entrez date and only shows up by modification date."""
@@ -75,6 +82,8 @@ def search_task(client, watch: Watch, window: tuple[date, date]):
 
 
 @task(name="fetch-parse-store", **LIVE_INPUTS)
-def ingest_task(client, store, run_id: int, watch: Watch, windows, now: datetime) -> IngestStats:
+def ingest_task(
+    client: EntrezClient, store: Store, run_id: int, watch: Watch, windows, now: datetime
+) -> IngestStats:
     """efetch in batches, parse, and upsert each batch as it arrives (kept if the run dies)."""
     return ingest_windows(client, store, run_id, watch, windows, now)
