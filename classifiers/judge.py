@@ -23,7 +23,7 @@ from litwatch.classifiers.definitions import (
 from litwatch.classifiers.design import DesignModel, classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
-from litwatch.classifiers.findings.harms import read_harms_in
+from litwatch.classifiers.findings.harms import harms_finding, read_harms_in
 from litwatch.classifiers.findings.key_finding import key_finding_in
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.findings.text import read_abstract
@@ -118,6 +118,8 @@ class Judge:
                 if findings.domains
                 else ()
             )
+            harms = read_harms_in(abstract)
+            found = (*found, *harms_finding(harms, findings.domains, found))
             arms = read_arms(text, self.intervention, findings.domains)
             arms = replace(arms, not_controlled=not_against_control(arms, found))
             if design.label in _REVIEWS:
@@ -134,7 +136,7 @@ class Judge:
                     key_finding=key_finding_in(abstract),
                     findings=found,
                     effect_modifiers=modifiers,
-                    harms=read_harms_in(abstract),
+                    harms=harms,
                     arms=arms,
                 )
             )

@@ -43,6 +43,9 @@ class OutcomeDomain:
     title: str
     terms: tuple[DomainTerm, ...]
     polarity: str  # one of POLARITIES
+    # The domain a trial's adverse events, as the harms reader reads them, count in where the
+    # findings reader read no result of its own for it (the watch file's `harms = true`).
+    harms: bool = False
 
     def polarity_of(self, term: DomainTerm) -> str:
         return term.polarity or self.polarity

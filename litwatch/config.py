@@ -125,6 +125,8 @@ class OutcomeDomainModel(BaseModel):
     title: str = ""
     polarity: str
     terms: tuple[str | DomainTermModel, ...] = Field(min_length=1)
+    # Adverse events as reported ("none occurred", "similar in both groups") count here.
+    harms: bool = False
 
     @field_validator("name")
     @classmethod
@@ -149,7 +151,9 @@ class OutcomeDomainModel(BaseModel):
             DomainTerm(t.strip()) if isinstance(t, str) else DomainTerm(t.term, t.polarity)
             for t in self.terms
         )
-        return OutcomeDomain(self.name, self.title or self.name, terms, self.polarity)
+        return OutcomeDomain(
+            self.name, self.title or self.name, terms, self.polarity, harms=self.harms
+        )
 
 
 def _words(value: list | tuple) -> tuple[str, ...]:
@@ -259,6 +263,9 @@ class FindingsDefinitionModel(BaseModel):
     @field_validator("domains")
     @classmethod
     def _unique_domains(cls, value: tuple) -> tuple:
+        harms = [domain.name for domain in value if domain.harms]
+        if len(harms) > 1:
+            raise ValueError(f"harms = true on more than one domain: {', '.join(harms)}")
         return _unique_names("domain", value)
 
     @field_validator("intervention", "comparator")

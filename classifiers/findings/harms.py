@@ -6,9 +6,10 @@ event reporting, not a topic's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from litwatch.classifiers.findings.text import Abstract
-from litwatch.core.findings import AdverseEvent, Harms
+from litwatch.core.findings import AdverseEvent, Finding, Harms, OutcomeDomain
 
 I = re.IGNORECASE
 _HARM = (
@@ -156,3 +157,30 @@ def _events(clause: str, denied: bool) -> list[AdverseEvent]:
             number = _NUMBER_WORDS.get(count) or (int(count) if count.isdigit() else None)
             found.append(AdverseEvent(name.lower(), number))
     return found
+
+
+# How a trial's harms read as a result in the watch's harms domain: none occurred or alike
+# between the arms is no difference between them; events named without a comparison, or a
+# treatment only called well tolerated, say nothing of a difference.
+_HARMS_DIRECTION = {
+    "none-occurred": "no-difference",
+    "no-difference": "no-difference",
+    "events-reported": "unclear",
+    "well-tolerated": "unclear",
+}
+
+
+def harms_finding(
+    harms: Harms | None, domains: Sequence[OutcomeDomain], found: Sequence[Finding]
+) -> tuple[Finding, ...]:
+    """The trial's harms as its finding in the watch's harms domain (`harms = true`), where the
+    findings reader read no overall result of its own there; () otherwise. Serious events
+    alone are not the trial's adverse events as a whole."""
+    domain = next((d for d in domains if d.harms), None)
+    if harms is None or domain is None or harms.serious_only:
+        return ()
+    if any(f.domain == domain.name and not f.subgroup for f in found):
+        return ()
+    direction = _HARMS_DIRECTION.get(harms.statement, "unclear")
+    effect = "no-difference" if direction == "no-difference" else "not-reported"
+    return (Finding(domain.name, domain.title, effect, direction, harms.evidence, 0.8),)

@@ -97,10 +97,8 @@ KNOWN_WRONG: dict[str, str] = {
     "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
     "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
     # 7. Harms are not read.
-    "99000003 adverse-events head-to-head": "7: 'No adverse events occurred.' is not read",
     "98100013 adverse-events head-to-head": "7: 'No participant ... reported an adverse event'",
     "98100003 adverse-events controlled": "7: 'withdrew because of nausea' is not read",
-    "98100001 adverse-events controlled": "2+7: harms with counts; trial typed head-to-head",
 }
 
 KNOWN_WRONG_QUESTIONS: dict[str, str] = {
