@@ -285,6 +285,7 @@ def watch_info(watch: Watch) -> WatchInfo:
         gap_titles=tuple((gap.name, gap.title) for gap in watch.gaps if gap.title),
         intervention=watch.findings.label,
         domains=tuple((d.name, d.title or d.name) for d in watch.findings.domains),
+        harms_domain=next((d.name for d in watch.findings.domains if d.harms), ""),
         questions=tuple(
             Question(
                 key=q.name,

@@ -291,8 +291,13 @@ def summary_view(
         "domains": [statement_view(s, watch) for s in domains if s.has_evidence],
         "domains_without_evidence": [s.title for s in domains if not s.has_evidence],
         "safety_statement": next(
-            (s.text for s in domains if s.key == "domain:adverse-events" and s.has_evidence),
-            harms_statement([_harms(classifications[row["pmid"]]) for row in trials]),
+            (
+                s.text
+                for s in domains
+                if watch.harms_domain and s.key == f"domain:{watch.harms_domain}"
+                if s.has_evidence
+            ),
+            harms_statement([_harms(classifications[row["pmid"]]) for row in tested]),
         ),
         "bottom_line": bottom_line(questions, watch.intervention),
         "effect_plots": effect_direction_plots(questions, watch),

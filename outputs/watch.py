@@ -29,6 +29,7 @@ class WatchInfo:
     gaps: tuple[tuple[str, str], ...] = ()  # (gap name, the research question it stands for)
     intervention: str = "the intervention"  # how statements name it: "favour B12"
     domains: tuple[tuple[str, str], ...] = ()  # (outcome domain name, its title)
+    harms_domain: str = ""  # the domain adverse events count in (`harms = true`), if any
     questions: tuple[Question, ...] = ()  # what the summary's evidence statements answer
     gap_titles: tuple[tuple[str, str], ...] = ()  # (gap name, how a reader sees it named)
 
