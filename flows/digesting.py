@@ -3,8 +3,6 @@ and the glue they use between the store, the pure digest selection and outputs/.
 
 from __future__ import annotations
 
-import email
-import email.policy
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +10,8 @@ from typing import TYPE_CHECKING
 
 from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest, EvidenceChange, PendingItem, select_digest
-from litwatch.core.errors import DeliveryError
 from litwatch.flows.live import LIVE_INPUTS
-from litwatch.outputs.mail import deliver, set_aside, was_sent
+from litwatch.outputs import delivery
 from litwatch.outputs.render import digest_stem, write_digest_files
 from litwatch.outputs.statements import WatchStatements, statement_changes, watch_statements
 from litwatch.outputs.summary import write_summary
@@ -210,68 +207,12 @@ def update_summary(
     return written
 
 
-def deliver_pending(
-    store, watch: Watch, settings: Settings, out_dir: Path, now: datetime, log=None
-) -> tuple[str, ...]:
-    """Deliver every recorded digest of the watch not yet delivered, oldest first, at most once each.
-
-    Record before send: the store notes the attempt (with the Message-ID) before the SMTP
-    conversation and settles it after. SMTP cannot be asked what it received, so a run that
-    died during an attempt leaves the next one unsure; it does not send again, marks the
-    digest "smtp-unconfirmed" (or "smtp" if the message had been filed under outbox/sent) and
-    says where the copy is. A refused or failed conversation clears the attempt and leaves
-    the message waiting; the next run's call sends it.
-    """
-    smtp = smtp_config(settings)
-    outbox = settings.outbox_dir / watch.name
-    delivered: list[str] = []
-    for entry in store.undelivered_digests(watch.name):
-        if not entry.payload:
-            continue
-        digest = Digest.from_dict(entry.payload)
-        if digest.is_empty and not watch.send_empty:
-            store.mark_delivered(digest.key, now, "suppressed", "")
-            continue
-        if entry.attempt is not None:
-            settle_interrupted(store, entry, outbox, now, log)
-            continue
-        eml = digest_folder(out_dir, digest) / f"{digest_stem(digest)}.eml"
-        if not eml.exists():
-            eml = render_outputs(digest, watch, out_dir, settings)["eml"]
-        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-        if smtp is not None:
-            store.begin_delivery(digest.key, now, "smtp", message["Message-ID"])
-        try:
-            result = deliver(message, smtp, outbox)
-        except DeliveryError as error:
-            store.abort_delivery(digest.key)
-            if log:
-                log(str(error))
-            break  # keep the order: later digests wait behind this one
-        if result.status == "outbox" and smtp is not None:
-            break
-        store.mark_delivered(digest.key, now, "smtp" if smtp else "outbox", result.message_id)
-        delivered.append(digest.key)
-    return tuple(delivered)
-
-
-def settle_interrupted(store: Store, entry, outbox: Path, now: datetime, log=None) -> None:
-    """Close the attempt a dead run left: delivered if the message was filed as sent, else
-    unconfirmed, set aside and never sent again by litwatch."""
-    attempt = entry.attempt
-    if was_sent(attempt.message_id, outbox):
-        store.mark_delivered(entry.digest_key, now, attempt.channel, attempt.message_id)
-        return
-    aside = set_aside(attempt.message_id, outbox)
-    store.mark_delivered(
-        entry.digest_key, now, f"{attempt.channel}-unconfirmed", attempt.message_id
-    )
-    if log:
-        log(
-            f"digest {entry.digest_key}: a run stopped while sending it, so the server may or may"
-            f" not have it; it is not sent again (at most once); if it did not arrive, resend"
-            f" {aside or 'it from the digest folder'}"
-        )
+def digest_message(digest: Digest, watch: Watch, out_dir: Path, settings: Settings) -> Path:
+    """The digest's .eml in its folder, rendered first (with the other files) if it is missing."""
+    eml = digest_folder(out_dir, digest) / f"{digest_stem(digest)}.eml"
+    if not eml.exists():
+        eml = render_outputs(digest, watch, out_dir, settings)["eml"]
+    return eml
 
 
 def watch_info(watch: Watch) -> WatchInfo:
@@ -343,10 +284,20 @@ def summary_task(
 
 @task(name="deliver", **LIVE_INPUTS)
 def deliver_task(
-    store, watch: Watch, settings: Settings, out_dir: Path, now: datetime
+    store: Store, watch: Watch, settings: Settings, out_dir: Path, now: datetime
 ) -> tuple[str, ...]:
-    """Send every recorded, undelivered digest of the watch: exactly once each."""
-    delivered = deliver_pending(store, watch, settings, out_dir, now, log=get_run_logger().warning)
+    """Send every recorded, undelivered digest of the watch: exactly once each (record before
+    send, outputs/delivery.py), by the SMTP server and to the outbox folder the settings name."""
+    delivered = delivery.deliver_pending(
+        store,
+        watch.name,
+        smtp_config(settings),
+        settings.outbox_dir / watch.name,
+        lambda digest: digest_message(digest, watch, out_dir, settings),
+        now,
+        send_empty=watch.send_empty,
+        log=get_run_logger().warning,
+    )
     crash_point("delivered")
     return delivered
 

@@ -1,5 +1,6 @@
 """Delivery of recorded digests, record before send: a send a dead run began is never repeated,
-a refused one is retried by the next run (plain functions, a real store and SMTP server)."""
+a refused one is retried by the next run (outputs/delivery.py called as the deliver task calls
+it, without Prefect: a real store and SMTP server)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from datetime import datetime
 
 import pytest
 from helpers import SMTP_PASSWORD, SMTP_USER, write_watch_file
-from litwatch.flows.digesting import deliver_pending, digest_folder, make_digest
+from litwatch.flows.digesting import digest_folder, digest_message, make_digest
+from litwatch.outputs.delivery import deliver_pending
 from litwatch.outputs.mail import deliver, message_id_for
 from litwatch.outputs.render import digest_stem
 from litwatch.store import Store
 
 from litwatch.config import load_watches
 from litwatch.settings import Settings
+from litwatch.wiring import smtp_config
 
 NOW = datetime(2026, 11, 23, 7, 0)
 
@@ -40,7 +43,16 @@ def recorded(tmp_path, smtp_server):
 
 def _send(store, watch, settings, warnings):
     out_dir = settings.out_dir / watch.name
-    return deliver_pending(store, watch, settings, out_dir, NOW, log=warnings.append)
+    return deliver_pending(
+        store,
+        watch.name,
+        smtp_config(settings),
+        settings.outbox_dir / watch.name,
+        lambda digest: digest_message(digest, watch, out_dir, settings),
+        NOW,
+        send_empty=watch.send_empty,
+        log=warnings.append,
+    )
 
 
 def _park_in_outbox(settings, watch, digest):
