@@ -162,47 +162,44 @@ def _words(value: list | tuple) -> tuple[str, ...]:
     return tuple(word.strip() for word in value)
 
 
-class InstrumentModel(BaseModel):
-    """An instrument of the outcome vocabulary: its name, abbreviations and domain."""
+class _VocabularyEntry(BaseModel):
+    """What every entry of the outcome vocabulary has: the domain it counts for, and a polarity
+    of its own where it differs from the domain's."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     domain: str
+    polarity: str = ""
+
+    @field_validator("polarity")
+    @classmethod
+    def _known_polarity(cls, value: str) -> str:
+        return _polarity(value) if value else value
+
+
+class InstrumentModel(_VocabularyEntry):
+    """An instrument of the outcome vocabulary: its name, abbreviations and domain."""
+
     name: str = Field(min_length=1)
     abbreviations: tuple[str, ...] = ()
     short: tuple[str, ...] = ()  # the words that name it before a measure word: "Toronto"
-    polarity: str = ""
 
     @field_validator("name", "abbreviations", "short", mode="before")
     @classmethod
     def _no_blank_words(cls, value: object) -> object:
         return _words(value) if isinstance(value, (list, tuple)) else value
 
-    @field_validator("polarity")
-    @classmethod
-    def _known_polarity(cls, value: str) -> str:
-        return _polarity(value) if value else value
 
-
-class HeadModel(BaseModel):
+class HeadModel(_VocabularyEntry):
     """A head word of the outcome vocabulary ("conduction") and its domain."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    domain: str
     word: str = Field(min_length=1)
     qualifiers: tuple[str, ...] = ()
-    polarity: str = ""
 
     @field_validator("qualifiers", mode="before")
     @classmethod
     def _no_blank_words(cls, value: object) -> object:
         return _words(value) if isinstance(value, (list, tuple)) else value
-
-    @field_validator("polarity")
-    @classmethod
-    def _known_polarity(cls, value: str) -> str:
-        return _polarity(value) if value else value
 
 
 class VocabularyModel(BaseModel):

@@ -165,3 +165,15 @@ def data_dir(monkeypatch, tmp_path) -> Path:
     monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
     monkeypatch.setenv("LITWATCH_ENTREZ_MAX_ATTEMPTS", "1")
     return tmp_path / "data"
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path) -> Path:
+    """No LITWATCH_* from outside; a temporary data folder; nothing listens for E-utilities."""
+    for name in list(os.environ):
+        if name.startswith("LITWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
+    return tmp_path / "data"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import collections
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -76,18 +75,6 @@ EXPECTED = {
     "lying": "declares 1,600,000,000 bytes of data but holds 16",
     "untrusted": "refused, it holds types a litwatch model never has ['collections.Counter']",
 }
-
-
-@pytest.fixture
-def cli_env(monkeypatch, tmp_path) -> Path:
-    """No LITWATCH_* from outside; a temporary data folder; nothing listens for E-utilities."""
-    for name in list(os.environ):
-        if name.startswith("LITWATCH_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LITWATCH_EUTILS_URL", "http://127.0.0.1:9/")
-    return tmp_path / "data"
 
 
 @pytest.mark.parametrize("model", ["design", "findings"])

@@ -4,7 +4,6 @@ a start it cannot make is one line on stderr, never a traceback."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -17,17 +16,6 @@ import pytest
 from helpers import one_line
 
 LITWATCH = Path(sys.executable).parent / "litwatch"
-
-
-@pytest.fixture
-def cli_env(monkeypatch, tmp_path) -> Path:
-    """No LITWATCH_* from outside; a temporary data folder; no stray .env."""
-    for name in list(os.environ):
-        if name.startswith("LITWATCH_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("LITWATCH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
 
 
 @pytest.mark.parametrize("now", ["2026-09-07", "2026-09-07T09:30:00+02:00"])
