@@ -6,7 +6,6 @@ it, so a better model can replace the shipped one without touching any caller.""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ from litwatch.classifiers.design.features import structure_matrix
 from litwatch.classifiers.design.model import DesignModel, ModelCall
 from litwatch.classifiers.design.model_io import load_model
 from litwatch.classifiers.design.pubtypes import design_from_indexing
-from litwatch.classifiers.design.rules import PHRASE_RULES, deciding_rule
+from litwatch.classifiers.design.rules import deciding_rule
 from litwatch.classifiers.design.text import text_view
 from litwatch.core.classification import DesignCall
 from litwatch.core.errors import ConfigError
@@ -114,19 +113,13 @@ def _from_indexing(record: Record) -> DesignCall | None:
     if design is None:
         return None
     if design.label == "narrative-review":
+        # NLM's plain "Review" covers systematic reviews and meta-analyses not yet typed as such:
+        # the abstract's own words (a search and the studies it included, pooling) say which.
         synthesis = _synthesis_named(record)
         if synthesis is not None:
             label, phrase = synthesis
             evidence = (*design.evidence, phrase)
             return DesignCall(label, INDEXING_CONFIDENCE, "publication_type", evidence)
-        # NLM's plain "Review" covers systematic reviews not yet typed as such: one whose
-        # abstract says the authors searched the literature and which studies qualified is one.
-        searched = described_search(record)
-        if searched:
-            evidence = (*design.evidence, *searched)
-            return DesignCall(
-                "systematic-review", INDEXING_CONFIDENCE, "publication_type", evidence
-            )
     return DesignCall(design.label, INDEXING_CONFIDENCE, "publication_type", design.evidence)
 
 
@@ -139,23 +132,3 @@ def _synthesis_named(record: Record) -> tuple[str, str] | None:
     if rule is None or rule.label not in SYNTHESIS_LABELS:
         return None
     return rule.label, f'{rule.where} phrase: "{hits[0][rule].group(0)}"'
-
-
-_INCLUSION = re.compile(
-    r"\b(?:trials|studies|RCTs|articles|reports)\b[^.;]{0,40}\b(?:qualified|were included"
-    r"|met (?:the |our )?(?:inclusion |eligibility )?criteria|were eligible|were selected)\b"
-    r"|\b(?:included|identified|selected)\s+(?:\w+\s+){0,2}(?:trials|studies|RCTs)\b",
-    re.IGNORECASE,
-)
-
-
-def described_search(record: Record) -> tuple[str, ...]:
-    """The phrases saying the authors searched the literature and which studies qualified
-    (both, or nothing): what makes a review systematic."""
-    view = text_view(record)
-    search = next((rule for rule in PHRASE_RULES if rule.name == "literature search"), None)
-    found = search.search(view) if search is not None else None
-    inclusion = _INCLUSION.search(view.text)
-    if found is None or inclusion is None:
-        return ()
-    return (found.group(0), inclusion.group(0))
