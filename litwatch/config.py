@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -233,11 +232,9 @@ def shipped_vocabulary_file() -> Path:
 def shipped_vocabulary() -> OutcomeVocabulary:
     """The shipped outcome vocabulary, read and checked once per process."""
     path = shipped_vocabulary_file()
+    raw = read_toml(path, "outcome vocabulary", WATCH_FILE_LIMIT)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return VocabularyModel.model_validate(raw).vocabulary()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the outcome vocabulary ({error})") from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
