@@ -11,12 +11,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import fetch_one_batch
+from helpers import ContainedServer, fetch_one_batch
 from litwatch.core.errors import ConfigError, EntrezError
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 
@@ -37,10 +37,8 @@ ESEARCH = (
 )
 
 
-class CannedEutils(ThreadingHTTPServer):
+class CannedEutils(ContainedServer):
     """A tiny E-utilities over real PubMed articles, with faults queued per request."""
-
-    daemon_threads = True
 
     def __init__(self, articles: list[bytes]):
         super().__init__(("127.0.0.1", 0), CannedHandler)

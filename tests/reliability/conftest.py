@@ -8,11 +8,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import ContainedServer
 
 ESEARCH = (
     b'<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -108,8 +109,7 @@ def _handler(state: HostileEutils) -> type[BaseHTTPRequestHandler]:
 def hostile_eutils() -> Iterator[HostileEutils]:
     """A HostileEutils running on a free loopback port for one test."""
     state = HostileEutils()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
+    server = ContainedServer(("127.0.0.1", 0), _handler(state))
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}/entrez/eutils/"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
