@@ -117,8 +117,13 @@ def check_queries(settings: Settings) -> Iterator[Finding]:
     from litwatch.config import load_watches
     from litwatch.query_check import check_query
 
-    client = _doctor_client(settings, settings.resolved_api_key())
-    for watch in load_watches(settings.watches_file):
+    try:
+        client = _doctor_client(settings, settings.resolved_api_key())
+        watches = load_watches(settings.watches_file)
+    except LitwatchError as error:  # checked above; a Secret block may go away in between
+        yield Finding("query", "FAIL", str(error))
+        return
+    for watch in watches:
         check = f"query {watch.name}"
         try:
             report = check_query(watch, client)
