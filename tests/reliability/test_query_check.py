@@ -105,9 +105,13 @@ def test_a_misspelt_phrase_shows_pubmeds_warning_in_one_line(litwatch, standin_e
 def test_a_known_record_the_query_misses_is_named_with_its_missing_words(
     litwatch, standin_env, tmp_path
 ):
-    known = [99000019, 99000002, 99000020]
+    known = [99000019, 99000002, 99000020, 12345]
     done = litwatch("query-check", "--watches", watch_file(tmp_path, QUERY_BEFORE, known))
     assert done.exit_code == 1
+    # A PMID PubMed does not hold is named apart, and left out of the recall.
+    assert lines_of(done.stdout, "sim: known PMID") == [
+        "sim: known PMID 12345 is not in PubMed: check the watch file's known list"
+    ]
     assert "sim: relative recall 0.33: finds 1 of 3 known records; misses 99000019, 99000020" in (
         done.stdout
     )
