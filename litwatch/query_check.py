@@ -62,6 +62,11 @@ _FUNCTION_WORDS = frozenset((
     "who", "whom", "why", "will", "with", "within", "without", "would", "yet",
 ))
 # fmt: on
+# A record PubMed misses that meets the query in this model of it: MeSH or mapping differ.
+_FOUND_HERE = (
+    "its title and abstract meet the query here, yet PubMed does not find it "
+    "(indexed otherwise, or not yet)"
+)
 SHOWN_WORDS = 8  # at most this many of the other unmatched words per missed record
 SHOWN_TERMS = 3  # terms named beside a near word
 
@@ -72,17 +77,14 @@ class MissedRecord:
 
     pmid: str
     title: str
-    failing: tuple[str, ...]  # the parts of the query no word of the record meets, as PubMed reads
+    failing: tuple[str, ...]  # why, per part of the query: "no term of (...) matches it"
     near: tuple[tuple[str, tuple[str, ...]], ...]  # unmatched word, the failing terms it is part of
     other: tuple[str, ...]  # further words no term matches, most frequent first
 
     def line(self) -> str:
         title = self.title if len(self.title) <= 60 else self.title[:57] + "..."
         parts = [f'misses {self.pmid} "{title}"']
-        if self.failing:
-            parts.append("no term of " + " nor of ".join(self.failing) + " matches it")
-        else:
-            parts.append("its words meet the query here: PubMed has not indexed it so (yet)")
+        parts += list(self.failing) or [_FOUND_HERE]
         if self.near:
             parts.append(
                 "words no term matches: "
@@ -292,10 +294,19 @@ def _failing_parts(tree: Node, matches: Callable[[Node], bool]) -> list[Node]:
 
 
 def _shown_part(part: Node) -> str:
-    """A failing part of the query in a few words: its first and last term, and how many."""
+    """Why a failing part of the query keeps the record out, the part in a few words."""
+    if isinstance(part, Operation) and part.operator == "NOT":
+        return f"NOT {_few_terms(part.right)} excludes it"
+    return f"no term of {_few_terms(part)} matches it"
+
+
+def _few_terms(part: Node) -> str:
+    """A part of the query by its first and last term, and how many it has."""
     terms = [term.translation() for term in terms_of(part)]
-    if len(terms) <= 2:
-        return " OR ".join(terms) if isinstance(part, Operation) else part.translation()
+    if len(terms) == 1:
+        return terms[0]
+    if len(terms) == 2:
+        return part.translation()
     return f"({terms[0]} ... {terms[-1]}, {len(terms)} terms)"
 
 
