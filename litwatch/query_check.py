@@ -207,8 +207,11 @@ def explain_miss(query: str, record: Record) -> MissedRecord:
     try:
         tree = parse(query)
     except QuerySyntaxError:  # PubMed read it (it searched); this model cannot
-        nothing = _Words(set(), ())
-        return MissedRecord(record.pmid, record.title, (), (), _other_words(record, nothing))
+        unread = (
+            "which part of the query it fails is not known (the query is read otherwise here)",
+        )
+        words = _other_words(record, _Words(set(), ()))[:SHOWN_WORDS]
+        return MissedRecord(record.pmid, record.title, unread, (), words)
     matches = _record_matcher(record)
     failing = _failing_parts(tree, matches)
     matched = _Words.of(t for t in terms_of(tree) if t.field in TEXT_FIELDS and matches(t))
