@@ -474,6 +474,29 @@ def doctor(watches: WatchesFileOption = None) -> None:
         raise typer.Exit(1)
 
 
+@app.command("query-check")
+def query_check(
+    watch: EveryWatchOption = None,
+    watches: WatchesFileOption = None,
+) -> None:
+    """Check a watch's PubMed query: PubMed's errors and warnings, and recall on its known PMIDs."""
+    from litwatch.config import find_watch, load_watches
+    from litwatch.query_check import check_query
+    from litwatch.wiring import entrez_client
+
+    settings = _settings(watches)
+    chosen = find_watch(load_watches(settings.watches_file), watch)
+    client = entrez_client(settings)
+    holes = False
+    for each in chosen:
+        report = check_query(each, client)
+        for line in report.lines():
+            typer.echo(line)
+        holes = holes or bool(report.holes)
+    if holes:  # a known record missed or not in PubMed; PubMed's warnings are shown, not judged
+        raise typer.Exit(1)
+
+
 @app.command()
 def standin(
     corpus: Annotated[

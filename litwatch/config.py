@@ -334,11 +334,18 @@ class Watch(BaseModel):
     gaps: tuple[GapDefinitionModel, ...] = ()
     findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
     questions: tuple[QuestionModel, ...] = ()
+    # Records the query must find, by PMID: `litwatch query-check` measures recall against them.
+    known: tuple[str, ...] = ()
 
     @field_validator("name")
     @classmethod
     def _safe_name(cls, value: str) -> str:
         return _slug(value, "it names files and folders")
+
+    @field_validator("known", mode="before")
+    @classmethod
+    def _known_pmids(cls, value: object) -> object:
+        return _pmids(value) if isinstance(value, (list, tuple)) else value
 
     @field_validator("query")
     @classmethod
@@ -446,6 +453,22 @@ class Watch(BaseModel):
         if not self.title:
             object.__setattr__(self, "title", self.name)
         return self
+
+
+_PMID = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def _pmids(values: list | tuple) -> tuple[str, ...]:
+    """PMIDs written as numbers or strings, each once, as strings."""
+    pmids: list[str] = []
+    for value in values:
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if isinstance(value, bool) or not _PMID.fullmatch(text):
+            raise ValueError(f"{value!r} is not a PMID (a whole number, such as 20488910)")
+        if text in pmids:
+            raise ValueError(f"{text} is listed twice")
+        pmids.append(text)
+    return tuple(pmids)
 
 
 def _check_nesting(query: str) -> None:

@@ -59,8 +59,12 @@ def load_settings(make: Callable[[], Settings]) -> tuple[Settings | None, list[F
 
 def diagnose(settings: Settings) -> Iterator[Finding]:
     """Every check in turn, each finding as soon as it is known."""
-    yield check_watches(settings)
-    yield check_ncbi(settings)
+    watches = check_watches(settings)
+    yield watches
+    ncbi = check_ncbi(settings)
+    yield ncbi
+    if not (watches.failed or ncbi.failed):
+        yield from check_queries(settings)
     yield check_smtp(settings)
     for name, folder in (
         ("data folder", settings.data_dir),
@@ -90,22 +94,12 @@ def check_watches(settings: Settings) -> Finding:
 
 def check_ncbi(settings: Settings) -> Finding:
     """E-utilities answers an einfo request as PubMed, with the configured identity and key."""
-    from dataclasses import replace
-
-    from litwatch.pubmed.entrez import EntrezClient
-    from litwatch.wiring import entrez_config
-
     try:
         api_key = settings.resolved_api_key()
     except LitwatchError as error:  # a Prefect Secret block missing or out of reach
         return Finding("NCBI E-utilities", "FAIL", f"cannot read the API key: {error}")
     try:
-        # One attempt and a short timeout: doctor reports, it does not wait out an outage.
-        config = entrez_config(settings, api_key=api_key)
-        client = EntrezClient(
-            replace(config, timeout=min(settings.entrez_timeout, ENTREZ_TIMEOUT), max_attempts=1)
-        )
-        info = client.database_info()
+        info = _doctor_client(settings, api_key).database_info()
     except LitwatchError as error:
         return Finding("NCBI E-utilities", "FAIL", f"{settings.eutils_url}: {error}")
     key = "with an API key (10 requests/s)" if api_key else "without an API key (3 requests/s)"
@@ -114,6 +108,47 @@ def check_ncbi(settings: Settings) -> Finding:
         "ok",
         f"{settings.eutils_url} answers: PubMed holds {info.count:,} records; {key}, "
         f"as {settings.ncbi_tool} <{settings.ncbi_email}>",
+    )
+
+
+def check_queries(settings: Settings) -> Iterator[Finding]:
+    """Each watch's query as `litwatch query-check` sees it, in one line: PubMed's errors and
+    warnings, and the share of the watch's known records it finds. Only searches and fetches."""
+    from litwatch.config import load_watches
+    from litwatch.query_check import check_query
+
+    try:
+        client = _doctor_client(settings, settings.resolved_api_key())
+        watches = load_watches(settings.watches_file)
+    except LitwatchError as error:  # checked above; a Secret block may go away in between
+        yield Finding("query", "FAIL", str(error))
+        return
+    for watch in watches:
+        check = f"query {watch.name}"
+        try:
+            report = check_query(watch, client)
+        except LitwatchError as error:
+            yield Finding(check, "FAIL", str(error))
+            continue
+        outcome: Outcome = "ok"
+        if report.holes:
+            outcome = "FAIL"
+        elif report.notes or not watch.known:
+            outcome = "note"  # PubMed's warnings are for the user to judge
+        yield Finding(check, outcome, report.summary())
+
+
+def _doctor_client(settings: Settings, api_key: str | None):
+    """The Entrez client a run would use, with one attempt and a short timeout: doctor
+    reports, it does not wait out an outage."""
+    from dataclasses import replace
+
+    from litwatch.pubmed.entrez import EntrezClient
+    from litwatch.wiring import entrez_config
+
+    config = entrez_config(settings, api_key=api_key)
+    return EntrezClient(
+        replace(config, timeout=min(settings.entrez_timeout, ENTREZ_TIMEOUT), max_attempts=1)
     )
 
 

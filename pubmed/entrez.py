@@ -103,6 +103,26 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class SearchMessage:
+    """One of esearch's own notes on a query: an `ErrorList` or `WarningList` entry."""
+
+    kind: str  # the element: PhraseNotFound, FieldNotFound, QuotedPhraseNotFound, OutputMessage...
+    text: str  # what PubMed says, as it says it: the phrase, the field, the message
+    error: bool  # in the ErrorList (PubMed could not use that part of the query)
+
+
+@dataclass(frozen=True)
+class QueryDiagnosis:
+    """What esearch says of a query as written: how many records it finds, how PubMed read it
+    (`QueryTranslation`), and its errors and warnings."""
+
+    query: str
+    count: int
+    translation: str
+    messages: tuple[SearchMessage, ...]
+
+
+@dataclass(frozen=True)
 class DatabaseInfo:
     """What einfo says of PubMed: how many records it holds and when it last changed."""
 
@@ -229,6 +249,39 @@ class EntrezClient:
                 continue
             yield body
             retstart += size
+
+    def diagnose(self, query: str) -> QueryDiagnosis:
+        """esearch for the query over all of PubMed, for what PubMed says of it rather than for
+        its records: the count, the translation, and the ErrorList and WarningList."""
+        found = self._call("esearch", {"db": "pubmed", "term": query, "retmax": 0}, _read_count)
+        messages = [
+            SearchMessage(kind, " ".join(str(text).split()), listed == "ErrorList")
+            for listed in ("ErrorList", "WarningList")
+            for kind, texts in _listed(found.get(listed)).items()
+            for text in texts
+        ]
+        return QueryDiagnosis(
+            query=query,
+            count=int(str(found["Count"])),
+            translation=str(found.get("QueryTranslation", "")),
+            messages=tuple(messages),
+        )
+
+    def search_ids(self, query: str, most: int) -> list[str]:
+        """The PMIDs of at most `most` records the query finds (no history, no date window): for
+        queries bounded by their own terms, such as a list of PMIDs."""
+        params = {"db": "pubmed", "term": query, "retmax": min(most, PUBMED_PAGING_LIMIT)}
+        found = self._call("esearch", params, _read_count)
+        ids = found.get("IdList")
+        return [str(pmid) for pmid in ids] if isinstance(ids, list) else []
+
+    def fetch_ids(self, pmids: list[str]) -> bytes:
+        """One whole PubmedArticleSet document of the records with these PMIDs (those PubMed
+        holds; at most `batch_size` of them)."""
+        if len(pmids) > self.config.batch_size:
+            raise ValueError(f"fetch_ids takes at most {self.config.batch_size} PMIDs")
+        params: dict[str, object] = {"db": "pubmed", "id": list(pmids), "retmode": "xml"}
+        return self._call("efetch", params, _read_article_set)
 
     def database_info(self) -> DatabaseInfo:
         """einfo for PubMed: whether the endpoint answers as E-utilities, and how big PubMed is."""
@@ -480,6 +533,14 @@ def _entrez_read(body: bytes, utility: str):
 
 def _read_search(body: bytes) -> Mapping[str, object]:
     """The parsed eSearchResult, if whole and holding a count and, for hits, a history key."""
+    found = _read_count(body)
+    if int(str(found["Count"])) > 0 and not (found.get("WebEnv") and found.get("QueryKey")):
+        raise _Fault("not-xml", "esearch answer without a history WebEnv")
+    return found
+
+
+def _read_count(body: bytes) -> Mapping[str, object]:
+    """The parsed eSearchResult, if whole and holding a count."""
     message = _error_message(body)
     if message is not None and _QUERY_SYNTAX.search(message):
         # The same term gets the same answer however often it is sent: not worth a retry.
@@ -490,9 +551,18 @@ def _read_search(body: bytes) -> Mapping[str, object]:
     if not (str(found["Count"]).isascii() and str(found["Count"]).isdigit()):
         shown = " ".join(str(found["Count"]).split())[:40]
         raise _Fault("not-xml", f"esearch answer whose Count is not a number ({shown!r})")
-    if int(found["Count"]) > 0 and not (found.get("WebEnv") and found.get("QueryKey")):
-        raise _Fault("not-xml", "esearch answer without a history WebEnv")
     return found
+
+
+def _listed(entries: object) -> dict[str, list[str]]:
+    """An ErrorList or WarningList as Bio.Entrez reads it: {element: [texts]}, empty ones out."""
+    if not isinstance(entries, Mapping):
+        return {}
+    return {
+        str(kind): [str(text) for text in texts if str(text).strip()]
+        for kind, texts in entries.items()
+        if isinstance(texts, list) and any(str(text).strip() for text in texts)
+    }
 
 
 def _read_einfo(body: bytes) -> Mapping[str, object]:

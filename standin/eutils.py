@@ -71,6 +71,9 @@ class EUtilities:
             else:
                 webenv, query_key = params.get("WebEnv") or "MCID_" + uuid.uuid4().hex[:24], 1
         terms = terms_of(query)
+        # As NCBI reports them: a word it cannot find is an error, a quoted phrase a warning
+        # (written with its quotes), and a field tag it does not know an error.
+        not_found = [t for t in terms if not t.unknown_tag and not self.corpus.term_found(t)]
         body = responses.esearch_result(
             count=len(ordered),
             retstart=retstart,
@@ -78,10 +81,9 @@ class EUtilities:
             translation=query.translation(),
             webenv=webenv,
             query_key=query_key,
-            phrases_not_found=[
-                t.text for t in terms if not t.unknown_tag and not self.corpus.term_found(t)
-            ],
+            phrases_not_found=[t.text for t in not_found if not t.quoted],
             fields_not_found=[t.unknown_tag for t in terms if t.unknown_tag],
+            quoted_phrases_not_found=[f'"{t.text}"' for t in not_found if t.quoted],
         )
         return Answer(200, body, ids_returned=len(page))
 

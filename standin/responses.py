@@ -46,8 +46,10 @@ def esearch_result(
     query_key: int | None = None,
     phrases_not_found: Iterable[str] = (),
     fields_not_found: Iterable[str] = (),
+    quoted_phrases_not_found: Iterable[str] = (),
 ) -> bytes:
-    """An eSearchResult as NCBI writes it (RetMax is the number of IDs returned)."""
+    """An eSearchResult as NCBI writes it (RetMax is the number of IDs returned), with the
+    ErrorList and WarningList of its esearch DTD; every empty result says "No items found."."""
     history = ""
     if webenv is not None:
         history = f"<QueryKey>{query_key}</QueryKey><WebEnv>{escape(webenv)}</WebEnv>"
@@ -56,12 +58,18 @@ def esearch_result(
     errors = "".join(f"<PhraseNotFound>{escape(p)}</PhraseNotFound>" for p in phrases_not_found)
     errors += "".join(f"<FieldNotFound>{escape(f)}</FieldNotFound>" for f in fields_not_found)
     error_list = f"<ErrorList>{errors}</ErrorList>" if errors else ""
-    warnings = "<WarningList><OutputMessage>No items found.</OutputMessage></WarningList>"
+    warnings = "".join(
+        f"<QuotedPhraseNotFound>{escape(p)}</QuotedPhraseNotFound>"
+        for p in quoted_phrases_not_found
+    )
+    if count == 0:
+        warnings += "<OutputMessage>No items found.</OutputMessage>"
+    warning_list = f"<WarningList>{warnings}</WarningList>" if warnings else ""
     body = (
         f"<eSearchResult><Count>{count}</Count><RetMax>{len(pmids)}</RetMax>"
         f"<RetStart>{retstart}</RetStart>{history}{id_list}<TranslationSet/>"
         f"<QueryTranslation>{escape(translation)}</QueryTranslation>{error_list}"
-        f"{warnings if count == 0 and error_list else ''}</eSearchResult>\n"
+        f"{warning_list}</eSearchResult>\n"
     )
     return (XML_DECLARATION + ESEARCH_DOCTYPE + body).encode("utf-8")
 

@@ -41,6 +41,28 @@ def test_unfound_phrase_is_reported_as_ncbi_does(standin, eutil, entrez_read):
     assert found["WarningList"]["OutputMessage"] == ["No items found."]
 
 
+def test_a_quoted_phrase_or_field_it_cannot_find_is_reported_as_the_esearch_dtd_says(
+    standin, eutil, entrez_read
+):
+    # ErrorList (PhraseNotFound*, FieldNotFound*), WarningList (QuotedPhraseNotFound*,
+    # OutputMessage*): a misspelt quoted phrase is a warning, in its quotes; the rest still runs.
+    found = entrez_read(
+        eutil(standin, "esearch", term='metformin OR "vitamn b12"[tiab] OR b12[tiabx]')
+    )
+    assert int(found["Count"]) > 0
+    assert found["WarningList"]["QuotedPhraseNotFound"] == ['"vitamn b12"']
+    assert found["WarningList"]["OutputMessage"] == []  # records were found
+    assert found["ErrorList"]["FieldNotFound"] == ["tiabx"]
+    assert found["ErrorList"]["PhraseNotFound"] == []
+    assert '"vitamn b12"[Title/Abstract]' in found["QueryTranslation"]
+    # Control: the same phrase spelt right is found, and draws no warning.
+    found = entrez_read(eutil(standin, "esearch", term='"vitamin b12"[tiab]'))
+    assert int(found["Count"]) > 0 and "WarningList" not in found and "ErrorList" not in found
+    # Every empty result says so, as NCBI's does, errors or not.
+    found = entrez_read(eutil(standin, "esearch", term="metformin AND 1800[dp]"))
+    assert found["Count"] == "0" and found["WarningList"]["OutputMessage"] == ["No items found."]
+
+
 def test_malformed_query_gets_an_error_element(standin, eutil):
     body = eutil(standin, "esearch", term="(metformin AND b12")
     assert etree.fromstring(body).findtext("ERROR") == "Missing closing parenthesis"
