@@ -160,11 +160,12 @@ def recommendations_json(records: Records) -> list[dict]:
 
 def who_benefits(
     questions: Sequence[EvidenceStatement], records: Records, watch: WatchInfo
-) -> list[str]:
-    """The "Who benefits" paragraph: per stratum, how the tested RCTs' participants stood at
-    baseline, each level's question statements, how many RCTs favour the intervention at each
-    level, and the effect modifiers trials report."""
-    lines = []
+) -> list[dict]:
+    """The "Who benefits" paragraph, as lines each with the items listed under it: per
+    stratum, how the tested RCTs' participants stood at baseline, each level's question
+    statements, how many controlled RCTs favour the intervention at each level, and the
+    effect modifiers trials report."""
+    lines: list[dict] = []
     classified = [(r, c) for r, c in records if c is not None and c.tests_intervention]
     trials = [c for _, c in classified if c.design.label == TRIAL_DESIGN]
     for stratum in watch.strata:
@@ -177,8 +178,10 @@ def who_benefits(
             if counts[level]
         ]
         lines.append(
-            f"{first_upper(stratum.title)} of the {plural(len(trials), 'RCT')} of "
-            f"{watch.intervention}: " + ", ".join(levels) + "."
+            _line(
+                f"{first_upper(stratum.title)} of the {plural(len(trials), 'RCT')} of "
+                f"{watch.intervention}: " + ", ".join(levels) + "."
+            )
         )
         favouring = []
         for level, population in stratum.populations:
@@ -190,9 +193,11 @@ def who_benefits(
                 if name == population
             ]
             if not counts[level]:
-                lines.append(f"No RCT of {watch.intervention} has enrolled only {title} yet.")
+                lines.append(
+                    _line(f"No RCT of {watch.intervention} has enrolled only {title} yet.")
+                )
                 continue
-            lines.append(f"In {title}: " + " ".join(said))
+            lines.append(_line(f"In {title}:", said))
             # against a control only: a head-to-head trial says which form is better
             compared = [
                 v
@@ -208,9 +213,11 @@ def who_benefits(
                 favouring.append(f"{len(favour)} of {len(pmids)} in {title}")
         if favouring:
             lines.append(
-                f"Controlled RCTs favouring {watch.intervention} on at least one question: "
-                + ", ".join(favouring)
-                + "."
+                _line(
+                    f"Controlled RCTs favouring {watch.intervention} on at least one question: "
+                    + ", ".join(favouring)
+                    + "."
+                )
             )
     modifiers = [
         (record, modifier)
@@ -227,10 +234,17 @@ def who_benefits(
         studies = len({r.pmid for r, _ in modifiers})
         verb = "reports" if studies == 1 else "report"
         lines.append(
-            f"Effect modifiers: {plural(studies, 'study', 'studies')} {verb} how the effect "
-            "differs: " + "; ".join(said) + "."
+            _line(
+                f"Effect modifiers: {plural(studies, 'study', 'studies')} {verb} how the effect "
+                "differs:",
+                [first_upper(item) + "." for item in said],
+            )
         )
     return lines
+
+
+def _line(text: str, items: Sequence[str] = ()) -> dict:
+    return {"text": text, "items": list(items)}
 
 
 def _modification(how: str) -> str:

@@ -140,9 +140,9 @@ def test_who_benefits_is_built_from_the_strata_and_the_effect_modifiers(summary)
     _, markdown, _ = summary
     section = markdown.split("### Who benefits", 1)[1].split("## Formulations", 1)[0]
     assert "Baseline B12 of the 19 RCTs of B12: 7 low, 1 normal, 2 mixed, 9 not stated." in section
-    assert "In people with low B12: Neuropathy symptoms and pain: all 4 RCTs" in section
+    assert "In people with low B12:\n\n- Neuropathy symptoms and pain: all 4 RCTs" in section
     assert (
-        "In people with normal B12: Neuropathy symptoms and pain: 1 RCT (168 participants) finds no difference."
+        "In people with normal B12:\n\n- Neuropathy symptoms and pain: 1 RCT (168 participants) finds no difference."
         in section
     )
     assert (
@@ -150,7 +150,7 @@ def test_who_benefits_is_built_from_the_strata_and_the_effect_modifiers(summary)
         in section
     )
     assert (
-        "a larger effect in participants with baseline B12 below 300 pmol/L (Diabetes care 2026)"
+        "- A larger effect in participants with baseline B12 below 300 pmol/L (Diabetes care 2026)."
         in section
     )
 
