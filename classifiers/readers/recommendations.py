@@ -38,8 +38,13 @@ _GUIDELINE_ADVICE = re.compile(
     r"\b(?:we|the\s+(?:panel|group|working\s+group|committee|task\s+force|society|association|"
     r"college|authors))\s+(?:strongly\s+|also\s+)?(?:recommends?|suggests?|advises?|endorses?)\b"
     r"|\b(?:is|are)\s+(?:not\s+|strongly\s+)?(?:recommended|advised|suggested|indicated)\b"
-    r"|\b(?:should|must)\s+(?:not\s+)?(?:be|have|receive|undergo|advise|offer|consider|check|"
-    r"measure|test|screen|monitor|give|treat|avoid)\b",
+    r"|\b(?:should|must)\s+(?:not\s+)?(?:be(?!\s+(?:aware|alert|mindful|cautious|careful|"
+    r"vigilant)\b)|have|receive|undergo|advise|offer|consider|check|measure|test|screen|monitor|"
+    r"give|treat|avoid)\b"
+    r"|\b(?:can|could|may|cannot)\s+(?:not\s+)?be\s+(?:recommended|advised)\b"
+    # a guideline's imperative: "Recommendation 2: Measure B12 ..."
+    r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:consider|measure|check|test|screen|monitor|"
+    r"offer|give|treat|do\s+not|avoid)\s",
     I,
 )
 # Advice in an author's voice, at the end of a study.
@@ -48,13 +53,15 @@ _AUTHOR_ADVICE = re.compile(
     + r"|\b(?:argues?|calls?|speaks?)\s+for\b|\bwe\s+(?:recommend|advise|urge)\b"
     r"|\bsupport(?:s|ing)?\s+(?:routine\s+|periodic\s+|regular\s+)?"
     r"(?:screening|testing|monitoring|measurement)\b"
+    r"|\b(?:warrants|justifies|merits)\b"
     r"|\b(?:is|are|seems?|appears?)\s+(?:\w+\s+)?(?:justified|warranted|advisable|prudent|"
     r"worth\s+considering|sensible)\b|\bworth\s+considering\b",
     I,
 )
 _AGAINST = re.compile(
-    r"\b(?:against|not\s+(?:recommended|advised|suggested|indicated)|should\s+not|"
-    r"must\s+not|avoid)\b",
+    r"\b(?:against|not\s+(?:be\s+)?(?:recommended|advised|suggested|indicated)|should\s+not|"
+    r"must\s+not|cannot\s+be|(?:should|must)\s+avoid)\b"
+    r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:do\s+not|avoid)\b",
     I,
 )
 # Advice for research, not for practice: "longer trials are warranted".
@@ -64,6 +71,7 @@ _RESEARCH = re.compile(
     r"(?:\w+\s+){0,2}(?:trials?|studies|research)\b",
     I,
 )
+_RECOMMENDING = re.compile(r"recommend|advis|suggest|indicated", I)
 _TESTING = re.compile(
     r"\b(?:measur\w*|test\w*|check\w*|monitor\w*|screen\w*|assess\w*|determin\w*)\b", I
 )
@@ -158,7 +166,12 @@ def _recommendation(
 ) -> Recommendation | None:
     advised = text[cue.start() :]
     action = _action(text, cue.start())
-    if action is None and intervention and _names(intervention).search(text):
+    if (
+        action is None
+        and intervention
+        and _RECOMMENDING.search(cue.group(0))
+        and _names(intervention).search(text)
+    ):
         action = "treatment"  # "Oral cyanocobalamin is recommended for ..."
     if action is None:
         return None

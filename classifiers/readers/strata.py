@@ -48,12 +48,12 @@ _AN_ARM = re.compile(
 )
 _USING = re.compile(
     r"\b(?:taking|take|takes|took|taken|on|using|use|used|treated\s+with|receiving|prescribed|"
-    r"started|starting)\s+(?:\w+\s+){0,2}$",
+    r"started|starting|continu\w*)\s+(?:[\w-]+\s+){0,2}$",
     I,
 )
 _NOT_USING = re.compile(
     r"\b(?:not\s+(?:taking|on|using|treated\s+with|receiving)|never\s+(?:taken|used)|without|"
-    r"naive\s+to|free\s+of)\s+(?:\w+\s+){0,2}$",
+    r"naive\s+to|free\s+of)\s+(?:[\w-]+\s+){0,2}$",
     I,
 )
 _BOUND = (
@@ -164,7 +164,7 @@ def _level_words(sentence: str, mention: re.Match[str]) -> str:
     before = sentence[max(0, mention.start() - 40) : mention.start()]
     after = sentence[mention.end() : mention.end() + 40]
     low_before = re.search(_LOW + r"(?:\s+(?:in|of))?\s+(?:\w+\s+){0,2}$", before, I)
-    low_after = re.match(r"\s*(?:\w+\s+){0,1}?" + _LOW + r"\b", after, I)
+    low_after = re.match(r"[\s-]*(?:\w+\s+){0,1}?" + _LOW + r"\b", after, I)
     normal_before = re.search(_NORMAL + r"\s+(?:\w+\s+){0,1}$", before, I) or re.search(
         r"-?\b(?:replete|sufficient)\b", after[:12], I
     )
@@ -188,15 +188,14 @@ def _use(sentences: list[str], stratum: StratumDefinition) -> StratumCall:
             before = sentence[: mention.start()]
             if _AN_ARM.search(before[-50:]):
                 continue  # the use is what the trial randomised: an arm, not its people
+            using = _USING.search(before[-40:]) or re.match(
+                r"[- ](?:users?|use|treated|takers?)\b", sentence[mention.end() :], I
+            )
             if _mixed(sentence, mention.start()):
                 found.setdefault("mixed", sentence)
-            elif _NOT_USING.search(before[-40:]) or (
-                _EXCLUDED.search(sentence) and _USING.search(before[-40:])
-            ):
+            elif _NOT_USING.search(before[-40:]) or (using and _EXCLUDED.search(sentence)):
                 found.setdefault("non-users", sentence)
-            elif _USING.search(before[-40:]) or re.match(
-                r"[- ](?:users?|treated|takers?)\b", sentence[mention.end() :], I
-            ):
+            elif using:
                 found.setdefault("users", sentence)
     return _decide(stratum.name, found, ("users", "non-users"))
 
