@@ -71,6 +71,7 @@ _RESEARCH = re.compile(
     r"(?:\w+\s+){0,2}(?:trials?|studies|research)\b",
     I,
 )
+_REACH = 400  # characters around the advice that may say for whom
 _RECOMMENDING = re.compile(r"recommend|advis|suggest|indicated", I)
 _TESTING = re.compile(
     r"\b(?:measur\w*|test\w*|check\w*|monitor\w*|screen\w*|assess\w*|determin\w*)\b", I
@@ -201,12 +202,13 @@ def _for_whom(text: str, cue: re.Match[str]) -> str:
     """For whom the advice is: the people named after the advice, else in its clause (up to
     the advice: "testing ... in treated patients is worth considering"), else the people the
     sentence opens with ("Adults with neuropathy should ...")."""
-    found = _FOR_WHOM.search(text, cue.start())
+    # Windows around the advice keep a run-on sentence linear: "for whom" stands near it.
+    found = _FOR_WHOM.search(text[cue.start() : cue.start() + _REACH])
     if found is None:
-        clause_start = text.rfind(";", 0, cue.start()) + 1
-        found = _FOR_WHOM.search(text[: cue.start()], clause_start)
+        clause_start = max(text.rfind(";", 0, cue.start()) + 1, cue.start() - _REACH)
+        found = _FOR_WHOM.search(text[clause_start : cue.start()])
     if found is None:
-        found = _SUBJECT.search(text)
+        found = _SUBJECT.search(text[:_REACH])
     return " ".join(found.group("who").split()).rstrip(" ,") if found else ""
 
 

@@ -106,9 +106,13 @@ def _mentions(sentence: str, stratum: StratumDefinition):
     return _term_pattern(stratum.terms).finditer(sentence)
 
 
-def _mixed(sentence: str, start: int) -> bool:
-    before = sentence[:start]
-    return bool(_MIXED_BEFORE.search(before)) or bool(_SHARE.search(sentence))
+# How far before a mention its cue may stand: the patterns need at most this much, and a
+# bounded window keeps a long sentence with many mentions linear.
+_WINDOW = 100
+
+
+def _mixed(sentence: str, start: int, shared: bool) -> bool:
+    return shared or bool(_MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start]))
 
 
 def _measure(sentences: list[str], stratum: StratumDefinition) -> StratumCall:
@@ -120,7 +124,8 @@ def _measure(sentences: list[str], stratum: StratumDefinition) -> StratumCall:
         if not mentions:
             continue
         excluded = bool(_EXCLUDED.search(sentence))
-        if any(_mixed(sentence, m.start()) for m in mentions):
+        shared = bool(_SHARE.search(sentence))
+        if any(_mixed(sentence, m.start(), shared) for m in mentions):
             found.setdefault("mixed", sentence)
             continue
         for match in thresholds.finditer(sentence):
@@ -172,8 +177,9 @@ def _level_words(sentence: str, mention: re.Match[str]) -> str:
         r"[\w\s]{0,25}?\b(?:is|was|were|are|within|in)\s+(?:the\s+)?" + _NORMAL, after, I
     )
     if low_before or low_after:
-        words_before = sentence[: mention.start() - (len(low_before.group(0)) if low_before else 0)]
-        if _NOT_THE_PEOPLE.search(words_before[-40:]):
+        cut = mention.start() - (len(low_before.group(0)) if low_before else 0)
+        words_before = sentence[max(0, cut - 40) : cut]
+        if _NOT_THE_PEOPLE.search(words_before):
             return ""
         return "low"
     if normal_before or normal_after:
@@ -184,16 +190,18 @@ def _level_words(sentence: str, mention: re.Match[str]) -> str:
 def _use(sentences: list[str], stratum: StratumDefinition) -> StratumCall:
     found: dict[str, str] = {}
     for sentence in sentences:
+        shared = bool(_SHARE.search(sentence))
+        excluded = bool(_EXCLUDED.search(sentence))
         for mention in _mentions(sentence, stratum):
-            before = sentence[: mention.start()]
+            before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
             if _AN_ARM.search(before[-50:]):
                 continue  # the use is what the trial randomised: an arm, not its people
             using = _USING.search(before[-40:]) or re.match(
                 r"[- ](?:users?|use|treated|takers?)\b", sentence[mention.end() :], I
             )
-            if _mixed(sentence, mention.start()):
+            if _mixed(sentence, mention.start(), shared):
                 found.setdefault("mixed", sentence)
-            elif _NOT_USING.search(before[-40:]) or (using and _EXCLUDED.search(sentence)):
+            elif _NOT_USING.search(before[-40:]) or (using and excluded):
                 found.setdefault("non-users", sentence)
             elif using:
                 found.setdefault("users", sentence)
