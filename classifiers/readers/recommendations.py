@@ -26,6 +26,8 @@ _GUIDANCE_WORDS = (
     r"position\s+(?:statement|paper)|practice\s+(?:advisory|parameter)|recommendations|"
     r"expert\s+(?:panel|committee)\s+(?:statement|report))\b"
 )
+# A cheap first look: the title names one of the words at all.
+_GUIDANCE_GATE = re.compile(r"guideline|consensus|position|practice|recommendation|expert", I)
 _TITLE_GUIDANCE = re.compile(
     r"(?<!\bto\s)(?<!\bwith\s)(?<!\bof\s)(?<!\bon\s)(?<!\bby\s)\b" + _GUIDANCE_WORDS, I
 )
@@ -117,7 +119,7 @@ def issues_guidance(abstract: Abstract, design: str) -> bool:
     by what its title or first sentence calls it."""
     if design == "guideline":
         return True
-    if _TITLE_GUIDANCE.search(abstract.title):
+    if _GUIDANCE_GATE.search(abstract.title) and _TITLE_GUIDANCE.search(abstract.title):
         return True
     return bool(abstract.sentences and _SELF_GUIDANCE.search(abstract.sentences[0].text))
 
@@ -150,11 +152,30 @@ def read_recommendations(
     found = []
     for sentence in chosen:
         text = sentence.text
+        if not _may_advise(text):
+            continue
         cue = advice.search(text)
         if cue is None or (not guideline and _RESEARCH.search(text)):
             continue
         found.append(_recommendation(text, cue, abstract.title, guideline, strata, intervention))
     return tuple(r for r in found if r is not None)
+
+
+# Fragments every advice cue holds, and the imperatives a guideline's sentence may open with: a
+# sentence with none of them is spared the patterns (most conclusions advise nothing).
+_CUE_FRAGMENTS = (
+    "recommend", "suggest", "advis", "should", "must", "argu", "call", "speak", "support",
+    "warrant", "justif", "merit", "prudent", "worth", "sensible", "indicated", "endorse", "urge",
+)  # fmt: skip
+_IMPERATIVES = ("recommendation", "consider", "measure", "check", "test", "screen", "monitor",
+                "offer", "give", "treat", "do not", "avoid")  # fmt: skip
+
+
+def _may_advise(text: str) -> bool:
+    lowered = text.lower()
+    return any(fragment in lowered for fragment in _CUE_FRAGMENTS) or lowered.lstrip().startswith(
+        _IMPERATIVES
+    )
 
 
 def _recommendation(

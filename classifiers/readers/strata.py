@@ -84,11 +84,12 @@ def _threshold_pattern(terms: tuple[str, ...], units: tuple[str, ...]) -> re.Pat
     )
 
 
-def _scope(abstract: Abstract) -> list[str]:
+def _scope(abstract: Abstract) -> list[tuple[str, str]]:
     """The title and the methods sentences: eligibility and baseline, never results."""
-    return [abstract.title] + [
+    texts = [abstract.title] + [
         s.text for s in abstract.sentences if abstract.sections[s.index] == METHODS
     ]
+    return [(text, text.lower()) for text in texts]
 
 
 def read_strata(
@@ -102,8 +103,16 @@ def read_strata(
     )
 
 
-def _mentions(sentence: str, stratum: StratumDefinition):
-    return _term_pattern(stratum.terms).finditer(sentence)
+@cache
+def _literals(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(term.rstrip("*").lower() for term in terms)
+
+
+def _mentions(sentence: str, lowered: str, stratum: StratumDefinition) -> list[re.Match[str]]:
+    # most sentences name none of the terms: a substring test spares them the pattern
+    if not any(literal in lowered for literal in _literals(stratum.terms)):
+        return []
+    return list(_term_pattern(stratum.terms).finditer(sentence))
 
 
 # How far before a mention its cue may stand: the patterns need at most this much, and a
@@ -115,12 +124,12 @@ def _mixed(sentence: str, start: int, shared: bool) -> bool:
     return shared or bool(_MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start]))
 
 
-def _measure(sentences: list[str], stratum: StratumDefinition) -> StratumCall:
+def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
     found: dict[str, str] = {}
     factors = {stratum.unit.lower(): 1.0, **{u.lower(): f for u, f in stratum.units}}
     thresholds = _threshold_pattern(stratum.terms, tuple(factors))
-    for sentence in sentences:
-        mentions = list(_mentions(sentence, stratum))
+    for sentence, lowered in sentences:
+        mentions = _mentions(sentence, lowered, stratum)
         if not mentions:
             continue
         excluded = bool(_EXCLUDED.search(sentence))
@@ -187,12 +196,15 @@ def _level_words(sentence: str, mention: re.Match[str]) -> str:
     return ""
 
 
-def _use(sentences: list[str], stratum: StratumDefinition) -> StratumCall:
+def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
     found: dict[str, str] = {}
-    for sentence in sentences:
+    for sentence, lowered in sentences:
+        mentions = _mentions(sentence, lowered, stratum)
+        if not mentions:
+            continue
         shared = bool(_SHARE.search(sentence))
         excluded = bool(_EXCLUDED.search(sentence))
-        for mention in _mentions(sentence, stratum):
+        for mention in mentions:
             before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
             if _AN_ARM.search(before[-50:]):
                 continue  # the use is what the trial randomised: an arm, not its people
