@@ -149,6 +149,9 @@ def test_who_benefits_is_built_from_the_strata_and_the_effect_modifiers(summary)
         "Controlled RCTs favouring B12 on at least one question: 4 of 5 in people with low B12, 0 of 1 in people with normal B12."
         in section
     )
+    assert "Effect modifiers: 2 studies report how the effect differs:" in section
+    # "The benefit was concentrated in participants in the lowest tertile of baseline B12"
+    assert "- A larger effect in the lowest tertile of baseline B12 (Diabetologia 2026)." in section
     assert (
         "- A larger effect in participants with baseline B12 below 300 pmol/L (Diabetes care 2026)."
         in section
