@@ -80,7 +80,7 @@ _TESTING = re.compile(
 )
 _TREATMENT = re.compile(
     r"\b(?:treat\w*|replac\w*|supplement\w*|correct\w*|giv\w*|prescrib\w*|administ\w*|"
-    r"therap\w*|tablets?|injections?)\b",
+    r"therap\w*|tablets?|injections?|used|first-line)\b",
     I,
 )
 _FREQUENCY = re.compile(

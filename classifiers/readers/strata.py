@@ -15,8 +15,14 @@ from litwatch.classifiers.findings.text import METHODS, Abstract
 from litwatch.core.guidance import NOT_STATED, StratumCall, StratumDefinition
 
 I = re.IGNORECASE
-_LOW = r"(?:deficien\w*|low(?:-normal)?|lower|borderline|insufficien\w*|subnormal|depleted)"
-_NORMAL = r"(?:normal|replete|sufficient|adequate|within\s+the\s+(?:normal|reference)\s+range)"
+_LOW = (
+    r"(?<!non-)(?<!non)(?:deficien\w*|low(?:-normal)?|lower|borderline|insufficien\w*|subnormal|"
+    r"depleted)"
+)
+_NORMAL = (
+    r"(?:normal|replete|sufficient|adequate|non-?deficient|"
+    r"within\s+the\s+(?:normal|reference)\s+range)"
+)
 # Before a level word, words that make it an outcome or a question, not the participants:
 # "risk of B12 deficiency", "screening for deficiency".
 _NOT_THE_PEOPLE = re.compile(
@@ -58,7 +64,8 @@ _NOT_USING = re.compile(
 )
 _BOUND = (
     r"(?P<how>below|under|less\s+than|lower\s+than|of\s+less\s+than|<|≤|between|from|"
-    r"above|over|more\s+than|greater\s+than|at\s+least|of\s+at\s+least|>|≥)"
+    r"above|over|more\s+than|greater\s+than|at\s+least|of\s+at\s+least|>|≥|"
+    r"(?=\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d))"  # a bare range: "B12 of 150-400 pmol/L"
 )
 
 
@@ -213,7 +220,11 @@ def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> Stratu
             )
             if _mixed(sentence, mention.start(), shared):
                 found.setdefault("mixed", sentence)
-            elif _NOT_USING.search(before[-40:]) or (using and excluded):
+            elif (
+                _NOT_USING.search(before[-40:])
+                or re.match(r"[- ](?:naive|naïve|free)\b", sentence[mention.end() :], I)
+                or (using and excluded)
+            ):
                 found.setdefault("non-users", sentence)
             elif using:
                 found.setdefault("users", sentence)

@@ -63,6 +63,12 @@ def strata_of(methods: str, title: str = "A randomised trial in diabetic neuropa
             "non-users",
         ),
         ("Adults were randomly assigned to metformin or placebo.", "not-stated", "not-stated"),
+        (
+            "Metformin-naive adults with serum B12 of 150-350 pmol/L were enrolled.",
+            "low",
+            "non-users",
+        ),
+        ("Adults with non-deficient B12 were randomised.", "normal", "not-stated"),
     ],
 )
 def test_strata_in_other_words(methods, b12, metformin):
@@ -98,6 +104,10 @@ def advice(text: str, title: str = "A cohort of metformin users", design: str = 
         (
             "Long-term metformin use warrants periodic B12 measurement.",
             [("authors", "testing", False, "metformin users")],
+        ),
+        (
+            "Methylcobalamin should be used as first-line treatment in metformin users with neuropathy.",
+            [("authors", "treatment", False, "metformin users with neuropathy")],
         ),
         ("Clinicians should be aware that B12 deficiency is common.", []),
         ("Further randomised trials of B12 are warranted.", []),
