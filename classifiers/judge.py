@@ -24,7 +24,7 @@ from litwatch.classifiers.design import DesignModel, classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
 from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
 from litwatch.classifiers.findings.harms import harms_finding, read_harms_in
-from litwatch.classifiers.findings.key_finding import key_finding_in
+from litwatch.classifiers.findings.key_finding import key_finding_in, shorten
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.findings.text import read_abstract
 from litwatch.classifiers.gaps import GapDefinition, assess_gaps
@@ -35,6 +35,8 @@ from litwatch.classifiers.readers.arms import (
     read_arms,
 )
 from litwatch.classifiers.readers.included import read_included_studies
+from litwatch.classifiers.readers.recommendations import GUIDANCE_VERSION, read_recommendations
+from litwatch.classifiers.readers.strata import read_strata
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.topic import TopicDefinition, is_topic_relevant
 from litwatch.core.classification import Classification
@@ -80,6 +82,7 @@ class Judge:
             "findings": FINDINGS_VERSION,
             "findings_definition": repr(findings),
             "arms": ARMS_VERSION,
+            "guidance": GUIDANCE_VERSION,
         }
         model = self.findings_model
         if model is not None and model.weights_digest != shipped_model().weights_digest:
@@ -125,6 +128,11 @@ class Judge:
             if design.label in _REVIEWS:
                 studies, people = read_included_studies(text)
                 arms = replace(arms, included_studies=studies, pooled_participants=people)
+            recommendations = read_recommendations(
+                abstract, design.label, findings.strata, findings.intervention
+            )
+            # A guideline's finding is what it recommends, not how its panel graded the evidence.
+            issued = [r.text for r in recommendations if r.issuer == "guideline"]
             classifications.append(
                 Classification(
                     pmid=record.pmid,
@@ -133,11 +141,13 @@ class Judge:
                     topic_relevant=topic.relevant if topic else True,
                     topic_concepts=topic.found if topic else (),
                     gaps=gaps,
-                    key_finding=key_finding_in(abstract),
+                    key_finding=shorten(issued[0]) if issued else key_finding_in(abstract),
                     findings=found,
                     effect_modifiers=modifiers,
                     harms=harms,
                     arms=arms,
+                    recommendations=recommendations,
+                    strata=read_strata(abstract, findings.strata),
                 )
             )
         return classifications

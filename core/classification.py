@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from litwatch.core.findings import EffectModifier, Finding, Harms
+from litwatch.core.guidance import Recommendation, StratumCall
 
 # Every study design a record can be given (DESIGN.md, "Design"), strongest evidence first.
 DESIGN_LABELS: tuple[str, ...] = (
@@ -324,6 +325,14 @@ class Classification:
     harms: Harms | None = None  # adverse events as reported; None when the abstract is silent
     # None for a classification stored before arms were read (see `Attributes.names_a_treatment`)
     arms: Arms | None = None
+    # What it recommends (a guideline's advice, or the authors'), and where its participants
+    # stand on each of the watch's strata (baseline B12, metformin use).
+    recommendations: tuple[Recommendation, ...] = ()
+    strata: tuple[StratumCall, ...] = ()
+
+    def stratum(self, name: str) -> str:
+        """The level its participants are at on stratum `name` ("" when not read)."""
+        return next((call.level for call in self.strata if call.stratum == name), "")
 
     @property
     def tests_intervention(self) -> bool:
@@ -363,6 +372,8 @@ class Classification:
             "effect_modifiers": [modifier.to_json() for modifier in self.effect_modifiers],
             "harms": None if self.harms is None else self.harms.to_json(),
             "arms": None if self.arms is None else self.arms.to_json(),
+            "recommendations": [r.to_json() for r in self.recommendations],
+            "strata": [call.to_json() for call in self.strata],
         }
 
     @classmethod
@@ -410,4 +421,14 @@ class Classification:
             if isinstance(harms := data.get("harms"), Mapping)
             else None,
             arms=Arms.from_json(arms) if isinstance(arms := data.get("arms"), Mapping) else None,
+            recommendations=tuple(
+                Recommendation.from_json(item)
+                for item in data.get("recommendations") or ()
+                if isinstance(item, Mapping)
+            ),
+            strata=tuple(
+                StratumCall.from_json(item)
+                for item in data.get("strata") or ()
+                if isinstance(item, Mapping)
+            ),
         )

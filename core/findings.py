@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from litwatch.core.guidance import StratumDefinition
+
 # The effect in the intervention arm relative to the comparator.
 EFFECTS = ("increased", "decreased", "no-difference", "not-reported")
 # What that effect means for the intervention, once a domain's polarity is applied.
@@ -107,6 +109,8 @@ class FindingsDefinition:
     domains: tuple[OutcomeDomain, ...] = ()
     label: str = "the intervention"
     vocabulary: OutcomeVocabulary = field(default_factory=OutcomeVocabulary)
+    # The baseline strata "who benefits" is read by (the watch file's `[[watch.strata]]`).
+    strata: tuple[StratumDefinition, ...] = ()
 
 
 @dataclass(frozen=True)

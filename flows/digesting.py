@@ -237,6 +237,7 @@ def watch_info(watch: Watch) -> WatchInfo:
             )
             for q in watch.questions
         ),
+        strata=watch.findings_definition.strata,
     )
 
 

@@ -33,6 +33,7 @@ from litwatch.core.findings import (
     OutcomeHead,
     OutcomeVocabulary,
 )
+from litwatch.core.guidance import StratumDefinition
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
@@ -299,6 +300,82 @@ class QuestionModel(BaseModel):
         return _slug(value)
 
 
+class StratumLevelModel(BaseModel):
+    """How the summary names one level of a stratum: its statements' population and title."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    population: str = ""  # "low-b12": the population of the level's statements
+    title: str = Field(min_length=1, max_length=80)  # "people with low B12"
+
+    @field_validator("population")
+    @classmethod
+    def _safe_population(cls, value: str) -> str:
+        return _slug(value) if value else value
+
+
+class StratumModel(BaseModel):
+    """`[[watch.strata]]`: a baseline characteristic "who benefits" is read by. A `measure`
+    (baseline B12) has a unit and cut-offs: an enrolment ceiling at or below `low_at_most`
+    makes a trial's participants low, a floor at or above `normal_from` normal. A `use`
+    (metformin) has users and non-users."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = Field(min_length=1, max_length=80)
+    kind: Literal["measure", "use"] = "measure"
+    measure: str = ""  # how the summary names the measured thing or the drug ("B12")
+    terms: tuple[str, ...] = Field(min_length=1)
+    unit: str = ""
+    units: dict[str, float] = Field(default_factory=dict)  # other unit -> factor to `unit`
+    low_at_most: float | None = Field(default=None, gt=0)
+    normal_from: float | None = Field(default=None, gt=0)
+    levels: dict[str, StratumLevelModel] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_stratum_name(cls, value: str) -> str:
+        return _slug(value)
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _no_blank_terms(cls, value: object) -> object:
+        return _words(value) if isinstance(value, (list, tuple)) else value
+
+    @model_validator(mode="after")
+    def _known_levels(self) -> StratumModel:
+        allowed = ("low", "normal") if self.kind == "measure" else ("users", "non-users")
+        unknown = [level for level in self.levels if level not in allowed]
+        if unknown:
+            raise ValueError(
+                f"stratum {self.name!r}: levels must be among {', '.join(allowed)}, "
+                f"not {', '.join(unknown)}"
+            )
+        if self.kind == "measure" and (self.low_at_most is None or not self.unit):
+            raise ValueError(f"stratum {self.name!r}: a measure needs a unit and low_at_most")
+        return self
+
+    def definition(self) -> StratumDefinition:
+        return StratumDefinition(
+            name=self.name,
+            title=self.title,
+            terms=self.terms,
+            kind=self.kind,
+            measure=self.measure or self.title,
+            unit=self.unit,
+            units=tuple(self.units.items()),
+            low_at_most=self.low_at_most,
+            normal_from=self.normal_from,
+            populations=tuple(
+                (level, entry.population)
+                for level, entry in self.levels.items()
+                if entry.population
+            ),
+            titles=tuple((level, entry.title) for level, entry in self.levels.items()),
+        )
+
+
 def _unique_names(kind: str, items: tuple) -> tuple:
     """`items` unless two share a name: "What this changes" and the summary key by name."""
     seen: set[str] = set()
@@ -336,6 +413,7 @@ class Watch(BaseModel):
     questions: tuple[QuestionModel, ...] = ()
     # Records the query must find, by PMID: `litwatch query-check` measures recall against them.
     known: tuple[str, ...] = ()
+    strata: tuple[StratumModel, ...] = ()  # who benefits: baseline B12, metformin use
 
     @field_validator("name")
     @classmethod
@@ -368,6 +446,11 @@ class Watch(BaseModel):
     def _unique_questions(cls, value: tuple) -> tuple:
         return _unique_names("question", value)
 
+    @field_validator("strata")
+    @classmethod
+    def _unique_strata(cls, value: tuple) -> tuple:
+        return _unique_names("stratum", value)
+
     @field_validator("recipients")
     @classmethod
     def _valid_recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -393,6 +476,7 @@ class Watch(BaseModel):
             domains=self.outcome_domains,
             label=self.findings.label,
             vocabulary=self.outcome_vocabulary,
+            strata=tuple(stratum.definition() for stratum in self.strata),
         )
 
     @property

@@ -16,6 +16,7 @@ from litwatch.core.classification import Classification
 from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
 from litwatch.core.words import first_upper
+from litwatch.outputs.strata import stratum_populations
 from litwatch.outputs.watch import Question, WatchInfo
 
 REVIEW_DESIGNS = ("meta-analysis", "systematic-review")
@@ -611,4 +612,39 @@ def watch_statements(
 ) -> WatchStatements:
     """The watch's question and domain statements over its classified records."""
     studies = [study_of(record, classification) for record, classification in records]
-    return evidence_statements(studies, watch.domains, watch.questions, watch.intervention)
+    questions, domains = evidence_statements(
+        studies, watch.domains, watch.questions, watch.intervention
+    )
+    levels = stratum_populations(records, watch.strata)
+    return (
+        tuple(within_strata(s, levels, watch.intervention) for s in questions),
+        tuple(within_strata(s, levels, watch.intervention) for s in domains),
+    )
+
+
+def within_strata(
+    statement: EvidenceStatement,
+    levels: Sequence[tuple[str, str, frozenset[str]]],
+    intervention: str,
+) -> EvidenceStatement:
+    """The statement with a line per stratum level of the watch ("In people with low B12: 2 of
+    2 RCTs favour B12."), over its RCTs whose participants are all at that level; each line is
+    also a statement of its own population in summary.json."""
+    lines, within = list(statement.populations), list(statement.within)
+    for population, title, pmids in levels:
+        chosen = tuple(
+            v
+            for v in statement.studies
+            if v.pmid in pmids and v.design == TRIAL_DESIGN and v.subgroup is None
+        )
+        if not chosen:
+            continue
+        kind = ("RCT", "RCTs")
+        line = (
+            f"{first_upper(title)}: "
+            + _trial_clause(_tally(chosen), *kind, statement.favoured or intervention)
+            + "."
+        )
+        lines.append(line)
+        within.append((population, line, chosen))
+    return replace(statement, populations=tuple(lines), within=tuple(within))

@@ -21,6 +21,12 @@ from litwatch.core.findings import Harms
 from litwatch.core.records import Record
 from litwatch.core.words import word, words
 from litwatch.outputs import charts
+from litwatch.outputs.guidance import (
+    authors_advice,
+    guideline_view,
+    recommendations_json,
+    who_benefits,
+)
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
@@ -302,6 +308,10 @@ def summary_view(
         "bottom_line": bottom_line(questions, watch.intervention),
         "effect_plots": effect_direction_plots(questions, watch),
         "practice": practical_interpretation(questions, watch.intervention),
+        # What guidelines recommend, authors' advice counted apart, and who benefits.
+        "guidelines": guideline_view(records),
+        "authors_advice": authors_advice(records),
+        "who_benefits": who_benefits(questions, records, watch),
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
         "week": iso_week_label(now),
         "generated": now.isoformat(timespec="minutes"),
@@ -458,7 +468,7 @@ def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: Watch
     return plots
 
 
-SUMMARY_SCHEMA_VERSION = "1.0"
+SUMMARY_SCHEMA_VERSION = "1.1"
 
 
 def _statement_json(
@@ -552,6 +562,7 @@ def summary_json(
                 *(_statement_json(s, *population) for population in s.within),
             )
         ],
+        "recommendations": recommendations_json(records),
         "records": [
             _record_json(record, classification)
             for record, classification in sorted(records, key=lambda pair: pair[0].pmid)

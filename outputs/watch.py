@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from litwatch.core.guidance import StratumDefinition
 from litwatch.core.words import first_upper
 
 
@@ -32,6 +33,7 @@ class WatchInfo:
     harms_domain: str = ""  # the domain adverse events count in (`harms = true`), if any
     questions: tuple[Question, ...] = ()  # what the summary's evidence statements answer
     gap_titles: tuple[tuple[str, str], ...] = ()  # (gap name, how a reader sees it named)
+    strata: tuple[StratumDefinition, ...] = ()  # who benefits: baseline B12, metformin use
 
     def gap_title(self, gap: str) -> str:
         """The reader's name for a gap ("Stratified RCTs"); without one, its name in words."""

@@ -124,7 +124,7 @@ def _clean(words: str) -> str:
     return " ".join(words.split()).rstrip(" ,;:")
 
 
-_LARGER = r"(?:larger|greater|stronger|bigger|more\s+(?:pronounced|marked)|most\s+(?:pronounced|marked)|largest|greatest|strongest)"
+_LARGER = r"(?:larger|greater|stronger|bigger|more\s+(?:pronounced|marked)|most\s+(?:pronounced|marked)|largest|greatest|strongest|concentrated)"
 _SMALLER = r"(?:smaller|weaker|lesser|less\s+(?:pronounced|marked)|smallest|weakest)"
 _EFFECT = r"(?:effects?|benefits?|improvements?|reductions?|responses?|changes?|gains?|differences?|efficacy)"
 _PART = r"(?P<part>[^,;.()]{3,60}?)" + _UNTIL
@@ -177,14 +177,15 @@ _MODIFIERS = (
 # A word every modifier pattern's match holds: the patterns are tried only on a sentence
 # that has one (most have none).
 _MODIFIER_WORD = re.compile(
-    r"\b(?:larger|greater|stronger|bigger|pronounced|marked|largest|greatest|strongest|smaller|"
+    r"\b(?:larger|greater|stronger|bigger|pronounced|marked|largest|greatest|strongest|concentrated|smaller|"
     r"weaker|lesser|smallest|weakest|confined|limited|restricted|regardless|irrespective|"
     r"independent(?:ly)?|did\s+not\s+(?:differ|vary)|interaction|differed|varied|depended|"
     r"modified|modification)\b",
     I,
 )
 _MODIFIER_GATE = word_set(
-    "larger greater stronger bigger pronounced marked largest greatest strongest smaller weaker "
+    "larger greater stronger bigger pronounced marked largest greatest strongest concentrated "
+    "smaller weaker "
     "lesser smallest weakest confined limited restricted regardless irrespective independent "
     "independently differ vary interaction differed varied depended modified modification"
 )

@@ -127,6 +127,8 @@ RCT_JSON = {
         "included_studies": None,
         "pooled_participants": None,
     },
+    "recommendations": [],
+    "strata": [],
 }
 
 

@@ -1,0 +1,244 @@
+"""What a record recommends, and for whom: a guideline's, consensus's or position statement's
+recommendation sentences, and the advice with which a study of another design ends ("argues
+for routine measurement of B12"), read from the prepared abstract.
+
+Generic English only: the cues of advice, of testing and of treatment. What is tested or
+given, and whose use it follows, are the watch's words (`StratumDefinition.terms`), passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from litwatch.classifiers.findings.text import BACKGROUND, CONCLUSIONS, Abstract
+from litwatch.core.guidance import Recommendation, StratumDefinition
+
+# Bumped when the recommendation or strata readers change, so stored classifications are redone.
+GUIDANCE_VERSION = "1"
+I = re.IGNORECASE
+# A record that issues guidance, by what its title calls it ("a clinical practice guideline",
+# "recommendations of a working group"; not "adherence to guidelines") or by what its first
+# sentence says of itself ("This position statement sets out ...").
+_GUIDANCE_WORDS = (
+    r"(?:guidelines?|consensus(?:\s+(?:statement|report|recommendations?))?|"
+    r"position\s+(?:statement|paper)|practice\s+(?:advisory|parameter)|recommendations|"
+    r"expert\s+(?:panel|committee)\s+(?:statement|report))\b"
+)
+# A cheap first look: the title names one of the words at all.
+_GUIDANCE_GATE = re.compile(r"guideline|consensus|position|practice|recommendation|expert", I)
+_TITLE_GUIDANCE = re.compile(
+    r"(?<!\bto\s)(?<!\bwith\s)(?<!\bof\s)(?<!\bon\s)(?<!\bby\s)\b" + _GUIDANCE_WORDS, I
+)
+_SELF_GUIDANCE = re.compile(
+    r"^\s*(?:this|the\s+present|these|our)\s+(?:[\w-]+\s+){0,3}?" + _GUIDANCE_WORDS, I
+)
+# Advice in a guideline's voice: "the panel recommends", "we suggest against", "is
+# recommended", "should have their B12 checked", "(strong recommendation)".
+_GUIDELINE_ADVICE = re.compile(
+    r"\b(?:we|the\s+(?:panel|group|working\s+group|committee|task\s+force|society|association|"
+    r"college|authors))\s+(?:strongly\s+|also\s+)?(?:recommends?|suggests?|advises?|endorses?)\b"
+    r"|\b(?:is|are)\s+(?:not\s+|strongly\s+)?(?:recommended|advised|suggested|indicated)\b"
+    r"|\b(?:should|must)\s+(?:not\s+)?(?:be(?!\s+(?:aware|alert|mindful|cautious|careful|"
+    r"vigilant)\b)|have|receive|undergo|advise|offer|consider|check|measure|test|screen|monitor|"
+    r"give|treat|avoid)\b"
+    r"|\b(?:can|could|may|cannot)\s+(?:not\s+)?be\s+(?:recommended|advised)\b"
+    # a guideline's imperative: "Recommendation 2: Measure B12 ..."
+    r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:consider|measure|check|test|screen|monitor|"
+    r"offer|give|treat|do\s+not|avoid)\s",
+    I,
+)
+# Advice in an author's voice, at the end of a study.
+_AUTHOR_ADVICE = re.compile(
+    _GUIDELINE_ADVICE.pattern
+    + r"|\b(?:argues?|calls?|speaks?)\s+for\b|\bwe\s+(?:recommend|advise|urge)\b"
+    r"|\bsupport(?:s|ing)?\s+(?:routine\s+|periodic\s+|regular\s+)?"
+    r"(?:screening|testing|monitoring|measurement)\b"
+    r"|\b(?:warrants|justifies|merits)\b"
+    r"|\b(?:is|are|seems?|appears?)\s+(?:\w+\s+)?(?:justified|warranted|advisable|prudent|"
+    r"worth\s+considering|sensible)\b|\bworth\s+considering\b",
+    I,
+)
+_AGAINST = re.compile(
+    r"\b(?:against|not\s+(?:be\s+)?(?:recommended|advised|suggested|indicated)|should\s+not|"
+    r"must\s+not|cannot\s+be|(?:should|must)\s+avoid)\b"
+    r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:do\s+not|avoid)\b",
+    I,
+)
+# Advice for research, not for practice: "longer trials are warranted".
+_RESEARCH = re.compile(
+    r"\b(?:trials?|studies|study|research|investigations?|evidence)\b[^.;]{0,40}"
+    r"\b(?:needed|warranted|required|should|must)\b|\b(?:future|further|larger|longer)\s+"
+    r"(?:\w+\s+){0,2}(?:trials?|studies|research)\b",
+    I,
+)
+_REACH = 400  # characters around the advice that may say for whom
+_RECOMMENDING = re.compile(r"recommend|advis|suggest|indicated", I)
+_TESTING = re.compile(
+    r"\b(?:measur\w*|test\w*|check\w*|monitor\w*|screen\w*|assess\w*|determin\w*)\b", I
+)
+_TREATMENT = re.compile(
+    r"\b(?:treat\w*|replac\w*|supplement\w*|correct\w*|giv\w*|prescrib\w*|administ\w*|"
+    r"therap\w*|tablets?|injections?|used|first-line)\b",
+    I,
+)
+_FREQUENCY = re.compile(
+    r"\b(routine(?:ly)?|periodic(?:ally)?|regular(?:ly)?|yearly|annual(?:ly)?|every\s+[\w\s-]{1,20}?years?)\b",
+    I,
+)
+_PEOPLE = (
+    r"(?:people|patients|persons|adults|users|those|everyone|individuals|children|women|men|"
+    r"anyone|all)"
+)
+# "in long-term users", "for people who have taken metformin", "in those found deficient": a
+# preposition, up to three describing words (no other preposition), the people, their words.
+_FOR_WHOM = re.compile(
+    r"\b(?:in|for|among|to)\s+(?P<who>(?:(?!(?:in|for|of|with|and|or|to|on|at)\b)[\w-]+\s+){0,3}?"
+    + _PEOPLE
+    + r"\b[^;()]*?)(?=\s*(?:;|\(|\.(?:\s|$)|,\s*(?:because|since|as|by|unless|adding|according|"
+    r"and\s+\w+ing\b)|\s+(?:because|unless|by\s+mouth)\b|$))",
+    I,
+)
+# "Adults with symptoms of neuropathy should ...": the people named before the advice.
+_SUBJECT = re.compile(
+    r"^\s*(?P<who>(?:all\s+)?(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b[^;,()]*?)\s+(?:should|must)\b",
+    I,
+)
+
+
+@cache
+def _names(terms: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted(terms, key=len, reverse=True)
+    parts = [re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else r"\b") for t in words]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")", I)
+
+
+def issues_guidance(abstract: Abstract, design: str) -> bool:
+    """Whether the record is a guideline, consensus or position statement: by its design, or
+    by what its title or first sentence calls it."""
+    if design == "guideline":
+        return True
+    if _GUIDANCE_GATE.search(abstract.title) and _TITLE_GUIDANCE.search(abstract.title):
+        return True
+    return bool(abstract.sentences and _SELF_GUIDANCE.search(abstract.sentences[0].text))
+
+
+def read_recommendations(
+    abstract: Abstract,
+    design: str,
+    strata: Sequence[StratumDefinition] = (),
+    intervention: tuple[str, ...] = (),
+) -> tuple[Recommendation, ...]:
+    """The record's recommendations: every advising sentence of a guideline; the advice in
+    another design's conclusions (its last sentence when nothing is labelled a conclusion),
+    never research wishes, background or methods."""
+    guideline = issues_guidance(abstract, design)
+    sentences = abstract.sentences
+    if guideline:
+        chosen = [
+            s
+            for s in sentences
+            if abstract.sections[s.index] != BACKGROUND or not abstract.structured
+        ]
+        advice = _GUIDELINE_ADVICE
+    else:
+        chosen = [s for s in sentences if abstract.sections[s.index] == CONCLUSIONS]
+        if not chosen and sentences and not abstract.structured:
+            # an unlabelled abstract ends with its conclusion, whatever its wording suggests
+            # ("why B12 should be measured" reads like a method)
+            chosen = [sentences[-1]]
+        advice = _AUTHOR_ADVICE
+    found = []
+    for sentence in chosen:
+        text = sentence.text
+        if not _may_advise(text):
+            continue
+        cue = advice.search(text)
+        if cue is None or (not guideline and _RESEARCH.search(text)):
+            continue
+        found.append(_recommendation(text, cue, abstract.title, guideline, strata, intervention))
+    return tuple(r for r in found if r is not None)
+
+
+# Fragments every advice cue holds, and the imperatives a guideline's sentence may open with: a
+# sentence with none of them is spared the patterns (most conclusions advise nothing).
+_CUE_FRAGMENTS = (
+    "recommend", "suggest", "advis", "should", "must", "argu", "call", "speak", "support",
+    "warrant", "justif", "merit", "prudent", "worth", "sensible", "indicated", "endorse", "urge",
+)  # fmt: skip
+_IMPERATIVES = ("recommendation", "consider", "measure", "check", "test", "screen", "monitor",
+                "offer", "give", "treat", "do not", "avoid")  # fmt: skip
+
+
+def _may_advise(text: str) -> bool:
+    lowered = text.lower()
+    return any(fragment in lowered for fragment in _CUE_FRAGMENTS) or lowered.lstrip().startswith(
+        _IMPERATIVES
+    )
+
+
+def _recommendation(
+    text: str,
+    cue: re.Match[str],
+    title: str,
+    guideline: bool,
+    strata: Sequence[StratumDefinition],
+    intervention: tuple[str, ...],
+) -> Recommendation | None:
+    advised = text[cue.start() :]
+    action = _action(text, cue.start())
+    if (
+        action is None
+        and intervention
+        and _RECOMMENDING.search(cue.group(0))
+        and _names(intervention).search(text)
+    ):
+        action = "treatment"  # "Oral cyanocobalamin is recommended for ..."
+    if action is None:
+        return None
+    population = _for_whom(text, cue)
+    subject = users = ""
+    for stratum in strata:
+        names = _names(stratum.terms)
+        if stratum.kind == "measure" and not subject:
+            if names.search(text) or (action == "testing" and names.search(title)):
+                subject = stratum.measure or stratum.title
+        elif stratum.kind == "use" and not users and names.search(text):
+            users = stratum.level_title("users")
+    frequency = _FREQUENCY.search(text)
+    return Recommendation(
+        text=text,
+        issuer="guideline" if guideline else "authors",
+        action=action,
+        population=population or users,
+        against=bool(_AGAINST.search(advised)),
+        subject=subject,
+        users=users,
+        frequency=" ".join(frequency.group(1).lower().split()) if frequency else "",
+    )
+
+
+def _for_whom(text: str, cue: re.Match[str]) -> str:
+    """For whom the advice is: the people named after the advice, else in its clause (up to
+    the advice: "testing ... in treated patients is worth considering"), else the people the
+    sentence opens with ("Adults with neuropathy should ...")."""
+    # Windows around the advice keep a run-on sentence linear: "for whom" stands near it.
+    found = _FOR_WHOM.search(text[cue.start() : cue.start() + _REACH])
+    if found is None:
+        clause_start = max(text.rfind(";", 0, cue.start()) + 1, cue.start() - _REACH)
+        found = _FOR_WHOM.search(text[clause_start : cue.start()])
+    if found is None:
+        found = _SUBJECT.search(text[:_REACH])
+    return " ".join(found.group("who").split()).rstrip(" ,") if found else ""
+
+
+def _action(text: str, start: int) -> str | None:
+    """Testing or treatment: the first of their words from the advice on, else anywhere."""
+    for where in (text[start:], text):
+        testing, treatment = _TESTING.search(where), _TREATMENT.search(where)
+        if testing and (treatment is None or testing.start() < treatment.start()):
+            return "testing"
+        if treatment:
+            return "treatment"
+    return None

@@ -1,0 +1,243 @@
+"""Where a trial's participants stand at baseline on each stratum the watch declares (baseline
+B12: low, normal, mixed or not stated; metformin: users, non-users, mixed or not stated), read
+from the title and the methods' eligibility and baseline sentences of the prepared abstract.
+
+The topic words (the measure's names, its unit, the cut-offs) come from the watch file
+(`StratumDefinition`); the words here are generic English for levels, eligibility and mixing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from litwatch.classifiers.findings.text import METHODS, Abstract
+from litwatch.core.guidance import NOT_STATED, StratumCall, StratumDefinition
+
+I = re.IGNORECASE
+_LOW = (
+    r"(?<!non-)(?<!non)(?:deficien\w*|low(?:-normal)?|lower|borderline|insufficien\w*|subnormal|"
+    r"depleted)"
+)
+_NORMAL = (
+    r"(?:normal|replete|sufficient|adequate|non-?deficient|"
+    r"within\s+the\s+(?:normal|reference)\s+range)"
+)
+# Before a level word, words that make it an outcome or a question, not the participants:
+# "risk of B12 deficiency", "screening for deficiency".
+_NOT_THE_PEOPLE = re.compile(
+    r"\b(?:risk|prevalence|incidence|screening|screened|detect\w*|develop\w*|became|become|"
+    r"onset|odds|rates?|causes?|whether)\s+(?:of\s+|for\s+)?(?:\w+\s+){0,2}$",
+    I,
+)
+# The participants span levels: stratified or analysed across levels, or any level taken.
+_MIXED_BEFORE = re.compile(
+    r"\b(?:stratif\w*|subgroups?|tertiles?|quartiles?|quintiles?|thirds|regardless|"
+    r"irrespective|whatever|with\s+and\s+without|according\s+to|by\s+(?:current\s+|baseline\s+)?)"
+    r"\b[^.;]{0,60}$",
+    I,
+)
+# A share of the participants at one level: "two thirds were taking metformin", "30% were
+# deficient".
+_SHARE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?\s?%|half|a\s+third|two\s+thirds|a\s+quarter|one\s+in\s+\w+|"
+    r"(?:one|two|three)\s+(?:thirds|quarters|fifths)|most|many|some|the\s+majority|a\s+minority)"
+    r"\s+(?:of\s+(?:them|participants|patients)\s+)?(?:were|was|had|took)\b",
+    I,
+)
+_EXCLUDED = re.compile(r"\b(?:exclu\w+|ineligible|not\s+eligible)\b", I)
+# A use that is the randomised treatment ("randomly assigned to metformin") is an arm.
+_AN_ARM = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|assigned|allocated|add|adding|added)"
+    r"\s+(?:\w+\s+){0,3}$",
+    I,
+)
+_USING = re.compile(
+    r"\b(?:taking|take|takes|took|taken|on|using|use|used|treated\s+with|receiving|prescribed|"
+    r"started|starting|continu\w*)\s+(?:[\w-]+\s+){0,2}$",
+    I,
+)
+_NOT_USING = re.compile(
+    r"\b(?:not\s+(?:taking|on|using|treated\s+with|receiving)|never\s+(?:taken|used)|without|"
+    r"naive\s+to|free\s+of)\s+(?:[\w-]+\s+){0,2}$",
+    I,
+)
+_BOUND = (
+    r"(?P<how>below|under|less\s+than|lower\s+than|of\s+less\s+than|<|≤|between|from|"
+    r"above|over|more\s+than|greater\s+than|at\s+least|of\s+at\s+least|>|≥|"
+    r"(?=\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d))"  # a bare range: "B12 of 150-400 pmol/L"
+)
+
+
+@cache
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted(terms, key=len, reverse=True)
+    parts = [re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else r"\b") for t in words]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")", I)
+
+
+@cache
+def _threshold_pattern(terms: tuple[str, ...], units: tuple[str, ...]) -> re.Pattern[str]:
+    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(
+        _term_pattern(terms).pattern
+        + r"[^.;]{0,50}?"
+        + _BOUND
+        + r"\s*(?P<first>\d+(?:\.\d+)?)(?:\s*(?:and|to|-|–)\s*(?P<second>\d+(?:\.\d+)?))?\s*"
+        + r"(?P<unit>"
+        + unit
+        + r")",
+        I,
+    )
+
+
+def _scope(abstract: Abstract) -> list[tuple[str, str]]:
+    """The title and the methods sentences: eligibility and baseline, never results."""
+    texts = [abstract.title] + [
+        s.text for s in abstract.sentences if abstract.sections[s.index] == METHODS
+    ]
+    return [(text, text.lower()) for text in texts]
+
+
+def read_strata(
+    abstract: Abstract, strata: tuple[StratumDefinition, ...]
+) -> tuple[StratumCall, ...]:
+    """The record's level on each stratum the watch declares, in the watch's order."""
+    sentences = _scope(abstract)
+    return tuple(
+        _measure(sentences, stratum) if stratum.kind == "measure" else _use(sentences, stratum)
+        for stratum in strata
+    )
+
+
+@cache
+def _literals(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(term.rstrip("*").lower() for term in terms)
+
+
+def _mentions(sentence: str, lowered: str, stratum: StratumDefinition) -> list[re.Match[str]]:
+    # most sentences name none of the terms: a substring test spares them the pattern
+    if not any(literal in lowered for literal in _literals(stratum.terms)):
+        return []
+    return list(_term_pattern(stratum.terms).finditer(sentence))
+
+
+# How far before a mention its cue may stand: the patterns need at most this much, and a
+# bounded window keeps a long sentence with many mentions linear.
+_WINDOW = 100
+
+
+def _mixed(sentence: str, start: int, shared: bool) -> bool:
+    return shared or bool(_MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start]))
+
+
+def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
+    found: dict[str, str] = {}
+    factors = {stratum.unit.lower(): 1.0, **{u.lower(): f for u, f in stratum.units}}
+    thresholds = _threshold_pattern(stratum.terms, tuple(factors))
+    for sentence, lowered in sentences:
+        mentions = _mentions(sentence, lowered, stratum)
+        if not mentions:
+            continue
+        excluded = bool(_EXCLUDED.search(sentence))
+        shared = bool(_SHARE.search(sentence))
+        if any(_mixed(sentence, m.start(), shared) for m in mentions):
+            found.setdefault("mixed", sentence)
+            continue
+        for match in thresholds.finditer(sentence):
+            level = _by_cut_off(match, factors[match.group("unit").lower()], stratum)
+            if level:
+                found.setdefault(level, sentence)
+        for mention in mentions:
+            level = _level_words(sentence, mention)
+            if level and excluded:
+                level = "normal" if level == "low" else ""  # "people with deficiency were excluded"
+            if level:
+                found.setdefault(level, sentence)
+    return _decide(stratum.name, found, ("low", "normal"))
+
+
+def _by_cut_off(match: re.Match[str], factor: float, stratum: StratumDefinition) -> str:
+    first = float(match.group("first")) * factor
+    second = match.group("second")
+    how = " ".join(match.group("how").lower().split())
+    if second is not None:  # "between 150 and 300": its ceiling decides
+        ceiling, floor = float(second) * factor, first
+    elif how in ("below", "under", "less than", "lower than", "of less than", "<", "≤"):
+        ceiling, floor = first, None
+    else:
+        ceiling, floor = None, first
+    if ceiling is not None and stratum.low_at_most is not None and ceiling <= stratum.low_at_most:
+        return "low"
+    if (
+        ceiling is None
+        and floor is not None
+        and stratum.normal_from is not None
+        and floor >= stratum.normal_from
+    ):
+        return "normal"
+    return ""
+
+
+def _level_words(sentence: str, mention: re.Match[str]) -> str:
+    """ "low B12", "B12 deficiency", "deficient in cobalamin", "whose B12 is normal" around
+    one mention of the measure, unless the words make it an outcome ("risk of deficiency")."""
+    before = sentence[max(0, mention.start() - 40) : mention.start()]
+    after = sentence[mention.end() : mention.end() + 40]
+    low_before = re.search(_LOW + r"(?:\s+(?:in|of))?\s+(?:\w+\s+){0,2}$", before, I)
+    low_after = re.match(r"[\s-]*(?:\w+\s+){0,1}?" + _LOW + r"\b", after, I)
+    normal_before = re.search(_NORMAL + r"\s+(?:\w+\s+){0,1}$", before, I) or re.search(
+        r"-?\b(?:replete|sufficient)\b", after[:12], I
+    )
+    normal_after = re.match(
+        r"[\w\s]{0,25}?\b(?:is|was|were|are|within|in)\s+(?:the\s+)?" + _NORMAL, after, I
+    )
+    if low_before or low_after:
+        cut = mention.start() - (len(low_before.group(0)) if low_before else 0)
+        words_before = sentence[max(0, cut - 40) : cut]
+        if _NOT_THE_PEOPLE.search(words_before):
+            return ""
+        return "low"
+    if normal_before or normal_after:
+        return "normal"
+    return ""
+
+
+def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
+    found: dict[str, str] = {}
+    for sentence, lowered in sentences:
+        mentions = _mentions(sentence, lowered, stratum)
+        if not mentions:
+            continue
+        shared = bool(_SHARE.search(sentence))
+        excluded = bool(_EXCLUDED.search(sentence))
+        for mention in mentions:
+            before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
+            if _AN_ARM.search(before[-50:]):
+                continue  # the use is what the trial randomised: an arm, not its people
+            using = _USING.search(before[-40:]) or re.match(
+                r"[- ](?:users?|use|treated|takers?)\b", sentence[mention.end() :], I
+            )
+            if _mixed(sentence, mention.start(), shared):
+                found.setdefault("mixed", sentence)
+            elif (
+                _NOT_USING.search(before[-40:])
+                or re.match(r"[- ](?:naive|naïve|free)\b", sentence[mention.end() :], I)
+                or (using and excluded)
+            ):
+                found.setdefault("non-users", sentence)
+            elif using:
+                found.setdefault("users", sentence)
+    return _decide(stratum.name, found, ("users", "non-users"))
+
+
+def _decide(name: str, found: dict[str, str], levels: tuple[str, str]) -> StratumCall:
+    """Mixed where the text says so or names both levels; else the one level named."""
+    if "mixed" in found:
+        return StratumCall(name, "mixed", found["mixed"])
+    named = [level for level in levels if level in found]
+    if len(named) == 2:
+        return StratumCall(name, "mixed", found[named[0]])
+    if named:
+        return StratumCall(name, named[0], found[named[0]])
+    return StratumCall(name, NOT_STATED)

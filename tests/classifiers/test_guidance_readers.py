@@ -1,0 +1,140 @@
+"""The recommendation and strata readers on wordings of their own, beyond the truth table's
+records: other units and signs, hyphenated levels, exclusions, imperatives, passive advice,
+and the near misses that are no advice ("clinicians should be aware", "further trials are
+warranted")."""
+
+from __future__ import annotations
+
+import pytest
+from litwatch.classifiers.findings.text import read_abstract
+from litwatch.classifiers.readers.recommendations import read_recommendations
+from litwatch.classifiers.readers.strata import read_strata
+from litwatch.core.records import AbstractSection, Record
+
+from litwatch.config import load_watches
+
+DEFINITION = load_watches()[0].findings_definition
+
+
+def abstract(title: str, *sections: tuple[str, str]):
+    return read_abstract(
+        Record(
+            pmid="1",
+            title=title,
+            abstract=tuple(AbstractSection(text=text, label=label) for label, text in sections),
+        )
+    )
+
+
+def strata_of(methods: str, title: str = "A randomised trial in diabetic neuropathy") -> dict:
+    read = read_strata(abstract(title, ("METHODS", methods)), DEFINITION.strata)
+    return {call.stratum: call.level for call in read}
+
+
+@pytest.mark.parametrize(
+    ("methods", "b12", "metformin"),
+    [
+        ("We enrolled adults with serum vitamin B12 < 150 pmol/L.", "low", "not-stated"),
+        (
+            "Adults with vitamin B12 levels below 200 pg/mL on long-term metformin therapy were randomised.",
+            "low",
+            "users",
+        ),
+        (
+            "Patients with normal vitamin B12 levels (>300 pg/mL) were randomised.",
+            "normal",
+            "not-stated",
+        ),
+        ("B12-deficient adults who continued metformin were randomised.", "low", "users"),
+        (
+            "Exclusion criteria were vitamin B12 deficiency and current metformin use.",
+            "normal",
+            "non-users",
+        ),
+        ("Patients were eligible irrespective of their B12 level.", "mixed", "not-stated"),
+        (
+            "Serum B12 was measured at baseline and at 12 weeks in 80 adults.",
+            "not-stated",
+            "not-stated",
+        ),
+        (
+            "Adults not taking metformin were randomly assigned to cobalamin or placebo.",
+            "not-stated",
+            "non-users",
+        ),
+        ("Adults were randomly assigned to metformin or placebo.", "not-stated", "not-stated"),
+        (
+            "Metformin-naive adults with serum B12 of 150-350 pmol/L were enrolled.",
+            "low",
+            "non-users",
+        ),
+        ("Adults with non-deficient B12 were randomised.", "normal", "not-stated"),
+    ],
+)
+def test_strata_in_other_words(methods, b12, metformin):
+    assert strata_of(methods) == {"b12": b12, "metformin": metformin}
+
+
+def test_an_outcome_named_in_the_title_is_no_stratum():
+    read = strata_of(
+        "Adults were randomised to vitamin D or placebo.",
+        title="Vitamin D and the risk of vitamin B12 deficiency in metformin users",
+    )
+    assert read["b12"] == "not-stated"
+
+
+def advice(text: str, title: str = "A cohort of metformin users", design: str = "cohort"):
+    found = read_recommendations(
+        abstract(title, ("CONCLUSIONS", text)), design, DEFINITION.strata, DEFINITION.intervention
+    )
+    return [(r.issuer, r.action, r.against, r.population) for r in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Periodic monitoring of vitamin B12 should be considered in patients receiving metformin.",
+            [("authors", "testing", False, "patients receiving metformin")],
+        ),
+        (
+            "Routine B12 supplementation cannot be recommended for people with normal levels.",
+            [("authors", "treatment", True, "people with normal levels")],
+        ),
+        (
+            "Long-term metformin use warrants periodic B12 measurement.",
+            [("authors", "testing", False, "metformin users")],
+        ),
+        (
+            "Methylcobalamin should be used as first-line treatment in metformin users with neuropathy.",
+            [("authors", "treatment", False, "metformin users with neuropathy")],
+        ),
+        ("Clinicians should be aware that B12 deficiency is common.", []),
+        ("Further randomised trials of B12 are warranted.", []),
+        ("Our findings suggest that B12 may protect nerve function.", []),
+    ],
+)
+def test_authors_advice_in_other_words(text, expected):
+    assert advice(text) == expected
+
+
+def test_a_guidelines_imperative_and_passive_advice():
+    found = read_recommendations(
+        abstract(
+            "Vitamin B12 in diabetes: consensus statement of an expert panel",
+            (
+                "",
+                "Recommendation 1: Measure serum B12 in adults who have taken metformin for four years or more.",
+            ),
+            ("", "Do not give B12 for neuropathic pain to people whose B12 is normal."),
+            ("", "The panel met four times."),
+        ),
+        "other",
+        DEFINITION.strata,
+        DEFINITION.intervention,
+    )
+    assert [(r.issuer, r.action, r.against) for r in found] == [
+        ("guideline", "testing", False),
+        ("guideline", "treatment", True),
+    ]
+    assert found[0].population.startswith("adults who have taken metformin")
