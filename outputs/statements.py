@@ -96,7 +96,8 @@ class StudyVerdict:
     direction: str
     outcomes: tuple[str, ...]
     evidence: str
-    better: str = ""  # the arm that did better, for a head-to-head study that favours one
+    # the arm that did better, for a head-to-head study that favours one (summary.json's name)
+    better_arm: str = ""
     # per domain in the statement: (domain, call, better arm, evidence), for the JSON and the
     # words "intramuscular methylcobalamin better for nerve conduction; no difference in pain"
     per_domain: tuple[tuple[str, str, str, str], ...] = ()
@@ -384,7 +385,7 @@ def _verdicts(
                 # never listed under "favours"
                 outcomes=tuple(dict.fromkeys(f.outcome for f in deciding or findings)),
                 evidence=(deciding or findings)[0].evidence,
-                better=better,
+                better_arm=better,
                 per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
                 subgroup=subgroup,
                 included_studies=study.included_studies,
