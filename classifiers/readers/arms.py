@@ -9,6 +9,7 @@ The words below are the ones trials use for allocation, controls and comparisons
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Com
 from litwatch.core.findings import Finding, OutcomeDomain
 
 # Bumped whenever the reader changes what it finds, so stored classifications are read again.
-ARMS_VERSION = "1"
+ARMS_VERSION = "2"
 
 # A sentence that allocates people to arms, and where its list of arms starts.
 _ALLOCATION = re.compile(
@@ -96,7 +97,7 @@ _ADDED_BEFORE = re.compile(
 _ALONE = re.compile(r"\balone\b|\bonly\b", re.IGNORECASE)
 _FILLER = re.compile(
     r"^(?:[\s(),]+|(?:receive|receiving|either|the|a|an|one|of|group|arm|groups|arms|with"
-    r"|matching|identical|to|or|and)\b)*",
+    r"|matching|identical|to|or|and|as)\b)*",
     re.IGNORECASE,
 )
 _REGION_END = re.compile(
@@ -288,8 +289,14 @@ def _arms_in(
             groups.append([mention])
         else:
             current.append(mention)
-    # Each arm's words run from its first mention to the next arm's.
-    bounds = [group[0].start for group in groups] + [end]
+    # Each arm's words run from the word that ends the arm before it ("... three times a week
+    # or") to the next such word: "1500 µg by mouth daily" is the second arm's, dose and all.
+    starts = [groups[0][0].start] if groups else []
+    starts += [
+        _after_last_break(text, before[-1].end, group[0].start)
+        for before, group in itertools.pairwise(groups)
+    ]
+    bounds = [*starts, end]
     doses = find_doses(text[start:end])
     arms = []
     for index, group in enumerate(groups):
@@ -332,6 +339,13 @@ def _arms_in(
         if other:
             arms.append(Arm(words=other, intervention=False, control="active"))
     return _with_other_treatments(text, start, end, tuple(arms), intervention)
+
+
+def _after_last_break(text: str, start: int, end: int) -> int:
+    """Where the next arm's words start in text[start:end], the stretch between two arms'
+    mentions: after the last word there that ends an arm, or at its end when there is none."""
+    breaks = list(_ARM_BREAK.finditer(text, start, end))
+    return breaks[-1].end() if breaks else end
 
 
 def _with_other_treatments(
@@ -465,8 +479,11 @@ def _shared_filled(arms: tuple[Arm, ...]) -> tuple[Arm, ...]:
 
 
 def _comparisons(arms: tuple[Arm, ...]) -> tuple[Comparison, ...]:
-    """Every intervention arm against every control arm, and the intervention arms that differ
-    in form, route or dose against each other."""
+    """Every intervention arm against every control arm, and the intervention arms against
+    each other: two arms the trial lists apart, both given the intervention (with the same
+    add-on), compare one way of giving it with another, head to head, also where the words
+    that tell them apart ("sublingual", "swallowed whole") are no form or route of the
+    vocabulary."""
     given = [index for index, arm in enumerate(arms) if arm.intervention]
     controls = [index for index, arm in enumerate(arms) if not arm.intervention]
     comparisons = []
@@ -476,16 +493,15 @@ def _comparisons(arms: tuple[Arm, ...]) -> tuple[Comparison, ...]:
     for position, i in enumerate(given):
         for j in given[position + 1 :]:
             one, other = arms[i], arms[j]
-            if one.add_on != other.add_on:
-                continue
-            if (one.formulation, one.route, one.daily_dose_ug, one.schedule) != (
-                other.formulation,
-                other.route,
-                other.daily_dose_ug,
-                other.schedule,
-            ):
+            if one.add_on == other.add_on and (_given(one) != _given(other)):
                 comparisons.append(Comparison(HEAD_TO_HEAD, (i, j)))
     return tuple(comparisons)
+
+
+def _given(arm: Arm) -> tuple:
+    """What an intervention arm got: its form, route, dose and schedule, and its own words."""
+    words = " ".join(re.findall(r"\w+", arm.words.lower()))
+    return (arm.formulation, arm.route, arm.daily_dose_ug, arm.schedule, words)
 
 
 def _controlled_kind(given: Arm, control: Arm) -> str:

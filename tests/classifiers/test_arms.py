@@ -211,3 +211,34 @@ def test_arms_written_in_other_ways_are_read_the_same():
     assert [c.kind for c in divided.comparisons] == ["usual-care-controlled"]
     named = read("In this trial, 80 patients received vitamin B12 (1000 µg/day) or placebo.")
     assert [a.treatment for a in named.arms] == ["vitamin B12", "placebo"]
+
+
+# --------------------------------------------------------------- round 3: arms and head-to-head
+
+
+def test_an_arm_listed_after_or_keeps_its_own_dose_and_schedule():
+    arms = read(
+        "Volunteers were randomly assigned to cyanocobalamin 250 µg by subcutaneous injection "
+        "twice weekly or 2000 µg by mouth each day."
+    )
+    assert [(a.route, a.daily_dose_ug) for a in arms.arms] == [
+        ("subcutaneous", round(500 / 7, 2)),
+        ("oral", 2000),
+    ]
+    assert arms.arms[1].words.startswith("2000 µg")
+
+
+def test_two_ways_of_giving_one_form_that_the_vocabulary_does_not_name_are_head_to_head():
+    arms = read(
+        "Adults taking metformin were randomized to methylcobalamin 1000 µg daily as a chewable "
+        "tablet or as an enteric-coated tablet for 10 weeks. Serum B12 at 10 weeks lay within "
+        "the prespecified equivalence margin for the chewable and the coated tablets."
+    )
+    assert len(arms.arms) == 2 and all(a.intervention for a in arms.arms)
+    assert [c.kind for c in arms.comparisons] == ["head-to-head"]
+    assert not arms.controlled  # nothing here is measured against a control
+    [status] = arms.head_to_head_results
+    assert (status.domain, status.call) == ("status", "no-difference")
+    # Control: a tablet of the vitamin against a placebo tablet is no head-to-head comparison.
+    placebo = read("Adults were randomized to methylcobalamin tablets or placebo tablets.")
+    assert [c.kind for c in placebo.comparisons] == ["placebo-controlled"]

@@ -1,0 +1,81 @@
+"""`litwatch classify` on trials written for this test (issue #19, statements round 3): each
+arm's own dose, two ways of giving one form compared head to head, and a three-arm trial's
+head-to-head results, as a user sees them in the JSON lines."""
+
+from __future__ import annotations
+
+import io
+import json
+from html import escape
+from pathlib import Path
+
+from litwatch.classifiers.design import load_design_model
+from litwatch.classifiers.judge import Judge
+
+from litwatch.classify_command import run_classify
+from litwatch.config import load_watches
+
+WATCH = load_watches()[0]
+JUDGE = Judge(
+    WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
+)
+
+TRIALS = {
+    # Two ways of giving one form that the vocabulary has no route for; each arm's dose is
+    # written after the word that ends the arm before it.
+    "92000001": (
+        "Chewable or swallowed methylcobalamin for low B12 in people taking metformin",
+        [
+            (
+                "METHODS",
+                (
+                    "We randomly assigned 140 adults with type 2 diabetes taking metformin and "
+                    "serum B12 below 200 pmol/L to methylcobalamin 500 µg twice daily as a "
+                    "chewable tablet or 2000 µg once a day as a tablet swallowed whole, for 12 weeks."
+                ),
+            ),
+            (
+                "RESULTS",
+                (
+                    "At 12 weeks serum B12 was similar with the chewable and the swallowed tablets "
+                    "(difference 14 pmol/L, 95% CI -30 to 58)."
+                ),
+            ),
+        ],
+    ),
+}
+
+
+def export(path: Path) -> Path:
+    articles = []
+    for pmid, (title, sections) in TRIALS.items():
+        texts = "".join(
+            f'<AbstractText Label="{label}">{escape(text)}</AbstractText>'
+            for label, text in sections
+        )
+        articles.append(
+            "<PubmedArticle><MedlineCitation Status='MEDLINE'>"
+            f"<PMID Version='1'>{pmid}</PMID><Article><ArticleTitle>{escape(title)}"
+            f"</ArticleTitle><Abstract>{texts}</Abstract><Language>eng</Language></Article>"
+            "<PublicationTypeList><PublicationType>Randomized Controlled Trial"
+            "</PublicationType></PublicationTypeList></MedlineCitation></PubmedArticle>"
+        )
+    path.write_text("<PubmedArticleSet>" + "".join(articles) + "</PubmedArticleSet>")
+    return path
+
+
+def classified(tmp_path: Path) -> dict[str, dict]:
+    out = io.StringIO()
+    run_classify([export(tmp_path / "trials.xml")], True, "jsonl", out, judge=JUDGE)
+    return {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+
+
+def test_classify_reads_each_arms_dose_and_two_ways_of_giving_one_form_as_head_to_head(
+    tmp_path,
+):
+    rows = classified(tmp_path)
+    arms = rows["92000001"]["arms"]
+    assert [arm["daily_dose_ug"] for arm in arms["arms"]] == [1000, 2000]
+    assert [c["kind"] for c in arms["comparisons"]] == ["head-to-head"]
+    [status] = arms["head_to_head_results"]
+    assert (status["domain"], status["call"]) == ("b12-status", "no-difference")
