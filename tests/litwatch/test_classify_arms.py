@@ -43,6 +43,34 @@ TRIALS = {
             ),
         ],
     ),
+    # A three-arm trial with placebo: its arms compared with each other beside the control, a
+    # denial that names no outcome, a methods sentence that denies a difference at entry, and
+    # a results sentence worded like methods ("outcomes were").
+    "92000002": (
+        "Injected or oral cobalamin against placebo in painful diabetic neuropathy",
+        [
+            (
+                "METHODS",
+                (
+                    "We randomly assigned 210 adults with painful diabetic neuropathy to "
+                    "hydroxocobalamin 1 mg by injection every month, cyanocobalamin 1 mg tablets "
+                    "every day, or placebo, for 6 months. Vibration perception threshold did not "
+                    "differ between the three groups at entry."
+                ),
+            ),
+            (
+                "RESULTS",
+                (
+                    "Compared with placebo, pain scores fell by 1.9 points more with "
+                    "hydroxocobalamin and by 1.6 points more with cyanocobalamin (p < 0.01 for "
+                    "both). The two vitamin regimens did not differ from one another. Serum B12 "
+                    "rose in both vitamin groups relative to placebo, and it was higher after "
+                    "injections than after tablets (p = 0.01). Secondary outcomes were similar "
+                    "with the two routes, quality of life included."
+                ),
+            ),
+        ],
+    ),
 }
 
 
@@ -79,3 +107,21 @@ def test_classify_reads_each_arms_dose_and_two_ways_of_giving_one_form_as_head_t
     assert [c["kind"] for c in arms["comparisons"]] == ["head-to-head"]
     [status] = arms["head_to_head_results"]
     assert (status["domain"], status["call"]) == ("b12-status", "no-difference")
+
+
+def test_classify_reads_a_three_arm_trials_head_to_head_results_from_its_results_only(tmp_path):
+    arms = classified(tmp_path)["92000002"]["arms"]
+    kinds = [c["kind"] for c in arms["comparisons"]]
+    assert kinds == ["placebo-controlled", "placebo-controlled", "head-to-head"]
+    results = {r["domain"]: r for r in arms["head_to_head_results"]}
+    better = {
+        d: arms["arms"][r["better"]]["formulation"]
+        for d, r in results.items()
+        if r["better"] is not None
+    }
+    assert {d: r["call"] for d, r in results.items()} == {
+        "pain": "no-difference",  # "the two vitamin regimens did not differ": the pain before it
+        "b12-status": "favours-one-form",  # higher after injections than after tablets
+        "quality-of-life": "no-difference",  # a result, though worded like a method
+    }  # and no vibration result: the methods' "did not differ ... at entry" is none
+    assert better == {"b12-status": "hydroxocobalamin"}

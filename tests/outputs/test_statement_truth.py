@@ -78,8 +78,6 @@ KNOWN_WRONG: dict[str, str] = {
     # 1. Outcome wordings outside the watch's term lists are not read.
     "98100016 b12-status controlled": "1: 'circulating cobalamin' is not read",
     "98100005 symptom-score controlled": "1: 'the examination score' (MNSI, named in methods)",
-    # 2. Arms: a three-arm trial's comparison of its two active arms is not read.
-    "98100001 symptom-score head-to-head": "1+2: 'the two active regimens did not differ'",
     # 5. A subgroup result counts as the trial's; effect modifiers are not read.
     "98100004 vibration-perception controlled": "5: extra: metformin users' result counted as overall",
     "98100004 vibration-perception controlled [participants taking metformin]": "5: no subgroup",
@@ -88,9 +86,6 @@ KNOWN_WRONG: dict[str, str] = {
     # 6. Systematic reviews and meta-analyses never count (no treatment named, or design).
     "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
     "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
-    # 6. Head-to-head: the better arm is not named.
-    "98100001 b12-status head-to-head": "6: better arm (injections) not named",
-    "99000013 b12-status head-to-head": "6: better arm (injections) not named",
     # 7. Harms are not read.
     "98100013 adverse-events head-to-head": "7: 'No participant ... reported an adverse event'",
     "98100003 adverse-events controlled": "7: 'withdrew because of nausea' is not read",
