@@ -701,8 +701,8 @@ def _clause_call(clause: str, arms: Sequence[Arm], polarity: str) -> tuple[str, 
         not controlled or _BETWEEN_ARMS.search(clause)
     ):
         return ("no-difference", None)
-    if not named or cues.WITHIN_GROUP.search(clause):
-        return None  # a change within each arm ("from baseline") sets no arm above another
+    if not named:
+        return None
     better = _better_named(clause, named, arms, polarity, controlled)
     return ("favours-one-form", better) if better is not None else None
 

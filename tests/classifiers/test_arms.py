@@ -286,6 +286,13 @@ def test_a_comparison_of_the_arms_beside_the_control_names_the_better_arm():
     # Control: climbing "in both vitamin groups" alone is a change within each arm.
     within = read(THREE_ARMS + "Serum B12 climbed in both vitamin groups relative to sham.")
     assert within.head_to_head_results == ()
+    # ... and said beside a comparison of the arms, it takes nothing from it.
+    beside = read(
+        THREE_ARMS + "Serum B12 ended higher with the injections than with the tablets, "
+        "though it rose in both groups."
+    )
+    [status] = beside.head_to_head_results
+    assert (status.call, beside.arms[status.better].route) == ("favours-one-form", "injected")
 
 
 def test_the_better_arm_follows_the_outcomes_polarity():
