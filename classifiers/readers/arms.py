@@ -802,13 +802,43 @@ def _arm_mentions(clause: str, arms: Sequence[Arm]) -> list[tuple[int, int]]:
         elif kind == "form" and len(matching) > 1:
             # "oral mecobalamin" after "intramuscular mecobalamin": the route nearby decides.
             continue
+    found += _named_by_own_words(clause, given)
     # A route and its form next to each other name one arm once.
     deduplicated: list[tuple[int, int]] = []
-    for index, at in found:
+    for index, at in sorted(found, key=lambda mention: mention[1]):
         if deduplicated and deduplicated[-1][0] == index and at - deduplicated[-1][1] < 30:
             continue
         deduplicated.append((index, at))
     return deduplicated
+
+
+def _named_by_own_words(clause: str, given: Sequence[tuple[int, Arm]]) -> list[tuple[int, int]]:
+    """Arms of one form and route ("as a sublingual tablet", "as a tablet swallowed whole") are
+    named by the words only one of them has."""
+    found = []
+    for index, arm in given:
+        twins = [
+            other
+            for j, other in given
+            if j != index and (other.formulation, other.route) == (arm.formulation, arm.route)
+        ]
+        if not twins:
+            continue
+        own = _telling_words(arm.words) - set().union(*(_telling_words(t.words) for t in twins))
+        for word in own:
+            for match in re.finditer(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE):
+                found.append((index, match.start()))
+    return found
+
+
+def _telling_words(words: str) -> set[str]:
+    """The words of an arm that may tell it from another: no form, route, schedule, dose or
+    word of allocation."""
+    plain = _SCHEDULE.sub(" ", words)
+    for _, span in [*formulation_mentions(plain), *route_mentions(plain)]:
+        plain = plain[: span.start] + " " * (span.end - span.start) + plain[span.end :]
+    plain = _NOT_A_TREATMENT.sub(" ", plain)
+    return {word.lower() for word in re.findall(r"[^\W\d_]{4,}", plain)}
 
 
 def _arm_has(arm: Arm, kind: str, name: str) -> bool:

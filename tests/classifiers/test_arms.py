@@ -335,3 +335,22 @@ def test_arms_alike_in_other_words_read_as_no_difference():
     # Control: "but not" denies for one arm only; it is no statement that the arms were alike.
     one = read(start + "Pain scores fell with injections but not with tablets.")
     assert all(r.call != "no-difference" for r in one.head_to_head_results)
+
+
+def test_arms_of_one_form_and_route_are_named_by_the_words_only_one_of_them_has():
+    arms = read(
+        "Adults were randomized to methylcobalamin 1000 µg daily as a chewable tablet or as an "
+        "enteric-coated tablet for 10 weeks. Serum B12 was higher with the chewable than with "
+        "the coated tablets (p = 0.01)."
+    )
+    [status] = arms.head_to_head_results
+    assert (status.call, arms.arms[status.better].words) == (
+        "favours-one-form",
+        "methylcobalamin 1000 µg daily as a chewable tablet",
+    )
+    # Control: a word both arms share ("tablet") names neither.
+    shared = read(
+        "Adults were randomized to methylcobalamin 1000 µg daily as a chewable tablet or as an "
+        "enteric-coated tablet. Serum B12 was higher with one tablet than with the other tablet."
+    )
+    assert all(r.call != "favours-one-form" for r in shared.head_to_head_results)

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
+from litwatch.core.classification import Classification
+from litwatch.outputs.statements import study_of
+from litwatch.pubmed.xml import parse_xml
 
 from litwatch.classify_command import run_classify
 from litwatch.config import load_watches
@@ -39,6 +42,26 @@ TRIALS = {
                 (
                     "At 12 weeks serum B12 was similar with the chewable and the swallowed tablets "
                     "(difference 14 pmol/L, 95% CI -30 to 58)."
+                ),
+            ),
+        ],
+    ),
+    # The same two ways of giving it, one better: named by its own words in the statements.
+    "92000003": (
+        "Chewable or swallowed methylcobalamin in metformin users: a randomised trial",
+        [
+            (
+                "METHODS",
+                (
+                    "We randomly assigned 90 adults taking metformin to methylcobalamin 1000 µg "
+                    "once a day as a chewable tablet or as a tablet swallowed whole for 8 weeks."
+                ),
+            ),
+            (
+                "RESULTS",
+                (
+                    "Holotranscobalamin rose more with the chewable than with the swallowed "
+                    "tablets (difference 21 pmol/L, 95% CI 8 to 34)."
                 ),
             ),
         ],
@@ -125,3 +148,14 @@ def test_classify_reads_a_three_arm_trials_head_to_head_results_from_its_results
         "quality-of-life": "no-difference",  # a result, though worded like a method
     }  # and no vibration result: the methods' "did not differ ... at entry" is none
     assert better == {"b12-status": "hydroxocobalamin"}
+
+
+def test_the_statements_name_the_better_of_two_arms_alike_in_form_and_route_by_its_words(
+    tmp_path,
+):
+    rows = classified(tmp_path)
+    record = next(r for r in parse_xml(export(tmp_path / "again.xml")) if r.pmid == "92000003")
+    study = study_of(record, Classification.from_json(rows["92000003"]))
+    [status] = study.head_to_head_findings
+    assert (status.domain, status.direction) == ("b12-status", "favours-one-form")
+    assert status.better == "methylcobalamin 1000 µg once a day as a chewable tablet"
