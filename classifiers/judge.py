@@ -123,7 +123,7 @@ class Judge:
             )
             harms = read_harms_in(abstract)
             found = (*found, *harms_finding(harms, findings.domains, found))
-            arms = read_arms(text, self.intervention, findings.domains)
+            arms = read_arms(text, self.intervention, findings.domains, found, abstract)
             arms = replace(arms, not_controlled=not_against_control(arms, found))
             if design.label in _REVIEWS:
                 studies, people = read_included_studies(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from litwatch.core.classification import Classification
+from litwatch.core.classification import Arm, Classification
 from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
 from litwatch.core.words import first_upper
@@ -97,7 +97,8 @@ class StudyVerdict:
     direction: str
     outcomes: tuple[str, ...]
     evidence: str
-    better: str = ""  # the arm that did better, for a head-to-head study that favours one
+    # the arm that did better, for a head-to-head study that favours one (summary.json's name)
+    better_arm: str = ""
     # per domain in the statement: (domain, call, better arm, evidence), for the JSON and the
     # words "intramuscular methylcobalamin better for nerve conduction; no difference in pain"
     per_domain: tuple[tuple[str, str, str, str], ...] = ()
@@ -192,9 +193,7 @@ def study_of(record: Record, classification: Classification | None) -> Study:
             r.domain,
             r.call,
             r.evidence,
-            better=arms.arms[r.better].treatment
-            if r.better is not None and r.better < len(arms.arms)
-            else "",
+            better=_arm_name(arms.arms, r.better),
         )
         for r in arms.head_to_head_results
     ]
@@ -217,6 +216,17 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         participants=common.participants or arms.pooled_participants,
         comparisons=tuple(dict.fromkeys(c.kind for c in arms.comparisons)),
     )
+
+
+def _arm_name(arms: Sequence[Arm], index: int | None) -> str:
+    """An arm as the statements name it: what it got ("intramuscular hydroxocobalamin"), or
+    its own words where another arm got the same form by the same route ("methylcobalamin
+    1000 µg daily as a sublingual tablet")."""
+    if index is None or not 0 <= index < len(arms):
+        return ""
+    arm = arms[index]
+    twins = [other for other in arms if other is not arm and other.treatment == arm.treatment]
+    return arm.words if twins else arm.treatment
 
 
 def _head_to_head_direction(findings: Sequence[StudyFinding]) -> tuple[str, str]:
@@ -385,7 +395,7 @@ def _verdicts(
                 # never listed under "favours"
                 outcomes=tuple(dict.fromkeys(f.outcome for f in deciding or findings)),
                 evidence=(deciding or findings)[0].evidence,
-                better=better,
+                better_arm=better,
                 per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
                 subgroup=subgroup,
                 included_studies=study.included_studies,

@@ -492,7 +492,7 @@ def _statement_json(
                 "design": study.design,
                 "participants": study.participants,
                 "call": study.direction,
-                "better_arm": study.better or None,
+                "better_arm": study.better_arm or None,
                 "subgroup": study.subgroup,
                 "outcomes": list(study.outcomes),
                 "evidence": study.evidence,

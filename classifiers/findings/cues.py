@@ -27,8 +27,9 @@ NO_DIFFERENCE = re.compile(
     r"\s+(?:\w+\s+){0,4}?(?:statistical(?:ly)?\s+)?(?:significant(?:ly)?|differ\w*|different|"
     r"change[sd]?|affect\w*|improve\w*|reduce[sd]?|increase[sd]?|decrease[sd]?|effect|impact|"
     r"benefit|influence\w*|alter\w*|associated|reach\w*|show\w*)"
-    r"|\b(?:similar(?:ly)?|comparable|equivalent|identical|unchanged|unaffected|equally|"
-    r"non-?inferior)\b"
+    r"|\b(?:similar(?:ly)?|comparable|equivalen(?:t|ce)|identical|unchanged|unaffected|equally|"
+    r"non-?inferior)\b|\bas\s+effective\s+as\b"
+    r"|\b(?:no|neither)\s+(?:\w+\s+){0,4}?(?:better|superior|more\s+effective)\s+than\b"
     r"|\bno\s+(?:\w+\s+){0,3}?(?:difference|change|effect|benefit|impact|advantage)s?\b"
     r"|\bnot\s+(?:statistically\s+)?significant|\bnon-?significant|\binsignificant"
     r"|\bdid\s+not\s+(?:\w+\s+){0,2}?(?:reach|achieve|attain)"
@@ -157,7 +158,8 @@ DIRECTION_WORDS = frozenset(
 NO_DIFFERENCE_WORDS = frozenset(
     (
         *("no", "not", "nor", "without", "neither", "failed", "didn", "wasn", "weren"),
-        *("similar", "similarly", "comparable", "equivalent", "identical", "unchanged"),
+        *("similar", "similarly", "comparable", "equivalent", "equivalence", "identical"),
+        *("unchanged", "effective"),
         *("unaffected", "equally", "non", "noninferior", "nonsignificant", "insignificant"),
         *("trend", "tendency", "tended"),
     )

@@ -306,9 +306,9 @@ def _holds(text: str, pieces: tuple[str, ...]) -> bool:
 # cheaper than the pattern, and most clauses hold none of them.
 _P_NS_PIECES = ("ns", "n.s", "significant")
 _NO_DIFFERENCE_PIECES = (
-    *("no", "n't", "without", "neither", "failed", "similar", "comparable", "equivalent"),
+    *("no", "n't", "without", "neither", "failed", "similar", "comparable", "equivalen"),
     *("identical", "unchanged", "unaffected", "equally", "inferior", "significant"),
-    *("trend", "tendency", "tended"),
+    *("trend", "tendency", "tended", "effective"),
 )
 _SIGNIFICANT_PIECES = (
     *("significant", "marked", "superior", "inferior", "better", "worse", "benefit"),

@@ -9,10 +9,13 @@ The words below are the ones trials use for allocation, controls and comparisons
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from litwatch.classifiers.findings import cues
+from litwatch.classifiers.findings.text import Abstract
 from litwatch.classifiers.readers.dose import find_doses
 from litwatch.classifiers.readers.terms import compile_terms, term_pattern
 from litwatch.classifiers.readers.vocab import (
@@ -26,7 +29,7 @@ from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Com
 from litwatch.core.findings import Finding, OutcomeDomain
 
 # Bumped whenever the reader changes what it finds, so stored classifications are read again.
-ARMS_VERSION = "1"
+ARMS_VERSION = "2"
 
 # A sentence that allocates people to arms, and where its list of arms starts.
 _ALLOCATION = re.compile(
@@ -96,7 +99,7 @@ _ADDED_BEFORE = re.compile(
 _ALONE = re.compile(r"\balone\b|\bonly\b", re.IGNORECASE)
 _FILLER = re.compile(
     r"^(?:[\s(),]+|(?:receive|receiving|either|the|a|an|one|of|group|arm|groups|arms|with"
-    r"|matching|identical|to|or|and)\b)*",
+    r"|matching|identical|to|or|and|as)\b)*",
     re.IGNORECASE,
 )
 _REGION_END = re.compile(
@@ -133,9 +136,13 @@ def read_arms(
     text: str | Passage,
     intervention: re.Pattern[str] | None,
     domains: Sequence[OutcomeDomain] = (),
+    findings: Sequence[Finding] = (),
+    abstract: Abstract | None = None,
 ) -> Arms:
     """The arms of the trial `text` reports, their comparisons, the head-to-head results per
-    domain, and whether the intervention (`intervention`: the watch's names of it) is tested."""
+    domain, and whether the intervention (`intervention`: the watch's names of it) is tested;
+    `findings` (the findings reader's) say which outcomes the result sentences speak of, and
+    `abstract` (the same reader's) which sentences are results or conclusions."""
     passage = Passage.of(text)
     named = intervention is not None and passage.may_match(intervention)
     if not named and not read_formulations(passage):
@@ -151,7 +158,9 @@ def read_arms(
     comparisons = _comparisons(arms)
     results: tuple[ArmResult, ...] = ()
     if any(c.head_to_head for c in comparisons) and domains:
-        results = head_to_head_results(passage, arms, domains, after=start)
+        results = head_to_head_results(
+            passage, arms, domains, after=start, findings=findings, abstract=abstract
+        )
     return Arms(
         arms=arms,
         comparisons=comparisons,
@@ -288,8 +297,14 @@ def _arms_in(
             groups.append([mention])
         else:
             current.append(mention)
-    # Each arm's words run from its first mention to the next arm's.
-    bounds = [group[0].start for group in groups] + [end]
+    # Each arm's words run from the word that ends the arm before it ("... three times a week
+    # or") to the next such word: "1500 µg by mouth daily" is the second arm's, dose and all.
+    starts = [groups[0][0].start] if groups else []
+    starts += [
+        _after_last_break(text, before[-1].end, group[0].start)
+        for before, group in itertools.pairwise(groups)
+    ]
+    bounds = [*starts, end]
     doses = find_doses(text[start:end])
     arms = []
     for index, group in enumerate(groups):
@@ -332,6 +347,13 @@ def _arms_in(
         if other:
             arms.append(Arm(words=other, intervention=False, control="active"))
     return _with_other_treatments(text, start, end, tuple(arms), intervention)
+
+
+def _after_last_break(text: str, start: int, end: int) -> int:
+    """Where the next arm's words start in text[start:end], the stretch between two arms'
+    mentions: after the last word there that ends an arm, or at its end when there is none."""
+    breaks = list(_ARM_BREAK.finditer(text, start, end))
+    return breaks[-1].end() if breaks else end
 
 
 def _with_other_treatments(
@@ -465,8 +487,11 @@ def _shared_filled(arms: tuple[Arm, ...]) -> tuple[Arm, ...]:
 
 
 def _comparisons(arms: tuple[Arm, ...]) -> tuple[Comparison, ...]:
-    """Every intervention arm against every control arm, and the intervention arms that differ
-    in form, route or dose against each other."""
+    """Every intervention arm against every control arm, and the intervention arms against
+    each other: two arms the trial lists apart, both given the intervention (with the same
+    add-on), compare one way of giving it with another, head to head, also where the words
+    that tell them apart ("sublingual", "swallowed whole") are no form or route of the
+    vocabulary."""
     given = [index for index, arm in enumerate(arms) if arm.intervention]
     controls = [index for index, arm in enumerate(arms) if not arm.intervention]
     comparisons = []
@@ -476,16 +501,15 @@ def _comparisons(arms: tuple[Arm, ...]) -> tuple[Comparison, ...]:
     for position, i in enumerate(given):
         for j in given[position + 1 :]:
             one, other = arms[i], arms[j]
-            if one.add_on != other.add_on:
-                continue
-            if (one.formulation, one.route, one.daily_dose_ug, one.schedule) != (
-                other.formulation,
-                other.route,
-                other.daily_dose_ug,
-                other.schedule,
-            ):
+            if one.add_on == other.add_on and (_given(one) != _given(other)):
                 comparisons.append(Comparison(HEAD_TO_HEAD, (i, j)))
     return tuple(comparisons)
+
+
+def _given(arm: Arm) -> tuple:
+    """What an intervention arm got: its form, route, dose and schedule, and its own words."""
+    words = " ".join(re.findall(r"\w+", arm.words.lower()))
+    return (arm.formulation, arm.route, arm.daily_dose_ug, arm.schedule, words)
 
 
 def _controlled_kind(given: Arm, control: Arm) -> str:
@@ -537,39 +561,53 @@ def _only_measured(near: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Head-to-head results: per outcome domain, no difference or which arm did better.
 
-_SECTION_LABEL = re.compile(r"^[A-Z][A-Z &]+:\s*")
 _METHODS = re.compile(
     r"\b(?:primary\s+(?:end\s*point|outcome)\s+(?:was|is|will)|secondary\s+outcomes?\s+(?:were|was)"
     r"|outcomes?\s+(?:were|was|included|will)|we\s+(?:measured|assessed|will)|were\s+measured"
     r"|were\s+assessed|to\s+compare|we\s+compared|aim\w*|objective|randomi[sz]ed\s+to)\b",
     re.IGNORECASE,
 )
-_NO_DIFFERENCE = re.compile(
-    r"\b(?:similar(?:ly)?|did\s+not\s+differ|no\s+(?:significant\s+|statistically\s+significant\s+)?"
-    r"differences?|not\s+(?:significantly\s+)?different|comparabl[ey]|as\s+effective\s+as"
-    r"|non-?inferior\w*|equivalen\w*|equally|in\s+both\s+(?:groups|arms)|in\s+all\s+(?:\w+\s+)?"
-    r"(?:groups|arms|regimens)|across\s+(?:the\s+)?(?:arms|groups|regimens)"
-    r"|(?:all|both)\s+(?:\w+\s+)?(?:regimens|arms|groups|routes|forms|formulations))\b",
+# Where a sentence's results part: "; ", "..., but ...", "..., while ... similar".
+_CLAUSE_BREAK = re.compile(
+    r";|,?\s+\bwhile\b(?=[^.;]{0,200}?\b(?:similar|differ)\w*)|,?\s+\bbut\b\s+(?!not\b)"
+)
+# "the two routes", "neither route", "each other": a denial that speaks of the arms, not of
+# the control a sentence also names.
+_BETWEEN_ARMS = re.compile(
+    r"\b(?:routes|forms|formulations|regimens|arms|preparations|both|between|neither|each\s+other"
+    r"|the\s+other)\b",
     re.IGNORECASE,
 )
-# "A over B", "A superior to B", "A more than B": the first arm named did better.
-_FIRST_BETTER = re.compile(
-    r"\b(?:over|superior\s+to|better\s+than|more\s+than|greater\s+than|more\s+effective\s+than"
-    r"|outperform\w*|whereas|while|but\s+not|than)\b",
+# A comparative and the arm it is said of: "rose more with injections", "fell most in the oral
+# arm", "higher after injections", "greater improvement with oral".
+_COMPARED_AT = re.compile(
+    r"\b(?P<word>more|most|greater|greatest|larger|largest|bigger|faster|higher|highest|less"
+    r"|least|smaller|smallest|fewer|slower|lower|lowest|better|best|worse|worst|superior"
+    r"|inferior)\b[^.;]{0,40}?\b(?:with|in|on|after|among|for|by|using)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_SECOND_BETTER = re.compile(
-    r"\b(?:inferior\s+to|less\s+(?:\w+\s+)?than|worse\s+than)\b", re.IGNORECASE
-)
-# "fell most with injections", "greater improvement with oral": the arm after "with" did better.
-_WITH_BETTER = re.compile(
-    r"\b(?:more|greater|larger|better|faster)\b[^.;]{0,40}?\b(?:with|in|on|after)\s+$",
+# A comparative between two arms: "injections ... higher than tablets", "oral was superior to".
+_COMPARED_BETWEEN = re.compile(
+    r"\b(?P<word>more|greater|larger|bigger|faster|higher|less|smaller|fewer|slower|lower"
+    r"|better|worse)\b[^.;]{0,60}?\bthan\b|\b(?P<to>superior|inferior)\s+to\b"
+    r"|\b(?P<beat>outperform\w*)\b",
     re.IGNORECASE,
 )
-# "fell most with injections" describes; only with a significant difference does it compare.
-_MOST_WITH = re.compile(r"\bmost\b[^.;]{0,40}?\b(?:with|in|on|after)\s+$", re.IGNORECASE)
-_SIGNIFICANT = re.compile(r"\bsignifican\w*", re.IGNORECASE)
+# "the advantage of intramuscular over oral": the arm named next did better.
 _ADVANTAGE = re.compile(r"\b(?:advantage|benefit|superiority)\s+of\b[^.;]{0,25}$", re.IGNORECASE)
+_BETTER_WORDS = {"better": 1, "best": 1, "superior": 1, "worse": -1, "worst": -1, "inferior": -1}
+_LEVEL_WORDS = {"higher": 1, "highest": 1, "lower": -1, "lowest": -1}
+_MORE_WORDS = frozenset(("more", "most", "greater", "greatest", "larger", "largest", "bigger"))
+_MORE_WORDS |= {"faster"}
+# The change a comparative measures: an improvement, a rise or a fall.
+_IMPROVED = re.compile(
+    r"\b(?:improv\w*|benefit\w*|reliev\w*|eased|effective|recover\w*|normali[sz]\w*)\b",
+    re.IGNORECASE,
+)
+_ROSE = re.compile(r"\b(?:rose|ris(?:e|es|ing)|increas\w*|rais\w*|gain\w*)\b", re.IGNORECASE)
+_FELL = re.compile(
+    r"\b(?:fell|fall\w*|decreas\w*|reduc\w*|dropp?\w*|declin\w*|lowered)\b", re.IGNORECASE
+)
 
 
 def head_to_head_results(
@@ -578,38 +616,67 @@ def head_to_head_results(
     domains: Sequence[OutcomeDomain],
     *,
     after: int = 0,
+    findings: Sequence[Finding] = (),
+    abstract: Abstract | None = None,
 ) -> tuple[ArmResult, ...]:
-    """Per outcome domain, what the results (sentences after the arms were read, that are no
-    methods) say of the intervention arms against each other."""
+    """Per outcome domain, what the results say of the intervention arms against each other.
+    The results are the sentences the findings reader's `abstract` places in the results or
+    conclusions (from their headings, or their wording and place); a sentence it does not hold
+    (or without one) is a result when it comes after the arms were read and reads like no
+    methods. A sentence speaks of the outcomes it names, of those the findings reader read in
+    it (`findings`: its vocabulary and the abstract's abbreviations), or, naming none ("the two
+    regimens did not differ"), of those of the sentence before it."""
     passage = Passage.of(text)
     text = passage.text
-    patterns = [(domain.name, _domain_pattern(domain)) for domain in domains]
+    patterns = [(domain, *_domain_patterns(domain)) for domain in domains]
+    read_in: dict[str, list[str]] = {}
+    for finding in findings:
+        read_in.setdefault(_plain(finding.evidence), []).append(finding.domain)
+    reporting = (
+        {_plain(s.text): abstract.reports(s) for s in abstract.sentences} if abstract else {}
+    )
     calls: dict[str, list[ArmResult]] = {}
+    previous: list[str] = []
     for start, end in passage.sentences:
-        if start <= after:
-            continue
         sentence = _SECTION_LABEL.sub("", text[start:end].strip())
-        if _METHODS.search(sentence):
+        reports = reporting.get(_plain(sentence))
+        if reports is None:
+            reports = start > after and not _METHODS.search(sentence)
+        if not reports:
+            previous = []
             continue
-        clauses = [
-            c
-            for c in re.split(
-                r";|,?\s+\bwhile\b(?=[^.;]{0,200}?\b(?:similar|differ)\w*)|,?\s+\bbut\b\s+(?!not\b)",
-                sentence,
-            )
-            if c.strip()
-        ]
-        sentence_domains = [name for name, pattern in patterns if pattern.search(sentence)]
+        named = [d.name for d, own, _ in patterns if own.search(sentence)]
+        sentence_domains = list(dict.fromkeys(named + read_in.get(_plain(sentence), [])))
+        clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
         for clause in clauses:
-            clause_domains = [name for name, pattern in patterns if pattern.search(clause)]
-            call = _clause_call(clause, arms)
-            if call is None:
-                continue
-            kind, better = call
-            # "the two routes did not differ" speaks of the outcomes its sentence names.
-            for domain in clause_domains or sentence_domains:
-                calls.setdefault(domain, []).append(ArmResult(domain, kind, sentence, better))
+            clause_domains = [d.name for d, own, _ in patterns if own.search(clause)]
+            for domain in clause_domains or sentence_domains or previous:
+                call = _clause_call(clause, arms, _polarity_in(clause, domain, patterns))
+                if call is not None:
+                    kind, better = call
+                    calls.setdefault(domain, []).append(ArmResult(domain, kind, sentence, better))
+        previous = sentence_domains
     return tuple(_domain_call(domain, found) for domain, found in calls.items())
+
+
+def _plain(sentence: str) -> str:
+    return " ".join(_SECTION_LABEL.sub("", sentence.strip()).split())
+
+
+def _polarity_in(
+    clause: str, domain: str, patterns: Sequence[tuple[OutcomeDomain, re.Pattern, re.Pattern]]
+) -> str:
+    """The domain's polarity, or that of its term the clause names where the term carries its
+    own ("methylmalonic acid": lower is better in a domain where higher is)."""
+    for found, own, flipped in patterns:
+        if found.name == domain:
+            if flipped.search(clause) and not own.search(flipped.sub(" ", clause)):
+                return _FLIPPED[found.polarity]
+            return found.polarity
+    return "higher-is-better"
+
+
+_FLIPPED = {"higher-is-better": "lower-is-better", "lower-is-better": "higher-is-better"}
 
 
 def _domain_call(domain: str, found: list[ArmResult]) -> ArmResult:
@@ -623,39 +690,101 @@ def _domain_call(domain: str, found: list[ArmResult]) -> ArmResult:
     return next((r for r in found if r.call == "no-difference"), found[0])
 
 
-def _clause_call(clause: str, arms: Sequence[Arm]) -> tuple[str, int | None] | None:
+def _clause_call(clause: str, arms: Sequence[Arm], polarity: str) -> tuple[str, int | None] | None:
     """("favours-one-form", the better arm) or ("no-difference", None), or None when the clause
-    compares no arms."""
+    compares no arms with each other. A clause that also names a control compares the arms
+    only where it says so outright: a denial about the arms ("neither route"), or one arm
+    against another with "than"."""
     named = _arm_mentions(clause, arms)
-    if _NO_DIFFERENCE.search(clause):
+    controlled = _names_control(clause)
+    if alike_between(clause, [at for _, at in named]) and (
+        not controlled or _BETWEEN_ARMS.search(clause)
+    ):
         return ("no-difference", None)
     if not named:
         return None
-    first_index, first_at = named[0]
-    for index, at in named:
-        before = clause[max(0, at - 60) : at]
-        most = _MOST_WITH.search(before) and _SIGNIFICANT.search(clause)
-        if _WITH_BETTER.search(before) or most or _ADVANTAGE.search(clause[max(0, at - 30) : at]):
-            return ("favours-one-form", index)
-    others = [(i, at) for i, at in named if i != first_index]
-    if others:
-        between = clause[first_at : others[0][1]]
-        if _SECOND_BETTER.search(between):
-            return ("favours-one-form", others[0][0])
-        if _FIRST_BETTER.search(between) and _improves(clause):
-            return ("favours-one-form", first_index)
+    better = _better_named(clause, named, arms, polarity, controlled)
+    return ("favours-one-form", better) if better is not None else None
+
+
+def alike_between(clause: str, arm_positions: Sequence[int] = ()) -> bool:
+    """Whether the clause says the arms did alike: the findings reader's words for no
+    difference (cues.NO_DIFFERENCE, cues.BETWEEN_DENIED), where a denial is not of one arm
+    ("injections but not tablets improved"); "in both groups" alone is a change within each."""
+    for pattern in (cues.BETWEEN_DENIED, cues.NO_DIFFERENCE):
+        for match in pattern.finditer(clause):
+            if not any(match.start() <= at < match.end() for at in arm_positions):
+                return True
+    return False
+
+
+def _names_control(clause: str) -> bool:
+    return any(p.search(clause) for _, p in _CONTROLS) or bool(_CONTROL_GROUP.search(clause))
+
+
+def _better_named(
+    clause: str,
+    named: Sequence[tuple[int, int]],
+    arms: Sequence[Arm],
+    polarity: str,
+    controlled: bool,
+) -> int | None:
+    """The arm the clause says did better: after "the advantage of"; the one a comparative is
+    said of ("fell most with injections"; with a control named, only set against another arm
+    with "than"); or the first of two arms a comparative sets apart ("A ... higher than B")."""
+    for place, (index, at) in enumerate(named):
+        if _ADVANTAGE.search(clause[max(0, at - 30) : at]):
+            return index
+        compared = _COMPARED_AT.search(clause[max(0, at - 60) : at])
+        if not compared:
+            continue
+        rest = clause[at:]
+        others = [i for i, later in named[place + 1 :] if i != index]
+        against = others[0] if others and re.search(r"\bthan\b", rest) else None
+        if controlled and against is None:
+            continue  # "fell by 2.1 points more with hydroxocobalamin" than with placebo
+        sign = _better_sign(compared["word"], clause, polarity)
+        return _pick(index, against, sign, arms)
+    for (index, at), (other, other_at) in itertools.pairwise(named):
+        if other == index:
+            continue
+        between = _COMPARED_BETWEEN.search(clause[at:other_at])
+        if between is None:
+            continue
+        if between["to"]:
+            sign = 1 if between["to"].lower() == "superior" else -1
+        elif between["beat"]:
+            sign = 1
+        else:
+            sign = _better_sign(between["word"], clause, polarity)
+        return _pick(index, other, sign, arms)
     return None
 
 
-_IMPROVED = re.compile(
-    r"\b(?:improv\w*|reduc\w*|fell|rose|increas\w*|decreas\w*|lower\w*|rais\w*|advantage"
-    r"|superior|better|effective|normali[sz]\w*|benefit\w*)\b",
-    re.IGNORECASE,
-)
+def _better_sign(word: str, clause: str, polarity: str) -> int:
+    """+1 when the comparative `word` says its arm did better, -1 worse: "more" of an
+    improvement is better, more of a fall is lower, and lower is better where lower is."""
+    word = word.lower()
+    if word in _BETTER_WORDS:
+        return _BETTER_WORDS[word]
+    if word in _LEVEL_WORDS:
+        level = _LEVEL_WORDS[word]
+    else:
+        amount = 1 if word in _MORE_WORDS else -1
+        if _IMPROVED.search(clause):
+            return amount
+        level = -amount if _FELL.search(clause) and not _ROSE.search(clause) else amount
+    return level if polarity == "higher-is-better" else -level
 
 
-def _improves(clause: str) -> bool:
-    return bool(_IMPROVED.search(clause))
+def _pick(index: int, against: int | None, sign: int, arms: Sequence[Arm]) -> int | None:
+    """The better of `index` and `against` (the other intervention arm when only two)."""
+    if sign > 0:
+        return index
+    if against is None:
+        given = [i for i, arm in enumerate(arms) if arm.intervention and i != index]
+        against = given[0] if len(given) == 1 else None
+    return against
 
 
 def _arm_mentions(clause: str, arms: Sequence[Arm]) -> list[tuple[int, int]]:
@@ -673,13 +802,43 @@ def _arm_mentions(clause: str, arms: Sequence[Arm]) -> list[tuple[int, int]]:
         elif kind == "form" and len(matching) > 1:
             # "oral mecobalamin" after "intramuscular mecobalamin": the route nearby decides.
             continue
+    found += _named_by_own_words(clause, given)
     # A route and its form next to each other name one arm once.
     deduplicated: list[tuple[int, int]] = []
-    for index, at in found:
+    for index, at in sorted(found, key=lambda mention: mention[1]):
         if deduplicated and deduplicated[-1][0] == index and at - deduplicated[-1][1] < 30:
             continue
         deduplicated.append((index, at))
     return deduplicated
+
+
+def _named_by_own_words(clause: str, given: Sequence[tuple[int, Arm]]) -> list[tuple[int, int]]:
+    """Arms of one form and route ("as a sublingual tablet", "as a tablet swallowed whole") are
+    named by the words only one of them has."""
+    found = []
+    for index, arm in given:
+        twins = [
+            other
+            for j, other in given
+            if j != index and (other.formulation, other.route) == (arm.formulation, arm.route)
+        ]
+        if not twins:
+            continue
+        own = _telling_words(arm.words) - set().union(*(_telling_words(t.words) for t in twins))
+        for word in own:
+            for match in re.finditer(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE):
+                found.append((index, match.start()))
+    return found
+
+
+def _telling_words(words: str) -> set[str]:
+    """The words of an arm that may tell it from another: no form, route, schedule, dose or
+    word of allocation."""
+    plain = _SCHEDULE.sub(" ", words)
+    for _, span in [*formulation_mentions(plain), *route_mentions(plain)]:
+        plain = plain[: span.start] + " " * (span.end - span.start) + plain[span.end :]
+    plain = _NOT_A_TREATMENT.sub(" ", plain)
+    return {word.lower() for word in re.findall(r"[^\W\d_]{4,}", plain)}
 
 
 def _arm_has(arm: Arm, kind: str, name: str) -> bool:
@@ -690,9 +849,10 @@ def _arm_has(arm: Arm, kind: str, name: str) -> bool:
     return arm.route == name
 
 
-def _domain_pattern(domain: OutcomeDomain) -> re.Pattern[str]:
-    """A domain's terms as one pattern; a short term written in capitals matches in capitals."""
-    parts = []
+def _domain_patterns(domain: OutcomeDomain) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A domain's terms as one pattern, and those whose polarity is not the domain's as
+    another; a short term written in capitals matches in capitals."""
+    parts, flipped = [], []
     for term in domain.terms:
         written = term.text.strip()
         if not written:
@@ -701,7 +861,12 @@ def _domain_pattern(domain: OutcomeDomain) -> re.Pattern[str]:
         if written.isupper() and len(written) <= 5:
             regex = f"(?-i:{regex})"
         parts.append(f"(?:{regex})")
-    return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
+        if domain.polarity_of(term) != domain.polarity:
+            flipped.append(f"(?:{regex})")
+    return (
+        re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE),
+        re.compile("|".join(flipped) or r"(?!x)x", re.IGNORECASE),
+    )
 
 
 _CONTROL_GROUP = re.compile(r"\bcontrols?\b|\bcontrol\s+group", re.IGNORECASE)
@@ -720,11 +885,6 @@ def not_against_control(arms: Arms, findings: Sequence[Finding]) -> tuple[str, .
         if any(p.search(evidence) for _, p in _CONTROLS) or _CONTROL_GROUP.search(evidence):
             continue
         named = {index for index, _ in _arm_mentions(evidence, own)}
-        if len(named) >= 2 or _NO_DIFFERENCE.search(evidence) and _BETWEEN_ARMS.search(evidence):
+        if len(named) >= 2 or alike_between(evidence) and _BETWEEN_ARMS.search(evidence):
             excluded.append(finding.domain)
     return tuple(dict.fromkeys(excluded))
-
-
-_BETWEEN_ARMS = re.compile(
-    r"\b(?:routes|forms|formulations|regimens|arms|preparations|both|between)\b", re.IGNORECASE
-)

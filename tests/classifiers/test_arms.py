@@ -20,7 +20,16 @@ DOMAINS = (
     _domain("pain", "pain", "pain score*"),
     _domain("conduction", "nerve conduction*", "conduction velocit*", polarity="higher-is-better"),
     _domain("symptoms", "symptom score*", "symptom questionnaire*"),
-    _domain("status", "serum B12", "B12 level*", polarity="higher-is-better"),
+    OutcomeDomain(
+        "status",
+        "status",
+        (
+            DomainTerm("serum B12"),
+            DomainTerm("B12 level*"),
+            DomainTerm("homocysteine", polarity="lower-is-better"),
+        ),
+        "higher-is-better",
+    ),
 )
 
 
@@ -163,18 +172,22 @@ def test_a_review_says_how_many_studies_it_pooled_and_a_call_for_more_is_no_coun
     assert read_included_studies("Two more trials are needed.") == (None, None)
 
 
-def test_a_superlative_without_a_significant_difference_names_no_better_arm():
+def test_a_superlative_said_of_one_arm_names_it_and_a_change_in_every_arm_names_none():
+    # A superlative among the arms compares them ("rose most with injection"), as the truth
+    # table reads "methylmalonic acid fell most with injections" (99000013); it was read as a
+    # description until round 3.
     text = (
         "Adults were randomised to oral hydroxocobalamin or intramuscular hydroxocobalamin. "
         "Serum B12 rose {} with intramuscular injection."
     )
-    described = read(text.format("most")).head_to_head_results
-    assert all(result.call != "favours-one-form" for result in described)
-    [tested] = read(text.format("significantly most")).head_to_head_results
+    [tested] = read(text.format("most")).head_to_head_results
     assert (tested.call, read(text.format("most")).arms[tested.better].route) == (
         "favours-one-form",
         "intramuscular",
     )
+    # Control: a rise in every arm sets no arm above another.
+    every = read(text.replace("with intramuscular injection", "in both arms").format("steadily"))
+    assert all(result.call != "favours-one-form" for result in every.head_to_head_results)
 
 
 def test_arms_without_a_route_take_the_one_route_the_abstract_names():
@@ -211,3 +224,133 @@ def test_arms_written_in_other_ways_are_read_the_same():
     assert [c.kind for c in divided.comparisons] == ["usual-care-controlled"]
     named = read("In this trial, 80 patients received vitamin B12 (1000 µg/day) or placebo.")
     assert [a.treatment for a in named.arms] == ["vitamin B12", "placebo"]
+
+
+# --------------------------------------------------------------- round 3: arms and head-to-head
+
+
+def test_an_arm_listed_after_or_keeps_its_own_dose_and_schedule():
+    arms = read(
+        "Volunteers were randomly assigned to cyanocobalamin 250 µg by subcutaneous injection "
+        "twice weekly or 2000 µg by mouth each day."
+    )
+    assert [(a.route, a.daily_dose_ug) for a in arms.arms] == [
+        ("subcutaneous", round(500 / 7, 2)),
+        ("oral", 2000),
+    ]
+    assert arms.arms[1].words.startswith("2000 µg")
+
+
+def test_two_ways_of_giving_one_form_that_the_vocabulary_does_not_name_are_head_to_head():
+    arms = read(
+        "Adults taking metformin were randomized to methylcobalamin 1000 µg daily as a chewable "
+        "tablet or as an enteric-coated tablet for 10 weeks. Serum B12 at 10 weeks lay within "
+        "the prespecified equivalence margin for the chewable and the coated tablets."
+    )
+    assert len(arms.arms) == 2 and all(a.intervention for a in arms.arms)
+    assert [c.kind for c in arms.comparisons] == ["head-to-head"]
+    assert not arms.controlled  # nothing here is measured against a control
+    [status] = arms.head_to_head_results
+    assert (status.domain, status.call) == ("status", "no-difference")
+    # Control: a tablet of the vitamin against a placebo tablet is no head-to-head comparison.
+    placebo = read("Adults were randomized to methylcobalamin tablets or placebo tablets.")
+    assert [c.kind for c in placebo.comparisons] == ["placebo-controlled"]
+
+
+THREE_ARMS = (
+    "Patients were randomised to hydroxocobalamin injections every month, cyanocobalamin "
+    "tablets every day, or sham injections with dummy tablets for 20 weeks. "
+)
+
+
+def test_a_denial_that_names_no_outcome_speaks_of_the_outcome_before_it():
+    arms = read(
+        THREE_ARMS + "Against sham, symptom scores dropped by 3 points more with hydroxocobalamin "
+        "and by 2.5 points more with cyanocobalamin. The gap between the two vitamin regimens "
+        "was not statistically significant."
+    )
+    assert arms.controlled and arms.head_to_head
+    # The first result sets each vitamin against sham, never one vitamin above the other.
+    assert [(r.domain, r.call, r.better) for r in arms.head_to_head_results] == [
+        ("symptoms", "no-difference", None)
+    ]
+
+
+def test_a_comparison_of_the_arms_beside_the_control_names_the_better_arm():
+    arms = read(
+        THREE_ARMS + "Serum B12 climbed in both vitamin groups relative to sham, and it ended "
+        "higher with the injections than with the tablets."
+    )
+    [status] = arms.head_to_head_results
+    assert (status.call, arms.arms[status.better].route) == ("favours-one-form", "injected")
+    # Control: climbing "in both vitamin groups" alone is a change within each arm.
+    within = read(THREE_ARMS + "Serum B12 climbed in both vitamin groups relative to sham.")
+    assert within.head_to_head_results == ()
+    # ... and said beside a comparison of the arms, it takes nothing from it.
+    beside = read(
+        THREE_ARMS + "Serum B12 ended higher with the injections than with the tablets, "
+        "though it rose in both groups."
+    )
+    [status] = beside.head_to_head_results
+    assert (status.call, beside.arms[status.better].route) == ("favours-one-form", "injected")
+
+
+def test_the_better_arm_follows_the_outcomes_polarity():
+    start = "Adults were randomized to oral methylcobalamin or intramuscular methylcobalamin. "
+    compared = "{} was lower with oral methylcobalamin than with intramuscular methylcobalamin."
+
+    def better_route(outcome):
+        [result] = read(start + compared.format(outcome)).head_to_head_results
+        assert result.call == "favours-one-form", outcome
+        return read(start).arms[result.better].route
+
+    assert better_route("Pain") == "oral"  # lower pain is better
+    assert better_route("Nerve conduction velocity") == "intramuscular"  # higher is better
+    assert better_route("Homocysteine") == "oral"  # a term whose own polarity is lower-is-better
+    assert better_route("Serum B12") == "intramuscular"
+
+
+def test_a_change_from_baseline_in_one_arm_only_names_no_better_arm():
+    start = "Adults were randomized to oral methylcobalamin or intramuscular methylcobalamin. "
+    within = read(
+        start + "Conduction velocity improved from baseline with the injections, whereas it did "
+        "not with the tablets."
+    )
+    assert all(r.call != "favours-one-form" for r in within.head_to_head_results)
+    # Control: the same arms set against each other name the better one.
+    between = read(start + "Conduction velocity improved more with injections than with tablets.")
+    [result] = between.head_to_head_results
+    assert (result.call, between.arms[result.better].route) == ("favours-one-form", "intramuscular")
+
+
+def test_arms_alike_in_other_words_read_as_no_difference():
+    start = "Adults were randomized to oral cyanocobalamin or intramuscular hydroxocobalamin. "
+    for wording in (
+        "Neither form lowered pain scores better than the other.",
+        "Pain scores fell to a comparable extent with the two forms.",
+        "For pain, tablets proved as effective as injections.",
+    ):
+        [pain] = read(start + wording).head_to_head_results
+        assert (pain.domain, pain.call) == ("pain", "no-difference"), wording
+    # Control: "but not" denies for one arm only; it is no statement that the arms were alike.
+    one = read(start + "Pain scores fell with injections but not with tablets.")
+    assert all(r.call != "no-difference" for r in one.head_to_head_results)
+
+
+def test_arms_of_one_form_and_route_are_named_by_the_words_only_one_of_them_has():
+    arms = read(
+        "Adults were randomized to methylcobalamin 1000 µg daily as a chewable tablet or as an "
+        "enteric-coated tablet for 10 weeks. Serum B12 was higher with the chewable than with "
+        "the coated tablets (p = 0.01)."
+    )
+    [status] = arms.head_to_head_results
+    assert (status.call, arms.arms[status.better].words) == (
+        "favours-one-form",
+        "methylcobalamin 1000 µg daily as a chewable tablet",
+    )
+    # Control: a word both arms share ("tablet") names neither.
+    shared = read(
+        "Adults were randomized to methylcobalamin 1000 µg daily as a chewable tablet or as an "
+        "enteric-coated tablet. Serum B12 was higher with one tablet than with the other tablet."
+    )
+    assert all(r.call != "favours-one-form" for r in shared.head_to_head_results)

@@ -122,7 +122,7 @@ def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks,
                 results = arms.head_to_head_results if arms else ()
                 directions = {r.call for r in results if r.domain in wanted} | {"no-difference"}
                 if study.direction == "favours-one-form":
-                    assert study.better in {
+                    assert study.better_arm in {
                         arms.arms[r.better].treatment for r in results if r.better is not None
                     }
             assert study.direction in directions or study.direction == "unclear"

@@ -16,8 +16,8 @@ What is compared, at the level the statements expose today:
   asked as one, through the same `evidence_statements` the watch's
   "formulation-route" question goes through. A direction for "the intervention" or "the
   comparator" in a head-to-head statement is "one form or route"
-  (`favours-one-form`); the better arm is compared when the study's verdict names one
-  (a `better_arm` field, as the table calls it) and a row that needs one is wrong until then.
+  (`favours-one-form`), and its better arm (the verdict's `better_arm`, as the table and
+  summary.json call it) must be the row's.
 * subgroup rows: a verdict belongs to a subgroup when it carries one (a `subgroup` field);
   today none does, so a subgroup row is missing and a subgroup result counted as the
   trial's overall result shows as an extra row.
@@ -78,21 +78,11 @@ KNOWN_WRONG: dict[str, str] = {
     # 1. Outcome wordings outside the watch's term lists are not read.
     "98100016 b12-status controlled": "1: 'circulating cobalamin' is not read",
     "98100005 symptom-score controlled": "1: 'the examination score' (MNSI, named in methods)",
-    # 2. Arms are not read: three-arm typed head-to-head, add-on and route pairs mistyped.
-    "98100001 symptom-score head-to-head": "1+2: 'the two active regimens did not differ'",
-    "98100006 b12-status head-to-head": "2: sublingual vs swallowed not typed head-to-head",
-    "98100006 b12-status controlled": "2: extra: a head-to-head equivalence counted against control",
-    # 4. A methods sentence is quoted as the evidence and read as "no difference".
-    "99000003 small-fibre head-to-head": "4: the methods sentence read as no difference",
     # 5. A subgroup result counts as the trial's; effect modifiers are not read.
     "98100004 vibration-perception controlled": "5: extra: metformin users' result counted as overall",
     "98100004 vibration-perception controlled [participants taking metformin]": "5: no subgroup",
     "98100005 symptom-score controlled [lowest tertile of baseline B12]": "5: modifier not read",
     "98100005 symptom-score controlled [middle and upper tertiles of baseline B12]": "5: not read",
-    # 6. Head-to-head: the better arm is not named, or the routes are not recognised as arms.
-    "98100001 b12-status head-to-head": "6: better arm (injections) not named",
-    "99000013 b12-status head-to-head": "6: better arm (injections) not named",
-    "98100007 nerve-conduction head-to-head": "6: 'injections than with tablets' read as unclear",
     # 6. Systematic reviews and meta-analyses never count (no treatment named, or design).
     "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
     "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
@@ -105,11 +95,6 @@ KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     # 1. Outcome wordings outside the term lists.
     "98100016 question:metformin-b12 controlled": "1: 'circulating cobalamin' is not read",
     "98100005 question:symptoms-pain controlled": "1: 'the examination score' is not read",
-    # 2. Arms.
-    "98100006 question:formulation-route head-to-head": "2: routes not typed head-to-head",
-    "98100006 question:metformin-b12 controlled": "2: extra: head-to-head counted as controlled",
-    # 4. Methods sentence as evidence; within-arm change as a result.
-    "99000003 question:formulation-route head-to-head": "4: methods sentence as no difference",
     # 5. Subgroup counted as the trial's result.
     "98100004 question:objective-nerve controlled": "5: extra: metformin users' result",
     # 6. Reviews never count.
@@ -234,7 +219,7 @@ def _said(
                 call = ONE_FORM
             subgroup = _subgroup_of(verdict, subgroups.get((verdict.pmid, what), ()))
             rows[key(verdict.pmid, what, comparison, subgroup)] = Said(
-                call, getattr(verdict, "better_arm", "") or "", verdict.evidence
+                call, verdict.better_arm, verdict.evidence
             )
     return rows
 

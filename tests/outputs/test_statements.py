@@ -235,11 +235,11 @@ def test_a_head_to_head_verdict_names_the_better_arm_from_the_questions_own_doma
     )
     [statement], by_domain = evidence_statements([trial], DOMAINS, (forms,), "B12")
     # the nerve result is another question's: on pain the routes did not differ
-    assert [(v.direction, v.better) for v in statement.studies] == [("no-difference", "")]
+    assert [(v.direction, v.better_arm) for v in statement.studies] == [("no-difference", "")]
     assert all(not s.has_evidence for s in by_domain)  # no result against a control
     both = Question("forms", "Forms", ("pain", "nerve"), head_to_head_only=True)
     [wider], _ = evidence_statements([trial], DOMAINS, (both,), "B12")
-    assert [(v.direction, v.better) for v in wider.studies] == [
+    assert [(v.direction, v.better_arm) for v in wider.studies] == [
         ("favours-one-form", "injected B12")
     ]
 
