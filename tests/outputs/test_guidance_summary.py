@@ -146,7 +146,7 @@ def test_who_benefits_is_built_from_the_strata_and_the_effect_modifiers(summary)
         in section
     )
     assert (
-        "Controlled RCTs favouring B12 on at least one question: 4 of 5 in people with low B12, 0 of 1 in people with normal B12."
+        "Controlled RCTs favouring B12 on at least one question: 4 of 4 in people with low B12, 0 of 1 in people with normal B12."
         in section
     )
     assert "Effect modifiers: 2 studies report how the effect differs:" in section
