@@ -103,3 +103,16 @@ def test_summary_page_fits_the_screen_without_errors(chromium, tmp_path, width):
     page = chromium(paths.html, width, tmp_path / f"summary-{width}.png")
     assert page.scroll_width <= page.client_width, f"horizontal overflow at {width}px"
     assert page.console_errors == []
+
+
+def test_every_markdown_list_item_is_a_line_of_its_own(tmp_path):
+    """A conditional at a line's end must not eat its newline (Jinja's trim_blocks): the
+    biology list and the change log once ran their items together on one line."""
+    paths = write_summary(tmp_path, WATCH, _records(), [sample_digest(), empty_digest()], NOW)
+    lines = paths.markdown.read_text(encoding="utf-8").splitlines()
+    log = [line for line in lines if "**2026-W4" in line]
+    assert len(log) == 2 and all(line.startswith("- **2026-W4") for line in log)
+    assert "(2 off-topic)" in log[0]
+    for line in lines:
+        links = line.count("](https://pubmed.ncbi.nlm.nih.gov/")
+        assert links <= 1 or line.startswith("|"), line
