@@ -306,6 +306,15 @@ class Arms:
 
 
 @dataclass(frozen=True)
+class CheckedMark:
+    """Who checked one field of a classification (core/review.py), and whether the record's
+    title or abstract changed since: the checked value stands until it is re-checked."""
+
+    reviewer: str
+    needs_recheck: bool = False
+
+
+@dataclass(frozen=True)
 class Classification:
     """One record version as the classifiers judged it: design, attributes, topic and gaps.
 
@@ -324,6 +333,8 @@ class Classification:
     harms: Harms | None = None  # adverse events as reported; None when the abstract is silent
     # None for a classification stored before arms were read (see `Attributes.names_a_treatment`)
     arms: Arms | None = None
+    # field -> who checked it: the fields whose value is a reviewer's, not the machine's
+    checked: Mapping[str, CheckedMark] = field(default_factory=dict, hash=False)
 
     @property
     def tests_intervention(self) -> bool:
@@ -363,6 +374,17 @@ class Classification:
             "effect_modifiers": [modifier.to_json() for modifier in self.effect_modifiers],
             "harms": None if self.harms is None else self.harms.to_json(),
             "arms": None if self.arms is None else self.arms.to_json(),
+            # only once a reviewer has checked a field: the machine's output stays as it was
+            **(
+                {
+                    "checked": {
+                        name: {"reviewer": mark.reviewer, "needs_recheck": mark.needs_recheck}
+                        for name, mark in self.checked.items()
+                    }
+                }
+                if self.checked
+                else {}
+            ),
         }
 
     @classmethod
@@ -410,4 +432,9 @@ class Classification:
             if isinstance(harms := data.get("harms"), Mapping)
             else None,
             arms=Arms.from_json(arms) if isinstance(arms := data.get("arms"), Mapping) else None,
+            checked={
+                name: CheckedMark(str(mark.get("reviewer", "")), bool(mark.get("needs_recheck")))
+                for name, mark in (data.get("checked") or {}).items()
+                if isinstance(mark, Mapping)
+            },
         )

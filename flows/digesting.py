@@ -36,7 +36,7 @@ def pending_items(store: Store, watch: Watch) -> list[PendingItem]:
     changes = store.pending_changes(watch.name)
     versions = [(change.pmid, change.store_version) for change in changes]
     versions += [(c.pmid, c.previous_version) for c in changes if c.previous_version is not None]
-    classifications = store.classifications(watch.name, versions)
+    classifications = store.classifications(watch.name, versions, watch.review)
     return [
         PendingItem(
             record=change.record,
@@ -117,7 +117,9 @@ def earlier_version(store: Store, watch: Watch, pmid: str, revised_version: int)
     Versions are counted from the digest's, not the store's newest: another watch may have
     stored a later one since."""
     earlier = [v for v in store.record_versions(pmid) if v.store_version < revised_version]
-    classified = store.classifications(watch.name, [(pmid, v.store_version) for v in earlier])
+    classified = store.classifications(
+        watch.name, [(pmid, v.store_version) for v in earlier], watch.review
+    )
     for version in reversed(earlier):
         classification = classified.get((pmid, version.store_version))
         if classification is not None:
@@ -175,7 +177,7 @@ def summary_records(store: Store, watch: Watch) -> list[tuple]:
         if version.record.pmid in reported
     ]
     classifications = store.classifications(
-        watch.name, [(record.pmid, store_version) for record, store_version in latest]
+        watch.name, [(record.pmid, store_version) for record, store_version in latest], watch.review
     )
     records = []
     for record, store_version in latest:

@@ -334,6 +334,8 @@ class Watch(BaseModel):
     gaps: tuple[GapDefinitionModel, ...] = ()
     findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
     questions: tuple[QuestionModel, ...] = ()
+    # "dual": a value counts as checked when two reviewers agree (litwatch review)
+    review: Literal["single", "dual"] = "single"
 
     @field_validator("name")
     @classmethod
