@@ -157,13 +157,10 @@ def machine_confidence(classification: Classification | None, field: str) -> flo
         return None
     if field == "design":
         return classification.design.confidence
-    if field.startswith("gap:"):
-        call = classification.gaps.get(field[4:])
-        return None if call is None else call.score
     if field.startswith("finding:"):
         overall = _overall(classification.findings, field[8:])
         return overall.confidence if overall else None
-    return None
+    return None  # a gap's score is the share of its conditions met, not a confidence
 
 
 def machine_evidence(classification: Classification | None, field: str) -> str:
