@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import datetime
 
 from litwatch.core.classification import Classification
 from litwatch.core.errors import StoreError
@@ -74,9 +75,11 @@ class Classifications(Reviews):
         versions: Iterable[tuple[str, int]],
         review: ReviewMode = "single",
         machine: bool = False,
+        as_of: datetime | None = None,
     ) -> dict[tuple[str, int], Classification]:
         """The watch's saved classifications of these (pmid, store_version) pairs, with the
-        values reviewers checked in place of the machine's (`review`: the watch's review mode).
+        values reviewers checked in place of the machine's (`review`: the watch's review mode;
+        `as_of`: only the decisions made by then).
 
         A pair never classified for the watch has no key.
         """
@@ -98,7 +101,7 @@ class Classifications(Reviews):
             )
             for row in rows
         }
-        return found if machine else self.checked_overlay(watch, found, review)
+        return found if machine else self.checked_overlay(watch, found, review, as_of)
 
     def unclassified(self, watch: str, definitions_hash: str) -> list[tuple[str, int]]:
         """(pmid, store_version) pairs the watch still needs classified under these gap definitions.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from litwatch.core.classification import Classification
 from litwatch.core.review import (
@@ -21,7 +21,7 @@ from litwatch.core.review import (
     machine_value,
     text_hash,
 )
-from litwatch.store.db import iso, transaction
+from litwatch.store.db import datetime_from_iso, iso, transaction
 from litwatch.store.records import decode_record
 
 _COLUMNS = (
@@ -105,13 +105,20 @@ class Reviews:
         return [_decision(row) for row in rows]
 
     def review_states(
-        self, watch: str, mode: ReviewMode, pmids: Iterable[str] | None = None
+        self,
+        watch: str,
+        mode: ReviewMode,
+        pmids: Iterable[str] | None = None,
+        as_of: datetime | None = None,
     ) -> dict[str, dict[str, FieldState]]:
         """pmid -> field -> state, for every record with decisions (or these records), judged
-        against the text of the newest version the watch has of each."""
+        against the text of the newest version the watch has of each; with `as_of`, from the
+        decisions made by then only."""
         by_pmid: dict[str, list[Decision]] = {}
         wanted = None if pmids is None else set(pmids)
         for decision in self.decisions(watch):
+            if as_of is not None and _moment(decision.decided_at) > _moment(iso(as_of) or ""):
+                continue
             if wanted is None or decision.pmid in wanted:
                 by_pmid.setdefault(decision.pmid, []).append(decision)
         if not by_pmid:
@@ -138,9 +145,11 @@ class Reviews:
         watch: str,
         classifications: dict[tuple[str, int], Classification],
         mode: ReviewMode,
+        as_of: datetime | None = None,
     ) -> dict[tuple[str, int], Classification]:
-        """The classifications with every checked value of the watch laid over them."""
-        states = self.review_states(watch, mode, {pmid for pmid, _ in classifications})
+        """The classifications with every checked value of the watch laid over them (those
+        decided by `as_of`, when given)."""
+        states = self.review_states(watch, mode, {pmid for pmid, _ in classifications}, as_of)
         if not states:
             return classifications
         result = dict(classifications)
@@ -153,6 +162,12 @@ class Reviews:
             if checked:
                 result[(pmid, version)] = apply_checked(classification, checked)
         return result
+
+
+def _moment(text: str) -> datetime:
+    """A stored time, naive ones taken as UTC, so that any two compare."""
+    moment = datetime_from_iso(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _append(
