@@ -79,6 +79,7 @@ class Call:
     checked_by: str
     needs_recheck: bool
     seen: int  # the decision the page is based on (0: none), for refusing stale saves
+    subgroups: tuple[str, ...] = ()  # a domain's results for part of the participants only
 
 
 class ReviewDesk:
@@ -122,11 +123,15 @@ class ReviewDesk:
         questions, domains = self.statements()
         feeding = {pmid for s in (*questions, *domains) for pmid in s.pmids}
         states = self.store.review_states(self.watch.name, self.mode)
+        latest = self._latest()
+        checked_now = self.store.classifications(
+            self.watch.name, [(r.pmid, v) for r, v, _ in latest], self.mode
+        )
         entries = []
-        for record, _version, machine in self._latest():
+        for record, version, machine in latest:
             record_states = states.get(record.pmid, {})
             checked = {f: s.checked for f, s in record_states.items() if s.checked}
-            current = self.store.classification(record.pmid, _version, self.watch.name, self.mode)
+            current = checked_now.get((record.pmid, version))
             design_now = current.design.label if current else "other"
             gaps_now = current.gaps_addressed if current else ()
             reviewers = tuple(
@@ -200,6 +205,7 @@ class ReviewDesk:
                     checked_by=checked.reviewer if checked else "",
                     needs_recheck=bool(checked and checked.needs_recheck),
                     seen=seen,
+                    subgroups=_subgroup_results(machine, field),
                 )
             )
         return calls
@@ -345,6 +351,18 @@ class ReviewDesk:
                 continue
             wanted.append((pmid, field, value, reviewer, row["note"].strip()[:2000]))
         return self.store.record_decisions(self.watch.name, wanted, now, mode=self.mode)
+
+
+def _subgroup_results(machine: Classification | None, field: str) -> tuple[str, ...]:
+    """ "in metformin users: favours-intervention" for each subgroup result of a domain."""
+    if machine is None or not field.startswith("finding:"):
+        return ()
+    domain = field.removeprefix("finding:")
+    return tuple(
+        f"in {f.subgroup}: {f.direction}"
+        for f in machine.findings
+        if f.domain == domain and f.subgroup
+    )
 
 
 def _deciders(state: FieldState) -> Iterable[Decision]:

@@ -197,3 +197,21 @@ def test_dual_review_is_blind_then_conflicts_are_resolved_and_kappa_shown(
     agreement = re.sub(r"\s+", " ", cy.get("/agreement").text)
     assert "(1 of 2 agree)" in agreement  # reviewer against reviewer on design
     assert re.search(r"design</td> <td>kappa (-?[0-9.]+|n/a) \(\d of 4 agree\)", agreement)
+
+
+def test_the_queue_filters_and_the_record_page_ties_evidence_to_calls(app):
+    client = TestClient(app.asgi())
+    sign_in(client, "Ann Lee")
+    everything = client.get("/queue").text
+    assert everything.index("feeds a statement") < everything.rindex("PMID")  # statement ones lead
+    assert save(client, OPEN_LABEL, "design", "rct").status_code == 303
+    listed = lambda query: set(re.findall(r'href="/record/(\d+)"', client.get(query).text))
+    assert listed("/queue?status=checked") == {OPEN_LABEL}
+    assert OPEN_LABEL not in listed("/queue?status=unchecked")
+    assert listed("/queue?reviewer=Ann+Lee") == {OPEN_LABEL}
+    assert OPEN_LABEL in listed("/queue?design=rct")
+    assert OPEN_LABEL not in listed("/queue?design=cohort")
+    page = client.get(f"/record/{OPEN_LABEL}").text
+    marks = re.findall(r'<mark id="ev-([a-z0-9-]+)"', page)
+    assert marks and all(f'href="#ev-{mark}"' in page for mark in marks)  # each tied to its call
+    assert re.search(r"\(\d+% sure\)", page)
