@@ -43,6 +43,7 @@ MAX_FORM_BYTES = 64 * 1024
 FREE_FAILURES = 3  # failed logins before each further try waits
 MAX_WAIT_S = 300.0
 _PMID = re.compile(r"^[0-9]{1,12}$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 ._-]{0,39}$")  # as reviewers.check_name allows
 _DESK: ContextVar[ReviewDesk] = ContextVar("review_desk")
 
 
@@ -288,7 +289,7 @@ class ReviewApp:
         if self.accounts:
             ok = verify(self.accounts, name, form.get("password", ""))
         else:
-            ok = bool(re.match(r"^[A-Za-z][A-Za-z0-9 ._-]{0,39}$", name))
+            ok = _NAME.match(name) is not None
         if not ok:
             self.throttle.failed(*keys)
             return self._page(

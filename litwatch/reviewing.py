@@ -15,6 +15,7 @@ from pathlib import Path
 
 from litwatch.config import Watch
 from litwatch.core.classification import Classification
+from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
 from litwatch.core.review import (
     DECIDE,
@@ -29,6 +30,7 @@ from litwatch.core.review import (
     machine_value,
     review_fields,
 )
+from litwatch.reviewers import check_name
 from litwatch.store.store import Store
 
 CSV_COLUMNS = ("pmid", "field", "value", "reviewer", "note")
@@ -343,8 +345,10 @@ class ReviewDesk:
             reviewer = row["reviewer"].strip()
             if not reviewer:
                 continue
-            if len(reviewer) > 40:
-                raise ReviewError(f"{where}: reviewer name longer than 40 characters")
+            try:
+                reviewer = check_name(reviewer)
+            except ConfigError as error:
+                raise ReviewError(f"{where}: {error}") from None
             state = states.get(pmid, {}).get(field)
             checked = state.checked if state else None
             if checked and checked.value == value and reviewer in checked.reviewer.split("+"):

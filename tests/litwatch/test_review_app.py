@@ -215,3 +215,26 @@ def test_the_queue_filters_and_the_record_page_ties_evidence_to_calls(app):
     marks = re.findall(r'<mark id="ev-([a-z0-9-]+)"', page)
     assert marks and all(f'href="#ev-{mark}"' in page for mark in marks)  # each tied to its call
     assert re.search(r"\(\d+% sure\)", page)
+
+
+def test_hostile_requests_get_a_readable_refusal_and_change_nothing(app, store_file):
+    client = TestClient(app.asgi())
+    sign_in(client, "Ann Lee")
+    token = csrf_of(client.get(f"/record/{OPEN_LABEL}").text)
+    huge = client.post(f"/record/{OPEN_LABEL}", content=b"csrf=" + b"x" * 70_000)
+    assert huge.status_code == 413
+    garbled = client.post(
+        f"/record/{OPEN_LABEL}",
+        content=b"\xff\xfe=\x00",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert garbled.status_code == 400
+    assert client.get("/record/not-a-pmid").status_code == 404
+    assert client.get("/record/123").status_code == 404
+    form = {"csrf": token, "field": "colour", "value": "red", "seen": "0"}
+    unknown = client.post(f"/record/{OPEN_LABEL}", data=form)
+    assert unknown.status_code == 400 and "unknown field &#39;colour&#39;" in unknown.text
+    form = {"csrf": token, "field": "participants", "value": "1e400", "seen": "x"}
+    assert client.post(f"/record/{OPEN_LABEL}", data=form).status_code == 400
+    with Store.open(store_file) as store:
+        assert store.decisions("b12-dpn") == []

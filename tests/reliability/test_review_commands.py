@@ -92,6 +92,7 @@ def test_checked_values_rule_the_summary_and_survive_reclassifying(
         ([OPEN_LABEL, "colour", "red", "ann", ""], "unknown field 'colour'"),
         ([OPEN_LABEL, "design", "randomised", "ann", ""], "design cannot be 'randomised'"),
         ([OPEN_LABEL, "participants", "-4", "ann", ""], "participants cannot be '-4'"),
+        ([OPEN_LABEL, "design", "rct", "=HYPERLINK(1)", ""], "reviewer name '=HYPERLINK(1)'"),
     ],
 )
 def test_a_bad_row_is_one_line_naming_it_and_nothing_is_applied(
@@ -157,3 +158,47 @@ def test_another_host_without_accounts_refuses_to_start(litwatch, data_dir, revi
     # (getpass warns that it cannot hide input without a terminal: the test has none)
     last = refused.stderr.strip().splitlines()[-1]
     assert refused.exit_code == 1 and last == "litwatch: password for Bo: at least 10 characters"
+
+
+def test_without_a_store_review_and_summary_say_so_in_one_line(litwatch, data_dir):
+    for command in (("summary",), ("review", "--export", "x.csv"), ("review",)):
+        result = litwatch(*command)
+        assert result.exit_code == 1
+        assert "no store at" in one_line(result.stderr) and "litwatch run" in result.stderr
+
+
+def test_review_serves_on_loopback_until_stopped(data_dir, reviewed, tmp_path):
+    """`litwatch review` as a user starts it: the app answers on 127.0.0.1 and stops on SIGINT."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "litwatch", "review", "--port", str(port)]
+    child = subprocess.Popen(
+        command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        page = None
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as answer:
+                    page = answer.read().decode()
+                break
+            except OSError:
+                if child.poll() is not None:
+                    break
+                time.sleep(0.1)
+        assert page is not None and 'name="csrf"' in page, (
+            child.stderr.read() if child.poll() else ""
+        )
+    finally:
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "Traceback" not in err
