@@ -41,6 +41,7 @@ from litwatch.store.store import Store
 COOKIE = "litwatch_review"
 MAX_FORM_BYTES = 64 * 1024
 FREE_FAILURES = 3  # failed logins before each further try waits
+MAX_SESSIONS = 10_000  # the oldest go first: a client making sessions cannot fill memory
 MAX_WAIT_S = 300.0
 _PMID = re.compile(r"^[0-9]{1,12}$")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 ._-]{0,39}$")  # as reviewers.check_name allows
@@ -75,8 +76,10 @@ class LoginThrottle:
     def failed(self, *keys: str) -> None:
         now = self.clock()
         for key in keys:
-            count, _ = self.failures.get(key, (0, 0.0))
-            self.failures[key] = (count + 1, now)
+            count, _ = self.failures.pop(key, (0, 0.0))
+            self.failures[key] = (count + 1, now)  # re-inserted: the newest last
+        while len(self.failures) > MAX_SESSIONS:
+            del self.failures[next(iter(self.failures))]
 
     def succeeded(self, *keys: str) -> None:
         for key in keys:
@@ -199,8 +202,13 @@ class ReviewApp:
             return session, None
         token = secrets.token_urlsafe(32)
         session = Session(csrf=secrets.token_urlsafe(32))
-        self.sessions[token] = session
+        self._keep(token, session)
         return session, token
+
+    def _keep(self, token: str, session: Session) -> None:
+        self.sessions[token] = session
+        while len(self.sessions) > MAX_SESSIONS:
+            del self.sessions[next(iter(self.sessions))]
 
     def _page(
         self, request: Request, template: str, status: int = 200, **context: Any
@@ -306,7 +314,7 @@ class ReviewApp:
         old = request.cookies.get(COOKIE, "")
         self.sessions.pop(old, None)
         token = secrets.token_urlsafe(32)
-        self.sessions[token] = Session(csrf=secrets.token_urlsafe(32), reviewer=name)
+        self._keep(token, Session(csrf=secrets.token_urlsafe(32), reviewer=name))
         response = RedirectResponse("/queue", status_code=303)
         self._set_cookie(response, token)
         return response

@@ -238,3 +238,15 @@ def test_hostile_requests_get_a_readable_refusal_and_change_nothing(app, store_f
     assert client.post(f"/record/{OPEN_LABEL}", data=form).status_code == 400
     with Store.open(store_file) as store:
         assert store.decisions("b12-dpn") == []
+
+
+def test_clients_making_sessions_cannot_fill_memory(app, monkeypatch):
+    import litwatch.review_app
+
+    monkeypatch.setattr(litwatch.review_app, "MAX_SESSIONS", 5)
+    for _ in range(20):
+        TestClient(app.asgi()).get("/login")
+    assert len(app.sessions) == 5
+    reviewer = TestClient(app.asgi())
+    sign_in(reviewer, "Ann Lee")  # the newest session stays
+    assert reviewer.get("/queue", follow_redirects=False).status_code == 200
