@@ -25,7 +25,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from litwatch.config import Watch
@@ -475,10 +481,19 @@ class ReviewApp:
         return FileResponse(self._rebuilt_summary()["summary_html"], media_type="text/html")
 
     async def summary_json(self, request: Request) -> Response:
+        """The summary's statements and records as data, from the store now: what summary.json
+        holds once the summary is rebuilt, without drawing its charts."""
         if (redirect := self._to_login(request)) is not None:
             return redirect
-        paths = self._rebuilt_summary()
-        return FileResponse(paths["summary_json"], media_type="application/json")
+        from litwatch.flows.digesting import summary_inputs, watch_info
+        from litwatch.outputs.statements import watch_statements
+        from litwatch.outputs.summary import summary_json, summary_view
+
+        records, digests = summary_inputs(self.desk.store, self.watch)
+        info = watch_info(self.watch)
+        statements = watch_statements(records, info)
+        view = summary_view(info, records, digests, self.now(), statements)
+        return JSONResponse(summary_json(view, statements, records))
 
 
 def serve(
