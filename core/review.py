@@ -288,10 +288,9 @@ def _checked_findings(findings: list[Finding], domain: str, direction: str) -> l
     if direction == NOT_REPORTED:
         return others + [f for f in here if f.subgroup]
     overall = next((f for f in here if not f.subgroup), None)
-    if overall is None:
-        overall = Finding(domain, domain, _EFFECT_OF.get(direction, "no-difference"), "", "", 1.0)
+    if overall is None:  # the reviewer read a result the machine did not: its effect unstated
+        overall = Finding(domain, domain, "not-reported", direction, "", 1.0)
+    if direction == "no-difference":
+        overall = replace(overall, effect="no-difference")
     overall = replace(overall, direction=direction, confidence=1.0)
     return others + [overall] + [f for f in here if f.subgroup]
-
-
-_EFFECT_OF = {"no-difference": "no-difference"}

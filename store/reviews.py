@@ -115,12 +115,19 @@ class Reviews:
         against the text of the newest version the watch has of each; with `as_of`, from the
         decisions made by then only."""
         by_pmid: dict[str, list[Decision]] = {}
-        wanted = None if pmids is None else set(pmids)
-        for decision in self.decisions(watch):
+        if pmids is None:
+            decisions = self.decisions(watch)
+        else:  # only these records' rows, in one statement however many
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM review_decisions WHERE watch = ?"
+                " AND pmid IN (SELECT value FROM json_each(?)) ORDER BY decision_id",
+                (watch, json.dumps(sorted(set(pmids)))),
+            )
+            decisions = [_decision(row) for row in rows]
+        for decision in decisions:
             if as_of is not None and _moment(decision.decided_at) > _moment(iso(as_of) or ""):
                 continue
-            if wanted is None or decision.pmid in wanted:
-                by_pmid.setdefault(decision.pmid, []).append(decision)
+            by_pmid.setdefault(decision.pmid, []).append(decision)
         if not by_pmid:
             return {}
         hashes = self._current_text_hashes(watch, by_pmid)
