@@ -185,18 +185,29 @@ def test_a_reviewer_corrects_confirms_and_rules_the_summary(world, browser, tmp_
     saved: list[int] = []
 
     def review_meanwhile() -> None:
-        from litwatch.reviewing import ReviewDesk
+        """A second reviewer's session over HTTP: twenty saves, each on the value it saw."""
+        import httpx
 
-        with Store.open(world["settings"].db_path) as store:
-            desk = ReviewDesk(store, watch)
+        with httpx.Client(base_url=url, timeout=60) as client:
+            token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)[1]
+            client.post("/login", data={"csrf": token, "name": "Bo"})
             for n in range(20):
-                saved.append(desk.decide(OPEN_LABEL, "participants", str(40 + n), "Bo", T2))
+                page = client.get(f"/record/{OPEN_LABEL}").text
+                token = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+                seen = re.search(
+                    r'name="field" value="participants">\s*<input type="hidden" name="seen"'
+                    r' value="(\d+)"',
+                    page,
+                )[1]
+                form = {"csrf": token, "field": "participants", "value": str(40 + n), "seen": seen}
+                answer = client.post(f"/record/{OPEN_LABEL}", data=form)
+                saved.append(answer.status_code)
 
     session = threading.Thread(target=review_meanwhile)
     session.start()
     result = watch_flow(watch.name, now=T2, settings=world["settings"], deliver=False)
     session.join(60)
-    assert len(saved) == 20 and result.run_id
+    assert saved == [303] * 20 and result.run_id  # each saved, then sent to its page
     page.goto(f"{url}/queue?status=recheck")
     assert "needs re-check" in page.content() and f"PMID {B_COMPLEX}" in page.content()
     page.goto(f"{url}/record/{B_COMPLEX}")
