@@ -76,8 +76,14 @@ def review(
         with Store.open(settings.db_path) as store:
             desk = ReviewDesk(store, watch)
             if export is not None:
-                export.parent.mkdir(parents=True, exist_ok=True)
-                write_file(export, desk.export_csv())
+                if export.is_dir():
+                    raise ConfigError(f"--export {export}: a folder; give a file name (.csv)")
+                try:
+                    export.parent.mkdir(parents=True, exist_ok=True)
+                    write_file(export, desk.export_csv())
+                except OSError as error:
+                    reason = error.strerror or type(error).__name__
+                    raise ConfigError(f"--export {export}: cannot be written ({reason})") from None
                 echo(f"{export}: every call of watch {watch.name}, checked or machine-read")
             if import_file is not None:
                 count = desk.import_csv(import_file, datetime.now(UTC))

@@ -160,6 +160,16 @@ def test_another_host_without_accounts_refuses_to_start(litwatch, data_dir, revi
     assert refused.exit_code == 1 and last == "litwatch: password for Bo: at least 10 characters"
 
 
+def test_an_export_that_cannot_be_written_is_one_line(litwatch, data_dir, reviewed, tmp_path):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    for target, said in ((folder, "a folder"), (blocked / "x.csv", "cannot be written")):
+        result = litwatch("review", "--export", target)
+        assert result.exit_code == 1 and said in one_line(result.stderr)
+
+
 def test_without_a_store_review_and_summary_say_so_in_one_line(litwatch, data_dir):
     for command in (("summary",), ("review", "--export", "x.csv"), ("review",)):
         result = litwatch(*command)
