@@ -307,6 +307,15 @@ class Arms:
 
 
 @dataclass(frozen=True)
+class CheckedMark:
+    """Who checked one field of a classification (core/review.py), and whether the record's
+    title or abstract changed since: the checked value stands until it is re-checked."""
+
+    reviewer: str
+    needs_recheck: bool = False
+
+
+@dataclass(frozen=True)
 class Classification:
     """One record version as the classifiers judged it: design, attributes, topic and gaps.
 
@@ -333,6 +342,8 @@ class Classification:
     def stratum(self, name: str) -> str:
         """The level its participants are at on stratum `name` ("" when not read)."""
         return next((call.level for call in self.strata if call.stratum == name), "")
+    # field -> who checked it: the fields whose value is a reviewer's, not the machine's
+    checked: Mapping[str, CheckedMark] = field(default_factory=dict, hash=False)
 
     @property
     def tests_intervention(self) -> bool:
@@ -374,6 +385,17 @@ class Classification:
             "arms": None if self.arms is None else self.arms.to_json(),
             "recommendations": [r.to_json() for r in self.recommendations],
             "strata": [call.to_json() for call in self.strata],
+            # only once a reviewer has checked a field: the machine's output stays as it was
+            **(
+                {
+                    "checked": {
+                        name: {"reviewer": mark.reviewer, "needs_recheck": mark.needs_recheck}
+                        for name, mark in self.checked.items()
+                    }
+                }
+                if self.checked
+                else {}
+            ),
         }
 
     @classmethod
@@ -431,4 +453,9 @@ class Classification:
                 for item in data.get("strata") or ()
                 if isinstance(item, Mapping)
             ),
+            checked={
+                name: CheckedMark(str(mark.get("reviewer", "")), bool(mark.get("needs_recheck")))
+                for name, mark in (data.get("checked") or {}).items()
+                if isinstance(mark, Mapping)
+            },
         )

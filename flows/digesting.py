@@ -36,7 +36,7 @@ def pending_items(store: Store, watch: Watch) -> list[PendingItem]:
     changes = store.pending_changes(watch.name)
     versions = [(change.pmid, change.store_version) for change in changes]
     versions += [(c.pmid, c.previous_version) for c in changes if c.previous_version is not None]
-    classifications = store.classifications(watch.name, versions)
+    classifications = store.classifications(watch.name, versions, watch.review)
     return [
         PendingItem(
             record=change.record,
@@ -91,13 +91,18 @@ def moved_statements(
     is read with the version it showed: the newest earlier one classified for the watch.
 
     The summary's records are read here, before the digest is recorded; the records after it
-    are those `summary_records` reads once it is: the reported ones, on-topic or unclassified."""
+    are those `summary_records` reads once it is: the reported ones, on-topic or unclassified.
+
+    "Before" carries the reviewers' checked values as they stood at the last digest, "after"
+    every one made since: the moves the week's corrections caused are listed too."""
+    last_digest = store.last_digest_at(watch.name)
     current = summary_records(store, watch)
+    as_shown = summary_records(store, watch, as_of=last_digest) if last_digest else current
     revised = {item.record.pmid: item.store_version for item in digest.revised}
     before = []
-    for record, classification in current:
+    for record, classification in as_shown:
         if record.pmid in revised:
-            shown = earlier_version(store, watch, record.pmid, revised[record.pmid])
+            shown = earlier_version(store, watch, record.pmid, revised[record.pmid], last_digest)
             if shown is not None:
                 before.append(shown)
         else:
@@ -111,13 +116,17 @@ def moved_statements(
     return tuple(statement_changes((*old[0], *old[1]), (*new[0], *new[1]))), new
 
 
-def earlier_version(store: Store, watch: Watch, pmid: str, revised_version: int) -> tuple | None:
+def earlier_version(
+    store: Store, watch: Watch, pmid: str, revised_version: int, as_of: datetime | None = None
+) -> tuple | None:
     """The record as the summary showed it before `revised_version` (the digest's) arrived: the
     newest earlier version with a classification for the watch, if that one was on-topic.
     Versions are counted from the digest's, not the store's newest: another watch may have
     stored a later one since."""
     earlier = [v for v in store.record_versions(pmid) if v.store_version < revised_version]
-    classified = store.classifications(watch.name, [(pmid, v.store_version) for v in earlier])
+    classified = store.classifications(
+        watch.name, [(pmid, v.store_version) for v in earlier], watch.review, as_of=as_of
+    )
     for version in reversed(earlier):
         classification = classified.get((pmid, version.store_version))
         if classification is not None:
@@ -165,9 +174,10 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def summary_records(store: Store, watch: Watch) -> list[tuple]:
+def summary_records(store: Store, watch: Watch, as_of: datetime | None = None) -> list[tuple]:
     """The reported records, each at the newest version the watch has seen with that version's
-    classification, on-topic or unclassified; a fixed number of queries however many records."""
+    classification (with the checked values decided by `as_of`, or all), on-topic or
+    unclassified; a fixed number of queries however many records."""
     reported = store.digested_pmids(watch.name)
     latest = [
         (version.record, version.store_version)
@@ -175,7 +185,10 @@ def summary_records(store: Store, watch: Watch) -> list[tuple]:
         if version.record.pmid in reported
     ]
     classifications = store.classifications(
-        watch.name, [(record.pmid, store_version) for record, store_version in latest]
+        watch.name,
+        [(record.pmid, store_version) for record, store_version in latest],
+        watch.review,
+        as_of=as_of,
     )
     records = []
     for record, store_version in latest:

@@ -460,6 +460,67 @@ def serve(
 
 
 @app.command()
+def summary(
+    watch: Annotated[
+        str | None, typer.Option("--watch", "-w", help="Watch (default: the first).")
+    ] = None,
+    watches: WatchesFileOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for the summary (default: the output folder)."),
+    ] = None,
+) -> None:
+    """Rebuild the evidence summary now, from the store, with the values reviewers checked."""
+    from litwatch.review_command import one_watch, rebuild_summary
+
+    settings = _settings(watches)
+    paths = rebuild_summary(settings, one_watch(settings, watch), out)
+    for path in paths.values():
+        typer.echo(str(path))
+
+
+@app.command()
+def review(
+    watch: Annotated[
+        str | None, typer.Option("--watch", "-w", help="Watch (default: the first).")
+    ] = None,
+    watches: WatchesFileOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to serve on; other than loopback needs accounts.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).", min=0, max=65535)] = 8790,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write every call to this CSV (pmid,field,value,...)."),
+    ] = None,
+    import_file: Annotated[
+        Path | None,
+        typer.Option("--import", help="Record the decisions of this CSV: all rows or none."),
+    ] = None,
+    add_reviewer: Annotated[
+        str | None,
+        typer.Option("--add-reviewer", help="Add a reviewer account (asks for a password)."),
+    ] = None,
+) -> None:
+    """Check and correct what the machine read: a web app on the store (or CSV out and in)."""
+    from litwatch.review_command import review as run_review
+
+    run_review(
+        _settings(watches),
+        watch,
+        host,
+        port,
+        export,
+        import_file,
+        add_reviewer,
+        lambda name: typer.prompt(
+            f"password for {name}", hide_input=True, confirmation_prompt=True
+        ),
+        typer.echo,
+    )
+
+
+@app.command()
 def doctor(watches: WatchesFileOption = None) -> None:
     """Check the settings, the watch file, NCBI, SMTP and the folders: one line per check."""
     from litwatch.doctor import diagnose, load_settings

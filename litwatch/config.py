@@ -414,6 +414,8 @@ class Watch(BaseModel):
     # Records the query must find, by PMID: `litwatch query-check` measures recall against them.
     known: tuple[str, ...] = ()
     strata: tuple[StratumModel, ...] = ()  # who benefits: baseline B12, metformin use
+    # "dual": a value counts as checked when two reviewers agree (litwatch review)
+    review: Literal["single", "dual"] = "single"
 
     @field_validator("name")
     @classmethod

@@ -16,7 +16,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "pmid", "title", "journal", "date", "design", "design_confidence", "design_source",
     "n_participants", "follow_up", "treatment", "comparator", "outcomes",
-    "gaps", "key_finding", "findings", "registry_ids", "doi", "url",
+    "gaps", "key_finding", "findings", "registry_ids", "doi", "url", "checked",
 )  # fmt: skip
 
 
@@ -49,6 +49,7 @@ def _row(record: Record, classification: Classification | None, watch: WatchInfo
         "registry_ids": "; ".join(view["registry_ids"]),
         "doi": view["doi"],
         "url": view["url"],
+        "checked": view["checked"],
     }
 
 

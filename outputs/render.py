@@ -22,7 +22,7 @@ from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view, dose
 from litwatch.outputs.watch import WatchInfo
 
-JSON_SCHEMA_VERSION = "1.1"
+JSON_SCHEMA_VERSION = "1.2"
 
 # Markdown's own punctuation (~ is GFM's strikethrough) and the @ of an e-mail address, which
 # GFM would turn into a mailto: link.
@@ -210,6 +210,7 @@ def _json_item(item: Mapping) -> dict:
             for finding in item["findings"]
         ],
         "changes": item["changes"],
+        "checked": item["checked"],
     }
 
 

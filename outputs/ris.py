@@ -10,6 +10,7 @@ from litwatch.core.classification import Classification
 from litwatch.core.records import Record
 from litwatch.core.words import word
 from litwatch.outputs.order import design_label
+from litwatch.outputs.view import record_checked
 
 # RIS is line-based: a line break inside a field would start a new tag (even "ER  -").
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u0085\u2028\u2029\v\f]+\s*")
@@ -40,6 +41,7 @@ def _entry(record: Record, classification: Classification | None) -> dict:
     }
     if classification is not None:
         entry["notes"].append(f"Design: {design_label(classification.design.label)}")
+        entry["notes"].append(f"Calls: {record_checked(classification)}")
         if classification.key_finding:
             entry["notes"].append(f"Key finding: {classification.key_finding}")
         for finding in classification.findings:

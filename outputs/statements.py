@@ -68,6 +68,8 @@ class Study:
     arms: tuple[str, ...] = ()  # what each arm got, in the abstract's order
     included_studies: int | None = None  # for a review: the studies it pooled
     comparisons: tuple[str, ...] = ()  # the kinds of comparison its arms make
+    # field -> (reviewer, needs re-check): the calls a reviewer checked (core/review.py)
+    checked: tuple[tuple[str, str, bool], ...] = ()
 
     @property
     def against_control(self) -> bool:
@@ -104,6 +106,8 @@ class StudyVerdict:
     per_domain: tuple[tuple[str, str, str, str], ...] = ()
     subgroup: str | None = None
     included_studies: int | None = None
+    checked_by: str = ""  # who checked every call the verdict rests on; "" when machine-read
+    needs_recheck: bool = False  # the text changed since: the reviewer's value stands
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,12 @@ class EvidenceStatement:
         return bool(self.studies)
 
     @property
+    def checked_line(self) -> str:
+        """ "3 of 4 checked": how many of its studies a reviewer checked."""
+        checked = sum(1 for study in self.studies if study.checked_by)
+        return f"{checked} of {len(self.studies)} checked" if self.studies else ""
+
+    @property
     def verdict(self) -> str:
         """The direction of the RCT evidence in one word: benefit, mixed, none, unclear, too few."""
         return rct_verdict(self.rcts)
@@ -182,6 +192,10 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         metformin_population=attributes.metformin_population,
         tests_intervention=classification.tests_intervention,
         findings=findings,
+        checked=tuple(
+            (name, mark.reviewer, mark.needs_recheck)
+            for name, mark in classification.checked.items()
+        ),
     )
     if arms is None:  # stored before arms were read
         return replace(common, head_to_head=attributes.comparator == "head-to-head")
@@ -382,6 +396,7 @@ def _verdicts(
         deciding = [
             f for f in overall if f.direction == direction and (not better or f.better == better)
         ]
+        checked_by, recheck = _checked_by(study, {f.domain for f in findings})
         verdicts.append(
             StudyVerdict(
                 pmid=study.pmid,
@@ -399,9 +414,22 @@ def _verdicts(
                 per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
                 subgroup=subgroup,
                 included_studies=study.included_studies,
+                checked_by=checked_by,
+                needs_recheck=recheck,
             )
         )
     return sorted(verdicts, key=_by_weight)
+
+
+def _checked_by(study: Study, domains: set[str]) -> tuple[str, bool]:
+    """Who checked the study's calls in these domains, when a reviewer checked each of them,
+    and whether any needs a re-check."""
+    marks = {name[len("finding:") :]: (who, recheck) for name, who, recheck in study.checked
+             if name.startswith("finding:")}  # fmt: skip
+    if not domains or not domains <= marks.keys():
+        return "", False
+    reviewers = dict.fromkeys(marks[domain][0] for domain in sorted(domains))
+    return "+".join(reviewers), any(marks[domain][1] for domain in domains)
 
 
 def build_statement(

@@ -42,6 +42,7 @@ from litwatch.outputs.statements import (
     watch_statements,
 )
 from litwatch.outputs.view import (
+    checked_words,
     direction_words,
     dose,
     iso_week_label,
@@ -368,6 +369,7 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
         "title": statement.title,
         "text": statement.text,
         "populations": list(statement.populations),
+        "checked": statement.checked_line,
         "studies": [
             {
                 "pmid": study.pmid,
@@ -384,6 +386,7 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
                 if statement.comparison == "head-to-head"
                 else ", ".join(study.outcomes),
                 "evidence": study.evidence,
+                "checked": checked_words(study.checked_by, study.needs_recheck),
             }
             for study in statement.studies
         ],
@@ -496,7 +499,7 @@ def _statement_json(
                 "subgroup": study.subgroup,
                 "outcomes": list(study.outcomes),
                 "evidence": study.evidence,
-                "checked": False,
+                "checked": bool(study.checked_by),
             }
             for study in (statement.studies if studies is None else studies)
         ],
@@ -538,6 +541,7 @@ def _record_json(record: Record, classification: Classification | None) -> dict:
         "arms": [arm.to_json() for arm in arms.arms] if arms else [],
         "comparisons": [c.to_json() for c in arms.comparisons] if arms else [],
         "calls": calls,
+        "checked": bool(classification and classification.checked),
     }
 
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, DigestItem, Notice
 from litwatch.core.records import Record
+from litwatch.core.review import initials
 from litwatch.core.words import word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
@@ -198,6 +199,21 @@ def findings_line(findings: list[dict]) -> str:
     return " · ".join(f"{f['domain_title']}: {f['direction_words']}" for f in findings)
 
 
+def checked_words(reviewer: str, needs_recheck: bool = False) -> str:
+    """ "checked (AL)", "checked (AL), needs re-check" or "machine-read" """
+    if not reviewer:
+        return "machine-read"
+    said = f"checked ({initials(reviewer)})"
+    return f"{said}, needs re-check" if needs_recheck else said
+
+
+def record_checked(classification: Classification | None) -> str:
+    """Whether a reviewer checked any of the record's calls, in the words of `checked_words`."""
+    marks = classification.checked if classification else {}
+    reviewers = "+".join(dict.fromkeys(mark.reviewer for mark in marks.values()))
+    return checked_words(reviewers, any(mark.needs_recheck for mark in marks.values()))
+
+
 def record_view(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     """One record as every format shows it."""
     design_call = classification.design if classification else None
@@ -238,6 +254,7 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
             if classification and classification.attributes.names_a_treatment
             else ""
         ),
+        "checked": record_checked(classification),
         "registry_ids": list(record.registry_ids),
         "doi": record.doi,
         "doi_url": f"https://doi.org/{quote(record.doi, safe='/:;()._-')}" if record.doi else "",

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import datetime
 
 from litwatch.core.classification import Classification
 from litwatch.core.errors import StoreError
+from litwatch.core.review import ReviewMode
+from litwatch.store.reviews import Reviews
 
 
-class Classifications:
-    """Store methods over classification results (mixed into `Store`)."""
+class Classifications(Reviews):
+    """Store methods over classification results (mixed into `Store`). What they read carries
+    the reviewers' checked values over the machine's (`machine=True`: the machine's alone)."""
 
     _conn: sqlite3.Connection
 
@@ -53,18 +57,29 @@ class Classifications:
                 "no such record version in the store"
             ) from error
 
-    def classification(self, pmid: str, store_version: int, watch: str) -> Classification | None:
+    def classification(
+        self,
+        pmid: str,
+        store_version: int,
+        watch: str,
+        review: ReviewMode = "single",
+        machine: bool = False,
+    ) -> Classification | None:
         """The saved classification, or None if the version was never classified for the watch."""
-        row = self._conn.execute(
-            "SELECT payload FROM classifications WHERE pmid = ? AND store_version = ? AND watch = ?",
-            (pmid, store_version, watch),
-        ).fetchone()
-        return Classification.from_json(json.loads(row["payload"])) if row else None
+        found = self.classifications(watch, [(pmid, store_version)], review, machine)
+        return found.get((pmid, store_version))
 
     def classifications(
-        self, watch: str, versions: Iterable[tuple[str, int]]
+        self,
+        watch: str,
+        versions: Iterable[tuple[str, int]],
+        review: ReviewMode = "single",
+        machine: bool = False,
+        as_of: datetime | None = None,
     ) -> dict[tuple[str, int], Classification]:
-        """The watch's saved classifications of these (pmid, store_version) pairs, in one query.
+        """The watch's saved classifications of these (pmid, store_version) pairs, with the
+        values reviewers checked in place of the machine's (`review`: the watch's review mode;
+        `as_of`: only the decisions made by then).
 
         A pair never classified for the watch has no key.
         """
@@ -80,12 +95,13 @@ class Classifications:
             """,
             (wanted, watch),
         )
-        return {
+        found = {
             (row["pmid"], row["store_version"]): Classification.from_json(
                 json.loads(row["payload"])
             )
             for row in rows
         }
+        return found if machine else self.checked_overlay(watch, found, review, as_of)
 
     def unclassified(self, watch: str, definitions_hash: str) -> list[tuple[str, int]]:
         """(pmid, store_version) pairs the watch still needs classified under these gap definitions.

@@ -174,6 +174,14 @@ class Digests:
         row = _digest_row(self._conn, digest_key)
         return _entry(self._conn, row) if row else None
 
+    def last_digest_at(self, watch: str) -> datetime | None:
+        """When the watch's newest digest was recorded, if it has one."""
+        row = self._conn.execute(
+            "SELECT created_at FROM digests WHERE watch = ? ORDER BY digest_id DESC LIMIT 1",
+            (watch,),
+        ).fetchone()
+        return datetime_from_iso(row["created_at"]) if row else None
+
     def digests(self, watch: str) -> list[DigestEntry]:
         """Every digest of the watch, oldest first."""
         rows = self._conn.execute(

@@ -116,4 +116,31 @@ CREATE TABLE delivery_attempts (
     started_at TEXT NOT NULL
 );
 """,
+    # 4: reviewers' decisions, append-only: a row is never updated or deleted; the value that
+    # rules is derived from the rows (core/review.py). Each row keeps the machine's value and the
+    # classification it came from, and the hash of the text it was decided on.
+    """
+CREATE TABLE review_decisions (
+    decision_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    watch          TEXT NOT NULL,
+    pmid           TEXT NOT NULL,
+    store_version  INTEGER NOT NULL,
+    text_hash      TEXT NOT NULL,
+    field          TEXT NOT NULL,
+    machine_value  TEXT NOT NULL,
+    model_version  TEXT NOT NULL,
+    reviewer_value TEXT NOT NULL,
+    reviewer       TEXT NOT NULL,
+    decided_at     TEXT NOT NULL,
+    note           TEXT NOT NULL DEFAULT '',
+    kind           TEXT NOT NULL DEFAULT 'decide' CHECK (kind IN ('decide', 'resolve')),
+    FOREIGN KEY (pmid, store_version) REFERENCES record_versions (pmid, store_version)
+);
+CREATE INDEX review_decisions_by_record ON review_decisions (watch, pmid, field, decision_id);
+CREATE INDEX review_decisions_by_reviewer ON review_decisions (watch, reviewer, decision_id);
+CREATE TRIGGER review_decisions_append_only_update BEFORE UPDATE ON review_decisions
+BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+CREATE TRIGGER review_decisions_append_only_delete BEFORE DELETE ON review_decisions
+BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+""",
 )
