@@ -342,6 +342,7 @@ class Classification:
     def stratum(self, name: str) -> str:
         """The level its participants are at on stratum `name` ("" when not read)."""
         return next((call.level for call in self.strata if call.stratum == name), "")
+
     # field -> who checked it: the fields whose value is a reviewer's, not the machine's
     checked: Mapping[str, CheckedMark] = field(default_factory=dict, hash=False)
 
