@@ -9,7 +9,7 @@ the digest shows which ones a run moved (`statement_changes`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from litwatch.core.classification import Arm, Classification
@@ -151,6 +151,9 @@ class EvidenceStatement:
     domain: str | None = None  # the domain's name, for a domain's statement
     # (population, its line, its studies) for each population line: "In metformin users: ..."
     within: tuple[tuple[str, str, tuple[StudyVerdict, ...]], ...] = ()
+    # A head-to-head question's RCTs outcome by outcome, where they say different things:
+    # "B12 status markers: 1 of 2 RCTs favours one form or route; 1 finds no difference"
+    by_outcome: tuple[str, ...] = ()
 
     @property
     def pmids(self) -> tuple[str, ...]:
@@ -525,6 +528,11 @@ def evidence_statements(
                 statement,
                 question=question.key,
                 population="metformin-users" if question.metformin_only else "all",
+                by_outcome=(
+                    _outcome_lines(chosen, question.domains, dict(domains), wording)
+                    if question.head_to_head_only
+                    else ()
+                ),
             )
         )
     by_domain = [
@@ -537,6 +545,27 @@ def evidence_statements(
         for key, title in domains
     ]
     return tuple(by_question), tuple(by_domain)
+
+
+def _outcome_lines(
+    studies: Sequence[Study],
+    question_domains: Sequence[str],
+    titles: Mapping[str, str],
+    wording: str,
+) -> tuple[str, ...]:
+    """A head-to-head question's RCTs domain by domain, when the domains disagree: a trial
+    whose injections lowered a marker more but whose symptoms did not differ "favours one form"
+    on the question, and the reader must see on what. Empty when every domain says the same."""
+    lines: list[str] = []
+    verdicts: set[tuple[bool, bool]] = set()
+    for key in question_domains:
+        rcts = build_statement(key, key, studies, (key,), wording, head_to_head=True).rcts
+        if not rcts.decided:
+            continue
+        verdicts.add((rcts.favour > 0, rcts.no_difference + rcts.against > 0))
+        title = first_upper(titles.get(key, key.replace("-", " ")))
+        lines.append(f"{title}: {_trial_clause(rcts, 'RCT', 'RCTs', wording)}")
+    return tuple(lines) if len(verdicts) > 1 else ()
 
 
 def statement_changes(
@@ -621,6 +650,8 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
         if statement.rcts.decided == 0:
             template = _NO_RCT_RESULT_YET
         line = _fill(template, statement, intervention)
+        if statement.by_outcome and statement.rcts.decided:
+            line += " By outcome: " + "; ".join(_lower_first(o) for o in statement.by_outcome) + "."
         if statement.reviews.total:
             reviews = _trial_clause(
                 statement.reviews, *review_kind(statement.reviews), intervention

@@ -47,6 +47,7 @@ from litwatch.outputs.statements import (
     FAVOURS,
     EvidenceStatement,
     StudyVerdict,
+    bottom_line,
     evidence_statements,
     study_of,
     watch_statements,
@@ -390,3 +391,44 @@ def test_every_record_gets_the_design_its_abstract_states(summary):
     report = _report("designs", wrong, KNOWN_WRONG_DESIGNS, len(records))
     print(report)
     assert set(wrong) == set(KNOWN_WRONG_DESIGNS), report
+
+
+def _clause_counts(line: str) -> dict[str, int]:
+    """ "2 of 4 RCTs (648 participants) favour one form or route; 2 find no difference" ->
+    {"favours-one-form": 2, "no-difference": 2}"""
+    counts: dict[str, int] = {}
+    for part in line.split(": ", 1)[1].split("; "):
+        number = re.match(r"(?:all )?(\d+|both)", part)
+        assert number, part
+        count = 2 if number.group(1) == "both" else int(number.group(1))
+        call = (
+            ONE_FORM
+            if "one form" in part
+            else "no-difference"
+            if "no difference" in part
+            else "other"
+        )
+        counts[call] = count
+    return counts
+
+
+def test_a_head_to_head_question_says_outcome_by_outcome_what_its_trials_found(summary):
+    """A head-to-head trial better on a marker and alike on symptoms 'favours one form' for the
+    question as a whole; the bottom line must then say on which outcomes (issue #19 item 6)."""
+    rows = [
+        row
+        for row in truth_rows()
+        if row.comparison == HEAD_TO_HEAD and not row.subgroup and row.counts_as == "trial"
+    ]
+    (question,) = [s for s in summary.questions if s.comparison == HEAD_TO_HEAD]
+    assert question.by_outcome, "the trials disagree by outcome, so the lines must be there"
+    titles = dict(watch_info(load_watches()[0]).domains)
+    for line in question.by_outcome:
+        domain = next(k for k, t in titles.items() if line.lower().startswith(t.lower() + ":"))
+        found = [row for row in rows if row.domain == domain and row.call != "unclear"]
+        expected = {
+            call: sum(row.call == call for row in found) for call in (ONE_FORM, "no-difference")
+        }
+        said = _clause_counts(line)
+        assert {c: said.get(c, 0) for c in expected} == expected, line
+    assert "By outcome: " in bottom_line([question], "B12")[0]
