@@ -22,6 +22,7 @@ from litwatch.classifiers.definitions import (
 )
 from litwatch.classifiers.design import DesignModel, classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
+from litwatch.classifiers.findings.associations import read_associations_in
 from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
 from litwatch.classifiers.findings.harms import harms_finding, read_harms_in
 from litwatch.classifiers.findings.key_finding import key_finding_in
@@ -138,6 +139,9 @@ class Judge:
                     effect_modifiers=modifiers,
                     harms=harms,
                     arms=arms,
+                    associations=read_associations_in(
+                        abstract, findings.associations, findings.vocabulary
+                    ),
                 )
             )
         return classifications

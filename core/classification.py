@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from litwatch.core.associations import Association
 from litwatch.core.findings import EffectModifier, Finding, Harms
 
 # Every study design a record can be given (DESIGN.md, "Design"), strongest evidence first.
@@ -324,6 +325,8 @@ class Classification:
     harms: Harms | None = None  # adverse events as reported; None when the abstract is silent
     # None for a classification stored before arms were read (see `Attributes.names_a_treatment`)
     arms: Arms | None = None
+    # The watch's association questions as this record answers them (core/associations.py).
+    associations: tuple[Association, ...] = ()
 
     @property
     def tests_intervention(self) -> bool:
@@ -363,6 +366,7 @@ class Classification:
             "effect_modifiers": [modifier.to_json() for modifier in self.effect_modifiers],
             "harms": None if self.harms is None else self.harms.to_json(),
             "arms": None if self.arms is None else self.arms.to_json(),
+            "associations": [association.to_json() for association in self.associations],
         }
 
     @classmethod
@@ -410,4 +414,9 @@ class Classification:
             if isinstance(harms := data.get("harms"), Mapping)
             else None,
             arms=Arms.from_json(arms) if isinstance(arms := data.get("arms"), Mapping) else None,
+            associations=tuple(
+                Association.from_json(item)
+                for item in data.get("associations") or ()
+                if isinstance(item, Mapping)
+            ),
         )

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # core/associations builds on the domains below
+    from litwatch.core.associations import AssociationQuestion
 
 # The effect in the intervention arm relative to the comparator.
 EFFECTS = ("increased", "decreased", "no-difference", "not-reported")
@@ -107,6 +110,9 @@ class FindingsDefinition:
     domains: tuple[OutcomeDomain, ...] = ()
     label: str = "the intervention"
     vocabulary: OutcomeVocabulary = field(default_factory=OutcomeVocabulary)
+    # The watch's association questions (core/associations.AssociationQuestion): an exposure
+    # in place of the intervention.
+    associations: tuple[AssociationQuestion, ...] = ()
 
 
 @dataclass(frozen=True)

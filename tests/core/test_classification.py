@@ -127,6 +127,7 @@ RCT_JSON = {
         "included_studies": None,
         "pooled_participants": None,
     },
+    "associations": [],
 }
 
 
