@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from litwatch.core.associations import Association
 from litwatch.core.classification import Classification
 from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
@@ -67,6 +68,7 @@ class Study:
     arms: tuple[str, ...] = ()  # what each arm got, in the abstract's order
     included_studies: int | None = None  # for a review: the studies it pooled
     comparisons: tuple[str, ...] = ()  # the kinds of comparison its arms make
+    associations: tuple[Association, ...] = ()  # its answers to association questions
 
     @property
     def against_control(self) -> bool:
@@ -102,6 +104,7 @@ class StudyVerdict:
     per_domain: tuple[tuple[str, str, str, str], ...] = ()
     subgroup: str | None = None
     included_studies: int | None = None
+    size: str = ""  # for an association: its size where stated ("19% lower")
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         metformin_population=attributes.metformin_population,
         tests_intervention=classification.tests_intervention,
         findings=findings,
+        associations=classification.associations,
     )
     if arms is None:  # stored before arms were read
         return replace(common, head_to_head=attributes.comparator == "head-to-head")
@@ -462,6 +466,8 @@ def evidence_statements(
     against_control = [study for study in studies if study.against_control]
     by_question = []
     for question in questions:
+        if question.exposure:  # an association question: outputs/associations.py
+            continue
         wording = "one form or route" if question.head_to_head_only else intervention
         chosen = [
             study
@@ -609,6 +615,12 @@ WatchStatements = tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, 
 def watch_statements(
     records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
 ) -> WatchStatements:
-    """The watch's question and domain statements over its classified records."""
+    """The watch's question and domain statements over its classified records; the association
+    questions' statements come after the others (comparison "association")."""
+    from litwatch.outputs.associations import association_statements  # builds on this module
+
     studies = [study_of(record, classification) for record, classification in records]
-    return evidence_statements(studies, watch.domains, watch.questions, watch.intervention)
+    questions, domains = evidence_statements(
+        studies, watch.domains, watch.questions, watch.intervention
+    )
+    return (*questions, *association_statements(studies, watch)), domains
