@@ -112,8 +112,9 @@ def _by_design_and_weight(verdict: StudyVerdict) -> tuple:
 
 def _tally(verdicts) -> Tally:
     """Counts by call, in the Tally's fields: `favour` increased, `against` decreased,
-    `no_difference` no association; a statement moves when these do."""
-    found = list(verdicts)
+    `no_difference` no association; a statement moves when these do. A study that states no
+    comparison moves nothing, so it is left out of the tally (it is listed all the same)."""
+    found = [v for v in verdicts if v.direction != UNCLEAR]
     calls = Counter(v.direction for v in found)
     return Tally(
         favour=calls[INCREASED],
@@ -273,7 +274,8 @@ def _statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
                 "follow_up_weeks": study.follow_up_weeks,
                 "direction": study.direction,
                 "direction_words": f"{said} ({study.size})" if study.size else said,
-                "outcomes": ", ".join(study.outcomes),
+                # a study that states no comparison has no outcome result to name
+                "outcomes": "" if study.direction == UNCLEAR else ", ".join(study.outcomes),
                 "evidence": study.evidence,
             }
         )
