@@ -140,7 +140,7 @@ class Judge:
                     harms=harms,
                     arms=arms,
                     associations=read_associations_in(
-                        abstract, findings.associations, findings.vocabulary
+                        abstract, findings.associations, findings.vocabulary, text
                     ),
                 )
             )

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from litwatch.classifiers.findings.text import RESULTS, Abstract, Sentence
 from litwatch.classifiers.readers.terms import compile_terms
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.screen import fold, may_match
 from litwatch.core.associations import Association, AssociationQuestion
 from litwatch.core.findings import OutcomeVocabulary
 
@@ -159,7 +160,26 @@ class _Outcome:
     qualifiers: re.Pattern[str] | None = None
 
 
-@lru_cache(maxsize=64)
+# The questions a Judge asks, compiled once: keyed by identity (a watch's definition lives as
+# long as its Judge), checked against the objects themselves.
+_COMPILED: dict[tuple[int, int], tuple[tuple, OutcomeVocabulary | None, tuple]] = {}
+
+
+def _compiled(
+    questions: tuple[AssociationQuestion, ...], vocabulary: OutcomeVocabulary | None
+) -> tuple[tuple[AssociationQuestion, re.Pattern[str], tuple[_Outcome, ...]], ...]:
+    key = (hash(tuple(id(q) for q in questions)), id(vocabulary))
+    found = _COMPILED.get(key)
+    if found is not None and found[0] == questions and found[1] is vocabulary:
+        return found[2]
+    words = vocabulary or OutcomeVocabulary()
+    compiled = tuple((q, compile_terms(q.exposure.terms), _outcomes(q, words)) for q in questions)
+    if len(_COMPILED) >= 16:
+        _COMPILED.clear()
+    _COMPILED[key] = (questions, vocabulary, compiled)
+    return compiled
+
+
 def _outcomes(question: AssociationQuestion, vocabulary: OutcomeVocabulary) -> tuple[_Outcome, ...]:
     reference = question.polarity
     first = question.domains[0].name if question.domains else ""
@@ -211,16 +231,23 @@ def read_associations_in(
     abstract: Abstract,
     questions: Sequence[AssociationQuestion],
     vocabulary: OutcomeVocabulary | None = None,
+    passage: Passage | None = None,
 ) -> tuple[Association, ...]:
     """Each association question the record speaks to (it names the exposure and the outcome),
     answered; a record that names either not at all answers nothing."""
-    vocabulary = vocabulary or OutcomeVocabulary()
+    if not questions:
+        return ()
     answers = []
-    everything = " ".join((abstract.title, *(s.text for s in abstract.sentences)))
-    for question in questions:
-        exposure = compile_terms(question.exposure.terms)
-        outcomes = _outcomes(question, vocabulary)
-        if not exposure.search(everything) or not _mentions(outcomes, everything):
+    # the title and abstract as the Judge prepared them, screened before any pattern runs
+    passage = passage or Passage.of(
+        " ".join((abstract.title, *(s.text for s in abstract.sentences)))
+    )
+    for question, exposure, outcomes in _compiled(tuple(questions), vocabulary):
+        if not (passage.may_match(exposure) and exposure.search(passage.text)):
+            continue
+        if not any(
+            passage.may_match(o.pattern) and _outcome_spans((o,), passage.text) for o in outcomes
+        ):
             continue
         readings = [
             reading
@@ -288,14 +315,13 @@ def _decide(readings: list[_Reading], abstract: Abstract) -> tuple[str, list[_Re
     return "unclear", []
 
 
-def _mentions(outcomes: Sequence[_Outcome], text: str) -> bool:
-    return any(_outcome_spans(outcomes, text))
-
-
 def _outcome_spans(outcomes: Sequence[_Outcome], text: str) -> list[tuple[int, int, _Outcome]]:
     """Where `text` names the outcome, longest first where names overlap."""
     spans = []
+    folded = fold(text)
     for outcome in outcomes:
+        if not may_match(outcome.pattern, folded, text):
+            continue
         for match in outcome.pattern.finditer(text):
             if outcome.head and not _qualified(text, match, outcome):
                 continue
