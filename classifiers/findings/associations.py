@@ -39,7 +39,8 @@ _BETTER = frozenset(("better", "improved", "improving", "improvement"))
 # A clause that states no association or no difference ("did not differ", "was unrelated").
 _NONE = re.compile(
     r"\b(?:no|not|nor)\s+(?:\w+\s+){0,3}?(?:associat\w*|differ\w*|relat\w*|link\w*|correlat\w*"
-    r"|chang\w*|predict\w*)|\bdid\s+not\s+(?:differ|change|vary|predict)|\bsimilar(?:ly)?\b"
+    r"|chang\w*|predict\w*|affect\w*|alter\w*|influenc\w*)"
+    r"|\bdid\s+not\s+(?:differ|change|vary|predict)|\bsimilar(?:ly)?\b"
     r"|\bcomparable\b|\bunchanged\b|\bunrelated\b|\bindependent\s+of\b|\bnull\s+association",
     I,
 )
@@ -58,21 +59,29 @@ _POPULATION_AFTER = re.compile(
 # outcome ("metformin lowered B12"), the outcome goes with it ("associated with higher metformin
 # dose", "lower B12 with metformin"), or its users are compared ("in metformin users than").
 _AFTER_EXPOSURE = re.compile(
-    r"^[\w-]*\s*(?:(?:use|users?|exposure|treatment|therapy|dose|group|arm|duration)\s+)?"
-    r"(?:(?:was|were|is|are|has|have)\s+)?(?:(?:independently|significantly|strongly|also|"
+    r"^[\w-]*\s*(?:(?:use|users?|exposure|treatment|therapy|dose|group|arm|duration|patients|"
+    r"people|participants|individuals|subjects|adults)\s+)?"
+    r"(?:(?:was|were|is|are|has|have|did)\s+)?(?:(?:independently|significantly|strongly|also|"
     r"consistently|not)\s+)?(?:associat\w*|linked|related|correlat\w*|lower\w*|reduc\w*|"
-    r"decreas\w*|rais\w*|increas\w*|predict\w*|went\s+with|doubl\w*|had|showed|"
-    r"(?:more|less)\s+(?:often|likely|frequently))\b"
+    r"decreas\w*|rais\w*|increas\w*|predict\w*|went\s+with|doubl\w*|had|showed|affect\w*|"
+    r"alter\w*|chang\w*|(?:more|less)\s+(?:often|likely|frequently))\b"
     r"|^[\w-]*\s*(?:users?|group|arm)?\s*than\b",
     I,
 )
 _BEFORE_EXPOSURE = re.compile(
     r"(?:\b(?:associat\w*|linked|related|correlat\w*)\s+with\s+(?:\w+\s+){0,2}"
-    r"|\b(?:with|after|on|by|in|among|of)\s+(?:the\s+)?(?:(?:higher|greater|longer|more|"
+    r"|\b(?:with|after|on|by|in|among|of|between)\s+(?:the\s+)?(?:(?:higher|greater|longer|more|"
     r"cumulative|current|long-term|prolonged)\s+)?)$",
     I,
 )
 _COMPARATIVE = _UP | _DOWN
+_SETS_AGAINST = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|relative\s+to)\b", I)
+# The sign of a correlation or an association, said outright.
+_SIGN = re.compile(
+    r"\b(?:(?P<down>inverse(?:ly)?|negative(?:ly)?)|(?P<up>positive(?:ly)?|direct(?:ly)?))\s+"
+    r"(?:\w+\s+)?(?:associat\w*|correlat\w*|relat\w*)",
+    I,
+)
 # The exposure as the reference of a comparison ("lower with sitagliptin than with metformin"):
 # the direction read belongs to the other group.
 _REFERENCE_BEFORE = re.compile(
@@ -376,7 +385,12 @@ def _read(
                 # "deficiency was associated with higher metformin dose and a positive
                 # neuropathy screen": each goes with deficiency, not with each other
                 continue
-            rise = _direction_near(clause, start, end, outcome)
+            sign = _SIGN.search(clause)
+            rise: bool | None
+            if sign:  # "B12 was inversely correlated with the duration of metformin use"
+                rise = sign.group("up") is not None
+            else:
+                rise = _direction_near(clause, start, end, outcome)
             if rise is None and associated:
                 rise = True  # "metformin use is associated with B12 deficiency"
             if rise is None:
@@ -409,7 +423,7 @@ def _contrast(text: str, exposure: re.Pattern[str]) -> str | None:
     comparing = (
         _has_comparative(text)
         or " than " in text
-        or bool(_ASSOCIATED.search(text) or _NONE.search(text))
+        or bool(_ASSOCIATED.search(text) or _NONE.search(text) or _SETS_AGAINST.search(text))
     )
     for start, end in _exposure_spans(text, exposure):
         before, after = text[max(0, start - 60) : start], text[end : end + 60]
