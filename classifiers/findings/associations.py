@@ -101,6 +101,7 @@ _ALLOCATION = re.compile(
     r"\b(?:to|between)\s+(?:(?:receive|take|add|either|continue|the)\s+)*",
     I,
 )
+_TITLE_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+with)\s+([A-Za-z][\w-]*)", I)
 _ARM_SEPARATOR = re.compile(r"\b(?:or|versus|vs\.?|compared\s+with|and)\s+", I)
 _OTHER_ARM = re.compile(r"^[A-Za-z][\w-]*(?:\s+(?!\d)[a-z][\w-]*)?", I)
 # What the exposed were compared with, in the evidence sentence.
@@ -481,6 +482,11 @@ def _trial_of_exposure(abstract: Abstract, exposure: re.Pattern[str]) -> tuple[b
             if separator and exposure.match(arms[separator.end() :]):
                 other = _OTHER_ARM.match(arms)
                 return True, other.group(0) if other else ""
+    # a trial's title that sets the exposure against its absence: "metformin versus placebo"
+    for mention in exposure.finditer(abstract.title):
+        against = _TITLE_VERSUS.match(abstract.title, mention.end())
+        if against and not exposure.match(against.group(1)):
+            return True, against.group(1)
     return False, ""
 
 

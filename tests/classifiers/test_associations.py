@@ -136,3 +136,58 @@ def test_the_outcome_in_the_exposed_against_the_unexposed(sentence, question, ca
 )
 def test_the_size_is_read_where_stated(sentence, size):
     assert size_in(sentence) == size
+
+
+@pytest.mark.parametrize(
+    ("title", "methods", "trial", "versus"),
+    [
+        (
+            "Metformin in type 2 diabetes",
+            "Adults were randomly assigned (1:1) to metformin 850 mg twice daily or matching placebo.",
+            True,
+            "placebo",
+        ),
+        (
+            "Metformin in type 2 diabetes",
+            "Participants were randomised to placebo or metformin for two years.",
+            True,
+            "placebo",
+        ),
+        (
+            "Metformin versus placebo and vitamin B12 in prediabetes",
+            "We followed 300 adults for 3 years.",
+            True,
+            "placebo",
+        ),
+        # control: B12 given to metformin users is no trial of metformin
+        (
+            "B12 in metformin users",
+            "Metformin users were randomized to methylcobalamin 1000 ug daily or placebo.",
+            False,
+            "",
+        ),
+    ],
+)
+def test_a_trial_counts_only_when_its_arms_set_the_exposure_against_its_absence(
+    title, methods, trial, versus
+):
+    (watch,) = load_watches()
+    definition = watch.findings_definition
+    record = Record(
+        pmid="2",
+        title=title,
+        publication_year=2025,
+        abstract=(
+            AbstractSection(text=methods, label="METHODS"),
+            AbstractSection(
+                text="Serum B12 was lower with metformin than with placebo.", label="RESULTS"
+            ),
+        ),
+    )
+    answers = read_associations_in(
+        read_abstract(record), definition.associations, definition.vocabulary
+    )
+    [answer] = [a for a in answers if a.question == "metformin-b12-status"]
+    assert (answer.trial_of_exposure, answer.call) == (trial, "decreased")
+    if trial:  # what the exposed were compared with, as the results sentence names it
+        assert answer.versus == versus
