@@ -55,6 +55,7 @@ class Association:
     size: str = ""
     versus: str = ""
     trial_of_exposure: bool = False
+    outcome: str = ""  # the outcome as the evidence sentence names it ("serum B12")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class Association:
             "size": self.size or None,
             "versus": self.versus or None,
             "trial_of_exposure": self.trial_of_exposure,
+            "outcome": self.outcome or None,
         }
 
     @classmethod
@@ -80,4 +82,5 @@ class Association:
             size=str(data.get("size") or ""),
             versus=str(data.get("versus") or ""),
             trial_of_exposure=bool(data.get("trial_of_exposure", False)),
+            outcome=str(data.get("outcome") or ""),
         )

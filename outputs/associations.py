@@ -77,7 +77,8 @@ def association_statement(
                 participants=study.participants,
                 follow_up_weeks=study.follow_up_weeks,
                 direction=answer.call,
-                outcomes=(watch.domain_title(answer.domain),),
+                # the outcome as the study names it ("serum B12", "neuropathy"), else its domain
+                outcomes=(answer.outcome or watch.domain_title(answer.domain),),
                 evidence=answer.evidence,
                 better=answer.versus,  # what the exposed were compared with, where said
                 per_domain=((answer.domain, answer.call, "", answer.evidence),),

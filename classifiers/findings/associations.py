@@ -168,6 +168,7 @@ class _Outcome:
     same: bool
     head: bool = False
     qualifiers: re.Pattern[str] | None = None
+    own: bool = False  # one of the question's own words for its outcome ("neuropathy")
 
 
 # The questions a Judge asks, compiled once: keyed by identity (a watch's definition lives as
@@ -196,7 +197,12 @@ def _outcomes(question: AssociationQuestion, vocabulary: OutcomeVocabulary) -> t
     found: list[_Outcome] = []
 
     def add(
-        text: str, domain: str, polarity: str, head: bool = False, qualifiers: tuple[str, ...] = ()
+        text: str,
+        domain: str,
+        polarity: str,
+        head: bool = False,
+        qualifiers: tuple[str, ...] = (),
+        own: bool = False,
     ) -> None:
         if not text.strip().strip("*"):
             return
@@ -208,11 +214,12 @@ def _outcomes(question: AssociationQuestion, vocabulary: OutcomeVocabulary) -> t
                 polarity == reference,
                 head,
                 compile_terms(qualifiers) if qualifiers else None,
+                own,
             )
         )
 
     for term in question.terms:
-        add(term.text, first, term.polarity or reference)
+        add(term.text, first, term.polarity or reference, own=True)
     names = {domain.name: domain for domain in question.domains}
     for domain in question.domains:
         for item in domain.terms:
@@ -235,6 +242,7 @@ class _Reading:
     call: str
     domain: str
     sentence: Sentence
+    outcome: str = ""  # the outcome as the sentence names it
 
 
 def read_associations_in(
@@ -282,6 +290,7 @@ def read_associations_in(
                 size=size,
                 versus=versus or arm_versus,
                 trial_of_exposure=trial,
+                outcome=chosen[0].outcome if chosen else "",
             )
         )
     return tuple(answers)
@@ -378,7 +387,10 @@ def _read(
         if not spans:
             continue
         if _NONE.search(clause):
-            readings.append(_Reading("no-association", spans[0][2].domain, sentence))
+            first = spans[0]
+            readings.append(
+                _Reading("no-association", first[2].domain, sentence, _named(clause, first))
+            )
             continue
         associated = _ASSOCIATED.search(clause)
         for start, end, outcome in spans:
@@ -399,9 +411,20 @@ def _read(
             up = rise == outcome.same
             if contrast == "reference":
                 up = not up
-            readings.append(_Reading("increased" if up else "decreased", outcome.domain, sentence))
+            call = "increased" if up else "decreased"
+            readings.append(
+                _Reading(call, outcome.domain, sentence, _named(clause, (start, end, outcome)))
+            )
             break
     return readings
+
+
+def _named(clause: str, span: tuple[int, int, _Outcome]) -> str:
+    """The outcome's words for the reader where the question names its outcome itself and the
+    words run the question's way ("neuropathy"); else "" (the domain's title is shown: a call
+    "lower" beside "deficiency" would read the wrong way round)."""
+    start, end, outcome = span
+    return clause[start:end].lower() if outcome.own and outcome.same else ""
 
 
 def _exposure_spans(text: str, exposure: re.Pattern[str]) -> list[tuple[int, int]]:
