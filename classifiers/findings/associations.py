@@ -404,6 +404,8 @@ def _read(
                 rise = sign.group("up") is not None
             else:
                 rise = _direction_near(clause, start, end, outcome)
+            if rise is None:  # "present in 30% of metformin users versus 12% of non-users"
+                rise = _shares_compared(clause, named)
             if rise is None and associated:
                 rise = True  # "metformin use is associated with B12 deficiency"
             if rise is None:
@@ -417,6 +419,29 @@ def _read(
             )
             break
     return readings
+
+
+_SHARES = re.compile(
+    r"(\d+(?:\.\d+)?)\s?%([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against)\s+"
+    r"(?:only\s+)?(\d+(?:\.\d+)?)\s?%",
+    I,
+)
+
+
+def _shares_compared(clause: str, named: list[tuple[int, int]]) -> bool | None:
+    """Whether the outcome is more common in the exposed, from two shares set against each
+    other with the exposed named with one of them ("30% of metformin users versus 12% of
+    non-users"); None where the clause sets no two shares so."""
+    for match in _SHARES.finditer(clause):
+        first, second = float(match.group(1)), float(match.group(3))
+        if first == second:
+            continue
+        if any(match.start(2) <= start < match.end(2) for start, _ in named):
+            return first > second
+        # "in 9% of non-users compared with 6% of metformin users": the exposed second
+        if any(match.end() <= start < match.end() + 40 for start, _ in named):
+            return second > first
+    return None
 
 
 def _named(clause: str, span: tuple[int, int, _Outcome]) -> str:

@@ -67,6 +67,16 @@ SENTENCES = [
         "metformin-b12-status",
         "decreased",
     ),
+    (
+        "B12 deficiency was present in 30% of metformin users versus 12% of non-users.",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "Deficiency was found in 9% of non-users compared with 6% of metformin users.",
+        "metformin-b12-status",
+        "increased",
+    ),
     # the exposed named only as the people studied: no comparison
     ("Among metformin users, B12 deficiency was found in 18%.", "metformin-b12-status", "unclear"),
     (
