@@ -22,6 +22,7 @@ from litwatch.classifiers.definitions import (
 )
 from litwatch.classifiers.design import DesignModel, classify_designs
 from litwatch.classifiers.findings import FINDINGS_VERSION
+from litwatch.classifiers.findings.associations import read_associations_in
 from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
 from litwatch.classifiers.findings.harms import harms_finding, read_harms_in
 from litwatch.classifiers.findings.key_finding import key_finding_in, shorten
@@ -148,6 +149,9 @@ class Judge:
                     arms=arms,
                     recommendations=recommendations,
                     strata=read_strata(abstract, findings.strata),
+                    associations=read_associations_in(
+                        abstract, findings.associations, findings.vocabulary, text
+                    ),
                 )
             )
         return classifications

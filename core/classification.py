@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from litwatch.core.associations import Association
 from litwatch.core.findings import EffectModifier, Finding, Harms
 from litwatch.core.guidance import Recommendation, StratumCall
 
@@ -345,6 +346,8 @@ class Classification:
 
     # field -> who checked it: the fields whose value is a reviewer's, not the machine's
     checked: Mapping[str, CheckedMark] = field(default_factory=dict, hash=False)
+    # The watch's association questions as this record answers them (core/associations.py).
+    associations: tuple[Association, ...] = ()
 
     @property
     def tests_intervention(self) -> bool:
@@ -397,6 +400,7 @@ class Classification:
                 if self.checked
                 else {}
             ),
+            "associations": [association.to_json() for association in self.associations],
         }
 
     @classmethod
@@ -459,4 +463,9 @@ class Classification:
                 for name, mark in (data.get("checked") or {}).items()
                 if isinstance(mark, Mapping)
             },
+            associations=tuple(
+                Association.from_json(item)
+                for item in data.get("associations") or ()
+                if isinstance(item, Mapping)
+            ),
         )

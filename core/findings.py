@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # core/associations builds on the domains below
+    from litwatch.core.associations import AssociationQuestion
 
 from litwatch.core.guidance import StratumDefinition
 
@@ -111,6 +114,9 @@ class FindingsDefinition:
     vocabulary: OutcomeVocabulary = field(default_factory=OutcomeVocabulary)
     # The baseline strata "who benefits" is read by (the watch file's `[[watch.strata]]`).
     strata: tuple[StratumDefinition, ...] = ()
+    # The watch's association questions (core/associations.AssociationQuestion): an exposure
+    # in place of the intervention.
+    associations: tuple[AssociationQuestion, ...] = ()
 
 
 @dataclass(frozen=True)

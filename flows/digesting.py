@@ -247,6 +247,9 @@ def watch_info(watch: Watch) -> WatchInfo:
                 domains=q.domains,
                 metformin_only=q.population == "metformin-users",
                 head_to_head_only=q.comparison == "head-to-head",
+                exposure=q.exposure.name if q.exposure else "",
+                section=q.section,
+                claims=tuple(q.claims.items()),
             )
             for q in watch.questions
         ),

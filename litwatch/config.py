@@ -23,6 +23,7 @@ from litwatch.classifiers.definitions import (
     compile_gaps,
     compile_topic,
 )
+from litwatch.core.associations import AssociationQuestion, Exposure
 from litwatch.core.errors import ConfigError
 from litwatch.core.findings import (
     POLARITIES,
@@ -282,9 +283,28 @@ class FindingsDefinitionModel(BaseModel):
         return self
 
 
+class ExposureModel(BaseModel):
+    """`exposure = { name = "metformin", terms = ["metformin", "biguanide*"] }`: what an
+    association question compares the exposed and the unexposed by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=60)
+    terms: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _no_blank_terms(cls, value: object) -> object:
+        return _words(value) if isinstance(value, (list, tuple)) else value
+
+
+ASSOCIATION_CLAIMS = Literal["increased", "decreased", "no-association"]
+
+
 class QuestionModel(BaseModel):
     """`[[watch.questions]]`: a question the evidence summary answers from some outcome domains,
-    optionally within metformin users or among trials that compare forms or routes."""
+    optionally within metformin users or among trials that compare forms or routes; or, with an
+    `exposure`, the outcome in the exposed against the unexposed (an association question)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -293,11 +313,64 @@ class QuestionModel(BaseModel):
     domains: tuple[str, ...] = Field(min_length=1)
     population: Literal["all", "metformin-users"] = "all"
     comparison: Literal["any", "head-to-head"] = "any"
+    # An association question: the exposure in place of the watch's intervention, the summary
+    # section its statement stands in, more words for its outcome, and how its statement opens
+    # for each direction ("Metformin lowers B12").
+    exposure: ExposureModel | None = None
+    section: str = Field(default="", max_length=120)
+    terms: tuple[str | DomainTermModel, ...] = ()
+    claims: dict[ASSOCIATION_CLAIMS, str] = Field(default_factory=dict)
 
     @field_validator("name")
     @classmethod
     def _safe_question_name(cls, value: str) -> str:
         return _slug(value)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_not_blank(cls, value: tuple) -> tuple:
+        for term in value:
+            if isinstance(term, str) and not term.strip().strip("*"):
+                raise ValueError("a term is empty")
+        return value
+
+    @field_validator("claims")
+    @classmethod
+    def _claims_not_blank(cls, value: dict) -> dict:
+        for key, claim in value.items():
+            if not claim.strip() or len(claim) > 120:
+                raise ValueError(f"claim {key!r} must be 1-120 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _association_keys_need_exposure(self) -> QuestionModel:
+        if self.exposure is None:
+            given = [key for key in ("section", "terms", "claims") if getattr(self, key)]
+            if given:
+                raise ValueError(
+                    f"question {self.name!r}: {', '.join(given)} apply only to a question "
+                    "with an exposure"
+                )
+        elif self.population != "all" or self.comparison != "any":
+            raise ValueError(
+                f"question {self.name!r} has an exposure: it compares the exposed with the "
+                "unexposed, so population and comparison do not apply"
+            )
+        return self
+
+    def association(self, domains: dict[str, OutcomeDomain]) -> AssociationQuestion | None:
+        """The question as the association reader takes it, or None without an exposure."""
+        if self.exposure is None:
+            return None
+        return AssociationQuestion(
+            self.name,
+            Exposure(self.exposure.name, self.exposure.terms),
+            tuple(domains[name] for name in self.domains if name in domains),
+            tuple(
+                DomainTerm(t.strip()) if isinstance(t, str) else DomainTerm(t.term, t.polarity)
+                for t in self.terms
+            ),
+        )
 
 
 class StratumLevelModel(BaseModel):
@@ -479,7 +552,15 @@ class Watch(BaseModel):
             label=self.findings.label,
             vocabulary=self.outcome_vocabulary,
             strata=tuple(stratum.definition() for stratum in self.strata),
+            associations=self.association_questions,
         )
+
+    @property
+    def association_questions(self) -> tuple[AssociationQuestion, ...]:
+        """The watch's questions that name an exposure, as the association reader takes them."""
+        domains = {domain.name: domain for domain in self.outcome_domains}
+        asked = (question.association(domains) for question in self.questions)
+        return tuple(question for question in asked if question is not None)
 
     @property
     def outcome_vocabulary(self) -> OutcomeVocabulary:

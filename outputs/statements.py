@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from litwatch.core.associations import Association
 from litwatch.core.classification import Arm, Classification
 from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
@@ -70,6 +71,7 @@ class Study:
     comparisons: tuple[str, ...] = ()  # the kinds of comparison its arms make
     # field -> (reviewer, needs re-check): the calls a reviewer checked (core/review.py)
     checked: tuple[tuple[str, str, bool], ...] = ()
+    associations: tuple[Association, ...] = ()  # its answers to association questions
 
     @property
     def against_control(self) -> bool:
@@ -108,6 +110,7 @@ class StudyVerdict:
     included_studies: int | None = None
     checked_by: str = ""  # who checked every call the verdict rests on; "" when machine-read
     needs_recheck: bool = False  # the text changed since: the reviewer's value stands
+    size: str = ""  # for an association: its size where stated ("19% lower")
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,7 @@ def study_of(record: Record, classification: Classification | None) -> Study:
             (name, mark.reviewer, mark.needs_recheck)
             for name, mark in classification.checked.items()
         ),
+        associations=classification.associations,
     )
     if arms is None:  # stored before arms were read
         return replace(common, head_to_head=attributes.comparator == "head-to-head")
@@ -504,6 +508,8 @@ def evidence_statements(
     against_control = [study for study in studies if study.against_control]
     by_question = []
     for question in questions:
+        if question.exposure:  # an association question: outputs/associations.py
+            continue
         wording = "one form or route" if question.head_to_head_only else intervention
         chosen = [
             study
@@ -679,14 +685,20 @@ WatchStatements = tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, 
 def watch_statements(
     records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
 ) -> WatchStatements:
-    """The watch's question and domain statements over its classified records."""
+    """The watch's question and domain statements over its classified records; the association
+    questions' statements come after the others (comparison "association")."""
+    from litwatch.outputs.associations import association_statements  # builds on this module
+
     studies = [study_of(record, classification) for record, classification in records]
     questions, domains = evidence_statements(
         studies, watch.domains, watch.questions, watch.intervention
     )
     levels = stratum_populations(records, watch.strata)
     return (
-        tuple(within_strata(s, levels, watch.intervention) for s in questions),
+        (
+            *(within_strata(s, levels, watch.intervention) for s in questions),
+            *association_statements(studies, watch),
+        ),
         tuple(within_strata(s, levels, watch.intervention) for s in domains),
     )
 

@@ -27,6 +27,7 @@ from litwatch.outputs.guidance import (
     recommendations_json,
     who_benefits,
 )
+from litwatch.outputs.associations import ASSOCIATION, association_json, association_views
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
@@ -291,8 +292,12 @@ def summary_view(
             }
         )
     participants = sum(row["n"] or 0 for row in trials if row["design"] == "rct")
-    questions, domains = statements or watch_statements(records, watch)
+    asked, domains = statements or watch_statements(records, watch)
+    # Association statements (outputs/associations.py) stand in their own sections.
+    questions = [s for s in asked if s.comparison != ASSOCIATION]
+    associations = [s for s in asked if s.comparison == ASSOCIATION]
     return {
+        "associations": association_views(associations, watch),
         "intervention": watch.intervention,
         "questions": [statement_view(s, watch) for s in questions],
         "domains": [statement_view(s, watch) for s in domains if s.has_evidence],
@@ -471,7 +476,7 @@ def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: Watch
     return plots
 
 
-SUMMARY_SCHEMA_VERSION = "1.1"
+SUMMARY_SCHEMA_VERSION = "1.2"  # 1.1: recommendations, strata; 1.2: associations
 
 
 def _statement_json(
@@ -551,7 +556,8 @@ def summary_json(
     records: Sequence[tuple[Record, Classification | None]],
 ) -> dict:
     """The summary's statements and records as data, following outputs/schema/summary.schema.json."""
-    questions, domains = statements
+    asked, domains = statements
+    questions = [s for s in asked if s.comparison != ASSOCIATION]
     return {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "watch": {"name": view["watch"]["name"], "title": view["watch"]["title"]},
@@ -567,6 +573,7 @@ def summary_json(
             )
         ],
         "recommendations": recommendations_json(records),
+        "associations": [association_json(s) for s in asked if s.comparison == ASSOCIATION],
         "records": [
             _record_json(record, classification)
             for record, classification in sorted(records, key=lambda pair: pair[0].pmid)

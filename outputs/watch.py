@@ -18,6 +18,11 @@ class Question:
     domains: tuple[str, ...]
     metformin_only: bool = False
     head_to_head_only: bool = False
+    # An association question (outputs/associations.py): the exposure's name in place of the
+    # intervention, the summary section it stands in, and how its statement opens per direction.
+    exposure: str = ""
+    section: str = ""
+    claims: tuple[tuple[str, str], ...] = ()  # (call, "Metformin lowers B12")
 
 
 @dataclass(frozen=True)

@@ -5,4 +5,4 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 `*_in` variants take it already read, for callers that ask several questions of one record."""
 
 # Stored findings made by another reader version are redone (part of the definitions hash).
-FINDINGS_VERSION = "5"
+FINDINGS_VERSION = "6"  # 6: association questions answered

@@ -129,6 +129,7 @@ RCT_JSON = {
     },
     "recommendations": [],
     "strata": [],
+    "associations": [],
 }
 
 

@@ -189,3 +189,22 @@ def test_the_effect_direction_plot_has_a_row_per_study_and_words_for_screen_read
     assert "quality of life" not in headers
     markdown = paths.markdown.read_text(encoding="utf-8")
     assert "◄► no difference" in markdown
+
+
+def test_associations_carry_exposure_domain_and_each_study_s_call_and_size(summary):
+    """summary.json's `associations` (issue #21 item 7): the trial of metformin against placebo
+    is in the metformin -> B12 statement with its call, in the schema's words."""
+    _, document = summary
+    jsonschema.validate(document, SCHEMA)
+    by_question = {a["question"]: a for a in document["associations"]}
+    b12 = by_question["metformin-b12-status"]
+    assert (b12["exposure"], b12["domain"]) == ("metformin", "b12-status")
+    [trial] = [s for s in b12["studies"] if s["pmid"] == "9100002"]
+    assert (trial["design"], trial["call"], trial["versus"]) == ("rct", "decreased", "placebo")
+    assert "size" in trial
+    assert b12["text"].startswith("Metformin lowers B12: 1 RCT (300 participants")
+    # Control: a call outside the association vocabulary is caught by the same schema.
+    broken = json.loads(json.dumps(document))
+    broken["associations"][0]["studies"] = [{**trial, "call": "lower"}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)

@@ -1,0 +1,203 @@
+"""The association reader (issue #21 item 2) on the ways abstracts state an association, each
+in its own words: the outcome in the exposed against the unexposed, with its size where stated.
+These sentences are written here, not taken from the corpus; the shipped watch's questions."""
+
+from __future__ import annotations
+
+import pytest
+from litwatch.classifiers.findings.associations import read_associations_in, size_in
+from litwatch.classifiers.findings.text import read_abstract
+from litwatch.core.records import AbstractSection, Record
+
+from litwatch.config import load_watches
+
+METHODS = (
+    "We measured serum B12 and examined 400 adults with type 2 diabetes, some taking metformin."
+)
+
+SENTENCES = [
+    # metformin -> B12 status
+    (
+        "Metformin users had significantly lower serum B12 levels than non-users (p<0.001).",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "The prevalence of B12 deficiency was higher among metformin users (22%) than among non-users (8%).",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "Metformin use was associated with a 2.9-fold increased risk of B12 deficiency.",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "There was no significant association between metformin use and vitamin B12 levels.",
+        "metformin-b12-status",
+        "no-association",
+    ),
+    (
+        "Vitamin B12 levels were inversely correlated with the duration of metformin therapy (r = -0.42).",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "Serum B12 was significantly lower in patients on metformin compared with those not on metformin.",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "Metformin-treated patients had lower B12 concentrations than patients treated with diet alone.",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "Long-term metformin therapy did not affect serum B12 levels.",
+        "metformin-b12-status",
+        "no-association",
+    ),
+    (
+        "B12 concentrations were similar in metformin users and non-users.",
+        "metformin-b12-status",
+        "no-association",
+    ),
+    (
+        "Serum B12 was higher in non-users than in metformin users (median 342 vs 251 pmol/L).",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "B12 deficiency was present in 30% of metformin users versus 12% of non-users.",
+        "metformin-b12-status",
+        "decreased",
+    ),
+    (
+        "Deficiency was found in 9% of non-users compared with 6% of metformin users.",
+        "metformin-b12-status",
+        "increased",
+    ),
+    # the exposed named only as the people studied: no comparison
+    ("Among metformin users, B12 deficiency was found in 18%.", "metformin-b12-status", "unclear"),
+    (
+        "B12 deficiency was common in patients with type 2 diabetes taking metformin.",
+        "metformin-b12-status",
+        "unclear",
+    ),
+    # metformin -> neuropathy; low B12 -> neuropathy measures
+    (
+        "Peripheral neuropathy was more frequent in metformin users than in non-users.",
+        "metformin-neuropathy",
+        "increased",
+    ),
+    (
+        "Nerve conduction velocities were lower in patients with low B12 than in those with normal B12.",
+        "low-b12-neuropathy",
+        "increased",
+    ),
+    (
+        "Neuropathy scores did not differ between B12-deficient and B12-replete patients.",
+        "low-b12-neuropathy",
+        "no-association",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "question", "call"), SENTENCES)
+def test_the_outcome_in_the_exposed_against_the_unexposed(sentence, question, call):
+    (watch,) = load_watches()
+    definition = watch.findings_definition
+    record = Record(
+        pmid="1",
+        title="Metformin, vitamin B12 and neuropathy in type 2 diabetes: a cross-sectional study",
+        publication_year=2025,
+        abstract=(
+            AbstractSection(text=METHODS, label="METHODS"),
+            AbstractSection(text=sentence, label="RESULTS"),
+        ),
+    )
+    answers = read_associations_in(
+        read_abstract(record), definition.associations, definition.vocabulary
+    )
+    [answer] = [a for a in answers if a.question == question]
+    assert answer.call == call
+    assert answer.evidence == (sentence if call != "unclear" else "")  # results, never methods
+
+
+@pytest.mark.parametrize(
+    ("sentence", "size"),
+    [
+        (
+            "risk of deficiency rose (hazard ratio 1.6 per 1000 mg, 95% CI 1.3 to 2.0)",
+            "HR 1.6 per 1000 mg, 95% CI 1.3 to 2.0",
+        ),
+        (
+            "more deficiency (adjusted odds ratio 2.7, 95% CI 1.6 to 4.5)",
+            "adjusted OR 2.7, 95% CI 1.6 to 4.5",
+        ),
+        (
+            "B12 fell (mean difference -58 pmol/L, 95% CI -71 to -45)",
+            "mean difference -58 pmol/L, 95% CI -71 to -45",
+        ),
+        ("serum B12 was 19% lower with metformin", "19% lower"),
+        ("metformin lowered B12 by about a fifth", "about a fifth"),
+        ("B12 was lower with metformin", ""),  # control: no size stated
+    ],
+)
+def test_the_size_is_read_where_stated(sentence, size):
+    assert size_in(sentence) == size
+
+
+@pytest.mark.parametrize(
+    ("title", "methods", "trial", "versus"),
+    [
+        (
+            "Metformin in type 2 diabetes",
+            "Adults were randomly assigned (1:1) to metformin 850 mg twice daily or matching placebo.",
+            True,
+            "placebo",
+        ),
+        (
+            "Metformin in type 2 diabetes",
+            "Participants were randomised to placebo or metformin for two years.",
+            True,
+            "placebo",
+        ),
+        (
+            "Metformin versus placebo and vitamin B12 in prediabetes",
+            "We followed 300 adults for 3 years.",
+            True,
+            "placebo",
+        ),
+        # control: B12 given to metformin users is no trial of metformin
+        (
+            "B12 in metformin users",
+            "Metformin users were randomized to methylcobalamin 1000 ug daily or placebo.",
+            False,
+            "",
+        ),
+    ],
+)
+def test_a_trial_counts_only_when_its_arms_set_the_exposure_against_its_absence(
+    title, methods, trial, versus
+):
+    (watch,) = load_watches()
+    definition = watch.findings_definition
+    record = Record(
+        pmid="2",
+        title=title,
+        publication_year=2025,
+        abstract=(
+            AbstractSection(text=methods, label="METHODS"),
+            AbstractSection(
+                text="Serum B12 was lower with metformin than with placebo.", label="RESULTS"
+            ),
+        ),
+    )
+    answers = read_associations_in(
+        read_abstract(record), definition.associations, definition.vocabulary
+    )
+    [answer] = [a for a in answers if a.question == "metformin-b12-status"]
+    assert (answer.trial_of_exposure, answer.call) == (trial, "decreased")
+    if trial:  # what the exposed were compared with, as the results sentence names it
+        assert answer.versus == versus
