@@ -80,7 +80,7 @@ def association_statement(
                 # the outcome as the study names it ("serum B12", "neuropathy"), else its domain
                 outcomes=(answer.outcome or watch.domain_title(answer.domain),),
                 evidence=answer.evidence,
-                better=answer.versus,  # what the exposed were compared with, where said
+                better_arm=answer.versus,  # what the exposed were compared with, where said
                 per_domain=((answer.domain, answer.call, "", answer.evidence),),
                 included_studies=study.included_studies,
                 size=answer.size,
@@ -229,8 +229,8 @@ def size_words(verdict: StudyVerdict, call: str) -> str:
     size = verdict.size
     if _BARE_SIZE.match(size) and call in _MORE:
         size = f"{size} {_MORE[call]}"
-    if verdict.better and size.split()[-1] in _MORE.values():
-        size += f" than {verdict.better}"
+    if verdict.better_arm and size.split()[-1] in _MORE.values():
+        size += f" than {verdict.better_arm}"
     return size
 
 
@@ -305,7 +305,7 @@ def association_json(statement: EvidenceStatement) -> dict:
                 "participants": study.participants,
                 "call": study.direction,
                 "size": study.size or None,
-                "versus": study.better or None,
+                "versus": study.better_arm or None,
                 "evidence": study.evidence,
                 "checked": False,
             }

@@ -21,13 +21,13 @@ from litwatch.core.findings import Harms
 from litwatch.core.records import Record
 from litwatch.core.words import word, words
 from litwatch.outputs import charts
+from litwatch.outputs.associations import ASSOCIATION, association_json, association_views
 from litwatch.outputs.guidance import (
     authors_advice,
     guideline_view,
     recommendations_json,
     who_benefits,
 )
-from litwatch.outputs.associations import ASSOCIATION, association_json, association_views
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
