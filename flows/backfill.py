@@ -191,15 +191,16 @@ def backfill_flow(
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
             classify_task(store, watch, design_model, settings.findings_model)
-            digest, statements = digest_task(store, watch, run.run_id, now)
+            recorded = digest_task(store, watch, run.run_id, now)
+            digest = recorded.digest
             out_dir = settings.out_dir / watch.name
-            paths = summary_task(store, watch, out_dir, now, quote(statements))  # type: ignore[arg-type]
+            paths = summary_task(store, watch, out_dir, now, quote(recorded.statements))  # type: ignore[arg-type]
             delivered: tuple[str, ...] = ()
             # quote(): a digest of the whole history is large, and Prefect would otherwise walk
             # it (seconds) each time it is a task's input. Prefect unwraps it before the call,
             # but a task's type takes its function's parameters as they are: hence the ignores.
             if deliver:
-                paths |= render_task(quote(digest), watch, out_dir, settings)  # type: ignore[call-overload]
+                paths |= render_task(quote(recorded), watch, out_dir, settings)  # type: ignore[call-overload]
                 artifacts_task(quote(digest), paths, watch)  # type: ignore[call-overload]
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:

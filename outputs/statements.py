@@ -10,7 +10,7 @@ the digest shows which ones a run moved (`statement_changes`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from litwatch.core.classification import Classification
 from litwatch.core.digest import EvidenceChange
@@ -500,11 +500,58 @@ def evidence_statements(
     return tuple(by_question), tuple(by_domain)
 
 
+@dataclass(frozen=True)
+class StatementMark:
+    """A statement as the next digest compares with it: its numbers, text and studies' PMIDs.
+    Kept in the store with each digest, so the statements before a digest are read, not
+    computed again."""
+
+    key: str
+    text: str
+    rcts: Tally
+    reviews: Tally
+    other: Tally
+    pmids: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, statement: EvidenceStatement) -> StatementMark:
+        return cls(
+            statement.key,
+            statement.text,
+            statement.rcts,
+            statement.reviews,
+            statement.other,
+            statement.pmids,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "key": self.key,
+            "text": self.text,
+            "rcts": asdict(self.rcts),
+            "reviews": asdict(self.reviews),
+            "other": asdict(self.other),
+            "pmids": list(self.pmids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatementMark:
+        return cls(
+            key=data["key"],
+            text=data["text"],
+            rcts=Tally(**data["rcts"]),
+            reviews=Tally(**data["reviews"]),
+            other=Tally(**data["other"]),
+            pmids=tuple(data["pmids"]),
+        )
+
+
 def statement_changes(
-    before: Sequence[EvidenceStatement], after: Sequence[EvidenceStatement]
+    before: Sequence[StatementMark | EvidenceStatement], after: Sequence[EvidenceStatement]
 ) -> list[EvidenceChange]:
     """The statements whose numbers moved between two computations, before -> after, with the
-    studies that are new in the later one."""
+    studies that are new in the later one. A statement with nothing before it moved from the
+    words an empty statement has."""
     earlier = {statement.key: statement for statement in before}
     changes = []
     for statement in after:
@@ -517,7 +564,7 @@ def statement_changes(
             EvidenceChange(
                 key=statement.key,
                 title=statement.title,
-                before=old.text if old else f"{statement.title}: no study reported this.",
+                before=old.text if old else _sentence(statement.title, *old_numbers, ""),
                 after=statement.text,
                 new_pmids=tuple(pmid for pmid in statement.pmids if pmid not in old_pmids),
             )
@@ -606,9 +653,22 @@ def practical_interpretation(
 WatchStatements = tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]
 
 
+# How many times this process has computed a watch's statements: a run does once, for its
+# digest and its summary both (tests/flows/test_delivery.py reads it).
+computations = 0
+
+
 def watch_statements(
     records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
 ) -> WatchStatements:
     """The watch's question and domain statements over its classified records."""
+    global computations
+    computations += 1
     studies = [study_of(record, classification) for record, classification in records]
     return evidence_statements(studies, watch.domains, watch.questions, watch.intervention)
+
+
+def statement_marks(statements: WatchStatements) -> list[StatementMark]:
+    """The marks of a watch's statements, questions first, as a digest keeps them."""
+    questions, domains = statements
+    return [StatementMark.of(statement) for statement in (*questions, *domains)]
