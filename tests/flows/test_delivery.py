@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from litwatch.core.digest import Digest, payload_changes
-from litwatch.flows.demo import DEMO_START, write_indexed_versions
+from litwatch.flows.demo import DEMO_START
 from litwatch.flows.weekly import watch_flow
 from litwatch.outputs import statements
 from litwatch.outputs.summary import iso_week_label
+from litwatch.standin.indexed_versions import write_indexed_versions
 from litwatch.standin.testing import running_standin
 from litwatch.store import Store
 

@@ -70,15 +70,20 @@ def _revised_store(path, watch, n_records: int) -> Store:
     return store
 
 
-def _statements(store: Store, read) -> int:
-    """How many SQL statements `read(store)` runs on the store's connection."""
+def _traced(store: Store, read) -> list[str]:
+    """The SQL statements `read(store)` runs on the store's connection."""
     seen: list[str] = []
     store._conn.set_trace_callback(seen.append)
     try:
         read(store)
     finally:
         store._conn.set_trace_callback(None)
-    return len(seen)
+    return seen
+
+
+def _statements(store: Store, read) -> int:
+    """How many SQL statements `read(store)` runs on the store's connection."""
+    return len(_traced(store, read))
 
 
 def _summary_reads(store: Store, watch: str) -> tuple[list, list[DigestLog]]:
@@ -210,16 +215,6 @@ def _history_store(path, watch, weeks: int) -> Store:
             log=DigestLog.of(digest, MOVED),
         )
     return store
-
-
-def _traced(store: Store, read) -> list[str]:
-    seen: list[str] = []
-    store._conn.set_trace_callback(seen.append)
-    try:
-        read(store)
-    finally:
-        store._conn.set_trace_callback(None)
-    return seen
 
 
 _READS_DIGESTS = re.compile(r"\bdigests\b")  # the payload table; digest_logs is another word
