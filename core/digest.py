@@ -96,7 +96,6 @@ class Digest:
     notices: tuple[Notice, ...] = ()
     off_topic: int = 0  # records matched by the query but judged off-topic: counted, not listed
     covered: tuple[tuple[str, int], ...] = field(default=())  # every (pmid, version) it settles
-    evidence_changes: tuple[EvidenceChange, ...] = ()  # the summary statements it moved
 
     @property
     def new(self) -> tuple[DigestItem, ...]:
@@ -131,7 +130,6 @@ class Digest:
             "notices": [asdict(notice) for notice in self.notices],
             "off_topic": self.off_topic,
             "covered": [list(pair) for pair in self.covered],
-            "evidence_changes": [asdict(change) for change in self.evidence_changes],
         }
 
     @classmethod
@@ -158,10 +156,97 @@ class Digest:
             notices=tuple(Notice(**notice) for notice in data["notices"]),
             off_topic=data["off_topic"],
             covered=tuple((pmid, version) for pmid, version in data["covered"]),
-            evidence_changes=tuple(
-                EvidenceChange(**{**change, "new_pmids": tuple(change.get("new_pmids", ()))})
-                for change in data.get("evidence_changes", ())
+        )
+
+
+def digest_key(watch: str, run_id: int, now: datetime) -> str:
+    """The idempotency key of the digest a run builds: one e-mail per key, ever."""
+    return f"{watch}-{now:%Y%m%d}-run{run_id}"
+
+
+def digest_payload(digest: Digest, changes: Sequence[EvidenceChange]) -> dict:
+    """What the store keeps of a recorded digest: the digest and the statements it moved, so
+    that a digest rendered again (after a crash) says what the first rendering said."""
+    return {**digest.to_dict(), "evidence_changes": [asdict(change) for change in changes]}
+
+
+def payload_changes(payload: dict) -> tuple[EvidenceChange, ...]:
+    """The statements a stored digest moved (`digest_payload`); none for an older payload."""
+    return tuple(
+        EvidenceChange(**{**change, "new_pmids": tuple(change.get("new_pmids", ()))})
+        for change in payload.get("evidence_changes", ())
+    )
+
+
+@dataclass(frozen=True)
+class LoggedItem:
+    """A listed record as the change log needs it: no record text, no classification."""
+
+    pmid: str
+    kind: ChangeKind
+    design: str
+    gaps: tuple[str, ...] = ()  # the gaps it addresses, fully or partly
+
+
+@dataclass(frozen=True)
+class DigestLog:
+    """The few facts of a recorded digest the summary's change log prints, stored beside the
+    digest so the change log never decodes a digest's full payload: its cost stays with the
+    number of digests, not with what they carried."""
+
+    key: str
+    created: datetime
+    items: tuple[LoggedItem, ...] = ()
+    notices: int = 0
+    off_topic: int = 0
+    moved: tuple[str, ...] = ()  # the titles of the statements it moved
+
+    @property
+    def new(self) -> tuple[LoggedItem, ...]:
+        return tuple(item for item in self.items if item.kind == "new")
+
+    @property
+    def revised(self) -> tuple[LoggedItem, ...]:
+        return tuple(item for item in self.items if item.kind == "revised")
+
+    @classmethod
+    def of(cls, digest: Digest, changes: Sequence[EvidenceChange] = ()) -> DigestLog:
+        """The log of a digest and the statements it moved."""
+        return cls(
+            key=digest.key,
+            created=digest.created,
+            items=tuple(
+                LoggedItem(item.record.pmid, item.kind, item.design, item.gaps_addressed)
+                for item in digest.items
             ),
+            notices=len(digest.notices),
+            off_topic=digest.off_topic,
+            moved=tuple(change.title for change in changes),
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "created": self.created.isoformat(),
+            "items": [[i.pmid, i.kind, i.design, list(i.gaps)] for i in self.items],
+            "notices": self.notices,
+            "off_topic": self.off_topic,
+            "moved": list(self.moved),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DigestLog:
+        """The inverse of `to_dict`."""
+        return cls(
+            key=data["key"],
+            created=datetime.fromisoformat(data["created"]),
+            items=tuple(
+                LoggedItem(pmid, kind, design, tuple(gaps))
+                for pmid, kind, design, gaps in data["items"]
+            ),
+            notices=data["notices"],
+            off_topic=data["off_topic"],
+            moved=tuple(data["moved"]),
         )
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litwatch.classifiers.design import DesignModel
-from litwatch.core.errors import LitwatchError
 from litwatch.flows.classifying import classify_task
 from litwatch.flows.digesting import (
     artifacts_task,
@@ -28,7 +27,7 @@ from litwatch.flows.digesting import (
 )
 from litwatch.flows.ingest import IngestStats, ingest_windows
 from litwatch.flows.live import LIVE_INPUTS
-from litwatch.pubmed.windows import DateWindow, fixed_windows
+from litwatch.pubmed.windows import DateWindow, backfill_span, slices_to_do
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
@@ -42,11 +41,6 @@ if TYPE_CHECKING:  # annotations only: the flows get these live objects passed i
 
 
 DEFAULT_SLICE_DAYS = 365
-# PubMed's Entrez dates go back to its oldest citations, of the 1800s; earlier ones E-utilities
-# cannot read. One slice may hold the whole of that span (the demo back-fills its history since
-# 1900 as one slice); a longer one is a typo.
-EARLIEST_ENTREZ_DATE = date(1800, 1, 1)
-MAX_SLICE_DAYS = 100_000
 
 # Called after each slice: (slices done, slices in the backfill, the slice, its counts).
 SliceProgress = Callable[[int, int, DateWindow, IngestStats], None]
@@ -78,37 +72,6 @@ class BackfillResult:
             sent = "sent" if self.delivered else "recorded, not sent"
             text += f"; digest {self.digest_key} ({sent})"
         return text
-
-
-def backfill_span(since: date, until: date | None, today: date, slice_days: int) -> DateWindow:
-    """The Entrez dates a backfill covers (`until` None: to `today`), checked before any work:
-    each date PubMed cannot hold, or a slice length out of bounds, is one LitwatchError line."""
-    last = today if until is None else until
-    for flag, day in (("--since", since), ("--until", last)):
-        if day < EARLIEST_ENTREZ_DATE:
-            raise LitwatchError(
-                f"{flag} {day.isoformat()}: PubMed's Entrez dates start in "
-                f"{EARLIEST_ENTREZ_DATE.year}"
-            )
-        if day > today:
-            raise LitwatchError(f"{flag} {day.isoformat()}: after today ({today.isoformat()})")
-    if last < since:
-        raise LitwatchError(f"--until {last.isoformat()} is before --since {since.isoformat()}")
-    if not 1 <= slice_days <= MAX_SLICE_DAYS:
-        raise LitwatchError(f"--slice-days: expected 1 to {MAX_SLICE_DAYS} days, got {slice_days}")
-    return DateWindow(since, last)
-
-
-def slices_to_do(
-    span: DateWindow, slice_days: int, done: list[tuple[date, date]]
-) -> tuple[list[DateWindow], int]:
-    """The slices of `span` still to fetch, and how many a stopped backfill had finished.
-
-    A slice counts as done when a finished slice covers it, so a backfill resumed on a later
-    day (whose last slice ends later) still skips everything it had finished."""
-    slices = fixed_windows(span, slice_days)
-    todo = [s for s in slices if not any(f <= s.first and s.last <= last for f, last in done)]
-    return todo, len(slices) - len(todo)
 
 
 def backfill_slice(
@@ -191,15 +154,16 @@ def backfill_flow(
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
             classify_task(store, watch, design_model, settings.findings_model)
-            digest, statements = digest_task(store, watch, run.run_id, now)
+            recorded = digest_task(store, watch, run.run_id, now)
+            digest = recorded.digest
             out_dir = settings.out_dir / watch.name
-            paths = summary_task(store, watch, out_dir, now, quote(statements))  # type: ignore[arg-type]
+            paths = summary_task(store, watch, out_dir, now, quote(recorded.statements))  # type: ignore[arg-type]
             delivered: tuple[str, ...] = ()
             # quote(): a digest of the whole history is large, and Prefect would otherwise walk
             # it (seconds) each time it is a task's input. Prefect unwraps it before the call,
             # but a task's type takes its function's parameters as they are: hence the ignores.
             if deliver:
-                paths |= render_task(quote(digest), watch, out_dir, settings)  # type: ignore[call-overload]
+                paths |= render_task(quote(recorded), watch, out_dir, settings)  # type: ignore[call-overload]
                 artifacts_task(quote(digest), paths, watch)  # type: ignore[call-overload]
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:

@@ -96,12 +96,13 @@ def watch_flow(
             windows = search_task(client, watch, window)
             stats = ingest_task(client, store, run.run_id, watch, windows, now)
             classify_task(store, watch, design_model, settings.findings_model)
-            digest, statements = digest_task(store, watch, run.run_id, now)
+            recorded = digest_task(store, watch, run.run_id, now)
+            digest = recorded.digest
             out_dir = settings.out_dir / watch.name
             paths = {}
             if deliver:
-                paths = render_task(digest, watch, out_dir, settings)
-                paths |= summary_task(store, watch, out_dir, now, quote(statements))  # type: ignore[arg-type]
+                paths = render_task(recorded, watch, out_dir, settings)
+                paths |= summary_task(store, watch, out_dir, now, quote(recorded.statements))  # type: ignore[arg-type]
                 artifacts_task(digest, paths, watch)
                 delivered = deliver_task(store, watch, settings, out_dir, now)
             else:

@@ -143,9 +143,10 @@ def backfill(
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
     from litwatch.embedded_api import end_with_this_process
-    from litwatch.flows.backfill import backfill_flow, backfill_span
+    from litwatch.flows.backfill import backfill_flow
     from litwatch.outputs.targets import check_output_folder
     from litwatch.progress import progress_bar
+    from litwatch.pubmed.windows import backfill_span
 
     _user_errors_without_tracebacks_on_console()
     # Checked before any work, so a date PubMed cannot hold is one line, not six retries.

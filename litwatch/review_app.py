@@ -43,6 +43,7 @@ from litwatch.reviewing import ReviewDesk
 from litwatch.settings import Settings
 from litwatch.store.db import connect
 from litwatch.store.store import Store
+from litwatch.wiring import watch_info
 
 COOKIE = "litwatch_review"
 MAX_FORM_BYTES = 64 * 1024
@@ -470,9 +471,9 @@ class ReviewApp:
         return self._page(request, "review_agreement.html.j2", rows=self.desk.agreement())
 
     def _rebuilt_summary(self) -> dict[str, Path]:
-        from litwatch.flows.digesting import update_summary
+        from litwatch.outputs.recording import update_summary
 
-        return update_summary(self.desk.store, self.watch, self.out_dir, self.now())
+        return update_summary(self.desk.store, watch_info(self.watch), self.out_dir, self.now())
 
     async def summary(self, request: Request) -> Response:
         """The evidence summary, rebuilt now from the store with the checked values."""
@@ -485,12 +486,13 @@ class ReviewApp:
         holds once the summary is rebuilt, without drawing its charts."""
         if (redirect := self._to_login(request)) is not None:
             return redirect
-        from litwatch.flows.digesting import summary_inputs, watch_info
         from litwatch.outputs.statements import watch_statements
         from litwatch.outputs.summary import summary_json, summary_view
+        from litwatch.store.summary_reads import summary_records
 
-        records, digests = summary_inputs(self.desk.store, self.watch)
         info = watch_info(self.watch)
+        records = summary_records(self.desk.store, info.name, info.review)
+        digests = self.desk.store.digest_logs(info.name)
         statements = watch_statements(records, info)
         view = summary_view(info, records, digests, self.now(), statements)
         return JSONResponse(summary_json(view, statements, records))

@@ -31,16 +31,17 @@ def is_loopback(host: str) -> bool:
 
 def rebuild_summary(settings: Settings, watch: Watch, out: Path | None) -> dict[str, Path]:
     """Write the evidence summary now, from the store, with checked values."""
-    from litwatch.flows.digesting import update_summary
+    from litwatch.outputs.recording import update_summary
     from litwatch.outputs.targets import check_output_folder
     from litwatch.store import Store
+    from litwatch.wiring import watch_info
 
     out_dir = out or settings.out_dir
     check_output_folder(out_dir, "--out" if out else "output folder")
     if not settings.db_path.exists():
         raise ConfigError(f"no store at {settings.db_path}: run `litwatch run` first")
     with Store.open(settings.db_path) as store:
-        return update_summary(store, watch, out_dir / watch.name, datetime.now(UTC))
+        return update_summary(store, watch_info(watch), out_dir / watch.name, datetime.now(UTC))
 
 
 def review(

@@ -32,6 +32,7 @@ from litwatch.core.review import (
 )
 from litwatch.reviewers import check_name
 from litwatch.store.store import Store
+from litwatch.wiring import watch_info
 
 CSV_COLUMNS = ("pmid", "field", "value", "reviewer", "note")
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -109,10 +110,11 @@ class ReviewDesk:
 
     def statements(self):
         """The summary's statements over checked values: (question statements, domain ones)."""
-        from litwatch.flows.digesting import summary_records, watch_info
         from litwatch.outputs.statements import watch_statements
+        from litwatch.store.summary_reads import summary_records
 
-        return watch_statements(summary_records(self.store, self.watch), watch_info(self.watch))
+        info = watch_info(self.watch)
+        return watch_statements(summary_records(self.store, info.name, info.review), info)
 
     def queue(
         self,

@@ -1,11 +1,14 @@
 """Settings to the clients of the edges, in one place: the Entrez client the flows search with,
-and the SMTP connection they deliver through. The flows, `train` and `doctor` all build theirs here.
+and the SMTP connection they deliver through. The flows, `train` and `doctor` all build theirs here;
+and a watch file's watch to what the renderers need of it (`watch_info`).
 """
 
 from __future__ import annotations
 
+from litwatch.config import Watch
 from litwatch.core.errors import ConfigError
 from litwatch.outputs.mail import SmtpConfig
+from litwatch.outputs.watch import Question, WatchInfo
 from litwatch.pubmed.entrez import EntrezClient, EntrezConfig
 from litwatch.settings import Settings
 
@@ -71,4 +74,34 @@ def check_plain_login(settings: Settings) -> None:
         f'smtp_security = "none" (from the {settings.source_of("smtp_security")}) would send the '
         f"SMTP password (from the {settings.source_of(password)}) in clear: set smtp_security in "
         "the same place as the password, or use starttls or ssl"
+    )
+
+
+def watch_info(watch: Watch) -> WatchInfo:
+    """What the renderers need of a watch."""
+    gaps = tuple((gap.name, gap.question) for gap in watch.gaps)
+    return WatchInfo(
+        name=watch.name,
+        title=watch.title,
+        query=watch.query,
+        gaps=gaps,
+        gap_titles=tuple((gap.name, gap.title) for gap in watch.gaps if gap.title),
+        intervention=watch.findings.label,
+        domains=tuple((d.name, d.title or d.name) for d in watch.findings.domains),
+        harms_domain=next((d.name for d in watch.findings.domains if d.harms), ""),
+        questions=tuple(
+            Question(
+                key=q.name,
+                title=q.title,
+                domains=q.domains,
+                metformin_only=q.population == "metformin-users",
+                head_to_head_only=q.comparison == "head-to-head",
+                exposure=q.exposure.name if q.exposure else "",
+                section=q.section,
+                claims=tuple(q.claims.items()),
+            )
+            for q in watch.questions
+        ),
+        strata=watch.findings_definition.strata,
+        review=watch.review,
     )

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from litwatch.core.digest import Digest
+from litwatch.core.digest import Digest, EvidenceChange, payload_changes
 from litwatch.core.errors import DeliveryError
 from litwatch.outputs.mail import SmtpConfig, deliver, set_aside, was_sent
 
@@ -31,7 +31,7 @@ def deliver_pending(
     watch_name: str,
     smtp: SmtpConfig | None,
     outbox: Path,
-    message_file: Callable[[Digest], Path],
+    message_file: Callable[[Digest, tuple[EvidenceChange, ...]], Path],
     now: datetime,
     *,
     send_empty: bool,
@@ -46,8 +46,8 @@ def deliver_pending(
     says where the copy is. A refused or failed conversation clears the attempt and leaves
     the message waiting; the next run's call sends it.
 
-    `smtp` None sends to the `outbox` folder only; `message_file` gives a digest's .eml,
-    written first if it is missing; an empty digest is suppressed unless `send_empty`.
+    `smtp` None sends to the `outbox` folder only; `message_file` gives a digest's .eml (from the digest and
+    the statements it moved, as recorded), written first if it is missing; an empty digest is suppressed unless `send_empty`.
     """
     delivered: list[str] = []
     for entry in store.undelivered_digests(watch_name):
@@ -60,7 +60,7 @@ def deliver_pending(
         if entry.attempt is not None:
             settle_interrupted(store, entry, outbox, now, log)
             continue
-        eml = message_file(digest)
+        eml = message_file(digest, payload_changes(entry.payload))
         message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
         if smtp is not None:
             store.begin_delivery(digest.key, now, "smtp", message["Message-ID"])

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from litwatch.core.digest import Digest
+from litwatch.core.digest import Digest, EvidenceChange
 from litwatch.core.files import write_file
 from litwatch.core.words import first_upper
 from litwatch.outputs import charts, csvexport, ris
@@ -214,9 +214,11 @@ def _json_item(item: Mapping) -> dict:
     }
 
 
-def render_digest(digest: Digest, watch: WatchInfo) -> RenderedDigest:
-    """Render one digest in every format."""
-    view = digest_view(digest, watch)
+def render_digest(
+    digest: Digest, watch: WatchInfo, changes: Sequence[EvidenceChange] = ()
+) -> RenderedDigest:
+    """Render one digest, with the summary statements it moved, in every format."""
+    view = digest_view(digest, watch, changes)
     images: tuple[InlineImage, ...] = ()
     if view["design_counts"]:
         images = (
@@ -251,6 +253,12 @@ class DigestPaths:
     eml: Path
     images: tuple[Path, ...] = ()
 
+    def by_format(self) -> dict[str, Path]:
+        """The files by format name ("html", "txt", ... "eml"), images aside."""
+        return {
+            name: getattr(self, name) for name in ("html", "txt", "md", "json", "ris", "csv", "eml")
+        }
+
 
 def digest_stem(digest: Digest) -> str:
     """A file-name-safe name for a digest, from its key."""
@@ -268,13 +276,15 @@ def write_digest_files(
     out_dir: Path,
     sender: str = "litwatch@localhost",
     recipients: tuple[str, ...] = (),
+    changes: Sequence[EvidenceChange] = (),
 ) -> DigestPaths:
-    """Render one digest and write every format into `out_dir`; the .eml is ready to send."""
+    """Render one digest (with the statements it moved) and write every format into `out_dir`;
+    the .eml is ready to send."""
     from litwatch.outputs.mail import build_message  # mail builds on render: no cycle
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rendered = render_digest(digest, watch_info)
+    rendered = render_digest(digest, watch_info, changes)
     stem = digest_stem(digest)
     records = [(item.record, item.classification) for item in digest.items]
     message = build_message(digest, rendered, watch_info, sender, recipients)
@@ -298,3 +308,24 @@ def write_digest_files(
     for image, path in zip(rendered.images, paths.images, strict=True):
         write_file(path, image.png)
     return paths
+
+
+def digest_folder(out_dir: Path, digest: Digest) -> Path:
+    """The folder of one digest's files: out_dir/digests/<its stem>/."""
+    return Path(out_dir) / "digests" / digest_stem(digest)
+
+
+def digest_message(
+    digest: Digest,
+    changes: Sequence[EvidenceChange],
+    watch_info: WatchInfo,
+    out_dir: Path,
+    sender: str,
+    recipients: tuple[str, ...],
+) -> Path:
+    """The digest's .eml in its folder, rendered first (with the other files) if it is missing."""
+    folder = digest_folder(out_dir, digest)
+    eml = folder / f"{digest_stem(digest)}.eml"
+    if not eml.exists():
+        eml = write_digest_files(digest, watch_info, folder, sender, recipients, changes).eml
+    return eml

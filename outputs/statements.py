@@ -10,7 +10,7 @@ the digest shows which ones a run moved (`statement_changes`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from litwatch.core.associations import Association
 from litwatch.core.classification import Arm, Classification
@@ -574,11 +574,58 @@ def _outcome_lines(
     return tuple(lines) if len(verdicts) > 1 else ()
 
 
+@dataclass(frozen=True)
+class StatementMark:
+    """A statement as the next digest compares with it: its numbers, text and studies' PMIDs.
+    Kept in the store with each digest, so the statements before a digest are read, not
+    computed again."""
+
+    key: str
+    text: str
+    rcts: Tally
+    reviews: Tally
+    other: Tally
+    pmids: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, statement: EvidenceStatement) -> StatementMark:
+        return cls(
+            statement.key,
+            statement.text,
+            statement.rcts,
+            statement.reviews,
+            statement.other,
+            statement.pmids,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "key": self.key,
+            "text": self.text,
+            "rcts": asdict(self.rcts),
+            "reviews": asdict(self.reviews),
+            "other": asdict(self.other),
+            "pmids": list(self.pmids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatementMark:
+        return cls(
+            key=data["key"],
+            text=data["text"],
+            rcts=Tally(**data["rcts"]),
+            reviews=Tally(**data["reviews"]),
+            other=Tally(**data["other"]),
+            pmids=tuple(data["pmids"]),
+        )
+
+
 def statement_changes(
-    before: Sequence[EvidenceStatement], after: Sequence[EvidenceStatement]
+    before: Sequence[StatementMark | EvidenceStatement], after: Sequence[EvidenceStatement]
 ) -> list[EvidenceChange]:
     """The statements whose numbers moved between two computations, before -> after, with the
-    studies that are new in the later one."""
+    studies that are new in the later one. A statement with nothing before it moved from the
+    words an empty statement has."""
     earlier = {statement.key: statement for statement in before}
     changes = []
     for statement in after:
@@ -591,7 +638,7 @@ def statement_changes(
             EvidenceChange(
                 key=statement.key,
                 title=statement.title,
-                before=old.text if old else f"{statement.title}: no study reported this.",
+                before=old.text if old else _sentence(statement.title, *old_numbers, ""),
                 after=statement.text,
                 new_pmids=tuple(pmid for pmid in statement.pmids if pmid not in old_pmids),
             )
@@ -682,6 +729,11 @@ def practical_interpretation(
 WatchStatements = tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]
 
 
+# How many times this process has computed a watch's statements: a run does once, for its
+# digest and its summary both (tests/flows/test_delivery.py reads it).
+computations = 0
+
+
 def watch_statements(
     records: Sequence[tuple[Record, Classification | None]], watch: WatchInfo
 ) -> WatchStatements:
@@ -689,6 +741,8 @@ def watch_statements(
     questions' statements come after the others (comparison "association")."""
     from litwatch.outputs.associations import association_statements  # builds on this module
 
+    global computations
+    computations += 1
     studies = [study_of(record, classification) for record, classification in records]
     questions, domains = evidence_statements(
         studies, watch.domains, watch.questions, watch.intervention
@@ -729,3 +783,9 @@ def within_strata(
         lines.append(line)
         within.append((population, line, chosen))
     return replace(statement, populations=tuple(lines), within=tuple(within))
+
+
+def statement_marks(statements: WatchStatements) -> list[StatementMark]:
+    """The marks of a watch's statements, questions first, as a digest keeps them."""
+    questions, domains = statements
+    return [StatementMark.of(statement) for statement in (*questions, *domains)]

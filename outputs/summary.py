@@ -15,7 +15,7 @@ from pathlib import Path
 
 from litwatch.core.classification import Attributes, Classification, Relevance
 from litwatch.core.crash import crash_point
-from litwatch.core.digest import Digest
+from litwatch.core.digest import Digest, DigestLog
 from litwatch.core.files import is_temporary, write_file
 from litwatch.core.findings import Harms
 from litwatch.core.records import Record
@@ -157,7 +157,7 @@ def _arm_doses(classification: Classification | None) -> str:
 
 
 def _change_line(
-    digest: Digest, later_pmids: set[str], rows: Sequence[dict], watch: WatchInfo
+    digest: DigestLog, later_pmids: set[str], rows: Sequence[dict], watch: WatchInfo
 ) -> str:
     """ "+1 RCT, +2 cohort; head_to_head gap: first trial since 2021" for one digest."""
     counts = Counter(item.design for item in digest.new)
@@ -168,10 +168,10 @@ def _change_line(
     if digest.revised:
         parts.append(f"{len(digest.revised)} revised")
     if digest.notices:
-        parts.append(plural(len(digest.notices), "notice"))
+        parts.append(plural(digest.notices, "notice"))
     gap_notes = []
     for gap, _question in watch.gaps:
-        here = [item for item in digest.items if _addresses(item.classification, gap)]
+        here = [item for item in digest.items if gap in item.gaps]
         if not here:
             continue
         earlier_trials = [
@@ -188,18 +188,18 @@ def _change_line(
             note = f"+{plural(len(here), 'record')}"
         gap_notes.append(f"{watch.gap_title(gap)} gap: {note}")
     text = ", ".join(parts) or "no new records"
-    moved = [change.title for change in digest.evidence_changes]
-    if moved:
-        gap_notes.append("moved: " + ", ".join(moved))
+    if digest.moved:
+        gap_notes.append("moved: " + ", ".join(digest.moved))
     return "; ".join([text, *gap_notes])
 
 
 def change_log(
-    digests: Sequence[Digest],
+    digests: Sequence[DigestLog],
     records: Sequence[tuple[Record, Classification | None]],
     watch: WatchInfo,
 ) -> list[dict]:
-    """One line per digest, newest first, saying what each run added."""
+    """One line per digest, newest first, saying what each run added: read from each digest's
+    log (`DigestLog`), never its payload."""
     rows = [
         {
             "pmid": record.pmid,
@@ -212,7 +212,7 @@ def change_log(
     ordered = sorted(digests, key=lambda digest: digest.created)
     entries = []
     for index, digest in enumerate(ordered):
-        later = {item.record.pmid for d in ordered[index:] for item in d.items}
+        later = {item.pmid for d in ordered[index:] for item in d.items}
         entries.append(
             {
                 "week": iso_week_label(digest.created),
@@ -247,7 +247,7 @@ def _arm_treatments(classification: Classification | None) -> set[tuple[str, str
 def summary_view(
     watch: WatchInfo,
     records: Sequence[tuple[Record, Classification | None]],
-    digests: Sequence[Digest],
+    digests: Sequence[DigestLog],
     now: datetime,
     statements: WatchStatements | None = None,
 ) -> dict:
@@ -596,15 +596,17 @@ def write_summary(
     out_dir: Path,
     watch_info: WatchInfo,
     records_with_classifications: Sequence[tuple[Record, Classification | None]],
-    digests_history: Sequence[Digest],
+    digests_history: Sequence[DigestLog | Digest],
     now: datetime,
     statements: WatchStatements | None = None,
 ) -> SummaryPaths:
     """Write this run's summary into out_dir/summary/<ISO week>/ and mirror it into summary/latest/;
-    `statements` are the run's, when it computed them already (flows/digesting.py)."""
+    `digests_history` are the digests so far, as their logs (a Digest is logged here);
+    `statements` are the run's, when it computed them already (outputs/recording.py)."""
     records = records_with_classifications
     statements = statements or watch_statements(records, watch_info)
-    view = summary_view(watch_info, records, digests_history, now, statements)
+    logs = [d if isinstance(d, DigestLog) else DigestLog.of(d) for d in digests_history]
+    view = summary_view(watch_info, records, logs, now, statements)
     root = Path(out_dir) / "summary"
     folder = root / view["week"]
     folder.mkdir(parents=True, exist_ok=True)

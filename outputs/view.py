@@ -7,12 +7,12 @@ HTML, text, Markdown and JSON renderings cannot disagree.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from urllib.parse import quote
 
 from litwatch.core.classification import Classification
-from litwatch.core.digest import Digest, DigestItem, Notice
+from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
 from litwatch.core.records import Record
 from litwatch.core.review import initials
 from litwatch.core.words import word, words
@@ -322,14 +322,15 @@ def subject(digest: Digest, watch: WatchInfo) -> str:
     return f"{watch.title or watch.name} — week {week}: {headline(digest)}"
 
 
-def digest_view(digest: Digest, watch: WatchInfo) -> dict:
-    """Everything a digest template needs, already ordered and formatted."""
+def digest_view(digest: Digest, watch: WatchInfo, changes: Sequence[EvidenceChange] = ()) -> dict:
+    """Everything a digest template needs, already ordered and formatted; `changes` are the
+    summary statements the digest moved (outputs/recording.py)."""
     return {
         "watch": {"name": watch.name, "title": watch.title or watch.name, "query": watch.query},
         "gap_questions": [
             {"name": n, "title": watch.gap_title(n), "question": q} for n, q in watch.gaps
         ],
-        "evidence_changes": [asdict(change) for change in digest.evidence_changes],
+        "evidence_changes": [asdict(change) for change in changes],
         "key": digest.key,
         "created": digest.created.isoformat(timespec="minutes"),
         "week": iso_week_label(digest.created),
@@ -342,3 +343,23 @@ def digest_view(digest: Digest, watch: WatchInfo) -> dict:
         "off_topic": digest.off_topic,
         "design_counts": design_counts(digest.new),
     }
+
+
+def digest_table(digest: Digest) -> list[dict]:
+    """One row per listed record: what the Prefect table artifact shows."""
+    rows = []
+    for item in digest.items:
+        attributes = item.classification.attributes if item.classification else None
+        rows.append(
+            {
+                "pmid": item.record.pmid,
+                "kind": item.kind,
+                "design": item.design,
+                "gaps": ", ".join(item.gaps_addressed),
+                "n": attributes.n_participants if attributes else None,
+                "follow_up_weeks": attributes.follow_up_weeks if attributes else None,
+                "title": item.record.title,
+                "journal": item.record.journal,
+            }
+        )
+    return rows

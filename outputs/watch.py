@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litwatch.core.guidance import StratumDefinition
+from litwatch.core.review import ReviewMode
 from litwatch.core.words import first_upper
 
 
@@ -39,6 +40,7 @@ class WatchInfo:
     questions: tuple[Question, ...] = ()  # what the summary's evidence statements answer
     gap_titles: tuple[tuple[str, str], ...] = ()  # (gap name, how a reader sees it named)
     strata: tuple[StratumDefinition, ...] = ()  # who benefits: baseline B12, metformin use
+    review: ReviewMode = "single"  # "dual": a value counts as checked when two reviewers agree
 
     def gap_title(self, gap: str) -> str:
         """The reader's name for a gap ("Stratified RCTs"); without one, its name in words."""

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
-from litwatch.core.errors import EntrezError
+from litwatch.core.errors import EntrezError, LitwatchError
 
 # PubMed's history server pages esearch/efetch only up to retstart 9,998.
 PUBMED_PAGING_LIMIT = 9999
+# PubMed's Entrez dates go back to its oldest citations, of the 1800s; earlier ones E-utilities
+# cannot read. One backfill slice may hold the whole of that span (the demo back-fills its
+# history since 1900 as one slice); a longer one is a typo.
+EARLIEST_ENTREZ_DATE = date(1800, 1, 1)
+MAX_SLICE_DAYS = 100_000
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,34 @@ def fixed_windows(span: DateWindow, days: int) -> list[DateWindow]:
         windows.append(DateWindow(first, last))
         first = last + timedelta(days=1)
     return windows
+
+
+def backfill_span(since: date, until: date | None, today: date, slice_days: int) -> DateWindow:
+    """The Entrez dates a backfill covers (`until` None: to `today`), checked before any work:
+    each date PubMed cannot hold, or a slice length out of bounds, is one LitwatchError line."""
+    last = today if until is None else until
+    for flag, day in (("--since", since), ("--until", last)):
+        if day < EARLIEST_ENTREZ_DATE:
+            raise LitwatchError(
+                f"{flag} {day.isoformat()}: PubMed's Entrez dates start in "
+                f"{EARLIEST_ENTREZ_DATE.year}"
+            )
+        if day > today:
+            raise LitwatchError(f"{flag} {day.isoformat()}: after today ({today.isoformat()})")
+    if last < since:
+        raise LitwatchError(f"--until {last.isoformat()} is before --since {since.isoformat()}")
+    if not 1 <= slice_days <= MAX_SLICE_DAYS:
+        raise LitwatchError(f"--slice-days: expected 1 to {MAX_SLICE_DAYS} days, got {slice_days}")
+    return DateWindow(since, last)
+
+
+def slices_to_do(
+    span: DateWindow, slice_days: int, done: list[tuple[date, date]]
+) -> tuple[list[DateWindow], int]:
+    """The slices of `span` still to fetch, and how many a stopped backfill had finished.
+
+    A slice counts as done when a finished slice covers it, so a backfill resumed on a later
+    day (whose last slice ends later) still skips everything it had finished."""
+    slices = fixed_windows(span, slice_days)
+    todo = [s for s in slices if not any(f <= s.first and s.last <= last for f, last in done)]
+    return todo, len(slices) - len(todo)

@@ -65,8 +65,12 @@ def migrate(conn: sqlite3.Connection) -> int:
                 f"({len(MIGRATIONS)}); upgrade litwatch"
             )
         for version in range(current, len(MIGRATIONS)):
-            for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
+            migration = MIGRATIONS[version]
+            if callable(migration):
+                migration(conn)
+            else:
+                for statement in _statements(migration):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
     return len(MIGRATIONS)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from litwatch.core.digest import DigestLog
 from litwatch.core.errors import StoreError
 from litwatch.core.records import Record
 from litwatch.store.changes import describe_changes
@@ -127,11 +128,15 @@ class Digests:
         items: Iterable[tuple[str, int]],
         now: datetime,
         payload: dict | None = None,
+        log: DigestLog | None = None,
+        statements: list | None = None,
     ) -> DigestEntry:
         """Record a digest settling `items`, in one transaction; recording a key again returns the first.
 
         Settling (pmid, v) also settles that record's earlier pending versions for the watch:
         the digest reports the newer version, and the older must not wait for a later digest.
+        Its `log` (what the change log prints) and `statements` (the marks of the statements
+        its summary shows, JSON shaped by outputs/) are kept beside it, in the same transaction.
         """
         with transaction(self._conn) as conn:
             existing = _digest_row(conn, digest_key)
@@ -152,6 +157,17 @@ class Digests:
                     else json.dumps(payload, ensure_ascii=False, default=str),
                 ),
             ).lastrowid
+            if log is not None:
+                conn.execute(
+                    "INSERT INTO digest_logs (digest_id, watch, log, statements)"
+                    " VALUES (?, ?, ?, ?)",
+                    (
+                        digest_id,
+                        watch,
+                        json.dumps(log.to_dict(), ensure_ascii=False),
+                        None if statements is None else json.dumps(statements, ensure_ascii=False),
+                    ),
+                )
             for pmid, store_version in items:
                 settled = conn.execute(
                     "UPDATE watch_records SET digest_id = ? WHERE watch = ? AND pmid = ?"
@@ -188,6 +204,27 @@ class Digests:
             "SELECT * FROM digests WHERE watch = ? ORDER BY digest_id", (watch,)
         ).fetchall()
         return [_entry(self._conn, row) for row in rows]
+
+    def digest_logs(self, watch: str) -> list[DigestLog]:
+        """The log of every digest of the watch, oldest first: what the change log reads, in one
+        query over small rows, never a digest's payload."""
+        rows = self._conn.execute(
+            "SELECT log FROM digest_logs WHERE watch = ? ORDER BY digest_id", (watch,)
+        )
+        return [DigestLog.from_dict(json.loads(row["log"])) for row in rows]
+
+    def statement_marks(self, watch: str) -> list | None:
+        """The statement marks kept with the watch's latest digest: what its summary showed,
+        which the next digest compares with. [] when the watch has no digest yet; None when the
+        latest was recorded without marks (by a litwatch that did not keep them)."""
+        row = self._conn.execute(
+            "SELECT l.statements FROM digests d LEFT JOIN digest_logs l USING (digest_id)"
+            " WHERE d.watch = ? ORDER BY d.digest_id DESC LIMIT 1",
+            (watch,),
+        ).fetchone()
+        if row is None:
+            return []
+        return None if row["statements"] is None else json.loads(row["statements"])
 
     def mark_delivered(self, digest_key: str, now: datetime, channel: str, message_id: str) -> None:
         """Note that the digest went out on `channel` (settling any open attempt); marking the

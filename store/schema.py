@@ -1,6 +1,50 @@
-"""The store's schema as migrations: entry n upgrades a file from `PRAGMA user_version` n to n+1."""
+"""The store's schema as migrations: entry n upgrades a file from `PRAGMA user_version` n to n+1.
 
-MIGRATIONS: tuple[str, ...] = (
+An entry is SQL, or a function of the connection where a migration must fill a new table from
+what older files hold (run inside the same transaction as the rest)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+from litwatch.core.digest import Digest, DigestLog, payload_changes
+
+# Per recorded digest, the small record the summary's change log reads (`DigestLog`), and the
+# statement marks the digest's summary showed, which the next digest compares with (NULL for a
+# digest recorded before the marks were kept).
+_DIGEST_LOGS = """
+CREATE TABLE digest_logs (
+    digest_id  INTEGER PRIMARY KEY REFERENCES digests (digest_id),
+    watch      TEXT NOT NULL,
+    log        TEXT NOT NULL,  -- DigestLog.to_dict() as JSON
+    statements TEXT            -- JSON array of statement marks, shape owned by outputs/
+);
+CREATE INDEX digest_logs_by_watch ON digest_logs (watch, digest_id);
+"""
+
+
+def _digest_logs(conn: sqlite3.Connection) -> None:
+    """5: the digest_logs table, with a log for every digest an older file holds: each payload
+    is decoded once, here, and never again by the change log."""
+    for statement in _DIGEST_LOGS.split(";")[:-1]:  # no semicolon inside the statements
+        conn.execute(statement)
+    rows = conn.execute(
+        "SELECT digest_id, watch, payload FROM digests WHERE payload IS NOT NULL"
+    ).fetchall()
+    for digest_id, watch, text in rows:
+        payload = json.loads(text)
+        log = DigestLog.of(Digest.from_dict(payload), payload_changes(payload))
+        conn.execute(
+            "INSERT INTO digest_logs (digest_id, watch, log) VALUES (?, ?, ?)",
+            (digest_id, watch, json.dumps(log.to_dict(), ensure_ascii=False)),
+        )
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: runs, watermarks, record versions, watch membership, classifications, digests, locks.
     # Timestamps are ISO 8601 text, always supplied by the caller (the store reads no clock).
     """
@@ -143,4 +187,5 @@ BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
 CREATE TRIGGER review_decisions_append_only_delete BEFORE DELETE ON review_decisions
 BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
 """,
+    _digest_logs,
 )

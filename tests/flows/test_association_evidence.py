@@ -9,22 +9,18 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from digest_steps import make_digest, rebuild_summary, render_digest
 from litwatch.classifiers.design import load_design_model
 from litwatch.flows.classifying import classify_pending
-from litwatch.flows.digesting import (
-    make_digest,
-    render_outputs,
-    summary_inputs,
-    update_summary,
-    watch_info,
-)
 from litwatch.outputs.statements import watch_statements
 from litwatch.pubmed.xml import parse_xml
 from litwatch.store import Store
+from litwatch.store.summary_reads import summary_records
 from lxml import html as lxml_html
 
 from litwatch.config import load_watches
 from litwatch.settings import Settings
+from litwatch.wiring import watch_info
 
 MONDAY = datetime(2026, 11, 23, 7, 0)
 NEW_COHORT = "99000015"  # metformin use went with lower B12 over five years
@@ -59,13 +55,13 @@ def two_weeks(tmp_path, ontopic):
 
 def test_a_new_cohort_moves_the_association_statement_in_what_this_changes(two_weeks, tmp_path):
     _store, watch, settings, (_first, second) = two_weeks
-    moved = {change.key: change for change in second.evidence_changes}
+    moved = {change.key: change for change in second.changes}
     assert KEY in moved, sorted(moved)
     change = moved[KEY]
     assert change.new_pmids == (NEW_COHORT,)
     assert change.before.startswith("Metformin lowers B12: ")
     assert "observational stud" in change.after and change.before != change.after
-    paths = render_outputs(second, watch, tmp_path / "out", settings)
+    paths = render_digest(second, watch, tmp_path / "out", settings)
     for name in ("html", "txt", "md"):
         words = " ".join(paths[name].read_text(encoding="utf-8").replace("\\", "").split())
         assert change.after.split(": ", 1)[1][:40] in words, name
@@ -73,8 +69,8 @@ def test_a_new_cohort_moves_the_association_statement_in_what_this_changes(two_w
 
 def test_the_summary_section_states_it_with_each_study_as_stored(two_weeks, tmp_path):
     store, watch, _settings, _digests = two_weeks
-    paths = update_summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
-    records, _ = summary_inputs(store, watch)
+    paths = rebuild_summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
+    records = summary_records(store, watch.name)
     questions, _ = watch_statements(records, watch_info(watch))
     [statement] = [s for s in questions if s.key == KEY]
     stored = {

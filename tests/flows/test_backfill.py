@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from helpers import settings_for
-from litwatch.flows.backfill import backfill_flow, slices_to_do
-from litwatch.pubmed.windows import DateWindow, fixed_windows
+from litwatch.flows.backfill import backfill_flow
+from litwatch.pubmed.windows import DateWindow, fixed_windows, slices_to_do
 from litwatch.standin.testing import running_standin
 
 # Its tests start a stand-in, a Prefect flow or the CLI's flows themselves: the `server` lane.

@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from litwatch.core.digest import Digest
-from litwatch.flows.demo import DEMO_START, write_indexed_versions
+from litwatch.core.digest import Digest, payload_changes
+from litwatch.flows.demo import DEMO_START
 from litwatch.flows.weekly import watch_flow
+from litwatch.outputs import statements
 from litwatch.outputs.summary import iso_week_label
+from litwatch.standin.indexed_versions import write_indexed_versions
 from litwatch.standin.testing import running_standin
 from litwatch.store import Store
 
@@ -25,6 +27,9 @@ from litwatch.settings import Settings
 WEEKS = 5
 OUTAGE_WEEK = 3
 WATCH = "b12-dpn"  # the shipped default watch
+# How many times each run of `weekly_run` (the backfill, then each week) computed the watch's
+# statements, from the counter outputs/statements.py keeps.
+STATEMENT_COMPUTATIONS: list[int] = []
 
 
 def _received(server) -> list[email.message.EmailMessage]:
@@ -50,13 +55,18 @@ def weekly_run(prefect_api, corpus: Path, tmp_path_factory):
         running_standin([ontopic], now=DEMO_START, version_files=versions) as standin,
     ):
         settings = loopback_settings(standin.base_url, server, scratch / "data")
+        STATEMENT_COMPUTATIONS.clear()
+        counted = statements.computations
         watch_flow(WATCH, now=DEMO_START, settings=settings, since=date(1900, 1, 1), deliver=False)
+        STATEMENT_COMPUTATIONS.append(statements.computations - counted)
         after_week, results = [], []
         for week in range(1, WEEKS + 1):
             now = DEMO_START + timedelta(weeks=week)
             standin.clock.set(now)
             server.refuse = week == OUTAGE_WEEK
+            counted = statements.computations
             results.append(watch_flow(WATCH, now=now, settings=settings))
+            STATEMENT_COMPUTATIONS.append(statements.computations - counted)
             after_week.append(len(server.messages))
         last_run = DEMO_START + timedelta(weeks=WEEKS)
         indexed_by_then = {
@@ -160,6 +170,21 @@ def test_change_log_of_each_week_lists_exactly_that_weeks_digest(weekly_run):
         assert listed == sum(counts.values()), (line, counts)
         if digest.revised:
             assert f"{len(digest.revised)} revised" in line
+
+
+def test_each_run_computes_its_statements_once_for_the_digest_and_the_summary(weekly_run):
+    """A run computes the statements after its digest once: its "what this changes" compares
+    them with the marks the last digest kept, and its summary shows the same statements."""
+    settings, _, _, results, _ = weekly_run
+    assert STATEMENT_COMPUTATIONS == [1] * (WEEKS + 1)  # the backfill, then each week
+    moved = 0
+    for result in results:
+        summary = Path(result.paths["summary_md"]).read_text(encoding="utf-8")
+        words = " ".join(summary.replace("\\", "").split())  # Markdown escapes punctuation
+        for change in payload_changes(_payload(settings, result.digest_key)):
+            assert " ".join(change.after.split()) in words, (result.digest_key, change.after)
+            moved += 1
+    assert moved, "some week's records moved a statement: the comparison was made"
 
 
 def _payload(settings: Settings, digest_key: str) -> dict:

@@ -10,15 +10,16 @@ from datetime import datetime
 
 import pytest
 from helpers import SMTP_PASSWORD, SMTP_USER, write_watch_file
-from litwatch.flows.digesting import digest_folder, digest_message, make_digest
+from litwatch.core.digest import digest_key
 from litwatch.outputs.delivery import deliver_pending
 from litwatch.outputs.mail import deliver, message_id_for
-from litwatch.outputs.render import digest_stem
+from litwatch.outputs.recording import record_digest
+from litwatch.outputs.render import digest_folder, digest_message, digest_stem
 from litwatch.store import Store
 
 from litwatch.config import load_watches
 from litwatch.settings import Settings
-from litwatch.wiring import smtp_config
+from litwatch.wiring import smtp_config, watch_info
 
 NOW = datetime(2026, 11, 23, 7, 0)
 
@@ -37,7 +38,8 @@ def recorded(tmp_path, smtp_server):
     )
     with Store.open(settings.db_path) as store:
         run = store.begin_run(watch.name, None, None, NOW)
-        digest = make_digest(store, watch, run, NOW)
+        key = digest_key(watch.name, run, NOW)
+        digest = record_digest(store, watch_info(watch), key, NOW).digest
         yield store, watch, settings, digest
 
 
@@ -48,18 +50,22 @@ def _send(store, watch, settings, warnings):
         watch.name,
         smtp_config(settings),
         settings.outbox_dir / watch.name,
-        lambda digest: digest_message(digest, watch, out_dir, settings),
+        lambda digest, changes: _message(digest, changes, watch, out_dir, settings),
         NOW,
         send_empty=watch.send_empty,
         log=warnings.append,
     )
 
 
+def _message(digest, changes, watch, out_dir, settings):
+    """The digest's .eml, as the deliver task asks for it."""
+    info = watch_info(watch)
+    return digest_message(digest, changes, info, out_dir, settings.mail_from, watch.recipients)
+
+
 def _park_in_outbox(settings, watch, digest):
     """Leave the digest's message in the outbox, as a run does just before SMTP."""
-    from litwatch.flows.digesting import render_outputs
-
-    eml = render_outputs(digest, watch, settings.out_dir / watch.name, settings)["eml"]
+    eml = _message(digest, (), watch, settings.out_dir / watch.name, settings)
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     return deliver(message, None, settings.outbox_dir / watch.name)
 

@@ -10,24 +10,54 @@ from datetime import datetime, timedelta
 
 import pytest
 from litwatch.classifiers.design import load_design_model
+from litwatch.core.digest import digest_key
 from litwatch.core.records import MeshHeading
 from litwatch.flows.classifying import classify_pending
-from litwatch.flows.digesting import (
-    make_digest,
-    render_outputs,
-    summary_inputs,
-    update_summary,
-    watch_info,
-)
+from litwatch.outputs import statements as statements_module
+from litwatch.outputs.recording import RecordedDigest, record_digest
+from litwatch.outputs.render import write_digest_files
 from litwatch.outputs.statements import watch_statements
+from litwatch.outputs.summary import write_summary
 from litwatch.pubmed.xml import parse_xml
 from litwatch.store import Store
+from litwatch.store.summary_reads import summary_records
 
 from litwatch.config import load_watches
 from litwatch.settings import Settings
+from litwatch.wiring import watch_info
 
 MONDAY = datetime(2026, 11, 23, 7, 0)
 NEW_TRIAL = "99000016"  # a 12-week B-complex RCT: symptoms better, nerve conduction unchanged
+
+
+def _record(store, watch, run, now) -> RecordedDigest:
+    """Record the run's digest as the flow's digest task does."""
+    return record_digest(store, watch_info(watch), digest_key(watch.name, run, now), now)
+
+
+def _render(recorded: RecordedDigest, watch, out_dir, settings) -> dict:
+    """Write the digest's files as the flow's render task does; their paths by format."""
+    return write_digest_files(
+        recorded.digest,
+        watch_info(watch),
+        out_dir,
+        sender=settings.mail_from,
+        recipients=watch.recipients,
+        changes=recorded.changes,
+    ).by_format()
+
+
+def _summary(store, watch, out_dir, now, statements=None) -> dict:
+    """Write the summary as the flow's summary task does, from the store's records and logs."""
+    paths = write_summary(
+        out_dir,
+        watch_info(watch),
+        summary_records(store, watch.name),
+        store.digest_logs(watch.name),
+        now,
+        statements,
+    )
+    return {"summary_md": paths.markdown, "summary_json": paths.json}
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +79,13 @@ def two_weeks(tmp_path, ontopic):
             run = store.begin_run(watch.name, None, None, now)
             store.upsert_records(run, watch.name, records, now)
             classify_pending(store, watch, load_design_model(None))
-            digests.append(make_digest(store, watch, run, now))
+            digests.append(_record(store, watch, run, now))
         yield store, watch, settings, digests
 
 
 def test_a_new_trial_moves_the_statements_it_reports_on(two_weeks):
     _store, _watch, _settings, (_first, second) = two_weeks
-    moved = {change.key: change for change in second.evidence_changes}
+    moved = {change.key: change for change in second.changes}
     assert "question:symptoms-pain" in moved and "domain:symptom-score" in moved
     symptoms = moved["question:symptoms-pain"]
     assert symptoms.new_pmids == (NEW_TRIAL,)
@@ -67,8 +97,8 @@ def test_a_new_trial_moves_the_statements_it_reports_on(two_weeks):
 
 def test_the_move_shows_before_and_after_in_every_format(two_weeks, tmp_path):
     _store, watch, settings, (_first, second) = two_weeks
-    paths = render_outputs(second, watch, tmp_path / "out", settings)
-    change = next(c for c in second.evidence_changes if c.key == "question:symptoms-pain")
+    paths = _render(second, watch, tmp_path / "out", settings)
+    change = next(c for c in second.changes if c.key == "question:symptoms-pain")
     for name in ("html", "txt", "md"):
         text = paths[name].read_text(encoding="utf-8")
         assert "hat this changes" in text or "HAT THIS CHANGES" in text, name
@@ -76,16 +106,14 @@ def test_the_move_shows_before_and_after_in_every_format(two_weeks, tmp_path):
         words = " ".join(text.replace("\\", "").split())
         assert change.after.split(": ", 1)[1][:40] in words, name
     document = json.loads(paths["json"].read_text(encoding="utf-8"))
-    assert {c["key"] for c in document["evidence_changes"]} == {
-        c.key for c in second.evidence_changes
-    }
+    assert {c["key"] for c in document["evidence_changes"]} == {c.key for c in second.changes}
     eml = paths["eml"].read_bytes()
     assert b"What this changes" in eml or b"What this=\n changes" in eml or b"WHAT THIS" in eml
 
 
 def test_each_record_says_what_it_found(two_weeks, tmp_path):
     _store, watch, settings, (_first, second) = two_weeks
-    paths = render_outputs(second, watch, tmp_path / "out", settings)
+    paths = _render(second, watch, tmp_path / "out", settings)
     text = paths["txt"].read_text(encoding="utf-8")
     assert "Found: A B-complex tablet modestly reduced symptoms over 12 weeks." in text
     assert "By outcome: symptom scores: favours B12 · nerve conduction: no difference" in text
@@ -96,8 +124,8 @@ def test_each_record_says_what_it_found(two_weeks, tmp_path):
 
 def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks, tmp_path):
     store, watch, _settings, _digests = two_weeks
-    paths = update_summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
-    records, _ = summary_inputs(store, watch)
+    paths = _summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
+    records = summary_records(store, watch.name)
     questions, domains = watch_statements(records, watch_info(watch))
     assert any(s.rcts.total for s in questions), "the on-topic set has trials to count"
     stored = {}
@@ -137,13 +165,19 @@ def _week(store, watch, records, week):
     run = store.begin_run(watch.name, None, None, now)
     store.upsert_records(run, watch.name, records, now)
     classify_pending(store, watch, load_design_model(None))
-    return make_digest(store, watch, run, now)
+    return _record(store, watch, run, now)
 
 
-def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic):
+@pytest.fixture(params=["kept-marks", "marks-from-an-older-litwatch"])
+def how_before(request):
+    return request.param
+
+
+def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic, how_before):
     """Week 1 lists the new trial ahead of print, title only; week 2 its revision carries the
     abstract. The store already holds the new version when the digest is made, so the 'before'
-    must be the version the summary showed."""
+    must be the version the summary showed: the marks week 1's digest kept or, for a digest
+    recorded by a litwatch that kept none, the summary's records read back at that version."""
     watch = load_watches()[0]
     trial = next(r for r in ontopic if r.pmid == NEW_TRIAL)
     ahead_of_print = replace(trial, abstract=())
@@ -151,9 +185,14 @@ def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic
         first = _week(
             store, watch, [*(r for r in ontopic if r.pmid != NEW_TRIAL), ahead_of_print], 0
         )
+        if how_before == "marks-from-an-older-litwatch":
+            store._conn.execute("UPDATE digest_logs SET statements = NULL")
+            assert store.statement_marks(watch.name) is None
         second = _week(store, watch, [trial], 1)
+        first = first.digest
+        second, moved_from = second.digest, second.changes
         assert [item.record.pmid for item in second.revised] == [NEW_TRIAL]
-        moved = {change.key: change for change in second.evidence_changes}
+        moved = {change.key: change for change in moved_from}
         assert "question:symptoms-pain" in moved
         assert moved["question:symptoms-pain"].new_pmids == (NEW_TRIAL,)
         symptoms = moved["question:symptoms-pain"]
@@ -164,37 +203,32 @@ def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic
         # Control: a revision that only adds MeSH headings moves no statement.
         indexed = replace(trial, mesh_headings=(*trial.mesh_headings, MeshHeading("Humans")))
         third = _week(store, watch, [indexed], 2)
-        assert [item.record.pmid for item in third.revised] == [NEW_TRIAL]
-        assert third.evidence_changes == ()
+        assert [item.record.pmid for item in third.digest.revised] == [NEW_TRIAL]
+        assert third.changes == ()
 
 
-def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(
-    tmp_path, ontopic, monkeypatch
-):
-    """The digest's "what moved" needs the statements before and after it; the summary takes
-    the after ones from the digest instead of computing them a third time, and they are the
-    statements the summary's records give once the digest is recorded."""
-    from litwatch.flows import digesting
-    from litwatch.outputs import summary as summary_module
-
+def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(tmp_path, ontopic):
+    """The digest's "what moved" compares the statements after it with the marks the last
+    digest kept; the summary takes the same statements: one computation per run, and they
+    are the statements the summary's records give once the digest is recorded."""
     watch = load_watches()[0]
-    computed = []
-
-    def counted(records, info):
-        computed.append(len(records))
-        return watch_statements(records, info)
-
-    monkeypatch.setattr(digesting, "watch_statements", counted)
-    monkeypatch.setattr(summary_module, "watch_statements", counted)
     settings = Settings(data_dir=tmp_path / "data")
+    first = [r for r in ontopic if r.pmid != NEW_TRIAL]
+    second = [r for r in ontopic if r.pmid == NEW_TRIAL]
     with Store.open(settings.db_path) as store:
-        run = store.begin_run(watch.name, None, None, MONDAY)
-        store.upsert_records(run, watch.name, ontopic, MONDAY)
-        classify_pending(store, watch, load_design_model(None))
-        _digest, statements = digesting.digest_with_statements(store, watch, run, MONDAY)
-        paths = update_summary(store, watch, tmp_path / "out", MONDAY, statements)
-        assert len(computed) == 2  # before the digest, and after it
-        records, _ = summary_inputs(store, watch)
+        for week, records in enumerate((first, second)):
+            now = MONDAY + timedelta(weeks=week)
+            run = store.begin_run(watch.name, None, None, now)
+            store.upsert_records(run, watch.name, records, now)
+            classify_pending(store, watch, load_design_model(None))
+            before = statements_module.computations
+            recorded = _record(store, watch, run, now)
+            paths = _summary(store, watch, tmp_path / "out", now, recorded.statements)
+            assert statements_module.computations - before == 1, f"week {week}"
+        assert recorded.changes, "the new trial moves statements: they were compared"
+        statements = recorded.statements
+        assert statements is not None
+        records = summary_records(store, watch.name)
         fresh = watch_statements(records, watch_info(watch))
         assert [s.text for s in (*fresh[0], *fresh[1])] == [
             s.text for s in (*statements[0], *statements[1])
@@ -218,5 +252,6 @@ def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(
         assert symptoms["text"].startswith("In metformin users:")
         assert symptoms["studies"] and {s["pmid"] for s in symptoms["studies"]} <= metformin
         # Control: a summary not handed the run's statements computes them again.
-        update_summary(store, watch, tmp_path / "again", MONDAY)
-        assert len(computed) == 3
+        before = statements_module.computations
+        _summary(store, watch, tmp_path / "again", now)
+        assert statements_module.computations - before == 1

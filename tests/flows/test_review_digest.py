@@ -9,9 +9,9 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
+from digest_steps import make_digest, render_digest
 from litwatch.classifiers.design import load_design_model
 from litwatch.flows.classifying import classify_pending
-from litwatch.flows.digesting import make_digest, render_outputs
 from litwatch.pubmed.xml import parse_xml
 from litwatch.store import Store
 from review_store import MONDAY, build_review_store
@@ -47,12 +47,10 @@ def test_the_weeks_corrections_move_statements_in_the_next_digest(tmp_path, corp
     control = tmp_path / "control.sqlite"
     build_review_store(control, corpus)
     with Store.open(control) as store:  # control: the same week without corrections
-        assert VIBRATION not in {
-            c.key for c in next_week(store, watch, corpus, False).evidence_changes
-        }
+        assert VIBRATION not in {c.key for c in next_week(store, watch, corpus, False).changes}
     with Store.open(path) as store:
-        digest = next_week(store, watch, corpus, True)
-    moved = {change.key: change for change in digest.evidence_changes}
+        recorded = next_week(store, watch, corpus, True)
+    moved = {change.key: change for change in recorded.changes}
     assert VIBRATION in moved and moved[VIBRATION].before != moved[VIBRATION].after
 
 
@@ -60,8 +58,8 @@ def test_the_digest_exports_carry_the_checked_values(tmp_path, corpus):
     path = tmp_path / "litwatch.sqlite"
     watch = build_review_store(path, corpus)
     with Store.open(path) as store:
-        digest = next_week(store, watch, corpus, True)
-    paths = render_outputs(digest, watch, tmp_path / "out", Settings(data_dir=tmp_path))
+        recorded = next_week(store, watch, corpus, True)
+    paths = render_digest(recorded, watch, tmp_path / "out", Settings(data_dir=tmp_path))
     item = json.loads(paths["json"].read_text(encoding="utf-8"))["items"][0]
     assert (item["pmid"], item["design"]["label"]) == (OPEN_LABEL, "rct")
     assert item["checked"] == "checked (AL)"

@@ -9,8 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 from litwatch.core.errors import LitwatchError
-from litwatch.flows.backfill import EARLIEST_ENTREZ_DATE, MAX_SLICE_DAYS, backfill_span
-from litwatch.pubmed.windows import fixed_windows
+from litwatch.pubmed.windows import (
+    EARLIEST_ENTREZ_DATE,
+    MAX_SLICE_DAYS,
+    backfill_span,
+    fixed_windows,
+)
 
 from litwatch.cli import main
 

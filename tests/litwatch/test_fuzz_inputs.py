@@ -12,8 +12,12 @@ from fuzzing import FUZZ, within_bounds
 from hypothesis import example, given
 from hypothesis import strategies as st
 from litwatch.classifiers.findings.model import LABELS
-from litwatch.flows.backfill import EARLIEST_ENTREZ_DATE, MAX_SLICE_DAYS, backfill_span
-from litwatch.pubmed.windows import fixed_windows
+from litwatch.pubmed.windows import (
+    EARLIEST_ENTREZ_DATE,
+    MAX_SLICE_DAYS,
+    backfill_span,
+    fixed_windows,
+)
 
 from litwatch.cli import _date_option
 from litwatch.findings_command import read_prompts

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from litwatch.outputs.render import write_digest_files
-from outputs_samples import WATCH, sample_digest
+from outputs_samples import SAMPLE_CHANGES, WATCH, sample_digest
 
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_html_digest_fits_the_screen_without_errors(chromium, tmp_path, width):
-    paths = write_digest_files(sample_digest(), WATCH, tmp_path)
+    paths = write_digest_files(sample_digest(), WATCH, tmp_path, changes=SAMPLE_CHANGES)
     page = chromium(paths.html, width, tmp_path / f"digest-{width}.png")
     assert page.screenshot.read_bytes().startswith(b"\x89PNG")
     assert page.scroll_width <= page.client_width, f"horizontal overflow at {width}px"

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from litwatch.outputs.render import write_digest_files
 from litwatch.outputs.summary import write_summary
-from outputs_samples import WATCH, classification, empty_digest, record, sample_digest
+from outputs_samples import (
+    SAMPLE_CHANGES,
+    WATCH,
+    classification,
+    empty_digest,
+    record,
+    sample_digest,
+)
 
 HERE = Path(__file__).resolve().parents[1] / "support" / "html"
 VALIDATOR = HERE / "node_modules" / ".bin" / "html-validate"
@@ -35,7 +42,7 @@ def problems(page: Path, config: str) -> list[str]:
 
 
 def test_digest_email_html_is_valid(tmp_path):
-    paths = write_digest_files(sample_digest(), WATCH, tmp_path)
+    paths = write_digest_files(sample_digest(), WATCH, tmp_path, changes=SAMPLE_CHANGES)
     assert problems(paths.html, "email.htmlvalidate.json") == []
 
 

@@ -14,7 +14,7 @@ import rispy
 from litwatch.outputs.render import render_digest, write_digest_files
 from litwatch.outputs.view import dose
 from lxml import html as lxml_html
-from outputs_samples import HOSTILE_TITLE, WATCH, empty_digest, sample_digest
+from outputs_samples import HOSTILE_TITLE, SAMPLE_CHANGES, WATCH, empty_digest, sample_digest
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "outputs/schema/digest.schema.json").read_text()
@@ -201,7 +201,7 @@ def test_every_markdown_and_text_field_of_a_hostile_pmid_stays_inert(tmp_path):
 
 
 def test_what_this_changes_comes_before_the_records_in_every_format():
-    rendered = render_digest(sample_digest(), WATCH)
+    rendered = render_digest(sample_digest(), WATCH, SAMPLE_CHANGES)
     for body, heading in (
         (rendered.html, "What this changes"),
         (rendered.text, "WHAT THIS CHANGES"),
@@ -214,6 +214,7 @@ def test_what_this_changes_comes_before_the_records_in_every_format():
     assert document["evidence_changes"][0]["new_pmids"] == ["99000013"]
     # Control: a digest that moved nothing has no such block.
     assert "What this changes" not in render_digest(empty_digest(), WATCH).html
+    assert "What this changes" not in render_digest(sample_digest(), WATCH).html
 
 
 def test_an_uncertain_call_shows_a_possible_rct_with_its_probability():

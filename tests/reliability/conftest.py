@@ -15,6 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from helpers import ContainedServer
 
+# Prefect sets up its console log handler when first imported, bound to the stderr of that
+# moment: import it at collection, or the first in-process CLI call does inside its capture and
+# leaves the handler writing to a closed stream for every later call.
+from prefect import task  # noqa: F401
+
 ESEARCH = (
     b'<?xml version="1.0" encoding="UTF-8" ?>\n'
     b'<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from helpers import one_line, write_watch_file
-from litwatch.flows.digesting import make_digest
+from litwatch.core.digest import digest_key
+from litwatch.outputs.recording import record_digest
 from litwatch.store import Store
 
 from litwatch.config import load_watches
+from litwatch.wiring import watch_info
 
 ARTICLE = (
     "<PubmedArticle><MedlineCitation Status='{status}' Owner='NLM'>"
@@ -49,7 +51,7 @@ def digest_of(data_dir: Path):
     now = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
     with Store.open(data_dir / "litwatch.sqlite") as store:
         run = store.begin_run(watch.name, None, None, now)
-        return make_digest(store, watch, run, now)
+        return record_digest(store, watch_info(watch), digest_key(watch.name, run, now), now).digest
 
 
 # --- item 10: an older PubMed version never replaces a newer one ----------------------------

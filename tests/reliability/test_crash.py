@@ -21,11 +21,11 @@ from children import child_env, fork_server, litwatch_process
 from helpers import loopback_settings
 from litwatch.core.crash import CRASH_POINTS
 from litwatch.core.digest import Digest
-from litwatch.flows.demo import write_indexed_versions
 from litwatch.flows.weekly import watch_flow
 from litwatch.outputs.mail import message_id_for
 from litwatch.standin.corpus import Corpus, CorpusOptions, load_corpus
 from litwatch.standin.expected import expected_reports
+from litwatch.standin.indexed_versions import write_indexed_versions
 from litwatch.standin.testing import running_standin
 from litwatch.standin.timeline import Replay
 from litwatch.store import Store

@@ -173,15 +173,6 @@ def sample_digest(created: datetime | None = None, key: str = "b12-dpn:2026-W48"
         DigestItem(record("99000014", "An unclassified record"), "new", 1, classification=None),
     )
     notices = (Notice("retraction", "20488910", "99000020", "Retraction: B12 and metformin trial"),)
-    moved = (
-        EvidenceChange(
-            key="question:symptoms-pain",
-            title="Neuropathy symptoms and pain",
-            before="Neuropathy symptoms and pain: 1 RCT (60 participants) favours B12.",
-            after="Neuropathy symptoms and pain: both RCTs (150 participants) favour B12.",
-            new_pmids=("99000013",),
-        ),
-    )
     return Digest(
         watch="b12-dpn",
         key=key,
@@ -189,8 +180,18 @@ def sample_digest(created: datetime | None = None, key: str = "b12-dpn:2026-W48"
         items=items,
         notices=notices,
         off_topic=3,
-        evidence_changes=moved,
     )
+
+
+SAMPLE_CHANGES = (  # the statements sample_digest() moved, as recording it computes them
+    EvidenceChange(
+        key="question:symptoms-pain",
+        title="Neuropathy symptoms and pain",
+        before="Neuropathy symptoms and pain: 1 RCT (60 participants) favours B12.",
+        after="Neuropathy symptoms and pain: both RCTs (150 participants) favour B12.",
+        new_pmids=("99000013",),
+    ),
+)
 
 
 def empty_digest(key: str = "b12-dpn:2026-W49") -> Digest:

@@ -11,9 +11,9 @@ MONDAY = datetime(2026, 11, 23, 7, 0)
 
 def build_review_store(db_path: Path, corpus: Path, pmids: set[str] | None = None):
     """Fill `db_path` with the on-topic records (or these of them); returns the default watch."""
+    from digest_steps import make_digest
     from litwatch.classifiers.design import load_design_model
     from litwatch.flows.classifying import classify_pending
-    from litwatch.flows.digesting import make_digest
     from litwatch.pubmed.xml import parse_xml
     from litwatch.store import Store
 

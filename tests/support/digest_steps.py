@@ -1,0 +1,36 @@
+"""The digest steps as the flow's tasks take them (flows/digesting.py), without Prefect: record
+a run's digest, write its files, rebuild the summary. For tests that drive a store by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from litwatch.core.digest import digest_key
+from litwatch.outputs.recording import RecordedDigest, record_digest, update_summary
+from litwatch.outputs.render import digest_folder, write_digest_files
+
+from litwatch.wiring import watch_info
+
+
+def make_digest(store, watch, run: int, now: datetime) -> RecordedDigest:
+    """Record the run's digest as the flow's digest task does."""
+    return record_digest(store, watch_info(watch), digest_key(watch.name, run, now), now)
+
+
+def render_digest(recorded: RecordedDigest, watch, out_dir: Path, settings) -> dict[str, Path]:
+    """Write the digest's files into its folder under `out_dir` as the render task does."""
+    digest = recorded.digest
+    return write_digest_files(
+        digest,
+        watch_info(watch),
+        digest_folder(out_dir, digest),
+        sender=settings.mail_from,
+        recipients=watch.recipients,
+        changes=recorded.changes,
+    ).by_format()
+
+
+def rebuild_summary(store, watch, out_dir: Path, now: datetime, statements=None) -> dict:
+    """Write the summary as the summary task does, from the store's records and digest logs."""
+    return update_summary(store, watch_info(watch), out_dir, now, statements)
