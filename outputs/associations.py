@@ -24,7 +24,7 @@ from litwatch.outputs.statements import (
     Tally,
     review_kind,
 )
-from litwatch.outputs.view import plural, pubmed_url
+from litwatch.outputs.view import checked_words, plural, pubmed_url
 from litwatch.outputs.watch import Question, WatchInfo
 
 ASSOCIATION = "association"  # an association statement's `comparison`
@@ -278,12 +278,14 @@ def _statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
                 # a study that states no comparison has no outcome result to name
                 "outcomes": "" if study.direction == UNCLEAR else ", ".join(study.outcomes),
                 "evidence": study.evidence,
+                "checked": checked_words(study.checked_by, study.needs_recheck),
             }
         )
     return {
         "key": statement.key,
         "title": statement.title,
         "text": statement.text,
+        "checked": statement.checked_line,
         "populations": [],
         "studies": studies,
     }
@@ -307,7 +309,7 @@ def association_json(statement: EvidenceStatement) -> dict:
                 "size": study.size or None,
                 "versus": study.better_arm or None,
                 "evidence": study.evidence,
-                "checked": False,
+                "checked": bool(study.checked_by),
             }
             for study in statement.studies
         ],

@@ -85,7 +85,10 @@ def test_the_summary_section_states_it_with_each_study_as_stored(two_weeks, tmp_
     page = lxml_html.fromstring(paths["summary_html"].read_bytes())
     assert "Metformin and B12" in page.xpath("//h2/text()")  # the watch file's section title
     block = page.xpath(f'//div[@id="{KEY.replace(":", "-")}"]')[0]
-    assert block.xpath('./p[@class="statement"]')[0].text_content() == statement.text
+    shown = block.xpath('./p[@class="statement"]')[0]
+    checked = "".join(shown.xpath('./span[contains(@class, "checked")]//text()'))
+    assert shown.text_content().removesuffix(checked).strip() == statement.text
+    assert checked == f"(0 of {len(statement.studies)} checked)"  # nobody has checked one yet
     assert len(block.xpath(".//li")) == len(statement.studies)
     document = json.loads(paths["summary_json"].read_text(encoding="utf-8"))
     [data] = [a for a in document["associations"] if a["key"] == KEY]
