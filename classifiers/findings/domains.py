@@ -271,6 +271,7 @@ def _finding(
     )
     query = outcome_words(abstract, query_text)
     reading, _ = _clause_reading(context, number, sentence, sentence.text)
+    reading = _without_interaction_test(reading)
     label = call.label
     if reading is not sentence.text:
         label = _clause_label(reading, query, context) or label
@@ -279,10 +280,42 @@ def _finding(
     # whorl length" is no comparison, and "normalised B12" names no arm.
     masked = _masked(sentence, context.index)
     masked_reading, masked_subject = _clause_reading(context, number, sentence, masked)
+    masked_reading = _without_interaction_test(masked_reading)
     direction = _direction(label, group.polarity, masked_subject + masked_reading, context)
     return Finding(
         group.domain.name, outcome, label, direction, sentence.text, call.confidence, part
     )
+
+
+# A test of whether the effect differs between subgroups ("although the test for interaction
+# was not significant", "(p for interaction = 0.01)") says nothing of the result beside it: a
+# subgroup's result stands or falls by its own figures.
+_INTERACTION_TEST = re.compile(
+    r"\b(?:interaction|heterogeneity|effect\s+modification)\b", re.IGNORECASE
+)
+
+
+def _without_interaction_test(text: str) -> str:
+    """The text without its clauses and asides about an interaction test; the same object
+    when it has none."""
+    if not _INTERACTION_TEST.search(text):
+        return text
+    asides = _asides(text)
+    kept = text
+    for start, end in reversed(asides):
+        if _INTERACTION_TEST.search(text, start, end):
+            kept = kept[:start] + kept[end:]
+    pieces, start = [], 0
+    for match in _CLAUSES.finditer(kept):
+        if _inside(match.start(), _asides(kept)):
+            continue
+        pieces.append(kept[start : match.start()])
+        start = match.end()
+    pieces.append(kept[start:])
+    own = [piece for piece in pieces if not _INTERACTION_TEST.search(piece)]
+    if not own:
+        return text  # the interaction is all the text says: leave it to the other readers
+    return " ".join(piece.strip() for piece in own).rstrip(" ,") + "."
 
 
 def _own_clause(text: str, mentions: Sequence[Mention]) -> str:

@@ -39,16 +39,22 @@ _NOT_A_PART = (
 )
 # A word that describes people ("older", "metformin"), not a preposition joining two phrases.
 _DESCRIBING = r"(?:(?!(?:in|of|and|or|for|with|to|at|on|by|than|the|a|an)\b)[a-z0-9-]+\s+)"
+# "the" with a count of the part it names: "in the 97 participants taking metformin". A count
+# without "the" ("in 40 patients with neuropathy") as often gives the whole sample, so only a
+# count that "the" sets apart is read as naming a part.
+_THE = r"(?:the\s+(?:\d[\d,]*\s+)?)?"
 _DESCRIBED = re.compile(
-    r"\b(?:in|among)\s+(?:the\s+)?" + _PEOPLE + r"\s+(?:who|with|whose|taking|on|using|receiving|"
+    r"\b(?:in|among)\s+" + _THE + _PEOPLE + r"\s+(?:who|with|whose|taking|on|using|receiving|"
     r"aged|over|under|older|younger|without|not)\b[^,;.()]{1,60}?"
     + _UNTIL
-    + r"|\b(?:in|among)\s+(?:the\s+)?"
+    + r"|\b(?:in|among)\s+"
+    + _THE
     + _NOT_A_PART
     + _DESCRIBING
     + r"{1,2}(?:users|non-?users|takers|carriers|"
     r"smokers|non-?smokers|responders|non-?responders)\b"
-    + r"|\b(?:in|among)\s+(?:the\s+)?"
+    + r"|\b(?:in|among)\s+"
+    + _THE
     + _NOT_A_PART
     + _DESCRIBING
     + r"{1,2}"
@@ -60,6 +66,13 @@ _DESCRIBED = re.compile(
 _AN_ARM = re.compile(
     r"treated|randomi[sz]ed|allocated|assigned|receiving|\bgiven\b|\bcontrols?\b|placebo|"
     r"intervention|\bgroups?\b|\barms?\b",
+    I,
+)
+# Words that describe the trial's analysed sample, not a part of it: "in the 171 participants
+# who completed follow-up" is the per-protocol result.
+_THE_SAMPLE = re.compile(
+    r"\b(?:completed|finished|completing|analy[sz]ed|evaluable|included|enrolled|followed|"
+    r"per[\s-]protocol|intention[\s-]to[\s-]treat)\b",
     I,
 )
 # Words that make a described part a part by a threshold: "with baseline B12 below 300".
@@ -80,18 +93,20 @@ _PLANS_PARTS = re.compile(
 )
 
 
-def population_words(abstract: Abstract) -> frozenset[str]:
+def population_words(abstract: Abstract, eligibility: bool = False) -> frozenset[str]:
     """The words that describe everyone in the study: the title's and those of the aims and
-    methods sentences that do not plan subgroups (kept per abstract)."""
-    found = abstract.memo.get("population_words")
+    methods sentences that do not plan subgroups (kept per abstract); with `eligibility`, of
+    the title and the methods only, where a trial states whom it enrolled."""
+    memo = "eligibility_words" if eligibility else "population_words"
+    found = abstract.memo.get(memo)
     if found is None:
+        sections = (METHODS,) if eligibility else (BACKGROUND, METHODS)
         parts = [abstract.title] + [
             s.text
             for s in abstract.sentences
-            if abstract.sections[s.index] in (BACKGROUND, METHODS)
-            and not _PLANS_PARTS.search(s.text)
+            if abstract.sections[s.index] in sections and not _PLANS_PARTS.search(s.text)
         ]
-        found = abstract.memo["population_words"] = word_set(" ".join(parts))
+        found = abstract.memo[memo] = word_set(" ".join(parts))
     return found
 
 
@@ -110,11 +125,15 @@ def subgroup_of(clause: str, abstract: Abstract) -> str:
     if explicit:
         return _clean(explicit.group(0))
     for described in _DESCRIBED.finditer(clause):
-        if _AN_ARM.search(described.group(0)):
+        if _AN_ARM.search(described.group(0)) or _THE_SAMPLE.search(described.group(0)):
             continue  # "in capsule-treated patients" names an arm, not a part
         words = word_set(described.group(0)) - _GENERIC
-        if _THRESHOLD.search(described.group(0)) or (
-            words and not words <= population_words(abstract)
+        if words and not words <= population_words(abstract):
+            return _clean(described.group(0))
+        # A threshold names a part ("with baseline B12 below 300") unless it is the trial's own
+        # entry criterion, which the title or the methods state ("with low-normal B12").
+        if _THRESHOLD.search(described.group(0)) and not (
+            words and words <= population_words(abstract, eligibility=True)
         ):
             return _clean(described.group(0))
     return ""

@@ -193,3 +193,82 @@ def test_a_methods_sentence_about_harms_and_a_silent_abstract_report_nothing():
         is None
     )
     assert harms("Pain fell more with methylcobalamin than with placebo (p = 0.01).") is None
+
+
+# --- subgroups named with their count, and interaction tests (issue #19 cause 5) -------------
+
+
+@pytest.mark.parametrize(
+    ("results", "part"),
+    [
+        (
+            (
+                "In the 58 women aged over 65, pain fell more with methylcobalamin than with placebo "
+                "(p = 0.02)."
+            ),
+            "In the 58 women aged over 65",
+        ),
+        (
+            (
+                "Among the 1,204 insulin users, pain fell more with methylcobalamin than with placebo "
+                "(p = 0.02)."
+            ),
+            "Among the 1,204 insulin users",
+        ),
+    ],
+)
+def test_a_part_counted_between_the_and_its_people_is_a_subgroup(results, part):
+    assert findings(trial(results)) == [("pain", "favours-intervention", part)]
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        # the analysed sample, however counted, is the trial's result
+        (
+            "In the 171 participants who completed follow-up, pain fell more with methylcobalamin "
+            "than with placebo (p = 0.02)."
+        ),
+        # a count that "the" does not set apart is the whole sample
+        "In 160 adults, pain fell more with methylcobalamin than with placebo (p = 0.02).",
+        # the count of an arm names an arm
+        (
+            "In the 80 patients randomised to methylcobalamin, pain fell more than with placebo "
+            "(p = 0.02)."
+        ),
+    ],
+)
+def test_a_count_of_the_sample_or_an_arm_names_no_subgroup(results):
+    assert findings(trial(results)) == [("pain", "favours-intervention", "")]
+
+
+def test_a_trials_own_entry_threshold_names_no_subgroup():
+    methods = (
+        "We randomised 160 adults with neuropathy and serum B12 below 300 pmol/L to "
+        "methylcobalamin or placebo."
+    )
+    said = "In adults with B12 below 300 pmol/L, pain fell more with methylcobalamin than with placebo (p = 0.02)."
+    assert findings(trial(said, methods=methods)) == [("pain", "favours-intervention", "")]
+    # Control: the same threshold in a trial of everyone names a part.
+    assert findings(trial(said)) == [
+        ("pain", "favours-intervention", "In adults with B12 below 300 pmol/L")
+    ]
+
+
+def test_an_interaction_test_is_not_the_subgroups_result():
+    record = trial(
+        "Among the 40 current smokers, vibration threshold was lower with methylcobalamin than with "
+        "placebo (p = 0.01), although the interaction with smoking was not significant "
+        "(p = 0.30)."
+    )
+    assert findings(record) == [
+        ("vibration-perception", "favours-intervention", "Among the 40 current smokers")
+    ]
+    # Control: a denial in the result's own words still reads as no difference.
+    same = trial(
+        "Among the 40 current smokers, vibration threshold did not differ between methylcobalamin and "
+        "placebo (p = 0.61); the interaction with smoking was not significant."
+    )
+    assert findings(same) == [
+        ("vibration-perception", "no-difference", "Among the 40 current smokers")
+    ]
