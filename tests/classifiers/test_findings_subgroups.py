@@ -272,3 +272,51 @@ def test_an_interaction_test_is_not_the_subgroups_result():
     assert findings(same) == [
         ("vibration-perception", "no-difference", "Among the 40 current smokers")
     ]
+
+
+# --- harms: denials with the arms named, withdrawals for a harm, abbreviations ----------------
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "No patient in the tablet or injection arms experienced an adverse effect.",
+        "No subject in either treatment group had any side effects.",
+    ],
+)
+def test_no_one_in_the_arms_having_a_harm_reads_as_none_occurred(results):
+    assert harms(results).statement == "none-occurred"
+
+
+@pytest.mark.parametrize(
+    ("results", "event"),
+    [
+        ("Three patients discontinued treatment due to diarrhoea.", AdverseEvent("diarrhoea", 3)),
+        ("4 participants dropped out owing to headache.", AdverseEvent("headache", 4)),
+    ],
+)
+def test_stopping_treatment_for_a_harm_names_the_harm(results, event):
+    found = harms(results)
+    assert (found.statement, found.events) == ("events-reported", (event,))
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "Three patients discontinued treatment due to relocation.",
+        "Two participants withdrew because of personal reasons.",
+        "Four patients stopped the study drug because of lack of efficacy.",
+        # "harm" inside another word, and lower-case letters that spell an abbreviation
+        "Pharmacokinetics were similar in the two arms (p = 0.6).",
+        "Safety visits in the Sae cohort and the ae subgroup were similar between arms.",
+    ],
+)
+def test_reasons_that_are_no_harm_and_words_that_only_hold_one_read_as_nothing(results):
+    assert harms(results) is None
+
+
+def test_harm_abbreviations_are_read_in_capitals():
+    assert harms("No SAEs occurred; AEs were similar between the arms.").statement == (
+        "no-difference"
+    )
+    assert harms("No SAEs occurred.").serious_only

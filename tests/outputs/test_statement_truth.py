@@ -94,9 +94,6 @@ KNOWN_WRONG: dict[str, str] = {
     # 6. Systematic reviews and meta-analyses never count (no treatment named, or design).
     "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
     "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
-    # 7. Harms are not read.
-    "98100013 adverse-events head-to-head": "7: 'No participant ... reported an adverse event'",
-    "98100003 adverse-events controlled": "7: 'withdrew because of nausea' is not read",
 }
 
 KNOWN_WRONG_QUESTIONS: dict[str, str] = {
