@@ -93,6 +93,23 @@ def test_an_outcome_the_methods_name_is_found_again_by_its_head_word():
     assert calls(record)["symptom-score"] == ("decreased", "favours-intervention")
 
 
+def test_a_part_of_an_instrument_the_methods_name_is_found_again_in_the_results():
+    methods = (
+        "We randomised 120 adults to methylcobalamin or placebo; neuropathy was graded with "
+        "the Utah Early Neuropathy Scale sensory score."
+    )
+    results = "The sensory score fell more with methylcobalamin than with placebo (p = 0.01)."
+    assert calls(trial(results, methods=methods))["symptom-score"] == (
+        "decreased",
+        "favours-intervention",
+    )
+    # Controls: without the methods naming it, "the sensory score" names no domain; and words
+    # joined to the instrument by "and" are no part of it.
+    assert "symptom-score" not in calls(trial(results))
+    joined = methods.replace("Scale sensory score", "Scale and sensory scores")
+    assert "symptom-score" not in calls(trial(results, methods=joined))
+
+
 def test_the_primary_outcome_named_again_as_such_is_read_for_its_domain():
     record = trial(
         "The primary outcome improved more with methylcobalamin than with placebo (p = 0.01).",
