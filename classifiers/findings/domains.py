@@ -25,6 +25,7 @@ from litwatch.classifiers.findings.mentions import (
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.retrieval import outcome_words
+from litwatch.classifiers.findings.shares import arm_shares
 from litwatch.classifiers.findings.subgroups import (
     effect_modifiers_in,
     subgroup_of,
@@ -276,12 +277,23 @@ def _finding(
     if reading is not sentence.text:
         label = _clause_label(reading, query, context) or label
     label = _plain_words_rule(reading, query, label, group.polarity, context)
+    # "reached the reference range in 46 of 52 treated and in 4 of 52 given saline": the arms'
+    # shares set one against the other.
+    shares = arm_shares(reading, context.int_words, context.cmp_words)
+    if shares:
+        better = "increased" if group.polarity == "higher-is-better" else "decreased"
+        worse = "decreased" if better == "increased" else "increased"
+        label = better if shares > 0 else worse
     # The cues of a comparison are read with the outcomes' own names blanked out: "inferior
     # whorl length" is no comparison, and "normalised B12" names no arm.
     masked = _masked(sentence, context.index)
     masked_reading, masked_subject = _clause_reading(context, number, sentence, masked)
     masked_reading = _without_interaction_test(masked_reading)
-    direction = _direction(label, group.polarity, masked_subject + masked_reading, context)
+    direction = (
+        direction_of(label, group.polarity)
+        if shares
+        else _direction(label, group.polarity, masked_subject + masked_reading, context)
+    )
     return Finding(
         group.domain.name, outcome, label, direction, sentence.text, call.confidence, part
     )

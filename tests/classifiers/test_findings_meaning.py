@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from litwatch.classifiers.findings.domains import read_findings
+from litwatch.classifiers.findings.shares import arm_shares
 from litwatch.core.findings import DomainTerm, Instrument, OutcomeDomain, OutcomeVocabulary
 from litwatch.core.records import AbstractSection, Record
 
@@ -108,6 +109,43 @@ def test_a_part_of_an_instrument_the_methods_name_is_found_again_in_the_results(
     assert "symptom-score" not in calls(trial(results))
     joined = methods.replace("Scale sensory score", "Scale and sensory scores")
     assert "symptom-score" not in calls(trial(results, methods=joined))
+
+
+@pytest.mark.parametrize(
+    ("results", "domain"),
+    [
+        (
+            (
+                "Serum holotranscobalamin normalised in 88% of the intervention group compared "
+                "with 12% of the placebo group."
+            ),
+            "b12-status",
+        ),
+        # a bad state: fewer of the treated got worse
+        (
+            "Symptoms worsened in 3 of 40 patients on methylcobalamin and in 11 of 41 on placebo.",
+            "symptom-score",
+        ),
+    ],
+)
+def test_the_share_of_each_arm_reaching_a_state_says_which_did_better(results, domain):
+    assert calls(trial(results))[domain][1] == "favours-intervention"
+
+
+def test_shares_without_a_state_or_without_both_arms_say_nothing_of_a_difference():
+    # Controls: counts of who was measured, and one arm's share alone.
+    measured = "Serum B12 was measured in 46 of 52 treated participants and 50 of 52 on placebo."
+    assert "b12-status" not in calls(trial(measured))
+    treated = frozenset({"methylcobalamin"})
+    assert (
+        arm_shares(
+            "Symptoms improved in 30 of 40 patients given methylcobalamin.", treated, frozenset()
+        )
+        == 0
+    )
+    # ... and both arms with their shares do.
+    both = "Symptoms improved in 30 of 40 patients given methylcobalamin and 9 of 40 given placebo."
+    assert arm_shares(both, treated, frozenset()) == 1
 
 
 def test_the_primary_outcome_named_again_as_such_is_read_for_its_domain():

@@ -76,7 +76,6 @@ def key(pmid: str, what: str, comparison: str, subgroup: str = "") -> str:
 # ---------------------------------------------------------------------------------------------
 KNOWN_WRONG: dict[str, str] = {
     # 1. Outcome wordings outside the watch's term lists are not read.
-    "98100016 b12-status controlled": "1: 'circulating cobalamin' is not read",
     # 2. Arms are not read: three-arm typed head-to-head, add-on and route pairs mistyped.
     "98100001 symptom-score head-to-head": "1+2: 'the two active regimens did not differ'",
     "98100006 b12-status head-to-head": "2: sublingual vs swallowed not typed head-to-head",
@@ -97,7 +96,6 @@ KNOWN_WRONG: dict[str, str] = {
 
 KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     # 1. Outcome wordings outside the term lists.
-    "98100016 question:metformin-b12 controlled": "1: 'circulating cobalamin' is not read",
     # 2. Arms.
     "98100006 question:formulation-route head-to-head": "2: routes not typed head-to-head",
     "98100006 question:metformin-b12 controlled": "2: extra: head-to-head counted as controlled",
