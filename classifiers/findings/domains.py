@@ -125,6 +125,16 @@ _WITHIN = re.compile(
 _IN_ONE_GROUP = re.compile(
     r"\b(?:in|within|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:group|arm)\b", re.IGNORECASE
 )
+# Results a review (or a trial) calls mixed say no direction, whatever each part of them says.
+_MIXED_WORD = r"(?:inconsistent|conflicting|mixed|contradictory|equivocal|inconclusive)(?![\w-])"
+_MIXED = re.compile(
+    r"\b(?:was|were|is|are|remained|remain|appeared|seemed)\s+(?:\w+\s+)?"
+    + _MIXED_WORD
+    + r"|\b"
+    + _MIXED_WORD
+    + r"\s+(?:findings|results|evidence|effects?)\b",
+    re.IGNORECASE,
+)
 # A study without a control arm cannot say whom a change favours.
 _SINGLE_ARM = re.compile(
     r"\b(?:without\s+a\s+control(?:\s+group|\s+arm)?|no\s+control\s+(?:group|arm)|"
@@ -294,6 +304,9 @@ def _finding(
         if shares
         else _direction(label, group.polarity, masked_subject + masked_reading, context)
     )
+    if _MIXED.search(reading):
+        # "findings were inconsistent: three trials faster, three no different" is neither
+        direction = "unclear"
     return Finding(
         group.domain.name, outcome, label, direction, sentence.text, call.confidence, part
     )

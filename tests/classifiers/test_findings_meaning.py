@@ -284,3 +284,56 @@ def test_one_clause_for_two_outcomes_gives_both_the_same_result():
     )
     found = calls(record)
     assert found["pain"][1] == found["nerve-conduction"][1] == "favours-intervention"
+
+
+# --- pooled and summarised reviews (issue #19 causes 6/7) -------------------------------------
+
+
+def test_a_semicolon_among_the_figures_does_not_cut_a_pooled_result_in_two():
+    record = trial(
+        "Methylcobalamin lowered pain scores (MD -1.1, 95% CI -1.8 to -0.4; 5 trials) and "
+        "symptom scores (SMD -0.25, 95% CI -0.45 to -0.05; 6 trials) compared with placebo, "
+        "but did not change vibration threshold (MD 0.3 V, 95% CI -0.9 to 1.5; 4 trials)."
+    )
+    found = calls(record)
+    assert found["pain"][1] == found["symptom-score"][1] == "favours-intervention"
+    assert found["vibration-perception"][1] == "no-difference"
+    # Control: a semicolon between results still parts them.
+    apart = calls(
+        trial(
+            "Pain fell more with methylcobalamin than with placebo (p = 0.01); symptom scores "
+            "did not differ between the groups (p = 0.52)."
+        )
+    )
+    assert (apart["pain"][1], apart["symptom-score"][1]) == (
+        "favours-intervention",
+        "no-difference",
+    )
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        (
+            "Effects on symptom scores were conflicting: two trials favoured cyanocobalamin and "
+            "two found no difference."
+        ),
+        (
+            "The trials gave inconsistent results for symptom scores, with three finding no "
+            "difference from placebo and two a benefit."
+        ),
+    ],
+)
+def test_results_a_review_calls_mixed_have_no_direction(results):
+    assert calls(trial(results))["symptom-score"][1] == "unclear"
+
+
+def test_a_mixed_effects_model_is_no_mixed_result():
+    # Control: the words of a statistical method, or of a meal, are no verdict.
+    found = calls(
+        trial(
+            "In a mixed-effects model, symptom scores fell more with methylcobalamin than with "
+            "placebo (p = 0.01)."
+        )
+    )
+    assert found["symptom-score"][1] == "favours-intervention"

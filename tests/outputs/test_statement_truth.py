@@ -75,7 +75,6 @@ def key(pmid: str, what: str, comparison: str, subgroup: str = "") -> str:
 # A fix removes its rows; a new wrong row fails the test.
 # ---------------------------------------------------------------------------------------------
 KNOWN_WRONG: dict[str, str] = {
-    # 1. Outcome wordings outside the watch's term lists are not read.
     # 2. Arms are not read: three-arm typed head-to-head, add-on and route pairs mistyped.
     "98100001 symptom-score head-to-head": "1+2: 'the two active regimens did not differ'",
     "98100006 b12-status head-to-head": "2: sublingual vs swallowed not typed head-to-head",
@@ -89,13 +88,9 @@ KNOWN_WRONG: dict[str, str] = {
     "98100001 b12-status head-to-head": "6: better arm (injections) not named",
     "99000013 b12-status head-to-head": "6: better arm (injections) not named",
     "98100007 nerve-conduction head-to-head": "6: 'injections than with tablets' read as unclear",
-    # 6. Systematic reviews and meta-analyses never count (no treatment named, or design).
-    "98100008 symptom-score controlled": "6: pooled meta-analysis not counted",
-    "98100009 nerve-conduction controlled": "6: summarised systematic review not counted",
 }
 
 KNOWN_WRONG_QUESTIONS: dict[str, str] = {
-    # 1. Outcome wordings outside the term lists.
     # 2. Arms.
     "98100006 question:formulation-route head-to-head": "2: routes not typed head-to-head",
     "98100006 question:metformin-b12 controlled": "2: extra: head-to-head counted as controlled",
@@ -106,8 +101,6 @@ KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     "98100005 question:symptoms-pain controlled [middle and upper tertiles of baseline B12]": (
         "5: not read"
     ),
-    # 6. Reviews never count.
-    "98100009 question:objective-nerve controlled": "6: systematic review not counted",
 }
 
 KNOWN_WRONG_DESIGNS: dict[str, str] = {}
