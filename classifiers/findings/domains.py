@@ -28,6 +28,7 @@ from litwatch.classifiers.findings.retrieval import outcome_words
 from litwatch.classifiers.findings.shares import arm_shares
 from litwatch.classifiers.findings.subgroups import (
     effect_modifiers_in,
+    parts_of_the_effect,
     subgroup_of,
 )
 from litwatch.classifiers.findings.text import (
@@ -204,6 +205,7 @@ def read_findings_in(
             finding = _finding(context, number, group, said, sentences, part)
             if finding is not None:
                 found.append(finding)
+    found.extend(_parts_of_a_result(abstract, index, groups, found))
     reported = {finding.domain for finding in found}
     found.extend(
         _primary_outcome_non_inferior(
@@ -211,6 +213,50 @@ def read_findings_in(
         )
     )
     return tuple(found)
+
+
+def _parts_of_a_result(
+    abstract: Abstract,
+    index: dict[int, list[Mention]],
+    groups: Sequence[TermGroup],
+    found: Sequence[Finding],
+) -> list[Finding]:
+    """ "The benefit was concentrated in the lowest tertile of baseline B12, with little effect
+    in the middle and upper tertiles": a sentence that names no outcome but speaks of the
+    effect the sentence before it reported, part by part. Each part gets that result where the
+    effect lay, and no difference where it was little or none."""
+    named = {m.sentence for said in index.values() for m in said}
+    added: list[Finding] = []
+    for sentence in abstract.sentences:
+        if sentence.index in named or not abstract.reports(sentence):
+            continue
+        parts = parts_of_the_effect(sentence.text, abstract)
+        if not parts:
+            continue
+        before = [i for i in named if i < sentence.index]
+        if not before:
+            continue
+        last = abstract.sentences[max(before)].text
+        for finding in found:
+            if finding.subgroup or finding.evidence != last:
+                continue
+            if finding.direction not in ("favours-intervention", "favours-comparator"):
+                continue
+            for part, lay in parts:
+                effect = finding.effect if lay else "no-difference"
+                direction = finding.direction if lay else "no-difference"
+                added.append(
+                    Finding(
+                        finding.domain,
+                        finding.outcome,
+                        effect,
+                        direction,
+                        sentence.text,
+                        finding.confidence,
+                        part,
+                    )
+                )
+    return added
 
 
 def read_effect_modifiers_in(

@@ -161,7 +161,11 @@ _MODIFIERS = (
             r"\b"
             + _EFFECT
             + r"\s+(?:\w+\s+){0,3}?(?:was|were|is|are|appeared|seemed)\s+(?:\w+\s+)?"
-            r"(?P<how>" + _LARGER + "|" + _SMALLER + r"|confined|limited|restricted|seen\s+only|"
+            r"(?P<how>"
+            + _LARGER
+            + "|"
+            + _SMALLER
+            + r"|concentrated|confined|limited|restricted|seen\s+only|"
             r"observed\s+only|only\s+seen|only\s+observed|present\s+only|only\s+present)\s+"
             r"(?:to|in|among|for|with)\s+" + _PART,
             I,
@@ -197,14 +201,14 @@ _MODIFIERS = (
 # that has one (most have none).
 _MODIFIER_WORD = re.compile(
     r"\b(?:larger|greater|stronger|bigger|pronounced|marked|largest|greatest|strongest|smaller|"
-    r"weaker|lesser|smallest|weakest|confined|limited|restricted|regardless|irrespective|"
+    r"weaker|lesser|smallest|weakest|concentrated|confined|limited|restricted|regardless|irrespective|"
     r"independent(?:ly)?|did\s+not\s+(?:differ|vary)|interaction|differed|varied|depended|"
     r"modified|modification)\b",
     I,
 )
 _MODIFIER_GATE = word_set(
     "larger greater stronger bigger pronounced marked largest greatest strongest smaller weaker "
-    "lesser smallest weakest confined limited restricted regardless irrespective independent "
+    "lesser smallest weakest concentrated confined limited restricted regardless irrespective independent "
     "independently differ vary interaction differed varied depended modified modification"
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|among|within|for)\s+", I)
@@ -270,8 +274,61 @@ def _has(match: re.Match[str], group: str) -> bool:
 
 def _how(word: str) -> str:
     lowered = word.lower()
-    if re.match(_LARGER, lowered):
+    if re.match(_LARGER, lowered) or lowered == "concentrated":
         return "larger"
     if re.match(_SMALLER, lowered):
         return "smaller"
     return "only"
+
+
+# "The benefit was concentrated in ..., with little effect in ...": a sentence whose subject is
+# the effect just reported, stated part by part.
+_THE_EFFECT = re.compile(
+    r"^\s*(?:the|this|that|its|their|any)\s+(?:\w+\s+)?(?:benefits?|effects?|improvements?|"
+    r"reductions?|differences?|responses?|gains?)\b",
+    I,
+)
+# How a part's clause speaks of the effect: where it lay, or where there was little or none.
+_WHERE_IT_LAY = re.compile(
+    r"\b(?:concentrated|confined|limited|restricted|largest|greatest|larger|greater|stronger|"
+    r"mainly|mostly|largely|chiefly|predominantly|only|seen|observed|present)\b",
+    I,
+)
+_LITTLE_OR_NONE = re.compile(
+    r"\b(?:little|no|minimal|negligible|small|smaller|weaker|absent|none|not)\b", I
+)
+_PART_BREAK = re.compile(r",\s+(?:with|whereas|while|but)\b|;\s+|\s+(?:whereas|but)\s+", I)
+_OF_WHAT = re.compile(r"\s+of\s+[^,;.()]+$", I)
+_RANKED_PART = re.compile(r"\b(?:tertile|quartile|quintile|decile|stratum|strata)s?$", I)
+
+
+def parts_of_the_effect(text: str, abstract: Abstract) -> list[tuple[str, bool]]:
+    """For a sentence whose subject is the effect just reported, each part of the participants
+    it names with whether the effect lay there (True) or was little or none (False); [] for
+    any other sentence. A ranked part without its measure ("the middle and upper tertiles")
+    takes the measure another part of the sentence names ("of baseline B12")."""
+    if not _THE_EFFECT.search(text) or _PLANNED.search(text):
+        return []
+    found: list[tuple[str, bool]] = []
+    start = 0
+    clauses = []
+    depth_free = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+    for match in _PART_BREAK.finditer(depth_free):
+        clauses.append(text[start : match.start()])
+        start = match.end()
+    clauses.append(text[start:])
+    for clause in clauses:
+        part = subgroup_of(" " + clause, abstract)
+        if not part:
+            continue
+        plain = clause[: clause.lower().find(part.lower()[:12])] if part else clause
+        if _LITTLE_OR_NONE.search(plain):
+            found.append((part, False))
+        elif _WHERE_IT_LAY.search(plain):
+            found.append((part, True))
+    measures = [m.group(0) for part, _ in found if (m := _OF_WHAT.search(part))]
+    if measures:
+        found = [
+            (part + measures[0] if _RANKED_PART.search(part) else part, lay) for part, lay in found
+        ]
+    return found

@@ -320,3 +320,54 @@ def test_harm_abbreviations_are_read_in_capitals():
         "no-difference"
     )
     assert harms("No SAEs occurred.").serious_only
+
+
+# --- the effect just reported, stated part by part (issue #19 cause 5) ------------------------
+
+
+def all_findings(record: Record) -> list[tuple[str, str, str]]:
+    return sorted(findings(record))
+
+
+def test_where_the_effect_lay_and_where_it_did_not_are_each_a_parts_result():
+    record = trial(
+        "Pain fell more with methylcobalamin than with placebo (p = 0.01). The improvement was "
+        "largely confined to participants in the highest quartile of neuropathy severity, with "
+        "no effect in the lower quartiles."
+    )
+    assert all_findings(record) == [
+        ("pain", "favours-intervention", ""),
+        ("pain", "favours-intervention", "in the highest quartile of neuropathy severity"),
+        ("pain", "no-difference", "in the lower quartiles of neuropathy severity"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "The benefit was seen by week 8.",  # no part named
+        "The effect will be examined in the lowest tertile of baseline B12 in a new trial.",
+    ],
+)
+def test_the_effect_spoken_of_without_a_part_or_as_a_plan_adds_nothing(second):
+    record = trial("Pain fell more with methylcobalamin than with placebo (p = 0.01). " + second)
+    assert all_findings(record) == [("pain", "favours-intervention", "")]
+
+
+def test_parts_of_an_effect_that_was_not_found_add_nothing():
+    # Control: no overall effect to place in a part.
+    record = trial(
+        "Pain did not differ between methylcobalamin and placebo (p = 0.48). The effect was "
+        "concentrated in the lowest tertile of baseline B12."
+    )
+    assert all_findings(record) == [("pain", "no-difference", "")]
+
+
+def test_an_effect_concentrated_in_a_part_is_a_larger_effect_there():
+    sentence = "The benefit was concentrated in participants with baseline B12 below 250 pmol/L."
+    record = trial("Pain fell more with methylcobalamin than with placebo (p = 0.01). " + sentence)
+    (modifier,) = modifiers(record)
+    assert (modifier.characteristic, modifier.modification) == (
+        "participants with baseline B12 below 250 pmol/L",
+        "larger",
+    )

@@ -81,9 +81,6 @@ KNOWN_WRONG: dict[str, str] = {
     "98100006 b12-status controlled": "2: extra: a head-to-head equivalence counted against control",
     # 4. A methods sentence is quoted as the evidence and read as "no difference".
     "99000003 small-fibre head-to-head": "4: the methods sentence read as no difference",
-    # 5. A subgroup result counts as the trial's; effect modifiers are not read.
-    "98100005 symptom-score controlled [lowest tertile of baseline B12]": "5: modifier not read",
-    "98100005 symptom-score controlled [middle and upper tertiles of baseline B12]": "5: not read",
     # 6. Head-to-head: the better arm is not named, or the routes are not recognised as arms.
     "98100001 b12-status head-to-head": "6: better arm (injections) not named",
     "99000013 b12-status head-to-head": "6: better arm (injections) not named",
@@ -96,11 +93,6 @@ KNOWN_WRONG_QUESTIONS: dict[str, str] = {
     "98100006 question:metformin-b12 controlled": "2: extra: head-to-head counted as controlled",
     # 4. Methods sentence as evidence; within-arm change as a result.
     "99000003 question:formulation-route head-to-head": "4: methods sentence as no difference",
-    # 5. Effect modifiers are not read as the subgroups' results.
-    "98100005 question:symptoms-pain controlled [lowest tertile of baseline B12]": "5: not read",
-    "98100005 question:symptoms-pain controlled [middle and upper tertiles of baseline B12]": (
-        "5: not read"
-    ),
 }
 
 KNOWN_WRONG_DESIGNS: dict[str, str] = {}
