@@ -330,7 +330,9 @@ def _finding(
     reading, _ = _clause_reading(context, number, sentence, sentence.text)
     reading = _without_interaction_test(reading)
     label = call.label
-    if reading is not sentence.text:
+    own_clause = reading is not sentence.text
+    reading = _figures_as_one(reading)
+    if own_clause:
         label = _clause_label(reading, query, context) or label
     label = _plain_words_rule(reading, query, label, group.polarity, context)
     # "reached the reference range in 46 of 52 treated and in 4 of 52 given saline": the arms'
@@ -364,6 +366,18 @@ def _finding(
 _INTERACTION_TEST = re.compile(
     r"\b(?:interaction|heterogeneity|effect\s+modification)\b", re.IGNORECASE
 )
+
+
+_FIGURES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _figures_as_one(text: str) -> str:
+    """The text with a semicolon inside a parenthesis as a comma: "(SMD -0.31, 95% CI -0.55 to
+    -0.07; 9 trials)" separates figures, not clauses, and the clause readers split at every
+    semicolon."""
+    if ";" not in text:
+        return text
+    return _FIGURES.sub(lambda aside: aside.group(0).replace(";", ","), text)
 
 
 def _without_interaction_test(text: str) -> str:

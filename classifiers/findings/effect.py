@@ -127,26 +127,18 @@ def _names_vocabulary(names: str | Sequence[str]) -> set[str]:
     return set().union(*(_arm_vocabulary(name) for name in names))
 
 
-# A parenthesis of figures: "(SMD -0.31, 95% CI -0.55 to -0.07; 9 trials)".
-_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-
-
 def local_clause(text: str, query: frozenset[str]) -> str:
-    """The clause of a sentence that names the outcome, when the sentence names several. A
-    semicolon inside a parenthesis separates figures, not clauses."""
-    sentence = text
-    if ";" in text:
-        text = _ASIDE.sub(lambda aside: aside.group(0).replace(";", ","), text)
+    """The clause of a sentence that names the outcome, when the sentence names several."""
     parts = CLAUSE_BREAK.split(text)
     if len(parts) == 1 or not query:
-        return sentence
+        return text
     best, best_score = text, 0
     for part in parts:
         score = sum(1 for w in _TOKEN.findall(part.lower()) if stem(w) in query)
         if score > best_score:
             best, best_score = part, score
     # A clause with no statistic of its own borrows the sentence's ("..., both P < 0.01").
-    return best if best_score else sentence
+    return best if best_score else text
 
 
 def effect_features(
