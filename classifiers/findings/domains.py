@@ -37,6 +37,7 @@ from litwatch.classifiers.findings.text import (
     content_words,
     read_abstract,
     stem,
+    word_set,
 )
 from litwatch.core.findings import (
     EffectModifier,
@@ -135,6 +136,13 @@ _MIXED = re.compile(
     + _MIXED_WORD
     + r"\s+(?:findings|results|evidence|effects?)\b",
     re.IGNORECASE,
+)
+_MIXED_WORDS = word_set("inconsistent conflicting mixed contradictory equivocal inconclusive")
+_INTERACTION_WORDS = word_set("interaction heterogeneity modification")
+# A state the arms' shares reached (`shares.py`): a sentence without one gives no shares.
+_STATE_WORDS = word_set(
+    "reached attained achieved returned normalised normalized improved responded recovered "
+    "resolved remitted worsened deteriorated progressed relapsed"
 )
 # A study without a control arm cannot say whom a change favours.
 _SINGLE_ARM = re.compile(
@@ -328,7 +336,11 @@ def _finding(
     )
     query = outcome_words(abstract, query_text)
     reading, _ = _clause_reading(context, number, sentence, sentence.text)
-    reading = _without_interaction_test(reading)
+    # Most sentences hold none of the words these rules need: their words decide first.
+    holds = sentence.words
+    interaction = not _INTERACTION_WORDS.isdisjoint(holds)
+    if interaction:
+        reading = _without_interaction_test(reading)
     label = call.label
     own_clause = reading is not sentence.text
     reading = _figures_as_one(reading)
@@ -337,7 +349,11 @@ def _finding(
     label = _plain_words_rule(reading, query, label, group.polarity, context)
     # "reached the reference range in 46 of 52 treated and in 4 of 52 given saline": the arms'
     # shares set one against the other.
-    shares = arm_shares(reading, context.int_words, context.cmp_words)
+    shares = (
+        arm_shares(reading, context.int_words, context.cmp_words)
+        if not _STATE_WORDS.isdisjoint(holds)
+        else 0
+    )
     if shares:
         better = "increased" if group.polarity == "higher-is-better" else "decreased"
         worse = "decreased" if better == "increased" else "increased"
@@ -346,13 +362,14 @@ def _finding(
     # whorl length" is no comparison, and "normalised B12" names no arm.
     masked = _masked(sentence, context.index)
     masked_reading, masked_subject = _clause_reading(context, number, sentence, masked)
-    masked_reading = _without_interaction_test(masked_reading)
+    if interaction:
+        masked_reading = _without_interaction_test(masked_reading)
     direction = (
         direction_of(label, group.polarity)
         if shares
         else _direction(label, group.polarity, masked_subject + masked_reading, context)
     )
-    if _MIXED.search(reading):
+    if not _MIXED_WORDS.isdisjoint(holds) and _MIXED.search(reading):
         # "findings were inconsistent: three trials faster, three no different" is neither
         direction = "unclear"
     return Finding(

@@ -120,10 +120,12 @@ def read_harms_in(abstract: Abstract) -> Harms | None:
     statements: list[tuple[str, str, bool]] = []  # (statement, sentence, serious only)
     events: list[AdverseEvent] = []
     evidence = ""
-    for sentence in abstract.sentences:
-        if not abstract.reports(sentence):
-            continue
-        text = sentence.text
+    reporting = [s.text for s in abstract.sentences if abstract.reports(s)]
+    # Most abstracts say nothing of harms: one screen of all their results says so.
+    joined = "\n".join(reporting)
+    if not may_match(_HARM_SENTENCE, fold(joined), joined):
+        return None
+    for text in reporting:
         if not may_match(_HARM_SENTENCE, fold(text), text) or not _HARM_SENTENCE.search(text):
             continue
         for clause in re.split(r";|\bwhereas\b|,\s+but\b", text):
