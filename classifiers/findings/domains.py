@@ -134,7 +134,7 @@ _MIXED = re.compile(
     + _MIXED_WORD
     + r"|\b"
     + _MIXED_WORD
-    + r"\s+(?:findings|results|evidence|effects?)\b",
+    + r"\s+(?:findings|results|evidence|effects?)\b(?![\s-]+(?:models?|regression|analys[ie]s))",
     re.IGNORECASE,
 )
 _MIXED_WORDS = word_set("inconsistent conflicting mixed contradictory equivocal inconclusive")
@@ -369,7 +369,9 @@ def _finding(
         if shares
         else _direction(label, group.polarity, masked_subject + masked_reading, context)
     )
-    if not _MIXED_WORDS.isdisjoint(holds) and _MIXED.search(reading):
+    if not _MIXED_WORDS.isdisjoint(holds) and _MIXED.search(
+        _own_clause(sentence.text, [m for m in said if m.sentence == sentence.index])
+    ):
         # "findings were inconsistent: three trials faster, three no different" is neither
         direction = "unclear"
     return Finding(

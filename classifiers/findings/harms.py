@@ -15,10 +15,11 @@ from litwatch.core.findings import AdverseEvent, Finding, Harms, OutcomeDomain
 I = re.IGNORECASE
 # The abbreviations are read in capitals only: "AE", "TEAEs", "SAE", never the letters "ae"
 # or "Sae" of another word or name.
-# Whole words only: "harm" is no harm inside "pharmacokinetics".
+# Whole words only: "harm" is no harm inside "pharmacokinetics" or "harmful" (but toxicity keeps
+# its prefix: "nephrotoxicity").
 _HARM = (
     r"(?:\b(?:adverse\s+(?:drug\s+)?(?:events?|effects?|reactions?|outcomes?)|side[\s-]effects?|"
-    r"harms?|toxicit(?:y|ies)|complications?)\b|(?<![\w-])(?-i:T?E?AEs?|SAEs?)(?![\w-]))"
+    r"harms?|\w*toxicit(?:y|ies)|complications?)\b|(?<![\w-])(?-i:T?E?AEs?|SAEs?)(?![\w-]))"
 )
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _WHO = r"(?:participants?|patients?|people|persons|subjects|individuals|cases|adults|children)"

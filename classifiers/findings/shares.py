@@ -36,7 +36,12 @@ def states_arm_shares(text: str) -> bool:
     """Whether a sentence may give each arm's share of a state (two shares and a state)."""
     if "%" not in text and " of " not in text and "/" not in text:
         return False
-    return len(_SHARE.findall(text)) >= 2 and bool(_GOOD.search(text) or _BAD.search(text))
+    shares = list(_SHARE.finditer(text))
+    if len(shares) < 2:
+        return False
+    # the state comes before the shares that reached it
+    first = shares[0].start()
+    return bool(_GOOD.search(text, 0, first) or _BAD.search(text, 0, first))
 
 
 def arm_shares(text: str, intervention: frozenset[str], comparator: frozenset[str]) -> int:

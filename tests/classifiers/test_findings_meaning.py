@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from litwatch.classifiers.findings.domains import read_findings
-from litwatch.classifiers.findings.shares import arm_shares
+from litwatch.classifiers.findings.shares import arm_shares, states_arm_shares
 from litwatch.core.findings import DomainTerm, Instrument, OutcomeDomain, OutcomeVocabulary
 from litwatch.core.records import AbstractSection, Record
 
@@ -146,6 +146,13 @@ def test_shares_without_a_state_or_without_both_arms_say_nothing_of_a_difference
     # ... and both arms with their shares do.
     both = "Symptoms improved in 30 of 40 patients given methylcobalamin and 9 of 40 given placebo."
     assert arm_shares(both, treated, frozenset()) == 1
+    # ... and a sentence whose state word comes only after its shares is not taken for
+    # shares of it (they count something else).
+    after = (
+        "The share of patients meeting the target was 70% (arm A) and 40% (arm B), whereas "
+        "in the control group pain returned to baseline."
+    )
+    assert not states_arm_shares(after)
 
 
 def test_the_primary_outcome_named_again_as_such_is_read_for_its_domain():
@@ -328,12 +335,24 @@ def test_results_a_review_calls_mixed_have_no_direction(results):
     assert calls(trial(results))["symptom-score"][1] == "unclear"
 
 
-def test_a_mixed_effects_model_is_no_mixed_result():
-    # Control: the words of a statistical method, or of a meal, are no verdict.
-    found = calls(
-        trial(
+@pytest.mark.parametrize(
+    "results",
+    [
+        (
             "In a mixed-effects model, symptom scores fell more with methylcobalamin than with "
             "placebo (p = 0.01)."
-        )
-    )
-    assert found["symptom-score"][1] == "favours-intervention"
+        ),
+        (
+            "Mixed effects model analysis showed that symptom scores fell more with "
+            "methylcobalamin than with placebo (p = 0.01)."
+        ),
+        # the mixed verdict is another clause's, not this outcome's
+        (
+            "Symptom scores fell more with methylcobalamin than with placebo (p = 0.01), but "
+            "the results for quality of life were inconclusive."
+        ),
+    ],
+)
+def test_a_mixed_effects_model_or_another_clauses_mixed_result_is_no_mixed_result(results):
+    # Controls: the words of a statistical method are no verdict, nor is another clause's.
+    assert calls(trial(results))["symptom-score"][1] == "favours-intervention"

@@ -315,6 +315,10 @@ def test_reasons_that_are_no_harm_and_words_that_only_hold_one_read_as_nothing(r
     assert harms(results) is None
 
 
+def test_a_named_toxicity_is_a_harm_word():
+    assert harms("Nephrotoxicity was similar in the two arms.").statement == "no-difference"
+
+
 def test_harm_abbreviations_are_read_in_capitals():
     assert harms("No SAEs occurred; AEs were similar between the arms.").statement == (
         "no-difference"
