@@ -49,7 +49,7 @@ _NONE = re.compile(
     r"|\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?"
     + _HARM
     # "no participant in either group reported an adverse event"
-    + r"|\bno\s+(?:participant|patient|subject|one|person)s?\s+(?:[\w-]+\s+){0,6}?(?:had|reported|experienced|developed)\s+(?:any\s+|an?\s+)?(?:[\w-]+\s+){0,2}?"
+    + r"|\bno\s+(?:participant|patient|subject|one|person)s?\s+(?:[\w-]+\s+){0,8}?(?:had|reported|experienced|developed)\s+(?:any\s+|an?\s+)?(?:[\w-]+\s+){0,2}?"
     + _HARM
     + r"|"
     + _HARM
