@@ -9,6 +9,7 @@ the digest shows which ones a run moved (`statement_changes`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 
@@ -383,49 +384,77 @@ def _by_weight(verdict: StudyVerdict) -> tuple:
 def _verdicts(
     studies: Iterable[Study], domains: Sequence[str], head_to_head: bool = False
 ) -> list[StudyVerdict]:
+    """Each study's verdict over its overall results, and one per part of its participants a
+    result is stated for only (marked with the part: never counted as the study's result)."""
     verdicts = []
     wanted = set(domains)
     for study in studies:
         results = study.head_to_head_results() if head_to_head else study.findings
         findings = [f for f in results if f.domain in wanted]
-        # A result for part of the participants only is never the study's overall result.
-        overall = [f for f in findings if not f.subgroup]
-        if not findings:
-            continue
-        better = ""
-        if head_to_head:
-            direction, better = _head_to_head_direction(overall)
-        else:
-            direction = _study_direction(overall)
-        subgroup = None
-        if not overall:
-            subgroup = findings[0].subgroup
-        deciding = [
-            f for f in overall if f.direction == direction and (not better or f.better == better)
-        ]
-        checked_by, recheck = _checked_by(study, {f.domain for f in findings})
-        verdicts.append(
-            StudyVerdict(
-                pmid=study.pmid,
-                title=study.title,
-                year=study.year,
-                design=study.design,
-                participants=study.participants,
-                follow_up_weeks=study.follow_up_weeks,
-                direction=direction,
-                # only the outcomes that say what the verdict says: one that did not differ is
-                # never listed under "favours"
-                outcomes=tuple(dict.fromkeys(f.outcome for f in deciding or findings)),
-                evidence=(deciding or findings)[0].evidence,
-                better_arm=better,
-                per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
-                subgroup=subgroup,
-                included_studies=study.included_studies,
-                checked_by=checked_by,
-                needs_recheck=recheck,
-            )
-        )
+        for subgroup, own in _by_part(findings):
+            verdicts.append(_verdict(study, own, subgroup, head_to_head))
     return sorted(verdicts, key=_by_weight)
+
+
+# Words of a subgroup's name that say who, not which part.
+_WHO_WORDS = frozenset(
+    ("in", "among", "within", "for", "the", "of", "and", "with", "who", "whose", "taking")
+    + ("participants", "patients", "people", "persons", "subjects", "individuals", "those")
+)
+
+
+def _part_words(subgroup: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z][a-z0-9]*", subgroup.lower())) - _WHO_WORDS
+
+
+def _by_part(findings: Sequence[StudyFinding]) -> list[tuple[str | None, list[StudyFinding]]]:
+    """The findings for everyone (None) and per subgroup, in order; two wordings of one part
+    ("in the 97 participants taking metformin", "in people taking metformin") are one part."""
+    parts: list[tuple[str | None, frozenset[str], list[StudyFinding]]] = []
+    for finding in findings:
+        words = _part_words(finding.subgroup) if finding.subgroup else frozenset()
+        for name, known, own in parts:
+            if (name is None) == (not finding.subgroup) and (
+                name is None or known <= words or words <= known
+            ):
+                own.append(finding)
+                break
+        else:
+            parts.append((finding.subgroup or None, words, [finding]))
+    return sorted(((name, own) for name, _, own in parts), key=lambda part: part[0] is not None)
+
+
+def _verdict(
+    study: Study, findings: list[StudyFinding], subgroup: str | None, head_to_head: bool
+) -> StudyVerdict:
+    better = ""
+    if head_to_head:
+        direction, better = _head_to_head_direction(findings)
+    else:
+        direction = _study_direction(findings)
+    deciding = [
+        f for f in findings if f.direction == direction and (not better or f.better == better)
+    ]
+    checked_by, recheck = _checked_by(study, {f.domain for f in findings})
+    return StudyVerdict(
+        pmid=study.pmid,
+        title=study.title,
+        year=study.year,
+        design=study.design,
+        participants=study.participants,
+        follow_up_weeks=study.follow_up_weeks,
+        direction=direction,
+        # only the outcomes that say what the verdict says: one that did not differ is never
+        # listed under "favours"
+        outcomes=tuple(dict.fromkeys(f.outcome for f in deciding or findings)),
+        evidence=(deciding or findings)[0].evidence,
+        better_arm=better,
+        per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
+        subgroup=subgroup,
+        included_studies=study.included_studies,
+        checked_by=checked_by,
+        needs_recheck=recheck,
+    )
 
 
 def _checked_by(study: Study, domains: set[str]) -> tuple[str, bool]:

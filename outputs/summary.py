@@ -7,6 +7,7 @@ and into summary/latest/; earlier versions are kept and linked.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -354,7 +355,11 @@ def study_words(study: StudyVerdict, statement: EvidenceStatement, watch: WatchI
     difference in symptom scores"."""
     if statement.comparison != "head-to-head":
         said = direction_words(study.direction, watch, statement.favoured)
-        return f"in {study.subgroup} only: {said}" if study.subgroup else said
+        if not study.subgroup:
+            return said
+        # the reader keeps the part as the abstract words it: "In the 97 participants ..."
+        part = re.sub(r"^(?:in|among|within|for)\s+", "", study.subgroup, flags=re.IGNORECASE)
+        return f"in {part} only: {said}"
     parts = []
     for domain, call, better, _evidence in study.per_domain:
         title = watch.domain_title(domain)

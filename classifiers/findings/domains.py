@@ -25,8 +25,10 @@ from litwatch.classifiers.findings.mentions import (
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.retrieval import outcome_words
+from litwatch.classifiers.findings.shares import arm_shares
 from litwatch.classifiers.findings.subgroups import (
     effect_modifiers_in,
+    parts_of_the_effect,
     subgroup_of,
 )
 from litwatch.classifiers.findings.text import (
@@ -35,6 +37,7 @@ from litwatch.classifiers.findings.text import (
     content_words,
     read_abstract,
     stem,
+    word_set,
 )
 from litwatch.core.findings import (
     EffectModifier,
@@ -124,6 +127,23 @@ _WITHIN = re.compile(
 _IN_ONE_GROUP = re.compile(
     r"\b(?:in|within|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:group|arm)\b", re.IGNORECASE
 )
+# Results a review (or a trial) calls mixed say no direction, whatever each part of them says.
+_MIXED_WORD = r"(?:inconsistent|conflicting|mixed|contradictory|equivocal|inconclusive)(?![\w-])"
+_MIXED = re.compile(
+    r"\b(?:was|were|is|are|remained|remain|appeared|seemed)\s+(?:\w+\s+)?"
+    + _MIXED_WORD
+    + r"|\b"
+    + _MIXED_WORD
+    + r"\s+(?:findings|results|evidence|effects?)\b(?![\s-]+(?:models?|regression|analys[ie]s))",
+    re.IGNORECASE,
+)
+_MIXED_WORDS = word_set("inconsistent conflicting mixed contradictory equivocal inconclusive")
+_INTERACTION_WORDS = word_set("interaction heterogeneity modification")
+# A state the arms' shares reached (`shares.py`): a sentence without one gives no shares.
+_STATE_WORDS = word_set(
+    "reached attained achieved returned normalised normalized improved responded recovered "
+    "resolved remitted worsened deteriorated progressed relapsed"
+)
 # A study without a control arm cannot say whom a change favours.
 _SINGLE_ARM = re.compile(
     r"\b(?:without\s+a\s+control(?:\s+group|\s+arm)?|no\s+control\s+(?:group|arm)|"
@@ -193,6 +213,7 @@ def read_findings_in(
             finding = _finding(context, number, group, said, sentences, part)
             if finding is not None:
                 found.append(finding)
+    found.extend(_parts_of_a_result(abstract, index, groups, found))
     reported = {finding.domain for finding in found}
     found.extend(
         _primary_outcome_non_inferior(
@@ -200,6 +221,50 @@ def read_findings_in(
         )
     )
     return tuple(found)
+
+
+def _parts_of_a_result(
+    abstract: Abstract,
+    index: dict[int, list[Mention]],
+    groups: Sequence[TermGroup],
+    found: Sequence[Finding],
+) -> list[Finding]:
+    """ "The benefit was concentrated in the lowest tertile of baseline B12, with little effect
+    in the middle and upper tertiles": a sentence that names no outcome but speaks of the
+    effect the sentence before it reported, part by part. Each part gets that result where the
+    effect lay, and no difference where it was little or none."""
+    named = {m.sentence for said in index.values() for m in said}
+    added: list[Finding] = []
+    for sentence in abstract.sentences:
+        if sentence.index in named or not abstract.reports(sentence):
+            continue
+        parts = parts_of_the_effect(sentence.text, abstract)
+        if not parts:
+            continue
+        before = [i for i in named if i < sentence.index]
+        if not before:
+            continue
+        last = abstract.sentences[max(before)].text
+        for finding in found:
+            if finding.subgroup or finding.evidence != last:
+                continue
+            if finding.direction not in ("favours-intervention", "favours-comparator"):
+                continue
+            for part, lay in parts:
+                effect = finding.effect if lay else "no-difference"
+                direction = finding.direction if lay else "no-difference"
+                added.append(
+                    Finding(
+                        finding.domain,
+                        finding.outcome,
+                        effect,
+                        direction,
+                        sentence.text,
+                        finding.confidence,
+                        part,
+                    )
+                )
+    return added
 
 
 def read_effect_modifiers_in(
@@ -271,18 +336,90 @@ def _finding(
     )
     query = outcome_words(abstract, query_text)
     reading, _ = _clause_reading(context, number, sentence, sentence.text)
+    # Most sentences hold none of the words these rules need: their words decide first.
+    holds = sentence.words
+    interaction = not _INTERACTION_WORDS.isdisjoint(holds)
+    if interaction:
+        reading = _without_interaction_test(reading)
     label = call.label
-    if reading is not sentence.text:
+    own_clause = reading is not sentence.text
+    reading = _figures_as_one(reading)
+    if own_clause:
         label = _clause_label(reading, query, context) or label
     label = _plain_words_rule(reading, query, label, group.polarity, context)
+    # "reached the reference range in 46 of 52 treated and in 4 of 52 given saline": the arms'
+    # shares set one against the other.
+    shares = (
+        arm_shares(reading, context.int_words, context.cmp_words)
+        if not _STATE_WORDS.isdisjoint(holds)
+        else 0
+    )
+    if shares:
+        better = "increased" if group.polarity == "higher-is-better" else "decreased"
+        worse = "decreased" if better == "increased" else "increased"
+        label = better if shares > 0 else worse
     # The cues of a comparison are read with the outcomes' own names blanked out: "inferior
     # whorl length" is no comparison, and "normalised B12" names no arm.
     masked = _masked(sentence, context.index)
     masked_reading, masked_subject = _clause_reading(context, number, sentence, masked)
-    direction = _direction(label, group.polarity, masked_subject + masked_reading, context)
+    if interaction:
+        masked_reading = _without_interaction_test(masked_reading)
+    direction = (
+        direction_of(label, group.polarity)
+        if shares
+        else _direction(label, group.polarity, masked_subject + masked_reading, context)
+    )
+    if not _MIXED_WORDS.isdisjoint(holds) and _MIXED.search(
+        _own_clause(sentence.text, [m for m in said if m.sentence == sentence.index])
+    ):
+        # "findings were inconsistent: three trials faster, three no different" is neither
+        direction = "unclear"
     return Finding(
         group.domain.name, outcome, label, direction, sentence.text, call.confidence, part
     )
+
+
+# A test of whether the effect differs between subgroups ("although the test for interaction
+# was not significant", "(p for interaction = 0.01)") says nothing of the result beside it: a
+# subgroup's result stands or falls by its own figures.
+_INTERACTION_TEST = re.compile(
+    r"\b(?:interaction|heterogeneity|effect\s+modification)\b", re.IGNORECASE
+)
+
+
+_FIGURES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _figures_as_one(text: str) -> str:
+    """The text with a semicolon inside a parenthesis as a comma: "(SMD -0.31, 95% CI -0.55 to
+    -0.07; 9 trials)" separates figures, not clauses, and the clause readers split at every
+    semicolon."""
+    if ";" not in text:
+        return text
+    return _FIGURES.sub(lambda aside: aside.group(0).replace(";", ","), text)
+
+
+def _without_interaction_test(text: str) -> str:
+    """The text without its clauses and asides about an interaction test; the same object
+    when it has none."""
+    if not _INTERACTION_TEST.search(text):
+        return text
+    asides = _asides(text)
+    kept = text
+    for start, end in reversed(asides):
+        if _INTERACTION_TEST.search(text, start, end):
+            kept = kept[:start] + kept[end:]
+    pieces, start = [], 0
+    for match in _CLAUSES.finditer(kept):
+        if _inside(match.start(), _asides(kept)):
+            continue
+        pieces.append(kept[start : match.start()])
+        start = match.end()
+    pieces.append(kept[start:])
+    own = [piece for piece in pieces if not _INTERACTION_TEST.search(piece)]
+    if not own:
+        return text  # the interaction is all the text says: leave it to the other readers
+    return " ".join(piece.strip() for piece in own).rstrip(" ,") + "."
 
 
 def _own_clause(text: str, mentions: Sequence[Mention]) -> str:

@@ -9,27 +9,47 @@ import re
 from collections.abc import Sequence
 
 from litwatch.classifiers.findings.text import Abstract
+from litwatch.classifiers.text.screen import fold, may_match
 from litwatch.core.findings import AdverseEvent, Finding, Harms, OutcomeDomain
 
 I = re.IGNORECASE
+# The abbreviations are read in capitals only: "AE", "TEAEs", "SAE", never the letters "ae"
+# or "Sae" of another word or name.
+# Whole words only: "harm" is no harm inside "pharmacokinetics" or "harmful" (but toxicity keeps
+# its prefix: "nephrotoxicity").
 _HARM = (
-    r"(?:adverse\s+(?:drug\s+)?(?:events?|effects?|reactions?|outcomes?)|side[\s-]effects?|"
-    r"harms?|toxicit(?:y|ies)|(?<![\w-])(?:T?E?AEs?|SAEs?)(?![\w-])|complications?)"
+    r"(?:\b(?:adverse\s+(?:drug\s+)?(?:events?|effects?|reactions?|outcomes?)|side[\s-]effects?|"
+    r"harms?|\w*toxicit(?:y|ies)|complications?)\b|(?<![\w-])(?-i:T?E?AEs?|SAEs?)(?![\w-]))"
+)
+_COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_WHO = r"(?:participants?|patients?|people|persons|subjects|individuals|cases|adults|children)"
+# Stopping treatment for a reason names the reason as a harm, with no harm word: "two
+# participants withdrew because of nausea". Reasons that are no harm are left out below.
+_STOPPED = (
+    r"(?:(?:withdrew|withdrawn|discontinued|stopped|dropped\s+out|left\s+the\s+(?:study|trial))"
+    r"(?:\s+(?:treatment|the\s+(?:study|trial)|(?:the\s+)?(?:study\s+)?(?:drug|medication)))?"
+    r"\s+(?:because\s+of|due\s+to|owing\s+to)|withdrew\s+(?:with|after))\s+"
+)
+_NOT_A_HARM_REASON = re.compile(
+    r"\b(?:personal|consent|relocat\w*|mov(?:ed|ing)|travel\w*|work|family|pregnan\w*|"
+    r"protocol|complian\w*|adherence|follow-?up|logistic\w*|schedul\w*|lost|death\s+of|"
+    r"lack\s+of\s+(?:efficacy|effect|benefit)|inefficacy|other|unknown|unrelated)\b",
+    I,
 )
 _HARM_WORDS = re.compile(_HARM + r"|\bsafety\b|\btolera\w+", I)
-# Pieces every harm word holds (lower case), tried before the pattern.
-_HARM_PIECES = (
-    *("advers", "side effect", "side-effect", " harm", "toxic", "complication", "safe"),
-    "tolera",
-)
-_SERIOUS = re.compile(r"\b(?:serious|severe|major|grave)\b|(?<![\w-])SAEs?(?![\w-])", I)
+# A sentence that may speak of harms: one holding a harm word, or one saying that people
+# stopped treatment for a reason. Screened by the needles read off this pattern itself
+# (`classifiers/text/screen.py`), the one prefilter mechanism of the readers.
+_HARM_SENTENCE = re.compile(_HARM_WORDS.pattern + r"|\b" + _STOPPED, I)
+_SERIOUS = re.compile(r"\b(?:serious|severe|major|grave)\b|(?<![\w-])(?-i:SAEs?)(?![\w-])", I)
 _NONE = re.compile(
     r"\b(?:no|none\s+of\s+the|not\s+any)\s+(?:[\w-]+\s+){0,3}?"
     + _HARM
     + r"(?![^.;]{0,50}\b(?:differ\w*|between|compared|than|versus)\b)"
     r"|\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?"
     + _HARM
-    + r"|\bno\s+(?:participant|patient|subject|one|person)s?\s+(?:\w+\s+)?(?:had|reported|experienced|developed)\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?"
+    # "no participant in either group reported an adverse event"
+    + r"|\bno\s+(?:participant|patient|subject|one|person)s?\s+(?:[\w-]+\s+){0,8}?(?:had|reported|experienced|developed)\s+(?:any\s+|an?\s+)?(?:[\w-]+\s+){0,2}?"
     + _HARM
     + r"|"
     + _HARM
@@ -50,8 +70,6 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
-_COUNT = r"(?P<count>\d+|" + "|".join(_NUMBER_WORDS) + r")"
-_WHO = r"(?:participants?|patients?|people|persons|subjects|individuals|cases|adults|children)"
 _NAME = r"(?P<name>[a-z][a-z\s-]{2,40}?)"
 _END = r"(?=\s*[,;.()]|\s+(?:and|in|at|after|with|while|whereas|but)\b|$)"
 _EVENTS = (
@@ -62,7 +80,8 @@ _EVENTS = (
         + r"\s+(?:of\s+\d+\s+)?(?:\w+\s+)?"
         + _WHO
         + r"\s+(?:\w+\s+)?(?:had|reported|experienced|developed|complained\s+of|"
-        r"withdrew\s+(?:because\s+of|due\s+to|with|after))\s+(?:an?\s+|mild\s+|transient\s+)*"
+        + _STOPPED
+        + r")\s*(?:an?\s+|mild\s+|transient\s+)*"
         + _NAME
         + _END,
         I,
@@ -102,14 +121,13 @@ def read_harms_in(abstract: Abstract) -> Harms | None:
     statements: list[tuple[str, str, bool]] = []  # (statement, sentence, serious only)
     events: list[AdverseEvent] = []
     evidence = ""
-    for sentence in abstract.sentences:
-        if not abstract.reports(sentence):
-            continue
-        text = sentence.text
-        lowered = text.lower()
-        if not (
-            any(piece in lowered for piece in _HARM_PIECES) or "AE" in text
-        ) or not _HARM_WORDS.search(text):
+    reporting = [s.text for s in abstract.sentences if abstract.reports(s)]
+    # Most abstracts say nothing of harms: one screen of all their results says so.
+    joined = "\n".join(reporting)
+    if not may_match(_HARM_SENTENCE, fold(joined), joined):
+        return None
+    for text in reporting:
+        if not may_match(_HARM_SENTENCE, fold(text), text) or not _HARM_SENTENCE.search(text):
             continue
         for clause in re.split(r";|\bwhereas\b|,\s+but\b", text):
             harm = re.search(_HARM, clause, I)
@@ -151,6 +169,7 @@ def _events(clause: str, denied: bool) -> list[AdverseEvent]:
                 not name
                 or all(_NOT_A_HARM.match(word) for word in name.split())
                 or _NOT_A_NAME.search(name)
+                or _NOT_A_HARM_REASON.search(name)
             ):
                 continue
             count = match.group("count").lower()

@@ -476,9 +476,10 @@ def _named_in_methods(
     for number, wordings in possible_wordings(groups, written, beginnings).items():
         group = groups[number]
         for match in term_matches(group, wordings, text):
-            head = _head_word(match.group(0), group.measures, arms)
+            outcome = _with_its_measure(text, match, group.measures)
+            head = _head_word(outcome, group.measures, arms)
             if head is not None:
-                heads.setdefault((number, head), match.group(0))
+                heads.setdefault((number, head), outcome)
         if primary is not None and not primaries:
             named = group.names(text[primary.end() : primary.end() + 80].split("\n")[0])
             if named is not None:
@@ -487,6 +488,23 @@ def _named_in_methods(
         _add_where(found, number, reporting, outcome, partial(_word_at, head=head))
     for number, outcome in primaries.items():
         _add_where(found, number, reporting, outcome, lambda s: _PRIMARY_AGAIN.search(s.text))
+
+
+_NEXT_WORD = re.compile(r"[ \t-]+([A-Za-z][A-Za-z-]*)")
+
+
+def _with_its_measure(text: str, match: re.Match[str], measures: re.Pattern[str] | None) -> str:
+    """A methods wording with the part of the instrument the methods go on to name, up to a
+    measure word: "Michigan Neuropathy Screening Instrument examination score", which the
+    results call "the examination score" (one describing word at most, never a stopword)."""
+    end = match.end()
+    if measures is not None:
+        word = _NEXT_WORD.match(text, end)
+        if word and stem(word.group(1).lower()) not in STOPWORDS:
+            measured = measures.match(text, word.end())
+            if measured:
+                end = measured.end()
+    return text[match.start() : end]
 
 
 def _add_where(

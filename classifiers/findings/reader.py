@@ -16,6 +16,7 @@ from litwatch.classifiers.findings.effect import (
     read_clause,
 )
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
+from litwatch.classifiers.findings.shares import states_arm_shares
 from litwatch.classifiers.findings.text import (
     Abstract,
     Sentence,
@@ -235,7 +236,14 @@ def _text(names: str | Sequence[str]) -> str:
 
 def _reads_like_result(sentence: Sentence) -> bool:
     said = sentence.cues
-    return said.p_value or said.interval or said.significant or said.no_difference or said.direction
+    return (
+        said.p_value
+        or said.interval
+        or said.significant
+        or said.no_difference
+        or said.direction
+        or states_arm_shares(sentence.text)  # "in 46 of 52 treated and 4 of 52 given saline"
+    )
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:

@@ -39,16 +39,22 @@ _NOT_A_PART = (
 )
 # A word that describes people ("older", "metformin"), not a preposition joining two phrases.
 _DESCRIBING = r"(?:(?!(?:in|of|and|or|for|with|to|at|on|by|than|the|a|an)\b)[a-z0-9-]+\s+)"
+# "the" with a count of the part it names: "in the 97 participants taking metformin". A count
+# without "the" ("in 40 patients with neuropathy") as often gives the whole sample, so only a
+# count that "the" sets apart is read as naming a part.
+_THE = r"(?:the\s+(?:\d[\d,]*\s+)?)?"
 _DESCRIBED = re.compile(
-    r"\b(?:in|among)\s+(?:the\s+)?" + _PEOPLE + r"\s+(?:who|with|whose|taking|on|using|receiving|"
+    r"\b(?:in|among)\s+" + _THE + _PEOPLE + r"\s+(?:who|with|whose|taking|on|using|receiving|"
     r"aged|over|under|older|younger|without|not)\b[^,;.()]{1,60}?"
     + _UNTIL
-    + r"|\b(?:in|among)\s+(?:the\s+)?"
+    + r"|\b(?:in|among)\s+"
+    + _THE
     + _NOT_A_PART
     + _DESCRIBING
     + r"{1,2}(?:users|non-?users|takers|carriers|"
     r"smokers|non-?smokers|responders|non-?responders)\b"
-    + r"|\b(?:in|among)\s+(?:the\s+)?"
+    + r"|\b(?:in|among)\s+"
+    + _THE
     + _NOT_A_PART
     + _DESCRIBING
     + r"{1,2}"
@@ -60,6 +66,13 @@ _DESCRIBED = re.compile(
 _AN_ARM = re.compile(
     r"treated|randomi[sz]ed|allocated|assigned|receiving|\bgiven\b|\bcontrols?\b|placebo|"
     r"intervention|\bgroups?\b|\barms?\b",
+    I,
+)
+# Words that describe the trial's analysed sample, not a part of it: "in the 171 participants
+# who completed follow-up" is the per-protocol result.
+_THE_SAMPLE = re.compile(
+    r"\b(?:completed|finished|completing|analy[sz]ed|evaluable|included|enrolled|followed|"
+    r"per[\s-]protocol|intention[\s-]to[\s-]treat)\b",
     I,
 )
 # Words that make a described part a part by a threshold: "with baseline B12 below 300".
@@ -80,18 +93,20 @@ _PLANS_PARTS = re.compile(
 )
 
 
-def population_words(abstract: Abstract) -> frozenset[str]:
+def population_words(abstract: Abstract, eligibility: bool = False) -> frozenset[str]:
     """The words that describe everyone in the study: the title's and those of the aims and
-    methods sentences that do not plan subgroups (kept per abstract)."""
-    found = abstract.memo.get("population_words")
+    methods sentences that do not plan subgroups (kept per abstract); with `eligibility`, of
+    the title and the methods only, where a trial states whom it enrolled."""
+    memo = "eligibility_words" if eligibility else "population_words"
+    found = abstract.memo.get(memo)
     if found is None:
+        sections = (METHODS,) if eligibility else (BACKGROUND, METHODS)
         parts = [abstract.title] + [
             s.text
             for s in abstract.sentences
-            if abstract.sections[s.index] in (BACKGROUND, METHODS)
-            and not _PLANS_PARTS.search(s.text)
+            if abstract.sections[s.index] in sections and not _PLANS_PARTS.search(s.text)
         ]
-        found = abstract.memo["population_words"] = word_set(" ".join(parts))
+        found = abstract.memo[memo] = word_set(" ".join(parts))
     return found
 
 
@@ -110,11 +125,15 @@ def subgroup_of(clause: str, abstract: Abstract) -> str:
     if explicit:
         return _clean(explicit.group(0))
     for described in _DESCRIBED.finditer(clause):
-        if _AN_ARM.search(described.group(0)):
+        if _AN_ARM.search(described.group(0)) or _THE_SAMPLE.search(described.group(0)):
             continue  # "in capsule-treated patients" names an arm, not a part
         words = word_set(described.group(0)) - _GENERIC
-        if _THRESHOLD.search(described.group(0)) or (
-            words and not words <= population_words(abstract)
+        if words and not words <= population_words(abstract):
+            return _clean(described.group(0))
+        # A threshold names a part ("with baseline B12 below 300") unless it is the trial's own
+        # entry criterion, which the title or the methods state ("with low-normal B12").
+        if _THRESHOLD.search(described.group(0)) and not (
+            words and words <= population_words(abstract, eligibility=True)
         ):
             return _clean(described.group(0))
     return ""
@@ -142,7 +161,11 @@ _MODIFIERS = (
             r"\b"
             + _EFFECT
             + r"\s+(?:\w+\s+){0,3}?(?:was|were|is|are|appeared|seemed)\s+(?:\w+\s+)?"
-            r"(?P<how>" + _LARGER + "|" + _SMALLER + r"|confined|limited|restricted|seen\s+only|"
+            r"(?P<how>"
+            + _LARGER
+            + "|"
+            + _SMALLER
+            + r"|concentrated|confined|limited|restricted|seen\s+only|"
             r"observed\s+only|only\s+seen|only\s+observed|present\s+only|only\s+present)\s+"
             r"(?:to|in|among|for|with)\s+" + _PART,
             I,
@@ -177,16 +200,15 @@ _MODIFIERS = (
 # A word every modifier pattern's match holds: the patterns are tried only on a sentence
 # that has one (most have none).
 _MODIFIER_WORD = re.compile(
-    r"\b(?:larger|greater|stronger|bigger|pronounced|marked|largest|greatest|strongest|concentrated|smaller|"
-    r"weaker|lesser|smallest|weakest|confined|limited|restricted|regardless|irrespective|"
+    r"\b(?:larger|greater|stronger|bigger|pronounced|marked|largest|greatest|strongest|smaller|"
+    r"weaker|lesser|smallest|weakest|concentrated|confined|limited|restricted|regardless|irrespective|"
     r"independent(?:ly)?|did\s+not\s+(?:differ|vary)|interaction|differed|varied|depended|"
     r"modified|modification)\b",
     I,
 )
 _MODIFIER_GATE = word_set(
-    "larger greater stronger bigger pronounced marked largest greatest strongest concentrated "
-    "smaller weaker "
-    "lesser smallest weakest confined limited restricted regardless irrespective independent "
+    "larger greater stronger bigger pronounced marked largest greatest strongest smaller weaker "
+    "lesser smallest weakest concentrated confined limited restricted regardless irrespective independent "
     "independently differ vary interaction differed varied depended modified modification"
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|among|within|for)\s+", I)
@@ -252,8 +274,61 @@ def _has(match: re.Match[str], group: str) -> bool:
 
 def _how(word: str) -> str:
     lowered = word.lower()
-    if re.match(_LARGER, lowered):
+    if re.match(_LARGER, lowered) or lowered == "concentrated":
         return "larger"
     if re.match(_SMALLER, lowered):
         return "smaller"
     return "only"
+
+
+# "The benefit was concentrated in ..., with little effect in ...": a sentence whose subject is
+# the effect just reported, stated part by part.
+_THE_EFFECT = re.compile(
+    r"^\s*(?:the|this|that|its|their|any)\s+(?:\w+\s+)?(?:benefits?|effects?|improvements?|"
+    r"reductions?|differences?|responses?|gains?)\b",
+    I,
+)
+# How a part's clause speaks of the effect: where it lay, or where there was little or none.
+_WHERE_IT_LAY = re.compile(
+    r"\b(?:concentrated|confined|limited|restricted|largest|greatest|larger|greater|stronger|"
+    r"mainly|mostly|largely|chiefly|predominantly|only|seen|observed|present)\b",
+    I,
+)
+_LITTLE_OR_NONE = re.compile(
+    r"\b(?:little|no|minimal|negligible|small|smaller|weaker|absent|none|not)\b", I
+)
+_PART_BREAK = re.compile(r",\s+(?:with|whereas|while|but)\b|;\s+|\s+(?:whereas|but)\s+", I)
+_OF_WHAT = re.compile(r"\s+of\s+[^,;.()]+$", I)
+_RANKED_PART = re.compile(r"\b(?:tertile|quartile|quintile|decile|stratum|strata)s?$", I)
+
+
+def parts_of_the_effect(text: str, abstract: Abstract) -> list[tuple[str, bool]]:
+    """For a sentence whose subject is the effect just reported, each part of the participants
+    it names with whether the effect lay there (True) or was little or none (False); [] for
+    any other sentence. A ranked part without its measure ("the middle and upper tertiles")
+    takes the measure another part of the sentence names ("of baseline B12")."""
+    if not _THE_EFFECT.search(text) or _PLANNED.search(text):
+        return []
+    found: list[tuple[str, bool]] = []
+    start = 0
+    clauses = []
+    depth_free = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+    for match in _PART_BREAK.finditer(depth_free):
+        clauses.append(text[start : match.start()])
+        start = match.end()
+    clauses.append(text[start:])
+    for clause in clauses:
+        part = subgroup_of(" " + clause, abstract)
+        if not part:
+            continue
+        plain = clause[: clause.lower().find(part.lower()[:12])] if part else clause
+        if _LITTLE_OR_NONE.search(plain):
+            found.append((part, False))
+        elif _WHERE_IT_LAY.search(plain):
+            found.append((part, True))
+    measures = [m.group(0) for part, _ in found if (m := _OF_WHAT.search(part))]
+    if measures:
+        found = [
+            (part + measures[0] if _RANKED_PART.search(part) else part, lay) for part, lay in found
+        ]
+    return found

@@ -635,8 +635,15 @@ def head_to_head_results(
     reporting = (
         {_plain(s.text): abstract.reports(s) for s in abstract.sentences} if abstract else {}
     )
+    # Each sentence's section: a sentence naming no outcome speaks of the sentence before it
+    # only within one section; the conclusions open a new thought ("...and neither route
+    # relieved them better" is not about the harms the last result sentence named).
+    section_of = (
+        {_plain(s.text): abstract.sections[s.index] for s in abstract.sentences} if abstract else {}
+    )
     calls: dict[str, list[ArmResult]] = {}
     previous: list[str] = []
+    previous_section = None
     for start, end in passage.sentences:
         sentence = _SECTION_LABEL.sub("", text[start:end].strip())
         reports = reporting.get(_plain(sentence))
@@ -645,6 +652,10 @@ def head_to_head_results(
         if not reports:
             previous = []
             continue
+        section = section_of.get(_plain(sentence))
+        if section != previous_section:
+            previous = []
+        previous_section = section
         named = [d.name for d, own, _ in patterns if own.search(sentence)]
         sentence_domains = list(dict.fromkeys(named + read_in.get(_plain(sentence), [])))
         clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from litwatch.classifiers.findings.domains import read_findings
+from litwatch.classifiers.findings.shares import arm_shares, states_arm_shares
 from litwatch.core.findings import DomainTerm, Instrument, OutcomeDomain, OutcomeVocabulary
 from litwatch.core.records import AbstractSection, Record
 
@@ -91,6 +92,67 @@ def test_an_outcome_the_methods_name_is_found_again_by_its_head_word():
         "were the neuropathy impairment score and sural amplitude.",
     )
     assert calls(record)["symptom-score"] == ("decreased", "favours-intervention")
+
+
+def test_a_part_of_an_instrument_the_methods_name_is_found_again_in_the_results():
+    methods = (
+        "We randomised 120 adults to methylcobalamin or placebo; neuropathy was graded with "
+        "the Utah Early Neuropathy Scale sensory score."
+    )
+    results = "The sensory score fell more with methylcobalamin than with placebo (p = 0.01)."
+    assert calls(trial(results, methods=methods))["symptom-score"] == (
+        "decreased",
+        "favours-intervention",
+    )
+    # Controls: without the methods naming it, "the sensory score" names no domain; and words
+    # joined to the instrument by "and" are no part of it.
+    assert "symptom-score" not in calls(trial(results))
+    joined = methods.replace("Scale sensory score", "Scale and sensory scores")
+    assert "symptom-score" not in calls(trial(results, methods=joined))
+
+
+@pytest.mark.parametrize(
+    ("results", "domain"),
+    [
+        (
+            (
+                "Serum holotranscobalamin normalised in 88% of the intervention group compared "
+                "with 12% of the placebo group."
+            ),
+            "b12-status",
+        ),
+        # a bad state: fewer of the treated got worse
+        (
+            "Symptoms worsened in 3 of 40 patients on methylcobalamin and in 11 of 41 on placebo.",
+            "symptom-score",
+        ),
+    ],
+)
+def test_the_share_of_each_arm_reaching_a_state_says_which_did_better(results, domain):
+    assert calls(trial(results))[domain][1] == "favours-intervention"
+
+
+def test_shares_without_a_state_or_without_both_arms_say_nothing_of_a_difference():
+    # Controls: counts of who was measured, and one arm's share alone.
+    measured = "Serum B12 was measured in 46 of 52 treated participants and 50 of 52 on placebo."
+    assert "b12-status" not in calls(trial(measured))
+    treated = frozenset({"methylcobalamin"})
+    assert (
+        arm_shares(
+            "Symptoms improved in 30 of 40 patients given methylcobalamin.", treated, frozenset()
+        )
+        == 0
+    )
+    # ... and both arms with their shares do.
+    both = "Symptoms improved in 30 of 40 patients given methylcobalamin and 9 of 40 given placebo."
+    assert arm_shares(both, treated, frozenset()) == 1
+    # ... and a sentence whose state word comes only after its shares is not taken for
+    # shares of it (they count something else).
+    after = (
+        "The share of patients meeting the target was 70% (arm A) and 40% (arm B), whereas "
+        "in the control group pain returned to baseline."
+    )
+    assert not states_arm_shares(after)
 
 
 def test_the_primary_outcome_named_again_as_such_is_read_for_its_domain():
@@ -229,3 +291,68 @@ def test_one_clause_for_two_outcomes_gives_both_the_same_result():
     )
     found = calls(record)
     assert found["pain"][1] == found["nerve-conduction"][1] == "favours-intervention"
+
+
+# --- pooled and summarised reviews (issue #19 causes 6/7) -------------------------------------
+
+
+def test_a_semicolon_among_the_figures_does_not_cut_a_pooled_result_in_two():
+    record = trial(
+        "Methylcobalamin lowered pain scores (MD -1.1, 95% CI -1.8 to -0.4; 5 trials) and "
+        "symptom scores (SMD -0.25, 95% CI -0.45 to -0.05; 6 trials) compared with placebo, "
+        "but did not change vibration threshold (MD 0.3 V, 95% CI -0.9 to 1.5; 4 trials)."
+    )
+    found = calls(record)
+    assert found["pain"][1] == found["symptom-score"][1] == "favours-intervention"
+    assert found["vibration-perception"][1] == "no-difference"
+    # Control: a semicolon between results still parts them.
+    apart = calls(
+        trial(
+            "Pain fell more with methylcobalamin than with placebo (p = 0.01); symptom scores "
+            "did not differ between the groups (p = 0.52)."
+        )
+    )
+    assert (apart["pain"][1], apart["symptom-score"][1]) == (
+        "favours-intervention",
+        "no-difference",
+    )
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        (
+            "Effects on symptom scores were conflicting: two trials favoured cyanocobalamin and "
+            "two found no difference."
+        ),
+        (
+            "The trials gave inconsistent results for symptom scores, with three finding no "
+            "difference from placebo and two a benefit."
+        ),
+    ],
+)
+def test_results_a_review_calls_mixed_have_no_direction(results):
+    assert calls(trial(results))["symptom-score"][1] == "unclear"
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        (
+            "In a mixed-effects model, symptom scores fell more with methylcobalamin than with "
+            "placebo (p = 0.01)."
+        ),
+        (
+            "Mixed effects model analysis showed that symptom scores fell more with "
+            "methylcobalamin than with placebo (p = 0.01)."
+        ),
+        # the mixed verdict is another clause's, not this outcome's
+        (
+            "Symptom scores fell more with methylcobalamin than with placebo (p = 0.01), but "
+            "the results for quality of life were inconclusive."
+        ),
+    ],
+)
+def test_a_mixed_effects_model_or_another_clauses_mixed_result_is_no_mixed_result(results):
+    # Controls: the words of a statistical method are no verdict, nor is another clause's.
+    assert calls(trial(results))["symptom-score"][1] == "favours-intervention"

@@ -193,3 +193,185 @@ def test_a_methods_sentence_about_harms_and_a_silent_abstract_report_nothing():
         is None
     )
     assert harms("Pain fell more with methylcobalamin than with placebo (p = 0.01).") is None
+
+
+# --- subgroups named with their count, and interaction tests (issue #19 cause 5) -------------
+
+
+@pytest.mark.parametrize(
+    ("results", "part"),
+    [
+        (
+            (
+                "In the 58 women aged over 65, pain fell more with methylcobalamin than with placebo "
+                "(p = 0.02)."
+            ),
+            "In the 58 women aged over 65",
+        ),
+        (
+            (
+                "Among the 1,204 insulin users, pain fell more with methylcobalamin than with placebo "
+                "(p = 0.02)."
+            ),
+            "Among the 1,204 insulin users",
+        ),
+    ],
+)
+def test_a_part_counted_between_the_and_its_people_is_a_subgroup(results, part):
+    assert findings(trial(results)) == [("pain", "favours-intervention", part)]
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        # the analysed sample, however counted, is the trial's result
+        (
+            "In the 171 participants who completed follow-up, pain fell more with methylcobalamin "
+            "than with placebo (p = 0.02)."
+        ),
+        # a count that "the" does not set apart is the whole sample
+        "In 160 adults, pain fell more with methylcobalamin than with placebo (p = 0.02).",
+        # the count of an arm names an arm
+        (
+            "In the 80 patients randomised to methylcobalamin, pain fell more than with placebo "
+            "(p = 0.02)."
+        ),
+    ],
+)
+def test_a_count_of_the_sample_or_an_arm_names_no_subgroup(results):
+    assert findings(trial(results)) == [("pain", "favours-intervention", "")]
+
+
+def test_a_trials_own_entry_threshold_names_no_subgroup():
+    methods = (
+        "We randomised 160 adults with neuropathy and serum B12 below 300 pmol/L to "
+        "methylcobalamin or placebo."
+    )
+    said = "In adults with B12 below 300 pmol/L, pain fell more with methylcobalamin than with placebo (p = 0.02)."
+    assert findings(trial(said, methods=methods)) == [("pain", "favours-intervention", "")]
+    # Control: the same threshold in a trial of everyone names a part.
+    assert findings(trial(said)) == [
+        ("pain", "favours-intervention", "In adults with B12 below 300 pmol/L")
+    ]
+
+
+def test_an_interaction_test_is_not_the_subgroups_result():
+    record = trial(
+        "Among the 40 current smokers, vibration threshold was lower with methylcobalamin than with "
+        "placebo (p = 0.01), although the interaction with smoking was not significant "
+        "(p = 0.30)."
+    )
+    assert findings(record) == [
+        ("vibration-perception", "favours-intervention", "Among the 40 current smokers")
+    ]
+    # Control: a denial in the result's own words still reads as no difference.
+    same = trial(
+        "Among the 40 current smokers, vibration threshold did not differ between methylcobalamin and "
+        "placebo (p = 0.61); the interaction with smoking was not significant."
+    )
+    assert findings(same) == [
+        ("vibration-perception", "no-difference", "Among the 40 current smokers")
+    ]
+
+
+# --- harms: denials with the arms named, withdrawals for a harm, abbreviations ----------------
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "No patient in the tablet or injection arms experienced an adverse effect.",
+        "No subject in either treatment group had any side effects.",
+    ],
+)
+def test_no_one_in_the_arms_having_a_harm_reads_as_none_occurred(results):
+    assert harms(results).statement == "none-occurred"
+
+
+@pytest.mark.parametrize(
+    ("results", "event"),
+    [
+        ("Three patients discontinued treatment due to diarrhoea.", AdverseEvent("diarrhoea", 3)),
+        ("4 participants dropped out owing to headache.", AdverseEvent("headache", 4)),
+    ],
+)
+def test_stopping_treatment_for_a_harm_names_the_harm(results, event):
+    found = harms(results)
+    assert (found.statement, found.events) == ("events-reported", (event,))
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "Three patients discontinued treatment due to relocation.",
+        "Two participants withdrew because of personal reasons.",
+        "Four patients stopped the study drug because of lack of efficacy.",
+        # "harm" inside another word, and lower-case letters that spell an abbreviation
+        "Pharmacokinetics were similar in the two arms (p = 0.6).",
+        "Safety visits in the Sae cohort and the ae subgroup were similar between arms.",
+    ],
+)
+def test_reasons_that_are_no_harm_and_words_that_only_hold_one_read_as_nothing(results):
+    assert harms(results) is None
+
+
+def test_a_named_toxicity_is_a_harm_word():
+    assert harms("Nephrotoxicity was similar in the two arms.").statement == "no-difference"
+
+
+def test_harm_abbreviations_are_read_in_capitals():
+    assert harms("No SAEs occurred; AEs were similar between the arms.").statement == (
+        "no-difference"
+    )
+    assert harms("No SAEs occurred.").serious_only
+
+
+# --- the effect just reported, stated part by part (issue #19 cause 5) ------------------------
+
+
+def all_findings(record: Record) -> list[tuple[str, str, str]]:
+    return sorted(findings(record))
+
+
+def test_where_the_effect_lay_and_where_it_did_not_are_each_a_parts_result():
+    record = trial(
+        "Pain fell more with methylcobalamin than with placebo (p = 0.01). The improvement was "
+        "largely confined to participants in the highest quartile of neuropathy severity, with "
+        "no effect in the lower quartiles."
+    )
+    assert all_findings(record) == [
+        ("pain", "favours-intervention", ""),
+        ("pain", "favours-intervention", "in the highest quartile of neuropathy severity"),
+        ("pain", "no-difference", "in the lower quartiles of neuropathy severity"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "The benefit was seen by week 8.",  # no part named
+        "The effect will be examined in the lowest tertile of baseline B12 in a new trial.",
+    ],
+)
+def test_the_effect_spoken_of_without_a_part_or_as_a_plan_adds_nothing(second):
+    record = trial("Pain fell more with methylcobalamin than with placebo (p = 0.01). " + second)
+    assert all_findings(record) == [("pain", "favours-intervention", "")]
+
+
+def test_parts_of_an_effect_that_was_not_found_add_nothing():
+    # Control: no overall effect to place in a part.
+    record = trial(
+        "Pain did not differ between methylcobalamin and placebo (p = 0.48). The effect was "
+        "concentrated in the lowest tertile of baseline B12."
+    )
+    assert all_findings(record) == [("pain", "no-difference", "")]
+
+
+def test_an_effect_concentrated_in_a_part_is_a_larger_effect_there():
+    sentence = "The benefit was concentrated in participants with baseline B12 below 250 pmol/L."
+    record = trial("Pain fell more with methylcobalamin than with placebo (p = 0.01). " + sentence)
+    (modifier,) = modifiers(record)
+    assert (modifier.characteristic, modifier.modification) == (
+        "participants with baseline B12 below 250 pmol/L",
+        "larger",
+    )

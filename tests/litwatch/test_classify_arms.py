@@ -46,6 +46,38 @@ TRIALS = {
             ),
         ],
     ),
+    # The conclusions' "neither ... better" names no outcome of its own: it speaks of the
+    # symptoms it names, not of the harms the last result sentence listed.
+    "92000004": (
+        "Weekly injected versus daily oral methylcobalamin against dummy treatment in painful "
+        "diabetic neuropathy: a randomised three-arm trial",
+        [
+            (
+                "METHODS",
+                (
+                    "We randomly assigned 150 adults with painful diabetic neuropathy to weekly "
+                    "intramuscular methylcobalamin 1000 µg, oral methylcobalamin 1500 µg daily, "
+                    "or dummy treatment for 16 weeks."
+                ),
+            ),
+            (
+                "RESULTS",
+                (
+                    "Symptom scores fell more with each active regimen than with dummy treatment "
+                    "(p < 0.01 for both). Pain at the injection site was reported by 6 "
+                    "participants given injections; three serious adverse events, spread across "
+                    "the arms, were judged unrelated to treatment."
+                ),
+            ),
+            (
+                "CONCLUSIONS",
+                (
+                    "Weekly injections and daily tablets each relieved symptoms more than dummy "
+                    "treatment did, and neither route relieved them better than the other."
+                ),
+            ),
+        ],
+    ),
     # The same two ways of giving it, one better: named by its own words in the statements.
     "92000003": (
         "Chewable or swallowed methylcobalamin in metformin users: a randomised trial",
@@ -159,3 +191,13 @@ def test_the_statements_name_the_better_of_two_arms_alike_in_form_and_route_by_i
     [status] = study.head_to_head_findings
     assert (status.domain, status.direction) == ("b12-status", "favours-one-form")
     assert status.better == "methylcobalamin 1000 µg once a day as a chewable tablet"
+
+
+def test_a_conclusions_denial_naming_no_outcome_takes_none_from_the_last_result_sentence(
+    tmp_path,
+):
+    arms = classified(tmp_path)["92000004"]["arms"]
+    assert "head-to-head" in [c["kind"] for c in arms["comparisons"]]
+    domains = {r["domain"] for r in arms["head_to_head_results"]}
+    # Control: the harms and the pain of the results are not compared between the two routes.
+    assert not domains & {"adverse-events", "pain"}, arms["head_to_head_results"]

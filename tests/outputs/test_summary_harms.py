@@ -3,6 +3,7 @@ a result stated for a subgroup only never counts as a study's overall result (it
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -71,3 +72,36 @@ def test_a_subgroup_result_never_counts_as_the_studys_overall_result():
         ("no-difference", None),
         ("favours-intervention", "in metformin users"),
     ]
+
+
+def test_each_subgroup_is_listed_with_its_own_result_and_never_counted(tmp_path):
+    overall = Finding("pain", "pain", "no-difference", "no-difference", "Pain did not differ.", 0.9)
+    part = replace(
+        overall,
+        effect="decreased",
+        direction="favours-intervention",
+        subgroup="In the 40 current smokers",
+        evidence="Among the 40 current smokers, pain fell more with B12.",
+    )
+    base = classification("rct", formulations=["methylcobalamin"], n_participants=120)
+    both = replace(base, findings=(overall, part))
+    # a study whose only result is a subgroup's: listed with that result, not as unclear
+    only = replace(base, findings=(part, replace(part, direction="unclear", evidence="y")))
+    trials = [
+        (record("99100005", "Methylcobalamin for neuropathic pain"), both),
+        (record("99100006", "Methylcobalamin in smokers"), only),
+    ]
+    paths = write_summary(tmp_path, WATCH, trials, [empty_digest()], NOW)
+    statements = json.loads(paths.json.read_text(encoding="utf-8"))["statements"]
+    pain = next(s for s in statements if s["domain"] == "pain" and s["comparison"] == "controlled")
+    listed = sorted((s["pmid"], s["call"], s["subgroup"]) for s in pain["studies"])
+    assert listed == [
+        ("99100005", "favours-intervention", "In the 40 current smokers"),
+        ("99100005", "no-difference", None),
+        ("99100006", "favours-intervention", "In the 40 current smokers"),
+    ]
+    # Only the overall result counts: one RCT, finding no difference.
+    assert pain["text"] == "Pain: 1 RCT (120 participants) finds no difference."
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "in the 40 current smokers only: favours" in markdown
+    assert "in In the" not in markdown

@@ -8,6 +8,7 @@ import string
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from litwatch.classifiers.findings import harms
 from litwatch.classifiers.readers import comparator, counts, duration, population, vocab
 from litwatch.classifiers.readers.terms import compile_terms
 from litwatch.classifiers.text.passage import Passage
@@ -21,6 +22,7 @@ READER_PATTERNS = [
     *(value for value in vars(counts).values() if isinstance(value, re.Pattern)),
     *(value for value in vars(duration).values() if isinstance(value, re.Pattern)),
     *(value for value in vars(comparator).values() if isinstance(value, re.Pattern)),
+    harms._HARM_SENTENCE,
 ]
 
 
