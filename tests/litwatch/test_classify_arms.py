@@ -49,8 +49,10 @@ TRIALS = {
     # The conclusions' "neither ... better" names no outcome of its own: it speaks of the
     # symptoms it names, not of the harms the last result sentence listed.
     "92000004": (
-        "Weekly injected versus daily oral methylcobalamin against dummy treatment in painful "
-        "diabetic neuropathy: a randomised three-arm trial",
+        (
+            "Weekly injected versus daily oral methylcobalamin against dummy treatment in "
+            "painful diabetic neuropathy: a randomised three-arm trial"
+        ),
         [
             (
                 "METHODS",
