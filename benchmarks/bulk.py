@@ -62,15 +62,22 @@ def write_baseline(articles: list[etree._Element], records: int, path: Path) -> 
         out.write(b"</PubmedArticleSet>\n")
 
 
-def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float]:
-    """(records, wall seconds, CPU seconds of this process and its finished children): the
-    Dask workers are children of this process, so their CPU is counted once they exit."""
+def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float, float]:
+    """(records, wall seconds, CPU seconds of this process and the Dask workers, CPU seconds of
+    this process alone: reading, shipping batches, writing Parquet, Prefect's client side).
+    The workers' CPU is counted once they exit."""
     from litwatch.flows.bulk import classify_bulk
 
-    cpu_before = _cpu_seconds()
+    cpu_before, own_before = _cpu_seconds(), _own_cpu_seconds()
     started = time.perf_counter()
     result = classify_bulk([source], out, settings=settings, workers=workers)
-    return result.records, time.perf_counter() - started, _cpu_seconds() - cpu_before
+    took = time.perf_counter() - started
+    return result.records, took, _cpu_seconds() - cpu_before, _own_cpu_seconds() - own_before
+
+
+def _own_cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def _cpu_seconds() -> float:
@@ -129,14 +136,14 @@ def main() -> None:
         for _ in range(options.repeats):
             for workers in (1, 2):
                 load = os.getloadavg()[0]
-                records, took, cpu = timed_run(
+                records, took, cpu, own = timed_run(
                     source, folder / f"results-{workers}.parquet", workers, settings
                 )
                 seconds[workers] = min(seconds[workers], took)
                 print(
                     f"workers={workers}: {records} records in {took:.1f} s = "
-                    f"{records / took:.0f} records/s, {cpu:.0f} CPU s (load average before: "
-                    f"{load:.2f}, {os.cpu_count()} cores)"
+                    f"{records / took:.0f} records/s, {cpu:.0f} CPU s of which {own:.1f} in "
+                    f"this process (load average before: {load:.2f}, {os.cpu_count()} cores)"
                 )
     for workers, took in seconds.items():
         print(f"best with {workers} worker(s): {options.records / took:.0f} records/s")
