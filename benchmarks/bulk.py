@@ -3,7 +3,8 @@ records, corpus records repeated under new PMIDs, gzipped in a temporary folder)
 `litwatch classify-bulk`'s flow with 1 and then 2 local Dask worker processes.
 
 Wall time per run, cluster start and stop included, after one small warm-up run that starts
-Prefect's local API; the best of `--repeats` runs per worker count. On a shared machine the
+Prefect's local API and the forkserver the local workers are forked from (it imports the
+classifiers once, `flows/dask_runner.py`); the best of `--repeats` runs per worker count. On a shared machine the
 figures move with its load: the load average is printed before each run, and the CPU
 seconds a run took (this process and its Dask workers; Prefect's API server is not counted)
 show whether two workers did the same work as one or more.
@@ -24,6 +25,8 @@ from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The warm-up starts Prefect's temporary API: on a busy machine it needs more than Prefect's 20 s.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 from litwatch.pubmed.xml import iter_article_elements
 from lxml import etree
@@ -59,21 +62,46 @@ def write_baseline(articles: list[etree._Element], records: int, path: Path) -> 
         out.write(b"</PubmedArticleSet>\n")
 
 
-def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float]:
-    """(records, wall seconds, CPU seconds of this process and its finished children): the
-    Dask workers are children of this process, so their CPU is counted once they exit."""
+def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float, float]:
+    """(records, wall seconds, CPU seconds of this process and the Dask workers, CPU seconds of
+    this process alone: reading, shipping batches, writing Parquet, Prefect's client side).
+    The workers' CPU is counted once they exit."""
     from litwatch.flows.bulk import classify_bulk
 
-    cpu_before = _cpu_seconds()
+    cpu_before, own_before = _cpu_seconds(), _own_cpu_seconds()
     started = time.perf_counter()
     result = classify_bulk([source], out, settings=settings, workers=workers)
-    return result.records, time.perf_counter() - started, _cpu_seconds() - cpu_before
+    took = time.perf_counter() - started
+    return result.records, took, _cpu_seconds() - cpu_before, _own_cpu_seconds() - own_before
+
+
+def _own_cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + _forked_cpu()
+
+
+def _forked_cpu() -> float:
+    """CPU seconds of the Dask workers forked by this process's forkserver (the bulk flow's
+    local workers): they are its children, not ours, and it has waited for the ones that
+    ended. The forkserver lives on between runs, so a run's figure is a difference."""
+    import psutil
+
+    seconds = 0.0
+    for child in psutil.Process().children():
+        try:
+            if "multiprocessing.forkserver" in " ".join(child.cmdline()):
+                times = child.cpu_times()
+                seconds += times.user + times.system + times.children_user
+                seconds += times.children_system
+        except psutil.Error:  # ended meanwhile
+            continue
+    return seconds
 
 
 def main() -> None:
@@ -108,14 +136,14 @@ def main() -> None:
         for _ in range(options.repeats):
             for workers in (1, 2):
                 load = os.getloadavg()[0]
-                records, took, cpu = timed_run(
+                records, took, cpu, own = timed_run(
                     source, folder / f"results-{workers}.parquet", workers, settings
                 )
                 seconds[workers] = min(seconds[workers], took)
                 print(
                     f"workers={workers}: {records} records in {took:.1f} s = "
-                    f"{records / took:.0f} records/s, {cpu:.0f} CPU s (load average before: "
-                    f"{load:.2f}, {os.cpu_count()} cores)"
+                    f"{records / took:.0f} records/s, {cpu:.0f} CPU s of which {own:.1f} in "
+                    f"this process (load average before: {load:.2f}, {os.cpu_count()} cores)"
                 )
     for workers, took in seconds.items():
         print(f"best with {workers} worker(s): {options.records / took:.0f} records/s")

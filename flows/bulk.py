@@ -240,12 +240,14 @@ def classify_bulk(
 
     load_design_model(settings.design_model)  # a missing or broken model fails before the work
     import dask
+    from litwatch.flows.dask_runner import forked_worker_config
 
     runner = dask_task_runner(workers, scheduler)
     started = time.perf_counter()
     # A batch is data shipped once to one worker (about 15 MB for 1,000 records), not a task
     # graph that grew by accident, which is what Dask's 10 MB warning is for.
-    with dask.config.set({"distributed.admin.large-graph-warning-threshold": "256MB"}):
+    config = {"distributed.admin.large-graph-warning-threshold": "256MB"}
+    with dask.config.set(config if scheduler else {**config, **forked_worker_config()}):
         records, batches = bulk_classify_flow.with_options(task_runner=runner)(
             [Path(path) for path in files],
             Path(out),

@@ -230,7 +230,19 @@ def _card_markdown(card: dict) -> str:
         f"* Data: {card['n_prompts']} prompts from {card['n_articles']} articles "
         f"({card['abstracts']}, {card['prompts']}): {labels}\n"
         f"* Effect classifier C = {card['effect_c']} (chosen by an inner article-grouped CV)\n"
-        "* Scores: `python benchmarks/findings_eval.py` (5-fold article-grouped "
+        + (
+            "* Confidence: the chance a call is right, from a logistic calibration fitted on "
+            "out-of-fold calls (`benchmarks/review_budget.py` scores it)\n"
+            if card.get("calibrated")
+            else ""
+        )
+        + (
+            f"* Reviewer-checked calls: {card['n_checked']}, each weighing "
+            f"{card['checked_weight']} prompts\n"
+            if card.get("n_checked")
+            else ""
+        )
+        + "* Scores: `python benchmarks/findings_eval.py` (5-fold article-grouped "
         "cross-validation; the model is retrained in each fold)\n"
     )
 

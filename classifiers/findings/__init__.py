@@ -5,4 +5,6 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 `*_in` variants take it already read, for callers that ask several questions of one record."""
 
 # Stored findings made by another reader version are redone (part of the definitions hash).
-FINDINGS_VERSION = "6"  # 6: association questions answered
+# 6: association questions answered; 7: confidences are the calibrated chance a call is right
+# (issue #22), not the vote share.
+FINDINGS_VERSION = "7"

@@ -12,6 +12,7 @@ from pathlib import Path
 from zipfile import BadZipFile
 
 import skops.io as sio
+from litwatch.classifiers.findings.confidence import calibrated_confidence
 from litwatch.classifiers.model_archive import load_archive
 from litwatch.core.errors import ConfigError
 from litwatch.core.files import replace_file
@@ -28,11 +29,15 @@ class FindingsModel:
     ranking: dict[str, float]  # sentence feature -> weight
     effect: dict[str, dict[str, float]]  # label -> effect feature -> weight ("bias" included)
     card: dict = field(default_factory=dict)
+    # confidence feature -> weight of the logistic that makes a call's confidence the chance it
+    # is right (`confidence.py`); empty in models trained before it: the raw vote share.
+    calibration: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def weights_digest(self) -> str:
         """A digest of the weights: two models that read alike have the same one."""
-        weights = json.dumps([self.ranking, self.effect], sort_keys=True)
+        # The calibration changes only confidences, but stored confidences too go stale with it.
+        weights = json.dumps([self.ranking, self.effect, self.calibration], sort_keys=True)
         return hashlib.sha256(weights.encode("utf-8")).hexdigest()
 
     def effect_scores(self, features: dict[str, float]) -> dict[str, float]:
@@ -42,12 +47,21 @@ class FindingsModel:
             for label, weights in self.effect.items()
         }
 
+    def confidence(self, features: dict[str, float]) -> float:
+        """The chance that a call with these confidence features is right."""
+        return calibrated_confidence(self.calibration, features)
+
 
 def save_model(model: FindingsModel, path: Path) -> None:
     """Write the weights with skops (a format that cannot run code on load)."""
     with replace_file(Path(path)) as handle:
         sio.dump(
-            {"ranking": model.ranking, "effect": model.effect, "card": model.card},
+            {
+                "ranking": model.ranking,
+                "effect": model.effect,
+                "card": model.card,
+                "calibration": model.calibration,
+            },
             handle,
             compression=8,
         )
@@ -66,6 +80,7 @@ def load_model(path: Path) -> FindingsModel:
                 for label, weights in bundle["effect"].items()
             },
             dict(bundle["card"]),
+            {str(k): float(v) for k, v in bundle.get("calibration", {}).items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         reason = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from litwatch.classifiers.findings import cues, retrieval
+from litwatch.classifiers.findings.confidence import confidence_features
 from litwatch.classifiers.findings.effect import (
     CLAUSE_BREAK,
     CONTROL_WORDS,
@@ -83,6 +84,22 @@ def effect_in(
     must read like a result (a statistic, a difference or its denial) to count: a list of
     measures in the methods names an outcome without reporting it. With `allowed`, only the
     sentences it accepts are read (the domain reader's results that name the domain)."""
+    return effect_reading(
+        abstract, outcome, intervention, comparator, model, results_only, allowed
+    )[0]
+
+
+def effect_reading(
+    abstract: Abstract,
+    outcome: str,
+    intervention: str | Sequence[str] = "",
+    comparator: str | Sequence[str] = "",
+    model: FindingsModel | None = None,
+    results_only: bool = False,
+    allowed: Callable[[Sentence], bool] | None = None,
+) -> tuple[EffectCall, dict[str, float]]:
+    """`effect_in`'s call with the features its confidence was computed from (empty when
+    nothing was reported): what the confidence calibration learns from."""
     model = model or shipped_model()
     candidates = ranked_sentences(
         abstract,
@@ -94,7 +111,7 @@ def effect_in(
         allowed=allowed,
     )
     if not candidates:
-        return NOT_REPORTED
+        return NOT_REPORTED, {}
     intervention, comparator = _names(intervention), _names(comparator)
     int_words = arm_words(intervention, comparator)
     cmp_words = arm_words(comparator, intervention)
@@ -106,9 +123,8 @@ def effect_in(
         for label, probability in _softmax(scores).items():
             votes[label] = votes.get(label, 0.0) + share * probability
     total = sum(votes.values()) or 1.0
-    label = max(votes, key=votes.__getitem__)
-    confidence = votes[label] / total
-    top, query, _ = candidates[0]
+    voted = label = max(votes, key=votes.__getitem__)
+    top, query, top_share = candidates[0]
     text = top.text
     if label == "no-difference" and ";" in text:
         label = _own_clause_label(text, query, int_words, cmp_words) or label
@@ -119,7 +135,9 @@ def effect_in(
         # "Pain fell in both groups (p < 0.001), but not differently between groups": the
         # comparison between arms decides, not the change within each.
         label = "no-difference"
-    return EffectCall(label, text, round(confidence, 4))
+    shares = {name: vote / total for name, vote in votes.items()}
+    features = confidence_features(shares, voted, label, top_share, len(candidates))
+    return EffectCall(label, text, round(model.confidence(features), 4)), features
 
 
 def _denied_in_next_sentence(abstract: Abstract, sentence: Sentence, arms: frozenset[str]) -> bool:

@@ -66,6 +66,28 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     assert batch_run_states() == ["COMPLETED"] * 8  # each batch a task run of the flow run
 
 
+def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
+    prefect_api, corpus, tmp_path, capfd, caplog
+):
+    """Issue #20 item 7: a worker whose interpreter is slow to tear down (a preload makes it
+    so, as the classifiers' libraries do on a busy machine) held every bulk run's end for the
+    4 s the nanny allows, then was killed, and `distributed` logged the kill. Local workers
+    are forked from a preloaded server and exit without the teardown."""
+    import dask
+
+    source = baseline_file(corpus, tmp_path)
+    slow_exit = Path(__file__).parents[1] / "support" / "slow_worker_exit.py"
+    settings = Settings(data_dir=tmp_path / "data")
+    with dask.config.set({"distributed.worker.preload": [str(slow_exit)]}):
+        result = classify_bulk(
+            [source], tmp_path / "out.parquet", settings=settings, workers=2, batch_size=200
+        )
+    assert result.records == RECORDS
+    said = capfd.readouterr().err + caplog.text
+    assert "Traceback" not in said and "CommClosedError" not in said, said
+    assert "still alive" not in said, said  # the nanny did not have to kill a worker
+
+
 def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_uses(prefect_api):
     """With no PREFECT_API_URL (the embedded default), a worker not told the address of this
     process's embedded API starts one of its own: seconds of CPU per worker."""

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import sys
+from dataclasses import replace as dataclass_replace
 from datetime import datetime
 from pathlib import Path
 
@@ -241,3 +242,77 @@ def test_train_says_in_one_line_what_its_data_lacks(
     assert code == 1 and out == ""
     assert len(lines) == 1 and lines[0].startswith("litwatch: train: ") and missing in err, err
     assert not (tmp_path / "data" / "models").exists()
+
+
+def test_train_findings_ships_a_calibrated_confidence_that_the_reader_uses(
+    monkeypatch, capsys, tmp_path, small_set
+):
+    """Issue #22: the confidence stored with a call is the calibration's chance that it is
+    right (fitted on out-of-fold calls by `train-findings`), not the raw vote share."""
+    from dataclasses import replace
+
+    from litwatch.classifiers.findings.reader import effect_reading
+
+    abstracts, rows = small_set
+    prompts = write_rows(tmp_path / "prompts.csv", rows)
+    assert train_findings(monkeypatch, capsys, abstracts, prompts)[0] == 0
+    model_file = tmp_path / "data" / "models" / "findings.skops"
+    card = json.loads((model_file.parent / "findings_card.json").read_text("utf-8"))
+    assert card["calibrated"] is True
+    assert "Confidence: the chance a call is right" in (
+        model_file.parent / "findings_card.md"
+    ).read_text("utf-8")
+    model = load_model(model_file)
+    assert model.calibration and set(model.calibration) <= {
+        "bias",
+        "vote",
+        "vote_logit",
+        "margin",
+        "overridden",
+        "top_share",
+        "one_candidate",
+        *(f"label={label}" for label in ("increased", "decreased", "no-difference")),
+    }
+    texts = {record.pmid: read_abstract(record) for record in parse_file(abstracts)}
+    readings = [effect_reading(texts[row[1]], *row[2:5], model=model) for row in rows[1:]]
+    asked = write_rows(tmp_path / "asked.csv", [row[:5] for row in rows])
+    monkeypatch.setenv("LITWATCH_FINDINGS_MODEL", str(model_file))
+    code, out, _ = run(monkeypatch, capsys, "findings", str(abstracts), "--prompts", str(asked))
+    assert code == 0
+    answered = [json.loads(line)["confidence"] for line in out.splitlines()]
+    assert answered == [call.confidence for call, _ in readings]
+    # Control: the same weights without their calibration give the raw vote shares.
+    raw = replace(model, calibration={})
+    raw_confidences = [
+        effect_reading(texts[row[1]], *row[2:5], model=raw)[0].confidence for row in rows[1:]
+    ]
+    assert raw_confidences == [round(features["vote"], 4) for _, features in readings]
+    assert raw_confidences != answered
+
+
+def test_a_reviewer_checked_call_teaches_the_findings_model(small_set, tmp_path):
+    """Issue #22: calls a reviewer checked are learnt from, weighted: a corrected label on
+    one prompt turns the retrained model's call on it; the card counts the checked calls."""
+    from litwatch.classifiers.findings.model import LABELS
+    from litwatch.classifiers.findings.training import train_model
+
+    from litwatch.findings_command import read_prompts
+
+    abstracts_file, rows = small_set
+    prompts = read_prompts(write_rows(tmp_path / "prompts.csv", rows), labels=LABELS)
+    texts = {record.pmid: read_abstract(record) for record in parse_file(abstracts_file)}
+    before = train_model(texts, prompts, calibrate=False)
+    target = prompts[0]
+
+    def call(model) -> str:
+        question = (target.outcome, target.intervention, target.comparator)
+        return effect_in(texts[target.pmid], *question, model=model).label
+
+    corrected = next(label for label in LABELS if label != call(before))
+    checked = [dataclass_replace(target, label=corrected)]
+    after = train_model(texts, prompts, {}, checked=checked, checked_weight=50, calibrate=False)
+    assert call(after) == corrected
+    assert after.card["n_checked"] == 1 and after.card["checked_weight"] == 50
+    # Control: at the weight of one prompt, the one correction does not outvote the rest.
+    light = train_model(texts, prompts, checked=checked, checked_weight=1e-6, calibrate=False)
+    assert call(light) == call(before)

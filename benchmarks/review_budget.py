@@ -1,0 +1,136 @@
+"""What a reviewer's hour buys: the findings calls of the Evidence Inference set, in the order
+the review queue shows them (least confident first, `classifiers/findings/confidence.py`).
+
+1. Out-of-fold calls from the same 5-fold cross-validation grouped by article as
+   `benchmarks/findings_eval.py` (each call by a model, calibration included, trained without
+   its article): how many of the wrong calls sit in the first 20% of the queue (random order
+   catches 0.20), and the expected calibration error of the confidence stored with each call.
+2. A learning curve: per rotation of the 5 folds, a model learns from two folds, the calls it
+   makes on two other folds form the queue, a reviewer checks its first N calls (the
+   annotators' label and sentence stand for the reviewer's), the model learns again with those
+   N checked calls (`train_model(..., checked=...)`, as `litwatch train-findings` will with
+   reviewers' decisions), and the fifth fold, never seen, scores it. Macro-F1 over all five
+   rotations' scored calls.
+
+    python benchmarks/review_budget.py [CORPUS_DIR]
+
+Ends with `wrong_caught_at_20pct=`, `findings_ece=` and `learning_curve=N:F1,...` lines."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from litwatch.classifiers.findings.confidence import expected_calibration_error, review_order
+from litwatch.classifiers.findings.model import LABELS
+from litwatch.classifiers.findings.reader import effect_in
+from litwatch.classifiers.findings.text import read_abstract
+from litwatch.classifiers.findings.training import (
+    CHECKED_WEIGHT,
+    Prompt,
+    cross_validated_calls,
+    train_model,
+)
+from litwatch.pubmed.xml import parse_xml
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold
+
+from litwatch.findings_command import read_prompts
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+BUDGET = 0.20  # the share of the queue a reviewer gets through
+CHECKED = (0, 50, 100, 200)  # checked calls added per rotation for the learning curve
+FOLDS = 5
+
+
+def main(corpus: Path = CORPUS) -> None:
+    folder = corpus / "evidence-inference"
+    abstracts = {
+        record.pmid: read_abstract(record) for record in parse_xml(folder / "ei_dev_abstracts.xml")
+    }
+    prompts = [p for p in read_prompts(folder / "ei_dev_prompts.csv") if p.label]
+    print(f"{len(prompts)} prompts over {len({p.pmid for p in prompts})} articles")
+
+    started = time.perf_counter()
+    calls = cross_validated_calls(abstracts, prompts, folds=FOLDS)
+    print(f"{FOLDS}-fold article-grouped CV took {time.perf_counter() - started:.1f} s")
+    wrong = [call.label != p.label for call, p in zip(calls, prompts, strict=True)]
+    queue = review_order(calls)
+    head = queue[: round(BUDGET * len(queue))]
+    caught = sum(wrong[i] for i in head) / sum(wrong)
+    print(
+        f"wrong calls: {sum(wrong)} of {len(calls)}; the first {len(head)} of the queue "
+        f"({BUDGET:.0%}) hold {sum(wrong[i] for i in head)} of them"
+    )
+    confidences = [call.confidence for call in calls]
+    right = [not w for w in wrong]
+    print("confidence bin   calls  mean confidence  share right")
+    for low in range(10):
+        cell = [i for i, c in enumerate(confidences) if min(int(c * 10), 9) == low]
+        if cell:
+            mean = sum(confidences[i] for i in cell) / len(cell)
+            share = sum(right[i] for i in cell) / len(cell)
+            print(
+                f"{low / 10:.1f}-{(low + 1) / 10:.1f}      {len(cell):6d}  {mean:15.3f}  {share:11.3f}"
+            )
+    ece = expected_calibration_error(confidences, right)
+    macro = f1_score(
+        [p.label for p in prompts],
+        [call.label for call in calls],
+        labels=list(LABELS),
+        average="macro",
+        zero_division=0,
+    )
+    print(f"findings_macro_f1={macro:.3f} (the same calls as benchmarks/findings_eval.py)")
+
+    started = time.perf_counter()
+    curve = learning_curve(abstracts, prompts)
+    print(
+        f"learning curve ({FOLDS} rotations: 2 folds learnt, 2 folds queued, 1 scored; checked "
+        f"calls weigh {CHECKED_WEIGHT}) took {time.perf_counter() - started:.1f} s"
+    )
+    for checked, score in curve.items():
+        print(f"  {checked:4d} checked calls per rotation: macro-F1 {score:.3f}")
+    print(f"wrong_caught_at_20pct={caught:.3f}")
+    print(f"findings_ece={ece:.3f}")
+    print("learning_curve=" + ",".join(f"{n}:{score:.3f}" for n, score in curve.items()))
+
+
+def learning_curve(abstracts, prompts: list[Prompt]) -> dict[int, float]:
+    """Macro-F1 on never-seen folds after learning from each number of checked calls."""
+    folds = [test for _, test in GroupKFold(FOLDS).split(prompts, groups=[p.pmid for p in prompts])]
+    truth: list[str] = []
+    predicted: dict[int, list[str]] = {n: [] for n in CHECKED}
+    for rotation in range(FOLDS):
+        scored, learnt, queued = (
+            [prompts[i] for i in folds[rotation]],
+            [prompts[i] for k in (1, 2) for i in folds[(rotation + k) % FOLDS]],
+            [prompts[i] for k in (3, 4) for i in folds[(rotation + k) % FOLDS]],
+        )
+        model = train_model(abstracts, learnt)
+        queue_calls = [
+            effect_in(abstracts[p.pmid], p.outcome, p.intervention, p.comparator, model=model)
+            for p in queued
+        ]
+        order = [queued[i] for i in review_order(queue_calls)]
+        truth += [p.label for p in scored]
+        for n in CHECKED:
+            # Labels only are scored: the calibration, which moves no label, is not refitted.
+            learner = (
+                train_model(abstracts, learnt, checked=order[:n], calibrate=False) if n else model
+            )
+            predicted[n] += [
+                effect_in(
+                    abstracts[p.pmid], p.outcome, p.intervention, p.comparator, model=learner
+                ).label
+                for p in scored
+            ]
+    return {
+        n: float(f1_score(truth, calls, labels=list(LABELS), average="macro", zero_division=0))
+        for n, calls in predicted.items()
+    }
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS)
