@@ -232,11 +232,13 @@ def watch_info(watch: Watch) -> WatchInfo:
                 key=q.name,
                 title=q.title,
                 domains=q.domains,
-                metformin_only=q.population == "metformin-users",
+                population=q.population,
                 head_to_head_only=q.comparison == "head-to-head",
             )
             for q in watch.questions
         ),
+        populations=tuple(p.population() for p in watch.summary.populations),
+        words=watch.summary.words(),
     )
 
 

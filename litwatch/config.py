@@ -34,6 +34,7 @@ from litwatch.core.findings import (
     OutcomeVocabulary,
 )
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
+from litwatch.summary_words import SummaryModel
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
@@ -283,14 +284,15 @@ class FindingsDefinitionModel(BaseModel):
 
 class QuestionModel(BaseModel):
     """`[[watch.questions]]`: a question the evidence summary answers from some outcome domains,
-    optionally within metformin users or among trials that compare forms or routes."""
+    optionally within one of the watch's populations or among trials that compare forms or
+    routes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     title: str = Field(min_length=1, max_length=120)
     domains: tuple[str, ...] = Field(min_length=1)
-    population: Literal["all", "metformin-users"] = "all"
+    population: str = "all"  # or a population of `[watch.summary]`
     comparison: Literal["any", "head-to-head"] = "any"
 
     @field_validator("name")
@@ -334,6 +336,7 @@ class Watch(BaseModel):
     gaps: tuple[GapDefinitionModel, ...] = ()
     findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
     questions: tuple[QuestionModel, ...] = ()
+    summary: SummaryModel = Field(default_factory=SummaryModel)
     # Records the query must find, by PMID: `litwatch query-check` measures recall against them.
     known: tuple[str, ...] = ()
 
@@ -419,6 +422,12 @@ class Watch(BaseModel):
                     f"question {question.name!r} names unknown outcome domains: "
                     + ", ".join(unknown)
                 )
+            if question.population not in ("all", *self.summary.population_names()):
+                raise ValueError(
+                    f"question {question.name!r} names population {question.population!r}, "
+                    "which [watch.summary] does not declare"
+                )
+        self.summary.words()  # baseline and its attribute go together
         return self
 
     @model_validator(mode="after")
