@@ -62,6 +62,7 @@ class SummaryModel(BaseModel):
     biology: str = Field(default="", max_length=300)  # the preclinical section's one sentence
     baseline: str = Field(default="", max_length=80)  # "Of 6 trials, 3 report {baseline}"
     baseline_attribute: str = ""
+    baseline_label: str = Field(default="", max_length=40)  # "baseline B12: reported"
     formulations: str = Field(default="", max_length=120)  # the forms-and-doses heading
     populations: tuple[PopulationModel, ...] = ()
 
@@ -88,6 +89,7 @@ class SummaryModel(BaseModel):
             self.baseline,
             self.baseline_attribute,
             self.formulations,
+            self.baseline_label,
         )
 
     def population_names(self) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ class SummaryWords:
     baseline: str = ""
     baseline_attribute: str = ""
     formulations: str = ""
+    baseline_label: str = ""  # how a record's attributes name it ("baseline B12: reported")
 
 
 @dataclass(frozen=True)

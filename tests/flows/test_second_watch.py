@@ -93,3 +93,21 @@ def test_the_summary_answers_its_own_questions_from_its_own_studies(second_watch
     for pmid in on_topic:
         assert pmid in html and pmid in markdown, pmid
     assert {r["pmid"] for r in summary["records"]} >= set(on_topic)
+
+
+def test_a_record_shows_only_the_population_flags_its_watch_names():
+    """A record the readers flag as in metformin users (its trial ran on background metformin,
+    say) shows that under the default watch, which names the population, and not under the
+    SGLT2 watch, which does not."""
+    from litwatch.flows.digesting import watch_info
+    from litwatch.outputs.view import record_view
+    from outputs_samples import RCT_GAP, record
+
+    trial = record("98400099", "A trial")
+    default = dict(record_view(trial, RCT_GAP, watch_info(load_watches()[0]))["attributes"])
+    assert default["population"] == "metformin users"
+    assert default["baseline B12"] == "reported"
+    second = record_view(trial, RCT_GAP, watch_info(load_watches(WATCH_FILE)[0]))
+    labels = {label for label, _value in second["attributes"]}
+    assert "population" not in labels and "baseline B12" not in labels
+    assert {"n", "comparator"} <= labels
