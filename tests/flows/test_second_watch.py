@@ -86,6 +86,8 @@ def test_the_summary_answers_its_own_questions_from_its_own_studies(second_watch
     albuminuria = {s["pmid"] for s in by_question["albuminuria"]["studies"]}
     assert "98400002" in albuminuria, albuminuria
     assert "SGLT2 inhibitors" in by_question["kidney-progression"]["text"]
+    # the meta-analysis pooled eleven trials; "to March 2026", when its search ran, is no count
+    assert "1 meta-analysis of 11 trials" in by_question["kidney-progression"]["text"]
     html, markdown = _text(paths["summary_html"]), _text(paths["summary_md"])
     for title in asked.values():
         assert title in html and title in markdown
