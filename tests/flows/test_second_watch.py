@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+import jsonschema
 import pytest
 from helpers import settings_for
 from litwatch.flows.weekly import watch_flow
@@ -74,6 +75,8 @@ def test_the_summary_answers_its_own_questions_from_its_own_studies(second_watch
     paths = second_watch.paths
     watch = load_watches(WATCH_FILE)[0]
     summary = json.loads(_text(paths["summary_json"]))
+    schema = Path(__file__).resolve().parents[2] / "outputs" / "schema" / "summary.schema.json"
+    jsonschema.validate(summary, json.loads(_text(schema)))
     asked = {q.name: q.title for q in watch.questions}
     questions = [s for s in summary["statements"] if s["question"] is not None]
     assert {s["question"] for s in questions} == set(asked)
