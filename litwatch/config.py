@@ -36,6 +36,7 @@ from litwatch.core.findings import (
 )
 from litwatch.core.guidance import StratumDefinition
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
+from litwatch.summary_words import SummaryModel
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
@@ -303,15 +304,16 @@ ASSOCIATION_CLAIMS = Literal["increased", "decreased", "no-association"]
 
 class QuestionModel(BaseModel):
     """`[[watch.questions]]`: a question the evidence summary answers from some outcome domains,
-    optionally within metformin users or among trials that compare forms or routes; or, with an
-    `exposure`, the outcome in the exposed against the unexposed (an association question)."""
+    optionally within one of the watch's populations or among trials that compare forms or
+    routes; or, with an `exposure`, the outcome in the exposed against the unexposed (an
+    association question)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     title: str = Field(min_length=1, max_length=120)
     domains: tuple[str, ...] = Field(min_length=1)
-    population: Literal["all", "metformin-users"] = "all"
+    population: str = "all"  # or a population of `[watch.summary]`
     comparison: Literal["any", "head-to-head"] = "any"
     # An association question: the exposure in place of the watch's intervention, the summary
     # section its statement stands in, more words for its outcome, and how its statement opens
@@ -484,6 +486,7 @@ class Watch(BaseModel):
     gaps: tuple[GapDefinitionModel, ...] = ()
     findings: FindingsDefinitionModel = Field(default_factory=FindingsDefinitionModel)
     questions: tuple[QuestionModel, ...] = ()
+    summary: SummaryModel = Field(default_factory=SummaryModel)
     # Records the query must find, by PMID: `litwatch query-check` measures recall against them.
     known: tuple[str, ...] = ()
     strata: tuple[StratumModel, ...] = ()  # who benefits: baseline B12, metformin use
@@ -586,6 +589,12 @@ class Watch(BaseModel):
                     f"question {question.name!r} names unknown outcome domains: "
                     + ", ".join(unknown)
                 )
+            if question.population not in ("all", *self.summary.population_names()):
+                raise ValueError(
+                    f"question {question.name!r} names population {question.population!r}, "
+                    "which [watch.summary] does not declare"
+                )
+        self.summary.words()  # baseline and its attribute go together
         return self
 
     @model_validator(mode="after")

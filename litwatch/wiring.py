@@ -94,7 +94,7 @@ def watch_info(watch: Watch) -> WatchInfo:
                 key=q.name,
                 title=q.title,
                 domains=q.domains,
-                metformin_only=q.population == "metformin-users",
+                population=q.population,
                 head_to_head_only=q.comparison == "head-to-head",
                 exposure=q.exposure.name if q.exposure else "",
                 section=q.section,
@@ -104,4 +104,6 @@ def watch_info(watch: Watch) -> WatchInfo:
         ),
         strata=watch.findings_definition.strata,
         review=watch.review,
+        populations=tuple(p.population() for p in watch.summary.populations),
+        words=watch.summary.words(),
     )

@@ -19,7 +19,7 @@ from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
 from litwatch.core.words import first_upper
 from litwatch.outputs.strata import stratum_populations
-from litwatch.outputs.watch import Question, WatchInfo
+from litwatch.outputs.watch import Population, Question, WatchInfo
 
 REVIEW_DESIGNS = ("meta-analysis", "systematic-review")
 TRIAL_DESIGN = "rct"
@@ -57,7 +57,8 @@ class Study:
     design: str
     participants: int | None = None
     follow_up_weeks: float | None = None
-    metformin_population: bool = False
+    # the names of the watch's populations the study is in (Population: an attribute is true)
+    populations: frozenset[str] = frozenset()
     head_to_head: bool = False
     findings: tuple[StudyFinding, ...] = ()
     # Whether the study tests the watch's intervention at all: a trial of metformin that
@@ -147,13 +148,13 @@ class EvidenceStatement:
     reviews: Tally
     other: Tally
     studies: tuple[StudyVerdict, ...]
-    populations: tuple[str, ...] = ()  # "In metformin users: 2 of 2 RCTs favour B12."
+    populations: tuple[str, ...] = ()  # a line per watch population: "In {label}: ..."
     favoured: str = ""  # what "favours" names: the intervention, or "one form or route"
     comparison: str = "controlled"  # or "head-to-head"
-    population: str = "all"  # or the one population it counts ("metformin-users")
+    population: str = "all"  # or the one watch population it counts
     question: str | None = None  # the question's name, for a question's statement
     domain: str | None = None  # the domain's name, for a domain's statement
-    # (population, its line, its studies) for each population line: "In metformin users: ..."
+    # (population, its line, its studies) for each population line
     within: tuple[tuple[str, str, tuple[StudyVerdict, ...]], ...] = ()
     # A head-to-head question's RCTs outcome by outcome, where they say different things:
     # "B12 status markers: 1 of 2 RCTs favours one form or route; 1 finds no difference"
@@ -179,8 +180,11 @@ class EvidenceStatement:
         return rct_verdict(self.rcts)
 
 
-def study_of(record: Record, classification: Classification | None) -> Study:
-    """What the statements read of one classified record."""
+def study_of(
+    record: Record, classification: Classification | None, populations: Sequence[Population] = ()
+) -> Study:
+    """What the statements read of one classified record, with the watch's `populations` it is
+    in."""
     if classification is None:
         return Study(record.pmid, record.title, record.publication_year, "other")
     attributes = classification.attributes
@@ -196,7 +200,9 @@ def study_of(record: Record, classification: Classification | None) -> Study:
         design=classification.design.label,
         participants=attributes.n_participants,
         follow_up_weeks=attributes.follow_up_weeks,
-        metformin_population=attributes.metformin_population,
+        populations=frozenset(
+            p.name for p in populations if getattr(attributes, p.attribute, False) is True
+        ),
         tests_intervention=classification.tests_intervention,
         findings=findings,
         checked=tuple(
@@ -475,11 +481,12 @@ def build_statement(
     domains: Sequence[str],
     intervention: str,
     *,
-    populations: bool = True,
+    populations: Sequence[Population] = (),
     head_to_head: bool = False,
 ) -> EvidenceStatement:
     """The statement for some outcome domains over the studies given (their head-to-head
-    results when `head_to_head`)."""
+    results when `head_to_head`), with a line for the RCTs in each of `populations` where
+    they are some but not all of them."""
     counted = [
         study
         for study in studies
@@ -494,20 +501,20 @@ def build_statement(
     other = _tally(v for v in verdicts if v.design in OTHER_PRIMARY)
     scenario_lines = []
     within: list[tuple[str, str, tuple[StudyVerdict, ...]]] = []
-    if populations:
-        metformin = [s for s in counted if s.metformin_population and s.design == TRIAL_DESIGN]
-        in_metformin = [
-            v for v in _verdicts(metformin, domains, head_to_head) if v.subgroup is None
+    for population in populations:
+        members = [
+            s for s in counted if population.name in s.populations and s.design == TRIAL_DESIGN
         ]
-        metformin_rcts = _tally(in_metformin)
-        if metformin_rcts.total and metformin_rcts.total != rcts.total:
+        in_population = [v for v in _verdicts(members, domains, head_to_head) if v.subgroup is None]
+        population_rcts = _tally(in_population)
+        if population_rcts.total and population_rcts.total != rcts.total:
             line = (
-                "In metformin users: "
-                + _trial_clause(metformin_rcts, "RCT", "RCTs", intervention)
+                f"In {population.label}: "
+                + _trial_clause(population_rcts, "RCT", "RCTs", intervention)
                 + "."
             )
             scenario_lines.append(line)
-            within.append(("metformin-users", line, tuple(in_metformin)))
+            within.append((population.name, line, tuple(in_population)))
     return EvidenceStatement(
         key=key,
         title=title,
@@ -528,9 +535,11 @@ def evidence_statements(
     domains: Sequence[tuple[str, str]],
     questions: Sequence[Question],
     intervention: str,
+    populations: Sequence[Population] = (),
 ) -> tuple[tuple[EvidenceStatement, ...], tuple[EvidenceStatement, ...]]:
     """(question statements, domain statements): one per question the watch asks and one per
-    outcome domain (key, title) it declares, in the order declared."""
+    outcome domain (key, title) it declares, in the order declared; each with a line per
+    population of the watch (`populations`) but the one a question is restricted to."""
     # Every arm of a head-to-head comparison is the intervention: it says which form or route
     # did better, never whether the intervention works, so its results count for head-to-head
     # questions only; a multi-arm trial with a control counts in both, each with its results.
@@ -547,7 +556,7 @@ def evidence_statements(
                 if question.head_to_head_only
                 else against_control
             )
-            if not question.metformin_only or study.metformin_population
+            if question.population == "all" or question.population in study.populations
         ]
         statement = build_statement(
             f"question:{question.key}",
@@ -555,14 +564,14 @@ def evidence_statements(
             chosen,
             question.domains,
             wording,
-            populations=not question.metformin_only,
+            populations=populations if question.population == "all" else (),
             head_to_head=question.head_to_head_only,
         )
         by_question.append(
             replace(
                 statement,
                 question=question.key,
-                population="metformin-users" if question.metformin_only else "all",
+                population=question.population,
                 by_outcome=(
                     _outcome_lines(chosen, question.domains, dict(domains), wording)
                     if question.head_to_head_only
@@ -573,7 +582,12 @@ def evidence_statements(
     by_domain = [
         replace(
             build_statement(
-                f"domain:{key}", first_upper(title), against_control, (key,), intervention
+                f"domain:{key}",
+                first_upper(title),
+                against_control,
+                (key,),
+                intervention,
+                populations=populations,
             ),
             domain=key,
         )
@@ -772,9 +786,9 @@ def watch_statements(
 
     global computations
     computations += 1
-    studies = [study_of(record, classification) for record, classification in records]
+    studies = [study_of(r, c, watch.populations) for r, c in records]
     questions, domains = evidence_statements(
-        studies, watch.domains, watch.questions, watch.intervention
+        studies, watch.domains, watch.questions, watch.intervention, watch.populations
     )
     levels = stratum_populations(records, watch.strata)
     return (

@@ -245,6 +245,31 @@ def _arm_treatments(classification: Classification | None) -> set[tuple[str, str
     }
 
 
+def _flag(attributes: Attributes, name: str) -> bool:
+    """Whether the boolean attribute the watch names is true of a record ("" names none)."""
+    return bool(name) and getattr(attributes, name, False) is True
+
+
+def population_sections(
+    rows: Sequence[dict], attributes: dict[str, Attributes], watch: WatchInfo
+) -> list[dict]:
+    """Per population the watch names, in its words: its records and, of them, its trials."""
+    sections = []
+    for population in watch.populations:
+        members = [row for row in rows if _flag(attributes[row["pmid"]], population.attribute)]
+        sections.append(
+            {
+                "name": population.name,
+                "trials_heading": population.trials_heading,
+                "section": population.section,
+                "section_text": population.section_text,
+                "trials": [row for row in members if row["design"] in TRIALS],
+                "records": members,
+            }
+        )
+    return sections
+
+
 def summary_view(
     watch: WatchInfo,
     records: Sequence[tuple[Record, Classification | None]],
@@ -262,7 +287,6 @@ def summary_view(
     by_design = Counter(row["design"] for row in rows)
     trials = [row for row in rows if row["design"] in TRIALS]
     attributes = {pmid: _attributes(c) for pmid, c in classifications.items()}
-    metformin = [row for row in rows if attributes[row["pmid"]].metformin_population]
     # Harms as each record reports them (none occurred, no difference, named events), and
     # records whose outcomes are about safety.
     safety = [
@@ -329,11 +353,11 @@ def summary_view(
         "biology": [row for row in rows if row["design"] in ("preclinical", "narrative-review")],
         "reviews": [row for row in rows if row["design"] in REVIEW_DESIGNS],
         "rcts": [row for row in trials if row["design"] == "rct"],
-        "metformin_trials": [row for row in metformin if row["design"] in TRIALS],
-        "metformin": metformin,
+        "populations": population_sections(rows, attributes, watch),
+        "words": watch.words,
         "trials": tested,
-        "trials_reporting_b12": sum(
-            1 for row in tested if attributes[row["pmid"]].b12_status_reported
+        "trials_reporting_baseline": sum(
+            1 for row in tested if _flag(attributes[row["pmid"]], watch.words.baseline_attribute)
         ),
         "trials_long_follow_up": sum(1 for row in tested if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [

@@ -45,16 +45,25 @@ def _number(value) -> str:
 
 
 # The attributes a reader sees, in the order shown: (name, label). "treatment" joins the
-# formulations, routes and daily dose.
+# formulations, routes and daily dose. The watch's populations and baseline (its yes/no
+# attributes, named in its [watch.summary]) come between the comparator and the outcomes.
 SHOWN_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("n_participants", "n"),
     ("follow_up_weeks", "follow-up"),
     ("treatment", "treatment"),
     ("comparator", "comparator"),
-    ("metformin_population", "population"),
-    ("b12_status_reported", "baseline B12"),
     ("outcomes", "outcomes"),
 )
+
+
+def shown_attributes(watch: WatchInfo | None) -> tuple[tuple[str, str], ...]:
+    """(name, label) of each attribute shown for a record of `watch`, in order."""
+    flags = []
+    if watch is not None:
+        flags = [(population.attribute, "population") for population in watch.populations]
+        if watch.words.baseline_attribute and watch.words.baseline_label:
+            flags.append((watch.words.baseline_attribute, watch.words.baseline_label))
+    return (*SHOWN_ATTRIBUTES[:4], *flags, *SHOWN_ATTRIBUTES[4:])
 
 
 def dose(micrograms: float) -> str:
@@ -65,11 +74,15 @@ def dose(micrograms: float) -> str:
 
 
 def attribute_texts(
-    classification: Classification | None, *, readable: bool = False
+    classification: Classification | None,
+    *,
+    readable: bool = False,
+    watch: WatchInfo | None = None,
 ) -> dict[str, str]:
     """The shown attributes as text, by name; an attribute the classifiers did not find is
-    absent. `readable` puts vocabulary in words ("symptom scores and nerve conduction"), as
-    people read it, where JSON and CSV keep the tokens."""
+    absent, and so is a yes/no attribute `watch` does not name. `readable` puts vocabulary in
+    words ("symptom scores and nerve conduction"), as people read it, where JSON and CSV keep
+    the tokens."""
     if classification is None:
         return {}
     attributes = classification.attributes
@@ -88,10 +101,12 @@ def attribute_texts(
         texts["treatment"] = treatment_text
     if attributes.comparator and attributes.comparator != "none":
         texts["comparator"] = say(attributes.comparator)
-    if attributes.metformin_population:
-        texts["metformin_population"] = "metformin users"
-    if attributes.b12_status_reported:
-        texts["b12_status_reported"] = "reported"
+    for population in watch.populations if watch else ():
+        if getattr(attributes, population.attribute, False) is True:
+            texts[population.attribute] = population.label
+    baseline = watch.words.baseline_attribute if watch else ""
+    if baseline and getattr(attributes, baseline, False) is True:
+        texts[baseline] = "reported"
     if attributes.outcomes:
         texts["outcomes"] = (
             words(attributes.outcomes) if readable else ", ".join(attributes.outcomes)
@@ -132,12 +147,15 @@ def treatment_by_arm(
 
 
 def attribute_pairs(
-    classification: Classification | None, *, readable: bool = True
+    classification: Classification | None,
+    *,
+    readable: bool = True,
+    watch: WatchInfo | None = None,
 ) -> list[tuple[str, str]]:
     """The key attributes as (label, value) pairs, skipping what the classifiers did not find
-    (`readable` as in `attribute_texts`)."""
-    texts = attribute_texts(classification, readable=readable)
-    return [(label, texts[name]) for name, label in SHOWN_ATTRIBUTES if name in texts]
+    (`readable` and `watch` as in `attribute_texts`)."""
+    texts = attribute_texts(classification, readable=readable, watch=watch)
+    return [(label, texts[name]) for name, label in shown_attributes(watch) if name in texts]
 
 
 def gap_calls(classification: Classification | None, watch: WatchInfo) -> list[dict]:
@@ -242,8 +260,8 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
             else None
         ),
         "design_evidence": [str(e) for e in design_call.evidence] if design_call else [],
-        "attributes": attribute_pairs(classification),
-        "attribute_tokens": attribute_pairs(classification, readable=False),
+        "attributes": attribute_pairs(classification, watch=watch),
+        "attribute_tokens": attribute_pairs(classification, readable=False, watch=watch),
         "gaps": gap_calls(classification, watch),
         "key_finding": classification.key_finding if classification else "",
         "findings": findings,

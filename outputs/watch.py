@@ -10,14 +10,43 @@ from litwatch.core.words import first_upper
 
 
 @dataclass(frozen=True)
+class Population:
+    """A population the watch names (`[[watch.summary.populations]]`): the records whose
+    attribute `attribute` is true. Its words are the watch's: `label` in "In {label}: ...",
+    `trials_heading` over its trials' table and `section` (with `section_text`, "{n} records
+    study ...") over its records; a heading left empty is not shown."""
+
+    name: str
+    attribute: str
+    label: str
+    trials_heading: str = ""
+    section: str = ""
+    section_text: str = ""
+
+
+@dataclass(frozen=True)
+class SummaryWords:
+    """The summary's words a watch declares (`[watch.summary]`): a section it leaves empty is
+    not shown. `baseline` names what trials may report at baseline ("baseline B12 status"),
+    read from the boolean attribute `baseline_attribute`."""
+
+    statements_heading: str = "What meta-analyses and RCTs show"
+    biology: str = ""
+    baseline: str = ""
+    baseline_attribute: str = ""
+    formulations: str = ""
+    baseline_label: str = ""  # how a record's attributes name it ("baseline B12: reported")
+
+
+@dataclass(frozen=True)
 class Question:
     """A question the summary answers from several outcome domains, optionally within one
-    population (metformin users) or one kind of comparison (one formulation against another)."""
+    population the watch names or one kind of comparison (one formulation against another)."""
 
     key: str
     title: str
     domains: tuple[str, ...]
-    metformin_only: bool = False
+    population: str = "all"  # or the name of one of the watch's populations
     head_to_head_only: bool = False
     # An association question (outputs/associations.py): the exposure's name in place of the
     # intervention, the summary section it stands in, and how its statement opens per direction.
@@ -41,6 +70,8 @@ class WatchInfo:
     gap_titles: tuple[tuple[str, str], ...] = ()  # (gap name, how a reader sees it named)
     strata: tuple[StratumDefinition, ...] = ()  # who benefits: baseline B12, metformin use
     review: ReviewMode = "single"  # "dual": a value counts as checked when two reviewers agree
+    populations: tuple[Population, ...] = ()  # the populations statements count apart
+    words: SummaryWords = SummaryWords()
 
     def gap_title(self, gap: str) -> str:
         """The reader's name for a gap ("Stratified RCTs"); without one, its name in words."""

@@ -22,6 +22,22 @@ _INCLUDED = re.compile(
     re.IGNORECASE,
 )
 _NOT_INCLUDED = re.compile(r"\b(?:needed|should|future|excluded)\b", re.IGNORECASE)
+# A year that ends a search date ("searched to March 2026 for randomised trials") is no count.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_BEFORE_A_YEAR = re.compile(
+    r"\b(?:to|until|till|through|since|from|in|before|after|between|and|January|February|March"
+    r"|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul"
+    r"|Aug|Sep|Sept|Oct|Nov|Dec)\.?,?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _a_date(text: str, at: int, found: re.Match[str]) -> bool:
+    """Whether the match's number, at `at` in `text`, is a year of a date, as the words before
+    it say (read across a sentence break: "Dec." ends a sentence for the splitter)."""
+    return bool(_YEAR.fullmatch(found["studies"])) and bool(
+        _BEFORE_A_YEAR.search(text[max(0, at - 16) : at])
+    )
 
 
 def read_included_studies(text: str | Passage) -> tuple[int | None, int | None]:
@@ -32,7 +48,10 @@ def read_included_studies(text: str | Passage) -> tuple[int | None, int | None]:
         sentence = text[start:end]
         if not _INCLUDED.search(sentence) or _NOT_INCLUDED.search(sentence):
             continue
-        found = _STUDIES.search(sentence)
+        found = next(
+            (m for m in _STUDIES.finditer(sentence) if not _a_date(text, start + m.start(), m)),
+            None,
+        )
         if not found:
             continue
         studies = parse_number(found["studies"])

@@ -172,6 +172,16 @@ def test_a_review_says_how_many_studies_it_pooled_and_a_call_for_more_is_no_coun
     assert read_included_studies("Two more trials are needed.") == (None, None)
 
 
+def test_the_year_a_search_ran_to_is_no_count_of_studies():
+    search = "We searched MEDLINE to {} for randomised trials and pooled hazard ratios."
+    for date in ("March 2026", "2026", "Dec. 2025"):
+        assert read_included_studies(search.format(date)) == (None, None), date
+    found = search.format("March 2026") + " Eleven trials with 78,430 participants were included."
+    assert read_included_studies(found) == (11, 78430)
+    # control: a count written beside a year is still a count
+    assert read_included_studies("In 2026 we pooled 2026 trials.") == (2026, None)
+
+
 def test_a_superlative_said_of_one_arm_names_it_and_a_change_in_every_arm_names_none():
     # A superlative among the arms compares them ("rose most with injection"), as the truth
     # table reads "methylmalonic acid fell most with injections" (99000013); it was read as a

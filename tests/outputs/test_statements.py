@@ -12,12 +12,15 @@ from litwatch.outputs.statements import (
     practical_interpretation,
     statement_changes,
 )
+from litwatch.outputs.watch import Population
 
 DOMAINS = (("pain", "Pain"), ("nerve", "Nerve conduction"), ("b12", "B12 status"))
 QUESTIONS = (
     Question("symptoms", "Symptoms and pain", ("pain",)),
-    Question("metformin-b12", "B12 status in metformin users", ("b12",), metformin_only=True),
+    Question("metformin-b12", "B12 status in metformin users", ("b12",), population="metformin"),
 )
+# The population the watch names, as the default watch's [watch.summary] does.
+POPULATIONS = (Population("metformin", "metformin_population", "metformin users"),)
 
 
 def study(pmid, design, n, *findings, metformin=False, weeks=None, year=2020):
@@ -28,7 +31,7 @@ def study(pmid, design, n, *findings, metformin=False, weeks=None, year=2020):
         design=design,
         participants=n,
         follow_up_weeks=weeks,
-        metformin_population=metformin,
+        populations=frozenset({"metformin"} if metformin else ()),
         findings=tuple(
             StudyFinding(domain, outcome, direction, f"{outcome} in study {pmid}")
             for domain, outcome, direction in findings
@@ -37,7 +40,7 @@ def study(pmid, design, n, *findings, metformin=False, weeks=None, year=2020):
 
 
 def statements(studies):
-    by_question, by_domain = evidence_statements(studies, DOMAINS, QUESTIONS, "B12")
+    by_question, by_domain = evidence_statements(studies, DOMAINS, QUESTIONS, "B12", POPULATIONS)
     return {s.key: s for s in (*by_question, *by_domain)}
 
 
