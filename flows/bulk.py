@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,14 +241,15 @@ def classify_bulk(
 
     load_design_model(settings.design_model)  # a missing or broken model fails before the work
     import dask
-    from litwatch.flows.dask_runner import forked_worker_config
+    from litwatch.flows.dask_runner import forked_worker_config, quiet_stream_closes
 
     runner = dask_task_runner(workers, scheduler)
     started = time.perf_counter()
     # A batch is data shipped once to one worker (about 15 MB for 1,000 records), not a task
     # graph that grew by accident, which is what Dask's 10 MB warning is for.
     config = {"distributed.admin.large-graph-warning-threshold": "256MB"}
-    with dask.config.set(config if scheduler else {**config, **forked_worker_config()}):
+    local = {**config, **forked_worker_config()} if not scheduler else None
+    with dask.config.set(local or config), quiet_stream_closes() if local else nullcontext():
         records, batches = bulk_classify_flow.with_options(task_runner=runner)(
             [Path(path) for path in files],
             Path(out),

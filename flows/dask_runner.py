@@ -8,7 +8,9 @@ A Prefect task run can never share a key anyway, since each carries its own run 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from prefect_dask import DaskTaskRunner
 from prefect_dask.task_runners import PrefectDaskFuture
@@ -69,3 +71,18 @@ def forked_worker_config() -> dict[str, str]:
         get_mp_context()  # Dask sets its own preload list once: ours replaces it after
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
     return {"distributed.worker.multiprocessing-method": "forkserver"}
+
+
+@contextmanager
+def quiet_stream_closes() -> Iterator[None]:
+    """While a local cluster runs and closes: `distributed` logs at INFO, with a traceback, each
+    batched stream from the scheduler to a worker that the cluster's own shutdown closed
+    ("Batched Comm Closed ... CommClosedError"). That is the normal end of a worker, not a
+    fault; its warnings and errors still show."""
+    logger = logging.getLogger("distributed.batched")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

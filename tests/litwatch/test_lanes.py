@@ -33,9 +33,10 @@ def collected(*args: str) -> set[str]:
 
 def test_pure_tests_in_server_folders_join_the_fast_lane_and_server_tests_do_not():
     fast = collected("-m", "not server", "tests/standin/test_query.py", "tests/flows")
-    # the stand-in's query parser and the digest reads need no server, whatever their folder
+    # the stand-in's query parser and the evidence moves over a store need no server, whatever
+    # their folder
     assert any("tests/standin/test_query.py::" in test for test in fast)
-    assert any("tests/flows/test_digest_reads.py::" in test for test in fast)
+    assert any("tests/flows/test_evidence.py::" in test for test in fast)
     # control: a test taking the stand-in (through its fixtures' closure) stays out, and so does
     # a module that starts its own servers
     assert not any("test_weekly.py::" in test for test in fast)
