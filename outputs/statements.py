@@ -156,9 +156,17 @@ class EvidenceStatement:
     domain: str | None = None  # the domain's name, for a domain's statement
     # (population, its line, its studies) for each population line
     within: tuple[tuple[str, str, tuple[StudyVerdict, ...]], ...] = ()
-    # A head-to-head question's RCTs outcome by outcome, where they say different things:
-    # "B12 status markers: 1 of 2 RCTs favours one form or route; 1 finds no difference"
-    by_outcome: tuple[str, ...] = ()
+    # A head-to-head question's RCTs outcome by outcome (title, tally), where they say
+    # different things: "B12 status markers: 1 of 2 RCTs favours one form or route; ..."
+    by_outcome: tuple[tuple[str, Tally], ...] = ()
+
+    def outcome_lines(self) -> tuple[str, ...]:
+        """ "B12 status markers: 1 of 2 RCTs favours one form or route; 1 finds no difference" """
+        wording = self.favoured or "the intervention"
+        return tuple(
+            f"{title}: {_trial_clause(tally, 'RCT', 'RCTs', wording)}"
+            for title, tally in self.by_outcome
+        )
 
     @property
     def pmids(self) -> tuple[str, ...]:
@@ -601,20 +609,17 @@ def _outcome_lines(
     question_domains: Sequence[str],
     titles: Mapping[str, str],
     wording: str,
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, Tally], ...]:
     """A head-to-head question's RCTs domain by domain, when the domains disagree: a trial
     whose injections lowered a marker more but whose symptoms did not differ "favours one form"
     on the question, and the reader must see on what. Empty when every domain says the same."""
-    lines: list[str] = []
-    verdicts: set[tuple[bool, bool]] = set()
+    found: list[tuple[str, Tally]] = []
     for key in question_domains:
         rcts = build_statement(key, key, studies, (key,), wording, head_to_head=True).rcts
-        if not rcts.decided:
-            continue
-        verdicts.add((rcts.favour > 0, rcts.no_difference + rcts.against > 0))
-        title = first_upper(titles.get(key, key.replace("-", " ")))
-        lines.append(f"{title}: {_trial_clause(rcts, 'RCT', 'RCTs', wording)}")
-    return tuple(lines) if len(verdicts) > 1 else ()
+        if rcts.decided:
+            found.append((first_upper(titles.get(key, key.replace("-", " "))), rcts))
+    says = {(tally.favour > 0, tally.no_difference + tally.against > 0) for _, tally in found}
+    return tuple(found) if len(says) > 1 else ()
 
 
 @dataclass(frozen=True)
@@ -747,7 +752,8 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
             template = _NO_RCT_RESULT_YET
         line = _fill(template, statement, intervention)
         if statement.by_outcome and statement.rcts.decided:
-            line += " By outcome: " + "; ".join(_lower_first(o) for o in statement.by_outcome) + "."
+            outcomes = (_lower_first(o) for o in statement.outcome_lines())
+            line += " By outcome: " + "; ".join(outcomes) + "."
         if statement.reviews.total:
             reviews = _trial_clause(
                 statement.reviews, *review_kind(statement.reviews), intervention
@@ -762,10 +768,27 @@ def practical_interpretation(
 ) -> list[str]:
     """What the question statements mean for practice, one sentence each, from their verdicts."""
     return [
-        _fill(_templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention)
+        _outcome_practice(s, intervention)
+        if s.by_outcome
+        else _fill(_templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention)
         for s in statements
         if s.has_evidence
     ]
+
+
+def _outcome_practice(statement: EvidenceStatement, intervention: str) -> str:
+    """A head-to-head question whose outcomes disagree: on which outcomes one form or route did
+    better, and on which the trials found none better."""
+    better = [_lower_first(title) for title, tally in statement.by_outcome if tally.favour]
+    alike = [_lower_first(title) for title, tally in statement.by_outcome if not tally.favour]
+    line = f"One form or route of {intervention} did better only on {_and(better)}"
+    if alike:
+        line += f"; on {_and(alike)} the trials found none better"
+    return line + ". The studies listed under the statement say which form or route."
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # (question statements, domain statements), as `evidence_statements` returns them.

@@ -118,13 +118,13 @@ def harms_line(harms: Harms | None) -> str:
 
 
 def harms_statement(reports: Sequence[Harms | None]) -> str:
-    """ "Of 6 trials, 2 report harms: 1 no adverse events occurred, 1 adverse events did not
-    differ between arms." from each trial's harms, or "" when none reports any."""
+    """ "Of 6 trials, 2 report harms: in 1, no adverse events occurred; in 1, adverse events did
+    not differ between arms." from each trial's harms, or "" when none reports any."""
     said = [harms for harms in reports if harms is not None]
     if not said:
         return ""
     counts = Counter(harms_line(replace(h, events=())) for h in said)
-    parts = ", ".join(f"{count} {line}" for line, count in counts.most_common())
+    parts = "; ".join(f"in {count}, {line}" for line, count in counts.most_common())
     verb = "reports" if len(said) == 1 else "report"
     return f"Of {plural(len(reports), 'trial')}, {len(said)} {verb} harms: {parts}."
 

@@ -49,6 +49,7 @@ from litwatch.outputs.statements import (
     StudyVerdict,
     bottom_line,
     evidence_statements,
+    practical_interpretation,
     study_of,
     watch_statements,
 )
@@ -407,7 +408,7 @@ def test_a_head_to_head_question_says_outcome_by_outcome_what_its_trials_found(s
     (question,) = [s for s in summary.questions if s.comparison == HEAD_TO_HEAD]
     assert question.by_outcome, "the trials disagree by outcome, so the lines must be there"
     titles = dict(watch_info(load_watches()[0]).domains)
-    for line in question.by_outcome:
+    for line in question.outcome_lines():
         domain = next(k for k, t in titles.items() if line.lower().startswith(t.lower() + ":"))
         found = [row for row in rows if row.domain == domain and row.call != "unclear"]
         expected = {
@@ -416,3 +417,8 @@ def test_a_head_to_head_question_says_outcome_by_outcome_what_its_trials_found(s
         said = _clause_counts(line)
         assert {c: said.get(c, 0) for c in expected} == expected, line
     assert "By outcome: " in bottom_line([question], "B12")[0]
+    [practice] = practical_interpretation([question], "B12")
+    assert practice.startswith("One form or route of B12 did better only on "), practice
+    for title, tally in question.by_outcome:  # each outcome is on the side its trials found
+        side = practice.split("; on ")[0] if tally.favour else practice.split("; on ")[1]
+        assert title.lower() in side.lower(), (title, practice)
