@@ -13,8 +13,13 @@ from litwatch.core.crash import crash_point
 from litwatch.core.digest import Digest, digest_key
 from litwatch.flows.live import LIVE_INPUTS
 from litwatch.outputs import delivery
-from litwatch.outputs.recording import RecordedDigest, record_digest, update_summary
-from litwatch.outputs.render import digest_folder, digest_message, write_digest_files
+from litwatch.outputs.recording import (
+    RecordedDigest,
+    record_digest,
+    render_recorded,
+    update_summary,
+)
+from litwatch.outputs.render import digest_message
 from litwatch.outputs.statements import WatchStatements
 from litwatch.outputs.view import digest_table
 from prefect import get_run_logger, task
@@ -41,17 +46,11 @@ def render_task(
     recorded: RecordedDigest, watch: Watch, out_dir: Path, settings: Settings
 ) -> dict[str, Path]:
     """Write the digest files: HTML, text, Markdown, JSON, RIS, CSV and the .eml message."""
-    digest = recorded.digest
-    paths = write_digest_files(
-        digest,
-        watch_info(watch),
-        digest_folder(out_dir, digest),
-        sender=settings.mail_from,
-        recipients=watch.recipients,
-        changes=recorded.changes,
+    paths = render_recorded(
+        recorded, watch_info(watch), out_dir, settings.mail_from, watch.recipients
     )
     crash_point("render")
-    return paths.by_format()
+    return paths
 
 
 @task(name="artifacts", **LIVE_INPUTS)

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from litwatch.core.associations import Association
-from litwatch.outputs.order import design_label
 from litwatch.outputs.statements import (
     REVIEW_DESIGNS,
     EvidenceStatement,
@@ -24,7 +23,7 @@ from litwatch.outputs.statements import (
     Tally,
     review_kind,
 )
-from litwatch.outputs.view import checked_words, plural, pubmed_url
+from litwatch.outputs.view import plural, study_line
 from litwatch.outputs.watch import Question, WatchInfo
 
 ASSOCIATION = "association"  # an association statement's `comparison`
@@ -265,21 +264,12 @@ def _statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
     for study in statement.studies:
         said = _CALL_WORDS[study.direction].format(exposure=statement.favoured)
         studies.append(
-            {
-                "pmid": study.pmid,
-                "url": pubmed_url(study.pmid),
-                "title": study.title or "(no title)",
-                "year": study.year,
-                "design_label": design_label(study.design),
-                "participants": study.participants,
-                "follow_up_weeks": study.follow_up_weeks,
-                "direction": study.direction,
-                "direction_words": f"{said} ({study.size})" if study.size else said,
+            study_line(
+                study,
+                f"{said} ({study.size})" if study.size else said,
                 # a study that states no comparison has no outcome result to name
-                "outcomes": "" if study.direction == UNCLEAR else ", ".join(study.outcomes),
-                "evidence": study.evidence,
-                "checked": checked_words(study.checked_by, study.needs_recheck),
-            }
+                "" if study.direction == UNCLEAR else ", ".join(study.outcomes),
+            )
         )
     return {
         "key": statement.key,

@@ -22,6 +22,7 @@ from litwatch.core.digest import (
     payload_changes,
     select_digest,
 )
+from litwatch.outputs.render import digest_folder, write_digest_files
 from litwatch.outputs.statements import (
     StatementMark,
     WatchStatements,
@@ -134,3 +135,19 @@ def update_summary(
     if paths.json is not None:
         written["summary_json"] = paths.json
     return written
+
+
+def render_recorded(
+    recorded: RecordedDigest, watch: WatchInfo, out_dir: Path, sender: str, recipients
+) -> dict[str, Path]:
+    """Write a recorded digest's files (HTML, text, Markdown, JSON, RIS, CSV and the .eml
+    message) into its folder under `out_dir`, with the statements it moved; paths by format."""
+    digest = recorded.digest
+    return write_digest_files(
+        digest,
+        watch,
+        digest_folder(out_dir, digest),
+        sender=sender,
+        recipients=recipients,
+        changes=recorded.changes,
+    ).by_format()

@@ -44,13 +44,13 @@ from litwatch.outputs.statements import (
     watch_statements,
 )
 from litwatch.outputs.view import (
-    checked_words,
     direction_words,
     dose,
     iso_week_label,
     plural,
     pubmed_url,
     record_view,
+    study_line,
     treatment_by_arm,
 )
 from litwatch.outputs.watch import WatchInfo
@@ -405,23 +405,12 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
         "populations": list(statement.populations),
         "checked": statement.checked_line,
         "studies": [
-            {
-                "pmid": study.pmid,
-                "url": pubmed_url(study.pmid),
-                "title": study.title or "(no title)",
-                "year": study.year,
-                "design_label": design_label(study.design),
-                "participants": study.participants,
-                "follow_up_weeks": study.follow_up_weeks,
-                "direction": study.direction,
-                "direction_words": study_words(study, statement, watch),
+            study_line(
+                study,
+                study_words(study, statement, watch),
                 # a head-to-head study's words name its outcomes already
-                "outcomes": ""
-                if statement.comparison == "head-to-head"
-                else ", ".join(study.outcomes),
-                "evidence": study.evidence,
-                "checked": checked_words(study.checked_by, study.needs_recheck),
-            }
+                "" if statement.comparison == "head-to-head" else ", ".join(study.outcomes),
+            )
             for study in statement.studies
         ],
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from litwatch.core.classification import Classification
@@ -18,6 +19,9 @@ from litwatch.core.review import initials
 from litwatch.core.words import word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
+
+if TYPE_CHECKING:  # annotations only: statements.py builds the verdicts
+    from litwatch.outputs.statements import StudyVerdict
 
 NOTICE_LABELS = {
     "retraction": "Retraction",
@@ -381,3 +385,22 @@ def digest_table(digest: Digest) -> list[dict]:
             }
         )
     return rows
+
+
+def study_line(study: StudyVerdict, direction_words: str, outcomes: str) -> dict:
+    """One study under a statement, as the templates list it: its reference, size and year,
+    what it found in the statement's words, the sentence that says so, and who checked it."""
+    return {
+        "pmid": study.pmid,
+        "url": pubmed_url(study.pmid),
+        "title": study.title or "(no title)",
+        "year": study.year,
+        "design_label": design_label(study.design),
+        "participants": study.participants,
+        "follow_up_weeks": study.follow_up_weeks,
+        "direction": study.direction,
+        "direction_words": direction_words,
+        "outcomes": outcomes,
+        "evidence": study.evidence,
+        "checked": checked_words(study.checked_by, study.needs_recheck),
+    }

@@ -9,15 +9,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from digest_steps import make_digest, rebuild_summary, render_digest
 from litwatch.classifiers.design import load_design_model
-from litwatch.core.digest import digest_key
 from litwatch.core.records import MeshHeading
 from litwatch.flows.classifying import classify_pending
 from litwatch.outputs import statements as statements_module
-from litwatch.outputs.recording import RecordedDigest, record_digest
-from litwatch.outputs.render import write_digest_files
 from litwatch.outputs.statements import watch_statements
-from litwatch.outputs.summary import write_summary
 from litwatch.pubmed.xml import parse_xml
 from litwatch.store import Store
 from litwatch.store.summary_reads import summary_records
@@ -28,36 +25,6 @@ from litwatch.wiring import watch_info
 
 MONDAY = datetime(2026, 11, 23, 7, 0)
 NEW_TRIAL = "99000016"  # a 12-week B-complex RCT: symptoms better, nerve conduction unchanged
-
-
-def _record(store, watch, run, now) -> RecordedDigest:
-    """Record the run's digest as the flow's digest task does."""
-    return record_digest(store, watch_info(watch), digest_key(watch.name, run, now), now)
-
-
-def _render(recorded: RecordedDigest, watch, out_dir, settings) -> dict:
-    """Write the digest's files as the flow's render task does; their paths by format."""
-    return write_digest_files(
-        recorded.digest,
-        watch_info(watch),
-        out_dir,
-        sender=settings.mail_from,
-        recipients=watch.recipients,
-        changes=recorded.changes,
-    ).by_format()
-
-
-def _summary(store, watch, out_dir, now, statements=None) -> dict:
-    """Write the summary as the flow's summary task does, from the store's records and logs."""
-    paths = write_summary(
-        out_dir,
-        watch_info(watch),
-        summary_records(store, watch.name),
-        store.digest_logs(watch.name),
-        now,
-        statements,
-    )
-    return {"summary_md": paths.markdown, "summary_json": paths.json}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +46,7 @@ def two_weeks(tmp_path, ontopic):
             run = store.begin_run(watch.name, None, None, now)
             store.upsert_records(run, watch.name, records, now)
             classify_pending(store, watch, load_design_model(None))
-            digests.append(_record(store, watch, run, now))
+            digests.append(make_digest(store, watch, run, now))
         yield store, watch, settings, digests
 
 
@@ -97,7 +64,7 @@ def test_a_new_trial_moves_the_statements_it_reports_on(two_weeks):
 
 def test_the_move_shows_before_and_after_in_every_format(two_weeks, tmp_path):
     _store, watch, settings, (_first, second) = two_weeks
-    paths = _render(second, watch, tmp_path / "out", settings)
+    paths = render_digest(second, watch, tmp_path / "out", settings)
     change = next(c for c in second.changes if c.key == "question:symptoms-pain")
     for name in ("html", "txt", "md"):
         text = paths[name].read_text(encoding="utf-8")
@@ -113,7 +80,7 @@ def test_the_move_shows_before_and_after_in_every_format(two_weeks, tmp_path):
 
 def test_each_record_says_what_it_found(two_weeks, tmp_path):
     _store, watch, settings, (_first, second) = two_weeks
-    paths = _render(second, watch, tmp_path / "out", settings)
+    paths = render_digest(second, watch, tmp_path / "out", settings)
     text = paths["txt"].read_text(encoding="utf-8")
     assert "Found: A B-complex tablet modestly reduced symptoms over 12 weeks." in text
     assert "By outcome: symptom scores: favours B12 · nerve conduction: no difference" in text
@@ -124,7 +91,7 @@ def test_each_record_says_what_it_found(two_weeks, tmp_path):
 
 def test_summary_numbers_are_recomputed_from_the_store_study_by_study(two_weeks, tmp_path):
     store, watch, _settings, _digests = two_weeks
-    paths = _summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
+    paths = rebuild_summary(store, watch, tmp_path / "out", MONDAY + timedelta(weeks=1))
     records = summary_records(store, watch.name)
     questions, domains = watch_statements(records, watch_info(watch))
     assert any(s.rcts.total for s in questions), "the on-topic set has trials to count"
@@ -165,7 +132,7 @@ def _week(store, watch, records, week):
     run = store.begin_run(watch.name, None, None, now)
     store.upsert_records(run, watch.name, records, now)
     classify_pending(store, watch, load_design_model(None))
-    return _record(store, watch, run, now)
+    return make_digest(store, watch, run, now)
 
 
 @pytest.fixture(params=["kept-marks", "marks-from-an-older-litwatch"])
@@ -207,7 +174,9 @@ def test_a_revision_that_adds_the_results_moves_the_statements(tmp_path, ontopic
         assert third.changes == ()
 
 
-def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(tmp_path, ontopic):
+def test_a_run_computes_its_statements_once_for_the_digest_and_therebuild_summary(
+    tmp_path, ontopic
+):
     """The digest's "what moved" compares the statements after it with the marks the last
     digest kept; the summary takes the same statements: one computation per run, and they
     are the statements the summary's records give once the digest is recorded."""
@@ -222,8 +191,8 @@ def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(tmp_p
             store.upsert_records(run, watch.name, records, now)
             classify_pending(store, watch, load_design_model(None))
             before = statements_module.computations
-            recorded = _record(store, watch, run, now)
-            paths = _summary(store, watch, tmp_path / "out", now, recorded.statements)
+            recorded = make_digest(store, watch, run, now)
+            paths = rebuild_summary(store, watch, tmp_path / "out", now, recorded.statements)
             assert statements_module.computations - before == 1, f"week {week}"
         assert recorded.changes, "the new trial moves statements: they were compared"
         statements = recorded.statements
@@ -253,5 +222,5 @@ def test_a_run_computes_its_statements_once_for_the_digest_and_the_summary(tmp_p
         assert symptoms["studies"] and {s["pmid"] for s in symptoms["studies"]} <= metformin
         # Control: a summary not handed the run's statements computes them again.
         before = statements_module.computations
-        _summary(store, watch, tmp_path / "again", now)
+        rebuild_summary(store, watch, tmp_path / "again", now)
         assert statements_module.computations - before == 1

@@ -7,8 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 from litwatch.core.digest import digest_key
-from litwatch.outputs.recording import RecordedDigest, record_digest, update_summary
-from litwatch.outputs.render import digest_folder, write_digest_files
+from litwatch.outputs.recording import (
+    RecordedDigest,
+    record_digest,
+    render_recorded,
+    update_summary,
+)
 
 from litwatch.wiring import watch_info
 
@@ -20,15 +24,9 @@ def make_digest(store, watch, run: int, now: datetime) -> RecordedDigest:
 
 def render_digest(recorded: RecordedDigest, watch, out_dir: Path, settings) -> dict[str, Path]:
     """Write the digest's files into its folder under `out_dir` as the render task does."""
-    digest = recorded.digest
-    return write_digest_files(
-        digest,
-        watch_info(watch),
-        digest_folder(out_dir, digest),
-        sender=settings.mail_from,
-        recipients=watch.recipients,
-        changes=recorded.changes,
-    ).by_format()
+    return render_recorded(
+        recorded, watch_info(watch), out_dir, settings.mail_from, watch.recipients
+    )
 
 
 def rebuild_summary(store, watch, out_dir: Path, now: datetime, statements=None) -> dict:
