@@ -68,6 +68,14 @@ def local_timezone() -> str:
     return "UTC"
 
 
+def _no_blank_term(terms: tuple) -> tuple:
+    """A watch's outcome terms as given, refused when one is empty ("" or only "*")."""
+    for term in terms:
+        if isinstance(term, str) and not term.strip().strip("*"):
+            raise ValueError("a term is empty")
+    return terms
+
+
 class Schedule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -143,10 +151,7 @@ class OutcomeDomainModel(BaseModel):
     @field_validator("terms")
     @classmethod
     def _terms_not_blank(cls, value: tuple) -> tuple:
-        for term in value:
-            if isinstance(term, str) and not term.strip().strip("*"):
-                raise ValueError("a term is empty")
-        return value
+        return _no_blank_term(value)
 
     def domain(self) -> OutcomeDomain:
         terms = tuple(
@@ -331,10 +336,7 @@ class QuestionModel(BaseModel):
     @field_validator("terms")
     @classmethod
     def _terms_not_blank(cls, value: tuple) -> tuple:
-        for term in value:
-            if isinstance(term, str) and not term.strip().strip("*"):
-                raise ValueError("a term is empty")
-        return value
+        return _no_blank_term(value)
 
     @field_validator("claims")
     @classmethod
