@@ -1,0 +1,170 @@
+"""Issue 22 item 5, learning from corrections: `litwatch train` and `litwatch train-findings`
+learn the values reviewers checked in the store (weighted, counted in the model cards), leave
+out those that need a re-check, and train as before without a store."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from litwatch.classifiers.design import classify_designs, load_design_model
+from litwatch.classifiers.design.training_data import CHECKED_DESIGN_WEIGHT
+from litwatch.classifiers.findings.training import CHECKED_WEIGHT
+from litwatch.pubmed.xml import parse_xml
+from litwatch.store import Store
+from review_store import MONDAY, build_review_store
+
+from litwatch.reviewing import ReviewDesk
+
+SEEDTK = "pubmed-xml/SEEDtk__ncbi.utils__data__pubmed.xml"  # 100 indexed records
+DECISIVE = ("title phrase:", "text phrase:")  # the evidence of a phrase that overrides the model
+DECIDED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def template_store(tmp_path_factory, corpus):
+    path = tmp_path_factory.mktemp("learning") / "litwatch.sqlite"
+    return path, build_review_store(path, corpus)
+
+
+@pytest.fixture
+def store_file(template_store, data_dir, monkeypatch, tmp_path):
+    """A copy of the reviewed store in the data folder; no trial set beside the corpus, so
+    `train` learns from the sources the test names only."""
+    monkeypatch.setenv("LITWATCH_CORPUS_DIR", str(tmp_path / "no-corpus"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    copy = data_dir / "litwatch.sqlite"
+    shutil.copy(template_store[0], copy)
+    return copy
+
+
+def decide(store_file, watch, decisions) -> None:
+    with Store.open(store_file) as store:
+        desk = ReviewDesk(store, watch)
+        for pmid, field, value in decisions:
+            desk.decide(pmid, field, value, "Ann Lee", DECIDED)
+
+
+def revise_title(store_file, watch, corpus, pmid: str) -> None:
+    """A new PubMed version of `pmid` with another title: decisions on it need a re-check."""
+    record = next(r for r in parse_xml(corpus / "ontopic" / "ontopic.xml") if r.pmid == pmid)
+    with Store.open(store_file) as store:
+        run = store.begin_run(watch.name, None, None, MONDAY)
+        revised = replace(record, title=record.title + " (revised)", version=record.version + 1)
+        store.upsert_records(run, watch.name, [revised], MONDAY)
+
+
+def test_train_learns_checked_designs_weighted_and_counted(
+    litwatch, store_file, template_store, corpus, tmp_path
+):
+    watch = template_store[1]
+    sources = [corpus / SEEDTK, corpus / "medline" / "firbolg__ACTS_MeSH__pubmed.txt"]
+    before = tmp_path / "before" / "design.skops"
+    result = litwatch("train", *sources, "--out", before)
+    assert result.exit_code == 0, result.stderr
+    assert "train: no reviewer-checked labels found (b12-dpn)" in result.stdout
+    plain = json.loads(before.with_name("design_card.json").read_text())
+    assert plain["reviewer_checked_labels"] == 0
+
+    # The reviewer corrects three records to a design the unweighted model does not give them
+    # (records the classifier reads, not one of the decisive phrases that override it).
+    records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
+    calls = classify_designs(records, load_design_model(before), text_only=True)
+    wrong = [
+        (record.pmid, call.label)
+        for record, call in zip(records, calls, strict=True)
+        if call.label != "cohort" and not any(e.startswith(DECISIVE) for e in call.evidence)
+    ][:3]
+    assert len(wrong) == 3
+    decide(store_file, watch, [(pmid, "design", "cohort") for pmid, _ in wrong])
+    revise_title(store_file, watch, corpus, wrong[2][0])  # that decision needs a re-check
+
+    after = tmp_path / "after" / "design.skops"
+    result = litwatch("train", *sources, "--out", after, "--watch", "b12-dpn")
+    assert result.exit_code == 0, result.stderr
+    assert "no reviewer-checked labels" not in result.stdout
+    assert "2 reviewer-checked labels" in result.stdout
+    card = json.loads(after.with_name("design_card.json").read_text())
+    assert card["reviewer_checked_labels"] == 2  # the revised record's label is left out
+    assert card["reviewer_checked_weight"] == CHECKED_DESIGN_WEIGHT
+    assert card["examples"] == plain["examples"] + 2
+    assert card["label_counts"]["cohort"] == plain["label_counts"].get("cohort", 0) + 2
+    assert card["cross_validation"] == plain["cross_validation"]  # scored on NLM labels only
+    assert "* 2 reviewer-checked labels" in after.with_name("design_card.md").read_text()
+    # The checked records are now read as the reviewer read them; the plain model disagreed.
+    learnt = {r.pmid: r for r in records if r.pmid in {p for p, _ in wrong[:2]}}
+    again = classify_designs(list(learnt.values()), load_design_model(after), text_only=True)
+    assert [call.label for call in again] == ["cohort", "cohort"]
+
+
+def small_prompts(corpus, tmp_path, articles: int = 25):
+    """The first `articles` articles of the Evidence Inference set, as their own files."""
+    folder = corpus / "evidence-inference"
+    with (folder / "ei_dev_prompts.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    keep = list(dict.fromkeys(row["pmid"] for row in rows))[:articles]
+    prompts = tmp_path / "prompts.csv"
+    with prompts.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(row for row in rows if row["pmid"] in keep)
+    return folder / "ei_dev_abstracts.xml", prompts
+
+
+def test_train_findings_learns_checked_domain_calls_with_their_sentences(
+    litwatch, store_file, template_store, corpus, tmp_path
+):
+    watch = template_store[1]
+    abstracts, prompts = small_prompts(corpus, tmp_path)
+    plain_out = tmp_path / "plain" / "findings.skops"
+    result = litwatch(
+        "train-findings", "--abstracts", abstracts, "--prompts", prompts, "--out", plain_out
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "train-findings: no reviewer-checked labels found" in result.stdout
+    assert "* 0 reviewer-checked labels" in plain_out.with_name("findings_card.md").read_text()
+
+    # Checked calls on findings the machine read with a sentence: one confirmed, one corrected.
+    with Store.open(store_file) as store:
+        versions = store.latest_versions(watch.name)
+        machine = store.classifications(
+            watch.name, [(v.record.pmid, v.store_version) for v in versions], machine=True
+        )
+    read = [
+        (pmid, f)
+        for (pmid, _), c in sorted(machine.items())
+        for f in c.findings
+        if not f.subgroup
+        and f.evidence
+        and f.direction in ("favours-intervention", "no-difference")
+    ]
+    assert len(read) >= 3
+    (p1, f1), (p2, f2), (p3, f3) = read[:3]
+    flipped = "no-difference" if f2.direction != "no-difference" else "favours-intervention"
+    decide(
+        store_file,
+        watch,
+        [
+            (p1, f"finding:{f1.domain}", f1.direction),
+            (p2, f"finding:{f2.domain}", flipped),
+            (p3, f"finding:{f3.domain}", "unclear"),  # no effect to learn: left out
+        ],
+    )
+    out = tmp_path / "checked" / "findings.skops"
+    result = litwatch(
+        "train-findings", "--abstracts", abstracts, "--prompts", prompts, "--out", out
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "2 reviewer-checked labels" in result.stdout
+    card = json.loads(out.with_name("findings_card.json").read_text())
+    assert (card["n_checked"], card["checked_weight"]) == (2, CHECKED_WEIGHT)
+    assert card["reviewer_checked_labels"] == 2
+    assert (
+        card["n_prompts"]
+        == json.loads(plain_out.with_name("findings_card.json").read_text())["n_prompts"]
+    )
+    assert "* 2 reviewer-checked labels" in out.with_name("findings_card.md").read_text()
