@@ -321,10 +321,25 @@ def train(
         typer.Option("--watch", "-w", help="Learn the checked designs of this watch only."),
     ] = None,
     watches: WatchesFileOption = None,
+    relevance: Annotated[
+        bool,
+        typer.Option(
+            "--relevance",
+            help="Train each watch's relevance model from its reviewers' topic decisions "
+            "instead (it orders the review queue and the digest).",
+        ),
+    ] = False,
 ) -> None:
     """Train the study-design model from publication-type-labelled records and the designs
-    reviewers checked in the store."""
+    reviewers checked in the store (or, with --relevance, each watch's relevance model)."""
     from litwatch.checked_labels import read_checked_labels
+
+    if relevance:
+        from litwatch.review_command import train_relevance
+
+        for said in train_relevance(_settings(watches), watch):
+            typer.echo(said)
+        return
     from litwatch.outputs.targets import check_output_file
     from litwatch.progress import progress_bar
     from litwatch.train_command import run_train

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -14,10 +15,13 @@ import pytest
 from litwatch.classifiers.design import classify_designs, load_design_model
 from litwatch.classifiers.design.training_data import CHECKED_DESIGN_WEIGHT
 from litwatch.classifiers.findings.training import CHECKED_WEIGHT
+from litwatch.classifiers.relevance import RANKED_LOWER
 from litwatch.pubmed.xml import parse_xml
 from litwatch.store import Store
 from review_store import MONDAY, build_review_store
+from starlette.testclient import TestClient
 
+from litwatch.review_app import ReviewApp
 from litwatch.reviewing import ReviewDesk
 
 SEEDTK = "pubmed-xml/SEEDtk__ncbi.utils__data__pubmed.xml"  # 100 indexed records
@@ -168,3 +172,54 @@ def test_train_findings_learns_checked_domain_calls_with_their_sentences(
         == json.loads(plain_out.with_name("findings_card.json").read_text())["n_prompts"]
     )
     assert "* 2 reviewer-checked labels" in out.with_name("findings_card.md").read_text()
+
+
+NOT_RELEVANT = ("99000019", "99000020", "28932240")  # an editorial, a rat study, a review
+RELEVANT = ("99000002", "99000003", "99000013", "99000016")  # placebo-controlled B12 trials
+
+
+def queue_rows(store_file, watch, tmp_path) -> list[tuple[str, str]]:
+    """(PMID, whether the row says it was ranked lower) of the review app's queue page, in order."""
+    app = ReviewApp(
+        store_file, watch, tmp_path / "out", {}, now=lambda: DECIDED, clock=lambda: 1000.0
+    )
+    client = TestClient(app.asgi())
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"csrf": token, "name": "Ann Lee"})
+    page = client.get("/queue").text
+    rows = re.findall(r"<tr>\s*<td class=\"wrap\">(.*?)</td>", page, re.DOTALL)
+    return [(re.search(r"PMID (\d+)", row).group(1), RANKED_LOWER in row) for row in rows]
+
+
+def test_the_relevance_model_puts_what_resembles_not_relevant_records_last_and_says_so(
+    litwatch, store_file, template_store, tmp_path
+):
+    watch = template_store[1]
+    before = queue_rows(store_file, watch, tmp_path)
+    assert not any(lowered for _, lowered in before)
+    # Too few decisions: nothing is trained, nothing moves, one line says why.
+    decide(store_file, watch, [(p, "topic", "not-relevant") for p in NOT_RELEVANT[:2]])
+    decide(store_file, watch, [(p, "topic", "relevant") for p in RELEVANT])
+    result = litwatch("train", "--relevance")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        (
+            "relevance model for b12-dpn not trained: needs at least 3 records reviewers marked"
+            " relevant and 3 marked not relevant (has 4 and 2); the order stays as it was"
+        )
+    ]
+    assert queue_rows(store_file, watch, tmp_path) == before
+
+    decide(store_file, watch, [(NOT_RELEVANT[2], "topic", "not-relevant")])
+    result = litwatch("train", "--relevance", "--watch", "b12-dpn")
+    assert result.exit_code == 0, result.stderr
+    assert "relevance model for b12-dpn: 4 relevant and 3 not relevant" in result.stdout
+    after = queue_rows(store_file, watch, tmp_path)
+    # Nothing hidden: every record is still listed, once.
+    assert sorted(p for p, _ in after) == sorted(p for p, _ in before)
+    lowered = [p for p, low in after if low]
+    kept = [p for p, low in after if not low]
+    assert set(NOT_RELEVANT) <= set(lowered) and not set(RELEVANT) & set(lowered)
+    assert after == [(p, False) for p in kept] + [(p, True) for p in lowered]  # lowered last
+    # The others keep the queue's own order.
+    assert kept == [p for p, _ in before if p in kept]
