@@ -22,7 +22,6 @@ from sklearn.linear_model import LogisticRegression
 MIN_EACH = 3
 # A record the model gives a lower chance of being relevant than this goes after the others.
 RANKED_LOWER_BELOW = 0.5
-RANKED_LOWER = "ranked lower: resembles records reviewers marked not relevant"
 _VECTORIZER = {"sublinear_tf": True, "ngram_range": (1, 2), "min_df": 1, "stop_words": "english"}
 
 K = TypeVar("K", bound=Hashable)

@@ -80,3 +80,8 @@ def rank_records(
         return keys, set()
     chance = dict(zip(keys, model.probabilities([relevance_text(r) for r in records]), strict=True))
     return relevance_order(keys, chance)
+
+
+def digest_ranking(store, watch: str):
+    """What the digest asks of the watch's relevance model: which of its records go last."""
+    return lambda records: rank_records(store.path, watch, records)[1]

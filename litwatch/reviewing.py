@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from litwatch.classifiers.relevance import RANKED_LOWER
 from litwatch.config import Watch
 from litwatch.core.classification import Classification
+from litwatch.core.digest import RANKED_LOWER
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
 from litwatch.core.review import (

@@ -9,13 +9,15 @@ import json
 import re
 import shutil
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from digest_steps import make_digest, render_digest
 from litwatch.classifiers.design import classify_designs, load_design_model
 from litwatch.classifiers.design.training_data import CHECKED_DESIGN_WEIGHT
 from litwatch.classifiers.findings.training import CHECKED_WEIGHT
-from litwatch.classifiers.relevance import RANKED_LOWER
+from litwatch.core.digest import RANKED_LOWER
+from litwatch.flows.classifying import classify_pending
 from litwatch.pubmed.xml import parse_xml
 from litwatch.store import Store
 from review_store import MONDAY, build_review_store
@@ -23,6 +25,7 @@ from starlette.testclient import TestClient
 
 from litwatch.review_app import ReviewApp
 from litwatch.reviewing import ReviewDesk
+from litwatch.settings import Settings
 
 SEEDTK = "pubmed-xml/SEEDtk__ncbi.utils__data__pubmed.xml"  # 100 indexed records
 DECISIVE = ("title phrase:", "text phrase:")  # the evidence of a phrase that overrides the model
@@ -223,3 +226,59 @@ def test_the_relevance_model_puts_what_resembles_not_relevant_records_last_and_s
     assert after == [(p, False) for p in kept] + [(p, True) for p in lowered]  # lowered last
     # The others keep the queue's own order.
     assert kept == [p for p, _ in before if p in kept]
+
+
+OBSERVATIONAL = ("34308109", "99000015", "99000014", "20134380")  # cohorts, survey, case
+TRIALS = ("20488910", "99000002", "99000003", "99000013", "99000016")
+NEXT_WEEK = ("99000021", "31518991", "99000017")  # an RCT, a survey, a case-control study
+
+
+def test_the_digest_lists_records_like_the_not_relevant_ones_last_and_says_so(
+    litwatch, data_dir, corpus, monkeypatch, tmp_path
+):
+    """A team that marks observational studies not relevant to its watch: next week's digest
+    lists every new record, the observational ones last, each saying why."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "litwatch.sqlite"
+    every = {r.pmid for r in parse_xml(corpus / "ontopic" / "ontopic.xml")}
+    watch = build_review_store(path, corpus, every - set(NEXT_WEEK))
+    decide(path, watch, [(p, "topic", "not-relevant") for p in OBSERVATIONAL])
+    decide(path, watch, [(p, "topic", "relevant") for p in TRIALS])
+
+    def next_week_digest(folder) -> dict:
+        shutil.copy(path, folder / "litwatch.sqlite")
+        if (data_dir / "relevance").exists():  # the watch's model lives beside its store
+            shutil.copytree(data_dir / "relevance", folder / "relevance")
+        now = MONDAY + timedelta(weeks=1)
+        records = [r for r in parse_xml(corpus / "ontopic" / "ontopic.xml") if r.pmid in NEXT_WEEK]
+        with Store.open(folder / "litwatch.sqlite") as store:
+            run = store.begin_run(watch.name, None, None, now)
+            store.upsert_records(run, watch.name, records, now)
+            classify_pending(store, watch, load_design_model(None))
+            recorded = make_digest(store, watch, run, now)
+        return render_digest(recorded, watch, folder / "out", Settings(data_dir=folder))
+
+    (tmp_path / "control").mkdir()
+    control = next_week_digest(tmp_path / "control")["md"].read_text(encoding="utf-8")
+    assert "Ranked lower" not in control  # no model yet: the digest's own order
+
+    result = litwatch("train", "--relevance")
+    assert result.exit_code == 0, result.stderr
+    assert "4 not relevant" in result.stdout
+    (tmp_path / "ranked").mkdir()
+    paths = next_week_digest(tmp_path / "ranked")
+    ranked = paths["md"].read_text(encoding="utf-8")
+    for kind in ("html", "txt"):
+        assert "Ranked lower: resembles records reviewers marked not relevant" in paths[
+            kind
+        ].read_text(encoding="utf-8")
+    assert all(f"PMID {p}" in ranked or p in ranked for p in NEXT_WEEK)  # nothing hidden
+    new = ranked.split("## New records", 1)[1].split("\n## ", 1)[0]
+    entries = new.split("\n- **[")[1:]
+    listed = [
+        (re.search(r"PMID (\d+)", e).group(1), "Ranked lower: resembles" in e) for e in entries
+    ]
+    assert sorted(p for p, _ in listed) == sorted(NEXT_WEEK)
+    lowered = [p for p, low in listed if low]
+    assert "31518991" in lowered and "99000021" not in lowered
+    assert listed == sorted(listed, key=lambda pair: pair[1])  # the lowered ones last
