@@ -5,6 +5,7 @@ records likely not relevant last, each of them saying so."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,8 +65,9 @@ def load_relevance(db_path: Path, watch: str) -> RelevanceModel | None:
     try:
         return RelevanceModel.from_json(json.loads(text))
     except (ValueError, KeyError, TypeError) as error:
+        why = f"lacks {error}" if isinstance(error, KeyError) else str(error)
         raise ConfigError(
-            f"relevance model {path}: damaged ({error}); retrain it: litwatch train --relevance"
+            f"relevance model {path}: damaged ({why}); retrain it: litwatch train --relevance"
         ) from None
 
 
@@ -73,9 +75,14 @@ def rank_records(
     db_path: Path, watch: str, records: Sequence[Record]
 ) -> tuple[list[str], set[str]]:
     """The records' PMIDs with those the watch's model finds likely not relevant last, and
-    those PMIDs; the order given, and none lowered, without a model."""
+    those PMIDs; the order given, and none lowered, without a model or with a damaged one."""
     keys = [record.pmid for record in records]
-    model = load_relevance(db_path, watch)
+    try:
+        model = load_relevance(db_path, watch)
+    except ConfigError as damaged:
+        # A damaged model must not stop the queue or a weekly run: the order stays, one line.
+        logging.getLogger("litwatch.relevance").warning("%s; the order stays as it was", damaged)
+        return keys, set()
     if model is None or not records:
         return keys, set()
     chance = dict(zip(keys, model.probabilities([relevance_text(r) for r in records]), strict=True))

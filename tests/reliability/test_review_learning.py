@@ -282,3 +282,19 @@ def test_the_digest_lists_records_like_the_not_relevant_ones_last_and_says_so(
     lowered = [p for p, low in listed if low]
     assert "31518991" in lowered and "99000021" not in lowered
     assert listed == sorted(listed, key=lambda pair: pair[1])  # the lowered ones last
+
+
+def test_a_damaged_relevance_model_leaves_the_order_and_says_so_in_one_line(
+    litwatch, store_file, template_store, tmp_path, caplog
+):
+    watch = template_store[1]
+    before = queue_rows(store_file, watch, tmp_path)
+    model = store_file.parent / "relevance" / "b12-dpn.json"
+    model.parent.mkdir()
+    model.write_text('{"watch": "b12-dpn", "vocabulary": {"b12": 0}, "idf": []}')
+    with caplog.at_level("WARNING", logger="litwatch.relevance"):
+        assert queue_rows(store_file, watch, tmp_path) == before  # nothing hidden or moved
+    said = [r.getMessage() for r in caplog.records if r.name == "litwatch.relevance"]
+    assert said and all(line.count("\n") == 0 for line in said)
+    assert f"relevance model {model}: damaged" in said[0]
+    assert "litwatch train --relevance" in said[0]
