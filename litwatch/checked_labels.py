@@ -32,6 +32,11 @@ class CheckedLabels:
     def none_line(self, command: str) -> str | None:
         """The one line saying no checked label was found, or None when some were."""
         if self.designs or self.findings:
+            if self.left_out:
+                return (
+                    f"{command}: {self.left_out} checked value(s) left out: their record's text"
+                    " changed since (needs a re-check) or they hold no effect or sentence to learn"
+                )
             return None
         where = ", ".join(self.watches) or "no store"
         return f"{command}: no reviewer-checked labels found ({where}); training on the corpus only"
@@ -41,6 +46,8 @@ def read_checked_labels(settings: Settings, watch_name: str | None = None) -> Ch
     """The checked labels of every watch (or the one named) in the settings' store; none
     without a store."""
     if not settings.db_path.exists():
+        if watch_name is not None:  # a misspelt --watch is one line, store or not
+            find_watch(load_watches(settings.watches_file), watch_name)
         return CheckedLabels()
     watches = find_watch(load_watches(settings.watches_file), watch_name)
     from litwatch.store import Store
@@ -70,8 +77,8 @@ def _watch_labels(store, watch: Watch, labels: CheckedLabels) -> None:
         record = version.record
         for name, state in sorted(fields.items()):
             checked = state.checked
-            if checked is None:
-                continue
+            if checked is None or not (name == "design" or name.startswith("finding:")):
+                continue  # topic decisions teach the relevance model (litwatch/relevance.py)
             if checked.needs_recheck:
                 labels.left_out += 1
                 continue

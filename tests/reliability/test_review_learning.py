@@ -95,6 +95,7 @@ def test_train_learns_checked_designs_weighted_and_counted(
     assert result.exit_code == 0, result.stderr
     assert "no reviewer-checked labels" not in result.stdout
     assert "2 reviewer-checked labels" in result.stdout
+    assert "train: 1 checked value(s) left out" in result.stdout
     card = json.loads(after.with_name("design_card.json").read_text())
     assert card["reviewer_checked_labels"] == 2  # the revised record's label is left out
     assert card["reviewer_checked_weight"] == CHECKED_DESIGN_WEIGHT
@@ -167,6 +168,7 @@ def test_train_findings_learns_checked_domain_calls_with_their_sentences(
     )
     assert result.exit_code == 0, result.stderr
     assert "2 reviewer-checked labels" in result.stdout
+    assert "train-findings: 1 checked value(s) left out" in result.stdout
     card = json.loads(out.with_name("findings_card.json").read_text())
     assert (card["n_checked"], card["checked_weight"]) == (2, CHECKED_WEIGHT)
     assert card["reviewer_checked_labels"] == 2
