@@ -7,7 +7,7 @@ them in with the current time, and records the returned digest before delivering
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -43,6 +43,22 @@ class PendingItem:
     previous_classification: Classification | None = None  # for revised records
 
 
+# What a record the watch's relevance model put after the others says, in the digest and the
+# review queue (classifiers/relevance.py).
+RANKED_LOWER = "ranked lower: resembles records reviewers marked not relevant"
+
+
+def with_ranked_lower(digest: Digest, pmids: set[str]) -> Digest:
+    """The digest with these records marked ranked lower (listed last, saying so)."""
+    if not pmids:
+        return digest
+    items = tuple(
+        replace(item, ranked_lower=RANKED_LOWER) if item.record.pmid in pmids else item
+        for item in digest.items
+    )
+    return replace(digest, items=items)
+
+
 @dataclass(frozen=True)
 class DigestItem:
     """A record as one digest reports it, with why it is there."""
@@ -52,6 +68,8 @@ class DigestItem:
     store_version: int
     changes: tuple[str, ...] = ()
     classification: Classification | None = None
+    # Why the watch's relevance model listed it after the others (RANKED_LOWER), or "".
+    ranked_lower: str = ""
 
     @property
     def design(self) -> str:
@@ -121,6 +139,7 @@ class Digest:
                     "kind": item.kind,
                     "store_version": item.store_version,
                     "changes": list(item.changes),
+                    "ranked_lower": item.ranked_lower,
                     "classification": (
                         item.classification.to_json() if item.classification is not None else None
                     ),
@@ -145,6 +164,7 @@ class Digest:
                     kind=item["kind"],
                     store_version=item["store_version"],
                     changes=tuple(item["changes"]),
+                    ranked_lower=str(item.get("ranked_lower") or ""),
                     classification=(
                         Classification.from_json(item["classification"])
                         if item["classification"]

@@ -25,6 +25,7 @@ from litwatch.outputs.view import digest_table
 from prefect import get_run_logger, task
 
 from litwatch.config import Watch
+from litwatch.relevance import digest_ranking
 from litwatch.settings import Settings
 from litwatch.wiring import smtp_config, watch_info
 
@@ -36,7 +37,13 @@ if TYPE_CHECKING:  # annotations only: the flows get these live objects passed i
 def digest_task(store: Store, watch: Watch, run_id: int, now: datetime) -> RecordedDigest:
     """Select what is new or revised since the last digest and record it (idempotency key),
     with the statements it moved; the summary's statements after it go to the summary task."""
-    recorded = record_digest(store, watch_info(watch), digest_key(watch.name, run_id, now), now)
+    recorded = record_digest(
+        store,
+        watch_info(watch),
+        digest_key(watch.name, run_id, now),
+        now,
+        ranked_lower=digest_ranking(store, watch.name),
+    )
     crash_point("digest")
     return recorded
 

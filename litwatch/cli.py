@@ -316,15 +316,38 @@ def train(
     months: Annotated[
         int, typer.Option(min=1, help="With --entrez: how many months back to look, newest first.")
     ] = 60,
+    watch: Annotated[
+        str | None,
+        typer.Option("--watch", "-w", help="Learn the checked designs of this watch only."),
+    ] = None,
+    watches: WatchesFileOption = None,
+    relevance: Annotated[
+        bool,
+        typer.Option(
+            "--relevance",
+            help="Train each watch's relevance model from its reviewers' topic decisions "
+            "instead (it orders the review queue and the digest).",
+        ),
+    ] = False,
 ) -> None:
-    """Train the study-design model from publication-type-labelled records."""
+    """Train the study-design model from publication-type-labelled records and the designs
+    reviewers checked in the store (or, with --relevance, each watch's relevance model)."""
+    from litwatch.checked_labels import read_checked_labels
+
+    if relevance:
+        from litwatch.review_command import train_relevance
+
+        for said in train_relevance(_settings(watches), watch):
+            typer.echo(said)
+        return
     from litwatch.outputs.targets import check_output_file
     from litwatch.progress import progress_bar
     from litwatch.train_command import run_train
     from litwatch.training_sources import EntrezSample
     from litwatch.wiring import entrez_client
 
-    settings = _settings()
+    settings = _settings(watches)
+    checked = read_checked_labels(settings, watch)
     corpus = settings.corpus_dir
     sources = sources or [corpus / "pubmed-xml", corpus / "medline", corpus / "labeled"]
     if trials is None:
@@ -340,6 +363,7 @@ def train(
             sources,
             out,
             trials=trials,
+            checked=checked.designs,
             entrez_client=client,
             entrez_sample=EntrezSample(per_label, date.today(), months) if entrez else None,
             entrez_folder=settings.data_dir / "training" / "entrez",
@@ -348,6 +372,9 @@ def train(
             out=sys.stdout,
             progress=update,
         )
+    # after training: bad input is one line on stderr, nothing on stdout
+    if (line := checked.none_line("train")) is not None:
+        typer.echo(line)
     typer.echo(f"to classify with it: LITWATCH_DESIGN_MODEL={out}")
 
 
@@ -391,12 +418,20 @@ def train_findings(
             help="Where to write the model (default: DATA_DIR/models/findings.skops).",
         ),
     ] = None,
+    watch: Annotated[
+        str | None,
+        typer.Option("--watch", "-w", help="Learn the checked domain calls of this watch only."),
+    ] = None,
+    watches: WatchesFileOption = None,
 ) -> None:
-    """Train the findings model (default: the Evidence Inference set in the shared corpus)."""
+    """Train the findings model (default: the Evidence Inference set in the shared corpus) and
+    the domain calls reviewers checked in the store."""
+    from litwatch.checked_labels import read_checked_labels
     from litwatch.findings_command import run_train_findings
     from litwatch.outputs.targets import check_output_file
 
-    settings = _settings()
+    settings = _settings(watches)
+    checked = read_checked_labels(settings, watch)
     folder = settings.corpus_dir / "evidence-inference"
     # Under the data folder, like `train`: never over the shipped model, whatever the folder.
     out = out or settings.data_dir / "models" / "findings.skops"
@@ -405,9 +440,13 @@ def train_findings(
         abstracts or folder / "ei_dev_abstracts.xml",
         prompts or folder / "ei_dev_prompts.csv",
         out,
+        checked=checked.findings,
+        checked_records=list(checked.records.values()),
         command="litwatch " + " ".join(sys.argv[1:]),
         echo=sys.stdout,
     )
+    if (line := checked.none_line("train-findings")) is not None:
+        typer.echo(line)
     typer.echo(f"to read findings with it: LITWATCH_FINDINGS_MODEL={out}")
 
 

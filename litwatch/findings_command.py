@@ -14,6 +14,7 @@ from typing import TextIO
 from litwatch.classifiers.findings.training import Prompt
 from litwatch.core.errors import LitwatchError
 from litwatch.core.files import write_file
+from litwatch.core.records import Record
 from litwatch.core.text import terminal_cell, visible_text
 from litwatch.small_files import PROMPTS_FILE_LIMIT, read_small_file
 
@@ -101,9 +102,18 @@ def _shown(value: str) -> str:
 
 
 def run_train_findings(
-    abstracts_file: Path, prompts_file: Path, out: Path, command: str, echo: TextIO
+    abstracts_file: Path,
+    prompts_file: Path,
+    out: Path,
+    command: str,
+    echo: TextIO,
+    *,
+    checked: Sequence[Prompt] = (),
+    checked_records: Sequence[Record] = (),
 ) -> None:
-    """Train the findings model on every labelled prompt and write it with its card."""
+    """Train the findings model on every labelled prompt, and on the domain calls reviewers
+    checked (`checked`, read in `checked_records`, weighing CHECKED_WEIGHT each), and write it
+    with its card."""
     from litwatch.classifiers.findings.model import LABELS, save_model
     from litwatch.classifiers.findings.text import read_abstract
     from litwatch.classifiers.findings.training import train_model
@@ -125,7 +135,11 @@ def run_train_findings(
         "n_articles": len({p.pmid for p in prompts}),
         "labels": {label: sum(p.label == label for p in prompts) for label in LABELS},
     }
-    model = train_model(abstracts, prompts, card)
+    for record in checked_records:
+        abstracts.setdefault(record.pmid, read_abstract(record))
+    checked = [p for p in checked if p.pmid in abstracts]
+    card["reviewer_checked_labels"] = len(checked)
+    model = train_model(abstracts, prompts, card, checked=checked)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, out)
     write_file(
@@ -133,7 +147,10 @@ def run_train_findings(
         json.dumps(model.card, indent=2, sort_keys=True) + "\n",
     )
     write_file(out.with_name(out.stem + "_card.md"), _card_markdown(model.card))
-    echo.write(f"findings model: {len(prompts)} prompts, {card['n_articles']} articles -> {out}\n")
+    echo.write(
+        f"findings model: {len(prompts)} prompts, {card['n_articles']} articles and"
+        f" {len(checked)} reviewer-checked labels -> {out}\n"
+    )
 
 
 def run_findings(
@@ -237,10 +254,10 @@ def _card_markdown(card: dict) -> str:
             else ""
         )
         + (
-            f"* Reviewer-checked calls: {card['n_checked']}, each weighing "
+            f"* {card['n_checked']} reviewer-checked labels, each weighing "
             f"{card['checked_weight']} prompts\n"
             if card.get("n_checked")
-            else ""
+            else "* 0 reviewer-checked labels\n"
         )
         + "* Scores: `python benchmarks/findings_eval.py` (5-fold article-grouped "
         "cross-validation; the model is retrained in each fold)\n"

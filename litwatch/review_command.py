@@ -20,6 +20,19 @@ def one_watch(settings: Settings, name: str | None) -> Watch:
     return find_watch(load_watches(settings.watches_file), name)[0]
 
 
+def train_relevance(settings: Settings, watch_name: str | None) -> list[str]:
+    """`litwatch train --relevance`: each watch's (or the named one's) relevance model from the
+    store's topic decisions; one line per watch."""
+    from litwatch.relevance import train_watch_relevance
+    from litwatch.store import Store
+
+    watches = find_watch(load_watches(settings.watches_file), watch_name)
+    if not settings.db_path.exists():
+        raise ConfigError(f"no store at {settings.db_path}: run `litwatch run` first")
+    with Store.open(settings.db_path) as store:
+        return [train_watch_relevance(store, watch) for watch in watches]
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True

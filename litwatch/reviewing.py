@@ -9,12 +9,13 @@ import io
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from litwatch.config import Watch
 from litwatch.core.classification import Classification
+from litwatch.core.digest import RANKED_LOWER
 from litwatch.core.errors import ConfigError
 from litwatch.core.records import Record
 from litwatch.core.review import (
@@ -30,6 +31,7 @@ from litwatch.core.review import (
     machine_value,
     review_fields,
 )
+from litwatch.relevance import rank_records
 from litwatch.reviewers import check_name
 from litwatch.store.store import Store
 from litwatch.wiring import watch_info
@@ -52,6 +54,7 @@ class QueueEntry:
     checked_fields: int
     needs_recheck: bool
     reviewers: tuple[str, ...]
+    ranked_lower: str = ""  # why the watch's relevance model put it after the others
 
 
 def review_order(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
@@ -169,7 +172,24 @@ class ReviewDesk:
             if reviewer and reviewer not in entry.reviewers:
                 continue
             entries.append(entry)
-        return review_order(entries)
+        return self._relevance_order(review_order(entries), latest)
+
+    def _relevance_order(
+        self, entries: list[QueueEntry], latest: list[tuple[Record, int, Classification | None]]
+    ) -> list[QueueEntry]:
+        """The queue with the records the watch's relevance model finds likely not relevant
+        last, each saying so (`litwatch train --relevance`); unchanged without a model."""
+        by_pmid = {record.pmid: record for record, _, _ in latest}
+        order, lowered = rank_records(
+            self.store.path, self.watch.name, [by_pmid[e.pmid] for e in entries]
+        )
+        entry_of = {e.pmid: e for e in entries}
+        return [
+            replace(entry_of[pmid], ranked_lower=RANKED_LOWER)
+            if pmid in lowered
+            else entry_of[pmid]
+            for pmid in order
+        ]
 
     def record(self, pmid: str) -> tuple[Record, int, Classification | None] | None:
         for record, version, machine in self._latest():

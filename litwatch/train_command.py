@@ -14,6 +14,7 @@ from litwatch.classifiers.design.evaluation import source_grouped_scores
 from litwatch.classifiers.design.model import ModelCall, learnable_labels, train_design_model
 from litwatch.classifiers.design.model_io import save_model
 from litwatch.classifiers.design.training_data import (
+    CHECKED_DESIGN_WEIGHT,
     SINGLE_DESIGN_SHARE,
     LabelledRecord,
     training_weights,
@@ -34,6 +35,7 @@ def run_train(
     out_model: Path,
     *,
     trials: Sequence[Path] = (),
+    checked: Sequence[LabelledRecord] = (),
     entrez_client=None,
     entrez_sample: EntrezSample | None = None,
     entrez_folder: Path | None = None,
@@ -43,7 +45,11 @@ def run_train(
     progress: Update | None = None,
 ) -> dict:
     """Train the design model from labelled exports, trial abstracts and (with a sample plan) a
-    stratified sample of PubMed; calibrate it on held-out folds; save it with its cards."""
+    stratified sample of PubMed; calibrate it on held-out folds; save it with its cards.
+
+    `checked` are designs reviewers checked in the store: the model learns from them (weighed
+    CHECKED_DESIGN_WEIGHT each), the cross-validation and calibration do not, since they score
+    and map the labels NLM's indexing gives."""
     labelled = load_labelled(sources)
     if entrez_sample is not None:
         if entrez_client is None or entrez_folder is None:
@@ -54,14 +60,17 @@ def run_train(
     if not labelled:
         raise LitwatchError("train: no labelled records found in the given sources")
     labelled += load_trial_abstracts(trials)
-    examples = [(item.record, item.label) for item in labelled]
     names = sorted({item.source_name for item in labelled})
     # Cross-validation first: records it cannot split into learnable folds are refused in one
     # line before any model is fitted.
     scores = source_grouped_scores(labelled)
+    learnt = [*labelled, *checked]
+    examples = [(item.record, item.label) for item in learnt]
     model, card = train_design_model(
-        examples, trained_on=trained_on, sources=names, weights=training_weights(labelled)
+        examples, trained_on=trained_on, sources=names, weights=training_weights(learnt)
     )
+    card["reviewer_checked_labels"] = len(checked)
+    card["reviewer_checked_weight"] = CHECKED_DESIGN_WEIGHT
     card["command"] = command
     card["trial_abstracts"] = sum(item.single_design for item in labelled)
     card["single_design_share"] = SINGLE_DESIGN_SHARE
@@ -88,7 +97,10 @@ def run_train(
     )
     write_file(out_model.with_name(out_model.stem + "_card.md"), card_markdown(card))
     if out is not None:
-        out.write(f"trained on {card['examples']} records from {len(names)} files -> {out_model}\n")
+        out.write(
+            f"trained on {card['examples']} records from {len(names)} files and"
+            f" {len(checked)} reviewer-checked labels -> {out_model}\n"
+        )
     return card
 
 
@@ -125,6 +137,11 @@ def card_markdown(card: dict) -> str:
         f"* Source files: {len(card.get('sources', []))}",
         f"* Labels left to rules (too few examples): {card.get('labels_left_to_rules')}",
         f"* Trial abstracts (`rct`, counted in the table below): {card.get('trial_abstracts', 0)}",
+        (
+            f"* {card.get('reviewer_checked_labels', 0)} reviewer-checked labels, each weighing"
+            f" {card.get('reviewer_checked_weight', CHECKED_DESIGN_WEIGHT)} records (learnt from,"
+            " not in the cross-validation)"
+        ),
         "",
         "## Label counts",
         "",

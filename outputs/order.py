@@ -65,11 +65,13 @@ def gap_rank(classification: Classification | None) -> int:
 
 
 def order_items(items: Iterable[DigestItem]) -> tuple[DigestItem, ...]:
-    """Gap-addressing records first, then strongest design, then newest publication."""
+    """Gap-addressing records first, then strongest design, then newest publication; those
+    the watch's relevance model ranked lower after all others, in the same order."""
     return tuple(
         sorted(
             items,
             key=lambda item: (
+                bool(item.ranked_lower),
                 gap_rank(item.classification),
                 design_rank(item.design),
                 -(item.record.publication_year or 0),

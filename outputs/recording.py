@@ -8,7 +8,7 @@ marks were kept has them computed from its records, once, on that first run."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +21,9 @@ from litwatch.core.digest import (
     digest_payload,
     payload_changes,
     select_digest,
+    with_ranked_lower,
 )
+from litwatch.core.records import Record
 from litwatch.outputs.render import digest_folder, write_digest_files
 from litwatch.outputs.statements import (
     StatementMark,
@@ -53,17 +55,27 @@ class RecordedDigest:
     statements: WatchStatements | None = None
 
 
-def record_digest(store: Store, watch: WatchInfo, key: str, now: datetime) -> RecordedDigest:
+def record_digest(
+    store: Store,
+    watch: WatchInfo,
+    key: str,
+    now: datetime,
+    ranked_lower: Callable[[Sequence[Record]], set[str]] | None = None,
+) -> RecordedDigest:
     """Select and record this run's digest under `key`; recording settles every pending version.
 
     When a crashed run left a digest recorded but unsent and nothing new is pending, that
-    digest is this run's: an empty second digest for the same week would be noise."""
+    digest is this run's: an empty second digest for the same week would be noise.
+    `ranked_lower` names the records the watch's relevance model lists after the others (each
+    saying so; none is left out)."""
     pending = pending_items(store, watch.name, watch.review)
     waiting = store.undelivered_digests(watch.name)
     if not pending and waiting and waiting[-1].payload:
         payload = waiting[-1].payload
         return RecordedDigest(Digest.from_dict(payload), payload_changes(payload))
     digest = select_digest(watch.name, key, pending, store.digested_pmids(watch.name), now)
+    if ranked_lower is not None and digest.items:
+        digest = with_ranked_lower(digest, ranked_lower([item.record for item in digest.items]))
     current = summary_records(store, watch.name, watch.review)
     statements = watch_statements(records_after(current, digest), watch)
     changes = tuple(

@@ -291,6 +291,7 @@ def item_view(item: DigestItem, watch: WatchInfo) -> dict:
         "kind": item.kind,
         "version": item.store_version,
         "changes": list(item.changes),
+        "ranked_lower": item.ranked_lower,
     }
 
 

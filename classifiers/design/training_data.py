@@ -25,6 +25,9 @@ class LabelledRecord:
     # A set that holds one design only (trial abstracts known to be RCTs) rather than PubMed's
     # mix: it teaches wording, but must not count as evidence of how common the design is.
     single_design: bool = False
+    # A design a reviewer checked in the store (`litwatch.checked_labels`): weighed
+    # CHECKED_DESIGN_WEIGHT and kept out of the cross-validation, which scores NLM's labels.
+    checked: bool = False
 
     @property
     def group(self) -> str:
@@ -56,13 +59,22 @@ def label_records(records: Iterable[Record], source_name: str) -> Iterator[Label
 # 0.915, at 0.02 it held at 0.922 with recall 0.782.
 SINGLE_DESIGN_SHARE = 0.02
 
+# A design a reviewer checked counts as this many PubMed-labelled records: it is a label on the
+# very records the model meets in use, read by a person rather than inferred from indexing, and
+# there are few of them beside thousands of indexed ones.
+CHECKED_DESIGN_WEIGHT = 3.0
+
 
 def training_weights(
     labelled: Sequence[LabelledRecord], share: float = SINGLE_DESIGN_SHARE
 ) -> list[float]:
     """One weight per record: 1 for PubMed-labelled ones; a one-design set shares the weight of
-    `share` times its label's PubMed-labelled count (at least one record's)."""
-    mixed = Counter(item.label for item in labelled if not item.single_design)
-    single = Counter(item.label for item in labelled if item.single_design)
+    `share` times its label's PubMed-labelled count (at least one record's); a reviewer-checked
+    one CHECKED_DESIGN_WEIGHT."""
+    mixed = Counter(item.label for item in labelled if not (item.single_design or item.checked))
+    single = Counter(item.label for item in labelled if item.single_design and not item.checked)
     each = {label: max(mixed[label], 1) * share / count for label, count in single.items()}
-    return [each[item.label] if item.single_design else 1.0 for item in labelled]
+    return [
+        CHECKED_DESIGN_WEIGHT if item.checked else each[item.label] if item.single_design else 1.0
+        for item in labelled
+    ]

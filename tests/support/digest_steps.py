@@ -14,12 +14,19 @@ from litwatch.outputs.recording import (
     update_summary,
 )
 
+from litwatch.relevance import digest_ranking
 from litwatch.wiring import watch_info
 
 
 def make_digest(store, watch, run: int, now: datetime) -> RecordedDigest:
     """Record the run's digest as the flow's digest task does."""
-    return record_digest(store, watch_info(watch), digest_key(watch.name, run, now), now)
+    return record_digest(
+        store,
+        watch_info(watch),
+        digest_key(watch.name, run, now),
+        now,
+        ranked_lower=digest_ranking(store, watch.name),
+    )
 
 
 def render_digest(recorded: RecordedDigest, watch, out_dir: Path, settings) -> dict[str, Path]:
