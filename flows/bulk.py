@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +22,14 @@ from prefect.cache_policies import NO_CACHE
 from litwatch.config import Watch, find_watch, load_watches
 from litwatch.settings import Settings
 
-# Records per task: seconds of work each, and few enough tasks that Prefect's per-task cost
-# (task-run records, state changes) stays small: 30,000 records took 108 CPU s in 1,000-record
-# batches against 114 in 300-record ones (benchmarks/bulk.py, one worker).
-DEFAULT_BATCH = 1000
+# Records per task, unless a fixed size is asked for: a share of what is left of the file, from
+# LARGEST_BATCH down to SMALLEST_BATCH at its end (`pubmed.xml_batches.shrinking_sizes`). Large
+# batches keep Prefect's per-task cost (task-run records, state changes, the context shipped
+# with each submission) small: 30,000 records took 108 CPU s in 1,000-record batches against 114
+# in 300-record ones (benchmarks/bulk.py, one worker); small ones at the end keep both workers
+# busy to the end (issue #20 item 7).
+LARGEST_BATCH = 2000
+SMALLEST_BATCH = 200
 BATCHES_PER_WORKER = 3  # in flight per worker: enough to keep it busy while results are written
 DEFAULT_IN_FLIGHT = 16  # for an existing scheduler, whose worker count this process does not know
 
@@ -107,13 +111,15 @@ def bulk_classify_flow(
     watch_name: str | None = None,
     settings: Settings | None = None,
     text_only: bool = False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     in_flight: int = DEFAULT_IN_FLIGHT,
     progress: BatchProgress | None = None,
+    workers: int = 1,
 ) -> tuple[int, int]:
-    """Classify every article of `files` into the Parquet file `out`; (records, batches)."""
+    """Classify every article of `files` into the Parquet file `out`; (records, batches).
+
+    Batches of `batch_size` records, or (None) shrinking to each file's end over `workers`."""
     from litwatch.outputs.parquet import classification_schema, parquet_writer
-    from litwatch.pubmed.xml import article_batches
 
     settings = settings or Settings()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
@@ -132,7 +138,7 @@ def bulk_classify_flow(
                 progress(records, None, f"{batches} batches")
 
         for path in files:
-            for batch in article_batches(path, batch_size):
+            for batch in _batches(path, batch_size, workers):
                 pending.append(
                     classify_batch_task.submit(
                         batch,
@@ -149,6 +155,19 @@ def bulk_classify_flow(
             write_oldest()
     get_run_logger().info("classified %d records in %d batches into %s", records, batches, out)
     return records, batches
+
+
+def _batches(path: Path, batch_size: int | None, workers: int) -> Iterator[bytes]:
+    from litwatch.pubmed.xml_batches import article_batches, shrinking_sizes
+
+    if batch_size:
+        yield from article_batches(path, batch_size)
+        return
+    with path.open("rb") as raw:
+        sizes = shrinking_sizes(
+            raw, path.stat().st_size, workers, largest=LARGEST_BATCH, smallest=SMALLEST_BATCH
+        )
+        yield from article_batches(raw, sizes, source_name=str(path))
 
 
 def check_scheduler(address: str, timeout: float = 5.0) -> None:
@@ -222,7 +241,7 @@ def classify_bulk(
     workers: int = 2,
     scheduler: str | None = None,
     text_only: bool = False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     progress: BatchProgress | None = None,
 ) -> BulkResult:
     """Run the bulk flow on a Dask cluster: a local one of `workers` processes, or `scheduler`'s."""
@@ -259,6 +278,7 @@ def classify_bulk(
             batch_size=batch_size,
             in_flight=DEFAULT_IN_FLIGHT if scheduler else BATCHES_PER_WORKER * workers,
             progress=progress,
+            workers=DEFAULT_IN_FLIGHT // BATCHES_PER_WORKER if scheduler else workers,
         )
     seconds = time.perf_counter() - started
     cluster = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local Dask worker(s)"

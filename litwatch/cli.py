@@ -250,7 +250,10 @@ def classify_bulk(
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler (tcp://HOST:PORT).")
     ] = None,
-    batch_size: Annotated[int, typer.Option(help="Records per Dask task.", min=1)] = 1000,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(help="Records per Dask task (default: fewer towards each file's end).", min=1),
+    ] = None,
     text_only: Annotated[
         bool,
         typer.Option("--text-only", help="Ignore publication types and MeSH (as if unindexed)."),

@@ -66,6 +66,28 @@ def test_two_workers_write_one_row_per_record_with_the_single_process_designs(
     assert batch_run_states() == ["COMPLETED"] * 8  # each batch a task run of the flow run
 
 
+def test_by_default_the_last_batches_are_the_smallest_so_no_worker_idles_at_the_end(
+    prefect_api, corpus, tmp_path
+):
+    """Issue #20 item 7: with a fixed batch size, one worker classified the whole last batch
+    while the other idled. Without --batch-size the batches shrink towards the file's end, and
+    the results are those of fixed batches (test above), in input order."""
+    source = baseline_file(corpus, tmp_path)
+    done: list[int] = []
+    result = classify_bulk(
+        [source],
+        tmp_path / "out.parquet",
+        settings=Settings(data_dir=tmp_path / "data"),
+        workers=2,
+        progress=lambda records, total, what: done.append(records),
+    )
+    sizes = [after - before for before, after in zip([0, *done], done)]
+    assert sum(sizes) == result.records == RECORDS and len(sizes) == result.batches
+    assert len(sizes) >= 2 and sizes[-1] < sizes[0], sizes  # was one batch of all 300
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
+
+
 def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
     prefect_api, corpus, tmp_path, capfd, caplog
 ):

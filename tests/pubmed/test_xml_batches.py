@@ -31,3 +31,24 @@ def test_a_file_that_is_not_pubmed_xml_is_refused(tmp_path):
     medline.write_text("PMID- 12345\nTI  - A title\n")
     with pytest.raises(ParseError, match="export.txt: not PubMed XML"):
         list(article_batches(medline, 10))
+
+
+def test_shrinking_batches_get_smaller_towards_the_end_and_lose_nothing(corpus, tmp_path):
+    """Issue #20 item 7: a large last batch keeps one worker busy while the others idle; sizes
+    guided by how much of the file is left end in small batches. Control: fixed-size batches
+    (the same file, the same largest size) do not shrink."""
+    from litwatch.pubmed.xml_batches import shrinking_sizes
+
+    source = corpus / "pubmed-xml" / "SEEDtk__ncbi.utils__data__pubmed.xml"  # 3.5 MB: 4 blocks
+    packed = tmp_path / "baseline.xml.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    whole = list(parse_xml(source))
+    with packed.open("rb") as raw:
+        sizes = shrinking_sizes(raw, packed.stat().st_size, 2, largest=20, smallest=2)
+        batches = list(article_batches(raw, sizes, source_name=packed.name))
+    counts = [len(list(parse_xml(batch))) for batch in batches]
+    assert [record for batch in batches for record in parse_xml(batch)] == whole
+    assert counts[0] == 20 and max(counts) == 20, counts  # large while much is left
+    assert counts[-2] == 2 and counts[-1] <= 2, counts  # the smallest at the end
+    fixed = [len(list(parse_xml(batch))) for batch in article_batches(packed, 20)]
+    assert fixed == [20] * 5  # control: without the schedule, the last batch is as large
