@@ -19,14 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import load_design_model
-from litwatch.classifiers.judge import Judge
+from default_judge import judged, on_topic
 from litwatch.flows.digesting import watch_info
 from litwatch.outputs.associations import ASSOCIATION
 from litwatch.outputs.statements import EvidenceStatement, watch_statements
-from litwatch.pubmed.xml import parse_xml
-
-from litwatch.config import load_watches
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 COMPLETE = "metformin-b12-status"  # the question whose every listed study has a row
@@ -50,18 +46,14 @@ def truth() -> list[Row]:
 
 @pytest.fixture(scope="module")
 def statements(corpus) -> dict[str, EvidenceStatement]:
-    records = [
-        *parse_xml(corpus / "ontopic" / "ontopic.xml"),
-        *parse_xml(DATA / "ontopic_more.xml"),
-        *parse_xml(DATA / "association_records.xml"),
-    ]
-    watch = load_watches()[0]
-    judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
+    watch, pairs = judged(
+        [
+            corpus / "ontopic" / "ontopic.xml",
+            DATA / "ontopic_more.xml",
+            DATA / "association_records.xml",
+        ]
     )
-    classifications = judge.classify(records)
-    kept = [(r, c) for r, c in zip(records, classifications, strict=True) if c.topic_relevant]
-    questions, _ = watch_statements(kept, watch_info(watch))
+    questions, _ = watch_statements(on_topic(pairs), watch_info(watch))
     return {s.question or "": s for s in questions if s.comparison == ASSOCIATION}
 
 

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from litwatch.classifiers.judge import Judge
+from default_judge import default_judge, on_topic
+from default_judge import judged as judge_files
 from litwatch.flows.digesting import watch_info
 from litwatch.outputs.guidance import authors_advice
 from litwatch.outputs.summary import write_summary
 from litwatch.pubmed.xml import parse_xml
 
 from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -33,22 +33,9 @@ SHIPPED_ADVICE = {"20488910", "27130885", "30615306", "20134380", "31518991", "9
 
 @pytest.fixture(scope="module")
 def judged(corpus):
-    from litwatch.classifiers.design import load_design_model
-
-    shipped = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
-    records = [
-        *shipped,
-        *parse_xml(DATA / "ontopic_more.xml"),
-        *parse_xml(DATA / "guidance_records.xml"),
-    ]
-    watch = load_watches()[0]
-    judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
-    )
-    kept = [
-        (r, c) for r, c in zip(records, judge.classify(records), strict=True) if c.topic_relevant
-    ]
-    return watch, kept, {r.pmid for r in shipped}
+    shipped = corpus / "ontopic" / "ontopic.xml"
+    watch, pairs = judge_files([shipped, DATA / "ontopic_more.xml", DATA / "guidance_records.xml"])
+    return watch, on_topic(pairs), {r.pmid for r in parse_xml(shipped)}
 
 
 @pytest.fixture(scope="module")
@@ -160,12 +147,7 @@ def test_who_benefits_is_built_from_the_strata_and_the_effect_modifiers(summary)
 
 def test_classify_shows_a_guidelines_recommendation_as_its_finding(tmp_path):
     """The user's path: `litwatch classify` on the new records, as JSON lines."""
-    from litwatch.classifiers.design import load_design_model
-
-    watch = load_watches()[0]
-    judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
-    )
+    _, judge = default_judge()
     out = io.StringIO()
     run_classify([DATA / "guidance_records.xml"], False, "jsonl", out, judge=judge)
     rows = {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}

@@ -39,8 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import load_design_model
-from litwatch.classifiers.judge import Judge
+from default_judge import judged, on_topic
 from litwatch.flows.digesting import watch_info
 from litwatch.outputs.statements import (
     AGAINST,
@@ -115,17 +114,10 @@ class Summary:
 
 @pytest.fixture(scope="module")
 def summary(corpus) -> Summary:
-    records = [
-        *parse_xml(corpus / "ontopic" / "ontopic.xml"),
-        *parse_xml(DATA / "ontopic_more.xml"),
-    ]
-    watch = load_watches()[0]
-    judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
-    )
-    classifications = judge.classify(records)
-    # The summary's records: those the watch finds on topic (flows.digesting.summary_records).
-    kept = [(r, c) for r, c in zip(records, classifications, strict=True) if c.topic_relevant]
+    watch, pairs = judged([corpus / "ontopic" / "ontopic.xml", DATA / "ontopic_more.xml"])
+    classifications = [c for _, c in pairs]
+    # The summary's records: those the watch finds on topic (store.summary_reads).
+    kept = on_topic(pairs)
     info = watch_info(watch)
     questions, domains = watch_statements(kept, info)
     # the association questions have their own truth (test_association_truth.py)
