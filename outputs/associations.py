@@ -22,6 +22,7 @@ from litwatch.outputs.statements import (
     StudyVerdict,
     Tally,
     review_kind,
+    verdict_of,
 )
 from litwatch.outputs.view import plural, study_line
 from litwatch.outputs.watch import Question, WatchInfo
@@ -68,20 +69,14 @@ def association_statement(
         if answer is None or not counts(study, answer):
             continue
         verdicts.append(
-            StudyVerdict(
-                pmid=study.pmid,
-                title=study.title,
-                year=study.year,
-                design=study.design,
-                participants=study.participants,
-                follow_up_weeks=study.follow_up_weeks,
+            verdict_of(
+                study,
                 direction=answer.call,
                 # the outcome as the study names it ("serum B12", "neuropathy"), else its domain
                 outcomes=(answer.outcome or watch.domain_title(answer.domain),),
                 evidence=answer.evidence,
                 better_arm=answer.versus,  # what the exposed were compared with, where said
                 per_domain=((answer.domain, answer.call, "", answer.evidence),),
-                included_studies=study.included_studies,
                 size=answer.size,
             )
         )

@@ -450,13 +450,8 @@ def _verdict(
         f for f in findings if f.direction == direction and (not better or f.better == better)
     ]
     checked_by, recheck = _checked_by(study, {f.domain for f in findings})
-    return StudyVerdict(
-        pmid=study.pmid,
-        title=study.title,
-        year=study.year,
-        design=study.design,
-        participants=study.participants,
-        follow_up_weeks=study.follow_up_weeks,
+    return verdict_of(
+        study,
         direction=direction,
         # only the outcomes that say what the verdict says: one that did not differ is never
         # listed under "favours"
@@ -465,9 +460,23 @@ def _verdict(
         better_arm=better,
         per_domain=tuple((f.domain, f.direction, f.better, f.evidence) for f in findings),
         subgroup=subgroup,
-        included_studies=study.included_studies,
         checked_by=checked_by,
         needs_recheck=recheck,
+    )
+
+
+def verdict_of(study: Study, **call) -> StudyVerdict:
+    """A study's verdict in a statement: the study as listed (reference, design, size, length,
+    reviewed studies) with what it says there (`call`: direction, outcomes, evidence, ...)."""
+    return StudyVerdict(
+        pmid=study.pmid,
+        title=study.title,
+        year=study.year,
+        design=study.design,
+        participants=study.participants,
+        follow_up_weeks=study.follow_up_weeks,
+        included_studies=study.included_studies,
+        **call,
     )
 
 
