@@ -69,7 +69,9 @@ def end_with_this_process(
     from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
     class _EndsWithParent(SubprocessASGIServer):
-        stopping = False
+        stopping = False  # ended on purpose (atexit, or Prefect's own shutdown)
+        died = False  # ended on its own: `_end_when_it_ends` says so and ends this process
+        ending = threading.Lock()  # one of the two, decided once
 
         def _run_uvicorn_command(self) -> subprocess.Popen:
             # Prefect hands the child its current settings as environment variables: this one
@@ -90,7 +92,10 @@ def end_with_this_process(
             super().start(timeout=timeout or STARTUP_TIMEOUT_SECONDS)
 
         def stop(self) -> None:
-            self.stopping = True  # an end on purpose (atexit), not a death
+            with self.ending:
+                if self.died:  # its death is being reported: that one line stays the last
+                    return
+                self.stopping = True  # an end on purpose (atexit), not a death
             super().stop()
 
     if None not in SubprocessASGIServer._instances:  # not started yet in this process
@@ -115,8 +120,10 @@ def _end_when_it_ends(server, process: subprocess.Popen) -> None:
         time.sleep(API_WATCH_SECONDS)
     if process.returncode == 3:  # its port was taken: Prefect starts another on a free one
         time.sleep(4 * API_WATCH_SECONDS)
-    if server.stopping or server.server_process is not process:
-        return
+    with server.ending:
+        if server.stopping or server.server_process is not process:
+            return
+        server.died = True  # from now on stop() is a no-op and logs nothing after our line
     code = process.returncode
     how = f"was killed ({signal.Signals(-code).name})" if code < 0 else f"exited ({code})"
     sys.stderr.write(
