@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -182,3 +183,40 @@ def test_dual_review_of_the_new_calls_has_conflicts_resolutions_and_kappa(templa
     row = r"{}</td> <td>kappa [^<]*\(0 of 2 agree\)</td> <td>kappa [^<]*\({} of 1 agree\)"
     assert re.search(row.format("association", 1), agreement), agreement
     assert re.search(row.format("stratum", 0), agreement), agreement
+
+
+def test_a_revised_abstract_marks_the_new_calls_for_re_check_and_they_stand(
+    reviewer, template_store, tmp_path, corpus
+):
+    from litwatch.classifiers.design import load_design_model
+    from litwatch.core.records import AbstractSection
+    from litwatch.flows.classifying import classify_pending
+    from litwatch.pubmed.xml import parse_xml
+    from litwatch.store import Store
+    from review_store import MONDAY
+
+    field = "association:metformin-b12-status"
+    assert save(reviewer, CASE_CONTROL, field, "decreased").status_code == 303
+    assert save(reviewer, PLACEBO_TRIAL, "comparator", "head-to-head").status_code == 303
+    record = next(
+        r for r in parse_xml(corpus / "ontopic" / "ontopic.xml") if r.pmid == CASE_CONTROL
+    )
+    revised = replace(
+        record, abstract=(*record.abstract, AbstractSection("ERRATUM", "A table was corrected."))
+    )
+    watch = template_store[1]
+    with Store.open(tmp_path / "litwatch.sqlite") as store:
+        run = store.begin_run(watch.name, None, None, MONDAY)
+        store.upsert_records(run, watch.name, [revised], MONDAY)
+        classify_pending(store, watch, load_design_model(None))
+    page = reviewer.get(f"/record/{CASE_CONTROL}").text
+    call = page.split(f'id="call-{field.replace(":", "-")}"', 1)[1].split("</p>", 1)[0]
+    assert "needs re-check" in call
+    trial = reviewer.get(f"/record/{PLACEBO_TRIAL}").text  # control: its text did not change
+    assert "needs re-check" not in trial and "checked (AL)" in trial
+    association = next(
+        a for a in reviewer.get("/summary.json").json()["associations"] if a["key"] == METFORMIN_B12
+    )
+    study = next(s for s in association["studies"] if s["pmid"] == CASE_CONTROL)
+    assert study["call"] == "decreased" and study["checked"] is True  # the reviewer's value stands
+    assert "checked (AL), needs re-check" in reviewer.get("/summary").text
