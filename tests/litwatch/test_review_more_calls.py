@@ -220,3 +220,38 @@ def test_a_revised_abstract_marks_the_new_calls_for_re_check_and_they_stand(
     study = next(s for s in association["studies"] if s["pmid"] == CASE_CONTROL)
     assert study["call"] == "decreased" and study["checked"] is True  # the reviewer's value stands
     assert "checked (AL), needs re-check" in reviewer.get("/summary").text
+
+
+def test_a_domain_calls_subgroup_results_show_beside_it(reviewer, template_store, tmp_path):
+    from litwatch.core.findings import Finding
+    from litwatch.store import Store
+
+    watch = template_store[1]
+    page = reviewer.get(f"/record/{PLACEBO_TRIAL}").text
+    assert "subgroup only" not in page  # control: the machine read no subgroup result
+    with Store.open(tmp_path / "litwatch.sqlite") as store:
+        version = next(
+            v.store_version
+            for v in store.latest_versions(watch.name)
+            if v.record.pmid == PLACEBO_TRIAL
+        )
+        machine = store.classifications(watch.name, [(PLACEBO_TRIAL, version)], machine=True)
+        classification = machine[(PLACEBO_TRIAL, version)]
+        in_users = Finding(
+            "pain", "pain", "decreased", "favours-intervention", "Pain fell in users.", 0.7,
+            "metformin users",
+        )  # fmt: skip
+        defs = store._conn.execute(
+            "SELECT definitions_hash FROM classifications WHERE pmid = ? AND store_version = ?",
+            (PLACEBO_TRIAL, version),
+        ).fetchone()[0]
+        store.save_classification(
+            PLACEBO_TRIAL,
+            version,
+            watch.name,
+            defs,
+            replace(classification, findings=(*classification.findings, in_users)),
+        )
+    page = reviewer.get(f"/record/{PLACEBO_TRIAL}").text
+    pain = page.split('id="call-finding-pain"', 1)[1].split("</p>", 1)[0]
+    assert "subgroup only: in metformin users: favours-intervention" in pain
