@@ -128,8 +128,16 @@ def test_a_corrected_association_call_moves_its_statement_and_is_counted_checked
     observational = lambda text: int(re.search(r"(\d+) observational stud", text)[1])
     assert observational(after["text"]) == observational(before["text"]) + 1
     html = reviewer.get("/summary").text
-    assert f"1 of {studies} checked" in html and "checked (AL)" in html
-    assert "machine-read" in html  # the other studies' lines
+    assert f"1 of {studies} checked" in html
+    line = _study_line(html, after["text"], CASE_CONTROL)
+    assert "checked (AL)" in line and "machine-read" not in line
+    assert "machine-read" in _study_line(html, after["text"], "99000015")  # one not checked
+
+
+def _study_line(html: str, statement: str, pmid: str) -> str:
+    """The line under a statement of the HTML summary that lists one study."""
+    below = html[html.index(statement[:40]) :]
+    return re.search(rf"<li(?:(?!</li>).)*/{pmid}/(?:(?!</li>).)*</li>", below, re.DOTALL)[0]
 
 
 def test_a_corrected_stratum_moves_the_low_b12_statement_and_who_benefits(reviewer):
