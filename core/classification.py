@@ -278,6 +278,18 @@ class Arms:
     def head_to_head(self) -> bool:
         return any(c.head_to_head for c in self.comparisons)
 
+    def arm_name(self, index: int | None) -> str:
+        """An arm as the statements and reviewers name it: what it got ("intramuscular
+        hydroxocobalamin"), or its own words where another arm got the same form by the same
+        route ("methylcobalamin 1000 µg daily as a sublingual tablet"); "" for no arm."""
+        if index is None or not 0 <= index < len(self.arms):
+            return ""
+        arm = self.arms[index]
+        twins = [
+            other for other in self.arms if other is not arm and other.treatment == arm.treatment
+        ]
+        return arm.words if twins else arm.treatment
+
     def to_json(self) -> dict[str, Any]:
         return {
             "arms": [arm.to_json() for arm in self.arms],

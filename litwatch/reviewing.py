@@ -26,6 +26,7 @@ from litwatch.core.review import (
     ReviewError,
     allowed_values,
     check_value,
+    field_choices,
     machine_confidence,
     machine_evidence,
     machine_value,
@@ -95,9 +96,18 @@ class ReviewDesk:
         self.store = store
         self.watch = watch
         self.mode = watch.review
+        self.strata = tuple(stratum.definition() for stratum in watch.strata)
         self.fields = review_fields(
-            [gap.name for gap in watch.gaps], [d.name for d in watch.findings.domains]
+            [gap.name for gap in watch.gaps],
+            [d.name for d in watch.findings.domains],
+            [q.name for q in watch.association_questions],
+            [s.name for s in self.strata],
         )
+
+    def choices(self, machine: Classification | None) -> dict[str, tuple[str, ...]]:
+        """The values of the record's fields that the watch or the record itself gives: its
+        strata's levels and the arms a head-to-head result may favour."""
+        return field_choices(self.strata, machine)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -202,12 +212,18 @@ class ReviewDesk:
         found = self.record(pmid)
         if found is None:
             raise ReviewError(f"PMID {pmid} is not a record of watch {self.watch.name}")
-        _, _, machine = found
+        _, version, machine = found
         states = self.store.review_states(self.watch.name, self.mode, [pmid]).get(pmid, {})
         decisions = self.store.decisions(self.watch.name, pmid=pmid)
+        choices = self.choices(machine)
+        now = self.store.classifications(self.watch.name, [(pmid, version)], self.mode)
+        current = now.get((pmid, version))
+        compares_arms = bool(current and current.arms and current.arms.head_to_head)
         calls = []
         for field in self.fields:
             state = states.get(field)
+            if field == "better_arm" and not compares_arms and state is None:
+                continue  # a trial that compares no arms head to head has no better arm
             own = [d for d in decisions if d.field == field and d.reviewer == reviewer]
             resolved = [d for d in decisions if d.field == field and d.kind == RESOLVE]
             if self.mode == "dual":
@@ -224,7 +240,7 @@ class ReviewDesk:
                     machine=machine_value(machine, field),
                     confidence=machine_confidence(machine, field),
                     evidence=machine_evidence(machine, field),
-                    choices=allowed_values(field),
+                    choices=allowed_values(field, choices),
                     shown=shown,
                     checked_by=checked.reviewer if checked else "",
                     needs_recheck=bool(checked and checked.needs_recheck),
@@ -266,7 +282,9 @@ class ReviewDesk:
     ) -> int:
         """Save one decision; ReviewError for an unknown field or value, StaleDecisionError
         when someone saved the field since the reviewer's page showed it."""
-        value = check_value(field, value, self.fields)
+        found = self.record(pmid)
+        choices = self.choices(found[2] if found else None)
+        value = check_value(field, value, self.fields, choices)
         return self.store.record_decision(
             self.watch.name,
             pmid,
@@ -360,8 +378,10 @@ class ReviewDesk:
             if pmid not in known:
                 raise ReviewError(f"{where}: unknown PMID {pmid[:20]!r} in watch {self.watch.name}")
             field = row["field"].strip()
+            if not row["reviewer"].strip() and row["value"].strip() == "" and field in self.fields:
+                continue  # an exported call the machine left unread (a trial's better arm)
             try:
-                value = check_value(field, row["value"], self.fields)
+                value = check_value(field, row["value"], self.fields, self.choices(known[pmid]))
             except ReviewError as error:
                 raise ReviewError(f"{where}: {error}") from None
             reviewer = row["reviewer"].strip()

@@ -21,6 +21,7 @@ from litwatch.outputs.statements import (
     Study,
     StudyVerdict,
     Tally,
+    checked_mark,
     review_kind,
     verdict_of,
 )
@@ -68,16 +69,20 @@ def association_statement(
         answer = next((a for a in study.associations if a.question == question.key), None)
         if answer is None or not counts(study, answer):
             continue
+        checked_by, needs_recheck = checked_mark(study, f"association:{question.key}")
+        domain = answer.domain or (question.domains[0] if question.domains else "")
         verdicts.append(
             verdict_of(
                 study,
                 direction=answer.call,
                 # the outcome as the study names it ("serum B12", "neuropathy"), else its domain
-                outcomes=(answer.outcome or watch.domain_title(answer.domain),),
+                outcomes=(answer.outcome or watch.domain_title(domain),),
                 evidence=answer.evidence,
                 better_arm=answer.versus,  # what the exposed were compared with, where said
-                per_domain=((answer.domain, answer.call, "", answer.evidence),),
+                per_domain=((domain, answer.call, "", answer.evidence),),
                 size=answer.size,
+                checked_by=checked_by,
+                needs_recheck=needs_recheck,
             )
         )
     verdicts.sort(key=_by_design_and_weight)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from litwatch.core.associations import Association
-from litwatch.core.classification import Arm, Classification
+from litwatch.core.classification import Classification
 from litwatch.core.digest import EvidenceChange
 from litwatch.core.records import Record
 from litwatch.core.words import first_upper
@@ -229,7 +229,7 @@ def study_of(
             r.domain,
             r.call,
             r.evidence,
-            better=_arm_name(arms.arms, r.better),
+            better=arms.arm_name(r.better),
         )
         for r in arms.head_to_head_results
     ]
@@ -252,17 +252,6 @@ def study_of(
         participants=common.participants or arms.pooled_participants,
         comparisons=tuple(dict.fromkeys(c.kind for c in arms.comparisons)),
     )
-
-
-def _arm_name(arms: Sequence[Arm], index: int | None) -> str:
-    """An arm as the statements name it: what it got ("intramuscular hydroxocobalamin"), or
-    its own words where another arm got the same form by the same route ("methylcobalamin
-    1000 µg daily as a sublingual tablet")."""
-    if index is None or not 0 <= index < len(arms):
-        return ""
-    arm = arms[index]
-    twins = [other for other in arms if other is not arm and other.treatment == arm.treatment]
-    return arm.words if twins else arm.treatment
 
 
 def _head_to_head_direction(findings: Sequence[StudyFinding]) -> tuple[str, str]:
@@ -449,7 +438,7 @@ def _verdict(
     deciding = [
         f for f in findings if f.direction == direction and (not better or f.better == better)
     ]
-    checked_by, recheck = _checked_by(study, {f.domain for f in findings})
+    checked_by, recheck = _checked_by(study, {f.domain for f in findings}, head_to_head)
     return verdict_of(
         study,
         direction=direction,
@@ -480,9 +469,17 @@ def verdict_of(study: Study, **call) -> StudyVerdict:
     )
 
 
-def _checked_by(study: Study, domains: set[str]) -> tuple[str, bool]:
+def checked_mark(study: Study, field: str) -> tuple[str, bool]:
+    """Who checked one call of the study ("" when machine-read), and whether it needs a
+    re-check."""
+    return next(((who, again) for name, who, again in study.checked if name == field), ("", False))
+
+
+def _checked_by(study: Study, domains: set[str], head_to_head: bool = False) -> tuple[str, bool]:
     """Who checked the study's calls in these domains, when a reviewer checked each of them,
-    and whether any needs a re-check."""
+    and whether any needs a re-check; a head-to-head result rests on the better arm instead."""
+    if head_to_head and checked_mark(study, "better_arm")[0]:
+        return checked_mark(study, "better_arm")
     marks = {name[len("finding:") :]: (who, recheck) for name, who, recheck in study.checked
              if name.startswith("finding:")}  # fmt: skip
     if not domains or not domains <= marks.keys():
