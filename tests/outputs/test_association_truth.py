@@ -51,6 +51,7 @@ def statements(corpus) -> dict[str, EvidenceStatement]:
             corpus / "ontopic" / "ontopic.xml",
             DATA / "ontopic_more.xml",
             DATA / "association_records.xml",
+            DATA / "association_heldout.xml",
         ]
     )
     questions, _ = watch_statements(on_topic(pairs), watch_info(watch))
