@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litwatch.classifiers.findings.text import RESULTS, Abstract, Sentence
 from litwatch.classifiers.readers.terms import compile_terms
@@ -44,6 +44,12 @@ _NONE = re.compile(
     r"|\bcomparable\b|\bunchanged\b|\bunrelated\b|\bindependent\s+of\b|\bnull\s+association"
     r"|\bnot\s+(?:statistically\s+)?significant\b|\bnon-?significant\b"
     r"|\bdid\s+not\s+reach\s+(?:statistical\s+)?significance\b",
+    I,
+)
+# A clause that says only that the difference just stated was not significant.
+_NOT_SIGNIFICANT = re.compile(
+    r"\bnot\s+(?:statistically\s+)?significant|\bnon-?significant\b"
+    r"|\bdid\s+not\s+reach\s+(?:statistical\s+)?significance",
     I,
 )
 # A clause that states an association at all: an outcome said to go with an exposure (not
@@ -477,7 +483,8 @@ def _read(
     or, in a clause that compares people with the outcome and people without it, the exposure
     in those with it against those without (`_read_groups`)."""
     readings = []
-    for clause in _clauses(sentence.text):
+    clauses = _clauses(sentence.text)
+    for index, clause in enumerate(clauses):
         named = exposure
         if named is not None and context is not None and context.users is not None:
             # "users" stands for the exposed only where the clause does not name the exposure
@@ -485,8 +492,15 @@ def _read(
         reading = _read_clause(sentence, clause, named, outcomes)
         if reading is None and named is not None and context is not None:
             reading = _read_groups(sentence, clause, named, outcomes, context)
-        if reading is not None:
-            readings.append(reading)
+        if reading is None:
+            continue
+        if reading.call != "no-association" and any(
+            _NOT_SIGNIFICANT.search(later) and not _outcome_spans(outcomes, later)
+            for later in clauses[index + 1 :]
+        ):
+            # "Cases had lower B12 than controls, but the difference was not significant"
+            reading = replace(reading, call="no-association")
+        readings.append(reading)
     return readings
 
 
@@ -784,7 +798,7 @@ def _rise_near(clause: str, start: int, end: int) -> bool | None:
 
 
 _SHARES = re.compile(
-    r"(\d+(?:\.\d+)?)\s?%([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against)\s+"
+    r"(\d+(?:\.\d+)?)\s?%([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against|and)\s+"
     r"(?:only\s+)?(\d+(?:\.\d+)?)\s?%",
     I,
 )
@@ -835,6 +849,7 @@ def _contrast(text: str, exposure: re.Pattern[str]) -> str | None:
         _has_comparative(text)
         or " than " in text
         or bool(_ASSOCIATED.search(text) or _NONE.search(text) or _SETS_AGAINST.search(text))
+        or bool(_SHARES.search(text))  # "in 45% of cases and 20% of controls"
     )
     for start, end in _exposure_spans(text, exposure):
         before, after = text[max(0, start - 60) : start], text[end : end + 60]
