@@ -344,6 +344,10 @@ class _Reading:
     outcome: str = ""  # the outcome as the sentence names it
     clause: str = ""  # the clause that says it, and where in it the comparison is named
     start: int = 0
+    # read from people with the outcome against people without: only a ratio (the odds of the
+    # exposure in cases against controls are the odds of the outcome in the exposed against the
+    # unexposed) sizes it; a difference in the exposure's measure is no size of the outcome
+    ratio_only: bool = False
 
 
 def read_associations_in(
@@ -412,7 +416,7 @@ def _size_nearby(
     for sentence in abstract.sentences[first + 1 :]:
         if abstract.sections[sentence.index] != RESULTS:
             continue
-        size = size_in(sentence.text)
+        size = size_in(sentence.text, chosen[0].ratio_only)
         if not size:
             continue
         said = {r.call for r in _read(sentence, None, outcomes)}
@@ -610,13 +614,13 @@ def _effect_in(text: str) -> tuple[str, bool | None] | None:
 def _size_of(reading: _Reading) -> str:
     """The size a reading's comparison states: the first after where the clause names it, else
     the sentence's only ratio or difference (never one of two that belong to others)."""
-    after = size_in(reading.clause[reading.start :])
+    after = size_in(reading.clause[reading.start :], reading.ratio_only)
     if after:
         return after
     text = reading.sentence.text
     if len(_RATIO.findall(text)) + len(_DIFFERENCE.findall(text)) > 1:
         return ""
-    return size_in(text)
+    return size_in(text, reading.ratio_only)
 
 
 def _group_definitions(abstract: Abstract) -> tuple[str, str]:
@@ -699,7 +703,7 @@ def _read_groups(
         return None
     first = mentions[0][0]
     if _NONE.search(clause):  # "B12 did not differ between cases and controls"
-        return _Reading("no-association", domain, sentence, said, clause, first)
+        return _Reading("no-association", domain, sentence, said, clause, first, True)
     presence: bool | None = None
     for start, end, level in mentions:
         rise = _rise_near(clause, start, end)
@@ -722,9 +726,9 @@ def _read_groups(
     if presence is None:
         return None
     if effect is not None and effect[1] is None:
-        return _Reading("no-association", domain, sentence, said, clause, first)
+        return _Reading("no-association", domain, sentence, said, clause, first, True)
     call = "increased" if presence == up else "decreased"
-    return _Reading(call, domain, sentence, said, clause, first)
+    return _Reading(call, domain, sentence, said, clause, first, True)
 
 
 def _outcome_groups(
@@ -935,9 +939,10 @@ def _versus_in(text: str, exposure: re.Pattern[str]) -> str:
     return ""
 
 
-def size_in(text: str) -> str:
+def size_in(text: str, ratio_only: bool = False) -> str:
     """The size of the association a sentence states: a ratio with its confidence interval, a
-    (mean) difference, a percentage or a fraction ("about a fifth"); "" when none."""
+    (mean) difference, a percentage or a fraction ("about a fifth"); "" when none (with
+    `ratio_only`, a ratio or nothing)."""
     ratio = _RATIO.search(text)
     if ratio:
         name = " ".join(ratio.group(1).split())
@@ -946,6 +951,8 @@ def size_in(text: str) -> str:
             short = "adjusted " + short
         per = " ".join(ratio.group(3).split())
         return f"{short} {ratio.group(2)}" + (f" {per}" if per else "") + _interval(ratio, 4)
+    if ratio_only:
+        return ""
     difference = _DIFFERENCE.search(text)
     if difference:
         unit = difference.group(3) or ""

@@ -29,9 +29,14 @@ STUDIES = {
     "91500001": (
         NEUROPATHY_CASES,
         (
-            "Cases had lower serum B12 (mean difference -52 pmol/L, 95% CI -80 to -24) and higher "
-            "HbA1c (mean difference 0.6%, 95% CI 0.2 to 1.0) than controls."
+            "Cases more often had B12 deficiency (odds ratio 2.8, 95% CI 1.5 to 5.2) and more often "
+            "smoked (odds ratio 1.9, 95% CI 1.1 to 3.3) than controls."
         ),
+    ),
+    # a difference in B12 between cases and controls is no size of neuropathy with low B12
+    "91500010": (
+        NEUROPATHY_CASES,
+        "Cases had lower serum B12 than controls (mean difference -52 pmol/L, 95% CI -80 to -24).",
     ),
     # the exposure's share, higher among the cases
     "91500002": (
@@ -132,11 +137,8 @@ def test_classify_reads_case_control_comparisons_both_ways_with_their_own_sizes(
         if a["question"] != "metformin-b12-status" or a["call"] != "unclear"
     }
     assert said == {
-        # the HbA1c difference in the same sentence is another comparison's size
-        ("91500001", "low-b12-neuropathy"): (
-            "increased",
-            "mean difference -52 pmol/L, 95% CI -80 to -24",
-        ),
+        # the smoking odds ratio in the same sentence is another comparison's size
+        ("91500001", "low-b12-neuropathy"): ("increased", "OR 2.8, 95% CI 1.5 to 5.2"),
         ("91500002", "low-b12-neuropathy"): ("increased", "OR 3.3, 95% CI 1.7 to 6.4"),
         ("91500003", "low-b12-neuropathy"): ("no-association", ""),
         ("91500004", "low-b12-neuropathy"): ("increased", ""),
@@ -145,5 +147,6 @@ def test_classify_reads_case_control_comparisons_both_ways_with_their_own_sizes(
         ("91500007", "low-b12-neuropathy"): ("unclear", ""),
         ("91500007", "metformin-neuropathy"): ("increased", "adjusted OR 1.4, 95% CI 1.1 to 1.8"),
         ("91500008", "low-b12-neuropathy"): ("unclear", ""),
+        ("91500010", "low-b12-neuropathy"): ("increased", ""),
         ("91500009", "metformin-neuropathy"): ("no-association", "OR 1.2, 95% CI 0.9 to 1.6"),
     }
