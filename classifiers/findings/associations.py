@@ -398,10 +398,28 @@ def read_associations_in(
                 size=size,
                 versus=versus or arm_versus,
                 trial_of_exposure=trial,
-                outcome=chosen[0].outcome if chosen else "",
+                outcome=_outcome_words(question, domain, call, chosen),
             )
         )
     return tuple(answers)
+
+
+def _outcome_words(
+    question: AssociationQuestion, domain: str, call: str, chosen: list[_Reading]
+) -> str:
+    """The outcome as a study line names it beside the call: the sentence's own words where they
+    run the question's way ("neuropathy"); for a domain that runs the other way, which way it
+    went ("worse nerve conduction": "higher with metformin (nerve conduction)" would say the
+    velocity rose); else "" (the domain's title is shown)."""
+    if not chosen:
+        return ""
+    if chosen[0].outcome or call not in ("increased", "decreased"):
+        return chosen[0].outcome
+    found = next((d for d in question.domains if d.name == domain), None)
+    if found is None or found.polarity == question.polarity:
+        return ""
+    worse = (call == "increased") == (question.polarity == "lower-is-better")
+    return f"{'worse' if worse else 'better'} {found.title}"
 
 
 def _size_nearby(
