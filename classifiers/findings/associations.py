@@ -819,26 +819,49 @@ def _rise_near(clause: str, start: int, end: int) -> bool | None:
     return None
 
 
+# Two shares or two levels set against each other: "30% of metformin users versus 12% of
+# non-users", "22% of users and in 9% of those not taking it", "a mean B12 of 250 pmol/L versus
+# 330 pmol/L in non-users"; a first number without its unit only just before the separator
+# ("342 vs 251 pmol/L").
+_UNIT = r"%|[a-zµμ]+/[a-z]+\b"
 _SHARES = re.compile(
-    r"(\d+(?:\.\d+)?)\s?%([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against|and)\s+"
-    r"(?:only\s+)?(\d+(?:\.\d+)?)\s?%",
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?("
+    + _UNIT
+    + r")?([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against"
+    r"|and)\s+(?:(?:only|in|among|of)\s+)*(\d+(?:\.\d+)?)\s?(" + _UNIT + r")",
+    I,
+)
+# The unexposed named after the second number ("... 330 pmol/L in non-users").
+_UNEXPOSED = re.compile(
+    r"^[^;]{0,20}?\b(?:non-?users?|not\s+(?:taking|on|using|receiving)|without|controls?|those\s+not"
+    r"|placebo)\b",
     I,
 )
 
 
 def _shares_compared(clause: str, named: list[tuple[int, int]]) -> bool | None:
-    """Whether the outcome is more common in the exposed, from two shares set against each
-    other with the exposed named with one of them ("30% of metformin users versus 12% of
-    non-users"); None where the clause sets no two shares so."""
+    """Whether the outcome is more common (or higher) in the exposed, from two shares or levels
+    set against each other with the exposed named with one of them ("30% of metformin users
+    versus 12% of non-users"); None where the clause sets no two so."""
     for match in _SHARES.finditer(clause):
-        first, second = float(match.group(1)), float(match.group(3))
+        first_unit, second_unit = match.group(2), match.group(5)
+        if first_unit is None and match.group(3).strip():
+            continue  # a number of something else ("type 2"), far from the second
+        if first_unit is not None and first_unit.lower() != second_unit.lower():
+            continue
+        first, second = float(match.group(1)), float(match.group(4))
         if first == second:
             continue
-        if any(match.start(2) <= start < match.end(2) for start, _ in named):
+        if any(match.start(3) <= start < match.end(3) for start, _ in named):
             return first > second
         # "in 9% of non-users compared with 6% of metformin users": the exposed second
         if any(match.end() <= start < match.end() + 40 for start, _ in named):
             return second > first
+        # "metformin users had a mean B12 of 250 pmol/L versus 330 pmol/L in non-users"
+        if any(match.start() - 100 <= start < match.start() for start, _ in named) and (
+            _UNEXPOSED.search(clause[match.end() :])
+        ):
+            return first > second
     return None
 
 

@@ -326,3 +326,59 @@ def test_a_case_control_comparison_is_read_from_how_its_groups_differ(
     )
     [answer] = [a for a in answers if a.question == question]
     assert answer.call == call
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "call"),
+    [
+        (
+            "Metformin users had a mean serum B12 of 250 pmol/L versus 330 pmol/L in non-users.",
+            "metformin-b12-status",
+            "decreased",
+        ),
+        (
+            "B12 deficiency was found in 22% of metformin users and in 9% of those not taking metformin.",
+            "metformin-b12-status",
+            "decreased",
+        ),
+        # a ratio says the way where no word does; an interval that holds 1 says none
+        (
+            "Metformin users had more B12 deficiency and, over 6 years, neuropathy (HR 1.3, 95% CI 1.1 to 1.6).",
+            "metformin-neuropathy",
+            "increased",
+        ),
+        (
+            "Metformin users had a higher rate of B12 deficiency than non-users (hazard ratio 2.2, 95% CI 0.8 to 5.9).",
+            "metformin-b12-status",
+            "no-association",
+        ),
+        # controls: "B12" after a number is no share, and the population is not the exposure
+        (
+            "Among metformin users, B12 deficiency was associated with older age.",
+            "metformin-b12-status",
+            "unclear",
+        ),
+        (
+            "In metformin-treated patients, B12 deficiency was associated with neuropathy.",
+            "metformin-b12-status",
+            "unclear",
+        ),
+    ],
+)
+def test_users_and_non_users_are_compared_in_shares_levels_and_ratios(sentence, question, call):
+    (watch,) = load_watches()
+    definition = watch.findings_definition
+    record = Record(
+        pmid="4",
+        title="Metformin, vitamin B12 and neuropathy in type 2 diabetes: a cross-sectional study",
+        publication_year=2025,
+        abstract=(
+            AbstractSection(text=METHODS, label="METHODS"),
+            AbstractSection(text=sentence, label="RESULTS"),
+        ),
+    )
+    answers = read_associations_in(
+        read_abstract(record), definition.associations, definition.vocabulary
+    )
+    [answer] = [a for a in answers if a.question == question]
+    assert answer.call == call
