@@ -165,6 +165,10 @@ _COORDINATED = re.compile(
     I,
 )
 _USERS = re.compile(r"(?<!non-)(?<!non)\busers\b", I)
+_USERS_AFTER = re.compile(r"[\s-]+users\b", I)
+# Any word that names a case-control group or people without the outcome: a clause without one
+# is not read for groups.
+_GROUP_WORDS = re.compile(r"\bcontrol|\bcases?\b|\bnon-?cases\b|\bwithout\b|\bfree\s+of\b", I)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:[\w-]+\s+){0,2}$", I)
 
 # The size of an association as abstracts state it.
@@ -584,6 +588,8 @@ def _read_clause(
 def _clauses(text: str) -> list[str]:
     """The clauses of a sentence, split where a clause ends outside parentheses ("(mean 262 vs
     331 pmol/L; difference -69 pmol/L)" stays with its clause)."""
+    if "(" not in text or not _CLAUSES.search(text):
+        return _CLAUSES.split(text)
     hidden = _PARENTHESES.sub(lambda m: "_" * len(m.group(0)), text)
     clauses, start = [], 0
     for separator in _CLAUSES.finditer(hidden):
@@ -696,7 +702,7 @@ def _exposure_as_named(
     if cases is not None and cases.kind == "exposure":
         exposure = re.compile(f"(?:{exposure.pattern})|(?:{_CASES.pattern})", exposure.flags)
     text = " ".join((abstract.title, *(s.text for s in abstract.sentences)))
-    if any(re.match(r"[\s-]+users\b", text[m.end() :], I) for m in exposure.finditer(text)):
+    if any(_USERS_AFTER.match(text, m.end()) for m in exposure.finditer(text)):
         return exposure, _USERS
     return exposure, None
 
@@ -755,17 +761,20 @@ def _outcome_groups(
     """Where a clause names people with the outcome and people without it: where each group is
     named, whether those with it have more of the outcome in the question's direction, the
     outcome's words and domain, and where the clause names the outcome."""
-    spans = _outcome_spans(outcomes, clause)
-    taken = [(start, end) for start, end, _ in spans]
+    # the groups' words first: most clauses name neither, and the outcome's patterns cost more
+    if not _GROUP_WORDS.search(clause):
+        return None
+    controls = [m.start() for m in _CONTROLS.finditer(clause)]
     if cases is not None and cases.kind == "outcome":
         named = [m.start() for m in _CASES.finditer(clause)]
         if named:
-            controls = [m.start() for m in _CONTROLS.finditer(clause)]
+            taken = [(start, end) for start, end, _ in _outcome_spans(outcomes, clause)]
             return named, controls, cases.up, cases.named, cases.domain, taken
-    controls = [m.start() for m in _WITHOUT.finditer(clause)]
-    controls += [m.start() for m in _CONTROLS.finditer(clause)]
+    controls += [m.start() for m in _WITHOUT.finditer(clause)]
     if not controls:
         return None
+    spans = _outcome_spans(outcomes, clause)
+    taken = [(start, end) for start, end, _ in spans]
     for start, end, outcome in spans:
         having = _HAVING_BEFORE.search(clause, max(0, start - 80), start)
         if having is None or any(word.lower() in _UP for word in _WORDS.findall(having.group(0))):
