@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litwatch.classifiers.findings.text import RESULTS, Abstract, Sentence
 from litwatch.classifiers.readers.terms import compile_terms
@@ -41,7 +41,15 @@ _NONE = re.compile(
     r"\b(?:no|not|nor)\s+(?:\w+\s+){0,3}?(?:associat\w*|differ\w*|relat\w*|link\w*|correlat\w*"
     r"|chang\w*|predict\w*|affect\w*|alter\w*|influenc\w*)"
     r"|\bdid\s+not\s+(?:differ|change|vary|predict)|\bsimilar(?:ly)?\b"
-    r"|\bcomparable\b|\bunchanged\b|\bunrelated\b|\bindependent\s+of\b|\bnull\s+association",
+    r"|\bcomparable\b|\bunchanged\b|\bunrelated\b|\bindependent\s+of\b|\bnull\s+association"
+    r"|\bnot\s+(?:statistically\s+)?significant\b|\bnon-?significant\b"
+    r"|\bdid\s+not\s+reach\s+(?:statistical\s+)?significance\b",
+    I,
+)
+# A clause that says only that the difference just stated was not significant.
+_NOT_SIGNIFICANT = re.compile(
+    r"\bnot\s+(?:statistically\s+)?significant|\bnon-?significant\b"
+    r"|\bdid\s+not\s+reach\s+(?:statistical\s+)?significance",
     I,
 )
 # A clause that states an association at all: an outcome said to go with an exposure (not
@@ -112,8 +120,56 @@ _VERSUS = re.compile(
 )
 _NOT_A_COMPARATOR = frozenset(("controls", "control", "those", "others", "before", "baseline"))
 _CLAUSES = re.compile(r";|\bwhereas\b|\bbut\b|\bwhile\b", I)
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z-]*|\d+(?:\.\d+)?%?")
 _WINDOW_BEFORE, _WINDOW_AFTER = 5, 7
+
+# A case-control study names its two groups in its methods: "... with neuropathy (cases) and
+# ... without (controls)", or "Cases were ...; controls were ...".
+_GROUP_MARK = re.compile(r"\(\s*(?:the\s+)?(?P<group>cases?|controls?)\b[^()]*\)", I)
+_GROUP_WERE = re.compile(
+    r"\b(?P<group>cases|controls)\s+(?:were|comprised|included|consisted\s+of)\s+(?P<text>[^;]*)",
+    I,
+)
+_CASES = re.compile(r"\bcases\b|\bcase\s+(?:patients|participants|group)\b", I)
+_CONTROLS = re.compile(
+    r"\bcontrols\b|\bcontrol\s+(?:patients|participants|group)\b|\bnon-?cases\b", I
+)
+# People set apart by having the outcome ("those with neuropathy"), against those without it.
+_HAVING_BEFORE = re.compile(
+    r"\b(?:with|having|developed|who\s+developed|who\s+had)\s+(?:[\w-]+\s+){0,3}$", I
+)
+_WITHOUT = re.compile(r"\bwithout\b|\bfree\s+of\b", I)
+_DENIED_BEFORE = re.compile(r"\b(?:without|no|not|non|free\s+of)\b[\s-]*(?:[\w-]+\s+){0,2}$", I)
+# Where a comparison names its reference group: what comes after is what the first is set against.
+_REFERENCE_MARK = re.compile(
+    r"\bthan\b|\bcompared\s+(?:with|to)\b|\bversus\b|\bvs\b|\brelative\s+to\b", I
+)
+# A level said against a cut-off, in how a study defines its groups ("B12 below 148 pmol/L").
+_BELOW = frozenset(("below", "under", "beneath"))
+_ABOVE = frozenset(("above", "exceeding"))
+# The words that make an exposure the low or high end of a measure ("low B12" of "B12").
+_LOW_LEVEL = frozenset(("low", "lower", "reduced", "decreased", "poor"))
+_HIGH_LEVEL = frozenset(("high", "higher", "raised", "elevated", "increased"))
+# The exposure named as the people a clause is set in ("Among metformin users, ..."): the
+# association the clause states is between other things.
+_POPULATION_COMMA = re.compile(
+    r"^[\w-]*\s*(?:users?|patients|people|participants|adults|individuals|subjects)?\s*,", I
+)
+_POPULATION_BEFORE = re.compile(r"\b(?:among|in)\s+(?:the\s+|all\s+)?(?:\d[\d,]*\s+)?$", I)
+# Two things joined as a pair ("more B12 deficiency and more neuropathy"): each goes with a
+# third, not with each other; "between A and B" is the association itself.
+_COORDINATED = re.compile(
+    r"^\s*,?\s*(?:and|or)\s+(?:of\s+|in\s+)?(?:(?:more|less|higher|lower|greater|fewer|a|an|the"
+    r"|incident|new)\s+)?(?:[\w-]+\s+){0,2}$",
+    I,
+)
+_USERS = re.compile(r"(?<!non-)(?<!non)\busers\b", I)
+_USERS_AFTER = re.compile(r"[\s-]+users\b", I)
+# Any word that names a case-control group or people without the outcome: a clause without one
+# is not read for groups.
+_GROUP_WORDS = re.compile(r"\bcontrol|\bcases?\b|\bnon-?cases\b|\bwithout\b|\bfree\s+of\b", I)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:[\w-]+\s+){0,2}$", I)
 
 # The size of an association as abstracts state it.
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
@@ -137,9 +193,10 @@ _DIFFERENCE = re.compile(
     r"[\s:=,]*(?:of\s+)?" + _NUMBER + r"\s*([A-Za-zµ%][\w/%µ]*)?" + _CI,
     I,
 )
+# "by 22%" is a size only after a word of change ("lowered B12 by 22%"), not "reported by 22%".
 _PERCENT = re.compile(
     r"\b(\d+(?:\.\d+)?\s?%)\s+(lower|higher|less|more|reduction|increase|decrease|greater)\b"
-    r"|\bby\s+(\d+(?:\.\d+)?\s?%)",
+    r"|\b(?:" + "|".join(sorted(_UP | _DOWN)) + r")\s+(?:[\w-]+\s+){0,3}?by\s+(\d+(?:\.\d+)?\s?%)",
     I,
 )
 _FRACTION = re.compile(
@@ -178,17 +235,63 @@ _COMPILED: dict[tuple[int, int], tuple[tuple, OutcomeVocabulary | None, tuple]] 
 
 def _compiled(
     questions: tuple[AssociationQuestion, ...], vocabulary: OutcomeVocabulary | None
-) -> tuple[tuple[AssociationQuestion, re.Pattern[str], tuple[_Outcome, ...]], ...]:
+) -> tuple[tuple[AssociationQuestion, re.Pattern[str], tuple[_Outcome, ...], _Measure | None], ...]:
     key = (hash(tuple(id(q) for q in questions)), id(vocabulary))
     found = _COMPILED.get(key)
     if found is not None and found[0] == questions and found[1] is vocabulary:
         return found[2]
     words = vocabulary or OutcomeVocabulary()
-    compiled = tuple((q, compile_terms(q.exposure.terms), _outcomes(q, words)) for q in questions)
+    compiled = tuple(
+        (q, compile_terms(q.exposure.terms), _outcomes(q, words), _measure(q)) for q in questions
+    )
     if len(_COMPILED) >= 16:
         _COMPILED.clear()
     _COMPILED[key] = (questions, vocabulary, compiled)
     return compiled
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """The measure an exposure is one end of ("B12" for "low B12"), where its terms say so: a
+    comparison of that measure is a comparison of the exposure."""
+
+    pattern: re.Pattern[str]
+    low_end: bool
+
+
+def _measure(question: AssociationQuestion) -> _Measure | None:
+    low, high = [], []
+    for term in question.exposure.terms:
+        first, _, rest = term.strip().partition(" ")
+        if rest.strip().strip("*"):
+            if first.lower() in _LOW_LEVEL:
+                low.append(rest)
+            elif first.lower() in _HIGH_LEVEL:
+                high.append(rest)
+    if low or high:
+        return _Measure(compile_terms(tuple(low or high)), bool(low))
+    return None
+
+
+@dataclass(frozen=True)
+class _Cases:
+    """What sets a case-control study's cases apart from its controls, for one question: the
+    outcome (`kind` "outcome"; `up`: the cases have more of it in the question's direction,
+    `named`: its words) or the exposure (`kind` "exposure")."""
+
+    kind: str
+    up: bool = True
+    named: str = ""
+    domain: str = ""
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a record's reading of one question needs beyond its sentences."""
+
+    cases: _Cases | None = None
+    measure: _Measure | None = None
+    users: re.Pattern[str] | None = None  # "users" once the abstract said "metformin users"
 
 
 def _outcomes(question: AssociationQuestion, vocabulary: OutcomeVocabulary) -> tuple[_Outcome, ...]:
@@ -243,6 +346,12 @@ class _Reading:
     domain: str
     sentence: Sentence
     outcome: str = ""  # the outcome as the sentence names it
+    clause: str = ""  # the clause that says it, and where in it the comparison is named
+    start: int = 0
+    # read from people with the outcome against people without: only a ratio (the odds of the
+    # exposure in cases against controls are the odds of the outcome in the exposed against the
+    # unexposed) sizes it; a difference in the exposure's measure is no size of the outcome
+    ratio_only: bool = False
 
 
 def read_associations_in(
@@ -260,24 +369,27 @@ def read_associations_in(
     passage = passage or Passage.of(
         " ".join((abstract.title, *(s.text for s in abstract.sentences)))
     )
-    for question, exposure, outcomes in _compiled(tuple(questions), vocabulary):
+    for question, exposure, outcomes, measure in _compiled(tuple(questions), vocabulary):
         if not (passage.may_match(exposure) and exposure.search(passage.text)):
             continue
         if not any(
             passage.may_match(o.pattern) and _outcome_spans((o,), passage.text) for o in outcomes
         ):
             continue
+        cases = _cases_of(abstract, exposure, outcomes)
+        named, users = _exposure_as_named(abstract, exposure, cases)
+        context = _Context(cases, measure, users)
         readings = [
             reading
             for sentence in abstract.sentences
             if abstract.reports(sentence)
-            for reading in _read(sentence, exposure, outcomes)
+            for reading in _read(sentence, named, outcomes, context)
         ]
         trial, arm_versus = _trial_of_exposure(abstract, exposure)
         call, chosen = _decide(readings, abstract)
         domain = chosen[0].domain if chosen else question.domains[0].name
         evidence = chosen[0].sentence.text if chosen else ""
-        size = next((s for r in chosen if (s := size_in(r.sentence.text))), "")
+        size = next((s for r in chosen if (s := _size_of(r))), "")
         size = size or _size_nearby(abstract, chosen, call, outcomes)
         versus = next((v for r in chosen if (v := _versus_in(r.sentence.text, exposure))), "")
         answers.append(
@@ -290,10 +402,28 @@ def read_associations_in(
                 size=size,
                 versus=versus or arm_versus,
                 trial_of_exposure=trial,
-                outcome=chosen[0].outcome if chosen else "",
+                outcome=_outcome_words(question, domain, call, chosen),
             )
         )
     return tuple(answers)
+
+
+def _outcome_words(
+    question: AssociationQuestion, domain: str, call: str, chosen: list[_Reading]
+) -> str:
+    """The outcome as a study line names it beside the call: the sentence's own words where they
+    run the question's way ("neuropathy"); for a domain that runs the other way, which way it
+    went ("worse nerve conduction": "higher with metformin (nerve conduction)" would say the
+    velocity rose); else "" (the domain's title is shown)."""
+    if not chosen:
+        return ""
+    if chosen[0].outcome or call not in ("increased", "decreased"):
+        return chosen[0].outcome
+    found = next((d for d in question.domains if d.name == domain), None)
+    if found is None or found.polarity == question.polarity:
+        return ""
+    worse = (call == "increased") == (question.polarity == "lower-is-better")
+    return f"{'worse' if worse else 'better'} {found.title}"
 
 
 def _size_nearby(
@@ -308,7 +438,7 @@ def _size_nearby(
     for sentence in abstract.sentences[first + 1 :]:
         if abstract.sections[sentence.index] != RESULTS:
             continue
-        size = size_in(sentence.text)
+        size = size_in(sentence.text, chosen[0].ratio_only)
         if not size:
             continue
         said = {r.call for r in _read(sentence, None, outcomes)}
@@ -369,78 +499,378 @@ def _qualified(text: str, match: re.Match[str], outcome: _Outcome) -> bool:
 
 
 def _read(
-    sentence: Sentence, exposure: re.Pattern[str] | None, outcomes: Sequence[_Outcome]
+    sentence: Sentence,
+    exposure: re.Pattern[str] | None,
+    outcomes: Sequence[_Outcome],
+    context: _Context | None = None,
 ) -> list[_Reading]:
     """What one sentence says of the outcome in the exposed: one reading per clause that names
-    the outcome and sets the exposure against its absence (taken as said without `exposure`)."""
+    the outcome and sets the exposure against its absence (taken as said without `exposure`),
+    or, in a clause that compares people with the outcome and people without it, the exposure
+    in those with it against those without (`_read_groups`)."""
     readings = []
-    for clause in _CLAUSES.split(sentence.text):
-        contrast = "exposed" if exposure is None else _contrast(clause, exposure)
-        if contrast is None:
+    clauses = _clauses(sentence.text)
+    for index, clause in enumerate(clauses):
+        named = exposure
+        if named is not None and context is not None and context.users is not None:
+            # "users" stands for the exposed only where the clause does not name the exposure
+            named = named if named.search(clause) else context.users
+        reading = _read_clause(sentence, clause, named, outcomes)
+        if reading is None and named is not None and context is not None:
+            reading = _read_groups(sentence, clause, named, outcomes, context)
+        if reading is None:
             continue
-        named = [] if exposure is None else _exposure_spans(clause, exposure)
-        spans = [
-            span
-            for span in _outcome_spans(outcomes, clause)
-            if not any(s <= span[0] and span[1] <= e for s, e in named)
-        ]
-        if not spans:
-            continue
-        if _NONE.search(clause):
-            first = spans[0]
-            readings.append(
-                _Reading("no-association", first[2].domain, sentence, _named(clause, first))
-            )
-            continue
-        associated = _ASSOCIATED.search(clause)
-        for start, end, outcome in spans:
-            if associated and _same_side(associated, (start, end), named):
-                # "deficiency was associated with higher metformin dose and a positive
-                # neuropathy screen": each goes with deficiency, not with each other
-                continue
-            sign = _SIGN.search(clause)
-            rise: bool | None
-            if sign:  # "B12 was inversely correlated with the duration of metformin use"
-                rise = sign.group("up") is not None
-            else:
-                rise = _direction_near(clause, start, end, outcome)
-            if rise is None:  # "present in 30% of metformin users versus 12% of non-users"
-                rise = _shares_compared(clause, named)
-            if rise is None and associated:
-                rise = True  # "metformin use is associated with B12 deficiency"
-            if rise is None:
-                continue
-            up = rise == outcome.same
-            if contrast == "reference":
-                up = not up
-            call = "increased" if up else "decreased"
-            readings.append(
-                _Reading(call, outcome.domain, sentence, _named(clause, (start, end, outcome)))
-            )
-            break
+        if reading.call != "no-association" and any(
+            _NOT_SIGNIFICANT.search(later) and not _outcome_spans(outcomes, later)
+            for later in clauses[index + 1 :]
+        ):
+            # "Cases had lower B12 than controls, but the difference was not significant"
+            reading = replace(reading, call="no-association")
+        readings.append(reading)
     return readings
 
 
+def _read_clause(
+    sentence: Sentence, clause: str, exposure: re.Pattern[str] | None, outcomes: Sequence[_Outcome]
+) -> _Reading | None:
+    contrast = "exposed" if exposure is None else _contrast(clause, exposure)
+    if contrast is None:
+        return None
+    named = [] if exposure is None else _exposure_spans(clause, exposure)
+    spans = [
+        span
+        for span in _outcome_spans(outcomes, clause)
+        if not any(s <= span[0] and span[1] <= e for s, e in named)
+        and not _coordinated(clause, span, named)
+    ]
+    if not spans:
+        return None
+    if _NONE.search(clause):
+        first = spans[0]
+        return _Reading(
+            "no-association", first[2].domain, sentence, _named(clause, first), clause, first[0]
+        )
+    associated = _ASSOCIATED.search(clause)
+    for index, (start, end, outcome) in enumerate(spans):
+        if associated and _same_side(associated, (start, end), named):
+            # "deficiency was associated with higher metformin dose and a positive
+            # neuropathy screen": each goes with deficiency, not with each other
+            continue
+        # the effect stated for this outcome: up to the next outcome the clause names
+        following = spans[index + 1][0] if index + 1 < len(spans) else len(clause)
+        effect = _effect_in(clause[end:following])
+        sign = _SIGN.search(clause)
+        rise: bool | None
+        if sign:  # "B12 was inversely correlated with the duration of metformin use"
+            rise = sign.group("up") is not None
+        else:
+            rise = _direction_near(clause, start, end, outcome)
+        if rise is None:  # "present in 30% of metformin users versus 12% of non-users"
+            rise = _shares_compared(clause, named)
+        if rise is None and effect is not None and effect[0] == "ratio":
+            rise = effect[1]  # "a higher incidence of ... and of neuropathy (HR 1.38, ...)"
+        if rise is None and associated:
+            rise = True  # "metformin use is associated with B12 deficiency"
+        if rise is None:
+            continue
+        said = _named(clause, (start, end, outcome))
+        if effect is not None and effect[1] is None:
+            # "slightly more common (OR 1.15, 95% CI 0.84 to 1.57)": the interval says none
+            return _Reading("no-association", outcome.domain, sentence, said, clause, start)
+        up = rise == outcome.same
+        if contrast == "reference":
+            up = not up
+        call = "increased" if up else "decreased"
+        return _Reading(call, outcome.domain, sentence, said, clause, start)
+    return None
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a sentence, split where a clause ends outside parentheses ("(mean 262 vs
+    331 pmol/L; difference -69 pmol/L)" stays with its clause)."""
+    if "(" not in text or not _CLAUSES.search(text):
+        return _CLAUSES.split(text)
+    hidden = _PARENTHESES.sub(lambda m: "_" * len(m.group(0)), text)
+    clauses, start = [], 0
+    for separator in _CLAUSES.finditer(hidden):
+        clauses.append(text[start : separator.start()])
+        start = separator.end()
+    clauses.append(text[start:])
+    return clauses
+
+
+def _coordinated(
+    clause: str, span: tuple[int, int, _Outcome], named: list[tuple[int, int]]
+) -> bool:
+    """Whether the outcome and a mention of the exposure are a pair joined by "and"/"or" ("more
+    B12 deficiency and more neuropathy", "of B12 deficiency (HR 2.9 ...) and of neuropathy")."""
+    for start, end in named:
+        first, second = sorted(((start, end), (span[0], span[1])))
+        if second[0] - first[1] > 120:
+            continue
+        gap = _PARENTHESES.sub("", clause[first[1] : second[0]])
+        if _COORDINATED.match(gap) and not _BETWEEN_BEFORE.search(
+            clause[max(0, first[0] - 60) : first[0]]
+        ):
+            return True
+    return False
+
+
+def _effect_in(text: str) -> tuple[str, bool | None] | None:
+    """The first ratio or difference `text` states with its confidence interval: its kind and
+    whether it is above the null (True), below it (False) or its interval holds it (None)."""
+    ratio, difference = _RATIO.search(text), _DIFFERENCE.search(text)
+    found = min(
+        (m for m in (ratio, difference) if m is not None), key=lambda m: m.start(), default=None
+    )
+    if found is None or found.group(4) is None or found.group(5) is None:
+        return None
+    null = 1.0 if found is ratio else 0.0
+    low, high = sorted((float(found.group(4)), float(found.group(5))))
+    kind = "ratio" if found is ratio else "difference"
+    if low > null:
+        return kind, True
+    if high < null:
+        return kind, False
+    return kind, None
+
+
+def _size_of(reading: _Reading) -> str:
+    """The size a reading's comparison states: the first after where the clause names it, else
+    the sentence's only ratio or difference (never one of two that belong to others)."""
+    after = size_in(reading.clause[reading.start :], reading.ratio_only)
+    if after:
+        return after
+    text = reading.sentence.text
+    if len(_RATIO.findall(text)) + len(_DIFFERENCE.findall(text)) > 1:
+        return ""
+    return size_in(text, reading.ratio_only)
+
+
+def _group_definitions(abstract: Abstract) -> tuple[str, str]:
+    """How a case-control study's methods define its cases and its controls, as written."""
+    cases: list[str] = []
+    controls: list[str] = []
+    for sentence in abstract.sentences:
+        if abstract.reports(sentence):
+            continue
+        text = sentence.text
+        start = 0
+        for mark in _GROUP_MARK.finditer(text):
+            before = text[start : mark.start()]
+            before = before[max(before.rfind(";"), before.rfind(":")) + 1 :]
+            (cases if mark.group("group").lower().startswith("case") else controls).append(before)
+            start = mark.end()
+        for were in _GROUP_WERE.finditer(text):
+            if were.group("group").lower() == "cases":
+                cases.append(re.split(r"\bcontrols?\b", were.group("text"), flags=I)[0])
+            else:
+                controls.append(were.group("text"))
+    return " ".join(cases), " ".join(controls)
+
+
+def _cases_of(
+    abstract: Abstract, exposure: re.Pattern[str], outcomes: Sequence[_Outcome]
+) -> _Cases | None:
+    """What sets the cases apart, where the methods define cases: the outcome, or the exposure
+    (named for the cases and not, or only denied, for the controls)."""
+    if not _CASES.search(" ".join(s.text for s in abstract.sentences)):
+        return None
+    cases, controls = _group_definitions(abstract)
+    if not cases:
+        return None
+    exposed = _exposure_spans(cases, exposure)
+    for start, end, outcome in _outcome_spans(outcomes, cases):
+        if any(s <= start and end <= e for s, e in exposed):
+            continue
+        rise = _direction_near(cases, start, end, outcome, levels=True)
+        up = (True if rise is None else rise) == outcome.same
+        return _Cases("outcome", up, _named(cases, (start, end, outcome)), outcome.domain)
+    shared = any(
+        not _DENIED_BEFORE.search(controls[max(0, start - 40) : start])
+        for start, _ in _exposure_spans(controls, exposure)
+    )
+    return _Cases("exposure") if exposed and not shared else None
+
+
+def _exposure_as_named(
+    abstract: Abstract, exposure: re.Pattern[str], cases: _Cases | None
+) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The exposure as the results name it: also "cases" where the exposure is what makes a
+    case; and, for clauses that do not name it, "users" where the abstract speaks of the
+    exposure's users ("metformin users" ... "22% of users and 19% of non-users")."""
+    if cases is not None and cases.kind == "exposure":
+        exposure = re.compile(f"(?:{exposure.pattern})|(?:{_CASES.pattern})", exposure.flags)
+    text = " ".join((abstract.title, *(s.text for s in abstract.sentences)))
+    if any(_USERS_AFTER.match(text, m.end()) for m in exposure.finditer(text)):
+        return exposure, _USERS
+    return exposure, None
+
+
+def _read_groups(
+    sentence: Sentence,
+    clause: str,
+    exposure: re.Pattern[str],
+    outcomes: Sequence[_Outcome],
+    context: _Context,
+) -> _Reading | None:
+    """A clause that compares people with the outcome and people without it in the exposure
+    ("Cases had lower B12 than controls", "those with neuropathy had lower serum cobalamin
+    than those without"): the outcome goes with the exposure where the exposure is more
+    present in those with the outcome."""
+    groups = _outcome_groups(clause, outcomes, context.cases)
+    if groups is None:
+        return None
+    cases, controls, up, said, domain, taken = groups
+    mentions = _exposure_mentions(clause, exposure, context.measure, taken)
+    if not mentions:
+        return None
+    first = mentions[0][0]
+    if _NONE.search(clause):  # "B12 did not differ between cases and controls"
+        return _Reading("no-association", domain, sentence, said, clause, first, True)
+    presence: bool | None = None
+    for start, end, level in mentions:
+        rise = _rise_near(clause, start, end)
+        if level == "low-term":
+            presence = True  # "cases had lower B12"
+        elif rise is not None:
+            presence = not rise if level == "low" else rise
+        if presence is not None:
+            first = start
+            break
+    if presence is not None:
+        mark = _REFERENCE_MARK.search(clause)
+        if mark and cases[0] > mark.start() and any(c < mark.start() for c in controls):
+            presence = not presence  # "controls had higher B12 than cases"
+    else:  # "taken by 71% of cases compared with 48% of controls"
+        presence = _shares_compared(clause, [(c, c + 1) for c in cases])
+    effect = _effect_in(clause[first:])
+    if presence is None and effect is not None and effect[0] == "ratio":
+        presence = effect[1]
+    if presence is None:
+        return None
+    if effect is not None and effect[1] is None:
+        return _Reading("no-association", domain, sentence, said, clause, first, True)
+    call = "increased" if presence == up else "decreased"
+    return _Reading(call, domain, sentence, said, clause, first, True)
+
+
+def _outcome_groups(
+    clause: str, outcomes: Sequence[_Outcome], cases: _Cases | None
+) -> tuple[list[int], list[int], bool, str, str, list[tuple[int, int]]] | None:
+    """Where a clause names people with the outcome and people without it: where each group is
+    named, whether those with it have more of the outcome in the question's direction, the
+    outcome's words and domain, and where the clause names the outcome."""
+    # the groups' words first: most clauses name neither, and the outcome's patterns cost more
+    if not _GROUP_WORDS.search(clause):
+        return None
+    controls = [m.start() for m in _CONTROLS.finditer(clause)]
+    if cases is not None and cases.kind == "outcome":
+        named = [m.start() for m in _CASES.finditer(clause)]
+        if named:
+            taken = [(start, end) for start, end, _ in _outcome_spans(outcomes, clause)]
+            return named, controls, cases.up, cases.named, cases.domain, taken
+    controls += [m.start() for m in _WITHOUT.finditer(clause)]
+    if not controls:
+        return None
+    spans = _outcome_spans(outcomes, clause)
+    taken = [(start, end) for start, end, _ in spans]
+    for start, end, outcome in spans:
+        having = _HAVING_BEFORE.search(clause, max(0, start - 80), start)
+        if having is None or any(word.lower() in _UP for word in _WORDS.findall(having.group(0))):
+            continue
+        rise = _direction_near(
+            clause[having.start() : end],
+            start - having.start(),
+            end - having.start(),
+            outcome,
+            levels=True,
+        )
+        up = (True if rise is None else rise) == outcome.same
+        return [start], controls, up, _named(clause, (start, end, outcome)), outcome.domain, taken
+    return None
+
+
+def _exposure_mentions(
+    clause: str, exposure: re.Pattern[str], measure: _Measure | None, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Where a clause names the exposure, outside the outcome's words: as a term that is itself a
+    level ("lower B12": `low-term`), as the measure it is one end of ("B12": `low` or `high`), or
+    as a state or a use ("deficiency", "metformin": `state`)."""
+    found = []
+    named = _exposure_spans(clause, exposure)
+    for start, end in named:
+        words = clause[start:end].split()
+        level = words[0].lower() if words else ""
+        kind = "low-term" if level in _LOW_LEVEL else "state"
+        if level in _HIGH_LEVEL:
+            continue  # read as the measure, below
+        found.append((start, end, kind))
+    if measure is not None:
+        for match in measure.pattern.finditer(clause):
+            inside = any(s <= match.start() and match.end() <= e for s, e in named)
+            if not inside:
+                found.append((match.start(), match.end(), "low" if measure.low_end else "high"))
+    return sorted(m for m in found if not any(s <= m[0] and m[1] <= e for s, e in taken))
+
+
+def _rise_near(clause: str, start: int, end: int) -> bool | None:
+    """Whether the nearest word of direction to a mention says more (True) or less (False)."""
+    before = _WORDS.findall(clause[max(0, start - 120) : start])[-8:]
+    after = _WORDS.findall(clause[end:])[:_WINDOW_AFTER]
+    candidates = [(len(before) - i, word) for i, word in enumerate(before)]
+    candidates += [(i + 1, word) for i, word in enumerate(after)]
+    for _distance, word in sorted(candidates, key=lambda pair: pair[0]):
+        if word.lower() in _UP:
+            return True
+        if word.lower() in _DOWN:
+            return False
+    return None
+
+
+# Two shares or two levels set against each other: "30% of metformin users versus 12% of
+# non-users", "22% of users and in 9% of those not taking it", "a mean B12 of 250 pmol/L versus
+# 330 pmol/L in non-users"; a first number without its unit only just before the separator
+# ("342 vs 251 pmol/L").
+_UNIT = r"%|[a-zµμ]+/[a-z]+\b"
 _SHARES = re.compile(
-    r"(\d+(?:\.\d+)?)\s?%([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against)\s+"
-    r"(?:only\s+)?(\d+(?:\.\d+)?)\s?%",
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?("
+    + _UNIT
+    + r")?([^%;]{0,80}?)\b(?:versus|vs\.?|compared\s+with|against"
+    r"|and)\s+(?:(?:only|in|among|of)\s+)*(\d+(?:\.\d+)?)\s?(" + _UNIT + r")",
+    I,
+)
+# The unexposed named after the second number ("... 330 pmol/L in non-users").
+_UNEXPOSED = re.compile(
+    r"^[^;]{0,20}?\b(?:non-?users?|not\s+(?:taking|on|using|receiving)|without|controls?|those\s+not"
+    r"|placebo)\b",
     I,
 )
 
 
 def _shares_compared(clause: str, named: list[tuple[int, int]]) -> bool | None:
-    """Whether the outcome is more common in the exposed, from two shares set against each
-    other with the exposed named with one of them ("30% of metformin users versus 12% of
-    non-users"); None where the clause sets no two shares so."""
+    """Whether the outcome is more common (or higher) in the exposed, from two shares or levels
+    set against each other with the exposed named with one of them ("30% of metformin users
+    versus 12% of non-users"); None where the clause sets no two so."""
     for match in _SHARES.finditer(clause):
-        first, second = float(match.group(1)), float(match.group(3))
+        first_unit, second_unit = match.group(2), match.group(5)
+        if first_unit is None and match.group(3).strip():
+            continue  # a number of something else ("type 2"), far from the second
+        if first_unit is not None and first_unit.lower() != second_unit.lower():
+            continue
+        first, second = float(match.group(1)), float(match.group(4))
         if first == second:
             continue
-        if any(match.start(2) <= start < match.end(2) for start, _ in named):
+        if any(match.start(3) <= start < match.end(3) for start, _ in named):
             return first > second
         # "in 9% of non-users compared with 6% of metformin users": the exposed second
         if any(match.end() <= start < match.end() + 40 for start, _ in named):
             return second > first
+        # "metformin users had a mean B12 of 250 pmol/L versus 330 pmol/L in non-users"
+        if any(match.start() - 100 <= start < match.start() for start, _ in named) and (
+            _UNEXPOSED.search(clause[match.end() :])
+        ):
+            return first > second
     return None
 
 
@@ -473,6 +903,7 @@ def _contrast(text: str, exposure: re.Pattern[str]) -> str | None:
         _has_comparative(text)
         or " than " in text
         or bool(_ASSOCIATED.search(text) or _NONE.search(text) or _SETS_AGAINST.search(text))
+        or bool(_SHARES.search(text))  # "in 45% of cases and 20% of controls"
     )
     for start, end in _exposure_spans(text, exposure):
         before, after = text[max(0, start - 60) : start], text[end : end + 60]
@@ -483,6 +914,13 @@ def _contrast(text: str, exposure: re.Pattern[str]) -> str | None:
             return "exposed"
         if _POPULATION_AFTER.search(after) and " than " not in text:
             continue
+        if (
+            _POPULATION_BEFORE.search(before)
+            and _POPULATION_COMMA.search(after)
+            and " than " not in text
+            and not _SETS_AGAINST.search(text)
+        ):
+            continue  # "Among metformin users, proton pump inhibitor use was associated with"
         if _BEFORE_EXPOSURE.search(before) and comparing:
             return "exposed"
     return found
@@ -492,10 +930,12 @@ def _has_comparative(text: str) -> bool:
     return any(word.lower() in _COMPARATIVE for word in _WORDS.findall(text))
 
 
-def _direction_near(clause: str, start: int, end: int, outcome: _Outcome) -> bool | None:
+def _direction_near(
+    clause: str, start: int, end: int, outcome: _Outcome, levels: bool = False
+) -> bool | None:
     """Whether the nearest word of direction to the outcome's name says it rose (True) or fell
-    (False); "worse" and "better" rise or fall as the measure's polarity says. None when no such
-    word is near."""
+    (False); "worse" and "better" rise or fall as the measure's polarity says; with `levels`, a
+    level against a cut-off too ("below 148 pmol/L"). None when no such word is near."""
     before = _WORDS.findall(clause[:start])[-_WINDOW_BEFORE:]
     after = _WORDS.findall(clause[end:])[:_WINDOW_AFTER]
     candidates = [(len(before) - i, word) for i, word in enumerate(before)]
@@ -503,9 +943,9 @@ def _direction_near(clause: str, start: int, end: int, outcome: _Outcome) -> boo
     worse_rises = outcome.polarity == "lower-is-better"
     for _distance, word in sorted(candidates, key=lambda pair: pair[0]):
         lowered = word.lower()
-        if lowered in _UP:
+        if lowered in _UP or (levels and lowered in _ABOVE):
             return True
-        if lowered in _DOWN:
+        if lowered in _DOWN or (levels and lowered in _BELOW):
             return False
         if lowered in _WORSE:
             return worse_rises
@@ -549,9 +989,10 @@ def _versus_in(text: str, exposure: re.Pattern[str]) -> str:
     return ""
 
 
-def size_in(text: str) -> str:
+def size_in(text: str, ratio_only: bool = False) -> str:
     """The size of the association a sentence states: a ratio with its confidence interval, a
-    (mean) difference, a percentage or a fraction ("about a fifth"); "" when none."""
+    (mean) difference, a percentage or a fraction ("about a fifth"); "" when none (with
+    `ratio_only`, a ratio or nothing)."""
     ratio = _RATIO.search(text)
     if ratio:
         name = " ".join(ratio.group(1).split())
@@ -560,6 +1001,8 @@ def size_in(text: str) -> str:
             short = "adjusted " + short
         per = " ".join(ratio.group(3).split())
         return f"{short} {ratio.group(2)}" + (f" {per}" if per else "") + _interval(ratio, 4)
+    if ratio_only:
+        return ""
     difference = _DIFFERENCE.search(text)
     if difference:
         unit = difference.group(3) or ""

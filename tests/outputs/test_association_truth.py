@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 from default_judge import judged, on_topic
 from litwatch.flows.digesting import watch_info
-from litwatch.outputs.associations import ASSOCIATION
+from litwatch.outputs.associations import ASSOCIATION, association_views
 from litwatch.outputs.statements import EvidenceStatement, watch_statements
+
+from litwatch.config import load_watches
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 COMPLETE = "metformin-b12-status"  # the question whose every listed study has a row
@@ -51,6 +53,7 @@ def statements(corpus) -> dict[str, EvidenceStatement]:
             corpus / "ontopic" / "ontopic.xml",
             DATA / "ontopic_more.xml",
             DATA / "association_records.xml",
+            DATA / "association_heldout.xml",
         ]
     )
     questions, _ = watch_statements(on_topic(pairs), watch_info(watch))
@@ -109,3 +112,25 @@ def test_the_statement_counts_what_the_rows_say(statements):
     assert f"{others} disagrees" in text if others == 1 else f"{others} disagree" in text
     unclear = sum(r.call == "unclear" for r in rows)
     assert f"{unclear} more state no comparison" in text
+
+
+def test_each_study_line_names_its_outcome_the_way_it_went(statements):
+    """A clinician reads "higher with metformin (nerve conduction)" as the velocity rising: a
+    study whose outcome runs the other way from the question's says which way it went."""
+    (watch,) = [w for w in load_watches() if w.name == "b12-dpn"]
+    lines = {
+        (view["key"], study["pmid"]): (study["direction_words"], study["outcomes"])
+        for section in association_views(list(statements.values()), watch_info(watch))
+        for view in section["statements"]
+        for study in view["studies"]
+    }
+    # 98500009: nerve conduction velocity lower in metformin users
+    assert lines["association:metformin-neuropathy", "98500009"] == (
+        "higher with metformin (mean difference -2.1 m/s, 95% CI -3.4 to -0.8)",
+        "worse nerve conduction",
+    )
+    # control: an outcome that runs the question's way keeps its own words
+    assert lines["association:low-b12-neuropathy", "98500003"] == (
+        "higher with low B12 (mean difference 4.2 V, 95% CI 2.1 to 6.3)",
+        "vibration perception",
+    )
