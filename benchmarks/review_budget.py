@@ -10,14 +10,18 @@ the review queue shows them (least confident first, `classifiers/findings/confid
    annotators' label and sentence stand for the reviewer's), the model learns again with those
    N checked calls (`train_model(..., checked=...)`, as `litwatch train-findings` will with
    reviewers' decisions), and the fifth fold, never seen, scores it. Macro-F1 over all five
-   rotations' scored calls.
+   rotations' scored calls, averaged over three deals of the articles into folds (`DRAWS`);
+   beside it the spread of single rotations and the gain over no checked calls paired by
+   rotation (mean ± standard error), so that a rise can be told from noise.
 
     python benchmarks/review_budget.py [CORPUS_DIR]
 
-Ends with `wrong_caught_at_20pct=`, `findings_ece=` and `learning_curve=N:F1,...` lines."""
+Ends with `wrong_caught_at_20pct=`, `findings_ece=`, `learning_curve=N:F1,...` and
+`learning_curve_gain=N:+GAIN±SE,...` lines."""
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -42,6 +46,10 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 BUDGET = 0.20  # the share of the queue a reviewer gets through
 CHECKED = (0, 50, 100, 200)  # checked calls added per rotation for the learning curve
 FOLDS = 5
+# How the articles are dealt into folds for the learning curve: as GroupKFold deals them
+# (the same folds as the CV above), then shuffled by two seeds. One deal's five rotations
+# score about 640 calls once; its curve moves by a point or so with the deal alone.
+DRAWS = (None, 1, 2)
 
 
 def main(corpus: Path = CORPUS) -> None:
@@ -85,23 +93,72 @@ def main(corpus: Path = CORPUS) -> None:
     print(f"findings_macro_f1={macro:.3f} (the same calls as benchmarks/findings_eval.py)")
 
     started = time.perf_counter()
-    curve = learning_curve(abstracts, prompts)
+    curves = [learning_curve(abstracts, prompts, seed) for seed in DRAWS]
     print(
-        f"learning curve ({FOLDS} rotations: 2 folds learnt, 2 folds queued, 1 scored; checked "
-        f"calls weigh {CHECKED_WEIGHT}) took {time.perf_counter() - started:.1f} s"
+        f"learning curve ({len(DRAWS)} deals of the articles into {FOLDS} folds, {FOLDS} "
+        f"rotations each: 2 folds learnt, 2 folds queued, 1 scored; checked calls weigh "
+        f"{CHECKED_WEIGHT}) took {time.perf_counter() - started:.1f} s"
     )
-    for checked, score in curve.items():
-        print(f"  {checked:4d} checked calls per rotation: macro-F1 {score:.3f}")
+    for seed, curve in zip(DRAWS, curves, strict=True):
+        deal = "unshuffled" if seed is None else f"seed {seed}"
+        print(f"  {deal:>10}: " + "  ".join(f"{n}:{scores[0]:.3f}" for n, scores in curve.items()))
+    means, gains = summarise(curves)
+    print(
+        "  checked  macro-F1 (mean of deals)  rotation sd  gain over 0 per rotation "
+        "(mean ± se, rotations that rose)"
+    )
+    for n in CHECKED:
+        gain, se, rose, rotations = gains[n]
+        print(
+            f"  {n:7d}  {means[n][0]:24.3f}  {means[n][1]:11.3f}  "
+            f"{gain:+.3f} ± {se:.3f}, {rose} of {rotations}"
+        )
     print(f"wrong_caught_at_20pct={caught:.3f}")
     print(f"findings_ece={ece:.3f}")
-    print("learning_curve=" + ",".join(f"{n}:{score:.3f}" for n, score in curve.items()))
+    print("learning_curve=" + ",".join(f"{n}:{means[n][0]:.3f}" for n in CHECKED))
+    print(
+        "learning_curve_gain="
+        + ",".join(f"{n}:{gains[n][0]:+.3f}±{gains[n][1]:.3f}" for n in CHECKED if n)
+    )
 
 
-def learning_curve(abstracts, prompts: list[Prompt]) -> dict[int, float]:
-    """Macro-F1 on never-seen folds after learning from each number of checked calls."""
-    folds = [test for _, test in GroupKFold(FOLDS).split(prompts, groups=[p.pmid for p in prompts])]
-    truth: list[str] = []
-    predicted: dict[int, list[str]] = {n: [] for n in CHECKED}
+def summarise(
+    curves: list[dict[int, list[float]]],
+) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float, int, int]]]:
+    """Per number of checked calls: the mean over deals of the macro-F1 of all scored calls
+    with the standard deviation of single rotations' macro-F1 (how much one fold's score
+    varies); and the gain over no checked calls, paired by rotation (the same folds learnt and
+    scored), as its mean, its standard error and how many rotations rose. A rise is one whose
+    mean gain stands clear of its standard error."""
+    means: dict[int, tuple[float, float]] = {}
+    gains: dict[int, tuple[float, float, int, int]] = {}
+    for n in CHECKED:
+        pooled = [curve[n][0] for curve in curves]
+        rotations = [score for curve in curves for score in curve[n][1:]]
+        means[n] = (statistics.mean(pooled), statistics.stdev(rotations))
+        paired = [
+            after - before
+            for curve in curves
+            for after, before in zip(curve[n][1:], curve[0][1:], strict=True)
+        ]
+        se = statistics.stdev(paired) / len(paired) ** 0.5 if len(paired) > 1 else 0.0
+        gains[n] = (statistics.mean(paired), se, sum(g > 0 for g in paired), len(paired))
+    return means, gains
+
+
+def learning_curve(
+    abstracts, prompts: list[Prompt], seed: int | None = None
+) -> dict[int, list[float]]:
+    """Macro-F1 on never-seen folds after learning from each number of checked calls: per
+    number, the score over all five rotations' scored calls, then each rotation's own. With a
+    `seed`, the articles are dealt into folds in a shuffled order (another draw of the same
+    experiment); without, as `GroupKFold` deals them unshuffled."""
+    splitter = (
+        GroupKFold(FOLDS) if seed is None else GroupKFold(FOLDS, shuffle=True, random_state=seed)
+    )
+    folds = [test for _, test in splitter.split(prompts, groups=[p.pmid for p in prompts])]
+    truth: list[list[str]] = []
+    predicted: dict[int, list[list[str]]] = {n: [] for n in CHECKED}
     for rotation in range(FOLDS):
         scored, learnt, queued = (
             [prompts[i] for i in folds[rotation]],
@@ -114,22 +171,29 @@ def learning_curve(abstracts, prompts: list[Prompt]) -> dict[int, float]:
             for p in queued
         ]
         order = [queued[i] for i in review_order(queue_calls)]
-        truth += [p.label for p in scored]
+        truth.append([p.label for p in scored])
         for n in CHECKED:
             # Labels only are scored: the calibration, which moves no label, is not refitted.
             learner = (
                 train_model(abstracts, learnt, checked=order[:n], calibrate=False) if n else model
             )
-            predicted[n] += [
-                effect_in(
-                    abstracts[p.pmid], p.outcome, p.intervention, p.comparator, model=learner
-                ).label
-                for p in scored
-            ]
+            predicted[n].append(
+                [
+                    effect_in(
+                        abstracts[p.pmid], p.outcome, p.intervention, p.comparator, model=learner
+                    ).label
+                    for p in scored
+                ]
+            )
     return {
-        n: float(f1_score(truth, calls, labels=list(LABELS), average="macro", zero_division=0))
+        n: [_macro([t for fold in truth for t in fold], [c for fold in calls for c in fold])]
+        + [_macro(t, c) for t, c in zip(truth, calls, strict=True)]
         for n, calls in predicted.items()
     }
+
+
+def _macro(truth: list[str], calls: list[str]) -> float:
+    return float(f1_score(truth, calls, labels=list(LABELS), average="macro", zero_division=0))
 
 
 if __name__ == "__main__":
