@@ -16,7 +16,7 @@ from litwatch.classifiers.findings.text import BACKGROUND, CONCLUSIONS, Abstract
 from litwatch.core.guidance import Recommendation, StratumDefinition
 
 # Bumped when the recommendation or strata readers change, so stored classifications are redone.
-GUIDANCE_VERSION = "1"
+GUIDANCE_VERSION = "2"
 I = re.IGNORECASE
 # A record that issues guidance, by what its title calls it ("a clinical practice guideline",
 # "recommendations of a working group"; not "adherence to guidelines") or by what its first
@@ -35,16 +35,24 @@ _SELF_GUIDANCE = re.compile(
     r"^\s*(?:this|the\s+present|these|our)\s+(?:[\w-]+\s+){0,3}?" + _GUIDANCE_WORDS, I
 )
 # Advice in a guideline's voice: "the panel recommends", "we suggest against", "is
-# recommended", "should have their B12 checked", "(strong recommendation)".
+# recommended", "is discouraged", "should have their B12 checked", "It is reasonable to offer",
+# "(strong recommendation)", and any sentence a guideline numbers as one ("Recommendation 2:").
 _GUIDELINE_ADVICE = re.compile(
-    r"\b(?:we|the\s+(?:panel|group|working\s+group|committee|task\s+force|society|association|"
-    r"college|authors))\s+(?:strongly\s+|also\s+)?(?:recommends?|suggests?|advises?|endorses?)\b"
-    r"|\b(?:is|are)\s+(?:not\s+|strongly\s+)?(?:recommended|advised|suggested|indicated)\b"
+    r"\b(?:we|(?:the|this|our)\s+(?:[\w-]+\s+){0,2}?(?:panel|group|committee|task\s+force|society|"
+    r"association|college|academy|authors|guidelines?|statement|consensus|document|paper|experts|"
+    r"members|council|board|organi[sz]ation|federation|institute))\s+(?:strongly\s+|also\s+|"
+    r"therefore\s+|(?:do|does)\s+not\s+)?(?:recommends?|suggests?|advises?|endorses?|"
+    r"advocates?|proposes?|encourages?|favou?rs?)\b"
+    r"|\b(?:is|are)\s+(?:not\s+|strongly\s+|also\s+)?(?:recommended|advised|suggested|indicated|"
+    r"discouraged|encouraged|preferred|the\s+preferred|the\s+(?:treatment|test)\s+of\s+choice)\b"
     r"|\b(?:should|must)\s+(?:not\s+)?(?:be(?!\s+(?:aware|alert|mindful|cautious|careful|"
     r"vigilant)\b)|have|receive|undergo|advise|offer|consider|check|measure|test|screen|monitor|"
-    r"give|treat|avoid)\b"
+    r"give|treat|avoid|prompt|encourage|remind|lead)\b"
     r"|\b(?:can|could|may|cannot)\s+(?:not\s+)?be\s+(?:recommended|advised)\b"
-    # a guideline's imperative: "Recommendation 2: Measure B12 ..."
+    r"|\bit\s+is\s+(?:not\s+)?(?:reasonable|appropriate|advisable|prudent|sensible)\s+to\b"
+    r"|\((?:strong|conditional|weak|good\s+practice)\s+recommendation\b"
+    # a guideline's numbered recommendation or imperative: "Recommendation 2: Measure B12 ..."
+    r"|^\s*recommendations?\s*\d+\s*[:.]"
     r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:consider|measure|check|test|screen|monitor|"
     r"offer|give|treat|do\s+not|avoid)\s",
     I,
@@ -52,34 +60,37 @@ _GUIDELINE_ADVICE = re.compile(
 # Advice in an author's voice, at the end of a study.
 _AUTHOR_ADVICE = re.compile(
     _GUIDELINE_ADVICE.pattern
-    + r"|\b(?:argues?|calls?|speaks?)\s+for\b|\bwe\s+(?:recommend|advise|urge)\b"
+    + r"|\b(?:argues?|calls?|speaks?)\s+for\b|\bwe\s+(?:recommend|advise|urge|advocate)\b"
     r"|\bsupport(?:s|ing)?\s+(?:routine\s+|periodic\s+|regular\s+)?"
     r"(?:screening|testing|monitoring|measurement)\b"
     r"|\b(?:warrants|justifies|merits)\b"
-    r"|\b(?:is|are|seems?|appears?)\s+(?:\w+\s+)?(?:justified|warranted|advisable|prudent|"
+    r"|\b(?:is|are|seems?|appears?|(?:would|may|might|could)\s+be)\s+(?:\w+\s+)?(?:justified|"
+    r"warranted|advisable|prudent|wise|"
     r"worth\s+considering|sensible)\b|\bworth\s+considering\b",
     I,
 )
 _AGAINST = re.compile(
-    r"\b(?:against|not\s+(?:be\s+)?(?:recommended|advised|suggested|indicated)|should\s+not|"
-    r"must\s+not|cannot\s+be|(?:should|must)\s+avoid)\b"
+    r"\b(?:against|(?:do|does)\s+not\s+(?:recommend|advise|suggest|endorse)|"
+    r"not\s+(?:be\s+)?(?:recommended|advised|suggested|indicated|needed|necessary|"
+    r"required|reasonable|appropriate)|should\s+not|must\s+not|cannot\s+be|(?:should|must)\s+"
+    r"avoid|discouraged|unnecessary|inappropriate)\b"
     r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:do\s+not|avoid)\b",
     I,
 )
 # Advice for research, not for practice: "longer trials are warranted".
 _RESEARCH = re.compile(
-    r"\b(?:trials?|studies|study|research|investigations?|evidence)\b[^.;]{0,40}"
-    r"\b(?:needed|warranted|required|should|must)\b|\b(?:future|further|larger|longer)\s+"
+    r"\b(?:trials?|studies|study|research|investigations?|evidence|confirmation|replication)\b"
+    r"[^.;]{0,40}\b(?:needed|warranted|required|should|must|recommended|advised|suggested)\b|\b(?:future|further|larger|longer)\s+"
     r"(?:\w+\s+){0,2}(?:trials?|studies|research)\b",
     I,
 )
 _REACH = 400  # characters around the advice that may say for whom
-_RECOMMENDING = re.compile(r"recommend|advis|suggest|indicated", I)
+# A word's start (not "metformin-treated", an adjective of the people).
 _TESTING = re.compile(
-    r"\b(?:measur\w*|test\w*|check\w*|monitor\w*|screen\w*|assess\w*|determin\w*)\b", I
+    r"(?<![\w-])(?:measur\w*|test\w*|check\w*|monitor\w*|screen\w*|assess\w*|determin\w*)\b", I
 )
 _TREATMENT = re.compile(
-    r"\b(?:treat\w*|replac\w*|supplement\w*|correct\w*|giv\w*|prescrib\w*|administ\w*|"
+    r"(?<![\w-])(?:treat\w*|replac\w*|supplement\w*|correct\w*|giv\w*|prescrib\w*|administ\w*|"
     r"therap\w*|tablets?|injections?|used|first-line)\b",
     I,
 )
@@ -100,9 +111,28 @@ _FOR_WHOM = re.compile(
     r"and\s+\w+ing\b)|\s+(?:because|unless|by\s+mouth)\b|$))",
     I,
 )
-# "Adults with symptoms of neuropathy should ...": the people named before the advice.
+# "Adults with symptoms of neuropathy should ...", "Adults who ..., or who ..., should be
+# tested": the people named before the advice, whose description may hold commas.
 _SUBJECT = re.compile(
-    r"^\s*(?P<who>(?:all\s+)?(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b[^;,()]*?)\s+(?:should|must)\b",
+    r"^\s*(?P<who>(?:all\s+)?(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b[^;()]*?),?\s+(?:should|must)\b",
+    I,
+)
+# "We recommend that all adults taking metformin have their B12 measured".
+_THAT_WHO = re.compile(
+    r"\b(?:recommends?|suggests?|advises?|advocates?|endorses?)\s+that\s+"
+    r"(?P<who>(?:all\s+|every\s+|any\s+)?(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\b[^;,()]*?)"
+    r"\s+(?:should\s+|must\s+)?(?:not\s+)?(?:have|be|undergo|receive|get|take|avoid)\b",
+    I,
+)
+# Advice in a question or a doubt: "whether routine screening is warranted remains unclear".
+_IN_DOUBT = re.compile(r"\bwhether\b[^.;]{0,60}$", I)
+# "We recommend offering all metformin-treated adults with neuropathy a serum B12 test": the
+# people as the object of the advised verb, up to what they are offered or given.
+_OBJECT = re.compile(
+    r"\b(?:recommends?|suggests?|advises?|advocates?|endorses?|to|should|must)\s+"
+    r"(?:(?:routinely|also|always|not)\s+)?(?:\w+ing|offer|give|advise|test|screen|refer)\s+"
+    r"(?P<who>(?:all\s+|every\s+|any\s+)?(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\b[^;,()]*?)"
+    r"(?=\s+(?:an?|the|for|to|at|once|every|yearly|annually)\b|\s*[;,(]|\.(?:\s|$)|$)",
     I,
 )
 
@@ -157,6 +187,8 @@ def read_recommendations(
         cue = advice.search(text)
         if cue is None or (not guideline and _RESEARCH.search(text)):
             continue
+        if _IN_DOUBT.search(text[max(0, cue.start() - _REACH) : cue.start()]):
+            continue
         found.append(_recommendation(text, cue, abstract.title, guideline, strata, intervention))
     return tuple(r for r in found if r is not None)
 
@@ -166,6 +198,8 @@ def read_recommendations(
 _CUE_FRAGMENTS = (
     "recommend", "suggest", "advis", "should", "must", "argu", "call", "speak", "support",
     "warrant", "justif", "merit", "prudent", "worth", "sensible", "indicated", "endorse", "urge",
+    "advocat", "discourag", "encourag", "preferred", "of choice", "reasonable", "appropriate",
+    "propose", "favo",
 )  # fmt: skip
 _IMPERATIVES = ("recommendation", "consider", "measure", "check", "test", "screen", "monitor",
                 "offer", "give", "treat", "do not", "avoid")  # fmt: skip
@@ -188,13 +222,10 @@ def _recommendation(
 ) -> Recommendation | None:
     advised = text[cue.start() :]
     action = _action(text, cue.start())
-    if (
-        action is None
-        and intervention
-        and _RECOMMENDING.search(cue.group(0))
-        and _names(intervention).search(text)
-    ):
-        action = "treatment"  # "Oral cyanocobalamin is recommended for ..."
+    if action is None and intervention and _names(intervention).search(text):
+        # "Oral cyanocobalamin is recommended for ...", "It is reasonable to offer
+        # hydroxocobalamin to ...": advice that names what is given is about treatment
+        action = "treatment"
     if action is None:
         return None
     population = _for_whom(text, cue)
@@ -225,6 +256,10 @@ def _for_whom(text: str, cue: re.Match[str]) -> str:
     sentence opens with ("Adults with neuropathy should ...")."""
     # Windows around the advice keep a run-on sentence linear: "for whom" stands near it.
     found = _FOR_WHOM.search(text[cue.start() : cue.start() + _REACH])
+    if found is None:
+        found = _OBJECT.search(text[cue.start() : cue.start() + _REACH])
+    if found is None:
+        found = _THAT_WHO.search(text[cue.start() : cue.start() + _REACH])
     if found is None:
         clause_start = max(text.rfind(";", 0, cue.start()) + 1, cue.start() - _REACH)
         found = _FOR_WHOM.search(text[clause_start : cue.start()])

@@ -33,19 +33,34 @@ _NOT_THE_PEOPLE = re.compile(
 # The participants span levels: stratified or analysed across levels, or any level taken.
 _MIXED_BEFORE = re.compile(
     r"\b(?:stratif\w*|subgroups?|tertiles?|quartiles?|quintiles?|thirds|regardless|"
-    r"irrespective|whatever|with\s+and\s+without|according\s+to|by\s+(?:current\s+|baseline\s+)?)"
+    r"irrespective|whatever|with\s+and\s+without|with\s+or\s+without|whether\s+or\s+not|"
+    r"according\s+to|by\s+(?:current\s+|baseline\s+)?)"
     r"\b[^.;]{0,60}$",
     I,
 )
 # A share of the participants at one level: "two thirds were taking metformin", "30% were
-# deficient".
+# deficient", "Forty-one of the 60 participants used metformin".
+_NUMBER = (
+    r"(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
 _SHARE = re.compile(
-    r"\b(?:\d+(?:\.\d+)?\s?%|half|a\s+third|two\s+thirds|a\s+quarter|one\s+in\s+\w+|"
-    r"(?:one|two|three)\s+(?:thirds|quarters|fifths)|most|many|some|the\s+majority|a\s+minority)"
-    r"\s+(?:of\s+(?:them|participants|patients)\s+)?(?:were|was|had|took)\b",
+    (
+        r"\b(?:\d+(?:\.\d+)?\s?%|half|a\s+third|two\s+thirds|a\s+quarter|one\s+in\s+\w+|"
+        r"(?:one|two|three)\s+(?:thirds|quarters|fifths)|most|many|some|the\s+majority|a\s+minority|"
+        r"_N_\s+of\s+(?:the\s+|these\s+)?_N_(?:\s+(?:participants|patients|people|adults|subjects|"
+        r"women|men|enrolled|randomi[sz]ed))?)"
+        r"\s+(?:of\s+(?:them|the\s+participants|participants|patients)\s+)?"
+        r"(?:were|was|had|took|used|received|reported)\b"
+    ).replace("_N_", _NUMBER),
     I,
 )
 _EXCLUDED = re.compile(r"\b(?:exclu\w+|ineligible|not\s+eligible)\b", I)
+# A baseline mean or median of the measure: "Mean baseline serum B12 was 455 (SD 160) pg/mL".
+_AVERAGE = re.compile(r"\b(?:mean|median|average)\b[^.;]{0,30}$", I)
+# Cut-offs are quoted rounded in each unit (200 pg/mL is 148 pmol/L): compare with this slack.
+_ROUNDING = 0.01
 # A use that is the randomised treatment ("randomly assigned to metformin") is an arm.
 _AN_ARM = re.compile(
     r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|assigned|allocated|add|adding|added)"
@@ -54,7 +69,7 @@ _AN_ARM = re.compile(
 )
 _USING = re.compile(
     r"\b(?:taking|take|takes|took|taken|on|using|use|used|treated\s+with|receiving|prescribed|"
-    r"started|starting|continu\w*)\s+(?:[\w-]+\s+){0,2}$",
+    r"started|starting|continu\w*|duration\s+of|years\s+(?:of|on))\s+(?:[\w-]+\s+){0,2}$",
     I,
 )
 _NOT_USING = re.compile(
@@ -74,6 +89,26 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted(terms, key=len, reverse=True)
     parts = [re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else r"\b") for t in words]
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")", I)
+
+
+@cache
+def _average_pattern(terms: tuple[str, ...], units: tuple[str, ...]) -> re.Pattern[str]:
+    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(
+        _term_pattern(terms).pattern
+        + r"[^.;\d]{0,40}?\b(?:was|were|of|averaged|=|:)\s*(?P<value>\d+(?:\.\d+)?)\s*"
+        + r"(?:\([^)]{0,30}\)\s*|(?:±|\+/-)\s*\d+(?:\.\d+)?\s*)?(?P<unit>"
+        + unit
+        + r")",
+        I,
+    )
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause around a span: from the semicolon before it to the one after it."""
+    left = sentence.rfind(";", 0, start) + 1
+    right = sentence.find(";", end)
+    return sentence[left : right if right >= 0 else len(sentence)]
 
 
 @cache
@@ -133,47 +168,75 @@ def _mixed(sentence: str, start: int, shared: bool) -> bool:
 
 def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
     found: dict[str, str] = {}
+    averages: dict[str, str] = {}
     factors = {stratum.unit.lower(): 1.0, **{u.lower(): f for u, f in stratum.units}}
     thresholds = _threshold_pattern(stratum.terms, tuple(factors))
     for sentence, lowered in sentences:
         mentions = _mentions(sentence, lowered, stratum)
         if not mentions:
             continue
-        excluded = bool(_EXCLUDED.search(sentence))
         shared = bool(_SHARE.search(sentence))
         if any(_mixed(sentence, m.start(), shared) for m in mentions):
             found.setdefault("mixed", sentence)
             continue
         for match in thresholds.finditer(sentence):
-            level = _by_cut_off(match, factors[match.group("unit").lower()], stratum)
+            excluded = bool(_EXCLUDED.search(_clause(sentence, match.start(), match.end())))
+            level = _by_cut_off(match, factors[match.group("unit").lower()], stratum, excluded)
             if level:
                 found.setdefault(level, sentence)
         for mention in mentions:
             level = _level_words(sentence, mention)
-            if level and excluded:
+            if level and _EXCLUDED.search(_clause(sentence, mention.start(), mention.end())):
                 level = "normal" if level == "low" else ""  # "people with deficiency were excluded"
             if level:
                 found.setdefault(level, sentence)
+        for match in _average_pattern(stratum.terms, tuple(factors)).finditer(sentence):
+            if _AVERAGE.search(sentence[max(0, match.start() - _WINDOW) : match.start()]):
+                level = _by_average(match, factors[match.group("unit").lower()], stratum)
+                if level:
+                    averages.setdefault(level, sentence)
+    if not found:  # a baseline average places the trial only when no criterion does
+        found = averages
     return _decide(stratum.name, found, ("low", "normal"))
 
 
-def _by_cut_off(match: re.Match[str], factor: float, stratum: StratumDefinition) -> str:
+def _by_average(match: re.Match[str], factor: float, stratum: StratumDefinition) -> str:
+    """The typical participant's level: at or above the normal floor is normal."""
+    if stratum.normal_from is None:
+        return ""
+    value = float(match.group("value")) * factor
+    return "normal" if value >= stratum.normal_from * (1 - _ROUNDING) else "low"
+
+
+def _by_cut_off(
+    match: re.Match[str], factor: float, stratum: StratumDefinition, excluded: bool = False
+) -> str:
+    """The level of the people a cut-off admits; an excluded range admits the rest ("B12 <
+    200 pg/mL were excluded" leaves those at or above 200)."""
     first = float(match.group("first")) * factor
     second = match.group("second")
     how = " ".join(match.group("how").lower().split())
     if second is not None:  # "between 150 and 300": its ceiling decides
+        if excluded:
+            return ""  # those outside a range are on both sides of it
         ceiling, floor = float(second) * factor, first
     elif how in ("below", "under", "less than", "lower than", "of less than", "<", "≤"):
         ceiling, floor = first, None
     else:
         ceiling, floor = None, first
-    if ceiling is not None and stratum.low_at_most is not None and ceiling <= stratum.low_at_most:
+    if excluded:
+        ceiling, floor = floor, ceiling
+    if (
+        ceiling is not None
+        and stratum.low_at_most is not None
+        and ceiling <= stratum.low_at_most * (1 + _ROUNDING)
+    ):
         return "low"
     if (
         ceiling is None
         and floor is not None
         and stratum.normal_from is not None
-        and floor >= stratum.normal_from
+        and floor >= stratum.normal_from * (1 - _ROUNDING)
     ):
         return "normal"
     return ""

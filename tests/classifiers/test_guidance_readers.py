@@ -69,6 +69,18 @@ def strata_of(methods: str, title: str = "A randomised trial in diabetic neuropa
             "non-users",
         ),
         ("Adults with non-deficient B12 were randomised.", "normal", "not-stated"),
+        # issue #21, new wordings: exclusions below a cut-off, averages, counted shares
+        (
+            "Patients with serum B12 below 150 pmol/L were excluded; all others were randomised.",
+            "normal",
+            "not-stated",
+        ),
+        ("Median baseline B12 was 190 pmol/L (IQR 160–240).", "normal", "not-stated"),
+        ("Mean serum cobalamin at baseline was 132 ± 25 pmol/L.", "low", "not-stated"),
+        ("Twelve of the 40 patients had low B12 at baseline.", "mixed", "not-stated"),
+        ("All of the 80 participants were taking metformin.", "not-stated", "users"),
+        ("Participants were enrolled with or without metformin treatment.", "not-stated", "mixed"),
+        ("The mean duration of metformin was 6 years.", "not-stated", "users"),
     ],
 )
 def test_strata_in_other_words(methods, b12, metformin):
@@ -112,6 +124,18 @@ def advice(text: str, title: str = "A cohort of metformin users", design: str = 
         ("Clinicians should be aware that B12 deficiency is common.", []),
         ("Further randomised trials of B12 are warranted.", []),
         ("Our findings suggest that B12 may protect nerve function.", []),
+        # issue #21, new wordings
+        (
+            "It would be prudent to measure B12 in patients on metformin with neuropathy.",
+            [("authors", "testing", False, "patients on metformin with neuropathy")],
+        ),
+        (
+            "We recommend that all adults taking metformin have their B12 measured every two years.",
+            [("authors", "testing", False, "all adults taking metformin")],
+        ),
+        ("Whether routine screening is warranted remains unclear.", []),
+        ("Further trials are recommended.", []),
+        ("Confirmation in a larger trial is recommended before B12 is given routinely.", []),
     ],
 )
 def test_authors_advice_in_other_words(text, expected):
@@ -138,3 +162,37 @@ def test_a_guidelines_imperative_and_passive_advice():
         ("guideline", "treatment", True),
     ]
     assert found[0].population.startswith("adults who have taken metformin")
+
+
+def test_a_guidelines_advice_in_new_words():
+    """Issue #21 on new wordings: "We do not recommend", "This guideline recommends that <people>
+    have", a graded "should be offered", "is suggested for"; a methods sentence on grading is no
+    advice."""
+    found = read_recommendations(
+        abstract(
+            "Vitamin B12 in diabetes: a clinical practice guideline",
+            ("", "Recommendations were graded using GRADE."),
+            ("", "We do not recommend routine B12 supplementation for people with neuropathy."),
+            (
+                "",
+                "This guideline recommends that all adults taking metformin have their B12 measured.",
+            ),
+            (
+                "",
+                (
+                    "B12 testing should be offered to people with diabetes and neuropathy "
+                    "(strong recommendation, low-quality evidence)."
+                ),
+            ),
+            ("", "Screening for B12 deficiency is suggested for older adults on metformin."),
+        ),
+        "guideline",
+        DEFINITION.strata,
+        DEFINITION.intervention,
+    )
+    assert [(r.action, r.against, r.population) for r in found] == [
+        ("treatment", True, "people with neuropathy"),
+        ("testing", False, "all adults taking metformin"),
+        ("testing", False, "people with diabetes and neuropathy"),
+        ("testing", False, "older adults on metformin"),
+    ]

@@ -157,3 +157,26 @@ def test_classify_shows_a_guidelines_recommendation_as_its_finding(tmp_path):
         "metformin": "non-users",
     }
     assert [r["issuer"] for r in rows["98300006"]["recommendations"]] == ["authors"]
+
+
+def test_classify_reads_advice_and_strata_in_new_words():
+    """The user's path on wordings the readers were not built on (guidance_new_records.xml):
+    a numbered consensus recommendation with the people after the verb, one that discourages,
+    an exclusion below a cut-off, a counted share of metformin users, and a review whose only
+    "recommendations" are the guidelines' it appraised."""
+    _, judge = default_judge()
+    out = io.StringIO()
+    run_classify([DATA / "guidance_new_records.xml"], False, "jsonl", out, judge=judge)
+    rows = {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    consensus = rows["98600002"]["recommendations"]
+    assert [(r["action"], r["against"], r["population"]) for r in consensus] == [
+        ("testing", False, "all metformin-treated adults with diabetic neuropathy"),
+        ("treatment", False, "adults with deficiency who can absorb it"),
+        ("treatment", True, "patients with painful neuropathy whose B12 levels are normal"),
+    ]
+    assert rows["98600002"]["key_finding"].startswith("Recommendation 1: We recommend offering")
+    levels = {pmid: {s["stratum"]: s["level"] for s in rows[pmid]["strata"]} for pmid in rows}
+    assert levels["98600009"] == {"b12": "normal", "metformin": "users"}
+    assert levels["98600007"] == {"b12": "normal", "metformin": "mixed"}
+    assert rows["98600004"]["recommendations"] == []
+    assert rows["98600008"]["recommendations"] == []  # "Further trials are recommended"
