@@ -103,6 +103,16 @@ def test_the_summary_says_what_guidelines_recommend_with_source_and_year(summary
     assert ">What guidelines recommend</h2>" in html and ">Who benefits</h3>" in html
 
 
+def test_an_advice_against_names_its_people_without_reading_as_for(summary):
+    """ "Against: ... (for: people whose B12 is normal)" read as advice in their favour: the
+    people are named as "for whom"."""
+    _, markdown, html = summary
+    [line] = [x for x in markdown.splitlines() if "Against: We suggest against B12" in x]
+    assert line.endswith("(for whom: people whose B12 is normal)")
+    assert "(for: " not in markdown
+    assert "(for whom: <bdi>people whose B12 is normal</bdi>)" in html
+
+
 def test_authors_advice_is_counted_apart_in_the_sentences_own_words(judged, summary):
     _, kept, shipped = judged
     lines = authors_advice([(r, c) for r, c in kept if r.pmid in shipped])
