@@ -126,6 +126,10 @@ _THAT_WHO = re.compile(
 )
 # Advice in a question or a doubt: "whether routine screening is warranted remains unclear".
 _IN_DOUBT = re.compile(r"\bwhether\b[^.;]{0,60}$", I)
+# A finding put as a suggestion, not advice: "we suggest that B12 may be beneficial".
+_HEDGED = re.compile(
+    r"^suggests?\s+that\b[^.;]{0,80}?\b(?:may|might|could|(?:is|are)\s+associated|plays?)\b", I
+)
 # "We recommend offering all metformin-treated adults with neuropathy a serum B12 test": the
 # people as the object of the advised verb, up to what they are offered or given.
 _OBJECT = re.compile(
@@ -188,6 +192,8 @@ def read_recommendations(
         if cue is None or (not guideline and _RESEARCH.search(text)):
             continue
         if _IN_DOUBT.search(text[max(0, cue.start() - _REACH) : cue.start()]):
+            continue
+        if _HEDGED.search(text[cue.start() + cue.group(0).lower().rfind("suggest") :]):
             continue
         found.append(_recommendation(text, cue, abstract.title, guideline, strata, intervention))
     return tuple(r for r in found if r is not None)

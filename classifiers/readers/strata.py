@@ -74,7 +74,9 @@ _USING = re.compile(
 )
 _NOT_USING = re.compile(
     r"\b(?:not\s+(?:taking|on|using|treated\s+with|receiving)|never\s+(?:taken|used)|without|"
-    r"naive\s+to|free\s+of)\s+(?:[\w-]+\s+){0,2}$",
+    r"naive\s+to|free\s+of)\s+(?:[\w-]+\s+){0,2}$"
+    # "None of the participants were taking metformin", "No participant took metformin"
+    r"|\b(?:none|no\s+(?:participants?|patients?|one|subjects?|adults?))\b[^.;,]{0,40}$",
     I,
 )
 _BOUND = (
@@ -191,7 +193,9 @@ def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> St
             if level:
                 found.setdefault(level, sentence)
         for match in _average_pattern(stratum.terms, tuple(factors)).finditer(sentence):
-            if _AVERAGE.search(sentence[max(0, match.start() - _WINDOW) : match.start()]):
+            if "averag" in match.group(0).lower() or _AVERAGE.search(
+                sentence[max(0, match.start() - _WINDOW) : match.start()]
+            ):
                 level = _by_average(match, factors[match.group("unit").lower()], stratum)
                 if level:
                     averages.setdefault(level, sentence)

@@ -81,6 +81,10 @@ def strata_of(methods: str, title: str = "A randomised trial in diabetic neuropa
         ("All of the 80 participants were taking metformin.", "not-stated", "users"),
         ("Participants were enrolled with or without metformin treatment.", "not-stated", "mixed"),
         ("The mean duration of metformin was 6 years.", "not-stated", "users"),
+        ("None of the participants were taking metformin.", "not-stated", "non-users"),
+        ("No participant took metformin.", "not-stated", "non-users"),
+        ("Baseline B12 averaged 310 pg/mL.", "normal", "not-stated"),
+        ("Inclusion criteria included serum B12 ≥ 200 pg/mL.", "normal", "not-stated"),
     ],
 )
 def test_strata_in_other_words(methods, b12, metformin):
@@ -134,6 +138,11 @@ def advice(text: str, title: str = "A cohort of metformin users", design: str = 
             [("authors", "testing", False, "all adults taking metformin")],
         ),
         ("Whether routine screening is warranted remains unclear.", []),
+        ("We suggest that B12 supplementation may be beneficial in patients with neuropathy.", []),
+        (
+            "Supplementation should be reserved for patients with documented deficiency.",
+            [("authors", "treatment", False, "patients with documented deficiency")],
+        ),
         ("Further trials are recommended.", []),
         ("Confirmation in a larger trial is recommended before B12 is given routinely.", []),
     ],
