@@ -43,7 +43,8 @@ _GUIDELINE_ADVICE = re.compile(
     r"members|council|board|organi[sz]ation|federation|institute))\s+(?:strongly\s+|also\s+|"
     r"therefore\s+|(?:do|does)\s+not\s+)?(?:recommends?|suggests?|advises?|endorses?|"
     r"advocates?|proposes?|encourages?|favou?rs?)\b"
-    r"|\b(?:is|are)\s+(?:not\s+|strongly\s+|also\s+)?(?:recommended|advised|suggested|indicated|"
+    r"|\b(?:is|are)\s+(?:not\s+|strongly\s+|also\s+)?(?:routinely\s+|generally\s+|usually\s+)?"
+    r"(?:recommended|advised|suggested|indicated|"
     r"discouraged|encouraged|preferred|the\s+preferred|the\s+(?:treatment|test)\s+of\s+choice)\b"
     r"|\b(?:should|must)\s+(?:not\s+)?(?:be(?!\s+(?:aware|alert|mindful|cautious|careful|"
     r"vigilant)\b)|have|receive|undergo|advise|offer|consider|check|measure|test|screen|monitor|"
@@ -71,7 +72,7 @@ _AUTHOR_ADVICE = re.compile(
 )
 _AGAINST = re.compile(
     r"\b(?:against|(?:do|does)\s+not\s+(?:recommend|advise|suggest|endorse)|"
-    r"not\s+(?:be\s+)?(?:recommended|advised|suggested|indicated|needed|necessary|"
+    r"not\s+(?:be\s+)?(?:routinely\s+|generally\s+|usually\s+)?(?:recommended|advised|suggested|indicated|needed|necessary|"
     r"required|reasonable|appropriate)|should\s+not|must\s+not|cannot\s+be|(?:should|must)\s+"
     r"avoid|discouraged|unnecessary|inappropriate)\b"
     r"|^\s*(?:recommendations?\s*\d*\s*[:.]\s*)?(?:do\s+not|avoid)\b",

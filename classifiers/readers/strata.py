@@ -17,7 +17,7 @@ from litwatch.core.guidance import NOT_STATED, StratumCall, StratumDefinition
 I = re.IGNORECASE
 _LOW = (
     r"(?<!non-)(?<!non)(?:deficien\w*|low(?:-normal)?|lower|borderline|insufficien\w*|subnormal|"
-    r"depleted)"
+    r"depleted|below\s+(?:the\s+)?(?:lower\s+limit|normal|reference))"
 )
 _NORMAL = (
     r"(?:normal|replete|sufficient|adequate|non-?deficient|"
@@ -283,7 +283,9 @@ def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> Stratu
             if _AN_ARM.search(before[-50:]):
                 continue  # the use is what the trial randomised: an arm, not its people
             using = _USING.search(before[-40:]) or re.match(
-                r"[- ](?:users?|use|treated|takers?)\b", sentence[mention.end() :], I
+                r"[- ](?:users?|use|treated|takers?|exposure|exposed|therapy|treatment)\b",
+                sentence[mention.end() :],
+                I,
             )
             if _mixed(sentence, mention.start(), shared):
                 found.setdefault("mixed", sentence)

@@ -85,6 +85,8 @@ def strata_of(methods: str, title: str = "A randomised trial in diabetic neuropa
         ("No participant took metformin.", "not-stated", "non-users"),
         ("Baseline B12 averaged 310 pg/mL.", "normal", "not-stated"),
         ("Inclusion criteria included serum B12 ≥ 200 pg/mL.", "normal", "not-stated"),
+        ("Participants had serum B12 below the lower limit of normal.", "low", "not-stated"),
+        ("Patients with prior metformin exposure were excluded.", "not-stated", "non-users"),
     ],
 )
 def test_strata_in_other_words(methods, b12, metformin):
@@ -194,6 +196,10 @@ def test_a_guidelines_advice_in_new_words():
                 ),
             ),
             ("", "Screening for B12 deficiency is suggested for older adults on metformin."),
+            (
+                "",
+                "B12 measurement is not routinely recommended in people who do not take metformin.",
+            ),
         ),
         "guideline",
         DEFINITION.strata,
@@ -204,4 +210,5 @@ def test_a_guidelines_advice_in_new_words():
         ("testing", False, "all adults taking metformin"),
         ("testing", False, "people with diabetes and neuropathy"),
         ("testing", False, "older adults on metformin"),
+        ("testing", True, "people who do not take metformin"),
     ]
