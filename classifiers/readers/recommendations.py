@@ -22,15 +22,26 @@ I = re.IGNORECASE
 # "recommendations of a working group"; not "adherence to guidelines") or by what its first
 # sentence says of itself ("This position statement sets out ...").
 _GUIDANCE_WORDS = (
-    r"(?:guidelines?|consensus(?:\s+(?:statement|report|recommendations?))?|"
-    r"position\s+(?:statement|paper)|practice\s+(?:advisory|parameter)|recommendations|"
-    r"expert\s+(?:panel|committee)\s+(?:statement|report))\b"
+    r"(?:guidelines?|guidance|consensus(?:\s+(?:statement|report|recommendations?))?|"
+    r"(?:position|joint|scientific|policy)\s+(?:statement|paper)|practice\s+(?:advisory|parameter)|"
+    r"recommendations|standards?\s+of\s+(?:medical\s+)?care|"
+    r"expert\s+(?:panel|committee)\s+(?:statement|report))\b(?!-)"
 )
 # A cheap first look: the title names one of the words at all.
-_GUIDANCE_GATE = re.compile(r"guideline|consensus|position|practice|recommendation|expert", I)
-_TITLE_GUIDANCE = re.compile(
-    r"(?<!\bto\s)(?<!\bwith\s)(?<!\bof\s)(?<!\bon\s)(?<!\bby\s)\b" + _GUIDANCE_WORDS, I
+_GUIDANCE_GATE = re.compile(
+    r"guideline|guidance|consensus|statement|position|practice|recommendation|expert|standard", I
 )
+# A title part (the title's start, or after a colon or dash) that is guidance: the words open
+# it, after at most five describing words and no preposition ("a clinical practice guideline
+# from ...", "practical guidance", "Recommendations for ..."; not "Adherence to guidelines",
+# "an audit against national guidance").
+_TITLE_GUIDANCE = re.compile(
+    r"^\s*(?:(?!(?:to|with|of|on|by|against|about|in|for|from|under|after|before|and|or|how|"
+    r"what|why|when|whether|which|do|does|are|is)\b)"
+    r"[\w'-]+\s+){0,5}?" + _GUIDANCE_WORDS,
+    I,
+)
+_TITLE_PARTS = re.compile(r"\s*[:;.?!]\s+|\s+[-–—]\s+|\s*[:;]\s*")
 _SELF_GUIDANCE = re.compile(
     r"^\s*(?:this|the\s+present|these|our)\s+(?:[\w-]+\s+){0,3}?" + _GUIDANCE_WORDS, I
 )
@@ -154,7 +165,9 @@ def issues_guidance(abstract: Abstract, design: str) -> bool:
     by what its title or first sentence calls it."""
     if design == "guideline":
         return True
-    if _GUIDANCE_GATE.search(abstract.title) and _TITLE_GUIDANCE.search(abstract.title):
+    if _GUIDANCE_GATE.search(abstract.title) and any(
+        _TITLE_GUIDANCE.search(part) for part in _TITLE_PARTS.split(abstract.title)
+    ):
         return True
     return bool(abstract.sentences and _SELF_GUIDANCE.search(abstract.sentences[0].text))
 

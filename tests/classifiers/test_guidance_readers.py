@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from litwatch.classifiers.findings.text import read_abstract
-from litwatch.classifiers.readers.recommendations import read_recommendations
+from litwatch.classifiers.readers.recommendations import issues_guidance, read_recommendations
 from litwatch.classifiers.readers.strata import read_strata
 from litwatch.core.records import AbstractSection, Record
 
@@ -212,3 +212,23 @@ def test_a_guidelines_advice_in_new_words():
         ("testing", False, "older adults on metformin"),
         ("testing", True, "people who do not take metformin"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "issues"),
+    [
+        ("B12 monitoring in people taking metformin: practical guidance from a care network", True),
+        ("Vitamin B12 and metformin: a joint statement of two diabetes societies", True),
+        ("Metformin and B12: a scientific statement from a heart association", True),
+        ("Standards of care in diabetes: vitamin B12", True),
+        ("Adherence to guidelines on vitamin B12 testing in metformin users: an audit", False),
+        ("Vitamin B12 testing in metformin users: an audit against national guidance", False),
+        ("How clinical practice guidelines handle vitamin B12: a systematic review", False),
+        ("Guideline-concordant B12 testing in metformin users: a cohort study", False),
+    ],
+)
+def test_guidance_is_told_by_what_the_title_calls_the_record(title, issues):
+    """A title part that opens with the guidance words issues guidance; a title that names
+    guidelines as its subject (audits, reviews of guidelines, "guideline-concordant") does not,
+    so its "should" sentences stay the authors'."""
+    assert issues_guidance(abstract(title, ("", "Text.")), "other") is issues
