@@ -12,7 +12,15 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from litwatch.classifiers.findings.text import BACKGROUND, CONCLUSIONS, Abstract
+from litwatch.classifiers.findings.text import (
+    BACKGROUND,
+    CONCLUSIONS,
+    METHODS,
+    OTHER,
+    RESULTS,
+    Abstract,
+    Sentence,
+)
 from litwatch.core.guidance import Recommendation, StratumDefinition
 
 # Bumped when the recommendation or strata readers change, so stored classifications are redone.
@@ -191,7 +199,7 @@ def read_recommendations(
         ]
         advice = _GUIDELINE_ADVICE
     else:
-        chosen = [s for s in sentences if abstract.sections[s.index] == CONCLUSIONS]
+        chosen = _closing(abstract)
         if not chosen and sentences and not abstract.structured:
             # an unlabelled abstract ends with its conclusion, whatever its wording suggests
             # ("why B12 should be measured" reads like a method)
@@ -211,6 +219,25 @@ def read_recommendations(
             continue
         found.append(_recommendation(text, cue, abstract.title, guideline, strata, intervention))
     return tuple(r for r in found if r is not None)
+
+
+def _closing(abstract: Abstract) -> list[Sentence]:
+    """The conclusions, and any section of unknown role after the background, methods and
+    results ("RECOMMENDATIONS", "PRACTICE POINTS"): where a study's authors give their advice."""
+    sections = abstract.sections
+    last_body = max(
+        (
+            s.index
+            for s in abstract.sentences
+            if sections[s.index] in (BACKGROUND, METHODS, RESULTS)
+        ),
+        default=-1,
+    )
+    return [
+        s
+        for s in abstract.sentences
+        if sections[s.index] == CONCLUSIONS or (sections[s.index] == OTHER and s.index > last_body)
+    ]
 
 
 # Fragments every advice cue holds, and the imperatives a guideline's sentence may open with: a

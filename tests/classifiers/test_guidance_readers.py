@@ -232,3 +232,22 @@ def test_guidance_is_told_by_what_the_title_calls_the_record(title, issues):
     guidelines as its subject (audits, reviews of guidelines, "guideline-concordant") does not,
     so its "should" sentences stay the authors'."""
     assert issues_guidance(abstract(title, ("", "Text.")), "other") is issues
+
+
+def test_authors_advice_under_a_heading_of_its_own():
+    """A closing section the abstract names itself ("RECOMMENDATIONS", "PRACTICE POINTS")
+    holds the authors' advice as a conclusion does."""
+    for label in ("RECOMMENDATIONS", "PRACTICE POINTS"):
+        found = read_recommendations(
+            abstract(
+                "Vitamin B12 deficiency in metformin users: a narrative review",
+                ("BACKGROUND", "Metformin lowers B12."),
+                (label, "B12 should be measured every year in patients taking metformin."),
+            ),
+            "narrative-review",
+            DEFINITION.strata,
+            DEFINITION.intervention,
+        )
+        assert [(r.issuer, r.action, r.population) for r in found] == [
+            ("authors", "testing", "patients taking metformin")
+        ]
