@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from litwatch.classifiers.findings.text import METHODS, Abstract
+from litwatch.classifiers.findings.text import METHODS, RESULTS, Abstract
 from litwatch.core.guidance import NOT_STATED, StratumCall, StratumDefinition
 
 I = re.IGNORECASE
@@ -136,15 +136,48 @@ def _scope(abstract: Abstract) -> list[tuple[str, str]]:
     return [(text, text.lower()) for text in texts]
 
 
+# A results sentence that describes the participants at entry ("At baseline, mean serum B12
+# was 280 pmol/L"), not how the effect differed by it ("the benefit was larger in those with
+# low baseline B12").
+_AT_ENTRY = re.compile(
+    r"\b(?:baseline|at\s+(?:entry|enrol?ment|randomi[sz]ation|inclusion|screening))\b", I
+)
+_AN_EFFECT = re.compile(
+    r"\b(?:effects?|benefits?|larger|greater|smaller|improv\w*|than|interaction|favou?r\w*|"
+    r"respon\w*|change[ds]?|fell|rose|increas\w*|decreas\w*|differ\w*|reduc\w*)\b",
+    I,
+)
+
+
+def _entry_results(abstract: Abstract) -> list[tuple[str, str]]:
+    texts = [
+        s.text
+        for s in abstract.sentences
+        if abstract.sections[s.index] == RESULTS
+        and _AT_ENTRY.search(s.text)
+        and not _AN_EFFECT.search(s.text)
+    ]
+    return [(text, text.lower()) for text in texts]
+
+
 def read_strata(
     abstract: Abstract, strata: tuple[StratumDefinition, ...]
 ) -> tuple[StratumCall, ...]:
-    """The record's level on each stratum the watch declares, in the watch's order."""
+    """The record's level on each stratum the watch declares, in the watch's order: from the
+    title and methods, else from the results' account of the participants at entry."""
     sentences = _scope(abstract)
-    return tuple(
-        _measure(sentences, stratum) if stratum.kind == "measure" else _use(sentences, stratum)
-        for stratum in strata
-    )
+    at_entry: list[tuple[str, str]] | None = None
+    calls = []
+    for stratum in strata:
+        read = _measure if stratum.kind == "measure" else _use
+        call = read(sentences, stratum)
+        if call.level == NOT_STATED:
+            if at_entry is None:
+                at_entry = _entry_results(abstract)
+            if at_entry:
+                call = read(at_entry, stratum)
+        calls.append(call)
+    return tuple(calls)
 
 
 @cache
@@ -164,8 +197,31 @@ def _mentions(sentence: str, lowered: str, stratum: StratumDefinition) -> list[r
 _WINDOW = 100
 
 
-def _mixed(sentence: str, start: int, shared: bool) -> bool:
-    return shared or bool(_MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start]))
+# After a mention, a share of the participants: "B12 was low in 30% of participants".
+_SHARE_AFTER = re.compile(
+    r"^[^.;]{0,40}?\bin\s+(?:\d+(?:\.\d+)?\s?%|_N_\s+of\s+(?:the\s+)?_N_\b)".replace(
+        "_N_", _NUMBER
+    ),
+    I,
+)
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas)\s", I)
+
+
+def _shared(sentence: str, mention: re.Match[str]) -> bool:
+    """Whether a share of the participants is stated of this mention: just before it in the
+    same clause ("62% of participants took metformin"), or just after ("low in 30% of ...")."""
+    before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
+    for share in _SHARE.finditer(before):
+        if not _CLAUSE_BREAK.search(before[share.end() :]):
+            return True
+    return bool(_SHARE_AFTER.search(sentence[mention.end() : mention.end() + _WINDOW]))
+
+
+def _mixed(sentence: str, mention: re.Match[str]) -> bool:
+    start = mention.start()
+    return _shared(sentence, mention) or bool(
+        _MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start])
+    )
 
 
 def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
@@ -177,8 +233,7 @@ def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> St
         mentions = _mentions(sentence, lowered, stratum)
         if not mentions:
             continue
-        shared = bool(_SHARE.search(sentence))
-        if any(_mixed(sentence, m.start(), shared) for m in mentions):
+        if any(_mixed(sentence, m) for m in mentions):
             found.setdefault("mixed", sentence)
             continue
         for match in thresholds.finditer(sentence):
@@ -276,7 +331,6 @@ def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> Stratu
         mentions = _mentions(sentence, lowered, stratum)
         if not mentions:
             continue
-        shared = bool(_SHARE.search(sentence))
         excluded = bool(_EXCLUDED.search(sentence))
         for mention in mentions:
             before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
@@ -287,7 +341,7 @@ def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> Stratu
                 sentence[mention.end() :],
                 I,
             )
-            if _mixed(sentence, mention.start(), shared):
+            if _mixed(sentence, mention):
                 found.setdefault("mixed", sentence)
             elif (
                 _NOT_USING.search(before[-40:])

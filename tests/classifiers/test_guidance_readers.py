@@ -251,3 +251,34 @@ def test_authors_advice_under_a_heading_of_its_own():
         assert [(r.issuer, r.action, r.population) for r in found] == [
             ("authors", "testing", "patients taking metformin")
         ]
+
+
+@pytest.mark.parametrize(
+    ("results", "b12", "metformin"),
+    [
+        (
+            "At baseline, mean B12 was 410 (SD 150) pg/mL and 62% of participants took metformin.",
+            "normal",
+            "mixed",
+        ),
+        ("Baseline B12 was low in 30% of participants.", "mixed", "not-stated"),
+        (
+            "The benefit was larger in participants with low baseline B12 (P for interaction 0.03).",
+            "not-stated",
+            "not-stated",
+        ),
+    ],
+)
+def test_strata_from_the_results_account_of_the_participants_at_entry(results, b12, metformin):
+    """With nothing in the methods, the results' description of the participants at baseline
+    places the trial; an effect that differs by baseline level does not; a share of one
+    characteristic makes only that one mixed."""
+    read = read_strata(
+        abstract(
+            "A randomised trial of B12 in diabetic neuropathy",
+            ("METHODS", "We randomly assigned 120 adults with neuropathy to B12 or placebo."),
+            ("RESULTS", results),
+        ),
+        DEFINITION.strata,
+    )
+    assert {call.stratum: call.level for call in read} == {"b12": b12, "metformin": metformin}
