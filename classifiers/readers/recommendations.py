@@ -81,8 +81,8 @@ _GUIDELINE_ADVICE = re.compile(
 _AUTHOR_ADVICE = re.compile(
     _GUIDELINE_ADVICE.pattern
     + r"|\b(?:argues?|calls?|speaks?)\s+for\b|\bwe\s+(?:recommend|advise|urge|advocate)\b"
-    r"|\bsupport(?:s|ing)?\s+(?:routine\s+|periodic\s+|regular\s+)?"
-    r"(?:screening|testing|monitoring|measurement)\b"
+    r"|\bsupport(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:screening|testing|monitoring|measurement|supplementation|replacement)\b"
     r"|\b(?:warrants|justifies|merits)\b"
     r"|\b(?:is|are|seems?|appears?|(?:would|may|might|could)\s+be)\s+(?:\w+\s+)?(?:justified|"
     r"warranted|advisable|prudent|wise|"
@@ -90,7 +90,7 @@ _AUTHOR_ADVICE = re.compile(
     I,
 )
 _AGAINST = re.compile(
-    r"\b(?:against|(?:do|does)\s+not\s+(?:recommend|advise|suggest|endorse)|"
+    r"\b(?:against|(?:do|does)\s+not\s+(?:recommend|advise|suggest|endorse|support)|"
     r"not\s+(?:be\s+)?(?:routinely\s+|generally\s+|usually\s+)?(?:recommended|advised|suggested|indicated|needed|necessary|"
     r"required|reasonable|appropriate)|should\s+not|must\s+not|cannot\s+be|(?:should|must)\s+"
     r"avoid|discouraged|unnecessary|inappropriate)\b"
@@ -290,7 +290,8 @@ def _recommendation(
         issuer="guideline" if guideline else "authors",
         action=action,
         population=population or users,
-        against=bool(_AGAINST.search(advised)),
+        # "do not support routine supplementation": the cue negated just before it
+        against=bool(_AGAINST.search(advised) or _NOT_BEFORE.search(text[: cue.start()])),
         subject=subject,
         users=users,
         frequency=" ".join(frequency.group(1).lower().split()) if frequency else "",
@@ -312,7 +313,20 @@ def _for_whom(text: str, cue: re.Match[str]) -> str:
         found = _FOR_WHOM.search(text[clause_start : cue.start()])
     if found is None:
         found = _SUBJECT.search(text[:_REACH])
-    return " ".join(found.group("who").split()).rstrip(" ,") if found else ""
+    if found is None:
+        return ""
+    who = " ".join(found.group("who").split()).rstrip(" ,")
+    # "In patients with neuropathy, clinicians should ...": the actor after the comma is not
+    # among the people advised for
+    return _ACTOR.sub("", who)
+
+
+_NOT_BEFORE = re.compile(r"\bnot\s+$", I)
+_ACTOR = re.compile(
+    r",\s*(?:the\s+)?(?:clinicians|physicians|doctors|pharmacists|nurses|practitioners|"
+    r"prescribers|we|providers|teams?)$",
+    I,
+)
 
 
 def _action(text: str, start: int) -> str | None:

@@ -140,6 +140,15 @@ def advice(text: str, title: str = "A cohort of metformin users", design: str = 
             [("authors", "testing", False, "all adults taking metformin")],
         ),
         ("Whether routine screening is warranted remains unclear.", []),
+        (
+            "Our data support annual B12 screening among long-term metformin users.",
+            [("authors", "testing", False, "long-term metformin users")],
+        ),
+        (
+            "These data do not support routine B12 supplementation in people with normal B12.",
+            [("authors", "treatment", True, "people with normal B12")],
+        ),
+        ("Our results do not support a benefit of B12 on pain.", []),
         ("We suggest that B12 supplementation may be beneficial in patients with neuropathy.", []),
         (
             "Supplementation should be reserved for patients with documented deficiency.",
@@ -183,6 +192,7 @@ def test_a_guidelines_advice_in_new_words():
         abstract(
             "Vitamin B12 in diabetes: a clinical practice guideline",
             ("", "Recommendations were graded using GRADE."),
+            ("", "In patients with neuropathy, clinicians should check B12 before treating pain."),
             ("", "We do not recommend routine B12 supplementation for people with neuropathy."),
             (
                 "",
@@ -206,6 +216,7 @@ def test_a_guidelines_advice_in_new_words():
         DEFINITION.intervention,
     )
     assert [(r.action, r.against, r.population) for r in found] == [
+        ("testing", False, "patients with neuropathy"),
         ("treatment", True, "people with neuropathy"),
         ("testing", False, "all adults taking metformin"),
         ("testing", False, "people with diabetes and neuropathy"),
