@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from litwatch.classifiers.findings.text import METHODS, Abstract
+from litwatch.classifiers.findings.text import METHODS, RESULTS, Abstract
 from litwatch.core.guidance import NOT_STATED, StratumCall, StratumDefinition
 
 I = re.IGNORECASE
 _LOW = (
     r"(?<!non-)(?<!non)(?:deficien\w*|low(?:-normal)?|lower|borderline|insufficien\w*|subnormal|"
-    r"depleted)"
+    r"depleted|below\s+(?:the\s+)?(?:lower\s+limit|normal|reference))"
 )
 _NORMAL = (
     r"(?:normal|replete|sufficient|adequate|non-?deficient|"
@@ -33,19 +33,34 @@ _NOT_THE_PEOPLE = re.compile(
 # The participants span levels: stratified or analysed across levels, or any level taken.
 _MIXED_BEFORE = re.compile(
     r"\b(?:stratif\w*|subgroups?|tertiles?|quartiles?|quintiles?|thirds|regardless|"
-    r"irrespective|whatever|with\s+and\s+without|according\s+to|by\s+(?:current\s+|baseline\s+)?)"
+    r"irrespective|whatever|with\s+and\s+without|with\s+or\s+without|whether\s+or\s+not|"
+    r"according\s+to|by\s+(?:current\s+|baseline\s+)?)"
     r"\b[^.;]{0,60}$",
     I,
 )
 # A share of the participants at one level: "two thirds were taking metformin", "30% were
-# deficient".
+# deficient", "Forty-one of the 60 participants used metformin".
+_NUMBER = (
+    r"(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
 _SHARE = re.compile(
-    r"\b(?:\d+(?:\.\d+)?\s?%|half|a\s+third|two\s+thirds|a\s+quarter|one\s+in\s+\w+|"
-    r"(?:one|two|three)\s+(?:thirds|quarters|fifths)|most|many|some|the\s+majority|a\s+minority)"
-    r"\s+(?:of\s+(?:them|participants|patients)\s+)?(?:were|was|had|took)\b",
+    (
+        r"\b(?:\d+(?:\.\d+)?\s?%|half|a\s+third|two\s+thirds|a\s+quarter|one\s+in\s+\w+|"
+        r"(?:one|two|three)\s+(?:thirds|quarters|fifths)|most|many|some|the\s+majority|a\s+minority|"
+        r"_N_\s+of\s+(?:the\s+|these\s+)?_N_(?:\s+(?:participants|patients|people|adults|subjects|"
+        r"women|men|enrolled|randomi[sz]ed))?)"
+        r"\s+(?:of\s+(?:them|the\s+participants|participants|patients)\s+)?"
+        r"(?:were|was|had|took|used|received|reported)\b"
+    ).replace("_N_", _NUMBER),
     I,
 )
 _EXCLUDED = re.compile(r"\b(?:exclu\w+|ineligible|not\s+eligible)\b", I)
+# A baseline mean or median of the measure: "Mean baseline serum B12 was 455 (SD 160) pg/mL".
+_AVERAGE = re.compile(r"\b(?:mean|median|average)\b[^.;]{0,30}$", I)
+# Cut-offs are quoted rounded in each unit (200 pg/mL is 148 pmol/L): compare with this slack.
+_ROUNDING = 0.01
 # A use that is the randomised treatment ("randomly assigned to metformin") is an arm.
 _AN_ARM = re.compile(
     r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|assigned|allocated|add|adding|added)"
@@ -54,12 +69,14 @@ _AN_ARM = re.compile(
 )
 _USING = re.compile(
     r"\b(?:taking|take|takes|took|taken|on|using|use|used|treated\s+with|receiving|prescribed|"
-    r"started|starting|continu\w*)\s+(?:[\w-]+\s+){0,2}$",
+    r"started|starting|continu\w*|duration\s+of|years\s+(?:of|on))\s+(?:[\w-]+\s+){0,2}$",
     I,
 )
 _NOT_USING = re.compile(
     r"\b(?:not\s+(?:taking|on|using|treated\s+with|receiving)|never\s+(?:taken|used)|without|"
-    r"naive\s+to|free\s+of)\s+(?:[\w-]+\s+){0,2}$",
+    r"naive\s+to|free\s+of)\s+(?:[\w-]+\s+){0,2}$"
+    # "None of the participants were taking metformin", "No participant took metformin"
+    r"|\b(?:none|no\s+(?:participants?|patients?|one|subjects?|adults?))\b[^.;,]{0,40}$",
     I,
 )
 _BOUND = (
@@ -74,6 +91,26 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted(terms, key=len, reverse=True)
     parts = [re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else r"\b") for t in words]
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")", I)
+
+
+@cache
+def _average_pattern(terms: tuple[str, ...], units: tuple[str, ...]) -> re.Pattern[str]:
+    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(
+        _term_pattern(terms).pattern
+        + r"[^.;\d]{0,40}?\b(?:was|were|of|averaged|=|:)\s*(?P<value>\d+(?:\.\d+)?)\s*"
+        + r"(?:\([^)]{0,30}\)\s*|(?:±|\+/-)\s*\d+(?:\.\d+)?\s*)?(?P<unit>"
+        + unit
+        + r")",
+        I,
+    )
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause around a span: from the semicolon before it to the one after it."""
+    left = sentence.rfind(";", 0, start) + 1
+    right = sentence.find(";", end)
+    return sentence[left : right if right >= 0 else len(sentence)]
 
 
 @cache
@@ -99,15 +136,48 @@ def _scope(abstract: Abstract) -> list[tuple[str, str]]:
     return [(text, text.lower()) for text in texts]
 
 
+# A results sentence that describes the participants at entry ("At baseline, mean serum B12
+# was 280 pmol/L"), not how the effect differed by it ("the benefit was larger in those with
+# low baseline B12").
+_AT_ENTRY = re.compile(
+    r"\b(?:baseline|at\s+(?:entry|enrol?ment|randomi[sz]ation|inclusion|screening))\b", I
+)
+_AN_EFFECT = re.compile(
+    r"\b(?:effects?|benefits?|larger|greater|smaller|improv\w*|than|interaction|favou?r\w*|"
+    r"respon\w*|change[ds]?|fell|rose|increas\w*|decreas\w*|differ\w*|reduc\w*)\b",
+    I,
+)
+
+
+def _entry_results(abstract: Abstract) -> list[tuple[str, str]]:
+    texts = [
+        s.text
+        for s in abstract.sentences
+        if abstract.sections[s.index] == RESULTS
+        and _AT_ENTRY.search(s.text)
+        and not _AN_EFFECT.search(s.text)
+    ]
+    return [(text, text.lower()) for text in texts]
+
+
 def read_strata(
     abstract: Abstract, strata: tuple[StratumDefinition, ...]
 ) -> tuple[StratumCall, ...]:
-    """The record's level on each stratum the watch declares, in the watch's order."""
+    """The record's level on each stratum the watch declares, in the watch's order: from the
+    title and methods, else from the results' account of the participants at entry."""
     sentences = _scope(abstract)
-    return tuple(
-        _measure(sentences, stratum) if stratum.kind == "measure" else _use(sentences, stratum)
-        for stratum in strata
-    )
+    at_entry: list[tuple[str, str]] | None = None
+    calls = []
+    for stratum in strata:
+        read = _measure if stratum.kind == "measure" else _use
+        call = read(sentences, stratum)
+        if call.level == NOT_STATED:
+            if at_entry is None:
+                at_entry = _entry_results(abstract)
+            if at_entry:
+                call = read(at_entry, stratum)
+        calls.append(call)
+    return tuple(calls)
 
 
 @cache
@@ -127,53 +197,105 @@ def _mentions(sentence: str, lowered: str, stratum: StratumDefinition) -> list[r
 _WINDOW = 100
 
 
-def _mixed(sentence: str, start: int, shared: bool) -> bool:
-    return shared or bool(_MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start]))
+# After a mention, a share of the participants: "B12 was low in 30% of participants".
+_SHARE_AFTER = re.compile(
+    r"^[^.;]{0,40}?\bin\s+(?:\d+(?:\.\d+)?\s?%|_N_\s+of\s+(?:the\s+)?_N_\b)".replace(
+        "_N_", _NUMBER
+    ),
+    I,
+)
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas)\s", I)
+
+
+def _shared(sentence: str, mention: re.Match[str]) -> bool:
+    """Whether a share of the participants is stated of this mention: just before it in the
+    same clause ("62% of participants took metformin"), or just after ("low in 30% of ...")."""
+    before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
+    for share in _SHARE.finditer(before):
+        if not _CLAUSE_BREAK.search(before[share.end() :]):
+            return True
+    return bool(_SHARE_AFTER.search(sentence[mention.end() : mention.end() + _WINDOW]))
+
+
+def _mixed(sentence: str, mention: re.Match[str]) -> bool:
+    start = mention.start()
+    return _shared(sentence, mention) or bool(
+        _MIXED_BEFORE.search(sentence[max(0, start - _WINDOW) : start])
+    )
 
 
 def _measure(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> StratumCall:
     found: dict[str, str] = {}
+    averages: dict[str, str] = {}
     factors = {stratum.unit.lower(): 1.0, **{u.lower(): f for u, f in stratum.units}}
     thresholds = _threshold_pattern(stratum.terms, tuple(factors))
     for sentence, lowered in sentences:
         mentions = _mentions(sentence, lowered, stratum)
         if not mentions:
             continue
-        excluded = bool(_EXCLUDED.search(sentence))
-        shared = bool(_SHARE.search(sentence))
-        if any(_mixed(sentence, m.start(), shared) for m in mentions):
+        if any(_mixed(sentence, m) for m in mentions):
             found.setdefault("mixed", sentence)
             continue
         for match in thresholds.finditer(sentence):
-            level = _by_cut_off(match, factors[match.group("unit").lower()], stratum)
+            excluded = bool(_EXCLUDED.search(_clause(sentence, match.start(), match.end())))
+            level = _by_cut_off(match, factors[match.group("unit").lower()], stratum, excluded)
             if level:
                 found.setdefault(level, sentence)
         for mention in mentions:
             level = _level_words(sentence, mention)
-            if level and excluded:
+            if level and _EXCLUDED.search(_clause(sentence, mention.start(), mention.end())):
                 level = "normal" if level == "low" else ""  # "people with deficiency were excluded"
             if level:
                 found.setdefault(level, sentence)
+        for match in _average_pattern(stratum.terms, tuple(factors)).finditer(sentence):
+            if "averag" in match.group(0).lower() or _AVERAGE.search(
+                sentence[max(0, match.start() - _WINDOW) : match.start()]
+            ):
+                level = _by_average(match, factors[match.group("unit").lower()], stratum)
+                if level:
+                    averages.setdefault(level, sentence)
+    if not found:  # a baseline average places the trial only when no criterion does
+        found = averages
     return _decide(stratum.name, found, ("low", "normal"))
 
 
-def _by_cut_off(match: re.Match[str], factor: float, stratum: StratumDefinition) -> str:
+def _by_average(match: re.Match[str], factor: float, stratum: StratumDefinition) -> str:
+    """The typical participant's level: at or above the normal floor is normal."""
+    if stratum.normal_from is None:
+        return ""
+    value = float(match.group("value")) * factor
+    return "normal" if value >= stratum.normal_from * (1 - _ROUNDING) else "low"
+
+
+def _by_cut_off(
+    match: re.Match[str], factor: float, stratum: StratumDefinition, excluded: bool = False
+) -> str:
+    """The level of the people a cut-off admits; an excluded range admits the rest ("B12 <
+    200 pg/mL were excluded" leaves those at or above 200)."""
     first = float(match.group("first")) * factor
     second = match.group("second")
     how = " ".join(match.group("how").lower().split())
     if second is not None:  # "between 150 and 300": its ceiling decides
+        if excluded:
+            return ""  # those outside a range are on both sides of it
         ceiling, floor = float(second) * factor, first
     elif how in ("below", "under", "less than", "lower than", "of less than", "<", "≤"):
         ceiling, floor = first, None
     else:
         ceiling, floor = None, first
-    if ceiling is not None and stratum.low_at_most is not None and ceiling <= stratum.low_at_most:
+    if excluded:
+        ceiling, floor = floor, ceiling
+    if (
+        ceiling is not None
+        and stratum.low_at_most is not None
+        and ceiling <= stratum.low_at_most * (1 + _ROUNDING)
+    ):
         return "low"
     if (
         ceiling is None
         and floor is not None
         and stratum.normal_from is not None
-        and floor >= stratum.normal_from
+        and floor >= stratum.normal_from * (1 - _ROUNDING)
     ):
         return "normal"
     return ""
@@ -209,16 +331,17 @@ def _use(sentences: list[tuple[str, str]], stratum: StratumDefinition) -> Stratu
         mentions = _mentions(sentence, lowered, stratum)
         if not mentions:
             continue
-        shared = bool(_SHARE.search(sentence))
         excluded = bool(_EXCLUDED.search(sentence))
         for mention in mentions:
             before = sentence[max(0, mention.start() - _WINDOW) : mention.start()]
             if _AN_ARM.search(before[-50:]):
                 continue  # the use is what the trial randomised: an arm, not its people
             using = _USING.search(before[-40:]) or re.match(
-                r"[- ](?:users?|use|treated|takers?)\b", sentence[mention.end() :], I
+                r"[- ](?:users?|use|treated|takers?|exposure|exposed|therapy|treatment)\b",
+                sentence[mention.end() :],
+                I,
             )
-            if _mixed(sentence, mention.start(), shared):
+            if _mixed(sentence, mention):
                 found.setdefault("mixed", sentence)
             elif (
                 _NOT_USING.search(before[-40:])

@@ -103,6 +103,16 @@ def test_the_summary_says_what_guidelines_recommend_with_source_and_year(summary
     assert ">What guidelines recommend</h2>" in html and ">Who benefits</h3>" in html
 
 
+def test_an_advice_against_names_its_people_without_reading_as_for(summary):
+    """ "Against: ... (for: people whose B12 is normal)" read as advice in their favour: the
+    people are named as "for whom"."""
+    _, markdown, html = summary
+    [line] = [x for x in markdown.splitlines() if "Against: We suggest against B12" in x]
+    assert line.endswith("(for whom: people whose B12 is normal)")
+    assert "(for: " not in markdown
+    assert "(for whom: <bdi>people whose B12 is normal</bdi>)" in html
+
+
 def test_authors_advice_is_counted_apart_in_the_sentences_own_words(judged, summary):
     _, kept, shipped = judged
     lines = authors_advice([(r, c) for r, c in kept if r.pmid in shipped])
@@ -157,3 +167,26 @@ def test_classify_shows_a_guidelines_recommendation_as_its_finding(tmp_path):
         "metformin": "non-users",
     }
     assert [r["issuer"] for r in rows["98300006"]["recommendations"]] == ["authors"]
+
+
+def test_classify_reads_advice_and_strata_in_new_words():
+    """The user's path on wordings the readers were not built on (guidance_new_records.xml):
+    a numbered consensus recommendation with the people after the verb, one that discourages,
+    an exclusion below a cut-off, a counted share of metformin users, and a review whose only
+    "recommendations" are the guidelines' it appraised."""
+    _, judge = default_judge()
+    out = io.StringIO()
+    run_classify([DATA / "guidance_new_records.xml"], False, "jsonl", out, judge=judge)
+    rows = {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    consensus = rows["98600002"]["recommendations"]
+    assert [(r["action"], r["against"], r["population"]) for r in consensus] == [
+        ("testing", False, "all metformin-treated adults with diabetic neuropathy"),
+        ("treatment", False, "adults with deficiency who can absorb it"),
+        ("treatment", True, "patients with painful neuropathy whose B12 levels are normal"),
+    ]
+    assert rows["98600002"]["key_finding"].startswith("Recommendation 1: We recommend offering")
+    levels = {pmid: {s["stratum"]: s["level"] for s in rows[pmid]["strata"]} for pmid in rows}
+    assert levels["98600009"] == {"b12": "normal", "metformin": "users"}
+    assert levels["98600007"] == {"b12": "normal", "metformin": "mixed"}
+    assert rows["98600004"]["recommendations"] == []
+    assert rows["98600008"]["recommendations"] == []  # "Further trials are recommended"
