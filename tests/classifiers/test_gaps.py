@@ -26,13 +26,19 @@ def default_watch():
     """The default watch's topic and gaps, compiled from the shipped watch file."""
     watch = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
     topic = compile_topic(TopicDefinitionModel.model_validate(watch["topic"]))
-    gaps = compile_gaps([GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]])
+    labels = load_watches()[0].population_labels
+    gaps = compile_gaps([GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]], labels)
     return topic, gaps
+
+
+@cache
+def _words():
+    return load_watches()[0].attribute_vocabulary
 
 
 def _calls(record, design, gaps=None, topic=None):
     default_topic, default_gaps = default_watch()
-    attributes = read_attributes(record)
+    attributes = read_attributes(record, _words())
     topic_call = is_topic_relevant(record, attributes, topic or default_topic)
     return assess_gaps(record, design, attributes, gaps or default_gaps, topic=topic_call)
 
@@ -83,7 +89,7 @@ includes_any = ["oral"]
 
 [[watch.gaps.require]]
 label = "at least 1000 µg a day"
-attribute = "daily_dose_ug"
+attribute = "daily_dose"
 at_least = 1000
 
 [[watch.gaps.prefer]]

@@ -10,6 +10,7 @@ from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.core.classification import Classification
 from litwatch.core.records import Record
+from litwatch.core.vocabulary import AttributeVocabulary
 from litwatch.pubmed.xml import parse_xml
 
 from litwatch.config import Watch, load_watches
@@ -21,6 +22,11 @@ def default_judge() -> tuple[Watch, Judge]:
         watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
     )
     return watch, judge
+
+
+def default_words() -> AttributeVocabulary:
+    """The default watch's words for the attribute readers: its forms, dose unit, populations."""
+    return load_watches()[0].attribute_vocabulary
 
 
 def judged(paths: Iterable[Path]) -> tuple[Watch, list[tuple[Record, Classification]]]:
