@@ -298,10 +298,10 @@ class FindingsDefinitionModel(BaseModel):
     @model_validator(mode="after")
     def _intervention_named(self) -> FindingsDefinitionModel:
         # Without the intervention's names the reader cannot tell the arms apart, and reads
-        # "improved with methylcobalamin" as a gain for the comparator: findings reversed.
+        # "improved with <the drug>" as a gain for the comparator: findings reversed.
         if self.domains and not self.intervention:
             raise ValueError(
-                'intervention: name what the watch\'s trials test (e.g. ["vitamin B12"]); '
+                'intervention: name what the watch\'s trials test (e.g. ["drug name", "its class"]); '
                 "without it no result can be said to favour either arm"
             )
         return self

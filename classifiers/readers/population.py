@@ -8,7 +8,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from litwatch.classifiers.readers.terms import compile_terms, first_mention, term_pattern
+from litwatch.classifiers.readers.terms import (
+    compile_terms,
+    first_mention,
+    term_pattern,
+    word_start,
+)
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.spans import Span
 from litwatch.core.vocabulary import PopulationDefinition
@@ -29,7 +34,7 @@ def _measured_pattern(measure: tuple[str, ...], markers: tuple[str, ...]) -> re.
         rf"\b(?:prevalence|frequency|rates?)\s+of\s+{m}\s+deficiency|\bdue\s+to\s+{m}\s+deficiency",
         *(term_pattern(t) for t in markers),
     ]
-    return re.compile(r"(?=\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
+    return word_start("|".join(parts))
 
 
 @dataclass(frozen=True)
