@@ -46,9 +46,11 @@ def default_definitions():
     raw = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
     topic = compile_topic(TopicDefinitionModel.model_validate(raw["topic"]))
     gaps = compile_gaps(
-        [GapDefinitionModel.model_validate(gap) for gap in raw["gaps"]], watch.population_labels
+        [GapDefinitionModel.model_validate(gap) for gap in raw["gaps"]],
+        watch.population_labels,
+        watch.domain_titles,
     )
-    return topic, gaps, watch.attribute_vocabulary
+    return topic, gaps, watch
 
 
 def _f1(truth: list[bool], predicted: list[bool]) -> tuple[float, float, float]:
@@ -72,7 +74,9 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
         )
     }
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
-    topic, gaps, vocabulary = default_definitions()
+    topic, gaps, watch = default_definitions()
+    vocabulary = watch.attribute_vocabulary
+    domains, outcome_vocabulary = watch.outcome_domains, watch.outcome_vocabulary
     if designs == "classifier":
         from litwatch.classifiers.design import classify_designs, load_design_model
 
@@ -87,7 +91,7 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
 
     rows = []
     for record in records:
-        attributes = read_attributes(record, vocabulary)
+        attributes = read_attributes(record, vocabulary, domains, outcome_vocabulary)
         topic_call = is_topic_relevant(record, attributes, topic)
         calls = assess_gaps(record, design_of[record.pmid], attributes, gaps, topic=topic_call)
         rows.append((labels[record.pmid], attributes, topic_call, calls))
@@ -128,12 +132,14 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
 
 def _records_per_second(corpus: Path) -> float:
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
-    topic, gaps, vocabulary = default_definitions()
+    topic, gaps, watch = default_definitions()
+    vocabulary = watch.attribute_vocabulary
+    domains, outcome_vocabulary = watch.outcome_domains, watch.outcome_vocabulary
     started = time.perf_counter()
     rounds = 20
     for _ in range(rounds):
         for record in records:
-            attributes = read_attributes(record, vocabulary)
+            attributes = read_attributes(record, vocabulary, domains, outcome_vocabulary)
             call = is_topic_relevant(record, attributes, topic)
             assess_gaps(record, "rct", attributes, gaps, topic=call)
     return rounds * len(records) / (time.perf_counter() - started)

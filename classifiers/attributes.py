@@ -5,22 +5,24 @@ abstract with the span that supports each. The topic words come from the watch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from litwatch.classifiers.findings.mentions import (
+    _LEADING_WORD,
+    Beginnings,
+    compiled,
+    possible_wordings,
+)
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_head_counts
 from litwatch.classifiers.readers.dose import daily_dose_of
 from litwatch.classifiers.readers.duration import read_follow_up
 from litwatch.classifiers.readers.population import read_populations
-from litwatch.classifiers.readers.vocab import (
-    OUTCOMES,
-    ROUTES,
-    TreatmentWords,
-    ordered,
-    read_outcomes,
-    treatment_words,
-)
+from litwatch.classifiers.readers.vocab import ROUTES, TreatmentWords, ordered, treatment_words
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.spans import Reading, Span
 from litwatch.core.classification import Attributes
+from litwatch.core.findings import OutcomeDomain, OutcomeVocabulary
 from litwatch.core.records import Record
 from litwatch.core.vocabulary import AttributeVocabulary
 
@@ -39,9 +41,15 @@ def record_text(record: Record) -> str:
     return f"{record.title}\n{record.abstract_text}"
 
 
-def read_attributes(record: Record, vocabulary: AttributeVocabulary) -> Attributes:
-    """Every attribute of `record` from its title and abstract, in the words of `vocabulary`."""
-    return attributes_from_text(record_text(record), vocabulary)
+def read_attributes(
+    record: Record,
+    vocabulary: AttributeVocabulary,
+    domains: Sequence[OutcomeDomain] = (),
+    outcome_vocabulary: OutcomeVocabulary | None = None,
+) -> Attributes:
+    """Every attribute of `record` from its title and abstract, in the words of `vocabulary`;
+    its outcomes are the watch's `domains` it names (with `outcome_vocabulary`'s wordings)."""
+    return attributes_from_text(record_text(record), vocabulary, domains, outcome_vocabulary)
 
 
 def treatment_of(vocabulary: AttributeVocabulary) -> TreatmentWords:
@@ -53,7 +61,10 @@ _NO_WORDS = AttributeVocabulary()
 
 
 def attributes_from_text(
-    text: str | Passage, vocabulary: AttributeVocabulary = _NO_WORDS
+    text: str | Passage,
+    vocabulary: AttributeVocabulary = _NO_WORDS,
+    domains: Sequence[OutcomeDomain] = (),
+    outcome_vocabulary: OutcomeVocabulary | None = None,
 ) -> Attributes:
     """Every attribute read from one text (title and abstract joined), cut at `TEXT_LIMIT` characters."""
     passage = Passage.of(text)
@@ -67,7 +78,7 @@ def attributes_from_text(
 
     forms = treatment.read_forms(passage)
     routes = treatment.read_routes(passage)
-    outcomes = read_outcomes(passage)
+    outcomes = outcomes_named(passage, domains, outcome_vocabulary)
     populations = read_populations(passage, vocabulary.populations)
     for name, found in (("forms", forms), ("routes", routes), ("outcomes", outcomes)):
         if found:
@@ -90,9 +101,40 @@ def attributes_from_text(
         n_analysed=keep("n_analysed", analysed),
         follow_up_weeks=keep("follow_up_weeks", read_follow_up(passage)),
         populations=ordered(vocabulary.population_names, populations),
-        outcomes=ordered(OUTCOMES, outcomes),
+        outcomes=tuple(outcomes),
         evidence={name: span.text for name, span in evidence.items()} | _cut_note(passage),
     )
+
+
+def outcomes_named(
+    passage: Passage, domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary | None
+) -> dict[str, Span]:
+    """The watch's outcome domains the text names, each with its first mention, in the watch's
+    order: the wordings the findings reader knows them by (the domains' terms and the outcome
+    vocabulary), so there is one vocabulary of outcomes, the watch's."""
+    if not domains:
+        return {}
+    text = passage.text
+    groups = compiled(tuple(domains), vocabulary)
+    # Only the groups whose wordings' words the text holds are searched (most are not).
+    written = frozenset(_LEADING_WORD.findall(text.lower()))
+    possible = possible_wordings(groups, written, Beginnings(written))
+    found: dict[str, Span] = {}
+    for number in sorted(possible):
+        group = groups[number]
+        name = group.domain.name
+        if name in found:
+            continue
+        # a plain wording by its own pattern; a head word with its qualifiers, as the group does
+        plain = [group.wordings[at] for at in possible[number]]
+        if any(head for _, head in plain):
+            match = group.names(text)
+        else:
+            matches = [m for pattern, _ in plain if (m := pattern.search(text)) is not None]
+            match = min(matches, key=lambda m: m.start()) if matches else None
+        if match is not None:
+            found[name] = Span.of(text, match.start(), match.end())
+    return {d.name: found[d.name] for d in domains if d.name in found}
 
 
 def _cut_note(passage: Passage) -> dict[str, str]:

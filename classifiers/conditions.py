@@ -50,7 +50,7 @@ def attribute_words(
 ) -> str:
     """What an attribute says of a record in a clinician's words: "240 participants",
     "104 weeks of follow-up", "compares form A and form B (oral)"; `labels` are the watch's
-    words for its populations."""
+    words for its populations or outcome domains, by name."""
     value = getattr(attributes, name)
     if value in (None, (), "", False):
         return ""
@@ -69,7 +69,7 @@ def attribute_words(
     if name == "routes":
         return joined(list(value)) + (" route" if len(value) == 1 else " routes")
     if name == "outcomes":
-        return "measures " + words(o for o in value if o != "other")
+        return "measures " + joined([(labels or {}).get(o, word(o)) for o in value])
     if name == "comparator":
         if value == "head-to-head":
             forms = words(attributes.forms)

@@ -23,7 +23,7 @@ from litwatch.classifiers.conditions import (
 from litwatch.classifiers.gaps import GapDefinition
 from litwatch.classifiers.readers.comparator import COMPARATORS
 from litwatch.classifiers.readers.terms import compile_terms, term_pattern
-from litwatch.classifiers.readers.vocab import OUTCOMES, ROUTES
+from litwatch.classifiers.readers.vocab import ROUTES
 from litwatch.classifiers.topic import (
     Concept,
     TopicDefinition,
@@ -34,12 +34,13 @@ from litwatch.core.classification import DESIGN_LABELS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 # What each attribute holds decides which tests make sense on it, and which values it can take.
-# The values of `forms` and `populations` are the watch's own names: `WATCH_NAMED` says which,
-# and the watch file checks them against what it declares (litwatch/config.py).
+# The values of `forms`, `populations` and `outcomes` (its outcome domains) are the watch's own
+# names: `WATCH_NAMED` says which, and the watch file checks them against what it declares
+# (litwatch/config.py).
 ATTRIBUTE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "forms": ("set", ()),
     "routes": ("set", ROUTES),
-    "outcomes": ("set", OUTCOMES),
+    "outcomes": ("set", ()),
     "comparator": ("choice", COMPARATORS),
     "daily_dose": ("number", ()),
     "n_participants": ("number", ()),
@@ -47,7 +48,7 @@ ATTRIBUTE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "follow_up_weeks": ("number", ()),
     "populations": ("set", ()),
 }
-WATCH_NAMED = ("forms", "populations")
+WATCH_NAMED = ("forms", "populations", "outcomes")
 _OPERATORS_FOR = {
     "set": ("includes_any", "includes_all", "present"),
     "choice": ("equals", "one_of", "present"),
@@ -171,10 +172,12 @@ class ConditionModel(BaseModel):
                 found += inner.named()
         return found
 
-    def compile(self, labels: dict[str, str] | None = None) -> Condition:
+    def compile(
+        self, labels: dict[str, str] | None = None, titles: dict[str, str] | None = None
+    ) -> Condition:
         """The plain frozen condition this model describes; `labels` are the watch's words for
-        its populations ("people with ..."), by name."""
-        labels = labels or {}
+        its populations ("people with ..."), `titles` for its outcome domains, by name."""
+        labels, titles = labels or {}, titles or {}
         if self.design is not None:
             return DesignIs(self.design, self.label)
         if self.population is not None:
@@ -192,16 +195,16 @@ class ConditionModel(BaseModel):
             )
             operator = next(op for op in every_operator if getattr(self, op) is not None)
             value = getattr(self, operator)
-            said = tuple(labels.items()) if self.attribute == "populations" else ()
-            return AttributeTest(self.attribute, operator, value, self.label, said)
+            said = {"populations": labels, "outcomes": titles}.get(self.attribute) or {}
+            return AttributeTest(self.attribute, operator, value, self.label, tuple(said.items()))
         if self.phrases is not None:
             return PhrasesPresent(self.phrases, compile_terms(self.phrases), self.label)
         if self.any_of is not None:
-            return AnyOf(tuple(c.compile(labels) for c in self.any_of), self.label)
+            return AnyOf(tuple(c.compile(labels, titles) for c in self.any_of), self.label)
         if self.all_of is not None:
-            return AllOf(tuple(c.compile(labels) for c in self.all_of), self.label)
+            return AllOf(tuple(c.compile(labels, titles) for c in self.all_of), self.label)
         assert self.not_ is not None  # guaranteed by _one_kind
-        return NotThis(self.not_.compile(labels), self.label)
+        return NotThis(self.not_.compile(labels, titles), self.label)
 
 
 class GapDefinitionModel(BaseModel):
@@ -274,10 +277,12 @@ def _key_path(loc: Sequence[Any]) -> str:
 
 
 def compile_gaps(
-    models: Sequence[GapDefinitionModel], labels: dict[str, str] | None = None
+    models: Sequence[GapDefinitionModel],
+    labels: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> tuple[GapDefinition, ...]:
-    """The gaps as plain frozen definitions (`labels`: the watch's words for its populations);
-    ValueError when two share a name."""
+    """The gaps as plain frozen definitions (`labels`: the watch's words for its populations,
+    `titles` for its outcome domains); ValueError when two share a name."""
     names = [model.name for model in models]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -286,8 +291,8 @@ def compile_gaps(
         GapDefinition(
             name=model.name,
             question=model.question,
-            require=tuple(c.compile(labels) for c in model.require),
-            prefer=tuple(c.compile(labels) for c in model.prefer),
+            require=tuple(c.compile(labels, titles) for c in model.require),
+            prefer=tuple(c.compile(labels, titles) for c in model.prefer),
         )
         for model in models
     )

@@ -67,8 +67,10 @@ class Judge:
 
     @cached_property
     def gaps(self) -> tuple[GapDefinition, ...]:
-        populations = self.findings_definition.attributes.populations
-        return compile_gaps(self.gap_definitions, {p.name: p.label for p in populations})
+        findings = self.findings_definition
+        labels = {p.name: p.label for p in findings.attributes.populations}
+        titles = {d.name: d.title or d.name for d in findings.domains}
+        return compile_gaps(self.gap_definitions, labels, titles)
 
     @cached_property
     def intervention(self):
@@ -101,7 +103,10 @@ class Judge:
             # Title and abstract prepared once (cut, lower-cased, split into sentences as needed)
             # for the attribute readers and the gap conditions both.
             text = Passage.of(record_text(record))
-            attributes = attributes_from_text(text, self.findings_definition.attributes)
+            findings = self.findings_definition
+            attributes = attributes_from_text(
+                text, findings.attributes, findings.domains, findings.vocabulary
+            )
             topic = is_topic_relevant(record, attributes, self.topic, text) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition

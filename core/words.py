@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 _WORDS = {
-    # outcome families the attribute readers name
+    # outcome domains of the shipped watches, where a format names a domain without its watch
     "symptom-score": "symptom scores",
     "pain-scale": "pain scales",
     "quality-of-life": "quality of life",
@@ -14,7 +14,6 @@ _WORDS = {
     "vibration-threshold": "vibration threshold",
     "corneal-confocal": "corneal confocal microscopy",
     "sudomotor": "sudomotor function",
-    "b12-level": "B12 level",
     "other": "other outcomes",
     # designs, where a sentence names one
     "rct": "RCT",

@@ -588,6 +588,11 @@ class Watch(BaseModel):
         )
 
     @property
+    def domain_titles(self) -> dict[str, str]:
+        """The watch's words for its outcome domains, by name (a gap's reasons say them)."""
+        return {d.name: d.title or d.name for d in self.findings.domains}
+
+    @property
     def population_labels(self) -> dict[str, str]:
         """The watch's words for its populations, by name (a gap's reasons say them)."""
         return {p.name: p.label for p in self.populations}
@@ -638,10 +643,16 @@ class Watch(BaseModel):
         declared = {
             "forms": [form.name for form in self.findings.forms],
             "populations": [p.name for p in self.populations],
+            "outcomes": [domain.name for domain in self.findings.domains],
+        }
+        places = {
+            "forms": "[[watch.findings.forms]]",
+            "populations": "[[watch.populations]]",
+            "outcomes": "[[watch.findings.domains]]",
         }
         for kind in WATCH_NAMED:
             known = ", ".join(declared[kind]) or "none declared"
-            where = "[[watch.findings.forms]]" if kind == "forms" else "[[watch.populations]]"
+            where = places[kind]
             named = [(f"gap {gap.name!r}", n) for gap in self.gaps for n in _gap_names(gap, kind)]
             if kind == "populations":
                 named += [
@@ -660,7 +671,7 @@ class Watch(BaseModel):
                     )
             for place, name in named:
                 if name not in declared[kind]:
-                    noun = kind.removesuffix("s")
+                    noun = {"outcomes": "outcome domain"}.get(kind, kind.removesuffix("s"))
                     raise ValueError(
                         f"{place} names {noun} {name!r}, which {where} does not declare "
                         f"(known: {known})"
@@ -672,7 +683,7 @@ class Watch(BaseModel):
         # What every run compiles is compiled once here, so a definition a run would fail on
         # fails at load (and in doctor) instead.
         try:
-            compile_gaps(self.gaps, self.population_labels)
+            compile_gaps(self.gaps, self.population_labels, self.domain_titles)
         except ValueError as problem:
             raise ValueError(f"gaps: {problem}") from None
         if self.topic is not None:

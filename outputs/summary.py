@@ -20,7 +20,7 @@ from litwatch.core.digest import Digest, DigestLog
 from litwatch.core.files import is_temporary, write_file
 from litwatch.core.findings import Harms
 from litwatch.core.records import Record
-from litwatch.core.words import word, words
+from litwatch.core.words import joined, word
 from litwatch.outputs import charts
 from litwatch.outputs.associations import ASSOCIATION, association_json, association_views
 from litwatch.outputs.guidance import (
@@ -145,7 +145,7 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
         "dose": _arm_doses(classification, watch)
         or ("" if amount is None else f"{dose(amount)} {unit}/day"),
         "comparator": watch.comparator_words(attributes.comparator) if classification else "",
-        "outcomes": words(attributes.outcomes),
+        "outcomes": joined([watch.domain_title(o) for o in attributes.outcomes]),
     }
 
 
@@ -285,13 +285,11 @@ def summary_view(
     by_design = Counter(row["design"] for row in rows)
     trials = [row for row in rows if row["design"] in TRIALS]
     attributes = {pmid: _attributes(c) for pmid, c in classifications.items()}
-    # Harms as each record reports them (none occurred, no difference, named events), and
-    # records whose outcomes are about safety.
+    # Harms as each record reports them (none occurred, no difference, named events).
     safety = [
         {**row, "harms": harms_line(harms)}
         for row in rows
         if (harms := _harms(classifications[row["pmid"]])) is not None
-        or any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
     ]
     # The "Of N trials" lines and the formulations count trials of the intervention only.
     tested = [row for row in trials if _tests_intervention(classifications[row["pmid"]])]

@@ -17,7 +17,7 @@ from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
 from litwatch.core.guidance import NOT_STATED
 from litwatch.core.records import Record
 from litwatch.core.review import initials
-from litwatch.core.words import word, words
+from litwatch.core.words import joined, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
 
@@ -125,7 +125,9 @@ def attribute_texts(
         texts["baseline"] = "reported"
     if attributes.outcomes:
         texts["outcomes"] = (
-            words(attributes.outcomes) if readable else ", ".join(attributes.outcomes)
+            _outcome_words(attributes.outcomes, watch)
+            if readable
+            else ", ".join(attributes.outcomes)
         )
     return texts
 
@@ -160,6 +162,12 @@ def treatment_by_arm(
             named += f" + {arm.add_on}"
         parts.append(named)
     return " vs ".join(parts)
+
+
+def _outcome_words(outcomes: Sequence[str], watch: WatchInfo | None) -> str:
+    """The outcome domains a record measures, by the watch's titles ("symptom scores and nerve
+    conduction")."""
+    return joined([watch.domain_title(o) for o in outcomes]) if watch else words(outcomes)
 
 
 def _form_words(form: str | None, watch: WatchInfo | None) -> str:

@@ -95,8 +95,8 @@ class WatchInfo:
         return first_upper(gap.replace("_", " ").replace("-", " "))
 
     def domain_title(self, domain: str) -> str:
-        """The reader's words for an outcome domain ("nerve conduction"), or its name."""
-        return dict(self.domains).get(domain, domain.replace("-", " ").replace("_", " "))
+        """The reader's words for an outcome domain ("nerve conduction"), or its name in words."""
+        return dict(self.domains).get(domain) or word(domain)
 
     def gap_question(self, gap: str) -> str:
         """The question a gap stands for, or "" when the watch does not define it."""

@@ -1,5 +1,6 @@
-"""Vocabulary readers: which forms of the watch's intervention, routes and outcome families a
-text names, each with its first mention. The forms are the watch's (`core/vocabulary.Form`,
+"""Vocabulary readers: which forms of the watch's intervention and which routes a text names,
+each with its first mention (the outcomes a text names are the watch's outcome domains:
+`classifiers/attributes.outcomes_named`). The forms are the watch's (`core/vocabulary.Form`,
 compiled once per watch by `treatment_words`); routes of administration are generic."""
 
 from __future__ import annotations
@@ -15,21 +16,6 @@ from litwatch.classifiers.text.spans import Span
 from litwatch.core.vocabulary import Form
 
 ROUTES = ("oral", "intramuscular", "subcutaneous", "intravenous")
-OUTCOMES = (
-    "symptom-score",
-    "pain-scale",
-    "quality-of-life",
-    "nerve-conduction",
-    "vibration-threshold",
-    "corneal-confocal",
-    "sudomotor",
-    "b12-level",
-    "other",
-)
-
-
-def _patterns(table: dict[str, str]) -> dict[str, re.Pattern[str]]:
-    return {name: word_start(pattern) for name, pattern in table.items()}
 
 
 # "Oral glucose tolerance test" or "oral antidiabetic drugs" name no route of giving a treatment.
@@ -54,42 +40,6 @@ def _route_patterns(names: str) -> dict[str, re.Pattern[str]]:
         "subcutaneous": word_start(r"\bsub-?cutaneous(?:ly)?\b|\bs\.c\.(?!\w)"),
         "intravenous": word_start(r"\bintra-?venous(?:ly)?\b|\bi\.v\.(?!\w)"),
     }
-
-
-_OUTCOME_PATTERNS = _patterns(
-    {
-        "symptom-score": (
-            r"(?-i:\b(?:MNSI|TCSS|TCNS|NSS|NDS|NTSS(?:-6)?|NIS(?:-LL)?|MDNS|DN4|UENS)\b)"
-            r"|michigan\s+neuropathy|michigan\s+diabetic\s+neuropathy|toronto\s+clinical"
-            r"|neuropathy\s+(?:total\s+)?symptoms?\s+scores?|total\s+symptom\s+scores?"
-            r"|neuropathy\s+(?:disability|impairment)\s+scores?|symptoms?\s+(?:scores?|scales?|questionnaires?)"
-            r"|survey\s+of\s+autonomic\s+symptoms|clinical\s+symptoms|neuropathic\s+symptom\s+scores?"
-        ),
-        "pain-scale": (
-            r"(?-i:\b(?:VAS|NRS|BPI|SF-?MPQ|NPSI)\b)|visual\s+analog(?:ue)?\s+scale|numeric(?:al)?\s+rating\s+scale"
-            r"|pain\s+(?:scores?|scales?|intensity|ratings?|severity)|brief\s+pain\s+inventory|mcgill\s+pain"
-            r"|neuropathic\s+pain\s+symptom\s+inventory|\bpain,\s+quality"
-        ),
-        "quality-of-life": r"quality\s+of\s+life|\b(?:QoL|QOL|HRQoL|HRQOL)\b|\bSF-?36\b|\bSF-?12\b|\bEQ-?5D\b|\bQOL-DN\b",
-        "nerve-conduction": (
-            r"nerve\s+conduction|conduction\s+velocit|(?-i:\bNCVs?\b|\bNCS\b)|electrophysiolog|electroneurograph"
-            r"|\b(?:sural|peroneal|median|tibial|ulnar)\b[^.;]{0,40}\b(?:amplitude|latency|conduction)"
-        ),
-        "vibration-threshold": r"vibration\s+(?:perception\s+)?thresholds?|(?-i:\bVPT\b)|biothesiomet",
-        "corneal-confocal": r"corneal\s+confocal|(?-i:\bCCM\b)|corneal\s+nerve",
-        "sudomotor": r"sudomotor|sudoscan|\bsweat(?:ing)?\s+(?:function|test|response)|electrochemical\s+skin\s+conductance",
-        "b12-level": (
-            r"(?:serum|plasma|blood|circulating)\s+(?:vitamin\s+)?(?:b-?12|cobalamin)"
-            r"|(?:b-?12|cobalamin)\s+(?:levels?|concentrations?|status)|(?:b-?12)\s+(?:was|were|is|should\s+be)\s+measured"
-            r"|measur\w*\s+(?:serum\s+)?(?:vitamin\s+)?b-?12|methylmalonic|(?-i:\bMMA\b)|homocysteine|holotranscobalamin|holo-?TC"
-        ),
-        "other": (
-            r"\bfolate\b|ha?emoglobin|\bana?emia\b|intraepidermal\s+nerve\s+fib|(?-i:\bIENFD\b)"
-            r"|incident\s+(?:peripheral\s+)?neuropathy|incidence\s+of\s+(?:peripheral\s+)?neuropathy"
-            r"|lactic\s+acidosis|mortality|hospital\s+admissions?|peripheral\s+neuropathy\s+assessed|\bfalls?\b"
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -142,11 +92,6 @@ def treatment_words(
         routes=_route_patterns(alternation),
         substance=compile_terms(names) if names else None,
     )
-
-
-def read_outcomes(text: str | Passage) -> dict[str, Span]:
-    """The outcome families measured, each with its first mention, in vocabulary order."""
-    return _mentions(_OUTCOME_PATTERNS, Passage.of(text))
 
 
 def _mentions(patterns: dict[str, re.Pattern[str]], passage: Passage) -> dict[str, Span]:

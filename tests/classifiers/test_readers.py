@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from default_judge import default_words
-from litwatch.classifiers.attributes import treatment_of
+from litwatch.classifiers.attributes import outcomes_named, treatment_of
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_analysed, read_participants
 from litwatch.classifiers.readers.dose import daily_dose_of, find_doses
 from litwatch.classifiers.readers.duration import read_follow_up
 from litwatch.classifiers.readers.population import read_populations
-from litwatch.classifiers.readers.vocab import read_outcomes
 from litwatch.classifiers.text.numbers import parse_number
+from litwatch.classifiers.text.passage import Passage
+
+from litwatch.config import load_watches
 
 WORDS = default_words()  # the default watch's forms and populations
 TREATMENT = treatment_of(WORDS)
@@ -205,22 +208,26 @@ def test_routes_skip_oral_glucose_tests_and_read_adverbs():
     assert set(read_routes("a B-complex tablet")) == {"oral"}
 
 
-def test_outcome_families_are_recognised():
+def test_outcomes_are_the_watchs_outcome_domains_by_the_findings_readers_wordings():
     text = (
         "Outcomes were the Michigan Neuropathy Screening Instrument, pain on a visual analogue"
         " scale, quality of life (SF-36), sural nerve conduction, vibration perception threshold,"
         " corneal confocal microscopy, Sudoscan and serum B12 with methylmalonic acid."
     )
-    assert list(read_outcomes(text)) == [
+    watch = load_watches()[0]
+    named = outcomes_named(Passage.of(text), watch.outcome_domains, watch.outcome_vocabulary)
+    assert list(named) == [
         "symptom-score",
-        "pain-scale",
+        "pain",
         "quality-of-life",
         "nerve-conduction",
-        "vibration-threshold",
-        "corneal-confocal",
-        "sudomotor",
-        "b12-level",
+        "vibration-perception",
+        "small-fibre",
+        "b12-status",
     ]
+    # another watch's domains name none of them
+    kidney = load_watches(Path(__file__).parents[2] / "litwatch/watches/sglt2-kidney.toml")[0]
+    assert outcomes_named(Passage.of(text), kidney.outcome_domains, None) == {}
 
 
 def test_population_flags():

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from litwatch.classifiers.attributes import treatment_of
 from litwatch.classifiers.findings import harms
-from litwatch.classifiers.readers import comparator, counts, duration, population, vocab
+from litwatch.classifiers.readers import comparator, counts, duration, population
 from litwatch.classifiers.readers.terms import compile_terms
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.screen import FOLD_TRAPS, Needles, fold, may_match, requirement
@@ -21,7 +21,6 @@ _TREATMENT = treatment_of(_WORDS)
 READER_PATTERNS = [
     *_TREATMENT.forms.values(),
     *_TREATMENT.routes.values(),
-    *vocab._OUTCOME_PATTERNS.values(),
     *(
         pattern
         for compiled in population._compiled(_WORDS.populations)
