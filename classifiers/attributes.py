@@ -16,7 +16,7 @@ from litwatch.classifiers.findings.mentions import (
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_head_counts
 from litwatch.classifiers.readers.dose import daily_dose_of
-from litwatch.classifiers.readers.duration import read_follow_up
+from litwatch.classifiers.readers.duration import prior_use_pattern, read_follow_up
 from litwatch.classifiers.readers.population import read_populations
 from litwatch.classifiers.readers.vocab import ROUTES, TreatmentWords, ordered, treatment_words
 from litwatch.classifiers.text.passage import Passage
@@ -99,7 +99,9 @@ def attributes_from_text(
         comparator=keep("comparator", read_comparator(passage, treatment)),
         n_participants=keep("n_participants", participants),
         n_analysed=keep("n_analysed", analysed),
-        follow_up_weeks=keep("follow_up_weeks", read_follow_up(passage)),
+        follow_up_weeks=keep(
+            "follow_up_weeks", read_follow_up(passage, prior_use_pattern(vocabulary.prior_use))
+        ),
         populations=ordered(vocabulary.population_names, populations),
         outcomes=tuple(outcomes),
         evidence={name: span.text for name, span in evidence.items()} | _cut_note(passage),

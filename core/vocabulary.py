@@ -48,6 +48,9 @@ class AttributeVocabulary:
     forms: tuple[Form, ...] = ()
     dose_unit: str = ""
     populations: tuple[PopulationDefinition, ...] = ()
+    # Drugs whose use before the study is a baseline characteristic (a use stratum's terms):
+    # "taking X for four years" is no follow-up.
+    prior_use: tuple[str, ...] = ()
 
     @property
     def form_names(self) -> tuple[str, ...]:

@@ -585,6 +585,7 @@ class Watch(BaseModel):
             forms=tuple(form.form() for form in self.findings.forms),
             dose_unit=self.findings.dose_unit,
             populations=tuple(p.definition() for p in self.populations),
+            prior_use=tuple(t for s in self.strata if s.kind == "use" for t in s.terms),
         )
 
     @property

@@ -11,7 +11,7 @@ from litwatch.classifiers.attributes import outcomes_named, treatment_of
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_analysed, read_participants
 from litwatch.classifiers.readers.dose import daily_dose_of, find_doses
-from litwatch.classifiers.readers.duration import read_follow_up
+from litwatch.classifiers.readers.duration import prior_use_pattern, read_follow_up
 from litwatch.classifiers.readers.population import read_populations
 from litwatch.classifiers.text.numbers import parse_number
 from litwatch.classifiers.text.passage import Passage
@@ -291,3 +291,13 @@ def test_an_implausible_dose_beside_a_plausible_one_is_no_single_dose():
     text = "B12 1000 µg daily or B12 900000000 g daily."
     assert daily_dose_of(text, B12).value is None
     assert daily_dose_of("B12 1000 µg daily.", B12).value == 1000.0  # control
+
+
+def test_a_drug_taken_before_the_study_is_no_follow_up_when_the_watch_names_its_use():
+    """The drug whose prior use is a baseline characteristic is the watch's (a use stratum's
+    terms), not a name in the reader's code."""
+    text = "Adults on metformin for four years were randomised to B12 or placebo; outcomes at 12 weeks."
+    prior = prior_use_pattern(WORDS.prior_use)
+    assert read_follow_up(text, prior).value == 12
+    # control: without the watch's words, four years of metformin reads as the longest length
+    assert read_follow_up(text).value == pytest.approx(4 * 52.18, rel=0.01)
