@@ -177,7 +177,7 @@ class Arm:
 
     @property
     def treatment(self) -> str:
-        """ "oral cyanocobalamin", "intramuscular hydroxocobalamin", "placebo" """
+        """ "oral <form>", "intramuscular <form>", "placebo" """
         if not self.intervention:
             return self.words if self.control == "active" else (self.control or self.words)
         named = " ".join(part for part in (self.route, self.formulation) if part)

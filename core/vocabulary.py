@@ -24,10 +24,10 @@ class PopulationDefinition:
     """A population the watch names: a record is in it when its title or abstract says so.
 
     Any of `terms` says so; so does any of `also_terms` where one of the populations named in
-    `also_with` holds (neuropathy named where diabetes is). `measured` names a measure whose
+    `also_with` holds (a complication named where its disease is). `measured` names a measure whose
     baseline value a study reports, selects people by, or stratifies by ("serum X", "X levels",
     "X below 200", "stratified by X"); `markers` are further terms that say it was measured.
-    `label` is how a reader sees it ("people with diabetic neuropathy")."""
+    `label` is how a reader sees it ("people with chronic kidney disease")."""
 
     name: str
     label: str

@@ -33,7 +33,7 @@ class FormModel(BaseModel):
 
 class AlsoModel(BaseModel):
     """`also = { terms = [...], with = [...] }`: terms that count once another population
-    holds ("neuropathy" where diabetes is named)."""
+    holds (a complication named where its disease is)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

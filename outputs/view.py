@@ -139,8 +139,8 @@ def treatment_by_arm(
     doses: bool = True,
     watch: WatchInfo | None = None,
 ) -> str:
-    """What each arm got, each form with its own route and dose ("oral cyanocobalamin 1,000
-    µg/day vs intramuscular hydroxocobalamin 143 µg/day vs placebo"), or "" where no arm of
+    """What each arm got, each form with its own route and dose ("oral form A 1,000 µg/day vs
+    intramuscular form B 143 µg/day vs placebo"), in the watch's unit, or "" where no arm of
     the intervention was read."""
     arms = classification.arms.arms if classification and classification.arms else ()
     if not any(arm.intervention for arm in arms):

@@ -68,7 +68,7 @@ class WatchInfo:
     harms_domain: str = ""  # the domain adverse events count in (`harms = true`), if any
     questions: tuple[Question, ...] = ()  # what the summary's evidence statements answer
     gap_titles: tuple[tuple[str, str], ...] = ()  # (gap name, how a reader sees it named)
-    strata: tuple[StratumDefinition, ...] = ()  # who benefits: baseline B12, metformin use
+    strata: tuple[StratumDefinition, ...] = ()  # who benefits: a baseline measure, a drug's use
     review: ReviewMode = "single"  # "dual": a value counts as checked when two reviewers agree
     populations: tuple[Population, ...] = ()  # the populations statements count apart
     words: SummaryWords = SummaryWords()
