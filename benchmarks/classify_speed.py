@@ -61,9 +61,11 @@ def main() -> None:
     without_findings = Judge(watch.topic, watch.gaps, design_model=model)
     judge.classify(records[:20], text_only=True)  # compiles the watch, loads the models
     findings = watch.findings_definition
+    # the attributes as the Judge reads them: in the watch's words, its domains the outcomes
+    words = (findings.attributes, findings.domains, findings.vocabulary)
 
     designs = [call.label for call in classify_designs(records, model, text_only=True)]
-    attributes = [read_attributes(record) for record in records]
+    attributes = [read_attributes(record, *words) for record in records]
     texts = [Passage.of(record_text(record)) for record in records]
     topics = [
         is_topic_relevant(r, a, judge.topic, x)
@@ -71,7 +73,7 @@ def main() -> None:
     ]
     parts = {
         "design": lambda: classify_designs(records, model, text_only=True),
-        "attributes": lambda: [read_attributes(record) for record in records],
+        "attributes": lambda: [read_attributes(record, *words) for record in records],
         "topic": lambda: [
             is_topic_relevant(r, a, judge.topic, x)
             for r, a, x in zip(records, attributes, texts, strict=True)

@@ -27,17 +27,30 @@ from litwatch.classifiers.gaps import assess_gaps
 from litwatch.classifiers.topic import is_topic_relevant
 from litwatch.pubmed.xml import parse_xml
 
-from litwatch.config import default_watch_file
+from litwatch.config import default_watch_file, load_watches
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
+# The labels.tsv columns that say whether a record is in one of the default watch's
+# populations: (score name, population, column).
+_POPULATION_COLUMNS = (
+    ("metformin_exact", "metformin-users", "metformin_population"),
+    ("b12_status_exact", "b12-measured", "b12_status_reported_or_stratified"),
+)
+
+
 def default_definitions():
-    """The default watch's topic and gaps, compiled."""
-    watch = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
-    topic = compile_topic(TopicDefinitionModel.model_validate(watch["topic"]))
-    gaps = compile_gaps([GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]])
-    return topic, gaps
+    """The default watch's topic and gaps, compiled, and its words for the attribute readers."""
+    [watch] = [w for w in load_watches(default_watch_file()) if w.topic is not None][:1]
+    raw = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
+    topic = compile_topic(TopicDefinitionModel.model_validate(raw["topic"]))
+    gaps = compile_gaps(
+        [GapDefinitionModel.model_validate(gap) for gap in raw["gaps"]],
+        watch.population_labels,
+        watch.domain_titles,
+    )
+    return topic, gaps, watch
 
 
 def _f1(truth: list[bool], predicted: list[bool]) -> tuple[float, float, float]:
@@ -61,7 +74,9 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
         )
     }
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
-    topic, gaps = default_definitions()
+    topic, gaps, watch = default_definitions()
+    vocabulary = watch.attribute_vocabulary
+    domains, outcome_vocabulary = watch.outcome_domains, watch.outcome_vocabulary
     if designs == "classifier":
         from litwatch.classifiers.design import classify_designs, load_design_model
 
@@ -76,7 +91,7 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
 
     rows = []
     for record in records:
-        attributes = read_attributes(record)
+        attributes = read_attributes(record, vocabulary, domains, outcome_vocabulary)
         topic_call = is_topic_relevant(record, attributes, topic)
         calls = assess_gaps(record, design_of[record.pmid], attributes, gaps, topic=topic_call)
         rows.append((labels[record.pmid], attributes, topic_call, calls))
@@ -101,31 +116,30 @@ def evaluate(corpus: Path = CORPUS, designs: str = "labels") -> dict[str, float]
         <= 0.1 * float(row["follow_up_weeks"])
         for row, a in stated
     ) / len(stated)
-    for field in ("formulations", "routes"):
-        scores[f"{field}_exact"] = sum(
-            set(getattr(a, field)) == _listed(row[field]) for row, a, *_ in rows
+    for field, column in (("forms", "formulations"), ("routes", "routes")):
+        scores[f"{column}_exact"] = sum(
+            set(getattr(a, field)) == _listed(row[column]) for row, a, *_ in rows
         ) / len(rows)
     scores["comparator_exact"] = sum(
         a.comparator == row["comparator"] for row, a, *_ in rows
     ) / len(rows)
-    scores["metformin_exact"] = sum(
-        a.metformin_population == (row["metformin_population"] == "1") for row, a, *_ in rows
-    ) / len(rows)
-    scores["b12_status_exact"] = sum(
-        a.b12_status_reported == (row["b12_status_reported_or_stratified"] == "1")
-        for row, a, *_ in rows
-    ) / len(rows)
+    for score, population, column in _POPULATION_COLUMNS:
+        scores[score] = sum(
+            a.in_population(population) == (row[column] == "1") for row, a, *_ in rows
+        ) / len(rows)
     return scores
 
 
 def _records_per_second(corpus: Path) -> float:
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
-    topic, gaps = default_definitions()
+    topic, gaps, watch = default_definitions()
+    vocabulary = watch.attribute_vocabulary
+    domains, outcome_vocabulary = watch.outcome_domains, watch.outcome_vocabulary
     started = time.perf_counter()
     rounds = 20
     for _ in range(rounds):
         for record in records:
-            attributes = read_attributes(record)
+            attributes = read_attributes(record, vocabulary, domains, outcome_vocabulary)
             call = is_topic_relevant(record, attributes, topic)
             assess_gaps(record, "rct", attributes, gaps, topic=call)
     return rounds * len(records) / (time.perf_counter() - started)

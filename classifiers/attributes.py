@@ -1,42 +1,39 @@
-"""What a reviewer looks for first in a record (formulation, route, dose, comparator, size, follow-up,
-population, outcomes), read from title and abstract with the span that supports each."""
+"""What a reviewer looks for first in a record (the forms of the watch's intervention, route,
+dose, comparator, size, follow-up, the watch's populations, outcomes), read from title and
+abstract with the span that supports each. The topic words come from the watch
+(`core/vocabulary.AttributeVocabulary`); the readers hold the matching only."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
+from litwatch.classifiers.findings.mentions import (
+    _LEADING_WORD,
+    Beginnings,
+    compiled,
+    possible_wordings,
+)
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_head_counts
 from litwatch.classifiers.readers.dose import daily_dose_of
-from litwatch.classifiers.readers.duration import read_follow_up
-from litwatch.classifiers.readers.population import (
-    read_b12_status,
-    read_diabetes_type,
-    read_dpn_population,
-    read_metformin_population,
-)
-from litwatch.classifiers.readers.vocab import (
-    FORMULATIONS,
-    OUTCOMES,
-    ROUTES,
-    read_formulations,
-    read_outcomes,
-    read_routes,
-)
+from litwatch.classifiers.readers.duration import prior_use_pattern, read_follow_up
+from litwatch.classifiers.readers.population import read_populations
+from litwatch.classifiers.readers.vocab import ROUTES, TreatmentWords, ordered, treatment_words
 from litwatch.classifiers.text.passage import Passage
-from litwatch.classifiers.text.spans import Span
+from litwatch.classifiers.text.spans import Reading, Span
 from litwatch.core.classification import Attributes
+from litwatch.core.findings import OutcomeDomain, OutcomeVocabulary
 from litwatch.core.records import Record
+from litwatch.core.vocabulary import AttributeVocabulary
 
 # Bumped whenever a reader changes what it finds, so stored attributes are read again.
-ATTRIBUTES_VERSION = "2"  # 2: implausible counts, lengths and doses left unread
+# 3: forms, dose unit and populations are the watch's (`populations` replaces one yes/no key
+# per population), so a row stored before is read again in its watch's words.
+ATTRIBUTES_VERSION = "3"
 
-# The names a dose can belong to: the B12 forms and B12 itself ("vitamin B12 1000 µg daily").
-_B12_SUBSTANCE = re.compile(
-    r"\b(?:methyl-?cobalamin|mecobalamin|cyano-?cobalamin|hydrox[oy]-?cobalamin|cobalamin"
-    r"|(?:vitamin\s+)?b[\s-]?12|b[\s-]?complex)\b",
-    re.IGNORECASE,
-)
+# Doses are read in µg; a watch shows them in its own unit.
+_PER_UG = {"µg": 1.0, "mg": 1e-3, "g": 1e-6}
+DOSE_UNITS = tuple(_PER_UG)
 
 
 def record_text(record: Record) -> str:
@@ -44,14 +41,34 @@ def record_text(record: Record) -> str:
     return f"{record.title}\n{record.abstract_text}"
 
 
-def read_attributes(record: Record) -> Attributes:
-    """Every attribute of `record` from its title and abstract."""
-    return attributes_from_text(record_text(record))
+def read_attributes(
+    record: Record,
+    vocabulary: AttributeVocabulary,
+    domains: Sequence[OutcomeDomain] = (),
+    outcome_vocabulary: OutcomeVocabulary | None = None,
+) -> Attributes:
+    """Every attribute of `record` from its title and abstract, in the words of `vocabulary`;
+    its outcomes are the watch's `domains` it names (with `outcome_vocabulary`'s wordings)."""
+    return attributes_from_text(record_text(record), vocabulary, domains, outcome_vocabulary)
 
 
-def attributes_from_text(text: str | Passage) -> Attributes:
+def treatment_of(vocabulary: AttributeVocabulary) -> TreatmentWords:
+    """The watch's forms and intervention names compiled (once per watch)."""
+    return treatment_words(vocabulary.forms, vocabulary.intervention)
+
+
+_NO_WORDS = AttributeVocabulary()
+
+
+def attributes_from_text(
+    text: str | Passage,
+    vocabulary: AttributeVocabulary = _NO_WORDS,
+    domains: Sequence[OutcomeDomain] = (),
+    outcome_vocabulary: OutcomeVocabulary | None = None,
+) -> Attributes:
     """Every attribute read from one text (title and abstract joined), cut at `TEXT_LIMIT` characters."""
     passage = Passage.of(text)
+    treatment = treatment_of(vocabulary)
     evidence: dict[str, Span] = {}
 
     def keep(name: str, reading):
@@ -59,28 +76,67 @@ def attributes_from_text(text: str | Passage) -> Attributes:
             evidence[name] = reading.span
         return reading.value
 
-    formulations = read_formulations(passage)
-    routes = read_routes(passage)
-    outcomes = read_outcomes(passage)
-    for name, found in (("formulations", formulations), ("routes", routes), ("outcomes", outcomes)):
+    forms = treatment.read_forms(passage)
+    routes = treatment.read_routes(passage)
+    outcomes = outcomes_named(passage, domains, outcome_vocabulary)
+    populations = read_populations(passage, vocabulary.populations)
+    for name, found in (("forms", forms), ("routes", routes), ("outcomes", outcomes)):
         if found:
             evidence[name] = min(found.values(), key=lambda span: span.start)
+    for name, span in populations.items():
+        evidence[name] = span
     participants, analysed = read_head_counts(passage)
+    dose: Reading[float] = (
+        daily_dose_of(passage, treatment.substance) if treatment.substance else Reading()
+    )
+    unit = vocabulary.dose_unit or "µg"
+    per_day = keep("daily_dose", dose)
     return Attributes(
-        formulations=tuple(name for name in FORMULATIONS if name in formulations),
-        routes=tuple(name for name in ROUTES if name in routes),
-        daily_dose_ug=keep("daily_dose_ug", daily_dose_of(passage, _B12_SUBSTANCE)),
-        comparator=keep("comparator", read_comparator(passage)),
+        forms=ordered(treatment.form_names, forms),
+        routes=ordered(ROUTES, routes),
+        daily_dose=None if per_day is None else per_day * _PER_UG[unit],
+        dose_unit="" if per_day is None else unit,
+        comparator=keep("comparator", read_comparator(passage, treatment)),
         n_participants=keep("n_participants", participants),
         n_analysed=keep("n_analysed", analysed),
-        follow_up_weeks=keep("follow_up_weeks", read_follow_up(passage)),
-        diabetes_type=keep("diabetes_type", read_diabetes_type(passage)),
-        dpn_population=keep("dpn_population", read_dpn_population(passage)),
-        metformin_population=keep("metformin_population", read_metformin_population(passage)),
-        b12_status_reported=keep("b12_status_reported", read_b12_status(passage)),
-        outcomes=tuple(name for name in OUTCOMES if name in outcomes),
+        follow_up_weeks=keep(
+            "follow_up_weeks", read_follow_up(passage, prior_use_pattern(vocabulary.prior_use))
+        ),
+        populations=ordered(vocabulary.population_names, populations),
+        outcomes=tuple(outcomes),
         evidence={name: span.text for name, span in evidence.items()} | _cut_note(passage),
     )
+
+
+def outcomes_named(
+    passage: Passage, domains: Sequence[OutcomeDomain], vocabulary: OutcomeVocabulary | None
+) -> dict[str, Span]:
+    """The watch's outcome domains the text names, each with its first mention, in the watch's
+    order: the wordings the findings reader knows them by (the domains' terms and the outcome
+    vocabulary), so there is one vocabulary of outcomes, the watch's."""
+    if not domains:
+        return {}
+    text = passage.text
+    groups = compiled(tuple(domains), vocabulary)
+    # Only the groups whose wordings' words the text holds are searched (most are not).
+    written = frozenset(_LEADING_WORD.findall(text.lower()))
+    possible = possible_wordings(groups, written, Beginnings(written))
+    found: dict[str, Span] = {}
+    for number in sorted(possible):
+        group = groups[number]
+        name = group.domain.name
+        if name in found:
+            continue
+        # a plain wording by its own pattern; a head word with its qualifiers, as the group does
+        plain = [group.wordings[at] for at in possible[number]]
+        if any(head for _, head in plain):
+            match = group.names(text)
+        else:
+            matches = [m for pattern, _ in plain if (m := pattern.search(text)) is not None]
+            match = min(matches, key=lambda m: m.start()) if matches else None
+        if match is not None:
+            found[name] = Span.of(text, match.start(), match.end())
+    return {d.name: found[d.name] for d in domains if d.name in found}
 
 
 def _cut_note(passage: Passage) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from litwatch.classifiers.attributes import Attributes
@@ -33,7 +34,7 @@ class Check:
 def _check(met: bool, label: str, detail: str) -> Check:
     if not label:
         return Check(met, detail, detail)
-    # A label that already says it all ("people with diabetic neuropathy") needs no detail,
+    # A label that already says it all ("people with the condition") needs no detail,
     # and a condition that failed is named by its label alone.
     if not detail or not met:
         return Check(met, label, detail)
@@ -44,9 +45,12 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
-def attribute_words(attributes: Attributes, name: str) -> str:
+def attribute_words(
+    attributes: Attributes, name: str, labels: Mapping[str, str] | None = None
+) -> str:
     """What an attribute says of a record in a clinician's words: "240 participants",
-    "104 weeks of follow-up", "compares methylcobalamin and cyanocobalamin (oral)"."""
+    "104 weeks of follow-up", "compares form A and form B (oral)"; `labels` are the watch's
+    words for its populations or outcome domains, by name."""
     value = getattr(attributes, name)
     if value in (None, (), "", False):
         return ""
@@ -56,30 +60,24 @@ def attribute_words(attributes: Attributes, name: str) -> str:
         return f"{_number(value)} analysed"
     if name == "follow_up_weeks":
         return f"{_number(value)} weeks of follow-up"
-    if name == "daily_dose_ug":
-        return f"{_number(value)} µg a day"
-    if name == "formulations":
+    if name == "daily_dose":
+        return f"{_number(value)} {attributes.dose_unit or 'µg'} a day"
+    if name == "forms":
         return words(value)
+    if name == "populations":
+        return joined([(labels or {}).get(p, p.replace("-", " ")) for p in value])
     if name == "routes":
         return joined(list(value)) + (" route" if len(value) == 1 else " routes")
     if name == "outcomes":
-        return "measures " + words(o for o in value if o != "other")
+        return "measures " + joined([(labels or {}).get(o, word(o)) for o in value])
     if name == "comparator":
         if value == "head-to-head":
-            forms = words(attributes.formulations)
+            forms = words(attributes.forms)
             routes = joined(list(attributes.routes))
             if forms and routes:
                 return f"compares {forms} ({routes})"
             return f"compares {forms or routes or word(value)}"
         return "placebo-controlled" if value == "placebo" else f"against {word(value)}"
-    if name == "diabetes_type":
-        return "diabetes" if value == "unspecified" else f"{value} diabetes"
-    if name == "dpn_population":
-        return "people with diabetic neuropathy"
-    if name == "metformin_population":
-        return "people taking metformin"
-    if name == "b12_status_reported":
-        return "baseline B12 status reported"
     return word(str(value))
 
 
@@ -101,11 +99,12 @@ class AttributeTest:
     operator: str
     value: object
     label: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # the watch's words for its populations
 
     def check(self, facts: Facts) -> Check:
         actual = getattr(facts.attributes, self.attribute)
         met = _OPERATORS[self.operator](actual, self.value)
-        said = attribute_words(facts.attributes, self.attribute)
+        said = attribute_words(facts.attributes, self.attribute, dict(self.labels))
         if said and self.label and said.lower() in self.label.lower():
             said = ""  # the label says it already
         return _check(met, self.label, said or ("" if self.label else word(self.attribute)))
@@ -128,6 +127,23 @@ _OPERATORS = {
     "includes_all": lambda actual, expected: set(expected) <= set(actual),
     "present": lambda actual, expected: (actual not in (None, (), "", False)) == expected,
 }
+
+
+@dataclass(frozen=True)
+class PopulationHolds:
+    """One of the watch's populations holds for the record (`population = "NAME"`); `words`
+    are the watch's for it ("people with ...")."""
+
+    population: str
+    words: str
+    label: str = ""
+
+    def check(self, facts: Facts) -> Check:
+        met = facts.attributes.in_population(self.population)
+        said = self.words if met else ""
+        if said and self.label and said.lower() in self.label.lower():
+            said = ""  # the label says it already
+        return _check(met, self.label, said or ("" if self.label else self.words))
 
 
 @dataclass(frozen=True)
@@ -180,7 +196,7 @@ class NotThis:
         return _check(not inner.met, self.label, f"not ({inner.reason})")
 
 
-Condition = DesignIs | AttributeTest | PhrasesPresent | AnyOf | AllOf | NotThis
+Condition = DesignIs | AttributeTest | PopulationHolds | PhrasesPresent | AnyOf | AllOf | NotThis
 
 
 def _quote(text: str, limit: int = 160) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,13 +18,13 @@ from litwatch.classifiers.conditions import (
     DesignIs,
     NotThis,
     PhrasesPresent,
+    PopulationHolds,
 )
 from litwatch.classifiers.gaps import GapDefinition
 from litwatch.classifiers.readers.comparator import COMPARATORS
 from litwatch.classifiers.readers.terms import compile_terms, term_pattern
-from litwatch.classifiers.readers.vocab import FORMULATIONS, OUTCOMES, ROUTES
+from litwatch.classifiers.readers.vocab import ROUTES
 from litwatch.classifiers.topic import (
-    ATTRIBUTE_FLAGS,
     Concept,
     TopicDefinition,
     parse_rule,
@@ -32,29 +33,29 @@ from litwatch.classifiers.topic import (
 from litwatch.core.classification import DESIGN_LABELS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DIABETES_TYPES = ("type 1", "type 2", "type 1 and 2", "unspecified")
 # What each attribute holds decides which tests make sense on it, and which values it can take.
+# The values of `forms`, `populations` and `outcomes` (its outcome domains) are the watch's own
+# names: `WATCH_NAMED` says which, and the watch file checks them against what it declares
+# (litwatch/config.py).
 ATTRIBUTE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "formulations": ("set", FORMULATIONS),
+    "forms": ("set", ()),
     "routes": ("set", ROUTES),
-    "outcomes": ("set", OUTCOMES),
+    "outcomes": ("set", ()),
     "comparator": ("choice", COMPARATORS),
-    "diabetes_type": ("choice", DIABETES_TYPES),
-    "daily_dose_ug": ("number", ()),
+    "daily_dose": ("number", ()),
     "n_participants": ("number", ()),
     "n_analysed": ("number", ()),
     "follow_up_weeks": ("number", ()),
-    "dpn_population": ("flag", ()),
-    "metformin_population": ("flag", ()),
-    "b12_status_reported": ("flag", ()),
+    "populations": ("set", ()),
 }
+WATCH_NAMED = ("forms", "populations", "outcomes")
 _OPERATORS_FOR = {
     "set": ("includes_any", "includes_all", "present"),
     "choice": ("equals", "one_of", "present"),
     "number": ("at_least", "at_most", "present"),
     "flag": ("equals",),
 }
-_KINDS = ("design", "attribute", "phrases", "any", "all", "not")
+_KINDS = ("design", "attribute", "population", "phrases", "any", "all", "not")
 
 
 class ConditionModel(BaseModel):
@@ -65,6 +66,7 @@ class ConditionModel(BaseModel):
     label: str = ""
     design: tuple[str, ...] | None = None
     attribute: str | None = None
+    population: str | None = None  # one of the watch's `[[watch.populations]]` holds
     equals: bool | str | None = None
     one_of: tuple[str, ...] | None = None
     at_least: float | None = None
@@ -93,6 +95,10 @@ class ConditionModel(BaseModel):
             raise ValueError(
                 "equals, one_of, at_least, at_most, includes_* and present need an attribute"
             )
+        if given[0] == "population" and not re.fullmatch(
+            r"[a-z0-9][a-z0-9_-]{0,63}", self.population or ""
+        ):
+            raise ValueError(f"population: {self.population!r} is no population name")
         if given[0] == "design":
             unknown = [label for label in self.design or () if label not in DESIGN_LABELS]
             if unknown or not self.design:
@@ -117,7 +123,9 @@ class ConditionModel(BaseModel):
     def _check_attribute_test(self) -> None:
         if self.attribute not in ATTRIBUTE_KINDS:
             raise ValueError(
-                f"attribute: unknown attribute {self.attribute!r} (known: {', '.join(ATTRIBUTE_KINDS)})"
+                f"attribute: unknown attribute {self.attribute!r} (known: "
+                f"{', '.join(ATTRIBUTE_KINDS)}; a population of the watch is tested with "
+                'population = "NAME")'
             )
         kind, vocabulary = ATTRIBUTE_KINDS[self.attribute]
         every_operator = (
@@ -152,10 +160,29 @@ class ConditionModel(BaseModel):
                     f"{operator}: unknown {self.attribute} {unknown} (known: {', '.join(vocabulary)})"
                 )
 
-    def compile(self) -> Condition:
-        """The plain frozen condition this model describes."""
+    def named(self) -> list[tuple[str, str]]:
+        """(attribute, value) of every watch-named value this condition and those inside it
+        use: a form or a population, for the watch to check against what it declares."""
+        found = [("populations", self.population)] if self.population is not None else []
+        if self.attribute in WATCH_NAMED:
+            for operator in ("includes_any", "includes_all"):
+                found += [(self.attribute, value) for value in getattr(self, operator) or ()]
+        for inner in (*(self.any_of or ()), *(self.all_of or ()), self.not_):
+            if inner is not None:
+                found += inner.named()
+        return found
+
+    def compile(
+        self, labels: dict[str, str] | None = None, titles: dict[str, str] | None = None
+    ) -> Condition:
+        """The plain frozen condition this model describes; `labels` are the watch's words for
+        its populations ("people with ..."), `titles` for its outcome domains, by name."""
+        labels, titles = labels or {}, titles or {}
         if self.design is not None:
             return DesignIs(self.design, self.label)
+        if self.population is not None:
+            words = labels.get(self.population, self.population.replace("-", " "))
+            return PopulationHolds(self.population, words, self.label)
         if self.attribute is not None:
             every_operator = (
                 "equals",
@@ -167,15 +194,17 @@ class ConditionModel(BaseModel):
                 "present",
             )
             operator = next(op for op in every_operator if getattr(self, op) is not None)
-            return AttributeTest(self.attribute, operator, getattr(self, operator), self.label)
+            value = getattr(self, operator)
+            said = {"populations": labels, "outcomes": titles}.get(self.attribute) or {}
+            return AttributeTest(self.attribute, operator, value, self.label, tuple(said.items()))
         if self.phrases is not None:
             return PhrasesPresent(self.phrases, compile_terms(self.phrases), self.label)
         if self.any_of is not None:
-            return AnyOf(tuple(c.compile() for c in self.any_of), self.label)
+            return AnyOf(tuple(c.compile(labels, titles) for c in self.any_of), self.label)
         if self.all_of is not None:
-            return AllOf(tuple(c.compile() for c in self.all_of), self.label)
+            return AllOf(tuple(c.compile(labels, titles) for c in self.all_of), self.label)
         assert self.not_ is not None  # guaranteed by _one_kind
-        return NotThis(self.not_.compile(), self.label)
+        return NotThis(self.not_.compile(labels, titles), self.label)
 
 
 class GapDefinitionModel(BaseModel):
@@ -229,7 +258,7 @@ class TopicDefinitionModel(BaseModel):
             names = rule_names(parse_rule(self.rule))
         except ValueError as error:
             raise ValueError(f"key rule: {error}") from None
-        unknown = sorted(names - set(self.concepts) - set(ATTRIBUTE_FLAGS))
+        unknown = sorted(names - set(self.concepts))
         if unknown:
             raise ValueError(
                 f"key rule: unknown concept {', '.join(map(repr, unknown))} (known: {', '.join(self.concepts)})"
@@ -247,8 +276,13 @@ def _key_path(loc: Sequence[Any]) -> str:
     return path or "(gap)"
 
 
-def compile_gaps(models: Sequence[GapDefinitionModel]) -> tuple[GapDefinition, ...]:
-    """The gaps as plain frozen definitions; ValueError when two share a name."""
+def compile_gaps(
+    models: Sequence[GapDefinitionModel],
+    labels: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
+) -> tuple[GapDefinition, ...]:
+    """The gaps as plain frozen definitions (`labels`: the watch's words for its populations,
+    `titles` for its outcome domains); ValueError when two share a name."""
     names = [model.name for model in models]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -257,8 +291,8 @@ def compile_gaps(models: Sequence[GapDefinitionModel]) -> tuple[GapDefinition, .
         GapDefinition(
             name=model.name,
             question=model.question,
-            require=tuple(c.compile() for c in model.require),
-            prefer=tuple(c.compile() for c in model.prefer),
+            require=tuple(c.compile(labels, titles) for c in model.require),
+            prefer=tuple(c.compile(labels, titles) for c in model.prefer),
         )
         for model in models
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from litwatch.classifiers.attributes import attributes_from_text, record_text
+from litwatch.classifiers.attributes import attributes_from_text, record_text, treatment_of
 from litwatch.classifiers.definitions import (
     GapDefinitionModel,
     TopicDefinitionModel,
@@ -67,7 +67,10 @@ class Judge:
 
     @cached_property
     def gaps(self) -> tuple[GapDefinition, ...]:
-        return compile_gaps(self.gap_definitions)
+        findings = self.findings_definition
+        labels = {p.name: p.label for p in findings.attributes.populations}
+        titles = {d.name: d.title or d.name for d in findings.domains}
+        return compile_gaps(self.gap_definitions, labels, titles)
 
     @cached_property
     def intervention(self):
@@ -100,7 +103,10 @@ class Judge:
             # Title and abstract prepared once (cut, lower-cased, split into sentences as needed)
             # for the attribute readers and the gap conditions both.
             text = Passage.of(record_text(record))
-            attributes = attributes_from_text(text)
+            findings = self.findings_definition
+            attributes = attributes_from_text(
+                text, findings.attributes, findings.domains, findings.vocabulary
+            )
             topic = is_topic_relevant(record, attributes, self.topic, text) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
             findings = self.findings_definition
@@ -124,8 +130,11 @@ class Judge:
             )
             harms = read_harms_in(abstract)
             found = (*found, *harms_finding(harms, findings.domains, found))
-            arms = read_arms(text, self.intervention, findings.domains, found, abstract)
-            arms = replace(arms, not_controlled=not_against_control(arms, found))
+            treatment = treatment_of(findings.attributes)
+            arms = read_arms(
+                text, self.intervention, findings.domains, found, abstract, treatment=treatment
+            )
+            arms = replace(arms, not_controlled=not_against_control(arms, found, treatment))
             if design.label in _REVIEWS:
                 studies, people = read_included_studies(text)
                 arms = replace(arms, included_studies=studies, pooled_participants=people)

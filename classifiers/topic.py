@@ -55,9 +55,6 @@ class Or:
 
 Rule = Name | Not | And | Or
 
-# Boolean attributes a rule may name beside the watch's own concepts.
-ATTRIBUTE_FLAGS = ("dpn_population", "metformin_population", "b12_status_reported")
-
 
 @dataclass(frozen=True)
 class TopicDefinition:
@@ -86,7 +83,7 @@ MAX_RULE_DEPTH = 32
 
 
 def parse_rule(text: str) -> Rule:
-    """The rule written as e.g. "b12 and ((diabetes and neuropathy) or metformin)"; ValueError if malformed."""
+    """The rule written as e.g. "drug and ((disease and outcome) or exposure)"; ValueError if malformed."""
     tokens = _tokens(text)
     rule, position = _parse_or(tokens, 0, 0)
     if position != len(tokens):
@@ -185,8 +182,7 @@ def is_topic_relevant(
         span = first_mention(concept.pattern, passage)
         if span is not None:
             found[concept.name] = span
-    flags = {flag for flag in ATTRIBUTE_FLAGS if getattr(attributes, flag)}
-    present = frozenset(found) | frozenset(flags)
+    present = frozenset(found)
     return TopicCall(
         relevant=topic_definition.rule.holds(present),
         found=tuple((name, span.text) for name, span in found.items()),

@@ -57,62 +57,71 @@ class DesignCall:
 
 @dataclass(frozen=True)
 class Attributes:
-    """The reviewer-facing facts of one record; `evidence` maps an attribute name to the words
-    that support it."""
+    """The reviewer-facing facts of one record, in its watch's words: the forms of the
+    intervention it names (`core/vocabulary.Form` names), routes, the daily dose in the watch's
+    unit, the comparator, size, follow-up, the populations of the watch that hold, and the
+    outcome domains it measures; `evidence` maps an attribute name to the words that support it.
+    """
 
-    formulations: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
-    daily_dose_ug: float | None = None
+    daily_dose: float | None = None
+    dose_unit: str = ""  # the watch's ("µg", "mg"); "" where no dose was read
     comparator: str = "none"
     n_participants: int | None = None
     n_analysed: int | None = None
     follow_up_weeks: float | None = None
-    diabetes_type: str | None = None
-    dpn_population: bool = False
-    metformin_population: bool = False
-    b12_status_reported: bool = False
+    populations: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     evidence: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def names_a_treatment(self) -> bool:
-        """Whether the record names the watch's treatment (a formulation or a daily dose): only
-        then does "favours the intervention" mean something for it."""
-        return bool(self.formulations) or self.daily_dose_ug is not None
+        """Whether the record names the watch's treatment (a form or a daily dose): only then
+        does "favours the intervention" mean something for it."""
+        return bool(self.forms) or self.daily_dose is not None
+
+    def in_population(self, name: str) -> bool:
+        """Whether the watch's population `name` holds for the record."""
+        return name in self.populations
 
     def to_json(self) -> dict[str, Any]:
         """The `attributes` object of `litwatch classify` output and the store."""
         return {
-            "formulations": list(self.formulations),
+            "forms": list(self.forms),
             "routes": list(self.routes),
-            "daily_dose_ug": self.daily_dose_ug,
+            "daily_dose": self.daily_dose,
+            "dose_unit": self.dose_unit,
             "comparator": self.comparator,
             "n_participants": self.n_participants,
             "n_analysed": self.n_analysed,
             "follow_up_weeks": self.follow_up_weeks,
-            "diabetes_type": self.diabetes_type,
-            "dpn_population": self.dpn_population,
-            "metformin_population": self.metformin_population,
-            "b12_status_reported": self.b12_status_reported,
+            "populations": list(self.populations),
             "outcomes": list(self.outcomes),
             "evidence": dict(self.evidence),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Attributes:
-        """The inverse of `to_json`; a key the data lacks takes the field's default."""
+        """The inverse of `to_json`; a key the data lacks takes the field's default. An object
+        stored before the watch named its forms and populations (`formulations`,
+        `daily_dose_ug`, one yes/no key per population) keeps its forms and dose; its flags
+        name no population of any watch, and the version bump of the attribute readers
+        (`classifiers/attributes.ATTRIBUTES_VERSION`) has such a row read again."""
+        dose = data.get("daily_dose")
+        unit = str(data.get("dose_unit") or "")
+        if dose is None and data.get("daily_dose_ug") is not None:
+            dose, unit = data.get("daily_dose_ug"), "µg"
         return cls(
-            formulations=tuple(data.get("formulations") or ()),
+            forms=tuple(data.get("forms") or data.get("formulations") or ()),
             routes=tuple(data.get("routes") or ()),
-            daily_dose_ug=data.get("daily_dose_ug"),
+            daily_dose=dose,
+            dose_unit=unit,
             comparator=data.get("comparator") or "none",
             n_participants=data.get("n_participants"),
             n_analysed=data.get("n_analysed"),
             follow_up_weeks=data.get("follow_up_weeks"),
-            diabetes_type=data.get("diabetes_type"),
-            dpn_population=bool(data.get("dpn_population", False)),
-            metformin_population=bool(data.get("metformin_population", False)),
-            b12_status_reported=bool(data.get("b12_status_reported", False)),
+            populations=tuple(str(name) for name in data.get("populations") or ()),
             outcomes=tuple(data.get("outcomes") or ()),
             evidence=dict(data.get("evidence") or {}),
         )
@@ -155,7 +164,7 @@ HEAD_TO_HEAD = "head-to-head"
 class Arm:
     """One group of a trial: what it got (a form, route, daily dose and schedule of the
     intervention) or which control, in the abstract's words; `add_on` is the treatment an
-    intervention arm got besides it, that a control arm got alone (B12 + X vs X)."""
+    intervention arm got besides it, that a control arm got alone (the intervention + X vs X)."""
 
     words: str
     intervention: bool
@@ -168,11 +177,11 @@ class Arm:
 
     @property
     def treatment(self) -> str:
-        """ "oral cyanocobalamin", "intramuscular hydroxocobalamin", "placebo" """
+        """ "oral <form>", "intramuscular <form>", "placebo" """
         if not self.intervention:
             return self.words if self.control == "active" else (self.control or self.words)
         named = " ".join(part for part in (self.route, self.formulation) if part)
-        # without a form or route read, its words up to a dose or an aside: "vitamin B12"
+        # without a form or route read, its words up to a dose or an aside
         named = named or re.split(r"\s*\(|\s+\d", self.words, maxsplit=1)[0] or self.words
         return f"{named} + {self.add_on}" if self.add_on else named
 
@@ -256,7 +265,7 @@ class Comparison:
 class Arms:
     """A trial's arms, the comparisons they make, its head-to-head results per domain, and
     whether the record tests the watch's intervention at all (a trial of another drug that
-    measures B12 does not)."""
+    measures its marker does not)."""
 
     arms: tuple[Arm, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
@@ -348,7 +357,7 @@ class Classification:
     # None for a classification stored before arms were read (see `Attributes.names_a_treatment`)
     arms: Arms | None = None
     # What it recommends (a guideline's advice, or the authors'), and where its participants
-    # stand on each of the watch's strata (baseline B12, metformin use).
+    # stand on each of the watch's strata (a baseline measure, a drug's use).
     recommendations: tuple[Recommendation, ...] = ()
     strata: tuple[StratumCall, ...] = ()
 
@@ -364,7 +373,7 @@ class Classification:
     @property
     def tests_intervention(self) -> bool:
         """Whether the record tests the watch's intervention (a trial of another drug that
-        measures B12 does not); a classification stored before arms were read falls back on
+        measures its marker does not); a classification stored before arms were read falls back on
         whether the record names a form or dose of it."""
         if self.arms is None:
             return self.attributes.names_a_treatment

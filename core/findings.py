@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # core/associations builds on the domains below
     from litwatch.core.associations import AssociationQuestion
 
 from litwatch.core.guidance import StratumDefinition
+from litwatch.core.vocabulary import AttributeVocabulary
 
 # The effect in the intervention arm relative to the comparator.
 EFFECTS = ("increased", "decreased", "no-difference", "not-reported")
@@ -117,6 +118,8 @@ class FindingsDefinition:
     # The watch's association questions (core/associations.AssociationQuestion): an exposure
     # in place of the intervention.
     associations: tuple[AssociationQuestion, ...] = ()
+    # The watch's words for the attribute readers: its forms, dose unit and populations.
+    attributes: AttributeVocabulary = field(default_factory=AttributeVocabulary)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 _WORDS = {
-    # outcome families the attribute readers name
+    # outcome domains of the shipped watches, where a format names a domain without its watch
     "symptom-score": "symptom scores",
     "pain-scale": "pain scales",
     "quality-of-life": "quality of life",
@@ -14,13 +14,10 @@ _WORDS = {
     "vibration-threshold": "vibration threshold",
     "corneal-confocal": "corneal confocal microscopy",
     "sudomotor": "sudomotor function",
-    "b12-level": "B12 level",
     "other": "other outcomes",
     # designs, where a sentence names one
     "rct": "RCT",
-    # formulations and comparators
-    "b-complex": "B-complex",
-    "head-to-head": "one B12 form or route against another",
+    # comparators (head-to-head is in the watch's words: `outputs/watch.WatchInfo.head_to_head`)
     "active": "another treatment",
     # where a design came from
     "publication_type": "indexed by NLM",
@@ -39,7 +36,7 @@ def word(token: str) -> str:
 
 
 def first_upper(text: str) -> str:
-    """Upper-case the first letter only, keeping "RCT" and "B12" as written."""
+    """Upper-case the first letter only, keeping "RCT" and "eGFR" as written."""
     return text[:1].upper() + text[1:]
 
 
@@ -52,5 +49,5 @@ def joined(items: Iterable[str]) -> str:
 
 
 def words(tokens: Iterable[str]) -> str:
-    """Tokens in the reader's words, joined as a sentence would: "pain scales and B12 level"."""
+    """Tokens in the reader's words, joined as a sentence would: "pain scales and quality of life"."""
     return joined([word(token) for token in tokens])

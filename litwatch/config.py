@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from litwatch.addresses import one_address
+from litwatch.attribute_words import FormModel, PopulationDefinitionModel
+from litwatch.classifiers.attributes import DOSE_UNITS
 from litwatch.classifiers.definitions import (
+    WATCH_NAMED,
     GapDefinitionModel,
     TopicDefinitionModel,
     compile_gaps,
@@ -35,8 +38,11 @@ from litwatch.core.findings import (
     OutcomeVocabulary,
 )
 from litwatch.core.guidance import StratumDefinition
+from litwatch.core.vocabulary import AttributeVocabulary
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
 from litwatch.summary_words import SummaryModel
+from litwatch.validators import terms as _words
+from litwatch.validators import unique_names as _unique_names
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
 # "../" or a path separator can never escape the output folder.
@@ -163,12 +169,6 @@ class OutcomeDomainModel(BaseModel):
         )
 
 
-def _words(value: list | tuple) -> tuple[str, ...]:
-    if any(not word.strip().strip("*") for word in value):
-        raise ValueError("a term is empty")
-    return tuple(word.strip() for word in value)
-
-
 class _VocabularyEntry(BaseModel):
     """What every entry of the outcome vocabulary has: the domain it counts for, and a polarity
     of its own where it differs from the domain's."""
@@ -261,6 +261,24 @@ class FindingsDefinitionModel(BaseModel):
     domains: tuple[OutcomeDomainModel, ...] = ()
     # Further wordings of the domains' outcomes, added to the shipped vocabulary.
     vocabulary: VocabularyModel = Field(default_factory=VocabularyModel)
+    # The forms of the intervention (`[[watch.findings.forms]]`) and the unit its doses are
+    # shown in ("µg", "mg", "g"; default µg).
+    forms: tuple[FormModel, ...] = ()
+    dose_unit: str = ""
+    # What a head-to-head trial compares, in the watch's words ("one X form against another").
+    head_to_head: str = Field(default="", max_length=120)
+
+    @field_validator("forms")
+    @classmethod
+    def _unique_forms(cls, value: tuple) -> tuple:
+        return _unique_names("form", value)
+
+    @field_validator("dose_unit")
+    @classmethod
+    def _known_unit(cls, value: str) -> str:
+        if value and value not in DOSE_UNITS:
+            raise ValueError(f"{value!r} is not a dose unit (one of: {', '.join(DOSE_UNITS)})")
+        return value
 
     @field_validator("domains")
     @classmethod
@@ -280,10 +298,10 @@ class FindingsDefinitionModel(BaseModel):
     @model_validator(mode="after")
     def _intervention_named(self) -> FindingsDefinitionModel:
         # Without the intervention's names the reader cannot tell the arms apart, and reads
-        # "improved with methylcobalamin" as a gain for the comparator: findings reversed.
+        # "improved with <the drug>" as a gain for the comparator: findings reversed.
         if self.domains and not self.intervention:
             raise ValueError(
-                'intervention: name what the watch\'s trials test (e.g. ["vitamin B12"]); '
+                'intervention: name what the watch\'s trials test (e.g. ["drug name", "its class"]); '
                 "without it no result can be said to favour either arm"
             )
         return self
@@ -453,16 +471,6 @@ class StratumModel(BaseModel):
         )
 
 
-def _unique_names(kind: str, items: tuple) -> tuple:
-    """`items` unless two share a name: "What this changes" and the summary key by name."""
-    seen: set[str] = set()
-    for item in items:
-        if item.name in seen:
-            raise ValueError(f"{kind} name {item.name!r} is used twice")
-        seen.add(item.name)
-    return items
-
-
 def _polarity(value: str) -> str:
     if value not in POLARITIES:
         raise ValueError(f"must be one of {', '.join(POLARITIES)}, not {value!r}")
@@ -491,7 +499,10 @@ class Watch(BaseModel):
     summary: SummaryModel = Field(default_factory=SummaryModel)
     # Records the query must find, by PMID: `litwatch query-check` measures recall against them.
     known: tuple[str, ...] = ()
-    strata: tuple[StratumModel, ...] = ()  # who benefits: baseline B12, metformin use
+    strata: tuple[StratumModel, ...] = ()  # who benefits: a baseline measure, a drug's use
+    # The populations a record's study may concern, which gap conditions, the topic rule and
+    # [watch.summary.populations] name (`[[watch.populations]]`).
+    populations: tuple[PopulationDefinitionModel, ...] = ()
     # "dual": a value counts as checked when two reviewers agree (litwatch review)
     review: Literal["single", "dual"] = "single"
 
@@ -531,6 +542,11 @@ class Watch(BaseModel):
     def _unique_strata(cls, value: tuple) -> tuple:
         return _unique_names("stratum", value)
 
+    @field_validator("populations")
+    @classmethod
+    def _unique_populations(cls, value: tuple) -> tuple:
+        return _unique_names("population", value)
+
     @field_validator("recipients")
     @classmethod
     def _valid_recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -558,7 +574,29 @@ class Watch(BaseModel):
             vocabulary=self.outcome_vocabulary,
             strata=tuple(stratum.definition() for stratum in self.strata),
             associations=self.association_questions,
+            attributes=self.attribute_vocabulary,
         )
+
+    @property
+    def attribute_vocabulary(self) -> AttributeVocabulary:
+        """The watch's words for the attribute readers: its forms, dose unit, populations."""
+        return AttributeVocabulary(
+            intervention=self.findings.intervention,
+            forms=tuple(form.form() for form in self.findings.forms),
+            dose_unit=self.findings.dose_unit,
+            populations=tuple(p.definition() for p in self.populations),
+            prior_use=tuple(t for s in self.strata if s.kind == "use" for t in s.terms),
+        )
+
+    @property
+    def domain_titles(self) -> dict[str, str]:
+        """The watch's words for its outcome domains, by name (a gap's reasons say them)."""
+        return {d.name: d.title or d.name for d in self.findings.domains}
+
+    @property
+    def population_labels(self) -> dict[str, str]:
+        """The watch's words for its populations, by name (a gap's reasons say them)."""
+        return {p.name: p.label for p in self.populations}
 
     @property
     def association_questions(self) -> tuple[AssociationQuestion, ...]:
@@ -596,7 +634,49 @@ class Watch(BaseModel):
                     f"question {question.name!r} names population {question.population!r}, "
                     "which [watch.summary] does not declare"
                 )
-        self.summary.words()  # baseline and its attribute go together
+        return self
+
+    @model_validator(mode="after")
+    def _names_known_forms_and_populations(self) -> Watch:
+        # A gap, the topic rule or the summary naming a form or population the watch does not
+        # declare (or an attribute of an older litwatch) is one line at load: which, and what
+        # the watch has.
+        declared = {
+            "forms": [form.name for form in self.findings.forms],
+            "populations": [p.name for p in self.populations],
+            "outcomes": [domain.name for domain in self.findings.domains],
+        }
+        places = {
+            "forms": "[[watch.findings.forms]]",
+            "populations": "[[watch.populations]]",
+            "outcomes": "[[watch.findings.domains]]",
+        }
+        for kind in WATCH_NAMED:
+            known = ", ".join(declared[kind]) or "none declared"
+            where = places[kind]
+            named = [(f"gap {gap.name!r}", n) for gap in self.gaps for n in _gap_names(gap, kind)]
+            if kind == "populations":
+                named += [
+                    ("[[watch.summary.populations]]", p.name) for p in self.summary.populations
+                ]
+                named += [
+                    (f"population {p.name!r}, key also.with", other)
+                    for p in self.populations
+                    for other in (p.also.with_ if p.also else ())
+                ]
+                strata = {s.name for s in self.strata}
+                if self.summary.baseline_stratum and self.summary.baseline_stratum not in strata:
+                    raise ValueError(
+                        f"[watch.summary] baseline_stratum {self.summary.baseline_stratum!r} is "
+                        f"not a stratum of the watch (known: {', '.join(sorted(strata)) or 'none'})"
+                    )
+            for place, name in named:
+                if name not in declared[kind]:
+                    noun = {"outcomes": "outcome domain"}.get(kind, kind.removesuffix("s"))
+                    raise ValueError(
+                        f"{place} names {noun} {name!r}, which {where} does not declare "
+                        f"(known: {known})"
+                    )
         return self
 
     @model_validator(mode="after")
@@ -604,7 +684,7 @@ class Watch(BaseModel):
         # What every run compiles is compiled once here, so a definition a run would fail on
         # fails at load (and in doctor) instead.
         try:
-            compile_gaps(self.gaps)
+            compile_gaps(self.gaps, self.population_labels, self.domain_titles)
         except ValueError as problem:
             raise ValueError(f"gaps: {problem}") from None
         if self.topic is not None:
@@ -631,6 +711,16 @@ class Watch(BaseModel):
         if not self.title:
             object.__setattr__(self, "title", self.name)
         return self
+
+
+def _gap_names(gap: GapDefinitionModel, kind: str) -> list[str]:
+    """The forms or populations (`kind`) the conditions of `gap` name."""
+    return [
+        name
+        for condition in (*gap.require, *gap.prefer)
+        for attribute, name in condition.named()
+        if attribute == kind
+    ]
 
 
 _PMID = re.compile(r"[1-9][0-9]{0,9}")

@@ -106,4 +106,7 @@ def watch_info(watch: Watch) -> WatchInfo:
         review=watch.review,
         populations=tuple(p.population() for p in watch.summary.populations),
         words=watch.summary.words(),
+        form_titles=tuple((f.name, f.title or f.name) for f in watch.findings.forms),
+        head_to_head=watch.findings.head_to_head,
+        dose_unit=watch.findings.dose_unit,
     )

@@ -208,9 +208,7 @@ def study_of(
         design=classification.design.label,
         participants=attributes.n_participants,
         follow_up_weeks=attributes.follow_up_weeks,
-        populations=frozenset(
-            p.name for p in populations if getattr(attributes, p.attribute, False) is True
-        ),
+        populations=frozenset(p.name for p in populations if attributes.in_population(p.name)),
         tests_intervention=classification.tests_intervention,
         findings=findings,
         checked=tuple(

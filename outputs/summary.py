@@ -20,7 +20,7 @@ from litwatch.core.digest import Digest, DigestLog
 from litwatch.core.files import is_temporary, write_file
 from litwatch.core.findings import Harms
 from litwatch.core.records import Record
-from litwatch.core.words import word, words
+from litwatch.core.words import joined, word
 from litwatch.outputs import charts
 from litwatch.outputs.associations import ASSOCIATION, association_json, association_views
 from litwatch.outputs.guidance import (
@@ -46,6 +46,7 @@ from litwatch.outputs.statements import (
 from litwatch.outputs.view import (
     direction_words,
     dose,
+    in_unit,
     iso_week_label,
     plural,
     pubmed_url,
@@ -132,29 +133,31 @@ def harms_statement(reports: Sequence[Harms | None]) -> str:
 def _trial_row(record: Record, classification: Classification | None, watch: WatchInfo) -> dict:
     view = record_view(record, classification, watch)
     attributes = _attributes(classification)
-    amount = attributes.daily_dose_ug
+    amount, unit = attributes.daily_dose, attributes.dose_unit or "µg"
     return {
         **view,
         "kind": "",
         "changes": [],
         "n": attributes.n_participants,
         "follow_up_weeks": attributes.follow_up_weeks,
-        "formulation": treatment_by_arm(classification, doses=False)
-        or ", ".join([*map(word, attributes.formulations), *attributes.routes]),
-        "dose": _arm_doses(classification) or ("" if amount is None else f"{dose(amount)} µg/day"),
-        "comparator": word(attributes.comparator) if classification else "",
-        "outcomes": words(attributes.outcomes),
+        "formulation": treatment_by_arm(classification, doses=False, watch=watch)
+        or ", ".join([*map(watch.form_title, attributes.forms), *attributes.routes]),
+        "dose": _arm_doses(classification, watch)
+        or ("" if amount is None else f"{dose(amount)} {unit}/day"),
+        "comparator": watch.comparator_words(attributes.comparator) if classification else "",
+        "outcomes": joined([watch.domain_title(o) for o in attributes.outcomes]),
     }
 
 
-def _arm_doses(classification: Classification | None) -> str:
+def _arm_doses(classification: Classification | None, watch: WatchInfo) -> str:
     """Each intervention arm's daily dose, in the arms' order ("1,000 / 1,000 / 143 µg/day"),
     where the arms differ and each says one; else ""."""
     arms = classification.arms.arms if classification and classification.arms else ()
     doses = [arm.daily_dose_ug for arm in arms if arm.intervention]
     if len(doses) < 2 or None in doses or len(set(doses)) == 1:
         return ""
-    return " / ".join(dose(amount) for amount in doses if amount is not None) + " µg/day"
+    shown = [in_unit(amount, watch) for amount in doses if amount is not None]
+    return " / ".join(dose(amount) for amount, _ in shown) + f" {shown[0][1]}/day"
 
 
 def _change_line(
@@ -240,14 +243,9 @@ def _arm_treatments(classification: Classification | None) -> set[tuple[str, str
     attributes = _attributes(classification)
     return {
         (formulation, route)
-        for formulation in attributes.formulations or ["unspecified"]
+        for formulation in attributes.forms or ["unspecified"]
         for route in attributes.routes or ["unspecified"]
     }
-
-
-def _flag(attributes: Attributes, name: str) -> bool:
-    """Whether the boolean attribute the watch names is true of a record ("" names none)."""
-    return bool(name) and getattr(attributes, name, False) is True
 
 
 def population_sections(
@@ -256,7 +254,7 @@ def population_sections(
     """Per population the watch names, in its words: its records and, of them, its trials."""
     sections = []
     for population in watch.populations:
-        members = [row for row in rows if _flag(attributes[row["pmid"]], population.attribute)]
+        members = [row for row in rows if attributes[row["pmid"]].in_population(population.name)]
         sections.append(
             {
                 "name": population.name,
@@ -287,20 +285,18 @@ def summary_view(
     by_design = Counter(row["design"] for row in rows)
     trials = [row for row in rows if row["design"] in TRIALS]
     attributes = {pmid: _attributes(c) for pmid, c in classifications.items()}
-    # Harms as each record reports them (none occurred, no difference, named events), and
-    # records whose outcomes are about safety.
+    # Harms as each record reports them (none occurred, no difference, named events).
     safety = [
         {**row, "harms": harms_line(harms)}
         for row in rows
         if (harms := _harms(classifications[row["pmid"]])) is not None
-        or any("adverse" in o or "safety" in o for o in attributes[row["pmid"]].outcomes)
     ]
     # The "Of N trials" lines and the formulations count trials of the intervention only.
     tested = [row for row in trials if _tests_intervention(classifications[row["pmid"]])]
     formulations = Counter(
         pair for row in tested for pair in _arm_treatments(classifications[row["pmid"]])
     )
-    doses = [dose for row in tested if (dose := attributes[row["pmid"]].daily_dose_ug) is not None]
+    doses = [dose for row in tested if (dose := attributes[row["pmid"]].daily_dose) is not None]
     gaps = []
     for name, question in watch.gaps:
         addressing = [
@@ -356,15 +352,13 @@ def summary_view(
         "populations": population_sections(rows, attributes, watch),
         "words": watch.words,
         "trials": tested,
-        "trials_reporting_baseline": sum(
-            1 for row in tested if _flag(attributes[row["pmid"]], watch.words.baseline_attribute)
-        ),
         "trials_long_follow_up": sum(1 for row in tested if (row["follow_up_weeks"] or 0) >= 52),
         "formulations": [
-            {"formulation": word(f), "route": word(r), "trials": count}
+            {"formulation": watch.form_title(f), "route": word(r), "trials": count}
             for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "dose_range": (min(doses), max(doses)) if doses else None,
+        "dose_unit": watch.dose_unit or "µg",
         "safety": safety,
         "gaps": gaps,
         "rct_participants": participants,

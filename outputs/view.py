@@ -14,9 +14,10 @@ from urllib.parse import quote
 
 from litwatch.core.classification import Classification
 from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
+from litwatch.core.guidance import NOT_STATED
 from litwatch.core.records import Record
 from litwatch.core.review import initials
-from litwatch.core.words import word, words
+from litwatch.core.words import joined, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
 
@@ -49,8 +50,8 @@ def _number(value) -> str:
 
 
 # The attributes a reader sees, in the order shown: (name, label). "treatment" joins the
-# formulations, routes and daily dose. The watch's populations and baseline (its yes/no
-# attributes, named in its [watch.summary]) come between the comparator and the outcomes.
+# forms, routes and daily dose. The watch's populations and baseline (named in its
+# [watch.summary]) come between the comparator and the outcomes.
 SHOWN_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("n_participants", "n"),
     ("follow_up_weeks", "follow-up"),
@@ -64,17 +65,25 @@ def shown_attributes(watch: WatchInfo | None) -> tuple[tuple[str, str], ...]:
     """(name, label) of each attribute shown for a record of `watch`, in order."""
     flags = []
     if watch is not None:
-        flags = [(population.attribute, "population") for population in watch.populations]
-        if watch.words.baseline_attribute and watch.words.baseline_label:
-            flags.append((watch.words.baseline_attribute, watch.words.baseline_label))
+        flags = [(f"population:{p.name}", "population") for p in watch.populations]
+        if watch.words.baseline_stratum and watch.words.baseline_label:
+            flags.append(("baseline", watch.words.baseline_label))
     return (*SHOWN_ATTRIBUTES[:4], *flags, *SHOWN_ATTRIBUTES[4:])
 
 
-def dose(micrograms: float) -> str:
-    """A dose as a reader writes it: whole micrograms from 10 up ("143", "1,500"; a weekly
-    1,000 µg is 142.857… a day), two significant figures below ("2.4")."""
-    amount = float(micrograms)
+def dose(amount: float) -> str:
+    """A dose as a reader writes it: whole units from 10 up ("143", "1,500"; a weekly 1,000 µg
+    is 142.857… a day), two significant figures below ("2.4")."""
+    amount = float(amount)
     return f"{round(amount):,}" if amount >= 10 else f"{amount:.2g}"
+
+
+def reports_baseline(classification: Classification | None, stratum: str) -> bool:
+    """Whether the strata reader states the record's participants' level on `stratum`
+    (anything but not stated): the trial reports that baseline."""
+    if classification is None or not stratum:
+        return False
+    return classification.stratum(stratum) not in ("", NOT_STATED)
 
 
 def attribute_texts(
@@ -96,33 +105,42 @@ def attribute_texts(
         texts["n_participants"] = _number(attributes.n_participants)
     if attributes.follow_up_weeks is not None:
         texts["follow_up_weeks"] = f"{_number(attributes.follow_up_weeks)} weeks"
-    given = treatment_by_arm(classification, readable=readable)
-    treatment = [", ".join(map(say, attributes.formulations)), "/".join(attributes.routes)]
-    if attributes.daily_dose_ug is not None:
-        amount = attributes.daily_dose_ug
-        treatment.append(f"{dose(amount) if readable else _number(amount)} µg/day")
+    given = treatment_by_arm(classification, readable=readable, watch=watch)
+    form = watch.form_title if watch and readable else say
+    treatment = [", ".join(map(form, attributes.forms)), "/".join(attributes.routes)]
+    if attributes.daily_dose is not None:
+        amount = attributes.daily_dose
+        unit = attributes.dose_unit or "µg"
+        treatment.append(f"{dose(amount) if readable else _number(amount)} {unit}/day")
     if treatment_text := given or ", ".join(part for part in treatment if part):
         texts["treatment"] = treatment_text
     if attributes.comparator and attributes.comparator != "none":
-        texts["comparator"] = say(attributes.comparator)
+        comparator = attributes.comparator
+        readable_comparator = watch.comparator_words(comparator) if watch else word(comparator)
+        texts["comparator"] = readable_comparator if readable else comparator
     for population in watch.populations if watch else ():
-        if getattr(attributes, population.attribute, False) is True:
-            texts[population.attribute] = population.label
-    baseline = watch.words.baseline_attribute if watch else ""
-    if baseline and getattr(attributes, baseline, False) is True:
-        texts[baseline] = "reported"
+        if attributes.in_population(population.name):
+            texts[f"population:{population.name}"] = population.label
+    if watch and reports_baseline(classification, watch.words.baseline_stratum):
+        texts["baseline"] = "reported"
     if attributes.outcomes:
         texts["outcomes"] = (
-            words(attributes.outcomes) if readable else ", ".join(attributes.outcomes)
+            _outcome_words(attributes.outcomes, watch)
+            if readable
+            else ", ".join(attributes.outcomes)
         )
     return texts
 
 
 def treatment_by_arm(
-    classification: Classification | None, *, readable: bool = True, doses: bool = True
+    classification: Classification | None,
+    *,
+    readable: bool = True,
+    doses: bool = True,
+    watch: WatchInfo | None = None,
 ) -> str:
-    """What each arm got, each form with its own route and dose ("oral cyanocobalamin 1,000
-    µg/day vs intramuscular hydroxocobalamin 143 µg/day vs placebo"), or "" where no arm of
+    """What each arm got, each form with its own route and dose ("oral form A 1,000 µg/day vs
+    intramuscular form B 143 µg/day vs placebo"), in the watch's unit, or "" where no arm of
     the intervention was read."""
     arms = classification.arms.arms if classification and classification.arms else ()
     if not any(arm.intervention for arm in arms):
@@ -134,20 +152,34 @@ def treatment_by_arm(
             parts.append(arm.treatment if plain else word(arm.treatment))
             continue
         named = (
-            " ".join(
-                part
-                for part in (arm.route, word(arm.formulation) if arm.formulation else "")
-                if part
-            )
+            " ".join(part for part in (arm.route, _form_words(arm.formulation, watch)) if part)
             or arm.words
         )
         if doses and arm.daily_dose_ug is not None:
-            amount = arm.daily_dose_ug
-            named += f" {dose(amount) if readable else _number(amount)} µg/day"
+            amount, unit = in_unit(arm.daily_dose_ug, watch)
+            named += f" {dose(amount) if readable else _number(amount)} {unit}/day"
         if arm.add_on:
             named += f" + {arm.add_on}"
         parts.append(named)
     return " vs ".join(parts)
+
+
+def _outcome_words(outcomes: Sequence[str], watch: WatchInfo | None) -> str:
+    """The outcome domains a record measures, by the watch's titles ("symptom scores and nerve
+    conduction")."""
+    return joined([watch.domain_title(o) for o in outcomes]) if watch else words(outcomes)
+
+
+def _form_words(form: str | None, watch: WatchInfo | None) -> str:
+    if not form:
+        return ""
+    return watch.form_title(form) if watch else word(form)
+
+
+def in_unit(micrograms: float, watch: WatchInfo | None) -> tuple[float, str]:
+    """An arm's dose (read in µg) in the watch's dose unit, and the unit."""
+    unit = watch.dose_unit if watch and watch.dose_unit else "µg"
+    return micrograms * {"µg": 1.0, "mg": 1e-3, "g": 1e-6}.get(unit, 1.0), unit
 
 
 def attribute_pairs(

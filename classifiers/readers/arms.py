@@ -2,8 +2,8 @@
 control), the comparisons the arms make, and a head-to-head trial's results per outcome domain,
 naming the better arm (DESIGN.md, "Arm").
 
-The forms and routes are the vocabulary's (readers/vocab.py); what counts as the intervention is
-the watch's own list of its names, and the outcome domains are the watch's: no topic word here.
+The forms are the watch's and the routes generic (readers/vocab.py: `TreatmentWords`); what counts
+as the intervention is the watch's own list of its names, and the outcome domains are the watch's: no topic word here.
 The words below are the ones trials use for allocation, controls and comparisons of any topic.
 """
 
@@ -18,12 +18,7 @@ from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import Abstract
 from litwatch.classifiers.readers.dose import find_doses
 from litwatch.classifiers.readers.terms import compile_terms, term_pattern
-from litwatch.classifiers.readers.vocab import (
-    formulation_mentions,
-    read_formulations,
-    read_routes,
-    route_mentions,
-)
+from litwatch.classifiers.readers.vocab import TreatmentWords, treatment_words
 from litwatch.classifiers.text.passage import Passage
 from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Comparison
 from litwatch.core.findings import Finding, OutcomeDomain
@@ -138,20 +133,23 @@ def read_arms(
     domains: Sequence[OutcomeDomain] = (),
     findings: Sequence[Finding] = (),
     abstract: Abstract | None = None,
+    treatment: TreatmentWords | None = None,
 ) -> Arms:
     """The arms of the trial `text` reports, their comparisons, the head-to-head results per
     domain, and whether the intervention (`intervention`: the watch's names of it) is tested;
     `findings` (the findings reader's) say which outcomes the result sentences speak of, and
-    `abstract` (the same reader's) which sentences are results or conclusions."""
+    `abstract` (the same reader's) which sentences are results or conclusions; `treatment` holds
+    the watch's forms (without it, none is read)."""
     passage = Passage.of(text)
+    treatment = treatment or treatment_words()
     named = intervention is not None and passage.may_match(intervention)
-    if not named and not read_formulations(passage):
+    if not named and not treatment.read_forms(passage):
         return Arms()  # no arm can get what the text never names
-    found = _allocation(passage, intervention)
+    found = _allocation(passage, intervention, treatment)
     if found is None:
         return Arms(tests_intervention=_names_given_intervention(passage, intervention))
     sentence, start, arms = found
-    arms = _single_route_filled(arms, passage)
+    arms = _single_route_filled(arms, passage, treatment)
     if not any(arm.intervention for arm in arms):
         # arms allocated, none given the intervention: a trial of something else
         return Arms(arms=arms, comparisons=(), evidence=sentence)
@@ -159,7 +157,13 @@ def read_arms(
     results: tuple[ArmResult, ...] = ()
     if any(c.head_to_head for c in comparisons) and domains:
         results = head_to_head_results(
-            passage, arms, domains, after=start, findings=findings, abstract=abstract
+            passage,
+            arms,
+            domains,
+            after=start,
+            findings=findings,
+            abstract=abstract,
+            treatment=treatment,
         )
     return Arms(
         arms=arms,
@@ -177,7 +181,7 @@ def intervention_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def _allocation(
-    passage: Passage, intervention: re.Pattern[str] | None
+    passage: Passage, intervention: re.Pattern[str] | None, treatment: TreatmentWords
 ) -> tuple[str, int, tuple[Arm, ...]] | None:
     """The first sentence that lists the trial's arms, where it starts, and the arms; a
     sentence that allocates comes first, then one that sets arms against each other (often the
@@ -200,7 +204,8 @@ def _allocation(
     for rank, start, arms_from in sorted(candidates):
         end = next(e for s, e in passage.sentences if s == start)
         list_end = _REGION_END.search(text, arms_from, end)
-        arms = _arms_in(text, arms_from, list_end.start() if list_end else end, intervention)
+        list_to = list_end.start() if list_end else end
+        arms = _arms_in(text, arms_from, list_to, intervention, treatment)
         wanted = 1 if rank == 2 else 2
         if len(arms) >= wanted and any(arm.intervention for arm in arms):
             return text[start:end].strip(), start, arms
@@ -210,13 +215,19 @@ def _allocation(
     return None
 
 
-def _mentions(text: str, start: int, end: int, intervention: re.Pattern[str] | None):
+def _mentions(
+    text: str,
+    start: int,
+    end: int,
+    intervention: re.Pattern[str] | None,
+    treatment: TreatmentWords,
+):
     piece = text[start:end]
     mentions = []
-    for name, span in formulation_mentions(piece):
+    for name, span in treatment.form_mentions(piece):
         if not _INGREDIENT_BEFORE.search(piece[max(0, span.start - 80) : span.start]):
             mentions.append(_Mention("form", name, start + span.start, start + span.end))
-    for name, span in route_mentions(piece):
+    for name, span in treatment.route_mentions(piece):
         mentions.append(_Mention("route", name, start + span.start, start + span.end))
     for match in _INJECTED.finditer(piece):
         mentions.append(_Mention("route", "injected", start + match.start(), start + match.end()))
@@ -228,7 +239,7 @@ def _mentions(text: str, start: int, end: int, intervention: re.Pattern[str] | N
     if intervention is not None:
         for match in intervention.finditer(piece):
             if _measured(piece, match.start(), match.end()):
-                continue  # "lowered B12", "serum B12", "B12 levels": a measure, not what an arm got
+                continue  # "lowered X", "serum X", "X levels": a measure, not what an arm got
             if not _INGREDIENT_BEFORE.search(piece[max(0, match.start() - 80) : match.start()]):
                 at = (start + match.start(), start + match.end())
                 mentions.append(_Mention("intervention", match.group(0), *at))
@@ -267,12 +278,16 @@ def _measured(piece: str, start: int, end: int) -> bool:
 
 
 def _arms_in(
-    text: str, start: int, end: int, intervention: re.Pattern[str] | None
+    text: str,
+    start: int,
+    end: int,
+    intervention: re.Pattern[str] | None,
+    treatment: TreatmentWords,
 ) -> tuple[Arm, ...]:
     """The arms listed in text[start:end]: a new arm starts at a control, or where a form or
     route comes that the arm being read already has, after a word that ends an arm."""
     groups: list[list[_Mention]] = []
-    for mention in _mentions(text, start, end, intervention):
+    for mention in _mentions(text, start, end, intervention, treatment):
         current = groups[-1] if groups else None
         if current is None:
             groups.append([mention])
@@ -428,13 +443,15 @@ def _trim(words: str) -> str:
     return words.strip(" ,;()")
 
 
-def _single_route_filled(arms: tuple[Arm, ...], passage: Passage) -> tuple[Arm, ...]:
+def _single_route_filled(
+    arms: tuple[Arm, ...], passage: Passage, treatment: TreatmentWords
+) -> tuple[Arm, ...]:
     """Intervention arms whose list names no route take the one route the whole text names
     ("oral methylcobalamin" in the aims, "randomized to methylcobalamin or placebo" after)."""
     given = [arm for arm in arms if arm.intervention]
     if not given or any(arm.route for arm in given):
         return arms
-    routes = read_routes(passage)
+    routes = treatment.read_routes(passage)
     if len(routes) != 1:
         return arms
     route = next(iter(routes))
@@ -618,6 +635,7 @@ def head_to_head_results(
     after: int = 0,
     findings: Sequence[Finding] = (),
     abstract: Abstract | None = None,
+    treatment: TreatmentWords | None = None,
 ) -> tuple[ArmResult, ...]:
     """Per outcome domain, what the results say of the intervention arms against each other.
     The results are the sentences the findings reader's `abstract` places in the results or
@@ -628,6 +646,7 @@ def head_to_head_results(
     regimens did not differ"), of those of the sentence before it."""
     passage = Passage.of(text)
     text = passage.text
+    treatment = treatment or treatment_words()
     patterns = [(domain, *_domain_patterns(domain)) for domain in domains]
     read_in: dict[str, list[str]] = {}
     for finding in findings:
@@ -662,7 +681,8 @@ def head_to_head_results(
         for clause in clauses:
             clause_domains = [d.name for d, own, _ in patterns if own.search(clause)]
             for domain in clause_domains or sentence_domains or previous:
-                call = _clause_call(clause, arms, _polarity_in(clause, domain, patterns))
+                polarity = _polarity_in(clause, domain, patterns)
+                call = _clause_call(clause, arms, polarity, treatment)
                 if call is not None:
                     kind, better = call
                     calls.setdefault(domain, []).append(ArmResult(domain, kind, sentence, better))
@@ -701,12 +721,14 @@ def _domain_call(domain: str, found: list[ArmResult]) -> ArmResult:
     return next((r for r in found if r.call == "no-difference"), found[0])
 
 
-def _clause_call(clause: str, arms: Sequence[Arm], polarity: str) -> tuple[str, int | None] | None:
+def _clause_call(
+    clause: str, arms: Sequence[Arm], polarity: str, treatment: TreatmentWords
+) -> tuple[str, int | None] | None:
     """("favours-one-form", the better arm) or ("no-difference", None), or None when the clause
     compares no arms with each other. A clause that also names a control compares the arms
     only where it says so outright: a denial about the arms ("neither route"), or one arm
     against another with "than"."""
-    named = _arm_mentions(clause, arms)
+    named = _arm_mentions(clause, arms, treatment)
     controlled = _names_control(clause)
     if alike_between(clause, [at for _, at in named]) and (
         not controlled or _BETWEEN_ARMS.search(clause)
@@ -798,13 +820,15 @@ def _pick(index: int, against: int | None, sign: int, arms: Sequence[Arm]) -> in
     return against
 
 
-def _arm_mentions(clause: str, arms: Sequence[Arm]) -> list[tuple[int, int]]:
+def _arm_mentions(
+    clause: str, arms: Sequence[Arm], treatment: TreatmentWords
+) -> list[tuple[int, int]]:
     """(arm index, position) of each intervention arm the clause names unambiguously by its
     form or route, in text order."""
     given = [(i, arm) for i, arm in enumerate(arms) if arm.intervention]
     found = []
-    mentions = [("form", name, span.start) for name, span in formulation_mentions(clause)]
-    mentions += [("route", name, span.start) for name, span in route_mentions(clause)]
+    mentions = [("form", name, span.start) for name, span in treatment.form_mentions(clause)]
+    mentions += [("route", name, span.start) for name, span in treatment.route_mentions(clause)]
     mentions += [("route", "injected", m.start()) for m in _INJECTED.finditer(clause)]
     for kind, name, at in sorted(mentions, key=lambda m: m[2]):
         matching = [i for i, arm in given if _arm_has(arm, kind, name)]
@@ -813,7 +837,7 @@ def _arm_mentions(clause: str, arms: Sequence[Arm]) -> list[tuple[int, int]]:
         elif kind == "form" and len(matching) > 1:
             # "oral mecobalamin" after "intramuscular mecobalamin": the route nearby decides.
             continue
-    found += _named_by_own_words(clause, given)
+    found += _named_by_own_words(clause, given, treatment)
     # A route and its form next to each other name one arm once.
     deduplicated: list[tuple[int, int]] = []
     for index, at in sorted(found, key=lambda mention: mention[1]):
@@ -823,7 +847,9 @@ def _arm_mentions(clause: str, arms: Sequence[Arm]) -> list[tuple[int, int]]:
     return deduplicated
 
 
-def _named_by_own_words(clause: str, given: Sequence[tuple[int, Arm]]) -> list[tuple[int, int]]:
+def _named_by_own_words(
+    clause: str, given: Sequence[tuple[int, Arm]], treatment: TreatmentWords
+) -> list[tuple[int, int]]:
     """Arms of one form and route ("as a sublingual tablet", "as a tablet swallowed whole") are
     named by the words only one of them has."""
     found = []
@@ -835,18 +861,19 @@ def _named_by_own_words(clause: str, given: Sequence[tuple[int, Arm]]) -> list[t
         ]
         if not twins:
             continue
-        own = _telling_words(arm.words) - set().union(*(_telling_words(t.words) for t in twins))
+        theirs = set().union(*(_telling_words(t.words, treatment) for t in twins))
+        own = _telling_words(arm.words, treatment) - theirs
         for word in own:
             for match in re.finditer(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE):
                 found.append((index, match.start()))
     return found
 
 
-def _telling_words(words: str) -> set[str]:
+def _telling_words(words: str, treatment: TreatmentWords) -> set[str]:
     """The words of an arm that may tell it from another: no form, route, schedule, dose or
     word of allocation."""
     plain = _SCHEDULE.sub(" ", words)
-    for _, span in [*formulation_mentions(plain), *route_mentions(plain)]:
+    for _, span in [*treatment.form_mentions(plain), *treatment.route_mentions(plain)]:
         plain = plain[: span.start] + " " * (span.end - span.start) + plain[span.end :]
     plain = _NOT_A_TREATMENT.sub(" ", plain)
     return {word.lower() for word in re.findall(r"[^\W\d_]{4,}", plain)}
@@ -883,7 +910,9 @@ def _domain_patterns(domain: OutcomeDomain) -> tuple[re.Pattern[str], re.Pattern
 _CONTROL_GROUP = re.compile(r"\bcontrols?\b|\bcontrol\s+group", re.IGNORECASE)
 
 
-def not_against_control(arms: Arms, findings: Sequence[Finding]) -> tuple[str, ...]:
+def not_against_control(
+    arms: Arms, findings: Sequence[Finding], treatment: TreatmentWords | None = None
+) -> tuple[str, ...]:
     """The domains of `findings` (the findings reader's) whose evidence compares the
     intervention arms with each other and names no control: in a trial that has both kinds of
     comparison, such a result is the head-to-head one and says nothing against the control."""
@@ -895,7 +924,7 @@ def not_against_control(arms: Arms, findings: Sequence[Finding]) -> tuple[str, .
         evidence = finding.evidence
         if any(p.search(evidence) for _, p in _CONTROLS) or _CONTROL_GROUP.search(evidence):
             continue
-        named = {index for index, _ in _arm_mentions(evidence, own)}
+        named = {index for index, _ in _arm_mentions(evidence, own, treatment or treatment_words())}
         if len(named) >= 2 or alike_between(evidence) and _BETWEEN_ARMS.search(evidence):
             excluded.append(finding.domain)
     return tuple(dict.fromkeys(excluded))

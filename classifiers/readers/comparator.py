@@ -1,14 +1,11 @@
-"""The comparator reader: what a study compared B12 against (placebo, another treatment, another B12 form or route, nothing)."""
+"""The comparator reader: what a study compared the watch's intervention against (placebo, another
+treatment, another of its forms or routes, nothing)."""
 
 from __future__ import annotations
 
 import re
 
-from litwatch.classifiers.readers.vocab import (
-    formulation_mentions,
-    names_at_most_one_form_and_route,
-    route_mentions,
-)
+from litwatch.classifiers.readers.vocab import TreatmentWords, treatment_words
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.screen import may_match, squeeze
 from litwatch.classifiers.text.spans import Reading, Span
@@ -37,15 +34,17 @@ _ALTERNATIVE = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:needed|should|warranted|future|we\s+searched|trials)\b", re.IGNORECASE
 )
-# "a B-complex tablet containing thiamine, pyridoxine and cyanocobalamin": ingredients, not arms.
+# "a tablet containing X, Y and Z": ingredients, not arms.
 _INGREDIENT_BEFORE = re.compile(
     r"\b(?:containing|contains|plus|combined\s+with|including)\b[^.;]{0,60}$", re.IGNORECASE
 )
 
 
-def read_comparator(text: str | Passage) -> Reading[str]:
-    """'head-to-head' (B12 forms or routes against each other), 'placebo', 'active', or 'none'."""
+def read_comparator(text: str | Passage, treatment: TreatmentWords | None = None) -> Reading[str]:
+    """'head-to-head' (the watch's forms or routes against each other: `treatment`),
+    'placebo', 'active', or 'none'."""
     passage = Passage.of(text)
+    treatment = treatment or treatment_words()
     text = passage.text
     # A pattern the screen rules out for the whole text matches no sentence of it either.
     placebo_word, allocation, alternative = (
@@ -53,7 +52,7 @@ def read_comparator(text: str | Passage) -> Reading[str]:
         for pattern in (_PLACEBO, _ALLOCATION, _ALTERNATIVE)
     )
     comparison = None
-    if not names_at_most_one_form_and_route(passage) and passage.may_match(_COMPARISON):
+    if not treatment.names_at_most_one_form_and_route(passage) and passage.may_match(_COMPARISON):
         comparison = _COMPARISON
     if not allocation or not alternative:
         allocation = None
@@ -76,7 +75,9 @@ def read_comparator(text: str | Passage) -> Reading[str]:
             return _search(pattern, sentence, folded)  # noqa: B023 - called only in this pass
 
         compares = (
-            head_to_head is None and found(comparison) and _compares_b12_forms(text, start, end)
+            head_to_head is None
+            and found(comparison)
+            and _compares_forms(text, start, end, treatment)
         )
         placebo_named = found(placebo_word) if placebo is None else None
         allocates = active is None and placebo is None and found(allocation) and found(alternative)
@@ -108,12 +109,12 @@ def _search(pattern: re.Pattern[str] | None, sentence: str, folded: str | None) 
     return pattern.search(sentence)
 
 
-def _compares_b12_forms(text: str, start: int, end: int) -> bool:
+def _compares_forms(text: str, start: int, end: int, treatment: TreatmentWords) -> bool:
     sentence = text[start:end]
     forms = {
         name
-        for name, span in formulation_mentions(sentence)
+        for name, span in treatment.form_mentions(sentence)
         if not _INGREDIENT_BEFORE.search(sentence[: span.start])
     }
-    routes = {name for name, _ in route_mentions(sentence)}
+    routes = {name for name, _ in treatment.route_mentions(sentence)}
     return len(forms) >= 2 or len(routes) >= 2

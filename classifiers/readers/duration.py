@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from litwatch.classifiers.readers.terms import term_pattern
 from litwatch.classifiers.text.numbers import NUMBER, parse_number
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.spans import Reading, Span
@@ -34,14 +36,14 @@ _STUDY_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TIME_POINT_BEFORE = re.compile(r"\b(?:at|after)\s+$", re.IGNORECASE)
-# Exposure before the study ("taking metformin for at least four years", "diabetes for 10 years"),
-# ages and look-back windows are not follow-up.
+# Exposure before the study ("diabetes for 10 years"; a drug's prior use, whose names the watch
+# gives: `prior_use_pattern`), ages and look-back windows are not follow-up.
 # (The word boundary stands once before the alternation, not in each alternative: the regex
 # engine then tries the alternatives only where a word starts, four times faster.)
 _EXCLUDED_BEFORE = re.compile(
     r"(?:\b(?:at\s+least|more\s+than|longer\s+than|less\s+than|over\s+the\s+(?:past|last)"
     r"|for\s+the\s+(?:past|last)|aged?|history\s+of|diabetes\s+(?:for|of)"
-    r"|(?:taking|taken|using|used|on|receiving|received)\s+metformin\s+for|within|every"
+    r"|within|every"
     r"|each(?:\s+additional)?|per|previous|preceding)|[>≥<≤])\s*(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -63,8 +65,25 @@ class Length:
     span: Span
 
 
-def find_lengths(text: str | Passage) -> tuple[Length, ...]:
-    """Every length of time in `text` that could be a study's follow-up."""
+@cache
+def prior_use_pattern(drugs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Taking one of `drugs` (the watch's terms for a drug whose use is a baseline
+    characteristic) for a time before the study: "taking X for (at least) four years"."""
+    if not drugs:
+        return None
+    names = "|".join(term_pattern(t) for t in sorted(set(drugs), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:taking|taken|using|used|on|receiving|received)\s+(?:{names})\s+for"
+        r"\s*(?:\w+\s+){0,2}$",
+        re.IGNORECASE,
+    )
+
+
+def find_lengths(
+    text: str | Passage, prior_use: re.Pattern[str] | None = None
+) -> tuple[Length, ...]:
+    """Every length of time in `text` that could be a study's follow-up (`prior_use`: see
+    `prior_use_pattern`)."""
     passage = Passage.of(text)
     if not passage.may_match(_LENGTH):
         return ()
@@ -73,7 +92,7 @@ def find_lengths(text: str | Passage) -> tuple[Length, ...]:
     for match in passage.number_matches(_LENGTH):
         before = text[max(0, match.start() - 50) : match.start()]
         after = text[match.end() : match.end() + 60]
-        kind = _kind(before, after)
+        kind = None if prior_use and prior_use.search(before) else _kind(before, after)
         if kind is None:
             continue
         written = match["number"].lower()
@@ -99,9 +118,9 @@ def _kind(before: str, after: str) -> int | None:
     return None
 
 
-def read_follow_up(text: str | Passage) -> Reading[float]:
+def read_follow_up(text: str | Passage, prior_use: re.Pattern[str] | None = None) -> Reading[float]:
     """The longest follow-up the text states, else the longest study length, else the last time point."""
-    lengths = find_lengths(text)
+    lengths = find_lengths(text, prior_use)
     if not lengths:
         return Reading()
     best_kind = max(length.kind for length in lengths)

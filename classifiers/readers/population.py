@@ -1,80 +1,88 @@
-"""Population readers: diabetes type, diabetic neuropathy, metformin use, and whether B12 status was measured."""
+"""Population readers: which of the watch's populations (`[[watch.populations]]`) a text says its
+study concerns, each with its first mention. The terms are the watch's; the words here say only
+how a measure is reported (a level, a cut-off, a stratification) in any topic."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
-from litwatch.classifiers.readers.terms import is_negated, word_start
+from litwatch.classifiers.readers.terms import (
+    compile_terms,
+    first_mention,
+    term_pattern,
+    word_start,
+)
 from litwatch.classifiers.text.passage import Passage
-from litwatch.classifiers.text.spans import Reading, Span
-
-_METFORMIN = word_start(r"\bmetformin\b|\bbiguanides?\b")
-_TYPE_2 = word_start(r"\btype\s*(?:2|II)\s+diabet\w*|\bT2D(?:M)?\b|\bNIDDM\b")
-_TYPE_1 = word_start(r"\btype\s*(?:1|I)\s+diabet\w*|\bT1D(?:M)?\b|\bIDDM\b")
-_DIABETES = word_start(r"\bdiabet\w*|\bT[12]D(?:M)?\b")
-_DIABETIC_NEUROPATHY = word_start(
-    r"\bdiabetic\s+(?:peripheral\s+|sensorimotor\s+|distal\s+symmetric(?:al)?\s+|painful\s+)?"
-    r"(?:poly)?neuropath\w*|(?-i:\bD(?:S)?PN\b|\bPDN\b)"
-)
-_NEUROPATHY = word_start(r"\b(?:poly)?neuropath\w*")
-# Measured B12 status: a level, a threshold used to select people, stratification by it, or
-# markers of functional deficiency; "B12 deficiency causes neuropathy" in passing is not a measurement.
-_B12 = r"(?:vitamin\s+)?(?:b[\s-]?12|cobalamin)"
-_B12_STATUS = word_start(
-    rf"\b(?:serum|plasma|circulating|blood|baseline)\s+(?:serum\s+)?{_B12}"
-    rf"|\b{_B12}\s+(?:levels?|concentrations?|status|values?)\b"
-    rf"|\b{_B12}\s+(?:below|above|under|over|<|>|≤|≥|less\s+than|lower\s+than|of\s+less\s+than)\s*\d+"
-    rf"|\b{_B12}\s+(?:was|were|had\s+been)\s+(?:measured|assessed|tested|determined)"
-    rf"|\bmeasured\s+(?:serum\s+)?{_B12}|\b{_B12}[\s-]deficient\b|\bstratif\w+\s+by\s+(?:baseline\s+)?(?:serum\s+)?{_B12}"
-    rf"|\b(?:prevalence|frequency|rates?)\s+of\s+{_B12}\s+deficiency|\bdue\s+to\s+{_B12}\s+deficiency"
-    r"|\bmethylmalonic\s+acid|\bholotranscobalamin|\bhomocysteine"
-)
+from litwatch.classifiers.text.spans import Span
+from litwatch.core.vocabulary import PopulationDefinition
 
 
-def _first_affirmed(pattern: re.Pattern[str], passage: Passage) -> Span | None:
-    if not passage.may_match(pattern):
-        return None
-    text = passage.text
-    for match in pattern.finditer(text):
-        if not is_negated(text, match.start()):
-            return Span.of(text, match.start(), match.end())
-    return None
+def _measured_pattern(measure: tuple[str, ...], markers: tuple[str, ...]) -> re.Pattern[str]:
+    """A measure reported at baseline: a level, a threshold used to select people,
+    stratification by it, or markers of it; the measure named in passing ("X deficiency causes
+    Y") is not a measurement."""
+    m = "(?:" + "|".join(term_pattern(t) for t in sorted(measure, key=len, reverse=True)) + ")"
+    parts = [
+        rf"\b(?:serum|plasma|circulating|blood|baseline)\s+(?:serum\s+)?{m}",
+        rf"{m}\s+(?:levels?|concentrations?|status|values?)\b",
+        rf"{m}\s+(?:below|above|under|over|<|>|≤|≥|less\s+than|lower\s+than|of\s+less\s+than)\s*\d+",
+        rf"{m}\s+(?:was|were|had\s+been)\s+(?:measured|assessed|tested|determined)",
+        rf"\bmeasured\s+(?:serum\s+)?{m}|{m}[\s-]deficient\b",
+        rf"\bstratif\w+\s+by\s+(?:baseline\s+)?(?:serum\s+)?{m}",
+        rf"\b(?:prevalence|frequency|rates?)\s+of\s+{m}\s+deficiency|\bdue\s+to\s+{m}\s+deficiency",
+        *(term_pattern(t) for t in markers),
+    ]
+    return word_start("|".join(parts))
 
 
-def read_metformin_population(text: str | Passage) -> Reading[bool]:
-    """Whether the study concerns people taking metformin."""
+@dataclass(frozen=True)
+class _Compiled:
+    name: str
+    terms: re.Pattern[str] | None
+    also: re.Pattern[str] | None
+    also_with: tuple[str, ...]
+    measured: re.Pattern[str] | None
+
+
+@cache
+def _compiled(populations: tuple[PopulationDefinition, ...]) -> tuple[_Compiled, ...]:
+    return tuple(
+        _Compiled(
+            p.name,
+            compile_terms(p.terms) if p.terms else None,
+            compile_terms(p.also_terms) if p.also_terms else None,
+            p.also_with,
+            _measured_pattern(p.measured, p.markers) if p.measured else None,
+        )
+        for p in populations
+    )
+
+
+def read_populations(
+    text: str | Passage, populations: tuple[PopulationDefinition, ...]
+) -> dict[str, Span]:
+    """The watch's populations the text's study concerns, each with its first (not negated)
+    mention, in the watch's order. A population's `also_terms` count once one of its
+    `also_with` populations holds (those are read first, whatever their order)."""
     passage = Passage.of(text)
-    span = _first_affirmed(_METFORMIN, passage)
-    return Reading(span is not None, span)
-
-
-def read_diabetes_type(text: str | Passage) -> Reading[str]:
-    """'type 1', 'type 2', 'type 1 and 2', 'unspecified' (diabetes without a type), or None."""
-    passage = Passage.of(text)
-    type_1 = _first_affirmed(_TYPE_1, passage)
-    type_2 = _first_affirmed(_TYPE_2, passage)
-    if type_1 and type_2:
-        return Reading("type 1 and 2", min(type_1, type_2, key=lambda span: span.start))
-    if type_1 or type_2:
-        return Reading("type 1" if type_1 else "type 2", type_1 or type_2)
-    diabetes = _first_affirmed(_DIABETES, passage)
-    return Reading("unspecified", diabetes) if diabetes else Reading()
-
-
-def read_dpn_population(text: str | Passage) -> Reading[bool]:
-    """Whether the study concerns people with diabetic (peripheral) neuropathy."""
-    passage = Passage.of(text)
-    span = _first_affirmed(_DIABETIC_NEUROPATHY, passage)
-    # Metformin users are people with diabetes, whether or not the abstract says so.
-    if span is None and (
-        _first_affirmed(_DIABETES, passage) or _first_affirmed(_METFORMIN, passage)
-    ):
-        span = _first_affirmed(_NEUROPATHY, passage)
-    return Reading(span is not None, span)
-
-
-def read_b12_status(text: str | Passage) -> Reading[bool]:
-    """Whether baseline B12 status was measured, used to select people, or stratified by."""
-    passage = Passage.of(text)
-    span = _first_affirmed(_B12_STATUS, passage)
-    return Reading(span is not None, span)
+    compiled = _compiled(populations)
+    direct: dict[str, Span] = {}
+    for population in compiled:
+        spans = [
+            span
+            for pattern in (population.terms, population.measured)
+            if pattern is not None and (span := first_mention(pattern, passage)) is not None
+        ]
+        if spans:
+            direct[population.name] = min(spans, key=lambda span: span.start)
+    found: dict[str, Span] = {}
+    for population in compiled:
+        span = direct.get(population.name)
+        holds_with = any(name in direct for name in population.also_with)
+        if span is None and population.also is not None and holds_with:
+            span = first_mention(population.also, passage)
+        if span is not None:
+            found[population.name] = span
+    return found

@@ -3,6 +3,8 @@ results per outcome domain with the better arm, read from sentences written for 
 
 from __future__ import annotations
 
+from default_judge import default_words
+from litwatch.classifiers.attributes import treatment_of
 from litwatch.classifiers.readers.arms import intervention_pattern, read_arms
 from litwatch.classifiers.readers.included import read_included_studies
 from litwatch.core.findings import DomainTerm, OutcomeDomain
@@ -33,8 +35,11 @@ DOMAINS = (
 )
 
 
+TREATMENT = treatment_of(default_words())  # the default watch's forms
+
+
 def read(text):
-    return read_arms(text, NAMES, DOMAINS)
+    return read_arms(text, NAMES, DOMAINS, treatment=TREATMENT)
 
 
 def test_a_three_arm_trial_with_placebo_makes_both_kinds_of_comparison():

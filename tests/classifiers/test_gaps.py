@@ -6,7 +6,7 @@ import tomllib
 from functools import cache
 
 import pytest
-from litwatch.classifiers.attributes import read_attributes
+from default_judge import default_attributes
 from litwatch.classifiers.definitions import (
     GapDefinitionModel,
     TopicDefinitionModel,
@@ -26,13 +26,15 @@ def default_watch():
     """The default watch's topic and gaps, compiled from the shipped watch file."""
     watch = tomllib.loads(default_watch_file().read_text(encoding="utf-8"))["watch"][0]
     topic = compile_topic(TopicDefinitionModel.model_validate(watch["topic"]))
-    gaps = compile_gaps([GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]])
+    loaded = load_watches()[0]
+    models = [GapDefinitionModel.model_validate(gap) for gap in watch["gaps"]]
+    gaps = compile_gaps(models, loaded.population_labels, loaded.domain_titles)
     return topic, gaps
 
 
 def _calls(record, design, gaps=None, topic=None):
     default_topic, default_gaps = default_watch()
-    attributes = read_attributes(record)
+    attributes = default_attributes(record)
     topic_call = is_topic_relevant(record, attributes, topic or default_topic)
     return assess_gaps(record, design, attributes, gaps or default_gaps, topic=topic_call)
 
@@ -83,7 +85,7 @@ includes_any = ["oral"]
 
 [[watch.gaps.require]]
 label = "at least 1000 µg a day"
-attribute = "daily_dose_ug"
+attribute = "daily_dose"
 at_least = 1000
 
 [[watch.gaps.prefer]]
@@ -122,7 +124,7 @@ def test_a_fourth_gap_added_to_the_watch_file_works_end_to_end(tmp_path, ontopic
             'attribute = "follow_up_weeks"\nincludes_any = ["x"]',
             "needs exactly one test of at_least",
         ),
-        ('attribute = "outcomes"\nincludes_any = ["qol"]', "unknown outcomes ['qol']"),
+        ('attribute = "routes"\nincludes_any = ["nasal"]', "unknown routes ['nasal']"),
         ('design = ["trial"]', "unknown label ['trial']"),
         ('phrases = ["x"]\ndesign = ["rct"]', "exactly one of"),
         ('phrase = ["x"]', "unknown key"),
@@ -142,6 +144,25 @@ def test_a_wrong_gap_gets_one_error_naming_watch_gap_and_key(tmp_path, condition
     assert str(path) in message and "watch 'b12-dpn'" in message
     assert "gap 'broken', key require[0]" in message
     assert problem in message
+
+
+def test_a_gap_naming_an_outcome_domain_the_watch_lacks_gets_one_error_naming_what_exists(
+    tmp_path,
+):
+    # outcomes are the watch's outcome domains: the watch, not the condition, knows them
+    path = tmp_path / "watches.toml"
+    condition = 'attribute = "outcomes"\nincludes_any = ["qol"]'
+    path.write_text(
+        default_watch_file().read_text(encoding="utf-8")
+        + f'\n[[watch.gaps]]\nname = "broken"\nquestion = "?"\n[[watch.gaps.require]]\n{condition}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_watches(path)
+    message = str(caught.value)
+    assert "\n" not in message and "watch 'b12-dpn'" in message
+    assert "gap 'broken' names outcome domain 'qol', which [[watch.findings.domains]]" in message
+    assert "(known: symptom-score, pain, quality-of-life" in message
 
 
 def test_definitions_hash_is_stable_and_changes_with_a_question():

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from default_judge import default_words
+from litwatch.classifiers.attributes import outcomes_named, treatment_of
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_analysed, read_participants
 from litwatch.classifiers.readers.dose import daily_dose_of, find_doses
-from litwatch.classifiers.readers.duration import read_follow_up
-from litwatch.classifiers.readers.population import (
-    read_b12_status,
-    read_diabetes_type,
-    read_dpn_population,
-    read_metformin_population,
-)
-from litwatch.classifiers.readers.vocab import read_formulations, read_outcomes, read_routes
+from litwatch.classifiers.readers.duration import prior_use_pattern, read_follow_up
+from litwatch.classifiers.readers.population import read_populations
 from litwatch.classifiers.text.numbers import parse_number
+from litwatch.classifiers.text.passage import Passage
+
+from litwatch.config import load_watches
+
+WORDS = default_words()  # the default watch's forms and populations
+TREATMENT = treatment_of(WORDS)
+read_formulations, read_routes = TREATMENT.read_forms, TREATMENT.read_routes
+
+
+def _populations(text: str) -> set[str]:
+    return set(read_populations(text, WORDS.populations))
+
 
 B12 = re.compile(
     r"\b(?:methylcobalamin|mecobalamin|cyanocobalamin|hydroxocobalamin|vitamin\s+b12|b12)\b",
@@ -199,40 +208,40 @@ def test_routes_skip_oral_glucose_tests_and_read_adverbs():
     assert set(read_routes("a B-complex tablet")) == {"oral"}
 
 
-def test_outcome_families_are_recognised():
+def test_outcomes_are_the_watchs_outcome_domains_by_the_findings_readers_wordings():
     text = (
         "Outcomes were the Michigan Neuropathy Screening Instrument, pain on a visual analogue"
         " scale, quality of life (SF-36), sural nerve conduction, vibration perception threshold,"
         " corneal confocal microscopy, Sudoscan and serum B12 with methylmalonic acid."
     )
-    assert list(read_outcomes(text)) == [
+    watch = load_watches()[0]
+    named = outcomes_named(Passage.of(text), watch.outcome_domains, watch.outcome_vocabulary)
+    assert list(named) == [
         "symptom-score",
-        "pain-scale",
+        "pain",
         "quality-of-life",
         "nerve-conduction",
-        "vibration-threshold",
-        "corneal-confocal",
-        "sudomotor",
-        "b12-level",
+        "vibration-perception",
+        "small-fibre",
+        "b12-status",
     ]
+    # another watch's domains name none of them
+    kidney = load_watches(Path(__file__).parents[2] / "litwatch/watches/sglt2-kidney.toml")[0]
+    assert outcomes_named(Passage.of(text), kidney.outcome_domains, None) == {}
 
 
 def test_population_flags():
     text = "Adults with type 2 diabetes on metformin with painful diabetic neuropathy and serum B12 below 200 pmol/L."
-    assert read_diabetes_type(text).value == "type 2"
-    assert read_metformin_population(text).value is True
-    assert read_dpn_population(text).value is True
-    assert read_b12_status(text).value is True
+    assert _populations(text) == {"diabetes", "metformin-users", "dpn", "b12-measured"}
 
 
 def test_negated_diabetes_is_no_diabetic_population():
     text = "Sixty adults with pernicious anaemia and no diabetes."
-    assert read_diabetes_type(text).value is None
-    assert read_dpn_population(text).value is False
+    assert _populations(text) == set()
 
 
 def test_b12_deficiency_in_passing_is_not_a_measured_status():
-    assert read_b12_status("B12 deficiency is linked to neuropathy.").value is False
+    assert "b12-measured" not in _populations("B12 deficiency is linked to neuropathy.")
 
 
 @pytest.mark.parametrize(
@@ -254,7 +263,7 @@ def test_b12_deficiency_in_passing_is_not_a_measured_status():
     ],
 )
 def test_comparator_kinds(text, comparator):
-    assert read_comparator(text).value == comparator
+    assert read_comparator(text, TREATMENT).value == comparator
 
 
 @pytest.mark.parametrize(
@@ -282,3 +291,13 @@ def test_an_implausible_dose_beside_a_plausible_one_is_no_single_dose():
     text = "B12 1000 µg daily or B12 900000000 g daily."
     assert daily_dose_of(text, B12).value is None
     assert daily_dose_of("B12 1000 µg daily.", B12).value == 1000.0  # control
+
+
+def test_a_drug_taken_before_the_study_is_no_follow_up_when_the_watch_names_its_use():
+    """The drug whose prior use is a baseline characteristic is the watch's (a use stratum's
+    terms), not a name in the reader's code."""
+    text = "Adults on metformin for four years were randomised to B12 or placebo; outcomes at 12 weeks."
+    prior = prior_use_pattern(WORDS.prior_use)
+    assert read_follow_up(text, prior).value == 12
+    # control: without the watch's words, four years of metformin reads as the longest length
+    assert read_follow_up(text).value == pytest.approx(4 * 52.18, rel=0.01)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from litwatch.classifiers.attributes import read_attributes
+from default_judge import default_attributes
 from litwatch.classifiers.definitions import TopicDefinitionModel, compile_topic
 from litwatch.classifiers.topic import is_topic_relevant, parse_rule
 from litwatch.core.records import AbstractSection, Record
@@ -17,7 +17,7 @@ def _record(title: str, abstract: str = "") -> Record:
 
 def _relevant(record: Record, topic=None) -> bool:
     topic = topic or default_watch()[0]
-    return is_topic_relevant(record, read_attributes(record), topic).relevant
+    return is_topic_relevant(record, default_attributes(record), topic).relevant
 
 
 @pytest.mark.parametrize(

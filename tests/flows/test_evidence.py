@@ -214,7 +214,9 @@ def test_a_run_computes_its_statements_once_for_the_digest_and_therebuild_summar
             s.text for s in fresh[0] if s.comparison == "association"
         ]
         # A statement's line for metformin users is a statement of its own, with its studies.
-        metformin = {r.pmid for r, c in records if c and c.attributes.metformin_population}
+        metformin = {
+            r.pmid for r, c in records if c and c.attributes.in_population("metformin-users")
+        }
         [symptoms] = [
             s for s in written["statements"] if s["key"] == "question:symptoms-pain:metformin-users"
         ]

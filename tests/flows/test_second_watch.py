@@ -116,3 +116,38 @@ def test_a_record_shows_only_the_population_flags_its_watch_names():
     labels = {label for label, _value in second["attributes"]}
     assert "population" not in labels and "baseline B12" not in labels
     assert {"n", "comparator"} <= labels
+
+
+HEAD_TO_HEAD_TRIAL = "98400004"  # empagliflozin against dapagliflozin
+
+
+def test_its_head_to_head_trial_compares_two_of_its_agents_in_its_own_words(second_watch):
+    """The forms are the watch's (`[[watch.findings.forms]]`): two SGLT2 inhibitors against
+    each other are a head-to-head comparison, not a placebo-controlled one, and the outputs
+    name it in the watch's words (was: read as placebo-controlled, the forms being B12's)."""
+    paths = second_watch.paths
+    document = json.loads(_text(paths["json"]))
+    [item] = [i for i in document["items"] if i["pmid"] == HEAD_TO_HEAD_TRIAL]
+    assert item["attributes"]["comparator"] == "head-to-head"
+    html = _text(paths["html"])
+    record = html.split(HEAD_TO_HEAD_TRIAL, 1)[1]
+    assert "one SGLT2 inhibitor against another" in record
+    assert "empagliflozin" in record and "dapagliflozin" in record
+    summary = json.loads(_text(paths["summary_json"]))
+    [agents] = [
+        s
+        for s in summary["statements"]
+        if s["question"] == "agent-against-agent" and s["population"] == "all"
+    ]
+    assert HEAD_TO_HEAD_TRIAL in {s["pmid"] for s in agents["studies"]}
+    assert agents["text"].startswith("One SGLT2 inhibitor against another: ")
+    assert "favours one form or route" in agents["text"], agents["text"]
+    placebo = {
+        s["pmid"]
+        for s in summary["statements"]
+        if s["question"] == "kidney-progression" and s["population"] == "all"
+        for s in s["studies"]
+    }
+    assert HEAD_TO_HEAD_TRIAL not in placebo  # every arm got an SGLT2 inhibitor
+    markdown = _text(paths["summary_md"])
+    assert "| one SGLT2 inhibitor against another |" in markdown  # the trials table

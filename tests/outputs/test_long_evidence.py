@@ -21,7 +21,7 @@ SHORT = "Nerve conduction did not differ between groups."
 def trial(pmid: str, evidence: str):
     return classification(
         "rct",
-        formulations=["methylcobalamin"],
+        forms=["methylcobalamin"],
         routes=["oral"],
         comparator="placebo",
         n_participants=90,

@@ -251,7 +251,7 @@ def test_a_weekly_dose_per_day_reads_as_a_prescriber_writes_it_and_json_keeps_it
     first = digest.items[0]
     weekly = replace(
         first.classification,
-        attributes=replace(first.classification.attributes, daily_dose_ug=1000 / 7),
+        attributes=replace(first.classification.attributes, daily_dose=1000 / 7),
     )
     items = (replace(first, classification=weekly), *digest.items[1:])
     rendered = render_digest(replace(digest, items=items), WATCH)
@@ -280,7 +280,7 @@ def test_the_treatment_line_pairs_each_form_with_its_own_route_and_dose_per_arm(
         first.classification,
         attributes=replace(
             first.classification.attributes,
-            formulations=("cyanocobalamin", "hydroxocobalamin"),
+            forms=("cyanocobalamin", "hydroxocobalamin"),
             routes=("oral", "intramuscular"),
         ),
         arms=three,

@@ -20,7 +20,7 @@ QUESTIONS = (
     Question("metformin-b12", "B12 status in metformin users", ("b12",), population="metformin"),
 )
 # The population the watch names, as the default watch's [watch.summary] does.
-POPULATIONS = (Population("metformin", "metformin_population", "metformin users"),)
+POPULATIONS = (Population("metformin", "metformin users"),)
 
 
 def study(pmid, design, n, *findings, metformin=False, weeks=None, year=2020):

@@ -119,7 +119,7 @@ def test_implausible_counts_follow_up_and_doses_are_unread_by_classify(
     result = litwatch("classify", path)
     assert result.exit_code == 0, result
     rows = [json.loads(line)["attributes"] for line in result.stdout.splitlines()]
-    read = [(r["n_participants"], r["follow_up_weeks"], r["daily_dose_ug"]) for r in rows]
+    read = [(r["n_participants"], r["follow_up_weeks"], r["daily_dose"]) for r in rows]
     assert read == [(None, None, None), (80, 12.0, 1000.0)]
 
 

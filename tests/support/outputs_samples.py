@@ -54,7 +54,12 @@ def record(pmid: str, title: str, year: int = 2026, **fields) -> Record:
 
 
 def classification(
-    design: str, *, gaps: dict | None = None, findings: list | None = None, **attributes
+    design: str,
+    *,
+    gaps: dict | None = None,
+    findings: list | None = None,
+    strata: list | None = None,
+    **attributes,
 ) -> Classification:
     """A classification as the design, attribute and gap classifiers would make it, from the
     JSON the store keeps (keys left out take their defaults)."""
@@ -69,20 +74,22 @@ def classification(
             "gaps": gaps or {},
             "key_finding": findings[0]["evidence"] if findings else "",
             "findings": findings or [],
+            "strata": strata or [],
         }
     )
 
 
 RCT_GAP = classification(
     "rct",
-    formulations=["methylcobalamin"],
+    forms=["methylcobalamin"],
     routes=["oral"],
-    daily_dose_ug=1000,
+    daily_dose=1000,
+    dose_unit="µg",
     comparator="placebo",
     n_participants=90,
     follow_up_weeks=52,
-    metformin_population=True,
-    b12_status_reported=True,
+    populations=["metformin-users", "b12-measured"],
+    strata=[{"stratum": "b12", "level": "low"}],
     outcomes=["nerve-conduction", "pain-scale", "quality-of-life"],
     findings=[
         {
@@ -133,7 +140,7 @@ def sample_digest(created: datetime | None = None, key: str = "b12-dpn:2026-W48"
             1,
             classification=classification(
                 "rct",
-                formulations=["methylcobalamin", "cyanocobalamin"],
+                forms=["methylcobalamin", "cyanocobalamin"],
                 routes=["intramuscular", "oral"],
                 comparator="head-to-head",
                 n_participants=120,

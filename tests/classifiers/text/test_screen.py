@@ -6,23 +6,35 @@ import re
 import string
 
 import pytest
+from default_judge import default_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from litwatch.classifiers.attributes import treatment_of
 from litwatch.classifiers.findings import harms
-from litwatch.classifiers.readers import comparator, counts, duration, population, vocab
+from litwatch.classifiers.readers import comparator, counts, duration, population
 from litwatch.classifiers.readers.terms import compile_terms
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.screen import FOLD_TRAPS, Needles, fold, may_match, requirement
 
+_WORDS = default_words()  # the default watch's forms and populations, as the readers compile them
+_TREATMENT = treatment_of(_WORDS)
 READER_PATTERNS = [
-    *vocab._FORMULATION_PATTERNS.values(),
-    *vocab._ROUTE_PATTERNS.values(),
-    *vocab._OUTCOME_PATTERNS.values(),
-    *(value for value in vars(population).values() if isinstance(value, re.Pattern)),
+    *_TREATMENT.forms.values(),
+    *_TREATMENT.routes.values(),
+    *(
+        pattern
+        for compiled in population._compiled(_WORDS.populations)
+        for pattern in (compiled.terms, compiled.also, compiled.measured)
+        if pattern is not None
+    ),
     *(value for value in vars(counts).values() if isinstance(value, re.Pattern)),
     *(value for value in vars(duration).values() if isinstance(value, re.Pattern)),
     *(value for value in vars(comparator).values() if isinstance(value, re.Pattern)),
     harms._HARM_SENTENCE,
+]
+# One population's terms, for the control cases: a drug's users.
+[_USERS] = [
+    p.terms for p in population._compiled(_WORDS.populations) if p.name == "metformin-users"
 ]
 
 
@@ -91,8 +103,8 @@ def test_a_case_sensitive_part_is_looked_for_as_written():
 
 def test_a_pattern_whose_needles_are_absent_is_screened_out():
     # The control case: the screen does refuse texts, so the property below can fail.
-    assert not may_match(population._METFORMIN, fold("Insulin glargine in type 1 diabetes."))
-    assert may_match(population._METFORMIN, fold("Patients on METFORMIN for 4 years."))
+    assert not may_match(_USERS, fold("Insulin glargine in type 1 diabetes."))
+    assert may_match(_USERS, fold("Patients on METFORMIN for 4 years."))
 
 
 def _pieces(pattern: re.Pattern[str]) -> list[str]:
@@ -157,7 +169,7 @@ def test_a_passage_searched_in_one_pass_screens_as_a_lone_text_does(data):
 
 def test_a_passage_searched_in_one_pass_refuses_a_pattern_whose_needles_are_absent():
     assert len(READER_PATTERNS) > 8  # so that most answers below come from the one pass
-    index = READER_PATTERNS.index(population._METFORMIN)
+    index = READER_PATTERNS.index(_USERS)
     assert not _screened_in_one_pass("Insulin glargine in type 1 diabetes.")[index]
     assert _screened_in_one_pass("Patients on METFORMIN for 4 years.")[index]
 
