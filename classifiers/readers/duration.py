@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from litwatch.classifiers.readers.terms import term_pattern
+from litwatch.classifiers.readers.terms import longest_first, term_pattern
 from litwatch.classifiers.text.numbers import NUMBER, parse_number
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.spans import Reading, Span
@@ -71,7 +71,7 @@ def prior_use_pattern(drugs: tuple[str, ...]) -> re.Pattern[str] | None:
     characteristic) for a time before the study: "taking X for (at least) four years"."""
     if not drugs:
         return None
-    names = "|".join(term_pattern(t) for t in sorted(set(drugs), key=len, reverse=True))
+    names = "|".join(term_pattern(t) for t in longest_first(drugs))
     return re.compile(
         rf"\b(?:taking|taken|using|used|on|receiving|received)\s+(?:{names})\s+for"
         r"\s*(?:\w+\s+){0,2}$",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.spans import Span
@@ -47,9 +48,16 @@ def term_pattern(term: str) -> str:
     return f"{start}{body}{end}"
 
 
+def longest_first(terms: Iterable[str]) -> list[str]:
+    """The distinct terms, longest first so an alternation matches the fullest phrase; ties by
+    spelling, since a set's order changes with each process's hash seed and a pattern must not
+    (pytest-xdist workers collect tests by it)."""
+    return sorted(set(terms), key=lambda term: (-len(term), term))
+
+
 def compile_terms(terms: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     """One case-free regex matching any of `terms`, longest first so the fullest phrase is the span."""
-    ordered = sorted(set(terms), key=len, reverse=True)
+    ordered = longest_first(terms)
     alternatives = "|".join(f"(?:{term_pattern(t)})" for t in ordered)
     if all(t.strip()[0].isalnum() for t in ordered):
         return word_start(alternatives)

@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from litwatch.classifiers.readers.terms import compile_terms, is_negated, term_pattern, word_start
+from litwatch.classifiers.readers.terms import (
+    compile_terms,
+    is_negated,
+    longest_first,
+    term_pattern,
+    word_start,
+)
 from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.spans import Span
 from litwatch.core.vocabulary import Form
@@ -86,7 +92,7 @@ def treatment_words(
     """The watch's forms (each a name and its terms) and intervention names compiled, once per
     watch; without forms only the routes are read."""
     names = [t for t in (*intervention, *(t for f in forms for t in f.terms)) if t.strip()]
-    alternation = "|".join(term_pattern(t) for t in sorted(set(names), key=len, reverse=True))
+    alternation = "|".join(term_pattern(t) for t in longest_first(names))
     return TreatmentWords(
         forms={form.name: compile_terms(form.terms) for form in forms if form.terms},
         routes=_route_patterns(alternation),

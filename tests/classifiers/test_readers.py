@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -301,3 +302,30 @@ def test_a_drug_taken_before_the_study_is_no_follow_up_when_the_watch_names_its_
     assert read_follow_up(text, prior).value == 12
     # control: without the watch's words, four years of metformin reads as the longest length
     assert read_follow_up(text).value == pytest.approx(4 * 52.18, rel=0.01)
+
+
+def test_a_terms_pattern_is_the_same_whatever_order_or_process_builds_it():
+    # Equal-length terms came out in a set's order, which changes with the hash seed: two
+    # pytest-xdist workers then collected different test ids from the readers' patterns.
+    import subprocess
+    import sys
+
+    from litwatch.classifiers.readers.terms import compile_terms
+
+    terms = ["hydroxocobalamin", "hydroxycobalamin", "alpha", "bravo", "delta", "gamma", "kappa"]
+    assert compile_terms(terms).pattern == compile_terms(list(reversed(terms))).pattern
+    script = (
+        "from litwatch.classifiers.readers.terms import compile_terms; "
+        f"print(compile_terms({terms!r}).pattern)"
+    )
+    patterns = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(patterns) == 1
