@@ -190,3 +190,14 @@ def test_classify_reads_advice_and_strata_in_new_words():
     assert levels["98600007"] == {"b12": "normal", "metformin": "mixed"}
     assert rows["98600004"]["recommendations"] == []
     assert rows["98600008"]["recommendations"] == []  # "Further trials are recommended"
+
+
+def test_the_follow_up_line_counts_the_trials_of_the_intervention_it_names(summary):
+    """It counts trials of B12 (not the metformin trials beside them) and says so, so that its
+    number can be read against "Baseline B12 of the N RCTs of B12" above it."""
+    _, markdown, _ = summary
+    # 19 RCTs and one open-label trial of B12; a year or more: the 1-year and 2-year trials.
+    assert (
+        "Of 20 trials of B12, 2 follow participants for a year or more. Read effect claims"
+        in markdown
+    )
