@@ -196,7 +196,7 @@ def test_the_follow_up_line_counts_the_trials_of_the_intervention_it_names(summa
     """It counts trials of B12 (not the metformin trials beside them) and says so, so that its
     number can be read against "Baseline B12 of the N RCTs of B12" above it."""
     _, markdown, _ = summary
-    # 19 RCTs and one open-label trial of B12; a year or more: the 1-year and 2-year trials.
+    # 19 RCTs and one open-label trial of B12; a year or more: 99000002 and 98100005 (52 weeks).
     assert (
         "Of 20 trials of B12, 2 follow participants for a year or more. Read effect claims"
         in markdown
