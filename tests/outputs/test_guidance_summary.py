@@ -201,3 +201,14 @@ def test_the_follow_up_line_counts_the_trials_of_the_intervention_it_names(summa
         "Of 20 trials of B12, 2 follow participants for a year or more. Read effect claims"
         in markdown
     )
+
+
+def test_a_head_to_head_table_stays_in_its_scroll_box_on_a_phone(summary, chromium, tmp_path):
+    """The arm names a screen reader hears ("better with intramuscular hydroxocobalamin") are
+    placed absolutely; outside a positioned box they widened the whole page past 375 px."""
+    _, _, html = summary
+    page = tmp_path / "index.html"
+    page.write_text(html, encoding="utf-8")
+    assert "better with intramuscular" in html  # the head-to-head table is on the page
+    check = chromium(page, 375, tmp_path / "summary-375.png")
+    assert check.scroll_width <= check.client_width, "horizontal overflow at 375px"
