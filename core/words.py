@@ -51,3 +51,15 @@ def joined(items: Iterable[str]) -> str:
 def words(tokens: Iterable[str]) -> str:
     """Tokens in the reader's words, joined as a sentence would: "pain scales and quality of life"."""
     return joined([word(token) for token in tokens])
+
+
+WEEKS_PER_YEAR = 52.18
+
+
+def length_words(weeks: float) -> str:
+    """A study's length as a reader says it: "26 weeks", "52 weeks"; two years and more in
+    years ("4.3 years", "5 years"), as nobody counts 223.6 weeks."""
+    if weeks < 104:
+        return f"{weeks:g} weeks"
+    years = f"{weeks / WEEKS_PER_YEAR:.1f}".removesuffix(".0")
+    return f"{years} years"

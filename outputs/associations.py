@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from litwatch.core.associations import Association
+from litwatch.core.words import length_words
 from litwatch.outputs.statements import (
     REVIEW_DESIGNS,
     EvidenceStatement,
@@ -216,7 +217,7 @@ def _trial_detail(trials: Sequence[StudyVerdict], call: str) -> str:
     if trial.participants:
         facts.append(f"{trial.participants:,} participants")
     if trial.follow_up_weeks:
-        facts.append(_length(trial.follow_up_weeks))
+        facts.append(length_words(trial.follow_up_weeks))
     detail = ", ".join(facts)
     if trial.size:
         detail += (": " if detail else "") + size_words(trial, call)
@@ -231,12 +232,6 @@ def size_words(verdict: StudyVerdict, call: str) -> str:
     if verdict.better_arm and size.split()[-1] in _MORE.values():
         size += f" than {verdict.better_arm}"
     return size
-
-
-def _length(weeks: float) -> str:
-    if weeks >= 52:
-        return f"{weeks / 52.18:.1f} years".replace(".0 years", " years")
-    return f"{weeks:g} weeks"
 
 
 _CALL_WORDS = {

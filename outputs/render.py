@@ -17,7 +17,7 @@ import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litwatch.core.digest import Digest, EvidenceChange
 from litwatch.core.files import write_file
-from litwatch.core.words import first_upper
+from litwatch.core.words import first_upper, length_words
 from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view, dose
 from litwatch.outputs.watch import WatchInfo
@@ -98,6 +98,7 @@ def _environment(autoescape: bool) -> Environment:
     environment.filters["md_url"] = markdown_url
     environment.filters["code"] = code_span
     environment.filters["sentence"] = sentence
+    environment.filters["study_length"] = length_words
     environment.filters["dose"] = dose
     return environment
 

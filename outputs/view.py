@@ -17,7 +17,7 @@ from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
 from litwatch.core.guidance import NOT_STATED
 from litwatch.core.records import Record
 from litwatch.core.review import initials
-from litwatch.core.words import joined, word, words
+from litwatch.core.words import joined, length_words, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.watch import WatchInfo
 
@@ -104,7 +104,7 @@ def attribute_texts(
     if attributes.n_participants is not None:
         texts["n_participants"] = _number(attributes.n_participants)
     if attributes.follow_up_weeks is not None:
-        texts["follow_up_weeks"] = f"{_number(attributes.follow_up_weeks)} weeks"
+        texts["follow_up_weeks"] = length_words(attributes.follow_up_weeks)
     given = treatment_by_arm(classification, readable=readable, watch=watch)
     form = watch.form_title if watch and readable else say
     treatment = [", ".join(map(form, attributes.forms)), "/".join(attributes.routes)]
