@@ -252,6 +252,30 @@ def study_of(
     )
 
 
+def outcome_calls(study: Study) -> list[tuple[str, str, str]]:
+    """What the study found for all its participants, outcome domain by domain, as its
+    statements count it: (domain, direction, better arm). Several results in one domain give
+    one call, and a head-to-head trial's call names the arm that did better."""
+    calls = []
+    readings = []
+    if study.against_control:
+        readings.append((study.findings, False))
+    if study.head_to_head:
+        readings.append((study.head_to_head_results(), True))
+    for results, head_to_head in readings:
+        by_domain: dict[str, list[StudyFinding]] = {}
+        for finding in results:
+            if not finding.subgroup:
+                by_domain.setdefault(finding.domain, []).append(finding)
+        for domain, own in by_domain.items():
+            if head_to_head:
+                direction, better = _head_to_head_direction(own)
+            else:
+                direction, better = _study_direction(own), ""
+            calls.append((domain, direction, better))
+    return calls
+
+
 def _head_to_head_direction(findings: Sequence[StudyFinding]) -> tuple[str, str]:
     """A head-to-head study's call over its results in a statement's domains, with the better
     arm: one arm better (and no other) favours it; two arms each better somewhere is unclear;

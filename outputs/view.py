@@ -19,6 +19,7 @@ from litwatch.core.records import Record
 from litwatch.core.review import initials
 from litwatch.core.words import joined, length_words, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
+from litwatch.outputs.statements import ONE_FORM, outcome_calls, study_of
 from litwatch.outputs.watch import WatchInfo
 
 if TYPE_CHECKING:  # annotations only: statements.py builds the verdicts
@@ -248,9 +249,36 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
     ]
 
 
-def findings_line(findings: list[dict]) -> str:
+def outcome_call_views(
+    record: Record, classification: Classification | None, watch: WatchInfo
+) -> list[dict]:
+    """The record's call per outcome domain as its statements count it (one per domain; a
+    head-to-head trial's names the better arm), in the watch's order of domains."""
+    if classification is None:
+        return []
+    order = {name: index for index, (name, _) in enumerate(watch.domains)}
+    calls = sorted(
+        outcome_calls(study_of(record, classification)),
+        key=lambda call: (order.get(call[0], 99), call[0]),
+    )
+    return [
+        {
+            "domain": domain,
+            "domain_title": watch.domain_title(domain),
+            "direction": direction,
+            "direction_words": (
+                f"{better} better"
+                if direction == ONE_FORM and better
+                else direction_words(direction, watch)
+            ),
+        }
+        for domain, direction, better in calls
+    ]
+
+
+def findings_line(calls: list[dict]) -> str:
     """ "pain: favours B12 · nerve conduction: no difference" """
-    return " · ".join(f"{f['domain_title']}: {f['direction_words']}" for f in findings)
+    return " · ".join(f"{c['domain_title']}: {c['direction_words']}" for c in calls)
 
 
 def checked_words(reviewer: str, needs_recheck: bool = False) -> str:
@@ -273,6 +301,7 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
     design_call = classification.design if classification else None
     design = design_call.label if design_call else "other"
     findings = finding_views(classification, watch)
+    calls = outcome_call_views(record, classification, watch)
     return {
         "pmid": record.pmid,
         "url": pubmed_url(record.pmid),
@@ -301,10 +330,11 @@ def record_view(record: Record, classification: Classification | None, watch: Wa
         "gaps": gap_calls(classification, watch),
         "key_finding": classification.key_finding if classification else "",
         "findings": findings,
+        "outcome_calls": calls,
         # Whom a result favours means something only where the study tests the intervention
         # (a case-control study of metformin users compares no treatments).
         "findings_line": (
-            findings_line(findings)
+            findings_line(calls)
             if classification and classification.attributes.names_a_treatment
             else ""
         ),

@@ -293,3 +293,21 @@ def test_the_treatment_line_pairs_each_form_with_its_own_route_and_dose_per_arm(
     for body in (rendered.html, rendered.text, rendered.markdown):
         assert line in body.replace("\\", "")
         assert "hydroxocobalamin, oral" not in body and "cyanocobalamin, intramuscular" not in body
+
+
+def test_a_head_to_head_trial_s_outcome_line_says_what_its_statements_say():
+    """99000013 compares three B12 regimens: the digest said "B12 status markers: unclear ·
+    B12 status markers: unclear" (two raw results, one domain) while the summary credited
+    intramuscular hydroxocobalamin. The line now gives one call per domain, from the same
+    reading the statements count."""
+    from default_judge import judged
+    from litwatch.flows.digesting import watch_info
+    from litwatch.outputs.view import record_view
+
+    shipped = Path(__file__).resolve().parents[3] / "shared/corpus/ontopic/ontopic.xml"
+    watch, pairs = judged([shipped])
+    record, classification = next(pair for pair in pairs if pair[0].pmid == "99000013")
+    line = record_view(record, classification, watch_info(watch))["findings_line"]
+    assert line.count("B12 status markers") == 1, line
+    assert "B12 status markers: intramuscular hydroxocobalamin better" in line, line
+    assert "symptom scores: no difference" in line, line
