@@ -735,10 +735,30 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"|cross[- ]?sectional|population-based|multi-?cent(er|re)|international|regional"
         r"|statewide|state-wide|household|community-based|qualitative)[ -](\w+[ ,-]+){0,2}?"
         r"survey\b"
-        r"|\b(a|an) (\w+[ ,-]+){0,3}?cross[- ]?sectional (\w+ )?(study|analysis)\b",
+        r"|\b(a|an) (\w+[ ,-]+){0,3}?cross[- ]?sectional (\w+ )?(study|analysis|comparison"
+        r"|evaluation|assessment)\b",
         "title",
         decisive=True,
         cues=("survey", "sectional"),
+        unless=(
+            *_SYNTHESIS,
+            *_OWN_RANDOMISATION,
+            "own review",
+            "review format",
+            "review in title",
+            "own case-control",
+            "case-control wording",
+        ),
+    ),
+    _rule(
+        "cohort in title",
+        "cohort",
+        # A title ending on the study's design: "...: a population-based cohort study",
+        # "results from a prospective observational cohort study".
+        r"\b(a|an) (\w+[ ,-]+){0,4}?cohort (study|analysis)\.?$",
+        "title",
+        decisive=True,
+        cues=("cohort",),
         unless=(
             *_SYNTHESIS,
             *_OWN_RANDOMISATION,

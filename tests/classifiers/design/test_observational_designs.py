@@ -74,6 +74,14 @@ OWN_WORDS = [
         "cohort",
     ),
     (
+        "Acid suppressants with metformin and later anaemia: a claims-based cohort study",
+        (
+            "Adults starting metformin were split by whether they also filled proton pump "
+            "inhibitor prescriptions; anaemia was more frequent among those who did."
+        ),
+        "cohort",
+    ),
+    (
         "Sural nerve conduction in fructose-fed animals",
         (
             "Adult male Wistar rats received fructose in drinking water for twelve weeks; nerve "
