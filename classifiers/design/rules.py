@@ -165,6 +165,40 @@ _COHORT_KIND = (
     r"|multi-?cent(er|re)|single-cent(er|re)|(propensity[- ]score[- ]|propensity[- ])?matched"
     r"|inception|birth|occupational)"
 )
+# The laboratory animals experiments name, and their strains.
+_ANIMALS = (
+    r"(rats|mice|rodents|rabbits|pigs|piglets|swine|minipigs|dogs|beagles|hamsters|gerbils"
+    r"|guinea pigs|zebrafish|sheep|ewes|lambs|monkeys|macaques|marmosets|animals)"
+)
+_STRAIN = (
+    r"(sprague[- ]dawley|wistar|long[- ]evans|fischer|c57bl/?6\w*|c57|balb/c|db/db|ob/ob|nude"
+    r"|apoe-/-|ldlr-/-|zucker|goto-kakizaki|otsuka|swiss|albino|kunming|icr|nmri|cd-1|sd)"
+)
+# Words that hold one of the animals' names, for the rules that look for them.
+_ANIMAL_CUES = (
+    "rats",
+    "mice",
+    "rodents",
+    "rabbits",
+    "pigs",
+    "piglets",
+    "swine",
+    "dogs",
+    "beagles",
+    "hamsters",
+    "gerbils",
+    "zebrafish",
+    "sheep",
+    "ewes",
+    "lambs",
+    "monkeys",
+    "macaques",
+    "marmosets",
+    "animals",
+    "streptozotocin",
+    "stz",
+    "alloxan",
+)
 _PERSON = (
     r"(man|woman|men|women|male|female|boy|girl|patient|child|infant|neonate|newborn|baby"
     r"|gentleman|lady|primigravida|multigravida)"
@@ -251,7 +285,6 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
             "committee",
         ),
         unless=_OWN_RANDOMISATION,
-        column=False,
     ),
     _rule(
         "recommendations in title",
@@ -265,7 +298,6 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         decisive=True,
         cues=("recommendations",),
         unless=_OWN_RANDOMISATION,
-        column=False,
     ),
     _rule(
         "case report in title",
@@ -346,7 +378,6 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         needs=("literature search", "PRISMA"),
         unless=("pooled estimate", "own commentary", "protocol wording"),
         starts_on=r"\b\w",  # every alternative opens on a word
-        column=False,
     ),
     _rule(
         "meta-analysis done",
@@ -374,6 +405,41 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "protocol",
         r"\bthis protocol\b|\bwill be (randomi[sz]ed|recruited)",
         cues=("protocol", "will be"),
+    ),
+    _rule(
+        "animal experiment",
+        "preclinical",
+        # Authors naming the animals their experiment used ("male sprague-dawley rats",
+        # "streptozotocin-induced diabetic mice", "rats were divided into four groups"): a
+        # laboratory study, whose random allocation of animals is not a trial of people. Never
+        # a mention in passing ("previous studies in mice"), nor a review of animal studies.
+        rf"\b({_STRAIN}|adult|young|aged|pregnant|diabetic|obese|transgenic|knockout"
+        r"|wild[- ]type|\d+[- ]weeks?[- ]old|male|female|lean|neonatal)"
+        rf"[ ,-]+(({_STRAIN}|\w+)[ ,-]+){{0,2}}?{_ANIMALS}\b"
+        r"(?! (\w+ )?(studies|models? (have|has) (been|shown)))"
+        rf"|\b{_ANIMALS} (were|was) (\w+ ){{0,2}}(divided|assigned|allocated|fed|treated|injected"
+        r"|given|housed|exposed|subjected|sacrificed|killed|euthani[sz]ed|ana?esthe[tc]i[sz]ed"
+        r"|randomi[sz]ed|randomly|gavaged|administered|immuni[sz]ed|infected|inoculated"
+        r"|challenged|implanted|operated)\b"
+        r"|\b(streptozotocin|stz|alloxan)[- ]induced\b",
+        decisive=True,
+        cues=_ANIMAL_CUES,
+        unless=(*_SYNTHESIS, *_OWN_RANDOMISATION, "own review", "review format", "review in title"),
+    ),
+    _rule(
+        "animals in title",
+        "preclinical",
+        # A title naming the animals or the animal model the work was done in ("... in
+        # diabetic rats", "a murine model of ...", "in streptozotocin-induced mice"), when it
+        # names no people beside them.
+        r"^(?!.*\b(humans?|patients?|children|women|men|people|adults|participants|volunteers"
+        r"|clinical|cohort)\b).*?(\b(in|using|into) (an? |the )?(\w+[ ,-]+){0,3}?"
+        rf"({_ANIMALS}|(rat|mouse|murine|rodent|porcine|canine|zebrafish|animal) models?)\b"
+        r"|\b(rats?|mice|murine)\b)",
+        "title",
+        decisive=True,
+        cues=(*_ANIMAL_CUES, "mouse", "murine", "porcine", "canine", "rat"),
+        unless=(*_SYNTHESIS, *_OWN_RANDOMISATION, "own review", "review format", "review in title"),
     ),
     _rule(
         "randomised allocation",
@@ -569,7 +635,6 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
             "response to",
             "reply to",
         ),
-        column=False,
     ),
     _rule(
         "non-randomised design",
@@ -579,7 +644,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         # random allocation, nor in a review describing others' trials.
         r"\b(a|an|this|our|the present) (\w+[ ,-]+){0,3}(phase (i|ii|iv|1|2|4|i/ii|1/2|iia|iib)"
         r"|single[- ](arm|group)|open[- ]label|non-?randomi[sz]ed|uncontrolled|quasi-?experimental"
-        r"|before[- ]and[- ]after|pre-?post|pre-?test[- ]post-?test) (\w+[ ,-]+){0,3}"
+        r"|before[- ]and[- ]after|pre-?post|pre-?test[- ]post-?test)[ ,-]+(\w+[ ,-]+){0,3}"
         r"(trial|study|design|intervention)\b",
         decisive=True,
         cues=(
@@ -616,6 +681,120 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         cues=("cohort", "followed", "hazard"),
     ),
     _rule(
+        "own case-control",
+        "case-control",
+        # Authors naming their own study a case-control study ("we conducted a population-based
+        # case-control study", "a nested case-control analysis", "design: matched case-control"),
+        # not the case-control studies a review included ("twelve case-control studies").
+        r"\b(a|an|this|the present|our) (\w+[ ,-]+){0,4}case[- ]control (study|analysis|design"
+        r"|investigation)\b|\bnested case[- ]control\b|\bcases? and controls? (study|design)\b"
+        r"|\b(study )?design:{1,2} (a |an )?(\w+[ ,-]+){0,3}case[- ]control\b",
+        decisive=True,
+        cues=("control",),
+        unless=(*_SYNTHESIS, *_OWN_RANDOMISATION, "own review", "review format"),
+    ),
+    _rule(
+        "own cross-sectional",
+        "cross-sectional",
+        # Authors naming their own study cross-sectional or a survey ("in this cross-sectional
+        # survey", "design: cross-sectional", "we administered an online survey to", a title's
+        # "a survey of general practices"); not a cross-sectional area or image, a survey of
+        # the literature, nor data a study drew from a national survey.
+        r"\b(a|an|this|the present|our) (\w+[ ,-]+){0,4}cross[- ]?sectional[ ,-]+(\w+[ ,-]+){0,3}"
+        r"(study|survey|analysis|design|investigation|census|evaluation|assessment)\b"
+        r"|\b((study )?design|methods?|study|setting|design and setting):{1,2} (a |an )?"
+        r"(\w+[ ,-]+){0,3}cross[- ]?sectional\b(?! (area|image|slice|view|profile|dimension)s?\b)"
+        r"|\b(we|the authors) (\w+ ){0,2}(conducted|performed|administered|distributed|sent|mailed"
+        r"|carried out|undertook|designed|did|emailed|e-mailed) (a|an) (\w+[ ,-]+){0,4}"
+        r"(survey|questionnaire)\b(?! (of|on) (the )?(literature|evidence|studies|trials|reviews))"
+        r"|\b(a|an) (\w+[ ,-]+){0,4}survey (was|is) (conducted|performed|administered|distributed"
+        r"|sent|carried out|undertaken|mailed|emailed|e-mailed)\b",
+        decisive=True,
+        cues=("sectional", "survey", "questionnaire"),
+        unless=(
+            *_SYNTHESIS,
+            *_OWN_RANDOMISATION,
+            "own review",
+            "review format",
+            "review in title",
+            "own case-control",
+            "case-control wording",
+        ),
+    ),
+    _rule(
+        "survey in title",
+        "cross-sectional",
+        # A title naming the study a survey of people or places ("... : a survey of general
+        # practices", "a national survey of ...", "an online survey among nurses") or
+        # cross-sectional; not a survey of the literature or the evidence, nor a bare ": a
+        # survey", which in engineering and computing titles names a review of the field.
+        r"\b(a|an) (\w+[ ,-]+){0,3}?survey (of|among|in|on|at|amongst)\b"
+        r"(?! (the )?(\w+ )?(literature|evidence|studies|trials|reviews|guidelines|methods"
+        r"|techniques|approaches|algorithms)\b)"
+        r"|\b(a|an) (national|nationwide|online|web-based|postal|telephone|questionnaire"
+        r"|cross[- ]?sectional|population-based|multi-?cent(er|re)|international|regional"
+        r"|statewide|state-wide|household|community-based|qualitative)[ -](\w+[ ,-]+){0,2}?"
+        r"survey\b"
+        r"|\b(a|an) (\w+[ ,-]+){0,3}?cross[- ]?sectional (\w+ )?(study|analysis|comparison"
+        r"|evaluation|assessment)\b",
+        "title",
+        decisive=True,
+        cues=("survey", "sectional"),
+        unless=(
+            *_SYNTHESIS,
+            *_OWN_RANDOMISATION,
+            "own review",
+            "review format",
+            "review in title",
+            "own case-control",
+            "case-control wording",
+        ),
+    ),
+    _rule(
+        "cohort in title",
+        "cohort",
+        # A title ending on the study's design: "...: a population-based cohort study",
+        # "results from a prospective observational cohort study".
+        r"\b(a|an) (\w+[ ,-]+){0,4}?cohort (study|analysis)\.?$",
+        "title",
+        decisive=True,
+        cues=("cohort",),
+        unless=(
+            *_SYNTHESIS,
+            *_OWN_RANDOMISATION,
+            "own review",
+            "review format",
+            "review in title",
+            "own case-control",
+            "case-control wording",
+        ),
+    ),
+    _rule(
+        "own retrospective study",
+        "cohort",
+        # A retrospective study of the authors' own patients, which NLM indexes as
+        # Retrospective Studies (a cohort heading): "we retrospectively reviewed", "a
+        # retrospective chart review of", "this retrospective, single-centre study".
+        r"\b(a|an|this|the present|our) (\w+[ ,-]+){0,3}retrospective[ ,-]+(\w+[ ,-]+){0,3}"
+        r"(study|analysis|review|chart review|audit|evaluation)\b(?! of (the )?(literature|studies))"
+        r"|\bwe retrospectively (reviewed|analy[sz]ed|studied|evaluated|assessed|examined"
+        r"|identified|collected|investigated|included|enrolled)\b"
+        r"|\b(were|was) retrospectively (reviewed|analy[sz]ed|studied|evaluated|assessed"
+        r"|examined|identified|collected|investigated|included|enrolled)\b"
+        r"|\bretrospective (chart|medical records?|case notes?|record) review\b"
+        r"|\b(study )?design:{1,2} (a |an )?(\w+[ ,-]+){0,3}retrospective\b",
+        decisive=True,
+        cues=("retrospective",),
+        unless=(
+            *_SYNTHESIS,
+            *_OWN_RANDOMISATION,
+            "own review",
+            "review format",
+            "own case-control",
+            "own cross-sectional",
+        ),
+    ),
+    _rule(
         "own cohort",
         "cohort",
         # Authors naming their own study a cohort: "in a retrospective cohort of patients
@@ -642,7 +821,6 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
             "review format",
             "case-control wording",
         ),
-        column=False,
     ),
     _rule(
         "case-control wording",

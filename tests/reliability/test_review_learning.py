@@ -28,6 +28,8 @@ from litwatch.reviewing import ReviewDesk
 from litwatch.settings import Settings
 
 SEEDTK = "pubmed-xml/SEEDtk__ncbi.utils__data__pubmed.xml"  # 100 indexed records
+# Records whose abstracts mostly do not name their design (no phrase decides them).
+UNNAMED = "pubmed-xml/mokztk__pubmed-parser__CPFE.xml"
 DECISIVE = ("title phrase:", "text phrase:")  # the evidence of a phrase that overrides the model
 DECIDED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -56,9 +58,8 @@ def decide(store_file, watch, decisions) -> None:
             desk.decide(pmid, field, value, "Ann Lee", DECIDED)
 
 
-def revise_title(store_file, watch, corpus, pmid: str) -> None:
-    """A new PubMed version of `pmid` with another title: decisions on it need a re-check."""
-    record = next(r for r in parse_xml(corpus / "ontopic" / "ontopic.xml") if r.pmid == pmid)
+def revise_title(store_file, watch, record) -> None:
+    """A new PubMed version of `record` with another title: decisions on it need a re-check."""
     with Store.open(store_file) as store:
         run = store.begin_run(watch.name, None, None, MONDAY)
         revised = replace(record, title=record.title + " (revised)", version=record.version + 1)
@@ -78,17 +79,24 @@ def test_train_learns_checked_designs_weighted_and_counted(
     assert plain["reviewer_checked_labels"] == 0
 
     # The reviewer corrects three records to a design the unweighted model does not give them
-    # (records the classifier reads, not one of the decisive phrases that override it).
+    # (records the classifier reads, not one of the decisive phrases that override it). The
+    # on-topic records nearly all name their design in their own words, so the store also holds
+    # the records of a file that mostly do not.
     records = list(parse_xml(corpus / "ontopic" / "ontopic.xml"))
+    records += list(parse_xml(corpus / UNNAMED))
+    with Store.open(store_file) as store:
+        run = store.begin_run(watch.name, None, None, MONDAY)
+        store.upsert_records(run, watch.name, records, MONDAY)
+        classify_pending(store, watch, load_design_model(None))
     calls = classify_designs(records, load_design_model(before), text_only=True)
     wrong = [
-        (record.pmid, call.label)
+        (record, call.label)
         for record, call in zip(records, calls, strict=True)
         if call.label != "cohort" and not any(e.startswith(DECISIVE) for e in call.evidence)
     ][:3]
     assert len(wrong) == 3
-    decide(store_file, watch, [(pmid, "design", "cohort") for pmid, _ in wrong])
-    revise_title(store_file, watch, corpus, wrong[2][0])  # that decision needs a re-check
+    decide(store_file, watch, [(record.pmid, "design", "cohort") for record, _ in wrong])
+    revise_title(store_file, watch, wrong[2][0])  # that decision needs a re-check
 
     after = tmp_path / "after" / "design.skops"
     result = litwatch("train", *sources, "--out", after, "--watch", "b12-dpn")
@@ -104,7 +112,7 @@ def test_train_learns_checked_designs_weighted_and_counted(
     assert card["cross_validation"] == plain["cross_validation"]  # scored on NLM labels only
     assert "* 2 reviewer-checked labels" in after.with_name("design_card.md").read_text()
     # The checked records are now read as the reviewer read them; the plain model disagreed.
-    learnt = {r.pmid: r for r in records if r.pmid in {p for p, _ in wrong[:2]}}
+    learnt = {record.pmid: record for record, _ in wrong[:2]}
     again = classify_designs(list(learnt.values()), load_design_model(after), text_only=True)
     assert [call.label for call in again] == ["cohort", "cohort"]
 
