@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,3 +63,23 @@ def write_file(path: Path, data: bytes | str) -> None:
     """Replace `path` with `data` (text is written as UTF-8), whole or not at all."""
     with replace_file(path) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A new folder of this user's alone (mode 0700, in the system's temporary folder) for files
+    that only this run reads, removed with everything in it when the block ends, on an error
+    too."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_scratch(path: Path, data: bytes) -> None:
+    """Write `data` to the new file `path` in a `scratch_folder`: created exclusively and never
+    through a link, but neither renamed into place nor synced to disk, since nothing reads it
+    after a crash (a bulk run's batches: hundreds of MB that live for seconds)."""
+    with os.fdopen(os.open(path, _FLAGS, 0o600), "wb") as handle:
+        handle.write(data)

@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.flows.bulk import classify_bulk, dask_task_runner
@@ -86,6 +87,48 @@ def test_by_default_the_last_batches_are_the_smallest_so_no_worker_idles_at_the_
     assert len(sizes) >= 2 and sizes[-1] < sizes[0], sizes  # was one batch of all 300
     rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
     assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
+
+
+def test_local_workers_get_each_batch_as_a_private_file_gone_at_the_end_and_on_a_failure(
+    prefect_api, corpus, tmp_path
+):
+    """Issue #20 item 7: every batch's XML (15 MB a thousand records) went to the workers
+    through the scheduler, which runs in this process beside the reading: copied, pickled and
+    sent twice. Local workers now read it from a scratch file in a private folder, removed as
+    its batch is written, and with the folder at the end, also when the run fails."""
+    import tempfile
+
+    source = baseline_file(corpus, tmp_path)
+    scratch = Path(tempfile.gettempdir())
+    before = set(scratch.glob("litwatch-batches-*"))  # another run's, if any
+    seen: list[dict[Path, int]] = []  # after each batch written: scratch files and their modes
+
+    def progress(records: int, total: int | None, what: str) -> None:
+        folders = set(scratch.glob("litwatch-batches-*")) - before
+        seen.append(
+            {path: path.stat().st_mode & 0o777 for ours in folders for path in ours.iterdir()}
+        )
+
+    settings = Settings(data_dir=tmp_path / "data")
+    out = tmp_path / "out.parquet"
+    result = classify_bulk(
+        [source], out, settings=settings, workers=2, batch_size=50, progress=progress
+    )
+    assert (result.records, result.batches) == (RECORDS, 6)
+    # Six in flight (three a worker): after each batch is written, the ones still to write.
+    assert [len(files) for files in seen] == [5, 4, 3, 2, 1, 0]
+    assert set(seen[0].values()) == {0o600}  # this user's alone
+    assert len({path.parent for files in seen for path in files}) == 1  # one private folder
+    assert set(scratch.glob("litwatch-batches-*")) <= before  # nothing left behind
+    rows = pq.read_table(out).to_pylist()
+    assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
+
+    def failing(records: int, total: int | None, what: str) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        classify_bulk([source], out, settings=settings, workers=2, batch_size=50, progress=failing)
+    assert set(scratch.glob("litwatch-batches-*")) <= before  # removed on a failure too
 
 
 def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
