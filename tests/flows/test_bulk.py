@@ -153,6 +153,37 @@ def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
     assert "still alive" not in said, said  # the nanny did not have to kill a worker
 
 
+def test_local_workers_start_with_prefect_and_the_classifiers_already_imported(
+    prefect_api, corpus, tmp_path
+):
+    """Issue #20 item 7: each local worker imported Prefect's task engine itself at its first
+    batch (about 0.7 CPU s, on the cores the other worker and this process need). The server
+    the workers are forked from imports it once, with the classifiers."""
+    import dask
+    import worker_imports
+
+    source = baseline_file(corpus, tmp_path)
+    seen = tmp_path / "imports"
+    seen.mkdir()
+    with dask.config.set(
+        {
+            "distributed.worker.preload": [worker_imports.__file__],
+            "litwatch-test.worker-imports": str(seen),
+        }
+    ):
+        result = classify_bulk(
+            [source],
+            tmp_path / "out.parquet",
+            settings=Settings(data_dir=tmp_path / "data"),
+            workers=2,
+            batch_size=150,
+        )
+    assert result.records == RECORDS
+    held = [path.read_text().split() for path in seen.iterdir()]
+    assert held == [list(worker_imports.NEEDED)] * 2, held
+    assert batch_run_states() == ["COMPLETED"] * 2  # reported to this process's Prefect API
+
+
 def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_uses(prefect_api):
     """With no PREFECT_API_URL (the embedded default), a worker not told the address of this
     process's embedded API starts one of its own: seconds of CPU per worker."""
