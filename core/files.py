@@ -69,12 +69,51 @@ def write_file(path: Path, data: bytes | str) -> None:
 def scratch_folder(prefix: str) -> Iterator[Path]:
     """A new folder of this user's alone (mode 0700, in the system's temporary folder) for files
     that only this run reads, removed with everything in it when the block ends, on an error
-    too."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    too. Its name carries this process's id: a folder of the same prefix left by a process
+    that was killed (SIGKILL) is removed by the next one, once it is an hour old and that
+    process is gone."""
+    _remove_abandoned(prefix)
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+ABANDONED_AFTER = 3600.0  # seconds untouched: a live run writes and removes files all along
+
+
+def _remove_abandoned(prefix: str) -> None:
+    import re
+    import stat
+    import time
+
+    name = re.compile(re.escape(prefix) + r"(\d+)-")
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        found = name.match(folder.name)
+        try:
+            status = folder.lstat()
+        except OSError:
+            continue
+        if (
+            not found
+            or not stat.S_ISDIR(status.st_mode)  # a link or a file: not ours to follow
+            or status.st_uid != os.getuid()
+            or time.time() - status.st_mtime < ABANDONED_AFTER
+            or _alive(int(found.group(1)))
+        ):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's, or not a process id: not to be touched
+    return True
 
 
 def write_scratch(path: Path, data: bytes) -> None:

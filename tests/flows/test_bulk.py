@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -89,18 +90,35 @@ def test_by_default_the_last_batches_are_the_smallest_so_no_worker_idles_at_the_
     assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
 
 
-def test_local_workers_get_each_batch_as_a_private_file_gone_at_the_end_and_on_a_failure(
-    prefect_api, corpus, tmp_path
+def test_local_workers_get_each_batch_as_a_private_file_that_no_run_leaves_behind(
+    prefect_api, corpus, tmp_path, request
 ):
     """Issue #20 item 7: every batch's XML (15 MB a thousand records) went to the workers
     through the scheduler, which runs in this process beside the reading: copied, pickled and
     sent twice. Local workers now read it from a scratch file in a private folder, removed as
-    its batch is written, and with the folder at the end, also when the run fails."""
+    its batch is written, and with the folder at the end, also when the run fails; a folder
+    left by a killed run is removed by the next run."""
+    import os
+    import subprocess
+    import sys
     import tempfile
 
     source = baseline_file(corpus, tmp_path)
     scratch = Path(tempfile.gettempdir())
-    before = set(scratch.glob("litwatch-batches-*"))  # another run's, if any
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], check=True, capture_output=True
+    )
+    dead = int(ended.stdout)
+    killed, recent, living = (
+        Path(tempfile.mkdtemp(prefix=f"litwatch-batches-{pid}-", dir=scratch))
+        for pid in (dead, dead, os.getpid())
+    )
+    for folder in (killed, recent, living):
+        request.addfinalizer(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
+    for folder in (killed, living):
+        (folder / "0.xml").write_bytes(b"<PubmedArticleSet/>")
+        os.utime(folder, (0, os.stat(folder).st_mtime - 7200))  # two hours untouched
+    before = set(scratch.glob("litwatch-batches-*"))  # another run's, if any, and the three
     seen: list[dict[Path, int]] = []  # after each batch written: scratch files and their modes
 
     def progress(records: int, total: int | None, what: str) -> None:
@@ -129,6 +147,9 @@ def test_local_workers_get_each_batch_as_a_private_file_gone_at_the_end_and_on_a
     with pytest.raises(OSError, match="disk full"):
         classify_bulk([source], out, settings=settings, workers=2, batch_size=50, progress=failing)
     assert set(scratch.glob("litwatch-batches-*")) <= before  # removed on a failure too
+    # Left by a killed process an hour ago and more: removed; a younger one, or a living
+    # process's, kept (a run on another machine sharing the folder may still be at work).
+    assert (killed.exists(), recent.exists(), living.exists()) == (False, True, True)
 
 
 def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
