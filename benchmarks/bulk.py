@@ -6,8 +6,9 @@ Wall time per run, cluster start and stop included, after one small warm-up run 
 Prefect's local API and the forkserver the local workers are forked from (it imports the
 classifiers once, `flows/dask_runner.py`); the best of `--repeats` runs per worker count. On a shared machine the
 figures move with its load: the load average is printed before each run, and the CPU
-seconds a run took (this process and its Dask workers; Prefect's API server is not counted)
-show whether two workers did the same work as one or more.
+seconds a run took (this process and its Dask workers, and apart the temporary Prefect API
+server's, which shares the same cores) show whether two workers did the same work as one or
+more.
 
 Run: .venv/bin/python benchmarks/bulk.py [--records N] [--repeats N] [corpus folder]
 Ends with the line `dask_speedup=X` (1-worker time / 2-worker time)."""
@@ -62,17 +63,42 @@ def write_baseline(articles: list[etree._Element], records: int, path: Path) -> 
         out.write(b"</PubmedArticleSet>\n")
 
 
-def timed_run(source: Path, out: Path, workers: int, settings) -> tuple[int, float, float, float]:
+def timed_run(
+    source: Path, out: Path, workers: int, settings
+) -> tuple[int, float, float, float, float]:
     """(records, wall seconds, CPU seconds of this process and the Dask workers, CPU seconds of
-    this process alone: reading, shipping batches, writing Parquet, Prefect's client side).
-    The workers' CPU is counted once they exit."""
+    this process alone: reading, spooling batches, writing Parquet, Prefect's client side, CPU
+    seconds of the temporary Prefect API server: the task runs' states and events). The
+    workers' CPU is counted once they exit."""
     from litwatch.flows.bulk import classify_bulk
 
-    cpu_before, own_before = _cpu_seconds(), _own_cpu_seconds()
+    cpu_before, own_before, api_before = _cpu_seconds(), _own_cpu_seconds(), _api_cpu_seconds()
     started = time.perf_counter()
     result = classify_bulk([source], out, settings=settings, workers=workers)
     took = time.perf_counter() - started
-    return result.records, took, _cpu_seconds() - cpu_before, _own_cpu_seconds() - own_before
+    return (
+        result.records,
+        took,
+        _cpu_seconds() - cpu_before,
+        _own_cpu_seconds() - own_before,
+        _api_cpu_seconds() - api_before,
+    )
+
+
+def _api_cpu_seconds() -> float:
+    """CPU seconds of the temporary Prefect API server this process started (a uvicorn child),
+    0 when the API is elsewhere."""
+    import psutil
+
+    seconds = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "uvicorn" in " ".join(child.cmdline()):
+                times = child.cpu_times()
+                seconds += times.user + times.system
+        except psutil.Error:  # ended meanwhile
+            continue
+    return seconds
 
 
 def _own_cpu_seconds() -> float:
@@ -136,14 +162,15 @@ def main() -> None:
         for _ in range(options.repeats):
             for workers in (1, 2):
                 load = os.getloadavg()[0]
-                records, took, cpu, own = timed_run(
+                records, took, cpu, own, api = timed_run(
                     source, folder / f"results-{workers}.parquet", workers, settings
                 )
                 seconds[workers] = min(seconds[workers], took)
                 print(
                     f"workers={workers}: {records} records in {took:.1f} s = "
-                    f"{records / took:.0f} records/s, {cpu:.0f} CPU s of which {own:.1f} in "
-                    f"this process (load average before: {load:.2f}, {os.cpu_count()} cores)"
+                    f"{records / took:.0f} records/s, {cpu:.1f} CPU s of which {own:.1f} in "
+                    f"this process, and {api:.1f} in Prefect's API server (load average "
+                    f"before: {load:.2f}, {os.cpu_count()} cores)"
                 )
     for workers, took in seconds.items():
         print(f"best with {workers} worker(s): {options.records / took:.0f} records/s")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,3 +63,62 @@ def write_file(path: Path, data: bytes | str) -> None:
     """Replace `path` with `data` (text is written as UTF-8), whole or not at all."""
     with replace_file(path) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A new folder of this user's alone (mode 0700, in the system's temporary folder) for files
+    that only this run reads, removed with everything in it when the block ends, on an error
+    too. Its name carries this process's id: a folder of the same prefix left by a process
+    that was killed (SIGKILL) is removed by the next one, once it is an hour old and that
+    process is gone."""
+    _remove_abandoned(prefix)
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+ABANDONED_AFTER = 3600.0  # seconds untouched: a live run writes and removes files all along
+
+
+def _remove_abandoned(prefix: str) -> None:
+    import re
+    import stat
+    import time
+
+    name = re.compile(re.escape(prefix) + r"(\d+)-")
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        found = name.match(folder.name)
+        try:
+            status = folder.lstat()
+        except OSError:
+            continue
+        if (
+            not found
+            or not stat.S_ISDIR(status.st_mode)  # a link or a file: not ours to follow
+            or status.st_uid != os.getuid()
+            or time.time() - status.st_mtime < ABANDONED_AFTER
+            or _alive(int(found.group(1)))
+        ):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's, or not a process id: not to be touched
+    return True
+
+
+def write_scratch(path: Path, data: bytes) -> None:
+    """Write `data` to the new file `path` in a `scratch_folder`: created exclusively and never
+    through a link, but neither renamed into place nor synced to disk, since nothing reads it
+    after a crash (a bulk run's batches: hundreds of MB that live for seconds)."""
+    with os.fdopen(os.open(path, _FLAGS, 0o600), "wb") as handle:
+        handle.write(data)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -60,46 +61,56 @@ class BulkResult:
         )
 
 
-_judges: dict[str, object] = {}
+_judges: dict[str, tuple[Watch, Any]] = {}
 
 
-def judge_for(watch: Watch, design_model: Path | None, findings_model: Path | None = None):
-    """The watch's Judge with the design model at `design_model` and the findings model at
-    `findings_model` (None: the shipped ones), compiled once per worker process."""
+def judge_for(watch_json: str, design_model: Path | None, findings_model: Path | None = None):
+    """(the watch, its Judge) for the watch given as JSON, with the design model at
+    `design_model` and the findings model at `findings_model` (None: the shipped ones),
+    compiled once per worker process."""
     from litwatch.classifiers.design import load_design_model
     from litwatch.classifiers.findings.model import findings_model_at
     from litwatch.classifiers.judge import Judge
 
-    key = f"{watch.model_dump_json()} {design_model} {findings_model}"
+    key = f"{watch_json} {design_model} {findings_model}"
     if key not in _judges:
-        _judges[key] = Judge(
-            watch.topic,
-            watch.gaps,
-            watch.findings_definition,
-            findings_model_at(findings_model),
-            design_model=load_design_model(design_model),
+        watch = Watch.model_validate_json(watch_json)
+        _judges[key] = (
+            watch,
+            Judge(
+                watch.topic,
+                watch.gaps,
+                watch.findings_definition,
+                findings_model_at(findings_model),
+                design_model=load_design_model(design_model),
+            ),
         )
     return _judges[key]
 
 
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
 def classify_batch_task(
-    xml: bytes,
+    xml: bytes | Path,
     source_file: str,
-    watch: Watch,
+    watch_json: str,
     text_only: bool,
     design_model: Path | None = None,
     findings_model: Path | None = None,
 ):
-    """Parse one batch of articles and classify it with the `classify` command's Judge and the
-    settings' design model (a path: each worker process reads the model once)."""
+    """Parse one batch of articles (its XML, or the scratch file it was spooled to on this
+    machine) and classify it with the `classify` command's Judge and the settings' design model
+    (a path: each worker process reads the model once).
+
+    The watch comes as its JSON, a string Prefect passes on as it is: a Watch (hundreds of
+    nested models) was walked at every submission, looking for futures in it."""
     from litwatch.outputs.parquet import classification_schema, classification_table
     from litwatch.pubmed.xml import parse_xml
 
+    if isinstance(xml, Path):
+        xml = xml.read_bytes()
     records = list(parse_xml(xml, source_name=source_file))
-    classifications = judge_for(watch, design_model, findings_model).classify(
-        records, text_only=text_only
-    )
+    watch, judge = judge_for(watch_json, design_model, findings_model)
+    classifications = judge.classify(records, text_only=text_only)
     schema = classification_schema([gap.name for gap in watch.gaps])
     return classification_table(classifications, source_file, schema)
 
@@ -115,22 +126,32 @@ def bulk_classify_flow(
     in_flight: int = DEFAULT_IN_FLIGHT,
     progress: BatchProgress | None = None,
     workers: int = 1,
+    spool: bool = False,
 ) -> tuple[int, int]:
     """Classify every article of `files` into the Parquet file `out`; (records, batches).
 
-    Batches of `batch_size` records, or (None) shrinking to each file's end over `workers`."""
+    Batches of `batch_size` records, or (None) shrinking to each file's end over `workers`.
+    With `spool` (workers on this machine), each batch is written to a private scratch file and
+    the workers are sent its path: its bytes (15 MB a thousand records) no longer pass through
+    the scheduler and its connections, which share this process's CPU with the reading."""
+    from litwatch.core.files import scratch_folder, write_scratch
     from litwatch.outputs.parquet import classification_schema, parquet_writer
 
     settings = settings or Settings()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     schema = classification_schema([gap.name for gap in watch.gaps])
-    pending: deque = deque()
-    records = batches = 0
-    with parquet_writer(out, schema) as writer:
+    watch_json = watch.model_dump_json()
+    pending: deque = deque()  # (future, its scratch file or None), oldest first
+    records = batches = submitted = 0
+    spooling = scratch_folder("litwatch-batches-") if spool else nullcontext(None)
+    with parquet_writer(out, schema) as writer, spooling as scratch:
 
         def write_oldest() -> None:
             nonlocal records, batches
-            table = pending.popleft().result()
+            future, spooled = pending.popleft()
+            table = future.result()
+            if spooled:
+                spooled.unlink()
             writer.write_table(table)
             records += table.num_rows
             batches += 1
@@ -139,16 +160,19 @@ def bulk_classify_flow(
 
         for path in files:
             for batch in _batches(path, batch_size, workers):
-                pending.append(
-                    classify_batch_task.submit(
-                        batch,
-                        path.name,
-                        watch,
-                        text_only,
-                        settings.design_model,
-                        settings.findings_model,
-                    )
+                spooled = scratch / f"{submitted}.xml" if scratch else None
+                if spooled:
+                    write_scratch(spooled, batch)
+                submitted += 1
+                future = classify_batch_task.submit(
+                    spooled or batch,
+                    path.name,
+                    watch_json,
+                    text_only,
+                    settings.design_model,
+                    settings.findings_model,
                 )
+                pending.append((future, spooled))
                 if len(pending) >= in_flight:
                     write_oldest()
         while pending:
@@ -279,6 +303,7 @@ def classify_bulk(
             in_flight=DEFAULT_IN_FLIGHT if scheduler else BATCHES_PER_WORKER * workers,
             progress=progress,
             workers=DEFAULT_IN_FLIGHT // BATCHES_PER_WORKER if scheduler else workers,
+            spool=not scheduler,  # a scheduler's workers may be on other machines
         )
     seconds = time.perf_counter() - started
     cluster = f"Dask scheduler {scheduler}" if scheduler else f"{workers} local Dask worker(s)"

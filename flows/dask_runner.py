@@ -42,10 +42,14 @@ class FreshKeyDaskTaskRunner(DaskTaskRunner):
 
 
 # What every local worker imports before its first batch: the classifiers (scikit-learn, SciPy,
-# lxml) and the Parquet writer. Prefect is left out: it reads its settings when imported, and
-# a worker learns the API address from the environment the nanny gives it after the fork.
+# lxml), the Parquet writer, and Prefect's task engine, which runs each batch. A task run's
+# settings come with it from this process (`prefect.context.hydrated_context` enters them, and
+# reads the environment the nanny gives the worker after the fork for what is not set here, the
+# API address), so a Prefect imported before the fork reports to the right API.
 WORKER_PRELOAD = (
     "distributed",
+    "prefect.task_engine",
+    "prefect_dask",
     "litwatch.classifiers.judge",
     "litwatch.classifiers.design",
     "litwatch.classifiers.findings.model",

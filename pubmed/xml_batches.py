@@ -43,7 +43,7 @@ def article_batches(
             while len(starts) > (articles := max(1, batch_size(batched + len(starts), batched))):
                 cut = starts[articles]
                 batched += articles
-                yield _article_set(pending[starts[0] : cut])
+                yield _article_set(memoryview(pending)[starts[0] : cut])
                 del pending[:cut]
                 starts = [offset - cut for offset in starts[articles:]]
                 searched -= cut
@@ -57,7 +57,7 @@ def article_batches(
         # To the end of the last article: what follows is the root's end tag (whichever the
         # root), perhaps DeleteCitation, and nothing a batch needs.
         ends = [found.end() for found in _ARTICLE_END.finditer(pending, starts[-1])]
-        yield _article_set(pending[starts[0] : ends[-1] if ends else len(pending)])
+        yield _article_set(memoryview(pending)[starts[0] : ends[-1] if ends else len(pending)])
     elif b"<PubmedArticleSet" not in pending:
         raise ParseError(f"{name}: not PubMed XML (no PubmedArticleSet)")
 
@@ -88,6 +88,8 @@ _ARTICLE_START = re.compile(rb"<Pubmed(?:Book)?Article[\s>]")
 _ARTICLE_END = re.compile(rb"</Pubmed(?:Book)?Article\s*>")
 
 
-def _article_set(articles: bytes | bytearray) -> bytes:
+def _article_set(articles: memoryview) -> bytes:
+    # A view of the articles, not a slice: the batch's bytes are copied once, by the join. The
+    # view ends with this call, before the buffer it looks into is cut.
     head = b'<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>'
     return b"".join([head, articles, b"</PubmedArticleSet>"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.flows.bulk import classify_bulk, dask_task_runner
@@ -88,6 +90,68 @@ def test_by_default_the_last_batches_are_the_smallest_so_no_worker_idles_at_the_
     assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
 
 
+def test_local_workers_get_each_batch_as_a_private_file_that_no_run_leaves_behind(
+    prefect_api, corpus, tmp_path, request
+):
+    """Issue #20 item 7: every batch's XML (15 MB a thousand records) went to the workers
+    through the scheduler, which runs in this process beside the reading: copied, pickled and
+    sent twice. Local workers now read it from a scratch file in a private folder, removed as
+    its batch is written, and with the folder at the end, also when the run fails; a folder
+    left by a killed run is removed by the next run."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    source = baseline_file(corpus, tmp_path)
+    scratch = Path(tempfile.gettempdir())
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], check=True, capture_output=True
+    )
+    dead = int(ended.stdout)
+    killed, recent, living = (
+        Path(tempfile.mkdtemp(prefix=f"litwatch-batches-{pid}-", dir=scratch))
+        for pid in (dead, dead, os.getpid())
+    )
+    for folder in (killed, recent, living):
+        request.addfinalizer(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
+    for folder in (killed, living):
+        (folder / "0.xml").write_bytes(b"<PubmedArticleSet/>")
+        os.utime(folder, (0, os.stat(folder).st_mtime - 7200))  # two hours untouched
+    before = set(scratch.glob("litwatch-batches-*"))  # another run's, if any, and the three
+    seen: list[dict[Path, int]] = []  # after each batch written: scratch files and their modes
+
+    def progress(records: int, total: int | None, what: str) -> None:
+        folders = set(scratch.glob("litwatch-batches-*")) - before
+        seen.append(
+            {path: path.stat().st_mode & 0o777 for ours in folders for path in ours.iterdir()}
+        )
+
+    settings = Settings(data_dir=tmp_path / "data")
+    out = tmp_path / "out.parquet"
+    result = classify_bulk(
+        [source], out, settings=settings, workers=2, batch_size=50, progress=progress
+    )
+    assert (result.records, result.batches) == (RECORDS, 6)
+    # Six in flight (three a worker): after each batch is written, the ones still to write.
+    assert [len(files) for files in seen] == [5, 4, 3, 2, 1, 0]
+    assert set(seen[0].values()) == {0o600}  # this user's alone
+    assert len({path.parent for files in seen for path in files}) == 1  # one private folder
+    assert set(scratch.glob("litwatch-batches-*")) <= before  # nothing left behind
+    rows = pq.read_table(out).to_pylist()
+    assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
+
+    def failing(records: int, total: int | None, what: str) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        classify_bulk([source], out, settings=settings, workers=2, batch_size=50, progress=failing)
+    assert set(scratch.glob("litwatch-batches-*")) <= before  # removed on a failure too
+    # Left by a killed process an hour ago and more: removed; a younger one, or a living
+    # process's, kept (a run on another machine sharing the folder may still be at work).
+    assert (killed.exists(), recent.exists(), living.exists()) == (False, True, True)
+
+
 def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
     prefect_api, corpus, tmp_path, capfd, caplog
 ):
@@ -108,6 +172,37 @@ def test_the_local_cluster_shuts_down_at_once_without_a_traceback(
     said = capfd.readouterr().err + caplog.text
     assert "Traceback" not in said and "CommClosedError" not in said, said
     assert "still alive" not in said, said  # the nanny did not have to kill a worker
+
+
+def test_local_workers_start_with_prefect_and_the_classifiers_already_imported(
+    prefect_api, corpus, tmp_path
+):
+    """Issue #20 item 7: each local worker imported Prefect's task engine itself at its first
+    batch (about 0.7 CPU s, on the cores the other worker and this process need). The server
+    the workers are forked from imports it once, with the classifiers."""
+    import dask
+    import worker_imports
+
+    source = baseline_file(corpus, tmp_path)
+    seen = tmp_path / "imports"
+    seen.mkdir()
+    with dask.config.set(
+        {
+            "distributed.worker.preload": [worker_imports.__file__],
+            "litwatch-test.worker-imports": str(seen),
+        }
+    ):
+        result = classify_bulk(
+            [source],
+            tmp_path / "out.parquet",
+            settings=Settings(data_dir=tmp_path / "data"),
+            workers=2,
+            batch_size=150,
+        )
+    assert result.records == RECORDS
+    held = [path.read_text().split() for path in seen.iterdir()]
+    assert held == [list(worker_imports.NEEDED)] * 2, held
+    assert batch_run_states() == ["COMPLETED"] * 2  # reported to this process's Prefect API
 
 
 def test_local_workers_are_sent_to_the_embedded_prefect_api_this_process_uses(prefect_api):

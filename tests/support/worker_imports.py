@@ -1,0 +1,19 @@
+"""A Dask worker preload (`distributed.worker.preload`) that writes which of the modules a batch
+needs the worker already holds when it starts, before any batch, into the folder named by the
+Dask setting `litwatch-test.worker-imports`: one file per worker process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dask
+
+NEEDED = ("prefect", "prefect.task_engine", "prefect_dask", "litwatch.classifiers.judge")
+
+
+def dask_setup(worker) -> None:
+    folder = Path(dask.config.get("litwatch-test.worker-imports"))
+    held = [name for name in NEEDED if name in sys.modules]
+    (folder / f"{os.getpid()}.txt").write_text("\n".join(held))
