@@ -125,6 +125,19 @@ _RANDOMISED = (
 # the title (a guideline being implemented, say) overrides it.
 _OWN_RANDOMISATION = ("randomised allocation", "randomised design", "randomised trial in title")
 
+# What leaves a cross-sectional or cohort design the authors seem to name to another design: a
+# review's words (its included studies name designs too), the authors' own random allocation,
+# and case-control wording (a case-control study nested in a cohort or survey is one).
+_NOT_OWN_SURVEY_OR_COHORT = (
+    *_SYNTHESIS,
+    *_OWN_RANDOMISATION,
+    "own review",
+    "review format",
+    "review in title",
+    "own case-control",
+    "case-control wording",
+)
+
 # "randomised" but not "non-randomised", "quasi-randomised", "Mendelian randomisation" (genetic
 # instruments, not allocation), "pseudo-randomised" (an order of stimuli), "lack of
 # randomisation" or an observational design "emulating randomised trials".
@@ -711,15 +724,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"|sent|carried out|undertaken|mailed|emailed|e-mailed)\b",
         decisive=True,
         cues=("sectional", "survey", "questionnaire"),
-        unless=(
-            *_SYNTHESIS,
-            *_OWN_RANDOMISATION,
-            "own review",
-            "review format",
-            "review in title",
-            "own case-control",
-            "case-control wording",
-        ),
+        unless=_NOT_OWN_SURVEY_OR_COHORT,
     ),
     _rule(
         "survey in title",
@@ -740,15 +745,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "title",
         decisive=True,
         cues=("survey", "sectional"),
-        unless=(
-            *_SYNTHESIS,
-            *_OWN_RANDOMISATION,
-            "own review",
-            "review format",
-            "review in title",
-            "own case-control",
-            "case-control wording",
-        ),
+        unless=_NOT_OWN_SURVEY_OR_COHORT,
     ),
     _rule(
         "cohort in title",
@@ -759,15 +756,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "title",
         decisive=True,
         cues=("cohort",),
-        unless=(
-            *_SYNTHESIS,
-            *_OWN_RANDOMISATION,
-            "own review",
-            "review format",
-            "review in title",
-            "own case-control",
-            "case-control wording",
-        ),
+        unless=_NOT_OWN_SURVEY_OR_COHORT,
     ),
     _rule(
         "own retrospective study",
