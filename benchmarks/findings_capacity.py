@@ -37,14 +37,13 @@ from litwatch.classifiers.findings.effect import (
 )
 from litwatch.classifiers.findings.model import LABELS, FindingsModel
 from litwatch.classifiers.findings.retrieval import outcome_words
-from litwatch.classifiers.findings.text import read_abstract, stem
+from litwatch.classifiers.findings.text import stem
 from litwatch.classifiers.findings.training import EFFECT_CS, Prompt
 from litwatch.classifiers.findings.training import _fit as fit  # the shipped fit, balanced
-from litwatch.pubmed.xml import parse_xml
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
-from litwatch.findings_command import read_prompts
+from litwatch.findings_command import evidence_inference
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FOLDS = 5
@@ -56,11 +55,7 @@ Row = dict[str, float]
 
 
 def main(corpus: Path = CORPUS) -> None:
-    folder = corpus / "evidence-inference"
-    abstracts = {
-        record.pmid: read_abstract(record) for record in parse_xml(folder / "ei_dev_abstracts.xml")
-    }
-    prompts = [p for p in read_prompts(folder / "ei_dev_prompts.csv") if p.label]
+    abstracts, prompts = evidence_inference(corpus / "evidence-inference")
     print(f"{len(prompts)} prompts over {len({p.pmid for p in prompts})} articles")
     rules, words = [], []
     for p in prompts:

@@ -29,18 +29,16 @@ from pathlib import Path
 from litwatch.classifiers.findings.confidence import expected_calibration_error, review_order
 from litwatch.classifiers.findings.model import LABELS
 from litwatch.classifiers.findings.reader import effect_in
-from litwatch.classifiers.findings.text import read_abstract
 from litwatch.classifiers.findings.training import (
     CHECKED_WEIGHT,
     Prompt,
     cross_validated_calls,
     train_model,
 )
-from litwatch.pubmed.xml import parse_xml
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
-from litwatch.findings_command import read_prompts
+from litwatch.findings_command import evidence_inference
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 BUDGET = 0.20  # the share of the queue a reviewer gets through
@@ -53,11 +51,7 @@ DRAWS = (None, 1, 2)
 
 
 def main(corpus: Path = CORPUS) -> None:
-    folder = corpus / "evidence-inference"
-    abstracts = {
-        record.pmid: read_abstract(record) for record in parse_xml(folder / "ei_dev_abstracts.xml")
-    }
-    prompts = [p for p in read_prompts(folder / "ei_dev_prompts.csv") if p.label]
+    abstracts, prompts = evidence_inference(corpus / "evidence-inference")
     print(f"{len(prompts)} prompts over {len({p.pmid for p in prompts})} articles")
 
     started = time.perf_counter()

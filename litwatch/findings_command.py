@@ -21,6 +21,18 @@ from litwatch.small_files import PROMPTS_FILE_LIMIT, read_small_file
 PROMPT_COLUMNS = ("prompt_id", "pmid", "outcome", "intervention", "comparator")
 
 
+def evidence_inference(folder: Path) -> tuple[dict, list[Prompt]]:
+    """The benchmarks' Evidence Inference set: each abstract as the findings reader reads it,
+    by PMID, and the prompts that carry a label."""
+    from litwatch.classifiers.findings.text import read_abstract
+    from litwatch.pubmed.formats import parse_file
+
+    abstracts = {
+        record.pmid: read_abstract(record) for record in parse_file(folder / "ei_dev_abstracts.xml")
+    }
+    return abstracts, [p for p in read_prompts(folder / "ei_dev_prompts.csv") if p.label]
+
+
 def read_prompts(path: Path, *, labels: Sequence[str] = ()) -> list[Prompt]:
     """The prompts of a CSV with header prompt_id,pmid,outcome,intervention,comparator (other
     columns ignored; `label` and `evidence` kept when present); errors name file and line.
