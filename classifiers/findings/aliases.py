@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from litwatch.classifiers.findings.effect import CONTROL_WORDS, arm_words, mark_groups
 from litwatch.classifiers.findings.text import Abstract, stem
@@ -21,6 +22,9 @@ INTERVENTION_ROLES = frozenset(
 )
 CONTROL_ROLES = CONTROL_WORDS | frozenset(stem(w) for w in ("comparison", "comparator"))
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+# Words and the marks that end the clause an alias's long form stands in.
+_PIECE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|[;:.,]")
+_BREAKS = frozenset((";", ":", ".", ",", "vs", "versus", "with", "or", "and"))
 # "(LC)", "(DEX)", "(MgSO4)", "(EG)": an abbreviation in parentheses, or one before a comma
 # or semicolon inside them ("(LC; n = 40)").
 _ABBREVIATION = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9+\-]{0,9})\s*(?:[,;][^()]{0,40})?\)")
@@ -35,6 +39,7 @@ _LABEL_RECEIVED = re.compile(
     r"was\s+treated\s+with|were\s+assigned\s+to|was\s+assigned\s+to|got|underwent|took)\b)"
 )
 _BEFORE = 5  # words before an alias's parenthesis that may name its arm
+_WINDOW = 80  # characters before an alias's parenthesis that may hold its arm's name
 _AFTER = 8  # words after "group A received" that may name its arm
 # Abbreviations that say something of a statistic or a sample, never an arm.
 _NOT_ALIASES = frozenset(
@@ -76,6 +81,7 @@ def arms_in(
 _HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w-])")
 
 
+@lru_cache(maxsize=1024)
 def _parts(arm: str | tuple[str, ...], other: str | tuple[str, ...]) -> frozenset[str]:
     """The capitalised parts of an arm's hyphenated abbreviation ("CO2-LC": "lc", "co2"), which
     the abstract may use alone ("the LC group"), unless the other arm's name holds them."""
@@ -89,6 +95,7 @@ def _parts(arm: str | tuple[str, ...], other: str | tuple[str, ...]) -> frozense
     return frozenset(found - arm_words(other, ""))
 
 
+@lru_cache(maxsize=1024)
 def _written(arm: str | tuple[str, ...]) -> frozenset[str]:
     text = arm if isinstance(arm, str) else " ".join(arm)
     said = {stem(w.lower()) for w in _WORD.findall(text)}
@@ -121,9 +128,10 @@ def _aliases(
     to_cmp: set[str] = set()
     for sentence in abstract.sentences:
         text = sentence.text
-        if "(" not in text and "rou" not in text:
+        labelled = "roup" in text
+        if "(" not in text and not labelled:
             continue
-        marked = mark_groups(text)
+        marked = mark_groups(text) if labelled else text
         for alias, arm in _defined(marked, int_words, cmp_words):
             (to_int if arm > 0 else to_cmp).add(alias)
     both = to_int & to_cmp
@@ -145,20 +153,27 @@ def _defined(
         # The arm must be named by the long form, the few words the abbreviation stands for:
         # "acute myocardial infarction (MI)" after "patients given X with" names no arm.
         letters = sum(c.isalpha() for c in short)
-        arm = _nearest_before(marked[: match.start()], int_words, cmp_words, letters + 1)
+        arm = _nearest_before(
+            marked[max(0, match.start() - _WINDOW) : match.start()],
+            int_words,
+            cmp_words,
+            letters + 1,
+        )
         if arm:
             alias = stem(lowered)
             found += [(alias, arm), ("grp_" + lowered, arm)]
+    if "grp_" not in marked:
+        return found
     for match in _LABEL_IN_PARENTHESES.finditer(marked):
         inside = match.group(1) + " " + match.group(3)
         # "(grp_a, saline)": the parenthesis names the arm; else the words before it do.
         arm = _first_after(inside, int_words, cmp_words) or _nearest_before(
-            marked[: match.start()], int_words, cmp_words
+            marked[max(0, match.start() - _WINDOW) : match.start()], int_words, cmp_words
         )
         if arm:
             found.append((match.group(2), arm))
     for match in _LABEL_RECEIVED.finditer(marked):
-        arm = _first_after(marked[match.end() :], int_words, cmp_words)
+        arm = _first_after(marked[match.end() : match.end() + _WINDOW], int_words, cmp_words)
         if arm:
             found.append((match.group(1), arm))
     return found
@@ -189,8 +204,9 @@ def _nearest_before(
 ) -> int:
     """The arm named by the word nearest the end of `text`, among its last `words` words and
     within its last clause ("... compared with lidocaine cream (LC)": lidocaine)."""
-    clause = re.split(r"[;:.]|\bvs\.?|\bversus\b|\bwith\b|\bor\b|\band\b|,", text)[-1]
-    for word in reversed(_WORD.findall(clause)[-min(words, _BEFORE) :]):
+    for word in reversed(_PIECE.findall(text)[-min(words, _BEFORE) :]):
+        if word.lower() in _BREAKS:
+            return 0
         side = _side(word, int_words, cmp_words)
         if side:
             return side
