@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from litwatch.classifiers.findings import cues
+from litwatch.classifiers.findings.aliases import arms_in
 from litwatch.classifiers.findings.effect import (
     CONTROL_WORDS,
-    arm_words,
     effect_features,
     read_clause,
 )
@@ -187,8 +187,7 @@ def read_findings_in(
         abstract,
         intervention,
         comparator,
-        arm_words(intervention, comparator),
-        arm_words(comparator, intervention),
+        *arms_in(abstract, intervention, comparator),
         model,
         index,
     )

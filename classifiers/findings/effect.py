@@ -28,10 +28,16 @@ _PAIR = re.compile(
     r"(?:vs\.?|versus|compared\s+with|and|to)\s+(-?\d+(?:\.\d+)?)(?![\d.])",
     re.IGNORECASE,
 )
-# "group B", "Group 2", "the II group": arm labels, turned into one token each ("grp_b").
+# "95% CI 0.2 to 16.6", "confidence interval, 1.1-2.3", "range 3 to 9": the bounds of one
+# estimate, never the values of two arms.
+_INTERVAL_BEFORE = re.compile(
+    r"(?:\bCI|\binterval|\brange|\bIQR|\bquartiles?)\b[^;)\]]{0,20}$", re.IGNORECASE
+)
+# "group B", "Group 2", "the II group": arm labels, turned into one token each ("grp_b"); the
+# end of a hyphenated name is no label ("the IGF-1 group" is not "IGF- group 1").
 _GROUP_LABEL = re.compile(
     r"\b[Gg]roups?\s+([A-Z]{1,3}[0-9]?|[0-9]{1,2}|[IVX]{1,4})\b"
-    r"|\b([A-Z]{1,3}[0-9]?|[IVX]{1,4}|[0-9]{1,2})\s+[Gg]roup\b"
+    r"|(?<![\w\-])([A-Z]{1,3}[0-9]?|[IVX]{1,4}|[0-9]{1,2})\s+[Gg]roup\b"
 )
 # Names every control arm answers to, whatever the prompt calls it.
 CONTROL_WORDS = frozenset(
@@ -397,7 +403,10 @@ def _compound(
 def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
     """+1 when the first "A vs B" pair has the intervention's value higher (arms in the
     order the clause names them; the intervention first when it names neither)."""
-    match = _PAIR.search(clause)
+    match = next(
+        (m for m in _PAIR.finditer(clause) if not _INTERVAL_BEFORE.search(clause, 0, m.start())),
+        None,
+    )
     if not match:
         return 0
     first, second = float(match.group(1)), float(match.group(2))

@@ -8,11 +8,11 @@ import re
 from collections.abc import Callable, Sequence
 
 from litwatch.classifiers.findings import cues, retrieval
+from litwatch.classifiers.findings.aliases import arms_in
 from litwatch.classifiers.findings.confidence import confidence_features
 from litwatch.classifiers.findings.effect import (
     CLAUSE_BREAK,
     CONTROL_WORDS,
-    arm_words,
     effect_features,
     read_clause,
 )
@@ -113,8 +113,7 @@ def effect_reading(
     if not candidates:
         return NOT_REPORTED, {}
     intervention, comparator = _names(intervention), _names(comparator)
-    int_words = arm_words(intervention, comparator)
-    cmp_words = arm_words(comparator, intervention)
+    int_words, cmp_words = arms_in(abstract, intervention, comparator)
     # The ranker is often torn between a result sentence and the conclusion restating it:
     # each candidate votes with its share of the ranker's belief.
     votes: dict[str, float] = {}

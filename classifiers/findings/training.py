@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from litwatch.classifiers.findings import retrieval
-from litwatch.classifiers.findings.effect import arm_words, effect_features
+from litwatch.classifiers.findings.aliases import arms_in
+from litwatch.classifiers.findings.effect import effect_features
 from litwatch.classifiers.findings.model import LABELS, FindingsModel
 from litwatch.classifiers.findings.reader import effect_in, effect_reading
 from litwatch.classifiers.findings.text import Abstract, content_words
@@ -67,10 +68,7 @@ def _ranking_rows(abstract: Abstract, prompt: Prompt) -> list[dict[str, float]]:
 def _effect_row(abstract: Abstract, prompt: Prompt) -> dict[str, float]:
     query = retrieval.outcome_words(abstract, prompt.outcome)
     return effect_features(
-        prompt.evidence,
-        query,
-        arm_words(prompt.intervention, prompt.comparator),
-        arm_words(prompt.comparator, prompt.intervention),
+        prompt.evidence, query, *arms_in(abstract, prompt.intervention, prompt.comparator)
     )
 
 
