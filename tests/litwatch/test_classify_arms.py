@@ -4,24 +4,12 @@ head-to-head results, as a user sees them in the JSON lines."""
 
 from __future__ import annotations
 
-import io
-import json
-from html import escape
 from pathlib import Path
 
-from litwatch.classifiers.design import load_design_model
-from litwatch.classifiers.judge import Judge
+from classify_export import classify_rows, write_export
 from litwatch.core.classification import Classification
 from litwatch.outputs.statements import study_of
 from litwatch.pubmed.xml import parse_xml
-
-from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
-
-WATCH = load_watches()[0]
-JUDGE = Judge(
-    WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
-)
 
 TRIALS = {
     # Two ways of giving one form that the vocabulary has no route for; each arm's dose is
@@ -132,27 +120,12 @@ TRIALS = {
 
 
 def export(path: Path) -> Path:
-    articles = []
-    for pmid, (title, sections) in TRIALS.items():
-        texts = "".join(
-            f'<AbstractText Label="{label}">{escape(text)}</AbstractText>'
-            for label, text in sections
-        )
-        articles.append(
-            "<PubmedArticle><MedlineCitation Status='MEDLINE'>"
-            f"<PMID Version='1'>{pmid}</PMID><Article><ArticleTitle>{escape(title)}"
-            f"</ArticleTitle><Abstract>{texts}</Abstract><Language>eng</Language></Article>"
-            "<PublicationTypeList><PublicationType>Randomized Controlled Trial"
-            "</PublicationType></PublicationTypeList></MedlineCitation></PubmedArticle>"
-        )
-    path.write_text("<PubmedArticleSet>" + "".join(articles) + "</PubmedArticleSet>")
-    return path
+    trials = [(pmid, title, sections) for pmid, (title, sections) in TRIALS.items()]
+    return write_export(path, trials, publication_type="Randomized Controlled Trial")
 
 
 def classified(tmp_path: Path) -> dict[str, dict]:
-    out = io.StringIO()
-    run_classify([export(tmp_path / "trials.xml")], True, "jsonl", out, judge=JUDGE)
-    return {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    return classify_rows(export(tmp_path / "trials.xml"))
 
 
 def test_classify_reads_each_arms_dose_and_two_ways_of_giving_one_form_as_head_to_head(

@@ -6,18 +6,10 @@ belong to another comparison in the same sentence, and an interval that crosses 
 
 from __future__ import annotations
 
-import io
-import json
-from html import escape
 from pathlib import Path
 
-from litwatch.classifiers.design import load_design_model
-from litwatch.classifiers.judge import Judge
+from classify_export import classify_rows, write_export
 
-from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
-
-WATCH = load_watches()[0]
 NEUROPATHY_CASES = (
     "We compared 120 adults with type 2 diabetes and painful neuropathy (cases) with 120 adults "
     "with type 2 diabetes and no neuropathy (controls); serum B12 was measured and deficiency "
@@ -104,32 +96,18 @@ TITLES = {
 
 
 def export(path: Path) -> Path:
-    articles = []
-    for pmid, (methods, results) in STUDIES.items():
-        title = TITLES.get(
-            pmid, "Vitamin B12 and neuropathy in type 2 diabetes: a case-control study"
-        )
-        texts = (
-            f'<AbstractText Label="METHODS">{escape(methods)}</AbstractText>'
-            f'<AbstractText Label="RESULTS">{escape(results)}</AbstractText>'
-        )
-        articles.append(
-            "<PubmedArticle><MedlineCitation Status='MEDLINE'>"
-            f"<PMID Version='1'>{pmid}</PMID><Article><ArticleTitle>{escape(title)}"
-            f"</ArticleTitle><Abstract>{texts}</Abstract><Language>eng</Language></Article>"
-            "</MedlineCitation></PubmedArticle>"
-        )
-    path.write_text("<PubmedArticleSet>" + "".join(articles) + "</PubmedArticleSet>")
-    return path
+    default = "Vitamin B12 and neuropathy in type 2 diabetes: a case-control study"
+    return write_export(
+        path,
+        [
+            (pmid, TITLES.get(pmid, default), (("METHODS", methods), ("RESULTS", results)))
+            for pmid, (methods, results) in STUDIES.items()
+        ],
+    )
 
 
 def test_classify_reads_case_control_comparisons_both_ways_with_their_own_sizes(tmp_path):
-    judge = Judge(
-        WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
-    )
-    out = io.StringIO()
-    run_classify([export(tmp_path / "studies.xml")], True, "jsonl", out, judge=judge)
-    rows = {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    rows = classify_rows(export(tmp_path / "studies.xml"))
     said = {
         (pmid, a["question"]): (a["call"], a.get("size") or "")
         for pmid, row in rows.items()

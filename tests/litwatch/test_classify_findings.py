@@ -5,21 +5,9 @@ in the JSON lines."""
 
 from __future__ import annotations
 
-import io
-import json
-from html import escape
 from pathlib import Path
 
-from litwatch.classifiers.design import load_design_model
-from litwatch.classifiers.judge import Judge
-
-from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
-
-WATCH = load_watches()[0]
-JUDGE = Judge(
-    WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
-)
+from classify_export import classify_rows, write_export
 
 TRIALS = {
     "91000001": (
@@ -64,28 +52,13 @@ TRIALS = {
 
 
 def export(path: Path) -> Path:
-    articles = []
-    for pmid, (title, sections) in TRIALS.items():
-        texts = "".join(
-            f'<AbstractText Label="{label}">{escape(text)}</AbstractText>'
-            if label
-            else f"<AbstractText>{escape(text)}</AbstractText>"
-            for label, text in sections
-        )
-        articles.append(
-            "<PubmedArticle><MedlineCitation Status='MEDLINE'>"
-            f"<PMID Version='1'>{pmid}</PMID><Article><ArticleTitle>{escape(title)}"
-            f"</ArticleTitle><Abstract>{texts}</Abstract><Language>eng</Language></Article>"
-            "</MedlineCitation></PubmedArticle>"
-        )
-    path.write_text("<PubmedArticleSet>" + "".join(articles) + "</PubmedArticleSet>")
-    return path
+    return write_export(
+        path, [(pmid, title, sections) for pmid, (title, sections) in TRIALS.items()]
+    )
 
 
 def test_classify_reads_outcomes_by_meaning_clauses_subgroups_and_harms(tmp_path):
-    out = io.StringIO()
-    run_classify([export(tmp_path / "trials.xml")], True, "jsonl", out, judge=JUDGE)
-    rows = {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    rows = classify_rows(export(tmp_path / "trials.xml"))
 
     first = rows["91000001"]
     overall = {f["domain"]: f["direction"] for f in first["findings"] if not f["subgroup"]}

@@ -5,18 +5,9 @@ methods, and harms denied across the arms or given as withdrawals."""
 
 from __future__ import annotations
 
-import io
-import json
-from html import escape
 from pathlib import Path
 
-from litwatch.classifiers.design import load_design_model
-from litwatch.classifiers.judge import Judge
-
-from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
-
-WATCH = load_watches()[0]
+from classify_export import classify_rows, write_export
 
 TRIALS = {
     "91000011": (
@@ -51,29 +42,17 @@ TRIALS = {
 
 
 def export(path: Path) -> Path:
-    articles = []
-    for pmid, (title, methods, results) in TRIALS.items():
-        texts = (
-            f'<AbstractText Label="METHODS">{escape(methods)}</AbstractText>'
-            f'<AbstractText Label="RESULTS">{escape(results)}</AbstractText>'
-        )
-        articles.append(
-            "<PubmedArticle><MedlineCitation Status='MEDLINE'>"
-            f"<PMID Version='1'>{pmid}</PMID><Article><ArticleTitle>{escape(title)}"
-            f"</ArticleTitle><Abstract>{texts}</Abstract><Language>eng</Language></Article>"
-            "</MedlineCitation></PubmedArticle>"
-        )
-    path.write_text("<PubmedArticleSet>" + "".join(articles) + "</PubmedArticleSet>")
-    return path
+    return write_export(
+        path,
+        [
+            (pmid, title, (("METHODS", methods), ("RESULTS", results)))
+            for pmid, (title, methods, results) in TRIALS.items()
+        ],
+    )
 
 
 def test_classify_reads_parts_shares_instrument_parts_and_harms(tmp_path):
-    judge = Judge(
-        WATCH.topic, WATCH.gaps, WATCH.findings_definition, design_model=load_design_model(None)
-    )
-    out = io.StringIO()
-    run_classify([export(tmp_path / "trials.xml")], True, "jsonl", out, judge=judge)
-    rows = {row["pmid"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    rows = classify_rows(export(tmp_path / "trials.xml"))
 
     first = rows["91000011"]
     said = {(f["domain"], f["subgroup"] or ""): f["direction"] for f in first["findings"]}
