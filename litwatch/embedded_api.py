@@ -23,6 +23,7 @@ minor versions that test has passed on.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import subprocess
@@ -34,6 +35,7 @@ from unittest import mock
 
 _PR_SET_PDEATHSIG = 1
 API_WATCH_SECONDS = 0.5  # how soon `serve` notices its API died
+CHILDREN_END_SECONDS = 5  # how long `serve` waits for its children after its API died
 # Prefect's 20 s for the API child to answer is too short on a busy machine (two cores shared
 # with a test run): the demo then failed with "Timed out while attempting to connect".
 STARTUP_TIMEOUT_SECONDS = 120
@@ -124,6 +126,21 @@ def _end_when_it_ends(server, process: subprocess.Popen) -> None:
         if server.stopping or server.server_process is not process:
             return
         server.died = True  # from now on stop() is a no-op and logs nothing after our line
+    # Nor does any other part of Prefect in this process: what it would say about the dead
+    # API now ("Stopping temporary server ...") is the one line's to say.
+    logging.getLogger("prefect").disabled = True
+    # The children (flow runs, anything Prefect started) end first, and are waited for, so
+    # that whatever they log on the stderr they share comes before the one line: a clean-clone
+    # CI run once showed "Stopping temporary server" after it.
+    children = _children_of(os.getpid())
+    for child in children:
+        try:
+            os.kill(child, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    waited = time.monotonic() + CHILDREN_END_SECONDS
+    while time.monotonic() < waited and set(children) & set(_children_of(os.getpid())):
+        time.sleep(0.05)
     code = process.returncode
     how = f"was killed ({signal.Signals(-code).name})" if code < 0 else f"exited ({code})"
     sys.stderr.write(
@@ -131,11 +148,6 @@ def _end_when_it_ends(server, process: subprocess.Popen) -> None:
         " run: serve stops. Start it again, or set PREFECT_API_URL to a lasting Prefect server\n"
     )
     sys.stderr.flush()
-    for child in _children_of(os.getpid()):
-        try:
-            os.kill(child, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     os._exit(1)
 
 
