@@ -53,7 +53,12 @@ def _quiet_prefect_server(tmp_path_factory) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that need a server `server`, for the fast lane (`./dev check`) to skip."""
+    """Mark the tests that need a server `server`, for the fast lane (`./dev check`) to skip;
+    and run the modules that hold long simulations (`slow`) first, each module kept whole (its
+    shared fixtures set up once), so that the two xdist workers share the short tests at the
+    end instead of one worker finishing a minute-long simulation alone."""
     for item in items:
         if needs_server(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.server)
+    long_modules = {item.module for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module not in long_modules)

@@ -45,6 +45,7 @@ def test_slices_finished_before_are_skipped_even_when_the_span_grew():
     ]
 
 
+@pytest.mark.slow
 def test_a_killed_backfill_resumes_to_the_same_store_as_an_uninterrupted_one(
     prefect_api, corpus, tmp_path
 ):

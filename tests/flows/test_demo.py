@@ -18,6 +18,7 @@ import pytest
 pytestmark = pytest.mark.server
 
 
+@pytest.mark.slow
 def test_the_demo_runs_end_to_end_and_writes_digests_and_the_summary(tmp_path):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("LITWATCH_")}
     environment["LITWATCH_SETTINGS_FILE"] = str(tmp_path / "settings.toml")

@@ -56,6 +56,7 @@ def wait_for(condition, seconds: float) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.slow
 def test_a_run_killed_with_sigkill_leaves_no_prefect_api_server_behind(corpus, tmp_path):
     """Also: that API sends Prefect no usage analytics, though nothing in the environment says
     so (issue #18, 28: Prefect's default is on, and offline it logs "Failed to send telemetry")."""
@@ -156,6 +157,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.slow
 def test_serve_ends_in_one_line_when_its_temporary_api_dies(tmp_path):
     """Issue #18, item 14: `serve` stayed up with its API killed, its schedules silently
     stopped, and a later SIGTERM hung for more than 30 s."""
