@@ -22,7 +22,12 @@ from litwatch.core.findings import Harms
 from litwatch.core.records import Record
 from litwatch.core.words import joined, word
 from litwatch.outputs import charts
-from litwatch.outputs.associations import ASSOCIATION, association_json, association_views
+from litwatch.outputs.associations import (
+    ASSOCIATION,
+    UNCLEAR,
+    association_json,
+    association_views,
+)
 from litwatch.outputs.guidance import (
     authors_advice,
     guideline_view,
@@ -333,6 +338,16 @@ def summary_view(
             harms_statement([_harms(classifications[row["pmid"]]) for row in tested]),
         ),
         "bottom_line": bottom_line(questions, watch.intervention),
+        # At a glance: the bottom line, then what the association statements find (the
+        # metformin and B12 section's first lines), where a study states a comparison.
+        "glance": [
+            *bottom_line(questions, watch.intervention),
+            *(
+                s.text
+                for s in associations
+                if any(study.direction != UNCLEAR for study in s.studies)
+            ),
+        ],
         "effect_plots": effect_direction_plots(questions, watch),
         "practice": practical_interpretation(questions, watch.intervention),
         # What guidelines recommend, authors' advice counted apart, and who benefits.

@@ -212,3 +212,16 @@ def test_a_head_to_head_table_stays_in_its_scroll_box_on_a_phone(summary, chromi
     assert "better with intramuscular" in html  # the head-to-head table is on the page
     check = chromium(page, 375, tmp_path / "summary-375.png")
     assert check.scroll_width <= check.client_width, "horizontal overflow at 375px"
+
+
+def test_at_a_glance_says_what_the_association_statements_find(summary):
+    """A clinician reading only the top of the page learns that metformin lowers B12, from
+    the same statement the "Metformin and B12" section opens with."""
+    _, markdown, html = summary
+    glance = markdown.split("## At a glance", 1)[1].split("\n## ", 1)[0]
+    section = markdown.split("## Metformin and B12", 1)[1]
+    opening = next(line for line in section.splitlines() if line.startswith("**Metformin lowers"))
+    statement = opening.strip("*").split("**")[0]
+    assert statement.startswith("Metformin lowers B12: ")
+    assert f"- {statement}" in glance
+    assert "Metformin lowers B12: " in html.split("At a glance", 1)[1].split("</div>", 1)[0]
