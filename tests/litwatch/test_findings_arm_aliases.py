@@ -8,17 +8,15 @@ alias only, so a reader that does not know the alias reads the arms the wrong wa
 from __future__ import annotations
 
 import json
-import sys
-from html import escape
 from pathlib import Path
 
 import pytest
+from classify_export import write_export
+from helpers import litwatch_cli
 from litwatch.classifiers.findings.aliases import arms_in
 from litwatch.classifiers.findings.effect import mark_groups
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.text import Abstract, Sentence
-
-from litwatch.cli import main
 
 # pmid -> (methods, results, outcome, intervention, comparator, the right label)
 TRIALS = {
@@ -95,31 +93,17 @@ TRIALS = {
 
 
 def export(path: Path) -> Path:
-    articles = []
-    for pmid, (methods, results, *_) in TRIALS.items():
-        texts = (
-            f'<AbstractText Label="METHODS">{escape(methods)}</AbstractText>'
-            f'<AbstractText Label="RESULTS">{escape(results)}</AbstractText>'
-        )
-        articles.append(
-            "<PubmedArticle><MedlineCitation Status='MEDLINE'>"
-            f"<PMID Version='1'>{pmid}</PMID><Article><ArticleTitle>Trial {pmid}"
-            f"</ArticleTitle><Abstract>{texts}</Abstract><Language>eng</Language></Article>"
-            "</MedlineCitation></PubmedArticle>"
-        )
-    path.write_text("<PubmedArticleSet>" + "".join(articles) + "</PubmedArticleSet>")
-    return path
+    return write_export(
+        path,
+        [
+            (pmid, f"Trial {pmid}", (("METHODS", methods), ("RESULTS", results)))
+            for pmid, (methods, results, *_) in TRIALS.items()
+        ],
+    )
 
 
 def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["litwatch", "findings", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+    return litwatch_cli(monkeypatch, capsys, "findings", *args)
 
 
 def test_findings_reads_arms_named_by_their_abbreviations_and_labels(monkeypatch, capsys, tmp_path):

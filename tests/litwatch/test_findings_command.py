@@ -4,24 +4,15 @@ not in the files, one error line naming file and line for a malformed prompts CS
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
-
-from litwatch.cli import main
+from helpers import litwatch_cli
 
 HEADER = "prompt_id,pmid,outcome,intervention,comparator\n"
 
 
 def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["litwatch", "findings", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+    return litwatch_cli(monkeypatch, capsys, "findings", *args)
 
 
 @pytest.fixture

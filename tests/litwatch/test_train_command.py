@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import litwatch_cli
 from litwatch.classifiers.design import MODEL_PATH, classify_designs, load_design_model
 from litwatch.core.errors import ConfigError
 from litwatch.flows.importing import import_files
@@ -99,21 +99,6 @@ def test_train_writes_the_model_with_a_card_that_describes_it(trained):
     ) == sum(m["support"] for m in written["cross_validation"]["per_label"].values())
     markdown = out.with_name("design_card.md").read_text()
     assert "## Reliability of `design_confidence`" in markdown
-
-
-def litwatch_cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    """`litwatch ARGS` through the console entry point, in-process: (exit code, stdout, stderr)."""
-    from litwatch.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["litwatch", *map(str, args)])
-    capsys.readouterr()
-    try:
-        main()
-        code = 0
-    except SystemExit as exit:
-        code = exit.code if isinstance(exit.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_classify_uses_the_model_the_setting_names_as_doctor_reports_it(

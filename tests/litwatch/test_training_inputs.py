@@ -8,19 +8,18 @@ import csv
 import io
 import json
 import re
-import sys
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers import litwatch_cli
 from litwatch.classifiers.findings.model import load_model, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.text import read_abstract
 from litwatch.flows.importing import import_files
 from litwatch.pubmed.formats import parse_file
 
-from litwatch.cli import main
 from litwatch.doctor import check_findings_model
 from litwatch.settings import Settings
 
@@ -28,14 +27,7 @@ ARTICLES = 8  # the first articles of the Evidence Inference prompts: 14 prompts
 
 
 def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["litwatch", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+    return litwatch_cli(monkeypatch, capsys, *args)
 
 
 @pytest.fixture(autouse=True)

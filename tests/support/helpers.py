@@ -239,3 +239,18 @@ class ContainedServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             return
         super().handle_error(request, client_address)
+
+
+def litwatch_cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    """`litwatch ARGS` through the console entry point, in-process: (exit code, stdout, stderr)."""
+    from litwatch.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["litwatch", *map(str, args)])
+    capsys.readouterr()
+    try:
+        main()
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
