@@ -455,38 +455,24 @@ class Classification:
                 if isinstance(call, Mapping)
             },
             key_finding=str(data.get("key_finding") or ""),
-            findings=tuple(
-                Finding.from_json(item)
-                for item in data.get("findings") or ()
-                if isinstance(item, Mapping)
-            ),
-            effect_modifiers=tuple(
-                EffectModifier.from_json(item)
-                for item in data.get("effect_modifiers") or ()
-                if isinstance(item, Mapping)
-            ),
+            findings=_each(Finding, data.get("findings")),
+            effect_modifiers=_each(EffectModifier, data.get("effect_modifiers")),
             harms=Harms.from_json(harms)
             if isinstance(harms := data.get("harms"), Mapping)
             else None,
             arms=Arms.from_json(arms) if isinstance(arms := data.get("arms"), Mapping) else None,
-            recommendations=tuple(
-                Recommendation.from_json(item)
-                for item in data.get("recommendations") or ()
-                if isinstance(item, Mapping)
-            ),
-            strata=tuple(
-                StratumCall.from_json(item)
-                for item in data.get("strata") or ()
-                if isinstance(item, Mapping)
-            ),
+            recommendations=_each(Recommendation, data.get("recommendations")),
+            strata=_each(StratumCall, data.get("strata")),
             checked={
                 name: CheckedMark(str(mark.get("reviewer", "")), bool(mark.get("needs_recheck")))
                 for name, mark in (data.get("checked") or {}).items()
                 if isinstance(mark, Mapping)
             },
-            associations=tuple(
-                Association.from_json(item)
-                for item in data.get("associations") or ()
-                if isinstance(item, Mapping)
-            ),
+            associations=_each(Association, data.get("associations")),
         )
+
+
+def _each(kind: Any, items: Any) -> tuple:
+    """`kind.from_json` of each mapping in a stored list; a missing list or a stray entry that
+    is not a mapping gives nothing."""
+    return tuple(kind.from_json(item) for item in items or () if isinstance(item, Mapping))
