@@ -322,6 +322,7 @@ def summary_view(
     # Association statements (outputs/associations.py) stand in their own sections.
     questions = [s for s in asked if s.comparison != ASSOCIATION]
     associations = [s for s in asked if s.comparison == ASSOCIATION]
+    bottom = bottom_line(questions, watch.intervention)
     return {
         "associations": association_views(associations, watch),
         "intervention": watch.intervention,
@@ -337,11 +338,11 @@ def summary_view(
             ),
             harms_statement([_harms(classifications[row["pmid"]]) for row in tested]),
         ),
-        "bottom_line": bottom_line(questions, watch.intervention),
+        "bottom_line": bottom,
         # At a glance: the bottom line, then what the association statements find (the
         # metformin and B12 section's first lines), where a study states a comparison.
         "glance": [
-            *bottom_line(questions, watch.intervention),
+            *bottom,
             *(
                 s.text
                 for s in associations
