@@ -12,7 +12,7 @@ import sys
 
 import pytest
 from helpers import one_line
-from review_store import build_review_store, statement_of
+from review_store import build_review_store, statement_of, write_csv
 
 VIBRATION = "domain:vibration-perception"
 OPEN_LABEL = "99000004"  # a 24-week open-label methylcobalamin trial, vibration read "unclear"
@@ -27,14 +27,6 @@ def reviewed(data_dir, corpus):
 def decisions_in(data_dir) -> list[tuple]:
     with sqlite3.connect(data_dir / "litwatch.sqlite") as conn:
         return conn.execute("SELECT pmid, field, reviewer_value FROM review_decisions").fetchall()
-
-
-def write_csv(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["pmid", "field", "value", "reviewer", "note"])
-        writer.writerows(rows)
-    return path
 
 
 def summary_json(out) -> dict:

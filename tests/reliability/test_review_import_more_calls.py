@@ -5,12 +5,11 @@ summary that `litwatch summary` writes."""
 
 from __future__ import annotations
 
-import csv
 import json
 import sqlite3
 
 from helpers import one_line
-from review_store import build_review_store, statement_of
+from review_store import build_review_store, statement_of, write_csv
 
 PLACEBO_TRIAL = "99000016"
 HEAD_TO_HEAD_TRIAL = "99000021"
@@ -38,14 +37,6 @@ BAD = [
         "better_arm cannot be 'oral cyanocobalamin 5 mg'",
     ),
 ]
-
-
-def write_csv(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["pmid", "field", "value", "reviewer", "note"])
-        writer.writerows(rows)
-    return path
 
 
 def test_new_fields_import_row_by_row_and_one_bad_row_applies_nothing(

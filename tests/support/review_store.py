@@ -3,6 +3,7 @@ with the design model and reported by one digest, so they feed the summary's sta
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 from pathlib import Path
 
@@ -34,3 +35,12 @@ def build_review_store(db_path: Path, corpus: Path, pmids: set[str] | None = Non
 def statement_of(summary: dict, key: str) -> dict:
     """One statement of a summary.json by its key."""
     return next(s for s in summary["statements"] if s["key"] == key)
+
+
+def write_csv(path: Path, rows) -> Path:
+    """A review sheet as `litwatch review --import` takes it: pmid,field,value,reviewer,note."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["pmid", "field", "value", "reviewer", "note"])
+        writer.writerows(rows)
+    return path
