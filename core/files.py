@@ -11,9 +11,12 @@ room may use it."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,10 +87,6 @@ ABANDONED_AFTER = 3600.0  # seconds untouched: a live run writes and removes fil
 
 
 def _remove_abandoned(prefix: str) -> None:
-    import re
-    import stat
-    import time
-
     name = re.compile(re.escape(prefix) + r"(\d+)-")
     for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
         found = name.match(folder.name)
@@ -100,13 +99,16 @@ def _remove_abandoned(prefix: str) -> None:
             or not stat.S_ISDIR(status.st_mode)  # a link or a file: not ours to follow
             or status.st_uid != os.getuid()
             or time.time() - status.st_mtime < ABANDONED_AFTER
-            or _alive(int(found.group(1)))
+            or process_alive(int(found.group(1)))
         ):
             continue
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this host may still be running: True unless it surely is not
+    (another user's process, or a number no process can have, counts as alive: not ours to
+    touch)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

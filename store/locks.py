@@ -8,6 +8,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from litwatch.core.errors import RunLockedError
+from litwatch.core.files import process_alive
 from litwatch.store.db import datetime_from_iso, iso, transaction
 
 # How long a run may hold its watch's lock before another run presumes it dead and takes over
@@ -63,13 +64,7 @@ def _owner_gone(owner: str) -> bool:
     host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
         return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, owned by another user
-        return False
-    return False
+    return not process_alive(int(pid))
 
 
 def _locked_message(
