@@ -122,7 +122,8 @@ def test_local_workers_get_each_batch_as_a_private_file_that_no_run_leaves_behin
     seen: list[dict[Path, int]] = []  # after each batch written: scratch files and their modes
 
     def progress(records: int, total: int | None, what: str) -> None:
-        folders = set(scratch.glob("litwatch-batches-*")) - before
+        # this run's folder only: a bulk test in the other xdist worker writes batches too
+        folders = set(scratch.glob(f"litwatch-batches-{os.getpid()}-*")) - before
         seen.append(
             {path: path.stat().st_mode & 0o777 for ours in folders for path in ours.iterdir()}
         )
@@ -137,7 +138,8 @@ def test_local_workers_get_each_batch_as_a_private_file_that_no_run_leaves_behin
     assert [len(files) for files in seen] == [5, 4, 3, 2, 1, 0]
     assert set(seen[0].values()) == {0o600}  # this user's alone
     assert len({path.parent for files in seen for path in files}) == 1  # one private folder
-    assert set(scratch.glob("litwatch-batches-*")) <= before  # nothing left behind
+    ours = f"litwatch-batches-{os.getpid()}-*"  # another xdist worker's runs have their own
+    assert set(scratch.glob(ours)) <= before  # nothing left behind
     rows = pq.read_table(out).to_pylist()
     assert [row["pmid"] for row in rows] == [record.pmid for record in parse_xml(source)]
 
@@ -146,7 +148,7 @@ def test_local_workers_get_each_batch_as_a_private_file_that_no_run_leaves_behin
 
     with pytest.raises(OSError, match="disk full"):
         classify_bulk([source], out, settings=settings, workers=2, batch_size=50, progress=failing)
-    assert set(scratch.glob("litwatch-batches-*")) <= before  # removed on a failure too
+    assert set(scratch.glob(ours)) <= before  # removed on a failure too
     # Left by a killed process an hour ago and more: removed; a younger one, or a living
     # process's, kept (a run on another machine sharing the folder may still be at work).
     assert (killed.exists(), recent.exists(), living.exists()) == (False, True, True)
