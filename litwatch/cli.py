@@ -499,7 +499,15 @@ def serve(
     # Losing the API is said in one line (embedded_api); Prefect's warnings on the way need no
     # traceback of the connection that broke.
     _user_errors_without_tracebacks_on_console(ConnectionClosed, httpx.TransportError)
-    serve_watches(chosen, limit=limit)
+    try:
+        serve_watches(chosen, limit=limit)
+    except Exception:
+        # Its API killed while the runner was still starting: the one line, not the runner's
+        # traceback (and nothing of Prefect's after it).
+        from litwatch.embedded_api import end_if_api_died
+
+        end_if_api_died()
+        raise
 
 
 @app.command()

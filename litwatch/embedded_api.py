@@ -94,6 +94,8 @@ def end_with_this_process(
             super().start(timeout=timeout or STARTUP_TIMEOUT_SECONDS)
 
         def stop(self) -> None:
+            if exit_with_api and _report_if_dead(self):
+                return
             with self.ending:
                 if self.died:  # its death is being reported: that one line stays the last
                     return
@@ -122,9 +124,33 @@ def _end_when_it_ends(server, process: subprocess.Popen) -> None:
         time.sleep(API_WATCH_SECONDS)
     if process.returncode == 3:  # its port was taken: Prefect starts another on a free one
         time.sleep(4 * API_WATCH_SECONDS)
+    _report_if_dead(server, watched=process)
+
+
+def end_if_api_died() -> None:
+    """For `serve`, when Prefect's runner fails: if this process's temporary API died under
+    it (killed while the runner was still starting, before the watcher looked), end in the one
+    line instead of the runner's traceback."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer._instances.get(None)
+    if server is not None and hasattr(server, "died"):
+        _report_if_dead(server)
+
+
+def _report_if_dead(server, watched: subprocess.Popen | None = None) -> bool:
+    """If `server`'s API process ended on its own (not stopped on purpose, nor replaced), say
+    so in one line and end this process; False when it is alive or was stopped. Decided once,
+    under the server's lock, whichever of the watcher (`watched`: the process it waited on),
+    Prefect's stop() or `serve` asks first."""
     with server.ending:
-        if server.stopping or server.server_process is not process:
-            return
+        process = server.server_process
+        if server.died or server.stopping or process is None or process.poll() is None:
+            return False
+        if watched is not None and process is not watched:
+            return False  # replaced, as Prefect does when its port was taken
+        if watched is None and process.returncode == 3:
+            return False  # its port was taken: Prefect is starting another
         server.died = True  # from now on stop() is a no-op and logs nothing after our line
     # Nor does any other part of Prefect in this process: what it would say about the dead
     # API now ("Stopping temporary server ...") is the one line's to say.
