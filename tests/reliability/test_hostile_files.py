@@ -188,6 +188,24 @@ def test_a_gzipped_export_of_ordinary_size_is_read_whole(litwatch, data_dir, cor
     assert litwatch("classify", packed).stdout == plain.stdout != ""
 
 
+def test_a_gzipped_export_damaged_inside_its_compressed_data_is_one_line(
+    litwatch, corpus, tmp_path
+):
+    """Bytes overwritten in the middle of the deflate stream (a bad disk, a bad copy): the
+    decompressor's own error, which is not an OSError, was a traceback."""
+    packed = gzip.compress((corpus / "ontopic" / "ontopic.xml").read_bytes())
+    middle = len(packed) // 2
+    damaged = tmp_path / "damaged.xml.gz"
+    damaged.write_bytes(packed[:middle] + b"\x00" * 64 + packed[middle + 64 :])
+    for command in (("classify", damaged), ("import", "--watch", "b12-dpn", damaged)):
+        result = litwatch(*command)
+        assert result.exit_code == 1
+        assert one_line(result.stderr).startswith(f"litwatch: {damaged}: damaged gzip data (")
+    intact = tmp_path / "intact.xml.gz"
+    intact.write_bytes(packed)  # control: the same export undamaged is read
+    assert litwatch("classify", intact).exit_code == 0
+
+
 # --- defects 4, 5, 8, 10, 12: the watch file and the settings are checked at load -------------
 
 WATCH = """
