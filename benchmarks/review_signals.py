@@ -9,16 +9,21 @@ few points from deal to deal with the same model. Here every variant sees the sa
 
 * the out-of-fold calls of each deal, each by a model that never saw its article, as
   `cross_validated_calls` makes them; the calibration fitted, as `train_model` fits it, on the
-  calls of an inner article-grouped CV of that model's training articles;
-* richer signals (`certainty`): the entropy and each label's share of the vote, how many
-  sentences voted, how far the cited sentence's ranker share stands from the next, the cited
-  sentence's own reading (its share for the label called, whether its own best label is the
-  call), whether it states a statistic or no number at all, whether its rule features (the
-  direction words, the numbers, significance) agree with the call, and whether it names both
-  arms;
-* a gradient-boosted calibrator (scikit-learn's HistGradientBoosting) on the same signals;
-* the shipped features fitted on three deals of the inner folds (three times the calls);
-* an upper bound: a logistic on every signal fitted on the very calls it orders.
+  calls of an inner article-grouped CV of that model's training articles (`shipped`), or on the
+  vote share alone (`vote_only`);
+* richer signals (`certainty`; `certainty_c0.1` regularised ten times more): the entropy and
+  each label's share of the vote, how many sentences voted, how far the cited sentence's ranker
+  share stands from the next, the cited sentence's own reading (its share for the label called,
+  whether its own best label is the call), whether it states a statistic or no number at all,
+  whether its rule features (the direction words, the numbers, significance) agree with the
+  call, and whether it names both arms;
+* a gradient-boosted calibrator (scikit-learn's HistGradientBoosting) on the same signals
+  (`boosted`);
+* the shipped features fitted on three deals of the inner folds, three times the calls
+  (`more_calls`);
+* `in_sample`, an optimistic reference: a logistic on every signal fitted on the very calls it
+  orders (it learns their outcome, yet fits likelihood, not the queue's head, so a deal may
+  still come out below the shipped order).
 
     python benchmarks/review_signals.py [CORPUS_DIR] [--deals N]
 
@@ -186,36 +191,36 @@ def _reading(abstract: Abstract, prompt: Prompt, model: FindingsModel) -> Readin
     right = call.label == prompt.label
     if not features:
         return Reading({}, right)
-    return Reading({**features, **certainty(abstract, prompt, model, call.label, features)}, right)
+    return Reading({**features, **certainty(abstract, prompt, model, call.label)}, right)
 
 
 def certainty(
-    abstract: Abstract,
-    prompt: Prompt,
-    model: FindingsModel,
-    label: str,
-    features: Mapping[str, float],
+    abstract: Abstract, prompt: Prompt, model: FindingsModel, label: str
 ) -> dict[str, float]:
-    """The richer signals of the reader's certainty of one call (see the module docstring)."""
+    """The richer signals of the reader's certainty of one call (see the module docstring),
+    from the sentences it read and their readings, voted as `reader.effect_reading` votes."""
     candidates = ranked_sentences(
         abstract, prompt.outcome, prompt.intervention, prompt.comparator, model
     )
-    top, query, top_share = candidates[0]
-    second = candidates[1][2] if len(candidates) > 1 else 0.0
-    vote, margin = features["vote"], features["margin"]
-    shares = [vote, vote - margin, max(0.0, 1.0 - 2 * vote + margin)]
-    called = min(max(vote if not features["overridden"] else shares[-1], _EDGE), 1 - _EDGE)
     int_words, cmp_words = arms_in(abstract, prompt.intervention, prompt.comparator)
-    effect = effect_features(top.text, query, int_words, cmp_words)
-    scores = model.effect_scores(effect)
-    peak = max(scores.values())
-    own = {name: math.exp(score - peak) for name, score in scores.items()}
-    total = sum(own.values())
-    own = {name: value / total for name, value in own.items()}
+    readings = []  # each candidate's rule features and its own labels' probabilities
+    votes: dict[str, float] = {}
+    for sentence, query, share in candidates:
+        effect = effect_features(sentence.text, query, int_words, cmp_words)
+        own = _softmax(model.effect_scores(effect))
+        readings.append((effect, own))
+        for name, probability in own.items():
+            votes[name] = votes.get(name, 0.0) + share * probability
+    total = sum(votes.values()) or 1.0
+    shares = {name: vote / total for name, vote in votes.items()}
+    called = min(max(shares.get(label, 0.0), _EDGE), 1 - _EDGE)
+    top, _, top_share = candidates[0]
+    second = candidates[1][2] if len(candidates) > 1 else 0.0
+    effect, own = readings[0]
     said = top.cues
     signals = {
-        "entropy": -sum(s * math.log(s) for s in shares if s > 0) / math.log(3),
-        "second_share": shares[1],
+        "entropy": -sum(v * math.log(v) for v in shares.values() if v > 0) / math.log(3),
+        **{f"share={name}": value for name, value in shares.items()},
         "called_logit": math.log(called / (1 - called)),
         "candidates_log": math.log(len(candidates)),
         "rank_gap": math.log(max(top_share, 0.01) / max(second, 0.01)),
@@ -226,6 +231,13 @@ def certainty(
     }
     signals.update(_evidence_agreement(effect, label))
     return signals
+
+
+def _softmax(scores: Mapping[str, float]) -> dict[str, float]:
+    peak = max(scores.values())
+    raised = {name: math.exp(score - peak) for name, score in scores.items()}
+    total = sum(raised.values())
+    return {name: value / total for name, value in raised.items()}
 
 
 def _evidence_agreement(effect: Mapping[str, float], label: str) -> dict[str, float]:
