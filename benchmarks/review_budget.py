@@ -59,9 +59,7 @@ def main(corpus: Path = CORPUS) -> None:
     calls = cross_validated_calls(abstracts, prompts, folds=FOLDS)
     print(f"{FOLDS}-fold article-grouped CV took {time.perf_counter() - started:.1f} s")
     wrong = [call.label != p.label for call, p in zip(calls, prompts, strict=True)]
-    queue = review_order(calls)
-    head = queue[: round(BUDGET * len(queue))]
-    caught = sum(wrong[i] for i in head) / sum(wrong)
+    caught = wrong_caught(prompts, calls)
     # The same figure on the other deals of the learning curve: one deal's figure moves by a
     # few points with the deal alone (benchmarks/review_signals.py measures it over more).
     by_deal = [caught] + [
@@ -70,8 +68,8 @@ def main(corpus: Path = CORPUS) -> None:
         if seed is not None
     ]
     print(
-        f"wrong calls: {sum(wrong)} of {len(calls)}; the first {len(head)} of the queue "
-        f"({BUDGET:.0%}) hold {sum(wrong[i] for i in head)} of them"
+        f"wrong calls: {sum(wrong)} of {len(calls)}; the first {round(BUDGET * len(calls))} of "
+        f"the queue ({BUDGET:.0%}) hold {round(caught * sum(wrong))} of them"
     )
     confidences = [call.confidence for call in calls]
     right = [not w for w in wrong]
