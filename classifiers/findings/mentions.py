@@ -89,6 +89,29 @@ class TermGroup:
         found = self.pattern.search(text)
         if found or self.heads is None:
             return found
+        return self._qualified_head(text)
+
+    def first_named(self, text: str, wordings: Sequence[int]) -> re.Match[str] | None:
+        """What `names(text)` finds, searching only the `wordings` given (indices, ascending,
+        as `possible_wordings` gives them: the others cannot occur in `text`), each by its own
+        pattern: the group's whole alternation scans the text at every character."""
+        first: re.Match[str] | None = None
+        head_possible = False
+        for at in wordings:
+            pattern, head = self.wordings[at]
+            if head:
+                head_possible = True
+            # As the alternation finds it: leftmost, the earlier wording at the same place.
+            elif (match := pattern.search(text)) is not None and (
+                first is None or match.start() < first.start()
+            ):
+                first = match
+        if first is not None or not head_possible or self.heads is None:
+            return first
+        return self._qualified_head(text)
+
+    def _qualified_head(self, text: str) -> re.Match[str] | None:
+        assert self.heads is not None
         for match in self.heads.finditer(text):
             qualifiers = self.qualified.get(match.group(0).lower())
             if _qualified(text, match.start(), match.end(), qualifiers):
@@ -96,7 +119,9 @@ class TermGroup:
         return None
 
 
-_INDEXES: dict[int, tuple[Sequence[TermGroup], dict, list]] = {}  # per group list, by identity
+# per group list, by identity: the list, its wordings by anchor word, the anchor words, and the
+# wordings without a whole word
+_INDEXES: dict[int, tuple[Sequence[TermGroup], dict, frozenset[str], list]] = {}
 
 
 def possible_wordings(
@@ -111,22 +136,24 @@ def possible_wordings(
         loose = []
         for number, group in enumerate(groups):
             for at, (words, prefixes) in enumerate(group.needs):
+                beginning = tuple(p[:_PREFIX] for p in prefixes)
                 if words:
                     anchor = max(sorted(words), key=len)
-                    indexed.setdefault(anchor, []).append((number, at, words, prefixes))
+                    indexed.setdefault(anchor, []).append((number, at, words, beginning))
                 else:
-                    loose.append((number, at, prefixes))
+                    loose.append((number, at, beginning))
         if len(_INDEXES) >= 64:
             _INDEXES.clear()
-        cached = _INDEXES[id(groups)] = (groups, indexed, loose)
-    _, indexed, loose = cached
+        cached = _INDEXES[id(groups)] = (groups, indexed, frozenset(indexed), loose)
+    _, indexed, anchors, loose = cached
     found: dict[int, list[int]] = {}
     for number, at, prefixes in loose:
-        if all(p[:_PREFIX] in beginnings for p in prefixes):
+        if all(p in beginnings for p in prefixes):
             found.setdefault(number, []).append(at)
-    for word in written:
-        for number, at, words, prefixes in indexed.get(word, ()):
-            if words <= written and all(p[:_PREFIX] in beginnings for p in prefixes):
+    # Only the text's words that anchor a wording (a set intersection, at C speed).
+    for word in anchors & written:
+        for number, at, words, prefixes in indexed[word]:
+            if words <= written and all(p in beginnings for p in prefixes):
                 found.setdefault(number, []).append(at)
     return {number: sorted(ats) for number, ats in sorted(found.items())}
 
@@ -149,17 +176,35 @@ def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[r
 
 
 class Beginnings:
-    """The first letters of a text's words, worked out on the first question: most texts are
-    ruled out by their whole words alone."""
+    """Whether a word of a text may begin with given letters, asked of the lower-cased text
+    itself: the letters stand somewhere with no letter just before them. Every word's first
+    letters stand so, so no wording that can occur is ruled out; a few substring searches cost
+    far less than slicing each of the text's words."""
 
-    def __init__(self, written: frozenset[str]) -> None:
-        self.written = written
-        self.found: frozenset[str] | None = None
+    def __init__(self, *lowered: str) -> None:
+        self.texts = lowered
+        self.answers: dict[str, bool] = {}
 
     def __contains__(self, prefix: object) -> bool:
-        if self.found is None:
-            self.found = frozenset(word[:_PREFIX] for word in self.written)
-        return prefix in self.found
+        if not isinstance(prefix, str):
+            return False
+        answer = self.answers.get(prefix)
+        if answer is None:
+            answer = any(_begins_a_word(prefix, text) for text in self.texts)
+            self.answers[prefix] = answer
+        return answer
+
+
+_LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _begins_a_word(prefix: str, lowered: str) -> bool:
+    at = lowered.find(prefix)
+    while at >= 0:
+        if at == 0 or lowered[at - 1] not in _LOWER_LETTERS:
+            return True
+        at = lowered.find(prefix, at + 1)
+    return False
 
 
 def _needs(term: DomainTerm) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -368,10 +413,11 @@ def mentions_in(
     # Each sentence's words as written: a wording is looked for only in the sentences that
     # hold its words (most wordings of most groups are in none of them).
     texts = [s.text for s in reporting]
-    sentence_words = [frozenset(_LEADING_WORD.findall(text.lower())) for text in texts]
-    sentence_beginnings = [Beginnings(words) for words in sentence_words]
+    lowered = [text.lower() for text in texts]
+    sentence_words = [frozenset(_LEADING_WORD.findall(text)) for text in lowered]
+    sentence_beginnings = [Beginnings(text) for text in lowered]
     written = frozenset().union(*sentence_words)
-    beginnings = Beginnings(written)
+    beginnings = Beginnings(*lowered)
     found: dict[int, list[Mention]] = {}
     for number, wordings in possible_wordings(groups, written, beginnings).items():
         group = groups[number]
@@ -428,7 +474,7 @@ def _defined_abbreviations(
     abstract defines for a wording of a group is that group's wording too."""
     for short, long_form in abstract.abbreviations.items():
         written = frozenset(_LEADING_WORD.findall(long_form))
-        beginnings = Beginnings(written)
+        beginnings = Beginnings(long_form)
         number = next(
             (
                 n
@@ -467,8 +513,9 @@ def _named_in_methods(
     if not methods:
         return
     text = "\n".join(methods)
-    written = frozenset(_LEADING_WORD.findall(text.lower()))
-    beginnings = Beginnings(written)
+    lowered = text.lower()
+    written = frozenset(_LEADING_WORD.findall(lowered))
+    beginnings = Beginnings(lowered)
     # (group, head word) -> the outcome as the methods name it
     heads: dict[tuple[int, str], str] = {}
     primaries: dict[int, str] = {}

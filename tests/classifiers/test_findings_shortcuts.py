@@ -8,7 +8,7 @@ import re
 
 import pytest
 from litwatch.classifiers.findings import cues, effect, retrieval
-from litwatch.classifiers.findings.mentions import compiled
+from litwatch.classifiers.findings.mentions import Beginnings, compiled, possible_wordings
 from litwatch.classifiers.findings.model import shipped_model
 from litwatch.classifiers.findings.text import read_abstract
 from litwatch.core.findings import DomainTerm, OutcomeDomain
@@ -59,6 +59,61 @@ def test_the_term_gate_rules_out_a_text_missing_a_word_of_every_term():
     assert group.may_occur(*_gate_inputs("Conduction velocities rose."))
     # Control: "serum" without "b12", "conduct" without the full word: no term can match.
     assert not group.may_occur(*_gate_inputs("Serum folate rose; conductance fell."))
+
+
+def test_a_groups_first_wording_is_found_from_the_wordings_a_text_may_hold(trial_abstracts):
+    # `first_named` searches each wording the text may hold by itself, not the group's whole
+    # alternation: it finds what the alternation (`names`) finds, and nothing where it finds
+    # nothing (so no wording that occurs is ruled out by the words and beginnings).
+    definition = load_watches()[0].findings_definition
+    groups = compiled(definition.domains, definition.vocabulary)
+    found = 0
+    for abstract in trial_abstracts:
+        text = "\n".join([abstract.title, *(s.text for s in abstract.sentences)])
+        lowered = text.lower()
+        possible = possible_wordings(groups, frozenset(_WORD.findall(lowered)), Beginnings(lowered))
+        for number, group in enumerate(groups):
+            expected = group.names(text)
+            got = group.first_named(text, possible.get(number, []))
+            assert (got and got.span()) == (expected and expected.span()), text[:80]
+            found += expected is not None
+    assert found > 100  # the check saw real matches
+
+
+def test_the_first_wording_is_the_leftmost_and_the_earlier_at_one_place():
+    domain = OutcomeDomain(
+        "nc",
+        "Nerve conduction",
+        (
+            DomainTerm("nerve conduction velocity"),
+            DomainTerm("nerve conduction"),
+            DomainTerm("NCV"),
+        ),
+        "higher-is-better",
+    )
+    (group,) = compiled((domain,))
+    text = "NCV rose; nerve conduction velocity and nerve conduction improved."
+    assert group.first_named(text, [0, 1, 2]).group(0) == "NCV"  # the leftmost, though last
+    at_one_place = text[len("NCV rose; ") :]
+    assert group.first_named(at_one_place, [0, 1]).group(0) == "nerve conduction velocity"
+    # Control: the same place found by a later wording alone gives its shorter match.
+    assert group.first_named(at_one_place, [1]).group(0) == "nerve conduction"
+
+
+def test_every_word_beginning_is_found_in_the_lowered_text(trial_abstracts):
+    checked = 0
+    for abstract in trial_abstracts[:100]:
+        for sentence in abstract.sentences:
+            lowered = sentence.text.lower()
+            beginnings = Beginnings(lowered)
+            for word in _WORD.findall(lowered):
+                checked += 1
+                assert word[:4] in beginnings, (word, sentence.text)
+    assert checked > 10_000
+    # Digits before a word are no part of it; letters inside a word begin none.
+    assert "pare" in Beginnings("in 12paresthesia scores")
+    assert "elec" not in Beginnings("we selected and compared")
+    assert "pare" not in Beginnings("we selected and compared")
 
 
 @pytest.mark.parametrize(
