@@ -181,8 +181,8 @@ class Beginnings:
     letters stand so, so no wording that can occur is ruled out; a few substring searches cost
     far less than slicing each of the text's words."""
 
-    def __init__(self, *lowered: str) -> None:
-        self.texts = lowered
+    def __init__(self, lowered: str) -> None:
+        self.lowered = lowered  # several texts joined by line breaks are asked as one
         self.answers: dict[str, bool] = {}
 
     def __contains__(self, prefix: object) -> bool:
@@ -190,8 +190,7 @@ class Beginnings:
             return False
         answer = self.answers.get(prefix)
         if answer is None:
-            answer = any(_begins_a_word(prefix, text) for text in self.texts)
-            self.answers[prefix] = answer
+            answer = self.answers[prefix] = _begins_a_word(prefix, self.lowered)
         return answer
 
 
@@ -417,7 +416,7 @@ def mentions_in(
     sentence_words = [frozenset(_LEADING_WORD.findall(text)) for text in lowered]
     sentence_beginnings = [Beginnings(text) for text in lowered]
     written = frozenset().union(*sentence_words)
-    beginnings = Beginnings(*lowered)
+    beginnings = Beginnings("\n".join(lowered))
     found: dict[int, list[Mention]] = {}
     for number, wordings in possible_wordings(groups, written, beginnings).items():
         group = groups[number]
