@@ -128,7 +128,13 @@ def outcomes_named(
         name = group.domain.name
         if name in found:
             continue
-        match = group.first_named(text, possible[number])
+        wordings = possible[number]
+        if passage.lowered is None and any(group.wordings[at][1] for at in wordings):
+            # A text lower-casing cannot show (screen.FOLD_TRAPS) may hold a wording its words
+            # seem to rule out: searched by the group's whole alternation.
+            match = group.names(text)
+        else:
+            match = group.first_named(text, wordings)
         if match is not None:
             found[name] = Span.of(text, match.start(), match.end())
     return {d.name: found[d.name] for d in domains if d.name in found}

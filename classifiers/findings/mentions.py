@@ -176,10 +176,9 @@ def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[r
 
 
 class Beginnings:
-    """Whether a word of a text may begin with given letters, asked of the lower-cased text
-    itself: the letters stand somewhere with no letter just before them. Every word's first
-    letters stand so, so no wording that can occur is ruled out; a few substring searches cost
-    far less than slicing each of the text's words."""
+    """Whether a word of a text (as `_LEADING_WORD` finds them) begins with given letters, asked
+    of the lower-cased text itself: the same answer as the words' first letters would give, at
+    the cost of a few substring searches instead of slicing each of the text's words."""
 
     def __init__(self, lowered: str) -> None:
         self.lowered = lowered  # several texts joined by line breaks are asked as one
@@ -195,12 +194,18 @@ class Beginnings:
 
 
 _LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
 
 
 def _begins_a_word(prefix: str, lowered: str) -> bool:
+    """Whether a word begins with `prefix` (a letter, then letters or digits): a place it stands
+    where no letter comes before it, but for digits that a word's letters run into."""
     at = lowered.find(prefix)
     while at >= 0:
-        if at == 0 or lowered[at - 1] not in _LOWER_LETTERS:
+        before = at - 1
+        while before >= 0 and lowered[before] in _DIGITS:
+            before -= 1  # "12para": the word is "para"; "b12para": the word is "b12para"
+        if before < 0 or lowered[before] not in _LOWER_LETTERS:
             return True
         at = lowered.find(prefix, at + 1)
     return False
