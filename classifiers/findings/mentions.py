@@ -119,9 +119,39 @@ class TermGroup:
         return None
 
 
-# per group list, by identity: the list, its wordings by anchor word, the anchor words, and the
-# wordings without a whole word
-_INDEXES: dict[int, tuple[Sequence[TermGroup], dict, frozenset[str], list]] = {}
+@dataclass(frozen=True)
+class _Index:
+    """A group list's wordings by the word each is looked up by (its longest, with the other
+    words and the beginnings it needs), and those without a whole word by their beginnings."""
+
+    groups: Sequence[TermGroup]
+    by_anchor: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]]
+    anchors: frozenset[str]
+    by_beginnings: dict[tuple[str, ...], list[tuple[int, int]]]
+
+
+_INDEXES: dict[int, _Index] = {}  # per group list, by identity
+
+
+def _index(groups: Sequence[TermGroup]) -> _Index:
+    cached = _INDEXES.get(id(groups))
+    if cached is not None and cached.groups is groups:
+        return cached
+    by_anchor: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]] = {}
+    by_beginnings: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for number, group in enumerate(groups):
+        for at, (words, prefixes) in enumerate(group.needs):
+            beginnings = tuple(dict.fromkeys(p[:_PREFIX] for p in prefixes))
+            if words:
+                anchor = max(sorted(words), key=len)
+                entry = (number, at, words - {anchor}, beginnings)
+                by_anchor.setdefault(anchor, []).append(entry)
+            else:
+                by_beginnings.setdefault(beginnings, []).append((number, at))
+    if len(_INDEXES) >= 64:
+        _INDEXES.clear()
+    built = _INDEXES[id(groups)] = _Index(groups, by_anchor, frozenset(by_anchor), by_beginnings)
+    return built
 
 
 def possible_wordings(
@@ -130,32 +160,27 @@ def possible_wordings(
     """The wordings (by group, then by index in the group) that a text whose words are
     `written` may hold: each wording is looked up by one word it holds, so a text is checked
     once for all groups, word by word, and only those wordings' patterns scan it."""
-    cached = _INDEXES.get(id(groups))
-    if cached is None or cached[0] is not groups:
-        indexed: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]] = {}
-        loose = []
-        for number, group in enumerate(groups):
-            for at, (words, prefixes) in enumerate(group.needs):
-                beginning = tuple(p[:_PREFIX] for p in prefixes)
-                if words:
-                    anchor = max(sorted(words), key=len)
-                    indexed.setdefault(anchor, []).append((number, at, words, beginning))
-                else:
-                    loose.append((number, at, beginning))
-        if len(_INDEXES) >= 64:
-            _INDEXES.clear()
-        cached = _INDEXES[id(groups)] = (groups, indexed, frozenset(indexed), loose)
-    _, indexed, anchors, loose = cached
+    index = _index(groups)
     found: dict[int, list[int]] = {}
-    for number, at, prefixes in loose:
-        if all(p in beginnings for p in prefixes):
-            found.setdefault(number, []).append(at)
+    # Plain loops: any() and all() over a generator cost more than the tests, and most
+    # wordings need no beginning, or one.
+    for needed, wordings in index.by_beginnings.items():
+        if _all_in(needed, beginnings):
+            for number, at in wordings:
+                found.setdefault(number, []).append(at)
     # Only the text's words that anchor a wording (a set intersection, at C speed).
-    for word in anchors & written:
-        for number, at, words, prefixes in indexed[word]:
-            if words <= written and all(p in beginnings for p in prefixes):
+    for word in index.anchors & written:
+        for number, at, others, needed in index.by_anchor[word]:
+            if (not others or others <= written) and (not needed or _all_in(needed, beginnings)):
                 found.setdefault(number, []).append(at)
     return {number: sorted(ats) for number, ats in sorted(found.items())}
+
+
+def _all_in(needed: tuple[str, ...], beginnings: Container[str]) -> bool:
+    for prefix in needed:
+        if prefix not in beginnings:
+            return False
+    return True
 
 
 def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[re.Match[str]]:
