@@ -443,7 +443,7 @@ def mentions_in(
     # hold its words (most wordings of most groups are in none of them).
     texts = [s.text for s in reporting]
     lowered = [text.lower() for text in texts]
-    sentence_words = [frozenset(_LEADING_WORD.findall(text)) for text in lowered]
+    sentence_words = [s.written for s in reporting]
     sentence_beginnings = [Beginnings(text) for text in lowered]
     written = frozenset().union(*sentence_words)
     beginnings = Beginnings("\n".join(lowered))
@@ -538,13 +538,13 @@ def _named_in_methods(
     """An outcome the methods name by a group's wording and the results refer to again by its
     head word ("neuropathy impairment scores" ... "progression of impairment"), or as "the
     primary outcome"."""
-    methods = [s.text for s in abstract.sentences if abstract.sections[s.index] == METHODS]
-    if not methods:
+    sentences = [s for s in abstract.sentences if abstract.sections[s.index] == METHODS]
+    if not sentences:
         return
-    text = "\n".join(methods)
-    lowered = text.lower()
-    written = frozenset(_LEADING_WORD.findall(lowered))
-    beginnings = Beginnings(lowered)
+    text = "\n".join(s.text for s in sentences)
+    # Words never run across a line break: the text's words are its sentences' words.
+    written = frozenset().union(*(s.written for s in sentences))
+    beginnings = Beginnings(text.lower())
     # (group, head word) -> the outcome as the methods name it
     heads: dict[tuple[int, str], str] = {}
     primaries: dict[int, str] = {}
