@@ -39,6 +39,7 @@ from litwatch.classifiers.findings.text import (
     stem,
     word_set,
 )
+from litwatch.classifiers.text.screen import fold, may_match
 from litwatch.core.findings import (
     EffectModifier,
     Finding,
@@ -531,6 +532,10 @@ def _primary_outcome_non_inferior(
     """No difference for the domain of the primary outcome, where the results state
     non-inferiority or equivalence without naming any outcome of the watch."""
     if not groups:
+        return []
+    # Most results state no non-inferiority: one screen of them all says so (text/screen.py).
+    joined = "\n".join(s.text for s in results)
+    if not may_match(_STATED_NON_INFERIOR, fold(joined), joined):
         return []
     statement = next((s for s in results if _STATED_NON_INFERIOR.search(s.text)), None)
     if statement is None or any(group.names(statement.text) for group in groups):
