@@ -514,12 +514,14 @@ def _defined_abbreviations(
         )
         if number is None:
             continue
-        pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", re.IGNORECASE)
+        pattern: re.Pattern[str] | None = None  # compiled once a sentence may hold it
         said = found.setdefault(number, [])
         seen = {m.sentence for m in said}
         for sentence in reporting:
             if sentence.index in seen or short not in sentence.text.lower():
                 continue
+            if pattern is None:
+                pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", re.IGNORECASE)
             for match in pattern.finditer(sentence.text):
                 if not match.group(0).islower():  # "nss" in lower case is a word
                     said.append(Mention(sentence.index, match.start(), match.end(), match.group(0)))
