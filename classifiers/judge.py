@@ -128,7 +128,7 @@ class Judge:
                 if findings.domains
                 else ()
             )
-            harms = read_harms_in(abstract)
+            harms = read_harms_in(abstract, text)
             found = (*found, *harms_finding(harms, findings.domains, found))
             treatment = treatment_of(findings.attributes)
             arms = read_arms(
