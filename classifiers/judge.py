@@ -119,6 +119,7 @@ class Judge:
                     findings.comparator,
                     self.findings_model,
                     vocabulary=findings.vocabulary,
+                    prepared=text,
                 )
                 if findings.domains
                 else ()
