@@ -279,11 +279,15 @@ def read_effect_modifiers_in(
     abstract: Abstract,
     domains: Sequence[OutcomeDomain],
     vocabulary: OutcomeVocabulary | None = None,
+    prepared: Passage | None = None,
 ) -> tuple[EffectModifier, ...]:
     """The statements that the effect differs by a characteristic, each with the domain it
-    names, if any."""
+    names, if any; `prepared`, the record's title and abstract as the attribute readers
+    prepared them, screens the whole text from the needles it has found already."""
     groups = compiled(domains, vocabulary)
-    return effect_modifiers_in(abstract, [(group.domain.name, group.names) for group in groups])
+    return effect_modifiers_in(
+        abstract, [(group.domain.name, group.names) for group in groups], prepared
+    )
 
 
 @dataclass(frozen=True, eq=False)

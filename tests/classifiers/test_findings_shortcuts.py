@@ -9,7 +9,7 @@ import re
 import pytest
 from litwatch.classifiers.attributes import record_text
 from litwatch.classifiers.findings import cues, effect, retrieval
-from litwatch.classifiers.findings.domains import read_findings_in
+from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
 from litwatch.classifiers.findings.harms import read_harms_in
 from litwatch.classifiers.findings.mentions import Beginnings, compiled, possible_wordings
 from litwatch.classifiers.findings.model import shipped_model
@@ -214,3 +214,25 @@ def test_findings_screened_by_the_prepared_text_are_the_findings_read_without_it
     abstract = read_abstract(record)
     assert read_findings_in(abstract, (domain,), "B12", "placebo")
     assert not read_findings_in(abstract, (domain,), "B12", "placebo", prepared=Passage.of("x"))
+
+
+def test_effect_modifiers_screened_by_the_prepared_text_are_those_read_without_it(corpus):
+    definition = load_watches()[0].findings_definition
+    words = (definition.domains, definition.vocabulary)
+    records = list(parse_xml(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))[:600]
+    read = 0
+    for record in records:
+        abstract = read_abstract(record)
+        alone = read_effect_modifiers_in(abstract, *words)
+        prepared = Passage.of(record_text(record))
+        assert read_effect_modifiers_in(abstract, *words, prepared) == alone, record.pmid
+        read += bool(alone)
+    assert read > 5  # the check saw modifiers read
+    # Control: a prepared text without a modifier word rules them out, whatever the results say.
+    record = Record(
+        "9",
+        title="T",
+        abstract=(AbstractSection("The benefit was larger in older participants.", "RESULTS"),),
+    )
+    assert read_effect_modifiers_in(read_abstract(record), *words)
+    assert not read_effect_modifiers_in(read_abstract(record), *words, Passage.of("Pain fell."))
