@@ -119,7 +119,6 @@ class Judge:
                     findings.comparator,
                     self.findings_model,
                     vocabulary=findings.vocabulary,
-                    prepared=text,
                 )
                 if findings.domains
                 else ()
@@ -129,7 +128,7 @@ class Judge:
                 if findings.domains
                 else ()
             )
-            harms = read_harms_in(abstract, text)
+            harms = read_harms_in(abstract)
             found = (*found, *harms_finding(harms, findings.domains, found))
             treatment = treatment_of(findings.attributes)
             arms = read_arms(

@@ -177,11 +177,7 @@ def read_findings_in(
     comparator: str | Sequence[str] = "",
     model: FindingsModel | None = None,
     vocabulary: OutcomeVocabulary | None = None,
-    prepared: Passage | None = None,
 ) -> tuple[Finding, ...]:
-    """The findings of `read_findings`, from an abstract already read; `prepared`, the record's
-    title and abstract as the attribute readers prepared them, answers screens of the whole
-    text from the needles it has found already."""
     model = model or shipped_model()
     groups = compiled(domains, vocabulary)
     intervention, comparator = _hashable(intervention), _hashable(comparator)
@@ -222,10 +218,7 @@ def read_findings_in(
     reported = {finding.domain for finding in found}
     found.extend(
         _primary_outcome_non_inferior(
-            abstract,
-            [group for group in groups if group.domain.name not in reported],
-            results,
-            prepared,
+            abstract, [group for group in groups if group.domain.name not in reported], results
         )
     )
     return tuple(found)
@@ -539,24 +532,17 @@ def _direction(label: str, polarity: str, reading: str, context: _Context) -> st
 
 
 def _primary_outcome_non_inferior(
-    abstract: Abstract,
-    groups: Sequence[TermGroup],
-    results: Sequence[Sentence],
-    prepared: Passage | None = None,
+    abstract: Abstract, groups: Sequence[TermGroup], results: Sequence[Sentence]
 ) -> list[Finding]:
     """No difference for the domain of the primary outcome, where the results state
     non-inferiority or equivalence without naming any outcome of the watch."""
     if not groups:
         return []
-    # Most results state no non-inferiority: one screen of the whole text (every sentence is
-    # in it, unless it was cut) or of all the results says so (text/screen.py).
-    if prepared is not None and prepared.cut_from is None:
-        if not prepared.may_match(_STATED_NON_INFERIOR):
-            return []
-    else:
-        joined = "\n".join(s.text for s in results)
-        if not may_match(_STATED_NON_INFERIOR, fold(joined), joined):
-            return []
+    # Most results state no non-inferiority: one screen of them all says so (text/screen.py).
+    # (The whole prepared text is no better a screen: its methods name non-inferiority trials.)
+    joined = "\n".join(s.text for s in results)
+    if not may_match(_STATED_NON_INFERIOR, fold(joined), joined):
+        return []
     statement = next((s for s in results if _STATED_NON_INFERIOR.search(s.text)), None)
     if statement is None or any(group.names(statement.text) for group in groups):
         return []

@@ -9,7 +9,6 @@ import re
 from collections.abc import Sequence
 
 from litwatch.classifiers.findings.text import Abstract
-from litwatch.classifiers.text.passage import Passage
 from litwatch.classifiers.text.screen import fold, may_match
 from litwatch.core.findings import AdverseEvent, Finding, Harms, OutcomeDomain
 
@@ -118,23 +117,16 @@ _NOT_A_NAME = re.compile(
 )
 
 
-def read_harms_in(abstract: Abstract, prepared: Passage | None = None) -> Harms | None:
-    """What the results and conclusions say of harms, or None when they say nothing.
-    `prepared`, the record's title and abstract as the attribute readers prepared them, answers
-    the first screen from the needles it has found already."""
+def read_harms_in(abstract: Abstract) -> Harms | None:
+    """What the results and conclusions say of harms, or None when they say nothing."""
     statements: list[tuple[str, str, bool]] = []  # (statement, sentence, serious only)
     events: list[AdverseEvent] = []
     evidence = ""
     reporting = [s.text for s in abstract.sentences if abstract.reports(s)]
-    # Most abstracts say nothing of harms: one screen of the whole text (every sentence is in
-    # it, unless it was cut) or of all their results says so.
-    if prepared is not None and prepared.cut_from is None:
-        if not prepared.may_match(_HARM_SENTENCE):
-            return None
-    else:
-        joined = "\n".join(reporting)
-        if not may_match(_HARM_SENTENCE, fold(joined), joined):
-            return None
+    # Most abstracts say nothing of harms: one screen of all their results says so.
+    joined = "\n".join(reporting)
+    if not may_match(_HARM_SENTENCE, fold(joined), joined):
+        return None
     for text in reporting:
         if not may_match(_HARM_SENTENCE, fold(text), text) or not _HARM_SENTENCE.search(text):
             continue

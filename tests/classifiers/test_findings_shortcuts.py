@@ -9,8 +9,7 @@ import re
 import pytest
 from litwatch.classifiers.attributes import record_text
 from litwatch.classifiers.findings import cues, effect, retrieval
-from litwatch.classifiers.findings.domains import read_effect_modifiers_in, read_findings_in
-from litwatch.classifiers.findings.harms import read_harms_in
+from litwatch.classifiers.findings.domains import read_effect_modifiers_in
 from litwatch.classifiers.findings.mentions import Beginnings, compiled, possible_wordings
 from litwatch.classifiers.findings.model import shipped_model
 from litwatch.classifiers.findings.text import read_abstract
@@ -167,53 +166,6 @@ def test_an_abstract_is_read_once_for_consecutive_questions_about_one_record():
     # Control: an equal but distinct record is read afresh, never mixed up with another.
     twin = Record("9", title="T", abstract=(AbstractSection("Pain fell (p = 0.01)."),))
     assert read_abstract(twin) is not read_abstract(record)
-
-
-def test_harms_screened_by_the_prepared_text_are_the_harms_read_without_it(corpus):
-    # The Judge lets the whole text the attribute readers prepared (and screened) rule harms
-    # out before the results are screened: the answer is the same, record for record.
-    records = list(parse_xml(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))[:400]
-    said = 0
-    for record in records:
-        abstract = read_abstract(record)
-        prepared = Passage.of(record_text(record))
-        alone = read_harms_in(abstract)
-        assert read_harms_in(abstract, prepared) == alone, record.pmid
-        said += alone is not None
-    assert said > 20  # the check saw harms read
-    # Control: a prepared text that holds no harm word rules them out, whatever the results say.
-    record = Record(
-        "9", title="T", abstract=(AbstractSection("No adverse events occurred.", "RESULTS"),)
-    )
-    assert read_harms_in(read_abstract(record)) is not None
-    assert read_harms_in(read_abstract(record), Passage.of("Pain fell.")) is None
-
-
-def test_findings_screened_by_the_prepared_text_are_the_findings_read_without_it(corpus):
-    definition = load_watches()[0].findings_definition
-    records = list(parse_xml(corpus / "evidence-inference" / "ei_dev_abstracts.xml"))[:300]
-    read = 0
-    for record in records:
-        abstract = read_abstract(record)
-        args = (abstract, definition.domains, definition.intervention, definition.comparator)
-        alone = read_findings_in(*args, vocabulary=definition.vocabulary)
-        prepared = Passage.of(record_text(record))
-        assert read_findings_in(*args, vocabulary=definition.vocabulary, prepared=prepared) == alone
-        read += bool(alone)
-    assert read > 50
-    # Control: a non-inferior primary outcome is read, unless the prepared text rules it out.
-    domain = OutcomeDomain("pain", "Pain", (DomainTerm("pain"),), "lower-is-better")
-    record = Record(
-        "9",
-        title="T",
-        abstract=(
-            AbstractSection("The primary outcome was pain at 12 weeks.", "METHODS"),
-            AbstractSection("B12 was non-inferior to placebo (margin 1.0).", "RESULTS"),
-        ),
-    )
-    abstract = read_abstract(record)
-    assert read_findings_in(abstract, (domain,), "B12", "placebo")
-    assert not read_findings_in(abstract, (domain,), "B12", "placebo", prepared=Passage.of("x"))
 
 
 def test_effect_modifiers_screened_by_the_prepared_text_are_those_read_without_it(corpus):
