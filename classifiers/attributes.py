@@ -119,21 +119,22 @@ def outcomes_named(
     text = passage.text
     groups = compiled(tuple(domains), vocabulary)
     # Only the groups whose wordings' words the text holds are searched (most are not).
-    written = frozenset(_LEADING_WORD.findall(text.lower()))
-    possible = possible_wordings(groups, written, Beginnings(written))
+    lowered = passage.lowered if passage.lowered is not None else text.lower()
+    written = frozenset(_LEADING_WORD.findall(lowered))
+    possible = possible_wordings(groups, written, Beginnings(lowered))
     found: dict[str, Span] = {}
     for number in sorted(possible):
         group = groups[number]
         name = group.domain.name
         if name in found:
             continue
-        # a plain wording by its own pattern; a head word with its qualifiers, as the group does
-        plain = [group.wordings[at] for at in possible[number]]
-        if any(head for _, head in plain):
+        wordings = possible[number]
+        if passage.lowered is None and any(group.wordings[at][1] for at in wordings):
+            # A text lower-casing cannot show (screen.FOLD_TRAPS) may hold a wording its words
+            # seem to rule out: searched by the group's whole alternation.
             match = group.names(text)
         else:
-            matches = [m for pattern, _ in plain if (m := pattern.search(text)) is not None]
-            match = min(matches, key=lambda m: m.start()) if matches else None
+            match = group.first_named(text, wordings)
         if match is not None:
             found[name] = Span.of(text, match.start(), match.end())
     return {d.name: found[d.name] for d in domains if d.name in found}

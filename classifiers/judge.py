@@ -124,7 +124,7 @@ class Judge:
                 else ()
             )
             modifiers = (
-                read_effect_modifiers_in(abstract, findings.domains, findings.vocabulary)
+                read_effect_modifiers_in(abstract, findings.domains, findings.vocabulary, text)
                 if findings.domains
                 else ()
             )

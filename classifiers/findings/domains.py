@@ -39,6 +39,8 @@ from litwatch.classifiers.findings.text import (
     stem,
     word_set,
 )
+from litwatch.classifiers.text.passage import Passage
+from litwatch.classifiers.text.screen import fold, may_match
 from litwatch.core.findings import (
     EffectModifier,
     Finding,
@@ -270,11 +272,15 @@ def read_effect_modifiers_in(
     abstract: Abstract,
     domains: Sequence[OutcomeDomain],
     vocabulary: OutcomeVocabulary | None = None,
+    prepared: Passage | None = None,
 ) -> tuple[EffectModifier, ...]:
     """The statements that the effect differs by a characteristic, each with the domain it
-    names, if any."""
+    names, if any; `prepared`, the record's title and abstract as the attribute readers
+    prepared them, screens the whole text from the needles it has found already."""
     groups = compiled(domains, vocabulary)
-    return effect_modifiers_in(abstract, [(group.domain.name, group.names) for group in groups])
+    return effect_modifiers_in(
+        abstract, [(group.domain.name, group.names) for group in groups], prepared
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -531,6 +537,11 @@ def _primary_outcome_non_inferior(
     """No difference for the domain of the primary outcome, where the results state
     non-inferiority or equivalence without naming any outcome of the watch."""
     if not groups:
+        return []
+    # Most results state no non-inferiority: one screen of them all says so (text/screen.py).
+    # (The whole prepared text is no better a screen: its methods name non-inferiority trials.)
+    joined = "\n".join(s.text for s in results)
+    if not may_match(_STATED_NON_INFERIOR, fold(joined), joined):
         return []
     statement = next((s for s in results if _STATED_NON_INFERIOR.search(s.text)), None)
     if statement is None or any(group.names(statement.text) for group in groups):

@@ -36,6 +36,7 @@ _NOT_A_HARM_REASON = re.compile(
     r"lack\s+of\s+(?:efficacy|effect|benefit)|inefficacy|other|unknown|unrelated)\b",
     I,
 )
+_HARM_WORD = re.compile(_HARM, I)
 _HARM_WORDS = re.compile(_HARM + r"|\bsafety\b|\btolera\w+", I)
 # A sentence that may speak of harms: one holding a harm word, or one saying that people
 # stopped treatment for a reason. Screened by the needles read off this pattern itself
@@ -130,8 +131,9 @@ def read_harms_in(abstract: Abstract) -> Harms | None:
         if not may_match(_HARM_SENTENCE, fold(text), text) or not _HARM_SENTENCE.search(text):
             continue
         for clause in re.split(r";|\bwhereas\b|,\s+but\b", text):
-            harm = re.search(_HARM, clause, I)
-            none = _NONE.search(clause)
+            harm = _HARM_WORD.search(clause)
+            # Every way of saying none occurred names a harm: without one, no need to look.
+            none = _NONE.search(clause) if harm else None
             if harm and _ALIKE.search(clause) and not none:
                 statements.append(("no-difference", text, False))
             elif none:
@@ -139,7 +141,7 @@ def read_harms_in(abstract: Abstract) -> Harms | None:
                 statements.append(("none-occurred", text, serious))
             elif _TOLERATED.search(clause):
                 statements.append(("well-tolerated", text, False))
-            named = _events(clause, none is not None)
+            named = _events(clause, none is not None, harm is not None)
             if named:
                 events.extend(named)
                 evidence = evidence or text
@@ -157,12 +159,13 @@ def read_harms_in(abstract: Abstract) -> Harms | None:
     return None  # unreachable: a statement or an event was found
 
 
-def _events(clause: str, denied: bool) -> list[AdverseEvent]:
-    """The events a clause names with a count; a clause that denies harms names none."""
+def _events(clause: str, denied: bool, harm_named: bool = True) -> list[AdverseEvent]:
+    """The events a clause names with a count; a clause that denies harms names none. A
+    clause that names no harm word (`harm_named`) has no count of harms ("12 adverse events")."""
     if denied:
         return []
     found = []
-    for pattern in _EVENTS:
+    for pattern in _EVENTS if harm_named else _EVENTS[:-1]:
         for match in pattern.finditer(clause):
             name = _LEADING_JOIN.sub("", " ".join(match.group("name").split()).strip(" -"))
             if (

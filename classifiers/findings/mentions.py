@@ -89,6 +89,29 @@ class TermGroup:
         found = self.pattern.search(text)
         if found or self.heads is None:
             return found
+        return self._qualified_head(text)
+
+    def first_named(self, text: str, wordings: Sequence[int]) -> re.Match[str] | None:
+        """What `names(text)` finds, searching only the `wordings` given (indices, ascending,
+        as `possible_wordings` gives them: the others cannot occur in `text`), each by its own
+        pattern: the group's whole alternation scans the text at every character."""
+        first: re.Match[str] | None = None
+        head_possible = False
+        for at in wordings:
+            pattern, head = self.wordings[at]
+            if head:
+                head_possible = True
+            # As the alternation finds it: leftmost, the earlier wording at the same place.
+            elif (match := pattern.search(text)) is not None and (
+                first is None or match.start() < first.start()
+            ):
+                first = match
+        if first is not None or not head_possible or self.heads is None:
+            return first
+        return self._qualified_head(text)
+
+    def _qualified_head(self, text: str) -> re.Match[str] | None:
+        assert self.heads is not None
         for match in self.heads.finditer(text):
             qualifiers = self.qualified.get(match.group(0).lower())
             if _qualified(text, match.start(), match.end(), qualifiers):
@@ -96,7 +119,39 @@ class TermGroup:
         return None
 
 
-_INDEXES: dict[int, tuple[Sequence[TermGroup], dict, list]] = {}  # per group list, by identity
+@dataclass(frozen=True)
+class _Index:
+    """A group list's wordings by the word each is looked up by (its longest, with the other
+    words and the beginnings it needs), and those without a whole word by their beginnings."""
+
+    groups: Sequence[TermGroup]
+    by_anchor: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]]
+    anchors: frozenset[str]
+    by_beginnings: dict[tuple[str, ...], list[tuple[int, int]]]
+
+
+_INDEXES: dict[int, _Index] = {}  # per group list, by identity
+
+
+def _index(groups: Sequence[TermGroup]) -> _Index:
+    cached = _INDEXES.get(id(groups))
+    if cached is not None and cached.groups is groups:
+        return cached
+    by_anchor: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]] = {}
+    by_beginnings: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for number, group in enumerate(groups):
+        for at, (words, prefixes) in enumerate(group.needs):
+            beginnings = tuple(dict.fromkeys(p[:_PREFIX] for p in prefixes))
+            if words:
+                anchor = max(sorted(words), key=len)
+                entry = (number, at, words - {anchor}, beginnings)
+                by_anchor.setdefault(anchor, []).append(entry)
+            else:
+                by_beginnings.setdefault(beginnings, []).append((number, at))
+    if len(_INDEXES) >= 64:
+        _INDEXES.clear()
+    built = _INDEXES[id(groups)] = _Index(groups, by_anchor, frozenset(by_anchor), by_beginnings)
+    return built
 
 
 def possible_wordings(
@@ -105,30 +160,27 @@ def possible_wordings(
     """The wordings (by group, then by index in the group) that a text whose words are
     `written` may hold: each wording is looked up by one word it holds, so a text is checked
     once for all groups, word by word, and only those wordings' patterns scan it."""
-    cached = _INDEXES.get(id(groups))
-    if cached is None or cached[0] is not groups:
-        indexed: dict[str, list[tuple[int, int, frozenset[str], tuple[str, ...]]]] = {}
-        loose = []
-        for number, group in enumerate(groups):
-            for at, (words, prefixes) in enumerate(group.needs):
-                if words:
-                    anchor = max(sorted(words), key=len)
-                    indexed.setdefault(anchor, []).append((number, at, words, prefixes))
-                else:
-                    loose.append((number, at, prefixes))
-        if len(_INDEXES) >= 64:
-            _INDEXES.clear()
-        cached = _INDEXES[id(groups)] = (groups, indexed, loose)
-    _, indexed, loose = cached
+    index = _index(groups)
     found: dict[int, list[int]] = {}
-    for number, at, prefixes in loose:
-        if all(p[:_PREFIX] in beginnings for p in prefixes):
-            found.setdefault(number, []).append(at)
-    for word in written:
-        for number, at, words, prefixes in indexed.get(word, ()):
-            if words <= written and all(p[:_PREFIX] in beginnings for p in prefixes):
+    # Plain loops: any() and all() over a generator cost more than the tests, and most
+    # wordings need no beginning, or one.
+    for needed, wordings in index.by_beginnings.items():
+        if _all_in(needed, beginnings):
+            for number, at in wordings:
+                found.setdefault(number, []).append(at)
+    # Only the text's words that anchor a wording (a set intersection, at C speed).
+    for word in index.anchors & written:
+        for number, at, others, needed in index.by_anchor[word]:
+            if (not others or others <= written) and (not needed or _all_in(needed, beginnings)):
                 found.setdefault(number, []).append(at)
     return {number: sorted(ats) for number, ats in sorted(found.items())}
+
+
+def _all_in(needed: tuple[str, ...], beginnings: Container[str]) -> bool:
+    for prefix in needed:
+        if prefix not in beginnings:
+            return False
+    return True
 
 
 def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[re.Match[str]]:
@@ -149,17 +201,39 @@ def term_matches(group: TermGroup, wordings: Sequence[int], text: str) -> list[r
 
 
 class Beginnings:
-    """The first letters of a text's words, worked out on the first question: most texts are
-    ruled out by their whole words alone."""
+    """Whether a word of a text (as `_LEADING_WORD` finds them) begins with given letters, asked
+    of the lower-cased text itself: the same answer as the words' first letters would give, at
+    the cost of a few substring searches instead of slicing each of the text's words."""
 
-    def __init__(self, written: frozenset[str]) -> None:
-        self.written = written
-        self.found: frozenset[str] | None = None
+    def __init__(self, lowered: str) -> None:
+        self.lowered = lowered  # several texts joined by line breaks are asked as one
+        self.answers: dict[str, bool] = {}
 
     def __contains__(self, prefix: object) -> bool:
-        if self.found is None:
-            self.found = frozenset(word[:_PREFIX] for word in self.written)
-        return prefix in self.found
+        if not isinstance(prefix, str):
+            return False
+        answer = self.answers.get(prefix)
+        if answer is None:
+            answer = self.answers[prefix] = _begins_a_word(prefix, self.lowered)
+        return answer
+
+
+_LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+
+
+def _begins_a_word(prefix: str, lowered: str) -> bool:
+    """Whether a word begins with `prefix` (a letter, then letters or digits): a place it stands
+    where no letter comes before it, but for digits that a word's letters run into."""
+    at = lowered.find(prefix)
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and lowered[before] in _DIGITS:
+            before -= 1  # "12para": the word is "para"; "b12para": the word is "b12para"
+        if before < 0 or lowered[before] not in _LOWER_LETTERS:
+            return True
+        at = lowered.find(prefix, at + 1)
+    return False
 
 
 def _needs(term: DomainTerm) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -368,10 +442,11 @@ def mentions_in(
     # Each sentence's words as written: a wording is looked for only in the sentences that
     # hold its words (most wordings of most groups are in none of them).
     texts = [s.text for s in reporting]
-    sentence_words = [frozenset(_LEADING_WORD.findall(text.lower())) for text in texts]
-    sentence_beginnings = [Beginnings(words) for words in sentence_words]
+    lowered = [text.lower() for text in texts]
+    sentence_words = [s.written for s in reporting]
+    sentence_beginnings = [Beginnings(text) for text in lowered]
     written = frozenset().union(*sentence_words)
-    beginnings = Beginnings(written)
+    beginnings = Beginnings("\n".join(lowered))
     found: dict[int, list[Mention]] = {}
     for number, wordings in possible_wordings(groups, written, beginnings).items():
         group = groups[number]
@@ -428,7 +503,7 @@ def _defined_abbreviations(
     abstract defines for a wording of a group is that group's wording too."""
     for short, long_form in abstract.abbreviations.items():
         written = frozenset(_LEADING_WORD.findall(long_form))
-        beginnings = Beginnings(written)
+        beginnings = Beginnings(long_form)
         number = next(
             (
                 n
@@ -439,12 +514,14 @@ def _defined_abbreviations(
         )
         if number is None:
             continue
-        pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", re.IGNORECASE)
+        pattern: re.Pattern[str] | None = None  # compiled once a sentence may hold it
         said = found.setdefault(number, [])
         seen = {m.sentence for m in said}
         for sentence in reporting:
             if sentence.index in seen or short not in sentence.text.lower():
                 continue
+            if pattern is None:
+                pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", re.IGNORECASE)
             for match in pattern.finditer(sentence.text):
                 if not match.group(0).islower():  # "nss" in lower case is a word
                     said.append(Mention(sentence.index, match.start(), match.end(), match.group(0)))
@@ -463,12 +540,13 @@ def _named_in_methods(
     """An outcome the methods name by a group's wording and the results refer to again by its
     head word ("neuropathy impairment scores" ... "progression of impairment"), or as "the
     primary outcome"."""
-    methods = [s.text for s in abstract.sentences if abstract.sections[s.index] == METHODS]
-    if not methods:
+    sentences = [s for s in abstract.sentences if abstract.sections[s.index] == METHODS]
+    if not sentences:
         return
-    text = "\n".join(methods)
-    written = frozenset(_LEADING_WORD.findall(text.lower()))
-    beginnings = Beginnings(written)
+    text = "\n".join(s.text for s in sentences)
+    # Words never run across a line break: the text's words are its sentences' words.
+    written = frozenset().union(*(s.written for s in sentences))
+    beginnings = Beginnings(text.lower())
     # (group, head word) -> the outcome as the methods name it
     heads: dict[tuple[int, str], str] = {}
     primaries: dict[int, str] = {}

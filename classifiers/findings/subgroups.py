@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import BACKGROUND, METHODS, Abstract, word_set
+from litwatch.classifiers.text.passage import Passage
 from litwatch.core.findings import EffectModifier
 
 I = re.IGNORECASE
@@ -219,11 +220,21 @@ _PLANNED = re.compile(
 
 
 def effect_modifiers_in(
-    abstract: Abstract, domain_of: Sequence[tuple[str, Callable[[str], object]]] = ()
+    abstract: Abstract,
+    domain_of: Sequence[tuple[str, Callable[[str], object]]] = (),
+    prepared: Passage | None = None,
 ) -> tuple[EffectModifier, ...]:
     """The effect modifiers the results and conclusions state; `domain_of` gives each domain's
-    name and a search for its wordings, to say which outcome a modifier speaks of."""
+    name and a search for its wordings, to say which outcome a modifier speaks of. `prepared`,
+    the record's title and abstract as the attribute readers prepared them, rules out a record
+    whose whole text holds no modifier word before any sentence's words are read."""
     found: list[EffectModifier] = []
+    if (
+        prepared is not None
+        and prepared.cut_from is None
+        and not prepared.may_match(_MODIFIER_WORD)
+    ):
+        return ()
     for sentence in abstract.sentences:
         if not abstract.reports(sentence):
             continue

@@ -159,9 +159,15 @@ class Sentence:
         return word_set(self.text)
 
     @cached_property
+    def written(self) -> frozenset[str]:
+        """The sentence's words as written (lower-cased, not stemmed), read once for the cues
+        and the outcome mentions both."""
+        return frozenset(_LETTERS.findall(self.text.lower()))
+
+    @cached_property
     def cues(self) -> SentenceCues:
         text = self.text
-        said = set(_LETTERS.findall(text.lower()))
+        said = self.written
         return SentenceCues(
             bool(
                 ("p" in said and cues.P_VALUE.search(text))

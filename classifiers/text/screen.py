@@ -132,11 +132,20 @@ class LookedUp:
     def holds(self, needle: str) -> bool:
         return needle in self._folded
 
+    # Plain loops: any() and all() over a generator cost more than the substring tests.
     def holds_all(self, needles: tuple[str, ...]) -> bool:
-        return all(needle in self._folded for needle in needles)
+        folded = self._folded
+        for needle in needles:
+            if needle not in folded:
+                return False
+        return True
 
     def holds_any(self, needles: tuple[str, ...]) -> bool:
-        return any(needle in self._folded for needle in needles)
+        folded = self._folded
+        for needle in needles:
+            if needle in folded:
+                return True
+        return False
 
     def holds_none(self, needles: frozenset[str]) -> bool:
         return False  # telling would look for every needle: the screen asks on instead

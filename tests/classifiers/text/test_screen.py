@@ -10,7 +10,7 @@ from default_judge import default_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from litwatch.classifiers.attributes import treatment_of
-from litwatch.classifiers.findings import harms
+from litwatch.classifiers.findings import domains, harms, subgroups
 from litwatch.classifiers.readers import comparator, counts, duration, population
 from litwatch.classifiers.readers.terms import compile_terms
 from litwatch.classifiers.text.passage import Passage
@@ -31,6 +31,8 @@ READER_PATTERNS = [
     *(value for value in vars(duration).values() if isinstance(value, re.Pattern)),
     *(value for value in vars(comparator).values() if isinstance(value, re.Pattern)),
     harms._HARM_SENTENCE,
+    domains._STATED_NON_INFERIOR,
+    subgroups._MODIFIER_WORD,
 ]
 # One population's terms, for the control cases: a drug's users.
 [_USERS] = [
