@@ -5,31 +5,10 @@ these tests; none is a corpus record. Unindexed records (no NLM type yet) depend
 
 from __future__ import annotations
 
-import io
-import json
-from html import escape
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import classify_design, load_design_model
-from litwatch.classifiers.design.features import structure_matrix
-from litwatch.classifiers.design.rules import deciding_rule
-from litwatch.classifiers.design.text import text_view
-from litwatch.classifiers.judge import Judge
-from litwatch.core.records import AbstractSection, Record
-
-from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
-
-
-def record(title: str, abstract: str) -> Record:
-    return Record(
-        pmid="1",
-        title=title,
-        abstract=(AbstractSection(text=abstract),),
-        publication_types=("Journal Article",),
-    )
-
+from design_words import assert_named_design_decides, assert_not_decided_as, classify_printed
 
 # (title, abstract, label): unindexed records whose authors say what their study is.
 OWN_WORDS = [
@@ -109,9 +88,7 @@ OWN_WORDS = [
 def test_an_observational_or_preclinical_design_the_authors_name_decides_an_unindexed_record(
     title, abstract, label, shipped_model
 ):
-    call = classify_design(record(title, abstract), shipped_model)
-    assert (call.label, call.source) == (label, "model"), call
-    assert call.evidence[0].startswith(("text phrase:", "title phrase:")), call
+    assert_named_design_decides(title, abstract, label, shipped_model)
 
 
 # (title, abstract, label the text must not be decided as): how other designs use the words.
@@ -181,21 +158,7 @@ LOOKALIKES = [
 def test_the_words_other_designs_share_do_not_decide_an_observational_design(
     title, abstract, label
 ):
-    _, hits = structure_matrix([text_view(record(title, abstract))])
-    decided = deciding_rule(hits[0])
-    assert decided is None or decided.label != label, decided
-
-
-def _pubmed_xml(rows: list[tuple[str, str, str]]) -> str:
-    articles = "".join(
-        f'<PubmedArticle><MedlineCitation Status="In-Process"><PMID Version="1">{pmid}</PMID>'
-        f"<Article><ArticleTitle>{escape(title)}</ArticleTitle><Abstract><AbstractText>"
-        f"{escape(abstract)}</AbstractText></Abstract><PublicationTypeList>"
-        "<PublicationType>Journal Article</PublicationType></PublicationTypeList></Article>"
-        "</MedlineCitation></PubmedArticle>"
-        for pmid, title, abstract in rows
-    )
-    return f'<?xml version="1.0"?>\n<PubmedArticleSet>{articles}</PubmedArticleSet>\n'
+    assert_not_decided_as(title, abstract, label)
 
 
 def test_litwatch_classify_prints_the_observational_design_each_abstract_states(tmp_path: Path):
@@ -210,16 +173,9 @@ def test_litwatch_classify_prints_the_observational_design_each_abstract_states(
     )
     cases = [*OWN_WORDS, control]
     rows = [
-        (str(41200001 + index), title, abstract) for index, (title, abstract, _) in enumerate(cases)
+        (str(41200001 + index), title, abstract, ("Journal Article",))
+        for index, (title, abstract, _) in enumerate(cases)
     ]
-    path = tmp_path / "observational.xml"
-    path.write_text(_pubmed_xml(rows), encoding="utf-8")
-    watch = load_watches()[0]
-    out = io.StringIO()
-    judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
-    )
-    run_classify([path], text_only=False, fmt="jsonl", out=out, judge=judge)
-    printed = [json.loads(line) for line in out.getvalue().splitlines()]
+    printed = classify_printed(tmp_path / "observational.xml", rows, status="In-Process")
     assert [row["pmid"] for row in printed] == [pmid for pmid, *_ in rows]
     assert [row["design"] for row in printed] == [label for *_, label in cases]

@@ -4,28 +4,18 @@ and a guideline's graded recommendations. Every record here is written for these
 
 from __future__ import annotations
 
-import io
-import json
-from html import escape
 from pathlib import Path
 
 import pytest
-from litwatch.classifiers.design import classify_design, load_design_model
-from litwatch.classifiers.design.features import STRUCTURE_FEATURES, structure_matrix
-from litwatch.classifiers.design.rules import PHRASE_RULES, deciding_rule
-from litwatch.classifiers.design.text import text_view
-from litwatch.classifiers.judge import Judge
-from litwatch.core.records import AbstractSection, Record
-
-from litwatch.classify_command import run_classify
-from litwatch.config import load_watches
-
-
-def record(title: str, abstract: str, types: tuple[str, ...] = ("Journal Article",)) -> Record:
-    return Record(
-        pmid="1", title=title, abstract=(AbstractSection(text=abstract),), publication_types=types
-    )
-
+from design_words import (
+    assert_named_design_decides,
+    assert_not_decided_as,
+    classify_printed,
+    record,
+)
+from litwatch.classifiers.design import classify_design
+from litwatch.classifiers.design.features import STRUCTURE_FEATURES
+from litwatch.classifiers.design.rules import PHRASE_RULES
 
 # (title, abstract, label): unindexed records whose authors say what their study is.
 OWN_WORDS = [
@@ -111,9 +101,7 @@ OWN_WORDS = [
 def test_the_design_authors_name_in_their_own_words_decides_an_unindexed_record(
     title, abstract, label, shipped_model
 ):
-    call = classify_design(record(title, abstract), shipped_model)
-    assert (call.label, call.source) == (label, "model"), call
-    assert call.evidence[0].startswith(("text phrase:", "title phrase:")), call
+    assert_named_design_decides(title, abstract, label, shipped_model)
 
 
 # (title, abstract, label the text must not be decided as): how other designs use the words.
@@ -174,9 +162,7 @@ LOOKALIKES = [
 
 @pytest.mark.parametrize(("title", "abstract", "label"), LOOKALIKES)
 def test_the_words_other_designs_share_do_not_decide_them(title, abstract, label):
-    _, hits = structure_matrix([text_view(record(title, abstract))])
-    decided = deciding_rule(hits[0])
-    assert decided is None or decided.label != label, decided
+    assert_not_decided_as(title, abstract, label)
 
 
 REVIEW_SEARCHED = (
@@ -218,18 +204,6 @@ def test_the_shipped_model_has_a_column_for_every_rule_it_was_trained_with(shipp
     assert all(rule.decisive for rule in PHRASE_RULES if not rule.column)
 
 
-def _pubmed_xml(records: list[tuple[str, str, str, tuple[str, ...]]]) -> str:
-    articles = "".join(
-        f'<PubmedArticle><MedlineCitation Status="MEDLINE"><PMID Version="1">{pmid}</PMID>'
-        f"<Article><ArticleTitle>{escape(title)}</ArticleTitle><Abstract><AbstractText>"
-        f"{escape(abstract)}</AbstractText></Abstract><PublicationTypeList>"
-        + "".join(f"<PublicationType>{t}</PublicationType>" for t in types)
-        + "</PublicationTypeList></Article></MedlineCitation></PubmedArticle>"
-        for pmid, title, abstract, types in records
-    )
-    return f'<?xml version="1.0"?>\n<PubmedArticleSet>{articles}</PubmedArticleSet>\n'
-
-
 def test_litwatch_classify_prints_the_design_each_abstract_states(tmp_path: Path):
     rows = [
         (str(41100001 + index), title, abstract, ("Journal Article",))
@@ -238,14 +212,6 @@ def test_litwatch_classify_prints_the_design_each_abstract_states(tmp_path: Path
     rows.append(("41100100", *REVIEW_SEARCHED, ("Journal Article", "Review")))
     rows.append(("41100101", *REVIEW_NARRATIVE, ("Journal Article", "Review")))
     expected = [label for *_, label in OWN_WORDS] + ["systematic-review", "narrative-review"]
-    path = tmp_path / "own-words.xml"
-    path.write_text(_pubmed_xml(rows), encoding="utf-8")
-    watch = load_watches()[0]
-    out = io.StringIO()
-    judge = Judge(
-        watch.topic, watch.gaps, watch.findings_definition, design_model=load_design_model(None)
-    )
-    run_classify([path], text_only=False, fmt="jsonl", out=out, judge=judge)
-    printed = [json.loads(line) for line in out.getvalue().splitlines()]
+    printed = classify_printed(tmp_path / "own-words.xml", rows)
     assert [row["pmid"] for row in printed] == [pmid for pmid, *_ in rows]
     assert [row["design"] for row in printed] == expected
