@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from litwatch.addresses import one_address
 from litwatch.attribute_words import FormModel, PopulationDefinitionModel
@@ -477,6 +485,10 @@ def _polarity(value: str) -> str:
     return value
 
 
+# A watch's named lists, by field: what one item is called in a "duplicate name" message.
+_ONE_OF = {"gaps": "gap", "questions": "question", "strata": "stratum", "populations": "population"}
+
+
 class Watch(BaseModel):
     """One watched PubMed question."""
 
@@ -527,25 +539,10 @@ class Watch(BaseModel):
         _check_nesting(query)
         return query
 
-    @field_validator("gaps")
+    @field_validator("gaps", "questions", "strata", "populations")
     @classmethod
-    def _unique_gaps(cls, value: tuple) -> tuple:
-        return _unique_names("gap", value)
-
-    @field_validator("questions")
-    @classmethod
-    def _unique_questions(cls, value: tuple) -> tuple:
-        return _unique_names("question", value)
-
-    @field_validator("strata")
-    @classmethod
-    def _unique_strata(cls, value: tuple) -> tuple:
-        return _unique_names("stratum", value)
-
-    @field_validator("populations")
-    @classmethod
-    def _unique_populations(cls, value: tuple) -> tuple:
-        return _unique_names("population", value)
+    def _unique_within(cls, value: tuple, info: ValidationInfo) -> tuple:
+        return _unique_names(_ONE_OF[info.field_name or ""], value)
 
     @field_validator("recipients")
     @classmethod
