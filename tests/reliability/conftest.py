@@ -4,7 +4,6 @@ and the `litwatch` console entry point called in-process (its one-line error con
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import ContainedServer
+from helpers import ContainedServer, litwatch_cli
 
 # Prefect sets up its console log handler when first imported, bound to the stderr of that
 # moment: import it at collection, or the first in-process CLI call does inside its capture and
@@ -136,18 +135,9 @@ class CliResult:
 @pytest.fixture
 def litwatch(capsys, monkeypatch) -> Callable[..., CliResult]:
     """Call `litwatch ARGS...` through the console entry point (`litwatch.cli:main`) in-process."""
-    from litwatch.cli import main
 
     def run(*args: str) -> CliResult:
-        monkeypatch.setattr(sys, "argv", ["litwatch", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else 1
-        captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
+        return CliResult(*litwatch_cli(monkeypatch, capsys, *args))
 
     return run
 
