@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
+from pathlib import Path
 
 import pytest
 from default_judge import default_attributes
@@ -115,6 +116,20 @@ def test_a_fourth_gap_added_to_the_watch_file_works_end_to_end(tmp_path, ontopic
     )
 
 
+def _broken_gap_error(tmp_path, condition: str) -> tuple[Path, str]:
+    """(the watch file, the error loading it gives) for the default watch with one more gap,
+    "broken", whose one required condition is `condition`."""
+    path = tmp_path / "watches.toml"
+    path.write_text(
+        default_watch_file().read_text(encoding="utf-8")
+        + f'\n[[watch.gaps]]\nname = "broken"\nquestion = "?"\n[[watch.gaps.require]]\n{condition}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_watches(path)
+    return path, str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("condition", "problem"),
     [
@@ -131,15 +146,7 @@ def test_a_fourth_gap_added_to_the_watch_file_works_end_to_end(tmp_path, ontopic
     ],
 )
 def test_a_wrong_gap_gets_one_error_naming_watch_gap_and_key(tmp_path, condition, problem):
-    path = tmp_path / "watches.toml"
-    path.write_text(
-        default_watch_file().read_text(encoding="utf-8")
-        + f'\n[[watch.gaps]]\nname = "broken"\nquestion = "?"\n[[watch.gaps.require]]\n{condition}\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ConfigError) as caught:
-        load_watches(path)
-    message = str(caught.value)
+    path, message = _broken_gap_error(tmp_path, condition)
     assert "\n" not in message
     assert str(path) in message and "watch 'b12-dpn'" in message
     assert "gap 'broken', key require[0]" in message
@@ -150,16 +157,7 @@ def test_a_gap_naming_an_outcome_domain_the_watch_lacks_gets_one_error_naming_wh
     tmp_path,
 ):
     # outcomes are the watch's outcome domains: the watch, not the condition, knows them
-    path = tmp_path / "watches.toml"
-    condition = 'attribute = "outcomes"\nincludes_any = ["qol"]'
-    path.write_text(
-        default_watch_file().read_text(encoding="utf-8")
-        + f'\n[[watch.gaps]]\nname = "broken"\nquestion = "?"\n[[watch.gaps.require]]\n{condition}\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ConfigError) as caught:
-        load_watches(path)
-    message = str(caught.value)
+    _, message = _broken_gap_error(tmp_path, 'attribute = "outcomes"\nincludes_any = ["qol"]')
     assert "\n" not in message and "watch 'b12-dpn'" in message
     assert "gap 'broken' names outcome domain 'qol', which [[watch.findings.domains]]" in message
     assert "(known: symptom-score, pain, quality-of-life" in message
