@@ -191,7 +191,7 @@ class _BoundedGzip(_ReadStream):
 _COUNTED_STEP = 16 << 10
 
 
-class _CountingReader:
+class _CountingReader(_ReadStream):
     """A file object that counts the bytes read from it."""
 
     def __init__(self, stream: IO[bytes]):
@@ -207,12 +207,11 @@ class _CountingReader:
         # ISA-L's reader asks for 512 KB at a time: in 16 KB steps, how far a reader is into
         # the compressed file (`tell()` on it, `xml_batches.shrinking_sizes`) stays close to
         # what it has decompressed, also for a file of a few hundred KB.
-        data = self.read(min(len(buffer), _COUNTED_STEP))
-        buffer[: len(data)] = data
-        return len(data)
+        return super().readinto(memoryview(buffer)[:_COUNTED_STEP])
 
     def close(self) -> None:
         self._stream.close()
+        super().close()
 
 
 def with_valid_pmids(records: Iterable[Record], name: str) -> Iterator[Record]:
