@@ -7,12 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from litwatch.classifiers.findings.mentions import (
-    _LEADING_WORD,
-    Beginnings,
-    compiled,
-    possible_wordings,
-)
+from litwatch.classifiers.findings.mentions import compiled, wordings_in
 from litwatch.classifiers.readers.comparator import read_comparator
 from litwatch.classifiers.readers.counts import read_head_counts
 from litwatch.classifiers.readers.dose import daily_dose_of
@@ -119,9 +114,7 @@ def outcomes_named(
     text = passage.text
     groups = compiled(tuple(domains), vocabulary)
     # Only the groups whose wordings' words the text holds are searched (most are not).
-    lowered = passage.lowered if passage.lowered is not None else text.lower()
-    written = frozenset(_LEADING_WORD.findall(lowered))
-    possible = possible_wordings(groups, written, Beginnings(lowered))
+    possible = wordings_in(groups, passage.lowered if passage.lowered is not None else text.lower())
     found: dict[str, Span] = {}
     for number in sorted(possible):
         group = groups[number]

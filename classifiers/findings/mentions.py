@@ -154,6 +154,11 @@ def _index(groups: Sequence[TermGroup]) -> _Index:
     return built
 
 
+def wordings_in(groups: Sequence[TermGroup], lowered: str) -> dict[int, list[int]]:
+    """`possible_wordings` of one lowered text: its words and word beginnings read off it."""
+    return possible_wordings(groups, frozenset(_LEADING_WORD.findall(lowered)), Beginnings(lowered))
+
+
 def possible_wordings(
     groups: Sequence[TermGroup], written: frozenset[str], beginnings: Container[str]
 ) -> dict[int, list[int]]:
@@ -502,15 +507,9 @@ def _defined_abbreviations(
     """ "Neuropathy Total Symptom Score-6 (NTSS-6) ... NTSS-6 fell": an abbreviation the
     abstract defines for a wording of a group is that group's wording too."""
     for short, long_form in abstract.abbreviations.items():
-        written = frozenset(_LEADING_WORD.findall(long_form))
-        beginnings = Beginnings(long_form)
+        # (lowered, as the abbreviations are kept)
         number = next(
-            (
-                n
-                for n in possible_wordings(groups, written, beginnings)
-                if groups[n].names(long_form)
-            ),
-            None,
+            (n for n in wordings_in(groups, long_form) if groups[n].names(long_form)), None
         )
         if number is None:
             continue
