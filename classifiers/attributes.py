@@ -19,16 +19,12 @@ from litwatch.classifiers.text.spans import Reading, Span
 from litwatch.core.classification import Attributes
 from litwatch.core.findings import OutcomeDomain, OutcomeVocabulary
 from litwatch.core.records import Record
-from litwatch.core.vocabulary import AttributeVocabulary
+from litwatch.core.vocabulary import AttributeVocabulary, in_dose_unit
 
 # Bumped whenever a reader changes what it finds, so stored attributes are read again.
 # 3: forms, dose unit and populations are the watch's (`populations` replaces one yes/no key
 # per population), so a row stored before is read again in its watch's words.
 ATTRIBUTES_VERSION = "3"
-
-# Doses are read in µg; a watch shows them in its own unit.
-_PER_UG = {"µg": 1.0, "mg": 1e-3, "g": 1e-6}
-DOSE_UNITS = tuple(_PER_UG)
 
 
 def record_text(record: Record) -> str:
@@ -89,7 +85,7 @@ def attributes_from_text(
     return Attributes(
         forms=ordered(treatment.form_names, forms),
         routes=ordered(ROUTES, routes),
-        daily_dose=None if per_day is None else per_day * _PER_UG[unit],
+        daily_dose=None if per_day is None else in_dose_unit(per_day, unit),
         dose_unit="" if per_day is None else unit,
         comparator=keep("comparator", read_comparator(passage, treatment)),
         n_participants=keep("n_participants", participants),

@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Doses are read in µg; a watch shows them in its own unit: that unit per microgram.
+_PER_MICROGRAM = {"µg": 1.0, "mg": 1e-3, "g": 1e-6}
+DOSE_UNITS = tuple(_PER_MICROGRAM)
+
+
+def in_dose_unit(micrograms: float, unit: str) -> float:
+    """A dose read in µg, in `unit` (one of DOSE_UNITS)."""
+    return micrograms * _PER_MICROGRAM[unit]
+
 
 @dataclass(frozen=True)
 class Form:

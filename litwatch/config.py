@@ -26,7 +26,6 @@ from pydantic import (
 
 from litwatch.addresses import one_address
 from litwatch.attribute_words import FormModel, PopulationDefinitionModel
-from litwatch.classifiers.attributes import DOSE_UNITS
 from litwatch.classifiers.definitions import (
     WATCH_NAMED,
     GapDefinitionModel,
@@ -46,7 +45,7 @@ from litwatch.core.findings import (
     OutcomeVocabulary,
 )
 from litwatch.core.guidance import StratumDefinition
-from litwatch.core.vocabulary import AttributeVocabulary
+from litwatch.core.vocabulary import DOSE_UNITS, AttributeVocabulary
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
 from litwatch.summary_words import SummaryModel
 from litwatch.validators import terms as _words

@@ -17,6 +17,7 @@ from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
 from litwatch.core.guidance import NOT_STATED
 from litwatch.core.records import Record
 from litwatch.core.review import initials
+from litwatch.core.vocabulary import in_dose_unit
 from litwatch.core.words import joined, length_words, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.statements import ONE_FORM, outcome_calls, study_of
@@ -180,7 +181,7 @@ def _form_words(form: str | None, watch: WatchInfo | None) -> str:
 def in_unit(micrograms: float, watch: WatchInfo | None) -> tuple[float, str]:
     """An arm's dose (read in µg) in the watch's dose unit, and the unit."""
     unit = watch.dose_unit if watch and watch.dose_unit else "µg"
-    return micrograms * {"µg": 1.0, "mg": 1e-3, "g": 1e-6}.get(unit, 1.0), unit
+    return in_dose_unit(micrograms, unit), unit
 
 
 def attribute_pairs(
