@@ -4,10 +4,10 @@ topic lives in code (issue #21). Carried to the classifiers as `core/vocabulary`
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from litwatch.core.vocabulary import Form, PopulationDefinition
-from litwatch.validators import terms
+from litwatch.validators import Terms
 
 _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
@@ -20,12 +20,7 @@ class FormModel(BaseModel):
 
     name: str = Field(pattern=_NAME)
     title: str = Field(default="", max_length=60)
-    terms: tuple[str, ...] = Field(min_length=1)
-
-    @field_validator("terms", mode="before")
-    @classmethod
-    def _no_blank_terms(cls, value: object) -> object:
-        return terms(value) if isinstance(value, (list, tuple)) else value
+    terms: Terms = Field(min_length=1)
 
     def form(self) -> Form:
         return Form(self.name, self.terms)
@@ -37,13 +32,8 @@ class AlsoModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    terms: tuple[str, ...] = Field(min_length=1)
+    terms: Terms = Field(min_length=1)
     with_: tuple[str, ...] = Field(alias="with", min_length=1)
-
-    @field_validator("terms", mode="before")
-    @classmethod
-    def _no_blank_terms(cls, value: object) -> object:
-        return terms(value) if isinstance(value, (list, tuple)) else value
 
 
 class PopulationDefinitionModel(BaseModel):
@@ -55,15 +45,10 @@ class PopulationDefinitionModel(BaseModel):
 
     name: str = Field(pattern=_NAME)
     label: str = Field(min_length=1, max_length=80)
-    terms: tuple[str, ...] = ()
+    terms: Terms = ()
     also: AlsoModel | None = None
-    measured: tuple[str, ...] = ()
-    markers: tuple[str, ...] = ()
-
-    @field_validator("terms", "measured", "markers", mode="before")
-    @classmethod
-    def _no_blank_terms(cls, value: object) -> object:
-        return terms(value) if isinstance(value, (list, tuple)) else value
+    measured: Terms = ()
+    markers: Terms = ()
 
     @model_validator(mode="after")
     def _read_somehow(self) -> PopulationDefinitionModel:

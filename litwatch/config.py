@@ -48,7 +48,7 @@ from litwatch.core.guidance import StratumDefinition
 from litwatch.core.vocabulary import DOSE_UNITS, AttributeVocabulary
 from litwatch.small_files import WATCH_FILE_LIMIT, read_toml
 from litwatch.summary_words import SummaryModel
-from litwatch.validators import terms as _words
+from litwatch.validators import Terms
 from litwatch.validators import unique_names as _unique_names
 
 # A watch name becomes part of file and folder names: keep it to a safe slug so that
@@ -195,25 +195,15 @@ class InstrumentModel(_VocabularyEntry):
     """An instrument of the outcome vocabulary: its name, abbreviations and domain."""
 
     name: str = Field(min_length=1)
-    abbreviations: tuple[str, ...] = ()
-    short: tuple[str, ...] = ()  # the words that name it before a measure word: "Toronto"
-
-    @field_validator("name", "abbreviations", "short", mode="before")
-    @classmethod
-    def _no_blank_words(cls, value: object) -> object:
-        return _words(value) if isinstance(value, (list, tuple)) else value
+    abbreviations: Terms = ()
+    short: Terms = ()  # the words that name it before a measure word: "Toronto"
 
 
 class HeadModel(_VocabularyEntry):
     """A head word of the outcome vocabulary ("conduction") and its domain."""
 
     word: str = Field(min_length=1)
-    qualifiers: tuple[str, ...] = ()
-
-    @field_validator("qualifiers", mode="before")
-    @classmethod
-    def _no_blank_words(cls, value: object) -> object:
-        return _words(value) if isinstance(value, (list, tuple)) else value
+    qualifiers: Terms = ()
 
 
 class VocabularyModel(BaseModel):
@@ -321,12 +311,7 @@ class ExposureModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=60)
-    terms: tuple[str, ...] = Field(min_length=1)
-
-    @field_validator("terms", mode="before")
-    @classmethod
-    def _no_blank_terms(cls, value: object) -> object:
-        return _words(value) if isinstance(value, (list, tuple)) else value
+    terms: Terms = Field(min_length=1)
 
 
 ASSOCIATION_CLAIMS = Literal["increased", "decreased", "no-association"]
@@ -428,7 +413,7 @@ class StratumModel(BaseModel):
     title: str = Field(min_length=1, max_length=80)
     kind: Literal["measure", "use"] = "measure"
     measure: str = ""  # how the summary names the measured thing or the drug ("B12")
-    terms: tuple[str, ...] = Field(min_length=1)
+    terms: Terms = Field(min_length=1)
     unit: str = ""
     units: dict[str, float] = Field(default_factory=dict)  # other unit -> factor to `unit`
     low_at_most: float | None = Field(default=None, gt=0)
@@ -439,11 +424,6 @@ class StratumModel(BaseModel):
     @classmethod
     def _safe_stratum_name(cls, value: str) -> str:
         return _slug(value)
-
-    @field_validator("terms", mode="before")
-    @classmethod
-    def _no_blank_terms(cls, value: object) -> object:
-        return _words(value) if isinstance(value, (list, tuple)) else value
 
     @model_validator(mode="after")
     def _known_levels(self) -> StratumModel:

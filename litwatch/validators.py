@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 
 def unique_names(kind: str, items: Sequence[Any]) -> Any:
@@ -23,3 +25,12 @@ def terms(value: Sequence[str]) -> tuple[str, ...]:
     if any(not term.strip().strip("*") for term in value):
         raise ValueError("a term is empty")
     return tuple(term.strip() for term in value)
+
+
+def _stripped_terms(value: object) -> object:
+    return terms(value) if isinstance(value, (list, tuple)) else value
+
+
+# A list of written terms in a watch file: each stripped, none empty, before the field's own
+# checks (anything but a list is left to the type to refuse).
+Terms = Annotated[tuple[str, ...], BeforeValidator(_stripped_terms)]
