@@ -48,7 +48,6 @@ PREFECT_INTERNALS = {
     "server_process": "the attribute holding that Popen",
     "start": "the method that starts the child and waits for it (timeout=...)",
     "stop": "the method that stops the child",
-    "api_url": "the attribute holding the API's address once started",
 }
 
 
@@ -104,16 +103,6 @@ def end_with_this_process(
 
     if None not in SubprocessASGIServer._instances:  # not started yet in this process
         _EndsWithParent()  # registers itself as the instance for "any free port"
-
-
-def embedded_api_url() -> str:
-    """The address of this process's temporary Prefect API, started now if it is not yet: the
-    one instance Prefect's own client starts and uses (`SubprocessASGIServer()` hands it out)."""
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    return str(server.api_url)
 
 
 def _end_when_it_ends(server, process: subprocess.Popen) -> None:
