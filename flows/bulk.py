@@ -112,14 +112,14 @@ def bulk_classify_flow(
                 progress(records, None, f"{batches} batches")
 
         for path in files:
-            for batch in _batches(path, batch_size, workers):
+            for pieces in _batches(path, batch_size, workers):
                 spooled = scratch / f"{submitted}.xml" if scratch else None
                 if spooled:
-                    write_scratch(spooled, batch)
+                    write_scratch(spooled, pieces)
                 submitted += 1
                 future = dask.submit(
                     classify_batch,
-                    spooled or batch,
+                    spooled or b"".join(pieces),
                     path.name,
                     watch_json,
                     text_only,
@@ -150,17 +150,20 @@ def _dask_client():
     return runner.client
 
 
-def _batches(path: Path, batch_size: int | None, workers: int) -> Iterator[bytes]:
-    from litwatch.pubmed.xml_batches import article_batches, shrinking_sizes
+def _batches(
+    path: Path, batch_size: int | None, workers: int
+) -> Iterator[list[bytes | memoryview]]:
+    """Each batch of `path` as its pieces (`article_batch_pieces`)."""
+    from litwatch.pubmed.xml_batches import article_batch_pieces, shrinking_sizes
 
     if batch_size:
-        yield from article_batches(path, batch_size)
+        yield from article_batch_pieces(path, batch_size)
         return
     with path.open("rb") as raw:
         sizes = shrinking_sizes(
             raw, path.stat().st_size, workers, largest=LARGEST_BATCH, smallest=SMALLEST_BATCH
         )
-        yield from article_batches(raw, sizes, source_name=str(path))
+        yield from article_batch_pieces(raw, sizes, source_name=str(path))
 
 
 def check_scheduler(address: str, timeout: float = 5.0) -> None:
