@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from unittest import mock
 
@@ -103,6 +104,28 @@ def end_with_this_process(
 
     if None not in SubprocessASGIServer._instances:  # not started yet in this process
         _EndsWithParent()  # registers itself as the instance for "any free port"
+
+
+@contextmanager
+def without_heartbeats_if_temporary() -> Iterator[None]:
+    """Flow runs within send no heartbeats when the Prefect API is the temporary one.
+
+    A heartbeat lets a lasting Prefect server mark a run whose process died as crashed; the
+    temporary API ends with this process, so none would ever be read, and Prefect's heartbeat
+    thread, which sleeps in one-second steps, held the end of every flow run for up to a
+    second (benchmarks/bulk.py: 0.2 to 0.8 s between the flow's return and its runner's exit).
+    With PREFECT_API_URL set, Prefect's default stands."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _end_when_it_ends(server, process: subprocess.Popen) -> None:
