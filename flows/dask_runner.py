@@ -20,9 +20,10 @@ WORKER_PRELOAD = (
 )
 
 
-def forked_worker_config() -> dict[str, str]:
+def forked_worker_config() -> dict[str, str | bool]:
     """Dask settings under which local workers are forked from a server process that has
-    imported WORKER_PRELOAD once, instead of each started afresh ("spawn", Dask's default).
+    imported WORKER_PRELOAD once, instead of each started afresh ("spawn", Dask's default), and
+    the local cluster's servers keep LOCAL_CLUSTER_PACE.
 
     A spawned worker imports the classifiers itself (seconds of CPU, on the cores the other
     workers need), and when the cluster closes it tears down that whole interpreter: the
@@ -36,7 +37,22 @@ def forked_worker_config() -> dict[str, str]:
     with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
         get_mp_context()  # Dask sets its own preload list once: ours replaces it after
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
-    return {"distributed.worker.multiprocessing-method": "forkserver"}
+    return {"distributed.worker.multiprocessing-method": "forkserver"} | LOCAL_CLUSTER_PACE
+
+
+# How often a local cluster's servers look at themselves. The scheduler and the nannies live in
+# this process, beside the reading, and on two cores every CPU second they take is taken from a
+# worker. Dask's defaults serve long-lived shared clusters with a dashboard: a check that the
+# event loop is not blocked every 20 ms in every server, system metrics every 500 ms, each
+# worker's memory every 100 ms, and work stealing every 100 ms, which a queue of like batches
+# handed out as workers free up never needs. Together they cost this process 0.8 of its 2.3 CPU
+# s on the benchmark's 30,000 records (benchmarks/bulk.py, two workers, twice each way).
+LOCAL_CLUSTER_PACE: dict[str, str | bool] = {
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
 
 
 @contextmanager
