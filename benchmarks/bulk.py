@@ -68,7 +68,7 @@ def timed_run(
 ) -> tuple[int, float, float, float, float]:
     """(records, wall seconds, CPU seconds of this process and the Dask workers, CPU seconds of
     this process alone: reading, spooling batches, writing Parquet, Prefect's client side, CPU
-    seconds of the temporary Prefect API server: the task runs' states and events). The
+    seconds of the temporary Prefect API server: the flow run's states and logs). The
     workers' CPU is counted once they exit."""
     from litwatch.flows.bulk import classify_bulk
 

@@ -17,7 +17,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -118,9 +118,10 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def write_scratch(path: Path, data: bytes) -> None:
-    """Write `data` to the new file `path` in a `scratch_folder`: created exclusively and never
-    through a link, but neither renamed into place nor synced to disk, since nothing reads it
-    after a crash (a bulk run's batches: hundreds of MB that live for seconds)."""
+def write_scratch(path: Path, pieces: Iterable[bytes | memoryview]) -> None:
+    """Write `pieces`, one after another, to the new file `path` in a `scratch_folder`: created
+    exclusively and never through a link, but neither renamed into place nor synced to disk,
+    since nothing reads it after a crash (a bulk run's batches: hundreds of MB that live for
+    seconds). In pieces, so that a batch is never joined into one buffer first."""
     with os.fdopen(os.open(path, _FLAGS, 0o600), "wb") as handle:
-        handle.write(data)
+        handle.writelines(pieces)

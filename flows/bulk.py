@@ -1,10 +1,16 @@
 """Bulk classification: large PubMed XML files (MEDLINE baseline files, `.xml.gz`) cut into
-batches of records, each batch classified on a Dask worker through Prefect's DaskTaskRunner,
-the results written to one Parquet file in input order.
+batches of records, each batch classified on a Dask worker of the flow's DaskTaskRunner, the
+results written to one Parquet file in input order.
 
 A local Dask cluster of worker processes (one thread each: classification is CPU-bound Python,
 so threads would share one core) by default, or an existing Dask scheduler when given. Batches
 are submitted as the files are read, a few per worker at a time, so memory stays bounded.
+
+A batch is a Dask task (`flows/bulk_batches.py`), handed to the Dask client of the flow's task
+runner, not a Prefect task run: a task run cost about 140 ms of CPU (its settings context
+serialised at submission, its states recorded by the Prefect API, its engine and settings set
+up on the worker), and on two cores the API server and this process take theirs from the
+workers. The flow run is Prefect's record of the bulk run; its log says what was done.
 """
 
 from __future__ import annotations
@@ -15,20 +21,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 
-from litwatch.config import Watch, find_watch, load_watches
+from litwatch.config import find_watch, load_watches
 from litwatch.settings import Settings
 
-# Records per task, unless a fixed size is asked for: a share of what is left of the file, from
+# Records per batch, unless a fixed size is asked for: a share of what is left of the file, from
 # LARGEST_BATCH down to SMALLEST_BATCH at its end (`pubmed.xml_batches.shrinking_sizes`). Large
-# batches keep Prefect's per-task cost (task-run records, state changes, the context shipped
-# with each submission) small: 30,000 records took 108 CPU s in 1,000-record batches against 114
-# in 300-record ones (benchmarks/bulk.py, one worker); small ones at the end keep both workers
-# busy to the end (issue #20 item 7).
+# batches keep the per-batch cost (a scratch file, a Dask task, a Parquet row group) small;
+# small ones at the end keep both workers busy to the end (issue #20 item 7).
 LARGEST_BATCH = 2000
 SMALLEST_BATCH = 200
 BATCHES_PER_WORKER = 3  # in flight per worker: enough to keep it busy while results are written
@@ -61,60 +63,6 @@ class BulkResult:
         )
 
 
-_judges: dict[str, tuple[Watch, Any]] = {}
-
-
-def judge_for(watch_json: str, design_model: Path | None, findings_model: Path | None = None):
-    """(the watch, its Judge) for the watch given as JSON, with the design model at
-    `design_model` and the findings model at `findings_model` (None: the shipped ones),
-    compiled once per worker process."""
-    from litwatch.classifiers.design import load_design_model
-    from litwatch.classifiers.findings.model import findings_model_at
-    from litwatch.classifiers.judge import Judge
-
-    key = f"{watch_json} {design_model} {findings_model}"
-    if key not in _judges:
-        watch = Watch.model_validate_json(watch_json)
-        _judges[key] = (
-            watch,
-            Judge(
-                watch.topic,
-                watch.gaps,
-                watch.findings_definition,
-                findings_model_at(findings_model),
-                design_model=load_design_model(design_model),
-            ),
-        )
-    return _judges[key]
-
-
-@task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
-def classify_batch_task(
-    xml: bytes | Path,
-    source_file: str,
-    watch_json: str,
-    text_only: bool,
-    design_model: Path | None = None,
-    findings_model: Path | None = None,
-):
-    """Parse one batch of articles (its XML, or the scratch file it was spooled to on this
-    machine) and classify it with the `classify` command's Judge and the settings' design model
-    (a path: each worker process reads the model once).
-
-    The watch comes as its JSON, a string Prefect passes on as it is: a Watch (hundreds of
-    nested models) was walked at every submission, looking for futures in it."""
-    from litwatch.outputs.parquet import classification_schema, classification_table
-    from litwatch.pubmed.xml import parse_xml
-
-    if isinstance(xml, Path):
-        xml = xml.read_bytes()
-    records = list(parse_xml(xml, source_name=source_file))
-    watch, judge = judge_for(watch_json, design_model, findings_model)
-    classifications = judge.classify(records, text_only=text_only)
-    schema = classification_schema([gap.name for gap in watch.gaps])
-    return classification_table(classifications, source_file, schema)
-
-
 @flow(name="litwatch-classify-bulk", log_prints=True)
 def bulk_classify_flow(
     files: list[Path],
@@ -133,10 +81,15 @@ def bulk_classify_flow(
     Batches of `batch_size` records, or (None) shrinking to each file's end over `workers`.
     With `spool` (workers on this machine), each batch is written to a private scratch file and
     the workers are sent its path: its bytes (15 MB a thousand records) no longer pass through
-    the scheduler and its connections, which share this process's CPU with the reading."""
+    the scheduler and its connections, which share this process's CPU with the reading.
+
+    The batches go to the Dask client of the flow's task runner, which must be a
+    DaskTaskRunner (`dask_task_runner`)."""
     from litwatch.core.files import scratch_folder, write_scratch
+    from litwatch.flows.bulk_batches import classify_batch
     from litwatch.outputs.parquet import classification_schema, parquet_writer
 
+    dask = _dask_client()
     settings = settings or Settings()
     watch = find_watch(load_watches(settings.watches_file), watch_name)[0]
     schema = classification_schema([gap.name for gap in watch.gaps])
@@ -159,18 +112,20 @@ def bulk_classify_flow(
                 progress(records, None, f"{batches} batches")
 
         for path in files:
-            for batch in _batches(path, batch_size, workers):
+            for pieces in _batches(path, batch_size, workers):
                 spooled = scratch / f"{submitted}.xml" if scratch else None
                 if spooled:
-                    write_scratch(spooled, batch)
+                    write_scratch(spooled, pieces)
                 submitted += 1
-                future = classify_batch_task.submit(
-                    spooled or batch,
+                future = dask.submit(
+                    classify_batch,
+                    spooled or b"".join(pieces),
                     path.name,
                     watch_json,
                     text_only,
                     settings.design_model,
                     settings.findings_model,
+                    pure=False,  # a key of its own, with no hash of the batch's bytes
                 )
                 pending.append((future, spooled))
                 if len(pending) >= in_flight:
@@ -181,17 +136,34 @@ def bulk_classify_flow(
     return records, batches
 
 
-def _batches(path: Path, batch_size: int | None, workers: int) -> Iterator[bytes]:
-    from litwatch.pubmed.xml_batches import article_batches, shrinking_sizes
+def _dask_client():
+    """The Dask client of the running flow's task runner (the runner starts its cluster at the
+    first use)."""
+    from litwatch.core.errors import LitwatchError
+    from prefect.context import FlowRunContext
+    from prefect_dask import DaskTaskRunner
+
+    context = FlowRunContext.get()
+    runner = context.task_runner if context else None
+    if not isinstance(runner, DaskTaskRunner):
+        raise LitwatchError("classify-bulk: the flow needs a DaskTaskRunner (dask_task_runner)")
+    return runner.client
+
+
+def _batches(
+    path: Path, batch_size: int | None, workers: int
+) -> Iterator[list[bytes | memoryview]]:
+    """Each batch of `path` as its pieces (`article_batch_pieces`)."""
+    from litwatch.pubmed.xml_batches import article_batch_pieces, shrinking_sizes
 
     if batch_size:
-        yield from article_batches(path, batch_size)
+        yield from article_batch_pieces(path, batch_size)
         return
     with path.open("rb") as raw:
         sizes = shrinking_sizes(
             raw, path.stat().st_size, workers, largest=LARGEST_BATCH, smallest=SMALLEST_BATCH
         )
-        yield from article_batches(raw, sizes, source_name=str(path))
+        yield from article_batch_pieces(raw, sizes, source_name=str(path))
 
 
 def check_scheduler(address: str, timeout: float = 5.0) -> None:
@@ -220,13 +192,13 @@ def check_scheduler(address: str, timeout: float = 5.0) -> None:
 
 def dask_task_runner(workers: int, scheduler: str | None):
     """Prefect's DaskTaskRunner on an existing scheduler, or on a local cluster of `workers`
-    single-threaded processes listening on loopback only (no dashboard), reporting their task
-    runs to this process's Prefect API."""
-    from litwatch.flows.dask_runner import FreshKeyDaskTaskRunner
+    single-threaded processes listening on loopback only (no dashboard). The workers run Dask
+    tasks only, so they never talk to the Prefect API."""
+    from prefect_dask import DaskTaskRunner
 
     if scheduler:
-        return FreshKeyDaskTaskRunner(address=scheduler)
-    return FreshKeyDaskTaskRunner(
+        return DaskTaskRunner(address=scheduler)
+    return DaskTaskRunner(
         cluster_class="distributed.LocalCluster",
         cluster_kwargs={
             "n_workers": workers,
@@ -234,26 +206,8 @@ def dask_task_runner(workers: int, scheduler: str | None):
             "processes": True,
             "host": "127.0.0.1",
             "dashboard_address": None,
-            "env": {"PREFECT_API_URL": prefect_api_url()},
         },
     )
-
-
-def prefect_api_url() -> str:
-    """The Prefect API this process reports to: the configured one, else the embedded one,
-    started now.
-
-    Local Dask workers are told it explicitly: the embedded API's address lives only in this
-    process, and a worker that does not know it starts an embedded API of its own (seconds of
-    CPU per worker), where its task runs are then recorded apart from their flow run."""
-    from prefect.settings import get_current_settings
-
-    configured = get_current_settings().api.url
-    if configured:
-        return str(configured)
-    from litwatch.embedded_api import embedded_api_url
-
-    return embedded_api_url()
 
 
 def classify_bulk(
@@ -286,13 +240,19 @@ def classify_bulk(
     import dask
     from litwatch.flows.dask_runner import forked_worker_config, quiet_stream_closes
 
+    from litwatch.embedded_api import without_heartbeats_if_temporary
+
     runner = dask_task_runner(workers, scheduler)
     started = time.perf_counter()
     # A batch is data shipped once to one worker (about 15 MB for 1,000 records), not a task
     # graph that grew by accident, which is what Dask's 10 MB warning is for.
     config = {"distributed.admin.large-graph-warning-threshold": "256MB"}
     local = {**config, **forked_worker_config()} if not scheduler else None
-    with dask.config.set(local or config), quiet_stream_closes() if local else nullcontext():
+    with (
+        dask.config.set(local or config),
+        quiet_stream_closes() if local else nullcontext(),
+        without_heartbeats_if_temporary(),
+    ):
         records, batches = bulk_classify_flow.with_options(task_runner=runner)(
             [Path(path) for path in files],
             Path(out),

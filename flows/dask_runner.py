@@ -1,55 +1,17 @@
-"""Prefect's DaskTaskRunner, submitting every task run under a fresh key.
-
-Dask names a submitted call by hashing it unless told the call is impure, and the hashing
-pickles the Prefect task, its run context and its arguments: a fifth of a second per batch in
-the one process that also reads the input and writes the results (benchmarks/bulk.py, py-spy).
-A Prefect task run can never share a key anyway, since each carries its own run id.
-"""
+"""How local Dask workers for the bulk flow are started and stopped: forked from a server
+process that has imported what a batch needs, and closed without a traceback in the log."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prefect_dask import DaskTaskRunner
-from prefect_dask.task_runners import PrefectDaskFuture
-
-
-class FreshKeyDaskTaskRunner(DaskTaskRunner):
-    """DaskTaskRunner whose submissions are impure (a random key, no hash of the arguments)."""
-
-    # prefect_dask declares DaskTaskRunner a TaskRunner of the default future type rather than
-    # of PrefectDaskFuture, so mypy finds DaskTaskRunner's own submit incompatible too.
-    def submit(  # type: ignore[override]
-        self,
-        task,
-        parameters: dict,
-        wait_for: Iterable | None = None,
-        dependencies: dict | None = None,
-    ) -> PrefectDaskFuture:
-        if not self._started:
-            raise RuntimeError("The task runner must be started before submitting work.")
-        future = self.client.submit(
-            task,
-            parameters=self._optimize_futures(parameters),
-            wait_for=self._optimize_futures(wait_for) if wait_for else None,
-            dependencies=dependencies,
-            return_type="state",
-            pure=False,
-        )
-        return PrefectDaskFuture(wrapped_future=future, task_run_id=future.task_run_id)
-
-
 # What every local worker imports before its first batch: the classifiers (scikit-learn, SciPy,
-# lxml), the Parquet writer, and Prefect's task engine, which runs each batch. A task run's
-# settings come with it from this process (`prefect.context.hydrated_context` enters them, and
-# reads the environment the nanny gives the worker after the fork for what is not set here, the
-# API address), so a Prefect imported before the fork reports to the right API.
+# lxml), the Parquet writer and the batch's own module. No Prefect: a batch is a Dask task.
 WORKER_PRELOAD = (
     "distributed",
-    "prefect.task_engine",
-    "prefect_dask",
+    "litwatch.flows.bulk_batches",
     "litwatch.classifiers.judge",
     "litwatch.classifiers.design",
     "litwatch.classifiers.findings.model",
@@ -58,9 +20,10 @@ WORKER_PRELOAD = (
 )
 
 
-def forked_worker_config() -> dict[str, str]:
+def forked_worker_config() -> dict[str, str | bool]:
     """Dask settings under which local workers are forked from a server process that has
-    imported WORKER_PRELOAD once, instead of each started afresh ("spawn", Dask's default).
+    imported WORKER_PRELOAD once, instead of each started afresh ("spawn", Dask's default), and
+    the local cluster's servers keep LOCAL_CLUSTER_PACE.
 
     A spawned worker imports the classifiers itself (seconds of CPU, on the cores the other
     workers need), and when the cluster closes it tears down that whole interpreter: the
@@ -74,7 +37,22 @@ def forked_worker_config() -> dict[str, str]:
     with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
         get_mp_context()  # Dask sets its own preload list once: ours replaces it after
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
-    return {"distributed.worker.multiprocessing-method": "forkserver"}
+    return {"distributed.worker.multiprocessing-method": "forkserver"} | LOCAL_CLUSTER_PACE
+
+
+# How often a local cluster's servers look at themselves. The scheduler and the nannies live in
+# this process, beside the reading, and on two cores every CPU second they take is taken from a
+# worker. Dask's defaults serve long-lived shared clusters with a dashboard: a check that the
+# event loop is not blocked every 20 ms in every server, system metrics every 500 ms, each
+# worker's memory every 100 ms, and work stealing every 100 ms, which a queue of like batches
+# handed out as workers free up never needs. Together they cost this process 0.8 of its 2.3 CPU
+# s on the benchmark's 30,000 records (benchmarks/bulk.py, two workers, twice each way).
+LOCAL_CLUSTER_PACE: dict[str, str | bool] = {
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
 
 
 @contextmanager

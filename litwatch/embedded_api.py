@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from unittest import mock
 
@@ -48,7 +49,6 @@ PREFECT_INTERNALS = {
     "server_process": "the attribute holding that Popen",
     "start": "the method that starts the child and waits for it (timeout=...)",
     "stop": "the method that stops the child",
-    "api_url": "the attribute holding the API's address once started",
 }
 
 
@@ -106,14 +106,26 @@ def end_with_this_process(
         _EndsWithParent()  # registers itself as the instance for "any free port"
 
 
-def embedded_api_url() -> str:
-    """The address of this process's temporary Prefect API, started now if it is not yet: the
-    one instance Prefect's own client starts and uses (`SubprocessASGIServer()` hands it out)."""
-    from prefect.server.api.server import SubprocessASGIServer
+@contextmanager
+def without_heartbeats_if_temporary() -> Iterator[None]:
+    """Flow runs within send no heartbeats when the Prefect API is the temporary one.
 
-    server = SubprocessASGIServer()
-    server.start()
-    return str(server.api_url)
+    A heartbeat lets a lasting Prefect server mark a run whose process died as crashed; the
+    temporary API ends with this process, so none would ever be read, and Prefect's heartbeat
+    thread, which sleeps in one-second steps, held the end of every flow run for up to a
+    second (benchmarks/bulk.py: 0.2 to 0.8 s between the flow's return and its runner's exit).
+    With PREFECT_API_URL set, Prefect's default stands."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _end_when_it_ends(server, process: subprocess.Popen) -> None:

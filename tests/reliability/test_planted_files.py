@@ -220,22 +220,23 @@ def plant_links(victim: Path, *paths: Path) -> None:
 def test_classify_bulk_writes_through_no_link_planted_beside_or_at_its_output(
     prefect_api, corpus, shared_folder, tmp_path
 ):
-    from litwatch.flows.bulk import bulk_classify_flow
-    from prefect.task_runners import ThreadPoolTaskRunner
+    from litwatch.flows.bulk import classify_bulk
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     out = shared_folder / "out.parquet"
     plant_links(victim, shared_folder / "out.parquet.partial", out)
 
-    # The classify-bulk flow as the command runs it, on threads rather than a Dask cluster:
-    # the Parquet file is written by the flow itself, whichever runner classifies.
-    flow = bulk_classify_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
-    records, _ = flow(
-        [corpus / "ontopic" / "ontopic.xml"], out, settings=Settings(data_dir=tmp_path / "data")
+    # The classify-bulk flow as the command runs it, on one local Dask worker: the Parquet file
+    # is written by the flow itself.
+    result = classify_bulk(
+        [corpus / "ontopic" / "ontopic.xml"],
+        out,
+        settings=Settings(data_dir=tmp_path / "data"),
+        workers=1,
     )
 
-    assert records == 24
+    assert result.records == 24
     assert victim.read_text() == "precious\n"  # before the fix: Parquet bytes
     assert not out.is_symlink()
     assert pq.read_table(out).num_rows == 24

@@ -1,6 +1,7 @@
 """A Dask worker preload (`distributed.worker.preload`) that writes which of the modules a batch
-needs the worker already holds when it starts, before any batch, into the folder named by the
-Dask setting `litwatch-test.worker-imports`: one file per worker process."""
+needs the worker already holds when it starts, before any batch, which of those it must not
+need it holds, and the Dask settings it runs under, into the folder named by the Dask setting `litwatch-test.worker-imports`: one
+file per worker process."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import dask
 
-NEEDED = ("prefect", "prefect.task_engine", "prefect_dask", "litwatch.classifiers.judge")
+NEEDED = ("litwatch.flows.bulk_batches", "litwatch.classifiers.judge", "litwatch.outputs.parquet")
+AVOIDED = ("prefect", "prefect_dask")  # a batch is a Dask task: Prefect is this process's
 
 
 def dask_setup(worker) -> None:
     folder = Path(dask.config.get("litwatch-test.worker-imports"))
-    held = [name for name in NEEDED if name in sys.modules]
-    (folder / f"{os.getpid()}.txt").write_text("\n".join(held))
+    held = [name for name in NEEDED + AVOIDED if name in sys.modules]
+    pace = [f"tick={dask.config.get('distributed.admin.tick.interval')}"]  # the cluster's pace
+    (folder / f"{os.getpid()}.txt").write_text("\n".join(held + pace))
