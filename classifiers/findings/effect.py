@@ -512,9 +512,17 @@ def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
     return sign
 
 
+# "group A was 4.7 min and group B 17.9 min": words between an arm and the value after it.
+_VALUE_AFTER = frozenset(("was", "were", "had", "=", ":"))
+
+
 def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int:
     """+1 when "77% in the intervention group and 69% in usual care" puts the intervention's
-    value higher: the number just before each arm's first mention."""
+    value higher: the number just before each arm's first mention, or, when both arms are
+    named each with its value after ("group A was 4.7 min and group B was 17.9 min"), those."""
+    after = [_value_after(lowered, positions) for positions in (at_int, at_cmp)]
+    if after[0] is not None and after[1] is not None:
+        return 0 if after[0] == after[1] else 1 if after[0] > after[1] else -1
     values: list[float] = []
     for positions in (at_int, at_cmp):
         value: float | None = None
@@ -536,3 +544,18 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
     if values[0] == values[1]:
         return 0
     return 1 if values[0] > values[1] else -1
+
+
+def _value_after(lowered: list[str], positions: list[int]) -> float | None:
+    """The number an arm's first mention is followed by ("grp_a was 4.7", "the wrist band
+    group had 3 falls"): past the rest of the arm's name, a linking word, then the number."""
+    if not positions:
+        return None
+    at = positions[0]
+    for link in range(at + 1, min(at + 4, len(lowered) - 1)):
+        if lowered[link] in _VALUE_AFTER:
+            number = lowered[link + 1]
+            return float(number) if number[0].isdigit() else None
+        if not lowered[link].isalpha() or lowered[link] in _AMOUNT or lowered[link] in _VERDICT:
+            return None
+    return None

@@ -247,3 +247,33 @@ def test_a_verdict_reads_through_whether_lower_is_better(sentence, outcome, expe
 )
 def test_a_comparative_after_its_word_measures_that_word(sentence, outcome, expected):
     assert direction(sentence, outcome, "wrist band", "sham band") == expected
+
+
+def values(sentence: str, outcome: str) -> str:
+    """Which arm's value the numbers put higher: "up" for the wrist band, "down", "none"."""
+    features = effect_features(
+        sentence,
+        frozenset(content_words(outcome)),
+        arm_words("wrist band", "sham band"),
+        arm_words("sham band", "wrist band"),
+    )
+    if features["numbers_up"]:
+        return "up"
+    return "down" if features["numbers_down"] else "none"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Each arm named, then its value: the value after the arm is the arm's.
+        ("Step count in the wrist band group was 7400 and in the sham band group was 6100.", "up"),
+        ("The wrist band group had 3 falls and the sham band group had 9 falls.", "down"),
+        ("The sham band group had 5200 steps and the wrist band group had 4800 steps.", "down"),
+        # Controls: the value before each arm, and one arm only followed by a value.
+        ("Step count was 7400 in the wrist band group and 6100 in the sham band group.", "up"),
+        ("Step count was 4800 with the wrist band; the sham band group was 5200 steps.", "none"),
+        ("The wrist band group of 40 walkers took 7400 steps, the sham band group 6100.", "none"),
+    ],
+)
+def test_a_value_named_after_each_arm_is_that_arm_s(sentence, expected):
+    assert values(sentence, "step count") == expected
