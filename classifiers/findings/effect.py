@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from litwatch.classifiers.findings import cues
-from litwatch.classifiers.findings.text import STOPWORDS, stem
+from litwatch.classifiers.findings.text import STOPWORDS, content_words, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;±]")
 # "77.4% (26.3)", "[SD 0.40]", "(95% CI 1.2 to 3.4)": asides with numbers, which stand between
@@ -184,6 +184,35 @@ def local_clause(text: str, query: frozenset[str]) -> str:
     return best if best_score else text
 
 
+# Words a clause that refers back to an outcome may hold without naming another one.
+REFERRING = frozenset(
+    (
+        *("however", "but", "difference", "differ", "significant", "statistically", "not"),
+        *("no", "this", "these", "it", "that", "both", "reach", "did", "significance"),
+        *("change", "found", "observed", "seen", "there", "p", "ns", "value"),
+    )
+)
+# Words a denial "between the two groups at either time point" may add without naming a measure.
+ARM_TALK = frozenset(
+    ("group", "arm", "treatment", "two", "three", "time", "point", "either", "end", "any", "grp")
+)
+
+
+def _outcome_part(sentence: str, clause: str, query: frozenset[str], arms: frozenset[str]) -> str:
+    """The sentence without its clauses that name another outcome ("..., whereas nerve
+    conduction did not differ (p = 0.62)"): what the sentence-wide cues of this outcome are
+    read from. A clause that names this outcome, or only refers back to it ("..., but the
+    difference was not significant"), stays."""
+    if clause is sentence:
+        return sentence
+    kept = []
+    for part in CLAUSE_BREAK.split(sentence):
+        named = set(content_words(part))
+        if part == clause or named & query or not named - REFERRING - ARM_TALK - arms:
+            kept.append(part)
+    return " ; ".join(kept)
+
+
 def effect_features(
     sentence: str,
     query: frozenset[str],
@@ -279,7 +308,7 @@ def _analysed(
 ) -> _Analysis:
     sentence = mark_groups(sentence)
     clause = local_clause(sentence, query)
-    sentence_cues = _statistics(sentence)
+    sentence_cues = _statistics(_outcome_part(sentence, clause, query, intervention | comparator))
     clause_cues = sentence_cues if clause is sentence else _statistics(clause)
     lowered, tokens, at_int, at_cmp, outcome_at = _positions(
         clause, query, intervention, comparator
