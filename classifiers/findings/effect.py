@@ -234,12 +234,6 @@ def effect_features(
     features["rule_up"] = float(moved > 0)
     features["rule_down"] = float(moved < 0)
     features["rule_none"] = float(moved == 0)
-    # Where a verdict, not an amount, said which way the outcome moved, that reading is also a
-    # feature of its own: the shared direction weight is its prior, and the data, reviewers'
-    # checked calls included, say how far a verdict read through the outcome's kind deserves it.
-    by_verdict = moved != read.amount
-    features["verdict_up"] = float(by_verdict and moved > 0)
-    features["verdict_down"] = float(by_verdict and moved < 0)
     features["better_harmful"] = float(verdict > 0 and harmful)
     features["better_other"] = float(verdict > 0 and not harmful)
     features["worse_harmful"] = float(verdict < 0 and harmful)

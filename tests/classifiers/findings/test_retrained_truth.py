@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from classify_export import write_export
 from helpers import litwatch_cli
-from litwatch.classifiers.findings.effect import arm_words, effect_features
 from litwatch.classifiers.findings.model import FindingsModel, save_model, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
-from litwatch.classifiers.findings.text import content_words, read_abstract
+from litwatch.classifiers.findings.text import read_abstract
 from litwatch.classifiers.findings.training import EFFECT_CS, _effect_row, _fit, train_model
 
 from litwatch.findings_command import evidence_inference
@@ -153,32 +152,3 @@ def test_findings_with_a_model_train_findings_would_make_reads_every_trial(
     assert code == 0 and err == ""
     answers = {a["prompt_id"]: a["label"] for a in map(json.loads, out.splitlines())}
     assert answers == {pmid: trial[-1] for pmid, trial in TRIALS.items()}
-
-
-@pytest.mark.parametrize(
-    ("sentence", "outcome", "expected"),
-    [
-        # A verdict gave the direction (on a harm, read through it): the rule fires, and says
-        # that a verdict decided.
-        ("Nausea improved with the wrist band versus the sham band.", "nausea", "down"),
-        ("Agitation worsened with the wrist band versus the sham band.", "agitation", "up"),
-        ("Walking speed improved with the wrist band versus the sham band.", "walking speed", "up"),
-        # Controls: an amount word gave it, or the clause speaks of every arm.
-        ("Nausea was lower with the wrist band than with the sham band.", "nausea", "none"),
-        ("Walking speed rose with the wrist band versus the sham band.", "walking speed", "none"),
-        ("Tremor improved in both arms, wrist band and sham band alike.", "tremor", "none"),
-    ],
-)
-def test_a_direction_read_from_a_verdict_is_a_feature_of_its_own(sentence, outcome, expected):
-    """The model, and reviewers' checked calls through it, can weigh a verdict read through the
-    outcome's kind apart from the amount words it shares rule_up/rule_down with."""
-    features = effect_features(
-        sentence,
-        frozenset(content_words(outcome)),
-        arm_words("wrist band", "sham band"),
-        arm_words("sham band", "wrist band"),
-    )
-    said = "up" if features["verdict_up"] else "down" if features["verdict_down"] else "none"
-    assert said == expected
-    if said != "none":  # the shared direction feature still carries the reading
-        assert features[f"rule_{said}"] == 1.0
