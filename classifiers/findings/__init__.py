@@ -8,6 +8,5 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 # 6: association questions answered; 7: confidences are the calibrated chance a call is right
 # (issue #22), not the vote share; 9: a verdict ("improved") read through whether lower is
 # better, and "reduced more" as one reduction; 10: sentence-wide cues without other outcomes'
-# clauses, a verdict's reading as its own feature, and the model retrained (C by the
-# one-standard-error rule).
+# clauses, and the model retrained (C by the one-standard-error rule).
 FINDINGS_VERSION = "10"
