@@ -258,7 +258,8 @@ def _card_markdown(card: dict) -> str:
         f"* Trained by: `{card['trained_by']}`\n"
         f"* Data: {card['n_prompts']} prompts from {card['n_articles']} articles "
         f"({card['abstracts']}, {card['prompts']}): {labels}\n"
-        f"* Effect classifier C = {card['effect_c']} (chosen by an inner article-grouped CV)\n"
+        f"* Effect classifier C = {card['effect_c']} (the most regularised within one standard "
+        "error of the best macro-F1 of an inner article-grouped CV)\n"
         + (
             "* Confidence: the chance a call is right, from a logistic calibration fitted on "
             "out-of-fold calls (`benchmarks/review_budget.py` scores it)\n"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from litwatch.classifiers.findings import cues
-from litwatch.classifiers.findings.text import STOPWORDS, stem
+from litwatch.classifiers.findings.text import STOPWORDS, content_words, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;±]")
 # "77.4% (26.3)", "[SD 0.40]", "(95% CI 1.2 to 3.4)": asides with numbers, which stand between
@@ -55,6 +55,12 @@ _PARENTHESISED = re.compile(r"\(([A-Za-z][A-Za-z0-9+\-]{0,9})\)")
 _ARM_WORDS = 6  # the words that name an arm come first; the rest describe its protocol
 
 
+# "in both groups", "each arm", "all three treatment groups": what follows is said of every arm.
+_BOTH_ARMS = re.compile(
+    r"\b(?:both|each|all)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:treatment\s+|study\s+)?"
+    r"(?:groups?|arms?|cohorts?)\b",
+    re.IGNORECASE,
+)
 _INTERVENTION_ARM = frozenset(("intervention", "experimental", "study", "active", "treated"))
 _ONE_ARM = frozenset(("group", "arm"))
 _THAN = frozenset(("than", "versus", "vs", "vs.", "compared", "relative", "over"))
@@ -91,17 +97,48 @@ _INTENSIFIERS = frozenset(
 )
 
 
-# Outcomes where less is better: an improvement in them is a decrease.
+# Comparatives that may follow the word they measure: "reduced more", "improved less".
+_AFTER_WORD = frozenset(("more", "less"))
+
+
+# Outcomes where less is better (symptoms, harms, events, a stay in hospital): an improvement
+# in them is a decrease, a worsening an increase. General clinical vocabulary, as written
+# (the stem is light: "itching" is not "itch").
 HARMFUL = frozenset(
     stem(w)
     for w in (
-        *("pain", "symptom", "severity", "depression", "depressive", "anxiety", "stress"),
-        *("mortality", "death", "complication", "adverse", "nausea", "vomiting", "infection"),
-        *("fatigue", "disability", "distress", "discomfort", "toxicity", "relapse", "failure"),
-        *("hamd", "hamd17", "madrs", "phq", "vas", "dyspnea", "dyspnoea", "insomnia", "itch"),
-        *("pruritus", "inflammation", "edema", "oedema", "swelling", "bleeding", "risk"),
+        *("pain", "painful", "ache", "headache", "migraine", "soreness", "tenderness"),
+        *("symptom", "severity", "depression", "depressive", "anxiety", "stress", "distress"),
+        *("mortality", "death", "morbidity", "complication", "adverse", "toxicity", "injury"),
+        *("nausea", "vomiting", "emesis", "infection", "sepsis", "fever", "inflammation"),
+        *("fatigue", "tiredness", "disability", "discomfort", "relapse", "recurrence"),
+        *("failure", "exacerbation", "hospitalization", "hospitalisation", "readmission"),
+        *("stay", "hamd", "hamd17", "madrs", "phq", "vas", "dyspnea", "dyspnoea", "insomnia"),
+        *("breathlessness", "wheeze", "wheezing", "cough", "coughing", "sputum", "itch"),
+        *("itching", "pruritus", "edema", "oedema", "swelling", "bleeding", "haemorrhage"),
+        *("hemorrhage", "risk", "dizziness", "vertigo", "constipation", "diarrhoea", "diarrhea"),
+        *("agitation", "irritability", "anger", "hostility", "tension", "confusion", "delirium"),
+        *("craving", "dependence", "withdrawal", "stiffness", "spasm", "spasticity", "tremor"),
+        *("seizure", "impairment", "burden", "scarring"),
     )
 )
+# Words that make a measure of a harm one where more is better: "pain relief", "symptom-free
+# days", "remission of itching", "pain threshold".
+_RELIEF = frozenset(
+    stem(w)
+    for w in (
+        *("relief", "relieved", "free", "freedom", "remission", "resolution", "resolved"),
+        *("cure", "cured", "control", "tolerance", "threshold", "survival"),
+        *("abstinence", "cessation", "reduction", "recovery", "healing"),
+    )
+)
+
+
+def lower_is_better(query: frozenset[str]) -> bool:
+    """Whether the outcome is a harm, where a fall is the good direction."""
+    if not query & HARMFUL or query & _RELIEF:
+        return False
+    return not any("free" in word.split("-") for word in query)  # "pain-free days"
 
 
 def mark_groups(text: str) -> str:
@@ -147,6 +184,35 @@ def local_clause(text: str, query: frozenset[str]) -> str:
     return best if best_score else text
 
 
+# Words a clause that refers back to an outcome may hold without naming another one.
+REFERRING = frozenset(
+    (
+        *("however", "but", "difference", "differ", "significant", "statistically", "not"),
+        *("no", "this", "these", "it", "that", "both", "reach", "did", "significance"),
+        *("change", "found", "observed", "seen", "there", "p", "ns", "value"),
+    )
+)
+# Words a denial "between the two groups at either time point" may add without naming a measure.
+ARM_TALK = frozenset(
+    ("group", "arm", "treatment", "two", "three", "time", "point", "either", "end", "any", "grp")
+)
+
+
+def _outcome_part(sentence: str, clause: str, query: frozenset[str], arms: frozenset[str]) -> str:
+    """The sentence without its clauses that name another outcome ("..., whereas nerve
+    conduction did not differ (p = 0.62)"): what the sentence-wide cues of this outcome are
+    read from. A clause that names this outcome, or only refers back to it ("..., but the
+    difference was not significant"), stays."""
+    if clause is sentence:
+        return sentence
+    kept = []
+    for part in CLAUSE_BREAK.split(sentence):
+        named = set(content_words(part))
+        if part == clause or named & query or not named - REFERRING - ARM_TALK - arms:
+            kept.append(part)
+    return " ; ".join(kept)
+
+
 def effect_features(
     sentence: str,
     query: frozenset[str],
@@ -160,12 +226,14 @@ def effect_features(
         features["s_" + name] = value
     for name, value in read.clause_cues.items():
         features["c_" + name] = value
-    amount, verdict, at_int, at_cmp = read.amount, read.verdict, read.at_int, read.at_cmp
-    features["rule_up"] = float(amount > 0)
-    features["rule_down"] = float(amount < 0)
-    features["rule_none"] = float(amount == 0)
-    # "greater improvement in pain" says pain fell: a verdict reads through the outcome's kind.
-    harmful = bool(query & HARMFUL)
+    verdict, at_int, at_cmp = read.verdict, read.at_int, read.at_cmp
+    # Which way the outcome moved: said by an amount ("lower"), or by a verdict read through
+    # the outcome's kind ("greater improvement in pain" says pain fell).
+    harmful = lower_is_better(query)
+    moved = read.moved(harmful)
+    features["rule_up"] = float(moved > 0)
+    features["rule_down"] = float(moved < 0)
+    features["rule_none"] = float(moved == 0)
     features["better_harmful"] = float(verdict > 0 and harmful)
     features["better_other"] = float(verdict > 0 and not harmful)
     features["worse_harmful"] = float(verdict < 0 and harmful)
@@ -213,6 +281,23 @@ class _Analysis:
     at_int: list[int]
     at_cmp: list[int]
     numbers: int
+    # How many words stand between the outcome and the amount word, and the verdict word,
+    # that speak for it (the clause's length when it does not name the outcome).
+    amount_gap: int
+    verdict_gap: int
+    both_arms: bool  # "improved in both groups": a change within each arm, not between them
+
+    def moved(self, lower_is_better: bool) -> int:
+        """+1 when the outcome rose in the intervention arm, -1 when it fell: the amount, or
+        the verdict when it stands nearer the outcome ("poorer exercise tolerance than
+        placebo, and a higher heart rate"), an improvement in a harm being a fall."""
+        if (
+            self.verdict
+            and not self.both_arms
+            and (not self.amount or self.verdict_gap < self.amount_gap)
+        ):
+            return -self.verdict if lower_is_better else self.verdict
+        return self.amount
 
 
 # The reader weighs a sentence with the model and then reads the same sentence by its words
@@ -223,15 +308,26 @@ def _analysed(
 ) -> _Analysis:
     sentence = mark_groups(sentence)
     clause = local_clause(sentence, query)
-    sentence_cues = _statistics(sentence)
+    sentence_cues = _statistics(_outcome_part(sentence, clause, query, intervention | comparator))
     clause_cues = sentence_cues if clause is sentence else _statistics(clause)
     lowered, tokens, at_int, at_cmp, outcome_at = _positions(
         clause, query, intervention, comparator
     )
-    amount = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
-    verdict = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
+    amount, amount_gap = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _AMOUNT)
+    verdict, verdict_gap = _direction(lowered, tokens, at_int, at_cmp, outcome_at, query, _VERDICT)
     numbers = _number_direction(clause, at_int, at_cmp) or _arm_values(lowered, at_int, at_cmp)
-    return _Analysis(sentence_cues, clause_cues, amount, verdict, at_int, at_cmp, numbers)
+    return _Analysis(
+        sentence_cues,
+        clause_cues,
+        amount,
+        verdict,
+        at_int,
+        at_cmp,
+        numbers,
+        amount_gap,
+        verdict_gap,
+        bool(_BOTH_ARMS.search(clause)),
+    )
 
 
 def _positions(
@@ -332,9 +428,10 @@ def _direction(
     outcome_at: list[int],
     query: frozenset[str],
     vocabulary: dict[str, int],
-) -> int:
+) -> tuple[int, int]:
     """+1 when the clause says the outcome was higher (or better) in the intervention arm, -1
-    lower (worse), 0 when it says neither. "lower in the placebo group than with X": X higher."""
+    lower (worse), 0 when it says neither. "lower in the placebo group than with X": X higher.
+    With it, how many words the direction word stands from the outcome."""
     # A direction word is looked up as written and as stemmed ("declines", "improvements").
     # A direction word inside the outcome's own name ("double product") says nothing.
     positions = [
@@ -344,13 +441,23 @@ def _direction(
     ]
     positions = _compound(lowered, tokens, query, positions)
     if not positions:
-        return 0
+        return 0, len(lowered)
     # The direction word nearest the outcome speaks for it ("a decrease in A and an increase
     # in B"); ties go to the earlier word.
+    gap = len(lowered)
     if outcome_at:
         index, sign = min(positions, key=lambda p: (min(abs(p[0] - o) for o in outcome_at), p[0]))
+        gap = min(abs(index - o) for o in outcome_at)
     else:
         index, sign = positions[0]
+    return _oriented(index, sign, lowered, at_int, at_cmp), gap
+
+
+def _oriented(
+    index: int, sign: int, lowered: list[str], at_int: list[int], at_cmp: list[int]
+) -> int:
+    """The direction word's sign for the intervention arm: turned round when the comparator is
+    the subject."""
     # Which arm is the subject: the arm named last before the comparison word, or the arm
     # named before the direction word when no comparison follows.
     than_at = [i for i, t in enumerate(lowered) if t in _THAN]
@@ -376,9 +483,9 @@ def _compound(
     lowered: list[str], tokens: list[str], query: frozenset[str], positions: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """The direction words with each comparative folded into the word it measures: "more
-    reduced" counts as one reduction (-1), "less improvement" as a smaller gain (-1). When the
-    measured word is the outcome's own ("greater improvement" asked of "improvement in
-    anxiety"), the comparative measures the outcome and stays."""
+    reduced" and "reduced more" count as one reduction (-1), "less improvement" as a smaller
+    gain (-1). When the measured word is the outcome's own ("greater improvement" asked of
+    "improvement in anxiety"), the comparative measures the outcome and stays."""
     measured: dict[int, int] = {}  # index of the measured word -> the comparative's sign
     dropped = set()
     for index, token in enumerate(lowered):
@@ -388,16 +495,32 @@ def _compound(
         # "more markedly reduced": an adverb may stand between.
         if after < len(lowered) - 1 and lowered[after].endswith("ly"):
             after += 1
-        if after >= len(lowered) or tokens[after] in query:
-            continue
-        if lowered[after] in _AMOUNT or lowered[after] in _VERDICT:
+        if after < len(lowered) and tokens[after] not in query and _moves(lowered[after]):
             dropped.add(index)
             measured[after] = _AMOUNT[token]
+            continue
+        # "reduced more", "improved significantly less": "more" and "less" after the word.
+        before = index - 1
+        if before > 0 and lowered[before].endswith("ly"):
+            before -= 1
+        if (
+            token in _AFTER_WORD
+            and before >= 0
+            and tokens[before] not in query
+            and lowered[before] not in _INTENSIFIERS
+            and _moves(lowered[before])
+        ):
+            dropped.add(index)
+            measured[before] = _AMOUNT[token]
     if not dropped:
         return positions
     return [
         (index, sign * measured.get(index, 1)) for index, sign in positions if index not in dropped
     ]
+
+
+def _moves(word: str) -> bool:
+    return word in _AMOUNT or word in _VERDICT
 
 
 def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
@@ -418,9 +541,17 @@ def _number_direction(clause: str, at_int: list[int], at_cmp: list[int]) -> int:
     return sign
 
 
+# "group A was 4.7 min and group B 17.9 min": words between an arm and the value after it.
+_VALUE_AFTER = frozenset(("was", "were", "had", "=", ":"))
+
+
 def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int:
     """+1 when "77% in the intervention group and 69% in usual care" puts the intervention's
-    value higher: the number just before each arm's first mention."""
+    value higher: the number just before each arm's first mention, or, when both arms are
+    named each with its value after ("group A was 4.7 min and group B was 17.9 min"), those."""
+    after = [_value_after(lowered, positions) for positions in (at_int, at_cmp)]
+    if after[0] is not None and after[1] is not None:
+        return 0 if after[0] == after[1] else 1 if after[0] > after[1] else -1
     values: list[float] = []
     for positions in (at_int, at_cmp):
         value: float | None = None
@@ -442,3 +573,18 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
     if values[0] == values[1]:
         return 0
     return 1 if values[0] > values[1] else -1
+
+
+def _value_after(lowered: list[str], positions: list[int]) -> float | None:
+    """The number an arm's first mention is followed by ("grp_a was 4.7", "the wrist band
+    group had 3 falls"): past the rest of the arm's name, a linking word, then the number."""
+    if not positions:
+        return None
+    at = positions[0]
+    for link in range(at + 1, min(at + 4, len(lowered) - 1)):
+        if lowered[link] in _VALUE_AFTER:
+            number = lowered[link + 1]
+            return float(number) if number[0].isdigit() else None
+        if not lowered[link].isalpha() or lowered[link] in _AMOUNT or lowered[link] in _VERDICT:
+            return None
+    return None

@@ -11,8 +11,10 @@ from litwatch.classifiers.findings import cues, retrieval
 from litwatch.classifiers.findings.aliases import arms_in
 from litwatch.classifiers.findings.confidence import confidence_features
 from litwatch.classifiers.findings.effect import (
+    ARM_TALK,
     CLAUSE_BREAK,
     CONTROL_WORDS,
+    REFERRING,
     effect_features,
     read_clause,
 )
@@ -30,18 +32,6 @@ from litwatch.core.records import Record
 
 NOT_REPORTED = EffectCall("not-reported")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-# Words a clause that refers back to an outcome may hold without naming another one.
-_REFERRING = frozenset(
-    (
-        *("however", "but", "difference", "differ", "significant", "statistically", "not"),
-        *("no", "this", "these", "it", "that", "both", "reach", "did", "significance"),
-        *("change", "found", "observed", "seen", "there", "p", "ns", "value"),
-    )
-)
-# Words a denial "between the two groups at either time point" may add without naming a measure.
-_ARM_TALK = frozenset(
-    ("group", "arm", "treatment", "two", "three", "time", "point", "either", "end", "any")
-)
 # "decreased from 32.9% to 29.4%": a change within one arm.
 _FROM_TO = re.compile(r"\bfrom\s+-?\d[^;]{0,40}?\bto\s+-?\d", re.IGNORECASE)
 _ARM_NAMES = CONTROL_WORDS | frozenset(("intervention", "experimental", "active", "treated"))
@@ -153,7 +143,7 @@ def _denied_in_next_sentence(abstract: Abstract, sentence: Sentence, arms: froze
     after = abstract.sentences[following]
     if after.role != sentence.role or not cues.BETWEEN_DENIED.search(after.text):
         return False
-    return len(after.words - sentence.words - _REFERRING - _ARM_TALK) <= 1
+    return len(after.words - sentence.words - REFERRING - ARM_TALK) <= 1
 
 
 def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
@@ -166,7 +156,7 @@ def _between_groups_denied(text: str, query: frozenset[str]) -> bool:
         if not cues.BETWEEN_DENIED.search(part):
             continue
         named = set(content_words(part))
-        if query & named or (_ANAPHORA & set(words(part)) and not named - _REFERRING):
+        if query & named or (_ANAPHORA & set(words(part)) and not named - REFERRING):
             return True
     # "X fell with Y, but the difference was not significant": "the difference" is the one
     # just stated, in the outcome's own clause or the clause right after it.
