@@ -3,6 +3,7 @@ is which arm's. Each rule has a case where it fires and a control where it must 
 
 from __future__ import annotations
 
+from findings_trials import rules_read
 from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.effect import arm_words, effect_features, read_clause
 from litwatch.classifiers.findings.text import content_words
@@ -15,18 +16,6 @@ def reading(sentence: str, outcome: str, intervention: str, comparator: str):
         arm_words(intervention, comparator),
         arm_words(comparator, intervention),
     )
-
-
-def numbers(sentence: str, outcome: str, intervention: str, comparator: str) -> str:
-    features = effect_features(
-        sentence,
-        frozenset(content_words(outcome)),
-        arm_words(intervention, comparator),
-        arm_words(comparator, intervention),
-    )
-    if features["numbers_up"]:
-        return "up"
-    return "down" if features["numbers_down"] else "none"
 
 
 def test_a_word_of_the_outcome_s_name_is_not_an_arm():
@@ -108,8 +97,8 @@ def test_a_bracketed_spread_between_value_and_arm_is_skipped():
         "Adherent days were {} (26.3) in the intervention group and 69.0% (30.8) in usual care."
     )
     arms = ("oral medication", "usual care")
-    assert numbers(sentence.format("77.4%"), "adherent days", *arms) == "up"
-    assert numbers(sentence.format("57.4%"), "adherent days", *arms) == "down"
+    assert rules_read(sentence.format("77.4%"), "adherent days", *arms, "numbers") == "up"
+    assert rules_read(sentence.format("57.4%"), "adherent days", *arms, "numbers") == "down"
 
 
 def test_a_spread_after_plus_minus_is_not_the_arm_s_value():
@@ -117,8 +106,8 @@ def test_a_spread_after_plus_minus_is_not_the_arm_s_value():
         "Treatment time was {} ± 1.57 min in the snare group and 12.7 ± 2.92 min in the clip group."
     )
     arms = ("snare cauterization", "clip closure")
-    assert numbers(sentence.format("3.26"), "treatment time", *arms) == "down"
-    assert numbers(sentence.format("13.26"), "treatment time", *arms) == "up"
+    assert rules_read(sentence.format("3.26"), "treatment time", *arms, "numbers") == "down"
+    assert rules_read(sentence.format("13.26"), "treatment time", *arms, "numbers") == "up"
 
 
 def test_a_sentence_saying_how_an_outcome_was_measured_is_told_from_a_result():

@@ -7,12 +7,8 @@ alias only, so a reader that does not know the alias reads the arms the wrong wa
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from classify_export import write_export
-from helpers import litwatch_cli
+from findings_trials import answer_trials
 from litwatch.classifiers.findings.aliases import arms_in
 from litwatch.classifiers.findings.effect import mark_groups
 from litwatch.classifiers.findings.reader import effect_in
@@ -92,33 +88,8 @@ TRIALS = {
 }
 
 
-def export(path: Path) -> Path:
-    return write_export(
-        path,
-        [
-            (pmid, f"Trial {pmid}", (("METHODS", methods), ("RESULTS", results)))
-            for pmid, (methods, results, *_) in TRIALS.items()
-        ],
-    )
-
-
-def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    return litwatch_cli(monkeypatch, capsys, "findings", *args)
-
-
 def test_findings_reads_arms_named_by_their_abbreviations_and_labels(monkeypatch, capsys, tmp_path):
-    prompts = tmp_path / "prompts.csv"
-    rows = ["prompt_id,pmid,outcome,intervention,comparator"]
-    for pmid, (_, _, outcome, intervention, comparator, _) in TRIALS.items():
-        rows.append(f'{pmid},{pmid},{outcome},"{intervention}","{comparator}"')
-    prompts.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    code, out, err = run(
-        monkeypatch, capsys, str(export(tmp_path / "t.xml")), "--prompts", str(prompts)
-    )
-    assert code == 0 and err == ""
-    answers = {
-        a["prompt_id"]: (a["label"], a["evidence"]) for a in map(json.loads, out.splitlines())
-    }
+    answers = answer_trials(monkeypatch, capsys, tmp_path, TRIALS)
     expected = {pmid: (trial[-1], trial[1]) for pmid, trial in TRIALS.items()}
     assert answers == expected
 

@@ -8,14 +8,8 @@ denial of any difference."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from classify_export import write_export
-from helpers import litwatch_cli
-from litwatch.classifiers.findings.effect import arm_words, effect_features
-from litwatch.classifiers.findings.text import content_words
+from findings_trials import answer_trials, rules_read
 
 # pmid -> (methods, results, outcome, intervention, comparator, the right label)
 TRIALS = {
@@ -126,48 +120,9 @@ TRIALS = {
 }
 
 
-def export(path: Path) -> Path:
-    return write_export(
-        path,
-        [
-            (pmid, f"Trial {pmid}", (("METHODS", methods), ("RESULTS", results)))
-            for pmid, (methods, results, *_) in TRIALS.items()
-        ],
-    )
-
-
 def test_findings_reads_verdicts_through_the_outcome_s_direction(monkeypatch, capsys, tmp_path):
-    prompts = tmp_path / "prompts.csv"
-    rows = ["prompt_id,pmid,outcome,intervention,comparator"]
-    for pmid, (_, _, outcome, intervention, comparator, _) in TRIALS.items():
-        rows.append(f'{pmid},{pmid},{outcome},"{intervention}","{comparator}"')
-    prompts.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    code, out, err = litwatch_cli(
-        monkeypatch,
-        capsys,
-        "findings",
-        str(export(tmp_path / "t.xml")),
-        "--prompts",
-        str(prompts),
-    )
-    assert code == 0 and err == ""
-    answers = {
-        a["prompt_id"]: (a["label"], a["evidence"]) for a in map(json.loads, out.splitlines())
-    }
+    answers = answer_trials(monkeypatch, capsys, tmp_path, TRIALS)
     assert answers == {pmid: (trial[-1], trial[1]) for pmid, trial in TRIALS.items()}
-
-
-def direction(sentence: str, outcome: str, intervention: str, comparator: str) -> str:
-    """What the rules alone read: "up", "down" or "none"."""
-    features = effect_features(
-        sentence,
-        frozenset(content_words(outcome)),
-        arm_words(intervention, comparator),
-        arm_words(comparator, intervention),
-    )
-    if features["rule_up"]:
-        return "up"
-    return "down" if features["rule_down"] else "none"
 
 
 @pytest.mark.parametrize(
@@ -216,7 +171,7 @@ def direction(sentence: str, outcome: str, intervention: str, comparator: str) -
     ],
 )
 def test_a_verdict_reads_through_whether_lower_is_better(sentence, outcome, expected):
-    assert direction(sentence, outcome, "wrist band", "sham band") == expected
+    assert rules_read(sentence, outcome, "wrist band", "sham band") == expected
 
 
 @pytest.mark.parametrize(
@@ -246,20 +201,7 @@ def test_a_verdict_reads_through_whether_lower_is_better(sentence, outcome, expe
     ],
 )
 def test_a_comparative_after_its_word_measures_that_word(sentence, outcome, expected):
-    assert direction(sentence, outcome, "wrist band", "sham band") == expected
-
-
-def values(sentence: str, outcome: str) -> str:
-    """Which arm's value the numbers put higher: "up" for the wrist band, "down", "none"."""
-    features = effect_features(
-        sentence,
-        frozenset(content_words(outcome)),
-        arm_words("wrist band", "sham band"),
-        arm_words("sham band", "wrist band"),
-    )
-    if features["numbers_up"]:
-        return "up"
-    return "down" if features["numbers_down"] else "none"
+    assert rules_read(sentence, outcome, "wrist band", "sham band") == expected
 
 
 @pytest.mark.parametrize(
@@ -276,4 +218,5 @@ def values(sentence: str, outcome: str) -> str:
     ],
 )
 def test_a_value_named_after_each_arm_is_that_arm_s(sentence, expected):
-    assert values(sentence, "step count") == expected
+    # Which arm's value the numbers put higher: "up" for the wrist band.
+    assert rules_read(sentence, "step count", "wrist band", "sham band", "numbers") == expected

@@ -6,12 +6,8 @@ outcome. Every trial here is written for this test."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from classify_export import write_export
-from helpers import litwatch_cli
+from findings_trials import ask_findings, export_abstracts
 from litwatch.classifiers.findings.model import FindingsModel, save_model, shipped_model
 from litwatch.classifiers.findings.reader import effect_in
 from litwatch.classifiers.findings.text import read_abstract
@@ -96,16 +92,6 @@ def evidence_inference_set(corpus):
     return evidence_inference(corpus / "evidence-inference")
 
 
-def export(path: Path) -> Path:
-    return write_export(
-        path,
-        [
-            (pmid, f"Trial {pmid}", (("METHODS", METHODS), ("RESULTS", results)))
-            for pmid, (results, *_) in TRIALS.items()
-        ],
-    )
-
-
 @pytest.mark.parametrize("strength", EFFECT_CS)
 def test_each_outcome_of_a_sentence_is_read_by_its_own_clause_at_every_strength(
     evidence_inference_set, tmp_path, strength
@@ -123,7 +109,10 @@ def test_each_outcome_of_a_sentence_is_read_by_its_own_clause_at_every_strength(
         "balanced",
     )
     model = FindingsModel(shipped_model().ranking, effect)
-    records = {r.pmid: r for r in parse_xml(export(tmp_path / "t.xml"))}
+    abstracts_written = {pmid: (METHODS, trial[0]) for pmid, trial in TRIALS.items()}
+    records = {
+        r.pmid: r for r in parse_xml(export_abstracts(tmp_path / "t.xml", abstracts_written))
+    }
     for pmid in ("94000001", "94000002", "94000003", "94000004"):
         _, outcome, intervention, comparator, label = TRIALS[pmid]
         call = effect_in(
@@ -141,14 +130,12 @@ def test_findings_with_a_model_train_findings_would_make_reads_every_trial(
     path = tmp_path / "retrained.skops"
     save_model(train_model(abstracts, prompts, calibrate=False), path)
     monkeypatch.setenv("LITWATCH_FINDINGS_MODEL", str(path))
-    table = tmp_path / "prompts.csv"
-    rows = ["prompt_id,pmid,outcome,intervention,comparator"]
-    for pmid, (_, outcome, intervention, comparator, _) in TRIALS.items():
-        rows.append(f'{pmid},{pmid},{outcome},"{intervention}","{comparator}"')
-    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    code, out, err = litwatch_cli(
-        monkeypatch, capsys, "findings", str(export(tmp_path / "t.xml")), "--prompts", str(table)
+    answers = ask_findings(
+        monkeypatch,
+        capsys,
+        tmp_path,
+        {pmid: (METHODS, trial[0]) for pmid, trial in TRIALS.items()},
+        {pmid: trial[1:4] for pmid, trial in TRIALS.items()},
     )
-    assert code == 0 and err == ""
-    answers = {a["prompt_id"]: a["label"] for a in map(json.loads, out.splitlines())}
+    answers = {pmid: answer["label"] for pmid, answer in answers.items()}
     assert answers == {pmid: trial[-1] for pmid, trial in TRIALS.items()}
