@@ -22,6 +22,7 @@ import hmac
 import json
 import logging
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -494,6 +495,11 @@ def serve(
     **options: Any,  # StandInOptions' fields, each of its own type
 ) -> None:
     """Load the corpus and answer E-utilities requests until interrupted (the CLI's entry)."""
+    if threading.current_thread() is threading.main_thread():
+        # Until interrupted, whatever a parent left of SIGINT: ignored or blocked, it is
+        # inherited across exec and Python keeps it so, and the stand-in outlived a Ctrl-C.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     corpus = load_corpus(corpus_paths, StandInOptions(**options).corpus_options())
     standin = StandIn(corpus, StandInOptions(**options))
     server = start(standin, host, port)

@@ -91,3 +91,43 @@ def test_a_corpus_without_records_is_one_line(litwatch, cli_env, tmp_path):
     assert one_line(result.stderr) == (
         f"litwatch: corpus {folder}: no PubMed records with an entrez date to serve"
     )
+
+
+# Runs the command with SIGINT ignored and blocked, as a parent (a supervisor, a thread that
+# blocks signals, `nohup`) can leave it: both are inherited across exec.
+IGNORING_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}); os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
+def test_ctrl_c_stops_the_standin_whatever_sigint_state_it_inherits(corpus, cli_env, tmp_path):
+    """`litwatch standin` serves until interrupted. Started by a parent that ignored or blocked
+    SIGINT, Python keeps it so and the stand-in never stopped (seen once in a test run: it
+    outlived a SIGINT by 30 s). It now takes SIGINT as an interrupt itself."""
+    command = [LITWATCH, "standin", "--corpus", corpus / "ontopic", "--port", "0"]
+    standin = subprocess.Popen(
+        [sys.executable, "-c", IGNORING_SIGINT, *map(str, command)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    hung = threading.Timer(60, standin.kill)
+    hung.start()
+    try:
+        assert standin.stdout is not None
+        url = standin.stdout.readline().split()[3]
+        with urlopen(url + "esearch.fcgi?db=pubmed&term=metformin&retmax=0", timeout=30) as found:
+            assert found.status == 200
+        standin.stdout.readline()  # the control token: it is serving
+    finally:
+        hung.cancel()
+        standin.send_signal(signal.SIGINT)
+    try:
+        _, errors = standin.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        standin.kill()
+        standin.communicate()
+        raise AssertionError("the stand-in ignored SIGINT") from None
+    assert standin.returncode == 0 and "Traceback" not in errors, errors
