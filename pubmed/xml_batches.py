@@ -120,9 +120,7 @@ class _Blocks:
 
     def rest(self) -> bytes:
         """Everything still held, as one buffer (the end of the stream: a small last batch)."""
-        joined = b"".join(self.blocks)
-        self.blocks = [joined] if joined else []
-        return joined
+        return b"".join(self.blocks)
 
 
 def shrinking_sizes(
@@ -132,7 +130,7 @@ def shrinking_sizes(
     the articles not yet batched, estimated from how far into the file the reading is, between
     `smallest` and `largest` ("guided" scheduling).
 
-    Large batches while much is left keep the per-batch cost (a task run each) small; small ones
+    Large batches while much is left keep the per-batch cost (a Dask task each) small; small ones
     at the end keep every worker busy to the end, instead of one worker finishing a whole large
     last batch while the others idle."""
 

@@ -1,7 +1,7 @@
-"""A Dask worker preload (`distributed.worker.preload`) that writes which of the modules a batch
-needs the worker already holds when it starts, before any batch, which of those it must not
-need it holds, and the Dask settings it runs under, into the folder named by the Dask setting `litwatch-test.worker-imports`: one
-file per worker process."""
+"""A Dask worker preload (`distributed.worker.preload`) that writes, when the worker starts and
+before any batch, which of the modules a batch needs it already holds, which of those it must
+not need it holds, and the Dask settings it runs under, into the folder named by the Dask
+setting `litwatch-test.worker-imports`: one file per worker process."""
 
 from __future__ import annotations
 
