@@ -4,6 +4,7 @@ not a Prefect task run (`flows/bulk.py` says why)."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,11 @@ def judge_for(watch_json: str, design_model: Path | None, findings_model: Path |
                 design_model=load_design_model(design_model),
             ),
         )
+        # The Judge and all the worker imported live as long as the worker. Frozen out of the
+        # collector's reach, they are no longer walked by each full collection, which cost a
+        # tenth of a batch's CPU and, run by two workers at once, slowed both on shared caches
+        # (benchmarks/bulk.py).
+        gc.freeze()
     return _judges[key]
 
 
@@ -53,10 +59,10 @@ def classify_batch(
     from litwatch.outputs.parquet import classification_schema, classification_table
     from litwatch.pubmed.xml import parse_xml
 
+    watch, judge = judge_for(watch_json, design_model, findings_model)  # first: see judge_for
     if isinstance(xml, Path):
         xml = xml.read_bytes()
     records = list(parse_xml(xml, source_name=source_file))
-    watch, judge = judge_for(watch_json, design_model, findings_model)
     classifications = judge.classify(records, text_only=text_only)
     schema = classification_schema([gap.name for gap in watch.gaps])
     return classification_table(classifications, source_file, schema)

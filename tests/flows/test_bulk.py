@@ -286,3 +286,26 @@ def test_flow_runs_send_no_heartbeats_to_the_temporary_api_only(prefect_api):
         ):
             assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
         assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 60  # as it was after
+
+
+def test_a_workers_judge_and_imports_are_kept_out_of_the_collectors_walks():
+    """Issue #20 item 7: each full garbage collection in a worker walked the Judge's models and
+    every imported module, about a tenth of a batch's CPU. A worker builds its Judge once and
+    then freezes what it holds, so collections walk only what batches create."""
+    import gc
+
+    from litwatch.flows.bulk_batches import judge_for
+
+    watch = find_watch(load_watches(Settings().watches_file), None)[0]
+    # A watch of its own: the Judge is built here, not taken from an earlier test's.
+    watch_json = watch.model_copy(update={"name": "frozen-heap-probe"}).model_dump_json()
+    try:
+        _, judge = judge_for(watch_json, None)
+        collected = gc.get_objects()
+        assert gc.get_freeze_count() > 0
+        assert not any(held is judge for held in collected)
+        assert not any(held is judge.design_model for held in collected)
+        batch_object = Settings()
+        assert any(held is batch_object for held in gc.get_objects())
+    finally:
+        gc.unfreeze()  # this test process is not a worker
