@@ -47,11 +47,14 @@ def forked_worker_config() -> dict[str, str | bool]:
 # worker's memory every 100 ms, and work stealing every 100 ms, which a queue of like batches
 # handed out as workers free up never needs. Together they cost this process 0.8 of its 2.3 CPU
 # s on the benchmark's 30,000 records (benchmarks/bulk.py, two workers, twice each way).
+# Each worker also sampled its own stack every 10 ms for the dashboard's profile, which no one
+# looks at here: 3.5 of 62 CPU s over the same records with one worker.
 LOCAL_CLUSTER_PACE: dict[str, str | bool] = {
     "distributed.admin.tick.interval": "500ms",
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing": False,
+    "distributed.worker.profile.enabled": False,
 }
 
 

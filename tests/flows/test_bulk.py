@@ -214,7 +214,7 @@ def test_local_workers_start_with_the_classifiers_already_imported_and_no_prefec
     assert result.records == RECORDS
     held = [path.read_text().split() for path in seen.iterdir()]
     # None of worker_imports.AVOIDED, and the local cluster's pace (LOCAL_CLUSTER_PACE).
-    assert held == [[*worker_imports.NEEDED, "tick=500ms"]] * 2, held
+    assert held == [[*worker_imports.NEEDED, "tick=500ms", "profiling=False"]] * 2, held
     assert bulk_flow_run() == ("COMPLETED", 0)
 
 

@@ -18,5 +18,8 @@ AVOIDED = ("prefect", "prefect_dask")  # a batch is a Dask task: Prefect is this
 def dask_setup(worker) -> None:
     folder = Path(dask.config.get("litwatch-test.worker-imports"))
     held = [name for name in NEEDED + AVOIDED if name in sys.modules]
-    pace = [f"tick={dask.config.get('distributed.admin.tick.interval')}"]  # the cluster's pace
+    pace = [  # the cluster's pace, and whether the worker samples its own stack
+        f"tick={dask.config.get('distributed.admin.tick.interval')}",
+        f"profiling={'profile' in worker.periodic_callbacks}",
+    ]
     (folder / f"{os.getpid()}.txt").write_text("\n".join(held + pace))
