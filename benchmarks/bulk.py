@@ -134,7 +134,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=None)
     parser.add_argument("--records", type=int, default=30_000)
-    parser.add_argument("--repeats", type=int, default=2, help="runs per worker count")
+    # Three: on this project's 2-core machine two runs of the same count, minutes apart and
+    # nothing else running, differed by up to 10% (28.9 and 31.9 s), the host's own moods.
+    parser.add_argument("--repeats", type=int, default=3, help="runs per worker count")
     options = parser.parse_args()
 
     from litwatch.settings import Settings
