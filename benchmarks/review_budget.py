@@ -8,8 +8,9 @@ the review queue shows them (least confident first, `classifiers/findings/confid
 2. A learning curve: per rotation of the 5 folds, a model learns from two folds, the calls it
    makes on two other folds form the queue, a reviewer checks its first N calls (the
    annotators' label and sentence stand for the reviewer's), the model learns again with those
-   N checked calls (`train_model(..., checked=...)`, as `litwatch train-findings` will with
-   reviewers' decisions), and the fifth fold, never seen, scores it. Macro-F1 over all five
+   N checked calls (`train_model(..., checked=...)`, as `litwatch train-findings` does with
+   reviewers' decisions: the effect classifier learns them, the sentence ranker does not), and
+   the fifth fold, never seen, scores it. Macro-F1 over all five
    rotations' scored calls, averaged over three deals of the articles into folds (`DRAWS`);
    beside it the spread of single rotations and the gain over no checked calls paired by
    rotation (mean ± standard error), so that a rise can be told from noise.

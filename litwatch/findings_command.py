@@ -268,7 +268,8 @@ def _card_markdown(card: dict) -> str:
         )
         + (
             f"* {card['n_checked']} reviewer-checked labels, each weighing "
-            f"{card['checked_weight']} prompts\n"
+            f"{card['checked_weight']} prompts in the effect classifier (a reviewer checks what "
+            "a sentence says, not which sentence the ranker chose: they do not teach the ranker)\n"
             if card.get("n_checked")
             else "* 0 reviewer-checked labels\n"
         )

@@ -86,7 +86,8 @@ def train_model(
     LitwatchError saying what is missing.
 
     `checked` are calls a reviewer checked (the label they confirmed or corrected, the sentence
-    that says it), learnt from as prompts weighing `checked_weight` each. With `calibrate`, the
+    that says it), learnt from as prompts weighing `checked_weight` each by the effect classifier
+    (its C and the calibration included), not by the sentence ranker. With `calibrate`, the
     confidence calibration is fitted on out-of-fold calls (an inner article-grouped CV) and
     shipped with the model; without, confidences are the raw vote shares (labels are the same)."""
     examples = [*prompts, *checked]
@@ -98,13 +99,17 @@ def train_model(
             f"train-findings: the effect classifier needs prompts of at least two labels of "
             f"{', '.join(LABELS)}; the prompts hold {held}"
         )
-    ranking_rows = [_ranking_data(abstracts[p.pmid], p) for p in examples]
+    # A reviewer checks a call's label, not which sentence reports it: the sentence a checked
+    # call carries is the one the reader already chose, so it teaches the effect classifier
+    # (what the sentence says) and not the sentence ranker (measured: checked calls in the
+    # ranker lowered the learning curve, benchmarks/review_budget.py).
+    ranking_rows = [_ranking_data(abstracts[p.pmid], p) for p in prompts] + [[] for _ in checked]
     cited = {y for rows in ranking_rows for _, y in rows}
     if len(cited) < 2:
         found = "every sentence" if cited == {1} else "no sentence"
         raise LitwatchError(
             f"train-findings: the sentence ranker needs cited and uncited sentences; {found} of "
-            f"the {len(examples)} prompts' abstracts is in their evidence"
+            f"the {len(prompts)} prompts' abstracts is in their evidence"
         )
     effect_rows = [_effect_row(abstracts[p.pmid], p) for p in examples]
     truth = [p.label for p in examples]

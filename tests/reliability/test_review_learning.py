@@ -15,6 +15,7 @@ import pytest
 from digest_steps import make_digest, render_digest
 from litwatch.classifiers.design import classify_designs, load_design_model
 from litwatch.classifiers.design.training_data import CHECKED_DESIGN_WEIGHT
+from litwatch.classifiers.findings.model import load_model
 from litwatch.classifiers.findings.training import CHECKED_WEIGHT
 from litwatch.core.digest import RANKED_LOWER
 from litwatch.flows.classifying import classify_pending
@@ -185,6 +186,11 @@ def test_train_findings_learns_checked_domain_calls_with_their_sentences(
         == json.loads(plain_out.with_name("findings_card.json").read_text())["n_prompts"]
     )
     assert "* 2 reviewer-checked labels" in out.with_name("findings_card.md").read_text()
+    # A reviewer checked what the sentence says, not which sentence says it (the sentence is
+    # the one the reader chose): the checks teach the effect classifier, not the ranker.
+    plain, learnt = load_model(plain_out), load_model(out)
+    assert learnt.ranking == plain.ranking
+    assert learnt.effect != plain.effect
 
 
 NOT_RELEVANT = ("99000019", "99000020", "28932240")  # an editorial, a rat study, a review
