@@ -77,9 +77,10 @@ PACED_PROCESS = """
 import sys, time
 from pathlib import Path
 from litwatch.pubmed.ratelimit import limiter_for
-state_dir, go, calls = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+state_dir, calls = Path(sys.argv[1]), int(sys.argv[2])
 limiter = limiter_for("http://127.0.0.1:1/processes/", keyed=True, rate=10, state_dir=state_dir)
-time.sleep(max(0.0, go - time.monotonic()))
+print("ready", flush=True)
+sys.stdin.readline()  # the go, given once both processes are ready
 for _ in range(calls):
     limiter.acquire()
     print(time.monotonic(), flush=True)
@@ -88,18 +89,25 @@ for _ in range(calls):
 
 def test_two_processes_share_one_limit(tmp_path):
     calls = 6
-    go = time.monotonic() + 1.0  # monotonic time is one clock for the machine: start together
     processes = [
         subprocess.Popen(
-            [sys.executable, "-P", "-c", PACED_PROCESS, str(tmp_path), repr(go), str(calls)],
+            [sys.executable, "-P", "-c", PACED_PROCESS, str(tmp_path), str(calls)],
             cwd=tmp_path,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
+    # Both start together once both have started up: a fixed head start of 1 s was not always
+    # enough for the imports on a busy machine, and one process then ran alone.
+    assert [process.stdout.readline() for process in processes] == ["ready\n"] * 2
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
     outputs = [process.communicate(timeout=30)[0] for process in processes]
     assert all(process.returncode == 0 for process in processes)
+    # Monotonic time is one clock for the whole machine, so the two processes' times compare.
     per_process = [[float(line) for line in output.split()] for output in outputs]
     starts = per_process[0] + per_process[1]
 
