@@ -109,7 +109,6 @@ class Judge:
             )
             topic = is_topic_relevant(record, attributes, self.topic, text) if self.topic else None
             gaps = assess_gaps(record, design.label, attributes, self.gaps, topic=topic, text=text)
-            findings = self.findings_definition
             abstract = read_abstract(record)
             found = (
                 read_findings_in(
