@@ -74,17 +74,17 @@ def run(
     ] = None,
 ) -> None:
     """Run the weekly flow now for one watch or all of them (real NCBI unless configured)."""
-    from litwatch.embedded_api import end_with_this_process
+    from litwatch.embedded_api import flows_in_this_process
     from litwatch.flows.weekly import run_watches
     from litwatch.outputs.targets import check_output_folder
 
     settings = _settings(watches, **({"output_dir": out} if out else {}))
     check_output_folder(settings.out_dir, "--out" if out else "output folder")
     moment = _time_option("--now", now) if now else datetime.now(UTC)
-    end_with_this_process(analytics=settings.prefect_analytics)
     _user_errors_without_tracebacks_on_console()
-    for result in run_watches(settings, watch_name=watch, now=moment):
-        typer.echo(result.summary_line())
+    with flows_in_this_process(analytics=settings.prefect_analytics):
+        for result in run_watches(settings, watch_name=watch, now=moment):
+            typer.echo(result.summary_line())
 
 
 @app.command()
@@ -101,14 +101,13 @@ def demo(
     ] = None,
 ) -> None:
     """Offline demo: a local E-utilities stand-in replays the corpus over simulated weeks."""
-    from litwatch.embedded_api import end_with_this_process
+    from litwatch.embedded_api import flows_in_this_process
     from litwatch.flows.demo import offline_prefect, run_demo
     from litwatch.outputs.targets import check_output_folder
 
     settings = _settings(**({"corpus_dir": corpus} if corpus else {}))
     check_output_folder(out, "--out")
-    end_with_this_process(analytics=settings.prefect_analytics)
-    with offline_prefect():
+    with flows_in_this_process(analytics=settings.prefect_analytics), offline_prefect():
         run_demo(settings, weeks=weeks, out_dir=out, echo=typer.echo)
 
 
@@ -119,12 +118,12 @@ def import_(
     watches: WatchesFileOption = None,
 ) -> None:
     """Import PubMed files you already have into a watch's store."""
-    from litwatch.embedded_api import end_with_this_process
+    from litwatch.embedded_api import flows_in_this_process
     from litwatch.flows.importing import import_files
 
     settings = _settings(watches)
-    end_with_this_process(analytics=settings.prefect_analytics)
-    summary = import_files(settings, watch, files, now=datetime.now(UTC))
+    with flows_in_this_process(analytics=settings.prefect_analytics):
+        summary = import_files(settings, watch, files, now=datetime.now(UTC))
     typer.echo(summary)
 
 
@@ -142,7 +141,7 @@ def backfill(
     watches: WatchesFileOption = None,
 ) -> None:
     """Build a watch's store and evidence summary from its history; a stopped backfill resumes."""
-    from litwatch.embedded_api import end_with_this_process
+    from litwatch.embedded_api import flows_in_this_process
     from litwatch.flows.backfill import backfill_flow
     from litwatch.outputs.targets import check_output_folder
     from litwatch.progress import progress_bar
@@ -155,8 +154,10 @@ def backfill(
     backfill_span(first, last, date.today(), slice_days)
     settings = _settings(watches)
     check_output_folder(settings.out_dir, "output folder")  # the summary, after hours of work
-    end_with_this_process(analytics=settings.prefect_analytics)
-    with progress_bar(f"backfill {watch}") as update:
+    with (
+        flows_in_this_process(analytics=settings.prefect_analytics),
+        progress_bar(f"backfill {watch}") as update,
+    ):
         result = backfill_flow(
             watch,
             since=first,

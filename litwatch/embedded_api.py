@@ -128,6 +128,17 @@ def without_heartbeats_if_temporary() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def flows_in_this_process(*, analytics: bool) -> Iterator[None]:
+    """For a command that runs its flows in this process: the temporary API ends with the
+    process (`end_with_this_process`), and the flow runs within send it no heartbeats
+    (`without_heartbeats_if_temporary`: each run's end no longer waits up to a second for the
+    heartbeat thread; the demo's 13 runs waited 6.6 s in all, profiled)."""
+    end_with_this_process(analytics=analytics)
+    with without_heartbeats_if_temporary():
+        yield
+
+
 def _end_when_it_ends(server, process: subprocess.Popen) -> None:
     """Wait for the API process to end; unless it was stopped on purpose (or replaced, as
     Prefect does when its port was taken), say so in one line and end this process and the

@@ -143,6 +143,39 @@ def test_the_prefect_analytics_setting_decides_what_the_temporary_api_is_told(
     assert told in [variable.lower() for variable in environment]
 
 
+def test_flows_that_a_command_runs_on_the_temporary_api_send_it_no_heartbeats(monkeypatch):
+    """`litwatch run`, `demo`, `import` and `backfill` run their flows inside
+    `flows_in_this_process`. Prefect's heartbeat thread sleeps in one-second steps, and each
+    flow run's end waited for it: the demo's 13 runs waited 6.6 s in all (profiled; the demo
+    took 43.6 s before, 37.2 s after, the same files). The temporary API ends with the process,
+    so no heartbeat would be read; with an API configured, Prefect's setting stands."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    from litwatch.embedded_api import flows_in_this_process
+
+    monkeypatch.setattr(SubprocessASGIServer, "_instances", {})  # none started in this test
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60}):
+        with (
+            temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}),
+            flows_in_this_process(analytics=False),
+        ):
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 60  # a lasting API reads them
+            assert SubprocessASGIServer._instances == {}  # and litwatch starts no server
+        with (
+            temporary_settings(restore_defaults={PREFECT_API_URL}),
+            flows_in_this_process(analytics=False),
+        ):
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
+            # the temporary API, when a flow starts it, is litwatch's: it ends with the process
+            assert type(SubprocessASGIServer._instances[None]).__name__ == "_EndsWithParent"
+        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 60  # as it was after
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
