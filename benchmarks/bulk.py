@@ -69,12 +69,16 @@ def timed_run(
     """(records, wall seconds, CPU seconds of this process and the Dask workers, CPU seconds of
     this process alone: reading, spooling batches, writing Parquet, Prefect's client side, CPU
     seconds of the temporary Prefect API server: the flow run's states and logs). The
-    workers' CPU is counted once they exit."""
+    workers' CPU is counted once they exit. Run as `litwatch classify-bulk` runs it, inside
+    `flows_in_this_process` (the temporary API ends with this process; no heartbeats)."""
     from litwatch.flows.bulk import classify_bulk
+
+    from litwatch.embedded_api import flows_in_this_process
 
     cpu_before, own_before, api_before = _cpu_seconds(), _own_cpu_seconds(), _api_cpu_seconds()
     started = time.perf_counter()
-    result = classify_bulk([source], out, settings=settings, workers=workers)
+    with flows_in_this_process(analytics=settings.prefect_analytics):
+        result = classify_bulk([source], out, settings=settings, workers=workers)
     took = time.perf_counter() - started
     return (
         result.records,

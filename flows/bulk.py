@@ -240,19 +240,13 @@ def classify_bulk(
     import dask
     from litwatch.flows.dask_runner import forked_worker_config, quiet_stream_closes
 
-    from litwatch.embedded_api import without_heartbeats_if_temporary
-
     runner = dask_task_runner(workers, scheduler)
     started = time.perf_counter()
     # A batch is data shipped once to one worker (about 15 MB for 1,000 records), not a task
     # graph that grew by accident, which is what Dask's 10 MB warning is for.
     config = {"distributed.admin.large-graph-warning-threshold": "256MB"}
     local = {**config, **forked_worker_config()} if not scheduler else None
-    with (
-        dask.config.set(local or config),
-        quiet_stream_closes() if local else nullcontext(),
-        without_heartbeats_if_temporary(),
-    ):
+    with dask.config.set(local or config), quiet_stream_closes() if local else nullcontext():
         records, batches = bulk_classify_flow.with_options(task_runner=runner)(
             [Path(path) for path in files],
             Path(out),

@@ -267,16 +267,18 @@ def classify_bulk(
 
     _require_bulk_extra()
 
-    from litwatch.embedded_api import end_with_this_process
+    from litwatch.embedded_api import flows_in_this_process
     from litwatch.flows.bulk import classify_bulk as run_bulk
     from litwatch.progress import LocalUpdate, progress_bar
 
     settings = _settings(watches)
-    end_with_this_process(analytics=settings.prefect_analytics)
     _user_errors_without_tracebacks_on_console()
     # Dask logs each worker's start and stop at INFO: noise around the progress bar.
     logging.getLogger("distributed").setLevel(logging.WARNING)
-    with progress_bar("classify-bulk") as update:
+    with (
+        flows_in_this_process(analytics=settings.prefect_analytics),
+        progress_bar("classify-bulk") as update,
+    ):
         result = run_bulk(
             files,
             out,

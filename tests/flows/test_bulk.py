@@ -264,30 +264,6 @@ def test_a_stream_the_cluster_closed_itself_is_not_reported_but_a_fault_is(caplo
     assert "Batched Comm Closed" in caplog.text
 
 
-def test_flow_runs_send_no_heartbeats_to_the_temporary_api_only(prefect_api):
-    """Issue #20 item 7: Prefect's heartbeat thread sleeps in one-second steps, and each flow
-    run's end waited for it (0.2 to 0.8 s of a bulk run's end, benchmarks/bulk.py). Heartbeats
-    let a lasting server mark a dead run crashed; the temporary API ends with this process.
-    With PREFECT_API_URL set (this fixture's API), Prefect's setting stands."""
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-        temporary_settings,
-    )
-
-    from litwatch.embedded_api import without_heartbeats_if_temporary
-
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60}):
-        with without_heartbeats_if_temporary():
-            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 60  # a configured API
-        with (
-            temporary_settings(restore_defaults={PREFECT_API_URL}),
-            without_heartbeats_if_temporary(),
-        ):
-            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
-        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 60  # as it was after
-
-
 def test_a_workers_judge_and_imports_are_kept_out_of_the_collectors_walks():
     """Issue #20 item 7: each full garbage collection in a worker walked the Judge's models and
     every imported module, about a tenth of a batch's CPU. A worker builds its Judge once and

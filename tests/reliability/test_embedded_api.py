@@ -144,7 +144,7 @@ def test_the_prefect_analytics_setting_decides_what_the_temporary_api_is_told(
 
 
 def test_flows_that_a_command_runs_on_the_temporary_api_send_it_no_heartbeats(monkeypatch):
-    """`litwatch run`, `demo`, `import` and `backfill` run their flows inside
+    """`litwatch run`, `demo`, `import`, `backfill` and `classify-bulk` run their flows inside
     `flows_in_this_process`. Prefect's heartbeat thread sleeps in one-second steps, and each
     flow run's end waited for it: the demo's 13 runs waited 6.6 s in all (profiled; the demo
     took 43.6 s before, 37.2 s after, the same files). The temporary API ends with the process,
