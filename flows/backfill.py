@@ -26,10 +26,9 @@ from litwatch.flows.digesting import (
     summary_task,
 )
 from litwatch.flows.ingest import IngestStats, ingest_windows
-from litwatch.flows.live import LIVE_INPUTS
+from litwatch.flows.live import LIVE_INPUTS, as_is
 from litwatch.pubmed.windows import DateWindow, backfill_span, slices_to_do
 from prefect import flow, get_run_logger, task
-from prefect.utilities.annotations import quote
 
 from litwatch.config import Watch, find_watch, load_watches
 from litwatch.settings import Settings
@@ -147,27 +146,25 @@ def backfill_flow(
             # machine takes it over as stale while this one is still going.
             lock.refresh(datetime.now().astimezone())
             stats = slice_task(
-                client, store, watch, window, now, design_model, settings.findings_model
+                client, store, as_is(watch), window, now, design_model, settings.findings_model
             )
             total = total + stats
             if progress:
                 progress(number, slices, window, stats)
         with recorded_run(store, watch.name, (span.first, span.last), now) as run:
-            classify_task(store, watch, design_model, settings.findings_model)
-            recorded = digest_task(store, watch, run.run_id, now)
+            classify_task(store, as_is(watch), design_model, settings.findings_model)
+            recorded = digest_task(store, as_is(watch), run.run_id, now)
             digest = recorded.digest
             out_dir = settings.out_dir / watch.name
-            paths = summary_task(store, watch, out_dir, now, quote(recorded.statements))  # type: ignore[arg-type]
+            # as_is(): a digest of the whole history is large (seconds for Prefect to walk).
+            paths = summary_task(store, as_is(watch), out_dir, now, as_is(recorded.statements))
             delivered: tuple[str, ...] = ()
-            # quote(): a digest of the whole history is large, and Prefect would otherwise walk
-            # it (seconds) each time it is a task's input. Prefect unwraps it before the call,
-            # but a task's type takes its function's parameters as they are: hence the ignores.
             if deliver:
-                paths |= render_task(quote(recorded), watch, out_dir, settings)  # type: ignore[call-overload]
-                artifacts_task(quote(digest), paths, watch)  # type: ignore[call-overload]
-                delivered = deliver_task(store, watch, settings, out_dir, now)
+                paths |= render_task(as_is(recorded), as_is(watch), out_dir, settings)
+                artifacts_task(as_is(digest), paths, as_is(watch))
+                delivered = deliver_task(store, as_is(watch), settings, out_dir, now)
             else:
-                settle_unsent_task(store, watch, quote(digest), run.run_id, now)  # type: ignore[call-overload]
+                settle_unsent_task(store, as_is(watch), as_is(digest), run.run_id, now)
             run.stats = total.as_dict()
     result = BackfillResult(
         watch=watch.name,

@@ -24,8 +24,8 @@ from litwatch.flows.digesting import (
     summary_task,
 )
 from litwatch.flows.ingest import IngestStats, ingest_task, search_task
+from litwatch.flows.live import as_is
 from prefect import flow, get_run_logger
-from prefect.utilities.annotations import quote
 
 from litwatch.config import find_watch, load_watches
 from litwatch.settings import Settings
@@ -93,21 +93,21 @@ def watch_flow(
                 start_date=watch.start_date,
             )
         with recorded_run(store, watch.name, window, now) as run:
-            windows = search_task(client, watch, window)
-            stats = ingest_task(client, store, run.run_id, watch, windows, now)
-            classify_task(store, watch, design_model, settings.findings_model)
-            recorded = digest_task(store, watch, run.run_id, now)
+            windows = search_task(client, as_is(watch), window)
+            stats = ingest_task(client, store, run.run_id, as_is(watch), windows, now)
+            classify_task(store, as_is(watch), design_model, settings.findings_model)
+            recorded = digest_task(store, as_is(watch), run.run_id, now)
             digest = recorded.digest
             out_dir = settings.out_dir / watch.name
             paths = {}
             if deliver:
-                paths = render_task(recorded, watch, out_dir, settings)
-                paths |= summary_task(store, watch, out_dir, now, quote(recorded.statements))  # type: ignore[arg-type]
-                artifacts_task(digest, paths, watch)
-                delivered = deliver_task(store, watch, settings, out_dir, now)
+                paths = render_task(as_is(recorded), as_is(watch), out_dir, settings)
+                paths |= summary_task(store, as_is(watch), out_dir, now, as_is(recorded.statements))
+                artifacts_task(as_is(digest), paths, as_is(watch))
+                delivered = deliver_task(store, as_is(watch), settings, out_dir, now)
             else:
                 delivered = ()
-                settle_unsent_task(store, watch, digest, run.run_id, now)
+                settle_unsent_task(store, as_is(watch), as_is(digest), run.run_id, now)
             run.stats = stats.as_dict()
     result = RunResult(
         watch=watch.name,
