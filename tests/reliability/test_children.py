@@ -6,12 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import children
+from forking import SUPPORT
 
-PROBE = """
-import children
-context = children.fork_server()
-process = context.Process(target=children.exit_warm)
+# In a fresh interpreter, so that no fork server started by an earlier test is reused; the
+# support folder on sys.path as pytest puts it there, not on PYTHONPATH.
+PROBE = f"""
+import sys
+sys.path.insert(0, {str(SUPPORT)!r})
+import forking
+context = forking.warm_fork_server("children")
+process = context.Process(target=forking.exit_warm, args=("children",))
 process.start()
 process.join()
 raise SystemExit(process.exitcode)
@@ -19,10 +23,7 @@ raise SystemExit(process.exitcode)
 
 
 def test_a_child_of_the_fork_server_finds_the_support_module_already_imported():
-    # A fresh interpreter, so that no fork server started by an earlier test is reused; the
-    # folder comes on sys.path as pytest puts it there, not on PYTHONPATH.
-    probe = f"import sys; sys.path.insert(0, {str(children.SUPPORT)!r})\n" + PROBE
     finished = subprocess.run(
-        [sys.executable, "-c", probe], check=False, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE], check=False, capture_output=True, text=True, timeout=120
     )
     assert finished.returncode == 0, (finished.returncode, finished.stderr[-2000:])

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from forking import warm_fork_server
 from helpers import NCBI_KEY, SMTP_PASSWORD
 from litwatch.classifiers.design import load_design_model
 
@@ -35,7 +35,6 @@ load_design_model(None)
 
 
 SUPPORT = Path(__file__).resolve().parent
-_IMPORTED_IN = os.getpid()  # see exit_warm()
 
 
 def child_env(settings: Settings, crash_at: str = "") -> dict[str, str]:
@@ -81,30 +80,8 @@ def _litwatch(argv: Sequence[str], env: Mapping[str, str], output: str | None) -
 
 
 def fork_server() -> multiprocessing.context.ForkServerContext:
-    """A fork-server context that preloads this module (and so everything it imports), started.
-
-    The fork server is a fresh interpreter that imports the preload by name and silently skips
-    a name it cannot import; Python 3.11's does not take the parent's sys.path (where pytest
-    put this folder), so it is started here with the folder on PYTHONPATH. Without it, every
-    child imported Prefect, scikit-learn and the models itself: 3.5 s a child, not 0.01 s."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(SUPPORT), before)))
-    try:
-        multiprocessing.forkserver.ensure_running()
-    finally:
-        if before is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = before
-    return context
-
-
-def exit_warm() -> None:
-    """A child's target: exit 0 if this module was imported before the child started (in the
-    fork server's process: the preload worked), 1 if the child had to import it itself."""
-    sys.exit(0 if _IMPORTED_IN != os.getpid() else 1)
+    """A fork-server context that preloads this module (and so everything it imports)."""
+    return warm_fork_server(__name__)
 
 
 def litwatch_process(
