@@ -28,7 +28,8 @@ def as_is(value: T) -> T:
     Before each task call Prefect visits every element of its arguments, twice (to resolve
     futures, and to record the inputs of the task run). A watch's definitions, a digest and
     its statements hold thousands of elements and no future: 5 ms a watch, 1.6 of the demo's
-    30 s. `quote` is Prefect's way to skip that, and Prefect unwraps it before the call; typed
-    as the value, so a task's signature is checked as for the value itself. Only for a task's
-    argument, inline: anywhere else it is the wrapper, not the value."""
+    30 s. `quote` is Prefect's way to skip that, and Prefect unwraps it before the call (its
+    UI then draws no edge from the task that returned the value). Typed as the value, so a
+    task's signature is checked as for the value itself. Only for a task's argument, inline:
+    anywhere else it is the wrapper, not the value."""
     return cast(T, quote(value))
