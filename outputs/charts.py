@@ -64,20 +64,20 @@ def design_bar(design_counts: Sequence[tuple[str, int]]) -> bytes:
 
 
 def records_per_year(designs_by_year: Sequence[tuple[int, str]]) -> bytes:
-    """Stacked bars: records per publication year, split by design."""
+    """Stacked bars: records per publication year, split by design, on a time axis (a year
+    without records is a gap, not skipped)."""
     counts = Counter(designs_by_year)
     years = sorted({year for year, _ in counts})
     figure, axes = plt.subplots(figsize=(7, 3.6))
-    axes.xaxis.update_units([str(y) for y in years])  # every year on the axis, in order
     bottom = dict.fromkeys(years, 0)
     for design in DESIGNS:
-        # Bars only for the years that have records of this design: the zero-height bars for
-        # the others drew nothing and took most of the chart's time (0.45 of 0.5 s at 300 records).
+        # Bars only for the years that have records of this design: zero-height bars draw
+        # nothing, and drawing them took most of the chart's time.
         heights = {year: counts[year, design] for year in years if counts[year, design]}
         if not heights:
             continue
         axes.bar(
-            [str(year) for year in heights],
+            list(heights),
             list(heights.values()),
             bottom=[bottom[year] for year in heights],
             label=design_label(design),
@@ -87,11 +87,15 @@ def records_per_year(designs_by_year: Sequence[tuple[int, str]]) -> bytes:
             bottom[year] += height
     axes.set_ylabel("records")
     _whole_number_ticks(axes.yaxis)
-    axes.tick_params(axis="x", labelrotation=45)
     if years:
+        # Whole years, as many as fit, and a year's room on each side (one year alone is a bar,
+        # not the whole plot).
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+        axes.set_xlim(years[0] - 1, years[-1] + 1)
         axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     else:
         axes.text(0.5, 0.5, "no records yet", ha="center", transform=axes.transAxes)
+        axes.set_xticks([])
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
     return _png(figure)
