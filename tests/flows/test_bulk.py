@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import distributed  # noqa: F401  (its defaults in Dask's config: see below)
@@ -191,27 +194,36 @@ def test_local_workers_start_with_the_classifiers_already_imported_and_no_prefec
     """Issue #20 item 7: each local worker imported Prefect's task engine itself at its first
     batch (about 0.7 CPU s, on the cores the other worker and this process need), and one not
     told this process's API address started an API of its own. The server the workers are
-    forked from imports the classifiers once, and a batch, a Dask task, needs no Prefect."""
-    import dask
+    forked from imports the classifiers once, and a batch, a Dask task, needs no Prefect.
+
+    Run as `litwatch classify-bulk`, in a process of its own as users run it: a process has one
+    fork server, and in this one a test before may have started it with another preload (the
+    reliability tests' children, which import Prefect)."""
+    import json
+
     import worker_imports
+    from prefect.settings import PREFECT_API_URL
 
     source = baseline_file(corpus, tmp_path)
     seen = tmp_path / "imports"
     seen.mkdir()
-    with dask.config.set(
-        {
-            "distributed.worker.preload": [worker_imports.__file__],
-            "litwatch-test.worker-imports": str(seen),
-        }
-    ):
-        result = classify_bulk(
-            [source],
-            tmp_path / "out.parquet",
-            settings=Settings(data_dir=tmp_path / "data"),
-            workers=2,
-            batch_size=150,
-        )
-    assert result.records == RECORDS
+    (tmp_path / "settings.toml").write_text("")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
+    env |= {
+        "LITWATCH_SETTINGS_FILE": str(tmp_path / "settings.toml"),
+        "LITWATCH_DATA_DIR": str(tmp_path / "data"),
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        # Dask reads its settings from DASK_* variables too (a list as a Python literal).
+        "DASK_DISTRIBUTED__WORKER__PRELOAD": json.dumps([worker_imports.__file__]),
+        "DASK_LITWATCH_TEST__WORKER_IMPORTS": str(seen),
+    }
+    command = [sys.executable, "-m", "litwatch", "classify-bulk", str(source)]
+    command += ["--out", str(tmp_path / "out.parquet"), "--workers", "2", "--batch-size", "150"]
+    done = subprocess.run(
+        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"classified {RECORDS} records" in done.stdout, done.stdout
     held = [path.read_text().split() for path in seen.iterdir()]
     # None of worker_imports.AVOIDED, and the local cluster's pace (LOCAL_CLUSTER_PACE).
     assert held == [[*worker_imports.NEEDED, "tick=500ms", "profiling=False"]] * 2, held
