@@ -48,19 +48,13 @@ def expected_changes(corpus: Corpus, last_run: datetime) -> tuple[set[str], set[
 
 
 def simulate(
-    sim_corpus: Corpus,
-    tmp_path: Path,
-    deliver: bool = True,
-    entrez_timeout: float = 2.0,
-    **standin_options,
+    sim_corpus: Corpus, tmp_path: Path, deliver: bool = True, **standin_options
 ) -> tuple[list[Digest], object]:
     """Backfill to START, then one run per simulated Monday; the digests in order. Without
     `deliver`, each week's digest is recorded but neither rendered, summarised nor sent."""
     watches = write_watch_file(tmp_path, QUERY)
     with running_standin(corpus=sim_corpus, now=START, **standin_options) as standin:
-        settings = settings_for(
-            standin.base_url, tmp_path / "data", watches, entrez_timeout=entrez_timeout
-        )
+        settings = settings_for(standin.base_url, tmp_path / "data", watches)
         watch_flow("sim", now=START, settings=settings, since=date(1900, 1, 1), deliver=False)
         for week in range(1, WEEKS + 1):
             now = START + timedelta(weeks=week)
@@ -106,16 +100,14 @@ def test_every_matching_record_is_new_in_exactly_one_weekly_digest(sim_corpus, c
 def test_faulted_requests_give_the_same_digests(prefect_api, sim_corpus, clean_digests, tmp_path):
     clean = clean_digests
     # The faults are in E-utilities: what the digests hold is compared, so they are recorded
-    # and not rendered (the clean simulation renders and summarises every week). A stall
-    # outlasts the client's timeout, which stays well above a normal answer's time here.
+    # and not rendered (the clean simulation renders and summarises every week).
     faulted, log = simulate(
         sim_corpus,
         tmp_path / "faulted",
         deliver=False,
-        entrez_timeout=1.0,
         fault_rate=0.2,
         fault_seed=5,
-        stall_seconds=1.5,
+        stall_seconds=3.0,
     )
     faults = Counter(entry.fault for entry in log.entries() if entry.fault)
     assert sum(faults.values()) >= 5, faults
