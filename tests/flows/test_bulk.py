@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import distributed  # noqa: F401  (its defaults in Dask's config: see below)
 import pyarrow.parquet as pq
 import pytest
+from helpers import command_env
 from litwatch.classifiers.design import load_design_model
 from litwatch.classifiers.judge import Judge
 from litwatch.flows.bulk import classify_bulk
@@ -111,8 +111,6 @@ def test_local_workers_get_each_batch_as_a_private_file_that_no_run_leaves_behin
     its batch is written, and with the folder at the end, also when the run fails; a folder
     left by a killed run is removed by the next run."""
     import os
-    import subprocess
-    import sys
     import tempfile
 
     source = baseline_file(corpus, tmp_path)
@@ -207,16 +205,14 @@ def test_local_workers_start_with_the_classifiers_already_imported_and_no_prefec
     source = baseline_file(corpus, tmp_path)
     seen = tmp_path / "imports"
     seen.mkdir()
-    (tmp_path / "settings.toml").write_text("")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
-    env |= {
-        "LITWATCH_SETTINGS_FILE": str(tmp_path / "settings.toml"),
-        "LITWATCH_DATA_DIR": str(tmp_path / "data"),
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+    env = command_env(
+        tmp_path,
+        LITWATCH_DATA_DIR=str(tmp_path / "data"),
+        PREFECT_API_URL=str(PREFECT_API_URL.value()),
         # Dask reads its settings from DASK_* variables too (a list as a Python literal).
-        "DASK_DISTRIBUTED__WORKER__PRELOAD": json.dumps([worker_imports.__file__]),
-        "DASK_LITWATCH_TEST__WORKER_IMPORTS": str(seen),
-    }
+        DASK_DISTRIBUTED__WORKER__PRELOAD=json.dumps([worker_imports.__file__]),
+        DASK_LITWATCH_TEST__WORKER_IMPORTS=str(seen),
+    )
     command = [sys.executable, "-m", "litwatch", "classify-bulk", str(source)]
     command += ["--out", str(tmp_path / "out.parquet"), "--workers", "2", "--batch-size", "150"]
     done = subprocess.run(

@@ -5,7 +5,6 @@ evidence summary), in a child process as a user starts it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from importlib import resources
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import command_env
 
 # It starts the stand-in and a Prefect API of its own: the `server` lane.
 pytestmark = pytest.mark.server
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.server
 
 @pytest.mark.slow
 def test_the_demo_runs_end_to_end_and_writes_digests_and_the_summary(tmp_path):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LITWATCH_")}
-    environment["LITWATCH_SETTINGS_FILE"] = str(tmp_path / "settings.toml")
-    (tmp_path / "settings.toml").write_text("")
+    environment = command_env(tmp_path)
     out = tmp_path / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "litwatch", "demo", "--weeks", "2", "--out", str(out)],

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import one_line, write_watch_file
+from helpers import command_env, one_line, write_watch_file
 from litwatch.core.digest import digest_key
 from litwatch.outputs.recording import record_digest
 from litwatch.store import Store
@@ -223,12 +223,7 @@ def test_a_full_disk_is_one_line_and_the_next_import_recovers(corpus, tmp_path):
         pytest.skip("needs root and unshare for a small private file system")
     small = tmp_path / "small"
     small.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
-    (tmp_path / "settings.toml").write_text("")  # a named settings file must exist
-    env |= {
-        "LITWATCH_DATA_DIR": str(small),
-        "LITWATCH_SETTINGS_FILE": str(tmp_path / "settings.toml"),
-    }
+    env = command_env(tmp_path, LITWATCH_DATA_DIR=str(small))
     command = (
         f"{sys.executable} -m litwatch.cli import {corpus / 'ontopic' / 'ontopic.xml'} -w b12-dpn"
     )

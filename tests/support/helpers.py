@@ -144,6 +144,16 @@ def write_watch_file(
     return path
 
 
+def command_env(folder: Path, **values: str) -> dict[str, str]:
+    """The environment of a `litwatch` command a test starts in a process of its own: this
+    process's without its LITWATCH_* settings, an empty settings file in `folder` (a named one
+    must exist), and `values`."""
+    settings_file = folder / "settings.toml"
+    settings_file.write_text("")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LITWATCH_")}
+    return env | {"LITWATCH_SETTINGS_FILE": str(settings_file)} | values
+
+
 def settings_for(standin_url: str, data_dir: Path, watches_file: Path, **overrides) -> Settings:
     """Settings for a test run: the stand-in as E-utilities, a temp data folder, fast back-off."""
     values = {
