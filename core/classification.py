@@ -174,6 +174,18 @@ class Arm:
     schedule: str = ""
     control: str | None = None  # one of CONTROLS for a control arm
     add_on: str = ""
+    dose_ug: float | None = None  # one administration's dose, as written
+
+    @property
+    def less_than_daily(self) -> bool:
+        """Whether the arm is dosed less often than once a day ("1 mg weekly"): its dose then
+        reads as given, since its dose per day (143 µg) is a figure nobody prescribes."""
+        return (
+            self.dose_ug is not None
+            and self.daily_dose_ug is not None
+            and bool(self.schedule)
+            and self.daily_dose_ug < self.dose_ug * 0.99
+        )
 
     @property
     def treatment(self) -> str:
@@ -195,6 +207,7 @@ class Arm:
             "schedule": self.schedule,
             "control": self.control,
             "add_on": self.add_on,
+            "dose_ug": self.dose_ug,
         }
 
     @classmethod
@@ -208,6 +221,7 @@ class Arm:
             schedule=str(data.get("schedule") or ""),
             control=data.get("control"),
             add_on=str(data.get("add_on") or ""),
+            dose_ug=data.get("dose_ug"),
         )
 
 

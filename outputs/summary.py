@@ -49,6 +49,7 @@ from litwatch.outputs.statements import (
     watch_statements,
 )
 from litwatch.outputs.view import (
+    arm_dose,
     direction_words,
     dose,
     in_unit,
@@ -155,14 +156,52 @@ def _trial_row(record: Record, classification: Classification | None, watch: Wat
 
 
 def _arm_doses(classification: Classification | None, watch: WatchInfo) -> str:
-    """Each intervention arm's daily dose, in the arms' order ("1,000 / 1,000 / 143 µg/day"),
-    where the arms differ and each says one; else ""."""
+    """Each intervention arm's dose as prescribed, in the arms' order ("1,000 µg/day vs
+    1,000 µg/day vs 1,000 µg weekly"), or the one dose every arm got; "" unless each arm says
+    one."""
     arms = classification.arms.arms if classification and classification.arms else ()
-    doses = [arm.daily_dose_ug for arm in arms if arm.intervention]
-    if len(doses) < 2 or None in doses or len(set(doses)) == 1:
+    doses = [arm_dose(arm, watch) for arm in arms if arm.intervention]
+    if not doses or "" in doses:
         return ""
-    shown = [in_unit(amount, watch) for amount in doses if amount is not None]
-    return " / ".join(dose(amount) for amount, _ in shown) + f" {shown[0][1]}/day"
+    return doses[0] if len(set(doses)) == 1 else " vs ".join(doses)
+
+
+def _trial_doses(
+    classification: Classification | None, attributes: Attributes, watch: WatchInfo
+) -> tuple[list[float], set[str]]:
+    """A trial's doses for the summary's dose line: the doses per day of arms given daily or
+    more often, in the watch's unit, and the doses of arms given less often, as prescribed
+    ("1,000 µg weekly"). A trial whose arms were not read gives its one daily dose."""
+    arms = classification.arms.arms if classification and classification.arms else ()
+    given = [arm for arm in arms if arm.intervention]
+    if not given:
+        return ([] if attributes.daily_dose is None else [attributes.daily_dose]), set()
+    daily = [
+        in_unit(arm.daily_dose_ug, watch)[0]
+        for arm in given
+        if arm.daily_dose_ug is not None and not arm.less_than_daily
+    ]
+    return daily, {arm_dose(arm, watch) for arm in given if arm.less_than_daily}
+
+
+def dose_line(trials: Sequence[tuple[list[float], set[str]]], watch: WatchInfo) -> str:
+    """ "Daily doses in trials range from 1,000 to 1,500 µg; given less often than daily:
+    1,000 µg weekly (2 trials) and 500 µg three times a week (1 trial)." """
+    unit = watch.dose_unit or "µg"
+    daily = [amount for amounts, _ in trials for amount in amounts]
+    less_often = Counter(given for _, doses in trials for given in doses)
+    if not daily:
+        line = "No trial reports a daily dose yet"
+    elif min(daily) == max(daily):
+        line = f"Daily doses in trials are {dose(daily[0])} {unit}"
+    else:
+        line = f"Daily doses in trials range from {dose(min(daily))} to {dose(max(daily))} {unit}"
+    if less_often:
+        ranked = sorted(less_often.items(), key=lambda kv: (-kv[1], kv[0]))
+        line += "; given less often than daily: " + joined(
+            f"{given} ({plural(count, 'trial')})" for given, count in ranked
+        )
+    return line + "."
 
 
 def _change_line(
@@ -301,7 +340,13 @@ def summary_view(
     formulations = Counter(
         pair for row in tested for pair in _arm_treatments(classifications[row["pmid"]])
     )
-    doses = [dose for row in tested if (dose := attributes[row["pmid"]].daily_dose) is not None]
+    dosing = dose_line(
+        [
+            _trial_doses(classifications[row["pmid"]], attributes[row["pmid"]], watch)
+            for row in tested
+        ],
+        watch,
+    )
     gaps = []
     for name, question in watch.gaps:
         addressing = [
@@ -373,8 +418,7 @@ def summary_view(
             {"formulation": watch.form_title(f), "route": word(r), "trials": count}
             for (f, r), count in sorted(formulations.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
-        "dose_range": (min(doses), max(doses)) if doses else None,
-        "dose_unit": watch.dose_unit or "µg",
+        "dose_line": dosing,
         "safety": safety,
         "gaps": gaps,
         "rct_participants": participants,
@@ -504,7 +548,7 @@ def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: Watch
     return plots
 
 
-SUMMARY_SCHEMA_VERSION = "1.2"  # 1.1: recommendations, strata; 1.2: associations
+SUMMARY_SCHEMA_VERSION = "1.3"  # 1.1: recommendations, strata; 1.2: associations; 1.3: dose_ug
 
 
 def _statement_json(

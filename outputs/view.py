@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from litwatch.core.classification import Classification
+from litwatch.core.classification import Arm, Classification
 from litwatch.core.digest import Digest, DigestItem, EvidenceChange, Notice
 from litwatch.core.guidance import NOT_STATED
 from litwatch.core.records import Record
@@ -142,8 +142,8 @@ def treatment_by_arm(
     watch: WatchInfo | None = None,
 ) -> str:
     """What each arm got, each form with its own route and dose ("oral form A 1,000 µg/day vs
-    intramuscular form B 143 µg/day vs placebo"), in the watch's unit, or "" where no arm of
-    the intervention was read."""
+    intramuscular form B 1,000 µg weekly vs placebo"), in the watch's unit, or "" where no arm
+    of the intervention was read."""
     arms = classification.arms.arms if classification and classification.arms else ()
     if not any(arm.intervention for arm in arms):
         return ""
@@ -157,9 +157,8 @@ def treatment_by_arm(
             " ".join(part for part in (arm.route, _form_words(arm.formulation, watch)) if part)
             or arm.words
         )
-        if doses and arm.daily_dose_ug is not None:
-            amount, unit = in_unit(arm.daily_dose_ug, watch)
-            named += f" {dose(amount) if readable else _number(amount)} {unit}/day"
+        if doses and (given := arm_dose(arm, watch, readable=readable)):
+            named += f" {given}"
         if arm.add_on:
             named += f" + {arm.add_on}"
         parts.append(named)
@@ -176,6 +175,20 @@ def _form_words(form: str | None, watch: WatchInfo | None) -> str:
     if not form:
         return ""
     return watch.form_title(form) if watch else word(form)
+
+
+def arm_dose(arm: Arm, watch: WatchInfo | None, *, readable: bool = True) -> str:
+    """An intervention arm's dose as a prescriber writes it, in the watch's unit: per day
+    ("1,000 µg/day"), or as given where it is given less often than daily ("1,000 µg weekly",
+    not 143 µg/day); "" where no dose was read."""
+    number = dose if readable else _number
+    if arm.less_than_daily and arm.dose_ug is not None:
+        amount, unit = in_unit(arm.dose_ug, watch)
+        return f"{number(amount)} {unit} {arm.schedule}"
+    if arm.daily_dose_ug is None:
+        return ""
+    amount, unit = in_unit(arm.daily_dose_ug, watch)
+    return f"{number(amount)} {unit}/day"
 
 
 def in_unit(micrograms: float, watch: WatchInfo | None) -> tuple[float, str]:

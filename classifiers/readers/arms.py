@@ -24,7 +24,7 @@ from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Com
 from litwatch.core.findings import Finding, OutcomeDomain
 
 # Bumped whenever the reader changes what it finds, so stored classifications are read again.
-ARMS_VERSION = "2"
+ARMS_VERSION = "3"
 
 # A sentence that allocates people to arms, and where its list of arms starts.
 _ALLOCATION = re.compile(
@@ -357,6 +357,7 @@ def _arms_in(
                 daily_dose_ug=in_arm[0].ug_per_day if in_arm else None,
                 schedule=_schedule_words(schedule.group(0)) if schedule else "",
                 add_on=add_on["other"].lower() if add_on else "",
+                dose_ug=in_arm[0].amount_ug if in_arm else None,
             )
         )
         if other:
@@ -488,7 +489,7 @@ def _shared_filled(arms: tuple[Arm, ...]) -> tuple[Arm, ...]:
     no other arm names another, is every arm's."""
     given = [arm for arm in arms if arm.intervention]
     forms = {arm.formulation for arm in given if arm.formulation}
-    doses = {arm.daily_dose_ug for arm in given if arm.daily_dose_ug is not None}
+    doses = {(arm.daily_dose_ug, arm.dose_ug) for arm in given if arm.daily_dose_ug is not None}
     schedules = {arm.schedule for arm in given if arm.schedule}
     filled = []
     for arm in arms:
@@ -496,7 +497,8 @@ def _shared_filled(arms: tuple[Arm, ...]) -> tuple[Arm, ...]:
             if arm.formulation is None and len(forms) == 1:
                 arm = replace(arm, formulation=next(iter(forms)))
             if arm.daily_dose_ug is None and len(doses) == 1:
-                arm = replace(arm, daily_dose_ug=next(iter(doses)))
+                daily, dose = next(iter(doses))
+                arm = replace(arm, daily_dose_ug=daily, dose_ug=dose)
             if not arm.schedule and len(schedules) == 1:
                 arm = replace(arm, schedule=next(iter(schedules)))
         filled.append(arm)

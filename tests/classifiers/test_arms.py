@@ -256,6 +256,37 @@ def test_an_arm_listed_after_or_keeps_its_own_dose_and_schedule():
     assert arms.arms[1].words.startswith("2000 µg")
 
 
+def test_an_arm_dosed_less_often_than_daily_keeps_its_dose_as_written():
+    # A prescriber writes "1.5 mg every two weeks", not "107 µg/day": each arm keeps the dose
+    # of one administration beside its dose per day, and says whether it is given less often
+    # than daily.
+    injected, oral = read(
+        "Older adults were randomly assigned to hydroxocobalamin 1.5 mg by intramuscular "
+        "injection every two weeks or to cyanocobalamin 1000 µg by mouth once a day."
+    ).arms
+    assert (injected.dose_ug, injected.daily_dose_ug, injected.schedule) == (
+        1500,
+        round(1500 / 14, 2),
+        "every two weeks",
+    )
+    assert injected.less_than_daily
+    # Controls: a daily arm, and one given twice a day, read per day as they are prescribed.
+    assert (oral.dose_ug, oral.daily_dose_ug, oral.less_than_daily) == (1000, 1000, False)
+    twice = read("Patients took oral methylcobalamin 500 µg twice daily or placebo.").arms[0]
+    assert (twice.dose_ug, twice.daily_dose_ug, twice.less_than_daily) == (500, 1000, False)
+
+
+def test_a_dose_said_once_for_both_arms_is_each_arm_s_dose_as_written():
+    shared = read(
+        "Care-home residents were randomised to cyanocobalamin 2 mg subcutaneously or "
+        "intramuscularly, once a week, for three months."
+    ).arms
+    assert [(a.route, a.dose_ug, a.schedule, a.less_than_daily) for a in shared] == [
+        ("subcutaneous", 2000, "once a week", True),
+        ("intramuscular", 2000, "once a week", True),
+    ]
+
+
 def test_two_ways_of_giving_one_form_that_the_vocabulary_does_not_name_are_head_to_head():
     arms = read(
         "Adults taking metformin were randomized to methylcobalamin 1000 µg daily as a chewable "

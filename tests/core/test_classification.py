@@ -49,6 +49,7 @@ RCT = Classification(
                 "oral",
                 1500.0,
                 "daily",
+                dose_ug=1500.0,
             ),
             Arm("placebo", False, control="placebo"),
         ),
@@ -106,6 +107,7 @@ RCT_JSON = {
                 "schedule": "daily",
                 "control": None,
                 "add_on": "",
+                "dose_ug": 1500.0,
             },
             {
                 "words": "placebo",
@@ -116,6 +118,7 @@ RCT_JSON = {
                 "schedule": "",
                 "control": "placebo",
                 "add_on": "",
+                "dose_ug": None,
             },
         ],
         "comparisons": [{"kind": "placebo-controlled", "arms": [0, 1]}],

@@ -295,6 +295,51 @@ def test_the_treatment_line_pairs_each_form_with_its_own_route_and_dose_per_arm(
         assert "hydroxocobalamin, oral" not in body and "cyanocobalamin, intramuscular" not in body
 
 
+def test_an_arm_given_weekly_reads_as_prescribed_in_the_digest_and_the_summary(tmp_path):
+    # "1 mg weekly" was shown as "143 µg/day", a figure nobody prescribes and that reads as
+    # a seventh of the dose beside a daily oral arm.
+    from dataclasses import replace
+
+    from litwatch.core.classification import Arm, Arms
+    from litwatch.outputs.summary import write_summary
+
+    digest = sample_digest()
+    first = digest.items[0]
+    arms = Arms(
+        arms=(
+            Arm("oral cyanocobalamin", True, "cyanocobalamin", "oral", 1000.0, "daily",
+                dose_ug=1000.0),
+            Arm("hydroxocobalamin 1 mg weekly", True, "hydroxocobalamin", "intramuscular",
+                round(1000 / 7, 2), "weekly", dose_ug=1000.0),
+        ),
+        tests_intervention=True,
+    )  # fmt: skip
+    items = (
+        replace(first, classification=replace(first.classification, arms=arms)),
+        *digest.items[1:],
+    )
+    changed = replace(digest, items=items)
+    line = "oral cyanocobalamin 1,000 µg/day vs intramuscular hydroxocobalamin 1,000 µg weekly"
+    rendered = render_digest(changed, WATCH)
+    for body in (rendered.html, rendered.text, rendered.markdown):
+        assert line in body.replace("\\", "")
+        assert "143" not in body
+    [item] = [i for i in json.loads(rendered.json)["items"] if i["pmid"] == first.record.pmid]
+    assert item["attributes"]["treatment"] == line
+    records = [(item.record, item.classification) for item in changed.items]
+    paths = write_summary(tmp_path, WATCH, records, [changed], datetime(2026, 11, 30, tzinfo=UTC))
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "| 1,000 µg/day vs 1,000 µg weekly |" in markdown and "143" not in markdown
+    [arm] = [
+        a
+        for r in json.loads(paths.json.read_text(encoding="utf-8"))["records"]
+        if r["pmid"] == first.record.pmid
+        for a in r["arms"]
+        if a["schedule"] == "weekly"
+    ]
+    assert (arm["dose_ug"], arm["daily_dose_ug"]) == (1000.0, 142.86)
+
+
 def test_a_head_to_head_trial_s_outcome_line_says_what_its_statements_say():
     """99000013 compares three B12 regimens: the digest said "B12 status markers: unclear ·
     B12 status markers: unclear" (two raw results, one domain) while the summary credited

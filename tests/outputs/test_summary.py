@@ -116,3 +116,19 @@ def test_every_markdown_list_item_is_a_line_of_its_own(tmp_path):
     for line in lines:
         links = line.count("](https://pubmed.ncbi.nlm.nih.gov/")
         assert links <= 1 or line.startswith("|"), line
+
+
+def test_the_dose_line_gives_daily_doses_per_day_and_the_rest_as_prescribed():
+    from litwatch.outputs.summary import dose_line
+
+    trials = [([1000.0], set()), ([1500.0], {"1,000 µg weekly"}), ([], {"1,000 µg weekly"})]
+    assert dose_line(trials, WATCH) == (
+        "Daily doses in trials range from 1,000 to 1,500 µg; given less often than daily: "
+        "1,000 µg weekly (2 trials)."
+    )
+    assert dose_line([([1000.0], set())], WATCH) == "Daily doses in trials are 1,000 µg."
+    assert dose_line([([], {"500 µg three times a week"})], WATCH) == (
+        "No trial reports a daily dose yet; given less often than daily: "
+        "500 µg three times a week (1 trial)."
+    )
+    assert dose_line([], WATCH) == "No trial reports a daily dose yet."
