@@ -14,13 +14,16 @@ _NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 class FormModel(BaseModel):
     """One form of the intervention: `{ name = "...", terms = [...] }`, with `title` for how a
-    reader sees it where that is not its name."""
+    reader sees it where that is not its name, and `combined_with` for a product that gives
+    the intervention together with other actives ("other B vitamins"): a statement then says
+    how many of its trials gave it so, since their results are not the intervention's alone."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=_NAME)
     title: str = Field(default="", max_length=60)
     terms: Terms = Field(min_length=1)
+    combined_with: str = Field(default="", max_length=80)
 
     def form(self) -> Form:
         return Form(self.name, self.terms)

@@ -107,6 +107,11 @@ def watch_info(watch: Watch) -> WatchInfo:
         populations=tuple(p.population() for p in watch.summary.populations),
         words=watch.summary.words(),
         form_titles=tuple((f.name, f.title or f.name) for f in watch.findings.forms),
+        combinations=tuple(
+            (f.name, f"{f.combined_with} ({f.title or f.name})")
+            for f in watch.findings.forms
+            if f.combined_with
+        ),
         head_to_head=watch.findings.head_to_head,
         dose_unit=watch.findings.dose_unit,
     )

@@ -74,6 +74,9 @@ class Study:
     # field -> (reviewer, needs re-check): the calls a reviewer checked (core/review.py)
     checked: tuple[tuple[str, str, bool], ...] = ()
     associations: tuple[Association, ...] = ()  # its answers to association questions
+    # what its arms got besides the intervention, where a form of the watch's gives it with
+    # other actives ("other B vitamins (B-complex)"); "" for the intervention alone
+    combination: str = ""
 
     @property
     def against_control(self) -> bool:
@@ -159,6 +162,10 @@ class EvidenceStatement:
     # A head-to-head question's RCTs outcome by outcome (title, tally), where they say
     # different things: "B12 status markers: 1 of 2 RCTs favours one form or route; ..."
     by_outcome: tuple[tuple[str, Tally], ...] = ()
+    # (design group, sentence) for the counted studies that gave the intervention with other
+    # actives: "1 of these 2 RCTs gave B12 with other B vitamins (B-complex): ..."; the text
+    # ends with them, the bottom line with the RCTs' one
+    combination_notes: tuple[tuple[str, str], ...] = ()
 
     def outcome_lines(self) -> tuple[str, ...]:
         """ "B12 status markers: 1 of 2 RCTs favours one form or route; 1 finds no difference" """
@@ -189,14 +196,21 @@ class EvidenceStatement:
 
 
 def study_of(
-    record: Record, classification: Classification | None, populations: Sequence[Population] = ()
+    record: Record,
+    classification: Classification | None,
+    populations: Sequence[Population] = (),
+    combinations: Mapping[str, str] | None = None,
 ) -> Study:
     """What the statements read of one classified record, with the watch's `populations` it is
-    in."""
+    in and what its arms got besides the intervention, by the watch's `combinations` (form
+    name -> "other B vitamins (B-complex)")."""
     if classification is None:
         return Study(record.pmid, record.title, record.publication_year, "other")
     attributes = classification.attributes
     arms = classification.arms
+    given = [arm.formulation for arm in arms.arms if arm.intervention] if arms else []
+    forms = [form for form in given if form] if any(given) else list(attributes.forms)
+    combined = [(combinations or {})[form] for form in forms if form in (combinations or {})]
     findings = tuple(
         StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup or None)
         for f in classification.findings
@@ -216,6 +230,7 @@ def study_of(
             for name, mark in classification.checked.items()
         ),
         associations=classification.associations,
+        combination=" or ".join(dict.fromkeys(combined)),
     )
     if arms is None:  # stored before arms were read
         return replace(common, head_to_head=attributes.comparator == "head-to-head")
@@ -382,18 +397,34 @@ def review_kind(reviews: Tally) -> tuple[str, str]:
     return "review", "reviews (meta-analyses and systematic reviews)"
 
 
-def _sentence(title: str, rcts: Tally, reviews: Tally, other: Tally, intervention: str) -> str:
+def _sentence(
+    title: str,
+    rcts: Tally,
+    reviews: Tally,
+    other: Tally,
+    intervention: str,
+    notes: Mapping[str, str] | None = None,
+) -> str:
+    """The statement's text; `notes` (design group -> sentence) follow the clause of their
+    group ("rct", "other")."""
+    notes = notes or {}
     clauses = []
     if rcts.total:
-        clauses.append(_trial_clause(rcts, "RCT", "RCTs", intervention))
+        clauses.append(_trial_clause(rcts, "RCT", "RCTs", intervention) + _note(notes, "rct"))
     if reviews.total:
         clauses.append(_trial_clause(reviews, *review_kind(reviews), intervention))
     if other.total:
-        clauses.append(_trial_clause(other, "other study", "other studies", intervention))
+        other_clause = _trial_clause(other, "other study", "other studies", intervention)
+        clauses.append(other_clause + _note(notes, "other"))
     if not clauses:
         return f"{title}: no study in the summary reports this yet."
     text = ". ".join(clause if i == 0 else first_upper(clause) for i, clause in enumerate(clauses))
     return f"{title}: {text}."
+
+
+def _note(notes: Mapping[str, str], group: str) -> str:
+    """ ". 1 of these 2 RCTs gave ...", its own full stop left to the clause's."""
+    return f". {notes[group].removesuffix('.')}" if group in notes else ""
 
 
 def _by_weight(verdict: StudyVerdict) -> tuple:
@@ -519,10 +550,13 @@ def build_statement(
     *,
     populations: Sequence[Population] = (),
     head_to_head: bool = False,
+    named: str = "",
 ) -> EvidenceStatement:
     """The statement for some outcome domains over the studies given (their head-to-head
     results when `head_to_head`), with a line for the RCTs in each of `populations` where
-    they are some but not all of them."""
+    they are some but not all of them, and a sentence on those of its studies that gave the
+    intervention (`named`, where `intervention` words what "favours" names) with other
+    actives."""
     counted = [
         study
         for study in studies
@@ -551,10 +585,11 @@ def build_statement(
             )
             scenario_lines.append(line)
             within.append((population.name, line, tuple(in_population)))
+    notes = _combination_notes(verdicts, counted, named or intervention)
     return EvidenceStatement(
         key=key,
         title=title,
-        text=_sentence(title, rcts, reviews, other, intervention),
+        text=_sentence(title, rcts, reviews, other, intervention, dict(notes)),
         rcts=rcts,
         reviews=reviews,
         other=other,
@@ -563,7 +598,42 @@ def build_statement(
         favoured=intervention,
         comparison="head-to-head" if head_to_head else "controlled",
         within=tuple(within),
+        combination_notes=notes,
     )
+
+
+def _combination_notes(
+    verdicts: Sequence[StudyVerdict], studies: Sequence[Study], intervention: str
+) -> tuple[tuple[str, str], ...]:
+    """(design group, sentence) for the RCTs and the other studies counted that gave the
+    intervention with other actives: "1 of these 2 RCTs gave B12 with other B vitamins
+    (B-complex), so its result is not that of B12 alone." """
+    combined = {study.pmid: study.combination for study in studies if study.combination}
+    notes = []
+    for group, designs, one, many in (
+        ("rct", (TRIAL_DESIGN,), "RCT", "RCTs"),
+        ("other", OTHER_PRIMARY, "other study", "other studies"),
+    ):
+        counted = [v for v in verdicts if v.design in designs]
+        given = [combined[v.pmid] for v in counted if v.pmid in combined]
+        if not given:
+            continue
+        if len(counted) == 1:
+            who = f"The {one}"
+        elif len(given) == len(counted):
+            who = "Both" if len(counted) == 2 else f"All {len(counted)}"
+            who += f" {many}"
+        else:
+            who = f"{len(given)} of these {len(counted)} {many}"
+        what = " or ".join(dict.fromkeys(given))
+        whose = "its result is" if len(given) == 1 else "their results are"
+        notes.append(
+            (
+                group,
+                f"{who} gave {intervention} with {what}, so {whose} not that of {intervention} alone.",
+            )
+        )
+    return tuple(notes)
 
 
 def evidence_statements(
@@ -602,6 +672,7 @@ def evidence_statements(
             wording,
             populations=populations if question.population == "all" else (),
             head_to_head=question.head_to_head_only,
+            named=intervention,
         )
         by_question.append(
             replace(
@@ -782,6 +853,8 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
         if statement.by_outcome and statement.rcts.decided:
             outcomes = (_lower_first(o) for o in statement.outcome_lines())
             line += " By outcome: " + "; ".join(outcomes) + "."
+        if rcts_note := dict(statement.combination_notes).get("rct"):
+            line += f" {rcts_note}"
         if statement.reviews.total:
             reviews = _trial_clause(
                 statement.reviews, *review_kind(statement.reviews), intervention
@@ -837,7 +910,8 @@ def watch_statements(
 
     global computations
     computations += 1
-    studies = [study_of(r, c, watch.populations) for r, c in records]
+    combinations = dict(watch.combinations)
+    studies = [study_of(r, c, watch.populations, combinations) for r, c in records]
     questions, domains = evidence_statements(
         studies, watch.domains, watch.questions, watch.intervention, watch.populations
     )

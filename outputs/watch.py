@@ -73,6 +73,9 @@ class WatchInfo:
     populations: tuple[Population, ...] = ()  # the populations statements count apart
     words: SummaryWords = SummaryWords()
     form_titles: tuple[tuple[str, str], ...] = ()  # (form name, how a reader sees it)
+    # (form name, what else it gives, as "other B vitamins (B-complex)"), for forms that give
+    # the intervention with other actives
+    combinations: tuple[tuple[str, str], ...] = ()
     head_to_head: str = ""  # what a head-to-head trial compares, in the watch's words
     dose_unit: str = ""  # the unit doses are shown in ("" shows µg)
 

@@ -264,3 +264,64 @@ def test_a_result_for_a_subgroup_only_is_listed_but_never_counted_as_the_trials(
     pain = statements([subgroup_only, STUDIES[1]])["domain:pain"]
     assert pain.rcts.total == 1 and pain.rcts.favour == 0
     assert {s.pmid: s.subgroup for s in pain.studies} == {"13": "metformin users", "2": None}
+
+
+def test_a_trial_that_gave_the_intervention_with_other_actives_is_named_as_such():
+    # A tablet of three B vitamins that beats placebo says the tablet helps, not that B12
+    # alone does: the statement counts the trial and says so beside the RCTs' numbers.
+    from dataclasses import replace
+
+    combined = replace(STUDIES[0], combination="other B vitamins (B-complex)")
+    found = statements([combined, *STUDIES[1:]])
+    pain = found["domain:pain"]
+    assert pain.text == (
+        "Pain: 2 of 3 RCTs (640 participants) favour B12; 1 finds no difference. "
+        "1 of these 3 RCTs gave B12 with other B vitamins (B-complex), so its result is not "
+        "that of B12 alone. 1 meta-analysis favours B12."
+    )
+    assert (pain.rcts.favour, pain.rcts.total) == (2, 3)  # counted as before
+    [line] = bottom_line([found["question:symptoms"]], "B12")
+    assert line == (
+        "Symptoms and pain: the randomised evidence favours B12 (2 of 3 RCTs). 1 of these 3 "
+        "RCTs gave B12 with other B vitamins (B-complex), so its result is not that of B12 "
+        "alone. 1 meta-analysis favours B12."
+    )
+    # One trial, and every trial, read as a reader would say it.
+    alone = statements([combined])["domain:pain"]
+    assert "The RCT gave B12 with other B vitamins (B-complex), so its result is" in alone.text
+    both = statements([combined, replace(STUDIES[2], combination="other B vitamins (B-complex)")])
+    assert "Both RCTs gave B12 with other B vitamins (B-complex), so their results are" in (
+        both["domain:pain"].text
+    )
+    # Control: the same trials, each given the intervention alone, carry no such sentence.
+    assert "gave B12 with" not in statements(STUDIES)["domain:pain"].text
+
+
+def test_the_default_watch_names_its_combined_form_and_study_of_reads_it_from_the_arms():
+    from litwatch.core.classification import Arm, Arms
+    from litwatch.outputs.statements import study_of
+    from outputs_samples import classification, record
+
+    from litwatch.config import find_watch, load_watches
+    from litwatch.settings import Settings
+    from litwatch.wiring import watch_info
+
+    watch = watch_info(find_watch(load_watches(Settings().watches_file), None)[0])
+    combinations = dict(watch.combinations)
+    assert combinations == {"b-complex": "other B vitamins (B-complex)"}
+    trial = classification("rct")
+    tablet = Arms(
+        arms=(
+            Arm("a B-complex tablet", True, "b-complex", "oral"),
+            Arm("placebo", False, control="placebo"),
+        ),
+        tests_intervention=True,
+    )
+    from dataclasses import replace
+
+    given = study_of(record("99100001", "A tablet"), replace(trial, arms=tablet), (), combinations)
+    assert given.combination == "other B vitamins (B-complex)"
+    # Control: an arm given one form of the intervention alone.
+    alone = Arms(arms=(Arm("methylcobalamin", True, "methylcobalamin", "oral"), tablet.arms[1]))
+    plain = study_of(record("99100002", "A tablet"), replace(trial, arms=alone), (), combinations)
+    assert plain.combination == ""
