@@ -808,6 +808,13 @@ _PRACTICE = {
     "too-few": "For {topic} there is not yet enough randomised evidence to guide practice.",
 }
 
+# Where the reviews with a result all say the opposite of the RCTs: a practice line that followed
+# the RCTs alone would hide a pooled analysis that disagrees. "{{reviews}}" is the reviews' clause.
+_REVIEWS_DISAGREE = {
+    "benefit": "For {topic} the RCTs favour {intervention}, but {{reviews}}: the evidence is not settled. Check whether the review pooled these trials, and weigh each side's size and follow-up (listed under the statement).",
+    "no-benefit": "For {topic} most RCTs show no benefit of {intervention}, but {{reviews}}: the evidence is not settled. Check whether the review pooled these trials, and weigh each side's size and follow-up (listed under the statement).",
+}
+
 # A question about head-to-head trials compares forms or routes of the intervention with each
 # other: "no benefit of B12" would misread a trial in which every arm got B12.
 _HEAD_TO_HEAD_BOTTOM_LINE = {
@@ -867,14 +874,34 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
 def practical_interpretation(
     statements: Sequence[EvidenceStatement], intervention: str
 ) -> list[str]:
-    """What the question statements mean for practice, one sentence each, from their verdicts."""
+    """What the question statements mean for practice, one sentence each, from their verdicts;
+    where the RCTs point one way and the systematic reviews the other, it says they disagree
+    instead of following the RCTs alone."""
     return [
         _outcome_practice(s, intervention)
         if s.by_outcome
-        else _fill(_templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention)
+        else _reviews_disagree(s, intervention)
+        or _fill(_templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention)
         for s in statements
         if s.has_evidence
     ]
+
+
+def _reviews_disagree(statement: EvidenceStatement, intervention: str) -> str:
+    """ "For pain the RCTs favour B12, but 1 systematic review of 4 trials (363 participants)
+    finds no difference: ..." where every review with a result says the opposite of the RCTs'
+    verdict; "" otherwise (and for head-to-head questions, whose reviews compare no forms)."""
+    reviews, verdict = statement.reviews, statement.verdict
+    if statement.comparison != "controlled" or not reviews.decided:
+        return ""
+    null = reviews.no_difference + reviews.against
+    if not (
+        (verdict == "benefit" and not reviews.favour and null)
+        or (verdict == "no-benefit" and reviews.favour and not null)
+    ):
+        return ""
+    said = _trial_clause(reviews, *review_kind(reviews), intervention)
+    return _fill(_REVIEWS_DISAGREE[verdict], statement, intervention).replace("{reviews}", said)
 
 
 def _outcome_practice(statement: EvidenceStatement, intervention: str) -> str:

@@ -325,3 +325,34 @@ def test_the_default_watch_names_its_combined_form_and_study_of_reads_it_from_th
     alone = Arms(arms=(Arm("methylcobalamin", True, "methylcobalamin", "oral"), tablet.arms[1]))
     plain = study_of(record("99100002", "A tablet"), replace(trial, arms=alone), (), combinations)
     assert plain.combination == ""
+
+
+def test_practice_says_the_evidence_is_not_settled_where_the_reviews_say_the_opposite():
+    # Two small RCTs favour B12 while a systematic review of more trials finds no difference:
+    # "The trials support B12" would follow the RCTs alone and hide the pooled result.
+    trials = [
+        study("1", "rct", 120, ("pain", "pain score", "favours-intervention")),
+        study("2", "rct", 90, ("pain", "VAS", "favours-intervention")),
+    ]
+    review = study("3", "systematic-review", 363, ("pain", "symptoms", "no-difference"))
+    by_question, _ = evidence_statements([*trials, review], DOMAINS, QUESTIONS, "B12")
+    [practice] = practical_interpretation(by_question[:1], "B12")
+    assert practice.startswith(
+        "For symptoms and pain the RCTs favour B12, but 1 systematic review (363 participants) "
+        "finds no difference: the evidence is not settled."
+    ), practice
+    # The other way round: trials that find nothing against a review that finds a benefit.
+    nulls = [study(str(i), "rct", 100, ("pain", "VAS", "no-difference")) for i in range(3)]
+    positive = study("9", "meta-analysis", 900, ("pain", "pain", "favours-intervention"))
+    reverse, _ = evidence_statements([*nulls, positive], DOMAINS, QUESTIONS, "B12")
+    [practice] = practical_interpretation(reverse[:1], "B12")
+    assert practice.startswith(
+        "For symptoms and pain most RCTs show no benefit of B12, but 1 meta-analysis "
+        "(900 participants) favours B12: the evidence is not settled."
+    ), practice
+    # Controls: a review that agrees, or reviews that split, leave the RCTs' line.
+    agreeing = study("4", "systematic-review", 363, ("pain", "symptoms", "favours-intervention"))
+    agree, _ = evidence_statements([*trials, agreeing], DOMAINS, QUESTIONS, "B12")
+    assert practical_interpretation(agree[:1], "B12")[0].startswith("The trials support B12")
+    split, _ = evidence_statements([*trials, review, agreeing], DOMAINS, QUESTIONS, "B12")
+    assert practical_interpretation(split[:1], "B12")[0].startswith("The trials support B12")
