@@ -163,8 +163,8 @@ class EvidenceStatement:
     # different things: "B12 status markers: 1 of 2 RCTs favours one form or route; ..."
     by_outcome: tuple[tuple[str, Tally], ...] = ()
     # (design group, sentence) for the counted studies that gave the intervention with other
-    # actives: "1 of these 2 RCTs gave B12 with other B vitamins (B-complex): ..."; the text
-    # ends with them, the bottom line with the RCTs' one
+    # actives: "1 of these 2 RCTs gave B12 with other B vitamins (B-complex), ..."; in the text
+    # each follows its group's clause, and the bottom line carries the RCTs' one
     combination_notes: tuple[tuple[str, str], ...] = ()
 
     def outcome_lines(self) -> tuple[str, ...]:
@@ -809,10 +809,11 @@ _PRACTICE = {
 }
 
 # Where the reviews with a result all say the opposite of the RCTs: a practice line that followed
-# the RCTs alone would hide a pooled analysis that disagrees. "{{reviews}}" is the reviews' clause.
+# the RCTs alone would hide a pooled analysis that disagrees. "{{reviews}}" is the reviews' clause,
+# "{{which}}" "the review" or "the reviews".
 _REVIEWS_DISAGREE = {
-    "benefit": "For {topic} the RCTs favour {intervention}, but {{reviews}}: the evidence is not settled. Check whether the review pooled these trials, and weigh each side's size and follow-up (listed under the statement).",
-    "no-benefit": "For {topic} most RCTs show no benefit of {intervention}, but {{reviews}}: the evidence is not settled. Check whether the review pooled these trials, and weigh each side's size and follow-up (listed under the statement).",
+    "benefit": "For {topic} the RCTs favour {intervention}, but {{reviews}}: the evidence is not settled. Check whether {{which}} pooled these trials, and weigh each side's size and follow-up (listed under the statement).",
+    "no-benefit": "For {topic} most RCTs show no benefit of {intervention}, but {{reviews}}: the evidence is not settled. Check whether {{which}} pooled these trials, and weigh each side's size and follow-up (listed under the statement).",
 }
 
 # A question about head-to-head trials compares forms or routes of the intervention with each
@@ -901,7 +902,9 @@ def _reviews_disagree(statement: EvidenceStatement, intervention: str) -> str:
     ):
         return ""
     said = _trial_clause(reviews, *review_kind(reviews), intervention)
-    return _fill(_REVIEWS_DISAGREE[verdict], statement, intervention).replace("{reviews}", said)
+    which = "the review" if reviews.total == 1 else "the reviews"
+    line = _fill(_REVIEWS_DISAGREE[verdict], statement, intervention)
+    return line.replace("{reviews}", said).replace("{which}", which)
 
 
 def _outcome_practice(statement: EvidenceStatement, intervention: str) -> str:

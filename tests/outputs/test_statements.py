@@ -339,7 +339,8 @@ def test_practice_says_the_evidence_is_not_settled_where_the_reviews_say_the_opp
     [practice] = practical_interpretation(by_question[:1], "B12")
     assert practice.startswith(
         "For symptoms and pain the RCTs favour B12, but 1 systematic review (363 participants) "
-        "finds no difference: the evidence is not settled."
+        "finds no difference: the evidence is not settled. Check whether the review pooled "
+        "these trials"
     ), practice
     # The other way round: trials that find nothing against a review that finds a benefit.
     nulls = [study(str(i), "rct", 100, ("pain", "VAS", "no-difference")) for i in range(3)]
