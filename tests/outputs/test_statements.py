@@ -327,6 +327,12 @@ def test_the_default_watch_names_its_combined_form_and_study_of_reads_it_from_th
     assert plain.combination == ""
 
 
+def _practice(studies):
+    """The practice line of the first question (symptoms and pain) over `studies`."""
+    by_question, _ = evidence_statements(studies, DOMAINS, QUESTIONS, "B12")
+    return practical_interpretation(by_question[:1], "B12")[0]
+
+
 def test_practice_says_the_evidence_is_not_settled_where_the_reviews_say_the_opposite():
     # Two small RCTs favour B12 while a systematic review of more trials finds no difference:
     # "The trials support B12" would follow the RCTs alone and hide the pooled result.
@@ -335,8 +341,7 @@ def test_practice_says_the_evidence_is_not_settled_where_the_reviews_say_the_opp
         study("2", "rct", 90, ("pain", "VAS", "favours-intervention")),
     ]
     review = study("3", "systematic-review", 363, ("pain", "symptoms", "no-difference"))
-    by_question, _ = evidence_statements([*trials, review], DOMAINS, QUESTIONS, "B12")
-    [practice] = practical_interpretation(by_question[:1], "B12")
+    practice = _practice([*trials, review])
     assert practice.startswith(
         "For symptoms and pain the RCTs favour B12, but 1 systematic review (363 participants) "
         "finds no difference: the evidence is not settled. Check whether the review pooled "
@@ -345,15 +350,12 @@ def test_practice_says_the_evidence_is_not_settled_where_the_reviews_say_the_opp
     # The other way round: trials that find nothing against a review that finds a benefit.
     nulls = [study(str(i), "rct", 100, ("pain", "VAS", "no-difference")) for i in range(3)]
     positive = study("9", "meta-analysis", 900, ("pain", "pain", "favours-intervention"))
-    reverse, _ = evidence_statements([*nulls, positive], DOMAINS, QUESTIONS, "B12")
-    [practice] = practical_interpretation(reverse[:1], "B12")
+    practice = _practice([*nulls, positive])
     assert practice.startswith(
         "For symptoms and pain most RCTs show no benefit of B12, but 1 meta-analysis "
         "(900 participants) favours B12: the evidence is not settled."
     ), practice
     # Controls: a review that agrees, or reviews that split, leave the RCTs' line.
     agreeing = study("4", "systematic-review", 363, ("pain", "symptoms", "favours-intervention"))
-    agree, _ = evidence_statements([*trials, agreeing], DOMAINS, QUESTIONS, "B12")
-    assert practical_interpretation(agree[:1], "B12")[0].startswith("The trials support B12")
-    split, _ = evidence_statements([*trials, review, agreeing], DOMAINS, QUESTIONS, "B12")
-    assert practical_interpretation(split[:1], "B12")[0].startswith("The trials support B12")
+    assert _practice([*trials, agreeing]).startswith("The trials support B12")
+    assert _practice([*trials, review, agreeing]).startswith("The trials support B12")
