@@ -208,9 +208,10 @@ def study_of(
         return Study(record.pmid, record.title, record.publication_year, "other")
     attributes = classification.attributes
     arms = classification.arms
+    # Only the forms its arms got: a form named anywhere in the abstract ("B-complex products
+    # are sold widely") is not what the trial gave.
     given = [arm.formulation for arm in arms.arms if arm.intervention] if arms else []
-    forms = [form for form in given if form] if any(given) else list(attributes.forms)
-    combined = [(combinations or {})[form] for form in forms if form in (combinations or {})]
+    combined = [(combinations or {})[form] for form in given if form in (combinations or {})]
     findings = tuple(
         StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup or None)
         for f in classification.findings

@@ -325,6 +325,9 @@ def test_the_default_watch_names_its_combined_form_and_study_of_reads_it_from_th
     alone = Arms(arms=(Arm("methylcobalamin", True, "methylcobalamin", "oral"), tablet.arms[1]))
     plain = study_of(record("99100002", "A tablet"), replace(trial, arms=alone), (), combinations)
     assert plain.combination == ""
+    # Control: a record whose abstract names the form in passing, its arms not read.
+    named = replace(trial, attributes=replace(trial.attributes, forms=("b-complex",)), arms=None)
+    assert study_of(record("99100003", "A trial"), named, (), combinations).combination == ""
 
 
 def _practice(studies):
