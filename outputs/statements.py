@@ -210,8 +210,9 @@ def study_of(
     arms = classification.arms
     # Only the forms its arms got: a form named anywhere in the abstract ("B-complex products
     # are sold widely") is not what the trial gave.
-    given = [arm.formulation for arm in arms.arms if arm.intervention] if arms else []
-    combined = [(combinations or {})[form] for form in given if form in (combinations or {})]
+    given = [arm.formulation or "" for arm in arms.arms if arm.intervention] if arms else []
+    known = combinations or {}
+    combined = [known[form] for form in given if form in known]
     findings = tuple(
         StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup or None)
         for f in classification.findings

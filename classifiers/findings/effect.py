@@ -247,6 +247,30 @@ def effect_features(
     return features
 
 
+# A value written with its sign ("-0.48%", "−5.9", "+0.02"): a change, whose sign the value
+# reading drops.
+_SIGNED = re.compile(r"(?<![\w.])[-−+]\s?\d")
+
+
+def numbers_say(
+    sentence: str, query: frozenset[str], intervention: frozenset[str], comparator: frozenset[str]
+) -> int:
+    """+1 or -1 where the clause says which way only by the arms' values and calls the
+    difference significant ("3.26 min in the snare group and 12.7 min in the clip group,
+    a significant difference (P = 0.0001)"), no word saying higher or lower; else 0."""
+    read = _analysed(sentence, query, intervention, comparator)
+    cues_ = read.clause_cues
+    if read.amount or read.verdict or read.both_arms or not read.numbers:
+        return 0
+    if _SIGNED.search(local_clause(mark_groups(sentence), query)):
+        return 0  # "+0.02% for placebo compared with -0.48%": the values are read unsigned
+    if cues_["nodiff"] or cues_["p_only_ns"] or cues_["ci_incl"]:
+        return 0
+    if not (cues_["p_sig"] or cues_["signif"]):
+        return 0
+    return read.numbers
+
+
 @dataclass(frozen=True)
 class ClauseReading:
     """What the clause naming an outcome says by its words alone, for rules to use where the

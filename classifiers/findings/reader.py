@@ -16,6 +16,7 @@ from litwatch.classifiers.findings.effect import (
     CONTROL_WORDS,
     REFERRING,
     effect_features,
+    numbers_say,
     read_clause,
 )
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
@@ -115,6 +116,12 @@ def effect_reading(
     voted = label = max(votes, key=votes.__getitem__)
     top, query, top_share = candidates[0]
     text = top.text
+    # "3.26 min in the snare group and 12.7 min in the clip group, a significant difference":
+    # where only the arms' values say which way, and the difference is called significant,
+    # the values decide (the model weighs them among words, and no word speaks here).
+    said = numbers_say(text, query, int_words, cmp_words)
+    if said and label in ("increased", "decreased", "no-difference"):
+        label = "increased" if said > 0 else "decreased"
     if label == "no-difference" and ";" in text:
         label = _own_clause_label(text, query, int_words, cmp_words) or label
     elif label != "no-difference" and (

@@ -199,3 +199,68 @@ def test_a_sentence_is_not_cut_at_the_full_stop_of_vs():
     # Control: a real full stop still ends a sentence.
     assert any(text.startswith("Done") for text in texts)
     assert call(record) == "no-difference"
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        # Only the arms' values say which way, and the difference is called significant.
+        (
+            (
+                "Time to first rescue analgesia was 9.4 ± 2.1 h in the duloxetine group and "
+                "4.2 ± 1.8 h in the placebo group, a significant difference (P < 0.001)."
+            ),
+            "increased",
+        ),
+        (
+            (
+                "Time to first rescue analgesia was 4.2 h in the placebo group and 9.4 h in the "
+                "duloxetine group (P = 0.003)."
+            ),
+            "increased",
+        ),
+        (
+            (
+                "Time to first rescue analgesia was 3.1 ± 0.9 h in the duloxetine group and "
+                "6.8 ± 2.4 h in the placebo group, a significant difference (P = 0.002)."
+            ),
+            "decreased",
+        ),
+        # Control: without significance the values decide nothing.
+        (
+            (
+                "Time to first rescue analgesia was 9.4 h in the duloxetine group and 9.1 h in the "
+                "placebo group (P = 0.61)."
+            ),
+            "no-difference",
+        ),
+    ],
+)
+def test_the_arms_values_decide_where_no_word_says_which_way(results, expected):
+    record = structured(results)
+    assert read_effect(record, "time to first rescue analgesia", "duloxetine", "placebo").label == (
+        expected
+    )
+
+
+def test_values_written_with_their_signs_are_left_to_the_model():
+    # "+0.3 h with placebo against -1.6 h with duloxetine": the value reading drops the signs,
+    # so the rule must not decide; the same values unsigned, as levels, it does.
+    from litwatch.classifiers.findings.effect import arm_words, numbers_say
+    from litwatch.classifiers.findings.text import content_words
+
+    query = frozenset(content_words("time to first rescue analgesia"))
+    arms = arm_words("duloxetine", "placebo"), arm_words("placebo", "duloxetine")
+    signed = (
+        "Mean changes in time to first rescue analgesia were +0.3 h with placebo against "
+        "-1.6 h with duloxetine (P = 0.004)."
+    )
+    assert numbers_say(signed, query, *arms) == 0
+    levels = (
+        "Time to first rescue analgesia was 0.3 h in the placebo group and 1.6 h in the "
+        "duloxetine group (P = 0.004)."
+    )
+    assert numbers_say(levels, query, *arms) == 1
+    # Control: a word that says which way leaves the decision to the model and the rules.
+    worded = levels.replace("(P = 0.004)", ", significantly longer with duloxetine (P = 0.004)")
+    assert numbers_say(worded, query, *arms) == 0
