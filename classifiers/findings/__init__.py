@@ -9,6 +9,7 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 # (issue #22), not the vote share; 9: a verdict ("improved") read through whether lower is
 # better, and "reduced more" as one reduction; 10: sentence-wide cues without other outcomes'
 # clauses, and the model retrained (C by the one-standard-error rule); 11: where only the arms'
-# values say which way and the difference is called significant, the values decide (the
-# calibration refitted).
+# values say which way and the difference is called significant, the values decide; in a list
+# of outcomes, the p-value right after the outcome's mention is its own (the calibration
+# refitted).
 FINDINGS_VERSION = "11"

@@ -271,6 +271,24 @@ def numbers_say(
     return read.numbers
 
 
+def own_p_not_significant(sentence: str, query: frozenset[str]) -> bool:
+    """Whether the p-value written right after the outcome's last mention is not significant
+    ("fewer explanations about their condition (18% vs. 33%, p=0.12) and treatment (...,
+    p=0.07), and more fear (..., p=0.01)"): in a list of outcomes each carries its own."""
+    last = None
+    for match in _TOKEN.finditer(sentence):
+        if stem(match.group(0).lower()) in query:
+            last = match.end()
+    if last is None:
+        return False
+    after = sentence[last : last + 60]
+    found = cues.P_VALUE.search(after)
+    if not found:
+        return False
+    [(sign, value)] = cues.p_values(found.group(0)) or [("=", 0.0)]
+    return sign != "<" and value > 0.05
+
+
 @dataclass(frozen=True)
 class ClauseReading:
     """What the clause naming an outcome says by its words alone, for rules to use where the

@@ -17,6 +17,7 @@ from litwatch.classifiers.findings.effect import (
     REFERRING,
     effect_features,
     numbers_say,
+    own_p_not_significant,
     read_clause,
 )
 from litwatch.classifiers.findings.model import FindingsModel, shipped_model
@@ -122,6 +123,10 @@ def effect_reading(
     said = numbers_say(text, query, int_words, cmp_words)
     if said and label in ("increased", "decreased", "no-difference"):
         label = "increased" if said > 0 else "decreased"
+    # "fewer explanations about their condition (18% vs. 33%, p=0.12) and ... (21% vs. 4%,
+    # p=0.01)": in a list of outcomes, the p-value right after this one's mention is its own.
+    if label in ("increased", "decreased") and own_p_not_significant(text, query):
+        label = "no-difference"
     if label == "no-difference" and ";" in text:
         label = _own_clause_label(text, query, int_words, cmp_words) or label
     elif label != "no-difference" and (

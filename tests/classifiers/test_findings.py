@@ -264,3 +264,21 @@ def test_values_written_with_their_signs_are_left_to_the_model():
     # Control: a word that says which way leaves the decision to the model and the rules.
     worded = levels.replace("(P = 0.004)", ", significantly longer with duloxetine (P = 0.004)")
     assert numbers_say(worded, query, *arms) == 0
+
+
+def test_in_a_list_of_outcomes_each_outcome_s_own_p_value_decides():
+    # One sentence, three outcomes, each with its own p-value: only the last one differs.
+    results = (
+        "Duloxetine patients reported fewer night awakenings (21% vs. 30%, p=0.18) and fewer "
+        "rescue doses (14% vs. 22%, p=0.09), and were more often satisfied with treatment "
+        "(64% vs. 41%, p=0.004) than patients given placebo."
+    )
+    record = structured(results)
+    assert read_effect(record, "night awakenings", "duloxetine", "placebo").label == (
+        "no-difference"
+    )
+    assert read_effect(record, "rescue doses", "duloxetine", "placebo").label == "no-difference"
+    # Control: the outcome whose own p-value is significant keeps its direction.
+    assert read_effect(record, "satisfied with treatment", "duloxetine", "placebo").label == (
+        "increased"
+    )
