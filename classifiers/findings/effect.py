@@ -281,12 +281,14 @@ def own_p_not_significant(sentence: str, query: frozenset[str]) -> bool:
             last = match.end()
     if last is None:
         return False
-    after = sentence[last : last + 60]
-    found = cues.P_VALUE.search(after)
-    if not found:
-        return False
-    [(sign, value)] = cues.p_values(found.group(0)) or [("=", 0.0)]
-    return sign != "<" and value > 0.05
+    found = cues.P_VALUE.search(sentence, last, last + _OWN_P_REACH)
+    values = cues.p_values(found.group(0)) if found else []
+    return bool(values) and values[0][0] != "<" and values[0][1] > 0.05
+
+
+# How far after an outcome's mention its own p-value may stand: past its values and their
+# interval ("(18% vs. 33%, p=0.12)"), not into the next outcome's.
+_OWN_P_REACH = 60
 
 
 @dataclass(frozen=True)
