@@ -294,17 +294,26 @@ def test_a_reviewer_checked_call_teaches_the_findings_model(small_set, tmp_path)
     prompts = read_prompts(write_rows(tmp_path / "prompts.csv", rows), labels=LABELS)
     texts = {record.pmid: read_abstract(record) for record in parse_file(abstracts_file)}
     before = train_model(texts, prompts, calibrate=False)
-    target = prompts[0]
 
-    def call(model) -> str:
+    def call(model, target) -> str:
         question = (target.outcome, target.intervention, target.comparator)
         return effect_in(texts[target.pmid], *question, model=model).label
 
-    corrected = next(label for label in LABELS if label != call(before))
+    # The first prompt the model calls a difference on: its call is the model's to make.
+    target = next(p for p in prompts if call(before, p) != "no-difference")
+    corrected = next(label for label in LABELS if label != call(before, target))
     checked = [dataclass_replace(target, label=corrected)]
     after = train_model(texts, prompts, {}, checked=checked, checked_weight=50, calibrate=False)
-    assert call(after) == corrected
+    assert call(after, target) == corrected
     assert after.card["n_checked"] == 1 and after.card["checked_weight"] == 50
     # Control: at the weight of one prompt, the one correction does not outvote the rest.
     light = train_model(texts, prompts, checked=checked, checked_weight=1e-6, calibrate=False)
-    assert call(light) == call(before)
+    assert call(light, target) == call(before, target)
+    # A rule, not the model, calls "to decrease (0.62 vs 0.59; P = 0.19)" no difference: a
+    # correction to a direction teaches the model but leaves that call (the reviewer's checked
+    # value is what the summary shows for it).
+    pinned = prompts[0]
+    assert "P = 0.19" in next(row for row in rows[1:] if row[2] == pinned.outcome)[6]
+    direction = [dataclass_replace(pinned, label="increased")]
+    taught = train_model(texts, prompts, {}, checked=direction, checked_weight=50, calibrate=False)
+    assert call(before, pinned) == call(taught, pinned) == "no-difference"
