@@ -6,6 +6,7 @@ HTML, text, Markdown and JSON renderings cannot disagree.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -219,12 +220,31 @@ def gap_calls(classification: Classification | None, watch: WatchInfo) -> list[d
             "question": watch.gap_question(name),
             "relevance": call.relevance,
             "score": call.score,
-            "reasons": [str(reason) for reason in call.reasons],
+            "reasons": without_repeats([str(reason) for reason in call.reasons]),
         }
         for name, call in gaps.items()
         if call.addresses_gap
     ]
     return sorted(calls, key=lambda call: (call["relevance"] != "addresses", call["name"]))
+
+
+def without_repeats(reasons: Sequence[str]) -> list[str]:
+    """A gap's reasons without those an earlier one already says in the same words:
+    "randomized" after "randomized trial or its protocol", "follow-up of a year or more: 104
+    weeks of follow-up" after "follow-up of a year or more, or ...: 104 weeks of follow-up". A
+    watch may require a choice and prefer each of its sides, which repeated them."""
+    kept: list[str] = []
+    for reason in reasons:
+        label, _, evidence = reason.partition(": ")
+        said = "; ".join(kept)
+        if _says(said, label) and (not evidence or _says(said, evidence)):
+            continue
+        kept.append(reason)
+    return kept
+
+
+def _says(text: str, words: str) -> bool:
+    return bool(words) and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
 
 
 def record_date(record: Record) -> str:

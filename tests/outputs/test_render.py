@@ -356,3 +356,34 @@ def test_a_head_to_head_trial_s_outcome_line_says_what_its_statements_say():
     assert line.count("B12 status markers") == 1, line
     assert "B12 status markers: intramuscular hydroxocobalamin better" in line, line
     assert "symptom scores: no difference" in line, line
+
+
+def test_a_gap_reason_an_earlier_one_already_says_is_not_repeated():
+    # The default watch requires "follow-up of a year or more, or ... outcomes together" and
+    # also prefers each side, so a digest said "104 weeks of follow-up" twice.
+    from litwatch.outputs.view import without_repeats
+
+    reasons = [
+        "randomized trial or its protocol",
+        "randomized",
+        "follow-up of a year or more, or full outcomes together: 104 weeks of follow-up",
+        "follow-up of a year or more: 104 weeks of follow-up",
+        "full outcomes: measures pain and quality of life",
+        "not met — randomized",
+    ]
+    assert without_repeats(reasons) == [
+        "randomized trial or its protocol",
+        "follow-up of a year or more, or full outcomes together: 104 weeks of follow-up",
+        "full outcomes: measures pain and quality of life",
+        "not met — randomized",
+    ]
+    # Controls: a reason with evidence of its own stays, and so does a label said only inside
+    # a longer word.
+    assert without_repeats(["dose stated: 1 mg", "dose: 2 mg"]) == [
+        "dose stated: 1 mg",
+        "dose: 2 mg",
+    ]
+    assert without_repeats(["randomizedly allocated", "randomized"]) == [
+        "randomizedly allocated",
+        "randomized",
+    ]
