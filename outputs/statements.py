@@ -116,6 +116,7 @@ class StudyVerdict:
     checked_by: str = ""  # who checked every call the verdict rests on; "" when machine-read
     needs_recheck: bool = False  # the text changed since: the reviewer's value stands
     size: str = ""  # for an association: its size where stated ("19% lower")
+    combination: str = ""  # what it gave besides the intervention (Study.combination)
 
 
 @dataclass(frozen=True)
@@ -208,11 +209,6 @@ def study_of(
         return Study(record.pmid, record.title, record.publication_year, "other")
     attributes = classification.attributes
     arms = classification.arms
-    # Only the forms its arms got: a form named anywhere in the abstract ("B-complex products
-    # are sold widely") is not what the trial gave.
-    given = [arm.formulation or "" for arm in arms.arms if arm.intervention] if arms else []
-    known = combinations or {}
-    combined = [known[form] for form in given if form in known]
     findings = tuple(
         StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup or None)
         for f in classification.findings
@@ -232,7 +228,7 @@ def study_of(
             for name, mark in classification.checked.items()
         ),
         associations=classification.associations,
-        combination=" or ".join(dict.fromkeys(combined)),
+        combination=combination_of(classification, combinations or {}),
     )
     if arms is None:  # stored before arms were read
         return replace(common, head_to_head=attributes.comparator == "head-to-head")
@@ -267,6 +263,16 @@ def study_of(
         participants=common.participants or arms.pooled_participants,
         comparisons=tuple(dict.fromkeys(c.kind for c in arms.comparisons)),
     )
+
+
+def combination_of(classification: Classification, combinations: Mapping[str, str]) -> str:
+    """What the trial's intervention arms got besides the intervention, by the watch's
+    `combinations` (form name -> "other B vitamins (B-complex)"); "" for the intervention
+    alone. Only the forms its arms got: a form named anywhere in the abstract ("B-complex
+    products are sold widely") is not what the trial gave."""
+    arms = classification.arms.arms if classification.arms else ()
+    given = [arm.formulation or "" for arm in arms if arm.intervention]
+    return " or ".join(dict.fromkeys(combinations[form] for form in given if form in combinations))
 
 
 def outcome_calls(study: Study) -> list[tuple[str, str, str]]:
@@ -520,6 +526,7 @@ def verdict_of(study: Study, **call) -> StudyVerdict:
         participants=study.participants,
         follow_up_weeks=study.follow_up_weeks,
         included_studies=study.included_studies,
+        combination=study.combination,
         **call,
     )
 

@@ -432,7 +432,7 @@ def study_words(study: StudyVerdict, statement: EvidenceStatement, watch: WatchI
     study, outcome by outcome, "intramuscular methylcobalamin better for nerve conduction; no
     difference in symptom scores"."""
     if statement.comparison != "head-to-head":
-        said = direction_words(study.direction, watch, statement.favoured)
+        said = direction_words(study.direction, watch, statement.favoured, study.combination)
         if not study.subgroup:
             return said
         # the reader keeps the part as the abstract words it: "In the 97 participants ..."

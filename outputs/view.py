@@ -21,7 +21,7 @@ from litwatch.core.review import initials
 from litwatch.core.vocabulary import in_dose_unit
 from litwatch.core.words import joined, length_words, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
-from litwatch.outputs.statements import ONE_FORM, outcome_calls, study_of
+from litwatch.outputs.statements import ONE_FORM, combination_of, outcome_calls, study_of
 from litwatch.outputs.watch import WatchInfo
 
 if TYPE_CHECKING:  # annotations only: statements.py builds the verdicts
@@ -254,11 +254,17 @@ def record_date(record: Record) -> str:
     return str(record.publication_year or "")
 
 
-def direction_words(direction: str, watch: WatchInfo, favoured: str = "") -> str:
+def direction_words(
+    direction: str, watch: WatchInfo, favoured: str = "", combination: str = ""
+) -> str:
     """ "favours B12", "no difference", "favours the comparator", "unclear"; `favoured` names
-    what a statement about head-to-head trials credits instead ("one form or route")."""
+    what a statement about head-to-head trials credits instead ("one form or route"), and
+    `combination` what a trial gave besides the intervention ("favours B12 with other B
+    vitamins (B-complex)")."""
     if direction == "favours-intervention":
-        return f"favours {favoured or watch.intervention}"
+        alone = not favoured or favoured == watch.intervention
+        given = f" with {combination}" if combination and alone else ""
+        return f"favours {favoured or watch.intervention}{given}"
     return word(direction)
 
 
@@ -268,6 +274,7 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
         return []
     order = {name: index for index, (name, _) in enumerate(watch.domains)}
     found = sorted(classification.findings, key=lambda f: (order.get(f.domain, 99), f.domain))
+    combination = combination_of(classification, dict(watch.combinations))
     return [
         {
             "domain": finding.domain,
@@ -275,7 +282,7 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
             "outcome": finding.outcome,
             "effect": finding.effect,
             "direction": finding.direction,
-            "direction_words": direction_words(finding.direction, watch),
+            "direction_words": direction_words(finding.direction, watch, combination=combination),
             "evidence": finding.evidence,
             "confidence": round(finding.confidence, 2),
         }
@@ -291,10 +298,8 @@ def outcome_call_views(
     if classification is None:
         return []
     order = {name: index for index, (name, _) in enumerate(watch.domains)}
-    calls = sorted(
-        outcome_calls(study_of(record, classification)),
-        key=lambda call: (order.get(call[0], 99), call[0]),
-    )
+    study = study_of(record, classification, combinations=dict(watch.combinations))
+    calls = sorted(outcome_calls(study), key=lambda call: (order.get(call[0], 99), call[0]))
     return [
         {
             "domain": domain,
@@ -303,7 +308,7 @@ def outcome_call_views(
             "direction_words": (
                 f"{better} better"
                 if direction == ONE_FORM and better
-                else direction_words(direction, watch)
+                else direction_words(direction, watch, combination=study.combination)
             ),
         }
         for domain, direction, better in calls

@@ -387,3 +387,39 @@ def test_a_gap_reason_an_earlier_one_already_says_is_not_repeated():
         "randomizedly allocated",
         "randomized",
     ]
+
+
+def test_a_result_of_a_combination_product_says_what_was_given_besides_the_intervention():
+    # "favours B12" of a tablet of thiamine, pyridoxine and cyanocobalamin credits B12 with
+    # what the combination did.
+    from dataclasses import replace
+
+    from litwatch.core.classification import Arm, Arms
+    from litwatch.outputs.view import direction_words, outcome_call_views
+    from outputs_samples import RCT_GAP, record
+
+    watch = replace(WATCH, combinations=(("b-complex", "other B vitamins (B-complex)"),))
+    tablet = Arms(
+        arms=(
+            Arm("a B-complex tablet", True, "b-complex", "oral"),
+            Arm("placebo", False, control="placebo"),
+        ),
+        tests_intervention=True,
+    )
+    combined = replace(RCT_GAP, arms=tablet)
+    [pain] = [c for c in outcome_call_views(record("99100005", "A tablet"), combined, watch)
+              if c["domain"] == "pain"]  # fmt: skip
+    assert pain["direction_words"] == "favours B12 with other B vitamins (B-complex)"
+    # Controls: the same trial given one form alone, and a head-to-head wording.
+    alone = replace(tablet, arms=(Arm("methylcobalamin", True, "methylcobalamin", "oral"),
+                                  tablet.arms[1]))  # fmt: skip
+    [plain] = [c for c in outcome_call_views(record("99100006", "A tablet"),
+                                             replace(RCT_GAP, arms=alone), watch)
+               if c["domain"] == "pain"]  # fmt: skip
+    assert plain["direction_words"] == "favours B12"
+    head = direction_words("favours-intervention", watch, "one form or route", "other B vitamins")
+    assert head == "favours one form or route"
+    # A statement of controlled trials names the intervention as what it favours: the summary's
+    # study line then says it too.
+    line = direction_words("favours-intervention", watch, "B12", "other B vitamins (B-complex)")
+    assert line == "favours B12 with other B vitamins (B-complex)"
