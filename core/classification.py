@@ -234,6 +234,8 @@ class ArmResult:
     call: str  # favours-one-form | no-difference | unclear
     evidence: str
     better: int | None = None
+    # Whether the words that say so report a statistical test (Finding.tested)
+    tested: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -241,6 +243,7 @@ class ArmResult:
             "call": self.call,
             "evidence": self.evidence,
             "better": self.better,
+            **({} if self.tested else {"tested": False}),
         }
 
     @classmethod
@@ -251,6 +254,7 @@ class ArmResult:
             call=str(data.get("call", "unclear")),
             evidence=str(data.get("evidence", "")),
             better=better if isinstance(better, int) else None,
+            tested=data.get("tested") is not False,
         )
 
 

@@ -135,6 +135,9 @@ class Finding:
     evidence: str
     confidence: float
     subgroup: str = ""  # the subgroup's words, "" for the whole trial
+    # Whether the sentence that states it reports a statistical test (a p-value, an interval,
+    # "significant"): False for a result in words only ("fell more with B12 than placebo").
+    tested: bool = True
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Finding:
@@ -146,6 +149,7 @@ class Finding:
             evidence=str(data.get("evidence", "")),
             confidence=float(data.get("confidence", 0.0)),
             subgroup=str(data.get("subgroup") or ""),
+            tested=data.get("tested") is not False,
         )
 
     def to_json(self) -> dict:
@@ -157,6 +161,8 @@ class Finding:
             "evidence": self.evidence,
             "confidence": round(self.confidence, 4),
             "subgroup": self.subgroup or None,
+            # written only where untested: what was stored before reads the same
+            **({} if self.tested else {"tested": False}),
         }
 
 

@@ -477,12 +477,14 @@ def _checked_better_arm(arms: Arms, findings: Sequence[Finding], better: str) ->
         wanted = [f.domain for f in findings if f.domain in apart or not arms.controlled]
         domains = wanted or [f.domain for f in findings]
     evidence = {r.domain: r.evidence for r in arms.head_to_head_results}
+    # whether the words report a test is the abstract's, whoever reads them
+    tested = {r.domain: r.tested for r in arms.head_to_head_results}
     index = next((i for i in range(len(arms.arms)) if arms.arm_name(i) == better), None)
     call = "favours-one-form" if index is not None else better
     return replace(
         arms,
         head_to_head_results=tuple(
-            ArmResult(domain, call, evidence.get(domain, ""), index)
+            ArmResult(domain, call, evidence.get(domain, ""), index, tested.get(domain, True))
             for domain in dict.fromkeys(domains)
         ),
     )

@@ -11,5 +11,5 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 # clauses, and the model retrained (C by the one-standard-error rule); 11: where only the arms'
 # values say which way and the difference is called significant, the values decide; in a list
 # of outcomes, the p-value right after the outcome's mention is its own (the calibration
-# refitted).
-FINDINGS_VERSION = "11"
+# refitted); 12: each finding says whether its sentence reports a statistical test.
+FINDINGS_VERSION = "12"

@@ -42,6 +42,25 @@ SIGNIFICANT = re.compile(
     I,
 )
 
+# What marks a result as tested rather than stated in words, beside a p-value or an interval:
+# a significance or non-inferiority verdict, or an effect measure with its value ("HR 0.78").
+_SIGNIFICANCE = re.compile(r"\bsignifican(?:t|tly|ce)\b|\bnon-?inferior", I)
+_EFFECT_MEASURE = re.compile(r"\b(?:SMD|WMD|MD|OR|HR|RR|IRR)\b\s*[=:,]?\s*[-−–]?\d")
+
+
+def reports_a_test(text: str) -> bool:
+    """Whether the text reports a statistical test of what it states: a p-value, a confidence
+    interval, a significance or non-inferiority verdict, or an effect measure with its value.
+    "Symptom scores fell more with B-complex than with placebo" reports none."""
+    return bool(
+        P_VALUE.search(text)
+        or CONFIDENCE_INTERVAL.search(text)
+        or P_NS.search(text)
+        or _SIGNIFICANCE.search(text)
+        or _EFFECT_MEASURE.search(text)
+    )
+
+
 WITHIN_GROUP = re.compile(
     r"\b(?:from\s+baseline|compared\s+(?:with|to)\s+baseline|vs\.?\s+baseline|"
     r"before\s+and\s+after|pre-?\s*(?:and|to|vs\.?)\s*post|within\s+(?:each|both|the)\s+group|"

@@ -263,6 +263,7 @@ def _parts_of_a_result(
                         sentence.text,
                         finding.confidence,
                         part,
+                        finding.tested,
                     )
                 )
     return added
@@ -380,7 +381,14 @@ def _finding(
         # "findings were inconsistent: three trials faster, three no different" is neither
         direction = "unclear"
     return Finding(
-        group.domain.name, outcome, label, direction, sentence.text, call.confidence, part
+        group.domain.name,
+        outcome,
+        label,
+        direction,
+        sentence.text,
+        call.confidence,
+        part,
+        tested=cues.reports_a_test(sentence.text),
     )
 
 

@@ -24,7 +24,8 @@ from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Com
 from litwatch.core.findings import Finding, OutcomeDomain
 
 # Bumped whenever the reader changes what it finds, so stored classifications are read again.
-ARMS_VERSION = "3"
+# 4: each result says whether its words report a statistical test (ArmResult.tested).
+ARMS_VERSION = "4"
 
 # A sentence that allocates people to arms, and where its list of arms starts.
 _ALLOCATION = re.compile(
@@ -687,7 +688,9 @@ def head_to_head_results(
                 call = _clause_call(clause, arms, polarity, treatment)
                 if call is not None:
                     kind, better = call
-                    calls.setdefault(domain, []).append(ArmResult(domain, kind, sentence, better))
+                    calls.setdefault(domain, []).append(
+                        ArmResult(domain, kind, sentence, better, cues.reports_a_test(sentence))
+                    )
         previous = sentence_domains
     return tuple(_domain_call(domain, found) for domain, found in calls.items())
 
@@ -719,7 +722,7 @@ def _domain_call(domain: str, found: list[ArmResult]) -> ArmResult:
     if len(better) == 1:
         return next(r for r in found if r.call == "favours-one-form")
     if len(better) > 1:
-        return ArmResult(domain, "unclear", found[0].evidence)
+        return ArmResult(domain, "unclear", found[0].evidence, tested=found[0].tested)
     return next((r for r in found if r.call == "no-difference"), found[0])
 
 

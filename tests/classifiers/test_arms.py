@@ -96,6 +96,15 @@ def test_head_to_head_results_name_the_better_arm_per_outcome():
         "conduction": ("favours-one-form", injected),
         "symptoms": ("no-difference", None),
     }
+    # "rose more with injections than with tablets": a difference in words, no test reported
+    assert {r.domain: r.tested for r in arms.head_to_head_results}["conduction"] is False
+    tested = read(
+        "Adults were randomised to cyanocobalamin tablets 1000 µg daily or cyanocobalamin "
+        "injections 1000 µg monthly for 12 weeks. Conduction velocity rose more with "
+        "injections than with tablets (p = 0.02)."
+    )
+    [conduction] = tested.head_to_head_results
+    assert (conduction.call, conduction.tested) == ("favours-one-form", True)
 
 
 def test_equivalence_and_non_inferiority_read_as_no_difference():

@@ -173,3 +173,45 @@ def test_another_domains_result_does_not_hide_the_primary_outcomes_non_inferiori
     assert (
         by_domain["b12-status"].evidence == "Subcutaneous injection was non-inferior at 12 weeks."
     )
+
+
+# Truth table, written from the sentences before the code: does the sentence report a
+# statistical test of the result it states?
+@pytest.mark.parametrize(
+    ("sentence", "tested"),
+    [
+        ("Pain scores fell more with methylcobalamin than with placebo.", False),
+        ("Pain scores fell more with methylcobalamin than with placebo (p = 0.004).", True),
+        ("Pain scores were significantly lower with methylcobalamin than with placebo.", True),
+        ("Pain scores fell by 1.2 points more with methylcobalamin (95% CI 0.4 to 2.0).", True),
+        ("The difference in pain scores did not reach significance.", True),
+        ("Neuropathy was less frequent with methylcobalamin (HR 0.71).", True),
+        ("Injections were non-inferior to tablets for serum B12 at 12 weeks.", True),
+        ("Serum B12 rose most in the injection arm.", False),
+        ("More participants on methylcobalamin reported relief (41% vs 22%).", False),
+        ("Pain relief was better with methylcobalamin than placebo.", False),
+    ],
+)
+def test_whether_a_sentence_reports_a_statistical_test(sentence, tested):
+    from litwatch.classifiers.findings.cues import reports_a_test
+
+    assert reports_a_test(sentence) is tested
+
+
+def test_a_finding_says_whether_its_sentence_reports_a_test():
+    # "fell more with ... than with placebo" is a difference in words; with its p-value it is
+    # a tested one. Either way the reader counts it as the authors state it.
+    [words_only] = read_findings(
+        trial("Pain scores fell more with methylcobalamin than with placebo."), [PAIN], B12
+    )
+    assert (words_only.direction, words_only.tested) == ("favours-intervention", False)
+    [tested] = read_findings(
+        trial("Pain scores fell more with methylcobalamin than with placebo (p = 0.004)."),
+        [PAIN],
+        B12,
+    )
+    assert (tested.direction, tested.tested) == ("favours-intervention", True)
+    # stored as before where tested; the flag written only where it is not
+    assert "tested" not in tested.to_json()
+    assert words_only.to_json()["tested"] is False
+    assert type(words_only).from_json(words_only.to_json()) == words_only
