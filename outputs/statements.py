@@ -32,6 +32,8 @@ AGAINST = "favours-comparator"
 UNCLEAR = "unclear"
 # A head-to-head study's call when one arm did better than another.
 ONE_FORM = "favours-one-form"
+# The calls that state a difference between arms.
+DIFFERENCES = (FAVOURS, AGAINST, ONE_FORM)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class StudyFinding:
     evidence: str
     better: str = ""
     subgroup: str | None = None  # a result for part of the participants only
+    tested: bool = True  # False: the sentence states it without a statistical test
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,11 @@ class StudyVerdict:
     needs_recheck: bool = False  # the text changed since: the reviewer's value stands
     size: str = ""  # for an association: its size where stated ("19% lower")
     combination: str = ""  # what it gave besides the intervention (Study.combination)
+    # the difference its direction states is reported without a statistical test ("fell more
+    # with B12 than with placebo"): every result it rests on is words only
+    untested: bool = False
+    # the domains of per_domain whose difference is so reported
+    untested_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,10 +171,12 @@ class EvidenceStatement:
     # A head-to-head question's RCTs outcome by outcome (title, tally), where they say
     # different things: "B12 status markers: 1 of 2 RCTs favours one form or route; ..."
     by_outcome: tuple[tuple[str, Tally], ...] = ()
-    # (design group, sentence) for the counted studies that gave the intervention with other
-    # actives: "1 of these 2 RCTs gave B12 with other B vitamins (B-complex), ..."; in the text
-    # each follows its group's clause, and the bottom line carries the RCTs' one
-    combination_notes: tuple[tuple[str, str], ...] = ()
+    # (design group, sentences) on the counted studies whose difference is reported without a
+    # statistical test ("Both RCTs report their difference without a statistical test.") and
+    # those that gave the intervention with other actives ("1 of these 2 RCTs gave B12 with
+    # other B vitamins (B-complex), ..."); in the text each follows its group's clause, and
+    # the bottom line carries the RCTs' one
+    notes: tuple[tuple[str, str], ...] = ()
 
     def outcome_lines(self) -> tuple[str, ...]:
         """ "B12 status markers: 1 of 2 RCTs favours one form or route; 1 finds no difference" """
@@ -210,7 +220,14 @@ def study_of(
     attributes = classification.attributes
     arms = classification.arms
     findings = tuple(
-        StudyFinding(f.domain, f.outcome, f.direction, f.evidence, subgroup=f.subgroup or None)
+        StudyFinding(
+            f.domain,
+            f.outcome,
+            f.direction,
+            f.evidence,
+            subgroup=f.subgroup or None,
+            tested=f.tested,
+        )
         for f in classification.findings
     )
     common = Study(
@@ -241,6 +258,7 @@ def study_of(
             r.call,
             r.evidence,
             better=arms.arm_name(r.better),
+            tested=r.tested,
         )
         for r in arms.head_to_head_results
     ]
@@ -275,10 +293,12 @@ def combination_of(classification: Classification, combinations: Mapping[str, st
     return " or ".join(dict.fromkeys(combinations[form] for form in given if form in combinations))
 
 
-def outcome_calls(study: Study) -> list[tuple[str, str, str]]:
+def outcome_calls(study: Study) -> list[tuple[str, str, str, bool]]:
     """What the study found for all its participants, outcome domain by domain, as its
-    statements count it: (domain, direction, better arm). Several results in one domain give
-    one call, and a head-to-head trial's call names the arm that did better."""
+    statements count it: (domain, direction, better arm, whether a test is reported). Several
+    results in one domain give one call, and a head-to-head trial's call names the arm that did
+    better; a call is untested where it states a difference and every result saying so is in
+    words only."""
     calls = []
     readings = []
     if study.against_control:
@@ -295,7 +315,9 @@ def outcome_calls(study: Study) -> list[tuple[str, str, str]]:
                 direction, better = _head_to_head_direction(own)
             else:
                 direction, better = _study_direction(own), ""
-            calls.append((domain, direction, better))
+            saying = [f for f in own if f.direction == direction and f.better == better]
+            untested = direction in DIFFERENCES and not any(f.tested for f in saying)
+            calls.append((domain, direction, better, not untested))
     return calls
 
 
@@ -500,6 +522,7 @@ def _verdict(
         f for f in findings if f.direction == direction and (not better or f.better == better)
     ]
     checked_by, recheck = _checked_by(study, {f.domain for f in findings}, head_to_head)
+    differs = direction in DIFFERENCES
     return verdict_of(
         study,
         direction=direction,
@@ -512,7 +535,18 @@ def _verdict(
         subgroup=subgroup,
         checked_by=checked_by,
         needs_recheck=recheck,
+        untested=differs and bool(deciding) and not any(f.tested for f in deciding),
+        untested_domains=_untested_domains(findings),
     )
+
+
+def _untested_domains(findings: Sequence[StudyFinding]) -> tuple[str, ...]:
+    """The domains whose results state a difference, each in words only."""
+    differing: dict[str, bool] = {}
+    for f in findings:
+        if f.direction in DIFFERENCES:
+            differing[f.domain] = differing.get(f.domain, False) or f.tested
+    return tuple(domain for domain, tested in differing.items() if not tested)
 
 
 def verdict_of(study: Study, **call) -> StudyVerdict:
@@ -594,7 +628,9 @@ def build_statement(
             )
             scenario_lines.append(line)
             within.append((population.name, line, tuple(in_population)))
-    notes = _combination_notes(verdicts, counted, named or intervention)
+    notes = _notes(
+        _untested_notes(verdicts), _combination_notes(verdicts, counted, named or intervention)
+    )
     return EvidenceStatement(
         key=key,
         title=title,
@@ -607,8 +643,61 @@ def build_statement(
         favoured=intervention,
         comparison="head-to-head" if head_to_head else "controlled",
         within=tuple(within),
-        combination_notes=notes,
+        notes=notes,
     )
+
+
+_NOTE_GROUPS = (
+    ("rct", (TRIAL_DESIGN,), "RCT", "RCTs"),
+    ("other", OTHER_PRIMARY, "other study", "other studies"),
+)
+
+
+def _which_of(some: int, counted: int, one: str, many: str) -> str:
+    """ "The RCT", "Both RCTs", "All 3 RCTs" or "1 of these 2 RCTs": `some` of the `counted`
+    studies a statement's clause has just counted."""
+    if counted == 1:
+        return f"The {one}"
+    if some == counted:
+        return ("Both" if counted == 2 else f"All {counted}") + f" {many}"
+    return f"{some} of these {counted} {many}"
+
+
+def _untested_notes(verdicts: Sequence[StudyVerdict]) -> tuple[tuple[str, str], ...]:
+    """(design group, sentence) for the RCTs and the other studies counted whose difference
+    is reported without a statistical test: "Both RCTs report their difference without a
+    statistical test.", or where some of them find none, "The RCT that finds a difference
+    reports it without a statistical test." A clause that counts such a study as favouring
+    says no more than its words do."""
+    notes = []
+    for group, designs, one, many in _NOTE_GROUPS:
+        counted = [v for v in verdicts if v.design in designs]
+        differing = [v for v in counted if v.direction in DIFFERENCES]
+        untested = [v for v in differing if v.untested]
+        if not untested:
+            continue
+        some = len(untested)
+        if len(differing) == len(counted):
+            who = _which_of(some, len(counted), one, many)
+            said = "report their difference" if some > 1 else "reports its difference"
+        else:
+            finds = "find a difference" if len(differing) > 1 else "finds a difference"
+            if some == len(differing):
+                who = f"The {one} that {finds}" if some == 1 else f"The {some} {many} that {finds}"
+            else:
+                who = f"{some} of the {len(differing)} {many} that {finds}"
+            said = "report it" if some > 1 else "reports it"
+        notes.append((group, f"{who} {said} without a statistical test."))
+    return tuple(notes)
+
+
+def _notes(*kinds: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Each design group's notes of every kind, as one text in the order given."""
+    joined: dict[str, list[str]] = {}
+    for kind in kinds:
+        for group, sentence in kind:
+            joined.setdefault(group, []).append(sentence)
+    return tuple((group, " ".join(sentences)) for group, sentences in joined.items())
 
 
 def _combination_notes(
@@ -619,21 +708,12 @@ def _combination_notes(
     (B-complex), so its result is not that of B12 alone." """
     combined = {study.pmid: study.combination for study in studies if study.combination}
     notes = []
-    for group, designs, one, many in (
-        ("rct", (TRIAL_DESIGN,), "RCT", "RCTs"),
-        ("other", OTHER_PRIMARY, "other study", "other studies"),
-    ):
+    for group, designs, one, many in _NOTE_GROUPS:
         counted = [v for v in verdicts if v.design in designs]
         given = [combined[v.pmid] for v in counted if v.pmid in combined]
         if not given:
             continue
-        if len(counted) == 1:
-            who = f"The {one}"
-        elif len(given) == len(counted):
-            who = "Both" if len(counted) == 2 else f"All {len(counted)}"
-            who += f" {many}"
-        else:
-            who = f"{len(given)} of these {len(counted)} {many}"
+        who = _which_of(len(given), len(counted), one, many)
         what = " or ".join(dict.fromkeys(given))
         whose = "its result is" if len(given) == 1 else "their results are"
         notes.append(
@@ -870,7 +950,7 @@ def bottom_line(statements: Sequence[EvidenceStatement], intervention: str) -> l
         if statement.by_outcome and statement.rcts.decided:
             outcomes = (_lower_first(o) for o in statement.outcome_lines())
             line += " By outcome: " + "; ".join(outcomes) + "."
-        if rcts_note := dict(statement.combination_notes).get("rct"):
+        if rcts_note := dict(statement.notes).get("rct"):
             line += f" {rcts_note}"
         if statement.reviews.total:
             reviews = _trial_clause(

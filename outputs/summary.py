@@ -37,10 +37,12 @@ from litwatch.outputs.guidance import (
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
+    DIFFERENCES,
     NO_DIFFERENCE,
     ONE_FORM,
     REVIEW_DESIGNS,
     EvidenceStatement,
+    StudyFinding,
     StudyVerdict,
     WatchStatements,
     bottom_line,
@@ -49,6 +51,7 @@ from litwatch.outputs.statements import (
     watch_statements,
 )
 from litwatch.outputs.view import (
+    UNTESTED,
     arm_dose,
     direction_words,
     dose,
@@ -442,7 +445,8 @@ def study_words(study: StudyVerdict, statement: EvidenceStatement, watch: WatchI
     for domain, call, better, _evidence in study.per_domain:
         title = watch.domain_title(domain)
         if call == ONE_FORM and better:
-            parts.append(f"{better} better for {title}")
+            untested = f", {UNTESTED}" if domain in study.untested_domains else ""
+            parts.append(f"{better} better for {title}{untested}")
         elif call == NO_DIFFERENCE:
             parts.append(f"no difference in {title}")
         else:
@@ -462,8 +466,9 @@ def statement_view(statement: EvidenceStatement, watch: WatchInfo) -> dict:
             study_line(
                 study,
                 study_words(study, statement, watch),
-                # a head-to-head study's words name its outcomes already
+                # a head-to-head study's words name its outcomes, and which is untested, already
                 "" if statement.comparison == "head-to-head" else ", ".join(study.outcomes),
+                untested=study.untested and statement.comparison != "head-to-head",
             )
             for study in statement.studies
         ],
@@ -548,7 +553,8 @@ def effect_direction_plots(statements: Sequence[EvidenceStatement], watch: Watch
     return plots
 
 
-SUMMARY_SCHEMA_VERSION = "1.3"  # 1.1: recommendations, strata; 1.2: associations; 1.3: dose_ug
+# 1.1: recommendations, strata; 1.2: associations; 1.3: dose_ug; 1.4: tested
+SUMMARY_SCHEMA_VERSION = "1.4"
 
 
 def _statement_json(
@@ -577,10 +583,16 @@ def _statement_json(
                 "outcomes": list(study.outcomes),
                 "evidence": study.evidence,
                 "checked": bool(study.checked_by),
+                "tested": not study.untested,
             }
             for study in (statement.studies if studies is None else studies)
         ],
     }
+
+
+def _tested(finding: StudyFinding) -> bool:
+    """False for a difference its sentence reports without a statistical test."""
+    return finding.tested or finding.direction not in DIFFERENCES
 
 
 def _record_json(record: Record, classification: Classification | None) -> dict:
@@ -594,6 +606,7 @@ def _record_json(record: Record, classification: Classification | None) -> dict:
             "better_arm": None,
             "subgroup": f.subgroup,
             "evidence": f.evidence,
+            "tested": _tested(f),
         }
         for f in (study.findings if study.against_control else ())
     ]
@@ -605,6 +618,7 @@ def _record_json(record: Record, classification: Classification | None) -> dict:
             "better_arm": f.better or None,
             "subgroup": f.subgroup,
             "evidence": f.evidence,
+            "tested": _tested(f),
         }
         for f in study.head_to_head_results()
     ]

@@ -21,7 +21,13 @@ from litwatch.core.review import initials
 from litwatch.core.vocabulary import in_dose_unit
 from litwatch.core.words import joined, length_words, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
-from litwatch.outputs.statements import ONE_FORM, combination_of, outcome_calls, study_of
+from litwatch.outputs.statements import (
+    DIFFERENCES,
+    ONE_FORM,
+    combination_of,
+    outcome_calls,
+    study_of,
+)
 from litwatch.outputs.watch import WatchInfo
 
 if TYPE_CHECKING:  # annotations only: statements.py builds the verdicts
@@ -254,6 +260,10 @@ def record_date(record: Record) -> str:
     return str(record.publication_year or "")
 
 
+# Said of a difference its sentence states without a statistical test.
+UNTESTED = "no statistical test reported"
+
+
 def direction_words(
     direction: str, watch: WatchInfo, favoured: str = "", combination: str = ""
 ) -> str:
@@ -282,7 +292,8 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
             "outcome": finding.outcome,
             "effect": finding.effect,
             "direction": finding.direction,
-            "direction_words": direction_words(finding.direction, watch, combination=combination),
+            "direction_words": direction_words(finding.direction, watch, combination=combination)
+            + (f", {UNTESTED}" if finding.direction in DIFFERENCES and not finding.tested else ""),
             "evidence": finding.evidence,
             "confidence": round(finding.confidence, 2),
         }
@@ -300,6 +311,7 @@ def outcome_call_views(
     order = {name: index for index, (name, _) in enumerate(watch.domains)}
     study = study_of(record, classification, combinations=dict(watch.combinations))
     calls = sorted(outcome_calls(study), key=lambda call: (order.get(call[0], 99), call[0]))
+    untested = f", {UNTESTED}"
     return [
         {
             "domain": domain,
@@ -309,9 +321,10 @@ def outcome_call_views(
                 f"{better} better"
                 if direction == ONE_FORM and better
                 else direction_words(direction, watch, combination=study.combination)
-            ),
+            )
+            + ("" if tested else untested),
         }
-        for domain, direction, better in calls
+        for domain, direction, better, tested in calls
     ]
 
 
@@ -489,9 +502,15 @@ def digest_table(digest: Digest) -> list[dict]:
     return rows
 
 
-def study_line(study: StudyVerdict, direction_words: str, outcomes: str) -> dict:
+def study_line(
+    study: StudyVerdict, direction_words: str, outcomes: str, untested: bool = False
+) -> dict:
     """One study under a statement, as the templates list it: its reference, size and year,
-    what it found in the statement's words, the sentence that says so, and who checked it."""
+    what it found in the statement's words (with its outcomes, and "no statistical test
+    reported" where `untested`: its difference is in words only), the sentence that says so,
+    and who checked it."""
+    if untested:
+        outcomes = "; ".join(part for part in (outcomes, UNTESTED) if part)
     return {
         "pmid": study.pmid,
         "url": pubmed_url(study.pmid),

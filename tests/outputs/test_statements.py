@@ -297,6 +297,65 @@ def test_a_trial_that_gave_the_intervention_with_other_actives_is_named_as_such(
     assert "gave B12 with" not in statements(STUDIES)["domain:pain"].text
 
 
+def _in_words_only(study_, domain):
+    """The study with its result in `domain` stated without a statistical test."""
+    from dataclasses import replace
+
+    return replace(
+        study_,
+        findings=tuple(
+            replace(f, tested=False) if f.domain == domain else f for f in study_.findings
+        ),
+    )
+
+
+def test_a_difference_reported_without_a_statistical_test_is_said_to_be_so():
+    # "Pain fell more with B12 than with placebo", no p-value, no interval: the statement
+    # counts the trial as its authors put it, and says in the next breath that no test backs it.
+    words_only = _in_words_only(STUDIES[0], "pain")
+    found = statements([words_only, *STUDIES[1:]])
+    pain = found["domain:pain"]
+    assert pain.text == (
+        "Pain: 2 of 3 RCTs (640 participants) favour B12; 1 finds no difference. "
+        "1 of the 2 RCTs that find a difference reports it without a statistical test. "
+        "1 meta-analysis favours B12."
+    )
+    assert (pain.rcts.favour, pain.rcts.total) == (2, 3)  # counted as before
+    assert {s.pmid: s.untested for s in pain.studies} == {
+        "3": False,
+        "1": True,
+        "2": False,
+        "4": False,
+    }
+    [line] = bottom_line([found["question:symptoms"]], "B12")
+    assert "(2 of 3 RCTs). 1 of the 2 RCTs that find a difference reports it without" in line
+    both = statements([words_only, _in_words_only(STUDIES[2], "pain")])["domain:pain"]
+    assert "Both RCTs report their difference without a statistical test." in both.text
+    alone = statements([words_only])["domain:pain"]
+    assert "The RCT reports its difference without a statistical test." in alone.text
+    beside = statements([words_only, STUDIES[1]])["domain:pain"]
+    assert "The RCT that finds a difference reports it without a statistical test." in (
+        beside.text
+    )
+    # A finding of no difference in words only states no difference to test: no note.
+    no_difference = _in_words_only(STUDIES[1], "pain")
+    assert "statistical test" not in statements([no_difference])["domain:pain"].text
+    # Control: the same trials with their tests carry no such sentence.
+    assert "statistical test" not in statements(STUDIES)["domain:pain"].text
+
+
+def test_the_note_on_untested_results_comes_before_the_combination_note():
+    from dataclasses import replace
+
+    both = replace(_in_words_only(STUDIES[0], "pain"), combination="other B vitamins")
+    pain = statements([both])["domain:pain"]
+    assert pain.text == (
+        "Pain: 1 RCT (240 participants) favours B12. The RCT reports its difference without "
+        "a statistical test. The RCT gave B12 with other B vitamins, so its result is not that "
+        "of B12 alone."
+    )
+
+
 def test_the_default_watch_names_its_combined_form_and_study_of_reads_it_from_the_arms():
     from litwatch.core.classification import Arm, Arms
     from litwatch.outputs.statements import study_of

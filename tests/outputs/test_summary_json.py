@@ -208,3 +208,28 @@ def test_associations_carry_exposure_domain_and_each_study_s_call_and_size(summa
     broken["associations"][0]["studies"] = [{**trial, "call": "lower"}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, SCHEMA)
+
+
+def test_a_difference_stated_without_a_test_is_marked_in_the_json_and_the_lines(summary):
+    # 9100001: "Pain scores fell significantly more with methylcobalamin than with placebo"
+    # (a tested difference); "Nerve conduction velocity improved more with intramuscular than
+    # with oral methylcobalamin" (a difference in words only).
+    paths, document = summary
+    pain, _ = _calls(document, "domain:pain")
+    [trial] = [s for s in pain["studies"] if s["pmid"] == "9100001"]
+    assert (trial["call"], trial["tested"]) == ("favours-intervention", True)
+    forms, _ = _calls(document, "question:formulation-route")
+    [trial] = [s for s in forms["studies"] if s["pmid"] == "9100001"]
+    assert (trial["call"], trial["tested"]) == ("favours-one-form", False)
+    [record] = [r for r in document["records"] if r["pmid"] == "9100001"]
+    calls = {(c["domain"], c["comparison"]): c["tested"] for c in record["calls"]}
+    assert calls[("nerve-conduction", "head-to-head")] is False
+    assert calls[("pain", "controlled")] is True
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert (
+        "**intramuscular methylcobalamin better for nerve conduction, no statistical test "
+        "reported**"
+    ) in markdown
+    assert "The RCT that finds a difference reports it without a statistical test." in (
+        forms["text"]
+    )
