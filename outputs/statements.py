@@ -968,13 +968,37 @@ def practical_interpretation(
     where the RCTs point one way and the systematic reviews the other, it says they disagree
     instead of following the RCTs alone."""
     return [
-        _outcome_practice(s, intervention)
-        if s.by_outcome
-        else _reviews_disagree(s, intervention)
-        or _fill(_templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention)
+        (
+            _outcome_practice(s, intervention)
+            if s.by_outcome
+            else _reviews_disagree(s, intervention)
+            or _fill(
+                _templates(s, intervention, _PRACTICE, _HEAD_TO_HEAD_PRACTICE), s, intervention
+            )
+        )
+        + _untested_practice(s)
         for s in statements
         if s.has_evidence
     ]
+
+
+def _untested_practice(statement: EvidenceStatement) -> str:
+    """ " Neither RCT that finds a difference reports a statistical test for it." where the
+    practice line weighs RCTs' differences and every one is in words only; "" otherwise (where
+    only some are, the statement says which)."""
+    if statement.verdict == "too-few":
+        return ""
+    rcts = [v for v in statement.studies if v.design == TRIAL_DESIGN and v.subgroup is None]
+    differing = [v for v in rcts if v.direction in DIFFERENCES]
+    if not differing or not all(v.untested for v in differing):
+        return ""
+    if len(differing) == 1:
+        who = "The RCT that finds a difference reports no"
+    elif len(differing) == 2:
+        who = "Neither RCT that finds a difference reports a"
+    else:
+        who = f"None of the {len(differing)} RCTs that find a difference reports a"
+    return f" {who} statistical test for it."
 
 
 def _reviews_disagree(statement: EvidenceStatement, intervention: str) -> str:

@@ -334,14 +334,27 @@ def test_a_difference_reported_without_a_statistical_test_is_said_to_be_so():
     alone = statements([words_only])["domain:pain"]
     assert "The RCT reports its difference without a statistical test." in alone.text
     beside = statements([words_only, STUDIES[1]])["domain:pain"]
-    assert "The RCT that finds a difference reports it without a statistical test." in (
-        beside.text
-    )
+    assert "The RCT that finds a difference reports it without a statistical test." in (beside.text)
     # A finding of no difference in words only states no difference to test: no note.
     no_difference = _in_words_only(STUDIES[1], "pain")
     assert "statistical test" not in statements([no_difference])["domain:pain"].text
     # Control: the same trials with their tests carry no such sentence.
     assert "statistical test" not in statements(STUDIES)["domain:pain"].text
+
+
+def test_the_practice_line_says_when_no_rct_difference_is_tested():
+    # Both favourable RCTs state their benefit in words only: "the trials support B12" would
+    # read as tested evidence, so the line says what backs it.
+    words_only = [_in_words_only(STUDIES[0], "pain"), _in_words_only(STUDIES[2], "pain")]
+    found = statements([*words_only, STUDIES[1]])
+    [line] = practical_interpretation([found["question:symptoms"]], "B12")
+    assert line.startswith("The trials support B12 for symptoms and pain;")
+    assert line.endswith(" Neither RCT that finds a difference reports a statistical test for it.")
+    # One tested difference among them: the statement names the untested one, the line is as it was.
+    mixed = statements([words_only[0], STUDIES[2], STUDIES[1]])
+    [line] = practical_interpretation([mixed["question:symptoms"]], "B12")
+    assert "statistical test" not in line
+    assert "statistical test" in mixed["question:symptoms"].text
 
 
 def test_the_note_on_untested_results_comes_before_the_combination_note():

@@ -230,6 +230,6 @@ def test_a_difference_stated_without_a_test_is_marked_in_the_json_and_the_lines(
         "**intramuscular methylcobalamin better for nerve conduction, no statistical test "
         "reported**"
     ) in markdown
-    assert "The RCT that finds a difference reports it without a statistical test." in (
-        forms["text"]
+    assert (
+        "The RCT that finds a difference reports it without a statistical test." in (forms["text"])
     )
