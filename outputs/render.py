@@ -22,7 +22,7 @@ from litwatch.outputs import charts, csvexport, ris
 from litwatch.outputs.view import digest_view, dose
 from litwatch.outputs.watch import WatchInfo
 
-JSON_SCHEMA_VERSION = "1.2"
+JSON_SCHEMA_VERSION = "1.3"  # 1.1: findings; 1.2: checked; 1.3: findings' tested
 
 # Markdown's own punctuation (~ is GFM's strikethrough) and the @ of an e-mail address, which
 # GFM would turn into a mailto: link.
@@ -206,7 +206,15 @@ def _json_item(item: Mapping) -> dict:
         "findings": [
             {
                 key: finding[key]
-                for key in ("domain", "outcome", "effect", "direction", "evidence", "confidence")
+                for key in (
+                    "domain",
+                    "outcome",
+                    "effect",
+                    "direction",
+                    "evidence",
+                    "confidence",
+                    "tested",
+                )
             }
             for finding in item["findings"]
         ],

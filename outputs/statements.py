@@ -36,6 +36,12 @@ ONE_FORM = "favours-one-form"
 DIFFERENCES = (FAVOURS, AGAINST, ONE_FORM)
 
 
+def backed_by_a_test(direction: str, tested: bool) -> bool:
+    """False for a call that states a difference its sentence reports without a statistical
+    test; a call of no difference or unclear states none to test."""
+    return tested or direction not in DIFFERENCES
+
+
 @dataclass(frozen=True)
 class StudyFinding:
     """One study's result in one outcome domain, as the findings reader gave it; `better`
@@ -316,8 +322,8 @@ def outcome_calls(study: Study) -> list[tuple[str, str, str, bool]]:
             else:
                 direction, better = _study_direction(own), ""
             saying = [f for f in own if f.direction == direction and f.better == better]
-            untested = direction in DIFFERENCES and not any(f.tested for f in saying)
-            calls.append((domain, direction, better, not untested))
+            tested = any(f.tested for f in saying)
+            calls.append((domain, direction, better, backed_by_a_test(direction, tested)))
     return calls
 
 

@@ -37,14 +37,13 @@ from litwatch.outputs.guidance import (
 from litwatch.outputs.order import DESIGNS, design_label, design_rank
 from litwatch.outputs.render import render_html, render_text
 from litwatch.outputs.statements import (
-    DIFFERENCES,
     NO_DIFFERENCE,
     ONE_FORM,
     REVIEW_DESIGNS,
     EvidenceStatement,
-    StudyFinding,
     StudyVerdict,
     WatchStatements,
+    backed_by_a_test,
     bottom_line,
     practical_interpretation,
     study_of,
@@ -590,11 +589,6 @@ def _statement_json(
     }
 
 
-def _tested(finding: StudyFinding) -> bool:
-    """False for a difference its sentence reports without a statistical test."""
-    return finding.tested or finding.direction not in DIFFERENCES
-
-
 def _record_json(record: Record, classification: Classification | None) -> dict:
     study = study_of(record, classification)
     arms = classification.arms if classification and classification.arms else None
@@ -606,7 +600,7 @@ def _record_json(record: Record, classification: Classification | None) -> dict:
             "better_arm": None,
             "subgroup": f.subgroup,
             "evidence": f.evidence,
-            "tested": _tested(f),
+            "tested": backed_by_a_test(f.direction, f.tested),
         }
         for f in (study.findings if study.against_control else ())
     ]
@@ -618,7 +612,7 @@ def _record_json(record: Record, classification: Classification | None) -> dict:
             "better_arm": f.better or None,
             "subgroup": f.subgroup,
             "evidence": f.evidence,
-            "tested": _tested(f),
+            "tested": backed_by_a_test(f.direction, f.tested),
         }
         for f in study.head_to_head_results()
     ]

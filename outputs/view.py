@@ -22,8 +22,8 @@ from litwatch.core.vocabulary import in_dose_unit
 from litwatch.core.words import joined, length_words, word, words
 from litwatch.outputs.order import design_label, design_rank, order_items
 from litwatch.outputs.statements import (
-    DIFFERENCES,
     ONE_FORM,
+    backed_by_a_test,
     combination_of,
     outcome_calls,
     study_of,
@@ -293,9 +293,10 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
             "effect": finding.effect,
             "direction": finding.direction,
             "direction_words": direction_words(finding.direction, watch, combination=combination)
-            + (f", {UNTESTED}" if finding.direction in DIFFERENCES and not finding.tested else ""),
+            + ("" if backed_by_a_test(finding.direction, finding.tested) else f", {UNTESTED}"),
             "evidence": finding.evidence,
             "confidence": round(finding.confidence, 2),
+            "tested": backed_by_a_test(finding.direction, finding.tested),
         }
         for finding in found
     ]

@@ -89,6 +89,11 @@ def test_each_record_says_what_it_found(two_weeks, tmp_path):
         "By outcome: symptom scores: favours B12 with other B vitamins (B-complex), no "
         "statistical test reported · nerve conduction: no difference"
     ) in text
+    document = json.loads(paths["json"].read_text(encoding="utf-8"))
+    [tablet] = [r for r in document["items"] if r["pmid"] == "99000016"]
+    tested = {f["domain"]: f["tested"] for f in tablet["findings"]}
+    # the difference in words only, and "did not differ", which states no difference to test
+    assert tested == {"symptom-score": False, "nerve-conduction": True}
     row = paths["csv"].read_text(encoding="utf-8")
     assert "symptom-score: favours-intervention" in row  # CSV keeps the tokens
     assert "Key finding: A B-complex tablet" in paths["ris"].read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ def test_json_follows_its_schema_and_counts_the_digest():
     for digest in (sample_digest(), empty_digest()):
         document = json.loads(render_digest(digest, WATCH).json)
         jsonschema.validate(document, SCHEMA)
-        assert document["schema_version"] == "1.2"
+        assert document["schema_version"] == "1.3"
         assert document["counts"]["new"] == len(digest.new)
         assert document["counts"]["off_topic"] == digest.off_topic
 
