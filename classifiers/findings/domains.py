@@ -388,8 +388,25 @@ def _finding(
         sentence.text,
         call.confidence,
         part,
-        tested=cues.reports_a_test(sentence.text),
+        tested=_tested(context, number, sentence, sentences),
     )
+
+
+def _tested(context: _Context, number: int, sentence: Sentence, sentences: set[int]) -> bool:
+    """Whether a statistical test backs the domain's result: in a sentence that names the
+    outcome (the results' figures, where the finding's sentence is the conclusion restating
+    them), or in the sentence right after the finding's that names no other outcome ("The
+    difference was significant (p = 0.01)."). Unsure is tested: a result is said to lack a
+    test only when none is near."""
+    abstract = context.abstract
+    if any(cues.reports_a_test(abstract.sentences[i].text) for i in sentences):
+        return True
+    following = sentence.index + 1
+    if following >= len(abstract.sentences):
+        return False
+    others = {m.sentence for n, said in context.index.items() if n != number for m in said}
+    after = abstract.sentences[following]
+    return following not in others and cues.reports_a_test(after.text)
 
 
 # A test of whether the effect differs between subgroups ("although the test for interaction

@@ -666,7 +666,8 @@ def head_to_head_results(
     calls: dict[str, list[ArmResult]] = {}
     previous: list[str] = []
     previous_section = None
-    for start, end in passage.sentences:
+    spans = list(passage.sentences)
+    for at, (start, end) in enumerate(spans):
         sentence = _SECTION_LABEL.sub("", text[start:end].strip())
         reports = reporting.get(_plain(sentence))
         if reports is None:
@@ -688,11 +689,20 @@ def head_to_head_results(
                 call = _clause_call(clause, arms, polarity, treatment)
                 if call is not None:
                     kind, better = call
+                    tested = _tested(sentence, text, spans[at + 1 : at + 2])
                     calls.setdefault(domain, []).append(
-                        ArmResult(domain, kind, sentence, better, cues.reports_a_test(sentence))
+                        ArmResult(domain, kind, sentence, better, tested)
                     )
         previous = sentence_domains
     return tuple(_domain_call(domain, found) for domain, found in calls.items())
+
+
+def _tested(sentence: str, text: str, following: Sequence[tuple[int, int]]) -> bool:
+    """Whether the sentence, or the one right after it ("The difference was significant."),
+    reports a statistical test."""
+    return cues.reports_a_test(sentence) or any(
+        cues.reports_a_test(text[start:end]) for start, end in following
+    )
 
 
 def _plain(sentence: str) -> str:
@@ -720,7 +730,10 @@ def _domain_call(domain: str, found: list[ArmResult]) -> ArmResult:
     else no difference, else unclear."""
     better = {r.better for r in found if r.call == "favours-one-form"}
     if len(better) == 1:
-        return next(r for r in found if r.call == "favours-one-form")
+        # tested where any of the results that say so is ("... (p = 0.02)" in the results,
+        # restated in the conclusions)
+        first = next(r for r in found if r.call == "favours-one-form")
+        return replace(first, tested=any(r.tested for r in found if r.better == first.better))
     if len(better) > 1:
         return ArmResult(domain, "unclear", found[0].evidence, tested=found[0].tested)
     return next((r for r in found if r.call == "no-difference"), found[0])

@@ -105,6 +105,12 @@ def test_head_to_head_results_name_the_better_arm_per_outcome():
     )
     [conduction] = tested.head_to_head_results
     assert (conduction.call, conduction.tested) == ("favours-one-form", True)
+    after = read(
+        "Adults were randomised to cyanocobalamin tablets 1000 µg daily or cyanocobalamin "
+        "injections 1000 µg monthly for 12 weeks. Conduction velocity rose more with "
+        "injections than with tablets. The difference was significant (p = 0.02)."
+    )
+    assert [r.tested for r in after.head_to_head_results] == [True]
 
 
 def test_equivalence_and_non_inferiority_read_as_no_difference():
