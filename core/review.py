@@ -274,6 +274,24 @@ def machine_confidence(classification: Classification | None, field: str) -> flo
     return None  # a gap's score is the share of its conditions met, not a confidence
 
 
+def machine_untested(classification: Classification | None, field: str) -> bool:
+    """Whether the call states a difference that its words report without a statistical test
+    (a finding's, or the better arm's), for the reviewer to weigh."""
+    if classification is None:
+        return False
+    if field.startswith("finding:"):
+        overall = _overall(classification.findings, field[8:])
+        if overall is None:
+            return False
+        return overall.direction in ("favours-intervention", "favours-comparator") and (
+            not overall.tested
+        )
+    if field == "better_arm" and classification.arms:
+        better = [r for r in classification.arms.head_to_head_results if r.better is not None]
+        return bool(better) and not any(r.tested for r in better)
+    return False
+
+
 def machine_evidence(classification: Classification | None, field: str) -> str:
     """The sentence or phrase the call rests on, for highlighting it in the abstract."""
     if classification is None:

@@ -29,6 +29,7 @@ from litwatch.core.review import (
     field_choices,
     machine_confidence,
     machine_evidence,
+    machine_untested,
     machine_value,
     review_fields,
 )
@@ -87,6 +88,7 @@ class Call:
     needs_recheck: bool
     seen: int  # the decision the page is based on (0: none), for refusing stale saves
     subgroups: tuple[str, ...] = ()  # a domain's results for part of the participants only
+    untested: bool = False  # a difference its words report without a statistical test
 
 
 class ReviewDesk:
@@ -246,6 +248,7 @@ class ReviewDesk:
                     needs_recheck=bool(checked and checked.needs_recheck),
                     seen=seen,
                     subgroups=_subgroup_results(machine, field),
+                    untested=machine_untested(machine, field),
                 )
             )
         return calls

@@ -221,10 +221,14 @@ def test_a_test_reported_beside_the_finding_s_sentence_counts():
     # The figures in one sentence, the words in the next; or the difference in words and its
     # test in the sentence after. A result is said to lack a test only when none is near.
     for results in (
-        "Pain scores fell more with methylcobalamin than with placebo. The difference between "
-        "the groups was statistically significant (p = 0.01).",
-        "Pain scores were 3.1 with methylcobalamin and 4.6 with placebo (p = 0.02). Pain scores "
-        "fell more with methylcobalamin than with placebo.",
+        (
+            "Pain scores fell more with methylcobalamin than with placebo. The difference "
+            "between the groups was statistically significant (p = 0.01)."
+        ),
+        (
+            "Pain scores were 3.1 with methylcobalamin and 4.6 with placebo (p = 0.02). Pain "
+            "scores fell more with methylcobalamin than with placebo."
+        ),
     ):
         [pain] = read_findings(trial(results), [PAIN], B12)
         assert (pain.direction, pain.tested) == ("favours-intervention", True), results

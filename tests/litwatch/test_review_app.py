@@ -215,6 +215,13 @@ def test_the_queue_filters_and_the_record_page_ties_evidence_to_calls(app):
     marks = re.findall(r'<mark id="ev-([a-z0-9-]+)"', page)
     assert marks and all(f'href="#ev-{mark}"' in page for mark in marks)  # each tied to its call
     assert re.search(r"\(\d+% sure\)", page)
+    # "Symptom scores fell more with the B-complex than with placebo": the reviewer sees that
+    # no test backs the finding; "nerve conduction did not differ" states no difference to test.
+    tablet = client.get("/record/99000016").text
+    symptom = tablet[tablet.index('id="call-finding-symptom-score"') :]
+    assert "no statistical test reported" in symptom[: symptom.index("</p>")]
+    nerve = tablet[tablet.index('id="call-finding-nerve-conduction"') :]
+    assert "no statistical test reported" not in nerve[: nerve.index("</p>")]
 
 
 def test_hostile_requests_get_a_readable_refusal_and_change_nothing(app, store_file):
