@@ -11,5 +11,7 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 # clauses, and the model retrained (C by the one-standard-error rule); 11: where only the arms'
 # values say which way and the difference is called significant, the values decide; in a list
 # of outcomes, the p-value right after the outcome's mention is its own (the calibration
-# refitted); 12: each finding says whether its sentence reports a statistical test.
+# refitted); 12: each finding says whether its sentence reports a statistical test, a value for
+# each arm side by side is a comparison between them, and where two domains' outcome names
+# overlap the longer one names the outcome.
 FINDINGS_VERSION = "12"

@@ -118,6 +118,15 @@ _ONE_ARM_ONLY = re.compile(
     r"(?:the\s+)?(?:active\s+)?(?:treatment|intervention|treated|supplement\w*)\b",
     re.IGNORECASE,
 )
+# "498 pmol/L with sublingual tablets and 512 pmol/L with swallowed tablets", "increased by 1.1 µV
+# in the hydroxocobalamin arm and decreased by 0.4 µV in the saline arm": a value for each of two
+# arms, set side by side, is a comparison between them.
+_EACH_ARM_VALUE = re.compile(
+    r"\d+(?:\.\d+)?[^;,()\d]{0,25}?\b(?:with|in|on|for)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?"
+    r"\s+and\s+(?:[a-z]+\s+){0,3}?[-−]?\d+(?:\.\d+)?[^;,()\d]{0,25}?\b(?:with|in|on|for)\s+"
+    r"(?:the\s+)?[\w-]+",
+    re.IGNORECASE,
+)
 # A change within the arms: from baseline, from one value to another, in both groups, over
 # time, or a measure that did not change.
 _WITHIN = re.compile(
@@ -534,7 +543,9 @@ def _direction(label: str, polarity: str, reading: str, context: _Context) -> st
     the arms, nor its absence."""
     if context.single_arm:
         return "unclear"
-    between = bool(_BETWEEN.search(reading) or _ONE_ARM_ONLY.search(reading))
+    between = bool(
+        _BETWEEN.search(reading) or _ONE_ARM_ONLY.search(reading) or _EACH_ARM_VALUE.search(reading)
+    )
     arm_named = _names_an_arm(reading, context)
     if label == "no-difference":
         # "B12 did not change conduction" denies an effect of the arm; "conduction was

@@ -469,7 +469,30 @@ def mentions_in(
             found[number] = said
     _defined_abbreviations(abstract, groups, reporting, found)
     _named_in_methods(abstract, groups, reporting, found, arms)
-    return found
+    return _longest_named(found)
+
+
+def _longest_named(found: dict[int, list[Mention]]) -> dict[int, list[Mention]]:
+    """Each group's mentions without those that overlap a longer mention of another group in
+    the same sentence: "Norfolk Quality of Life-Diabetic Neuropathy scores" names a quality of
+    life measure, not a neuropathy score, as the longer name says."""
+    if len(found) < 2:
+        return found
+    placed = [(number, m) for number, said in found.items() for m in said]
+    kept: dict[int, list[Mention]] = {}
+    for number, mention in placed:
+        longer = any(
+            other is not mention
+            and theirs != number
+            and other.sentence == mention.sentence
+            and other.start < mention.end
+            and mention.start < other.end
+            and other.end - other.start > mention.end - mention.start
+            for theirs, other in placed
+        )
+        if not longer:
+            kept.setdefault(number, []).append(mention)
+    return kept
 
 
 def _sentence_mentions(

@@ -242,3 +242,54 @@ def test_a_test_reported_beside_the_finding_s_sentence_counts():
         B12,
     )
     assert (pain.domain, pain.tested) == ("pain", False)
+
+
+def test_a_value_for_each_arm_side_by_side_is_a_comparison_between_them():
+    # "increased by 1.1 in the B12 arm and decreased by 0.4 in the saline arm (p = 0.01)" sets
+    # the arms against each other, though each change is placed "in" one arm.
+    [nerve] = read_findings(
+        trial(
+            "Conduction velocity increased by 1.1 m/s in the methylcobalamin group and "
+            "decreased by 0.4 m/s in the placebo group (p = 0.01)."
+        ),
+        [NERVE],
+        B12,
+    )
+    assert nerve.direction == "favours-intervention"
+    # Control: a change placed in one arm alone compares nothing.
+    [alone] = read_findings(
+        trial("Conduction velocity increased by 1.1 m/s in the methylcobalamin group (p = 0.01)."),
+        [NERVE],
+        B12,
+    )
+    assert alone.direction == "unclear"
+
+
+def test_a_longer_outcome_name_of_another_domain_wins_where_two_overlap():
+    # The Norfolk Quality of Life-Diabetic Neuropathy questionnaire is a quality-of-life measure;
+    # the "Neuropathy scores" inside its name are no symptom score.
+    qol = OutcomeDomain(
+        "quality-of-life",
+        "quality of life",
+        (DomainTerm("Norfolk Quality of Life-Diabetic Neuropathy"), DomainTerm("quality of life")),
+        "higher-is-better",
+    )
+    symptoms = OutcomeDomain(
+        "symptom-score", "symptom scores", (DomainTerm("neuropathy score*"),), "lower-is-better"
+    )
+    found = read_findings(
+        trial(
+            "Norfolk Quality of Life-Diabetic Neuropathy scores were similar in the two groups "
+            "(p = 0.62)."
+        ),
+        [qol, symptoms],
+        B12,
+    )
+    assert [(f.domain, f.direction) for f in found] == [("quality-of-life", "no-difference")]
+    # Control: each named apart, each is read.
+    apart = read_findings(
+        trial("Quality of life and neuropathy scores were similar in the two groups (p = 0.62)."),
+        [qol, symptoms],
+        B12,
+    )
+    assert {f.domain for f in apart} == {"quality-of-life", "symptom-score"}

@@ -58,6 +58,9 @@ from litwatch.pubmed.xml import parse_xml
 from litwatch.config import load_watches
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+# Eight more fictional records, written with their truth rows after the statements were built
+# and before the readers had seen them (tests/data/README.md).
+HELD_OUT = "ontopic_heldout.xml"
 ONE_FORM = "favours-one-form"
 CONTROLLED, HEAD_TO_HEAD = "controlled", "head-to-head"
 COUNTS = ("trial", "review")
@@ -114,7 +117,9 @@ class Summary:
 
 @pytest.fixture(scope="module")
 def summary(corpus) -> Summary:
-    watch, pairs = judged([corpus / "ontopic" / "ontopic.xml", DATA / "ontopic_more.xml"])
+    watch, pairs = judged(
+        [corpus / "ontopic" / "ontopic.xml", DATA / "ontopic_more.xml", DATA / HELD_OUT]
+    )
     classifications = [c for _, c in pairs]
     # The summary's records: those the watch finds on topic (store.summary_reads).
     kept = on_topic(pairs)
@@ -316,6 +321,8 @@ def test_the_truth_table_is_well_formed():
     new = [pmid for pmid, row in records.items() if row["source"] == "new"]
     assert len(new) >= 12
     assert {r.pmid for r in parse_xml(DATA / "ontopic_more.xml")} == set(new)
+    held_out = [pmid for pmid, row in records.items() if row["source"] == "heldout"]
+    assert {r.pmid for r in parse_xml(DATA / HELD_OUT)} == set(held_out)
 
 
 def test_every_domain_statement_lists_the_studies_and_calls_the_abstracts_give(summary):
