@@ -26,8 +26,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
 _PIECE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|[;:.,]")
 _BREAKS = frozenset((";", ":", ".", ",", "vs", "versus", "with", "or", "and"))
 # "(LC)", "(DEX)", "(MgSO4)", "(EG)": an abbreviation in parentheses, or one before a comma
-# or semicolon inside them ("(LC; n = 40)").
-_ABBREVIATION = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9+\-]{0,9})\s*(?:[,;][^()]{0,40})?\)")
+# or semicolon inside them ("(LC; n = 40)"), or one naming the arm's group ("(MeCbl group)").
+_ABBREVIATION = re.compile(
+    r"\(\s*([A-Za-z][A-Za-z0-9+\-]{0,9})(?:\s+(?:group|arm))?\s*(?:[,;][^()]{0,40})?\)"
+)
 # "(n = 40, grp_a)", "(grp_a)", "(grp_i, n=30)": a group label given in parentheses.
 _LABEL_IN_PARENTHESES = re.compile(r"\(([^()]{0,40}?)\b(grp_\w+)\b([^()]{0,40})\)")
 # "grp_a received X", "grp_b (n = 30) was given placebo", "grp_c: saline", "grp_d (saline)":

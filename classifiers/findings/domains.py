@@ -138,6 +138,65 @@ _WITHIN = re.compile(
 _IN_ONE_GROUP = re.compile(
     r"\b(?:in|within|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:group|arm)\b", re.IGNORECASE
 )
+# A review's count of trials each way: "two found less pain with B12 and three found no
+# difference".
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
+_COUNT = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_VOTES = re.compile(
+    _COUNT + r"\s+(?:of\s+(?:them|these|those)\s+)?(?:\w+\s+){0,2}?(?:found|showed|reported)\s+"
+    r"(?!no\b)[^;.]{0,80}?\band\s+"
+    + _COUNT
+    + r"\s+(?:\w+\s+){0,2}?(?:found|showed|reported)\s+no\s+(?:significant\s+)?"
+    r"(?:difference|effect|benefit|change|improvement)",
+    re.IGNORECASE,
+)
+
+
+def _vote(text: str) -> tuple[str, str] | None:
+    """A review's count of its trials both ways ("of five trials, two found less pain and three
+    found no difference"): "mixed" where neither side has two thirds of them, "none" where
+    those finding no difference do, else "some" with the words of the side that found an
+    effect, whose result the review's is; None where the text counts no trials so."""
+    if not _VOTES_SCREEN.search(text):
+        return None
+    for match in _VOTES.finditer(text):
+        some, none = (_count(match.group(i)) for i in (1, 2))
+        if not some or not none:
+            continue
+        if 3 * min(some, none) > some + none:
+            return "mixed", ""
+        if none > some:
+            return "none", ""
+        return "some", text[match.start() : match.start(2)]
+    return None
+
+
+_VOTES_SCREEN = re.compile(r"\bfound\s+no\b|\bshowed\s+no\b|\breported\s+no\b", re.IGNORECASE)
+
+
+def _count(said: str) -> int:
+    return int(said) if said.isdigit() else _NUMBER_WORDS[said.lower()]
+
+
 # Results a review (or a trial) calls mixed say no direction, whatever each part of them says.
 _MIXED_WORD = r"(?:inconsistent|conflicting|mixed|contradictory|equivocal|inconclusive)(?![\w-])"
 _MIXED = re.compile(
@@ -389,6 +448,16 @@ def _finding(
     ):
         # "findings were inconsistent: three trials faster, three no different" is neither
         direction = "unclear"
+    elif vote := _vote(sentence.text):
+        # a review's count of trials each way: the majority's result, or none where split
+        side, words = vote
+        if side == "mixed":
+            direction = "unclear"
+        elif side == "none":
+            label, direction = "no-difference", "no-difference"
+        else:
+            label = _clause_label(words, query, context) or label
+            direction = direction_of(label, group.polarity)
     return Finding(
         group.domain.name,
         outcome,

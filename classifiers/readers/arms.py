@@ -590,6 +590,7 @@ _METHODS = re.compile(
 # Where a sentence's results part: "; ", "..., but ...", "..., while ... similar".
 _CLAUSE_BREAK = re.compile(
     r";|,?\s+\bwhile\b(?=[^.;]{0,200}?\b(?:similar|differ)\w*)|,?\s+\bbut\b\s+(?!not\b)"
+    r"|,?\s+\bwhereas\b"
 )
 # "the two routes", "neither route", "each other": a denial that speaks of the arms, not of
 # the control a sentence also names.

@@ -113,6 +113,17 @@ def test_head_to_head_results_name_the_better_arm_per_outcome():
     assert [r.tested for r in after.head_to_head_results] == [True]
 
 
+def test_whereas_keeps_each_clause_s_result_to_its_own_outcome():
+    arms = read(
+        "Adults were randomised to cyanocobalamin tablets 1000 µg daily or cyanocobalamin "
+        "injections 1000 µg monthly for 12 weeks. Conduction velocity rose more with "
+        "injections than with tablets (p = 0.01), whereas symptom questionnaire totals did "
+        "not differ between the groups."
+    )
+    calls = {r.domain: r.call for r in arms.head_to_head_results}
+    assert calls == {"conduction": "favours-one-form", "symptoms": "no-difference"}
+
+
 def test_equivalence_and_non_inferiority_read_as_no_difference():
     for wording in ("was equivalent to", "was non-inferior to", "was as effective as"):
         arms = read(

@@ -293,3 +293,38 @@ def test_a_longer_outcome_name_of_another_domain_wins_where_two_overlap():
         B12,
     )
     assert {f.domain for f in apart} == {"quality-of-life", "symptom-score"}
+
+
+def review(results: str) -> Record:
+    return Record(
+        "8",
+        title="Vitamin B12 for diabetic neuropathy: a systematic review",
+        abstract=(
+            AbstractSection(
+                "We searched for randomised trials of methylcobalamin against placebo.", "METHODS"
+            ),
+            AbstractSection(results, "RESULTS"),
+        ),
+    )
+
+
+def test_a_review_s_count_of_trials_split_both_ways_is_mixed():
+    [split] = read_findings(
+        review(
+            "Of five trials that measured pain scores, two found lower pain scores with "
+            "methylcobalamin and three found no difference."
+        ),
+        [PAIN],
+        B12,
+    )
+    assert split.direction == "unclear"
+    # Control: a clear majority one way is that way's result, as the reader reads it.
+    [most] = read_findings(
+        review(
+            "Of seven trials that measured pain scores, six found lower pain scores with "
+            "methylcobalamin than with placebo and one found no difference."
+        ),
+        [PAIN],
+        B12,
+    )
+    assert most.direction == "favours-intervention"

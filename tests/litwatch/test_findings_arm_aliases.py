@@ -138,6 +138,13 @@ def _abstract(*texts: str) -> Abstract:
             "mgso4",
             "grp_d",
         ),
+        (
+            "Walkers took spruce resin (SpR group) or olive oil drops (OO group).",
+            "spruce resin",
+            "olive oil drops",
+            "spr",
+            "grp_oo",  # two capitals before "group" make a group label
+        ),
     ],
 )
 def test_each_kind_of_alias_goes_to_its_arm(
