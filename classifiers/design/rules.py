@@ -560,7 +560,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     _rule(
         "randomised trial",
         "rct",
-        r"\brandomi[sz]ed(,)? (\w+[ ,-]+){0,4}(trial|study)\b|\brct\b|\bcluster[- ]randomi",
+        # "non-randomised controlled study" is none ({_RANDOMI})
+        rf"\b{_RANDOMI}ed(,)? (\w+[ ,-]+){{0,4}}(trial|study)\b|\brct\b|\bcluster[- ]randomi",
         cues=("randomi", "rct"),
     ),
     _rule(

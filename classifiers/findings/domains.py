@@ -16,6 +16,7 @@ from litwatch.classifiers.findings.effect import (
     read_clause,
 )
 from litwatch.classifiers.findings.mentions import (
+    EVERY_OUTCOME,
     PRIMARY_OUTCOME,
     Mention,
     TermGroup,
@@ -402,7 +403,7 @@ def _finding(
         allowed=lambda s: s.index in sentences,
     )
     if call.label == "not-reported":
-        return None
+        return _said_of_every_outcome(context, group, sentences, outcome, part)
     sentence = next(
         abstract.sentences[i]
         for i in sorted(sentences)
@@ -468,6 +469,33 @@ def _finding(
         part,
         tested=_tested(context, number, sentence, sentences),
     )
+
+
+def _said_of_every_outcome(
+    context: _Context, group: TermGroup, sentences: set[int], outcome: str, part: str
+) -> Finding | None:
+    """ "No between-group differences were observed for any outcome": a result that names no
+    outcome, for each outcome the methods name (`mentions._EVERY_OUTCOME`). Only a denial of
+    a difference between the arms is read so: what "improved" would mean depends on each
+    outcome's direction, which such a sentence does not give."""
+    for index in sorted(sentences):
+        sentence = context.abstract.sentences[index]
+        if EVERY_OUTCOME.search(sentence.text) and cues.BETWEEN_DENIED.search(sentence.text):
+            return Finding(
+                group.domain.name,
+                outcome,
+                "no-difference",
+                "no-difference",
+                sentence.text,
+                EVERY_OUTCOME_CONFIDENCE,
+                part,
+            )
+    return None
+
+
+# Not measured: few abstracts deny a difference for every outcome at once; set as for a stated
+# non-inferiority (NON_INFERIORITY_CONFIDENCE), which reads as plainly.
+EVERY_OUTCOME_CONFIDENCE = 0.8
 
 
 def _tested(context: _Context, number: int, sentence: Sentence, sentences: set[int]) -> bool:

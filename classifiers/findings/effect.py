@@ -14,6 +14,11 @@ from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.text import STOPWORDS, content_words, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*|\d+(?:\.\d+)?|[<>=;±]")
+# The same words, a number keeping the sign written before it ("-2.9 with methylcobalamin"): a
+# change's value, whose sign says which way it went.
+_SIGNED_TOKEN = re.compile(
+    r"[A-Za-z][A-Za-z0-9_\-]*|(?:(?<![\w.\-−–])[-−–]\s?)?\d+(?:\.\d+)?|[<>=;±]"
+)
 # "77.4% (26.3)", "[SD 0.40]", "(95% CI 1.2 to 3.4)": asides with numbers, which stand between
 # an arm and its value but say nothing of which arm is which.
 _NUMERIC_ASIDE = re.compile(r"\((?=[^()]*\d)[^()]*\)|\[(?=[^\[\]]*\d)[^\[\]]*\]")
@@ -379,7 +384,7 @@ def _positions(
 ) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
     """The clause's words (lower-cased, stemmed) and where the intervention arm, the comparator
     arm and the outcome stand among them."""
-    lowered = [t.lower() for t in _TOKEN.findall(_NUMERIC_ASIDE.sub(" ", clause))]
+    lowered = [_signed(t.lower()) for t in _SIGNED_TOKEN.findall(_NUMERIC_ASIDE.sub(" ", clause))]
     tokens = [stem(t) for t in lowered]
     int_words = intervention | (_INTERVENTION_ARM - comparator)
     cmp_words = comparator | (CONTROL_WORDS - intervention)
@@ -604,10 +609,11 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
                 token = lowered[back]
                 if token in ("p", "=", "<", ">"):
                     break
-                if token[0].isdigit() and back > 0 and lowered[back - 1] == "±":
+                number = _number(token)
+                if number is not None and back > 0 and lowered[back - 1] == "±":
                     continue  # "3.26 ± 1.57 min in group A": the spread, not the value
-                if token[0].isdigit():
-                    value = float(token)
+                if number is not None:
+                    value = number
                     break
             if value is not None:
                 break
@@ -619,6 +625,19 @@ def _arm_values(lowered: list[str], at_int: list[int], at_cmp: list[int]) -> int
     return 1 if values[0] > values[1] else -1
 
 
+def _signed(token: str) -> str:
+    """A signed number as one token, "-2.9" (any dash, any space after it); else the token."""
+    if token[0] in "-−–" and len(token) > 1:
+        return "-" + token[1:].lstrip()
+    return token
+
+
+def _number(token: str) -> float | None:
+    """The value of a number token, its sign kept; None for a word."""
+    digits = token[1:] if token[0] == "-" else token
+    return float(token) if digits and digits[0].isdigit() else None
+
+
 def _value_after(lowered: list[str], positions: list[int]) -> float | None:
     """The number an arm's first mention is followed by ("grp_a was 4.7", "the wrist band
     group had 3 falls"): past the rest of the arm's name, a linking word, then the number."""
@@ -628,7 +647,7 @@ def _value_after(lowered: list[str], positions: list[int]) -> float | None:
     for link in range(at + 1, min(at + 4, len(lowered) - 1)):
         if lowered[link] in _VALUE_AFTER:
             number = lowered[link + 1]
-            return float(number) if number[0].isdigit() else None
+            return _number(number)
         if not lowered[link].isalpha() or lowered[link] in _AMOUNT or lowered[link] in _VERDICT:
             return None
     return None

@@ -12,6 +12,7 @@ from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from litwatch.classifiers.findings import cues
 from litwatch.classifiers.findings.effect import _AMOUNT, _VERDICT
 from litwatch.classifiers.findings.text import (
     METHODS,
@@ -45,6 +46,13 @@ PRIMARY_OUTCOME = re.compile(
 )
 _PRIMARY_AGAIN = re.compile(
     r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end[\s-]?point)", re.IGNORECASE
+)
+# "for any outcome", "on all end points", "in either outcome": a result said of every outcome;
+# not "any secondary outcome", whose outcomes the abstract may not tell apart.
+EVERY_OUTCOME = re.compile(
+    r"\b(?:any|all|every|each|either|both)\s+(?:of\s+the\s+)?(?:(?:study|trial|efficacy)\s+)?"
+    r"(?:outcomes?|end[\s-]?points?|measures)\b",
+    re.IGNORECASE,
 )
 _BACK_REFERENCE_MIN = 5  # letters of a methods outcome's head word for a results mention of it
 
@@ -588,6 +596,21 @@ def _named_in_methods(
         _add_where(found, number, reporting, outcome, partial(_word_at, head=head))
     for number, outcome in primaries.items():
         _add_where(found, number, reporting, outcome, lambda s: _PRIMARY_AGAIN.search(s.text))
+    # "No between-group differences were observed for any outcome": every outcome the methods
+    # name, in a result that names none of them and denies a difference between the arms
+    # ("every outcome improved" says nothing each outcome's direction could be read from).
+    every = [
+        s for s in reporting if EVERY_OUTCOME.search(s.text) and cues.BETWEEN_DENIED.search(s.text)
+    ]
+    if not every:
+        return
+    spoken = {m.sentence for said in found.values() for m in said}
+    unnamed = [s for s in every if s.index not in spoken]
+    for number, wordings in possible_wordings(groups, written, beginnings).items():
+        matches = term_matches(groups[number], wordings, text)
+        if matches:
+            outcome = matches[0].group(0)
+            _add_where(found, number, unnamed, outcome, lambda s: EVERY_OUTCOME.search(s.text))
 
 
 _NEXT_WORD = re.compile(r"[ \t-]+([A-Za-z][A-Za-z-]*)")

@@ -522,8 +522,26 @@ def _comparisons(arms: tuple[Arm, ...]) -> tuple[Comparison, ...]:
         for j in given[position + 1 :]:
             one, other = arms[i], arms[j]
             if one.add_on == other.add_on and (_given(one) != _given(other)):
+                if _dose_only(one, other):
+                    continue  # two doses of one form and route: no form or route compared
                 comparisons.append(Comparison(HEAD_TO_HEAD, (i, j)))
     return tuple(comparisons)
+
+
+def _dose_only(one: Arm, other: Arm) -> bool:
+    """Whether two intervention arms differ only by how much is given ("methylcobalamin 500 µg
+    daily" against "methylcobalamin 1500 µg daily"): the same form and route, and the same
+    words once amounts are left out."""
+    if one.formulation != other.formulation or one.route != other.route:
+        return False
+    return _without_amounts(one.words) == _without_amounts(other.words)
+
+
+def _without_amounts(words: str) -> str:
+    return " ".join(w for w in re.findall(r"[a-zµ]+", words.lower()) if w not in _AMOUNT_WORDS)
+
+
+_AMOUNT_WORDS = frozenset(("mg", "µg", "mcg", "ug", "g", "iu", "dose", "doses", "high", "low"))
 
 
 def _given(arm: Arm) -> tuple:
@@ -544,9 +562,11 @@ def _controlled_kind(given: Arm, control: Arm) -> str:
     }.get(control.control or "", "active-controlled")
 
 
+# ("comparing vitamin B12 with placebo", "the effects of vitamin B12": what is set against a
+# placebo, or has effects, is given.)
 _GIVEN_INTERVENTION = re.compile(
     r"\b(?:supplement\w*|treat\w*|therap\w*|inject\w*|tablets?|capsules?|given|received"
-    r"|took|administ\w*|replacement|trials?\s+of|dose\w*)\b",
+    r"|took|administ\w*|replacement|trials?\s+of|dose\w*|placebo|effects?\s+of)\b",
     re.IGNORECASE,
 )
 

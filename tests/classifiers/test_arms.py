@@ -124,6 +124,21 @@ def test_whereas_keeps_each_clause_s_result_to_its_own_outcome():
     assert calls == {"conduction": "favours-one-form", "symptoms": "no-difference"}
 
 
+def test_two_doses_of_one_form_and_route_compare_no_form_or_route():
+    arms = read(
+        "Adults were randomised to cyanocobalamin tablets 500 µg daily, cyanocobalamin tablets "
+        "1500 µg daily or placebo for 24 weeks. Conduction velocity rose more with the higher "
+        "dose than with the lower dose."
+    )
+    assert [c.kind for c in arms.comparisons if c.head_to_head] == []
+    # Control: the same doses by two routes do compare routes.
+    routes = read(
+        "Adults were randomised to cyanocobalamin tablets 1000 µg daily or cyanocobalamin "
+        "injections 1000 µg monthly for 12 weeks."
+    )
+    assert any(c.head_to_head for c in routes.comparisons)
+
+
 def test_equivalence_and_non_inferiority_read_as_no_difference():
     for wording in ("was equivalent to", "was non-inferior to", "was as effective as"):
         arms = read(

@@ -328,3 +328,33 @@ def test_a_review_s_count_of_trials_split_both_ways_is_mixed():
         B12,
     )
     assert most.direction == "favours-intervention"
+
+
+def test_a_denial_for_every_outcome_reads_for_each_outcome_the_methods_name():
+    record = Record(
+        "9",
+        title="Methylcobalamin in diabetic neuropathy",
+        abstract=(
+            AbstractSection(
+                "Adults were randomised to methylcobalamin or placebo; outcomes were pain scores "
+                "and conduction velocity.",
+                "METHODS",
+            ),
+            AbstractSection(
+                "No between-group differences were observed for any outcome at 24 weeks.",
+                "RESULTS",
+            ),
+        ),
+    )
+    found = {f.domain: f.direction for f in read_findings(record, [PAIN, NERVE], B12)}
+    assert found == {"pain": "no-difference", "nerve-conduction": "no-difference"}
+    # Control: "every outcome improved" over time sets no arm against another: no direction.
+    improved = Record(
+        "10",
+        title=record.title,
+        abstract=(
+            record.abstract[0],
+            AbstractSection("Every outcome improved over 24 weeks.", "RESULTS"),
+        ),
+    )
+    assert read_findings(improved, [PAIN, NERVE], B12) == ()
