@@ -20,19 +20,24 @@ B12_STATUS = OutcomeDomain(
 B12 = ("methylcobalamin", "vitamin B12")
 
 
-def trial(results: str) -> Record:
+def reported(
+    results: str,
+    methods: str = (
+        "Adults were randomised to methylcobalamin or placebo; pain score, conduction "
+        "velocity, serum B12 and homocysteine were measured."
+    ),
+    title: str = "Methylcobalamin in diabetic neuropathy",
+) -> Record:
+    """A record of these methods and results."""
     return Record(
         "7",
-        title="Methylcobalamin in diabetic neuropathy",
-        abstract=(
-            AbstractSection(
-                "Adults were randomised to methylcobalamin or placebo; pain score, conduction "
-                "velocity, serum B12 and homocysteine were measured.",
-                "METHODS",
-            ),
-            AbstractSection(results, "RESULTS"),
-        ),
+        title=title,
+        abstract=(AbstractSection(methods, "METHODS"), AbstractSection(results, "RESULTS")),
     )
+
+
+def trial(results: str) -> Record:
+    return reported(results)
 
 
 @pytest.mark.parametrize(
@@ -296,15 +301,10 @@ def test_a_longer_outcome_name_of_another_domain_wins_where_two_overlap():
 
 
 def review(results: str) -> Record:
-    return Record(
-        "8",
-        title="Vitamin B12 for diabetic neuropathy: a systematic review",
-        abstract=(
-            AbstractSection(
-                "We searched for randomised trials of methylcobalamin against placebo.", "METHODS"
-            ),
-            AbstractSection(results, "RESULTS"),
-        ),
+    return reported(
+        results,
+        "We searched for randomised trials of methylcobalamin against placebo.",
+        "Vitamin B12 for diabetic neuropathy: a systematic review",
     )
 
 
@@ -331,30 +331,15 @@ def test_a_review_s_count_of_trials_split_both_ways_is_mixed():
 
 
 def test_a_denial_for_every_outcome_reads_for_each_outcome_the_methods_name():
-    record = Record(
-        "9",
-        title="Methylcobalamin in diabetic neuropathy",
-        abstract=(
-            AbstractSection(
-                "Adults were randomised to methylcobalamin or placebo; outcomes were pain scores "
-                "and conduction velocity.",
-                "METHODS",
-            ),
-            AbstractSection(
-                "No between-group differences were observed for any outcome at 24 weeks.",
-                "RESULTS",
-            ),
-        ),
+    methods = (
+        "Adults were randomised to methylcobalamin or placebo; outcomes were pain scores and "
+        "conduction velocity."
+    )
+    record = reported(
+        "No between-group differences were observed for any outcome at 24 weeks.", methods
     )
     found = {f.domain: f.direction for f in read_findings(record, [PAIN, NERVE], B12)}
     assert found == {"pain": "no-difference", "nerve-conduction": "no-difference"}
     # Control: "every outcome improved" over time sets no arm against another: no direction.
-    improved = Record(
-        "10",
-        title=record.title,
-        abstract=(
-            record.abstract[0],
-            AbstractSection("Every outcome improved over 24 weeks.", "RESULTS"),
-        ),
-    )
+    improved = reported("Every outcome improved over 24 weeks.", methods)
     assert read_findings(improved, [PAIN, NERVE], B12) == ()
