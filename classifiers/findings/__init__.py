@@ -12,6 +12,7 @@ Pure functions over a `Record`; the abstract is read once (`text.read_abstract`)
 # values say which way and the difference is called significant, the values decide; in a list
 # of outcomes, the p-value right after the outcome's mention is its own (the calibration
 # refitted); 12: each finding says whether its sentence reports a statistical test, a value for
-# each arm side by side is a comparison between them, and where two domains' outcome names
-# overlap the longer one names the outcome.
+# each arm side by side is a comparison between them, where two domains' outcome names overlap
+# the longer one names the outcome, "(XYZ group)" names an arm, changes keep their signs, a
+# review's vote count follows its majority, and a denial "for any outcome" reads for each.
 FINDINGS_VERSION = "12"

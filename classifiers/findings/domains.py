@@ -475,7 +475,7 @@ def _said_of_every_outcome(
     context: _Context, group: TermGroup, sentences: set[int], outcome: str, part: str
 ) -> Finding | None:
     """ "No between-group differences were observed for any outcome": a result that names no
-    outcome, for each outcome the methods name (`mentions._EVERY_OUTCOME`). Only a denial of
+    outcome, for each outcome the methods name (`mentions.EVERY_OUTCOME`). Only a denial of
     a difference between the arms is read so: what "improved" would mean depends on each
     outcome's direction, which such a sentence does not give."""
     for index in sorted(sentences):

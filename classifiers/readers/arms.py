@@ -24,7 +24,9 @@ from litwatch.core.classification import HEAD_TO_HEAD, Arm, ArmResult, Arms, Com
 from litwatch.core.findings import Finding, OutcomeDomain
 
 # Bumped whenever the reader changes what it finds, so stored classifications are read again.
-# 4: each result says whether its words report a statistical test (ArmResult.tested).
+# 4: each result says whether its words report a statistical test (ArmResult.tested); "whereas"
+# splits clauses; two doses of one form and route compare no forms; "with placebo" and "effects
+# of" say the intervention is given.
 ARMS_VERSION = "4"
 
 # A sentence that allocates people to arms, and where its list of arms starts.
