@@ -580,10 +580,14 @@ def _named_in_methods(
     # (group, head word) -> the outcome as the methods name it
     heads: dict[tuple[int, str], str] = {}
     primaries: dict[int, str] = {}
+    first_named: dict[int, str] = {}  # group -> its first wording in the methods
     primary = PRIMARY_OUTCOME.search(text) if "primary" in written else None
     for number, wordings in possible_wordings(groups, written, beginnings).items():
         group = groups[number]
-        for match in term_matches(group, wordings, text):
+        matches = term_matches(group, wordings, text)
+        if matches:
+            first_named[number] = matches[0].group(0)
+        for match in matches:
             outcome = _with_its_measure(text, match, group.measures)
             head = _head_word(outcome, group.measures, arms)
             if head is not None:
@@ -606,11 +610,8 @@ def _named_in_methods(
         return
     spoken = {m.sentence for said in found.values() for m in said}
     unnamed = [s for s in every if s.index not in spoken]
-    for number, wordings in possible_wordings(groups, written, beginnings).items():
-        matches = term_matches(groups[number], wordings, text)
-        if matches:
-            outcome = matches[0].group(0)
-            _add_where(found, number, unnamed, outcome, lambda s: EVERY_OUTCOME.search(s.text))
+    for number, outcome in first_named.items():
+        _add_where(found, number, unnamed, outcome, lambda s: EVERY_OUTCOME.search(s.text))
 
 
 _NEXT_WORD = re.compile(r"[ \t-]+([A-Za-z][A-Za-z-]*)")
