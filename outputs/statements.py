@@ -677,9 +677,7 @@ def _untested_notes(verdicts: Sequence[StudyVerdict]) -> tuple[tuple[str, str], 
     says no more than its words do."""
     notes = []
     for group, designs, one, many in _NOTE_GROUPS:
-        counted = [v for v in verdicts if v.design in designs]
-        differing = [v for v in counted if v.direction in DIFFERENCES]
-        untested = [v for v in differing if v.untested]
+        counted, differing, untested = _differences(verdicts, designs)
         if not untested:
             continue
         some = len(untested)
@@ -695,6 +693,16 @@ def _untested_notes(verdicts: Sequence[StudyVerdict]) -> tuple[tuple[str, str], 
             said = "report it" if some > 1 else "reports it"
         notes.append((group, f"{who} {said} without a statistical test."))
     return tuple(notes)
+
+
+def _differences(
+    verdicts: Sequence[StudyVerdict], designs: Sequence[str]
+) -> tuple[list[StudyVerdict], list[StudyVerdict], list[StudyVerdict]]:
+    """Of the verdicts of these designs: all, those that state a difference, and those whose
+    difference is reported without a statistical test."""
+    counted = [v for v in verdicts if v.design in designs]
+    differing = [v for v in counted if v.direction in DIFFERENCES]
+    return counted, differing, [v for v in differing if v.untested]
 
 
 def _notes(*kinds: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -994,9 +1002,9 @@ def _untested_practice(statement: EvidenceStatement) -> str:
     only some are, the statement says which)."""
     if statement.verdict == "too-few":
         return ""
-    rcts = [v for v in statement.studies if v.design == TRIAL_DESIGN and v.subgroup is None]
-    differing = [v for v in rcts if v.direction in DIFFERENCES]
-    if not differing or not all(v.untested for v in differing):
+    overall = [v for v in statement.studies if v.subgroup is None]
+    _, differing, untested = _differences(overall, (TRIAL_DESIGN,))
+    if not differing or len(untested) < len(differing):
         return ""
     if len(differing) == 1:
         who = "The RCT that finds a difference reports no"

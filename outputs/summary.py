@@ -50,7 +50,6 @@ from litwatch.outputs.statements import (
     watch_statements,
 )
 from litwatch.outputs.view import (
-    UNTESTED,
     arm_dose,
     direction_words,
     dose,
@@ -61,6 +60,7 @@ from litwatch.outputs.view import (
     record_view,
     study_line,
     treatment_by_arm,
+    untested_words,
 )
 from litwatch.outputs.watch import WatchInfo
 
@@ -444,8 +444,8 @@ def study_words(study: StudyVerdict, statement: EvidenceStatement, watch: WatchI
     for domain, call, better, _evidence in study.per_domain:
         title = watch.domain_title(domain)
         if call == ONE_FORM and better:
-            untested = f", {UNTESTED}" if domain in study.untested_domains else ""
-            parts.append(f"{better} better for {title}{untested}")
+            tested = domain not in study.untested_domains
+            parts.append(f"{better} better for {title}{untested_words(tested)}")
         elif call == NO_DIFFERENCE:
             parts.append(f"no difference in {title}")
         else:

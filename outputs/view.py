@@ -264,6 +264,11 @@ def record_date(record: Record) -> str:
 UNTESTED = "no statistical test reported"
 
 
+def untested_words(tested: bool) -> str:
+    """ ", no statistical test reported" after a call's words where no test backs it."""
+    return "" if tested else f", {UNTESTED}"
+
+
 def direction_words(
     direction: str, watch: WatchInfo, favoured: str = "", combination: str = ""
 ) -> str:
@@ -285,21 +290,24 @@ def finding_views(classification: Classification | None, watch: WatchInfo) -> li
     order = {name: index for index, (name, _) in enumerate(watch.domains)}
     found = sorted(classification.findings, key=lambda f: (order.get(f.domain, 99), f.domain))
     combination = combination_of(classification, dict(watch.combinations))
-    return [
-        {
-            "domain": finding.domain,
-            "domain_title": watch.domain_title(finding.domain),
-            "outcome": finding.outcome,
-            "effect": finding.effect,
-            "direction": finding.direction,
-            "direction_words": direction_words(finding.direction, watch, combination=combination)
-            + ("" if backed_by_a_test(finding.direction, finding.tested) else f", {UNTESTED}"),
-            "evidence": finding.evidence,
-            "confidence": round(finding.confidence, 2),
-            "tested": backed_by_a_test(finding.direction, finding.tested),
-        }
-        for finding in found
-    ]
+    views = []
+    for finding in found:
+        tested = backed_by_a_test(finding.direction, finding.tested)
+        said = direction_words(finding.direction, watch, combination=combination)
+        views.append(
+            {
+                "domain": finding.domain,
+                "domain_title": watch.domain_title(finding.domain),
+                "outcome": finding.outcome,
+                "effect": finding.effect,
+                "direction": finding.direction,
+                "direction_words": said + untested_words(tested),
+                "evidence": finding.evidence,
+                "confidence": round(finding.confidence, 2),
+                "tested": tested,
+            }
+        )
+    return views
 
 
 def outcome_call_views(
@@ -312,7 +320,6 @@ def outcome_call_views(
     order = {name: index for index, (name, _) in enumerate(watch.domains)}
     study = study_of(record, classification, combinations=dict(watch.combinations))
     calls = sorted(outcome_calls(study), key=lambda call: (order.get(call[0], 99), call[0]))
-    untested = f", {UNTESTED}"
     return [
         {
             "domain": domain,
@@ -323,7 +330,7 @@ def outcome_call_views(
                 if direction == ONE_FORM and better
                 else direction_words(direction, watch, combination=study.combination)
             )
-            + ("" if tested else untested),
+            + untested_words(tested),
         }
         for domain, direction, better, tested in calls
     ]
